@@ -1,0 +1,204 @@
+/* Domain-name normalisation, checks and registrable-domain reduction. */
+#include <idn2.h>
+#include <libpsl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicase.h>
+
+#include "dname.h"
+#include "utf8.h"
+
+#define SYSTEM_PSL "/usr/share/publicsuffix/public_suffix_list.dafsa"
+
+static psl_ctx_t *psl;
+static bool psl_owned;
+
+int
+dname_psl_load(const char *file)
+{
+	if (psl_owned)
+		psl_free(psl);
+	psl_owned = false;
+	psl = psl_load_file(file ? file : SYSTEM_PSL);
+	if (psl) {
+		psl_owned = true;
+		return 0;
+	}
+	psl = (psl_ctx_t *)psl_builtin();
+	return -1;
+}
+
+static const psl_ctx_t *
+the_psl(void)
+{
+	if (!psl)
+		dname_psl_load(getenv("DOMSTAT_PSL"));
+	return psl;
+}
+
+void
+dname_init(struct dname *d)
+{
+	memset(d, 0, sizeof *d);
+}
+
+void
+dname_free(struct dname *d)
+{
+	buf_free(&d->text);
+	buf_free(&d->ascii);
+	buf_free(&d->why);
+}
+
+static int
+invalid(struct dname *d, const char *fmt, const char *arg)
+{
+	buf_reset(&d->why);
+	buf_addf(&d->why, fmt, arg);
+	d->invalid = d->why.s;
+	return -1;
+}
+
+/* DNS limits on the A-label form: labels of 1 to 63 octets, at most 253 in all. */
+static int
+check_limits(struct dname *d)
+{
+	const char *s = d->ascii.s;
+	size_t n = d->ascii.len;
+	if (n == 0)
+		return invalid(d, "empty name%s", "");
+	if (n > 253)
+		return invalid(d, "name longer than 253 octets%s", "");
+	const char *p = s, *end = s + n;
+	while (p <= end) {
+		const char *dot = memchr(p, '.', (size_t)(end - p));
+		const char *le = dot ? dot : end;
+		if (le == p)
+			return invalid(d, "empty label%s", "");
+		if (le - p > 63)
+			return invalid(d, "label longer than 63 octets%s", "");
+		if (le - p >= 4 && !memcmp(p, "xn--", 4)) {
+			/* an A-label must decode to a valid U-label */
+			char *label = strndup(p, (size_t)(le - p)), *u = NULL;
+			int rc = label ? idn2_to_unicode_8z8z(label, &u, 0) : IDN2_MALLOC;
+			if (rc == IDN2_OK)
+				rc = idn2_lookup_u8((const uint8_t *)u, NULL, IDN2_NONTRANSITIONAL);
+			free(label);
+			idn2_free(u);
+			if (rc != IDN2_OK)
+				return invalid(d, "bad A-label: %s", idn2_strerror(rc));
+		}
+		if (!dot)
+			break;
+		p = dot + 1;
+	}
+	return 0;
+}
+
+static bool
+ascii_only(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+int
+dname_set(struct dname *d, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	buf_reset(&d->text);
+	buf_reset(&d->ascii);
+	d->invalid = NULL;
+	d->reg_text = d->reg_ascii = NULL;
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+
+	if (ascii_only(u, n)) {
+		buf_grow(&d->text, n);
+		bool bad_char = false;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = u[i];
+			if (c <= 0x20 || c == 0x7f)
+				bad_char = true;
+			d->text.s[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		d->text.len = n;
+		d->text.s[n] = '\0';
+		if (bad_char)
+			return invalid(d, "control character or space in name%s", "");
+		buf_add(&d->ascii, d->text.s, n);
+		return check_limits(d);
+	}
+
+	/* Non-ASCII: decode (repairing bad bytes), lowercase with full Unicode rules. */
+	struct buf repaired = BUF_INIT;
+	buf_add_utf8_repaired(&repaired, s, n);
+	bool had_bad_bytes = !utf8_valid(s, n);
+	size_t lowlen = 0;
+	uint8_t *low = u8_tolower((const uint8_t *)repaired.s, repaired.len, NULL, NULL, NULL,
+				  &lowlen);
+	if (low) {
+		buf_add(&d->text, low, lowlen);
+		free(low);
+	} else {
+		buf_add(&d->text, repaired.s, repaired.len);
+	}
+	buf_free(&repaired);
+	if (had_bad_bytes)
+		return invalid(d, "invalid UTF-8 in name%s", "");
+	for (size_t i = 0; i < d->text.len; i++)
+		if ((unsigned char)d->text.s[i] <= 0x20 || d->text.s[i] == 0x7f)
+			return invalid(d, "control character or space in name%s", "");
+	char *a = NULL;
+	int rc = idn2_to_ascii_8z(d->text.s, &a, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+	if (rc != IDN2_OK)
+		return invalid(d, "not a valid internationalized name: %s", idn2_strerror(rc));
+	buf_adds(&d->ascii, a);
+	idn2_free(a);
+	if (d->ascii.len > 0 && d->ascii.s[d->ascii.len - 1] == '.')
+		buf_truncate(&d->ascii, d->ascii.len - 1);
+	return check_limits(d);
+}
+
+/* The registrable domain of a lowercase name, only when its public suffix is in the list itself
+ * (libpsl would otherwise apply the implicit "*" rule to unknown TLDs like .local). */
+static const char *
+registrable(const char *name)
+{
+	const psl_ctx_t *p = the_psl();
+	const char *reg = psl_registrable_domain(p, name);
+	if (!reg)
+		return NULL;
+	const char *suffix = strchr(reg, '.');
+	if (!suffix || !psl_is_public_suffix2(p, suffix + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
+		return NULL;
+	return reg;
+}
+
+bool
+dname_registrable(struct dname *d)
+{
+	d->reg_text = d->reg_ascii = NULL;
+	if (d->text.len == 0 || !(d->reg_text = registrable(d->text.s)))
+		return false;
+	if (d->invalid)
+		return true; /* text only: scoring may still use it, lookups may not */
+	if (d->text.len == d->ascii.len && !memcmp(d->text.s, d->ascii.s, d->text.len))
+		d->reg_ascii = d->ascii.s + (d->reg_text - d->text.s);
+	else if (!(d->reg_ascii = registrable(d->ascii.s)))
+		d->reg_text = NULL;
+	return d->reg_text != NULL;
+}
+
+char *
+dname_to_unicode(const char *ascii)
+{
+	char *u = NULL;
+	if (idn2_to_unicode_8z8z(ascii, &u, 0) != IDN2_OK)
+		return NULL;
+	char *copy = strdup(u);
+	idn2_free(u);
+	return copy;
+}

@@ -1,0 +1,516 @@
+/* freq.py-compatible tables and scores. The formulas follow freq.py's FreqCounter: see
+ * share/freq/README or the domain-freq manual for the derivation of each term. */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicase.h>
+#include <unictype.h>
+
+#include "freq.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#define NONE UINT32_MAX           /* a case mapping that is not one single character */
+#define MAX_TABLE_BYTES (64u << 20) /* tables are tens of kilobytes; refuse absurd files */
+
+void
+freq_init(struct freq_table *t)
+{
+	memset(t, 0, sizeof *t);
+	t->dense = xcalloc(256 * 256, sizeof *t->dense);
+	t->ignore_case = true;
+}
+
+void
+freq_free(struct freq_table *t)
+{
+	free(t->ignore);
+	free(t->dense);
+	free(t->extra);
+	free(t->p);
+	free(t->l2);
+	memset(t, 0, sizeof *t);
+}
+
+/* Raw counts. */
+
+static uint64_t *
+count_slot(struct freq_table *t, uint32_t c1, uint32_t c2, bool create)
+{
+	if (c1 < 256 && c2 < 256)
+		return &t->dense[c1 * 256 + c2];
+	for (size_t i = 0; i < t->nextra; i++)
+		if (t->extra[i].c1 == c1 && t->extra[i].c2 == c2)
+			return &t->extra[i].n;
+	if (!create)
+		return NULL;
+	t->extra = xgrow(t->extra, &t->capextra, t->nextra + 1, sizeof *t->extra);
+	t->extra[t->nextra] = (struct freq_pair){c1, c2, 0};
+	return &t->extra[t->nextra++].n;
+}
+
+static uint64_t
+n_of(struct freq_table *t, uint32_t a, uint32_t b)
+{
+	if (a == NONE || b == NONE)
+		return 0;
+	uint64_t *slot = count_slot(t, a, b, false);
+	return slot ? *slot : 0;
+}
+
+/* N(a): the row total. */
+static uint64_t
+row_total(struct freq_table *t, uint32_t a)
+{
+	uint64_t sum = 0;
+	if (a == NONE)
+		return 0;
+	if (a < 256)
+		for (unsigned b = 0; b < 256; b++)
+			sum += t->dense[a * 256 + b];
+	for (size_t i = 0; i < t->nextra; i++)
+		if (t->extra[i].c1 == a)
+			sum += t->extra[i].n;
+	return sum;
+}
+
+static void
+clear_row(struct freq_table *t, uint32_t a)
+{
+	if (a < 256)
+		memset(&t->dense[a * 256], 0, 256 * sizeof *t->dense);
+	for (size_t i = 0; i < t->nextra; i++)
+		if (t->extra[i].c1 == a)
+			t->extra[i].n = 0;
+}
+
+/* Python's case rules for one character: cased means islower() or isupper(); lower, upper and
+ * swapcase are full mappings, which count only when they give a single character. */
+
+static bool
+is_cased(uint32_t c)
+{
+	return c != NONE && (uc_is_property_lowercase(c) || uc_is_property_uppercase(c));
+}
+
+static uint32_t
+map1(uint32_t c, bool upper)
+{
+	if (c < 0x80)
+		return upper ? (c >= 'a' && c <= 'z' ? c - 32 : c) : (c >= 'A' && c <= 'Z' ? c + 32 : c);
+	uint32_t out[8];
+	size_t len = 8;
+	uint32_t *r = (upper ? u32_toupper : u32_tolower)(&c, 1, NULL, NULL, out, &len);
+	if (!r)
+		return NONE;
+	uint32_t one = len == 1 ? r[0] : NONE;
+	if (r != out)
+		free(r);
+	return one;
+}
+
+static uint32_t
+swapcase(uint32_t c)
+{
+	if (uc_is_property_uppercase(c))
+		return map1(c, false);
+	if (uc_is_property_lowercase(c))
+		return map1(c, true);
+	return c;
+}
+
+static bool
+ignored(const struct freq_table *t, uint32_t c)
+{
+	if (c < 256 && t->prepared)
+		return t->ign[c];
+	for (size_t i = 0; i < t->nignore; i++)
+		if (t->ignore[i] == c)
+			return true;
+	return false;
+}
+
+/* node.__getitem__: the count of b after a, both cases of b when folding. */
+static uint64_t
+col(struct freq_table *t, uint32_t a, uint32_t b)
+{
+	if (t->ignore_case && is_cased(b))
+		return n_of(t, a, map1(b, false)) + n_of(t, a, map1(b, true));
+	return n_of(t, a, b);
+}
+
+static uint64_t
+ignored_successors(struct freq_table *t, uint32_t a)
+{
+	uint64_t sum = 0;
+	for (size_t i = 0; i < t->nignore; i++)
+		sum += col(t, a, t->ignore[i]);
+	return sum;
+}
+
+/* FreqCounter._probability for one pair. */
+static double
+pair_probability(struct freq_table *t, uint32_t c1, uint32_t c2)
+{
+	if (t->ignore_case && row_total(t, c1) == 0 && row_total(t, swapcase(c1)) == 0)
+		return 0.0;
+	if (!t->ignore_case && row_total(t, c1) == 0)
+		return 0.0;
+	uint64_t num, den, ign;
+	if (t->ignore_case && is_cased(c1)) {
+		uint32_t lo = map1(c1, false), up = map1(c1, true);
+		ign = ignored_successors(t, lo) + ignored_successors(t, up);
+		num = col(t, lo, c2) + col(t, up, c2);
+		den = row_total(t, lo) + row_total(t, up);
+	} else {
+		ign = ignored_successors(t, c1);
+		num = col(t, c1, c2);
+		den = row_total(t, c1);
+	}
+	if (den <= ign)
+		return 0.0; /* freq.py divides by zero here; no real table gets here */
+	return (double)num / (double)(den - ign);
+}
+
+/* The two word-formula terms of one pair. */
+static void
+word_terms(struct freq_table *t, uint32_t c1, uint32_t c2, uint64_t *l1, uint64_t *l2)
+{
+	*l1 = row_total(t, c1);
+	*l2 = col(t, c1, c2);
+	if (t->ignore_case && is_cased(c1)) {
+		uint32_t s = swapcase(c1);
+		*l1 += row_total(t, s);
+		*l2 += col(t, s, c2);
+	}
+}
+
+/* Precompute every term for Latin-1 pairs, the characters of nearly all names. */
+static void
+freq_prepare(struct freq_table *t)
+{
+	if (t->prepared)
+		return;
+	if (!t->p) {
+		t->p = xmalloc(256 * 256 * sizeof *t->p);
+		t->l2 = xmalloc(256 * 256 * sizeof *t->l2);
+	}
+	for (uint32_t c = 0; c < 256; c++)
+		t->ign[c] = ignored(t, c);
+	for (uint32_t a = 0; a < 256; a++) {
+		for (uint32_t b = 0; b < 256; b++) {
+			uint64_t l1;
+			t->p[a * 256 + b] = pair_probability(t, a, b);
+			word_terms(t, a, b, &l1, &t->l2[a * 256 + b]);
+			t->l1[a] = l1;
+		}
+	}
+	t->prepared = true;
+}
+
+void
+freq_score(struct freq_table *t, const char *s, size_t n, double *avg, double *word)
+{
+	uint32_t stackbuf[256], *cp = stackbuf;
+	size_t len = 0, cap = 256;
+	freq_prepare(t);
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		if (len == cap) {
+			uint32_t *bigger = xmalloc(2 * cap * sizeof *bigger);
+			memcpy(bigger, cp, len * sizeof *cp);
+			if (cp != stackbuf)
+				free(cp);
+			cp = bigger;
+			cap *= 2;
+		}
+		if (u[i] < 0x80)
+			cp[len++] = u[i++];
+		else
+			i += utf8_decode1(u + i, n - i, &cp[len++]);
+	}
+	double sum = 0.0;
+	size_t count = 0;
+	uint64_t tot1 = 0, tot2 = 0;
+	/* freq.py's pair order: all pairs starting at even offsets, then at odd offsets. A pair
+	 * is skipped only when both of its characters are ignored (domain_stats' freq.py). */
+	for (size_t start = 0; start < 2; start++) {
+		for (size_t i = start; i + 1 < len; i += 2) {
+			uint32_t a = cp[i], b = cp[i + 1];
+			if (ignored(t, a) && ignored(t, b))
+				continue;
+			count++;
+			if (a < 256 && b < 256) {
+				sum += t->p[a * 256 + b];
+				tot1 += t->l1[a];
+				tot2 += t->l2[a * 256 + b];
+			} else {
+				uint64_t l1, l2;
+				sum += pair_probability(t, a, b);
+				word_terms(t, a, b, &l1, &l2);
+				tot1 += l1;
+				tot2 += l2;
+			}
+		}
+	}
+	if (cp != stackbuf)
+		free(cp);
+	*avg = count ? sum / (double)count * 100.0 : 0.0;
+	*word = tot1 && tot2 ? (double)tot2 / (double)tot1 * 100.0 : 0.0;
+}
+
+void
+freq_train(struct freq_table *t, const char *line, size_t n, uint64_t weight)
+{
+	const unsigned char *u = (const unsigned char *)line;
+	uint32_t prev = NONE;
+	t->prepared = false;
+	for (size_t i = 0; i < n;) {
+		uint32_t c;
+		i += utf8_decode1(u + i, n - i, &c);
+		if (c == '\n') {
+			prev = NONE;
+			continue;
+		}
+		if (prev != NONE)
+			*count_slot(t, prev, c, true) += weight;
+		prev = c;
+	}
+}
+
+/* Loading. */
+
+static int
+bad(struct buf *why, const char *msg)
+{
+	buf_reset(why);
+	buf_adds(why, msg);
+	return -1;
+}
+
+/* One character of a JSON string as a code point, or NONE when the string is not one char. */
+static uint32_t
+one_char(struct json_object *o)
+{
+	if (!json_object_is_type(o, json_type_string))
+		return NONE;
+	const unsigned char *s = (const unsigned char *)json_object_get_string(o);
+	size_t n = (size_t)json_object_get_string_len(o);
+	if (n == 0)
+		return NONE;
+	uint32_t c;
+	size_t k = utf8_decode1(s, n, &c);
+	return k == n ? c : NONE;
+}
+
+void
+freq_parse_ignore(struct freq_table *t, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	free(t->ignore);
+	t->ignore = xmalloc((n + 1) * sizeof *t->ignore);
+	t->nignore = 0;
+	for (size_t i = 0; i < n;)
+		i += utf8_decode1(u + i, n - i, &t->ignore[t->nignore++]);
+	t->prepared = false;
+}
+
+int
+freq_parse(struct freq_table *t, const char *text, size_t n, struct buf *why)
+{
+	/* The file is Latin-1: each byte is one character. Re-encode as UTF-8 for json-c. */
+	struct buf utf = BUF_INIT;
+	buf_grow(&utf, n * 2);
+	for (size_t i = 0; i < n; i++)
+		buf_add_utf8(&utf, (unsigned char)text[i]);
+	struct json_tokener *tok = json_tokener_new_ex(64);
+	struct json_object *root = json_tokener_parse_ex(tok, utf.s, (int)utf.len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	size_t used = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	int rc = -1;
+	if (!root || jerr != json_tokener_success) {
+		buf_reset(why);
+		buf_addf(why, "not JSON: %s", json_tokener_error_desc(jerr));
+		goto out;
+	}
+	while (used < utf.len && strchr(" \t\r\n", utf.s[used]))
+		used++;
+	if (used != utf.len) {
+		bad(why, "text after the table");
+		goto out;
+	}
+	if (!json_object_is_type(root, json_type_array) || json_object_array_length(root) != 3) {
+		bad(why, "not a freq.py table: expected [ignore_case, ignorechars, rows]");
+		goto out;
+	}
+	struct json_object *ic = json_object_array_get_idx(root, 0);
+	struct json_object *ig = json_object_array_get_idx(root, 1);
+	struct json_object *rows = json_object_array_get_idx(root, 2);
+	if (!json_object_is_type(ic, json_type_boolean) || !json_object_is_type(ig, json_type_string) ||
+	    !json_object_is_type(rows, json_type_array)) {
+		bad(why, "not a freq.py table: bad header types");
+		goto out;
+	}
+	t->ignore_case = json_object_get_boolean(ic);
+	freq_parse_ignore(t, json_object_get_string(ig), (size_t)json_object_get_string_len(ig));
+	size_t nrows = json_object_array_length(rows);
+	for (size_t r = 0; r < nrows; r++) {
+		struct json_object *row = json_object_array_get_idx(rows, r);
+		if (!json_object_is_type(row, json_type_array) || json_object_array_length(row) != 2) {
+			bad(why, "bad row: expected [char, [[char, count], ...]]");
+			goto out;
+		}
+		struct json_object *pairs = json_object_array_get_idx(row, 1);
+		if (!json_object_is_type(json_object_array_get_idx(row, 0), json_type_string) ||
+		    !json_object_is_type(pairs, json_type_array)) {
+			bad(why, "bad row: expected [char, [[char, count], ...]]");
+			goto out;
+		}
+		/* A multi-character key can never match a character: freq.py keeps it unused. */
+		uint32_t c1 = one_char(json_object_array_get_idx(row, 0));
+		if (c1 != NONE)
+			clear_row(t, c1); /* a repeated row replaces the earlier one */
+		size_t np = json_object_array_length(pairs);
+		for (size_t k = 0; k < np; k++) {
+			struct json_object *pair = json_object_array_get_idx(pairs, k);
+			struct json_object *cnt = json_object_array_get_idx(pair, 1);
+			if (!json_object_is_type(pair, json_type_array) ||
+			    json_object_array_length(pair) != 2 ||
+			    !json_object_is_type(json_object_array_get_idx(pair, 0), json_type_string) ||
+			    !json_object_is_type(cnt, json_type_int)) {
+				bad(why, "bad pair: expected [char, integer count]");
+				goto out;
+			}
+			uint32_t c2 = one_char(json_object_array_get_idx(pair, 0));
+			int64_t v = json_object_get_int64(cnt);
+			if (c1 == NONE || c2 == NONE || v <= 0)
+				continue; /* Counter.update([k] * v) adds nothing for v <= 0 */
+			*count_slot(t, c1, c2, true) += (uint64_t)v;
+		}
+	}
+	t->prepared = false;
+	rc = 0;
+out:
+	json_object_put(root);
+	buf_free(&utf);
+	return rc;
+}
+
+int
+freq_load(struct freq_table *t, const char *path, struct buf *why)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		buf_reset(why);
+		buf_addf(why, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	struct buf text = BUF_INIT;
+	char chunk[65536];
+	size_t r;
+	while ((r = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (text.len + r > MAX_TABLE_BYTES) {
+			fclose(f);
+			buf_free(&text);
+			buf_reset(why);
+			buf_addf(why, "'%s' is larger than %u bytes", path, MAX_TABLE_BYTES);
+			return -1;
+		}
+		buf_add(&text, chunk, r);
+	}
+	int err = ferror(f);
+	fclose(f);
+	int rc;
+	if (err) {
+		buf_reset(why);
+		buf_addf(why, "cannot read '%s'", path);
+		rc = -1;
+	} else {
+		rc = freq_parse(t, buf_str(&text), text.len, why);
+	}
+	buf_free(&text);
+	return rc;
+}
+
+/* Writing, as Python's json.dumps with ensure_ascii does. */
+
+static void
+put_char(struct buf *b, uint32_t c)
+{
+	buf_addc(b, '"');
+	switch (c) {
+	case '"': buf_adds(b, "\\\""); break;
+	case '\\': buf_adds(b, "\\\\"); break;
+	case '\n': buf_adds(b, "\\n"); break;
+	case '\r': buf_adds(b, "\\r"); break;
+	case '\t': buf_adds(b, "\\t"); break;
+	case '\b': buf_adds(b, "\\b"); break;
+	case '\f': buf_adds(b, "\\f"); break;
+	default:
+		if (c >= 0x20 && c < 0x7f)
+			buf_addc(b, (char)c);
+		else if (c < 0x10000)
+			buf_addf(b, "\\u%04x", c);
+		else
+			buf_addf(b, "\\u%04x\\u%04x", 0xD800 + ((c - 0x10000) >> 10),
+				 0xDC00 + ((c - 0x10000) & 0x3FF));
+	}
+	buf_addc(b, '"');
+}
+
+static int
+cmp_pair(const void *x, const void *y)
+{
+	const struct freq_pair *a = x, *b = y;
+	if (a->c1 != b->c1)
+		return a->c1 < b->c1 ? -1 : 1;
+	return a->c2 < b->c2 ? -1 : a->c2 > b->c2;
+}
+
+void
+freq_write(const struct freq_table *t, struct buf *out)
+{
+	/* Gather every non-zero pair, sorted by (c1, c2). */
+	struct freq_pair *all = NULL;
+	size_t n = 0, cap = 0;
+	for (uint32_t a = 0; a < 256; a++)
+		for (uint32_t b = 0; b < 256; b++)
+			if (t->dense[a * 256 + b]) {
+				all = xgrow(all, &cap, n + 1, sizeof *all);
+				all[n++] = (struct freq_pair){a, b, t->dense[a * 256 + b]};
+			}
+	for (size_t i = 0; i < t->nextra; i++)
+		if (t->extra[i].n) {
+			all = xgrow(all, &cap, n + 1, sizeof *all);
+			all[n++] = t->extra[i];
+		}
+	qsort(all, n, sizeof *all, cmp_pair);
+	buf_adds(out, t->ignore_case ? "[true, \"" : "[false, \"");
+	for (size_t i = 0; i < t->nignore; i++) {
+		struct buf one = BUF_INIT;
+		put_char(&one, t->ignore[i]);
+		buf_add(out, one.s + 1, one.len - 2);
+		buf_free(&one);
+	}
+	buf_adds(out, "\", [");
+	for (size_t i = 0; i < n; i++) {
+		bool new_row = i == 0 || all[i].c1 != all[i - 1].c1;
+		if (new_row) {
+			if (i)
+				buf_adds(out, "]], ");
+			buf_addc(out, '[');
+			put_char(out, all[i].c1);
+			buf_adds(out, ", [");
+		} else {
+			buf_adds(out, ", ");
+		}
+		buf_addc(out, '[');
+		put_char(out, all[i].c2);
+		buf_addf(out, ", %llu]", (unsigned long long)all[i].n);
+	}
+	buf_adds(out, n ? "]]]]\n" : "]]\n");
+	free(all);
+}

@@ -1,0 +1,461 @@
+/* Strict JSON scanning: validation plus member spans, no tree and no copies. */
+#include <string.h>
+
+#include "jscan.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+struct scanner {
+	const char *s;
+	size_t n, i;
+	int depth;
+	const char *why;
+};
+
+static int scan_value(struct scanner *sc);
+
+static void
+skip_ws(struct scanner *sc)
+{
+	while (sc->i < sc->n) {
+		char c = sc->s[sc->i];
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			break;
+		sc->i++;
+	}
+}
+
+static int
+fail(struct scanner *sc, const char *why)
+{
+	if (!sc->why)
+		sc->why = why;
+	return -1;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int
+scan_string(struct scanner *sc)
+{
+	const unsigned char *p = (const unsigned char *)sc->s;
+	sc->i++; /* opening quote */
+	while (sc->i < sc->n) {
+		unsigned c = p[sc->i];
+		if (c == '"') {
+			sc->i++;
+			return 0;
+		}
+		if (c < 0x20)
+			return fail(sc, "control character in string");
+		if (c == '\\') {
+			if (sc->i + 1 >= sc->n)
+				break;
+			char e = sc->s[sc->i + 1];
+			if (e == 'u') {
+				if (sc->i + 6 > sc->n)
+					break;
+				for (int k = 2; k < 6; k++)
+					if (hexval(sc->s[sc->i + k]) < 0)
+						return fail(sc, "bad \\u escape");
+				sc->i += 6;
+			} else if (strchr("\"\\/bfnrt", e) && e) {
+				sc->i += 2;
+			} else {
+				return fail(sc, "bad escape in string");
+			}
+			continue;
+		}
+		if (c >= 0x80) {
+			uint32_t cp;
+			size_t k = utf8_decode1(p + sc->i, sc->n - sc->i, &cp);
+			if (cp == UTF8_REPLACEMENT &&
+			    !(k == 3 && p[sc->i] == 0xEF && p[sc->i + 1] == 0xBF && p[sc->i + 2] == 0xBD))
+				return fail(sc, "invalid UTF-8 in string");
+			sc->i += k;
+			continue;
+		}
+		sc->i++;
+	}
+	return fail(sc, "unterminated string");
+}
+
+static int
+scan_digits(struct scanner *sc)
+{
+	size_t start = sc->i;
+	while (sc->i < sc->n && sc->s[sc->i] >= '0' && sc->s[sc->i] <= '9')
+		sc->i++;
+	return sc->i > start ? 0 : fail(sc, "bad number");
+}
+
+static int
+scan_number(struct scanner *sc)
+{
+	if (sc->s[sc->i] == '-')
+		sc->i++;
+	if (sc->i < sc->n && sc->s[sc->i] == '0')
+		sc->i++;
+	else if (scan_digits(sc) < 0)
+		return -1;
+	if (sc->i < sc->n && sc->s[sc->i] == '.') {
+		sc->i++;
+		if (scan_digits(sc) < 0)
+			return -1;
+	}
+	if (sc->i < sc->n && (sc->s[sc->i] == 'e' || sc->s[sc->i] == 'E')) {
+		sc->i++;
+		if (sc->i < sc->n && (sc->s[sc->i] == '+' || sc->s[sc->i] == '-'))
+			sc->i++;
+		if (scan_digits(sc) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+scan_word(struct scanner *sc, const char *w, size_t len)
+{
+	if (sc->n - sc->i < len || memcmp(sc->s + sc->i, w, len))
+		return fail(sc, "unexpected character");
+	sc->i += len;
+	return 0;
+}
+
+/* Object or array; `members` (objects at depth 1 only) collects spans. */
+static int
+scan_container(struct scanner *sc, struct jmembers *members)
+{
+	char close = sc->s[sc->i] == '{' ? '}' : ']';
+	if (++sc->depth > JSCAN_MAX_DEPTH)
+		return fail(sc, "nesting too deep");
+	sc->i++;
+	skip_ws(sc);
+	if (sc->i < sc->n && sc->s[sc->i] == close) {
+		sc->i++;
+		sc->depth--;
+		return 0;
+	}
+	for (;;) {
+		struct jmember m;
+		skip_ws(sc);
+		if (close == '}') {
+			if (sc->i >= sc->n || sc->s[sc->i] != '"')
+				return fail(sc, "expected a member name");
+			m.key.p = sc->s + sc->i;
+			if (scan_string(sc) < 0)
+				return -1;
+			m.key.n = (size_t)(sc->s + sc->i - m.key.p);
+			skip_ws(sc);
+			if (sc->i >= sc->n || sc->s[sc->i] != ':')
+				return fail(sc, "expected ':'");
+			sc->i++;
+			skip_ws(sc);
+		}
+		m.val.p = sc->s + sc->i;
+		if (scan_value(sc) < 0)
+			return -1;
+		m.val.n = (size_t)(sc->s + sc->i - m.val.p);
+		if (members) {
+			members->v = xgrow(members->v, &members->cap, members->n + 1, sizeof m);
+			members->v[members->n++] = m;
+		}
+		skip_ws(sc);
+		if (sc->i >= sc->n)
+			return fail(sc, "unexpected end of text");
+		if (sc->s[sc->i] == ',') {
+			sc->i++;
+			continue;
+		}
+		if (sc->s[sc->i] == close) {
+			sc->i++;
+			sc->depth--;
+			return 0;
+		}
+		return fail(sc, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+	}
+}
+
+static int
+scan_value(struct scanner *sc)
+{
+	if (sc->i >= sc->n)
+		return fail(sc, "unexpected end of text");
+	switch (sc->s[sc->i]) {
+	case '{':
+	case '[':
+		return scan_container(sc, NULL);
+	case '"':
+		return scan_string(sc);
+	case 't':
+		return scan_word(sc, "true", 4);
+	case 'f':
+		return scan_word(sc, "false", 5);
+	case 'n':
+		return scan_word(sc, "null", 4);
+	default:
+		if (sc->s[sc->i] == '-' || (sc->s[sc->i] >= '0' && sc->s[sc->i] <= '9'))
+			return scan_number(sc);
+		return fail(sc, "unexpected character");
+	}
+}
+
+static int
+finish(struct scanner *sc, int rc, const char **why, size_t *at)
+{
+	if (rc == 0) {
+		skip_ws(sc);
+		if (sc->i != sc->n)
+			rc = fail(sc, "text after the JSON value");
+	}
+	if (rc < 0) {
+		if (why)
+			*why = sc->why;
+		if (at)
+			*at = sc->i;
+	}
+	return rc;
+}
+
+int
+jscan_object(const char *s, size_t n, struct jmembers *out, const char **why, size_t *at)
+{
+	struct scanner sc = {s, n, 0, 0, NULL};
+	out->n = 0;
+	skip_ws(&sc);
+	int rc;
+	if (sc.i >= n || s[sc.i] != '{')
+		rc = fail(&sc, "not a JSON object");
+	else
+		rc = scan_container(&sc, out);
+	return finish(&sc, rc, why, at);
+}
+
+int
+jscan_value(const char *s, size_t n, const char **why, size_t *at)
+{
+	struct scanner sc = {s, n, 0, 0, NULL};
+	skip_ws(&sc);
+	int rc = scan_value(&sc);
+	return finish(&sc, rc, why, at);
+}
+
+/* Helpers below walk text that was validated already, so they only need to find boundaries. */
+
+static size_t
+skip_ws_at(const char *s, size_t n, size_t i)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	return i;
+}
+
+static size_t
+skip_value_at(const char *s, size_t n, size_t i)
+{
+	int depth = 0;
+	bool in_str = false;
+	for (; i < n; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"') {
+				in_str = false;
+				if (depth == 0)
+					return i + 1;
+			}
+			continue;
+		}
+		switch (c) {
+		case '"':
+			in_str = true;
+			break;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			if (depth == 0)
+				return i;
+			if (--depth == 0)
+				return i + 1;
+			break;
+		case ',':
+			if (depth == 0)
+				return i;
+			break;
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
+			if (depth == 0)
+				return i;
+			break;
+		default:
+			break;
+		}
+	}
+	return i;
+}
+
+bool
+jscan_object_next(struct jspan obj, size_t *it, struct jmember *m)
+{
+	const char *s = obj.p;
+	size_t n = obj.n, i = *it;
+	if (i == 0) {
+		i = skip_ws_at(s, n, 0);
+		if (i >= n || s[i] != '{')
+			return false;
+		i++;
+	}
+	i = skip_ws_at(s, n, i);
+	if (i < n && s[i] == ',')
+		i = skip_ws_at(s, n, i + 1);
+	if (i >= n || s[i] != '"')
+		return false;
+	size_t k = skip_value_at(s, n, i);
+	m->key.p = s + i;
+	m->key.n = k - i;
+	i = skip_ws_at(s, n, k);
+	if (i >= n || s[i] != ':')
+		return false;
+	i = skip_ws_at(s, n, i + 1);
+	k = skip_value_at(s, n, i);
+	m->val.p = s + i;
+	m->val.n = k - i;
+	*it = k;
+	return true;
+}
+
+bool
+jscan_array_next(struct jspan arr, size_t *it, struct jspan *elem)
+{
+	const char *s = arr.p;
+	size_t n = arr.n, i = *it;
+	if (i == 0) {
+		i = skip_ws_at(s, n, 0);
+		if (i >= n || s[i] != '[')
+			return false;
+		i++;
+	}
+	i = skip_ws_at(s, n, i);
+	if (i < n && s[i] == ',')
+		i = skip_ws_at(s, n, i + 1);
+	if (i >= n || s[i] == ']')
+		return false;
+	size_t k = skip_value_at(s, n, i);
+	elem->p = s + i;
+	elem->n = k - i;
+	*it = k;
+	return true;
+}
+
+bool
+jscan_key_eq(struct jspan key, const char *k, size_t klen)
+{
+	if (key.n == klen + 2 && !memcmp(key.p + 1, k, klen))
+		return true;
+	if (!memchr(key.p, '\\', key.n))
+		return false;
+	struct buf b = BUF_INIT;
+	jscan_str_decode(key, &b);
+	bool eq = b.len == klen && !memcmp(b.s, k, klen);
+	buf_free(&b);
+	return eq;
+}
+
+bool
+jscan_get(struct jspan obj, const char *key, size_t keylen, struct jspan *val)
+{
+	size_t it = 0;
+	struct jmember m;
+	while (jscan_object_next(obj, &it, &m))
+		if (jscan_key_eq(m.key, key, keylen)) {
+			*val = m.val;
+			return true;
+		}
+	return false;
+}
+
+bool
+jscan_path(const struct jmembers *top, const char *path, struct jspan *val)
+{
+	const char *dot = strchr(path, '.');
+	size_t klen = dot ? (size_t)(dot - path) : strlen(path);
+	size_t i;
+	for (i = 0; i < top->n; i++)
+		if (jscan_key_eq(top->v[i].key, path, klen))
+			break;
+	if (i == top->n)
+		return false;
+	struct jspan cur = top->v[i].val;
+	while (dot) {
+		path = dot + 1;
+		dot = strchr(path, '.');
+		klen = dot ? (size_t)(dot - path) : strlen(path);
+		if (cur.n == 0 || cur.p[0] != '{' || !jscan_get(cur, path, klen, &cur))
+			return false;
+	}
+	*val = cur;
+	return true;
+}
+
+void
+jscan_str_decode(struct jspan str, struct buf *out)
+{
+	const char *s = str.p + 1;
+	size_t n = str.n >= 2 ? str.n - 2 : 0, i = 0, run = 0;
+	while (i < n) {
+		if (s[i] != '\\') {
+			i++;
+			continue;
+		}
+		buf_add(out, s + run, i - run);
+		char e = s[i + 1];
+		if (e == 'u') {
+			uint32_t cp = 0;
+			for (int k = 2; k < 6; k++)
+				cp = cp * 16 + (uint32_t)hexval(s[i + k]);
+			i += 6;
+			if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u') {
+				uint32_t lo = 0;
+				for (int k = 2; k < 6; k++)
+					lo = lo * 16 + (uint32_t)hexval(s[i + k]);
+				if (lo >= 0xDC00 && lo <= 0xDFFF) {
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					i += 6;
+				}
+			}
+			if (cp >= 0xD800 && cp <= 0xDFFF)
+				cp = UTF8_REPLACEMENT;
+			buf_add_utf8(out, cp);
+		} else {
+			char c = e;
+			switch (e) {
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			default: break;
+			}
+			buf_addc(out, c);
+			i += 2;
+		}
+		run = i;
+	}
+	buf_add(out, s + run, n - run);
+}

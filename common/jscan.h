@@ -1,0 +1,47 @@
+/* Strict scanning of JSON text (RFC 8259) without building a tree: validate a record line and
+ * find the byte spans of its members, so records pass through byte-identical and fast. */
+#ifndef JSCAN_H
+#define JSCAN_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+#define JSCAN_MAX_DEPTH 512
+
+struct jspan {
+	const char *p;
+	size_t n;
+};
+
+/* One member of an object: key is the quoted key text, val the value text. */
+struct jmember {
+	struct jspan key;
+	struct jspan val;
+};
+
+struct jmembers {
+	struct jmember *v;
+	size_t n, cap;
+};
+
+/* Validate that s is exactly one JSON object (whitespace around it allowed) and list its
+ * top-level members. On error returns -1 and sets *why (a static string) and *at (offset). */
+int jscan_object(const char *s, size_t n, struct jmembers *out, const char **why, size_t *at);
+/* Validate any JSON text holding one value. */
+int jscan_value(const char *s, size_t n, const char **why, size_t *at);
+
+/* In already-validated object text, find member key (plain, unescaped bytes). */
+bool jscan_get(struct jspan obj, const char *key, size_t keylen, struct jspan *val);
+/* Follow a dotted path ("dns.rrname") from a list of top-level members. */
+bool jscan_path(const struct jmembers *top, const char *path, struct jspan *val);
+/* Does the quoted key text equal this plain key? */
+bool jscan_key_eq(struct jspan key, const char *k, size_t klen);
+/* Decode validated string text (with its quotes) into UTF-8; lone surrogates become U+FFFD. */
+void jscan_str_decode(struct jspan str, struct buf *out);
+/* Iterate the elements of validated array text: *it starts 0; returns false at the end. */
+bool jscan_array_next(struct jspan arr, size_t *it, struct jspan *elem);
+/* Iterate the members of validated object text the same way. */
+bool jscan_object_next(struct jspan obj, size_t *it, struct jmember *m);
+
+#endif

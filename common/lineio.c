@@ -1,0 +1,118 @@
+/* Bounded line reader over read(2). */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lineio.h"
+#include "xalloc.h"
+
+#define CHUNK (256 * 1024)
+
+void
+lr_init(struct linereader *lr, int fd, size_t max)
+{
+	memset(lr, 0, sizeof *lr);
+	lr->fd = fd;
+	lr->max = max ? max : LINE_MAX_DEFAULT;
+	lr->cap = lr->max + CHUNK;
+	lr->buf = xmalloc(lr->cap);
+}
+
+void
+lr_free(struct linereader *lr)
+{
+	free(lr->buf);
+	free(lr->head);
+	lr->buf = lr->head = NULL;
+}
+
+/* Would a read block? Only then is the before_block hook worth calling. */
+static bool
+would_block(int fd)
+{
+	struct pollfd p = {fd, POLLIN, 0};
+	return poll(&p, 1, 0) == 0;
+}
+
+static int
+fill(struct linereader *lr)
+{
+	if (lr->start > 0) {
+		memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
+		lr->end -= lr->start;
+		lr->start = 0;
+	}
+	if (lr->before_block && would_block(lr->fd))
+		lr->before_block(lr->arg);
+	for (;;) {
+		ssize_t r = read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			lr->error = errno;
+			return -1;
+		}
+		if (r == 0)
+			lr->eof = true;
+		lr->end += (size_t)r;
+		return (int)(r > 0);
+	}
+}
+
+/* Skip input up to and including the next newline (or to the end). */
+static void
+skip_rest_of_line(struct linereader *lr)
+{
+	for (;;) {
+		char *e = memchr(lr->buf + lr->start, '\n', lr->end - lr->start);
+		if (e) {
+			lr->start = (size_t)(e - lr->buf) + 1;
+			return;
+		}
+		lr->start = lr->end;
+		if (lr->eof || fill(lr) <= 0)
+			return;
+	}
+}
+
+int
+lr_next(struct linereader *lr, const char **line, size_t *len, bool *too_long)
+{
+	size_t scanned = 0;
+	*too_long = false;
+	for (;;) {
+		char *s = lr->buf + lr->start;
+		size_t avail = lr->end - lr->start;
+		char *nl = memchr(s + scanned, '\n', avail - scanned);
+		if (nl ? (size_t)(nl - s) > lr->max : avail > lr->max) {
+			/* Keep the head of an over-long line aside, drop the rest of it. */
+			*too_long = true;
+			if (!lr->head)
+				lr->head = xmalloc(lr->max);
+			memcpy(lr->head, s, lr->max);
+			lr->start += lr->max;
+			skip_rest_of_line(lr);
+			lr->lineno++;
+			*line = lr->head;
+			*len = lr->max;
+			return 1;
+		}
+		if (nl || (lr->eof && avail > 0)) {
+			size_t n = nl ? (size_t)(nl - s) : avail;
+			lr->start += n + (nl ? 1 : 0);
+			if (n > 0 && s[n - 1] == '\r')
+				n--;
+			lr->lineno++;
+			*line = s;
+			*len = n;
+			return 1;
+		}
+		if (lr->eof)
+			return 0;
+		scanned = avail;
+		if (fill(lr) < 0)
+			return -1;
+	}
+}

@@ -1,0 +1,30 @@
+/* Reading lines from a file descriptor with a bound on line length, so memory stays flat
+ * whatever the input. Lines may hold any bytes, NUL included. */
+#ifndef LINEIO_H
+#define LINEIO_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#define LINE_MAX_DEFAULT (1024 * 1024)
+
+struct linereader {
+	int fd;
+	char *buf;
+	char *head;                /* the kept head of an over-long line */
+	size_t cap, start, end;
+	size_t max;                /* longest line kept whole */
+	unsigned long lineno;      /* number of the line last returned, from 1 */
+	bool eof;
+	int error;                 /* errno of a failed read */
+	void (*before_block)(void *); /* called before a read that may wait (flush output) */
+	void *arg;
+};
+
+void lr_init(struct linereader *lr, int fd, size_t max);
+void lr_free(struct linereader *lr);
+/* Next line without its newline (and without a trailing CR). Returns 1 and sets *line, *len;
+ * 0 at end of input; -1 on a read error. A line longer than max is cut to its first max bytes
+ * (the rest is skipped) and *too_long is set. */
+int lr_next(struct linereader *lr, const char **line, size_t *len, bool *too_long);
+
+#endif

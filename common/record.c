@@ -1,0 +1,536 @@
+/* The record contract: reading and classifying lines, adding members, writing them back. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonw.h"
+#include "record.h"
+#include "tool.h"
+#include "xalloc.h"
+
+/* How much of an over-long line is kept in the "raw" member of its error record. */
+#define RAW_KEEP_TOO_LONG 4096
+
+static int any_record_error;
+
+static void
+flush_stdout(void *arg)
+{
+	(void)arg;
+	if (fflush(stdout) != 0)
+		tool_out("", 0); /* reports the error the same way other writes do */
+}
+
+void
+rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_line)
+{
+	lr_init(&rr->lr, fd, max_line);
+	rr->lr.before_block = flush_stdout;
+	rr->field = field && *field ? field : "domain";
+}
+
+void
+rec_reader_free(struct rec_reader *rr)
+{
+	lr_free(&rr->lr);
+}
+
+void
+rec_init(struct record *r)
+{
+	memset(r, 0, sizeof *r);
+}
+
+void
+rec_free(struct record *r)
+{
+	buf_free(&r->text);
+	buf_free(&r->name);
+	buf_free(&r->vals);
+	buf_free(&r->alerts);
+	buf_free(&r->errors);
+	free(r->members.v);
+	free(r->added);
+	rec_init(r);
+}
+
+static void
+rec_clear(struct record *r)
+{
+	buf_reset(&r->text);
+	buf_reset(&r->name);
+	buf_reset(&r->vals);
+	buf_reset(&r->alerts);
+	buf_reset(&r->errors);
+	r->members.n = 0;
+	r->nadded = 0;
+	r->nerrors = 0;
+	r->has_name = false;
+	r->name_state = NAME_MISSING;
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+int
+rec_read(struct rec_reader *rr, struct record *r)
+{
+	const char *line;
+	size_t len;
+	bool too_long;
+	int rc = lr_next(&rr->lr, &line, &len, &too_long);
+	if (rc <= 0)
+		return rc;
+	rec_clear(r);
+	r->lineno = rr->lr.lineno;
+	if (too_long) {
+		r->kind = REC_BAD;
+		buf_add(&r->text, line, len < RAW_KEEP_TOO_LONG ? len : RAW_KEEP_TOO_LONG);
+		rec_error(r, "line longer than %zu bytes (only its first %d bytes are kept in raw)",
+			  rr->lr.max, RAW_KEEP_TOO_LONG);
+		return 1;
+	}
+	size_t b = 0, e = len;
+	while (b < e && is_space(line[b]))
+		b++;
+	while (e > b && is_space(line[e - 1]))
+		e--;
+	if (b == e) {
+		r->kind = REC_BLANK;
+		return 1;
+	}
+	if (line[b] != '{') {
+		r->kind = REC_NAME;
+		buf_add(&r->text, line + b, e - b);
+		buf_add(&r->name, line + b, e - b);
+		r->has_name = true;
+		r->name_state = NAME_OK;
+		return 1;
+	}
+	buf_add(&r->text, line + b, e - b);
+	const char *why;
+	size_t at;
+	if (jscan_object(r->text.s, r->text.len, &r->members, &why, &at) < 0) {
+		r->kind = REC_BAD;
+		buf_reset(&r->text);
+		buf_add(&r->text, line, len);
+		rec_error(r, "invalid JSON: %s at byte %zu", why, at + b + 1);
+		return 1;
+	}
+	r->kind = REC_JSON;
+	struct jspan v;
+	if (!jscan_path(&r->members, rr->field, &v)) {
+		r->name_state = rec_get(r, "errors", &v) ? NAME_UPSTREAM_ERROR : NAME_MISSING;
+	} else if (v.p[0] != '"') {
+		r->name_state = NAME_NOT_STRING;
+	} else {
+		jscan_str_decode(v, &r->name);
+		r->has_name = true;
+		r->name_state = NAME_OK;
+	}
+	r->field = rr->field;
+	return 1;
+}
+
+bool
+rec_require_name(struct record *r)
+{
+	if (r->kind != REC_JSON && r->kind != REC_NAME)
+		return false;
+	switch (r->name_state) {
+	case NAME_OK:
+		return true;
+	case NAME_MISSING:
+		rec_error(r, "no '%s' member", r->field);
+		return false;
+	case NAME_NOT_STRING:
+		rec_error(r, "member '%s' is not a string", r->field);
+		return false;
+	case NAME_UPSTREAM_ERROR:
+	default:
+		return false;
+	}
+}
+
+bool
+rec_get(const struct record *r, const char *path, struct jspan *val)
+{
+	return r->kind == REC_JSON && jscan_path(&r->members, path, val);
+}
+
+static void
+copy_buf(struct buf *dst, const struct buf *src)
+{
+	buf_reset(dst);
+	buf_add(dst, buf_str(src), src->len);
+}
+
+void
+rec_copy(struct record *dst, const struct record *src)
+{
+	dst->kind = src->kind;
+	dst->lineno = src->lineno;
+	dst->has_name = src->has_name;
+	dst->name_state = src->name_state;
+	dst->field = src->field;
+	dst->nerrors = src->nerrors;
+	copy_buf(&dst->text, &src->text);
+	copy_buf(&dst->name, &src->name);
+	copy_buf(&dst->vals, &src->vals);
+	copy_buf(&dst->alerts, &src->alerts);
+	copy_buf(&dst->errors, &src->errors);
+	dst->members.v = xgrow(dst->members.v, &dst->members.cap, src->members.n,
+			       sizeof *src->members.v);
+	dst->members.n = src->members.n;
+	for (size_t i = 0; i < src->members.n; i++) {
+		/* re-point the spans into the copied text */
+		struct jmember m = src->members.v[i];
+		m.key.p = dst->text.s + (m.key.p - src->text.s);
+		m.val.p = dst->text.s + (m.val.p - src->text.s);
+		dst->members.v[i] = m;
+	}
+	dst->added = xgrow(dst->added, &dst->capadded, src->nadded, sizeof *src->added);
+	dst->nadded = src->nadded;
+	if (src->nadded)
+		memcpy(dst->added, src->added, src->nadded * sizeof *src->added);
+}
+
+static struct rec_added *
+find_added(const struct record *r, const char *key, size_t keylen)
+{
+	for (size_t i = 0; i < r->nadded; i++) {
+		struct rec_added *a = &r->added[i];
+		if (a->keylen == keylen && !memcmp(r->vals.s + a->key, key, keylen))
+			return a;
+	}
+	return NULL;
+}
+
+struct buf *
+rec_set_begin(struct record *r, const char *key)
+{
+	size_t keylen = strlen(key);
+	struct rec_added *a = find_added(r, key, keylen);
+	if (!a) {
+		r->added = xgrow(r->added, &r->capadded, r->nadded + 1, sizeof *r->added);
+		a = &r->added[r->nadded++];
+		a->key = r->vals.len;
+		a->keylen = keylen;
+		buf_add(&r->vals, key, keylen);
+	}
+	/* A replaced value's old bytes stay in vals unused; records are short-lived. */
+	a->val = r->vals.len;
+	a->vallen = (size_t)-1;
+	return &r->vals;
+}
+
+void
+rec_set_end(struct record *r)
+{
+	for (size_t i = r->nadded; i-- > 0;)
+		if (r->added[i].vallen == (size_t)-1) {
+			r->added[i].vallen = r->vals.len - r->added[i].val;
+			return;
+		}
+}
+
+void
+rec_set_json(struct record *r, const char *key, const char *json, size_t n)
+{
+	buf_add(rec_set_begin(r, key), json, n);
+	rec_set_end(r);
+}
+
+void
+rec_set_str(struct record *r, const char *key, const char *s, size_t n)
+{
+	jsonw_str(rec_set_begin(r, key), s, n);
+	rec_set_end(r);
+}
+
+void
+rec_set_strz(struct record *r, const char *key, const char *s)
+{
+	rec_set_str(r, key, s, strlen(s));
+}
+
+void
+rec_set_int(struct record *r, const char *key, long long v)
+{
+	jsonw_int(rec_set_begin(r, key), v);
+	rec_set_end(r);
+}
+
+void
+rec_set_bool(struct record *r, const char *key, bool v)
+{
+	buf_adds(rec_set_begin(r, key), v ? "true" : "false");
+	rec_set_end(r);
+}
+
+static bool
+alert_listed(const char *list, size_t len, const char *alert, size_t alen)
+{
+	for (size_t i = 0; i < len;) {
+		size_t n = strlen(list + i);
+		if (n == alen && !memcmp(list + i, alert, alen))
+			return true;
+		i += n + 1;
+	}
+	return false;
+}
+
+void
+rec_alert(struct record *r, const char *alert)
+{
+	size_t alen = strlen(alert);
+	if (alert_listed(r->alerts.s, r->alerts.len, alert, alen))
+		return;
+	buf_add(&r->alerts, alert, alen + 1);
+}
+
+static void
+verror(struct record *r, const char *code, const char *fmt, va_list ap)
+{
+	struct buf msg = BUF_INIT;
+	buf_vaddf(&msg, fmt, ap);
+	if (r->errors.len)
+		buf_addc(&r->errors, ',');
+	buf_adds(&r->errors, "{\"by\":");
+	jsonw_strz(&r->errors, tool_name);
+	if (code) {
+		buf_adds(&r->errors, ",\"code\":");
+		jsonw_strz(&r->errors, code);
+	}
+	buf_adds(&r->errors, ",\"msg\":");
+	jsonw_str(&r->errors, msg.s, msg.len);
+	buf_addc(&r->errors, '}');
+	r->nerrors++;
+	any_record_error = 1;
+	tool_warn("line %lu: %s", r->lineno, msg.s);
+	buf_free(&msg);
+}
+
+void
+rec_error(struct record *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verror(r, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+rec_error_code(struct record *r, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verror(r, code, fmt, ap);
+	va_end(ap);
+}
+
+int
+rec_status(void)
+{
+	return any_record_error ? EXIT_RECORD_ERRORS : 0;
+}
+
+/* Output. */
+
+static void
+sep(struct buf *out, bool *first)
+{
+	if (!*first)
+		buf_addc(out, ',');
+	*first = false;
+}
+
+/* The alerts array: the input's own elements first (kept verbatim), then new ones not there. */
+static void
+put_alerts(const struct record *r, const struct jspan *old, struct buf *out)
+{
+	struct buf seen = BUF_INIT, tmp = BUF_INIT;
+	buf_adds(out, "\"alerts\":[");
+	bool first = true;
+	if (old && old->p[0] == '[') {
+		size_t it = 0;
+		struct jspan e;
+		while (jscan_array_next(*old, &it, &e)) {
+			sep(out, &first);
+			buf_add(out, e.p, e.n);
+			if (e.p[0] == '"') {
+				buf_reset(&tmp);
+				jscan_str_decode(e, &tmp);
+				buf_add(&seen, buf_str(&tmp), tmp.len + 1);
+			}
+		}
+	}
+	for (size_t i = 0; i < r->alerts.len;) {
+		const char *a = r->alerts.s + i;
+		size_t n = strlen(a);
+		if (!alert_listed(seen.s, seen.len, a, n)) {
+			sep(out, &first);
+			jsonw_str(out, a, n);
+		}
+		i += n + 1;
+	}
+	buf_addc(out, ']');
+	buf_free(&seen);
+	buf_free(&tmp);
+}
+
+static void
+put_errors(const struct record *r, const struct jspan *old, struct buf *out)
+{
+	buf_adds(out, "\"errors\":[");
+	if (old && old->p[0] == '[' && old->n > 2) {
+		/* the old array's elements, then ours */
+		size_t it = 0;
+		struct jspan e;
+		bool first = true;
+		while (jscan_array_next(*old, &it, &e)) {
+			sep(out, &first);
+			buf_add(out, e.p, e.n);
+		}
+		if (!first)
+			buf_addc(out, ',');
+	}
+	buf_add(out, buf_str(&r->errors), r->errors.len);
+	buf_addc(out, ']');
+}
+
+static void
+put_added(const struct record *r, const struct rec_added *a, struct buf *out)
+{
+	jsonw_str(out, r->vals.s + a->key, a->keylen);
+	buf_addc(out, ':');
+	buf_add(out, r->vals.s + a->val, a->vallen);
+}
+
+static void
+put_new_members(const struct record *r, const bool *used, bool alerts_done, bool errors_done,
+		struct buf *out, bool first)
+{
+	for (size_t i = 0; i < r->nadded; i++) {
+		if (used && used[i])
+			continue;
+		sep(out, &first);
+		put_added(r, &r->added[i], out);
+	}
+	if (r->alerts.len && !alerts_done) {
+		sep(out, &first);
+		put_alerts(r, NULL, out);
+	}
+	if (r->errors.len && !errors_done) {
+		sep(out, &first);
+		put_errors(r, NULL, out);
+	}
+}
+
+static bool
+clashes(const struct record *r, struct jspan key)
+{
+	if (r->alerts.len && jscan_key_eq(key, "alerts", 6))
+		return true;
+	if (r->errors.len && jscan_key_eq(key, "errors", 6))
+		return true;
+	for (size_t i = 0; i < r->nadded; i++)
+		if (jscan_key_eq(key, r->vals.s + r->added[i].key, r->added[i].keylen))
+			return true;
+	return false;
+}
+
+static void
+format_json(const struct record *r, struct buf *out)
+{
+	bool any_clash = false;
+	for (size_t i = 0; i < r->members.n && !any_clash; i++)
+		any_clash = clashes(r, r->members.v[i].key);
+	if (!any_clash) {
+		/* Fast path: the input object verbatim up to its closing brace. */
+		const char *close = memrchr(r->text.s, '}', r->text.len);
+		buf_add(out, r->text.s, (size_t)(close - r->text.s));
+		put_new_members(r, NULL, false, false, out, r->members.n == 0);
+		buf_addc(out, '}');
+		return;
+	}
+	bool *used = xcalloc(r->nadded + 1, sizeof *used);
+	bool first = true, alerts_done = false, errors_done = false;
+	buf_addc(out, '{');
+	for (size_t i = 0; i < r->members.n; i++) {
+		const struct jmember *m = &r->members.v[i];
+		if (r->alerts.len && jscan_key_eq(m->key, "alerts", 6)) {
+			if (!alerts_done) {
+				sep(out, &first);
+				put_alerts(r, &m->val, out);
+			}
+			alerts_done = true;
+			continue;
+		}
+		if (r->errors.len && jscan_key_eq(m->key, "errors", 6)) {
+			if (!errors_done) {
+				sep(out, &first);
+				put_errors(r, &m->val, out);
+			}
+			errors_done = true;
+			continue;
+		}
+		size_t j;
+		for (j = 0; j < r->nadded; j++)
+			if (jscan_key_eq(m->key, r->vals.s + r->added[j].key, r->added[j].keylen))
+				break;
+		if (j < r->nadded) {
+			if (!used[j]) {
+				sep(out, &first);
+				put_added(r, &r->added[j], out);
+			}
+			used[j] = true;
+			continue;
+		}
+		sep(out, &first);
+		buf_add(out, m->key.p, m->key.n);
+		buf_addc(out, ':');
+		buf_add(out, m->val.p, m->val.n);
+	}
+	put_new_members(r, used, alerts_done, errors_done, out, first);
+	buf_addc(out, '}');
+	free(used);
+}
+
+void
+rec_format(const struct record *r, struct buf *out)
+{
+	switch (r->kind) {
+	case REC_BLANK:
+		break;
+	case REC_NAME:
+		buf_adds(out, "{\"domain\":");
+		jsonw_str(out, r->text.s, r->text.len);
+		put_new_members(r, NULL, false, false, out, false);
+		buf_addc(out, '}');
+		break;
+	case REC_BAD:
+		buf_adds(out, "{\"raw\":");
+		jsonw_str(out, buf_str(&r->text), r->text.len);
+		put_new_members(r, NULL, false, false, out, false);
+		buf_addc(out, '}');
+		break;
+	case REC_JSON:
+		format_json(r, out);
+		break;
+	}
+	buf_addc(out, '\n');
+}
+
+void
+rec_emit(const struct record *r)
+{
+	static struct buf out;
+	buf_reset(&out);
+	rec_format(r, &out);
+	tool_out(out.s, out.len);
+}

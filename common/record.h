@@ -1,0 +1,100 @@
+/* The record contract every filter keeps: one record per input line (a JSON object or a bare
+ * domain name), one JSON object per output line in the same order, the input's members kept
+ * byte-identical, the command's members added, `alerts` and `errors` merged, bad lines turned
+ * into error records instead of stopping the stream. */
+#ifndef RECORD_H
+#define RECORD_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "jscan.h"
+#include "lineio.h"
+
+enum rec_kind {
+	REC_BLANK, /* empty or white-space line: passed through as an empty line */
+	REC_JSON,  /* a JSON object */
+	REC_NAME,  /* a bare domain name */
+	REC_BAD,   /* unusable line (broken JSON, over-long): output carries it as "raw" */
+};
+
+/* What became of the domain field of a JSON record. */
+enum rec_name_state {
+	NAME_OK,
+	NAME_MISSING,
+	NAME_NOT_STRING,
+	NAME_UPSTREAM_ERROR, /* missing, but an earlier filter already reported an error */
+};
+
+struct rec_added {
+	size_t key, keylen, val, vallen; /* offsets into record.vals */
+};
+
+struct record {
+	enum rec_kind kind;
+	unsigned long lineno;
+	struct buf text;          /* the line as read (JSON: the object text) */
+	struct jmembers members;  /* JSON: top-level members, spans into text */
+	bool has_name;            /* the domain field was found and is a string */
+	enum rec_name_state name_state;
+	const char *field;        /* the reader's field path */
+	struct buf name;          /* its decoded value, or the bare line trimmed */
+	struct buf vals;          /* keys and JSON values the command adds */
+	struct rec_added *added;
+	size_t nadded, capadded;
+	struct buf alerts;        /* new alerts, each NUL-terminated */
+	struct buf errors;        /* new error objects, comma-separated */
+	unsigned nerrors;
+};
+
+struct rec_reader {
+	struct linereader lr;
+	const char *field;        /* dotted path of the domain, default "domain" */
+};
+
+/* fd is usually 0; field may be NULL for "domain"; max_line 0 for the default (1 MiB). */
+void rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_line);
+void rec_reader_free(struct rec_reader *rr);
+/* Read and classify the next line into r (whose buffers are reused). 1 = a record, 0 = end of
+ * input, -1 = read error (errno-style code in rr->lr.error). */
+int rec_read(struct rec_reader *rr, struct record *r);
+
+void rec_init(struct record *r);
+void rec_free(struct record *r);
+/* Copy src (text, spans, additions) into dst, for commands that keep records in flight. */
+void rec_copy(struct record *dst, const struct record *src);
+
+/* Is there a name to work on? If not, add the error that says why (none when an earlier
+ * filter already reported one for this record, or for blank and bad lines). */
+bool rec_require_name(struct record *r);
+
+/* Look up a top-level or dotted member of a JSON record. */
+bool rec_get(const struct record *r, const char *path, struct jspan *val);
+
+/* Add or replace member `key` with a JSON value given as text. */
+void rec_set_json(struct record *r, const char *key, const char *json, size_t n);
+void rec_set_str(struct record *r, const char *key, const char *s, size_t n);
+void rec_set_strz(struct record *r, const char *key, const char *s);
+void rec_set_int(struct record *r, const char *key, long long v);
+void rec_set_bool(struct record *r, const char *key, bool v);
+/* Start a member whose value the caller appends to the returned buffer; end it before the
+ * next rec_* call on r. */
+struct buf *rec_set_begin(struct record *r, const char *key);
+void rec_set_end(struct record *r);
+
+/* Append an alert (kept once even if the input already has it). */
+void rec_alert(struct record *r, const char *alert);
+/* Append {"by":tool,"msg":...} to `errors` and print "tool: line N: msg" on stderr. */
+void rec_error(struct record *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same with a stable short code: {"by":tool,"code":code,"msg":...}. */
+void rec_error_code(struct record *r, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Format the output line (with its newline) into out. */
+void rec_format(const struct record *r, struct buf *out);
+/* Format and write to stdout (exits quietly on a closed pipe). */
+void rec_emit(const struct record *r);
+/* 1 if any record so far carried an error of this command, else 0. */
+int rec_status(void);
+
+#endif

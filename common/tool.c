@@ -1,0 +1,149 @@
+/* The command frame: name, messages, checked numbers, data lookup, checked output. */
+#include <errno.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tool.h"
+#include "xalloc.h"
+
+const char *tool_name = PROJECT;
+static char stdout_buffer[1 << 16];
+
+void
+tool_init(const char *name)
+{
+	tool_name = name;
+	setlocale(LC_ALL, "");
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, stdout_buffer, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
+		sizeof stdout_buffer);
+}
+
+static void
+vwarn_line(const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s: ", tool_name);
+	buf_vaddf(&b, fmt, ap);
+	buf_addc(&b, '\n');
+	fwrite(b.s, 1, b.len, stderr);
+	buf_free(&b);
+}
+
+void
+tool_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_line(fmt, ap);
+	va_end(ap);
+}
+
+void
+tool_die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_line(fmt, ap);
+	va_end(ap);
+	exit(EXIT_FATAL);
+}
+
+void
+tool_version(void)
+{
+	printf("%s (%s) %s\n", tool_name, PROJECT, VERSION);
+	exit(tool_finish(0));
+}
+
+static void
+output_failed(void)
+{
+	if (errno == EPIPE)
+		_exit(0); /* the reader went away: nothing more to say */
+	tool_die("cannot write output: %s", strerror(errno));
+}
+
+void
+tool_out(const char *s, size_t n)
+{
+	if (fwrite_unlocked(s, 1, n, stdout) != n)
+		output_failed();
+}
+
+int
+tool_finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == EPIPE)
+			return 0;
+		tool_warn("cannot write output: %s", strerror(errno));
+		return EXIT_FATAL;
+	}
+	return status;
+}
+
+double
+opt_double(const char *opt, const char *arg, double min, double max)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v < min || v > max)
+		tool_die("invalid value for --%s: '%s'", opt, arg);
+	return v;
+}
+
+long
+opt_long(const char *opt, const char *arg, long min, long max)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max)
+		tool_die("invalid value for --%s: '%s' (expected %ld to %ld)", opt, arg, min, max);
+	return v;
+}
+
+static char *
+try_path(const char *dir, const char *mid, const char *rel)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s%s/%s", dir, mid, rel);
+	if (access(b.s, R_OK) == 0)
+		return b.s;
+	buf_free(&b);
+	return NULL;
+}
+
+char *
+share_path(const char *rel)
+{
+	char *p;
+	const char *env = getenv("DOMSTAT_SHARE");
+	if (env && *env)
+		return try_path(env, "", rel);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			/* installed anywhere: <prefix>/bin/<cmd> and <prefix>/share/domstat */
+			if ((p = try_path(exe, "/../share/" PROJECT, rel)))
+				return p;
+			/* in-tree: <top>/build/bin/<cmd> next to <top>/share */
+			if ((p = try_path(exe, "/../../share", rel)))
+				return p;
+		}
+	}
+	return try_path(DATADIR, "", rel);
+}

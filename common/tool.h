@@ -1,0 +1,38 @@
+/* The frame every command shares: its name, messages on stderr, checked numbers from the
+ * command line, where shipped data lives, and a checked end of output. This file and record.c
+ * are the only shared code that prints, because printing is their job. */
+#ifndef TOOL_H
+#define TOOL_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "buf.h"
+
+#define EXIT_RECORD_ERRORS 1
+#define EXIT_FATAL 2
+
+extern const char *tool_name;
+
+/* Locale, SIGPIPE ignored (a closed pipe is an EPIPE write error we end on quietly), a large
+ * stdout buffer. */
+void tool_init(const char *name);
+/* "name: message" on stderr. */
+void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* tool_warn, then exit(2). */
+void tool_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Print "name (domstat) VERSION" and exit 0. */
+void tool_version(void) __attribute__((noreturn));
+/* Write a whole buffer to stdout; on a closed pipe exit 0 at once, on other errors exit 2. */
+void tool_out(const char *s, size_t n);
+/* Flush and check stdout; return status (or 2 if output failed, 0 after a closed pipe). */
+int tool_finish(int status);
+
+/* Checked conversions of option arguments: on error print "invalid value for --opt" and exit 2. */
+double opt_double(const char *opt, const char *arg, double min, double max);
+long opt_long(const char *opt, const char *arg, long min, long max);
+
+/* Find shipped data: $DOMSTAT_SHARE, then in-tree (next to the build), then installed
+ * (relative to the binary, then DATADIR). Returns a malloc'd path or NULL. */
+char *share_path(const char *rel);
+
+#endif
