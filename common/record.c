@@ -68,6 +68,7 @@ rec_clear(struct record *r)
 	r->nerrors = 0;
 	r->has_name = false;
 	r->name_state = NAME_MISSING;
+	r->rank = -1;
 }
 
 static bool
@@ -105,6 +106,15 @@ rec_read(struct rec_reader *rr, struct record *r)
 	}
 	if (line[b] != '{') {
 		r->kind = REC_NAME;
+		/* "rank,domain" lines of Tranco, Umbrella and Alexa lists carry their rank along */
+		size_t d = b;
+		long rank = 0;
+		while (d < e && d - b < 9 && line[d] >= '0' && line[d] <= '9')
+			rank = rank * 10 + (line[d++] - '0');
+		if (d > b && d + 1 < e && line[d] == ',') {
+			r->rank = rank;
+			b = d + 1;
+		}
 		buf_add(&r->text, line + b, e - b);
 		buf_add(&r->name, line + b, e - b);
 		r->has_name = true;
@@ -178,6 +188,7 @@ rec_copy(struct record *dst, const struct record *src)
 	dst->name_state = src->name_state;
 	dst->field = src->field;
 	dst->nerrors = src->nerrors;
+	dst->rank = src->rank;
 	copy_buf(&dst->text, &src->text);
 	copy_buf(&dst->name, &src->name);
 	copy_buf(&dst->vals, &src->vals);
@@ -508,7 +519,10 @@ rec_format(const struct record *r, struct buf *out)
 	case REC_BLANK:
 		break;
 	case REC_NAME:
-		buf_adds(out, "{\"domain\":");
+		if (r->rank >= 0)
+			buf_addf(out, "{\"rank\":%ld,\"domain\":", r->rank);
+		else
+			buf_adds(out, "{\"domain\":");
 		jsonw_str(out, r->text.s, r->text.len);
 		put_new_members(r, NULL, false, false, out, false);
 		buf_addc(out, '}');

@@ -14,7 +14,7 @@
 enum rec_kind {
 	REC_BLANK, /* empty or white-space line: passed through as an empty line */
 	REC_JSON,  /* a JSON object */
-	REC_NAME,  /* a bare domain name */
+	REC_NAME,  /* a bare domain name, or "rank,name" from a ranked list (Tranco CSV) */
 	REC_BAD,   /* unusable line (broken JSON, over-long): output carries it as "raw" */
 };
 
@@ -45,6 +45,7 @@ struct record {
 	struct buf alerts;        /* new alerts, each NUL-terminated */
 	struct buf errors;        /* new error objects, comma-separated */
 	unsigned nerrors;
+	long rank;                /* REC_NAME from a "rank,name" line, else -1 */
 };
 
 struct rec_reader {
