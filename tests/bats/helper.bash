@@ -1,4 +1,5 @@
 # Loaded by every .bats file: isolates each test and finds the build under test.
+bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
 

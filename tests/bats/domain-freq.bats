@@ -1,0 +1,248 @@
+#!/usr/bin/env bats
+# domain-freq: the record contract every filter shares, and freq.py-exact scores and alerts.
+
+load helper
+
+setup() {
+	setup_isolated
+	# A tiny freq.py table: after "a" comes "b" once. Scores on it can be worked out by hand.
+	printf '[true, "\\n\\t~`!@#$%%^&*()_+-", [["a", [["b", 1]]]]]' >ab.freq
+}
+
+# --- the record contract ---
+
+@test "a bare name becomes a JSON object with its domain" {
+	run -0 domain-freq <<<"www.sans.org"
+	assert_output --regexp '^\{"domain":"www\.sans\.org","freq_score":\[[0-9.]+,[0-9.]+\]\}$'
+}
+
+@test "a rank,name line from a ranked list keeps its rank" {
+	run -0 domain-freq <<<"17,example.org"
+	assert_output --regexp '^\{"rank":17,"domain":"example\.org","freq_score":'
+}
+
+@test "JSON input members are kept byte-identical and new members follow them" {
+	printf '{ "domain" : "example.com", "n":1.50e3, "s":"caf\\u00e9\\/x", "o":{"k":[1, 2]} }\n' >in
+	run -0 domain-freq <in
+	assert_output --regexp '^\{ "domain" : "example\.com", "n":1\.50e3, "s":"caf\\u00e9\\/x", "o":\{"k":\[1, 2\]\} ,"freq_score":\[[0-9.]+,[0-9.]+\]\}$'
+}
+
+@test "--field follows a dotted path into nested objects (Suricata eve.json)" {
+	ex="$TOP/share/examples/eve-dns.ndjson"
+	run -1 domain-freq --field dns.rrname <"$ex"
+	domain-freq -f dns.rrname <"$ex" >out 2>/dev/null || true
+	diff <(jq -r .dns.rrname out) <(jq -r .dns.rrname "$ex")
+	jq -s -e 'map(select(.dns.rrname == "www.sans.org"))[0].freq_score | length == 2' out
+	jq -s -e 'map(select(.dns.rrname == "wpad.localdomain"))[0].freq_score == "ERROR"' out
+}
+
+@test "blank lines pass through as blank lines, in order" {
+	printf 'a.com\n\n   \nb.com\n' >in
+	run -0 domain-freq <in
+	[ "${#lines[@]}" -eq 4 ] || true
+	[ "$(sed -n 2p <<<"$output")" = "" ]
+	[ "$(sed -n 3p <<<"$output")" = "" ]
+	[ "$(wc -l <<<"$output")" -eq 4 ]
+	[[ "$(sed -n 4p <<<"$output")" == '{"domain":"b.com",'* ]]
+}
+
+@test "output order equals input order over many lines" {
+	seq 1 5000 | sed 's/$/.example.com/' >in
+	domain-freq <in | jq -r .domain >out
+	diff in out
+}
+
+@test "broken JSON gives an error record carrying the raw line, and the stream goes on" {
+	printf '{"domain":"a.com"}\n{"domain": "b.com"\nc.com\n' >in
+	run --separate-stderr -1 domain-freq <in
+	[ "${#lines[@]}" -eq 3 ]
+	assert_equal "$(jq -r .raw <<<"${lines[1]}")" '{"domain": "b.com"'
+	assert_equal "$(jq -r '.errors[0].by' <<<"${lines[1]}")" "domain-freq"
+	assert_equal "$(jq -r .domain <<<"${lines[2]}")" "c.com"
+	[[ "$stderr" == *"domain-freq: line 2: invalid JSON"* ]]
+}
+
+@test "invalid UTF-8 inside a JSON string is rejected as invalid JSON, output stays valid JSON" {
+	printf '{"domain":"caf\xe9.com"}\n' >in
+	run --separate-stderr -1 domain-freq <in
+	jq -e '.raw and .errors' <<<"$output"
+	[[ "$stderr" == *"line 1: invalid JSON: invalid UTF-8"* ]]
+}
+
+@test "a record without the field, or with a non-string field, gets an error and is kept" {
+	printf '{"x":1}\n{"domain":7}\n' >in
+	run --separate-stderr -1 domain-freq <in
+	assert_equal "$(jq -c . <<<"${lines[0]}")" '{"x":1,"errors":[{"by":"domain-freq","msg":"no '"'"'domain'"'"' member"}]}'
+	assert_equal "$(jq -r '.domain' <<<"${lines[1]}")" "7"
+	[[ "$stderr" == *"line 2: member 'domain' is not a string"* ]]
+}
+
+@test "invalid names get an error naming the reason: empty label, long label, long name, control bytes" {
+	long63=$(printf 'a%.0s' $(seq 64))
+	longname=$(for i in $(seq 30); do printf 'abcdefghi.'; done)com
+	printf 'a..com\n%s.com\n%s\nbad\001name.com\n' "$long63" "$longname" >in
+	run --separate-stderr -1 domain-freq <in
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "$stderr" == *"line 1: invalid name: empty label"* ]]
+	[[ "$stderr" == *"line 2: invalid name: label longer than 63 octets"* ]]
+	[[ "$stderr" == *"line 3: invalid name: name longer than 253 octets"* ]]
+	[[ "$stderr" == *"line 4: invalid name: control character"* ]]
+	for l in "${lines[@]}"; do jq -e '.errors[0].msg' <<<"$l" >/dev/null; done
+}
+
+@test "names without a registrable domain score ERROR with an error entry" {
+	printf 'localhost\n8.8.4.4\nco.uk\nhost.corp.local\n' >in
+	run --separate-stderr -1 domain-freq <in
+	for l in "${lines[@]}"; do
+		assert_equal "$(jq -r .freq_score <<<"$l")" "ERROR"
+		jq -e '.errors | length == 1' <<<"$l" >/dev/null
+	done
+	[[ "$stderr" == *"line 4: no registrable domain in 'host.corp.local'"* ]]
+}
+
+@test "a line over --max-line is an error record with its head kept, memory stays bounded" {
+	{ echo ok.com; head -c 100000 /dev/zero | tr '\0' a; echo; echo next.com; } >in
+	run --separate-stderr -1 domain-freq --max-line 4096 <in
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(jq -r '.raw | length' <<<"${lines[1]}")" -eq 4096 ]
+	[[ "$stderr" == *"line 2: line longer than 4096 bytes"* ]]
+	assert_equal "$(jq -r .domain <<<"${lines[2]}")" "next.com"
+}
+
+@test "hostile bytes: NUL and bad UTF-8 in a bare line still give one valid JSON line" {
+	printf 'ok.com\n\377\000bad.org\nxn--.com\n' >in
+	run --separate-stderr -1 domain-freq <in
+	[ "${#lines[@]}" -eq 3 ]
+	for l in "${lines[@]}"; do jq -e . <<<"$l" >/dev/null; done
+	[[ "$stderr" == *"line 3: invalid name: bad A-label"* ]]
+}
+
+@test "a closed downstream pipe ends quietly with status 0" {
+	run bash -c 'yes www.example.com | head -n 300000 | domain-freq 2>err | head -n 1 >/dev/null; echo "${PIPESTATUS[2]}"; cat err'
+	assert_output "0"
+}
+
+@test "exit status: 0 when all records are fine, 1 when some carried errors, 2 on usage errors" {
+	run -0 domain-freq <<<"example.com"
+	run -1 domain-freq <<<"localhost"
+	run -2 domain-freq --no-such-option </dev/null
+	run -2 domain-freq --avg-alert abc </dev/null
+	assert_output --partial "invalid value for --avg-alert: 'abc'"
+	run -2 domain-freq extra-operand </dev/null
+}
+
+@test "--help and --version" {
+	run -0 domain-freq --help
+	assert_output --partial "--table"
+	run -0 domain-freq --version
+	assert_output --regexp '^domain-freq \(domstat\) [0-9]+\.[0-9]+'
+}
+
+@test "an unreadable or malformed table is a fatal error naming the file" {
+	run -2 domain-freq --table nope.freq <<<"a.com"
+	assert_output --partial "cannot open 'nope.freq'"
+	echo '[true, "", [["a", [["b", 1.5]]]]]' >bad.freq
+	run -2 domain-freq --table bad.freq <<<"a.com"
+	assert_output --partial "bad pair"
+}
+
+# --- domain-freq scores ---
+
+@test "parity with freq.py: every sample vector matches exactly" {
+	require_shared freq/sample_vectors.tsv
+	tail -n +2 "$SHARED/freq/sample_vectors.tsv" | cut -f1 >names
+	domain-freq --table "$SHARED/freq/freqtable2018.freq" <names 2>/dev/null |
+		jq -r 'if .freq_score == "ERROR" then "ERROR\tERROR" else "\(.freq_score[0])\t\(.freq_score[1])" end' >got
+	tail -n +2 "$SHARED/freq/sample_vectors.tsv" | cut -f2,3 >want
+	# jq prints 0.0 as 0: compare numerically, and ERROR as text
+	paste want got | awk -F'\t' '{ if ($1 == "ERROR") { if ($3 != "ERROR") exit 1 } else if ($1 + 0 != $3 + 0 || $2 + 0 != $4 + 0) exit 1 }'
+	# and the printed form is Python's shortest repr (0.0, 6.832, 12.2034)
+	grep -F "xn--mnchen-3ya.de" names | domain-freq --table "$SHARED/freq/freqtable2018.freq" | grep -F '"freq_score":[6.3402,8.912]'
+	printf '\321\201\320\260\320\271\321\202.\321\200\321\204\n' | domain-freq --table "$SHARED/freq/freqtable2018.freq" | grep -F '"freq_score":[0.0,0.0]'
+}
+
+@test "hand-computed scores on a tiny table, printed as Python prints floats" {
+	run -0 domain-freq --table ab.freq --score-on name <<<"ab"
+	assert_output '{"domain":"ab","freq_score":[100.0,100.0]}'
+	run -0 domain-freq --table ab.freq --score-on name --avg-alert 0 --word-alert 0 <<<"ba"
+	assert_output '{"domain":"ba","freq_score":[0.0,0.0]}'
+	# case folds: "AB" reads row a and column b
+	run -0 domain-freq --table ab.freq --score-on name <<<"AB"
+	assert_output '{"domain":"AB","freq_score":[100.0,100.0]}'
+}
+
+@test "scores the registrable domain by default, the whole name or the label on request" {
+	a=$(domain-freq <<<"www.sans.org" | jq -c .freq_score)
+	b=$(domain-freq <<<"sans.org" | jq -c .freq_score)
+	assert_equal "$a" "$b"
+	c=$(domain-freq --score-on name <<<"www.sans.org" | jq -c .freq_score)
+	[ "$a" != "$c" ]
+	d=$(domain-freq --score-on label <<<"www.sans.org" | jq -c .freq_score)
+	e=$(domain-freq --score-on name <<<"sans" | jq -c .freq_score)
+	assert_equal "$d" "$e"
+}
+
+@test "alerts: both below is LOW-FREQ-SCORES, one below is SUSPECT-FREQ-SCORE, equal is not below" {
+	s=$(domain-freq <<<"example.com" | jq -r '.freq_score | "\(.[0]) \(.[1])"')
+	avg=${s% *} word=${s#* }
+	run -0 domain-freq --avg-alert "$avg" --word-alert "$word" <<<"example.com"
+	refute_output --partial alerts
+	up_avg=$(awk -v x="$avg" 'BEGIN{printf "%.4f", x + 0.0001}')
+	up_word=$(awk -v x="$word" 'BEGIN{printf "%.4f", x + 0.0001}')
+	run -0 domain-freq --avg-alert "$up_avg" --word-alert "$word" <<<"example.com"
+	assert_output --partial '"alerts":["SUSPECT-FREQ-SCORE"]'
+	run -0 domain-freq --avg-alert "$avg" --word-alert "$up_word" <<<"example.com"
+	assert_output --partial '"alerts":["SUSPECT-FREQ-SCORE"]'
+	run -0 domain-freq --avg-alert "$up_avg" --word-alert "$up_word" <<<"example.com"
+	assert_output --partial '"alerts":["LOW-FREQ-SCORES"]'
+}
+
+@test "alerts already in the record are kept and never duplicated; errors are appended" {
+	printf '{"domain":"a.com","alerts":["YOUR-FIRST-CONTACT","LOW-FREQ-SCORES"]}\n' >in
+	run -0 domain-freq --avg-alert 1000 --word-alert 1000 <in
+	assert_equal "$(jq -c .alerts <<<"$output")" '["YOUR-FIRST-CONTACT","LOW-FREQ-SCORES"]'
+	printf '{"domain":"localhost","errors":[{"by":"x","msg":"y"}]}\n' >in
+	run --separate-stderr -1 domain-freq <in
+	assert_equal "$(jq -c '[.errors[].by]' <<<"$output")" '["x","domain-freq"]'
+}
+
+@test "running twice replaces freq_score in place instead of adding a second one" {
+	run -0 bash -c 'domain-freq <<<"example.com" | domain-freq'
+	assert_equal "$(grep -o freq_score <<<"$output" | wc -l)" 1
+}
+
+@test "reads freq.py tables: Latin-1 bytes, repeated rows replace, repeated pairs add" {
+	# row key is the single byte 0xE9 (Latin-1 e-acute); the name is UTF-8
+	printf '[true, "", [["\351", [["t", 2]]]]]' >latin1.freq
+	run -0 domain-freq --table latin1.freq --score-on name <<<"ét.com"
+	assert_output --partial '"freq_score":[20.0,100.0]'
+	printf '[true, "", [["a", [["b", 9]]], ["a", [["b", 1], ["c", 1], ["c", 2]]]]]' >rep.freq
+	# p(b|a) = 1/4 after the second row replaced the first and c counted 3
+	run -0 domain-freq --table rep.freq --score-on name --avg-alert 0 --word-alert 0 <<<"ab"
+	assert_output --partial '"freq_score":[25.0,25.0]'
+}
+
+@test "--train builds a freq.py table that scores its own corpus, and reads back identically" {
+	printf 'ab\nab\n' | domain-freq --train >t.freq
+	run -0 cat t.freq
+	assert_output '[true, "\n\t~`!@#$%^&*()_+-", [["a", [["b", 2]]]]]'
+	run -0 domain-freq --table t.freq --score-on name <<<"ab"
+	assert_output '{"domain":"ab","freq_score":[100.0,100.0]}'
+	# extending an existing table, and a case-sensitive table
+	printf 'ba\n' | domain-freq --train --table t.freq --case-sensitive --ignore-chars '.' >t2.freq
+	run -0 cat t2.freq
+	assert_output '[false, ".", [["a", [["b", 2]]], ["b", [["a", 1]]]]]'
+}
+
+@test "the shipped table is found in-tree, and installed with DESTDIR/PREFIX" {
+	run -0 domain-freq <<<"example.com"
+	make -s -C "$TOP" O="$(dirname "${DOMSTAT_BIN:-$TOP/build/bin}")" install DESTDIR="$BATS_TEST_TMPDIR/inst" PREFIX=/usr >/dev/null
+	[ -x "$BATS_TEST_TMPDIR/inst/usr/bin/domain-freq" ]
+	[ -f "$BATS_TEST_TMPDIR/inst/usr/share/man/man1/domain-freq.1" ]
+	[ -f "$BATS_TEST_TMPDIR/inst/usr/share/man/man7/domstat.7" ]
+	[ -f "$BATS_TEST_TMPDIR/inst/usr/share/domstat/freq/domstat.freq" ]
+	run -0 "$BATS_TEST_TMPDIR/inst/usr/bin/domain-freq" <<<"example.com"
+	assert_output --partial freq_score
+	run -0 man -l "$BATS_TEST_TMPDIR/inst/usr/share/man/man1/domain-freq.1"
+	assert_output --partial "domain-freq"
+}
