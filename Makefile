@@ -3,7 +3,7 @@
 
 PROJECT  = domstat
 VERSION  = 0.1.0
-CMDS     = domain-freq
+CMDS     = domain-freq seen-db
 
 PREFIX  ?= /usr/local
 BINDIR   = $(PREFIX)/bin

@@ -1,0 +1,529 @@
+/* seen-db import: NDJSON records, bare lists, rank,domain CSV (Tranco, Umbrella) and
+ * domain_stats' export array (streamed with json-c's incremental tokener, never slurped).
+ * Imported names never raise a first contact; importing the same file again changes nothing. */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "date.h"
+#include "dname.h"
+#include "jscan.h"
+#include "record.h"
+#include "seen-db.h"
+#include "store.h"
+#include "tool.h"
+
+/* Largest single element of a domain_stats array we accept (a real one is ~150 bytes). */
+#define MAX_ELEMENT (64 * 1024)
+
+enum fmt { FMT_AUTO, FMT_LINES, FMT_ARRAY };
+
+struct importer {
+	const struct options *o;
+	struct store *s;
+	struct dname d;
+	struct buf why, tag, tmp;
+	const char *fname;
+	int64_t now;
+	long imported, rejected;
+	unsigned long batch_first, at; /* line (or element) numbers */
+};
+
+/* One imported name and what came with it; DATE_UNKNOWN where nothing did. */
+struct item {
+	int64_t first_seen, last_seen, times_seen, expires;
+	bool never_expire;
+	const char *source; /* NULL: the import's tag */
+	bool has_reg;
+	struct reg_info reg;
+};
+
+static void
+item_init(struct item *it)
+{
+	*it = (struct item){DATE_UNKNOWN, DATE_UNKNOWN, 0, DATE_UNKNOWN, false, NULL, false,
+			    {DATE_UNKNOWN, DATE_UNKNOWN, NULL, NULL, DATE_UNKNOWN, NULL, NULL,
+			     DATE_UNKNOWN}};
+}
+
+static void __attribute__((noreturn))
+import_failed(struct importer *im)
+{
+	tool_warn("%s", im->why.s);
+	if (im->batch_first)
+		tool_warn("'%s': records %lu to %lu were not stored; run the same import again "
+			  "(imports are idempotent)",
+			  im->fname, im->batch_first, im->at);
+	exit(tool_finish(EXIT_FATAL));
+}
+
+static void
+reject(struct importer *im, const char *fmt, const char *arg)
+{
+	struct buf m = BUF_INIT;
+	buf_addf(&m, fmt, arg);
+	tool_warn("'%s': %lu: %s", im->fname, im->at, m.s);
+	buf_free(&m);
+	im->rejected++;
+}
+
+static void
+commit_maybe(struct importer *im, bool force)
+{
+	if (!store_in_batch(im->s))
+		return;
+	if ((force ? store_commit(im->s, &im->why) : store_maybe_commit(im->s, &im->why)) < 0)
+		import_failed(im);
+	if (!store_in_batch(im->s))
+		im->batch_first = 0;
+}
+
+/* Registration data from a file replaces an earlier import's, never what RDAP or WHOIS said. */
+static bool
+may_replace_reg(struct importer *im, const char *dom)
+{
+	struct reg_info old;
+	int rc = store_reg_get(im->s, dom, &old, &im->why);
+	if (rc < 0)
+		import_failed(im);
+	if (rc == 0 || old.error_code)
+		return true;
+	return !old.source || (strcmp(old.source, "RDAP") && strcmp(old.source, "WHOIS"));
+}
+
+static void
+import_item(struct importer *im, const char *name, size_t n, struct item *it)
+{
+	if (dname_set(&im->d, name, n) < 0) {
+		reject(im, "invalid name: %s", im->d.invalid);
+		return;
+	}
+	if (!dname_registrable(&im->d)) {
+		reject(im, "no registrable domain in '%s'", im->d.text.s);
+		return;
+	}
+	const char *dom = im->d.reg_ascii;
+	if (!store_in_batch(im->s)) {
+		if (store_begin(im->s, &im->why) < 0)
+			import_failed(im);
+		im->batch_first = im->at;
+	}
+	struct seen_info si = {
+		.first_seen = it->first_seen != DATE_UNKNOWN ? it->first_seen : im->now,
+		.times_seen = it->times_seen > 0 ? it->times_seen : 0,
+		.source = im->o->tag ? im->o->tag : it->source ? it->source : im->tag.s,
+		.never_expire = im->o->never_expire || it->never_expire,
+		.expires = it->expires,
+	};
+	si.last_seen = it->last_seen != DATE_UNKNOWN ? it->last_seen : si.first_seen;
+	if (store_seen_import(im->s, dom, &si, &im->why) < 0)
+		import_failed(im);
+	if (it->has_reg && may_replace_reg(im, dom)) {
+		struct reg_info ri = it->reg;
+		if (!ri.source || im->o->tag)
+			ri.source = si.source;
+		if (ri.fetched == DATE_UNKNOWN)
+			ri.fetched = im->now;
+		if (ri.expires == DATE_UNKNOWN)
+			ri.expires = it->expires;
+		if (ri.valid_until == DATE_UNKNOWN)
+			ri.valid_until = ri.expires != DATE_UNKNOWN ? ri.expires : INT64_MAX;
+		if (store_reg_put(im->s, dom, &ri, &im->why) < 0)
+			import_failed(im);
+	}
+	im->imported++;
+	commit_maybe(im, false);
+}
+
+/* A time in a record: ISO 8601 or RFC 1123 string, epoch number, or null. 0, or -1. */
+static int
+span_time(struct jspan v, struct buf *tmp, int64_t *t)
+{
+	*t = DATE_UNKNOWN;
+	if (v.n == 4 && !memcmp(v.p, "null", 4))
+		return 0;
+	if (v.n >= 2 && v.p[0] == '"') {
+		buf_reset(tmp);
+		jscan_str_decode(v, tmp);
+		if (date_parse_iso(tmp->s, tmp->len, t) == 0 || date_parse_http(tmp->s, tmp->len, t) == 0)
+			return 0;
+		return -1;
+	}
+	char num[64];
+	if (v.n == 0 || v.n >= sizeof num)
+		return -1;
+	memcpy(num, v.p, v.n);
+	num[v.n] = '\0';
+	char *end;
+	errno = 0;
+	double d = strtod(num, &end);
+	if (*end || errno || d != d || d < -1e15 || d > 1e15)
+		return -1;
+	*t = (int64_t)d;
+	return 0;
+}
+
+static bool
+member_time(struct importer *im, struct jspan obj, const char *key, int64_t *t, bool *bad)
+{
+	struct jspan v;
+	if (!jscan_get(obj, key, strlen(key), &v))
+		return false;
+	if (span_time(v, &im->tmp, t) < 0) {
+		*bad = true;
+		reject(im, "'%s' is not a date", key);
+	}
+	return true;
+}
+
+/* Our own NDJSON (export) or any record with a domain: take what we understand. */
+static void
+import_json_record(struct importer *im, const struct record *r, struct buf *src)
+{
+	struct item it;
+	item_init(&it);
+	struct jspan obj = {r->text.s, r->text.len}, v, reg;
+	bool bad = false;
+	member_time(im, obj, "first_seen", &it.first_seen, &bad);
+	member_time(im, obj, "last_seen", &it.last_seen, &bad);
+	member_time(im, obj, "expires", &it.expires, &bad);
+	if (jscan_get(obj, "times_seen", 10, &v) && v.n && v.n < 20)
+		it.times_seen = strtoll(v.p, NULL, 10);
+	if (jscan_get(obj, "never_expire", 12, &v))
+		it.never_expire = v.n == 4 && !memcmp(v.p, "true", 4);
+	if (jscan_get(obj, "source", 6, &v) && v.n >= 2 && v.p[0] == '"') {
+		buf_reset(src);
+		jscan_str_decode(v, src);
+		if (src->len && !memchr(src->s, '\0', src->len))
+			it.source = src->s;
+	}
+	if (jscan_get(obj, "registration", 12, &reg) && reg.n && reg.p[0] == '{') {
+		it.has_reg = true;
+		member_time(im, reg, "created", &it.reg.created, &bad);
+		member_time(im, reg, "expires", &it.reg.expires, &bad);
+		member_time(im, reg, "fetched", &it.reg.fetched, &bad);
+		member_time(im, reg, "valid_until", &it.reg.valid_until, &bad);
+		/* A copied registration keeps where it came from, unless --tag says otherwise. */
+		static struct buf rs, rsv, rc, rm;
+		const struct {
+			const char *key;
+			struct buf *b;
+			const char **dst;
+		} strs[] = {{"source", &rs, &it.reg.source},
+			    {"server", &rsv, &it.reg.server},
+			    {"error_code", &rc, &it.reg.error_code},
+			    {"error_msg", &rm, &it.reg.error_msg}};
+		for (size_t i = 0; i < 4; i++) {
+			if (jscan_get(reg, strs[i].key, strlen(strs[i].key), &v) && v.n >= 2 &&
+			    v.p[0] == '"') {
+				buf_reset(strs[i].b);
+				jscan_str_decode(v, strs[i].b);
+				*strs[i].dst = strs[i].b->s;
+			}
+		}
+	} else {
+		/* domain_stats-shaped records: seen_by_web or created is the registration date. */
+		if (member_time(im, obj, "created", &it.reg.created, &bad) ||
+		    (jscan_get(obj, "seen_by_web", 11, &v) && v.n > 2 && v.p[0] == '"' &&
+		     span_time(v, &im->tmp, &it.reg.created) == 0))
+			it.has_reg = it.reg.created != DATE_UNKNOWN;
+	}
+	if (!bad)
+		import_item(im, r->name.s, r->name.len, &it);
+}
+
+static void
+import_lines(struct importer *im, struct rec_reader *in)
+{
+	struct record r;
+	struct buf src = BUF_INIT;
+	rec_init(&r);
+	int rc;
+	while ((rc = rec_read(in, &r)) > 0) {
+		im->at = r.lineno;
+		if (r.kind == REC_BLANK)
+			continue;
+		if (r.kind == REC_BAD) {
+			reject(im, "%s", "not a record (broken JSON or an over-long line)");
+			continue;
+		}
+		if (!r.has_name) {
+			reject(im, "no '%s' member", in->field);
+			continue;
+		}
+		if (r.kind == REC_JSON) {
+			import_json_record(im, &r, &src);
+		} else {
+			struct item it;
+			item_init(&it);
+			import_item(im, r.name.s, r.name.len, &it);
+		}
+		if (stop_signal)
+			break;
+	}
+	if (rc < 0) {
+		commit_maybe(im, true);
+		tool_die("cannot read '%s': %s", im->fname, strerror(in->lr.error));
+	}
+	rec_free(&r);
+	buf_free(&src);
+}
+
+/* One object of domain_stats' array: {domain, seen_by_web, expires, freq_score, seen_by_isc}. */
+static void
+import_element(struct importer *im, json_object *obj)
+{
+	json_object *v;
+	if (!json_object_is_type(obj, json_type_object)) {
+		reject(im, "%s", "element is not an object");
+		return;
+	}
+	if (!json_object_object_get_ex(obj, "domain", &v) || !json_object_is_type(v, json_type_string)) {
+		reject(im, "%s", "element has no 'domain' string");
+		return;
+	}
+	const char *name = json_object_get_string(v);
+	size_t n = (size_t)json_object_get_string_len(v);
+	struct item it;
+	item_init(&it);
+	if (json_object_object_get_ex(obj, "expires", &v) && v &&
+	    (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int))) {
+		double e = json_object_get_double(v);
+		/* 0 meant "never" to the original importer, like null. */
+		if (e > 0 && e < 1e15)
+			it.expires = (int64_t)e;
+	}
+	if (json_object_object_get_ex(obj, "seen_by_web", &v) && json_object_is_type(v, json_type_string)) {
+		const char *w = json_object_get_string(v);
+		size_t wn = (size_t)json_object_get_string_len(v);
+		if (date_parse_http(w, wn, &it.reg.created) == 0 || date_parse_iso(w, wn, &it.reg.created) == 0)
+			it.has_reg = true;
+		else
+			it.reg.created = DATE_UNKNOWN;
+	}
+	import_item(im, name, n, &it);
+}
+
+/* Stream the array: skip '[' and separators ourselves, hand each element to the tokener. */
+static void
+import_array(struct importer *im, int fd, const char *pre, size_t npre)
+{
+	enum { BEFORE, FIRST, ELEM, IN, AFTER, DONE } state = BEFORE;
+	json_tokener *tok = json_tokener_new();
+	char chunk[65536];
+	size_t elem_bytes = 0;
+	unsigned long offset = 0;
+	im->at = 0;
+	const char *p = pre;
+	size_t n = npre;
+	for (;;) {
+		size_t i = 0;
+		while (i < n) {
+			char c = p[i];
+			if (state != IN && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+				i++;
+				continue;
+			}
+			switch (state) {
+			case BEFORE:
+				if (c != '[')
+					goto syntax;
+				state = FIRST;
+				i++;
+				break;
+			case FIRST:
+				if (c == ']') {
+					state = DONE;
+					i++;
+					break;
+				}
+				state = IN;
+				im->at++;
+				break;
+			case ELEM:
+				state = IN;
+				im->at++;
+				break;
+			case IN: {
+				json_object *obj = json_tokener_parse_ex(tok, p + i, (int)(n - i));
+				size_t used = json_tokener_get_parse_end(tok);
+				enum json_tokener_error err = json_tokener_get_error(tok);
+				i += used;
+				if (obj) {
+					import_element(im, obj);
+					json_object_put(obj);
+					json_tokener_reset(tok);
+					elem_bytes = 0;
+					state = AFTER;
+				} else if (err == json_tokener_continue) {
+					elem_bytes += used;
+					if (elem_bytes > MAX_ELEMENT) {
+						commit_maybe(im, true);
+						tool_die("'%s': element %lu is larger than %d bytes",
+							 im->fname, im->at, MAX_ELEMENT);
+					}
+				} else {
+					commit_maybe(im, true);
+					tool_die("'%s': element %lu: %s", im->fname, im->at,
+						 json_tokener_error_desc(err));
+				}
+				if (stop_signal)
+					goto out;
+				break;
+			}
+			case AFTER:
+				if (c == ',')
+					state = ELEM;
+				else if (c == ']')
+					state = DONE;
+				else
+					goto syntax;
+				i++;
+				break;
+			case DONE:
+				goto syntax;
+			}
+			continue;
+		syntax:
+			commit_maybe(im, true);
+			tool_die("'%s': byte %lu: not a JSON array of objects", im->fname,
+				 offset + (unsigned long)i + 1);
+		}
+		offset += n;
+		ssize_t r;
+		do
+			r = read(fd, chunk, sizeof chunk);
+		while (r < 0 && errno == EINTR && !stop_signal);
+		if (stop_signal)
+			break;
+		if (r < 0) {
+			commit_maybe(im, true);
+			tool_die("cannot read '%s': %s", im->fname, strerror(errno));
+		}
+		if (r == 0)
+			break;
+		p = chunk;
+		n = (size_t)r;
+	}
+	if (!stop_signal && state != DONE) {
+		commit_maybe(im, true);
+		tool_die("'%s': the JSON array is cut short after element %lu", im->fname, im->at);
+	}
+out:
+	json_tokener_free(tok);
+}
+
+/* The tag of an import without --tag: the file's name up to its first dot, as domain_stats. */
+static void
+file_tag(struct buf *tag, const char *fname)
+{
+	buf_reset(tag);
+	const char *base = strrchr(fname, '/');
+	base = base ? base + 1 : fname;
+	size_t n = strcspn(base, ".");
+	if (!strcmp(fname, "-") || n == 0)
+		buf_adds(tag, "import");
+	else
+		buf_add(tag, base, n);
+}
+
+static void
+import_fd(struct importer *im, int fd, enum fmt fmt)
+{
+	struct rec_reader in;
+	rec_reader_init(&in, fd, im->o->field, im->o->max_line);
+	in.lr.before_block = NULL;
+	/* Peek at the first bytes (into the reader's own buffer, so nothing is lost on a pipe). */
+	if (fmt == FMT_AUTO) {
+		struct linereader *lr = &in.lr;
+		fmt = FMT_LINES;
+		for (;;) {
+			size_t k = lr->start;
+			while (k < lr->end && strchr(" \t\r\n", lr->buf[k]))
+				k++;
+			if (k < lr->end) {
+				fmt = lr->buf[k] == '[' ? FMT_ARRAY : FMT_LINES;
+				break;
+			}
+			if (lr->end >= 4096 || lr->end == lr->cap)
+				break;
+			ssize_t r = read(fd, lr->buf + lr->end, lr->cap - lr->end);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				tool_die("cannot read '%s': %s", im->fname, strerror(errno));
+			if (r == 0) {
+				lr->eof = true;
+				break;
+			}
+			lr->end += (size_t)r;
+		}
+	}
+	if (fmt == FMT_ARRAY)
+		import_array(im, fd, in.lr.buf + in.lr.start, in.lr.end - in.lr.start);
+	else
+		import_lines(im, &in);
+	rec_reader_free(&in);
+}
+
+int
+cmd_import(const struct options *o, int argc, char **argv)
+{
+	enum fmt fmt = FMT_AUTO;
+	if (o->format && strcmp(o->format, "auto")) {
+		if (!strcmp(o->format, "ndjson") || !strcmp(o->format, "list") ||
+		    !strcmp(o->format, "csv"))
+			fmt = FMT_LINES;
+		else if (!strcmp(o->format, "domain-stats"))
+			fmt = FMT_ARRAY;
+		else
+			tool_die("invalid value for --format: '%s' (auto, ndjson, list, csv, "
+				 "domain-stats)", o->format);
+	}
+	static char *dash[] = {"-"};
+	if (argc == 0) {
+		argc = 1;
+		argv = dash;
+	}
+	struct importer im = {.o = o};
+	im.s = open_store(o, 0);
+	dname_init(&im.d);
+	catch_signals();
+	int status = 0;
+	for (int i = 0; i < argc && !stop_signal; i++) {
+		im.fname = argv[i];
+		im.now = (int64_t)time(NULL);
+		long before_ok = im.imported, before_bad = im.rejected;
+		int fd = strcmp(argv[i], "-") ? open(argv[i], O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+		if (fd < 0) {
+			tool_warn("cannot open '%s': %s", argv[i], strerror(errno));
+			status = EXIT_FATAL;
+			continue;
+		}
+		file_tag(&im.tag, argv[i]);
+		import_fd(&im, fd, fmt);
+		commit_maybe(&im, true);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		tool_warn("'%s': %ld names imported, %ld rejected", argv[i], im.imported - before_ok,
+			  im.rejected - before_bad);
+	}
+	commit_maybe(&im, true);
+	close_store(im.s);
+	dname_free(&im.d);
+	buf_free(&im.why);
+	buf_free(&im.tag);
+	buf_free(&im.tmp);
+	if (stop_signal)
+		die_of_signal();
+	if (status == 0 && im.rejected)
+		status = EXIT_RECORD_ERRORS;
+	return tool_finish(status);
+}

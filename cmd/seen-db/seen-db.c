@@ -1,0 +1,580 @@
+/* seen-db: remember every registrable domain this site has seen and alert on first contact
+ * (exactly once, even with many writers on one store); admin subcommands around the store. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "date.h"
+#include "dname.h"
+#include "jscan.h"
+#include "jsonw.h"
+#include "record.h"
+#include "seen-db.h"
+#include "store.h"
+#include "tool.h"
+#include "utf8.h"
+
+#define FIRST_CONTACT "YOUR-FIRST-CONTACT"
+#define NO_ETLD "No valid eTLD exists for this domain."
+
+volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t idle; /* blocked on input with nothing uncommitted */
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+		"usage: seen-db [--compat] [--date-format iso|http] [--db FILE]\n"
+		"               [--established-days N] [-f field] [--max-line BYTES]\n"
+		"       seen-db [--db FILE] import [--never-expire] [--format F] [--tag NAME] [FILE ...]\n"
+		"       seen-db [--db FILE] export [--format ndjson|domain-stats]\n"
+		"       seen-db [--db FILE] get NAME\n"
+		"       seen-db [--db FILE] browse [--offset N] [--limit N]\n"
+		"       seen-db [--db FILE] stats [--reset]\n"
+		"       seen-db [--db FILE] expire | vacuum\n"
+		"       seen-db depuny [NAME ...]\n");
+	exit(EXIT_FATAL);
+}
+
+static void
+help(void)
+{
+	printf("seen-db: remember every domain seen here; alert YOUR-FIRST-CONTACT once per domain.\n\n"
+	       "Filter (default):\n"
+	       "  -f, --field PATH         member holding the domain (default domain)\n"
+	       "      --db FILE            the store (default $DOMSTAT_DB, else\n"
+	       "                           $XDG_DATA_HOME/domstat/domains.db)\n"
+	       "      --date-format F      iso (default) or http (RFC 1123, as domain_stats)\n"
+	       "      --compat             print exactly domain_stats' reply object instead\n"
+	       "      --established-days N registration age that makes a domain ESTABLISHED (730)\n"
+	       "      --max-line BYTES     longest input line handled (default 1048576)\n\n"
+	       "Subcommands:\n"
+	       "  import [FILE ...]        NDJSON, bare list, rank,domain CSV or domain_stats export\n"
+	       "         --tag NAME        source tag (default: from the records, else file stem)\n"
+	       "         --never-expire    imported names never expire\n"
+	       "         --format F        auto (default), ndjson, list, csv, domain-stats\n"
+	       "  export                   every record as NDJSON (--format domain-stats: one array)\n"
+	       "  get NAME                 one record\n"
+	       "  browse                   --offset N --limit N (at most %d) records in name order\n"
+	       "  stats                    counts, counters, size, integrity (--reset: zero counters)\n"
+	       "  expire                   delete records whose registration has expired\n"
+	       "  vacuum                   rebuild the file to its smallest size\n"
+	       "  depuny [NAME ...]        the Unicode form of xn-- names\n\n"
+	       "  -h, --help               this help\n"
+	       "  -V, --version            version\n\n"
+	       "See seen-db(1) and domstat(7).\n",
+	       BROWSE_MAX_LIMIT);
+	exit(tool_finish(0));
+}
+
+enum {
+	OPT_DB = 256, OPT_DATES, OPT_COMPAT, OPT_ESTAB, OPT_MAXLINE, OPT_TAG, OPT_NX, OPT_FORMAT,
+	OPT_OFFSET, OPT_LIMIT, OPT_RESET
+};
+
+/* Which subcommand each option belongs to (NULL: the filter and every subcommand). */
+static const char *
+option_owner(int c)
+{
+	switch (c) {
+	case OPT_TAG:
+	case OPT_NX: return "import";
+	case OPT_FORMAT: return "import or export";
+	case OPT_OFFSET:
+	case OPT_LIMIT: return "browse";
+	case OPT_RESET: return "stats";
+	case 'f':
+	case OPT_COMPAT:
+	case OPT_ESTAB: return "the filter";
+	default: return NULL;
+	}
+}
+
+static bool
+owner_allows(const char *owner, const char *cmd)
+{
+	if (!owner)
+		return true;
+	if (!cmd)
+		return !strcmp(owner, "the filter");
+	return strstr(owner, cmd) != NULL && strcmp(owner, "the filter") != 0;
+}
+
+static const char *
+parse_options(int argc, char **argv, struct options *o, int *first_operand)
+{
+	static const struct option longopts[] = {
+		{"field", required_argument, NULL, 'f'},
+		{"db", required_argument, NULL, OPT_DB},
+		{"date-format", required_argument, NULL, OPT_DATES},
+		{"compat", no_argument, NULL, OPT_COMPAT},
+		{"established-days", required_argument, NULL, OPT_ESTAB},
+		{"max-line", required_argument, NULL, OPT_MAXLINE},
+		{"tag", required_argument, NULL, OPT_TAG},
+		{"never-expire", no_argument, NULL, OPT_NX},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"offset", required_argument, NULL, OPT_OFFSET},
+		{"limit", required_argument, NULL, OPT_LIMIT},
+		{"reset", no_argument, NULL, OPT_RESET},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	*o = (struct options){.field = "domain", .dates = DATE_ISO,
+			      .established_days = ESTABLISHED_DAYS, .limit = 100};
+	int used[16] = {0}, nused = 0, c, style;
+	while ((c = getopt_long(argc, argv, "f:hV", longopts, NULL)) != -1) {
+		if (option_owner(c) && nused < 16)
+			used[nused++] = c;
+		switch (c) {
+		case 'f': o->field = optarg; break;
+		case OPT_DB: o->db = optarg; break;
+		case OPT_DATES:
+			if ((style = date_style_parse(optarg)) < 0)
+				tool_die("invalid value for --date-format: '%s' (iso or http)", optarg);
+			o->dates = (enum date_style)style;
+			break;
+		case OPT_COMPAT: o->compat = true; break;
+		case OPT_ESTAB: o->established_days = opt_long("established-days", optarg, 0, 100000); break;
+		case OPT_MAXLINE: o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30); break;
+		case OPT_TAG:
+			if (!*optarg)
+				tool_die("invalid value for --tag: empty");
+			o->tag = optarg;
+			break;
+		case OPT_NX: o->never_expire = true; break;
+		case OPT_FORMAT: o->format = optarg; break;
+		case OPT_OFFSET: o->offset = opt_long("offset", optarg, 0, 1L << 62); break;
+		case OPT_LIMIT: o->limit = opt_long("limit", optarg, 1, BROWSE_MAX_LIMIT); break;
+		case OPT_RESET: o->reset = true; break;
+		case 'h': help(); break;
+		case 'V': tool_version(); break;
+		default: usage();
+		}
+	}
+	const char *cmd = optind < argc ? argv[optind] : NULL;
+	for (int i = 0; i < nused; i++) {
+		if (!owner_allows(option_owner(used[i]), cmd)) {
+			const char *name = "?";
+			for (const struct option *lo = longopts; lo->name; lo++)
+				if (lo->val == used[i])
+					name = lo->name;
+			tool_warn("--%s only applies to %s", name, option_owner(used[i]));
+			usage();
+		}
+	}
+	*first_operand = optind;
+	return cmd;
+}
+
+struct store *
+open_store(const struct options *o, int flags)
+{
+	struct buf why = BUF_INIT;
+	struct store *s = store_open(o->db, flags, &why);
+	if (!s)
+		tool_die("%s", why.s);
+	buf_free(&why);
+	return s;
+}
+
+void
+close_store(struct store *s)
+{
+	struct buf why = BUF_INIT;
+	if (store_close(s, &why) < 0)
+		tool_die("%s", why.s);
+	buf_free(&why);
+}
+
+static void
+on_signal(int sig)
+{
+	if (idle) {
+		/* Nothing is pending: end now, the way the signal means. */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	stop_signal = sig;
+}
+
+void
+catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void
+die_of_signal(void)
+{
+	int sig = stop_signal;
+	tool_finish(0);
+	signal(sig, SIG_DFL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+const char *
+category_of(int64_t created, int64_t now, long established_days)
+{
+	return now - created > (int64_t)established_days * 86400 ? "ESTABLISHED" : "NEW";
+}
+
+/* ---- the filter ---- */
+
+struct filter {
+	const struct options *o;
+	struct store *s;
+	struct dname d;
+	struct buf why, tmp, out, src;
+	unsigned long batch_first; /* first input line of the open batch */
+	unsigned long lineno;
+};
+
+static void __attribute__((noreturn))
+store_failed(struct filter *f, bool batch_lost)
+{
+	tool_warn("%s", f->why.s);
+	if (batch_lost && f->batch_first)
+		tool_warn("lines %lu to %lu were not stored (their alerts may repeat)",
+			  f->batch_first, f->lineno);
+	if (fflush(stdout) != 0)
+		tool_warn("cannot write output");
+	exit(EXIT_FATAL);
+}
+
+static void
+commit(struct filter *f)
+{
+	if (store_commit(f->s, &f->why) < 0)
+		store_failed(f, true);
+	f->batch_first = 0;
+}
+
+/* Before the reader waits for input: commit, flush, and let a signal end us at once. */
+static void
+idle_hook(void *arg)
+{
+	struct filter *f = arg;
+	commit(f);
+	if (fflush(stdout) != 0)
+		tool_out("", 0);
+	idle = 1;
+}
+
+static void
+py_strz(struct buf *b, const char *s)
+{
+	py_str(b, s, strlen(s));
+}
+
+/* A string member of the input record, decoded; false if absent or not a string. */
+static bool
+get_str(const struct record *r, const char *key, struct buf *out)
+{
+	struct jspan v;
+	if (!rec_get(r, key, &v) || v.n < 2 || v.p[0] != '"')
+		return false;
+	buf_reset(out);
+	jscan_str_decode(v, out);
+	return true;
+}
+
+static bool
+is_freq_alert(const char *a)
+{
+	return !strcmp(a, "LOW-FREQ-SCORES") || !strcmp(a, "SUSPECT-FREQ-SCORE");
+}
+
+/* The alerts array in domain_stats' order: freq alerts, YOUR-FIRST-CONTACT, the rest. */
+static void
+compat_alerts(const struct record *r, struct buf *out)
+{
+	struct buf all = BUF_INIT, one = BUF_INIT; /* NUL-separated, input's first */
+	struct jspan arr, el;
+	if (rec_get(r, "alerts", &arr) && arr.n && arr.p[0] == '[') {
+		size_t it = 0;
+		while (jscan_array_next(arr, &it, &el)) {
+			if (el.n < 2 || el.p[0] != '"')
+				continue;
+			buf_reset(&one);
+			jscan_str_decode(el, &one);
+			buf_add(&all, one.s, one.len + 1);
+		}
+	}
+	for (size_t i = 0; i < r->alerts.len;) {
+		const char *a = r->alerts.s + i;
+		size_t n = strlen(a);
+		bool dup = false;
+		for (size_t j = 0; j < all.len; j += strlen(all.s + j) + 1)
+			dup |= !strcmp(all.s + j, a);
+		if (!dup)
+			buf_add(&all, a, n + 1);
+		i += n + 1;
+	}
+	buf_adds(out, "\"alerts\":[");
+	bool first = true;
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t j = 0; j < all.len; j += strlen(all.s + j) + 1) {
+			const char *a = all.s + j;
+			int kind = is_freq_alert(a) ? 0 : !strcmp(a, FIRST_CONTACT) ? 1 : 2;
+			if (kind != pass)
+				continue;
+			if (!first)
+				buf_addc(out, ',');
+			py_strz(out, a);
+			first = false;
+		}
+	}
+	buf_addc(out, ']');
+	buf_free(&all);
+	buf_free(&one);
+}
+
+/* freq_score as domain-freq put it on the record ([avg,word] or a string), else "ERROR". */
+static void
+compat_freq(const struct record *r, struct buf *out, struct buf *tmp)
+{
+	struct jspan v, a, b, extra;
+	if (rec_get(r, "freq_score", &v) && v.n && v.p[0] == '[') {
+		size_t it = 0;
+		if (jscan_array_next(v, &it, &a) && jscan_array_next(v, &it, &b) &&
+		    !jscan_array_next(v, &it, &extra) && a.n && b.n &&
+		    strchr("-0123456789", a.p[0]) && strchr("-0123456789", b.p[0])) {
+			buf_addc(out, '[');
+			buf_add(out, a.p, a.n);
+			buf_addc(out, ',');
+			buf_add(out, b.p, b.n);
+			buf_addc(out, ']');
+			return;
+		}
+	} else if (get_str(r, "freq_score", tmp)) {
+		py_str(out, tmp->s, tmp->len);
+		return;
+	}
+	buf_adds(out, "\"ERROR\"");
+}
+
+/* domain_stats' reply for a name with no registrable domain. */
+static void
+compat_error(struct filter *f, const struct record *r)
+{
+	buf_reset(&f->out);
+	buf_adds(&f->out, "{\"alerts\":[");
+	py_strz(&f->out, NO_ETLD);
+	(void)r;
+	buf_adds(&f->out, "],\"category\":\"ERROR\",\"freq_score\":\"ERROR\",\"seen_by_isc\":\"ERROR\","
+			  "\"seen_by_web\":\"ERROR\",\"seen_by_you\":\"ERROR\"}\n");
+	tool_out(f->out.s, f->out.len);
+}
+
+/* A date member of the input (ISO or RFC 1123) as RFC 1123, else "ERROR". */
+static void
+compat_date_from(const struct record *r, const char *key, struct buf *out, struct buf *tmp)
+{
+	int64_t t;
+	if (get_str(r, key, tmp) &&
+	    (date_parse_iso(tmp->s, tmp->len, &t) == 0 || date_parse_http(tmp->s, tmp->len, &t) == 0)) {
+		buf_addc(out, '"');
+		date_format(out, t, DATE_HTTP);
+		buf_addc(out, '"');
+	} else
+		buf_adds(out, "\"ERROR\"");
+}
+
+static void
+compat_emit(struct filter *f, const struct record *r, const struct seen_info *si,
+	    const struct reg_info *ri, int64_t now)
+{
+	struct buf *o = &f->out;
+	buf_reset(o);
+	buf_addc(o, '{');
+	compat_alerts(r, o);
+	buf_adds(o, ",\"category\":");
+	bool reg_known = ri && ri->created != DATE_UNKNOWN && !ri->error_code;
+	if (reg_known)
+		py_strz(o, category_of(ri->created, now, f->o->established_days));
+	else if (get_str(r, "category", &f->tmp) &&
+		 (!strcmp(f->tmp.s, "NEW") || !strcmp(f->tmp.s, "ESTABLISHED")))
+		py_strz(o, f->tmp.s);
+	else
+		buf_adds(o, "\"ERROR\"");
+	buf_adds(o, ",\"freq_score\":");
+	compat_freq(r, o, &f->tmp);
+	buf_adds(o, ",\"seen_by_isc\":");
+	py_strz(o, si->source ? si->source : "RDAP");
+	buf_adds(o, ",\"seen_by_web\":");
+	if (reg_known) {
+		buf_addc(o, '"');
+		date_format(o, ri->created, DATE_HTTP);
+		buf_addc(o, '"');
+	} else
+		compat_date_from(r, "seen_by_web", o, &f->tmp);
+	buf_adds(o, ",\"seen_by_you\":\"");
+	date_format(o, si->first_seen, DATE_HTTP);
+	buf_adds(o, "\"}\n");
+	tool_out(o->s, o->len);
+}
+
+static void
+set_date(struct record *r, const char *key, int64_t t, enum date_style style)
+{
+	struct buf *v = rec_set_begin(r, key);
+	buf_addc(v, '"');
+	date_format(v, t, style);
+	buf_addc(v, '"');
+	rec_set_end(r);
+}
+
+static void
+see(struct filter *f, struct record *r)
+{
+	const struct options *o = f->o;
+	if (!rec_require_name(r)) {
+		if (o->compat && r->kind != REC_BLANK)
+			compat_error(f, r);
+		else
+			rec_emit(r);
+		return;
+	}
+	int valid = dname_set(&f->d, r->name.s, r->name.len) == 0;
+	if (!valid || !dname_registrable(&f->d)) {
+		if (!valid)
+			rec_error_code(r, "invalid-name", "invalid name: %s", f->d.invalid);
+		else
+			rec_error_code(r, "no-registrable-domain", "no registrable domain in '%s'",
+				       f->d.text.s);
+		if (o->compat)
+			compat_error(f, r);
+		else
+			rec_emit(r);
+		return;
+	}
+	int64_t now = (int64_t)time(NULL);
+	if (!store_in_batch(f->s)) {
+		if (store_begin(f->s, &f->why) < 0) {
+			rec_error_code(r, "not-stored", "not stored: %s", f->why.s);
+			rec_emit(r);
+			store_failed(f, false);
+		}
+		f->batch_first = r->lineno;
+	}
+	struct seen_info si;
+	int fc = store_seen_touch(f->s, f->d.reg_ascii, now, "RDAP", &si, &f->why);
+	if (fc < 0) {
+		rec_error_code(r, "not-stored", "not stored: %s", f->why.s);
+		rec_emit(r);
+		store_failed(f, true);
+	}
+	if (fc) {
+		rec_alert(r, FIRST_CONTACT);
+		store_counter_defer(f->s, "misses", 1);
+		store_counter_defer(f->s, "first_contacts", 1);
+	} else
+		store_counter_defer(f->s, "hits", 1);
+	/* The registration lookup reuses the store's string buffers: keep the source. */
+	buf_reset(&f->src);
+	buf_adds(&f->src, si.source ? si.source : "RDAP");
+	si.source = f->src.s;
+	struct reg_info ri;
+	int known = store_reg_get(f->s, f->d.reg_ascii, &ri, &f->why);
+	if (known < 0) {
+		rec_error_code(r, "store", "%s", f->why.s);
+		known = 0;
+	}
+	if (o->compat) {
+		compat_emit(f, r, &si, known ? &ri : NULL, now);
+	} else {
+		set_date(r, "seen_by_you", si.first_seen, o->dates);
+		rec_set_strz(r, "seen_by_isc", si.source);
+		if (known && ri.created != DATE_UNKNOWN && !ri.error_code) {
+			set_date(r, "seen_by_web", ri.created, o->dates);
+			rec_set_strz(r, "category",
+				     category_of(ri.created, now, o->established_days));
+		}
+		rec_emit(r);
+	}
+}
+
+static int
+filter(const struct options *o)
+{
+	struct filter f = {.o = o};
+	f.s = open_store(o, 0);
+	dname_init(&f.d);
+	catch_signals();
+	struct rec_reader in;
+	struct record r;
+	rec_reader_init(&in, STDIN_FILENO, o->field, o->max_line);
+	in.lr.before_block = idle_hook;
+	in.lr.arg = &f;
+	rec_init(&r);
+	int rc;
+	while ((rc = rec_read(&in, &r)) > 0) {
+		idle = 0;
+		f.lineno = r.lineno;
+		see(&f, &r);
+		if (store_maybe_commit(f.s, &f.why) < 0)
+			store_failed(&f, true);
+		if (!store_in_batch(f.s))
+			f.batch_first = 0;
+		if (stop_signal)
+			break;
+	}
+	idle = 0;
+	commit(&f);
+	if (stop_signal) {
+		close_store(f.s);
+		die_of_signal();
+	}
+	if (rc < 0) {
+		close_store(f.s);
+		tool_die("cannot read input: %s", strerror(in.lr.error));
+	}
+	close_store(f.s);
+	dname_free(&f.d);
+	rec_free(&r);
+	rec_reader_free(&in);
+	buf_free(&f.why);
+	buf_free(&f.tmp);
+	buf_free(&f.out);
+	buf_free(&f.src);
+	return tool_finish(rec_status());
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	int first;
+	tool_init("seen-db");
+	const char *cmd = parse_options(argc, argv, &o, &first);
+	if (o.compat)
+		o.dates = DATE_HTTP;
+	if (!cmd)
+		return filter(&o);
+	static const struct {
+		const char *name;
+		int (*fn)(const struct options *, int, char **);
+	} cmds[] = {
+		{"import", cmd_import}, {"export", cmd_export}, {"get", cmd_get},
+		{"browse", cmd_browse}, {"stats", cmd_stats},   {"expire", cmd_expire},
+		{"vacuum", cmd_vacuum}, {"depuny", cmd_depuny},
+	};
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (!strcmp(cmd, cmds[i].name))
+			return cmds[i].fn(&o, argc - first - 1, argv + first + 1);
+	tool_warn("unknown subcommand '%s'", cmd);
+	usage();
+}
