@@ -1,0 +1,246 @@
+/* --history: a small SQLite file with each run's figures (never the records), so a report can
+ * show its change against the previous run and a trend over all runs. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+#include "tool.h"
+#include "xalloc.h"
+
+/* The schema version this program writes; a file with a higher one is refused. */
+#define HISTORY_SCHEMA 1
+#define HISTORY_BUSY_MS 1000
+
+struct history {
+	sqlite3 *db;
+	char *path;
+};
+
+static void __attribute__((noreturn))
+db_die(struct history *h, int rc, const char *what)
+{
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		tool_die("history file '%s' is locked by another process (%s)", h->path, what);
+	if (rc == SQLITE_NOTADB)
+		tool_die("'%s' is not a history file (not an SQLite database)", h->path);
+	tool_die("history file '%s': cannot %s: %s", h->path, what, sqlite3_errmsg(h->db));
+}
+
+static void
+exec(struct history *h, const char *sql, const char *what)
+{
+	int rc = sqlite3_exec(h->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		db_die(h, rc, what);
+}
+
+static sqlite3_stmt *
+prepare(struct history *h, const char *sql)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		db_die(h, rc, "read it");
+	return st;
+}
+
+struct history *
+history_open(const char *path, bool create)
+{
+	struct history *h = xcalloc(1, sizeof *h);
+	h->path = xstrdup(path);
+	int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+	int rc = sqlite3_open_v2(path, &h->db, flags, NULL);
+	if (rc != SQLITE_OK)
+		tool_die("cannot open history file '%s': %s", path,
+			 h->db ? sqlite3_errmsg(h->db) : sqlite3_errstr(rc));
+	sqlite3_busy_timeout(h->db, HISTORY_BUSY_MS);
+	sqlite3_stmt *st = prepare(h, "PRAGMA user_version");
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW)
+		db_die(h, rc, "read its version");
+	int version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > HISTORY_SCHEMA)
+		tool_die("history file '%s' has schema version %d, newer than this stats-report "
+			 "reads (%d): use a newer stats-report",
+			 path, version, HISTORY_SCHEMA);
+	if (version == 0) {
+		if (!create)
+			tool_die("'%s' is not a history file (no stored runs)", path);
+		exec(h,
+		     "BEGIN IMMEDIATE;"
+		     "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+		     " date TEXT NOT NULL, records INTEGER NOT NULL, skipped INTEGER NOT NULL,"
+		     " report TEXT NOT NULL);"
+		     "CREATE TABLE IF NOT EXISTS figures(run_id INTEGER NOT NULL REFERENCES runs(id),"
+		     " figure TEXT NOT NULL, item TEXT NOT NULL, count INTEGER NOT NULL,"
+		     " denominator INTEGER NOT NULL, PRIMARY KEY(run_id, figure, item));"
+		     "PRAGMA user_version = 1;"
+		     "COMMIT;",
+		     "create its tables");
+	}
+	return h;
+}
+
+void
+history_close(struct history *h)
+{
+	sqlite3_close(h->db);
+	free(h->path);
+	free(h);
+}
+
+void
+history_store(struct history *h, struct report *r)
+{
+	struct buf json = BUF_INIT;
+	report_json(r, &json, false);
+	exec(h, "BEGIN IMMEDIATE", "store the run");
+	sqlite3_stmt *st =
+		prepare(h, "INSERT INTO runs(date, records, skipped, report) VALUES(?,?,?,?)");
+	sqlite3_bind_text(st, 1, r->date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->records);
+	sqlite3_bind_int64(st, 3, r->skipped);
+	sqlite3_bind_text(st, 4, json.s, (int)json.len, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		db_die(h, rc, "store the run");
+	sqlite3_finalize(st);
+	r->run_id = sqlite3_last_insert_rowid(h->db);
+	st = prepare(h, "INSERT INTO figures(run_id, figure, item, count, denominator) "
+			"VALUES(?,?,?,?,?)");
+	for (size_t i = 0; i < r->nfigs; i++) {
+		const struct figure *f = &r->figs[i];
+		for (size_t j = 0; j < f->nitems; j++) {
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, r->run_id);
+			sqlite3_bind_text(st, 2, f->key, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, f->items[j].key, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 4, f->items[j].count);
+			sqlite3_bind_int64(st, 5, f->denom);
+			rc = sqlite3_step(st);
+			if (rc != SQLITE_DONE)
+				db_die(h, rc, "store the run's figures");
+		}
+	}
+	sqlite3_finalize(st);
+	exec(h, "COMMIT", "store the run");
+	buf_free(&json);
+	history_annotate(h, r);
+}
+
+static bool
+load_report(struct history *h, sqlite3_stmt *st, struct report *r)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return false;
+	if (rc != SQLITE_ROW)
+		db_die(h, rc, "read a stored run");
+	const char *why;
+	if (report_from_json(r, (const char *)sqlite3_column_text(st, 1),
+			     (size_t)sqlite3_column_bytes(st, 1), &why) < 0)
+		tool_die("history file '%s': run %lld cannot be read: %s", h->path,
+			 (long long)sqlite3_column_int64(st, 0), why);
+	r->run_id = sqlite3_column_int64(st, 0);
+	return true;
+}
+
+bool
+history_load(struct history *h, long long run_id, struct report *r)
+{
+	sqlite3_stmt *st = prepare(h, "SELECT id, report FROM runs WHERE id = ?");
+	sqlite3_bind_int64(st, 1, run_id);
+	bool ok = load_report(h, st, r);
+	sqlite3_finalize(st);
+	return ok;
+}
+
+static void
+deltas(struct report *r, const struct report *prev)
+{
+	for (size_t i = 0; i < r->nfigs; i++) {
+		struct figure *f = &r->figs[i];
+		const struct figure *g = report_find(prev->figs, prev->nfigs, f->key);
+		if (!g || !g->denom || !f->denom)
+			continue;
+		if (f->has_mean && g->has_mean) {
+			f->has_mean_delta = true;
+			f->mean_delta = f->mean - g->mean;
+		}
+		for (size_t j = 0; j < f->nitems; j++) {
+			const struct item *pi = fig_find(g, f->items[j].key);
+			if (!pi)
+				continue;
+			f->items[j].has_delta = true;
+			f->items[j].delta =
+				pct(f->items[j].count, f->denom) - pct(pi->count, g->denom);
+		}
+	}
+}
+
+void
+history_annotate(struct history *h, struct report *r)
+{
+	sqlite3_stmt *st =
+		prepare(h, "SELECT id, report, date FROM runs WHERE id < ? ORDER BY id DESC LIMIT 1");
+	sqlite3_bind_int64(st, 1, r->run_id);
+	struct report prev;
+	if (load_report(h, st, &prev)) {
+		r->prev_run = prev.run_id;
+		free(r->prev_date);
+		r->prev_date = xstrdup(prev.date);
+		deltas(r, &prev);
+		report_free(&prev);
+	}
+	sqlite3_finalize(st);
+
+	st = prepare(h, "SELECT runs.id, runs.date, figures.count, figures.denominator "
+			"FROM figures JOIN runs ON runs.id = figures.run_id "
+			"WHERE figures.figure = ? AND figures.item = 'yes' AND runs.id <= ? "
+			"ORDER BY runs.id");
+	for (size_t i = 0; i < r->nfigs; i++) {
+		struct figure *f = &r->figs[i];
+		if (!fig_headline(f))
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, f->key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, r->run_id);
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			f->trend = xrealloc(f->trend, (f->ntrend + 1) * sizeof *f->trend);
+			struct trend_point *p = &f->trend[f->ntrend++];
+			p->run_id = sqlite3_column_int64(st, 0);
+			p->date = xstrdup((const char *)sqlite3_column_text(st, 1));
+			p->pct = pct(sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+		}
+		if (rc != SQLITE_DONE)
+			db_die(h, rc, "read the trend");
+		if (f->ntrend < 2) { /* one point is not a trend */
+			for (size_t j = 0; j < f->ntrend; j++)
+				free(f->trend[j].date);
+			free(f->trend);
+			f->trend = NULL;
+			f->ntrend = 0;
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+void
+history_list(struct history *h, struct buf *out)
+{
+	sqlite3_stmt *st = prepare(h, "SELECT id, date, records, skipped FROM runs ORDER BY id");
+	buf_adds(out, "run\tdate\trecords\tskipped\n");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		buf_addf(out, "%lld\t%s\t%lld\t%lld\n", (long long)sqlite3_column_int64(st, 0),
+			 (const char *)sqlite3_column_text(st, 1),
+			 (long long)sqlite3_column_int64(st, 2),
+			 (long long)sqlite3_column_int64(st, 3));
+	if (rc != SQLITE_DONE)
+		db_die(h, rc, "list the runs");
+	sqlite3_finalize(st);
+}

@@ -1,0 +1,203 @@
+/* The text and markdown formats. */
+#include <string.h>
+
+#include "stats.h"
+
+static void
+delta_text(struct buf *b, bool has, double d)
+{
+	if (has)
+		buf_addf(b, "  %+.1f", d);
+}
+
+static void
+header_text(const struct report *r, struct buf *b, bool md)
+{
+	if (md)
+		buf_addf(b, "# Domain report, %s\n\n", r->date);
+	else
+		buf_addf(b, "Domain report, %s\n", r->date);
+	if (r->run_id) {
+		buf_addf(b, "Run %lld", r->run_id);
+		if (r->prev_run)
+			buf_addf(b, ", changes in percentage points against run %lld (%s)",
+				 r->prev_run, r->prev_date ? r->prev_date : "");
+		else
+			buf_adds(b, ", the first stored run");
+		buf_adds(b, md ? ".\n\n" : "\n");
+	}
+	buf_addf(b, "%lld graded domains from %lld records read; %lld records skipped",
+		 r->records, r->lines, r->skipped);
+	for (size_t i = 0; i < r->nskip; i++)
+		buf_addf(b, "%s%s %lld", i ? ", " : " (", r->skip[i].key, r->skip[i].count);
+	buf_adds(b, r->nskip ? ").\n" : ".\n");
+}
+
+static const char *
+of_text(const struct figure *f, struct buf *t)
+{
+	buf_reset(t);
+	buf_addf(t, "of %lld %s", f->denom, f->denom_of);
+	if (f->has_mean)
+		buf_addf(t, "; mean %.1f", f->mean);
+	if (f->has_mean_delta)
+		buf_addf(t, " (%+.1f)", f->mean_delta);
+	return t->s;
+}
+
+static void
+tiers_text(const struct report *r, struct buf *b, bool md)
+{
+	if (!r->ntiers)
+		return;
+	const struct tier *all = &r->tiers[r->ntiers - 1];
+	if (md) {
+		buf_adds(b, "\n## By rank\n\n| Figure |");
+		for (size_t t = 0; t < r->ntiers; t++)
+			buf_addf(b, " %s |", r->tiers[t].key);
+		buf_adds(b, "\n|---|");
+		for (size_t t = 0; t < r->ntiers; t++)
+			buf_adds(b, "---:|");
+		buf_adds(b, "\n| domains |");
+		for (size_t t = 0; t < r->ntiers; t++)
+			buf_addf(b, " %lld |", r->tiers[t].domains);
+		buf_addc(b, '\n');
+	} else {
+		buf_addf(b, "\n== By rank (percentage of each tier's domains)\n%-44s", "");
+		for (size_t t = 0; t < r->ntiers; t++)
+			buf_addf(b, " %11s", r->tiers[t].key);
+		buf_addf(b, "\n%-44s", "domains");
+		for (size_t t = 0; t < r->ntiers; t++)
+			buf_addf(b, " %11lld", r->tiers[t].domains);
+		buf_addc(b, '\n');
+	}
+	for (size_t i = 0; i < all->nfigs; i++) {
+		const struct figure *f = &all->figs[i];
+		if (md)
+			buf_addf(b, "| %s |", f->title);
+		else
+			buf_addf(b, "%-44s", f->title);
+		for (size_t t = 0; t < r->ntiers; t++) {
+			const struct figure *g =
+				report_find(r->tiers[t].figs, r->tiers[t].nfigs, f->key);
+			char cell[32] = "-";
+			if (g && g->kind == FK_HIST && g->has_mean)
+				snprintf(cell, sizeof cell, "mean %.1f", g->mean);
+			else if (g && g->kind == FK_ADOPTION && g->nitems && g->denom)
+				snprintf(cell, sizeof cell, "%.1f%%", pct(g->items[0].count, g->denom));
+			if (md)
+				buf_addf(b, " %s |", cell);
+			else
+				buf_addf(b, " %11s", cell);
+		}
+		buf_addc(b, '\n');
+	}
+}
+
+void
+render_text(const struct report *r, struct buf *b)
+{
+	struct buf t = BUF_INIT;
+	header_text(r, b, false);
+	const char *section = "";
+	for (size_t i = 0; i < r->nfigs; i++) {
+		const struct figure *f = &r->figs[i];
+		if (strcmp(section, f->section)) {
+			section = f->section;
+			buf_addf(b, "\n== %s\n", section);
+		}
+		if (f->kind == FK_ADOPTION) {
+			const struct item *y = &f->items[0];
+			buf_addf(b, "%-44s %9lld of %-9lld %6.1f%%", f->title, y->count, f->denom,
+				 pct(y->count, f->denom));
+			delta_text(b, y->has_delta, y->delta);
+			buf_addc(b, '\n');
+			continue;
+		}
+		buf_addf(b, "%s: %s\n", f->title, of_text(f, &t));
+		for (size_t j = 0; j < f->nitems; j++) {
+			const struct item *it = &f->items[j];
+			double p = pct(it->count, f->denom);
+			buf_addf(b, "  %-42s %9lld %19.1f%%", it->label, it->count, p);
+			if (f->kind == FK_HIST) {
+				buf_adds(b, "  ");
+				for (int k = 0; k < (int)(p / 2.5 + 0.5); k++)
+					buf_addc(b, '#');
+			}
+			delta_text(b, it->has_delta, it->delta);
+			buf_addc(b, '\n');
+		}
+	}
+	tiers_text(r, b, false);
+	buf_free(&t);
+}
+
+static void
+md_cell(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`' || *s == '<' ||
+		    *s == '[' || *s == ']')
+			buf_addc(b, '\\');
+		buf_addc(b, *s == '\n' ? ' ' : *s);
+	}
+}
+
+static void
+md_delta(struct buf *b, bool has, double d)
+{
+	if (has)
+		buf_addf(b, " %+.1f |", d);
+	else
+		buf_adds(b, " |");
+}
+
+void
+render_markdown(const struct report *r, struct buf *b)
+{
+	struct buf t = BUF_INIT;
+	header_text(r, b, true);
+	bool changes = r->prev_run != 0;
+	const char *section = "";
+	bool in_adoption = false;
+	for (size_t i = 0; i < r->nfigs; i++) {
+		const struct figure *f = &r->figs[i];
+		if (strcmp(section, f->section)) {
+			section = f->section;
+			buf_addf(b, "\n## %s\n", section);
+			in_adoption = false;
+		}
+		if (f->kind == FK_ADOPTION) {
+			if (!in_adoption) {
+				buf_addf(b, "\n| Figure | Domains | Of | %% |%s\n|---|---:|---:|---:|%s\n",
+					 changes ? " Change |" : "", changes ? "---:|" : "");
+				in_adoption = true;
+			}
+			const struct item *y = &f->items[0];
+			buf_adds(b, "| ");
+			md_cell(b, f->title);
+			buf_addf(b, " | %lld | %lld | %.1f |", y->count, f->denom,
+				 pct(y->count, f->denom));
+			if (changes)
+				md_delta(b, y->has_delta, y->delta);
+			buf_addc(b, '\n');
+			continue;
+		}
+		in_adoption = false;
+		buf_adds(b, "\n### ");
+		md_cell(b, f->title);
+		buf_addf(b, "\n\nOut of %s.\n\n| Value | Count | %% |%s\n|---|---:|---:|%s\n",
+			 of_text(f, &t) + 3, changes ? " Change |" : "", changes ? "---:|" : "");
+		for (size_t j = 0; j < f->nitems; j++) {
+			const struct item *it = &f->items[j];
+			buf_adds(b, "| ");
+			md_cell(b, it->label);
+			buf_addf(b, " | %lld | %.1f |", it->count, pct(it->count, f->denom));
+			if (changes)
+				md_delta(b, it->has_delta, it->delta);
+			buf_addc(b, '\n');
+		}
+	}
+	tiers_text(r, b, true);
+	buf_free(&t);
+}

@@ -1,0 +1,983 @@
+/* stats-report: turn graded records (dns-grade's output) into one report of adoption figures,
+ * policies, providers and grade distributions, in one streaming pass with flat memory. Unlike
+ * the other filters it writes a report, not one line per record. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "jsonw.h"
+#include "record.h"
+#include "stats.h"
+#include "tool.h"
+#include "xalloc.h"
+
+#include "lists.h"
+
+/* Distinct provider names and remark codes kept; more are counted under "other" so memory
+ * stays flat whatever the input. */
+#define NAMES_MAX 65536
+
+enum { G_SPF, G_DMARC, G_CAA, G_NS, G_SOA, G_MX, G_DNSSEC, G_BIMI, G_OVERALL, NGRADE };
+static const char *const grade_key[NGRADE] = {"spf", "dmarc",  "caa",  "ns",     "soa",
+					      "mx",  "dnssec", "bimi", "overall"};
+static const char *const grade_title[NGRADE] = {"SPF",  "DMARC",  "CAA",  "NS",     "SOA",
+						"MX",   "DNSSEC", "BIMI", "Overall"};
+static const char *const grade_section[NGRADE] = {"SPF",  "DMARC", "CAA",  "DNS",   "DNS",
+						  "Mail", "DNS",   "Mail", "Grades"};
+
+static const char *const spf_key[NSPF] = {"fail", "softfail", "neutral", "pass", "no_policy",
+					  "absent"};
+static const char *const spf_label[NSPF] = {"-all (fail)",    "~all (softfail)",
+					    "?all (neutral)", "+all (pass)",
+					    "no all policy",  "no SPF record"};
+static const char *const dm_key[NDM] = {"none",    "quarantine", "reject",
+					"no_policy", "invalid", "absent"};
+static const char *const dm_label[NDM] = {"none",         "quarantine",     "reject",
+					  "no policy",    "invalid record", "no DMARC record"};
+static const char *const sp_label[NDM] = {"none",         "quarantine",     "reject",
+					  "no sp tag",    "invalid record", "no DMARC record"};
+enum { DS_SECURE, DS_INSECURE, DS_BOGUS, DS_SIGNED_NO_DS, DS_UNKNOWN, NDSS };
+static const char *const dss_key[NDSS] = {"secure", "insecure", "bogus", "signed-without-ds",
+					  "unknown"};
+static const char *const caa_key[5] = {"0", "1", "2-5", "6-10", "11+"};
+enum { SEV_ERROR, SEV_WARNING, SEV_NOTICE, NSEV };
+static const char *const sev_key[NSEV] = {"error", "warning", "notice"};
+enum { SC_QUERIES, SC_ANSWERED, SC_TIMEOUTS, SC_SERVFAIL, SC_ERRORS, NSCAN };
+static const char *const scan_key[NSCAN] = {"queries", "answered", "timeouts", "servfail",
+					    "errors"};
+
+/* Skip reasons, in report order. */
+enum { SK_BROKEN, SK_NO_GRADES, SK_BAD_GRADE, SK_UNKNOWN_CATEGORY, SK_BAD_MEMBER, NSK };
+static const char *const skip_key[NSK] = {"broken_line", "no_grades", "bad_grade",
+					  "unknown_category", "bad_member"};
+
+/* A table of names with counts (open addressing, bounded). */
+struct names {
+	char **key;
+	long long *count;
+	size_t cap, n;
+	long long overflow;
+};
+
+static unsigned long
+hash_str(const char *s, size_t n)
+{
+	unsigned long h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void
+names_grow(struct names *t)
+{
+	size_t ncap = t->cap ? t->cap * 2 : 64;
+	char **nk = xcalloc(ncap, sizeof *nk);
+	long long *nc = xcalloc(ncap, sizeof *nc);
+	for (size_t i = 0; i < t->cap; i++) {
+		if (!t->key[i])
+			continue;
+		size_t j = hash_str(t->key[i], strlen(t->key[i])) & (ncap - 1);
+		while (nk[j])
+			j = (j + 1) & (ncap - 1);
+		nk[j] = t->key[i];
+		nc[j] = t->count[i];
+	}
+	free(t->key);
+	free(t->count);
+	t->key = nk;
+	t->count = nc;
+	t->cap = ncap;
+}
+
+static void
+names_add(struct names *t, const char *s, size_t n)
+{
+	if (t->n * 2 >= t->cap) {
+		if (t->cap >= 2 * NAMES_MAX) {
+			/* full: only names already known still count by name */
+			if (t->n >= NAMES_MAX) {
+				size_t j = hash_str(s, n) & (t->cap - 1);
+				for (; t->key[j]; j = (j + 1) & (t->cap - 1))
+					if (strlen(t->key[j]) == n && !memcmp(t->key[j], s, n)) {
+						t->count[j]++;
+						return;
+					}
+				t->overflow++;
+				return;
+			}
+		} else {
+			names_grow(t);
+		}
+	}
+	size_t j = hash_str(s, n) & (t->cap - 1);
+	for (; t->key[j]; j = (j + 1) & (t->cap - 1))
+		if (strlen(t->key[j]) == n && !memcmp(t->key[j], s, n)) {
+			t->count[j]++;
+			return;
+		}
+	t->key[j] = xstrndup(s, n);
+	t->count[j] = 1;
+	t->n++;
+}
+
+static void
+names_free(struct names *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->key[i]);
+	free(t->key);
+	free(t->count);
+}
+
+/* The counters of one rank tier (or of the whole run). */
+struct agg {
+	long long n;
+	long long spf, dmarc, dmarc_sp, dmarc_rua, mx, null_mx, caa, caa_iodef, ds, bimi, ad;
+	long long ns_lame, ns_inconsistent;
+	long long spf_pol[NSPF], dm_p[NDM], dm_sp[NDM], caa_b[5], dnssec[NDSS];
+	long long hist[NGRADE][10], gn[NGRADE], gsum[NGRADE];
+	long long sev[NSEV], with_remarks;
+	long long scan[NSCAN], scanned;
+	long long scale_domstat, scale_dnstats, scale_other;
+	long long mail_none, dns_none;
+	struct names mail, dnsp, codes;
+};
+
+struct options {
+	const char *field;
+	enum out_format format;
+	bool format_set;
+	long top;
+	const char *date;
+	const char *history;
+	bool list_runs;
+	long long run;
+	const char *lists;
+	size_t max_line;
+	char **files;
+	int nfiles;
+};
+
+/* Tiers when records carry a rank. */
+static const long tier_limit[] = {1000, 10000, 100000, 0};
+static const char *const tier_key[] = {"top_1000", "top_10000", "top_100000", "all"};
+#define NTIERS 4
+
+struct run {
+	struct agg all, tier[NTIERS - 1];
+	bool ranked;
+	long long lines, skipped, skip[NSK];
+	json_tokener *tok;
+	struct lists *lists;
+	const struct options *o;
+};
+
+/* json-c helpers over a parsed member: absent and null read as "not there". */
+static json_object *
+jm(json_object *o, const char *key)
+{
+	json_object *v;
+	if (!o || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+static bool
+jtrue(json_object *o, const char *key)
+{
+	json_object *v = jm(o, key);
+	return v && json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+}
+
+static bool
+jint(json_object *o, const char *key, long long *out)
+{
+	json_object *v = jm(o, key);
+	if (!v || !json_object_is_type(v, json_type_int))
+		return false;
+	*out = json_object_get_int64(v);
+	return true;
+}
+
+static const char *
+jstr(json_object *o, const char *key)
+{
+	json_object *v = jm(o, key);
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static json_object *
+parse_span(struct run *run, struct jspan s)
+{
+	json_tokener_reset(run->tok);
+	return json_tokener_parse_ex(run->tok, s.p, (int)s.n);
+}
+
+static int
+dm_policy(const char *p)
+{
+	if (!p)
+		return DM_NOPOLICY;
+	for (int i = 0; i < DM_NOPOLICY; i++)
+		if (!strcmp(p, dm_key[i]))
+			return i;
+	return DM_INVALID;
+}
+
+static bool
+known_category(const char *s)
+{
+	for (int i = 0; i < G_OVERALL; i++)
+		if (!strcmp(s, grade_key[i]))
+			return true;
+	return false;
+}
+
+/* What one graded record says, extracted before anything is counted. */
+struct obs {
+	int grade[NGRADE]; /* -1: not graded */
+	int spf_pol, dm_p, dm_sp, dnssec, caa_bucket;
+	bool spf, dmarc, dmarc_sp, dmarc_rua, mx, null_mx, caa, caa_iodef, ds, bimi, ad;
+	bool ns_lame, ns_inconsistent;
+	int securitytxt; /* -1 unknown */
+	const char *mail, *dnsp, *scale;
+	long long scan[NSCAN];
+	bool scanned;
+	bool sev[NSEV];
+	const char *codes[64];
+	size_t ncodes;
+	long rank;
+};
+
+static int
+read_grades(struct run *run, struct record *r, struct obs *ob, json_object **out)
+{
+	struct jspan s;
+	if (!rec_get(r, "grades", &s) || s.p[0] != '{') {
+		rec_error(r, "no grades: record skipped");
+		return SK_NO_GRADES;
+	}
+	json_object *g = *out = parse_span(run, s);
+	if (!g) {
+		rec_error(r, "grades too deeply nested: record skipped");
+		return SK_BAD_MEMBER;
+	}
+	int n = 0;
+	json_object_object_foreach(g, k, v)
+	{
+		int i = 0;
+		while (i < NGRADE && strcmp(k, grade_key[i]))
+			i++;
+		if (i == NGRADE) {
+			rec_error(r, "unknown grade category '%s': record skipped", k);
+			return SK_UNKNOWN_CATEGORY;
+		}
+		if (json_object_is_type(v, json_type_null))
+			continue;
+		int64_t x = json_object_get_int64(v);
+		if (!json_object_is_type(v, json_type_int) || x < 0 || x > 100) {
+			rec_error(r, "grade '%s' is not an integer from 0 to 100: record skipped", k);
+			return SK_BAD_GRADE;
+		}
+		ob->grade[i] = (int)x;
+		n++;
+	}
+	if (!n) {
+		rec_error(r, "no grades: record skipped");
+		return SK_NO_GRADES;
+	}
+	return -1;
+}
+
+static int
+read_remarks(struct run *run, struct record *r, struct obs *ob, json_object **out)
+{
+	struct jspan s;
+	if (!rec_get(r, "remarks", &s))
+		return -1;
+	if (s.p[0] != '[') {
+		rec_error(r, "remarks is not an array: record skipped");
+		return SK_BAD_MEMBER;
+	}
+	json_object *a = *out = parse_span(run, s);
+	if (!a) {
+		rec_error(r, "remarks too deeply nested: record skipped");
+		return SK_BAD_MEMBER;
+	}
+	size_t n = json_object_array_length(a);
+	for (size_t i = 0; i < n; i++) {
+		json_object *m = json_object_array_get_idx(a, i);
+		const char *cat = jstr(m, "category"), *code = jstr(m, "code"),
+			   *sev = jstr(m, "severity");
+		if (!cat || !known_category(cat)) {
+			rec_error(r, "remark with unknown category '%s': record skipped",
+				  cat ? cat : "(none)");
+			return SK_UNKNOWN_CATEGORY;
+		}
+		for (int j = 0; sev && j < NSEV; j++)
+			if (!strcmp(sev, sev_key[j]))
+				ob->sev[j] = true;
+		if (!code)
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < ob->ncodes && !seen; j++)
+			seen = !strcmp(ob->codes[j], code);
+		if (!seen && ob->ncodes < sizeof ob->codes / sizeof *ob->codes)
+			ob->codes[ob->ncodes++] = code;
+	}
+	return -1;
+}
+
+static int
+read_facts(struct run *run, struct record *r, struct obs *ob, json_object **out)
+{
+	struct jspan s;
+	ob->spf_pol = SPF_ABSENT;
+	ob->dm_p = ob->dm_sp = DM_ABSENT;
+	ob->dnssec = DS_UNKNOWN;
+	ob->securitytxt = -1;
+	if (!rec_get(r, "facts", &s))
+		return -1; /* graded without facts: every adoption figure counts it as "no" */
+	if (s.p[0] != '{') {
+		rec_error(r, "facts is not an object: record skipped");
+		return SK_BAD_MEMBER;
+	}
+	json_object *f = *out = parse_span(run, s);
+	if (!f) {
+		rec_error(r, "facts too deeply nested: record skipped");
+		return SK_BAD_MEMBER;
+	}
+	json_object *spf = jm(f, "spf"), *dm = jm(f, "dmarc"), *caa = jm(f, "caa"),
+		    *mx = jm(f, "mx"), *ns = jm(f, "ns"), *dnssec = jm(f, "dnssec"),
+		    *scan = jm(f, "scan"), *stxt = jm(f, "securitytxt");
+	ob->spf = jtrue(spf, "present");
+	if (ob->spf) {
+		const char *p = jstr(spf, "policy");
+		static const char *const pol[] = {"-all", "~all", "?all", "+all"};
+		ob->spf_pol = SPF_NOPOLICY;
+		for (int i = 0; p && i < 4; i++)
+			if (!strcmp(p, pol[i]))
+				ob->spf_pol = i;
+	}
+	ob->dmarc = jtrue(dm, "present");
+	if (ob->dmarc) {
+		ob->dmarc_rua = jtrue(dm, "rua");
+		ob->dmarc_sp = jstr(dm, "sp") != NULL;
+		if (jm(dm, "valid") && !jtrue(dm, "valid")) {
+			ob->dm_p = ob->dm_sp = DM_INVALID;
+		} else {
+			ob->dm_p = dm_policy(jstr(dm, "p"));
+			ob->dm_sp = dm_policy(jstr(dm, "sp"));
+		}
+	}
+	ob->caa = jtrue(caa, "present");
+	ob->caa_iodef = jtrue(caa, "iodef");
+	long long ic = 0;
+	jint(caa, "issue_count", &ic);
+	ob->caa_bucket = ic <= 0 ? 0 : ic == 1 ? 1 : ic <= 5 ? 2 : ic <= 10 ? 3 : 4;
+	ob->mx = jtrue(mx, "present");
+	ob->null_mx = jtrue(mx, "null_mx");
+	long long lame = 0;
+	ob->ns_lame = jint(ns, "lame", &lame) && lame > 0;
+	ob->ns_inconsistent = (jm(ns, "serials_consistent") && !jtrue(ns, "serials_consistent")) ||
+			      (jm(ns, "ns_sets_consistent") && !jtrue(ns, "ns_sets_consistent"));
+	const char *st = jstr(dnssec, "status");
+	for (int i = 0; st && i < DS_UNKNOWN; i++)
+		if (!strcmp(st, dss_key[i]))
+			ob->dnssec = i;
+	json_object *dsa = jm(dnssec, "ds_algorithms");
+	ob->ds = dsa && json_object_is_type(dsa, json_type_array) &&
+		 json_object_array_length(dsa) > 0;
+	ob->bimi = jtrue(jm(f, "bimi"), "present");
+	ob->ad = jtrue(f, "active_directory");
+	ob->mail = jstr(f, "mail_provider");
+	ob->dnsp = jstr(f, "dns_provider");
+	if (scan && json_object_is_type(scan, json_type_object)) {
+		ob->scanned = true;
+		for (int i = 0; i < NSCAN; i++) {
+			long long v = 0;
+			if (jint(scan, scan_key[i], &v) && v > 0)
+				ob->scan[i] = v;
+		}
+	}
+	if (stxt && json_object_is_type(stxt, json_type_object) && jm(stxt, "present"))
+		ob->securitytxt = jtrue(stxt, "present");
+	return -1;
+}
+
+static void
+agg_add(struct agg *a, const struct obs *ob, bool names)
+{
+	a->n++;
+	a->spf += ob->spf;
+	a->dmarc += ob->dmarc;
+	a->dmarc_sp += ob->dmarc_sp;
+	a->dmarc_rua += ob->dmarc_rua;
+	a->mx += ob->mx;
+	a->null_mx += ob->null_mx;
+	a->caa += ob->caa;
+	a->caa_iodef += ob->caa_iodef;
+	a->ds += ob->ds;
+	a->bimi += ob->bimi;
+	a->ad += ob->ad;
+	a->ns_lame += ob->ns_lame;
+	a->ns_inconsistent += ob->ns_inconsistent;
+	a->spf_pol[ob->spf_pol]++;
+	a->dm_p[ob->dm_p]++;
+	a->dm_sp[ob->dm_sp]++;
+	a->caa_b[ob->caa_bucket]++;
+	a->dnssec[ob->dnssec]++;
+	for (int i = 0; i < NGRADE; i++) {
+		if (ob->grade[i] < 0)
+			continue;
+		/* 10-point bins; a perfect 100 belongs in the top bin */
+		int bin = ob->grade[i] >= 90 ? 9 : ob->grade[i] / 10;
+		a->hist[i][bin]++;
+		a->gn[i]++;
+		a->gsum[i] += ob->grade[i];
+	}
+	bool any = false;
+	for (int i = 0; i < NSEV; i++) {
+		a->sev[i] += ob->sev[i];
+		any |= ob->sev[i];
+	}
+	a->with_remarks += any || ob->ncodes;
+	if (ob->scanned) {
+		a->scanned++;
+		for (int i = 0; i < NSCAN; i++)
+			a->scan[i] += ob->scan[i];
+	}
+	if (!ob->scale)
+		a->scale_other++;
+	else if (!strcmp(ob->scale, "domstat"))
+		a->scale_domstat++;
+	else if (!strcmp(ob->scale, "dnstats"))
+		a->scale_dnstats++;
+	else
+		a->scale_other++;
+	if (!names)
+		return;
+	if (ob->mail)
+		names_add(&a->mail, ob->mail, strlen(ob->mail));
+	else
+		a->mail_none++;
+	if (ob->dnsp)
+		names_add(&a->dnsp, ob->dnsp, strlen(ob->dnsp));
+	else
+		a->dns_none++;
+	for (size_t i = 0; i < ob->ncodes; i++)
+		names_add(&a->codes, ob->codes[i], strlen(ob->codes[i]));
+}
+
+static long
+record_rank(const struct record *r)
+{
+	struct jspan s;
+	if (!rec_get(r, "rank", &s) || s.n > 12)
+		return -1;
+	long v = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return -1;
+		v = v * 10 + (s.p[i] - '0');
+	}
+	return v > 0 ? v : -1;
+}
+
+static void
+take_record(struct run *run, struct record *r)
+{
+	if (r->kind == REC_BLANK)
+		return;
+	run->lines++;
+	int why = -1;
+	json_object *g = NULL, *f = NULL, *rm = NULL;
+	struct obs ob;
+	memset(&ob, 0, sizeof ob);
+	if (r->kind == REC_BAD) {
+		why = SK_BROKEN; /* rec_read has reported it */
+	} else if (r->kind != REC_JSON) {
+		rec_error(r, "not a graded record (a bare name): record skipped");
+		why = SK_NO_GRADES;
+	} else {
+		for (int i = 0; i < NGRADE; i++)
+			ob.grade[i] = -1;
+		why = read_grades(run, r, &ob, &g);
+		if (why < 0)
+			why = read_remarks(run, r, &ob, &rm);
+		if (why < 0)
+			why = read_facts(run, r, &ob, &f);
+	}
+	if (why >= 0) {
+		run->skipped++;
+		run->skip[why]++;
+	} else {
+		struct jspan s;
+		if (rec_get(r, "grade_scale", &s) && s.p[0] == '"') {
+			/* the scale names are plain ASCII; compare the quoted text */
+			if (s.n == 9 && !memcmp(s.p, "\"domstat\"", 9))
+				ob.scale = "domstat";
+			else if (s.n == 9 && !memcmp(s.p, "\"dnstats\"", 9))
+				ob.scale = "dnstats";
+			else
+				ob.scale = "other";
+		}
+		ob.rank = record_rank(r);
+		agg_add(&run->all, &ob, true);
+		if (ob.rank > 0) {
+			run->ranked = true;
+			for (int i = 0; i < NTIERS - 1; i++)
+				if (ob.rank <= tier_limit[i])
+					agg_add(&run->tier[i], &ob, false);
+		}
+		if (run->lists) {
+			struct list_obs lo = {
+				.mx = ob.mx,
+				.ds = ob.ds,
+				.caa = ob.caa,
+				.caa_reporting = ob.caa_iodef,
+				.dmarc = ob.dmarc,
+				.dmarc_policy = ob.dm_p,
+				.spf = ob.spf,
+				.spf_policy = ob.spf_pol,
+				.securitytxt = ob.securitytxt,
+				.rank = ob.rank,
+			};
+			lists_add(run->lists, &lo, r->has_name ? r->name.s : "",
+				  r->has_name ? r->name.len : 0);
+		}
+	}
+	json_object_put(g);
+	json_object_put(f);
+	json_object_put(rm);
+}
+
+/* Building the model from the counters. */
+
+static void
+adoption(struct figure **figs, size_t *n, const char *key, const char *title,
+	 const char *section, long long yes, long long all)
+{
+	struct figure *f =
+		report_add_fig(figs, n, key, title, section, FK_ADOPTION, "graded domains", all);
+	fig_add_item(f, "yes", "yes", yes);
+	fig_add_item(f, "no", "no", all - yes);
+}
+
+static void
+histogram(struct figure **figs, size_t *n, const struct agg *a, int g)
+{
+	char key[32], title[64], of[64];
+	snprintf(key, sizeof key, "grade_%s", grade_key[g]);
+	snprintf(title, sizeof title, "%s grade", grade_title[g]);
+	snprintf(of, sizeof of, "domains with %s%s", g == G_OVERALL ? "an overall grade" : "a grade for ", g == G_OVERALL ? "" : grade_title[g]);
+	struct figure *f =
+		report_add_fig(figs, n, key, title, grade_section[g], FK_HIST, of, a->gn[g]);
+	if (a->gn[g]) {
+		f->has_mean = true;
+		f->mean = (double)a->gsum[g] / (double)a->gn[g];
+	}
+	for (int b = 0; b < 10; b++) {
+		char k[8], l[16];
+		snprintf(k, sizeof k, "%d", b * 10);
+		snprintf(l, sizeof l, "%d-%d", b * 10, b == 9 ? 100 : b * 10 + 9);
+		fig_add_item(f, k, l, a->hist[g][b]);
+	}
+}
+
+struct named {
+	const char *key;
+	long long count;
+};
+
+static int
+named_cmp(const void *x, const void *y)
+{
+	const struct named *a = x, *b = y;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return strcmp(a->key, b->key);
+}
+
+static void
+top(struct figure **figs, size_t *n, const char *key, const char *title, const char *section,
+    const char *of, long long denom, const struct names *t, long long none,
+    const char *none_label, long ntop)
+{
+	struct figure *f = report_add_fig(figs, n, key, title, section, FK_TOP, of, denom);
+	struct named *v = xcalloc(t->n + 1, sizeof *v);
+	size_t m = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->key[i])
+			v[m++] = (struct named){t->key[i], t->count[i]};
+	qsort(v, m, sizeof *v, named_cmp);
+	long long other = t->overflow;
+	for (size_t i = 0; i < m; i++) {
+		if ((long)i < ntop)
+			fig_add_item(f, v[i].key, v[i].key, v[i].count);
+		else
+			other += v[i].count;
+	}
+	free(v);
+	if (other || m > (size_t)ntop)
+		fig_add_item(f, "(other)", "others", other);
+	if (none_label)
+		fig_add_item(f, "(none)", none_label, none);
+}
+
+static void
+build_figs(const struct agg *a, struct figure **figs, size_t *n, bool full, long ntop)
+{
+	long long N = a->n;
+	adoption(figs, n, "spf_adoption", "SPF adoption", "SPF", a->spf, N);
+	if (full) {
+		struct figure *f = report_add_fig(figs, n, "spf_policy", "SPF policy", "SPF",
+						  FK_DIST, "graded domains", N);
+		for (int i = 0; i < NSPF; i++)
+			fig_add_item(f, spf_key[i], spf_label[i], a->spf_pol[i]);
+		histogram(figs, n, a, G_SPF);
+	}
+	adoption(figs, n, "dmarc_adoption", "DMARC adoption", "DMARC", a->dmarc, N);
+	adoption(figs, n, "dmarc_sp_adoption", "DMARC subdomain policy adoption", "DMARC",
+		 a->dmarc_sp, N);
+	adoption(figs, n, "dmarc_reporting", "DMARC aggregate reporting (rua)", "DMARC",
+		 a->dmarc_rua, N);
+	if (full) {
+		struct figure *f = report_add_fig(figs, n, "dmarc_policy", "DMARC policy (p)",
+						  "DMARC", FK_DIST, "graded domains", N);
+		for (int i = 0; i < NDM; i++)
+			fig_add_item(f, dm_key[i], dm_label[i], a->dm_p[i]);
+		f = report_add_fig(figs, n, "dmarc_sp_policy", "DMARC subdomain policy (sp)",
+				   "DMARC", FK_DIST, "graded domains", N);
+		for (int i = 0; i < NDM; i++)
+			fig_add_item(f, dm_key[i], sp_label[i], a->dm_sp[i]);
+		histogram(figs, n, a, G_DMARC);
+	}
+	adoption(figs, n, "caa_adoption", "CAA adoption", "CAA", a->caa, N);
+	adoption(figs, n, "caa_reporting", "CAA reporting (iodef)", "CAA", a->caa_iodef, N);
+	if (full) {
+		struct figure *f = report_add_fig(figs, n, "caa_issue_count", "CAA issue count",
+						  "CAA", FK_DIST, "graded domains", N);
+		for (int i = 0; i < 5; i++)
+			fig_add_item(f, caa_key[i], caa_key[i], a->caa_b[i]);
+		histogram(figs, n, a, G_CAA);
+	}
+	adoption(figs, n, "mx_adoption", "Has MX records", "Mail", a->mx, N);
+	adoption(figs, n, "null_mx", "Null MX (RFC 7505)", "Mail", a->null_mx, N);
+	adoption(figs, n, "bimi_adoption", "BIMI adoption", "Mail", a->bimi, N);
+	if (full) {
+		histogram(figs, n, a, G_MX);
+		histogram(figs, n, a, G_BIMI);
+	}
+	adoption(figs, n, "dnssec_adoption", "DNSSEC adoption (DS present)", "DNS", a->ds, N);
+	if (full) {
+		struct figure *f = report_add_fig(figs, n, "dnssec_status", "DNSSEC status", "DNS",
+						  FK_DIST, "graded domains", N);
+		for (int i = 0; i < NDSS; i++)
+			fig_add_item(f, dss_key[i], dss_key[i], a->dnssec[i]);
+		histogram(figs, n, a, G_DNSSEC);
+	}
+	adoption(figs, n, "ns_lame", "Lame delegation (a lame name server)", "DNS", a->ns_lame,
+		 N);
+	adoption(figs, n, "ns_inconsistent", "Name servers disagree (serial or NS set)", "DNS",
+		 a->ns_inconsistent, N);
+	adoption(figs, n, "active_directory", "Active Directory records exposed", "DNS", a->ad,
+		 N);
+	if (full) {
+		histogram(figs, n, a, G_NS);
+		histogram(figs, n, a, G_SOA);
+		top(figs, n, "mail_providers", "Mail providers", "Providers", "graded domains", N,
+		    &a->mail, a->mail_none, "no provider recognised", ntop);
+		top(figs, n, "dns_providers", "DNS providers", "Providers", "graded domains", N,
+		    &a->dnsp, a->dns_none, "no provider recognised", ntop);
+	}
+	histogram(figs, n, a, G_OVERALL);
+	if (!full)
+		return;
+	struct figure *f = report_add_fig(figs, n, "grade_scale", "Grade scale", "Grades",
+					  FK_DIST, "graded domains", N);
+	fig_add_item(f, "domstat", "domstat", a->scale_domstat);
+	fig_add_item(f, "dnstats", "dnstats", a->scale_dnstats);
+	fig_add_item(f, "other", "other or missing", a->scale_other);
+	f = report_add_fig(figs, n, "remark_severity", "Domains with remarks, by severity",
+			   "Remarks", FK_COUNTS, "graded domains", N);
+	fig_add_item(f, "any", "any remark", a->with_remarks);
+	for (int i = 0; i < NSEV; i++)
+		fig_add_item(f, sev_key[i], sev_key[i], a->sev[i]);
+	top(figs, n, "remark_codes", "Top remark codes", "Remarks",
+	    "graded domains (each counted once per code)", N, &a->codes, 0, NULL, ntop);
+	f = report_add_fig(figs, n, "scan_health", "Scan health", "Scan",
+			   FK_COUNTS, "DNS queries", a->scan[SC_QUERIES]);
+	for (int i = SC_ANSWERED; i < NSCAN; i++)
+		fig_add_item(f, scan_key[i], scan_key[i], a->scan[i]);
+}
+
+static void
+build_report(struct run *run, struct report *rep)
+{
+	memset(rep, 0, sizeof *rep);
+	rep->lines = run->lines;
+	rep->records = run->all.n;
+	rep->skipped = run->skipped;
+	for (int i = 0; i < NSK; i++) {
+		if (!run->skip[i])
+			continue;
+		rep->skip = xrealloc(rep->skip, (rep->nskip + 1) * sizeof *rep->skip);
+		struct item *it = &rep->skip[rep->nskip++];
+		memset(it, 0, sizeof *it);
+		it->key = xstrdup(skip_key[i]);
+		it->label = xstrdup(skip_key[i]);
+		it->count = run->skip[i];
+	}
+	build_figs(&run->all, &rep->figs, &rep->nfigs, true, run->o->top);
+	if (!run->ranked)
+		return;
+	rep->ntiers = NTIERS;
+	rep->tiers = xcalloc(NTIERS, sizeof *rep->tiers);
+	for (int i = 0; i < NTIERS; i++) {
+		struct tier *t = &rep->tiers[i];
+		const struct agg *a = i < NTIERS - 1 ? &run->tier[i] : &run->all;
+		t->key = xstrdup(tier_key[i]);
+		t->limit = tier_limit[i];
+		t->domains = a->n;
+		build_figs(a, &t->figs, &t->nfigs, false, 0);
+	}
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+		"usage: stats-report [-f field] [-F text|json|markdown|html] [--date DATE]\n"
+		"                    [--history FILE] [--lists DIR] [--top N] [--max-line BYTES]\n"
+		"                    [file ...]\n"
+		"       stats-report --history FILE --list-runs\n"
+		"       stats-report --history FILE --run ID [-F format]\n");
+	exit(EXIT_FATAL);
+}
+
+static void
+help(void)
+{
+	printf("stats-report: read graded records (dns-grade's output) and write one report of\n"
+	       "adoption figures, policies, providers and grade distributions.\n"
+	       "It writes a report, not one line per record.\n\n"
+	       "  -f, --field PATH       member holding the domain (default domain)\n"
+	       "  -F, --format FORMAT    text (default on a terminal), json (default otherwise),\n"
+	       "                         markdown, or html (one self-contained file)\n"
+	       "      --date DATE        the run's date, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n"
+	       "                         (default: now)\n"
+	       "      --top N            providers and remark codes shown by name (default 10)\n"
+	       "      --history FILE     store the run's figures in FILE (SQLite) and show the\n"
+	       "                         change against the previous run\n"
+	       "      --list-runs        with --history: list the stored runs\n"
+	       "      --run ID           with --history: render a stored run again\n"
+	       "      --lists DIR        write DNStats' domain lists as DIR/NAME.csv and .json\n"
+	       "      --max-line BYTES   longest input line handled (default 1048576)\n"
+	       "  -h, --help             this help\n"
+	       "  -V, --version          version\n\n"
+	       "See stats-report(1) and domstat(7).\n");
+	exit(tool_finish(0));
+}
+
+static bool
+valid_date(const char *s)
+{
+	static const char day[] = "dddd-dd-dd", full[] = "dddd-dd-ddTdd:dd:ddZ";
+	size_t n = strlen(s);
+	const char *pat = n == sizeof day - 1 ? day : n == sizeof full - 1 ? full : NULL;
+	if (!pat)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
+			return false;
+	return true;
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_DATE = 256, OPT_TOP, OPT_HISTORY, OPT_LIST_RUNS, OPT_RUN, OPT_LISTS,
+	       OPT_MAXLINE };
+	static const struct option longopts[] = {
+		{"field", required_argument, NULL, 'f'},
+		{"format", required_argument, NULL, 'F'},
+		{"date", required_argument, NULL, OPT_DATE},
+		{"top", required_argument, NULL, OPT_TOP},
+		{"history", required_argument, NULL, OPT_HISTORY},
+		{"list-runs", no_argument, NULL, OPT_LIST_RUNS},
+		{"run", required_argument, NULL, OPT_RUN},
+		{"lists", required_argument, NULL, OPT_LISTS},
+		{"max-line", required_argument, NULL, OPT_MAXLINE},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	*o = (struct options){.field = "domain", .top = 10};
+	int c;
+	while ((c = getopt_long(argc, argv, "f:F:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->field = optarg; break;
+		case 'F':
+			o->format_set = true;
+			if (!strcmp(optarg, "text"))
+				o->format = OUT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				o->format = OUT_JSON;
+			else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md"))
+				o->format = OUT_MARKDOWN;
+			else if (!strcmp(optarg, "html"))
+				o->format = OUT_HTML;
+			else
+				tool_die("invalid value for --format: '%s'", optarg);
+			break;
+		case OPT_DATE:
+			if (!valid_date(optarg))
+				tool_die("invalid value for --date: '%s' (YYYY-MM-DD or "
+					 "YYYY-MM-DDTHH:MM:SSZ)",
+					 optarg);
+			o->date = optarg;
+			break;
+		case OPT_TOP: o->top = opt_long("top", optarg, 1, 1000); break;
+		case OPT_HISTORY: o->history = optarg; break;
+		case OPT_LIST_RUNS: o->list_runs = true; break;
+		case OPT_RUN: o->run = opt_long("run", optarg, 1, 1L << 62); break;
+		case OPT_LISTS: o->lists = optarg; break;
+		case OPT_MAXLINE:
+			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
+			break;
+		case 'h': help(); break;
+		case 'V': tool_version(); break;
+		default: usage();
+		}
+	}
+	if ((o->list_runs || o->run) && !o->history)
+		tool_die("--list-runs and --run need --history FILE");
+	if ((o->list_runs || o->run) && (optind != argc || o->lists))
+		usage();
+	if (!o->format_set)
+		o->format = isatty(STDOUT_FILENO) ? OUT_TEXT : OUT_JSON;
+	o->files = argv + optind;
+	o->nfiles = argc - optind;
+}
+
+static void
+read_input(struct run *run, int fd, const char *name)
+{
+	struct rec_reader in;
+	struct record r;
+	rec_reader_init(&in, fd, run->o->field, run->o->max_line);
+	rec_init(&r);
+	int rc;
+	while ((rc = rec_read(&in, &r)) > 0)
+		take_record(run, &r);
+	if (rc < 0)
+		tool_die("cannot read '%s': %s", name, strerror(in.lr.error));
+	rec_free(&r);
+	rec_reader_free(&in);
+}
+
+static void
+write_report(const struct report *rep, enum out_format fmt)
+{
+	struct buf out = BUF_INIT;
+	switch (fmt) {
+	case OUT_TEXT: render_text(rep, &out); break;
+	case OUT_JSON: report_json(rep, &out, true); break;
+	case OUT_MARKDOWN: render_markdown(rep, &out); break;
+	case OUT_HTML: render_html(rep, &out); break;
+	}
+	tool_out(out.s, out.len);
+	buf_free(&out);
+}
+
+static char *
+now_date(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char s[32];
+	gmtime_r(&t, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return xstrdup(s);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	tool_init("stats-report");
+	parse_options(argc, argv, &o);
+
+	struct history *h = NULL;
+	struct report rep;
+	if (o.history)
+		h = history_open(o.history, !o.list_runs && !o.run);
+	if (o.list_runs) {
+		struct buf out = BUF_INIT;
+		history_list(h, &out);
+		tool_out(out.s, out.len);
+		buf_free(&out);
+		history_close(h);
+		return tool_finish(0);
+	}
+	if (o.run) {
+		if (!history_load(h, o.run, &rep))
+			tool_die("no run %lld in '%s'", o.run, o.history);
+		history_annotate(h, &rep);
+		write_report(&rep, o.format);
+		report_free(&rep);
+		history_close(h);
+		return tool_finish(0);
+	}
+
+	struct run run;
+	memset(&run, 0, sizeof run);
+	run.o = &o;
+	run.tok = json_tokener_new_ex(JSCAN_MAX_DEPTH + 1);
+	if (o.lists)
+		run.lists = lists_open(o.lists);
+	if (o.nfiles == 0) {
+		read_input(&run, STDIN_FILENO, "(stdin)");
+	} else {
+		for (int i = 0; i < o.nfiles; i++) {
+			if (!strcmp(o.files[i], "-")) {
+				read_input(&run, STDIN_FILENO, "(stdin)");
+				continue;
+			}
+			int fd = open(o.files[i], O_RDONLY);
+			if (fd < 0)
+				tool_die("cannot open '%s': %s", o.files[i], strerror(errno));
+			read_input(&run, fd, o.files[i]);
+			close(fd);
+		}
+	}
+	if (run.lists)
+		lists_close(run.lists);
+	json_tokener_free(run.tok);
+
+	build_report(&run, &rep);
+	rep.date = o.date ? xstrdup(o.date) : now_date();
+	if (h)
+		history_store(h, &rep);
+	if (run.skipped)
+		tool_warn("%lld of %lld records skipped (see the report)", run.skipped, run.lines);
+	write_report(&rep, o.format);
+	report_free(&rep);
+	if (h)
+		history_close(h);
+	names_free(&run.all.mail);
+	names_free(&run.all.dnsp);
+	names_free(&run.all.codes);
+	return tool_finish(run.skipped ? EXIT_RECORD_ERRORS : 0);
+}

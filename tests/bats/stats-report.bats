@@ -1,0 +1,236 @@
+#!/usr/bin/env bats
+# stats-report: one report from a stream of graded records.
+bats_require_minimum_version 1.5.0
+load helper
+setup() { setup_isolated; }
+
+F="$BATS_TEST_DIRNAME/fixtures/stats-report"
+
+# The independent jq computation of every figure (fixtures/stats-report/check.jq) against the
+# report; prints the mismatches, none when they agree.
+check_figures() { # records report
+	jq -n --slurpfile recs "$1" --slurpfile rep "$2" -f "$F/check.jq"
+}
+
+@test "--help and --version" {
+	run -0 stats-report --help
+	assert_output --partial "writes a report, not one line per record"
+	run -0 stats-report --version
+	assert_output --regexp '^stats-report \(domstat\) [0-9]'
+}
+
+@test "hand-checked figures of the fixture stream" {
+	run -0 stats-report -F json --date 2026-11-01 "$F/graded.ndjson"
+	echo "$output" >r.json
+	# 8 graded records; 6 have SPF (echo has none, hotel no facts): 75 %
+	run -0 jq -r '[.input.records, .input.skipped,
+		(.figures.spf_adoption.items[] | select(.key == "yes") | .count, .pct),
+		.figures.spf_adoption.denominator] | @tsv' r.json
+	assert_output "$(printf '8\t0\t6\t75\t8')"
+	# DMARC p: alpha and golf reject, bravo none, delta quarantine, foxtrot invalid
+	run -0 jq -c '.figures.dmarc_policy.items | map({(.key): .count}) | add' r.json
+	assert_output '{"none":1,"quarantine":1,"reject":2,"no_policy":0,"invalid":1,"absent":3}'
+	# CAA issue counts 2, 7, 12 and five domains without: DNStats' buckets
+	run -0 jq -c '.figures.caa_issue_count.items | map(.count)' r.json
+	assert_output '[5,0,1,1,1]'
+	# CAA grades of 7 domains (hotel has none): 100 x3 in the top bin, 0 x4 in the lowest
+	run -0 jq -c '.figures.grade_caa | [.denominator, .items[0].count, .items[9].count, .items[9].label, .mean]' r.json
+	assert_output '[7,4,3,"90-100",42.86]'
+	# MULTIPLE_SPF_RECORDS twice on one domain counts once
+	run -0 jq -c '.figures.remark_codes.items[] | select(.key == "MULTIPLE_SPF_RECORDS") | .count' r.json
+	assert_output 1
+	# scan health over 81 queries: 3 timeouts
+	run -0 jq -c '.figures.scan_health | [.denominator, (.items[] | select(.key == "timeouts") | .count)]' r.json
+	assert_output '[81,3]'
+}
+
+@test "every figure of the JSON format agrees with an independent jq computation" {
+	stats-report -F json --date 2026-11-01 "$F/graded.ndjson" >r.json
+	run -0 check_figures "$F/graded.ndjson" r.json
+	assert_output '[]'
+	# a generated stream with more than --top providers and codes, and ranks for every tier
+	awk -v n=2500 -v seed=3 -f "$F/gen.awk" >gen.ndjson
+	stats-report -F json --date 2026-11-01 gen.ndjson >g.json
+	run -0 jq -r '.figures.mail_providers.items | map(.key) | index("(other)") != null' g.json
+	assert_output true
+	run -0 check_figures gen.ndjson g.json
+	assert_output '[]'
+	# and the check does notice a wrong figure
+	jq '.figures.spf_policy.items[0].count += 1' g.json >bad.json
+	run -0 check_figures gen.ndjson bad.json
+	assert_output --partial 'spf_policy'
+}
+
+@test "a perfect grade lands in the top bin, not the lowest" {
+	run -0 sh -c 'echo "{\"domain\":\"a.example\",\"grades\":{\"spf\":100,\"overall\":100}}" |
+		stats-report -F json'
+	echo "$output" >r.json
+	run -0 jq -c '.figures.grade_spf.items | map(.count)' r.json
+	assert_output '[0,0,0,0,0,0,0,0,0,1]'
+}
+
+@test "golden text and markdown reports" {
+	run -0 stats-report -F text --date 2026-11-01 "$F/graded.ndjson"
+	diff -u "$F/graded.txt" <(echo "$output")
+	run -0 stats-report -F markdown --date 2026-11-01 "$F/graded.ndjson"
+	diff -u "$F/graded.md" <(echo "$output")
+}
+
+@test "json is the default when the output is not a terminal" {
+	stats-report --date 2026-11-01 <"$F/graded.ndjson" >r.json
+	run -0 jq -r '.report + " " + (.schema | tostring) + " " + .date' r.json
+	assert_output "stats-report 1 2026-11-01"
+}
+
+@test "files given as operands are read in order, like one stream" {
+	head -3 "$F/graded.ndjson" >a.ndjson
+	tail -n +4 "$F/graded.ndjson" >b.ndjson
+	stats-report -F json --date 2026-11-01 a.ndjson - <b.ndjson >two.json
+	stats-report -F json --date 2026-11-01 "$F/graded.ndjson" >one.json
+	cmp one.json two.json
+	run -2 --separate-stderr stats-report missing.ndjson
+	assert_equal "$stderr" "stats-report: cannot open 'missing.ndjson': No such file or directory"
+}
+
+@test "bad records are skipped with their reasons, on stderr and in the report" {
+	run -1 --separate-stderr stats-report -F json --date 2026-11-01 "$F/bad.ndjson"
+	echo "$output" >r.json
+	run -0 jq -c '.input' r.json
+	assert_output '{"lines":11,"records":2,"skipped":9,"skipped_by_reason":{"broken_line":1,"no_grades":4,"bad_grade":2,"unknown_category":2}}'
+	[[ "$stderr" == *"stats-report: line 2: invalid JSON"* ]]
+	[[ "$stderr" == *"stats-report: line 4: unknown grade category 'whois': record skipped"* ]]
+	[[ "$stderr" == *"stats-report: line 5: remark with unknown category 'tls': record skipped"* ]]
+	[[ "$stderr" == *"stats-report: line 6: grade 'spf' is not an integer from 0 to 100"* ]]
+	[[ "$stderr" == *"stats-report: line 8: not a graded record"* ]]
+	# the report still holds the good records
+	run -0 jq -c '.figures.grade_overall.denominator' r.json
+	assert_output 2
+	run -1 stats-report -F text --date 2026-11-01 "$F/bad.ndjson"
+	assert_output --partial "9 records skipped (broken_line 1, no_grades 4, bad_grade 2, unknown_category 2)"
+}
+
+@test "hostile input never crashes" {
+	{
+		printf '{"domain":"deep.example","grades":{"overall":5},"facts":%s1%s}\n' \
+			"$(printf '[%.0s' $(seq 400))" "$(printf ']%.0s' $(seq 400))"
+		echo '{"domain":"big.example","grades":{"overall":99999999999999999999999}}'
+		echo '{"domain":"neg.example","grades":{"overall":-1}}'
+		echo '{"grades":{"overall":50},"rank":-5,"remarks":[{"category":"spf","code":7}],"facts":{"scan":{"queries":-3},"caa":{"issue_count":1e400}}}'
+		printf '{"domain":"nul\\u0000.example","grades":{"overall":50},"facts":{"mail_provider":"\\ud800x","dns_provider":""}}\n'
+		head -c 3000000 /dev/zero | tr '\0' 'a'
+		echo
+	} >hostile.ndjson
+	run -1 --separate-stderr stats-report -F html --date 2026-11-01 hostile.ndjson
+	echo "$output" >r.html
+	xmllint --noout r.html
+	run -1 --separate-stderr stats-report -F json --date 2026-11-01 hostile.ndjson
+	echo "$output" >r.json
+	# facts nested 400 deep (not an object), grades out of range, the over-long line
+	run -0 jq -c '[.input.records, .input.skipped, .input.skipped_by_reason]' r.json
+	assert_output '[2,4,{"broken_line":1,"bad_grade":2,"bad_member":1}]'
+}
+
+@test "empty input gives a valid empty report in every format" {
+	run -0 stats-report -F json --date 2026-11-01 </dev/null
+	echo "$output" >r.json
+	run -0 jq -c '[.input.records, .figures.spf_adoption.denominator, .figures.spf_adoption.items[0].pct]' r.json
+	assert_output '[0,0,0]'
+	run -0 stats-report -F text --date 2026-11-01 </dev/null
+	assert_output --partial "0 graded domains from 0 records read"
+	run -0 stats-report -F markdown --date 2026-11-01 </dev/null
+	stats-report -F html --date 2026-11-01 </dev/null >e.html
+	xmllint --noout e.html
+}
+
+@test "bad options exit 2" {
+	run -2 stats-report -F pdf </dev/null
+	run -2 stats-report --date yesterday </dev/null
+	run -2 stats-report --list-runs
+	run -2 stats-report --top 0 </dev/null
+}
+
+@test "html is one well-formed self-contained file with an SVG chart for every figure" {
+	stats-report -F html --date 2026-11-01 "$F/graded.ndjson" >r.html
+	stats-report -F json --date 2026-11-01 "$F/graded.ndjson" >r.json
+	# well-formed as XML, and libxml2's HTML parser finds nothing but HTML5 and SVG tag names
+	xmllint --noout r.html
+	run -0 --separate-stderr xmllint --html --noout r.html
+	run -0 sh -c "xmllint --html --noout r.html 2>&1 | grep 'parser error :' | grep -v 'Tag [a-z]* invalid' || true"
+	assert_output ''
+	# one chart per figure, named after it
+	run -0 jq -r '.figures | keys[]' r.json
+	local keys="$output"
+	for k in $keys; do
+		grep -q "<svg [^>]*data-figure=\"$k\"" r.html || fail "no chart for $k"
+	done
+	assert_equal "$(grep -o '<svg ' r.html | wc -l)" "$(echo "$keys" | wc -l)"
+	# nothing is fetched: no scripts, no links, no external URLs but the SVG namespace
+	run -1 grep -Ei '<script|<link|@import|url\(|src=' r.html
+	run -0 sh -c "grep -o 'https\?://[^\"]*' r.html | sort -u"
+	assert_output 'http://www.w3.org/2000/svg'
+	# names from the records are escaped
+	grep -q 'Example DNS &quot;Pro&quot; &lt;&amp;&gt;' r.html
+}
+
+# The lists each DNStats filter names, as jq filters written from spec 5.2.
+list_filter() {
+	case "$1" in
+	mx_domains) echo '.facts.mx.present == true' ;;
+	no_mx_domains) echo '.facts.mx.present != true' ;;
+	dnssec_domains) echo '(.facts.dnssec.ds_algorithms // []) | length > 0' ;;
+	no_dnssec_domains) echo '(.facts.dnssec.ds_algorithms // []) | length == 0' ;;
+	caa_domains) echo '.facts.caa.present == true' ;;
+	no_caa_domains) echo '.facts.caa.present != true' ;;
+	caa_reporting_domains) echo '.facts.caa.iodef == true' ;;
+	no_caa_reporting_domains) echo '.facts.caa.iodef != true' ;;
+	dmarc_domains) echo '.facts.dmarc.present == true' ;;
+	no_dmarc_domains) echo '.facts.dmarc.present != true' ;;
+	dmarc_none | dmarc_quarantine | dmarc_reject)
+		echo ".facts.dmarc.present == true and .facts.dmarc.valid != false and .facts.dmarc.p == \"${1#dmarc_}\"" ;;
+	dmarc_no_policy) echo '.facts.dmarc.present == true and .facts.dmarc.valid != false and .facts.dmarc.p == null' ;;
+	dmarc_invalid) echo '.facts.dmarc.present == true and (.facts.dmarc.valid == false or (.facts.dmarc.p != null and (.facts.dmarc.p | IN("none","quarantine","reject") | not)))' ;;
+	spf_domains) echo '.facts.spf.present == true' ;;
+	no_spf_domains) echo '.facts.spf.present != true' ;;
+	spf_pass) echo '.facts.spf.present == true and .facts.spf.policy == "+all"' ;;
+	spf_neutral) echo '.facts.spf.present == true and .facts.spf.policy == "?all"' ;;
+	spf_softfail) echo '.facts.spf.present == true and .facts.spf.policy == "~all"' ;;
+	spf_fail) echo '.facts.spf.present == true and .facts.spf.policy == "-all"' ;;
+	spf_no_policy) echo '.facts.spf.present == true and (.facts.spf.policy | IN("-all","~all","?all","+all") | not)' ;;
+	securitytxt_domains) echo '.facts.securitytxt.present == true' ;;
+	no_securitytxt_domains) echo '.facts.securitytxt.present == false' ;;
+	*) return 1 ;;
+	esac
+}
+
+@test "--lists writes DNStats' lists as CSV and JSON, matching jq filters" {
+	cat "$F/graded.ndjson" >in.ndjson
+	awk -v n=300 -v seed=5 -f "$F/gen.awk" | sed 's/"rank":[0-9]*,//; s/"domain":"d/"domain":"g/' >>in.ndjson
+	run -0 stats-report -F json --lists out --date 2026-11-01 in.ndjson
+	local names=0
+	for f in out/*.csv; do
+		local name
+		name=$(basename "$f" .csv)
+		local filter
+		filter=$(list_filter "$name") || fail "unexpected list $name"
+		names=$((names + 1))
+		assert_equal "$(head -1 "$f")" "rank,domain"
+		diff -u <(jq -r "select($filter) | \"\(.rank // \"\"),\(.domain)\"" in.ndjson) <(tail -n +2 "$f")
+		diff -u <(jq -c "select($filter) | {rank, domain}" in.ndjson) <(jq -c '.[]' "out/$name.json")
+	done
+	assert_equal "$names" 24
+	# the lists add up to the figures
+	stats-report -F json --date 2026-11-01 in.ndjson >r.json
+	assert_equal "$(($(count_lines out/spf_domains.csv) - 1))" \
+		"$(jq '.figures.spf_adoption.items[0].count' r.json)"
+	run -0 jq -c 'length' out/securitytxt_domains.json
+	assert_output 1
+	# nothing is left half-written
+	run -0 sh -c 'ls -A out | grep -c "^\." || true'
+	assert_output 0
+}
+
+@test "--lists with an unusable folder is fatal" {
+	touch file
+	run -2 --separate-stderr stats-report --lists file/sub <"$F/graded.ndjson"
+	[[ "$stderr" == "stats-report: cannot create 'file/sub': "* ]]
+}
