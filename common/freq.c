@@ -67,6 +67,8 @@ row_total(struct freq_table *t, uint32_t a)
 	uint64_t sum = 0;
 	if (a == NONE)
 		return 0;
+	if (a < 256 && t->totals_ready)
+		return t->total[a];
 	if (a < 256)
 		for (unsigned b = 0; b < 256; b++)
 			sum += t->dense[a * 256 + b];
@@ -89,14 +91,44 @@ clear_row(struct freq_table *t, uint32_t a)
 /* Python's case rules for one character: cased means islower() or isupper(); lower, upper and
  * swapcase are full mappings, which count only when they give a single character. */
 
+/* The answers for Latin-1 are asked for 65536 times per table: keep them. */
+static struct {
+	bool ready;
+	bool cased[256];
+	uint32_t lower[256], upper[256];
+} latin1;
+
+static uint32_t map1_uncached(uint32_t c, bool upper);
+
+static void
+latin1_init(void)
+{
+	for (uint32_t c = 0; c < 256; c++) {
+		latin1.cased[c] = uc_is_property_lowercase(c) || uc_is_property_uppercase(c);
+		latin1.lower[c] = map1_uncached(c, false);
+		latin1.upper[c] = map1_uncached(c, true);
+	}
+	latin1.ready = true;
+}
+
 static bool
 is_cased(uint32_t c)
 {
+	if (c < 256 && latin1.ready)
+		return latin1.cased[c];
 	return c != NONE && (uc_is_property_lowercase(c) || uc_is_property_uppercase(c));
 }
 
 static uint32_t
 map1(uint32_t c, bool upper)
+{
+	if (c < 256 && latin1.ready)
+		return upper ? latin1.upper[c] : latin1.lower[c];
+	return map1_uncached(c, upper);
+}
+
+static uint32_t
+map1_uncached(uint32_t c, bool upper)
 {
 	if (c < 0x80)
 		return upper ? (c >= 'a' && c <= 'z' ? c - 32 : c) : (c >= 'A' && c <= 'Z' ? c + 32 : c);
@@ -193,12 +225,18 @@ freq_prepare(struct freq_table *t)
 {
 	if (t->prepared)
 		return;
+	if (!latin1.ready)
+		latin1_init();
 	if (!t->p) {
 		t->p = xmalloc(256 * 256 * sizeof *t->p);
 		t->l2 = xmalloc(256 * 256 * sizeof *t->l2);
 	}
-	for (uint32_t c = 0; c < 256; c++)
+	t->totals_ready = false;
+	for (uint32_t c = 0; c < 256; c++) {
 		t->ign[c] = ignored(t, c);
+		t->total[c] = row_total(t, c);
+	}
+	t->totals_ready = true;
 	for (uint32_t a = 0; a < 256; a++) {
 		for (uint32_t b = 0; b < 256; b++) {
 			uint64_t l1;
@@ -266,7 +304,7 @@ freq_train(struct freq_table *t, const char *line, size_t n, uint64_t weight)
 {
 	const unsigned char *u = (const unsigned char *)line;
 	uint32_t prev = NONE;
-	t->prepared = false;
+	t->prepared = t->totals_ready = false;
 	for (size_t i = 0; i < n;) {
 		uint32_t c;
 		i += utf8_decode1(u + i, n - i, &c);
@@ -391,7 +429,7 @@ freq_parse(struct freq_table *t, const char *text, size_t n, struct buf *why)
 			*count_slot(t, c1, c2, true) += (uint64_t)v;
 		}
 	}
-	t->prepared = false;
+	t->prepared = t->totals_ready = false;
 	rc = 0;
 out:
 	json_object_put(root);

@@ -26,6 +26,8 @@ struct freq_table {
 	uint64_t *l2;     /* the word formula's numerator term */
 	uint64_t l1[256]; /* the word formula's denominator term */
 	bool ign[256];
+	uint64_t total[256]; /* row totals, valid when totals_ready */
+	bool totals_ready;
 	bool prepared;
 };
 

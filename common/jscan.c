@@ -14,15 +14,24 @@ struct scanner {
 
 static int scan_value(struct scanner *sc);
 
+/* Bytes that stand for themselves inside a string: printable ASCII but the quote and backslash. */
+static unsigned char plain_char[256];
+
+static void
+init_tables(void)
+{
+	for (unsigned c = 0x20; c < 0x80; c++)
+		plain_char[c] = c != '"' && c != '\\';
+}
+
 static void
 skip_ws(struct scanner *sc)
 {
-	while (sc->i < sc->n) {
-		char c = sc->s[sc->i];
-		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-			break;
-		sc->i++;
-	}
+	const char *s = sc->s;
+	size_t i = sc->i, n = sc->n;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	sc->i = i;
 }
 
 static int
@@ -51,6 +60,13 @@ scan_string(struct scanner *sc)
 	const unsigned char *p = (const unsigned char *)sc->s;
 	sc->i++; /* opening quote */
 	while (sc->i < sc->n) {
+		/* the common case first: a run of plain printable ASCII */
+		size_t i = sc->i, n = sc->n;
+		while (i < n && plain_char[p[i]])
+			i++;
+		sc->i = i;
+		if (sc->i >= sc->n)
+			break;
 		unsigned c = p[sc->i];
 		if (c == '"') {
 			sc->i++;
@@ -231,6 +247,8 @@ int
 jscan_object(const char *s, size_t n, struct jmembers *out, const char **why, size_t *at)
 {
 	struct scanner sc = {s, n, 0, 0, NULL};
+	if (!plain_char['a'])
+		init_tables();
 	out->n = 0;
 	skip_ws(&sc);
 	int rc;
@@ -245,6 +263,8 @@ int
 jscan_value(const char *s, size_t n, const char **why, size_t *at)
 {
 	struct scanner sc = {s, n, 0, 0, NULL};
+	if (!plain_char['a'])
+		init_tables();
 	skip_ws(&sc);
 	int rc = scan_value(&sc);
 	return finish(&sc, rc, why, at);

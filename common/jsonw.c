@@ -1,6 +1,8 @@
 /* Writing JSON values. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonw.h"
@@ -66,6 +68,65 @@ void
 jsonw_int(struct buf *b, long long v)
 {
 	buf_addf(b, "%lld", v);
+}
+
+/* x rounded half-to-even to 4 decimal places, exactly, as a count of 1/10000ths: x is
+ * m * 2^e, so x * 10000 is the integer m * 10000 shifted right by -e bits, and the bits shifted
+ * out decide the rounding. Returns false when x is out of the range this handles. */
+static bool
+round4_exact(double x, unsigned long long *k)
+{
+	int e;
+	if (!(x >= 0) || x > 1e12)
+		return false;
+	if (x == 0) {
+		*k = 0;
+		return true;
+	}
+	double f = frexp(x, &e); /* x = f * 2^e, 0.5 <= f < 1 */
+	unsigned long long m = (unsigned long long)ldexp(f, 53);
+	int shift = 53 - e; /* x = m * 2^-shift */
+	unsigned __int128 v = (unsigned __int128)m * 10000u;
+	if (shift <= 0) {
+		*k = (unsigned long long)(v << -shift);
+		return true;
+	}
+	if (shift >= 127) {
+		*k = 0;
+		return true;
+	}
+	unsigned __int128 q = v >> shift, rem = v - (q << shift), half = (unsigned __int128)1 << (shift - 1);
+	if (rem > half || (rem == half && (q & 1)))
+		q++;
+	*k = (unsigned long long)q;
+	return true;
+}
+
+double
+jsonw_round4(struct buf *b, double x)
+{
+	unsigned long long k;
+	if (!round4_exact(x, &k)) {
+		size_t start = b->len;
+		jsonw_round(b, x, 4);
+		return strtod(b->s + start, NULL);
+	}
+	char t[32], *e = t + sizeof t, *p = e;
+	unsigned long long ip = k / 10000;
+	unsigned frac = (unsigned)(k % 10000);
+	int digits = 4;
+	while (digits > 1 && frac % 10 == 0) { /* shortest form: no trailing zeros, one kept */
+		frac /= 10;
+		digits--;
+	}
+	for (int i = 0; i < digits; i++, frac /= 10)
+		*--p = (char)('0' + frac % 10);
+	*--p = '.';
+	do
+		*--p = (char)('0' + ip % 10);
+	while ((ip /= 10) > 0);
+	buf_add(b, p, (size_t)(e - p));
+	return (double)k / 10000.0; /* k < 2^53: the double nearest the printed decimal */
 }
 
 void

@@ -12,6 +12,8 @@ void jsonw_int(struct buf *b, long long v);
 /* x rounded to `places` decimals and printed in the shortest form that reads back the same,
  * always with a decimal point (Python's repr(round(x, places))): 6.832, 0.0, 12.2034. */
 void jsonw_round(struct buf *b, double x, int places);
+/* The same for 4 places, fast and exact for scores; returns the rounded value as a double. */
+double jsonw_round4(struct buf *b, double x);
 /* A member separator and key: ",\"key\":" (the comma only when b is not just after '{' or '['). */
 void jsonw_key(struct buf *b, const char *key);
 

@@ -168,9 +168,7 @@ train(const struct options *o)
 static double
 add_score(struct buf *b, double x)
 {
-	size_t start = b->len;
-	jsonw_round(b, x, 4);
-	return strtod(b->s + start, NULL);
+	return jsonw_round4(b, x);
 }
 
 static void
