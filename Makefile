@@ -25,7 +25,7 @@ COMMON_SRC = $(wildcard common/*.c)
 COMMON_OBJ = $(COMMON_SRC:%.c=$(O)/%.o)
 BINS       = $(CMDS:%=$(O)/bin/%)
 
-.PHONY: all test asan clean install uninstall lint bench fuzz fuzz-smoke freq-table top1m
+.PHONY: all test asan check demo clean install uninstall lint bench fuzz fuzz-smoke freq-table top1m
 
 all: $(BINS)
 
@@ -54,6 +54,15 @@ test: all
 asan:
 	$(MAKE) O=build-asan CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined' \
 		LDFLAGS='-fsanitize=address,undefined' test
+
+# What CI and README run: the whole suite on the normal build, then on the sanitizer build.
+check:
+	$(MAKE) test
+	$(MAKE) asan
+
+# The enrichment job on the bundled sample of Suricata DNS log lines.
+demo: all
+	@$(O)/bin/domain-freq -f dns.rrname < share/examples/eve-dns.ndjson || [ $$? -eq 1 ]
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)
