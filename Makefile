@@ -43,6 +43,9 @@ $(O)/bin/%: $$(call cmd_objs,$$*) $(O)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# Objects are not intermediate files: keep them so rebuilds stay incremental.
+.SECONDARY:
+
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
 # The test command README and .ci/run use. BIN selects which build the suite runs.
@@ -57,8 +60,7 @@ asan:
 
 # What CI and README run: the whole suite on the normal build, then on the sanitizer build.
 check:
-	$(MAKE) test
-	$(MAKE) asan
+	@$(MAKE) test; a=$$?; $(MAKE) asan; b=$$?; exit $$((a | b))
 
 # The enrichment job on the bundled sample of Suricata DNS log lines.
 demo: all
