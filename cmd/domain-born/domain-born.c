@@ -1,0 +1,948 @@
+/* domain-born: the registration and expiry dates of each record's registrable domain from RDAP
+ * (RFC 9224 bootstrap, RFC 9083 events), many lookups at once, polite to each server, cached in
+ * the shared store, output in input order. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "born.h"
+#include "buf.h"
+#include "date.h"
+#include "dname.h"
+#include "http.h"
+#include "jsonw.h"
+#include "rdap.h"
+#include "record.h"
+#include "tool.h"
+#include "xalloc.h"
+
+#define DAY 86400
+
+struct options {
+	const char *field;
+	size_t max_line;
+	long established_days;
+	enum date_style date_style;
+	bool compat;
+	struct bootstrap_opts bs;
+	struct http_opts http;
+	long jobs;	     /* global transfers in flight */
+	long server_conns;   /* per server */
+	double server_rate;  /* requests per second per server */
+	long retries;	     /* after 429/503 */
+	long retry_wait_max; /* seconds */
+	long window;	     /* records kept for reordering */
+	bool no_related;
+	bool progress;
+};
+
+/* What became of one domain. */
+struct result {
+	bool ok;		  /* dates came back (created may still be unknown) */
+	int64_t created, expires; /* DATE_UNKNOWN when unknown */
+	char source[16];	  /* "RDAP", "WHOIS", or an import tag */
+	const char *code;	  /* error code when !ok (static) */
+	struct buf msg;
+};
+
+struct job;
+
+/* One record in the reorder window. */
+struct slot {
+	struct record rec;
+	bool done, has_result;
+	struct result res;
+};
+
+struct server {
+	char *key; /* scheme://host[:port] */
+	struct job *qhead, *qtail;
+	long active;
+	int64_t next_ms; /* earliest start of the next request (rate limit) */
+	int64_t paused_until_ms;
+	struct server *next;
+};
+
+struct job {
+	char *domain;	    /* A-label registrable domain */
+	char *base;	    /* the bootstrap service's base URL */
+	struct server *srv; /* where the current request goes */
+	char *url;
+	int attempts;
+	bool related_stage; /* fetching the registrar's copy */
+	struct result res;  /* the registry's answer while the registrar's is fetched */
+	size_t *waiters;    /* window positions (absolute record numbers) */
+	size_t nwait, capwait;
+	struct job *qnext, *hnext;
+};
+
+static struct options opt;
+static int64_t fixed_now = -1;
+
+/* The window: a ring of slots indexed by absolute record number. */
+static struct slot *ring;
+static size_t ring_cap, head_no, tail_no; /* records head_no..tail_no-1 are in the window */
+
+static struct http *http;
+static struct bootstrap boot;
+static struct server *servers;
+static struct job **jobtab;
+static size_t jobtab_cap = 4096, njobs;
+static long total_active;
+static struct dname dn;
+
+static struct {
+	unsigned long done, errors, fetched;
+	int64_t started_ms, last_ms;
+	bool shown;
+} progress;
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t
+now_s(void)
+{
+	return fixed_now >= 0 ? fixed_now : (int64_t)time(NULL);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+		"usage: domain-born [--allow-http] [--compat] [--offline] [--refresh] [--whois]\n"
+		"                   [-f field] [-j N] [--bootstrap FILE] [--cacert FILE]\n"
+		"                   [--date-format iso|http] [--db FILE] [--established-days N]\n"
+		"                   [--max-body BYTES] [--server-conns N] [--server-rate N]\n"
+		"                   [--timeout SECS] [--whois-server HOST[:PORT]]\n");
+	exit(EXIT_FATAL);
+}
+
+static void
+help(void)
+{
+	printf("domain-born: add RDAP registration dates and age to each domain record.\n\n"
+	       "  -f, --field PATH         member holding the domain (default domain)\n"
+	       "      --established-days N NEW when registered at most N days ago (default 730)\n"
+	       "      --date-format STYLE  iso (default) or http (RFC 1123, domain_stats' form)\n"
+	       "      --compat             domain_stats' shape: category ERROR on failures\n"
+	       "      --bootstrap FILE     RDAP bootstrap file (default: IANA's, cached daily)\n"
+	       "      --bootstrap-url URL  where to download it (default IANA)\n"
+	       "      --overrides FILE     extra bootstrap services for TLDs IANA lacks\n"
+	       "      --allow-http         accept http:// RDAP services and redirects\n"
+	       "      --cacert FILE        CA certificates to trust (PEM)\n"
+	       "  -j, --jobs N             lookups in flight in all (default 64)\n"
+	       "      --server-conns N     lookups in flight per server (default 4)\n"
+	       "      --server-rate N      requests per second per server (default 10)\n"
+	       "      --retries N          retries after 429/503 (default 1)\n"
+	       "      --retry-wait-max S   longest Retry-After honoured (default 120)\n"
+	       "      --timeout SECS       whole request (default 20)\n"
+	       "      --connect-timeout S  connection (default 10)\n"
+	       "      --max-body BYTES     largest answer read (default 1048576)\n"
+	       "      --max-redirects N    redirects followed (default 5)\n"
+	       "      --no-related         never follow the registrar's link\n"
+	       "      --window N           records held for ordering (default 1024)\n"
+	       "      --max-line BYTES     longest input line handled (default 1048576)\n"
+	       "      --progress / --no-progress  progress line on stderr (default: on a tty)\n"
+	       "  -h, --help               this help\n"
+	       "  -V, --version            version\n\n"
+	       "See domain-born(1) and domstat(7).\n");
+	exit(tool_finish(0));
+}
+
+enum {
+	OPT_EST = 256,
+	OPT_DATEFMT,
+	OPT_COMPAT,
+	OPT_BOOT,
+	OPT_BOOTURL,
+	OPT_OVER,
+	OPT_HTTP,
+	OPT_CACERT,
+	OPT_SCONNS,
+	OPT_SRATE,
+	OPT_RETRIES,
+	OPT_RWAIT,
+	OPT_TIMEOUT,
+	OPT_CTIMEOUT,
+	OPT_MAXBODY,
+	OPT_REDIRS,
+	OPT_NOREL,
+	OPT_WINDOW,
+	OPT_MAXLINE,
+	OPT_PROGRESS,
+	OPT_NOPROGRESS,
+};
+
+static void
+parse_options(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"field", required_argument, NULL, 'f'},
+	    {"established-days", required_argument, NULL, OPT_EST},
+	    {"date-format", required_argument, NULL, OPT_DATEFMT},
+	    {"compat", no_argument, NULL, OPT_COMPAT},
+	    {"bootstrap", required_argument, NULL, OPT_BOOT},
+	    {"bootstrap-url", required_argument, NULL, OPT_BOOTURL},
+	    {"overrides", required_argument, NULL, OPT_OVER},
+	    {"allow-http", no_argument, NULL, OPT_HTTP},
+	    {"cacert", required_argument, NULL, OPT_CACERT},
+	    {"jobs", required_argument, NULL, 'j'},
+	    {"server-conns", required_argument, NULL, OPT_SCONNS},
+	    {"server-rate", required_argument, NULL, OPT_SRATE},
+	    {"retries", required_argument, NULL, OPT_RETRIES},
+	    {"retry-wait-max", required_argument, NULL, OPT_RWAIT},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"connect-timeout", required_argument, NULL, OPT_CTIMEOUT},
+	    {"max-body", required_argument, NULL, OPT_MAXBODY},
+	    {"max-redirects", required_argument, NULL, OPT_REDIRS},
+	    {"no-related", no_argument, NULL, OPT_NOREL},
+	    {"window", required_argument, NULL, OPT_WINDOW},
+	    {"max-line", required_argument, NULL, OPT_MAXLINE},
+	    {"progress", no_argument, NULL, OPT_PROGRESS},
+	    {"no-progress", no_argument, NULL, OPT_NOPROGRESS},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	opt = (struct options){
+	    .field = "domain",
+	    .established_days = 730,
+	    .date_style = DATE_ISO,
+	    .jobs = 64,
+	    .server_conns = 4,
+	    .server_rate = 10,
+	    .retries = 1,
+	    .retry_wait_max = 120,
+	    .window = 1024,
+	    .progress = isatty(STDERR_FILENO),
+	    .http = {.connect_timeout_ms = 10000,
+		     .timeout_ms = 20000,
+		     .max_body = 1 << 20,
+		     .max_redirects = 5},
+	    .bs = {.url = "https://data.iana.org/rdap/dns.json"},
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "f:j:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			opt.field = optarg;
+			break;
+		case OPT_EST:
+			opt.established_days = opt_long("established-days", optarg, 0, 100000);
+			break;
+		case OPT_DATEFMT: {
+			int s = date_style_parse(optarg);
+			if (s < 0)
+				tool_die("invalid value for --date-format: '%s'", optarg);
+			opt.date_style = (enum date_style)s;
+			break;
+		}
+		case OPT_COMPAT:
+			opt.compat = true;
+			break;
+		case OPT_BOOT:
+			opt.bs.file = optarg;
+			break;
+		case OPT_BOOTURL:
+			opt.bs.url = optarg;
+			break;
+		case OPT_OVER:
+			opt.bs.overrides = optarg;
+			break;
+		case OPT_HTTP:
+			opt.http.allow_http = true;
+			break;
+		case OPT_CACERT:
+			opt.http.cacert = optarg;
+			break;
+		case 'j':
+			opt.jobs = opt_long("jobs", optarg, 1, 10000);
+			break;
+		case OPT_SCONNS:
+			opt.server_conns = opt_long("server-conns", optarg, 1, 1000);
+			break;
+		case OPT_SRATE:
+			opt.server_rate = opt_double("server-rate", optarg, 0.001, 1e6);
+			break;
+		case OPT_RETRIES:
+			opt.retries = opt_long("retries", optarg, 0, 100);
+			break;
+		case OPT_RWAIT:
+			opt.retry_wait_max = opt_long("retry-wait-max", optarg, 0, 86400);
+			break;
+		case OPT_TIMEOUT:
+			opt.http.timeout_ms =
+			    (long)(opt_double("timeout", optarg, 0.001, 3600) * 1000);
+			break;
+		case OPT_CTIMEOUT:
+			opt.http.connect_timeout_ms =
+			    (long)(opt_double("connect-timeout", optarg, 0.001, 3600) * 1000);
+			break;
+		case OPT_MAXBODY:
+			opt.http.max_body = (size_t)opt_long("max-body", optarg, 1024, 1L << 30);
+			break;
+		case OPT_REDIRS:
+			opt.http.max_redirects = opt_long("max-redirects", optarg, 0, 50);
+			break;
+		case OPT_NOREL:
+			opt.no_related = true;
+			break;
+		case OPT_WINDOW:
+			opt.window = opt_long("window", optarg, 1, 1000000);
+			break;
+		case OPT_MAXLINE:
+			opt.max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
+			break;
+		case OPT_PROGRESS:
+			opt.progress = true;
+			break;
+		case OPT_NOPROGRESS:
+			opt.progress = false;
+			break;
+		case 'h':
+			help();
+			break;
+		case 'V':
+			tool_version();
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	opt.http.user_agent = "domain-born/" VERSION " (domstat)";
+	opt.http.accept = "application/rdap+json, application/json";
+	opt.bs.http = opt.http;
+	opt.bs.http.accept = NULL;
+	opt.bs.http.max_body = 16 * 1024 * 1024;
+	const char *env = getenv("DOMSTAT_NOW");
+	if (env && *env) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(env, &end, 10);
+		if (errno || *end || v < 0)
+			tool_die("invalid value for DOMSTAT_NOW: '%s'", env);
+		fixed_now = v;
+	}
+	if (!opt.bs.file) {
+		env = getenv("DOMSTAT_BOOTSTRAP");
+		if (env && *env)
+			opt.bs.file = env;
+	}
+}
+
+/* ---- results ---- */
+
+static void
+result_init(struct result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->created = r->expires = DATE_UNKNOWN;
+}
+
+static void
+result_copy(struct result *dst, const struct result *src)
+{
+	struct buf msg = dst->msg;
+	*dst = *src;
+	dst->msg = msg;
+	buf_reset(&dst->msg);
+	buf_add(&dst->msg, buf_str(&src->msg), src->msg.len);
+}
+
+static void result_fail(struct result *r, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+result_fail(struct result *r, const char *code, const char *fmt, ...)
+{
+	r->ok = false;
+	r->code = code;
+	buf_reset(&r->msg);
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&r->msg, fmt, ap);
+	va_end(ap);
+}
+
+static void
+add_date(struct record *r, const char *key, int64_t t)
+{
+	struct buf *v = rec_set_begin(r, key);
+	struct buf d = BUF_INIT;
+	date_format(&d, t, opt.date_style);
+	jsonw_str(v, d.s, d.len);
+	buf_free(&d);
+	rec_set_end(r);
+}
+
+/* Put a result into the record's members. */
+static void
+apply(struct record *r, const struct result *res)
+{
+	if (res->ok && res->created != DATE_UNKNOWN) {
+		add_date(r, "seen_by_web", res->created);
+		if (res->expires != DATE_UNKNOWN)
+			add_date(r, "expires", res->expires);
+		int64_t age = now_s() - res->created;
+		rec_set_strz(r, "category",
+			     age > (int64_t)opt.established_days * DAY ? "ESTABLISHED" : "NEW");
+		rec_set_strz(r, "seen_by_isc", res->source);
+		return;
+	}
+	if (opt.compat) {
+		rec_set_strz(r, "seen_by_web", "ERROR");
+		if (res->expires != DATE_UNKNOWN)
+			add_date(r, "expires", res->expires);
+		rec_set_strz(r, "category", "ERROR");
+		rec_set_strz(r, "seen_by_isc", "ERROR");
+	} else if (res->expires != DATE_UNKNOWN) {
+		add_date(r, "expires", res->expires);
+	}
+	rec_error_code(r, res->code ? res->code : "no-events", "%s",
+		       res->msg.len ? res->msg.s : "no registration date");
+}
+
+/* ---- the window ---- */
+
+static struct slot *
+slot_at(size_t no)
+{
+	return &ring[no % ring_cap];
+}
+
+static void
+show_progress(bool final)
+{
+	if (!opt.progress)
+		return;
+	int64_t t = now_ms();
+	if (!final && t - progress.last_ms < 500)
+		return;
+	progress.last_ms = t;
+	double secs = (double)(t - progress.started_ms) / 1000.0;
+	fprintf(stderr, "\r\033[K%s: %lu done, %.0f/s, %lu fetched, %lu errors, %ld in flight%s",
+		tool_name, progress.done, secs > 0 ? (double)progress.done / secs : 0.0,
+		progress.fetched, progress.errors, total_active, final ? "\n" : "");
+	progress.shown = !final;
+}
+
+/* Write out every finished record at the head of the window. */
+static void
+emit_ready(void)
+{
+	while (head_no < tail_no) {
+		struct slot *s = slot_at(head_no);
+		if (!s->done)
+			break;
+		if (opt.progress && progress.shown) {
+			fputs("\r\033[K", stderr);
+			progress.shown = false;
+		}
+		if (s->has_result) {
+			apply(&s->rec, &s->res);
+			if (!s->res.ok || s->res.created == DATE_UNKNOWN)
+				progress.errors++;
+		}
+		rec_emit(&s->rec);
+		/* keep memory flat: drop buffers an unusually long record left behind */
+		if (s->rec.text.cap > 65536)
+			rec_free(&s->rec);
+		s->done = s->has_result = false;
+		head_no++;
+		progress.done++;
+	}
+	show_progress(false);
+}
+
+static void
+finish_slot(size_t no, const struct result *res)
+{
+	struct slot *s = slot_at(no);
+	if (res) {
+		result_copy(&s->res, res);
+		s->has_result = true;
+	}
+	s->done = true;
+}
+
+/* ---- jobs and servers ---- */
+
+static size_t
+hash_str(const char *s)
+{
+	size_t h = 5381;
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+static struct job *
+job_find(const char *domain)
+{
+	for (struct job *j = jobtab[hash_str(domain) % jobtab_cap]; j; j = j->hnext)
+		if (!strcmp(j->domain, domain))
+			return j;
+	return NULL;
+}
+
+static void
+job_unlink(struct job *job)
+{
+	struct job **pp = &jobtab[hash_str(job->domain) % jobtab_cap];
+	while (*pp && *pp != job)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = job->hnext;
+	njobs--;
+}
+
+/* scheme://host[:port] of a URL: the unit politeness limits apply to. */
+static char *
+server_key(const char *url)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	size_t n = strcspn(p, "/?#");
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '@')
+			at = i + 1; /* drop user info */
+	struct buf b = BUF_INIT;
+	buf_add(&b, url, (size_t)(p - url));
+	for (size_t i = at; i < n; i++)
+		buf_addc(&b, (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]));
+	return b.s;
+}
+
+static struct server *
+server_get(const char *url)
+{
+	char *key = server_key(url);
+	for (struct server *s = servers; s; s = s->next)
+		if (!strcmp(s->key, key)) {
+			free(key);
+			return s;
+		}
+	struct server *s = xcalloc(1, sizeof *s);
+	s->key = key;
+	s->next = servers;
+	servers = s;
+	return s;
+}
+
+static void
+enqueue(struct job *job, bool front)
+{
+	struct server *s = job->srv;
+	job->qnext = NULL;
+	if (front) {
+		job->qnext = s->qhead;
+		s->qhead = job;
+		if (!s->qtail)
+			s->qtail = job;
+	} else {
+		if (s->qtail)
+			s->qtail->qnext = job;
+		else
+			s->qhead = job;
+		s->qtail = job;
+	}
+}
+
+static void
+job_finish(struct job *job)
+{
+	for (size_t i = 0; i < job->nwait; i++)
+		finish_slot(job->waiters[i], &job->res);
+	job_unlink(job);
+	free(job->domain);
+	free(job->base);
+	free(job->url);
+	free(job->waiters);
+	buf_free(&job->res.msg);
+	free(job);
+}
+
+static void
+set_url(struct job *job, const char *url)
+{
+	free(job->url);
+	job->url = xstrdup(url);
+	job->srv = server_get(url);
+}
+
+/* Start what the limits allow on one server. */
+static void
+server_start(struct server *s, int64_t t)
+{
+	int64_t interval = (int64_t)(1000.0 / opt.server_rate);
+	while (s->qhead && total_active < opt.jobs && s->active < opt.server_conns &&
+	       t >= s->paused_until_ms && t >= s->next_ms) {
+		struct job *job = s->qhead;
+		s->qhead = job->qnext;
+		if (!s->qhead)
+			s->qtail = NULL;
+		struct http_req *r = http_req_new(job->url, job);
+		job->attempts++;
+		s->next_ms = t + interval;
+		if (http_start(http, r) < 0) {
+			if (job->related_stage) {
+				job_finish(job);
+			} else {
+				result_fail(&job->res, r->code, "%s", r->msg.s);
+				job_finish(job);
+			}
+			http_req_free(r);
+			continue;
+		}
+		s->active++;
+		total_active++;
+		progress.fetched++;
+	}
+}
+
+/* Start what can start everywhere; return how long until something may (ms, -1 = nothing). */
+static long
+schedule(void)
+{
+	int64_t t = now_ms();
+	long wait = -1;
+	for (struct server *s = servers; s; s = s->next) {
+		if (!s->qhead)
+			continue;
+		server_start(s, t);
+		if (!s->qhead || total_active >= opt.jobs || s->active >= opt.server_conns)
+			continue;
+		int64_t at = s->paused_until_ms > s->next_ms ? s->paused_until_ms : s->next_ms;
+		long w = at > t ? (long)(at - t) : 0;
+		if (wait < 0 || w < wait)
+			wait = w;
+	}
+	return wait;
+}
+
+/* Is url on the same server as the bootstrap base (so its 404 is the registry's word)? */
+static bool
+same_server(const char *url, const char *base)
+{
+	char *a = server_key(url), *b = server_key(base);
+	bool same = !strcmp(a, b);
+	free(a);
+	free(b);
+	return same;
+}
+
+/* The registrar's copy came back (or failed): fill only what the registry lacked. */
+static void
+merge_related(struct job *job, struct http_req *r)
+{
+	if (r->code || r->status < 200 || r->status > 299)
+		return;
+	struct rdap_domain d;
+	rdap_domain_init(&d);
+	if (rdap_parse_domain(buf_str(&r->body), r->body.len, job->domain, &d) == 0) {
+		if (job->res.created == DATE_UNKNOWN)
+			job->res.created = d.registration;
+		if (job->res.expires == DATE_UNKNOWN)
+			job->res.expires = d.expiration;
+	}
+	rdap_domain_free(&d);
+}
+
+static void
+finalise_dates(struct job *job)
+{
+	if (job->res.ok && job->res.created == DATE_UNKNOWN)
+		result_fail(&job->res, "no-events", "the RDAP answer has no registration event");
+}
+
+static void
+finish_registry_answer(struct job *job, struct http_req *r)
+{
+	struct rdap_domain d;
+	rdap_domain_init(&d);
+	if (rdap_parse_domain(buf_str(&r->body), r->body.len, job->domain, &d) < 0) {
+		result_fail(&job->res, d.code, "%s", d.msg.s);
+		rdap_domain_free(&d);
+		job_finish(job);
+		return;
+	}
+	job->res.ok = true;
+	job->res.code = NULL;
+	buf_reset(&job->res.msg);
+	job->res.created = d.registration;
+	job->res.expires = d.expiration;
+	snprintf(job->res.source, sizeof job->res.source, "RDAP");
+	bool lacking = d.registration == DATE_UNKNOWN || d.expiration == DATE_UNKNOWN;
+	if (lacking && d.related && !opt.no_related &&
+	    (opt.http.allow_http || !strncasecmp(d.related, "https:", 6))) {
+		job->related_stage = true;
+		job->attempts = 0;
+		set_url(job, d.related);
+		rdap_domain_free(&d);
+		enqueue(job, false);
+		return;
+	}
+	rdap_domain_free(&d);
+	finalise_dates(job);
+	job_finish(job);
+}
+
+static void
+on_done(struct http_req *r)
+{
+	struct job *job = r->user;
+	struct server *s = job->srv;
+	s->active--;
+	total_active--;
+	long st = r->status;
+	if (!r->code && (st == 429 || st == 503) && job->attempts <= opt.retries) {
+		/* pause this server only; the others go on */
+		int64_t wait = r->retry_after > 0 ? r->retry_after : 60;
+		if (wait > opt.retry_wait_max)
+			wait = opt.retry_wait_max;
+		int64_t until = now_ms() + wait * 1000;
+		if (until > s->paused_until_ms)
+			s->paused_until_ms = until;
+		enqueue(job, true);
+		return;
+	}
+	if (job->related_stage) {
+		merge_related(job, r);
+		finalise_dates(job);
+		job_finish(job);
+		return;
+	}
+	if (r->code) {
+		result_fail(&job->res, r->code, "%s: %s", r->url, r->msg.s);
+	} else if (st >= 200 && st <= 299) {
+		finish_registry_answer(job, r);
+		return;
+	} else if (st == 404) {
+		if (same_server(r->effective_url ? r->effective_url : r->url, job->base))
+			result_fail(&job->res, "not-found", "not registered (404 from %s)", s->key);
+		else
+			result_fail(&job->res, "http-error", "HTTP 404 from %s after a redirect",
+				    r->effective_url);
+	} else if (st == 429) {
+		result_fail(&job->res, "rate-limited", "HTTP 429 from %s", s->key);
+	} else if (st >= 500) {
+		result_fail(&job->res, "server-error", "HTTP %ld from %s", st, s->key);
+	} else if (st >= 300 && st <= 399) {
+		result_fail(&job->res, "too-many-redirects", "HTTP %ld from %s not followed", st,
+			    s->key);
+	} else {
+		result_fail(&job->res, "http-error", "HTTP %ld from %s", st, s->key);
+	}
+	job_finish(job);
+}
+
+/* Move the network on: start what may start, wait at most max_wait ms (or until fd is
+ * readable, if fd >= 0), handle what finished. Returns true when fd became readable. */
+static bool
+pump(long max_wait, int fd)
+{
+	long w = schedule();
+	if (w < 0 || w > max_wait)
+		w = max_wait;
+	if (opt.progress && w > 500)
+		w = 500;
+	bool ready = false;
+	struct http_req *done =
+	    http_poll(http, (int)w, fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0, &ready);
+	while (done) {
+		struct http_req *next = done->next;
+		on_done(done);
+		http_req_free(done);
+		done = next;
+	}
+	emit_ready();
+	return ready;
+}
+
+static bool
+work_pending(void)
+{
+	return njobs > 0;
+}
+
+/* Called by the line reader before a read that may wait: keep the lookups going meanwhile. */
+static void
+before_block(void *arg)
+{
+	(void)arg;
+	emit_ready();
+	if (fflush(stdout) != 0)
+		tool_out("", 0);
+	while (work_pending())
+		if (pump(1000, STDIN_FILENO))
+			break;
+}
+
+/* ---- admitting a record ---- */
+
+static bool
+ensure_bootstrap(struct result *res)
+{
+	if (!boot.tried) {
+		opt.bs.now = now_s();
+		bootstrap_load(&boot, &opt.bs);
+	}
+	if (!boot.ok) {
+		result_fail(res, "no-bootstrap", "%s", boot.why.s);
+		return false;
+	}
+	return true;
+}
+
+static void
+admit(size_t no)
+{
+	struct slot *s = slot_at(no);
+	struct record *r = &s->rec;
+	if (!rec_require_name(r)) {
+		finish_slot(no, NULL);
+		return;
+	}
+	struct result res;
+	result_init(&res);
+	if (dname_set(&dn, r->name.s, r->name.len) < 0) {
+		result_fail(&res, "invalid-name", "invalid name: %s", dn.invalid);
+		goto done;
+	}
+	if (!dname_registrable(&dn)) {
+		result_fail(&res, "no-registrable", "no registrable domain in '%s'", dn.text.s);
+		goto done;
+	}
+	const char *domain = dn.reg_ascii;
+	struct job *job = job_find(domain);
+	if (job) {
+		job->waiters =
+		    xgrow(job->waiters, &job->capwait, job->nwait + 1, sizeof *job->waiters);
+		job->waiters[job->nwait++] = no;
+		buf_free(&res.msg);
+		return;
+	}
+	if (!ensure_bootstrap(&res))
+		goto done;
+	const char *base;
+	switch (bootstrap_lookup(&boot, domain, opt.http.allow_http, &base)) {
+	case RDAP_MATCH_OK:
+		break;
+	case RDAP_MATCH_HTTP_ONLY:
+		result_fail(&res, "no-service",
+			    "the RDAP service for '%s' is http only (see --allow-http)", domain);
+		goto done;
+	case RDAP_MATCH_NONE:
+		result_fail(&res, "no-service", "no RDAP service for '%s'", domain);
+		goto done;
+	}
+	job = xcalloc(1, sizeof *job);
+	result_init(&job->res);
+	job->domain = xstrdup(domain);
+	job->base = xstrdup(base);
+	struct buf url = BUF_INIT;
+	buf_addf(&url, "%sdomain/%s", base, domain);
+	set_url(job, url.s);
+	buf_free(&url);
+	job->waiters = xgrow(NULL, &job->capwait, 1, sizeof *job->waiters);
+	job->waiters[job->nwait++] = no;
+	size_t h = hash_str(domain) % jobtab_cap;
+	job->hnext = jobtab[h];
+	jobtab[h] = job;
+	njobs++;
+	enqueue(job, false);
+	server_start(job->srv, now_ms());
+	buf_free(&res.msg);
+	return;
+done:
+	finish_slot(no, &res);
+	buf_free(&res.msg);
+}
+
+int
+main(int argc, char **argv)
+{
+	tool_init("domain-born");
+	parse_options(argc, argv);
+
+	struct buf why = BUF_INIT;
+	http = http_new(&opt.http, &why);
+	if (!http)
+		tool_die("%s", why.s);
+	if (opt.bs.file) {
+		opt.bs.now = now_s();
+		if (bootstrap_load(&boot, &opt.bs) < 0)
+			return tool_finish(EXIT_FATAL);
+	}
+	jobtab = xcalloc(jobtab_cap, sizeof *jobtab);
+	ring_cap = (size_t)opt.window;
+	ring = xcalloc(ring_cap, sizeof *ring);
+	for (size_t i = 0; i < ring_cap; i++) {
+		rec_init(&ring[i].rec);
+		result_init(&ring[i].res);
+	}
+	dname_init(&dn);
+	progress.started_ms = now_ms();
+
+	struct rec_reader in;
+	rec_reader_init(&in, STDIN_FILENO, opt.field, opt.max_line);
+	in.lr.before_block = before_block;
+	bool eof = false;
+	int rc = 0;
+	unsigned n_since_pump = 0;
+	for (;;) {
+		while (!eof && tail_no - head_no < ring_cap) {
+			rc = rec_read(&in, &slot_at(tail_no)->rec);
+			if (rc <= 0) {
+				eof = true;
+				break;
+			}
+			admit(tail_no++);
+			emit_ready();
+			if (++n_since_pump >= 64 && work_pending()) {
+				n_since_pump = 0;
+				pump(0, -1);
+			}
+		}
+		emit_ready();
+		if (eof && head_no == tail_no)
+			break;
+		pump(1000, -1);
+	}
+	if (rc < 0)
+		tool_die("cannot read input: %s", strerror(in.lr.error));
+	show_progress(true);
+
+	for (size_t i = 0; i < ring_cap; i++) {
+		rec_free(&ring[i].rec);
+		buf_free(&ring[i].res.msg);
+	}
+	free(ring);
+	for (struct server *s = servers, *n; s; s = n) {
+		n = s->next;
+		free(s->key);
+		free(s);
+	}
+	free(jobtab);
+	dname_free(&dn);
+	rec_reader_free(&in);
+	bootstrap_free(&boot);
+	http_free(http);
+	buf_free(&why);
+	return tool_finish(rec_status());
+}

@@ -1,0 +1,316 @@
+/* A small libcurl multi wrapper: bounded GETs in parallel, errors as stable short codes. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+#include "xalloc.h"
+
+struct http {
+	CURLM *multi;
+	struct http_opts o;
+	char *cacert, *user_agent, *accept;
+	struct curl_slist *headers;
+	size_t active;
+};
+
+static bool curl_ready;
+
+static void
+fill_defaults(struct http_opts *o)
+{
+	if (o->connect_timeout_ms <= 0)
+		o->connect_timeout_ms = 10000;
+	if (o->timeout_ms <= 0)
+		o->timeout_ms = 20000;
+	if (o->max_body == 0)
+		o->max_body = 1024 * 1024;
+	if (o->max_redirects < 0)
+		o->max_redirects = 0;
+}
+
+struct http *
+http_new(const struct http_opts *o, struct buf *why)
+{
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			buf_adds(why, "cannot initialise libcurl");
+			return NULL;
+		}
+		curl_ready = true;
+	}
+	struct http *h = xcalloc(1, sizeof *h);
+	h->o = *o;
+	fill_defaults(&h->o);
+	h->cacert = o->cacert ? xstrdup(o->cacert) : NULL;
+	h->user_agent = o->user_agent ? xstrdup(o->user_agent) : NULL;
+	if (o->accept) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "Accept: %s", o->accept);
+		h->headers = curl_slist_append(NULL, b.s);
+		buf_free(&b);
+	}
+	h->multi = curl_multi_init();
+	if (!h->multi) {
+		buf_adds(why, "cannot create a libcurl multi handle");
+		http_free(h);
+		return NULL;
+	}
+	curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	return h;
+}
+
+void
+http_free(struct http *h)
+{
+	if (!h)
+		return;
+	if (h->multi)
+		curl_multi_cleanup(h->multi);
+	curl_slist_free_all(h->headers);
+	free(h->cacert);
+	free(h->user_agent);
+	free(h);
+}
+
+struct http_req *
+http_req_new(const char *url, void *user)
+{
+	struct http_req *r = xcalloc(1, sizeof *r);
+	r->url = xstrdup(url);
+	r->user = user;
+	r->retry_after = -1;
+	return r;
+}
+
+void
+http_req_free(struct http_req *r)
+{
+	if (!r)
+		return;
+	if (r->easy)
+		curl_easy_cleanup(r->easy);
+	free(r->url);
+	free(r->effective_url);
+	buf_free(&r->body);
+	buf_free(&r->msg);
+	free(r);
+}
+
+static size_t
+on_body(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct http_req *r = arg;
+	size_t n = size * nmemb;
+	if (r->body.len + n > r->max_body) {
+		r->too_large = true;
+		return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+	}
+	buf_add(&r->body, p, n);
+	return n;
+}
+
+static void
+setup_easy(const struct http_opts *o, CURL *e, struct http_req *r, const char *cacert,
+	   const char *ua, struct curl_slist *headers)
+{
+	const char *protos = o->allow_http ? "http,https" : "https";
+	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, protos);
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, o->max_redirects > 0 ? 1L : 0L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, o->max_redirects);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	if (cacert)
+		curl_easy_setopt(e, CURLOPT_CAINFO, cacert);
+	if (ua)
+		curl_easy_setopt(e, CURLOPT_USERAGENT, ua);
+	if (headers)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+	r->max_body = o->max_body;
+}
+
+int
+http_start(struct http *h, struct http_req *r)
+{
+	CURL *e = curl_easy_init();
+	if (!e) {
+		r->code = "network";
+		buf_adds(&r->msg, "cannot create a libcurl handle");
+		return -1;
+	}
+	r->easy = e;
+	setup_easy(&h->o, e, r, h->cacert, h->user_agent, h->headers);
+	if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
+		r->code = "network";
+		buf_adds(&r->msg, "cannot start the transfer");
+		return -1;
+	}
+	h->active++;
+	return 0;
+}
+
+size_t
+http_active(const struct http *h)
+{
+	return h->active;
+}
+
+/* Sort a libcurl result into our codes. */
+static void
+classify(struct http_req *r, CURLcode rc, const char *detail)
+{
+	switch (rc) {
+	case CURLE_OK:
+		return;
+	case CURLE_OPERATION_TIMEDOUT:
+		r->code = "timeout";
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_USE_SSL_FAILED:
+		r->code = "tls";
+		break;
+	case CURLE_FILESIZE_EXCEEDED:
+		r->code = "too-large";
+		break;
+	case CURLE_WRITE_ERROR:
+		r->code = r->too_large ? "too-large" : "network";
+		break;
+	case CURLE_TOO_MANY_REDIRECTS:
+		r->code = "too-many-redirects";
+		break;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		r->code = "insecure-redirect";
+		break;
+	default:
+		r->code = "network";
+		break;
+	}
+	if (!strcmp(r->code, "too-large"))
+		buf_addf(&r->msg, "answer larger than %zu bytes", r->max_body);
+	else
+		buf_addf(&r->msg, "%s", detail && *detail ? detail : curl_easy_strerror(rc));
+}
+
+static void
+finish(struct http_req *r, CURLcode rc, const char *detail)
+{
+	CURL *e = r->easy;
+	long status = 0;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	r->status = status;
+	char *eff = NULL;
+	if (curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK && eff)
+		r->effective_url = xstrdup(eff);
+	curl_off_t ra = 0;
+	if (curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
+		r->retry_after = (int64_t)ra;
+	classify(r, rc, detail);
+}
+
+struct http_req *
+http_poll(struct http *h, int timeout_ms, const int *extra_fds, int nextra, bool *ready)
+{
+	struct curl_waitfd wfd[4];
+	unsigned nw = 0;
+	for (int i = 0; i < nextra && i < 4; i++) {
+		wfd[nw].fd = extra_fds[i];
+		wfd[nw].events = CURL_WAIT_POLLIN;
+		wfd[nw].revents = 0;
+		nw++;
+	}
+	int running = 0;
+	curl_multi_perform(h->multi, &running);
+	struct http_req *done = NULL, **tail = &done;
+	CURLMsg *m;
+	int left;
+	bool any = false;
+	while ((m = curl_multi_info_read(h->multi, &left))) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		any = true;
+		struct http_req *r = NULL;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		CURLcode rc = m->data.result;
+		curl_multi_remove_handle(h->multi, m->easy_handle);
+		finish(r, rc, NULL);
+		h->active--;
+		*tail = r;
+		tail = &r->next;
+		r->next = NULL;
+	}
+	if (ready)
+		*ready = false;
+	if (any)
+		return done;
+	curl_multi_poll(h->multi, wfd, nw, timeout_ms, NULL);
+	if (ready)
+		for (unsigned i = 0; i < nw; i++)
+			if (wfd[i].revents)
+				*ready = true;
+	return NULL;
+}
+
+long
+http_get_once(const struct http_opts *o, const char *url, int64_t since, struct buf *body,
+	      struct buf *why)
+{
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			buf_adds(why, "cannot initialise libcurl");
+			return -1;
+		}
+		curl_ready = true;
+	}
+	struct http_opts oo = *o;
+	fill_defaults(&oo);
+	oo.max_body = o->max_body ? o->max_body : 16 * 1024 * 1024;
+	struct http_req *r = http_req_new(url, NULL);
+	CURL *e = curl_easy_init();
+	if (!e) {
+		buf_adds(why, "cannot create a libcurl handle");
+		http_req_free(r);
+		return -1;
+	}
+	r->easy = e;
+	setup_easy(&oo, e, r, o->cacert, o->user_agent, NULL);
+	if (since > 0) {
+		curl_easy_setopt(e, CURLOPT_TIMECONDITION, (long)CURL_TIMECOND_IFMODSINCE);
+		curl_easy_setopt(e, CURLOPT_TIMEVALUE_LARGE, (curl_off_t)since);
+	}
+	char err[CURL_ERROR_SIZE] = "";
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, err);
+	CURLcode rc = curl_easy_perform(e);
+	finish(r, rc, err);
+	long status = -1;
+	if (r->code) {
+		buf_addf(why, "%s", r->msg.s);
+	} else {
+		status = r->status;
+		long unmet = 0;
+		curl_easy_getinfo(e, CURLINFO_CONDITION_UNMET, &unmet);
+		if (unmet && status == 200)
+			status = 304;
+		buf_reset(body);
+		buf_add(body, buf_str(&r->body), r->body.len);
+	}
+	http_req_free(r);
+	return status;
+}

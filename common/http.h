@@ -1,0 +1,66 @@
+/* Many HTTP GETs at once over libcurl's multi interface, each with a body cap, timeouts and a
+ * bounded number of redirects, and transport failures sorted into stable short codes. The
+ * caller decides what to start and when; this file only moves bytes. */
+#ifndef HTTP_H
+#define HTTP_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct http_opts {
+	long connect_timeout_ms; /* default 10 s */
+	long timeout_ms;	 /* whole transfer, default 20 s */
+	size_t max_body;	 /* bytes; a larger answer fails with "too-large" (default 1 MiB) */
+	long max_redirects;	 /* default 5; 0 = do not follow */
+	bool allow_http;	 /* allow http:// (also for redirects); https only otherwise */
+	const char *cacert;	 /* CA bundle file, NULL for the system's */
+	const char *user_agent;
+	const char *accept; /* Accept header, NULL for none */
+};
+
+struct http_req {
+	/* set by the caller */
+	char *url; /* malloc'd; freed by http_req_free */
+	void *user;
+	/* results, valid once the request is done */
+	long status; /* HTTP status of the last answer, 0 if none */
+	struct buf body;
+	char *effective_url; /* after redirects, malloc'd */
+	int64_t retry_after; /* seconds from a Retry-After header, -1 when absent */
+	const char *code;    /* NULL when an HTTP answer arrived; else "timeout", "tls",
+				"network", "too-large", "too-many-redirects", "insecure-redirect" */
+	struct buf msg;	     /* the transport error in words */
+	/* private */
+	void *easy;
+	bool too_large;
+	size_t max_body;
+	struct http_req *next;
+};
+
+struct http;
+
+struct http *http_new(const struct http_opts *o, struct buf *why);
+void http_free(struct http *h);
+/* A new request for url (copied). */
+struct http_req *http_req_new(const char *url, void *user);
+void http_req_free(struct http_req *r);
+/* Start r; it comes back from http_poll when done. Returns 0, or -1 if it could not start
+ * (r->code and r->msg say why, and r is done at once: it is not returned by http_poll). */
+int http_start(struct http *h, struct http_req *r);
+/* Number of requests started and not yet returned. */
+size_t http_active(const struct http *h);
+/* Move transfers on, waiting up to timeout_ms for activity on them or on the extra file
+ * descriptors (readable; NULL/0 for none; *ready set when one was readable). Finished
+ * requests are returned as a list linked by ->next (NULL when none). */
+struct http_req *http_poll(struct http *h, int timeout_ms, const int *extra_fds, int nextra,
+			   bool *ready);
+
+/* One GET with If-Modified-Since: fetch url into body when it changed after since (Unix
+ * seconds; 0 = unconditionally). Returns the HTTP status (304 = not modified) or -1 with why.
+ * Blocking; for small files such as the RDAP bootstrap. */
+long http_get_once(const struct http_opts *o, const char *url, int64_t since, struct buf *body,
+		   struct buf *why);
+
+#endif

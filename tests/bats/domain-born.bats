@@ -1,0 +1,374 @@
+#!/usr/bin/env bats
+# domain-born against real HTTP(S) servers on loopback serving our own fixtures
+# (tests/rdap-server.py); nothing here reaches the internet.
+load helper
+bats_require_minimum_version 1.5.0
+
+SERVER="$BATS_TEST_DIRNAME/../rdap-server.py"
+
+# start_server NAME [server options]: a fixture server whose port ends up in $DIR/NAME.port
+start_server() {
+	local name=$1 dir=$2
+	shift 2
+	rm -f "$dir/$name.port"
+	python3 "$SERVER" --port-file "$dir/$name.port" --log "$dir/$name.log" \
+		--fixtures "$FIXTURES/rdap" "$@" >"$dir/$name.err" 2>&1 3>&- &
+	echo $! >"$dir/$name.pid"
+	local i
+	for i in $(seq 100); do
+		[ -s "$dir/$name.port" ] && return 0
+		sleep 0.05
+	done
+	echo "server $name did not start" >&2
+	cat "$dir/$name.err" >&2
+	return 1
+}
+
+stop_server() {
+	local pidf="$1/$2.pid"
+	[ -f "$pidf" ] && kill "$(cat "$pidf")" 2>/dev/null
+	rm -f "$pidf"
+}
+
+port() { head -1 "$BATS_FILE_TMPDIR/$1.port"; }
+
+setup_file() {
+	local d="$BATS_FILE_TMPDIR"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+		-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+		-keyout "$d/key.pem" -out "$d/cert.pem" >/dev/null 2>&1
+	start_server alt "$d"
+	start_server main "$d" --other "http://127.0.0.1:$(head -1 "$d/alt.port")/alt/"
+	start_server tls "$d" --tls-cert "$d/cert.pem" --tls-key "$d/key.pem"
+	local m a t
+	m=$(head -1 "$d/main.port") a=$(head -1 "$d/alt.port") t=$(head -1 "$d/tls.port")
+	cat >"$d/bs.json" <<-EOF
+	{"version":"1.0","publication":"2026-01-01T00:00:00Z","services":[
+	 [["com"],["http://127.0.0.1:$m/rdap"]],
+	 [["org","example.com"],["http://127.0.0.1:$a/alt/"]],
+	 [["net"],["https://127.0.0.1:$t/sec/"]],
+	 [["info"],["http://127.0.0.1:$m/plainhttp/"]],
+	 [["contacts@example"],["bogus"],["three elements: skipped"]]
+	]}
+	EOF
+}
+
+teardown_file() {
+	stop_server "$BATS_FILE_TMPDIR" main
+	stop_server "$BATS_FILE_TMPDIR" alt
+	stop_server "$BATS_FILE_TMPDIR" tls
+}
+
+setup() {
+	setup_isolated
+	BS="$BATS_FILE_TMPDIR/bs.json"
+	export DOMSTAT_DB="$BATS_TEST_TMPDIR/domains.db"
+}
+
+teardown() {
+	stop_server "$BATS_TEST_TMPDIR" own
+}
+
+born() {
+	domain-born --bootstrap "$BS" --allow-http --no-progress "$@"
+}
+
+stderr_has() {
+	[[ "$stderr" == *"$1"* ]] || {
+		echo "stderr lacks '$1': $stderr" >&2
+		return 1
+	}
+}
+
+# requests the fixture servers logged for a name
+requests() {
+	cat "$BATS_FILE_TMPDIR"/*.log "$BATS_TEST_TMPDIR"/*.log 2>/dev/null | grep -c "/$1\$" || true
+}
+
+@test "a registry answer gives seen_by_web, expires, category and seen_by_isc" {
+	run -0 born <<<"www.zulu.com"
+	assert_output '{"domain":"www.zulu.com","seen_by_web":"2005-08-02T14:16:36Z","expires":"2025-06-09T22:08:09Z","category":"ESTABLISHED","seen_by_isc":"RDAP"}'
+}
+
+@test "JSON records keep their members and the domain field can be chosen" {
+	run -0 born -f q.name <<<'{"q":{"name":"Zulu.COM."},"n":1}'
+	assert_output '{"q":{"name":"Zulu.COM."},"n":1,"seen_by_web":"2005-08-02T14:16:36Z","expires":"2025-06-09T22:08:09Z","category":"ESTABLISHED","seen_by_isc":"RDAP"}'
+}
+
+@test "every RDAP date form servers send is read as UTC" {
+	run -0 born <<-EOF
+	lowerz.com
+	colon.com
+	nocolon.com
+	hhonly.com
+	frac1.com
+	frac9.com
+	nozone.com
+	space.com
+	EOF
+	run jq -r '[.domain, .seen_by_web, .expires] | join(" ")' <<<"$output"
+	assert_output - <<-EOF
+	lowerz.com 2005-08-02T14:16:36Z 2025-06-09T22:08:09Z
+	colon.com 2004-08-30T20:55:00Z 2019-08-30T17:30:00Z
+	nocolon.com 1997-09-15T07:00:00Z 2028-09-13T08:00:00Z
+	hhonly.com 2014-11-17T13:00:29Z 2030-11-17T19:00:29Z
+	frac1.com 2014-11-17T16:00:29Z 2030-11-17T16:00:29Z
+	frac9.com 2014-11-12T19:15:55Z 2030-11-12T19:15:55Z
+	nozone.com 2008-08-18T13:19:55Z 2029-08-18T13:19:55Z
+	space.com 2008-08-18T13:19:55Z 2029-08-18T13:19:55Z
+	EOF
+}
+
+@test "dates that do not parse strictly are bad-date errors, not guesses" {
+	run -1 --separate-stderr born <<-EOF
+	frac10.com
+	baddate.com
+	badexp.com
+	EOF
+	run jq -c '[.domain, .errors[0].code, .seen_by_web]' <<<"$output"
+	assert_output - <<-EOF
+	["frac10.com","bad-date",null]
+	["baddate.com","bad-date",null]
+	["badexp.com","bad-date",null]
+	EOF
+}
+
+@test "--date-format=http prints domain_stats' RFC 1123 dates" {
+	run -0 born --date-format=http <<<"zulu.com"
+	assert_output --partial '"seen_by_web":"Tue, 02 Aug 2005 14:16:36 GMT","expires":"Mon, 09 Jun 2025 22:08:09 GMT"'
+	run -2 born --date-format=rfc <<<"zulu.com"
+}
+
+@test "no expiration event: expires stays absent" {
+	run -0 born <<<"noexp.com"
+	assert_output '{"domain":"noexp.com","seen_by_web":"2017-01-24T12:09:23Z","category":"ESTABLISHED","seen_by_isc":"RDAP"}'
+}
+
+@test "only top-level events count; repeated ones keep the earliest registration and latest expiration" {
+	run -0 born <<<"dup.com"
+	assert_output --partial '"seen_by_web":"2009-06-01T00:00:00Z","expires":"2031-01-01T00:00:00Z"'
+	run -0 born <<<"zulu.com"
+	refute_output --partial 1980
+}
+
+@test "ldhName with a trailing dot matches; an answer about another name is refused" {
+	run -1 --separate-stderr born <<-EOF
+	dotted.com
+	other.com
+	EOF
+	assert_line -n 0 --partial '"seen_by_web":"2020-05-14T00:00:00Z"'
+	assert_line -n 1 --partial '"code":"not-domain"'
+}
+
+@test "NEW at exactly --established-days old, ESTABLISHED one second later" {
+	# boundary.com was registered 2020-01-01T00:00:00Z = 1577836800; 730 days later:
+	DOMSTAT_NOW=$((1577836800 + 730 * 86400)) run -0 born <<<"boundary.com"
+	assert_output --partial '"category":"NEW"'
+	DOMSTAT_NOW=$((1577836800 + 730 * 86400 + 1)) run -0 born <<<"boundary.com"
+	assert_output --partial '"category":"ESTABLISHED"'
+	DOMSTAT_NOW=$((1577836800 + 730 * 86400 + 1)) run -0 born --established-days 731 <<<"boundary.com"
+	assert_output --partial '"category":"NEW"'
+}
+
+@test "bootstrap: label-wise longest match, goodexample.com is not example.com" {
+	run -0 born <<-EOF
+	goodexample-lm.com
+	www.example.com
+	EXAMPLE.COM.
+	EOF
+	local a m
+	a=$(port alt) m=$(port main)
+	grep -q " $m /rdap/domain/goodexample-lm.com\$" "$BATS_FILE_TMPDIR/main.log"
+	run grep -c " $a /alt/domain/example.com\$" "$BATS_FILE_TMPDIR/alt.log"
+	# the two example.com records were one lookup (in flight together, or cached)
+	assert_output 1
+	run grep -c "goodexample" "$BATS_FILE_TMPDIR/alt.log"
+	assert_output 0
+}
+
+@test "bootstrap: the root entry catches what nothing else matches, and no match is no-service" {
+	local m
+	m=$(port main)
+	cat >bs2.json <<-EOF
+	{"services":[[["com"],["http://127.0.0.1:$m/com/"]],[[""],["http://127.0.0.1:$m/root/"]]]}
+	EOF
+	run -0 domain-born --bootstrap bs2.json --allow-http <<<"rootcatch.org"
+	grep -q " $m /root/domain/rootcatch.org\$" "$BATS_FILE_TMPDIR/main.log"
+	run -1 --separate-stderr born <<<"nothing.de"
+	assert_output --partial '"code":"no-service"'
+	stderr_has "line 1: no RDAP service for 'nothing.de'"
+}
+
+@test "bootstrap: http-only services are refused unless --allow-http" {
+	run -1 --separate-stderr domain-born --bootstrap "$BS" <<<"insecure.info"
+	assert_output --partial '"code":"no-service"'
+	assert_output --partial 'http only'
+	run -0 born <<<"insecure.info"
+	assert_output --partial '"seen_by_isc":"RDAP"'
+}
+
+@test "the real IANA files: .de has no service, .uz is http only" {
+	require_shared rdap/iana-dns-bootstrap-2022-12-21.json
+	run -1 --separate-stderr domain-born --bootstrap "$SHARED/rdap/iana-dns-bootstrap-2022-12-21.json" <<-EOF
+	denic.de
+	nic.uz
+	EOF
+	assert_line -n 0 --partial "no RDAP service for 'denic.de'"
+	assert_line -n 1 --partial "http only"
+}
+
+@test "a broken --bootstrap file is fatal" {
+	echo '{"services":' >bad.json
+	run -2 --separate-stderr domain-born --bootstrap bad.json <<<"a.com"
+	stderr_has "not an RDAP bootstrap file"
+}
+
+@test "404 with an empty body and 404 with an RDAP error body are not-found" {
+	run -1 --separate-stderr born <<-EOF
+	nf404-a.com
+	nfjson-a.com
+	EOF
+	run jq -r '.errors[0].code' <<<"$output"
+	assert_output $'not-found\nnot-found'
+}
+
+@test "--compat gives domain_stats' ERROR shape" {
+	run -1 --separate-stderr born --compat <<<"nf404-b.com"
+	assert_output '{"domain":"nf404-b.com","seen_by_web":"ERROR","category":"ERROR","seen_by_isc":"ERROR","errors":[{"by":"domain-born","code":"not-found","msg":"not registered (404 from http://127.0.0.1:'"$(port main)"')"}]}'
+	run -1 --separate-stderr born <<<"nf404-b.com"
+	refute_output --partial ERROR
+}
+
+@test "500, 403, truncated JSON, non-JSON, no events and wrong object class are per-record errors" {
+	run -1 --separate-stderr born <<-EOF
+	err500-a.com
+	err403-a.com
+	trunc-a.com
+	plain-a.com
+	noevents-a.com
+	notdomain-a.com
+	zulu.com
+	EOF
+	run jq -r '.errors[0].code // .category' <<<"$output"
+	assert_output - <<-EOF
+	server-error
+	http-error
+	bad-json
+	bad-json
+	no-events
+	not-domain
+	ESTABLISHED
+	EOF
+}
+
+@test "a 302 chain is followed; too long a chain is too-many-redirects" {
+	run -0 born <<<"redir3-a.com"
+	assert_output --partial '"seen_by_isc":"RDAP"'
+	run -1 --separate-stderr born --max-redirects 2 <<<"redir3-b.com"
+	assert_output --partial '"code":"too-many-redirects"'
+}
+
+@test "a 404 after a redirect to another server is not taken as not registered" {
+	run -1 --separate-stderr born <<<"toabs-nf404.com"
+	assert_output --partial '"code":"http-error"'
+}
+
+@test "the registrar's related link is followed when the registry has no dates" {
+	run -0 born <<<"related-a.com"
+	assert_output --partial '"seen_by_web":"2001-02-03T04:05:06Z"'
+	grep -q "/alt/plainanswer/domain/related-a.com\$" "$BATS_FILE_TMPDIR/alt.log"
+	run -1 --separate-stderr born --no-related <<<"related-b.com"
+	assert_output --partial '"code":"no-events"'
+}
+
+@test "a slow server past --timeout and a stalled body are timeouts" {
+	run -1 --separate-stderr born --timeout 1 <<-EOF
+	slow-t.com
+	stall-t.com
+	EOF
+	run jq -r '.errors[0].code' <<<"$output"
+	assert_output $'timeout\ntimeout'
+}
+
+@test "a 50 MB answer is refused at the body cap" {
+	run -1 --separate-stderr born <<<"huge-a.com"
+	assert_output --partial '"code":"too-large"'
+	# without a Content-Length the cap stops the read as well
+	run -1 --separate-stderr born <<<"chunky-a.com"
+	assert_output --partial '"code":"too-large"'
+}
+
+@test "output keeps input order when fast and slow answers mix" {
+	run -0 born --timeout 10 <<-EOF
+	slow-o1.com
+	fast-o1.org
+	fast-o2.com
+	slow-o2.org
+	fast-o3.org
+	EOF
+	run jq -r .domain <<<"$output"
+	assert_output $'slow-o1.com\nfast-o1.org\nfast-o2.com\nslow-o2.org\nfast-o3.org'
+}
+
+@test "duplicate names in flight are fetched once" {
+	run -0 born <<-EOF
+	dupe-x.com
+	www.dupe-x.com
+	a.b.dupe-x.com
+	DUPE-X.com
+	EOF
+	assert_equal "$(count_lines <(echo "$output"))" 4
+	assert_equal "$(requests dupe-x.com)" 1
+}
+
+@test "429 with Retry-After: the client waits for that server only" {
+	run -0 born <<-EOF
+	ratelimit-w.com
+	other-w1.org
+	other-w2.org
+	EOF
+	run jq -r .seen_by_isc <<<"$output"
+	assert_output $'RDAP\nRDAP\nRDAP'
+	local t1 t2 to
+	t1=$(grep "/ratelimit-w.com\$" "$BATS_FILE_TMPDIR/main.log" | head -1 | cut -d' ' -f1)
+	t2=$(grep "/ratelimit-w.com\$" "$BATS_FILE_TMPDIR/main.log" | tail -1 | cut -d' ' -f1)
+	to=$(grep "/other-w2.org\$" "$BATS_FILE_TMPDIR/alt.log" | cut -d' ' -f1)
+	# the retry came after the second asked for, the other server was asked in between
+	python3 -c "import sys; a,b,c=map(float,sys.argv[1:]); sys.exit(not (b-a>=0.95 and a<=c<b))" "$t1" "$t2" "$to"
+}
+
+@test "503 with Retry-After is retried; 429 that persists is rate-limited" {
+	run -0 born <<<"ra503-a.com"
+	assert_output --partial '"seen_by_isc":"RDAP"'
+	run -1 --separate-stderr born --retry-wait-max 1 <<<"always429-a.com"
+	assert_output --partial '"code":"rate-limited"'
+	assert_equal "$(requests always429-a.com)" 2
+}
+
+@test "HTTPS with --cacert; without the CA it is a tls error" {
+	run -0 born --cacert "$BATS_FILE_TMPDIR/cert.pem" <<<"secure.net"
+	assert_output --partial '"seen_by_isc":"RDAP"'
+	run -1 --separate-stderr born <<<"secure2.net"
+	assert_output --partial '"code":"tls"'
+}
+
+@test "bare names without a registrable domain and bad lines get errors, blank lines pass" {
+	run -1 --separate-stderr born <<-EOF
+	localhost
+
+	{"domain":1}
+	a..com
+	EOF
+	run jq -c '.errors[0].code' <<<"$output"
+	assert_output $'"no-registrable"\nnull\n"invalid-name"'
+	run -1 --separate-stderr born <<<$'localhost\n\na.com'
+	assert_equal "$(printf '%s\n' "$output" | sed -n 2p)" ""
+}
+
+@test "--help and --version" {
+	run -0 domain-born --help
+	assert_output --partial "--established-days"
+	run -0 domain-born --version
+	assert_output --partial "domain-born (domstat)"
+	run -2 domain-born --nope
+}

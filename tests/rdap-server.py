@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""Loopback RDAP and whois servers for domain-born's tests and benchmark (standard library only).
+
+HTTP(S): GET <anything>/domain/<name>. If <fixtures>/<name>.json exists it is the 200 answer;
+otherwise the name's first label chooses the behaviour (see BEHAVIOURS below), and any other
+name gets a generated answer. Every request is appended to --log as "<port> <path>".
+whois (--whois-port): reads one query line, answers <fixtures>/<name>.whois or a 'No match'.
+Binds 127.0.0.0/8 only. Each listening port is written to --port-file, one a line.
+"""
+import argparse
+import http.server
+import json
+import os
+import socket
+import socketserver
+import ssl
+import sys
+import threading
+import time
+
+BEHAVIOURS = """
+nf404-*      404, empty body              nfjson-*   404 with an RDAP error body
+err500-*     500                          err403-*   403
+ratelimit-*  429 Retry-After: 1 on the first request for the name, then a normal answer
+ra503-*      503 Retry-After: 1 once, then a normal answer
+always429-*  429 Retry-After: 1 every time
+slow-*       answer after 3 s             stall-*    headers and half the body, then 10 s quiet
+trunc-*      200 with truncated JSON      huge-*     200 with a 50 MB body
+chunky-*     200 with 2 MB and no Content-Length
+redirN-*     a chain of N 302 redirects, then the answer (N = 1..9)
+toabs-*      302 to another server (--other URL base), which answers 404
+related-*    answer without dates, with a rel=related link to --other (which answers)
+noevents-*   answer without events        notdomain-* objectClassName entity
+plain-*      200 text/html "hello"
+"""
+
+seen = {}
+seen_lock = threading.Lock()
+log_lock = threading.Lock()
+
+
+def generated(name, reg="2001-02-03T04:05:06Z", exp="2031-02-03T04:05:06Z", related=None):
+    o = {"objectClassName": "domain", "ldhName": name.upper(), "events": []}
+    if reg:
+        o["events"].append({"eventAction": "registration", "eventDate": reg})
+    if exp:
+        o["events"].append({"eventAction": "expiration", "eventDate": exp})
+    o["events"].append({"eventAction": "last update of RDAP database",
+                        "eventDate": "1999-01-01T00:00:00Z"})
+    if related:
+        o["links"] = [{"rel": "related", "href": related, "type": "application/rdap+json"}]
+    return json.dumps(o).encode()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def send(self, status, body=b"", ctype="application/rdap+json", headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+    def do_GET(self):
+        cfg = self.server.cfg
+        port = self.server.server_address[1]
+        if cfg.log:
+            with log_lock, open(cfg.log, "a") as f:
+                f.write("%.3f %d %s\n" % (time.time(), port, self.path))
+        if cfg.latency:
+            time.sleep(cfg.latency / 1000.0)
+        path = self.path.split("?")[0]
+        if path.startswith("/bootstrap"):
+            return self.bootstrap()
+        if "/domain/" not in path:
+            return self.send(400, b"{}")
+        rest = path.split("/domain/", 1)[1]
+        name = rest.lower().rstrip(".")
+        label = name.split(".")[0]
+        kind = label.split("-")[0]
+        with seen_lock:
+            count = seen.get(name, 0)
+            seen[name] = count + 1
+        f = os.path.join(cfg.fixtures, name + ".json") if cfg.fixtures else None
+        if f and os.path.exists(f):
+            with open(f, "rb") as fh:
+                return self.send(200, fh.read())
+        if "/plainanswer/" in path:
+            return self.send(200, generated(name))
+        if "/force404/" in path:
+            return self.send(404)
+        if kind.startswith("redir") and kind[5:].isdigit():
+            hops = int(kind[5:])
+            done = path.split("/").count("hop")
+            if done < hops:
+                return self.send(302, b"", "text/html",
+                                 [("Location", "/hop" + path)])
+        if kind == "nf404":
+            return self.send(404)
+        if kind == "nfjson":
+            return self.send(404, json.dumps({"errorCode": 404, "title": "Not Found",
+                                              "description": ["no such object"]}).encode())
+        if kind == "err500":
+            return self.send(500, b"oops", "text/plain")
+        if kind == "err403":
+            return self.send(403, b"", "text/plain")
+        if kind in ("ratelimit", "ra503") and count == 0:
+            return self.send(429 if kind == "ratelimit" else 503, b"", "text/plain",
+                             [("Retry-After", "1")])
+        if kind == "always429":
+            return self.send(429, b"", "text/plain", [("Retry-After", "1")])
+        if kind == "slow":
+            time.sleep(3)
+        if kind == "stall":
+            body = generated(name)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rdap+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            time.sleep(10)
+            return
+        if kind == "trunc":
+            return self.send(200, generated(name)[:-20])
+        if kind == "huge":
+            size = 50 * 1024 * 1024
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rdap+json")
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            chunk = b" " * 65536
+            try:
+                for _ in range(size // len(chunk)):
+                    self.wfile.write(chunk)
+            except OSError:
+                pass
+            return
+        if kind == "chunky":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rdap+json")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                for _ in range(64):
+                    self.wfile.write(b" " * 32768)
+            except OSError:
+                pass
+            return
+        if kind == "toabs":
+            return self.send(302, b"", "text/html",
+                             [("Location", cfg.other + "force404/domain/" + name)])
+        if kind == "related":
+            return self.send(200, generated(name, None, None, cfg.other + "plainanswer/domain/" + name))
+        if kind == "noevents":
+            return self.send(200, json.dumps({"objectClassName": "domain",
+                                              "ldhName": name}).encode())
+        if kind == "notdomain":
+            return self.send(200, json.dumps({"objectClassName": "entity",
+                                              "handle": "X"}).encode())
+        if kind == "plain":
+            return self.send(200, b"hello", "text/html")
+        return self.send(200, generated(name))
+
+    def bootstrap(self):
+        cfg = self.server.cfg
+        with open(cfg.bootstrap_file, "rb") as fh:
+            body = fh.read()
+        mtime = os.path.getmtime(cfg.bootstrap_file)
+        ims = self.headers.get("If-Modified-Since")
+        if ims:
+            try:
+                since = time.mktime(time.strptime(ims, "%a, %d %b %Y %H:%M:%S GMT")) - time.timezone
+                if mtime <= since:
+                    return self.send(304)
+            except ValueError:
+                pass
+        lm = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(mtime))
+        return self.send(200, body, "application/json", [("Last-Modified", lm)])
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 512
+
+
+def whois_serve(sock, cfg):
+    def one(conn):
+        try:
+            conn.settimeout(5)
+            data = b""
+            while b"\n" not in data and len(data) < 1024:
+                d = conn.recv(1024)
+                if not d:
+                    break
+                data += d
+            q = data.decode("utf-8", "replace").strip().lower()
+            if cfg.log:
+                with log_lock, open(cfg.log, "a") as f:
+                    f.write("%.3f whois %s\n" % (time.time(), q))
+            name = q.split()[-1] if q else ""
+            if name.startswith("whoisslow-"):
+                time.sleep(10)
+            f = os.path.join(cfg.fixtures or ".", name + ".whois")
+            if os.path.exists(f):
+                with open(f, "rb") as fh:
+                    conn.sendall(fh.read())
+            elif name.startswith("whoisbig-"):
+                conn.sendall(b"% filler line\n" * 200000)
+            else:
+                conn.sendall(b"No match for \"%s\".\n" % name.encode())
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    while True:
+        conn, _ = sock.accept()
+        threading.Thread(target=one, args=(conn,), daemon=True).start()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--addr", default="127.0.0.1")
+    ap.add_argument("--ports", type=int, default=1, help="how many listening ports")
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--fixtures")
+    ap.add_argument("--log")
+    ap.add_argument("--latency", type=float, default=0, help="ms added to every answer")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    ap.add_argument("--other", default="http://127.0.0.1:9/")
+    ap.add_argument("--bootstrap-file")
+    ap.add_argument("--whois", action="store_true", help="serve whois (port 43 protocol)")
+    cfg = ap.parse_args()
+    if not cfg.addr.startswith("127."):
+        sys.exit("loopback only")
+    ports = []
+    for _ in range(cfg.ports):
+        if cfg.whois:
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((cfg.addr, 0))
+            s.listen(64)
+            ports.append(s.getsockname()[1])
+            threading.Thread(target=whois_serve, args=(s, cfg), daemon=True).start()
+            continue
+        srv = Server((cfg.addr, 0), Handler)
+        srv.cfg = cfg
+        if cfg.tls_cert:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(cfg.tls_cert, cfg.tls_key)
+            srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        ports.append(srv.server_address[1])
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+    tmp = cfg.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("".join("%d\n" % p for p in ports))
+    os.rename(tmp, cfg.port_file)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
