@@ -63,11 +63,23 @@ tool_version(void)
 	exit(tool_finish(0));
 }
 
+static void (*closed_pipe_hook)(void);
+
+void
+tool_on_closed_pipe(void (*fn)(void))
+{
+	closed_pipe_hook = fn;
+}
+
 static void
 output_failed(void)
 {
-	if (errno == EPIPE)
-		_exit(0); /* the reader went away: nothing more to say */
+	if (errno == EPIPE) {
+		/* The reader went away: finish quietly, but let the command save its work. */
+		if (closed_pipe_hook)
+			closed_pipe_hook();
+		_exit(0);
+	}
 	tool_die("cannot write output: %s", strerror(errno));
 }
 

@@ -24,6 +24,8 @@ void tool_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretur
 void tool_version(void) __attribute__((noreturn));
 /* Write a whole buffer to stdout; on a closed pipe exit 0 at once, on other errors exit 2. */
 void tool_out(const char *s, size_t n);
+/* Run fn (e.g. commit a store batch) before a closed downstream pipe ends the command. */
+void tool_on_closed_pipe(void (*fn)(void));
 /* Flush and check stdout; return status (or 2 if output failed, 0 after a closed pipe). */
 int tool_finish(int status);
 
