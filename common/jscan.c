@@ -1,15 +1,27 @@
 /* Strict JSON scanning: validation plus member spans, no tree and no copies. */
+#include <stdint.h>
 #include <string.h>
 
 #include "jscan.h"
 #include "utf8.h"
 #include "xalloc.h"
 
+#define PATH_MAX_PARTS 16
+
+/* While validating, the scanner can also find the member a dotted path names, so a record's
+ * domain costs no second walk over the text. */
 struct scanner {
 	const char *s;
 	size_t n, i;
 	int depth;
 	const char *why;
+	const char *part[PATH_MAX_PARTS];
+	size_t partlen[PATH_MAX_PARTS];
+	int nparts;
+	int onpath;          /* the next container's depth along the path, or -1 when off it */
+	bool escaped;        /* the string just scanned held a backslash escape */
+	struct jspan *found; /* where to put the value the path names */
+	bool *has_found;
 };
 
 static int scan_value(struct scanner *sc);
@@ -59,6 +71,7 @@ scan_string(struct scanner *sc)
 {
 	const unsigned char *p = (const unsigned char *)sc->s;
 	sc->i++; /* opening quote */
+	sc->escaped = false;
 	while (sc->i < sc->n) {
 		/* the common case first: a run of plain printable ASCII */
 		size_t i = sc->i, n = sc->n;
@@ -75,6 +88,7 @@ scan_string(struct scanner *sc)
 		if (c < 0x20)
 			return fail(sc, "control character in string");
 		if (c == '\\') {
+			sc->escaped = true;
 			if (sc->i + 1 >= sc->n)
 				break;
 			char e = sc->s[sc->i + 1];
@@ -149,10 +163,23 @@ scan_word(struct scanner *sc, const char *w, size_t len)
 }
 
 /* Object or array; `members` (objects at depth 1 only) collects spans. */
+/* Does this member's quoted key equal the path part at depth k? */
+static bool
+key_on_path(const struct scanner *sc, struct jspan key, bool escaped, int k)
+{
+	if (k < 0 || k >= sc->nparts)
+		return false;
+	if (!escaped)
+		return key.n == sc->partlen[k] + 2 && !memcmp(key.p + 1, sc->part[k], sc->partlen[k]);
+	return jscan_key_eq(key, sc->part[k], sc->partlen[k]);
+}
+
 static int
 scan_container(struct scanner *sc, struct jmembers *members)
 {
 	char close = sc->s[sc->i] == '{' ? '}' : ']';
+	int onpath = close == '}' ? sc->onpath : -1;
+	sc->onpath = -1;
 	if (++sc->depth > JSCAN_MAX_DEPTH)
 		return fail(sc, "nesting too deep");
 	sc->i++;
@@ -164,6 +191,7 @@ scan_container(struct scanner *sc, struct jmembers *members)
 	}
 	for (;;) {
 		struct jmember m;
+		bool key_escaped = false;
 		skip_ws(sc);
 		if (close == '}') {
 			if (sc->i >= sc->n || sc->s[sc->i] != '"')
@@ -172,6 +200,7 @@ scan_container(struct scanner *sc, struct jmembers *members)
 			if (scan_string(sc) < 0)
 				return -1;
 			m.key.n = (size_t)(sc->s + sc->i - m.key.p);
+			key_escaped = sc->escaped;
 			skip_ws(sc);
 			if (sc->i >= sc->n || sc->s[sc->i] != ':')
 				return fail(sc, "expected ':'");
@@ -179,9 +208,17 @@ scan_container(struct scanner *sc, struct jmembers *members)
 			skip_ws(sc);
 		}
 		m.val.p = sc->s + sc->i;
+		bool want = close == '}' && onpath >= 0 && !*sc->has_found && key_on_path(sc, m.key, key_escaped, onpath);
+		if (want && onpath + 1 < sc->nparts)
+			sc->onpath = onpath + 1; /* descend: the value may be the next object on the path */
 		if (scan_value(sc) < 0)
 			return -1;
+		sc->onpath = -1;
 		m.val.n = (size_t)(sc->s + sc->i - m.val.p);
+		if (want && onpath + 1 == sc->nparts) {
+			*sc->found = m.val;
+			*sc->has_found = true;
+		}
 		if (members) {
 			members->v = xgrow(members->v, &members->cap, members->n + 1, sizeof m);
 			members->v[members->n++] = m;
@@ -246,9 +283,29 @@ finish(struct scanner *sc, int rc, const char **why, size_t *at)
 int
 jscan_object(const char *s, size_t n, struct jmembers *out, const char **why, size_t *at)
 {
-	struct scanner sc = {s, n, 0, 0, NULL};
+	return jscan_object_find(s, n, out, NULL, NULL, NULL, why, at);
+}
+
+int
+jscan_object_find(const char *s, size_t n, struct jmembers *out, const char *path,
+		  struct jspan *found, bool *has_found, const char **why, size_t *at)
+{
+	bool unused_has;
+	struct jspan unused_found;
+	struct scanner sc = {.s = s, .n = n, .onpath = -1, .found = found ? found : &unused_found,
+			     .has_found = has_found ? has_found : &unused_has};
+	*sc.has_found = false;
 	if (!plain_char['a'])
 		init_tables();
+	for (const char *p = path; p && sc.nparts < PATH_MAX_PARTS;) {
+		const char *dot = strchr(p, '.');
+		sc.part[sc.nparts] = p;
+		sc.partlen[sc.nparts++] = dot ? (size_t)(dot - p) : strlen(p);
+		p = dot ? dot + 1 : NULL;
+	}
+	if (path && sc.nparts == PATH_MAX_PARTS && strchr(sc.part[PATH_MAX_PARTS - 1], '.'))
+		sc.nparts = 0; /* a path deeper than we follow finds nothing */
+	sc.onpath = sc.nparts ? 0 : -1;
 	out->n = 0;
 	skip_ws(&sc);
 	int rc;
@@ -262,7 +319,10 @@ jscan_object(const char *s, size_t n, struct jmembers *out, const char **why, si
 int
 jscan_value(const char *s, size_t n, const char **why, size_t *at)
 {
-	struct scanner sc = {s, n, 0, 0, NULL};
+	bool unused_has;
+	struct jspan unused_found;
+	struct scanner sc = {.s = s, .n = n, .onpath = -1, .found = &unused_found,
+			     .has_found = &unused_has};
 	if (!plain_char['a'])
 		init_tables();
 	skip_ws(&sc);
@@ -386,9 +446,10 @@ jscan_array_next(struct jspan arr, size_t *it, struct jspan *elem)
 bool
 jscan_key_eq(struct jspan key, const char *k, size_t klen)
 {
-	if (key.n == klen + 2 && !memcmp(key.p + 1, k, klen))
-		return true;
-	if (!memchr(key.p, '\\', key.n))
+	size_t raw = key.n - 2;
+	if (raw == klen)
+		return !memcmp(key.p + 1, k, klen); /* escapes would make it decode shorter */
+	if (raw < klen || !memchr(key.p + 1, '\\', raw))
 		return false;
 	struct buf b = BUF_INIT;
 	jscan_str_decode(key, &b);

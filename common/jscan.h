@@ -28,6 +28,10 @@ struct jmembers {
 /* Validate that s is exactly one JSON object (whitespace around it allowed) and list its
  * top-level members. On error returns -1 and sets *why (a static string) and *at (offset). */
 int jscan_object(const char *s, size_t n, struct jmembers *out, const char **why, size_t *at);
+/* The same, also finding the value a dotted path names (first match), in the same pass:
+ * *has_found tells whether it was there. */
+int jscan_object_find(const char *s, size_t n, struct jmembers *out, const char *path,
+		      struct jspan *found, bool *has_found, const char **why, size_t *at);
 /* Validate any JSON text holding one value. */
 int jscan_value(const char *s, size_t n, const char **why, size_t *at);
 

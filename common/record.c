@@ -124,7 +124,10 @@ rec_read(struct rec_reader *rr, struct record *r)
 	buf_add(&r->text, line + b, e - b);
 	const char *why;
 	size_t at;
-	if (jscan_object(r->text.s, r->text.len, &r->members, &why, &at) < 0) {
+	struct jspan v;
+	bool found;
+	if (jscan_object_find(r->text.s, r->text.len, &r->members, rr->field, &v, &found, &why,
+			      &at) < 0) {
 		r->kind = REC_BAD;
 		buf_reset(&r->text);
 		buf_add(&r->text, line, len);
@@ -132,8 +135,7 @@ rec_read(struct rec_reader *rr, struct record *r)
 		return 1;
 	}
 	r->kind = REC_JSON;
-	struct jspan v;
-	if (!jscan_path(&r->members, rr->field, &v)) {
+	if (!found) {
 		r->name_state = rec_get(r, "errors", &v) ? NAME_UPSTREAM_ERROR : NAME_MISSING;
 	} else if (v.p[0] != '"') {
 		r->name_state = NAME_NOT_STRING;

@@ -36,6 +36,14 @@ setup() {
 	jq -s -e 'map(select(.dns.rrname == "wpad.localdomain"))[0].freq_score == "ERROR"' out
 }
 
+@test "field names are matched after JSON unescaping, and the first of duplicate keys wins" {
+	printf '{"dns":{"rr\\u006eame":"sans.org"}}\n{"domain":"a.org","domain":"b.org"}\n' >in
+	run -0 domain-freq -f dns.rrname <<<"$(head -1 in)"
+	assert_equal "$(jq -c .freq_score <<<"$output")" "$(domain-freq <<<"sans.org" | jq -c .freq_score)"
+	run -0 domain-freq <<<"$(tail -1 in)"
+	assert_equal "$(jq -c .freq_score <<<"$output")" "$(domain-freq <<<"a.org" | jq -c .freq_score)"
+}
+
 @test "blank lines pass through as blank lines, in order" {
 	printf 'a.com\n\n   \nb.com\n' >in
 	run -0 domain-freq <in
