@@ -121,7 +121,7 @@ pie(struct buf *b, const struct figure *f)
 static void
 bars(struct buf *b, const struct figure *f)
 {
-	const int row = 22, w = 420, lw = 150, bw = 200;
+	const int row = 22, w = 330, lw = 130, bw = 150;
 	int h = (int)f->nitems * row + 8;
 	svg_open(b, f, "bars", w, h);
 	for (size_t i = 0; i < f->nitems; i++) {
@@ -155,7 +155,7 @@ bars(struct buf *b, const struct figure *f)
 static void
 histogram(struct buf *b, const struct figure *f)
 {
-	const int w = 400, h = 220, ml = 44, mb = 30, mt = 10, pw = w - ml - 10, ph = h - mb - mt;
+	const int w = 330, h = 200, ml = 44, mb = 30, mt = 10, pw = w - ml - 10, ph = h - mb - mt;
 	svg_open(b, f, "histogram", w, h);
 	long long max = 0;
 	for (size_t i = 0; i < f->nitems; i++)
@@ -181,7 +181,7 @@ histogram(struct buf *b, const struct figure *f)
 		buf_addf(b, ": %lld</title></rect>", it->count);
 		buf_addf(b, "<text x=\"%.2f\" y=\"%d\" text-anchor=\"middle\">", x + cw / 2,
 			 mt + ph + 16);
-		esc(b, it->label);
+		esc(b, it->key); /* the bin's start: full labels do not fit */
 		buf_adds(b, "</text>");
 	}
 	buf_addf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">grade</text>", ml + pw / 2,
@@ -192,7 +192,7 @@ histogram(struct buf *b, const struct figure *f)
 static void
 trend(struct buf *b, const struct figure *f)
 {
-	const int w = 400, h = 180, ml = 44, mr = 16, mt = 14, mb = 34, pw = w - ml - mr,
+	const int w = 330, h = 180, ml = 44, mr = 16, mt = 14, mb = 34, pw = w - ml - mr,
 		  ph = h - mt - mb;
 	buf_addf(b,
 		 "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart trend\" "
@@ -245,6 +245,7 @@ trend(struct buf *b, const struct figure *f)
 static void
 delta_cell(struct buf *b, bool has, double d)
 {
+	d = delta_shown(d);
 	if (has)
 		buf_addf(b, "<td class=\"%s\">%+.1f</td>", d > 0 ? "up" : d < 0 ? "down" : "same",
 			 d);
@@ -266,7 +267,7 @@ figure_html(struct buf *b, const struct figure *f, bool changes)
 	if (f->has_mean)
 		buf_addf(b, "; mean %.1f", f->mean);
 	if (f->has_mean_delta)
-		buf_addf(b, " (%+.1f)", f->mean_delta);
+		buf_addf(b, " (%+.1f)", delta_shown(f->mean_delta));
 	buf_adds(b, "</small></figcaption>");
 	switch (f->kind) {
 	case FK_ADOPTION:
@@ -298,11 +299,11 @@ figure_html(struct buf *b, const struct figure *f, bool changes)
 
 static const char css[] =
 	"body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;"
-	"margin:0 auto;max-width:1160px;padding:1em;color:#222222;background:#ffffff}"
+	"margin:0 auto;max-width:1180px;padding:1em;color:#222222;background:#ffffff}"
 	"h1{font-size:1.6em}h2{border-bottom:2px solid #3366cc;padding-bottom:.2em}"
 	"nav a{margin-right:1em}"
 	".grid{display:flex;flex-wrap:wrap;gap:1em}"
-	"figure{margin:0;padding:.8em;border:1px solid #dddddd;border-radius:6px;width:430px}"
+	"figure{margin:0;padding:.8em;border:1px solid #dddddd;border-radius:6px;width:340px}"
 	"figcaption{font-weight:600;margin-bottom:.5em}figcaption small{font-weight:400;"
 	"color:#555555}"
 	"svg text{font-size:11px;fill:#333333}"

@@ -1,4 +1,5 @@
 /* The report model: figures with their items, shared by the aggregation and every format. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,4 +123,11 @@ report_free(struct report *r)
 	free(r->date);
 	free(r->prev_date);
 	memset(r, 0, sizeof *r);
+}
+
+/* A change as printed to one decimal: no "-0.0" for a change that rounds to nothing. */
+double
+delta_shown(double d)
+{
+	return fabs(d) < 0.05 ? 0.0 : d;
 }

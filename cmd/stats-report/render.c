@@ -7,7 +7,7 @@ static void
 delta_text(struct buf *b, bool has, double d)
 {
 	if (has)
-		buf_addf(b, "  %+.1f", d);
+		buf_addf(b, "  %+.1f", delta_shown(d));
 }
 
 static void
@@ -41,7 +41,7 @@ of_text(const struct figure *f, struct buf *t)
 	if (f->has_mean)
 		buf_addf(t, "; mean %.1f", f->mean);
 	if (f->has_mean_delta)
-		buf_addf(t, " (%+.1f)", f->mean_delta);
+		buf_addf(t, " (%+.1f)", delta_shown(f->mean_delta));
 	return t->s;
 }
 
@@ -147,7 +147,7 @@ static void
 md_delta(struct buf *b, bool has, double d)
 {
 	if (has)
-		buf_addf(b, " %+.1f |", d);
+		buf_addf(b, " %+.1f |", delta_shown(d));
 	else
 		buf_adds(b, " |");
 }

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,51 +175,54 @@ struct run {
 	struct agg all, tier[NTIERS - 1];
 	bool ranked;
 	long long lines, skipped, skip[NSK];
-	json_tokener *tok;
+	struct buf s1, mail, dnsp, codes; /* decoded strings of the current record */
 	struct lists *lists;
 	const struct options *o;
 };
 
-/* json-c helpers over a parsed member: absent and null read as "not there". */
-static json_object *
-jm(json_object *o, const char *key)
-{
-	json_object *v;
-	if (!o || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
+/* Members are read straight from the spans of the record layer's validated text: no tree is
+ * built, nothing is allocated per record (json-c's tree was two thirds of the run time). */
 static bool
-jtrue(json_object *o, const char *key)
+sget(struct jspan obj, const char *key, struct jspan *v)
 {
-	json_object *v = jm(o, key);
-	return v && json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
-}
-
-static bool
-jint(json_object *o, const char *key, long long *out)
-{
-	json_object *v = jm(o, key);
-	if (!v || !json_object_is_type(v, json_type_int))
+	if (!obj.n || obj.p[0] != '{' || !jscan_get(obj, key, strlen(key), v))
 		return false;
-	*out = json_object_get_int64(v);
+	return !(v->n == 4 && !memcmp(v->p, "null", 4)); /* null reads as absent */
+}
+
+static bool
+is_obj(struct jspan v)
+{
+	return v.n && v.p[0] == '{';
+}
+
+/* A JSON integer (no fraction or exponent) that fits; false for anything else. */
+static bool
+span_int(struct jspan v, long long *out)
+{
+	size_t i = v.n && v.p[0] == '-';
+	if (i == v.n || v.n - i > 18)
+		return false;
+	long long x = 0;
+	for (; i < v.n; i++) {
+		if (v.p[i] < '0' || v.p[i] > '9')
+			return false;
+		x = x * 10 + (v.p[i] - '0');
+	}
+	*out = v.p[0] == '-' ? -x : x;
 	return true;
 }
 
+/* The decoded string member, or NULL; the text lives in b until its next use. */
 static const char *
-jstr(json_object *o, const char *key)
+sstr(struct jspan obj, const char *key, struct buf *b)
 {
-	json_object *v = jm(o, key);
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-static json_object *
-parse_span(struct run *run, struct jspan s)
-{
-	json_tokener_reset(run->tok);
-	return json_tokener_parse_ex(run->tok, s.p, (int)s.n);
+	struct jspan v;
+	if (!sget(obj, key, &v) || v.p[0] != '"')
+		return NULL;
+	buf_reset(b);
+	jscan_str_decode(v, b);
+	return buf_str(b);
 }
 
 static int
@@ -244,49 +246,50 @@ known_category(const char *s)
 }
 
 /* What one graded record says, extracted before anything is counted. */
+#define MAX_CODES 64
 struct obs {
 	int grade[NGRADE]; /* -1: not graded */
 	int spf_pol, dm_p, dm_sp, dnssec, caa_bucket;
 	bool spf, dmarc, dmarc_sp, dmarc_rua, mx, null_mx, caa, caa_iodef, ds, bimi, ad;
 	bool ns_lame, ns_inconsistent;
 	int securitytxt; /* -1 unknown */
-	const char *mail, *dnsp, *scale;
+	bool has_mail, has_dnsp;
+	const char *scale;
 	long long scan[NSCAN];
 	bool scanned;
 	bool sev[NSEV];
-	const char *codes[64];
+	size_t code_at[MAX_CODES]; /* offsets into run->codes */
 	size_t ncodes;
 	long rank;
 };
 
 static int
-read_grades(struct run *run, struct record *r, struct obs *ob, json_object **out)
+read_grades(struct run *run, struct record *r, struct obs *ob)
 {
-	struct jspan s;
-	if (!rec_get(r, "grades", &s) || s.p[0] != '{') {
+	struct jspan g;
+	if (!rec_get(r, "grades", &g) || !is_obj(g)) {
 		rec_error(r, "no grades: record skipped");
 		return SK_NO_GRADES;
 	}
-	json_object *g = *out = parse_span(run, s);
-	if (!g) {
-		rec_error(r, "grades too deeply nested: record skipped");
-		return SK_BAD_MEMBER;
-	}
 	int n = 0;
-	json_object_object_foreach(g, k, v)
-	{
+	size_t it = 0;
+	struct jmember m;
+	while (jscan_object_next(g, &it, &m)) {
 		int i = 0;
-		while (i < NGRADE && strcmp(k, grade_key[i]))
+		while (i < NGRADE && !jscan_key_eq(m.key, grade_key[i], strlen(grade_key[i])))
 			i++;
 		if (i == NGRADE) {
-			rec_error(r, "unknown grade category '%s': record skipped", k);
+			buf_reset(&run->s1);
+			jscan_str_decode(m.key, &run->s1);
+			rec_error(r, "unknown grade category '%s': record skipped", run->s1.s);
 			return SK_UNKNOWN_CATEGORY;
 		}
-		if (json_object_is_type(v, json_type_null))
+		if (m.val.n == 4 && !memcmp(m.val.p, "null", 4))
 			continue;
-		int64_t x = json_object_get_int64(v);
-		if (!json_object_is_type(v, json_type_int) || x < 0 || x > 100) {
-			rec_error(r, "grade '%s' is not an integer from 0 to 100: record skipped", k);
+		long long x;
+		if (!span_int(m.val, &x) || x < 0 || x > 100) {
+			rec_error(r, "grade '%s' is not an integer from 0 to 100: record skipped",
+				  grade_key[i]);
 			return SK_BAD_GRADE;
 		}
 		ob->grade[i] = (int)x;
@@ -300,123 +303,187 @@ read_grades(struct run *run, struct record *r, struct obs *ob, json_object **out
 }
 
 static int
-read_remarks(struct run *run, struct record *r, struct obs *ob, json_object **out)
+read_remarks(struct run *run, struct record *r, struct obs *ob)
 {
-	struct jspan s;
-	if (!rec_get(r, "remarks", &s))
+	struct jspan a, m;
+	if (!rec_get(r, "remarks", &a) || (a.n == 4 && !memcmp(a.p, "null", 4)))
 		return -1;
-	if (s.p[0] != '[') {
+	if (a.p[0] != '[') {
 		rec_error(r, "remarks is not an array: record skipped");
 		return SK_BAD_MEMBER;
 	}
-	json_object *a = *out = parse_span(run, s);
-	if (!a) {
-		rec_error(r, "remarks too deeply nested: record skipped");
-		return SK_BAD_MEMBER;
-	}
-	size_t n = json_object_array_length(a);
-	for (size_t i = 0; i < n; i++) {
-		json_object *m = json_object_array_get_idx(a, i);
-		const char *cat = jstr(m, "category"), *code = jstr(m, "code"),
-			   *sev = jstr(m, "severity");
+	buf_reset(&run->codes);
+	size_t it = 0;
+	while (jscan_array_next(a, &it, &m)) {
+		const char *cat = sstr(m, "category", &run->s1);
 		if (!cat || !known_category(cat)) {
 			rec_error(r, "remark with unknown category '%s': record skipped",
 				  cat ? cat : "(none)");
 			return SK_UNKNOWN_CATEGORY;
 		}
+		const char *sev = sstr(m, "severity", &run->s1);
 		for (int j = 0; sev && j < NSEV; j++)
 			if (!strcmp(sev, sev_key[j]))
 				ob->sev[j] = true;
+		const char *code = sstr(m, "code", &run->s1);
 		if (!code)
 			continue;
 		bool seen = false;
 		for (size_t j = 0; j < ob->ncodes && !seen; j++)
-			seen = !strcmp(ob->codes[j], code);
-		if (!seen && ob->ncodes < sizeof ob->codes / sizeof *ob->codes)
-			ob->codes[ob->ncodes++] = code;
+			seen = !strcmp(run->codes.s + ob->code_at[j], code);
+		if (!seen && ob->ncodes < MAX_CODES) {
+			ob->code_at[ob->ncodes++] = run->codes.len;
+			buf_add(&run->codes, code, strlen(code) + 1);
+		}
 	}
 	return -1;
 }
 
-static int
-read_facts(struct run *run, struct record *r, struct obs *ob, json_object **out)
+/* One pass over an object's members, picking the values of the keys asked for (absent and null
+ * ones have n == 0): lookups one by one would skip over the same text again and again. */
+static void
+spick(struct jspan obj, const char *const keys[], struct jspan out[], size_t nkeys)
 {
-	struct jspan s;
+	memset(out, 0, nkeys * sizeof *out);
+	if (!is_obj(obj))
+		return;
+	size_t it = 0;
+	struct jmember m;
+	while (jscan_object_next(obj, &it, &m)) {
+		if (m.val.n == 4 && !memcmp(m.val.p, "null", 4))
+			continue;
+		for (size_t i = 0; i < nkeys; i++)
+			if (jscan_key_eq(m.key, keys[i], strlen(keys[i]))) {
+				out[i] = m.val;
+				break;
+			}
+	}
+}
+
+static bool
+vtrue(struct jspan v)
+{
+	return v.n == 4 && !memcmp(v.p, "true", 4);
+}
+
+static bool
+vfalse(struct jspan v)
+{
+	return v.n == 5 && !memcmp(v.p, "false", 5);
+}
+
+static const char *
+vstr(struct jspan v, struct buf *b)
+{
+	if (!v.n || v.p[0] != '"')
+		return NULL;
+	buf_reset(b);
+	jscan_str_decode(v, b);
+	return buf_str(b);
+}
+
+enum { F_SPF, F_DMARC, F_CAA, F_MX, F_NS, F_DNSSEC, F_SCAN, F_STXT, F_BIMI, F_AD, F_MAIL, F_DNSP,
+       NF };
+static const char *const facts_keys[NF] = {
+	"spf", "dmarc", "caa", "mx", "ns", "dnssec", "scan", "securitytxt", "bimi",
+	"active_directory", "mail_provider", "dns_provider"};
+static const char *const spf_keys[] = {"present", "policy"};
+static const char *const dm_keys[] = {"present", "valid", "p", "sp", "rua"};
+static const char *const caa_keys[] = {"present", "iodef", "issue_count"};
+static const char *const mx_keys[] = {"present", "null_mx"};
+static const char *const ns_keys[] = {"lame", "serials_consistent", "ns_sets_consistent"};
+static const char *const dnssec_keys[] = {"status", "ds_algorithms"};
+static const char *const present_key[] = {"present"};
+
+static int
+read_facts(struct run *run, struct record *r, struct obs *ob)
+{
+	struct jspan f, v[NF], w[5];
 	ob->spf_pol = SPF_ABSENT;
 	ob->dm_p = ob->dm_sp = DM_ABSENT;
 	ob->dnssec = DS_UNKNOWN;
 	ob->securitytxt = -1;
-	if (!rec_get(r, "facts", &s))
+	if (!rec_get(r, "facts", &f) || (f.n == 4 && !memcmp(f.p, "null", 4)))
 		return -1; /* graded without facts: every adoption figure counts it as "no" */
-	if (s.p[0] != '{') {
+	if (!is_obj(f)) {
 		rec_error(r, "facts is not an object: record skipped");
 		return SK_BAD_MEMBER;
 	}
-	json_object *f = *out = parse_span(run, s);
-	if (!f) {
-		rec_error(r, "facts too deeply nested: record skipped");
-		return SK_BAD_MEMBER;
-	}
-	json_object *spf = jm(f, "spf"), *dm = jm(f, "dmarc"), *caa = jm(f, "caa"),
-		    *mx = jm(f, "mx"), *ns = jm(f, "ns"), *dnssec = jm(f, "dnssec"),
-		    *scan = jm(f, "scan"), *stxt = jm(f, "securitytxt");
-	ob->spf = jtrue(spf, "present");
+	spick(f, facts_keys, v, NF);
+
+	spick(v[F_SPF], spf_keys, w, 2);
+	ob->spf = vtrue(w[0]);
 	if (ob->spf) {
-		const char *p = jstr(spf, "policy");
+		const char *p = vstr(w[1], &run->s1);
 		static const char *const pol[] = {"-all", "~all", "?all", "+all"};
 		ob->spf_pol = SPF_NOPOLICY;
 		for (int i = 0; p && i < 4; i++)
 			if (!strcmp(p, pol[i]))
 				ob->spf_pol = i;
 	}
-	ob->dmarc = jtrue(dm, "present");
+
+	spick(v[F_DMARC], dm_keys, w, 5);
+	ob->dmarc = vtrue(w[0]);
 	if (ob->dmarc) {
-		ob->dmarc_rua = jtrue(dm, "rua");
-		ob->dmarc_sp = jstr(dm, "sp") != NULL;
-		if (jm(dm, "valid") && !jtrue(dm, "valid")) {
+		ob->dmarc_rua = vtrue(w[4]);
+		ob->dmarc_sp = w[3].n && w[3].p[0] == '"';
+		if (w[1].n && !vtrue(w[1])) {
 			ob->dm_p = ob->dm_sp = DM_INVALID;
 		} else {
-			ob->dm_p = dm_policy(jstr(dm, "p"));
-			ob->dm_sp = dm_policy(jstr(dm, "sp"));
+			ob->dm_p = dm_policy(vstr(w[2], &run->s1));
+			ob->dm_sp = dm_policy(vstr(w[3], &run->s1));
 		}
 	}
-	ob->caa = jtrue(caa, "present");
-	ob->caa_iodef = jtrue(caa, "iodef");
+
+	spick(v[F_CAA], caa_keys, w, 3);
+	ob->caa = vtrue(w[0]);
+	ob->caa_iodef = vtrue(w[1]);
 	long long ic = 0;
-	jint(caa, "issue_count", &ic);
+	span_int(w[2], &ic);
 	ob->caa_bucket = ic <= 0 ? 0 : ic == 1 ? 1 : ic <= 5 ? 2 : ic <= 10 ? 3 : 4;
-	ob->mx = jtrue(mx, "present");
-	ob->null_mx = jtrue(mx, "null_mx");
+
+	spick(v[F_MX], mx_keys, w, 2);
+	ob->mx = vtrue(w[0]);
+	ob->null_mx = vtrue(w[1]);
+
+	spick(v[F_NS], ns_keys, w, 3);
 	long long lame = 0;
-	ob->ns_lame = jint(ns, "lame", &lame) && lame > 0;
-	ob->ns_inconsistent = (jm(ns, "serials_consistent") && !jtrue(ns, "serials_consistent")) ||
-			      (jm(ns, "ns_sets_consistent") && !jtrue(ns, "ns_sets_consistent"));
-	const char *st = jstr(dnssec, "status");
+	ob->ns_lame = span_int(w[0], &lame) && lame > 0;
+	ob->ns_inconsistent = vfalse(w[1]) || vfalse(w[2]);
+
+	spick(v[F_DNSSEC], dnssec_keys, w, 2);
+	const char *st = vstr(w[0], &run->s1);
 	for (int i = 0; st && i < DS_UNKNOWN; i++)
 		if (!strcmp(st, dss_key[i]))
 			ob->dnssec = i;
-	json_object *dsa = jm(dnssec, "ds_algorithms");
-	ob->ds = dsa && json_object_is_type(dsa, json_type_array) &&
-		 json_object_array_length(dsa) > 0;
-	ob->bimi = jtrue(jm(f, "bimi"), "present");
-	ob->ad = jtrue(f, "active_directory");
-	ob->mail = jstr(f, "mail_provider");
-	ob->dnsp = jstr(f, "dns_provider");
-	if (scan && json_object_is_type(scan, json_type_object)) {
+	size_t it = 0;
+	struct jspan e;
+	ob->ds = w[1].n && w[1].p[0] == '[' && jscan_array_next(w[1], &it, &e);
+
+	spick(v[F_BIMI], present_key, w, 1);
+	ob->bimi = vtrue(w[0]);
+	ob->ad = vtrue(v[F_AD]);
+	ob->has_mail = vstr(v[F_MAIL], &run->mail) != NULL;
+	ob->has_dnsp = vstr(v[F_DNSP], &run->dnsp) != NULL;
+	if (is_obj(v[F_SCAN])) {
 		ob->scanned = true;
+		spick(v[F_SCAN], scan_key, w, NSCAN);
 		for (int i = 0; i < NSCAN; i++) {
-			long long v = 0;
-			if (jint(scan, scan_key[i], &v) && v > 0)
-				ob->scan[i] = v;
+			long long x = 0;
+			if (span_int(w[i], &x) && x > 0)
+				ob->scan[i] = x;
 		}
 	}
-	if (stxt && json_object_is_type(stxt, json_type_object) && jm(stxt, "present"))
-		ob->securitytxt = jtrue(stxt, "present");
+	if (is_obj(v[F_STXT])) {
+		spick(v[F_STXT], present_key, w, 1);
+		if (w[0].n)
+			ob->securitytxt = vtrue(w[0]);
+	}
 	return -1;
 }
 
 static void
-agg_add(struct agg *a, const struct obs *ob, bool names)
+agg_add(const struct run *run, struct agg *a, const struct obs *ob, bool names)
 {
 	a->n++;
 	a->spf += ob->spf;
@@ -467,16 +534,18 @@ agg_add(struct agg *a, const struct obs *ob, bool names)
 		a->scale_other++;
 	if (!names)
 		return;
-	if (ob->mail)
-		names_add(&a->mail, ob->mail, strlen(ob->mail));
+	if (ob->has_mail)
+		names_add(&a->mail, run->mail.s, strlen(run->mail.s));
 	else
 		a->mail_none++;
-	if (ob->dnsp)
-		names_add(&a->dnsp, ob->dnsp, strlen(ob->dnsp));
+	if (ob->has_dnsp)
+		names_add(&a->dnsp, run->dnsp.s, strlen(run->dnsp.s));
 	else
 		a->dns_none++;
-	for (size_t i = 0; i < ob->ncodes; i++)
-		names_add(&a->codes, ob->codes[i], strlen(ob->codes[i]));
+	for (size_t i = 0; i < ob->ncodes; i++) {
+		const char *c = run->codes.s + ob->code_at[i];
+		names_add(&a->codes, c, strlen(c));
+	}
 }
 
 static long
@@ -501,7 +570,6 @@ take_record(struct run *run, struct record *r)
 		return;
 	run->lines++;
 	int why = -1;
-	json_object *g = NULL, *f = NULL, *rm = NULL;
 	struct obs ob;
 	memset(&ob, 0, sizeof ob);
 	if (r->kind == REC_BAD) {
@@ -512,11 +580,11 @@ take_record(struct run *run, struct record *r)
 	} else {
 		for (int i = 0; i < NGRADE; i++)
 			ob.grade[i] = -1;
-		why = read_grades(run, r, &ob, &g);
+		why = read_grades(run, r, &ob);
 		if (why < 0)
-			why = read_remarks(run, r, &ob, &rm);
+			why = read_remarks(run, r, &ob);
 		if (why < 0)
-			why = read_facts(run, r, &ob, &f);
+			why = read_facts(run, r, &ob);
 	}
 	if (why >= 0) {
 		run->skipped++;
@@ -533,12 +601,12 @@ take_record(struct run *run, struct record *r)
 				ob.scale = "other";
 		}
 		ob.rank = record_rank(r);
-		agg_add(&run->all, &ob, true);
+		agg_add(run, &run->all, &ob, true);
 		if (ob.rank > 0) {
 			run->ranked = true;
 			for (int i = 0; i < NTIERS - 1; i++)
 				if (ob.rank <= tier_limit[i])
-					agg_add(&run->tier[i], &ob, false);
+					agg_add(run, &run->tier[i], &ob, false);
 		}
 		if (run->lists) {
 			struct list_obs lo = {
@@ -557,9 +625,6 @@ take_record(struct run *run, struct record *r)
 				  r->has_name ? r->name.len : 0);
 		}
 	}
-	json_object_put(g);
-	json_object_put(f);
-	json_object_put(rm);
 }
 
 /* Building the model from the counters. */
@@ -944,7 +1009,6 @@ main(int argc, char **argv)
 	struct run run;
 	memset(&run, 0, sizeof run);
 	run.o = &o;
-	run.tok = json_tokener_new_ex(JSCAN_MAX_DEPTH + 1);
 	if (o.lists)
 		run.lists = lists_open(o.lists);
 	if (o.nfiles == 0) {
@@ -964,7 +1028,10 @@ main(int argc, char **argv)
 	}
 	if (run.lists)
 		lists_close(run.lists);
-	json_tokener_free(run.tok);
+	buf_free(&run.s1);
+	buf_free(&run.mail);
+	buf_free(&run.dnsp);
+	buf_free(&run.codes);
 
 	build_report(&run, &rep);
 	rep.date = o.date ? xstrdup(o.date) : now_date();

@@ -78,6 +78,7 @@ struct item *fig_add_item(struct figure *f, const char *key, const char *label,
 struct figure *report_find(struct figure *figs, size_t n, const char *key);
 struct item *fig_find(const struct figure *f, const char *key);
 double pct(long long count, long long denom);
+double delta_shown(double d);
 const char *kind_name(enum fig_kind k);
 bool kind_parse(const char *s, enum fig_kind *k);
 bool fig_headline(const struct figure *f);

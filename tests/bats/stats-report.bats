@@ -234,3 +234,102 @@ list_filter() {
 	run -2 --separate-stderr stats-report --lists file/sub <"$F/graded.ndjson"
 	[[ "$stderr" == "stats-report: cannot create 'file/sub': "* ]]
 }
+
+@test "--history: three runs give deltas against the previous run and trends" {
+	head -4 "$F/graded.ndjson" >run1.ndjson
+	head -6 "$F/graded.ndjson" >run2.ndjson
+	stats-report -F json --history h.db --date 2026-11-01 run1.ndjson >r1.json
+	stats-report -F json --history h.db --date 2026-11-08 run2.ndjson >r2.json
+	stats-report -F json --history h.db --date 2026-11-15 "$F/graded.ndjson" >r3.json
+	run -0 jq -c '[.run_id, .previous_run]' r1.json
+	assert_output '[1,null]'
+	run -0 jq -c '[.run_id, .previous_run]' r3.json
+	assert_output '[3,{"run_id":2,"date":"2026-11-08"}]'
+	# SPF adoption: 4 of 4, 5 of 6, 6 of 8
+	run -0 jq -c '[.figures.spf_adoption.items[0] | .pct, .delta_pct]' r2.json
+	assert_output '[83.33,-16.67]'
+	run -0 jq -c '[.figures.spf_adoption.items[0] | .pct, .delta_pct]' r3.json
+	assert_output '[75,-8.33]'
+	# every item's change is its percentage minus the previous run's
+	run -0 jq -n --slurpfile a r2.json --slurpfile b r3.json '
+		[$b[0].figures | to_entries[] | .key as $k | .value.items[]
+		 | . as $i | ($a[0].figures[$k].items[] | select(.key == $i.key)) as $p
+		 | select($a[0].figures[$k].denominator > 0)
+		 | select((($i.delta_pct // 999) - ($i.pct - $p.pct) | fabs) > 0.011)
+		 | "\($k) \($i.key)"]'
+	assert_output '[]'
+	run -0 jq -c '.figures.grade_overall.mean_delta' r3.json
+	assert_output "$(jq -n --slurpfile a r2.json --slurpfile b r3.json '(($b[0].figures.grade_overall.mean - $a[0].figures.grade_overall.mean) * 100 | round) / 100')"
+	# a trend of three points per adoption figure
+	run -0 jq -c '.figures.spf_adoption.trend | map([.run_id, .date, .pct])' r3.json
+	assert_output '[[1,"2026-11-01",100],[2,"2026-11-08",83.33],[3,"2026-11-15",75]]'
+	run -0 stats-report --history h.db --list-runs
+	assert_output "$(printf 'run\tdate\trecords\tskipped\n1\t2026-11-01\t4\t0\n2\t2026-11-08\t6\t0\n3\t2026-11-15\t8\t0')"
+	# text shows the change; HTML draws one trend line per adoption figure
+	run -0 stats-report -F text --history h.db --run 3
+	assert_output --partial "changes in percentage points against run 2 (2026-11-08)"
+	assert_line --regexp '^SPF adoption +6 of 8 +75\.0%  -8\.3$'
+	stats-report -F html --history h.db --run 3 >r3.html
+	xmllint --noout r3.html
+	assert_equal "$(grep -o '<svg [^>]*class="chart trend"' r3.html | wc -l)" \
+		"$(jq '[.figures[] | select(.kind == "adoption")] | length' r3.json)"
+	grep -q '<polyline' r3.html
+}
+
+@test "--run renders a stored run again without the records" {
+	stats-report -F json --history h.db --date 2026-11-01 "$F/bad.ndjson" >r1.json || true
+	stats-report -F json --history h.db --date 2026-11-08 "$F/graded.ndjson" >r2.json
+	stats-report -F json --history h.db --run 2 >again.json
+	cmp r2.json again.json
+	stats-report -F json --history h.db --run 1 >again1.json
+	run -0 jq -c '.input' again1.json
+	assert_output "$(jq -c .input r1.json)"
+	run -0 stats-report -F markdown --history h.db --run 2
+	assert_output --partial "| SPF adoption | 6 | 8 | 75.0 |"
+	run -2 --separate-stderr stats-report --history h.db --run 9
+	assert_equal "$stderr" "stats-report: no run 9 in 'h.db'"
+}
+
+@test "a history file from a newer version, locked, or not a history file: status 2" {
+	stats-report -F json --history h.db --date 2026-11-01 "$F/graded.ndjson" >/dev/null
+	cp h.db new.db
+	sqlite3 new.db 'PRAGMA user_version = 7'
+	run -2 --separate-stderr stats-report -F json --history new.db <"$F/graded.ndjson"
+	assert_equal "$stderr" "stats-report: history file 'new.db' has schema version 7, newer than this stats-report reads (1): use a newer stats-report"
+	run -2 --separate-stderr stats-report --history new.db --list-runs
+	echo 'not a database, just text that is long enough to be a header......................' >text.db
+	run -2 --separate-stderr stats-report -F json --history text.db <"$F/graded.ndjson"
+	assert_equal "$stderr" "stats-report: 'text.db' is not a history file (not an SQLite database)"
+	# another process holds the write lock
+	python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect("h.db", isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+open("locked", "w").close()
+time.sleep(8)' &
+	local pid=$!
+	while [ ! -e locked ]; do sleep 0.1; done
+	run -2 --separate-stderr stats-report -F json --history h.db <"$F/graded.ndjson"
+	kill "$pid"
+	wait "$pid" || true
+	[[ "$stderr" == "stats-report: history file 'h.db' is locked by another process"* ]]
+	# nothing was stored by the refused runs
+	run -0 stats-report --history h.db --list-runs
+	assert_equal "${#lines[@]}" 2
+}
+
+@test "the HTML report renders in headless Chromium to a page that is not blank" {
+	command -v chromium >/dev/null || skip "needs chromium (Debian package chromium)"
+	stats-report -F html --date 2026-11-01 "$F/graded.ndjson" >r.html
+	# a profile of its own, nothing fetched; the page has nothing to fetch anyway
+	timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run \
+		--user-data-dir="$BATS_TEST_TMPDIR/profile" --screenshot="$PWD/out.png" \
+		--window-size=1200,1600 "file://$PWD/r.html" 2>/dev/null
+	run -0 python3 "$F/pngstat.py" out.png 72e572 ff8080 69b3a2
+	read -r w h permille colours found <<<"$output"
+	assert_equal "$w $h" "1200 1600"
+	# text, pies and bars cover part of the page in many colours, the charts' own among them
+	[ "$permille" -gt 30 ] || fail "only $permille per mille of the page is not white"
+	[ "$colours" -gt 50 ] || fail "only $colours colours"
+	assert_output --partial "72e572 ff8080 69b3a2"
+}
