@@ -1,0 +1,425 @@
+/* dns-grade: validate and grade each domain scanned by dns-scan (its `dns` member) against the
+ * RFCs, and add grades, remarks and the facts reports need. Asks no DNS. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "grade.h"
+#include "jsonw.h"
+#include "record.h"
+#include "tool.h"
+
+const char *const cat_names[NCAT] = {"spf", "dmarc", "caa", "ns", "soa", "mx", "dnssec", "bimi"};
+
+struct options {
+	bool dnstats;
+	const char *providers;
+	size_t max_line;
+};
+
+static void
+usage(void)
+{
+	fprintf(
+	    stderr,
+	    "usage: dns-grade [--scale domstat|dnstats] [--providers DIR] [--max-line BYTES]\n");
+	exit(EXIT_FATAL);
+}
+
+static void
+help(void)
+{
+	printf("dns-grade: grade each domain scanned by dns-scan (its dns member).\n\n"
+	       "      --scale SCALE      domstat (default) or dnstats (DNStats' graders)\n"
+	       "      --providers DIR    read DIR/ns.tsv and DIR/mx.tsv before the shipped tables\n"
+	       "      --max-line BYTES   longest input line handled (default 1048576)\n"
+	       "  -h, --help             this help\n"
+	       "  -V, --version          version\n\n"
+	       "See dns-grade(1) and domstat(7).\n");
+	exit(tool_finish(0));
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_SCALE = 256, OPT_PROV, OPT_MAXLINE };
+	static const struct option longopts[] = {
+	    {"scale", required_argument, NULL, OPT_SCALE},
+	    {"providers", required_argument, NULL, OPT_PROV},
+	    {"max-line", required_argument, NULL, OPT_MAXLINE},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	*o = (struct options){0};
+	int c;
+	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_SCALE:
+			if (!strcmp(optarg, "dnstats"))
+				o->dnstats = true;
+			else if (strcmp(optarg, "domstat"))
+				tool_die("invalid value for --scale: '%s'", optarg);
+			break;
+		case OPT_PROV:
+			o->providers = optarg;
+			break;
+		case OPT_MAXLINE:
+			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
+			break;
+		case 'h':
+			help();
+			break;
+		case 'V':
+			tool_version();
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+}
+
+void
+grader_init(struct grader *g)
+{
+	memset(g, 0, sizeof *g);
+	for (int c = 0; c < NCAT; c++)
+		findings_init(&g->f[c]);
+}
+
+void
+grader_free(struct grader *g)
+{
+	for (int c = 0; c < NCAT; c++)
+		findings_free(&g->f[c]);
+	buf_free(&g->facts.caa.found_at);
+	buf_free(&g->tmp);
+	buf_free(&g->tmp2);
+}
+
+void
+grade_checks(struct grader *g)
+{
+	for (int c = 0; c < NCAT; c++)
+		findings_reset(&g->f[c]);
+	struct buf found_at = g->facts.caa.found_at;
+	buf_reset(&found_at);
+	memset(&g->facts, 0, sizeof g->facts);
+	g->facts.caa.found_at = found_at;
+	g->facts.dnssec.status = "insecure";
+	check_mail(g);
+	check_infra(g);
+	legacy_facts(g);
+}
+
+/* The domstat scale: 100, less 25 per error and 10 per warning, capped by what matters most in
+ * the category, never below 0. */
+static int
+cost(const struct findings *f, int cap)
+{
+	long v = 100 - 25 * (long)findings_count(f, SEV_ERROR) -
+		 10 * (long)findings_count(f, SEV_WARNING);
+	v = v < cap ? v : cap;
+	return v < 0 ? 0 : (int)v;
+}
+
+void
+grade_domstat(struct grader *g)
+{
+	struct facts *fa = &g->facts;
+	int cap;
+	const char *pol = fa->spf.policy;
+	if (!fa->spf.present || findings_has(&g->f[C_SPF], "MULTIPLE_SPF_RECORDS"))
+		cap = 0;
+	else if (!fa->spf.valid)
+		cap = 20; /* a permanent error: receivers treat the record as broken */
+	else if (!strcmp(pol, "-all"))
+		cap = 100;
+	else if (!strcmp(pol, "~all"))
+		cap = 90;
+	else if (!strcmp(pol, "?all"))
+		cap = 50;
+	else if (!strcmp(pol, "none"))
+		cap = 40;
+	else
+		cap = 0;
+	g->grades[C_SPF] = cost(&g->f[C_SPF], cap);
+
+	if (!fa->dmarc.present || findings_has(&g->f[C_DMARC], "MULTIPLE_DMARC_RECORDS")) {
+		cap = 0;
+	} else {
+		struct dmarc_record r = {.testing = findings_has(&g->f[C_DMARC], "TESTING_MODE")};
+		enum dmarc_policy p =
+		    dmarc_effective(&r, fa->dmarc.p == DMARC_UNSET ? DMARC_NONE : fa->dmarc.p);
+		cap = p == DMARC_REJECT	      ? 100
+		      : p == DMARC_QUARANTINE ? 80
+		      : p == DMARC_NONE	      ? 40
+					      : 0;
+	}
+	g->grades[C_DMARC] = cost(&g->f[C_DMARC], cap);
+	g->grades[C_CAA] = cost(&g->f[C_CAA], fa->caa.present ? 100 : 0);
+	g->grades[C_NS] = cost(&g->f[C_NS], fa->ns.count ? 100 : 0);
+	g->grades[C_SOA] = cost(&g->f[C_SOA], fa->soa.present ? 100 : 0);
+	g->grades[C_MX] = cost(&g->f[C_MX], 100);
+	const char *st = fa->dnssec.status;
+	g->grades[C_DNSSEC] = cost(&g->f[C_DNSSEC], !strcmp(st, "secure")	       ? 100
+						    : !strcmp(st, "signed-without-ds") ? 25
+										       : 0);
+	g->grades[C_BIMI] = cost(&g->f[C_BIMI], fa->bimi.present ? 100 : 0);
+	static const int weight[NCAT] = {20, 20, 10, 15, 10, 10, 15, 0};
+	int sum = 0;
+	for (int c = 0; c < NCAT; c++)
+		sum += weight[c] * g->grades[c];
+	g->overall = (sum + 50) / 100;
+}
+
+static void
+add_null_or_str(struct buf *b, const char *key, const char *s)
+{
+	jsonw_key(b, key);
+	if (s)
+		jsonw_strz(b, s);
+	else
+		buf_adds(b, "null");
+}
+
+static void
+add_bool(struct buf *b, const char *key, bool v)
+{
+	jsonw_key(b, key);
+	buf_adds(b, v ? "true" : "false");
+}
+
+static void
+add_int(struct buf *b, const char *key, long long v)
+{
+	jsonw_key(b, key);
+	jsonw_int(b, v);
+}
+
+static void
+add_algs(struct buf *b, const char *key, const int *v, int n)
+{
+	jsonw_key(b, key);
+	buf_addc(b, '[');
+	for (int i = 0; i < n; i++) {
+		if (i)
+			buf_addc(b, ',');
+		jsonw_int(b, v[i]);
+	}
+	buf_addc(b, ']');
+}
+
+static void
+write_facts(struct buf *b, const struct grader *g)
+{
+	const struct facts *fa = &g->facts;
+	buf_addc(b, '{');
+	jsonw_key(b, "spf");
+	buf_addc(b, '{');
+	add_bool(b, "present", fa->spf.present);
+	add_null_or_str(b, "policy", fa->spf.policy ? fa->spf.policy : "none");
+	add_int(b, "lookups", fa->spf.lookups);
+	add_int(b, "void_lookups", fa->spf.voids);
+	add_bool(b, "valid", fa->spf.valid);
+	buf_addc(b, '}');
+	jsonw_key(b, "dmarc");
+	buf_addc(b, '{');
+	add_bool(b, "present", fa->dmarc.present);
+	add_bool(b, "valid", fa->dmarc.valid);
+	add_null_or_str(b, "p", dmarc_policy_name(fa->dmarc.p));
+	add_null_or_str(b, "sp", dmarc_policy_name(fa->dmarc.sp));
+	add_null_or_str(b, "np", dmarc_policy_name(fa->dmarc.np));
+	jsonw_key(b, "pct");
+	if (fa->dmarc.pct >= 0)
+		jsonw_int(b, fa->dmarc.pct);
+	else
+		buf_adds(b, "null");
+	add_bool(b, "rua", fa->dmarc.rua);
+	add_bool(b, "ruf", fa->dmarc.ruf);
+	buf_addc(b, '}');
+	jsonw_key(b, "caa");
+	buf_addc(b, '{');
+	add_bool(b, "present", fa->caa.present);
+	jsonw_key(b, "found_at");
+	if (fa->caa.present)
+		jsonw_str(b, fa->caa.found_at.s, fa->caa.found_at.len);
+	else
+		buf_adds(b, "null");
+	add_int(b, "issue_count", fa->caa.issue_count);
+	add_bool(b, "issue", fa->caa.issue);
+	add_bool(b, "issuewild", fa->caa.issuewild);
+	add_bool(b, "iodef", fa->caa.iodef);
+	buf_addc(b, '}');
+	jsonw_key(b, "mx");
+	buf_addc(b, '{');
+	add_bool(b, "present", fa->mx.present);
+	add_bool(b, "null_mx", fa->mx.null_mx);
+	add_int(b, "hosts", fa->mx.hosts);
+	buf_addc(b, '}');
+	jsonw_key(b, "ns");
+	buf_addc(b, '{');
+	add_int(b, "count", fa->ns.count);
+	add_int(b, "lame", fa->ns.lame);
+	add_bool(b, "serials_consistent", fa->ns.serials_consistent);
+	add_bool(b, "ns_sets_consistent", fa->ns.ns_sets_consistent);
+	buf_addc(b, '}');
+	jsonw_key(b, "soa");
+	buf_addc(b, '{');
+	add_bool(b, "present", fa->soa.present);
+	jsonw_key(b, "serial");
+	if (fa->soa.serial >= 0)
+		jsonw_int(b, fa->soa.serial);
+	else
+		buf_adds(b, "null");
+	buf_addc(b, '}');
+	jsonw_key(b, "dnssec");
+	buf_addc(b, '{');
+	add_null_or_str(b, "status", fa->dnssec.status);
+	add_algs(b, "ds_algorithms", fa->dnssec.ds_alg, fa->dnssec.nds);
+	add_algs(b, "dnskey_algorithms", fa->dnssec.key_alg, fa->dnssec.nkey);
+	buf_addc(b, '}');
+	jsonw_key(b, "bimi");
+	buf_addc(b, '{');
+	add_bool(b, "present", fa->bimi.present);
+	add_bool(b, "valid", fa->bimi.valid);
+	buf_addc(b, '}');
+	add_null_or_str(b, "mail_provider", fa->mail_provider);
+	add_null_or_str(b, "dns_provider", fa->dns_provider);
+	add_bool(b, "active_directory", fa->ad);
+	jsonw_key(b, "scan");
+	buf_addc(b, '{');
+	add_int(b, "queries", fa->scan.queries);
+	add_int(b, "answered", fa->scan.answered);
+	add_int(b, "timeouts", fa->scan.timeouts);
+	add_int(b, "servfail", fa->scan.servfail);
+	add_int(b, "errors", fa->scan.errors);
+	buf_addc(b, '}');
+	const struct legacy *l = &fa->legacy;
+	jsonw_key(b, "dnstats");
+	buf_addc(b, '{');
+	add_bool(b, "has_mx", l->has_mx);
+	add_bool(b, "has_spf", l->has_spf);
+	add_null_or_str(b, "spf_policy", l->spf_policy);
+	add_bool(b, "has_dmarc", l->has_dmarc);
+	add_null_or_str(b, "dmarc_policy", l->dmarc_policy);
+	add_null_or_str(b, "dmarc_sub_policy", l->dmarc_sub_policy);
+	add_bool(b, "has_dmarc_aggregate_reporting", l->has_dmarc_rua);
+	add_bool(b, "has_dmarc_forensic_reporting", l->has_dmarc_ruf);
+	add_bool(b, "has_caa", l->has_caa);
+	add_bool(b, "has_caa_reporting", l->has_caa_reporting);
+	add_int(b, "caa_issue_count", l->caa_issue_count);
+	add_int(b, "caa_wildcard_count", l->caa_wildcard_count);
+	add_bool(b, "has_dnssec", l->ds_algorithm != -1);
+	add_int(b, "dnssec_ds_algorithm", l->ds_algorithm);
+	add_int(b, "dnssec_digest_type", l->digest_type);
+	add_int(b, "dnssec_dnskey_algorithm", l->dnskey_algorithm);
+	jsonw_key(b, "has_msdc");
+	buf_adds(b, l->has_msdc < 0 ? "null" : l->has_msdc ? "true" : "false");
+	jsonw_key(b, "has_securitytxt");
+	buf_adds(b, "null");
+	buf_addc(b, '}');
+	buf_addc(b, '}');
+}
+
+static void
+emit_grades(struct record *r, struct grader *g, bool dnstats)
+{
+	struct buf *b = rec_set_begin(r, "grades");
+	buf_addc(b, '{');
+	for (int c = 0; c < NCAT; c++)
+		add_int(b, cat_names[c], g->grades[c]);
+	add_int(b, "overall", g->overall);
+	buf_addc(b, '}');
+	rec_set_end(r);
+	rec_set_strz(r, "grade_scale", dnstats ? "dnstats" : "domstat");
+	b = rec_set_begin(r, "remarks");
+	buf_addc(b, '[');
+	bool first = true;
+	for (int c = 0; c < NCAT; c++) {
+		const struct findings *f = &g->f[c];
+		for (size_t i = 0; i < f->n; i++) {
+			if (!first)
+				buf_addc(b, ',');
+			first = false;
+			buf_addc(b, '{');
+			jsonw_key(b, "category");
+			jsonw_strz(b, cat_names[c]);
+			jsonw_key(b, "code");
+			jsonw_strz(b, f->v[i].code);
+			jsonw_key(b, "severity");
+			jsonw_strz(b, finding_sev_name(f->v[i].sev));
+			jsonw_key(b, "msg");
+			jsonw_strz(b, findings_msg(f, i));
+			buf_addc(b, '}');
+		}
+	}
+	buf_addc(b, ']');
+	rec_set_end(r);
+	b = rec_set_begin(r, "facts");
+	write_facts(b, g);
+	rec_set_end(r);
+}
+
+static void
+grade_record(struct record *r, struct grader *g, json_tokener *tok, bool dnstats)
+{
+	struct jspan dns;
+	if (!rec_get(r, "dns", &dns)) {
+		rec_error_code(r, "NO_DNS", "no 'dns' member (run dns-scan first)");
+		return;
+	}
+	if (scan_load(g->s, tok, dns.p, dns.n) < 0) {
+		rec_error_code(r, "BAD_DNS", "%s", g->s->problem.s);
+		return;
+	}
+	grade_checks(g);
+	if (dnstats)
+		grade_dnstats(g);
+	else
+		grade_domstat(g);
+	emit_grades(r, g, dnstats);
+	if (g->s->nproblems)
+		rec_error_code(r, "BAD_DNS_DATA", "%s%s", g->s->problem.s,
+			       g->s->nproblems > 1 ? " (and more)" : "");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	tool_init("dns-grade");
+	parse_options(argc, argv, &o);
+	struct providers *prov = providers_load(o.providers);
+	struct rec_reader in;
+	struct record r;
+	struct scan scan;
+	struct grader g;
+	json_tokener *tok = json_tokener_new_ex(16);
+	rec_reader_init(&in, STDIN_FILENO, NULL, o.max_line);
+	rec_init(&r);
+	scan_init(&scan);
+	grader_init(&g);
+	g.s = &scan;
+	g.prov = prov;
+	int rc;
+	while ((rc = rec_read(&in, &r)) > 0) {
+		if (r.kind == REC_JSON || r.kind == REC_NAME)
+			grade_record(&r, &g, tok, o.dnstats);
+		rec_emit(&r);
+	}
+	if (rc < 0)
+		tool_die("cannot read input: %s", strerror(in.lr.error));
+	json_tokener_free(tok);
+	grader_free(&g);
+	scan_free(&scan);
+	rec_free(&r);
+	rec_reader_free(&in);
+	providers_free(prov);
+	return tool_finish(rec_status());
+}

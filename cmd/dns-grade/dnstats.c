@@ -1,0 +1,1250 @@
+/* DNStats' adoption facts (dnstats.md 1.4) and its validators and graders (sections 2 and 3),
+ * reproduced with their odd corners over the text forms dnspython gave them: quoted TXT
+ * strings, `flags tag "value"` CAA. Production wrapper bugs are not copied: the no-SPF grade
+ * uses the real has-MX answer, BIMI records are read unquoted, name servers' own answers are
+ * compared. DNStats had no DNSSEC grade: that category keeps the domstat scale. */
+#include <arpa/inet.h>
+#include <libpsl.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "grade.h"
+#include "xalloc.h"
+
+/* Severity of DNStats' remark levels: 0 fatal, 1 error -> error; 2 warning; 3, 4 -> notice. */
+static void
+remark(struct grader *g, enum cat c, const char *code, int level, const char *fmt, const char *v,
+       size_t vn)
+{
+	enum finding_sev sev = level <= 1 ? SEV_ERROR : level == 2 ? SEV_WARNING : SEV_NOTICE;
+	if (v)
+		findings_add(&g->f[c], code, sev, fmt, FV(vn), v);
+	else
+		findings_add(&g->f[c], code, sev, "%s", fmt);
+}
+
+/* --- text forms ------------------------------------------------------------------------ */
+
+/* Every TXT RR of (name, TXT) as dnspython printed it, with every '"' removed; NUL-separated. */
+static size_t
+txt_stripped(struct grader *g, const char *name, size_t n, struct buf *out, bool keep_quotes)
+{
+	buf_reset(out);
+	const struct query *q = scan_find(g->s, name, n, "TXT");
+	size_t i = 0, count = 0;
+	json_object *rr;
+	struct buf t = BUF_INIT;
+	while ((rr = q_rr(q, "TXT", &i))) {
+		if (!rr_txt_quoted(g->s, rr, &t))
+			continue;
+		for (size_t j = 0; j < t.len; j++)
+			if (keep_quotes || t.s[j] != '"')
+				buf_addc(out, t.s[j]);
+		buf_add(out, "", 1);
+		count++;
+	}
+	buf_free(&t);
+	return count;
+}
+
+static const char *
+next_str(const struct buf *b, size_t *off)
+{
+	if (*off >= b->len)
+		return NULL;
+	const char *s = b->s + *off;
+	*off += strlen(s) + 1;
+	return s;
+}
+
+static void
+caa_text(json_object *rr, struct buf *out)
+{
+	long long flags = 0;
+	size_t tn = 0, vn = 0;
+	const char *tag = rr_str(rr, "tag", &tn), *val = rr_str(rr, "value", &vn);
+	rr_int(rr, "flags", &flags);
+	buf_reset(out);
+	buf_addf(out, "%lld %.*s \"", flags, (int)tn, tag ? tag : "");
+	for (size_t i = 0; val && i < vn; i++) {
+		unsigned char c = (unsigned char)val[i];
+		if (c == '"' || c == '\\')
+			buf_addc(out, '\\');
+		if (c < 0x20 || c >= 0x7f)
+			buf_addf(out, "\\%03u", c);
+		else
+			buf_addc(out, (char)c);
+	}
+	buf_addc(out, '"');
+}
+
+static char *
+strip_dup(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* Python's str.split(';') then piece.split('='): pieces of exactly two parts, stripped.
+ * Returns the number of pairs; keys and values malloc'd. */
+struct pairs {
+	char *k[64], *v[64];
+	size_t n;
+};
+
+static void
+pairs_parse(const char *s, struct pairs *p)
+{
+	p->n = 0;
+	const char *e = s + strlen(s);
+	while (s <= e && p->n < 64) {
+		const char *semi = memchr(s, ';', (size_t)(e - s));
+		const char *pe = semi ? semi : e;
+		const char *eq = memchr(s, '=', (size_t)(pe - s));
+		if (eq && !memchr(eq + 1, '=', (size_t)(pe - eq - 1))) {
+			p->k[p->n] = strip_dup(s, (size_t)(eq - s));
+			p->v[p->n] = strip_dup(eq + 1, (size_t)(pe - eq - 1));
+			p->n++;
+		}
+		if (!semi)
+			break;
+		s = semi + 1;
+	}
+}
+
+static void
+pairs_free(struct pairs *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->k[i]);
+		free(p->v[i]);
+	}
+	p->n = 0;
+}
+
+/* The last value of a key (a dict built in order), or NULL. */
+static const char *
+pairs_get(const struct pairs *p, const char *k)
+{
+	const char *v = NULL;
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->k[i], k))
+			v = p->v[i];
+	return v;
+}
+
+/* Python int(): optional sign, digits (underscores between digits), spaces stripped. */
+static bool
+py_int(const char *s, long long *out)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	int sign = 1;
+	if (*s == '+' || *s == '-')
+		sign = *s++ == '-' ? -1 : 1;
+	if (!(*s >= '0' && *s <= '9'))
+		return false;
+	long long v = 0;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9') {
+			if (v < 1000000000000LL)
+				v = v * 10 + (*s - '0');
+		} else if (*s == '_' && s[1] >= '0' && s[1] <= '9' && s[-1] >= '0' &&
+			   s[-1] <= '9') {
+			continue;
+		} else {
+			while (*s == ' ' || *s == '\t')
+				s++;
+			if (*s)
+				return false;
+			break;
+		}
+	}
+	*out = sign * v;
+	return true;
+}
+
+/* --- adoption facts (process_result) -------------------------------------------------- */
+
+static const char *
+dmarc_stat_policy(const char *v)
+{
+	if (!v)
+		return "no_policy";
+	if (!strcmp(v, "none") || !strcmp(v, "quarantine") || !strcmp(v, "reject"))
+		return v;
+	return "invalid";
+}
+
+static const char *
+static_policy(const char *v)
+{
+	static const char *const names[] = {"none", "quarantine", "reject", "no_policy", "invalid"};
+	for (size_t i = 0; i < 5; i++)
+		if (!strcmp(v, names[i]))
+			return names[i];
+	return "invalid";
+}
+
+void
+legacy_facts(struct grader *g)
+{
+	struct scan *s = g->s;
+	struct legacy *l = &g->facts.legacy;
+	struct buf txt = BUF_INIT, name = BUF_INIT;
+	l->spf_policy = "no_policy";
+	l->dmarc_policy = l->dmarc_sub_policy = "no_policy";
+	l->has_mx = q_count(scan_find(s, s->domain, s->domainlen, "MX"), "MX") > 0;
+
+	/* SPF: a record holding "redirect=" is replaced by its target's quoted text, which never
+	 * matches; otherwise the first starting "v=spf" wins. */
+	txt_stripped(g, s->domain, s->domainlen, &txt, false);
+	size_t off = 0;
+	const char *t;
+	while ((t = next_str(&txt, &off))) {
+		if (strstr(t, "redirect=") || strncmp(t, "v=spf", 5))
+			continue;
+		l->has_spf = true;
+		l->spf_policy = "no_policy";
+		for (const char *p = t; *p; p++)
+			if (strchr("+?~-", *p) && !strncasecmp(p + 1, "all", 3)) {
+				static const char *const pol[] = {"+all", "?all", "~all", "-all"};
+				l->spf_policy = pol[strchr("+?~-", *p) - "+?~-"];
+				break;
+			}
+		break;
+	}
+
+	/* DMARC: the first quoted TXT starting "v=DMARC1 (quote included). */
+	buf_addf(&name, "_dmarc.%.*s", (int)s->domainlen, s->domain);
+	txt_stripped(g, name.s, name.len, &txt, true);
+	off = 0;
+	while ((t = next_str(&txt, &off))) {
+		if (strncmp(t, "\"v=DMARC1", 9))
+			continue;
+		l->has_dmarc = true;
+		char *plain = xstrdup(t);
+		size_t w = 0;
+		for (size_t j = 0; plain[j]; j++)
+			if (plain[j] != '"')
+				plain[w++] = plain[j];
+		plain[w] = '\0';
+		struct pairs p;
+		pairs_parse(plain, &p);
+		l->has_dmarc_rua = pairs_get(&p, "rua") != NULL;
+		l->has_dmarc_ruf = pairs_get(&p, "ruf") != NULL;
+		l->dmarc_policy = static_policy(dmarc_stat_policy(pairs_get(&p, "p")));
+		l->dmarc_sub_policy = static_policy(dmarc_stat_policy(pairs_get(&p, "sp")));
+		pairs_free(&p);
+		free(plain);
+		break;
+	}
+
+	/* CAA at the domain itself (no climbing), as substrings of the text form. */
+	const struct query *cq = scan_find(s, s->domain, s->domainlen, "CAA");
+	size_t i = 0;
+	json_object *rr;
+	while ((rr = q_rr(cq, "CAA", &i))) {
+		caa_text(rr, &txt);
+		l->caa_wildcard_count++;
+		if (strstr(txt.s, " iodef "))
+			l->has_caa_reporting = true;
+		if (strstr(txt.s, " issue ")) {
+			l->has_caa = true;
+			l->caa_issue_count++;
+		}
+	}
+
+	long long v;
+	l->ds_algorithm = l->digest_type = l->dnskey_algorithm = -1;
+	i = 0;
+	if ((rr = q_rr(scan_find(s, s->domain, s->domainlen, "DS"), "DS", &i))) {
+		l->ds_algorithm = rr_int(rr, "algorithm", &v) ? (int)v : -1;
+		l->digest_type = rr_int(rr, "digest_type", &v) ? (int)v : -1;
+	}
+	i = 0;
+	if ((rr = q_rr(scan_find(s, s->domain, s->domainlen, "DNSKEY"), "DNSKEY", &i)))
+		l->dnskey_algorithm = rr_int(rr, "algorithm", &v) ? (int)v : -1;
+	buf_free(&txt);
+	buf_free(&name);
+}
+
+/* --- Python ipaddress, as DNStats used it ------------------------------------------------ */
+
+static bool
+py_v4(const char *s, size_t n, unsigned *out)
+{
+	unsigned v = 0;
+	int parts = 0;
+	size_t i = 0;
+	while (parts < 4) {
+		size_t st = i;
+		unsigned o = 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			o = o * 10 + (unsigned)(s[i++] - '0');
+		size_t len = i - st;
+		/* octal-looking octets above 7 are "ambiguous" */
+		if (len == 0 || len > 3 || o > 255 || (o > 7 && s[st] == '0'))
+			return false;
+		v = v << 8 | o;
+		if (++parts < 4) {
+			if (i >= n || s[i] != '.')
+				return false;
+			i++;
+		}
+	}
+	*out = v;
+	return i == n;
+}
+
+static bool
+v4_in(unsigned a, unsigned net, int len)
+{
+	return len == 0 || (a >> (32 - len)) == (net >> (32 - len));
+}
+
+static bool
+py_v4_private(unsigned a)
+{
+	static const struct {
+		unsigned net;
+		int len;
+	} p[] = {
+	    {0x00000000, 8},  {0x0a000000, 8},	{0x7f000000, 8},  {0xa9fe0000, 16},
+	    {0xac100000, 12}, {0xc0000000, 29}, {0xc00000aa, 31}, {0xc0000200, 24},
+	    {0xc0a80000, 16}, {0xc6120000, 15}, {0xc6336400, 24}, {0xcb007100, 24},
+	    {0xf0000000, 4},  {0xffffffff, 32},
+	};
+	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
+		if (v4_in(a, p[i].net, p[i].len))
+			return true;
+	return false;
+}
+
+static bool
+py_v6_private(const unsigned char *b)
+{
+	static const unsigned char zero[16];
+	if (!memcmp(b, zero, 15) && b[15] <= 1)
+		return true;
+	if (!memcmp(b, zero, 10) && b[10] == 0xff && b[11] == 0xff)
+		return true;
+	if (b[0] == 0x01 && b[1] == 0 && !memcmp(b + 2, zero, 6))
+		return true; /* 100::/64 */
+	if (b[0] == 0x20 && b[1] == 0x01) {
+		if (b[2] < 0x02)
+			return true; /* 2001::/23 */
+		if (b[2] == 0x00 && b[3] == 0x02 && b[4] == 0 && b[5] == 0)
+			return true;
+		if (b[2] == 0x0d && b[3] == 0xb8)
+			return true;
+		if (b[2] == 0x00 && (b[3] & 0xf0) == 0x10)
+			return true; /* 2001:10::/28 */
+	}
+	return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
+}
+
+/* Python's prefix string check: digits only, 0..max; else NetmaskValueError. */
+static bool
+py_prefix(const char *s, size_t n, int max, int *out)
+{
+	if (n == 0 || n > 3)
+		return false;
+	int v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return v <= max;
+}
+
+/* --- SPF (2.1 and 3.1) ------------------------------------------------------------------- */
+
+enum { SPF_STOP = 1 };
+
+static int
+ds_ip4(struct grader *g, const char *v, size_t n)
+{
+	const char *slash = memchr(v, '/', n);
+	unsigned a;
+	if (slash) {
+		if (memchr(slash + 1, '/', n - (size_t)(slash - v) - 1) ||
+		    !py_v4(v, (size_t)(slash - v), &a)) {
+			remark(g, C_SPF, "INVALID_IPV4_VALUE", 1, "bad IPv4 address in '%.*s'", v,
+			       n);
+			return 0;
+		}
+		int len;
+		if (!py_prefix(slash + 1, n - (size_t)(slash - v) - 1, 32, &len)) {
+			remark(g, C_SPF, "INVALID_IPV4_CIDR", 1, "bad IPv4 prefix in '%.*s'", v, n);
+			return 0;
+		}
+		unsigned host = len == 32 ? 0 : len == 0 ? 0xffffffffu : (0xffffffffu >> len);
+		if (a & host) {
+			remark(g, C_SPF, "INVALID_IPV6_MECHANISM", 1, "host bits set in '%.*s'", v,
+			       n);
+			return 0;
+		}
+		if (py_v4_private(a) && py_v4_private(a | host)) {
+			remark(g, C_SPF, "INVALID_IPV4_MECHANISM", 1, "non-global network '%.*s'",
+			       v, n);
+			return SPF_STOP;
+		}
+		return 0;
+	}
+	if (!py_v4(v, n, &a)) {
+		remark(g, C_SPF, "INVALID_IPV4_VALUE", 1, "bad IPv4 address '%.*s'", v, n);
+		return 0;
+	}
+	if (py_v4_private(a)) {
+		remark(g, C_SPF, "INVALID_IPV4_MECHANISM", 1, "non-global address '%.*s'", v, n);
+		return SPF_STOP;
+	}
+	return 0;
+}
+
+static int
+ds_ip6(struct grader *g, const char *v, size_t n)
+{
+	const char *slash = memchr(v, '/', n);
+	if (!slash) {
+		/* the code parses the token head "ip6" as the address */
+		remark(g, C_SPF, "INVALID_IPV6_VALUE", 1, "'%.*s' (every ip6 without a prefix)", v,
+		       n);
+		return 0;
+	}
+	char t[64];
+	unsigned char b[16];
+	size_t an = (size_t)(slash - v);
+	int len;
+	if (an >= sizeof t || memchr(slash + 1, '/', n - an - 1)) {
+		remark(g, C_SPF, "INVALID_IPV6_VALUE", 1, "bad IPv6 address in '%.*s'", v, n);
+		return 0;
+	}
+	memcpy(t, v, an);
+	t[an] = '\0';
+	if (inet_pton(AF_INET6, t, b) != 1) {
+		remark(g, C_SPF, "INVALID_IPV6_VALUE", 1, "bad IPv6 address in '%.*s'", v, n);
+		return 0;
+	}
+	if (!py_prefix(slash + 1, n - an - 1, 128, &len)) {
+		remark(g, C_SPF, "INVALID_IPV6_CIDR", 1, "bad IPv6 prefix in '%.*s'", v, n);
+		return 0;
+	}
+	unsigned char last[16];
+	bool hostbits = false;
+	for (int i = 0; i < 16; i++) {
+		int keep = len - i * 8;
+		unsigned char mask = keep >= 8	 ? 0xff
+				     : keep <= 0 ? 0
+						 : (unsigned char)(0xff << (8 - keep));
+		if (b[i] & ~mask)
+			hostbits = true;
+		last[i] = (unsigned char)(b[i] | ~mask);
+	}
+	if (hostbits) {
+		remark(g, C_SPF, "INVALID_IPV6_MECHANISM", 1, "host bits set in '%.*s'", v, n);
+		return 0;
+	}
+	if (py_v6_private(b) && py_v6_private(last)) {
+		remark(g, C_SPF, "INVALID_IPV6_MECHANISM", 1, "non-global network '%.*s'", v, n);
+		return SPF_STOP;
+	}
+	return 0;
+}
+
+struct toks {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+toks_add_split(struct toks *t, const char *s)
+{
+	for (;;) {
+		const char *sp = strchr(s, ' ');
+		size_t n = sp ? (size_t)(sp - s) : strlen(s);
+		if (t->n < 4096) {
+			t->v = xgrow(t->v, &t->cap, t->n + 1, sizeof *t->v);
+			t->v[t->n++] = xstrndup(s, n);
+		}
+		if (!sp)
+			break;
+		s = sp + 1;
+	}
+}
+
+static void
+toks_free(struct toks *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i]);
+	free(t->v);
+}
+
+static void
+ds_spf_validate(struct grader *g, const char *rec)
+{
+	struct scan *s = g->s;
+	if (strncmp(rec, "v=spf1 ", 7))
+		remark(g, C_SPF, "INVALID_RECORD_START", 0, "record does not start 'v=spf1 '", NULL,
+		       0);
+	struct toks t = {0};
+	toks_add_split(&t, rec);
+	int count = 1, starts = 0, endings = 0;
+	struct buf txt = BUF_INIT;
+	for (size_t i = 0; i < t.n; i++) {
+		const char *tok = t.v[i];
+		size_t tn = strlen(tok);
+		if (tn == 0)
+			break;
+		if (count >= 10) {
+			remark(g, C_SPF, "TOO_MANY_DNS_LOOKUPS", 2,
+			       "lookup count reached 10 at '%.*s'", tok, tn);
+			break;
+		}
+		if (!strncmp(tok, "all", 3))
+			break;
+		if (!strncmp(tok, "include", 7)) {
+			count++;
+			const char *c = strchr(tok, ':');
+			if (!c || strchr(c + 1, ':')) {
+				remark(g, C_SPF, "INVALID_INCLUDE_FORMAT", 1, "bad include '%.*s'",
+				       tok, tn);
+				break;
+			}
+		} else if (tok[0] == 'a') {
+			count++;
+			size_t na = q_count(scan_find(s, s->domain, s->domainlen, "A"), "A");
+			if (na == 0) {
+				remark(g, C_SPF, "NO_A_RECORDS_IN_MECHANISM", 2,
+				       "the domain has no A record", NULL, 0);
+				break;
+			}
+			if (na > 10) {
+				remark(g, C_SPF, "TOO_MANY_A_RECORDS_RETURNED", 2,
+				       "over 10 A records", NULL, 0);
+				break;
+			}
+		} else if (!strncmp(tok, "mx", 2)) {
+			count++;
+			size_t nm = q_count(scan_find(s, s->domain, s->domainlen, "MX"), "MX");
+			if (nm == 0)
+				remark(g, C_SPF, "NO_MX_RECORDS", 4, "the domain has no MX record",
+				       NULL, 0);
+			else if (nm > 10) {
+				remark(g, C_SPF, "TOO_MANY_MX_RECORDS_RETURNED", 2,
+				       "over 10 MX records", NULL, 0);
+				break;
+			}
+		} else if (!strncmp(tok, "ip4", 3) || !strncmp(tok, "ip6", 3)) {
+			const char *c = strchr(tok, ':');
+			bool v4 = tok[2] == '4';
+			if (!c || !c[1]) {
+				remark(g, C_SPF,
+				       v4 ? "INVALID_IPV4_MECHANISM" : "INVALID_IPV6_MECHANISM", 1,
+				       "'%.*s' without a value", tok, tn);
+				break;
+			}
+			if ((v4 ? ds_ip4 : ds_ip6)(g, c + 1, strlen(c + 1)) == SPF_STOP)
+				break;
+		} else if (!strncmp(tok, "ptr", 3)) {
+			count++;
+			remark(g, C_SPF, "HAS_PTR", 3, "'ptr' used", NULL, 0);
+		} else if (!strncmp(tok, "exists", 6)) {
+			count++;
+		} else if (!strncmp(tok, "redirect", 8)) {
+			const char *eq = strchr(tok, '=');
+			if (!eq || strchr(eq + 1, '=')) {
+				remark(g, C_SPF, "INVALID_REDIRECT_MECHANISM", 1,
+				       "bad redirect '%.*s'", tok, tn);
+				break;
+			}
+			size_t n = txt_stripped(g, eq + 1, strlen(eq + 1), &txt, false);
+			if (n == 0) {
+				remark(g, C_SPF, "INVALID_REDIRECT_MECHANISM", 1,
+				       "redirect target '%.*s' has no TXT", eq + 1, strlen(eq + 1));
+				break;
+			}
+			size_t off = 0;
+			const char *r;
+			bool found = false;
+			while ((r = next_str(&txt, &off)))
+				if (!strncmp(r, "v=spf1 ", 7)) {
+					toks_add_split(&t, r);
+					found = true;
+					break;
+				}
+			if (!found)
+				remark(g, C_SPF, "NO_RECORD_AT_REDIRECT", 0,
+				       "no SPF record at redirect '%.*s'", eq + 1, strlen(eq + 1));
+			count++;
+		} else if (!strncmp(tok, "exp=", 4) || !strncmp(tok, "unknown-modifier=", 17)) {
+			continue;
+		} else if (tn >= 3 && !strcmp(tok + tn - 3, "all")) {
+			if (++endings > 1)
+				remark(g, C_SPF, "TOO_MANY_ENDINGS", 1, "second ending '%.*s'", tok,
+				       tn);
+		} else if (!strncmp(tok, "v=", 2)) {
+			if (++starts > 1)
+				remark(g, C_SPF, "TOO_MANY_STARTS", 0, "second start '%.*s'", tok,
+				       tn);
+			if (strcmp(tok + 2, "spf1")) {
+				remark(g, C_SPF, "INVALID_RECORD_START", 0, "bad version '%.*s'",
+				       tok, tn);
+				break;
+			}
+		} else {
+			remark(g, C_SPF, "INVALID_MECHANISM", 1, "unknown term '%.*s'", tok, tn);
+			break;
+		}
+	}
+	buf_free(&txt);
+	toks_free(&t);
+}
+
+static int
+ds_spf(struct grader *g)
+{
+	struct scan *s = g->s;
+	int no_spf = g->facts.legacy.has_mx ? 0 : 20;
+	struct buf txt = BUF_INIT;
+	txt_stripped(g, s->domain, s->domainlen, &txt, false);
+	size_t off = 0, kept = 0;
+	const char *t, *rec = NULL;
+	while ((t = next_str(&txt, &off)))
+		if (!strncmp(t, "v=spf1", 6) && kept++ == 0)
+			rec = t;
+	int grade;
+	if (kept == 0) {
+		remark(g, C_SPF, "NO_SPF_FOUND", 0, "no SPF record", NULL, 0);
+		grade = no_spf;
+	} else if (kept > 1) {
+		remark(g, C_SPF, "MULTIPLE_SPF_RECORDS", 0, "several SPF records", NULL, 0);
+		grade = no_spf;
+	} else {
+		int ceiling = 20;
+		for (const char *p = rec; *p; p++)
+			if (strchr("+?~-", *p) && !strncasecmp(p + 1, "all", 3)) {
+				char q = *p;
+				ceiling = q == '-' ? 100 : q == '~' ? 75 : q == '?' ? 50 : 0;
+				break;
+			}
+		ds_spf_validate(g, rec);
+		const struct findings *f = &g->f[C_SPF];
+		if (findings_has(f, "INVALID_RECORD_START") ||
+		    findings_has(f, "INVALID_REDIRECT_MECHANISM")) {
+			grade = no_spf;
+		} else {
+			grade = ceiling - 2 * (int)(f->n + f->dropped);
+			grade = grade < 0 ? 0 : grade;
+		}
+	}
+	buf_free(&txt);
+	return grade;
+}
+
+/* --- DMARC (2.2 and 3.2) ----------------------------------------------------------------- */
+
+static bool
+ds_dmarc_validate(struct grader *g, enum cat c, const char *list, size_t nlist, struct pairs *p)
+{
+	p->n = 0;
+	if (nlist > 1) {
+		remark(g, c, "MULTIPLE_DMARC_RECORDS", 0, "several DMARC records", NULL, 0);
+		return false;
+	}
+	if (strncmp(list, "v=DMARC1;", 9))
+		remark(g, c, "INVALID_DMARC_RECORD_START", 0, "record does not start 'v=DMARC1;'",
+		       NULL, 0);
+	pairs_parse(list, p);
+	for (size_t i = 0; i < p->n; i++) {
+		const char *k = p->k[i], *v = p->v[i];
+		size_t vn = strlen(v);
+		long long x;
+		if ((!strcmp(k, "adkim") || !strcmp(k, "aspf")) && strcmp(v, "s") && strcmp(v, "r"))
+			remark(g, c, k[1] == 'd' ? "INVALID_ADKIM_VALUE" : "INVALID_ASPF_VALUE", 1,
+			       "bad value '%.*s'", v, vn);
+		else if (!strcmp(k, "fo") && strcmp(v, "0") && strcmp(v, "1") && strcmp(v, "d") &&
+			 strcmp(v, "s"))
+			remark(g, c, "INVALID_FAILURE_REPORTING_VALUE", 1, "bad fo '%.*s'", v, vn);
+		else if (!strcmp(k, "p") && strcmp(dmarc_stat_policy(v), v))
+			remark(g, c, "INVALID_POLICY", 0, "bad p '%.*s'", v, vn);
+		else if (!strcmp(k, "sp") && strcmp(dmarc_stat_policy(v), v))
+			remark(g, c, "INVALID_SUBDOMAIN_POLICY", 1, "bad sp '%.*s'", v, vn);
+		else if (!strcmp(k, "pct") && py_int(v, &x) && x > 0 && x < 100)
+			remark(g, c, "INVALID_PCT_VALUE", 1, "pct '%.*s' below 100", v, vn);
+		else if (!strcmp(k, "rf") && strcmp(v, "afrf"))
+			remark(g, c, "INVALID_RF_VALUE", 1, "bad rf '%.*s'", v, vn);
+		else if (!strcmp(k, "ri") && (!py_int(v, &x) || x < 0 || x > 4294967295LL))
+			remark(g, c, "INVALID_RI_VALUE", 1, "bad ri '%.*s'", v, vn);
+	}
+	return true;
+}
+
+static long long
+ds_pct(const struct pairs *p)
+{
+	const char *v = pairs_get(p, "pct");
+	long long x;
+	return v && py_int(v, &x) ? x : 100;
+}
+
+static int
+ds_dmarc(struct grader *g)
+{
+	struct buf name = BUF_INIT, txt = BUF_INIT, kept = BUF_INIT;
+	buf_addf(&name, "_dmarc.%.*s", (int)g->s->domainlen, g->s->domain);
+	txt_stripped(g, name.s, name.len, &txt, false);
+	size_t off = 0, n = 0;
+	const char *t, *first = NULL;
+	while ((t = next_str(&txt, &off)))
+		if (!strncmp(t, "v=DMARC1;", 9) && n++ == 0)
+			first = t;
+	int grade = 0;
+	struct pairs p = {.n = 0};
+	if (n == 0 || !ds_dmarc_validate(g, C_DMARC, first, n, &p) ||
+	    findings_has(&g->f[C_DMARC], "INVALID_DMARC_RECORD_START"))
+		goto out;
+	const char *v;
+	static const char *const tbl[] = {"none", "quarantine", "reject"};
+	static const int p_pts[] = {10, 30, 60}, r_pts[] = {10, 15, 15}, sp_pts[] = {0, 10, 15};
+	if ((v = pairs_get(&p, "adkim")) && !strcmp(v, "s"))
+		grade += 5;
+	if ((v = pairs_get(&p, "aspf")) && !strcmp(v, "s"))
+		grade += 5;
+	if ((v = pairs_get(&p, "fo")))
+		grade += !strcmp(v, "1") ? 4 : (!strcmp(v, "d") || !strcmp(v, "s")) ? 2 : 0;
+	const char *pv = pairs_get(&p, "p");
+	int pi = -1;
+	for (int i = 0; i < 3; i++)
+		if (pv && !strcmp(pv, tbl[i]))
+			pi = i;
+	if (pi < 0) {
+		grade = 0;
+		goto out;
+	}
+	grade += p_pts[pi];
+	for (int k = 0; k < 2; k++)
+		if ((v = pairs_get(&p, k ? "ruf" : "rua")))
+			for (int i = 0; i < 3; i++)
+				if (!strcmp(v, tbl[i]))
+					grade += r_pts[i];
+	const char *sp = pairs_get(&p, "sp");
+	if (!sp || !*sp)
+		sp = pv;
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(sp, tbl[i]))
+			grade += sp_pts[i];
+	long long pct = ds_pct(&p);
+	if (pct == 0)
+		grade -= 2;
+	else if (pct <= 70)
+		grade += 1;
+	else if (pct < 90)
+		grade += 3;
+	else if (pct == 100)
+		grade += 5;
+	if (pairs_get(&p, "rua"))
+		grade += 5;
+	if (pairs_get(&p, "ruf"))
+		grade += 5;
+out:
+	pairs_free(&p);
+	buf_free(&name);
+	buf_free(&txt);
+	buf_free(&kept);
+	return grade;
+}
+
+/* --- CAA (2.3 and 3.3) ------------------------------------------------------------------- */
+
+static regex_t re_fqdn, re_url, re_email;
+static bool re_ready;
+
+static void
+re_init(void)
+{
+	if (re_ready)
+		return;
+		/* Django-style URL body: host (labels and a 2-6 letter or 2+ LDH top label, or a
+		 * dotted quad), optional port, optional path. */
+#define HOST                                                                                       \
+	"((([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?[.])+([a-z]{2,6}[.]?|[a-z0-9-]{2,}[.]?))|"           \
+	"[0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3})(:[0-9]+)?(/?|[/?][^[:space:]]+)$"
+	regcomp(&re_fqdn, "^" HOST, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+	regcomp(&re_url, "^https?://" HOST, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+	regcomp(&re_email,
+		"^([-a-z0-9!#$%&'*+/=?^_`{|}~]+([.][-a-z0-9!#$%&'*+/=?^_`{|}~]+)*|\"[^\"\\\\]*\")@"
+		"([-a-z0-9!#$%&'*+/=?^_`{|}~]+([.][-a-z0-9!#$%&'*+/=?^_`{|}~]+)*|\\[[^]\\\\]*\\])$",
+		REG_EXTENDED | REG_ICASE | REG_NOSUB);
+	re_ready = true;
+}
+
+static bool
+re_ok(regex_t *re, const char *s)
+{
+	return strlen(s) < 4096 && regexec(re, s, 0, NULL, 0) == 0;
+}
+
+static int
+ds_caa(struct grader *g)
+{
+	re_init();
+	const struct query *q = scan_find(g->s, g->s->domain, g->s->domainlen, "CAA");
+	if (q_count(q, "CAA") == 0)
+		return 0;
+	struct buf t = BUF_INIT;
+	bool issue = false, wild = false, iodef = false;
+	size_t i = 0;
+	json_object *rr;
+	while ((rr = q_rr(q, "CAA", &i))) {
+		caa_text(rr, &t);
+		/* split(' ', 2) */
+		char *a = t.s, *b = strchr(a, ' '), *c = b ? strchr(b + 1, ' ') : NULL;
+		if (!b || !c) {
+			remark(g, C_CAA, "INVALID_PROPERTY_STRUCTURE", 0, "'%.*s'", t.s, t.len);
+			continue;
+		}
+		*b++ = '\0';
+		*c++ = '\0';
+		long long flag;
+		if (!py_int(a, &flag)) {
+			remark(g, C_CAA, "INVALID_FLAG", 1, "bad flag '%.*s'", a, strlen(a));
+			continue;
+		}
+		if (flag > 128)
+			remark(g, C_CAA, "INVALID_FLAG", 1, "flag '%.*s' over 128", a, strlen(a));
+		size_t tn = strlen(b);
+		bool tag_ok = tn > 0;
+		for (size_t k = 0; k < tn; k++)
+			if (!((b[k] >= 'a' && b[k] <= 'z') || (b[k] >= '0' && b[k] <= '9')))
+				tag_ok = false;
+		if (!tag_ok)
+			remark(g, C_CAA, "INVALID_TAG", 1, "bad tag '%.*s'", b, tn);
+		if (tn > 15)
+			remark(g, C_CAA, "TAG_TOO_LONG", 1, "tag '%.*s' over 15", b, tn);
+		size_t quotes = 0, cn = strlen(c);
+		for (size_t k = 0; k < cn; k++)
+			quotes += c[k] == '"';
+		if (quotes != 0 && quotes != 2) {
+			remark(g, C_CAA, "VALUE_QUOTE_ERROR", 0, "value '%.*s'", c, cn);
+			continue;
+		}
+		if (quotes == 0 && strchr(c, ' ')) {
+			remark(g, C_CAA, "VALUE_NOT_QUOTED", 0, "value '%.*s'", c, cn);
+			continue;
+		}
+		char *v = xstrdup(c);
+		size_t w = 0;
+		for (size_t k = 0; v[k]; k++)
+			if (v[k] != '"')
+				v[w++] = v[k];
+		v[w] = '\0';
+		if (!strcmp(b, "issue") || !strcmp(b, "issuewild")) {
+			bool wl = b[5] == 'w';
+			char *semi = strchr(v, ';');
+			bool ok = !strcmp(v, ";");
+			if (!ok) {
+				if (semi)
+					*semi = '\0';
+				ok = re_ok(&re_fqdn, v);
+			}
+			if (ok)
+				*(wl ? &wild : &issue) = true;
+			else
+				remark(g, C_CAA,
+				       wl ? "ISSUEWILD_DOMAIN_INVALID" : "ISSUE_DOMAIN_INVALID", 1,
+				       "bad issuer '%.*s'", c, cn);
+		} else if (!strcmp(b, "iodef")) {
+			if (strncmp(v, "http", 4) && strncmp(v, "mailto", 6)) {
+				remark(g, C_CAA, "IODEF_NO_SCHEME", 1, "iodef '%.*s'", c, cn);
+			} else {
+				iodef = true;
+				if (!strncmp(v, "mailto:", 7)) {
+					if (!re_ok(&re_email, v + 7))
+						remark(g, C_CAA, "IODEF_INVALID_EMAIL", 1,
+						       "iodef '%.*s'", c, cn);
+				} else if (!strncmp(v, "http", 4) && !re_ok(&re_url, v)) {
+					remark(g, C_CAA, "IODEF_INVALID_URL", 1, "iodef '%.*s'", c,
+					       cn);
+				}
+			}
+		}
+		free(v);
+	}
+	buf_free(&t);
+	const struct findings *f = &g->f[C_CAA];
+	return (issue ? 85 : 0) + (wild ? 10 : 0) + (iodef ? 5 : 0) - 2 * (int)(f->n + f->dropped);
+}
+
+/* --- NS (2.4 and 3.4) -------------------------------------------------------------------- */
+
+/* A direct NS query to one of the addresses of name server h. */
+static const struct query *
+direct_ns(const struct scan *s, const char *h, size_t hn)
+{
+	static const char *const types[] = {"A", "AAAA"};
+	for (int t = 0; t < 2; t++) {
+		const struct query *aq = scan_find(s, h, hn, types[t]);
+		size_t j = 0;
+		json_object *a;
+		while ((a = q_rr(aq, types[t], &j))) {
+			size_t an;
+			const char *ad = rr_str(a, "address", &an);
+			for (size_t k = 0; ad && k < s->nq; k++) {
+				const struct query *d = &s->qs[k];
+				if (!d->direct || !d->server || strcasecmp(d->type, "NS") ||
+				    !name_eq(d->q, d->qlen, s->domain, s->domainlen))
+					continue;
+				const char *sv = d->server + (d->server[0] == '[');
+				if (!strncmp(sv, ad, an) &&
+				    (sv[an] == ':' || sv[an] == ']' || !sv[an]))
+					return d;
+			}
+		}
+	}
+	return NULL;
+}
+
+static int
+ds_ns(struct grader *g)
+{
+	struct scan *s = g->s;
+	const struct query *q = scan_find(s, s->domain, s->domainlen, "NS");
+	size_t n = q_count(q, "NS");
+	if (n == 0)
+		return 0;
+	int grade = 100;
+	if (n == 1) {
+		remark(g, C_NS, "ONLY_ONE_NS_RECORD", 2, "one name server", NULL, 0);
+		grade -= 20;
+	}
+	struct buf sets[16];
+	size_t nsets = 0, i = 0;
+	json_object *rr;
+	while ((rr = q_rr(q, "NS", &i))) {
+		size_t hn;
+		const char *h = rr_str(rr, "host", &hn);
+		if (!h)
+			continue;
+		size_t na = 0;
+		bool not_public = false, invalid = false;
+		static const char *const types[] = {"A", "AAAA"};
+		for (int t = 0; t < 2; t++) {
+			const struct query *aq = scan_find(s, h, hn, types[t]);
+			size_t j = 0;
+			json_object *a;
+			while ((a = q_rr(aq, types[t], &j))) {
+				size_t an;
+				const char *ad = rr_str(a, "address", &an);
+				if (!ad)
+					continue;
+				na++;
+				char tmp[64];
+				unsigned char b[16];
+				unsigned v4;
+				bool ok = an < sizeof tmp;
+				if (ok) {
+					memcpy(tmp, ad, an);
+					tmp[an] = '\0';
+				}
+				bool priv;
+				if (ok && py_v4(ad, an, &v4))
+					priv = py_v4_private(v4);
+				else if (ok && inet_pton(AF_INET6, tmp, b) == 1)
+					priv = py_v6_private(b);
+				else {
+					if (!invalid)
+						remark(g, C_NS, "NAMESERVER_HAS_INVALID_RESPONSE",
+						       0, "bad address '%.*s'", ad, an);
+					invalid = true;
+					continue;
+				}
+				if (priv && !not_public) {
+					remark(g, C_NS, "NAMESERVER_IS_NOT_PUBLIC", 2,
+					       "non-public address %.*s", ad, an);
+					not_public = true;
+				}
+			}
+		}
+		if (na == 0) {
+			remark(g, C_NS, "NULL_NS_RECORD", 0, "name server '%.*s' has no address", h,
+			       hn);
+			grade -= 15;
+		}
+		grade -= invalid ? 15 : 0;
+		grade -= not_public ? 10 : 0;
+		/* the NS set that name server gave when asked directly, else the resolver's */
+		if (nsets < 16) {
+			const struct query *d = direct_ns(s, h, hn);
+			sets[nsets] = (struct buf)BUF_INIT;
+			ns_set(d ? d : q, &sets[nsets]);
+			if (sets[nsets].len == 0) {
+				remark(g, C_NS, "NAME_SERVER_MISMATCH", 2,
+				       "name server '%.*s' gave no NS set", h, hn);
+				grade -= 10;
+			}
+			nsets++;
+		}
+	}
+	/* every ordered pair, each set with itself included */
+	for (size_t a = 0; a < nsets; a++)
+		for (size_t b = 0; b < nsets; b++)
+			if (strcmp(buf_str(&sets[a]), buf_str(&sets[b]))) {
+				remark(g, C_NS, "NAME_SERVER_MISMATCH", 2,
+				       "name servers disagree on the NS set", NULL, 0);
+				grade -= 10;
+			}
+	for (size_t a = 0; a < nsets; a++)
+		buf_free(&sets[a]);
+	return grade < 0 ? 0 : grade;
+}
+
+/* --- SOA (2.5 and 3.5), MX (2.6 and 3.6) --------------------------------------------------- */
+
+/* validate_domain: one trailing dot removed; a one-character label must be a letter, longer
+ * ones ^[a-zA-Z][a-zA-Z0-9-]{0,61}[a-zA-Z0-9]$ (so digits first, '_' and empty labels fail). */
+static bool
+ds_domain_ok(const char *s, size_t n)
+{
+	if (n && s[n - 1] == '.')
+		n--;
+	size_t st = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] != '.')
+			continue;
+		size_t len = i - st;
+		const char *l = s + st;
+		st = i + 1;
+		if (len == 0 || len > 63)
+			return false;
+		bool alpha0 = (l[0] | 0x20) >= 'a' && (l[0] | 0x20) <= 'z';
+		if (!alpha0)
+			return false;
+		if (len == 1)
+			continue;
+		for (size_t k = 1; k < len; k++) {
+			char c = l[k];
+			bool an =
+			    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
+			if (!an && !(c == '-' && k < len - 1))
+				return false;
+		}
+	}
+	return true;
+}
+
+static int
+ds_soa(struct grader *g)
+{
+	const struct query *q = scan_find(g->s, g->s->domain, g->s->domainlen, "SOA");
+	size_t n = q_count(q, "SOA");
+	if (n == 0)
+		return 0;
+	if (n > 1) {
+		remark(g, C_SOA, "TOO_MANY_SOA", 0, "several SOA records", NULL, 0);
+		return 0;
+	}
+	size_t i = 0;
+	json_object *rr = q_rr(q, "SOA", &i);
+	size_t mn, rn;
+	const char *m = rr_str(rr, "mname", &mn), *r = rr_str(rr, "rname", &rn);
+	static const char *const num[] = {"serial", "refresh", "retry", "expire", "minimum"};
+	static const char *const bad[] = {"INVALID_SERIAL", "INVALID_REFRESH", "INVALID_RETRY",
+					  "INVALID_EXPIRE", "INVALID_MINIMUM"};
+	static const char *const range[] = {"SERIAL_NOT_IN_RANGE", "REFRESH_NOT_IN_RANGE",
+					    "RETRY_NOT_IN_RANGE", "EXPIRE_NOT_IN_RANGE",
+					    "MINIMUM_NOT_IN_RANGE"};
+	if (!m || !r) {
+		remark(g, C_SOA, "SOA_INVALID", 0, "SOA without 7 fields", NULL, 0);
+		return 0;
+	}
+	if (!ds_domain_ok(m, mn))
+		remark(g, C_SOA, "INVALID_MNAME", 1, "mname '%.*s'", m, mn);
+	if (!ds_domain_ok(r, rn))
+		remark(g, C_SOA, "INVALID_RNAME", 1, "rname '%.*s'", r, rn);
+	for (int k = 0; k < 5; k++) {
+		long long v;
+		if (!rr_int(rr, num[k], &v))
+			remark(g, C_SOA, bad[k], 1, num[k], NULL, 0);
+		else if (v < 0 || v > 4294967295LL)
+			remark(g, C_SOA, range[k], 1, num[k], NULL, 0);
+	}
+	int e = (int)(g->f[C_SOA].n + g->f[C_SOA].dropped);
+	return e == 0 ? 100 : 100 - 5 * e < 0 ? 0 : 100 - 5 * e;
+}
+
+static psl_ctx_t *psl;
+
+static int
+ds_mx(struct grader *g)
+{
+	const struct query *q = scan_find(g->s, g->s->domain, g->s->domainlen, "MX");
+	size_t total = 0, valid = 0, i = 0;
+	json_object *rr;
+	if (!psl)
+		psl = psl_latest(NULL);
+	char low[256];
+	while ((rr = q_rr(q, "MX", &i))) {
+		size_t en;
+		const char *ex = rr_str(rr, "exchange", &en);
+		long long pref;
+		total++;
+		if (!ex || !rr_int(rr, "preference", &pref))
+			continue;
+		if (pref < 0 || pref > 65535) {
+			remark(g, C_MX, "PREFERENCE_OUT_OF_RANGE", 0, "preference of '%.*s'", ex,
+			       en);
+			continue;
+		}
+		bool parsed;
+		addr_public(ex, en, &parsed);
+		if (parsed) {
+			remark(g, C_MX, "EXCHANGE_IS_AN_IP", 2, "exchange '%.*s'", ex, en);
+			continue;
+		}
+		/* dnspython printed absolute names: "." for the null MX, "host." otherwise */
+		if (en == 0 || !ds_domain_ok(ex, en)) {
+			remark(g, C_MX, "INVALID_EXCHANGE", 0, "exchange '%.*s.'", ex, en);
+			continue;
+		}
+		while (en && ex[en - 1] == '.')
+			en--;
+		if (en >= sizeof low)
+			continue;
+		for (size_t k = 0; k < en; k++)
+			low[k] = (char)(ex[k] >= 'A' && ex[k] <= 'Z' ? ex[k] + 32 : ex[k]);
+		low[en] = '\0';
+		const char *sfx = psl ? psl_unregistrable_domain(psl, low) : NULL;
+		if (!sfx ||
+		    !psl_is_public_suffix2(psl, sfx, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
+			remark(g, C_MX, "NOT_PUBLIC_DOMAIN", 2,
+			       "exchange '%.*s' has no known suffix", ex, en);
+			continue;
+		}
+		valid++;
+	}
+	if (total == 0) {
+		remark(g, C_MX, "NO_MX_RECORDS", 0, "no MX records", NULL, 0);
+		return 0;
+	}
+	if (valid == 0)
+		return 0;
+	/* 100 * valid / total as PostgreSQL rounds it into a bigint: half away from zero */
+	return (int)((200 * valid + total) / (2 * total));
+}
+
+/* --- BIMI (2.7 and 3.7) ------------------------------------------------------------------ */
+
+static int
+ds_bimi(struct grader *g)
+{
+	struct scan *s = g->s;
+	struct buf name = BUF_INIT, txt = BUF_INIT, dm = BUF_INIT;
+	buf_addf(&name, "default._bimi.%.*s", (int)s->domainlen, s->domain);
+	txt_stripped(g, name.s, name.len, &txt, false);
+	size_t off = 0, n = 0;
+	const char *t, *rec = NULL;
+	while ((t = next_str(&txt, &off)))
+		if (!strncmp(t, "v=BIMI1", 7) && n++ == 0)
+			rec = t;
+	struct pairs p = {.n = 0}, d = {.n = 0};
+	if (n == 0) {
+		remark(g, C_BIMI, "N0_BIMI_RECORDS", 0, "no BIMI record", NULL, 0);
+		goto out;
+	}
+	if (n > 1)
+		remark(g, C_BIMI, "TOO_MANY_BIMI_RECORDS", 0, "several BIMI records", NULL, 0);
+	buf_reset(&name);
+	buf_addf(&name, "_dmarc.%.*s", (int)s->domainlen, s->domain);
+	size_t nd = txt_stripped(g, name.s, name.len, &dm, false);
+	if (nd == 0) {
+		remark(g, C_BIMI, "DMARC_NOT_DEFINED", 0, "no DMARC record", NULL, 0);
+		goto out;
+	}
+	/* The DMARC validator's errors are not BIMI remarks: validate into a scratch category. */
+	struct findings save = g->f[C_DNSSEC];
+	findings_init(&g->f[C_DNSSEC]);
+	ds_dmarc_validate(g, C_DNSSEC, dm.s, nd, &d);
+	findings_free(&g->f[C_DNSSEC]);
+	g->f[C_DNSSEC] = save;
+	const char *pv = pairs_get(&d, "p");
+	if (!pv || (strcmp(pv, "reject") && strcmp(pv, "quarantine"))) {
+		remark(g, C_BIMI, "DMARC_STRICT_ENOUGH_POLICY", 0,
+		       "DMARC p is not quarantine or reject", NULL, 0);
+		goto out;
+	}
+	if (!strcmp(pv, "quarantine") && ds_pct(&d) != 100) {
+		remark(g, C_BIMI, "DMARC_STRICT_ENOUGH_PERCENT", 0, "DMARC pct is not 100", NULL,
+		       0);
+		goto out;
+	}
+	pairs_parse(rec, &p);
+	for (size_t i = 0; i < p.n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p.k[i], p.k[j])) {
+				remark(g, C_BIMI, "DUPLICATE_TAG_FOUND", 0, "tag '%.*s' repeated",
+				       p.k[i], strlen(p.k[i]));
+				break;
+			}
+	const char *l = pairs_get(&p, "l"), *sel = pairs_get(&p, "s");
+	if (!l) {
+		remark(g, C_BIMI, "LOGO_NOT_DEFINED", 0, "no l tag", NULL, 0);
+	} else if (!strncmp(l, "http://", 7)) {
+		remark(g, C_BIMI, "LOGO_NOT_HTTPS", 0, "logo '%.*s'", l, strlen(l));
+		goto out;
+	} else if (*l && strncmp(l, "https://", 8)) {
+		remark(g, C_BIMI, "LOGO_INVALID_LOCATION", 0, "logo '%.*s'", l, strlen(l));
+		goto out;
+	} else if (*l) {
+		size_t ln = strlen(l);
+		if (!(ln >= 4 && !strcmp(l + ln - 4, ".svg")) &&
+		    !(ln >= 5 && !strcmp(l + ln - 5, ".svgz")))
+			remark(g, C_BIMI, "LOGO_INVALID_FORMAT", 0, "logo '%.*s'", l, ln);
+	}
+	if (!sel) {
+		remark(g, C_BIMI, "SELECTOR_NOT_DEFINED", 0, "no s tag", NULL, 0);
+		goto out;
+	}
+	if (!*sel && l && !*l)
+		remark(g, C_BIMI, "BIMI_OPTED_OUT", 0, "empty s and l", NULL, 0);
+	else if (*sel && l && !*l)
+		remark(g, C_BIMI, "LOGO_LOCATION_BLANK", 0, "empty l", NULL, 0);
+out:
+	pairs_free(&p);
+	pairs_free(&d);
+	buf_free(&name);
+	buf_free(&txt);
+	buf_free(&dm);
+	const struct findings *f = &g->f[C_BIMI];
+	bool ok = f->n == 0 || (f->n == 1 && !strcmp(f->v[0].code, "SELECTOR_NOT_DEFINED"));
+	return ok ? 100 : 0;
+}
+
+void
+grade_dnstats(struct grader *g)
+{
+	/* DNSSEC keeps the domstat scale; the seven DNStats categories start afresh. */
+	grade_domstat(g);
+	for (int c = 0; c < NCAT; c++)
+		if (c != C_DNSSEC)
+			findings_reset(&g->f[c]);
+	g->grades[C_SPF] = ds_spf(g);
+	g->grades[C_DMARC] = ds_dmarc(g);
+	g->grades[C_CAA] = ds_caa(g);
+	g->grades[C_NS] = ds_ns(g);
+	g->grades[C_SOA] = ds_soa(g);
+	g->grades[C_MX] = ds_mx(g);
+	g->grades[C_BIMI] = ds_bimi(g);
+	/* the chart SQL: ceil((dmarc + caa + spf) / 300.0 * 100) */
+	int x = g->grades[C_DMARC] + g->grades[C_CAA] + g->grades[C_SPF];
+	g->overall = x >= 0 ? (x + 2) / 3 : -(-x / 3);
+}

@@ -1,0 +1,145 @@
+/* dns-grade's internals: the scan as read from the dns member, the checks of each category,
+ * the facts reports need, the two grading scales. */
+#ifndef GRADE_H
+#define GRADE_H
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "buf.h"
+#include "dmarc.h"
+#include "findings.h"
+
+enum cat { C_SPF, C_DMARC, C_CAA, C_NS, C_SOA, C_MX, C_DNSSEC, C_BIMI, NCAT };
+extern const char *const cat_names[NCAT];
+
+struct query {
+	const char *q, *type, *why, *server, *rcode, *error;
+	size_t qlen;
+	bool direct, aa, answered;	 /* answered: an rcode is present */
+	json_object *answer, *authority; /* arrays or NULL */
+};
+
+struct scan {
+	json_object *root;
+	const char *domain;
+	size_t domainlen;
+	time_t started; /* the scan's clock (DNSSEC validity), or now */
+	struct query *qs;
+	size_t nq, cap;
+	struct buf problem; /* first problem with the scan data, for the errors entry */
+	unsigned nproblems;
+};
+
+/* Load the dns member's text. Returns 0, or -1 with s->problem saying why it is unusable. */
+int scan_load(struct scan *s, json_tokener *tok, const char *text, size_t n);
+void scan_init(struct scan *s);
+void scan_clear(struct scan *s);
+void scan_free(struct scan *s);
+void scan_problem(struct scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The first non-direct query for (name, type), preferring one with an answer. */
+const struct query *scan_find(const struct scan *s, const char *name, size_t n, const char *type);
+/* Answer RRs of a type (NULL: any) in a query: iterate with *i from 0. */
+json_object *q_rr(const struct query *q, const char *type, size_t *i);
+size_t q_count(const struct query *q, const char *type);
+/* Typed members of an RR. */
+const char *rr_str(json_object *rr, const char *key, size_t *len);
+bool rr_int(json_object *rr, const char *key, long long *v);
+/* A TXT RR's strings joined (RFC 7208 3.3: no separator; sep for DNStats' text form).
+ * false when the data is impossible (a string over 255 bytes, over 65535 in all). */
+bool rr_txt(struct scan *s, json_object *rr, struct buf *out, const char *sep);
+/* A TXT RR's presentation text as dnspython prints it: "s1" "s2" with \" and \\ escaped. */
+bool rr_txt_quoted(struct scan *s, json_object *rr, struct buf *out);
+
+struct providers;
+struct providers *providers_load(const char *dir);
+void providers_free(struct providers *p);
+/* Name of the provider whose suffix ends host (on a label boundary), or NULL. */
+const char *providers_match(const struct providers *p, int table, const char *host, size_t n);
+enum { PROV_NS, PROV_MX };
+
+/* DNStats' adoption facts (dnstats.md 1.4), kept for its 23 lists. */
+struct legacy {
+	bool has_mx, has_spf, has_dmarc, has_caa, has_caa_reporting, has_dmarc_rua, has_dmarc_ruf;
+	const char *spf_policy, *dmarc_policy, *dmarc_sub_policy;
+	int caa_issue_count, caa_wildcard_count;
+	int ds_algorithm, digest_type, dnskey_algorithm;
+	int has_msdc; /* 1, 0, -1 = null */
+};
+
+struct facts {
+	struct {
+		bool present, valid;
+		const char *policy;
+		unsigned lookups, voids;
+	} spf;
+	struct {
+		bool present, valid;
+		enum dmarc_policy p, sp, np;
+		int pct;
+		bool rua, ruf;
+	} dmarc;
+	struct {
+		bool present, issue, issuewild, iodef;
+		int issue_count;
+		struct buf found_at;
+	} caa;
+	struct {
+		bool present, null_mx;
+		int hosts;
+	} mx;
+	struct {
+		int count, lame;
+		bool serials_consistent, ns_sets_consistent;
+	} ns;
+	struct {
+		bool present;
+		long long serial;
+	} soa;
+	struct {
+		const char *status;
+		int ds_alg[16], nds;
+		int key_alg[16], nkey;
+	} dnssec;
+	struct {
+		bool present, valid;
+	} bimi;
+	const char *mail_provider, *dns_provider;
+	bool ad;
+	struct {
+		int queries, answered, timeouts, servfail, errors;
+	} scan;
+	struct legacy legacy;
+};
+
+struct grader {
+	struct scan *s;
+	const struct providers *prov;
+	struct findings f[NCAT];
+	int grades[NCAT];
+	int overall;
+	struct facts facts;
+	struct buf tmp, tmp2;
+};
+
+void grader_init(struct grader *g);
+void grader_free(struct grader *g);
+/* Run every check and fill findings and facts (domstat scale remarks). */
+void grade_checks(struct grader *g);
+/* Grades on the domstat scale from the findings and facts. */
+void grade_domstat(struct grader *g);
+/* DNStats' validators and graders: replaces the findings of its seven categories. */
+void grade_dnstats(struct grader *g);
+
+/* Helpers shared by the checks. */
+bool name_eq(const char *a, size_t an, const char *b, size_t bn);
+bool addr_public(const char *a, size_t n, bool *parsed);
+bool hostname_ok(const char *s, size_t n);
+void ns_set(const struct query *q, struct buf *out);
+void check_mail(struct grader *g);
+void check_infra(struct grader *g);
+void legacy_facts(struct grader *g);
+
+#endif

@@ -1,0 +1,711 @@
+/* Name-server checks: NS, SOA, CAA, DNSSEC; and the facts that need no grade (Active
+ * Directory, scan counters, providers). */
+#include <arpa/inet.h>
+#include <ldns/ldns.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "caa.h"
+#include "grade.h"
+#include "xalloc.h"
+
+bool
+hostname_ok(const char *s, size_t n)
+{
+	while (n && s[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253)
+		return false;
+	size_t lab = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '.') {
+			if (lab == 0 || s[i - 1] == '-')
+				return false;
+			lab = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || c == '_' || (c == '-' && lab > 0)) {
+			if (++lab > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return s[n - 1] != '-';
+}
+
+/* Is the address globally reachable (not private, loopback, link-local, documentation,
+ * multicast, reserved)? *parsed says whether it was an address at all. */
+bool
+addr_public(const char *a, size_t n, bool *parsed)
+{
+	char t[64];
+	unsigned char b[16];
+	*parsed = false;
+	if (n == 0 || n >= sizeof t)
+		return false;
+	memcpy(t, a, n);
+	t[n] = '\0';
+	if (inet_pton(AF_INET, t, b) == 1) {
+		*parsed = true;
+		unsigned x =
+		    (unsigned)b[0] << 24 | (unsigned)b[1] << 16 | (unsigned)b[2] << 8 | b[3];
+		static const struct {
+			unsigned net;
+			int len;
+		} priv[] = {
+		    {0x00000000, 8},  {0x0a000000, 8},	{0x64400000, 10}, {0x7f000000, 8},
+		    {0xa9fe0000, 16}, {0xac100000, 12}, {0xc0000000, 24}, {0xc0000200, 24},
+		    {0xc0a80000, 16}, {0xc6120000, 15}, {0xc6336400, 24}, {0xcb007100, 24},
+		    {0xe0000000, 4},  {0xf0000000, 4},
+		};
+		for (size_t i = 0; i < sizeof priv / sizeof priv[0]; i++)
+			if ((x & ~(0xffffffffu >> priv[i].len)) == priv[i].net)
+				return false;
+		return true;
+	}
+	if (inet_pton(AF_INET6, t, b) == 1) {
+		*parsed = true;
+		static const unsigned char zero[16];
+		if (!memcmp(b, zero, 15) && b[15] <= 1)
+			return false; /* :: and ::1 */
+		if ((b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||
+		    b[0] == 0xff)
+			return false;
+		if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8)
+			return false;
+		if (!memcmp(b, zero, 10) && b[10] == 0xff && b[11] == 0xff)
+			return false;	      /* IPv4-mapped */
+		return (b[0] & 0xe0) == 0x20; /* 2000::/3 is the global unicast space */
+	}
+	return false;
+}
+
+static void
+addresses(const struct scan *s, const char *host, size_t hn, const char **addrs, size_t *lens,
+	  size_t *na, size_t max, bool *asked)
+{
+	*na = 0;
+	*asked = false;
+	static const char *const types[] = {"A", "AAAA"};
+	for (int t = 0; t < 2; t++) {
+		const struct query *q = scan_find(s, host, hn, types[t]);
+		if (!q || !q->answered)
+			continue;
+		*asked = true;
+		size_t i = 0;
+		json_object *rr;
+		while ((rr = q_rr(q, types[t], &i)) && *na < max) {
+			size_t l;
+			const char *ad = rr_str(rr, "address", &l);
+			if (ad) {
+				addrs[*na] = ad;
+				lens[(*na)++] = l;
+			}
+		}
+	}
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The NS host set of a query as one sorted, lowercased, comma-joined string. */
+void
+ns_set(const struct query *q, struct buf *out)
+{
+	buf_reset(out);
+	const char *v[64];
+	char *own[64];
+	size_t n = 0, i = 0;
+	json_object *rr;
+	while ((rr = q_rr(q, "NS", &i)) && n < 64) {
+		size_t l;
+		const char *h = rr_str(rr, "host", &l);
+		if (!h)
+			continue;
+		while (l && h[l - 1] == '.')
+			l--;
+		own[n] = xstrndup(h, l);
+		for (char *c = own[n]; *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c + 32);
+		v[n] = own[n];
+		n++;
+	}
+	qsort(v, n, sizeof v[0], cmp_str);
+	for (size_t j = 0; j < n; j++) {
+		if (j)
+			buf_addc(out, ',');
+		buf_adds(out, v[j]);
+	}
+	for (size_t j = 0; j < n; j++)
+		free(own[j]);
+}
+
+static void
+check_ns_soa(struct grader *g)
+{
+	struct scan *s = g->s;
+	struct findings *f = &g->f[C_NS], *fs = &g->f[C_SOA];
+	const struct query *q = scan_find(s, s->domain, s->domainlen, "NS");
+	size_t i = 0, count = 0;
+	json_object *rr;
+	const char *seen_addr[64];
+	size_t seen_len[64], nseen = 0;
+	while ((rr = q_rr(q, "NS", &i))) {
+		size_t hn;
+		const char *h = rr_str(rr, "host", &hn);
+		if (!h)
+			continue;
+		count++;
+		const char *addrs[16];
+		size_t lens[16], na;
+		bool asked;
+		addresses(s, h, hn, addrs, lens, &na, 16, &asked);
+		if (asked && na == 0)
+			findings_add(f, "NULL_NS_RECORD", SEV_ERROR,
+				     "name server '%.*s' has no address", FV(hn), h);
+		for (size_t k = 0; k < na; k++) {
+			bool parsed;
+			if (!addr_public(addrs[k], lens[k], &parsed)) {
+				if (parsed)
+					findings_add(
+					    f, "NAMESERVER_IS_NOT_PUBLIC", SEV_ERROR,
+					    "name server '%.*s' has the non-public address %.*s",
+					    FV(hn), h, FV(lens[k]), addrs[k]);
+				else
+					findings_add(
+					    f, "NAMESERVER_HAS_INVALID_RESPONSE", SEV_ERROR,
+					    "name server '%.*s' has the bad address '%.*s'", FV(hn),
+					    h, FV(lens[k]), addrs[k]);
+			}
+			for (size_t m = 0; m < nseen; m++)
+				if (seen_len[m] == lens[k] &&
+				    !memcmp(seen_addr[m], addrs[k], lens[k]))
+					findings_add(
+					    f, "NS_SAME_ADDRESS", SEV_WARNING,
+					    "address %.*s serves more than one name server name",
+					    FV(lens[k]), addrs[k]);
+			if (nseen < 64) {
+				seen_addr[nseen] = addrs[k];
+				seen_len[nseen++] = lens[k];
+			}
+		}
+	}
+	g->facts.ns.count = (int)count;
+	if (count == 0)
+		findings_add(f, "NO_NS_RECORDS", SEV_ERROR, "no NS records for '%.*s'",
+			     FV(s->domainlen), s->domain);
+	else if (count == 1)
+		findings_add(f, "ONLY_ONE_NS_RECORD", SEV_WARNING, "only one name server");
+
+	/* What every server said when asked directly. */
+	struct buf apex_set = BUF_INIT, set = BUF_INIT;
+	ns_set(q, &apex_set);
+	bool ns_ok = true, serial_ok = true, have_serial = false;
+	long long serial0 = 0;
+	int lame = 0;
+	for (size_t k = 0; k < s->nq; k++) {
+		const struct query *d = &s->qs[k];
+		if (!d->direct || !name_eq(d->q, d->qlen, s->domain, s->domainlen))
+			continue;
+		const char *srv = d->server ? d->server : "?";
+		if (!strcasecmp(d->type, "SOA")) {
+			size_t j = 0;
+			json_object *soa = q_rr(d, "SOA", &j);
+			if (!d->answered) {
+				if (d->error && !strcmp(d->error, "skipped"))
+					continue;
+				lame++;
+				findings_add(f, "NS_NO_RESPONSE", SEV_ERROR,
+					     "server %s did not answer (%s)", srv,
+					     d->error ? d->error : "no answer");
+			} else if (strcasecmp(d->rcode, "NOERROR") || !d->aa || !soa) {
+				lame++;
+				findings_add(f, "LAME_DELEGATION", SEV_ERROR,
+					     "server %s is not authoritative for the zone (%s%s)",
+					     srv, d->rcode, d->aa ? "" : ", no AA bit");
+			} else {
+				long long ser;
+				if (rr_int(soa, "serial", &ser)) {
+					if (have_serial && ser != serial0)
+						serial_ok = false;
+					serial0 = have_serial ? serial0 : ser;
+					have_serial = true;
+				}
+			}
+		} else if (!strcasecmp(d->type, "NS") && d->answered &&
+			   !strcasecmp(d->rcode, "NOERROR") && d->aa) {
+			ns_set(d, &set);
+			if (ns_ok && strcmp(set.s ? set.s : "", apex_set.s ? apex_set.s : "")) {
+				ns_ok = false;
+				findings_add(f, "NAME_SERVER_MISMATCH", SEV_WARNING,
+					     "server %s lists name servers '%.*s', not '%.*s'", srv,
+					     FV(set.len), buf_str(&set), FV(apex_set.len),
+					     buf_str(&apex_set));
+			}
+		}
+	}
+	if (!serial_ok)
+		findings_add(fs, "SOA_SERIAL_MISMATCH", SEV_WARNING,
+			     "name servers answer with different SOA serials");
+	g->facts.ns.lame = lame;
+	g->facts.ns.serials_consistent = serial_ok;
+	g->facts.ns.ns_sets_consistent = ns_ok;
+	buf_free(&apex_set);
+	buf_free(&set);
+
+	/* SOA: present, single, fields and timers (Zonemaster ZONE02 to ZONE06). */
+	const struct query *sq = scan_find(s, s->domain, s->domainlen, "SOA");
+	size_t nsoa = q_count(sq, "SOA");
+	g->facts.soa.serial = -1;
+	if (nsoa == 0) {
+		findings_add(fs, "NO_SOA", SEV_ERROR, "no SOA record for '%.*s'", FV(s->domainlen),
+			     s->domain);
+		return;
+	}
+	g->facts.soa.present = true;
+	if (nsoa > 1)
+		findings_add(fs, "TOO_MANY_SOA", SEV_ERROR, "%zu SOA records", nsoa);
+	i = 0;
+	rr = q_rr(sq, "SOA", &i);
+	size_t mn, rn;
+	const char *mname = rr_str(rr, "mname", &mn), *rname = rr_str(rr, "rname", &rn);
+	long long serial, refresh, retry, expire, minimum;
+	if (!mname || !rname || !rr_int(rr, "serial", &serial) ||
+	    !rr_int(rr, "refresh", &refresh) || !rr_int(rr, "retry", &retry) ||
+	    !rr_int(rr, "expire", &expire) || !rr_int(rr, "minimum", &minimum)) {
+		findings_add(fs, "SOA_INVALID", SEV_ERROR, "SOA record lacks fields");
+		return;
+	}
+	g->facts.soa.serial = serial;
+	if (!hostname_ok(mname, mn))
+		findings_add(fs, "INVALID_MNAME", SEV_ERROR, "bad primary name server '%.*s'",
+			     FV(mn), mname);
+	if (!hostname_ok(rname, rn) || !memchr(rname, '.', rn))
+		findings_add(fs, "INVALID_RNAME", SEV_ERROR, "bad responsible mailbox '%.*s'",
+			     FV(rn), rname);
+	long long v[5] = {serial, refresh, retry, expire, minimum};
+	for (int k = 0; k < 5; k++)
+		if (v[k] < 0 || v[k] > 4294967295LL) {
+			findings_add(fs, "SOA_INVALID", SEV_ERROR, "SOA field out of range: %lld",
+				     v[k]);
+			return;
+		}
+	if (refresh < 14400)
+		findings_add(fs, "REFRESH_NOT_IN_RANGE", SEV_NOTICE, "refresh %lld is under 14400",
+			     refresh);
+	if (retry < 3600)
+		findings_add(fs, "RETRY_NOT_IN_RANGE", SEV_NOTICE, "retry %lld is under 3600",
+			     retry);
+	if (retry >= refresh)
+		findings_add(fs, "RETRY_NOT_BELOW_REFRESH", SEV_NOTICE,
+			     "retry %lld is not below refresh %lld", retry, refresh);
+	if (expire < 604800 || expire < refresh)
+		findings_add(fs, "EXPIRE_NOT_IN_RANGE", SEV_WARNING,
+			     "expire %lld is under a week or under refresh", expire);
+	if (minimum < 300 || minimum > 86400)
+		findings_add(fs, "MINIMUM_NOT_IN_RANGE", SEV_NOTICE,
+			     "minimum %lld is outside 300..86400", minimum);
+}
+
+/* CAA: the relevant RRset is the first found climbing from the domain towards the root. */
+static void
+check_caa(struct grader *g)
+{
+	struct scan *s = g->s;
+	struct findings *f = &g->f[C_CAA];
+	const char *name = s->domain;
+	size_t n = s->domainlen;
+	const struct query *q = NULL;
+	for (;;) {
+		const struct query *x = scan_find(s, name, n, "CAA");
+		if (x && q_count(x, "CAA") > 0) {
+			q = x;
+			break;
+		}
+		const char *dot = memchr(name, '.', n);
+		if (!dot)
+			break;
+		n -= (size_t)(dot + 1 - name);
+		name = dot + 1;
+	}
+	if (!q) {
+		findings_add(f, "NO_CAA_RECORDS", SEV_NOTICE, "no CAA records: any CA may issue");
+		return;
+	}
+	g->facts.caa.present = true;
+	buf_add(&g->facts.caa.found_at, name, n);
+	if (name != s->domain)
+		findings_add(f, "CAA_FOUND_AT_PARENT", SEV_NOTICE, "CAA records found at '%.*s'",
+			     FV(n), name);
+	size_t i = 0, count = 0;
+	json_object *rr;
+	while ((rr = q_rr(q, "CAA", &i))) {
+		if (++count > 100) {
+			findings_add(f, "TOO_MANY_CAA_RECORDS", SEV_WARNING,
+				     "over 100 CAA records");
+			break;
+		}
+		long long flags;
+		size_t tn, vn;
+		const char *tag = rr_str(rr, "tag", &tn), *val = rr_str(rr, "value", &vn);
+		if (!tag || !val || !rr_int(rr, "flags", &flags)) {
+			scan_problem(s, "CAA record without flags, tag or value");
+			continue;
+		}
+		struct caa_property p;
+		caa_check(flags < -1	  ? -1
+			  : flags > 65536 ? 65536
+					  : (long)flags,
+			  tag, tn, val, vn, &p, f);
+		if (p.kind == CAA_ISSUE) {
+			g->facts.caa.issue = true;
+			g->facts.caa.issue_count++;
+		} else if (p.kind == CAA_ISSUEWILD) {
+			g->facts.caa.issuewild = true;
+		} else if (p.kind == CAA_IODEF) {
+			g->facts.caa.iodef = true;
+		}
+	}
+	if (!g->facts.caa.issue)
+		findings_add(
+		    f, "NO_ISSUE_PROPERTY", SEV_NOTICE,
+		    "no 'issue' property: issuance is not restricted except as issuewild says");
+}
+
+/* --- DNSSEC --------------------------------------------------------------------------- */
+
+static ldns_rr *
+make_rr(struct buf *b, json_object *rr)
+{
+	size_t nn, dn;
+	const char *name = rr_str(rr, "name", &nn), *type = rr_str(rr, "type", NULL),
+		   *data = rr_str(rr, "data", &dn);
+	long long ttl = 0;
+	if (!name || !type || !data || dn > 8192 || nn > 255 || memchr(data, '\n', dn) ||
+	    strlen(data) != dn || strlen(name) != nn)
+		return NULL;
+	rr_int(rr, "ttl", &ttl);
+	if (ttl < 0 || ttl > 2147483647LL)
+		ttl = 0;
+	buf_reset(b);
+	buf_addf(b, "%.*s%s %lld IN %s %s", (int)nn, name, nn && name[nn - 1] == '.' ? "" : ".",
+		 ttl, type, data);
+	ldns_rr *out = NULL;
+	if (ldns_rr_new_frm_str(&out, b->s, 0, NULL, NULL) != LDNS_STATUS_OK)
+		return NULL;
+	return out;
+}
+
+static void
+add_alg(int *v, int *n, int alg)
+{
+	for (int i = 0; i < *n; i++)
+		if (v[i] == alg)
+			return;
+	if (*n < 16) {
+		int i = (*n)++;
+		while (i > 0 && v[i - 1] > alg) {
+			v[i] = v[i - 1];
+			i--;
+		}
+		v[i] = alg;
+	}
+}
+
+/* RFC 9904 / IANA: signing MUST NOT 1 3 6 12 (and unassigned), NOT RECOMMENDED 5 7 10. */
+static void
+judge_alg(struct findings *f, const char *what, long long alg)
+{
+	bool ok = alg == 8 || alg == 13 || alg == 14 || alg == 15 || alg == 16;
+	bool weak = alg == 5 || alg == 7 || alg == 10;
+	if (weak)
+		findings_add(f,
+			     !strcmp(what, "DS") ? "NOT_RECOMMENDED_DS_ALGORITHM"
+						 : "NOT_RECOMMENDED_DNSKEY_ALGORITHM",
+			     SEV_WARNING, "%s algorithm %lld is not recommended (RFC 9904)", what,
+			     alg);
+	else if (!ok)
+		findings_add(f,
+			     !strcmp(what, "DS") ? "FORBIDDEN_DS_ALGORITHM"
+						 : "FORBIDDEN_DNSKEY_ALGORITHM",
+			     SEV_ERROR, "%s algorithm %lld must not be used (RFC 9904)", what, alg);
+}
+
+static void
+check_nsec3(struct findings *f, json_object *rr, bool *done)
+{
+	long long it;
+	size_t sn;
+	const char *salt = rr_str(rr, "salt", &sn);
+	if (*done || !rr_int(rr, "iterations", &it))
+		return;
+	*done = true;
+	if (it >= 100)
+		findings_add(
+		    f, "NSEC3_ITERATIONS", SEV_ERROR,
+		    "NSEC3 with %lld iterations: validators treat the zone as insecure (RFC 9276)",
+		    it);
+	else if (it > 0)
+		findings_add(f, "NSEC3_ITERATIONS", SEV_WARNING,
+			     "NSEC3 with %lld iterations, not 0 (RFC 9276)", it);
+	if (salt && sn && !(sn == 1 && salt[0] == '-'))
+		findings_add(f, "NSEC3_SALT", SEV_NOTICE,
+			     "NSEC3 salt '%.*s' should be empty (RFC 9276)", FV(sn), salt);
+}
+
+static void
+check_dnssec(struct grader *g)
+{
+	struct scan *s = g->s;
+	struct findings *f = &g->f[C_DNSSEC];
+	struct facts *fa = &g->facts;
+	const struct query *dsq = scan_find(s, s->domain, s->domainlen, "DS");
+	const struct query *kq = scan_find(s, s->domain, s->domainlen, "DNSKEY");
+	ldns_rr_list *ds = ldns_rr_list_new(), *keys = ldns_rr_list_new(),
+		     *sigs = ldns_rr_list_new();
+	size_t i = 0;
+	json_object *rr;
+	while ((rr = q_rr(dsq, "DS", &i))) {
+		long long alg, dt;
+		if (rr_int(rr, "algorithm", &alg)) {
+			add_alg(fa->dnssec.ds_alg, &fa->dnssec.nds, (int)alg);
+			judge_alg(f, "DS", alg);
+		}
+		if (rr_int(rr, "digest_type", &dt)) {
+			if (dt == 1)
+				findings_add(f, "WEAK_DIGEST", SEV_WARNING,
+					     "DS digest type 1 (SHA-1) must not be created");
+			else if (dt == 3)
+				findings_add(f, "WEAK_DIGEST", SEV_ERROR,
+					     "DS digest type 3 (GOST) must not be used");
+			else if (dt != 2 && dt != 4)
+				findings_add(f, "UNKNOWN_DIGEST", SEV_WARNING,
+					     "unknown DS digest type %lld", dt);
+		}
+		ldns_rr *x = make_rr(&g->tmp, rr);
+		if (x)
+			ldns_rr_list_push_rr(ds, x);
+		else
+			findings_add(f, "INVALID_DS_RECORD", SEV_ERROR,
+				     "DS record that does not parse");
+	}
+	i = 0;
+	while ((rr = q_rr(kq, NULL, &i))) {
+		const char *type = rr_str(rr, "type", NULL);
+		bool is_key = !strcasecmp(type, "DNSKEY");
+		if (!is_key && strcasecmp(type, "RRSIG"))
+			continue;
+		ldns_rr *x = make_rr(&g->tmp, rr);
+		if (is_key) {
+			long long alg;
+			if (rr_int(rr, "algorithm", &alg)) {
+				add_alg(fa->dnssec.key_alg, &fa->dnssec.nkey, (int)alg);
+				judge_alg(f, "DNSKEY", alg);
+			}
+			if (x)
+				ldns_rr_list_push_rr(keys, x);
+			else
+				findings_add(f, "INVALID_DNSKEY_RECORD", SEV_ERROR,
+					     "DNSKEY record that does not parse");
+		} else if (x && ldns_rr_get_type(x) == LDNS_RR_TYPE_RRSIG &&
+			   ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(x)) == LDNS_RR_TYPE_DNSKEY) {
+			ldns_rr_list_push_rr(sigs, x);
+		} else if (x) {
+			ldns_rr_free(x);
+		}
+	}
+	bool nsec3 = false;
+	const struct query *pq = scan_find(s, s->domain, s->domainlen, "NSEC3PARAM");
+	i = 0;
+	if ((rr = q_rr(pq, "NSEC3PARAM", &i)))
+		check_nsec3(f, rr, &nsec3);
+	for (size_t k = 0; k < s->nq && !nsec3; k++) {
+		json_object *au = s->qs[k].authority;
+		size_t an = au ? json_object_array_length(au) : 0;
+		for (size_t j = 0; j < an && !nsec3; j++) {
+			json_object *a = json_object_array_get_idx(au, j);
+			const char *t = json_object_is_type(a, json_type_object)
+					    ? rr_str(a, "type", NULL)
+					    : NULL;
+			if (t && !strcasecmp(t, "NSEC3"))
+				check_nsec3(f, a, &nsec3);
+		}
+	}
+
+	size_t nds = q_count(dsq, "DS"), nkeys = q_count(kq, "DNSKEY");
+	if (nds == 0) {
+		if (nkeys) {
+			fa->dnssec.status = "signed-without-ds";
+			findings_add(f, "SIGNED_WITHOUT_DS", SEV_WARNING,
+				     "the zone is signed but the parent has no DS: validators "
+				     "cannot use it");
+		} else {
+			fa->dnssec.status = "insecure";
+			findings_add(f, "NO_DS_RECORDS", SEV_NOTICE,
+				     "the zone is not signed (no DS at the parent)");
+		}
+		goto out;
+	}
+	fa->dnssec.status = "bogus";
+	if (nkeys == 0) {
+		findings_add(f, "NO_DNSKEY_RECORD", SEV_ERROR,
+			     "DS at the parent but no DNSKEY in the zone");
+		goto out;
+	}
+	ldns_rr_list *trusted = ldns_rr_list_new();
+	for (size_t a = 0; a < ldns_rr_list_rr_count(keys); a++)
+		for (size_t b = 0; b < ldns_rr_list_rr_count(ds); b++)
+			if (ldns_rr_compare_ds(ldns_rr_list_rr(keys, a), ldns_rr_list_rr(ds, b))) {
+				ldns_rr_list_push_rr(trusted, ldns_rr_list_rr(keys, a));
+				break;
+			}
+	if (ldns_rr_list_rr_count(trusted) == 0) {
+		findings_add(f, "DS_NO_MATCHING_DNSKEY", SEV_ERROR,
+			     "no DNSKEY matches a DS at the parent");
+	} else if (ldns_rr_list_rr_count(sigs) == 0) {
+		findings_add(f, "DNSKEY_NOT_SIGNED", SEV_ERROR, "the DNSKEY set has no RRSIG");
+	} else {
+		ldns_status worst = LDNS_STATUS_OK, st;
+		bool good = false;
+		long long soonest = -1, longest = 0;
+		for (size_t k = 0; k < ldns_rr_list_rr_count(sigs); k++) {
+			ldns_rr *sig = ldns_rr_list_rr(sigs, k);
+			ldns_rr_list *one = ldns_rr_list_new();
+			ldns_rr_list_push_rr(one, sig);
+			ldns_rr_list *gk = ldns_rr_list_new();
+			st = ldns_verify_time(keys, one, trusted, s->started, gk);
+			ldns_rr_list_free(gk);
+			ldns_rr_list_free(one);
+			if (st == LDNS_STATUS_OK) {
+				good = true;
+				long long exp =
+				    ldns_rdf2native_time_t(ldns_rr_rrsig_expiration(sig));
+				long long inc =
+				    ldns_rdf2native_time_t(ldns_rr_rrsig_inception(sig));
+				if (soonest < 0 || exp - (long long)s->started < soonest)
+					soonest = exp - (long long)s->started;
+				if (exp - inc > longest)
+					longest = exp - inc;
+			} else if (worst == LDNS_STATUS_OK ||
+				   st == LDNS_STATUS_CRYPTO_SIG_EXPIRED ||
+				   st == LDNS_STATUS_CRYPTO_SIG_NOT_INCEPTED) {
+				worst = st;
+			}
+		}
+		if (good) {
+			fa->dnssec.status = "secure";
+			if (soonest >= 0 && soonest < 43200)
+				findings_add(f, "RRSIG_EXPIRES_SOON", SEV_WARNING,
+					     "the DNSKEY signature expires in %lld s", soonest);
+			if (longest > 180LL * 86400)
+				findings_add(f, "RRSIG_VALIDITY_TOO_LONG", SEV_NOTICE,
+					     "DNSKEY signature valid for %lld days (over 180)",
+					     longest / 86400);
+		} else if (worst == LDNS_STATUS_CRYPTO_SIG_EXPIRED) {
+			findings_add(f, "RRSIG_EXPIRED", SEV_ERROR,
+				     "the DNSKEY signature has expired");
+		} else if (worst == LDNS_STATUS_CRYPTO_SIG_NOT_INCEPTED) {
+			findings_add(f, "RRSIG_NOT_YET_VALID", SEV_ERROR,
+				     "the DNSKEY signature is not valid yet");
+		} else {
+			findings_add(f, "RRSIG_INVALID", SEV_ERROR,
+				     "no DNSKEY signature verifies against the DS: %s",
+				     ldns_get_errorstr_by_id(worst));
+		}
+	}
+	ldns_rr_list_free(trusted);
+out:
+	ldns_rr_list_deep_free(ds);
+	ldns_rr_list_deep_free(keys);
+	ldns_rr_list_deep_free(sigs);
+}
+
+/* Is host the domain or a name under it? */
+static bool
+under(const char *h, size_t hn, const char *d, size_t dn)
+{
+	while (hn && h[hn - 1] == '.')
+		hn--;
+	if (hn < dn || strncasecmp(h + hn - dn, d, dn))
+		return false;
+	return hn == dn || h[hn - dn - 1] == '.';
+}
+
+/* DNStats' is_a_msft_dc: an _msdcs zone whose random sibling does not exist. */
+static void
+check_facts(struct grader *g)
+{
+	struct scan *s = g->s;
+	struct facts *fa = &g->facts;
+	struct buf *b = &g->tmp;
+	buf_reset(b);
+	buf_addf(b, "_msdcs.%.*s", (int)s->domainlen, s->domain);
+	const struct query *ms = scan_find(s, b->s, b->len, "SOA");
+	const struct query *probe = NULL;
+	for (size_t i = 0; i < s->nq; i++)
+		if (s->qs[i].why && !strcmp(s->qs[i].why, "ad-probe"))
+			probe = &s->qs[i];
+	bool ms_soa = ms && q_count(ms, "SOA") > 0;
+	bool probe_soa = probe && q_count(probe, "SOA") > 0;
+	fa->ad = ms_soa && !probe_soa;
+	fa->legacy.has_msdc = !ms_soa ? 0 : probe_soa ? -1 : 1;
+
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct query *q = &s->qs[i];
+		fa->scan.queries++;
+		if (q->answered)
+			fa->scan.answered++;
+		if (q->rcode && !strcasecmp(q->rcode, "SERVFAIL"))
+			fa->scan.servfail++;
+		if (q->error && !strcmp(q->error, "timeout"))
+			fa->scan.timeouts++;
+		else if (q->error && strcmp(q->error, "skipped"))
+			fa->scan.errors++;
+	}
+
+	/* Providers: the lowest-preference MX host and the first NS host that a table knows. */
+	if (g->prov) {
+		const struct query *mx = scan_find(s, s->domain, s->domainlen, "MX");
+		long long best = 70000;
+		size_t i = 0;
+		json_object *rr;
+		while ((rr = q_rr(mx, "MX", &i))) {
+			size_t en;
+			long long pref = 0;
+			const char *ex = rr_str(rr, "exchange", &en);
+			rr_int(rr, "preference", &pref);
+			const char *p = ex ? providers_match(g->prov, PROV_MX, ex, en) : NULL;
+			if (!p && ex && under(ex, en, s->domain, s->domainlen))
+				p = "Self-hosted";
+			if (p && pref < best) {
+				best = pref;
+				fa->mail_provider = p;
+			}
+		}
+		const struct query *ns = scan_find(s, s->domain, s->domainlen, "NS");
+		i = 0;
+		while (!fa->dns_provider && (rr = q_rr(ns, "NS", &i))) {
+			size_t hn;
+			const char *h = rr_str(rr, "host", &hn);
+			if (h)
+				fa->dns_provider = providers_match(g->prov, PROV_NS, h, hn);
+			if (h && !fa->dns_provider && under(h, hn, s->domain, s->domainlen))
+				fa->dns_provider = "Self-hosted";
+		}
+	}
+}
+
+void
+check_infra(struct grader *g)
+{
+	check_ns_soa(g);
+	check_caa(g);
+	check_dnssec(g);
+	check_facts(g);
+}

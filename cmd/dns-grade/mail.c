@@ -1,0 +1,525 @@
+/* Mail checks: SPF (with the walk through include and redirect), DMARC, MX, BIMI. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bimi.h"
+#include "dmarc.h"
+#include "dname.h"
+#include "grade.h"
+#include "spf.h"
+#include "xalloc.h"
+
+#define SPF_MAX_LOOKUPS	 10
+#define SPF_MAX_VOIDS	 2
+#define WALK_MAX_RECORDS 40
+#define WALK_MAX_DEPTH	 12
+
+/* Is the query's answer void (RFC 7208 4.6.4: NXDOMAIN, or NOERROR without records)? */
+static bool
+q_void(const struct query *q, const char *type)
+{
+	if (!q || !q->answered)
+		return false;
+	if (!strcasecmp(q->rcode, "NXDOMAIN"))
+		return true;
+	return !strcasecmp(q->rcode, "NOERROR") && q_count(q, type) == 0;
+}
+
+struct walk {
+	struct grader *g;
+	struct findings *f;
+	unsigned lookups, voids, records;
+	bool permerror;
+	const char *stack[WALK_MAX_DEPTH + 1];
+	size_t stackn[WALK_MAX_DEPTH + 1];
+	int depth;
+};
+
+/* The single SPF record of a name from the scan: 1 found (text in out), 0 none, -1 several,
+ * -2 not scanned or no answer. */
+static int
+spf_select(struct scan *s, const char *name, size_t n, struct buf *out, const struct query **qp)
+{
+	const struct query *q = scan_find(s, name, n, "TXT");
+	*qp = q;
+	if (!q || !q->answered)
+		return -2;
+	struct buf t = BUF_INIT;
+	int found = 0;
+	size_t i = 0;
+	json_object *rr;
+	while ((rr = q_rr(q, "TXT", &i))) {
+		if (!rr_txt(s, rr, &t, NULL))
+			continue;
+		if (spf_is_record(t.s, t.len)) {
+			if (found++ == 0) {
+				buf_reset(out);
+				buf_add(out, t.s, t.len);
+			}
+		}
+	}
+	buf_free(&t);
+	return found > 1 ? -1 : found;
+}
+
+static void walk_record(struct walk *w, const char *dom, size_t dn, const struct spf_record *r,
+			char *all);
+
+/* Follow include or redirect to target; returns the target's effective "all" (0 if none). */
+static char
+walk_target(struct walk *w, const char *t, size_t tn, bool redirect)
+{
+	const char *what = redirect ? "redirect" : "include";
+	for (int i = 0; i <= w->depth; i++)
+		if (name_eq(w->stack[i], w->stackn[i], t, tn)) {
+			findings_add(w->f, redirect ? "REDIRECT_LOOP" : "INCLUDE_LOOP", SEV_ERROR,
+				     "%s '%.*s' loops back", what, FV(tn), t);
+			w->permerror = true;
+			return 0;
+		}
+	if (w->depth >= WALK_MAX_DEPTH || w->records >= WALK_MAX_RECORDS)
+		return 0;
+	struct buf text = BUF_INIT;
+	const struct query *q;
+	char all = 0;
+	int sel = spf_select(w->g->s, t, tn, &text, &q);
+	if (sel == -2) {
+		if (q && q->error && strcmp(q->error, "skipped"))
+			findings_add(w->f, "SPF_LOOKUP_FAILED", SEV_NOTICE, "%s '%.*s': %s", what,
+				     FV(tn), t, q->error);
+		goto out;
+	}
+	if (q_void(q, "TXT"))
+		w->voids++;
+	if (sel == 0) {
+		findings_add(w->f, redirect ? "NO_RECORD_AT_REDIRECT" : "INCLUDE_TARGET_NO_SPF",
+			     SEV_ERROR, "%s '%.*s' has no SPF record", what, FV(tn), t);
+		w->permerror = true;
+		goto out;
+	}
+	if (sel == -1) {
+		findings_add(w->f, redirect ? "REDIRECT_TARGET_INVALID" : "INCLUDE_TARGET_INVALID",
+			     SEV_ERROR, "%s '%.*s' has several SPF records", what, FV(tn), t);
+		w->permerror = true;
+		goto out;
+	}
+	w->records++;
+	struct findings sub;
+	struct spf_record r;
+	findings_init(&sub);
+	spf_record_init(&r);
+	spf_parse(text.s, text.len, &r, &sub);
+	for (size_t i = 0; i < sub.n; i++)
+		if (sub.v[i].sev == SEV_ERROR) {
+			findings_add(
+			    w->f, redirect ? "REDIRECT_TARGET_INVALID" : "INCLUDE_TARGET_INVALID",
+			    SEV_ERROR, "%s '%.*s': %s", what, FV(tn), t, findings_msg(&sub, i));
+			w->permerror = true;
+			break;
+		}
+	if (findings_has(&sub, "HAS_PTR"))
+		findings_add(w->f, "HAS_PTR", SEV_WARNING, "'ptr' used in the record of '%.*s'",
+			     FV(tn), t);
+	w->depth++;
+	w->stack[w->depth] = t;
+	w->stackn[w->depth] = tn;
+	walk_record(w, t, tn, &r, &all);
+	w->depth--;
+	spf_record_free(&r);
+	findings_free(&sub);
+out:
+	buf_free(&text);
+	return all;
+}
+
+static void
+walk_record(struct walk *w, const char *dom, size_t dn, const struct spf_record *r, char *all)
+{
+	struct scan *s = w->g->s;
+	for (size_t i = 0; i < r->nterms; i++) {
+		const struct spf_term *t = &r->terms[i];
+		if (t->mech == SPF_ALL || t->mech == SPF_IP4 || t->mech == SPF_IP6)
+			continue;
+		w->lookups++;
+		if (t->macro)
+			continue;
+		const char *tg = t->arg ? t->arg : dom;
+		size_t tn = t->arg ? t->arglen : dn;
+		if (t->mech == SPF_INCLUDE) {
+			walk_target(w, tg, tn, false);
+		} else if (t->mech == SPF_A) {
+			const struct query *a = scan_find(s, tg, tn, "A"),
+					   *aaaa = scan_find(s, tg, tn, "AAAA");
+			if ((a || aaaa) && (!a || q_void(a, "A")) &&
+			    (!aaaa || q_void(aaaa, "AAAA")))
+				w->voids++;
+		} else if (t->mech == SPF_MX) {
+			const struct query *mx = scan_find(s, tg, tn, "MX");
+			if (q_void(mx, "MX"))
+				w->voids++;
+			size_t n = q_count(mx, "MX");
+			if (n > 10) {
+				findings_add(w->f, "TOO_MANY_MX_RECORDS_RETURNED", SEV_ERROR,
+					     "'mx' on '%.*s' has %zu hosts (limit 10)", FV(tn), tg,
+					     n);
+				w->permerror = true;
+			}
+		} else if (t->mech == SPF_EXISTS) {
+			if (q_void(scan_find(s, tg, tn, "A"), "A"))
+				w->voids++;
+		}
+	}
+	*all = r->all;
+	if (r->redirect && !r->all) {
+		w->lookups++;
+		if (!r->redirect_macro)
+			*all = walk_target(w, r->redirect, r->redirect_len, true);
+	}
+}
+
+static const char *
+policy_name(char q)
+{
+	switch (q) {
+	case '-':
+		return "-all";
+	case '~':
+		return "~all";
+	case '?':
+		return "?all";
+	case '+':
+		return "+all";
+	default:
+		return "none";
+	}
+}
+
+static void
+check_spf(struct grader *g)
+{
+	struct scan *s = g->s;
+	struct findings *f = &g->f[C_SPF];
+	g->facts.spf.policy = "none";
+	const struct query *q;
+	struct buf text = BUF_INIT;
+	int sel = spf_select(s, s->domain, s->domainlen, &text, &q);
+	if (sel == -2 || sel == 0) {
+		findings_add(f, "NO_SPF_FOUND", SEV_WARNING, "no SPF record at '%.*s'",
+			     FV(s->domainlen), s->domain);
+		goto out;
+	}
+	g->facts.spf.present = true;
+	if (sel == -1) {
+		findings_add(f, "MULTIPLE_SPF_RECORDS", SEV_ERROR, "several SPF records at '%.*s'",
+			     FV(s->domainlen), s->domain);
+		goto out;
+	}
+	struct spf_record r;
+	spf_record_init(&r);
+	size_t before = f->n;
+	spf_parse(text.s, text.len, &r, f);
+	struct walk w = {.g = g, .f = f};
+	w.stack[0] = s->domain;
+	w.stackn[0] = s->domainlen;
+	char all = 0;
+	walk_record(&w, s->domain, s->domainlen, &r, &all);
+	if (w.lookups > SPF_MAX_LOOKUPS) {
+		findings_add(f, "TOO_MANY_DNS_LOOKUPS", SEV_ERROR,
+			     "%u DNS-querying terms through include and redirect (limit 10)",
+			     w.lookups);
+		w.permerror = true;
+	}
+	if (w.voids > SPF_MAX_VOIDS) {
+		findings_add(f, "TOO_MANY_VOID_LOOKUPS", SEV_ERROR,
+			     "%u lookups found nothing (limit 2)", w.voids);
+		w.permerror = true;
+	}
+	g->facts.spf.lookups = w.lookups;
+	g->facts.spf.voids = w.voids;
+	g->facts.spf.policy = policy_name(all);
+	if (all == '+')
+		findings_add(f, "SPF_PASS_ALL", SEV_ERROR,
+			     "'+all' lets every host on the Internet pass");
+	else if (all == '?')
+		findings_add(f, "SPF_NEUTRAL_ALL", SEV_WARNING, "'?all' makes the policy neutral");
+	else if (!all)
+		findings_add(f, "SPF_NO_ALL", SEV_WARNING,
+			     "no 'all' term: other hosts get a neutral result");
+	bool syntax = true;
+	for (size_t i = before; i < f->n; i++)
+		if (spf_syntax_code(f->v[i].code))
+			syntax = false;
+	g->facts.spf.valid = syntax && !w.permerror;
+	spf_record_free(&r);
+out:
+	buf_free(&text);
+}
+
+/* Effective report destinations outside the domain need <domain>._report._dmarc.<dest>. */
+static void
+check_report_auth(struct grader *g, const struct dmarc_record *r)
+{
+	struct scan *s = g->s;
+	struct dname own, dest;
+	dname_init(&own);
+	dname_init(&dest);
+	dname_set(&own, s->domain, s->domainlen);
+	const char *own_reg = dname_registrable(&own) ? own.reg_ascii : own.ascii.s;
+	for (size_t i = 0; i < r->nuris && i < 8; i++) {
+		const struct dmarc_uri *u = &r->uris[i];
+		if (!u->mailto || dname_set(&dest, u->host, u->hostlen) < 0)
+			continue;
+		const char *dreg = dname_registrable(&dest) ? dest.reg_ascii : dest.ascii.s;
+		if (own_reg && dreg && !strcmp(own_reg, dreg))
+			continue;
+		buf_reset(&g->tmp2);
+		buf_addf(&g->tmp2, "%.*s._report._dmarc.%s", (int)s->domainlen, s->domain,
+			 dest.ascii.s);
+		const struct query *q = scan_find(s, g->tmp2.s, g->tmp2.len, "TXT");
+		if (!q || !q->answered)
+			continue;
+		bool ok = false;
+		size_t j = 0;
+		json_object *rr;
+		while ((rr = q_rr(q, "TXT", &j)))
+			if (rr_txt(s, rr, &g->tmp, NULL) && dmarc_is_record(g->tmp.s, g->tmp.len))
+				ok = true;
+		if (!ok)
+			findings_add(&g->f[C_DMARC], "EXTERNAL_REPORT_NOT_AUTHORIZED", SEV_WARNING,
+				     "%s destination '%.*s' has not authorised reports (no DMARC "
+				     "record at %.*s)",
+				     u->ruf ? "ruf" : "rua", FV(u->hostlen), u->host,
+				     FV(g->tmp2.len), g->tmp2.s);
+	}
+	dname_free(&own);
+	dname_free(&dest);
+}
+
+static void
+check_dmarc(struct grader *g)
+{
+	struct scan *s = g->s;
+	struct findings *f = &g->f[C_DMARC];
+	struct buf name = BUF_INIT, text = BUF_INIT, t = BUF_INIT;
+	buf_addf(&name, "_dmarc.%.*s", (int)s->domainlen, s->domain);
+	const struct query *q = scan_find(s, name.s, name.len, "TXT");
+	g->facts.dmarc.pct = -1;
+	int found = 0;
+	size_t i = 0;
+	json_object *rr;
+	while ((rr = q_rr(q, "TXT", &i))) {
+		if (!rr_txt(s, rr, &t, NULL))
+			continue;
+		if (dmarc_is_record(t.s, t.len)) {
+			if (found++ == 0)
+				buf_add(&text, t.s, t.len);
+		} else if (t.len >= 6 && !strncasecmp(t.s, "v=spf1", 6)) {
+			findings_add(f, "SPF_RECORD_AT_DMARC", SEV_NOTICE,
+				     "an SPF record is published at '%s'", name.s);
+		}
+	}
+	if (found == 0) {
+		findings_add(f, "NO_DMARC_RECORD", SEV_WARNING, "no DMARC record at '%s'", name.s);
+		goto out;
+	}
+	g->facts.dmarc.present = true;
+	if (found > 1) {
+		findings_add(f, "MULTIPLE_DMARC_RECORDS", SEV_ERROR, "%d DMARC records at '%s'",
+			     found, name.s);
+		goto out;
+	}
+	struct dmarc_record r;
+	dmarc_record_init(&r);
+	dmarc_parse(text.s, text.len, &r, f);
+	struct facts *fa = &g->facts;
+	fa->dmarc.valid = r.valid;
+	fa->dmarc.p = r.p;
+	fa->dmarc.sp = r.sp;
+	fa->dmarc.np = r.np;
+	fa->dmarc.pct = r.pct;
+	fa->dmarc.rua = r.has_rua;
+	fa->dmarc.ruf = r.has_ruf;
+	enum dmarc_policy p = dmarc_effective(&r, r.p == DMARC_UNSET ? DMARC_NONE : r.p);
+	if (r.testing)
+		findings_add(f, "TESTING_MODE", SEV_NOTICE,
+			     "t=y: the policy is applied one step lower");
+	if (p == DMARC_NONE)
+		findings_add(f, "POLICY_NONE", SEV_WARNING,
+			     "the policy in force is 'none': nothing is enforced");
+	enum dmarc_policy sp = r.sp == DMARC_UNSET || r.sp == DMARC_INVALID ? r.p : r.sp;
+	if (r.sp == DMARC_NONE && (r.p == DMARC_QUARANTINE || r.p == DMARC_REJECT))
+		findings_add(f, "SUBDOMAIN_POLICY_NONE", SEV_WARNING,
+			     "sp=none leaves subdomains unprotected");
+	if (r.np == DMARC_NONE && (sp == DMARC_QUARANTINE || sp == DMARC_REJECT))
+		findings_add(f, "NP_POLICY_NONE", SEV_NOTICE,
+			     "np=none leaves non-existent subdomains unprotected");
+	if (!r.has_rua)
+		findings_add(f, "NO_RUA", SEV_NOTICE,
+			     "no 'rua': no aggregate reports are asked for");
+	check_report_auth(g, &r);
+	dmarc_record_free(&r);
+out:
+	buf_free(&name);
+	buf_free(&text);
+	buf_free(&t);
+}
+
+static bool
+is_ip_literal(const char *s, size_t n)
+{
+	bool parsed;
+	addr_public(s, n, &parsed);
+	return parsed;
+}
+
+static void
+check_mx(struct grader *g)
+{
+	struct scan *s = g->s;
+	struct findings *f = &g->f[C_MX];
+	const struct query *q = scan_find(s, s->domain, s->domainlen, "MX");
+	size_t i = 0, n = 0, nulls = 0;
+	json_object *rr;
+	while ((rr = q_rr(q, "MX", &i))) {
+		size_t en;
+		const char *ex = rr_str(rr, "exchange", &en);
+		long long pref;
+		if (!ex || !rr_int(rr, "preference", &pref) || pref < 0 || pref > 65535) {
+			scan_problem(s, "MX record without a valid preference or exchange");
+			continue;
+		}
+		n++;
+		if (en == 0 || (en == 1 && ex[0] == '.')) {
+			nulls++;
+			if (pref != 0)
+				findings_add(f, "NULL_MX_NON_ZERO_PREF", SEV_NOTICE,
+					     "null MX with preference %lld", pref);
+			continue;
+		}
+		while (en && ex[en - 1] == '.')
+			en--;
+		size_t j = 0;
+		json_object *o;
+		bool dup = false;
+		while ((o = q_rr(q, "MX", &j)) && o != rr) {
+			size_t on;
+			const char *oe = rr_str(o, "exchange", &on);
+			if (oe && name_eq(oe, on, ex, en))
+				dup = true;
+		}
+		if (dup) {
+			findings_add(f, "DUPLICATE_MX_HOST", SEV_NOTICE, "'%.*s' listed twice",
+				     FV(en), ex);
+			continue;
+		}
+		if (is_ip_literal(ex, en)) {
+			findings_add(f, "EXCHANGE_IS_AN_IP", SEV_ERROR,
+				     "MX target '%.*s' is an address, not a name", FV(en), ex);
+			continue;
+		}
+		if (!hostname_ok(ex, en)) {
+			findings_add(f, "INVALID_EXCHANGE", SEV_ERROR,
+				     "MX target '%.*s' is not a host name", FV(en), ex);
+			continue;
+		}
+		const struct query *a = scan_find(s, ex, en, "A"),
+				   *aaaa = scan_find(s, ex, en, "AAAA");
+		bool cname = false;
+		for (int k = 0; k < 2; k++) {
+			const struct query *x = k ? aaaa : a;
+			size_t m = 0;
+			json_object *c;
+			while ((c = q_rr(x, "CNAME", &m))) {
+				size_t cn;
+				const char *owner = rr_str(c, "name", &cn);
+				if (owner && name_eq(owner, cn, ex, en))
+					cname = true;
+			}
+		}
+		if (cname)
+			findings_add(f, "MX_TARGET_IS_CNAME", SEV_ERROR,
+				     "MX target '%.*s' is an alias (CNAME)", FV(en), ex);
+		else if ((a || aaaa) && (!a || (a->answered && q_count(a, "A") == 0)) &&
+			 (!aaaa || (aaaa->answered && q_count(aaaa, "AAAA") == 0)) &&
+			 ((a && a->answered) || (aaaa && aaaa->answered)))
+			findings_add(f, "MX_TARGET_NO_ADDRESS", SEV_ERROR,
+				     "MX target '%.*s' has no address", FV(en), ex);
+	}
+	g->facts.mx.present = n > 0;
+	g->facts.mx.hosts = (int)(n - nulls);
+	g->facts.mx.null_mx = nulls > 0 && n == nulls;
+	if (nulls && n > nulls)
+		findings_add(f, "NULL_MX_WITH_OTHER_MX", SEV_ERROR,
+			     "null MX published with %zu other MX records (RFC 7505)", n - nulls);
+	if (n == 0) {
+		findings_add(f, "NO_MX_RECORDS", SEV_NOTICE,
+			     "no MX records: mail goes to the address records");
+		if (g->facts.spf.policy && !strcmp(g->facts.spf.policy, "-all"))
+			findings_add(f, "NULL_MX_RECOMMENDED", SEV_NOTICE,
+				     "SPF says no host sends mail: publish a null MX (RFC 7505)");
+	}
+}
+
+static void
+check_bimi(struct grader *g)
+{
+	struct scan *s = g->s;
+	struct findings *f = &g->f[C_BIMI];
+	struct buf name = BUF_INIT, t = BUF_INIT, text = BUF_INIT;
+	buf_addf(&name, "default._bimi.%.*s", (int)s->domainlen, s->domain);
+	const struct query *q = scan_find(s, name.s, name.len, "TXT");
+	int found = 0;
+	size_t i = 0;
+	json_object *rr;
+	while ((rr = q_rr(q, "TXT", &i)))
+		if (rr_txt(s, rr, &t, NULL) && bimi_is_record(t.s, t.len) && found++ == 0)
+			buf_add(&text, t.s, t.len);
+	if (found == 0) {
+		findings_add(f, "NO_BIMI_RECORDS", SEV_NOTICE, "no BIMI record at '%s'", name.s);
+		goto out;
+	}
+	g->facts.bimi.present = true;
+	if (found > 1) {
+		findings_add(f, "TOO_MANY_BIMI_RECORDS", SEV_ERROR, "%d BIMI records at '%s'",
+			     found, name.s);
+		goto out;
+	}
+	struct bimi_record r;
+	bimi_parse(text.s, text.len, &r, f);
+	g->facts.bimi.valid = r.valid;
+	if (r.declined)
+		goto out;
+	/* BIMI needs DMARC enforcement on the domain and its subdomains, at 100 percent. */
+	if (!g->facts.dmarc.present || !g->facts.dmarc.valid) {
+		findings_add(f, "DMARC_NOT_DEFINED", SEV_ERROR, "BIMI needs a valid DMARC record");
+		g->facts.bimi.valid = false;
+	} else {
+		enum dmarc_policy p = g->facts.dmarc.p;
+		enum dmarc_policy sp = g->facts.dmarc.sp == DMARC_UNSET ? p : g->facts.dmarc.sp;
+		if ((p != DMARC_QUARANTINE && p != DMARC_REJECT) ||
+		    (sp != DMARC_QUARANTINE && sp != DMARC_REJECT)) {
+			findings_add(f, "DMARC_STRICT_ENOUGH_POLICY", SEV_ERROR,
+				     "BIMI needs DMARC p and sp of quarantine or reject");
+			g->facts.bimi.valid = false;
+		} else if (g->facts.dmarc.pct >= 0 && g->facts.dmarc.pct < 100) {
+			findings_add(f, "DMARC_STRICT_ENOUGH_PERCENT", SEV_ERROR,
+				     "BIMI needs DMARC applied to all mail, not pct=%d",
+				     g->facts.dmarc.pct);
+			g->facts.bimi.valid = false;
+		}
+	}
+out:
+	buf_free(&name);
+	buf_free(&t);
+	buf_free(&text);
+}
+
+void
+check_mail(struct grader *g)
+{
+	check_spf(g);
+	check_dmarc(g);
+	check_mx(g);
+	check_bimi(g);
+}

@@ -1,0 +1,141 @@
+/* BIMI record syntax. */
+#include <string.h>
+#include <strings.h>
+
+#include "bimi.h"
+
+bool
+bimi_is_record(const char *s, size_t n)
+{
+	if (n < 7 || strncasecmp(s, "v=BIMI1", 7))
+		return false;
+	size_t i = 7;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i == n || s[i] == ';';
+}
+
+static bool
+teq(const char *t, size_t n, const char *w)
+{
+	return strlen(w) == n && !strncasecmp(t, w, n);
+}
+
+static bool
+https_url_ok(const char *v, size_t n)
+{
+	if (n <= 8 || strncasecmp(v, "https://", 8))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] <= 0x20 || (unsigned char)v[i] >= 0x7f || v[i] == ',')
+			return false;
+	return v[8] != '/';
+}
+
+void
+bimi_parse(const char *s, size_t n, struct bimi_record *r, struct findings *f)
+{
+	*r = (struct bimi_record){false, false, false, false};
+	size_t before = f->n;
+	if (!bimi_is_record(s, n)) {
+		findings_add(f, "INVALID_START", SEV_ERROR,
+			     "record does not start 'v=BIMI1;': '%.*s'", FV(n), s);
+		return;
+	}
+	static const char *const known[] = {"l", "a", "avp", "s", NULL};
+	unsigned seen = 0;
+	size_t ln = 0, an = 0, i = 7, ntags = 0;
+	bool l_set = false, a_set = false;
+	while (i < n) {
+		while (i < n && s[i] != ';')
+			i++;
+		i++;
+		if (i >= n)
+			break;
+		size_t st = i;
+		while (i < n && s[i] != ';')
+			i++;
+		const char *t = s + st;
+		size_t tn = i - st;
+		while (tn && (*t == ' ' || *t == '\t'))
+			t++, tn--;
+		while (tn && (t[tn - 1] == ' ' || t[tn - 1] == '\t'))
+			tn--;
+		if (tn == 0)
+			continue;
+		if (++ntags > 32)
+			break;
+		const char *eq = memchr(t, '=', tn);
+		if (!eq || eq == t) {
+			findings_add(f, "INVALID_TAG", SEV_ERROR, "not a tag=value pair: '%.*s'",
+				     FV(tn), t);
+			continue;
+		}
+		size_t kn = (size_t)(eq - t);
+		while (kn && (t[kn - 1] == ' ' || t[kn - 1] == '\t'))
+			kn--;
+		const char *v = eq + 1;
+		size_t vn = (size_t)(t + tn - v);
+		while (vn && (*v == ' ' || *v == '\t'))
+			v++, vn--;
+		int k = -1;
+		for (int j = 0; known[j]; j++)
+			if (teq(t, kn, known[j]))
+				k = j;
+		if (k < 0) {
+			findings_add(f, "UNKNOWN_TAG", SEV_NOTICE, "unknown tag '%.*s' ignored",
+				     FV(kn), t);
+			continue;
+		}
+		if (seen & (1u << k)) {
+			findings_add(f, "DUPLICATE_TAG_FOUND", SEV_ERROR, "tag '%s' given twice",
+				     known[k]);
+			continue;
+		}
+		seen |= 1u << k;
+		if (k == 0) {
+			l_set = true;
+			ln = vn;
+			if (vn == 0)
+				continue;
+			if (vn > 7 && !strncasecmp(v, "http://", 7))
+				findings_add(f, "LOGO_NOT_HTTPS", SEV_ERROR,
+					     "logo '%.*s' is not https", FV(vn), v);
+			else if (!https_url_ok(v, vn))
+				findings_add(f, "LOGO_INVALID_LOCATION", SEV_ERROR,
+					     "logo '%.*s' is not an https URL", FV(vn), v);
+			else if (!(vn > 4 && !strncasecmp(v + vn - 4, ".svg", 4)) &&
+				 !(vn > 5 && !strncasecmp(v + vn - 5, ".svgz", 5)))
+				findings_add(f, "LOGO_INVALID_FORMAT", SEV_WARNING,
+					     "logo '%.*s' is not an SVG file", FV(vn), v);
+		} else if (k == 1) {
+			a_set = true;
+			an = vn;
+			if (vn && !https_url_ok(v, vn))
+				findings_add(f, "AUTHORITY_NOT_HTTPS", SEV_ERROR,
+					     "evidence document '%.*s' is not an https URL", FV(vn),
+					     v);
+		} else if (k == 2) {
+			if (!teq(v, vn, "brand") && !teq(v, vn, "personal"))
+				findings_add(f, "INVALID_AVP_VALUE", SEV_ERROR,
+					     "bad avp value '%.*s'", FV(vn), v);
+		} else {
+			findings_add(f, "OBSOLETE_SELECTOR_TAG", SEV_NOTICE,
+				     "the 's' tag of old drafts is ignored; the selector is the "
+				     "record's name");
+		}
+	}
+	r->has_logo = ln > 0;
+	r->has_authority = an > 0;
+	if (!l_set)
+		findings_add(f, "LOGO_NOT_DEFINED", SEV_ERROR, "no 'l' tag");
+	else if (ln == 0 && (!a_set || an == 0)) {
+		r->declined = true;
+		findings_add(f, "BIMI_OPTED_OUT", SEV_NOTICE,
+			     "empty 'l' and 'a': the domain declines BIMI");
+	}
+	r->valid = true;
+	for (size_t j = before; j < f->n; j++)
+		if (f->v[j].sev == SEV_ERROR)
+			r->valid = false;
+}

@@ -1,0 +1,336 @@
+/* DMARC record syntax (RFC 9989 section 4.7, RFC 7489 section 6.3 for the removed tags). */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dmarc.h"
+#include "xalloc.h"
+
+bool
+dmarc_is_record(const char *s, size_t n)
+{
+	if (n < 8 || strncmp(s, "v=DMARC1", 8))
+		return false;
+	size_t i = 8;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i == n || s[i] == ';';
+}
+
+void
+dmarc_record_init(struct dmarc_record *r)
+{
+	memset(r, 0, sizeof *r);
+}
+
+void
+dmarc_record_free(struct dmarc_record *r)
+{
+	free(r->uris);
+	memset(r, 0, sizeof *r);
+}
+
+const char *
+dmarc_policy_name(enum dmarc_policy p)
+{
+	switch (p) {
+	case DMARC_NONE:
+		return "none";
+	case DMARC_QUARANTINE:
+		return "quarantine";
+	case DMARC_REJECT:
+		return "reject";
+	default:
+		return NULL;
+	}
+}
+
+enum dmarc_policy
+dmarc_effective(const struct dmarc_record *r, enum dmarc_policy p)
+{
+	if (!r->testing)
+		return p;
+	return p == DMARC_REJECT ? DMARC_QUARANTINE : p == DMARC_QUARANTINE ? DMARC_NONE : p;
+}
+
+static bool
+veq(const char *v, size_t n, const char *w)
+{
+	return strlen(w) == n && !strncasecmp(v, w, n);
+}
+
+static enum dmarc_policy
+policy(const char *v, size_t n)
+{
+	if (veq(v, n, "none"))
+		return DMARC_NONE;
+	if (veq(v, n, "quarantine"))
+		return DMARC_QUARANTINE;
+	if (veq(v, n, "reject"))
+		return DMARC_REJECT;
+	return DMARC_INVALID;
+}
+
+static bool
+is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A host name as mail domains have them: LDH labels, 1..63 octets, 253 in all. */
+static bool
+hostname_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > 253)
+		return false;
+	size_t lab = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '.') {
+			if (lab == 0 || s[i - 1] == '-')
+				return false;
+			lab = 0;
+		} else if (is_alpha(c) || is_digit(c) || (c == '-' && lab > 0) || c == '_') {
+			if (++lab > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return lab > 0 && s[n - 1] != '-';
+}
+
+static void
+parse_uris(const char *v, size_t n, bool ruf, struct dmarc_record *r, struct findings *f)
+{
+	const char *tag = ruf ? "ruf" : "rua";
+	size_t i = 0, count = 0;
+	while (i <= n) {
+		size_t st = i;
+		while (i < n && v[i] != ',')
+			i++;
+		const char *u = v + st;
+		size_t un = i - st;
+		while (un && (*u == ' ' || *u == '\t'))
+			u++, un--;
+		while (un && (u[un - 1] == ' ' || u[un - 1] == '\t'))
+			un--;
+		i++;
+		count++;
+		if (count > 50)
+			break;
+		const char *bang = memchr(u, '!', un);
+		size_t core = bang ? (size_t)(bang - u) : un;
+		if (bang)
+			findings_add(f, "REPORT_URI_SIZE_OBSOLETE", SEV_NOTICE,
+				     "size limit on %s URI '%.*s' is obsolete (RFC 9989)", tag,
+				     FV(un), u);
+		size_t k = 0;
+		if (core && is_alpha((unsigned char)u[0]))
+			while (k < core && (is_alpha((unsigned char)u[k]) ||
+					    is_digit((unsigned char)u[k]) || strchr("+.-", u[k])))
+				k++;
+		if (k == 0 || k >= core || u[k] != ':' || k + 1 == core) {
+			findings_add(f, "INVALID_REPORT_URI", SEV_ERROR, "bad %s URI '%.*s'", tag,
+				     FV(un), u);
+			continue;
+		}
+		for (size_t j = 0; j < un; j++)
+			if ((unsigned char)u[j] <= 0x20 || (unsigned char)u[j] >= 0x7f) {
+				findings_add(f, "INVALID_REPORT_URI", SEV_ERROR,
+					     "bad character in %s URI '%.*s'", tag, FV(un), u);
+				goto next;
+			}
+		struct dmarc_uri du = {ruf, false, NULL, 0};
+		if (k == 6 && !strncasecmp(u, "mailto", 6)) {
+			const char *at = NULL;
+			for (size_t j = k + 1; j < core; j++)
+				if (u[j] == '@')
+					at = u + j;
+			const char *h = at ? at + 1 : NULL;
+			size_t hn = at ? (size_t)(u + core - h) : 0;
+			const char *qm = h ? memchr(h, '?', hn) : NULL;
+			if (qm)
+				hn = (size_t)(qm - h);
+			if (!at || at == u + k + 1 || !hostname_ok(h, hn)) {
+				findings_add(f, "INVALID_REPORT_URI", SEV_ERROR,
+					     "bad mail address in %s URI '%.*s'", tag, FV(un), u);
+				continue;
+			}
+			du.mailto = true;
+			du.host = h;
+			du.hostlen = hn;
+		} else {
+			findings_add(f, "REPORT_URI_NOT_MAILTO", SEV_WARNING,
+				     "%s URI '%.*s' is not mailto: (RFC 9990 reports go by mail)",
+				     tag, FV(un), u);
+		}
+		r->uris = xgrow(r->uris, &r->cap, r->nuris + 1, sizeof *r->uris);
+		r->uris[r->nuris++] = du;
+	next:;
+	}
+	if (count > 2)
+		findings_add(f, "TOO_MANY_REPORT_URIS", SEV_NOTICE,
+			     "%zu %s URIs; receivers need only send to two", count, tag);
+}
+
+void
+dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
+{
+	r->valid = false;
+	r->p = r->sp = r->np = DMARC_UNSET;
+	r->pct = -1;
+	r->testing = false;
+	r->has_rua = r->has_ruf = false;
+	r->adkim = r->aspf = 0;
+	r->nuris = 0;
+	size_t before = f->n;
+	if (!dmarc_is_record(s, n)) {
+		findings_add(f, "INVALID_DMARC_RECORD_START", SEV_ERROR,
+			     "record does not start 'v=DMARC1;': '%.*s'", FV(n), s);
+		return;
+	}
+	unsigned seen = 0; /* bit per known tag, for duplicates */
+	static const char *const known[] = {"p",   "sp", "np",	"adkim", "aspf", "fo", "rua",
+					    "ruf", "t",	 "psd", "pct",	 "rf",	 "ri", NULL};
+	size_t i = 8, ntags = 0;
+	while (i < n) {
+		while (i < n && s[i] != ';')
+			i++;
+		i++;
+		if (i >= n)
+			break;
+		size_t st = i;
+		while (i < n && s[i] != ';')
+			i++;
+		const char *t = s + st;
+		size_t tn = i - st;
+		while (tn && (*t == ' ' || *t == '\t'))
+			t++, tn--;
+		while (tn && (t[tn - 1] == ' ' || t[tn - 1] == '\t'))
+			tn--;
+		if (tn == 0)
+			continue;
+		if (++ntags > 64)
+			break;
+		const char *eq = memchr(t, '=', tn);
+		size_t kn = eq ? (size_t)(eq - t) : tn;
+		while (kn && (t[kn - 1] == ' ' || t[kn - 1] == '\t'))
+			kn--;
+		bool name_ok = kn > 0 && is_alpha((unsigned char)t[0]);
+		for (size_t j = 0; j < kn; j++)
+			if (!(is_alpha((unsigned char)t[j]) || is_digit((unsigned char)t[j]) ||
+			      t[j] == '_'))
+				name_ok = false;
+		if (!eq || !name_ok) {
+			findings_add(f, "INVALID_TAG", SEV_ERROR, "not a tag=value pair: '%.*s'",
+				     FV(tn), t);
+			continue;
+		}
+		const char *v = eq + 1;
+		size_t vn = (size_t)(t + tn - v);
+		while (vn && (*v == ' ' || *v == '\t'))
+			v++, vn--;
+		int kidx = -1;
+		for (int j = 0; known[j]; j++)
+			if (veq(t, kn, known[j]))
+				kidx = j;
+		if (kidx < 0) {
+			if (veq(t, kn, "v"))
+				findings_add(f, "INVALID_DMARC_RECORD_START", SEV_ERROR,
+					     "'v' tag is not first");
+			else
+				findings_add(f, "UNKNOWN_TAG", SEV_NOTICE,
+					     "unknown tag '%.*s' ignored", FV(kn), t);
+			continue;
+		}
+		if (seen & (1u << kidx)) {
+			findings_add(f, "DUPLICATE_TAG", SEV_ERROR, "tag '%.*s' given twice",
+				     FV(kn), t);
+			continue;
+		}
+		seen |= 1u << kidx;
+		const char *k = known[kidx];
+		if (!strcmp(k, "p") || !strcmp(k, "sp") || !strcmp(k, "np")) {
+			enum dmarc_policy p = policy(v, vn);
+			if (p == DMARC_INVALID)
+				findings_add(f,
+					     !strcmp(k, "p")	? "INVALID_POLICY"
+					     : !strcmp(k, "sp") ? "INVALID_SUBDOMAIN_POLICY"
+								: "INVALID_NP_POLICY",
+					     SEV_ERROR, "bad %s value '%.*s'", k, FV(vn), v);
+			*(k[0] == 'p' ? &r->p : k[0] == 's' ? &r->sp : &r->np) = p;
+		} else if (!strcmp(k, "adkim") || !strcmp(k, "aspf")) {
+			char c = vn == 1 ? (char)(v[0] | 0x20) : 0;
+			if (c != 'r' && c != 's') {
+				findings_add(
+				    f, k[1] == 'd' ? "INVALID_ADKIM_VALUE" : "INVALID_ASPF_VALUE",
+				    SEV_ERROR, "bad %s value '%.*s'", k, FV(vn), v);
+				c = 0;
+			}
+			*(k[1] == 'd' ? &r->adkim : &r->aspf) = c;
+		} else if (!strcmp(k, "fo")) {
+			bool ok = vn > 0;
+			for (size_t j = 0; j < vn; j++) {
+				bool item = strchr("01dsDS", v[j]) && v[j];
+				bool sep = v[j] == ':' && j > 0 && j + 1 < vn;
+				if (!(item && (j == 0 || v[j - 1] == ':')) && !sep)
+					ok = false;
+			}
+			if (!ok)
+				findings_add(f, "INVALID_FAILURE_REPORTING_VALUE", SEV_ERROR,
+					     "bad fo value '%.*s'", FV(vn), v);
+		} else if (!strcmp(k, "rua") || !strcmp(k, "ruf")) {
+			*(k[2] == 'a' ? &r->has_rua : &r->has_ruf) = true;
+			parse_uris(v, vn, k[2] == 'f', r, f);
+		} else if (!strcmp(k, "t")) {
+			if (veq(v, vn, "y"))
+				r->testing = true;
+			else if (!veq(v, vn, "n"))
+				findings_add(f, "INVALID_T_VALUE", SEV_ERROR, "bad t value '%.*s'",
+					     FV(vn), v);
+		} else if (!strcmp(k, "psd")) {
+			if (!veq(v, vn, "y") && !veq(v, vn, "n") && !veq(v, vn, "u"))
+				findings_add(f, "INVALID_PSD_VALUE", SEV_ERROR,
+					     "bad psd value '%.*s'", FV(vn), v);
+		} else {
+			findings_add(f, "REMOVED_TAG", SEV_NOTICE,
+				     "tag '%s' was removed by RFC 9989", k);
+			long x = 0;
+			bool num = vn > 0 && vn <= 10;
+			for (size_t j = 0; j < vn; j++) {
+				if (!is_digit((unsigned char)v[j]))
+					num = false;
+				else if (num)
+					x = x * 10 + (v[j] - '0');
+			}
+			if (!strcmp(k, "pct")) {
+				if (!num || x > 100)
+					findings_add(f, "INVALID_PCT_VALUE", SEV_ERROR,
+						     "bad pct value '%.*s'", FV(vn), v);
+				else
+					r->pct = (int)x;
+			} else if (!strcmp(k, "ri")) {
+				if (!num || x > 4294967295L)
+					findings_add(f, "INVALID_RI_VALUE", SEV_ERROR,
+						     "bad ri value '%.*s'", FV(vn), v);
+			} else if (!veq(v, vn, "afrf")) {
+				findings_add(f, "INVALID_RF_VALUE", SEV_ERROR,
+					     "bad rf value '%.*s'", FV(vn), v);
+			}
+		}
+	}
+	if (r->p == DMARC_UNSET)
+		findings_add(f, "MISSING_POLICY", SEV_WARNING,
+			     "no 'p' tag: receivers apply 'none'");
+	r->valid = true;
+	for (size_t j = before; j < f->n; j++)
+		if (f->v[j].sev == SEV_ERROR)
+			r->valid = false;
+}
