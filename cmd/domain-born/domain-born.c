@@ -18,6 +18,7 @@
 #include "http.h"
 #include "jsonw.h"
 #include "rdap.h"
+#include "store.h"
 #include "record.h"
 #include "tool.h"
 #include "xalloc.h"
@@ -40,6 +41,9 @@ struct options {
 	long window;	     /* records kept for reordering */
 	bool no_related;
 	bool progress;
+	const char *db;
+	bool offline, refresh;
+	long ttl_max, ttl_no_expiry, ttl_not_found, ttl_error;
 };
 
 /* What became of one domain. */
@@ -47,7 +51,7 @@ struct result {
 	bool ok;		  /* dates came back (created may still be unknown) */
 	int64_t created, expires; /* DATE_UNKNOWN when unknown */
 	char source[16];	  /* "RDAP", "WHOIS", or an import tag */
-	const char *code;	  /* error code when !ok (static) */
+	char code[24];		  /* error code when !ok */
 	struct buf msg;
 };
 
@@ -96,6 +100,7 @@ static struct job **jobtab;
 static size_t jobtab_cap = 4096, njobs;
 static long total_active;
 static struct dname dn;
+static struct store *db;
 
 static struct {
 	unsigned long done, errors, fetched;
@@ -121,7 +126,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-		"usage: domain-born [--allow-http] [--compat] [--offline] [--refresh] [--whois]\n"
+		"usage: domain-born [--allow-http] [--compat] [--offline | --refresh]\n"
 		"                   [-f field] [-j N] [--bootstrap FILE] [--cacert FILE]\n"
 		"                   [--date-format iso|http] [--db FILE] [--established-days N]\n"
 		"                   [--max-body BYTES] [--server-conns N] [--server-rate N]\n"
@@ -155,6 +160,14 @@ help(void)
 	       "      --window N           records held for ordering (default 1024)\n"
 	       "      --max-line BYTES     longest input line handled (default 1048576)\n"
 	       "      --progress / --no-progress  progress line on stderr (default: on a tty)\n"
+	       "      --db FILE            the store (default $DOMSTAT_DB or\n"
+	       "                           $XDG_DATA_HOME/domstat/domains.db)\n"
+	       "      --offline            answer from the store only\n"
+	       "      --refresh            ignore stored answers (still store new ones)\n"
+	       "      --ttl-max SECS       longest a success is kept (default 90 days)\n"
+	       "      --ttl-no-expiry SECS success without an expiry date (default 30 days)\n"
+	       "      --ttl-not-found SECS 404 from the registry (default 86400)\n"
+	       "      --ttl-error SECS     other failures (default 3600); 429 is never kept\n"
 	       "  -h, --help               this help\n"
 	       "  -V, --version            version\n\n"
 	       "See domain-born(1) and domstat(7).\n");
@@ -183,6 +196,13 @@ enum {
 	OPT_MAXLINE,
 	OPT_PROGRESS,
 	OPT_NOPROGRESS,
+	OPT_DB,
+	OPT_OFFLINE,
+	OPT_REFRESH,
+	OPT_TTLMAX,
+	OPT_TTLNOEXP,
+	OPT_TTLNF,
+	OPT_TTLERR,
 };
 
 static void
@@ -212,6 +232,13 @@ parse_options(int argc, char **argv)
 	    {"max-line", required_argument, NULL, OPT_MAXLINE},
 	    {"progress", no_argument, NULL, OPT_PROGRESS},
 	    {"no-progress", no_argument, NULL, OPT_NOPROGRESS},
+	    {"db", required_argument, NULL, OPT_DB},
+	    {"offline", no_argument, NULL, OPT_OFFLINE},
+	    {"refresh", no_argument, NULL, OPT_REFRESH},
+	    {"ttl-max", required_argument, NULL, OPT_TTLMAX},
+	    {"ttl-no-expiry", required_argument, NULL, OPT_TTLNOEXP},
+	    {"ttl-not-found", required_argument, NULL, OPT_TTLNF},
+	    {"ttl-error", required_argument, NULL, OPT_TTLERR},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -225,6 +252,10 @@ parse_options(int argc, char **argv)
 	    .server_rate = 10,
 	    .retries = 1,
 	    .retry_wait_max = 120,
+	    .ttl_max = 90 * DAY,
+	    .ttl_no_expiry = 30 * DAY,
+	    .ttl_not_found = DAY,
+	    .ttl_error = 3600,
 	    .window = 1024,
 	    .progress = isatty(STDERR_FILENO),
 	    .http = {.connect_timeout_ms = 10000,
@@ -311,6 +342,27 @@ parse_options(int argc, char **argv)
 		case OPT_NOPROGRESS:
 			opt.progress = false;
 			break;
+		case OPT_DB:
+			opt.db = optarg;
+			break;
+		case OPT_OFFLINE:
+			opt.offline = true;
+			break;
+		case OPT_REFRESH:
+			opt.refresh = true;
+			break;
+		case OPT_TTLMAX:
+			opt.ttl_max = opt_long("ttl-max", optarg, 0, 100L * 365 * DAY);
+			break;
+		case OPT_TTLNOEXP:
+			opt.ttl_no_expiry = opt_long("ttl-no-expiry", optarg, 0, 100L * 365 * DAY);
+			break;
+		case OPT_TTLNF:
+			opt.ttl_not_found = opt_long("ttl-not-found", optarg, 0, 100L * 365 * DAY);
+			break;
+		case OPT_TTLERR:
+			opt.ttl_error = opt_long("ttl-error", optarg, 0, 100L * 365 * DAY);
+			break;
 		case 'h':
 			help();
 			break;
@@ -321,7 +373,7 @@ parse_options(int argc, char **argv)
 			usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (opt.offline && opt.refresh))
 		usage();
 	opt.http.user_agent = "domain-born/" VERSION " (domstat)";
 	opt.http.accept = "application/rdap+json, application/json";
@@ -370,7 +422,7 @@ static void
 result_fail(struct result *r, const char *code, const char *fmt, ...)
 {
 	r->ok = false;
-	r->code = code;
+	snprintf(r->code, sizeof r->code, "%s", code);
 	buf_reset(&r->msg);
 	va_list ap;
 	va_start(ap, fmt);
@@ -412,7 +464,7 @@ apply(struct record *r, const struct result *res)
 	} else if (res->expires != DATE_UNKNOWN) {
 		add_date(r, "expires", res->expires);
 	}
-	rec_error_code(r, res->code ? res->code : "no-events", "%s",
+	rec_error_code(r, res->code[0] ? res->code : "no-events", "%s",
 		       res->msg.len ? res->msg.s : "no registration date");
 }
 
@@ -477,6 +529,121 @@ finish_slot(size_t no, const struct result *res)
 		s->has_result = true;
 	}
 	s->done = true;
+}
+
+/* ---- the store ---- */
+
+static int64_t run_started;
+static bool db_warned;
+
+static void
+db_failed(struct buf *why)
+{
+	if (!db_warned)
+		tool_warn("%s (the cache is not updated)", why->s);
+	db_warned = true;
+	buf_reset(why);
+}
+
+/* Close the batch when it is big or old enough; a new one starts at the next write. */
+static void
+db_tick(void)
+{
+	struct buf why = BUF_INIT;
+	if (db && store_maybe_commit(db, &why) < 0)
+		db_failed(&why);
+	buf_free(&why);
+}
+
+/* How long an outcome stays fresh; 0 = do not store it. */
+static int64_t
+valid_until(const struct result *r, int64_t now)
+{
+	if (r->ok && r->created != DATE_UNKNOWN) {
+		int64_t vu = now + opt.ttl_max;
+		if (r->expires == DATE_UNKNOWN) {
+			if (now + opt.ttl_no_expiry < vu)
+				vu = now + opt.ttl_no_expiry;
+		} else if (r->expires <= now) {
+			vu = now + opt.ttl_error; /* the registry may not have caught up */
+		} else if (r->expires < vu) {
+			vu = r->expires;
+		}
+		/* ask again when a NEW domain turns ESTABLISHED */
+		int64_t turns = r->created + (int64_t)opt.established_days * DAY + 1;
+		if (turns > now && turns < vu)
+			vu = turns;
+		return vu;
+	}
+	if (!strcmp(r->code, "rate-limited"))
+		return 0;
+	if (!strcmp(r->code, "not-found"))
+		return now + opt.ttl_not_found;
+	return now + opt.ttl_error;
+}
+
+static void
+cache_put(const char *domain, const struct result *r, const char *server)
+{
+	if (!db)
+		return;
+	int64_t now = now_s();
+	struct buf why = BUF_INIT;
+	store_counter_defer(db, r->ok && r->created != DATE_UNKNOWN ? "rdap_good" : "rdap_fail", 1);
+	int64_t vu = valid_until(r, now);
+	if (vu > now) {
+		struct reg_info ri = {
+		    .created = r->created,
+		    .expires = r->expires,
+		    .source = r->source[0] ? r->source : "RDAP",
+		    .server = server,
+		    .fetched = now,
+		    .error_code = r->ok && r->created != DATE_UNKNOWN ? NULL : r->code,
+		    .error_msg = r->ok && r->created != DATE_UNKNOWN ? NULL : buf_str(&r->msg),
+		    .valid_until = vu,
+		};
+		if (ri.error_code && !ri.error_code[0])
+			ri.error_code = "no-events";
+		if ((!store_in_batch(db) && store_begin(db, &why) < 0) ||
+		    store_reg_put(db, domain, &ri, &why) < 0)
+			db_failed(&why);
+	}
+	buf_free(&why);
+}
+
+/* A stored answer for domain: 1 and *r filled, or 0. */
+static int
+cache_get(const char *domain, struct result *r)
+{
+	if (!db)
+		return 0;
+	struct reg_info ri;
+	struct buf why = BUF_INIT;
+	int rc = store_reg_get(db, domain, &ri, &why);
+	if (rc < 0) {
+		tool_warn("%s", why.s);
+		buf_free(&why);
+		return 0;
+	}
+	buf_free(&why);
+	if (rc == 0)
+		return 0;
+	if (!opt.offline && now_s() >= ri.valid_until)
+		return 0;
+	/* rows of the run's first second count as old: a run can tell no finer */
+	if (opt.refresh && ri.fetched <= run_started)
+		return 0;
+	r->created = ri.created;
+	r->expires = ri.expires;
+	snprintf(r->source, sizeof r->source, "%s", ri.source ? ri.source : "RDAP");
+	if (ri.error_code) {
+		result_fail(r, ri.error_code, "%s", ri.error_msg ? ri.error_msg : ri.error_code);
+	} else {
+		r->ok = true;
+		r->code[0] = '\0';
+		buf_reset(&r->msg);
+	}
+	return 1;
 }
 
 /* ---- jobs and servers ---- */
@@ -566,6 +733,7 @@ enqueue(struct job *job, bool front)
 static void
 job_finish(struct job *job)
 {
+	cache_put(job->domain, &job->res, job->url);
 	for (size_t i = 0; i < job->nwait; i++)
 		finish_slot(job->waiters[i], &job->res);
 	job_unlink(job);
@@ -682,7 +850,7 @@ finish_registry_answer(struct job *job, struct http_req *r)
 		return;
 	}
 	job->res.ok = true;
-	job->res.code = NULL;
+	job->res.code[0] = '\0';
 	buf_reset(&job->res.msg);
 	job->res.created = d.registration;
 	job->res.expires = d.expiration;
@@ -771,6 +939,7 @@ pump(long max_wait, int fd)
 		done = next;
 	}
 	emit_ready();
+	db_tick();
 	return ready;
 }
 
@@ -829,6 +998,12 @@ admit(size_t no)
 		goto done;
 	}
 	const char *domain = dn.reg_ascii;
+	if (cache_get(domain, &res))
+		goto done;
+	if (opt.offline) {
+		result_fail(&res, "offline", "'%s' is not in the store (--offline)", domain);
+		goto done;
+	}
 	struct job *job = job_find(domain);
 	if (job) {
 		job->waiters =
@@ -881,6 +1056,10 @@ main(int argc, char **argv)
 	parse_options(argc, argv);
 
 	struct buf why = BUF_INIT;
+	run_started = now_s();
+	db = store_open(opt.db, 0, &why);
+	if (!db)
+		tool_die("%s", why.s);
 	http = http_new(&opt.http, &why);
 	if (!http)
 		tool_die("%s", why.s);
@@ -914,9 +1093,12 @@ main(int argc, char **argv)
 			}
 			admit(tail_no++);
 			emit_ready();
-			if (++n_since_pump >= 64 && work_pending()) {
+			if (++n_since_pump >= 64) {
 				n_since_pump = 0;
-				pump(0, -1);
+				if (work_pending())
+					pump(0, -1);
+				else
+					db_tick();
 			}
 		}
 		emit_ready();
@@ -927,6 +1109,11 @@ main(int argc, char **argv)
 	if (rc < 0)
 		tool_die("cannot read input: %s", strerror(in.lr.error));
 	show_progress(true);
+	if (store_close(db, &why) < 0) {
+		tool_warn("%s", why.s);
+		return tool_finish(EXIT_FATAL);
+	}
+	db = NULL;
 
 	for (size_t i = 0; i < ring_cap; i++) {
 		rec_free(&ring[i].rec);

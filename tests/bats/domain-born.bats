@@ -372,3 +372,90 @@ requests() {
 	assert_output --partial "domain-born (domstat)"
 	run -2 domain-born --nope
 }
+
+# a private server this test can stop, and a bootstrap naming it for .com
+own_server() {
+	start_server own "$BATS_TEST_TMPDIR" "$@"
+	cat >own-bs.json <<-EOF2
+	{"services":[[["com"],["http://127.0.0.1:$(head -1 "$BATS_TEST_TMPDIR/own.port")/own/"]]]}
+	EOF2
+}
+
+own() {
+	domain-born --bootstrap own-bs.json --allow-http --no-progress "$@"
+}
+
+@test "cache: a second run answers from the store with the server stopped" {
+	own_server
+	run -1 --separate-stderr own <<<$'zulu.com\nnf404-c.com\nnoexp.com'
+	local first=$output
+	stop_server "$BATS_TEST_TMPDIR" own
+	run -1 --separate-stderr own <<<$'www.zulu.com\nnf404-c.com\nnoexp.com'
+	assert_equal "$(jq -c 'del(.domain)' <<<"$output")" "$(jq -c 'del(.domain)' <<<"$first")"
+	assert_equal "$(grep -c . "$BATS_TEST_TMPDIR/own.log")" 3
+	run sqlite3 "$DOMSTAT_DB" "SELECT name, value FROM counters WHERE name LIKE 'rdap%' ORDER BY name"
+	assert_output $'rdap_fail|1\nrdap_good|2'
+}
+
+@test "--db names the store" {
+	own_server
+	run -0 own --db my.db <<<"zulu.com"
+	run sqlite3 my.db "SELECT domain, created, source FROM registration"
+	assert_output "zulu.com|1122992196|RDAP"
+	[ ! -e "$DOMSTAT_DB" ]
+}
+
+@test "--offline answers from the store only" {
+	own_server
+	run -0 own <<<"zulu.com"
+	stop_server "$BATS_TEST_TMPDIR" own
+	run -1 --separate-stderr own --offline <<<$'zulu.com\nunknown-off.com'
+	assert_line -n 0 --partial '"seen_by_web":"2005-08-02T14:16:36Z"'
+	assert_line -n 1 --partial '"code":"offline"'
+	# no bootstrap is needed offline
+	run -0 domain-born --offline --no-progress <<<"zulu.com"
+	run -2 domain-born --offline --refresh <<<"zulu.com"
+}
+
+@test "--refresh asks again, once per run" {
+	own_server
+	run -0 own <<<"zulu.com"
+	sleep 1
+	run -0 own --refresh <<<$'zulu.com\nwww.zulu.com'
+	assert_equal "$(grep -c "/zulu.com\$" "$BATS_TEST_TMPDIR/own.log")" 2
+}
+
+@test "cache TTLs: transient errors an hour, 404 a day, 429 never" {
+	own_server
+	local t=2000000000
+	DOMSTAT_NOW=$t run -1 own --retries 0 <<<$'err500-ttl.com\nnf404-ttl.com\nalways429-ttl.com'
+	DOMSTAT_NOW=$((t + 3599)) run -1 own --retries 0 <<<$'err500-ttl.com\nnf404-ttl.com\nalways429-ttl.com'
+	assert_equal "$(grep -c "/err500-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 1
+	assert_equal "$(grep -c "/always429-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 2
+	DOMSTAT_NOW=$((t + 3600)) run -1 own --retries 0 <<<$'err500-ttl.com\nnf404-ttl.com'
+	assert_equal "$(grep -c "/err500-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 2
+	assert_equal "$(grep -c "/nf404-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 1
+	DOMSTAT_NOW=$((t + 86400)) run -1 own --retries 0 <<<"nf404-ttl.com"
+	assert_equal "$(grep -c "/nf404-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 2
+	# and the TTLs are options
+	DOMSTAT_NOW=$((t + 86400 + 10)) run -1 own --ttl-not-found 5 <<<"nf404-ttl.com"
+	assert_equal "$(grep -c "/nf404-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 2
+	DOMSTAT_NOW=$((t + 86400 + 10)) run -1 own --ttl-error 5 <<<"err500-ttl.com"
+	assert_equal "$(grep -c "/err500-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 3
+}
+
+@test "cache: a NEW domain is asked again when it turns ESTABLISHED" {
+	own_server
+	local created=1577836800 day=86400
+	DOMSTAT_NOW=$((created + 700 * day)) run -0 own <<<"boundary.com"
+	assert_output --partial '"category":"NEW"'
+	DOMSTAT_NOW=$((created + 730 * day)) run -0 own <<<"boundary.com"
+	assert_output --partial '"category":"NEW"'
+	assert_equal "$(grep -c "/boundary.com\$" "$BATS_TEST_TMPDIR/own.log")" 1
+	DOMSTAT_NOW=$((created + 730 * day + 1)) run -0 own <<<"boundary.com"
+	assert_output --partial '"category":"ESTABLISHED"'
+	assert_equal "$(grep -c "/boundary.com\$" "$BATS_TEST_TMPDIR/own.log")" 2
+	# an established one is kept until its expiry (2030-01-01), capped by --ttl-max
+	run sqlite3 "$DOMSTAT_DB" "SELECT valid_until - fetched FROM registration"
+	assert_output $((90 * day))
+}
