@@ -3,7 +3,7 @@
 
 PROJECT  = domstat
 VERSION  = 0.1.0
-CMDS     = domain-freq seen-db stats-report domain-born dns-grade
+CMDS     = domain-freq seen-db stats-report domain-born dns-scan dns-grade
 
 PREFIX  ?= /usr/local
 BINDIR   = $(PREFIX)/bin

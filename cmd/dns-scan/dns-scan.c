@@ -1,0 +1,1183 @@
+/* dns-scan: ask DNS everything grading needs about each domain, in one asynchronous pass, and
+ * add it to the record as the `dns` member (domstat(7)). Collects facts only; dns-grade judges. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "dname.h"
+#include "dns.h"
+#include "dnsjson.h"
+#include "jsonw.h"
+#include "record.h"
+#include "tool.h"
+#include "xalloc.h"
+
+/* Why a question was asked: the `why` member, in output order. */
+enum why {
+	W_APEX,
+	W_WWW,
+	W_DMARC,
+	W_BIMI,
+	W_MSDCS,
+	W_ADPROBE,
+	W_NSADDR,
+	W_NSDIRECT,
+	W_SPF,
+	W_CAA,
+	W_MXADDR,
+	W_DMARCREP,
+	W_COUNT
+};
+static const char *const why_name[W_COUNT] = {"apex",  "www",	    "dmarc",   "bimi",
+					      "msdcs", "ad-probe",  "ns-addr", "ns-direct",
+					      "spf",   "caa-climb", "mx-addr", "dmarc-report"};
+
+/* Parts of a scan a profile turns on (one bit per `why` beyond the apex). */
+#define F(w)	   (1u << (w))
+#define FOLLOW_UPS (F(W_NSADDR) | F(W_NSDIRECT) | F(W_SPF) | F(W_CAA) | F(W_MXADDR) | F(W_DMARCREP))
+
+/* What an answer sets off. */
+enum {
+	ACT_NSADDR = 1,	   /* apex NS: A/AAAA of each name server */
+	ACT_NSDIRECT = 2,  /* NS address: SOA and NS asked of it directly */
+	ACT_SPF = 4,	   /* TXT: walk the SPF record */
+	ACT_SPFMX = 8,	   /* SPF mx: A/AAAA of the exchanges */
+	ACT_MXADDR = 16,   /* apex MX: A/AAAA of the exchanges */
+	ACT_CAA = 32,	   /* CAA: climb to the parent when there is none */
+	ACT_DMARCREP = 64, /* _dmarc TXT: authorisation of external report addresses */
+	ACT_ADPROBE = 128, /* _msdcs SOA: the random-label wildcard probe */
+};
+
+/* Bounds that end loops and keep a hostile domain's work finite. */
+#define SPF_MAX_QUERIES	 40
+#define MAX_NS_NAMES	 16
+#define MAX_NS_ADDRS	 8
+#define MAX_MX_HOSTS	 16
+#define MAX_SPF_MX_HOSTS 10
+#define MAX_REPORT_DESTS 10
+#define AD_PROBE_LABEL	 "88dkwqpkw01op7o" /* DNStats' fixed "random" label, lowercased */
+
+struct options {
+	const char *field;
+	size_t max_line;
+	struct dns_options dns;
+	struct dns_addr *resolvers;
+	size_t nresolvers, capresolvers;
+	uint16_t ns_port;
+	struct dns_cidr *allow;
+	size_t nallow, capallow;
+	const char *profile;
+	unsigned features; /* F(why) bits */
+	uint16_t apex[16]; /* apex types */
+	size_t napex;
+	size_t window;
+	bool unordered, stats, progress;
+};
+
+struct slot {
+	char *q;
+	uint16_t type;
+	uint8_t why;
+	bool direct, dnssec, done, answered;
+	unsigned acts;
+	struct dns_addr to;
+	char server[64];
+	struct buf json; /* the finished query object */
+};
+
+struct job {
+	struct record rec;
+	char *domain;
+	struct slot *slots;
+	size_t nslots, capslots;
+	unsigned outstanding, spf_queries;
+	bool done, scanning, spf_bounded;
+	double start_ms;
+	time_t start_wall;
+	struct job *next_free;
+};
+
+static struct options opt;
+static struct dns_engine *engine;
+static struct job **ring; /* in input order */
+static size_t ring_head, ring_n;
+static size_t active; /* jobs read and not yet written */
+static struct job *free_jobs;
+static struct dname scratch_name;
+static struct buf resolvers_json;
+static unsigned long long domains_done, skipped;
+static unsigned long long bytes_read;
+static double run_start;
+
+static void
+usage(void)
+{
+	fprintf(
+	    stderr,
+	    "usage: dns-scan [--stats] [--unordered] [-c N] [-f field] [-r addr[:port]]...\n"
+	    "                [--resolvers file] [--profile dnstats|full|minimal] [--types list]\n"
+	    "                [--ns-port port] [--ns-allow cidr]... [--qps N] [--timeout secs]\n"
+	    "                [--retries N] [--window N] [--max-line bytes]\n");
+	exit(EXIT_FATAL);
+}
+
+static void
+help(void)
+{
+	printf("dns-scan: add everything DNS says about each domain as the `dns` member.\n\n"
+	       "  -r, --resolver ADDR[:PORT]  recursive resolver (repeatable; default: "
+	       "/etc/resolv.conf)\n"
+	       "      --resolvers FILE      resolvers, one ADDR[:PORT] a line\n"
+	       "  -c, --concurrency N       queries in flight at once (default 100)\n"
+	       "      --qps N               at most N new queries a second (default: no cap)\n"
+	       "      --timeout SECS        time for one query, all retries together (default 5)\n"
+	       "      --retries N           attempts after the first (default 2)\n"
+	       "      --profile NAME        full (default), dnstats or minimal\n"
+	       "      --types LIST          apex types and parts, e.g. MX,TXT,spf,dmarc (custom)\n"
+	       "      --ns-port PORT        port of direct queries to name servers (default 53)\n"
+	       "      --ns-allow CIDR       ranges direct queries may go to (repeatable; default "
+	       "all)\n"
+	       "      --window N            records held for ordered output (default 1000)\n"
+	       "      --unordered           write records as they finish, not in input order\n"
+	       "      --stats               print a summary on standard error at the end\n"
+	       "  -f, --field PATH          member holding the domain (default domain)\n"
+	       "      --max-line BYTES      longest input line handled (default 1048576)\n"
+	       "  -h, --help                this help\n"
+	       "  -V, --version             version\n\n"
+	       "See dns-scan(1) and domstat(7).\n");
+	exit(tool_finish(0));
+}
+
+/* ---- profiles ---- */
+
+static void
+add_apex(uint16_t t)
+{
+	for (size_t i = 0; i < opt.napex; i++)
+		if (opt.apex[i] == t)
+			return;
+	if (opt.napex < sizeof opt.apex / sizeof *opt.apex)
+		opt.apex[opt.napex++] = t;
+}
+
+static void
+set_profile(const char *name)
+{
+	static const uint16_t full[] = {
+	    LDNS_RR_TYPE_SOA,	 LDNS_RR_TYPE_NS,	 LDNS_RR_TYPE_MX,   LDNS_RR_TYPE_TXT,
+	    LDNS_RR_TYPE_CAA,	 LDNS_RR_TYPE_A,	 LDNS_RR_TYPE_AAAA, LDNS_RR_TYPE_DS,
+	    LDNS_RR_TYPE_DNSKEY, LDNS_RR_TYPE_NSEC3PARAM};
+	static const uint16_t dnstats[] = {LDNS_RR_TYPE_MX, LDNS_RR_TYPE_TXT,	 LDNS_RR_TYPE_CAA,
+					   LDNS_RR_TYPE_DS, LDNS_RR_TYPE_DNSKEY, LDNS_RR_TYPE_NS,
+					   LDNS_RR_TYPE_SOA};
+	static const uint16_t minimal[] = {LDNS_RR_TYPE_SOA, LDNS_RR_TYPE_NS, LDNS_RR_TYPE_MX,
+					   LDNS_RR_TYPE_TXT};
+	opt.napex = 0;
+	const uint16_t *types;
+	size_t n;
+	if (!strcmp(name, "full")) {
+		types = full;
+		n = sizeof full / sizeof *full;
+		opt.features = F(W_APEX) | F(W_WWW) | F(W_DMARC) | F(W_BIMI) | F(W_MSDCS) |
+			       F(W_ADPROBE) | FOLLOW_UPS;
+	} else if (!strcmp(name, "dnstats")) {
+		types = dnstats;
+		n = sizeof dnstats / sizeof *dnstats;
+		opt.features = F(W_APEX) | F(W_DMARC) | F(W_BIMI) | F(W_MSDCS) | F(W_ADPROBE) |
+			       F(W_NSADDR) | F(W_NSDIRECT);
+	} else if (!strcmp(name, "minimal")) {
+		types = minimal;
+		n = sizeof minimal / sizeof *minimal;
+		opt.features = F(W_APEX) | F(W_DMARC);
+	} else {
+		tool_die("invalid value for --profile: '%s' (full, dnstats or minimal)", name);
+	}
+	for (size_t i = 0; i < n; i++)
+		add_apex(types[i]);
+	opt.profile = name;
+}
+
+/* --types: RR types asked at the apex, and parts by their `why` names. */
+static void
+set_types(const char *list)
+{
+	opt.napex = 0;
+	opt.features = 0;
+	opt.profile = "custom";
+	char *copy = xstrdup(list), *save = NULL;
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		int w;
+		for (w = 0; w < W_COUNT; w++)
+			if (!strcasecmp(t, why_name[w]))
+				break;
+		if (w < W_COUNT && w != W_APEX) {
+			opt.features |= F(w);
+			continue;
+		}
+		ldns_rr_type rt = ldns_get_rr_type_by_name(t);
+		if (rt == 0 || !strcasecmp(t, "ANY") || !strcasecmp(t, "AXFR") ||
+		    !strcasecmp(t, "IXFR"))
+			tool_die("invalid value for --types: '%s'", t);
+		add_apex((uint16_t)rt);
+		opt.features |= F(W_APEX);
+	}
+	free(copy);
+	if (opt.features & F(W_NSDIRECT))
+		opt.features |= F(W_NSADDR); /* the addresses come from there */
+	if (opt.features & F(W_MSDCS))
+		opt.features |= F(W_ADPROBE);
+	if (!opt.features)
+		tool_die("invalid value for --types: nothing to ask");
+}
+
+static void
+add_resolver(const char *s)
+{
+	struct dns_addr a;
+	if (dns_addr_parse(s, 53, &a) < 0)
+		tool_die("invalid resolver address: '%s'", s);
+	opt.resolvers =
+	    xgrow(opt.resolvers, &opt.capresolvers, opt.nresolvers + 1, sizeof *opt.resolvers);
+	opt.resolvers[opt.nresolvers++] = a;
+}
+
+static void
+read_resolvers(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		tool_die("cannot open '%s': %s", path, strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0) {
+		char *s = line, *hash = strchr(s, '#');
+		if (hash)
+			*hash = '\0';
+		s += strspn(s, " \t\r\n");
+		if (!strncmp(s, "nameserver", 10) && (s[10] == ' ' || s[10] == '\t'))
+			s += 10 + strspn(s + 10, " \t");
+		s[strcspn(s, " \t\r\n")] = '\0';
+		if (*s)
+			add_resolver(s);
+	}
+	free(line);
+	fclose(f);
+}
+
+static void
+parse_options(int argc, char **argv)
+{
+	enum {
+		OPT_RESOLVERS = 256,
+		OPT_QPS,
+		OPT_TIMEOUT,
+		OPT_RETRIES,
+		OPT_PROFILE,
+		OPT_TYPES,
+		OPT_NSPORT,
+		OPT_NSALLOW,
+		OPT_WINDOW,
+		OPT_UNORDERED,
+		OPT_STATS,
+		OPT_MAXLINE
+	};
+	static const struct option longopts[] = {
+	    {"resolver", required_argument, NULL, 'r'},
+	    {"resolvers", required_argument, NULL, OPT_RESOLVERS},
+	    {"concurrency", required_argument, NULL, 'c'},
+	    {"qps", required_argument, NULL, OPT_QPS},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"retries", required_argument, NULL, OPT_RETRIES},
+	    {"profile", required_argument, NULL, OPT_PROFILE},
+	    {"types", required_argument, NULL, OPT_TYPES},
+	    {"ns-port", required_argument, NULL, OPT_NSPORT},
+	    {"ns-allow", required_argument, NULL, OPT_NSALLOW},
+	    {"window", required_argument, NULL, OPT_WINDOW},
+	    {"unordered", no_argument, NULL, OPT_UNORDERED},
+	    {"stats", no_argument, NULL, OPT_STATS},
+	    {"field", required_argument, NULL, 'f'},
+	    {"max-line", required_argument, NULL, OPT_MAXLINE},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	opt.field = "domain";
+	opt.dns.inflight = 100;
+	opt.dns.timeout_ms = 5000;
+	opt.dns.retries = 2;
+	opt.ns_port = 53;
+	opt.window = 1000;
+	set_profile("full");
+	const char *types = NULL, *profile = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "c:f:r:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			add_resolver(optarg);
+			break;
+		case OPT_RESOLVERS:
+			read_resolvers(optarg);
+			break;
+		case 'c':
+			opt.dns.inflight = (unsigned)opt_long("concurrency", optarg, 1, 100000);
+			break;
+		case OPT_QPS:
+			opt.dns.qps = opt_double("qps", optarg, 0, 1e7);
+			break;
+		case OPT_TIMEOUT:
+			opt.dns.timeout_ms =
+			    (unsigned)(opt_double("timeout", optarg, 0.01, 3600) * 1000);
+			break;
+		case OPT_RETRIES:
+			opt.dns.retries = (unsigned)opt_long("retries", optarg, 0, 10);
+			break;
+		case OPT_PROFILE:
+			profile = optarg;
+			break;
+		case OPT_TYPES:
+			types = optarg;
+			break;
+		case OPT_NSPORT:
+			opt.ns_port = (uint16_t)opt_long("ns-port", optarg, 1, 65535);
+			break;
+		case OPT_NSALLOW:
+			opt.allow =
+			    xgrow(opt.allow, &opt.capallow, opt.nallow + 1, sizeof *opt.allow);
+			if (dns_cidr_parse(optarg, &opt.allow[opt.nallow]) < 0)
+				tool_die("invalid value for --ns-allow: '%s'", optarg);
+			opt.nallow++;
+			break;
+		case OPT_WINDOW:
+			opt.window = (size_t)opt_long("window", optarg, 1, 10000000);
+			break;
+		case OPT_UNORDERED:
+			opt.unordered = true;
+			break;
+		case OPT_STATS:
+			opt.stats = true;
+			break;
+		case 'f':
+			opt.field = optarg;
+			break;
+		case OPT_MAXLINE:
+			opt.max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
+			break;
+		case 'h':
+			help();
+			break;
+		case 'V':
+			tool_version();
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (profile && types)
+		tool_die("--profile and --types cannot be used together");
+	if (profile)
+		set_profile(profile);
+	if (types)
+		set_types(types);
+	if (opt.nresolvers == 0) {
+		if (dns_resolvconf("/etc/resolv.conf", &opt.resolvers, &opt.nresolvers,
+				   &opt.capresolvers) <= 0)
+			tool_die("no resolver: /etc/resolv.conf has none (use -r)");
+	}
+	opt.dns.resolvers = opt.resolvers;
+	opt.dns.nresolvers = opt.nresolvers;
+	opt.progress = isatty(STDERR_FILENO);
+}
+
+/* ---- jobs and their questions ---- */
+
+static void on_result(void *ctx, uint32_t tag, struct dns_result *res);
+
+/* Ask a question for job j unless the same one (same purpose, name, type, server) was asked. */
+static size_t
+ask(struct job *j, enum why why, const char *q, uint16_t type, unsigned acts,
+    const struct dns_addr *direct)
+{
+	for (size_t i = 0; i < j->nslots; i++) {
+		struct slot *s = &j->slots[i];
+		if (s->why == why && s->type == type && !strcmp(s->q, q) &&
+		    s->direct == (direct != NULL) &&
+		    (!direct ||
+		     (s->to.len == direct->len && !memcmp(&s->to.ss, &direct->ss, direct->len))))
+			return (size_t)-1;
+	}
+	j->slots = xgrow(j->slots, &j->capslots, j->nslots + 1, sizeof *j->slots);
+	size_t idx = j->nslots++;
+	struct slot *s = &j->slots[idx];
+	memset(s, 0, sizeof *s);
+	s->q = xstrdup(q);
+	s->type = type;
+	s->why = (uint8_t)why;
+	s->acts = acts;
+	s->direct = direct != NULL;
+	if (direct)
+		s->to = *direct;
+	s->dnssec = type == LDNS_RR_TYPE_DS || type == LDNS_RR_TYPE_DNSKEY ||
+		    type == LDNS_RR_TYPE_NSEC3PARAM || type == LDNS_RR_TYPE_RRSIG ||
+		    type == LDNS_RR_TYPE_NSEC || type == LDNS_RR_TYPE_NSEC3 ||
+		    type == LDNS_RR_TYPE_CDS || type == LDNS_RR_TYPE_CDNSKEY ||
+		    (why == W_APEX && type == LDNS_RR_TYPE_SOA) || why == W_MSDCS ||
+		    why == W_ADPROBE;
+	if (direct && opt.nallow && !dns_cidr_match(opt.allow, opt.nallow, direct)) {
+		/* not sent: written as skipped */
+		char a[64];
+		dns_addr_str(direct, a, sizeof a);
+		snprintf(s->server, sizeof s->server, "%s", a);
+		struct buf *b = &s->json;
+		s->done = true;
+		skipped++;
+		buf_adds(b, "{\"q\":");
+		jsonw_strz(b, q);
+		char tmp[16];
+		jsonw_key(b, "type");
+		jsonw_strz(b, dns_type_str(type, tmp));
+		jsonw_key(b, "why");
+		jsonw_strz(b, why_name[why]);
+		jsonw_key(b, "server");
+		jsonw_strz(b, a);
+		buf_adds(b, ",\"direct\":true,\"aa\":false,\"ad\":false,\"tc\":false,\"tcp\":false,"
+			    "\"ms\":0,\"error\":\"skipped\",\"detail\":");
+		char ip[64];
+		dns_addr_ip(direct, ip, sizeof ip);
+		struct buf d = BUF_INIT;
+		buf_addf(&d, "not sent: %s is outside --ns-allow", ip);
+		jsonw_str(b, d.s, d.len);
+		buf_free(&d);
+		buf_addc(b, '}');
+		return idx;
+	}
+	j->outstanding++;
+	dns_submit(engine, q, type, (s->dnssec ? DNS_Q_DO : 0) | (direct ? DNS_Q_DIRECT : 0),
+		   direct, on_result, j, (uint32_t)idx);
+	return idx;
+}
+
+static void
+ask_addrs(struct job *j, enum why why, const char *host, unsigned acts)
+{
+	ask(j, why, host, LDNS_RR_TYPE_A, acts, NULL);
+	ask(j, why, host, LDNS_RR_TYPE_AAAA, acts, NULL);
+}
+
+/* A name from an answer (rdf) as a lowercase query name without the trailing dot; false for
+ * the root or a name that does not print. */
+static bool
+rdf_qname(const ldns_rdf *rdf, struct buf *out)
+{
+	buf_reset(out);
+	if (!rdf || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME)
+		return false;
+	char *s = ldns_rdf2str(rdf);
+	if (!s)
+		return false;
+	size_t n = strlen(s);
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		s[i] = (char)tolower((unsigned char)s[i]);
+	buf_add(out, s, n);
+	free(s);
+	return out->len > 0;
+}
+
+/* A domain-spec from a record (SPF target, report host) as an A-label query name. */
+static bool
+text_qname(const char *s, size_t n, struct buf *out)
+{
+	buf_reset(out);
+	if (n == 0 || memchr(s, '%', n))
+		return false; /* macros need the sender; not expanded at scan time */
+	if (dname_set(&scratch_name, s, n) < 0 || scratch_name.ascii.len == 0)
+		return false;
+	buf_add(out, scratch_name.ascii.s, scratch_name.ascii.len);
+	return true;
+}
+
+static void
+spf_ask(struct job *j, const char *q, uint16_t type, unsigned acts)
+{
+	if (j->spf_queries >= SPF_MAX_QUERIES) {
+		if (!j->spf_bounded) {
+			j->spf_bounded = true;
+			struct slot *s;
+			j->slots = xgrow(j->slots, &j->capslots, j->nslots + 1, sizeof *j->slots);
+			s = &j->slots[j->nslots++];
+			memset(s, 0, sizeof *s);
+			s->q = xstrdup(q);
+			s->type = type;
+			s->why = W_SPF;
+			s->done = true;
+			skipped++;
+			char tmp[16];
+			buf_adds(&s->json, "{\"q\":");
+			jsonw_strz(&s->json, q);
+			jsonw_key(&s->json, "type");
+			jsonw_strz(&s->json, dns_type_str(type, tmp));
+			buf_addf(&s->json,
+				 ",\"why\":\"spf\",\"server\":\"\",\"direct\":false,"
+				 "\"aa\":false,\"ad\":false,\"tc\":false,\"tcp\":false,"
+				 "\"ms\":0,\"error\":\"skipped\",\"detail\":\"SPF walk "
+				 "stopped after %d queries\"}",
+				 SPF_MAX_QUERIES);
+		}
+		return;
+	}
+	if (ask(j, W_SPF, q, type, acts, NULL) != (size_t)-1)
+		j->spf_queries++;
+}
+
+/* The SPF records among TXT answers: walk include/redirect targets and the names a, mx and
+ * exists would look up (RFC 7208 section 5), so grading can count lookups and void lookups. */
+static void
+walk_spf(struct job *j, const char *owner, const ldns_rr_list *ans)
+{
+	struct buf rec = BUF_INIT, name = BUF_INIT;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ans); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT)
+			continue;
+		buf_reset(&rec);
+		for (size_t k = 0; k < ldns_rr_rd_count(rr); k++) {
+			const ldns_rdf *f = ldns_rr_rdf(rr, k);
+			if (ldns_rdf_size(f) > 1)
+				buf_add(&rec, ldns_rdf_data(f) + 1, ldns_rdf_size(f) - 1);
+		}
+		if (rec.len < 6 || strncasecmp(rec.s, "v=spf1", 6) ||
+		    (rec.len > 6 && rec.s[6] != ' '))
+			continue;
+		char *save = NULL;
+		for (char *t = strtok_r(rec.s + 6, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+			if (*t == '+' || *t == '-' || *t == '~' || *t == '?')
+				t++;
+			size_t mlen = strcspn(t, ":/=");
+			char *arg = t[mlen] == ':' || t[mlen] == '=' ? t + mlen + 1 : NULL;
+			size_t alen = arg ? strcspn(arg, "/") : 0;
+			bool is_mod = t[mlen] == '=';
+			const char *target = arg;
+			size_t tlen = alen;
+			if (!arg) {
+				target = owner;
+				tlen = strlen(owner);
+			}
+#define IS(word) (mlen == strlen(word) && !strncasecmp(t, word, mlen))
+			if (IS("include") && !is_mod && arg) {
+				if (text_qname(target, tlen, &name))
+					spf_ask(j, name.s, LDNS_RR_TYPE_TXT, ACT_SPF);
+			} else if (IS("redirect") && is_mod) {
+				if (text_qname(target, tlen, &name))
+					spf_ask(j, name.s, LDNS_RR_TYPE_TXT, ACT_SPF);
+			} else if (IS("a") && !is_mod) {
+				if (text_qname(target, tlen, &name)) {
+					spf_ask(j, name.s, LDNS_RR_TYPE_A, 0);
+					spf_ask(j, name.s, LDNS_RR_TYPE_AAAA, 0);
+				}
+			} else if (IS("mx") && !is_mod) {
+				if (text_qname(target, tlen, &name))
+					spf_ask(j, name.s, LDNS_RR_TYPE_MX, ACT_SPFMX);
+			} else if (IS("exists") && !is_mod && arg) {
+				if (text_qname(target, tlen, &name))
+					spf_ask(j, name.s, LDNS_RR_TYPE_A, 0);
+			}
+#undef IS
+		}
+	}
+	buf_free(&rec);
+	buf_free(&name);
+}
+
+static bool
+same_or_under(const char *host, const char *domain)
+{
+	size_t h = strlen(host), d = strlen(domain);
+	return (h == d && !strcmp(host, domain)) ||
+	       (h > d && host[h - d - 1] == '.' && !strcmp(host + h - d, domain));
+}
+
+/* Is a report host outside the domain's own organisation (RFC 7489 section 7.1)? */
+static bool
+external_host(const char *host, const char *domain)
+{
+	if (same_or_under(host, domain) || same_or_under(domain, host))
+		return false;
+	struct buf a = BUF_INIT;
+	bool external = true;
+	if (dname_set(&scratch_name, host, strlen(host)) == 0 && dname_registrable(&scratch_name)) {
+		buf_adds(&a, scratch_name.reg_ascii);
+		if (dname_set(&scratch_name, domain, strlen(domain)) == 0 &&
+		    dname_registrable(&scratch_name) && !strcmp(a.s, scratch_name.reg_ascii))
+			external = false;
+	}
+	buf_free(&a);
+	return external;
+}
+
+/* DMARC rua/ruf addresses in other domains: ask <domain>._report._dmarc.<host> TXT. */
+static void
+check_dmarc_reports(struct job *j, const ldns_rr_list *ans)
+{
+	struct buf rec = BUF_INIT, host = BUF_INIT, q = BUF_INIT;
+	unsigned asked = 0;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ans); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT)
+			continue;
+		buf_reset(&rec);
+		for (size_t k = 0; k < ldns_rr_rd_count(rr); k++) {
+			const ldns_rdf *f = ldns_rr_rdf(rr, k);
+			if (ldns_rdf_size(f) > 1)
+				buf_add(&rec, ldns_rdf_data(f) + 1, ldns_rdf_size(f) - 1);
+		}
+		if (rec.len < 8 || strncmp(rec.s, "v=DMARC1", 8))
+			continue;
+		char *save = NULL;
+		for (char *tag = strtok_r(rec.s, ";", &save); tag;
+		     tag = strtok_r(NULL, ";", &save)) {
+			tag += strspn(tag, " \t");
+			size_t klen = strcspn(tag, " \t=");
+			if (!((klen == 3 &&
+			       (!strncasecmp(tag, "rua", 3) || !strncasecmp(tag, "ruf", 3)))))
+				continue;
+			char *v = tag + klen;
+			v += strspn(v, " \t");
+			if (*v != '=')
+				continue;
+			v++;
+			char *save2 = NULL;
+			for (char *uri = strtok_r(v, ",", &save2); uri;
+			     uri = strtok_r(NULL, ",", &save2)) {
+				uri += strspn(uri, " \t");
+				if (strncasecmp(uri, "mailto:", 7))
+					continue;
+				char *at = NULL;
+				for (char *p = uri + 7; *p && *p != '!' && *p != ' ' && *p != '\t';
+				     p++)
+					if (*p == '@')
+						at = p;
+				if (!at)
+					continue;
+				size_t hl = strcspn(at + 1, "! \t");
+				if (!text_qname(at + 1, hl, &host) ||
+				    !external_host(host.s, j->domain))
+					continue;
+				if (asked++ >= MAX_REPORT_DESTS)
+					break;
+				buf_reset(&q);
+				buf_addf(&q, "%s._report._dmarc.%s", j->domain, host.s);
+				if (q.len <= 253)
+					ask(j, W_DMARCREP, q.s, LDNS_RR_TYPE_TXT, 0, NULL);
+			}
+		}
+	}
+	buf_free(&rec);
+	buf_free(&host);
+	buf_free(&q);
+}
+
+static bool
+has_type(const ldns_rr_list *l, ldns_rr_type t)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(l, i)) == t)
+			return true;
+	return false;
+}
+
+/* Follow-ups an answer sets off. */
+static void
+run_actions(struct job *j, size_t idx, const ldns_pkt *p)
+{
+	unsigned acts = j->slots[idx].acts;
+	char *q = xstrdup(j->slots[idx].q); /* slots may move while we add */
+	const ldns_rr_list *ans = ldns_pkt_answer(p);
+	ldns_pkt_rcode rc = ldns_pkt_get_rcode(p);
+	struct buf name = BUF_INIT;
+	size_t n = ldns_rr_list_rr_count(ans);
+	if (acts & ACT_NSADDR) {
+		unsigned k = 0;
+		for (size_t i = 0; i < n && k < MAX_NS_NAMES; i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(ans, i);
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS &&
+			    rdf_qname(ldns_rr_rdf(rr, 0), &name)) {
+				ask_addrs(j, W_NSADDR, name.s,
+					  (opt.features & F(W_NSDIRECT)) ? ACT_NSDIRECT : 0);
+				k++;
+			}
+		}
+	}
+	if (acts & ACT_NSDIRECT) {
+		unsigned k = 0;
+		for (size_t i = 0; i < n && k < MAX_NS_ADDRS; i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(ans, i);
+			ldns_rr_type t = ldns_rr_get_type(rr);
+			if (t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA)
+				continue;
+			char *ip = ldns_rdf2str(ldns_rr_rdf(rr, 0));
+			struct dns_addr a;
+			if (ip && dns_addr_from_ip(ip, opt.ns_port, &a) == 0) {
+				ask(j, W_NSDIRECT, j->domain, LDNS_RR_TYPE_SOA, 0, &a);
+				ask(j, W_NSDIRECT, j->domain, LDNS_RR_TYPE_NS, 0, &a);
+				k++;
+			}
+			free(ip);
+		}
+	}
+	if (acts & ACT_SPF)
+		walk_spf(j, q, ans);
+	if (acts & (ACT_SPFMX | ACT_MXADDR)) {
+		unsigned k = 0, max = (acts & ACT_MXADDR) ? MAX_MX_HOSTS : MAX_SPF_MX_HOSTS;
+		for (size_t i = 0; i < n && k < max; i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(ans, i);
+			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_MX ||
+			    !rdf_qname(ldns_rr_rdf(rr, 1), &name))
+				continue;
+			k++;
+			if (acts & ACT_MXADDR)
+				ask_addrs(j, W_MXADDR, name.s, 0);
+			if (acts & ACT_SPFMX) {
+				spf_ask(j, name.s, LDNS_RR_TYPE_A, 0);
+				spf_ask(j, name.s, LDNS_RR_TYPE_AAAA, 0);
+			}
+		}
+	}
+	if ((acts & ACT_CAA) && !has_type(ans, LDNS_RR_TYPE_CAA) &&
+	    (rc == LDNS_RCODE_NOERROR || rc == LDNS_RCODE_NXDOMAIN)) {
+		const char *dot = strchr(q, '.');
+		if (dot && dot[1])
+			ask(j, W_CAA, dot + 1, LDNS_RR_TYPE_CAA, ACT_CAA, NULL);
+	}
+	if (acts & ACT_DMARCREP)
+		check_dmarc_reports(j, ans);
+	if ((acts & ACT_ADPROBE) && rc == LDNS_RCODE_NOERROR && n > 0) {
+		buf_reset(&name);
+		buf_addf(&name, "%s.%s", AD_PROBE_LABEL, j->domain);
+		if (name.len <= 253)
+			ask(j, W_ADPROBE, name.s, LDNS_RR_TYPE_SOA, 0, NULL);
+	}
+	buf_free(&name);
+	free(q);
+}
+
+/* The query object of the `dns` member (domstat(7)). */
+static void
+slot_json(struct slot *s, const struct dns_result *res)
+{
+	struct buf *b = &s->json;
+	char tmp[16];
+	buf_adds(b, "{\"q\":");
+	jsonw_strz(b, s->q);
+	jsonw_key(b, "type");
+	jsonw_strz(b, dns_type_str(s->type, tmp));
+	jsonw_key(b, "why");
+	jsonw_strz(b, why_name[s->why]);
+	jsonw_key(b, "server");
+	jsonw_strz(b, s->server);
+	buf_adds(b, s->direct ? ",\"direct\":true" : ",\"direct\":false");
+	const ldns_pkt *p = res->pkt;
+	if (p) {
+		jsonw_key(b, "rcode");
+		jsonw_strz(b, dns_rcode_str(ldns_pkt_get_rcode(p), tmp));
+	}
+	buf_adds(b, p && ldns_pkt_aa(p) ? ",\"aa\":true" : ",\"aa\":false");
+	buf_adds(b, p && ldns_pkt_ad(p) ? ",\"ad\":true" : ",\"ad\":false");
+	buf_adds(b, res->tc ? ",\"tc\":true" : ",\"tc\":false");
+	buf_adds(b, res->tcp ? ",\"tcp\":true" : ",\"tcp\":false");
+	jsonw_key(b, "ms");
+	jsonw_round(b, res->ms, 1);
+	if (p) {
+		jsonw_key(b, "answer");
+		dns_json_rr_list(b, ldns_pkt_answer(p));
+		if (ldns_rr_list_rr_count(ldns_pkt_authority(p))) {
+			jsonw_key(b, "authority");
+			dns_json_rr_list(b, ldns_pkt_authority(p));
+		}
+	} else {
+		jsonw_key(b, "error");
+		jsonw_strz(b, dns_err_str(res->err));
+	}
+	if (res->detail) {
+		jsonw_key(b, "detail");
+		jsonw_strz(b, res->detail);
+	}
+	buf_addc(b, '}');
+}
+
+static void job_finished(struct job *j);
+
+static void
+on_result(void *ctx, uint32_t tag, struct dns_result *res)
+{
+	struct job *j = ctx;
+	struct slot *s = &j->slots[tag];
+	dns_addr_str(&res->server, s->server, sizeof s->server);
+	s->done = true;
+	s->answered = res->pkt != NULL;
+	slot_json(s, res);
+	if (res->pkt) {
+		if (s->acts)
+			run_actions(j, tag, res->pkt);
+		ldns_pkt_free(res->pkt);
+	}
+	if (--j->outstanding == 0)
+		job_finished(j);
+}
+
+static int
+slot_cmp(const void *a, const void *b)
+{
+	const struct slot *x = a, *y = b;
+	if (x->why != y->why)
+		return x->why < y->why ? -1 : 1;
+	int c = strcmp(x->q, y->q);
+	if (c)
+		return c;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return strcmp(x->server, y->server);
+}
+
+static void
+add_dns_member(struct job *j)
+{
+	qsort(j->slots, j->nslots, sizeof *j->slots, slot_cmp);
+	struct buf *b = rec_set_begin(&j->rec, "dns");
+	buf_adds(b, "{\"v\":1,\"domain\":");
+	jsonw_strz(b, j->domain);
+	char when[32];
+	struct tm tm;
+	gmtime_r(&j->start_wall, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	jsonw_key(b, "started");
+	jsonw_strz(b, when);
+	jsonw_key(b, "profile");
+	jsonw_strz(b, opt.profile);
+	jsonw_key(b, "resolvers");
+	buf_add(b, resolvers_json.s, resolvers_json.len);
+	jsonw_key(b, "elapsed_ms");
+	jsonw_int(b, (long long)(dns_now_ms() - j->start_ms + 0.5));
+	jsonw_key(b, "queries");
+	buf_addc(b, '[');
+	for (size_t i = 0; i < j->nslots; i++) {
+		if (i)
+			buf_addc(b, ',');
+		buf_add(b, j->slots[i].json.s, j->slots[i].json.len);
+	}
+	buf_adds(b, "]}");
+	rec_set_end(&j->rec);
+}
+
+static void
+job_release(struct job *j)
+{
+	for (size_t i = 0; i < j->nslots; i++) {
+		free(j->slots[i].q);
+		buf_free(&j->slots[i].json);
+	}
+	j->nslots = 0;
+	free(j->domain);
+	j->domain = NULL;
+	j->next_free = free_jobs;
+	free_jobs = j;
+	active--;
+}
+
+static void
+job_finished(struct job *j)
+{
+	j->done = true;
+	domains_done++;
+	if (j->scanning) {
+		add_dns_member(j);
+		size_t answered = 0;
+		for (size_t i = 0; i < j->nslots; i++)
+			answered += j->slots[i].answered;
+		if (answered == 0 && j->nslots > 0)
+			rec_error_code(&j->rec, "dns-no-answer", "no answer to any of %zu queries",
+				       j->nslots);
+	}
+	if (opt.unordered) {
+		rec_emit(&j->rec);
+		job_release(j);
+	}
+}
+
+static struct job *
+job_new(void)
+{
+	struct job *j = free_jobs;
+	if (j) {
+		free_jobs = j->next_free;
+	} else {
+		j = xcalloc(1, sizeof *j);
+		rec_init(&j->rec);
+	}
+	j->done = j->scanning = j->spf_bounded = false;
+	j->outstanding = j->spf_queries = 0;
+	j->nslots = 0;
+	active++;
+	return j;
+}
+
+static void
+start_scan(struct job *j)
+{
+	const char *d = j->domain;
+	struct buf q = BUF_INIT;
+	j->scanning = true;
+	j->start_ms = dns_now_ms();
+	j->start_wall = time(NULL);
+	unsigned f = opt.features;
+	for (size_t i = 0; i < opt.napex; i++) {
+		uint16_t t = opt.apex[i];
+		unsigned acts = 0;
+		if (t == LDNS_RR_TYPE_NS && (f & F(W_NSADDR)))
+			acts |= ACT_NSADDR;
+		if (t == LDNS_RR_TYPE_TXT && (f & F(W_SPF)))
+			acts |= ACT_SPF;
+		if (t == LDNS_RR_TYPE_MX && (f & F(W_MXADDR)))
+			acts |= ACT_MXADDR;
+		if (t == LDNS_RR_TYPE_CAA && (f & F(W_CAA)))
+			acts |= ACT_CAA;
+		ask(j, W_APEX, d, t, acts, NULL);
+	}
+#define SUB(prefix, why, type, acts)                                                               \
+	do {                                                                                       \
+		buf_reset(&q);                                                                     \
+		buf_addf(&q, "%s.%s", prefix, d);                                                  \
+		if (q.len <= 253)                                                                  \
+			ask(j, why, q.s, type, acts, NULL);                                        \
+	} while (0)
+	if (f & F(W_WWW)) {
+		SUB("www", W_WWW, LDNS_RR_TYPE_A, 0);
+		SUB("www", W_WWW, LDNS_RR_TYPE_AAAA, 0);
+	}
+	if (f & F(W_DMARC))
+		SUB("_dmarc", W_DMARC, LDNS_RR_TYPE_TXT, (f & F(W_DMARCREP)) ? ACT_DMARCREP : 0);
+	if (f & F(W_BIMI))
+		SUB("default._bimi", W_BIMI, LDNS_RR_TYPE_TXT, 0);
+	if (f & F(W_MSDCS))
+		SUB("_msdcs", W_MSDCS, LDNS_RR_TYPE_SOA, (f & F(W_ADPROBE)) ? ACT_ADPROBE : 0);
+#undef SUB
+	/* Parts asked for alone, without the apex answer that would set them off. */
+	if (!(f & F(W_APEX)) || !opt.napex) {
+		if (f & F(W_NSADDR))
+			ask(j, W_APEX, d, LDNS_RR_TYPE_NS, ACT_NSADDR, NULL);
+		if (f & F(W_SPF))
+			ask(j, W_APEX, d, LDNS_RR_TYPE_TXT, ACT_SPF, NULL);
+		if (f & F(W_MXADDR))
+			ask(j, W_APEX, d, LDNS_RR_TYPE_MX, ACT_MXADDR, NULL);
+		if (f & F(W_CAA))
+			ask(j, W_APEX, d, LDNS_RR_TYPE_CAA, ACT_CAA, NULL);
+	}
+	buf_free(&q);
+	if (j->outstanding == 0)
+		job_finished(j);
+}
+
+/* Take one input record: copy it into a job and start its questions. */
+static void
+take_record(struct record *in, struct dname *dn)
+{
+	struct job *j = job_new();
+	rec_copy(&j->rec, in);
+	if (!opt.unordered)
+		ring[(ring_head + ring_n++) % opt.window] = j;
+	bytes_read += in->text.len + 1;
+	if (rec_require_name(&j->rec)) {
+		if (dname_set(dn, j->rec.name.s, j->rec.name.len) < 0) {
+			rec_error(&j->rec, "invalid name: %s", dn->invalid);
+		} else {
+			j->domain = xstrdup(dn->ascii.s);
+			start_scan(j);
+			return;
+		}
+	}
+	job_finished(j);
+}
+
+static void
+emit_ready(void)
+{
+	while (ring_n && ring[ring_head]->done) {
+		struct job *j = ring[ring_head];
+		ring_head = (ring_head + 1) % opt.window;
+		ring_n--;
+		rec_emit(&j->rec);
+		job_release(j);
+	}
+}
+
+/* ---- progress and statistics ---- */
+
+static void
+rcode_summary(struct buf *b, const struct dns_stats *st)
+{
+	char tmp[16];
+	bool first = true;
+	for (unsigned i = 0; i < 16; i++) {
+		if (!st->rcodes[i])
+			continue;
+		buf_addf(b, "%s%s %llu", first ? "" : ", ", dns_rcode_str(i, tmp), st->rcodes[i]);
+		first = false;
+	}
+	if (first)
+		buf_adds(b, "none");
+}
+
+static void
+progress(bool final, off_t input_size)
+{
+	static double last;
+	double now = dns_now_ms();
+	if (!final && now - last < 500)
+		return;
+	last = now;
+	const struct dns_stats *st = dns_engine_stats(engine);
+	double secs = (now - run_start) / 1000.0;
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "\r%s: %llu domains, %.0f queries/s, answers: ", tool_name, domains_done,
+		 secs > 0 ? (double)st->sent / secs : 0.0);
+	rcode_summary(&b, st);
+	buf_addf(&b, ", timeouts %llu", st->timeouts);
+	if (input_size > 0 && bytes_read > 0 && !final) {
+		double frac = (double)bytes_read / (double)input_size;
+		if (frac > 0.001 && frac < 1)
+			buf_addf(&b, ", ETA %.0f s", secs / frac - secs);
+	}
+	buf_adds(&b, "\033[K");
+	if (final)
+		buf_addc(&b, '\n');
+	fwrite(b.s, 1, b.len, stderr);
+	buf_free(&b);
+}
+
+static void
+print_stats(void)
+{
+	const struct dns_stats *st = dns_engine_stats(engine);
+	double secs = (dns_now_ms() - run_start) / 1000.0;
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s: %llu domains in %.2f s (%.0f/s), %llu queries sent (%.0f/s)\n", tool_name,
+		 domains_done, secs, secs > 0 ? (double)domains_done / secs : 0.0, st->sent,
+		 secs > 0 ? (double)st->sent / secs : 0.0);
+	buf_addf(&b, "%s: answers %llu (", tool_name, st->answers);
+	rcode_summary(&b, st);
+	buf_addf(&b, "), timeouts %llu, network errors %llu, skipped %llu\n", st->timeouts,
+		 st->network, skipped);
+	buf_addf(&b,
+		 "%s: truncated %llu, TCP %llu, dropped: wrong ID or question %llu, "
+		 "malformed %llu\n",
+		 tool_name, st->truncated, st->tcp, st->mismatched, st->malformed);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	buf_addf(&b, "%s: peak memory %ld KiB\n", tool_name, ru.ru_maxrss);
+	fwrite(b.s, 1, b.len, stderr);
+	buf_free(&b);
+}
+
+/* Is a whole line already buffered (so reading it will not wait)? */
+static bool
+line_buffered(const struct linereader *lr)
+{
+	return lr->eof || memchr(lr->buf + lr->start, '\n', lr->end - lr->start) != NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	tool_init("dns-scan");
+	parse_options(argc, argv);
+	engine = dns_engine_new(&opt.dns);
+	if (!engine)
+		tool_die("cannot start the event loop: %s", strerror(errno));
+	buf_addc(&resolvers_json, '[');
+	for (size_t i = 0; i < opt.nresolvers; i++) {
+		char a[64];
+		dns_addr_str(&opt.resolvers[i], a, sizeof a);
+		if (i)
+			buf_addc(&resolvers_json, ',');
+		jsonw_strz(&resolvers_json, a);
+	}
+	buf_addc(&resolvers_json, ']');
+	if (!opt.unordered)
+		ring = xcalloc(opt.window, sizeof *ring);
+	dname_init(&scratch_name);
+
+	struct rec_reader in;
+	struct record r;
+	struct dname dn;
+	rec_reader_init(&in, STDIN_FILENO, opt.field, opt.max_line);
+	rec_init(&r);
+	dname_init(&dn);
+	bool watched = dns_engine_watch(engine, STDIN_FILENO);
+	bool readable = !watched, eof = false;
+	off_t input_size = 0;
+	struct stat sb;
+	if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode))
+		input_size = sb.st_size;
+	run_start = dns_now_ms();
+	double last_flush = run_start;
+	for (;;) {
+		while (!eof && active < opt.window &&
+		       dns_engine_queued(engine) < opt.dns.inflight &&
+		       (!watched || readable || line_buffered(&in.lr))) {
+			int rc = rec_read(&in, &r);
+			if (rc < 0)
+				tool_die("cannot read input: %s", strerror(in.lr.error));
+			if (rc == 0) {
+				eof = true;
+				break;
+			}
+			take_record(&r, &dn);
+			readable = false; /* epoll tells when more is there */
+		}
+		emit_ready();
+		if (eof && active == 0)
+			break;
+		if (opt.progress)
+			progress(false, input_size);
+		/* waiting on the network: let downstream see what is finished */
+		double now = dns_now_ms();
+		if (now - last_flush > 200) {
+			fflush(stdout);
+			last_flush = now;
+		}
+		if (dns_engine_run(engine, opt.progress ? 500 : 1000))
+			readable = true;
+	}
+	if (opt.progress)
+		progress(true, input_size);
+	if (opt.stats)
+		print_stats();
+
+	dname_free(&dn);
+	dname_free(&scratch_name);
+	rec_free(&r);
+	rec_reader_free(&in);
+	while (free_jobs) {
+		struct job *j = free_jobs;
+		free_jobs = j->next_free;
+		rec_free(&j->rec);
+		free(j->slots);
+		free(j);
+	}
+	free(ring);
+	dns_engine_free(engine);
+	buf_free(&resolvers_json);
+	free(opt.resolvers);
+	free(opt.allow);
+	return tool_finish(rec_status());
+}

@@ -1,0 +1,700 @@
+/* The DNS client's event loop: queries queued, sent over UDP from a fresh socket each attempt,
+ * retried with backoff, moved to TCP on truncation, matched strictly, timed out by a heap. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns.h"
+#include "xalloc.h"
+
+#define NO_HEAP	   ((size_t)-1)
+#define REST_AFTER 5	  /* consecutive failures before a resolver is rested */
+#define REST_MS	   2000.0 /* how long it rests */
+#define WATCH_TAG  ((void *)&watch_marker)
+
+static char watch_marker;
+
+enum qstate { Q_QUEUED, Q_UDP, Q_TCP_CONNECT, Q_TCP_WRITE, Q_TCP_READ };
+
+struct dq {
+	struct dq *next; /* in the send queue */
+	uint8_t *wire;
+	size_t wirelen;
+	ldns_rdf *qname;
+	uint16_t type;
+	unsigned flags;
+	struct dns_addr to;	/* DIRECT: the only destination */
+	struct dns_addr server; /* the current attempt's */
+	int resolver;		/* index, or -1 for direct */
+	int fd;
+	enum qstate st;
+	unsigned attempt;
+	uint16_t id;
+	double start, deadline;
+	size_t heapi;
+	dns_done_fn cb;
+	void *ctx;
+	uint32_t tag;
+	unsigned malformed;
+	bool refused;  /* the last attempt failed at once (ICMP, send error) */
+	bool fail_now; /* could not even be built: ends at the next pump */
+	ldns_pkt *trunc;
+	uint8_t *tbuf; /* TCP: length-prefixed query, then the answer */
+	size_t tlen, toff;
+	char detail[160];
+};
+
+struct resolver {
+	struct dns_addr addr;
+	unsigned fails;
+	double rest_until;
+};
+
+struct dns_engine {
+	int ep;
+	struct resolver *res;
+	size_t nres, next_res;
+	unsigned inflight_max, inflight;
+	double qps, tokens, last_fill;
+	unsigned timeout_ms, retries;
+	struct dq *qhead, *qtail;
+	size_t queued, pending;
+	struct dq **heap;
+	size_t nheap, capheap;
+	int watch_fd;
+	struct dns_stats st;
+	uint8_t rbuf[65536];
+};
+
+const char *
+dns_err_str(enum dns_err e)
+{
+	switch (e) {
+	case DNS_OK:
+		return "ok";
+	case DNS_ETIMEOUT:
+		return "timeout";
+	case DNS_EMALFORMED:
+		return "malformed";
+	case DNS_ENETWORK:
+		return "network";
+	case DNS_ESKIPPED:
+		return "skipped";
+	}
+	return "?";
+}
+
+double
+dns_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- the timer heap (earliest deadline on top) ---- */
+
+static void
+heap_swap(struct dns_engine *e, size_t i, size_t j)
+{
+	struct dq *t = e->heap[i];
+	e->heap[i] = e->heap[j];
+	e->heap[j] = t;
+	e->heap[i]->heapi = i;
+	e->heap[j]->heapi = j;
+}
+
+static void
+heap_up(struct dns_engine *e, size_t i)
+{
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (e->heap[p]->deadline <= e->heap[i]->deadline)
+			break;
+		heap_swap(e, i, p);
+		i = p;
+	}
+}
+
+static void
+heap_down(struct dns_engine *e, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < e->nheap && e->heap[l]->deadline < e->heap[m]->deadline)
+			m = l;
+		if (r < e->nheap && e->heap[r]->deadline < e->heap[m]->deadline)
+			m = r;
+		if (m == i)
+			break;
+		heap_swap(e, i, m);
+		i = m;
+	}
+}
+
+static void
+heap_remove(struct dns_engine *e, struct dq *q)
+{
+	size_t i = q->heapi;
+	if (i == NO_HEAP)
+		return;
+	q->heapi = NO_HEAP;
+	e->nheap--;
+	if (i == e->nheap)
+		return;
+	e->heap[i] = e->heap[e->nheap];
+	e->heap[i]->heapi = i;
+	heap_up(e, i);
+	heap_down(e, e->heap[i]->heapi);
+}
+
+static void
+heap_set(struct dns_engine *e, struct dq *q, double deadline)
+{
+	heap_remove(e, q);
+	q->deadline = deadline;
+	e->heap = xgrow(e->heap, &e->capheap, e->nheap + 1, sizeof *e->heap);
+	q->heapi = e->nheap;
+	e->heap[e->nheap++] = q;
+	heap_up(e, q->heapi);
+}
+
+/* ---- engine ---- */
+
+struct dns_engine *
+dns_engine_new(const struct dns_options *o)
+{
+	struct dns_engine *e = xcalloc(1, sizeof *e);
+	e->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (e->ep < 0) {
+		free(e);
+		return NULL;
+	}
+	e->nres = o->nresolvers;
+	e->res = xcalloc(e->nres ? e->nres : 1, sizeof *e->res);
+	for (size_t i = 0; i < e->nres; i++)
+		e->res[i].addr = o->resolvers[i];
+	e->inflight_max = o->inflight ? o->inflight : 1;
+	e->qps = o->qps;
+	e->tokens = 1;
+	e->last_fill = dns_now_ms();
+	e->timeout_ms = o->timeout_ms ? o->timeout_ms : 1;
+	e->retries = o->retries;
+	e->watch_fd = -1;
+	return e;
+}
+
+static void
+dq_free(struct dq *q)
+{
+	free(q->wire);
+	free(q->tbuf);
+	ldns_rdf_deep_free(q->qname);
+	if (q->trunc)
+		ldns_pkt_free(q->trunc);
+	free(q);
+}
+
+void
+dns_engine_free(struct dns_engine *e)
+{
+	if (!e)
+		return;
+	while (e->qhead) {
+		struct dq *q = e->qhead;
+		e->qhead = q->next;
+		dq_free(q);
+	}
+	for (size_t i = 0; i < e->nheap; i++) {
+		if (e->heap[i]->fd >= 0)
+			close(e->heap[i]->fd);
+		dq_free(e->heap[i]);
+	}
+	free(e->heap);
+	free(e->res);
+	close(e->ep);
+	free(e);
+}
+
+bool
+dns_engine_watch(struct dns_engine *e, int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = WATCH_TAG};
+	if (epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return false;
+	e->watch_fd = fd;
+	return true;
+}
+
+size_t
+dns_engine_pending(const struct dns_engine *e)
+{
+	return e->pending;
+}
+
+size_t
+dns_engine_queued(const struct dns_engine *e)
+{
+	return e->queued;
+}
+
+const struct dns_stats *
+dns_engine_stats(const struct dns_engine *e)
+{
+	return &e->st;
+}
+
+static void
+close_fd(struct dq *q)
+{
+	if (q->fd >= 0) {
+		close(q->fd); /* also leaves the epoll set */
+		q->fd = -1;
+	}
+}
+
+/* Hand the result over and forget the query. */
+static void
+finish(struct dns_engine *e, struct dq *q, enum dns_err err, ldns_pkt *pkt, bool tcp)
+{
+	heap_remove(e, q);
+	close_fd(q);
+	if (q->st != Q_QUEUED)
+		e->inflight--;
+	e->pending--;
+	struct dns_result res = {
+	    .err = err, .pkt = pkt, .server = q->server, .tcp = tcp, .ms = dns_now_ms() - q->start};
+	if (pkt && pkt == q->trunc)
+		q->trunc = NULL;
+	res.tc = q->trunc != NULL || (pkt && !tcp && ldns_pkt_tc(pkt));
+	if (q->detail[0])
+		res.detail = q->detail;
+	switch (err) {
+	case DNS_OK:
+		e->st.answers++;
+		e->st.rcodes[ldns_pkt_get_rcode(pkt) & 15]++;
+		break;
+	case DNS_ETIMEOUT:
+		e->st.timeouts++;
+		break;
+	case DNS_EMALFORMED:
+		e->st.timeouts++;
+		break;
+	case DNS_ENETWORK:
+		e->st.network++;
+		break;
+	case DNS_ESKIPPED:
+		break;
+	}
+	if (q->resolver >= 0) {
+		struct resolver *r = &e->res[q->resolver];
+		if (err == DNS_OK) {
+			r->fails = 0;
+		} else if (++r->fails >= REST_AFTER) {
+			r->rest_until = dns_now_ms() + REST_MS;
+			r->fails = 0;
+		}
+	}
+	q->cb(q->ctx, q->tag, &res);
+	dq_free(q);
+}
+
+void
+dns_submit(struct dns_engine *e, const char *name, uint16_t type, unsigned flags,
+	   const struct dns_addr *to, dns_done_fn cb, void *ctx, uint32_t tag)
+{
+	struct dq *q = xcalloc(1, sizeof *q);
+	q->type = type;
+	q->flags = flags;
+	q->fd = -1;
+	q->heapi = NO_HEAP;
+	q->cb = cb;
+	q->ctx = ctx;
+	q->tag = tag;
+	q->resolver = -1;
+	if (to)
+		q->to = q->server = *to;
+	else if (e->nres)
+		q->server = e->res[0].addr;
+	e->st.submitted++;
+	e->pending++;
+	/* ldns_dname_new_frm_str takes a trailing dot as "absolute"; names come without one */
+	size_t n = strlen(name);
+	char *abs = xmalloc(n + 2);
+	memcpy(abs, name, n);
+	abs[n] = '.';
+	abs[n + 1] = '\0';
+	q->qname = n ? ldns_dname_new_frm_str(abs) : ldns_dname_new_frm_str(".");
+	free(abs);
+	ldns_pkt *p = NULL;
+	if (q->qname) {
+		ldns_rdf *owner = ldns_rdf_clone(q->qname);
+		p = ldns_pkt_query_new(owner, type, LDNS_RR_CLASS_IN,
+				       (flags & DNS_Q_DIRECT) ? 0 : LDNS_RD);
+	}
+	if (!p || ldns_pkt2wire(&q->wire,
+				(ldns_pkt_set_edns_udp_size(p, 1232),
+				 ldns_pkt_set_edns_do(p, (flags & DNS_Q_DO) != 0), p),
+				&q->wirelen) != LDNS_STATUS_OK) {
+		if (p)
+			ldns_pkt_free(p);
+		p = NULL;
+		snprintf(q->detail, sizeof q->detail, "cannot build a query for this name");
+		q->fail_now = true;
+	}
+	if (p)
+		ldns_pkt_free(p);
+	if (!to && e->nres == 0) {
+		snprintf(q->detail, sizeof q->detail, "no resolver");
+		q->fail_now = true;
+	}
+	q->st = Q_QUEUED;
+	if (e->qtail)
+		e->qtail->next = q;
+	else
+		e->qhead = q;
+	e->qtail = q;
+	e->queued++;
+}
+
+static int
+pick_resolver(struct dns_engine *e)
+{
+	double now = dns_now_ms();
+	for (size_t k = 0; k < e->nres; k++) {
+		size_t i = (e->next_res + k) % e->nres;
+		if (e->res[i].rest_until <= now) {
+			e->next_res = i + 1;
+			return (int)i;
+		}
+	}
+	/* all resting: use them anyway, in turn */
+	size_t i = e->next_res++ % e->nres;
+	return (int)i;
+}
+
+/* This attempt's share of the whole timeout: each retry waits twice as long as the one before. */
+static double
+attempt_timeout(const struct dns_engine *e, unsigned attempt)
+{
+	double parts = (double)((1u << (e->retries + 1)) - 1);
+	return (double)e->timeout_ms * (double)(1u << attempt) / parts;
+}
+
+static bool
+watch(struct dns_engine *e, struct dq *q, uint32_t events, int op)
+{
+	struct epoll_event ev = {.events = events, .data.ptr = q};
+	return epoll_ctl(e->ep, op, q->fd, &ev) == 0;
+}
+
+static void next_attempt(struct dns_engine *e, struct dq *q);
+
+/* Send one UDP attempt from a fresh socket (the kernel picks a random source port, and the
+ * connected socket only accepts datagrams from the server's address and port). */
+static void
+send_udp(struct dns_engine *e, struct dq *q)
+{
+	if (!(q->flags & DNS_Q_DIRECT)) {
+		q->resolver = pick_resolver(e);
+		q->server = e->res[q->resolver].addr;
+	}
+	q->id = (uint16_t)arc4random_uniform(65536);
+	q->wire[0] = (uint8_t)(q->id >> 8);
+	q->wire[1] = (uint8_t)(q->id & 0xff);
+	q->st = Q_UDP;
+	q->refused = false;
+	heap_set(e, q, dns_now_ms() + attempt_timeout(e, q->attempt));
+	q->fd = socket(q->server.ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (q->fd < 0 || connect(q->fd, (struct sockaddr *)&q->server.ss, q->server.len) < 0 ||
+	    !watch(e, q, EPOLLIN, EPOLL_CTL_ADD) || send(q->fd, q->wire, q->wirelen, 0) < 0) {
+		snprintf(q->detail, sizeof q->detail, "cannot send: %s", strerror(errno));
+		close_fd(q);
+		q->refused = true;
+		/* wait out the attempt's time rather than spin when sockets run out */
+		if (errno != EMFILE && errno != ENFILE && errno != ENOBUFS)
+			next_attempt(e, q);
+		return;
+	}
+	e->st.sent++;
+}
+
+/* The current attempt failed or timed out: retry, or end the query. */
+static void
+next_attempt(struct dns_engine *e, struct dq *q)
+{
+	close_fd(q);
+	if (q->resolver >= 0) {
+		struct resolver *r = &e->res[q->resolver];
+		if (++r->fails >= REST_AFTER) {
+			r->rest_until = dns_now_ms() + REST_MS;
+			r->fails = 0;
+		}
+	}
+	if (q->attempt < e->retries && q->st == Q_UDP) {
+		q->attempt++;
+		send_udp(e, q);
+		return;
+	}
+	if (q->trunc) { /* TCP failed: the truncated answer is better than nothing */
+		finish(e, q, DNS_OK, q->trunc, false);
+		return;
+	}
+	q->resolver = -1; /* already counted */
+	if (q->malformed)
+		finish(e, q, DNS_EMALFORMED, NULL, false);
+	else if (q->refused)
+		finish(e, q, DNS_ENETWORK, NULL, false);
+	else
+		finish(e, q, DNS_ETIMEOUT, NULL, false);
+}
+
+/* Does this packet answer q? Source address and port are the kernel's job (connected socket). */
+static bool
+matches(const struct dq *q, const ldns_pkt *p)
+{
+	if (!ldns_pkt_qr(p) || ldns_pkt_id(p) != q->id || ldns_pkt_qdcount(p) != 1)
+		return false;
+	const ldns_rr *qr = ldns_rr_list_rr(ldns_pkt_question(p), 0);
+	return qr && ldns_rr_get_type(qr) == q->type && ldns_rr_get_class(qr) == LDNS_RR_CLASS_IN &&
+	       ldns_dname_compare(ldns_rr_owner(qr), q->qname) == 0;
+}
+
+static void
+start_tcp(struct dns_engine *e, struct dq *q)
+{
+	close_fd(q);
+	e->st.tcp++;
+	q->st = Q_TCP_CONNECT;
+	q->id = (uint16_t)arc4random_uniform(65536);
+	free(q->tbuf);
+	q->tbuf = xmalloc(q->wirelen + 2);
+	q->tbuf[0] = (uint8_t)(q->wirelen >> 8);
+	q->tbuf[1] = (uint8_t)(q->wirelen & 0xff);
+	memcpy(q->tbuf + 2, q->wire, q->wirelen);
+	q->tbuf[2] = (uint8_t)(q->id >> 8);
+	q->tbuf[3] = (uint8_t)(q->id & 0xff);
+	q->tlen = q->wirelen + 2;
+	q->toff = 0;
+	heap_set(e, q, dns_now_ms() + e->timeout_ms);
+	q->fd = socket(q->server.ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (q->fd < 0 ||
+	    (connect(q->fd, (struct sockaddr *)&q->server.ss, q->server.len) < 0 &&
+	     errno != EINPROGRESS) ||
+	    !watch(e, q, EPOLLOUT, EPOLL_CTL_ADD)) {
+		snprintf(q->detail, sizeof q->detail, "TCP fallback failed: %s", strerror(errno));
+		q->st = Q_TCP_READ;
+		next_attempt(e, q);
+	}
+}
+
+/* A message arrived over UDP or TCP. True when it was taken (q is then finished or moved on and
+ * must not be touched); false when it was dropped. */
+static bool
+got_answer(struct dns_engine *e, struct dq *q, const uint8_t *buf, size_t n, bool tcp)
+{
+	if (n < 12) {
+		q->malformed++;
+		e->st.malformed++;
+		return false;
+	}
+	uint16_t id = (uint16_t)(buf[0] << 8 | buf[1]);
+	if (id != q->id) {
+		e->st.mismatched++;
+		return false;
+	}
+	ldns_pkt *p = NULL;
+	if (ldns_wire2pkt(&p, buf, n) != LDNS_STATUS_OK || !p) {
+		q->malformed++;
+		e->st.malformed++;
+		return false;
+	}
+	if (!matches(q, p)) {
+		ldns_pkt_free(p);
+		e->st.mismatched++;
+		return false;
+	}
+	if (!tcp && ldns_pkt_tc(p)) {
+		e->st.truncated++;
+		if (q->trunc)
+			ldns_pkt_free(q->trunc);
+		q->trunc = p;
+		start_tcp(e, q);
+		return true;
+	}
+	q->detail[0] = '\0';
+	finish(e, q, DNS_OK, p, tcp);
+	return true;
+}
+
+static void
+on_udp(struct dns_engine *e, struct dq *q)
+{
+	for (;;) {
+		ssize_t n = recv(q->fd, e->rbuf, sizeof e->rbuf, 0);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				return;
+			snprintf(q->detail, sizeof q->detail, "%s", strerror(errno));
+			q->refused = true;
+			next_attempt(e, q);
+			return;
+		}
+		if (got_answer(e, q, e->rbuf, (size_t)n, false))
+			return; /* finished, or moved to TCP */
+	}
+}
+
+static void
+tcp_fail(struct dns_engine *e, struct dq *q, const char *why)
+{
+	snprintf(q->detail, sizeof q->detail, "TCP fallback failed: %s", why);
+	next_attempt(e, q);
+}
+
+static void
+on_tcp(struct dns_engine *e, struct dq *q, uint32_t events)
+{
+	if (q->st == Q_TCP_CONNECT) {
+		int err = 0;
+		socklen_t len = sizeof err;
+		getsockopt(q->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err) {
+			tcp_fail(e, q, strerror(err));
+			return;
+		}
+		q->st = Q_TCP_WRITE;
+	}
+	if (q->st == Q_TCP_WRITE) {
+		ssize_t n = send(q->fd, q->tbuf + q->toff, q->tlen - q->toff, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				tcp_fail(e, q, strerror(errno));
+			return;
+		}
+		q->toff += (size_t)n;
+		if (q->toff < q->tlen)
+			return;
+		q->st = Q_TCP_READ;
+		q->tlen = 2; /* first the length */
+		q->toff = 0;
+		q->tbuf = xrealloc(q->tbuf, 65537);
+		if (!watch(e, q, EPOLLIN, EPOLL_CTL_MOD))
+			tcp_fail(e, q, strerror(errno));
+		return;
+	}
+	(void)events;
+	for (;;) {
+		ssize_t n = recv(q->fd, q->tbuf + q->toff, q->tlen - q->toff, 0);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				tcp_fail(e, q, strerror(errno));
+			return;
+		}
+		if (n == 0) {
+			tcp_fail(e, q, "connection closed");
+			return;
+		}
+		q->toff += (size_t)n;
+		if (q->toff < q->tlen)
+			continue;
+		if (q->tlen == 2) {
+			size_t len = (size_t)(q->tbuf[0] << 8 | q->tbuf[1]);
+			if (len == 0) {
+				tcp_fail(e, q, "empty message");
+				return;
+			}
+			q->tlen = 2 + len;
+			continue;
+		}
+		/* the whole message: it answers or it does not; TCP gets one message */
+		if (!got_answer(e, q, q->tbuf + 2, q->tlen - 2, true))
+			tcp_fail(e, q, "no matching answer");
+		return;
+	}
+}
+
+/* Put queued queries on the wire while the in-flight limit and the rate cap allow. */
+static void
+pump(struct dns_engine *e)
+{
+	if (e->qps > 0) {
+		double now = dns_now_ms();
+		e->tokens += (now - e->last_fill) * e->qps / 1000.0;
+		double burst = e->qps / 20.0 > 1 ? e->qps / 20.0 : 1;
+		if (e->tokens > burst)
+			e->tokens = burst;
+		e->last_fill = now;
+	}
+	while (e->qhead && e->inflight < e->inflight_max) {
+		if (e->qps > 0 && !e->qhead->fail_now) {
+			if (e->tokens < 1)
+				break;
+			e->tokens -= 1;
+		}
+		struct dq *q = e->qhead;
+		e->qhead = q->next;
+		if (!e->qhead)
+			e->qtail = NULL;
+		q->next = NULL;
+		e->queued--;
+		if (q->fail_now) {
+			q->start = dns_now_ms();
+			finish(e, q, DNS_ENETWORK, NULL, false);
+			continue;
+		}
+		e->inflight++;
+		q->start = dns_now_ms();
+		send_udp(e, q);
+	}
+}
+
+bool
+dns_engine_run(struct dns_engine *e, int timeout_ms)
+{
+	pump(e);
+	double now = dns_now_ms();
+	int wait = timeout_ms;
+	if (e->nheap) {
+		double d = e->heap[0]->deadline - now;
+		int w = d <= 0 ? 0 : (int)d + 1;
+		if (wait < 0 || w < wait)
+			wait = w;
+	}
+	if (e->qhead && e->qps > 0 && e->inflight < e->inflight_max) {
+		int w = (int)(1000.0 / e->qps) + 1;
+		if (wait < 0 || w < wait)
+			wait = w;
+	}
+	struct epoll_event evs[256];
+	int n = epoll_wait(e->ep, evs, 256, wait);
+	bool ready = false;
+	for (int i = 0; i < n; i++) {
+		if (evs[i].data.ptr == WATCH_TAG) {
+			ready = true;
+			continue;
+		}
+		struct dq *q = evs[i].data.ptr;
+		if (q->st == Q_UDP)
+			on_udp(e, q);
+		else
+			on_tcp(e, q, evs[i].events);
+	}
+	now = dns_now_ms();
+	while (e->nheap && e->heap[0]->deadline <= now) {
+		struct dq *q = e->heap[0];
+		heap_remove(e, q);
+		if (q->st != Q_UDP)
+			snprintf(q->detail, sizeof q->detail, "TCP fallback timed out");
+		next_attempt(e, q);
+	}
+	pump(e);
+	return ready;
+}

@@ -1,0 +1,115 @@
+/* An asynchronous DNS client for bulk scans: one epoll loop, a fresh connected UDP socket (so a
+ * random source port) and a random ID per attempt, EDNS0 with a 1232-byte buffer, TCP when an
+ * answer is truncated, retries with backoff, a global in-flight limit and a rate cap. ldns
+ * builds and parses every packet; an answer counts only if its source, ID and question match.
+ * Library code: it never prints and never exits. */
+#ifndef DNS_H
+#define DNS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <ldns/ldns.h>
+
+#include "buf.h"
+
+/* One server address with its port. */
+struct dns_addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+};
+
+/* Parse "ADDR", "ADDR:PORT", "[V6]:PORT" or a bare IPv6 address; port defaults to defport.
+ * Returns 0 or -1. */
+int dns_addr_parse(const char *s, uint16_t defport, struct dns_addr *a);
+/* "127.0.0.1:53" or "[::1]:53" into out (at least 64 bytes). */
+void dns_addr_str(const struct dns_addr *a, char *out, size_t n);
+/* The address alone ("127.0.0.1", "::1"). */
+void dns_addr_ip(const struct dns_addr *a, char *out, size_t n);
+/* The same address with another port. */
+void dns_addr_set_port(struct dns_addr *a, uint16_t port);
+/* A bare address in text form (no port). */
+int dns_addr_from_ip(const char *ip, uint16_t port, struct dns_addr *a);
+
+/* Address ranges, for the allow-list of direct queries. */
+struct dns_cidr {
+	int family;
+	uint8_t addr[16];
+	int bits;
+};
+/* Parse "127.0.0.0/8", "::1/128" or a bare address. Returns 0 or -1. */
+int dns_cidr_parse(const char *s, struct dns_cidr *c);
+bool dns_cidr_match(const struct dns_cidr *c, size_t n, const struct dns_addr *a);
+
+/* The nameserver lines of a resolv.conf-style file (port 53), appended to *v (count *n).
+ * Returns the number found, or -1 if the file cannot be read. */
+int dns_resolvconf(const char *path, struct dns_addr **v, size_t *n, size_t *cap);
+
+enum dns_err {
+	DNS_OK,		/* an answer (any rcode) */
+	DNS_ETIMEOUT,	/* every attempt timed out */
+	DNS_EMALFORMED, /* only unparsable answers came back from the right source */
+	DNS_ENETWORK,	/* the packet could not be sent or the server refused the connection */
+	DNS_ESKIPPED,	/* not sent (the caller's decision, e.g. an allow-list) */
+};
+const char *dns_err_str(enum dns_err e);
+
+/* What a query ended with, handed to the callback. The callback owns pkt (may be NULL). */
+struct dns_result {
+	enum dns_err err;
+	ldns_pkt *pkt;
+	struct dns_addr server; /* the server that answered, or was asked last */
+	bool tcp;		/* the answer came over TCP */
+	bool tc;		/* a UDP answer was truncated (pkt is it when TCP failed too) */
+	double ms;		/* from first send to the end */
+	const char *detail;	/* human text for errors, or NULL; valid during the callback */
+};
+
+typedef void (*dns_done_fn)(void *ctx, uint32_t tag, struct dns_result *res);
+
+struct dns_options {
+	const struct dns_addr *resolvers; /* copied */
+	size_t nresolvers;
+	unsigned inflight;   /* queries on the wire at once */
+	double qps;	     /* sends per second; 0 = no cap */
+	unsigned timeout_ms; /* whole query, all attempts together */
+	unsigned retries;    /* attempts after the first */
+};
+
+struct dns_stats {
+	unsigned long long submitted, sent, answers, timeouts, network, tcp, truncated;
+	unsigned long long mismatched; /* right source, wrong ID or question: dropped */
+	unsigned long long malformed;  /* right source, unparsable: dropped */
+	unsigned long long rcodes[16];
+};
+
+struct dns_engine;
+
+struct dns_engine *dns_engine_new(const struct dns_options *o);
+void dns_engine_free(struct dns_engine *e);
+
+enum {
+	DNS_Q_DO = 1,	  /* set the DNSSEC OK bit */
+	DNS_Q_DIRECT = 2, /* RD=0, to the given address only (not the resolvers) */
+};
+/* Queue a question. name is an A-label name without the trailing dot; to is the server for
+ * DNS_Q_DIRECT (else NULL: the resolvers in turn). The callback always runs later, from
+ * dns_engine_run; a name ldns cannot encode ends as DNS_ENETWORK with a detail. */
+void dns_submit(struct dns_engine *e, const char *name, uint16_t type, unsigned flags,
+		const struct dns_addr *to, dns_done_fn cb, void *ctx, uint32_t tag);
+
+/* Watch one more descriptor for input (e.g. stdin); false if it cannot be watched (a regular
+ * file: then it is always ready). */
+bool dns_engine_watch(struct dns_engine *e, int fd);
+/* Wait up to timeout_ms for network events and timers, run the callbacks due. Returns true if
+ * the watched descriptor became readable. */
+bool dns_engine_run(struct dns_engine *e, int timeout_ms);
+/* Queries submitted and not yet finished; of those, not yet on the wire. */
+size_t dns_engine_pending(const struct dns_engine *e);
+size_t dns_engine_queued(const struct dns_engine *e);
+const struct dns_stats *dns_engine_stats(const struct dns_engine *e);
+/* Monotonic milliseconds. */
+double dns_now_ms(void);
+
+#endif

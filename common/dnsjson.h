@@ -1,0 +1,20 @@
+/* Resource records as JSON for the `dns` member (see domstat(7)): owner, type, TTL, the ldns
+ * presentation rdata, and typed members where grading needs them. */
+#ifndef DNSJSON_H
+#define DNSJSON_H
+#include <ldns/ldns.h>
+
+#include "buf.h"
+
+/* {"name":...,"type":...,"ttl":...,"data":..., typed members} */
+void dns_json_rr(struct buf *b, const ldns_rr *rr);
+/* [RR, ...] */
+void dns_json_rr_list(struct buf *b, const ldns_rr_list *l);
+/* "NOERROR", "NXDOMAIN", ..., or "RCODE<n>"; into tmp (at least 16 bytes). */
+const char *dns_rcode_str(unsigned rcode, char *tmp);
+/* "TXT", "TYPE65534", ... into tmp (at least 16 bytes). */
+const char *dns_type_str(uint16_t type, char *tmp);
+/* A domain name rdf in presentation form without the trailing dot (the root is "."). */
+void dns_name_add(struct buf *b, const ldns_rdf *name);
+
+#endif
