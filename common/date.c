@@ -48,8 +48,12 @@ civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 void
 date_format(struct buf *b, int64_t t, enum date_style style)
 {
-	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	int64_t secs = t - days * 86400;
+	/* floor division without overflow, for any t at all */
+	int64_t days = t / 86400, secs = t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
 	int64_t y;
 	int m, d;
 	civil_from_days(days, &y, &m, &d);
