@@ -77,7 +77,7 @@ static bool
 round4_exact(double x, unsigned long long *k)
 {
 	int e;
-	if (!(x >= 0) || x > 1e12)
+	if (!(x >= 0) || signbit(x) || x > 1e12) /* -0.0 prints as "-0.0", as jsonw_round does */
 		return false;
 	if (x == 0) {
 		*k = 0;
