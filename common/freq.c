@@ -525,7 +525,8 @@ freq_write(const struct freq_table *t, struct buf *out)
 			all = xgrow(all, &cap, n + 1, sizeof *all);
 			all[n++] = t->extra[i];
 		}
-	qsort(all, n, sizeof *all, cmp_pair);
+	if (n)
+		qsort(all, n, sizeof *all, cmp_pair); /* all is NULL for an empty table */
 	buf_adds(out, t->ignore_case ? "[true, \"" : "[false, \"");
 	for (size_t i = 0; i < t->nignore; i++) {
 		struct buf one = BUF_INIT;
