@@ -1,0 +1,81 @@
+/* Domain-name normalisation and IDN conversion over arbitrary bytes: dname_set, then
+ * dname_registrable and dname_to_unicode, as the filters use them on attacker-chosen names.
+ * Checks: a valid name has an A-label form of printable ASCII within the DNS limits; the registrable domain is a suffix of the name at a label boundary; the
+ * A-label form of a valid name is itself valid and normalises to itself. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "dname.h"
+#include "fuzz.h"
+#include "utf8.h"
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_quiet();
+	return 0;
+}
+
+static void
+check_suffix(const char *name, size_t n, const char *reg)
+{
+	if (!reg)
+		return;
+	FUZZ_CHECK(reg >= name && reg < name + n);
+	FUZZ_CHECK(reg == name || reg[-1] == '.');
+	FUZZ_CHECK(strlen(reg) == n - (size_t)(reg - name));
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *s = (const char *)data;
+	struct dname d, again;
+	dname_init(&d);
+	dname_init(&again);
+	int rc = dname_set(&d, s, size);
+	FUZZ_CHECK(d.text.len == 0 || buf_str(&d.text)[d.text.len] == '\0');
+	if (rc == 0) {
+		FUZZ_CHECK(d.invalid == NULL);
+		FUZZ_CHECK(utf8_valid(d.text.s, d.text.len));
+		FUZZ_CHECK(d.ascii.len >= 1 && d.ascii.len <= 253);
+		for (size_t i = 0; i < d.ascii.len; i++)
+			FUZZ_CHECK((unsigned char)d.ascii.s[i] > 0x20 &&
+				   (unsigned char)d.ascii.s[i] < 0x7f);
+	} else {
+		FUZZ_CHECK(d.invalid != NULL && *d.invalid);
+	}
+	bool has_reg = dname_registrable(&d);
+	if (has_reg) {
+		check_suffix(d.text.s, strlen(d.text.s), d.reg_text);
+		if (rc == 0)
+			check_suffix(d.ascii.s, d.ascii.len, d.reg_ascii);
+	}
+	if (rc == 0) {
+		char *u = dname_to_unicode(d.ascii.s);
+		if (u) {
+			FUZZ_CHECK(utf8_valid(u, strlen(u)));
+			free(u);
+		}
+		/* the lookup form is a fixed point */
+		FUZZ_CHECK(dname_set(&again, d.ascii.s, d.ascii.len) == 0);
+		FUZZ_CHECK(again.ascii.len == d.ascii.len &&
+			   !memcmp(again.ascii.s, d.ascii.s, d.ascii.len));
+	}
+	/* dname_to_unicode on whatever bytes arrive (it takes a C string) */
+	if (size < 512) {
+		char *z = malloc(size + 1);
+		memcpy(z, s, size);
+		z[size] = '\0';
+		char *u = dname_to_unicode(z);
+		if (u)
+			FUZZ_CHECK(utf8_valid(u, strlen(u)));
+		free(u);
+		free(z);
+	}
+	dname_free(&d);
+	dname_free(&again);
+	return 0;
+}

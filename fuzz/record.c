@@ -1,0 +1,188 @@
+/* The NDJSON record reader over arbitrary bytes: lineio's bounded lines, rec_read's
+ * classification and field lookup, the record changes a filter makes, rec_copy and rec_format.
+ *
+ * Input: byte 0 picks the line limit (0: the 1 MiB default, else 1 to 255 times 7 bytes),
+ * byte 1 the --field path (below 0x80: one of `fields`; else the path is the following bytes
+ * up to a NUL, at most 64), then the stream itself.
+ * Checks: every non-blank record formats to one line holding exactly one JSON object, the
+ * input's members and added members all present; a copy formats the same. */
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "jscan.h"
+#include "record.h"
+
+static const char *const fields[] = {"domain", "dns.rrname", "a.b.c", "errors", "alerts",
+				     "",       "x..y",       "a.",    ".",      "rrname"};
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_quiet();
+	return 0;
+}
+
+/* The output line must be one JSON object followed by its newline, and nothing else. */
+static void
+check_line(const struct record *r, const struct buf *out)
+{
+	FUZZ_CHECK(out->len >= 1 && out->s[out->len - 1] == '\n');
+	if (r->kind == REC_BLANK) {
+		FUZZ_CHECK(out->len == 1);
+		return;
+	}
+	FUZZ_CHECK(!memchr(out->s, '\n', out->len - 1));
+	struct jmembers m = {0};
+	const char *why;
+	size_t at;
+	FUZZ_CHECK(jscan_object(out->s, out->len - 1, &m, &why, &at) == 0);
+	/* every member the command added is there, with its value */
+	for (size_t i = 0; i < r->nadded; i++) {
+		char key[64];
+		size_t kl = r->added[i].keylen < sizeof key - 1 ? r->added[i].keylen : sizeof key - 1;
+		memcpy(key, r->vals.s + r->added[i].key, kl);
+		key[kl] = '\0';
+		struct jspan v;
+		struct jmembers *mp = &m;
+		bool found = false;
+		for (size_t k = 0; k < mp->n && !found; k++)
+			if (jscan_key_eq(mp->v[k].key, key, kl)) {
+				v = mp->v[k].val;
+				found = v.n == r->added[i].vallen &&
+					!memcmp(v.p, r->vals.s + r->added[i].val, v.n);
+			}
+		FUZZ_CHECK(found);
+	}
+	/* errors is an array whenever the record carries one */
+	if (r->nerrors) {
+		bool found = false;
+		for (size_t k = 0; k < m.n; k++)
+			if (jscan_key_eq(m.v[k].key, "errors", 6))
+				found = m.v[k].val.p[0] == '[';
+		FUZZ_CHECK(found);
+	}
+	free(m.v);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 2)
+		return 0;
+	unsigned limit = data[0];
+	size_t max_line = (size_t)limit * 7;
+	const char *field;
+	char custom[65];
+	size_t skip = 2;
+	if (data[1] < 0x80) {
+		field = fields[data[1] % (sizeof fields / sizeof *fields)];
+	} else {
+		size_t k = 0;
+		while (skip < size && k < 64 && data[skip])
+			custom[k++] = (char)data[skip++];
+		custom[k] = '\0';
+		if (skip < size)
+			skip++;
+		field = custom;
+	}
+	data += skip;
+	size -= skip;
+
+	int fd = memfd_create("fuzz-record", 0);
+	if (fd < 0)
+		abort();
+	if (size && write(fd, data, size) != (ssize_t)size)
+		abort();
+	lseek(fd, 0, SEEK_SET);
+
+	/* A reader holds a buffer of its line limit plus 256 KiB: allocating one per input would
+	 * cost far more than reading the input, so keep one per limit and rewind it. */
+	static struct rec_reader readers[256];
+	static bool ready[256];
+	struct rec_reader *rr = &readers[limit];
+	if (!ready[limit]) {
+		rec_reader_init(rr, fd, field, max_line);
+		rr->lr.before_block = NULL; /* nothing to flush */
+		ready[limit] = true;
+	} else {
+		struct linereader *lr = &rr->lr;
+		lr->fd = fd;
+		lr->start = lr->end = 0;
+		lr->lineno = 0;
+		lr->eof = false;
+		lr->error = 0;
+	}
+	rr->field = *field ? field : "domain";
+	struct record r, copy;
+	struct buf out = BUF_INIT, out2 = BUF_INIT;
+	rec_init(&r);
+	rec_init(&copy);
+	unsigned long lines = 0;
+	int rc;
+	while ((rc = rec_read(rr, &r)) > 0) {
+		lines++;
+		FUZZ_CHECK(r.lineno == lines);
+		bool named = rec_require_name(&r);
+		FUZZ_CHECK(!named || r.has_name);
+		struct jspan v;
+		if (rec_get(&r, field, &v))
+			FUZZ_CHECK(v.n > 0 && jscan_value(v.p, v.n, NULL, NULL) == 0);
+		rec_get(&r, "alerts", &v);
+		/* what filters do to a record, varied by line so every path of rec_format runs */
+		switch (lines % 5) {
+		case 1:
+			rec_set_strz(&r, "freq_score", "ERROR");
+			rec_alert(&r, "high_entropy");
+			break;
+		case 2:
+			rec_set_int(&r, "n", 42);
+			rec_set_bool(&r, "ok", true);
+			rec_set_int(&r, "n", 43); /* replaced */
+			rec_error_code(&r, "fuzz", "line %lu", r.lineno);
+			break;
+		case 3:
+			/* clash with the input's own members */
+			rec_alert(&r, "high_entropy");
+			rec_alert(&r, "x");
+			rec_error(&r, "bad");
+			rec_set_json(&r, "domain", "\"d\"", 3);
+			if (r.kind == REC_JSON && r.members.n) {
+				struct buf key = BUF_INIT;
+				jscan_str_decode(r.members.v[0].key, &key);
+				if (key.len < 60 && !memchr(key.s, '\0', key.len))
+					rec_set_json(&r, key.s, "[1,{}]", 6);
+				buf_free(&key);
+			}
+			break;
+		case 4: {
+			struct buf *b = rec_set_begin(&r, "obj");
+			buf_adds(b, "{\"a\":");
+			buf_add(b, "\"", 1);
+			buf_adds(b, "\"}");
+			rec_set_end(&r);
+			rec_set_str(&r, "name", r.name.s ? r.name.s : "", r.name.len);
+			break;
+		}
+		default:
+			break;
+		}
+		buf_reset(&out);
+		rec_format(&r, &out);
+		check_line(&r, &out);
+		rec_copy(&copy, &r);
+		buf_reset(&out2);
+		rec_format(&copy, &out2);
+		FUZZ_CHECK(out.len == out2.len && !memcmp(out.s, out2.s, out.len));
+	}
+	FUZZ_CHECK(rc == 0);
+	rec_free(&r);
+	rec_free(&copy);
+	buf_free(&out);
+	buf_free(&out2);
+	close(fd);
+	return 0;
+}

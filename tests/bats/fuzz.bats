@@ -1,0 +1,65 @@
+#!/usr/bin/env bats
+# Fuzz regressions: every fuzz target replays its seeds and the inputs that once crashed it
+# (fuzz/corpus/<target>/crash-*), and the crashing inputs go through the real commands too.
+# The target binaries come from `make fuzz-build` (build-fuzz/fuzz/, or $DOMSTAT_FUZZ_BIN);
+# those tests skip when it has not been run. The command tests always run.
+load helper
+
+setup() { setup_isolated; }
+
+FUZZ_BIN="${DOMSTAT_FUZZ_BIN:-$TOP/build-fuzz/fuzz}"
+
+# Run a target once over each file of its corpus (no fuzzing: -runs is implied by file args).
+replay() {
+	local t=$1
+	[ -x "$FUZZ_BIN/$t" ] || skip "no $FUZZ_BIN/$t (run make fuzz-build)"
+	run "$FUZZ_BIN/$t" "$TOP/fuzz/corpus/$t"/*
+	[ "$status" -eq 0 ] || { echo "$output" | tail -n 40; return 1; }
+	[[ "$output" == *"Executed $TOP/fuzz/corpus/$t/"* ]]
+}
+
+@test "fuzz target record replays its corpus" { replay record; }
+@test "fuzz target jscan replays its corpus" { replay jscan; }
+@test "fuzz target dname replays its corpus" { replay dname; }
+@test "fuzz target freq replays its corpus" { replay freq; }
+@test "fuzz target date replays its corpus" { replay date; }
+@test "fuzz target jsonw replays its corpus" { replay jsonw; }
+
+@test "every fuzz target has a seed corpus and a build rule" {
+	for src in "$TOP"/fuzz/*.c; do
+		t=$(basename "$src" .c)
+		n=$(find "$TOP/fuzz/corpus/$t" -type f | wc -l)
+		[ "$n" -ge 3 ] || { echo "fuzz/corpus/$t has $n files"; return 1; }
+	done
+}
+
+# Record inputs (after the target's two header bytes) fed to a real filter: one JSON object
+# per input line, in order, whatever the bytes.
+@test "domain-freq gives one valid output line per line of every record fuzz input" {
+	for f in "$TOP"/fuzz/corpus/record/*; do
+		tail -c +3 "$f" >in
+		want=$(tr -cd '\n' <in | wc -c)
+		[ ! -s in ] || [ "$(tail -c 1 in | od -An -c | tr -d ' ')" = '\n' ] || want=$((want + 1))
+		run -0 --separate-stderr bash -c 'domain-freq <in >out; s=$?; [ $s -le 1 ] && echo ok'
+		assert_equal "$(count_lines out)" "$want"
+		grep -v '^$' out | jq -e 'type == "object"' >/dev/null
+	done
+}
+
+@test "domain-freq --train on empty input writes an empty table (freq_write on no pairs)" {
+	run -0 domain-freq --train </dev/null
+	assert_output '[true, "\n\t~`!@#$%^&*()_+-", []]'
+	# and the table it wrote loads back
+	printf '%s\n' "$output" >empty.freq
+	run -0 domain-freq --table empty.freq <<<"example.com"
+	jq -e '.freq_score' <<<"$output" >/dev/null
+}
+
+@test "domain-freq --train reads the crashing freq table inputs as text" {
+	for f in "$TOP"/fuzz/corpus/freq/crash-*; do
+		tail -c +2 "$f" >t.freq
+		run domain-freq --table t.freq <<<"example.com"
+		[ "$status" -eq 0 ] || [ "$status" -eq 2 ]
+		[[ "$output" != *Sanitizer* ]]
+	done
+}
