@@ -187,3 +187,140 @@ PY
 	run -2 --separate-stderr dns-grade --scale nope
 	assert_equal "$stderr" "dns-grade: invalid value for --scale: 'nope'"
 }
+
+# The RFC 7208 suite as scan records: one per test, the zone data of its scenario as answered
+# queries (an SPF entry is also a TXT entry unless the name lists its own TXT; TIMEOUT makes
+# the name time out), the mail-from domain (or HELO) as the domain.
+rfc7208_records() {
+	python3 - "$SHARED/testsuites/spf/rfc7208-tests.yml" <<'PY'
+import json, sys, yaml
+
+def rrs(name, entries):
+    spf = [v for e in entries if isinstance(e, dict) for t, v in e.items() if t == "SPF"]
+    txt = [v for e in entries if isinstance(e, dict) for t, v in e.items() if t == "TXT"]
+    out = {}
+    for v in (txt if txt else spf):
+        if v == "NONE":
+            continue
+        strings = v if isinstance(v, list) else [v]
+        out.setdefault("TXT", []).append({"name": name, "type": "TXT", "ttl": 1, "data": "x", "txt": strings})
+    for e in entries:
+        if not isinstance(e, dict):
+            continue
+        for t, v in e.items():
+            if t in ("A", "AAAA"):
+                out.setdefault(t, []).append({"name": name, "type": t, "ttl": 1, "data": v, "address": v})
+            elif t == "MX":
+                out.setdefault(t, []).append({"name": name, "type": "MX", "ttl": 1, "data": "x",
+                                              "preference": v[0], "exchange": v[1]})
+    return out
+
+for doc in yaml.safe_load_all(open(sys.argv[1], encoding="utf-8")):
+    zone = {k.lower(): v for k, v in (doc.get("zonedata") or {}).items()}
+    for name, t in doc["tests"].items():
+        dom = (t["mailfrom"].split("@")[-1] if t["mailfrom"] else t["helo"]).lower()
+        if not dom or dom.startswith("[") or len(dom) > 253:
+            continue
+        queries = []
+        for zname, entries in zone.items():
+            timeout = "TIMEOUT" in entries
+            have = rrs(zname, entries)
+            for typ in ("TXT", "A", "AAAA", "MX"):
+                q = {"q": zname, "type": typ, "why": "apex" if zname == dom else "spf"}
+                if timeout:
+                    q["error"] = "timeout"
+                else:
+                    q["rcode"] = "NOERROR"
+                    q["answer"] = have.get(typ, [])
+                queries.append(q)
+        # names the records point to that the zone lacks do not exist (as dns-scan would find)
+        wanted = {dom}
+        for entries in zone.values():
+            for e in entries:
+                if isinstance(e, dict):
+                    for typ, val in e.items():
+                        if typ in ("SPF", "TXT"):
+                            text = "".join(val) if isinstance(val, list) else val
+                            for term in text.split(" "):
+                                for pre in ("a:", "mx:", "include:", "exists:", "redirect=", "ptr:"):
+                                    i = term.lower().find(pre)
+                                    if i >= 0 and i <= 1 and "%" not in term:
+                                        wanted.add(term[i + len(pre):].split("/")[0].lower().rstrip("."))
+        for w in sorted(wanted - set(zone)):
+            if w:
+                for typ in ("TXT", "A", "AAAA", "MX"):
+                    queries.append({"q": w, "type": typ, "why": "spf", "rcode": "NXDOMAIN", "answer": []})
+        print(json.dumps({"test": name, "result": t["result"], "domain": dom,
+                          "dns": {"v": 1, "domain": dom, "queries": queries}}, ensure_ascii=False))
+PY
+}
+
+# Syntax errors of the suite (validation.md, class A) and valid but unusual records (class A').
+RFC7208_SYNTAX="non-ascii-policy non-ascii-mech non-ascii-result control-char-policy badip4
+detect-errors-anywhere modifier-charset-bad1 modifier-charset-bad2 redirect-is-modifier
+invalid-domain all-dot all-arg all-cidr ptr-cidr ptr-empty-domain a-bad-cidr4 a-bad-cidr6
+a-dual-cidr-ip4-err a-bad-domain a-null a-numeric a-numeric-toplabel a-bad-toplabel
+a-only-toplabel a-only-toplabel-trailing-dot a-empty-domain include-syntax-error include-cidr
+include-empty-domain mx-bad-cidr4 mx-bad-cidr6 mx-bad-domain mx-null mx-numeric-top-label
+mx-bad-toplab mx-empty-domain exists-empty-domain exists-implicit exists-cidr cidr4-33 cidr4-032
+bare-ip4 bad-ip4-port bad-ip4-short ip4-dual-cidr bare-ip6 cidr6-129 cidr6-bad ip6-bad1
+redirect-syntax-error invalid-modifier empty-modifier-name exp-empty-domain exp-syntax-error
+exp-twice redirect-empty-domain redirect-twice unknown-modifier-syntax exp-only-macro-char
+invalid-macro-char invalid-embedded-macro-char invalid-trailing-macro-char undef-macro"
+RFC7208_VALID="modifier-charset-good all-double a-dash-in-toplabel a-colon-domain mx-colon-domain
+cidr6-33 default-modifier-obsolete default-modifier-obsolete2 two-spaces trailing-space null-text
+macro-mania-in-domain macro-multiple-delimiters macro-reverse-split-on-dash a-cidr6
+a-dual-cidr-ip4-default"
+SPF_SYNTAX_CODES='["INVALID_CHARACTER","INVALID_MECHANISM","INVALID_MODIFIER","INVALID_DOMAIN_SPEC","INVALID_MACRO","INVALID_IPV4_VALUE","INVALID_IPV4_CIDR","INVALID_IPV6_VALUE","INVALID_IPV6_CIDR","INVALID_INCLUDE_FORMAT","INVALID_REDIRECT_MECHANISM","DUPLICATE_MODIFIER"]'
+
+@test "RFC 7208 suite: every syntax permerror gives an SPF syntax remark, the unusual valid records none" {
+	require_shared testsuites/spf/rfc7208-tests.yml
+	rfc7208_records >suite.ndjson
+	[ "$(count_lines suite.ndjson)" -gt 190 ]
+	dns-grade <suite.ndjson >graded.ndjson 2>/dev/null || true
+	jq -r --argjson syn "$SPF_SYNTAX_CODES" \
+		'"\(.test) \([.remarks[]? | select(.category == "spf" and (.code as $c | $syn | index($c)))] | length)"' \
+		graded.ndjson >verdicts
+	local t n missing=
+	for t in $RFC7208_SYNTAX; do
+		n=$(awk -v t="$t" '$1 == t { print $2; exit }' verdicts)
+		[ -n "$n" ] || { missing="$missing $t(absent)"; continue; }
+		[ "$n" -gt 0 ] || missing="$missing $t"
+	done
+	[ "$(echo $RFC7208_SYNTAX | wc -w)" -eq 63 ]
+	assert_equal "syntax errors not reported:$missing" "syntax errors not reported:"
+	local flagged=
+	for t in $RFC7208_VALID; do
+		n=$(awk -v t="$t" '$1 == t { print $2; exit }' verdicts)
+		[ -n "$n" ] || { flagged="$flagged $t(absent)"; continue; }
+		[ "$n" -eq 0 ] || flagged="$flagged $t"
+	done
+	assert_equal "valid records flagged:$flagged" "valid records flagged:"
+}
+
+@test "RFC 7208 suite: lookup limits, void lookups, loops, missing targets and record selection" {
+	require_shared testsuites/spf/rfc7208-tests.yml
+	rfc7208_records >suite.ndjson
+	dns-grade <suite.ndjson >graded.ndjson 2>/dev/null || true
+	verdict() {
+		jq -r --arg t "$1" 'select(.test == $t) | [.remarks[]? | select(.category == "spf") | .code] | join(" ")' \
+			graded.ndjson | head -1
+	}
+	[[ "$(verdict mech-over-limit)" == *TOO_MANY_DNS_LOOKUPS* ]]
+	[[ "$(verdict mech-at-limit)" != *TOO_MANY_DNS_LOOKUPS* ]]
+	[[ "$(verdict include-over-limit)" == *TOO_MANY_DNS_LOOKUPS* ]]
+	# (include-at-limit passes only because its client address matches before the last term;
+	# a validator counts every term, as the limit applies to whatever address connects)
+	[[ "$(verdict void-over-limit)" == *TOO_MANY_VOID_LOOKUPS* ]]
+	[[ "$(verdict void-at-limit)" != *TOO_MANY_VOID_LOOKUPS* ]]
+	[[ "$(verdict include-loop)" == *INCLUDE_LOOP* ]]
+	[[ "$(verdict redirect-loop)" == *REDIRECT_LOOP* ]]
+	[[ "$(verdict mx-limit)" == *TOO_MANY_MX_RECORDS_RETURNED* ]]
+	[[ "$(verdict include-none)" == *INCLUDE_TARGET_NO_SPF* ]]
+	[[ "$(verdict redirect-none)" == *NO_RECORD_AT_REDIRECT* ]]
+	[[ "$(verdict include-permerror)" == *INCLUDE_TARGET_INVALID* ]]
+	[[ "$(verdict multitxt2)" == *MULTIPLE_SPF_RECORDS* ]]
+	[[ "$(verdict nospace1)" == *NO_SPF_FOUND* ]]
+	[[ "$(verdict case-insensitive)" != *NO_SPF_FOUND* ]]
+	[[ "$(verdict false-a-limit)" == "" ]]
+}
