@@ -16,6 +16,14 @@
 #include "store.h"
 #include "xalloc.h"
 
+#define STORE_CACHE_KIB "131072"
+/* The sighting cache: how many live domains it holds, how often what it counted is written,
+ * how often it checks whether another process changed the file. */
+#define STORE_KNOWN_MAX (1u << 17)
+#define STORE_HITS_MS 5000
+#define STORE_VERSION_CHECK_MS 100
+#define STORE_MMAP_BYTES "1073741824"
+
 enum stmt_id {
 	ST_REG_GET,
 	ST_REG_PUT,
@@ -26,6 +34,9 @@ enum stmt_id {
 	ST_SEEN_INSERT,
 	ST_SEEN_GET,
 	ST_SEEN_IMPORT,
+	ST_SEEN_LOOK,
+	ST_SEEN_ADD_HITS,
+	ST_DATA_VERSION,
 	ST_COUNT
 };
 
@@ -66,14 +77,24 @@ static const char *const stmt_sql[ST_COUNT] = {
 			   "RETURNING first_seen, last_seen, times_seen, source, never_expire, expires",
 	[ST_SEEN_GET] = "SELECT first_seen, last_seen, times_seen, source, never_expire, expires "
 			"FROM seen WHERE domain = ?1",
+	/* ?2 first_seen and ?3 last_seen may be NULL: now (?8) for a new row, an existing row
+	 * keeps its own, so importing the same file again changes nothing. */
 	[ST_SEEN_IMPORT] = "INSERT INTO seen(domain, first_seen, last_seen, times_seen, source, "
-			   "never_expire, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+			   "never_expire, expires) VALUES (?1, coalesce(?2, ?8), "
+			   "coalesce(?3, ?2, ?8), ?4, ?5, ?6, ?7) "
 			   "ON CONFLICT(domain) DO UPDATE SET "
-			   "first_seen = min(first_seen, excluded.first_seen), "
-			   "last_seen = max(last_seen, excluded.last_seen), "
+			   "first_seen = min(first_seen, coalesce(?2, first_seen)), "
+			   "last_seen = max(last_seen, coalesce(?3, last_seen)), "
 			   "times_seen = max(times_seen, excluded.times_seen), "
 			   "source = excluded.source, never_expire = excluded.never_expire, "
 			   "expires = coalesce(excluded.expires, expires)",
+	[ST_SEEN_LOOK] = "SELECT s.first_seen, s.last_seen, s.times_seen, s.source, s.never_expire, "
+			 "s.expires, r.domain IS NOT NULL, r.created, r.expires, "
+			 "r.error_code IS NOT NULL FROM seen s LEFT JOIN registration r "
+			 "ON r.domain = s.domain WHERE s.domain = ?1",
+	[ST_SEEN_ADD_HITS] = "UPDATE seen SET times_seen = times_seen + ?2, "
+			     "last_seen = max(last_seen, ?3) WHERE domain = ?1",
+	[ST_DATA_VERSION] = "PRAGMA data_version",
 };
 
 /* Forward migrations: migrations[v] takes a store from version v to v + 1. */
@@ -105,6 +126,18 @@ struct deferred {
 	int64_t delta;
 };
 
+/* A domain known to be live, served from memory, with sightings not yet written. */
+struct known {
+	size_t domain; /* offset in the cache's arena */
+	uint32_t hash;
+	int64_t first_seen, last_seen, times_seen, expires, live_until;
+	const char *source; /* interned */
+	bool never_expire;
+	bool reg_known, reg_error;
+	int64_t reg_created, reg_expires;
+	int64_t delta, pending_last; /* sightings not yet in the database */
+};
+
 struct store {
 	sqlite3 *db;
 	char *path;
@@ -114,9 +147,20 @@ struct store {
 	long rows;
 	int64_t batch_start_ms;
 	int busy_ms;
+	long batch_rows, batch_ms;
 	struct deferred *defer;
 	size_t ndefer;
 	struct buf str[4]; /* strings handed out by the get functions */
+	/* The sighting cache (store_seen_sight). */
+	struct known *known;     /* entries, dense */
+	uint32_t *slots;         /* open addressing: 0 empty, else entry index + 1 */
+	size_t nknown, nslots;   /* nslots: a power of two, twice the most entries */
+	struct buf arena;        /* their domain names */
+	size_t ndirty;
+	char **interned;
+	size_t ninterned;
+	int64_t hits_flushed_ms, version_checked_ms;
+	int64_t data_version;
 };
 
 static int64_t
@@ -389,6 +433,9 @@ store_open(const char *path, int flags, struct buf *why)
 	s->path = p;
 	s->flags = flags;
 	s->busy_ms = STORE_BUSY_TIMEOUT_MS;
+	s->batch_rows = STORE_BATCH_ROWS;
+	s->batch_ms = STORE_BATCH_MS;
+	s->hits_flushed_ms = now_ms();
 	const char *env = getenv("DOMSTAT_BUSY_TIMEOUT");
 	if (env && *env) {
 		char *end;
@@ -419,6 +466,11 @@ store_open(const char *path, int flags, struct buf *why)
 		    exec(s, "PRAGMA synchronous = NORMAL", "cannot open", why) < 0)
 			goto fail;
 	}
+	/* A warm store serves lookups from memory: a page cache big enough for a few million
+	 * names (it only grows as pages are used), and reads through a memory map. */
+	if (exec(s, "PRAGMA cache_size = -" STORE_CACHE_KIB, "cannot open", why) < 0 ||
+	    exec(s, "PRAGMA mmap_size = " STORE_MMAP_BYTES, "cannot open", why) < 0)
+		goto fail;
 	if (migrate(s, why) < 0)
 		goto fail;
 	return s;
@@ -469,8 +521,9 @@ store_begin(struct store *s, struct buf *why)
 	return 0;
 }
 
-int
-store_commit(struct store *s, struct buf *why)
+/* Commit the open batch with the deferred counters (opening one if only counters wait). */
+static int
+commit_batch(struct store *s, struct buf *why)
 {
 	if (!s->in_batch) {
 		bool pending = false;
@@ -491,20 +544,45 @@ store_commit(struct store *s, struct buf *why)
 	return 0;
 }
 
+static int write_hits(struct store *s, struct buf *why);
+
+int
+store_commit(struct store *s, struct buf *why)
+{
+	if (s->ndirty && (store_begin(s, why) < 0 || write_hits(s, why) < 0)) {
+		if (s->in_batch)
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		s->in_batch = false;
+		return -1;
+	}
+	s->hits_flushed_ms = now_ms();
+	return commit_batch(s, why);
+}
+
 int
 store_maybe_commit(struct store *s, struct buf *why)
 {
+	int64_t t = now_ms();
+	if (s->ndirty && t - s->hits_flushed_ms >= STORE_HITS_MS)
+		return store_commit(s, why);
 	if (!s->in_batch)
 		return 0;
-	if (s->rows < STORE_BATCH_ROWS && now_ms() - s->batch_start_ms < STORE_BATCH_MS)
+	if (s->rows < s->batch_rows && t - s->batch_start_ms < s->batch_ms)
 		return 0;
-	return store_commit(s, why);
+	return commit_batch(s, why);
 }
 
 bool
 store_in_batch(const struct store *s)
 {
 	return s->in_batch;
+}
+
+void
+store_set_batch(struct store *s, long rows, long ms)
+{
+	s->batch_rows = rows;
+	s->batch_ms = ms;
 }
 
 void
@@ -535,6 +613,12 @@ store_close(struct store *s, struct buf *why)
 	free(s->defer);
 	for (size_t i = 0; i < sizeof s->str / sizeof s->str[0]; i++)
 		buf_free(&s->str[i]);
+	free(s->known);
+	free(s->slots);
+	buf_free(&s->arena);
+	for (size_t i = 0; i < s->ninterned; i++)
+		free(s->interned[i]);
+	free(s->interned);
 	free(s->path);
 	free(s);
 	return ret;
@@ -738,6 +822,257 @@ store_seen_touch(struct store *s, const char *domain, int64_t now, const char *s
 	return write_end(s, own, ret, why);
 }
 
+/* ---- the sighting cache ---- */
+
+static uint32_t
+hash_str(const char *str)
+{
+	uint32_t h = 2166136261u;
+	for (; *str; str++)
+		h = (h ^ (unsigned char)*str) * 16777619u;
+	return h;
+}
+
+static const char *
+known_name(const struct store *s, const struct known *k)
+{
+	return s->arena.s + k->domain;
+}
+
+/* The slot for domain: holding its entry, or the empty one where it would go. */
+static uint32_t *
+known_slot(struct store *s, const char *domain, uint32_t h)
+{
+	if (!s->slots) {
+		s->nslots = 2 * STORE_KNOWN_MAX;
+		s->slots = xcalloc(s->nslots, sizeof *s->slots);
+		s->known = xmalloc(STORE_KNOWN_MAX * sizeof *s->known);
+	}
+	for (size_t i = h & (s->nslots - 1);; i = (i + 1) & (s->nslots - 1)) {
+		uint32_t *slot = &s->slots[i];
+		if (*slot == 0)
+			return slot;
+		const struct known *k = &s->known[*slot - 1];
+		if (k->hash == h && !strcmp(known_name(s, k), domain))
+			return slot;
+	}
+}
+
+static void
+known_clear(struct store *s)
+{
+	if (s->slots)
+		memset(s->slots, 0, s->nslots * sizeof *s->slots);
+	s->nknown = 0;
+	s->ndirty = 0;
+	buf_reset(&s->arena);
+}
+
+static const char *
+intern(struct store *s, const char *str)
+{
+	for (size_t i = 0; i < s->ninterned; i++)
+		if (!strcmp(s->interned[i], str))
+			return s->interned[i];
+	s->interned = xrealloc(s->interned, (s->ninterned + 1) * sizeof *s->interned);
+	return s->interned[s->ninterned++] = xstrdup(str);
+}
+
+static int
+cmp_known(const void *a, const void *b, void *arg)
+{
+	const struct store *s = arg;
+	return strcmp(known_name(s, *(struct known *const *)a), known_name(s, *(struct known *const *)b));
+}
+
+/* Write the sightings counted in memory, in key order (inside the open batch). */
+static int
+write_hits(struct store *s, struct buf *why)
+{
+	sqlite3_stmt *q = stmt(s, ST_SEEN_ADD_HITS, why);
+	if (!q)
+		return -1;
+	struct known **dirty = xmalloc((s->ndirty + 1) * sizeof *dirty);
+	size_t n = 0;
+	for (size_t i = 0; i < s->nknown; i++)
+		if (s->known[i].delta)
+			dirty[n++] = &s->known[i];
+	qsort_r(dirty, n, sizeof *dirty, cmp_known, s);
+	int ret = 0;
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		struct known *k = dirty[i];
+		sqlite3_bind_text(q, 1, known_name(s, k), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, k->delta);
+		sqlite3_bind_int64(q, 3, k->pending_last);
+		if (step_done(s, q, why) < 0)
+			ret = -1;
+		else {
+			k->times_seen += k->delta;
+			if (k->pending_last > k->last_seen)
+				k->last_seen = k->pending_last;
+			k->delta = 0;
+			s->rows++;
+		}
+	}
+	free(dirty);
+	if (ret == 0)
+		s->ndirty = 0;
+	return ret;
+}
+
+/* Read the row and its registration into k (not yet counting this sighting). 1, 0 none, -1. */
+static int
+look(struct store *s, const char *domain, struct known *k, struct buf *why)
+{
+	sqlite3_stmt *q = stmt(s, ST_SEEN_LOOK, why);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, domain, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q), ret = 0;
+	if (rc == SQLITE_ROW) {
+		k->first_seen = sqlite3_column_int64(q, 0);
+		k->last_seen = sqlite3_column_int64(q, 1);
+		k->times_seen = sqlite3_column_int64(q, 2);
+		k->source = intern(s, (const char *)sqlite3_column_text(q, 3));
+		k->never_expire = sqlite3_column_int(q, 4) != 0;
+		k->expires = col_time(q, 5);
+		k->reg_known = sqlite3_column_int(q, 6) != 0;
+		k->reg_created = col_time(q, 7);
+		k->reg_expires = col_time(q, 8);
+		k->reg_error = sqlite3_column_int(q, 9) != 0;
+		/* The live rule of LIVE() above, as a time up to which the row stays live. */
+		if (k->never_expire || k->expires == DATE_UNKNOWN)
+			k->live_until = INT64_MAX;
+		else {
+			k->live_until = k->expires;
+			if (k->reg_known && !k->reg_error && k->reg_expires != DATE_UNKNOWN &&
+			    k->reg_expires > k->live_until)
+				k->live_until = k->reg_expires;
+		}
+		k->delta = 0;
+		k->pending_last = k->last_seen;
+		ret = 1;
+	} else if (rc != SQLITE_DONE)
+		ret = fail_db(s, why, "cannot read", rc);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return ret;
+}
+
+static void
+sighting_from(struct sighting *out, const struct known *k)
+{
+	out->seen = (struct seen_info){k->first_seen, k->pending_last > k->last_seen ? k->pending_last : k->last_seen,
+				       k->times_seen + k->delta, k->source, k->never_expire, k->expires};
+	out->reg_known = k->reg_known;
+	out->reg_error = k->reg_error;
+	out->reg_created = k->reg_created;
+	out->reg_expires = k->reg_expires;
+}
+
+/* Has another connection changed the file since we filled the cache? Then forget it. */
+static int
+check_version(struct store *s, struct buf *why)
+{
+	int64_t t = now_ms();
+	if (t - s->version_checked_ms < STORE_VERSION_CHECK_MS)
+		return 0;
+	s->version_checked_ms = t;
+	sqlite3_stmt *q = stmt(s, ST_DATA_VERSION, why);
+	if (!q)
+		return -1;
+	int rc = sqlite3_step(q);
+	int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW)
+		return fail_db(s, why, "cannot read", rc);
+	if (v != s->data_version) {
+		if (s->ndirty && store_commit(s, why) < 0)
+			return -1;
+		known_clear(s);
+		s->data_version = v;
+	}
+	return 0;
+}
+
+int
+store_seen_sight(struct store *s, const char *domain, int64_t now, const char *source,
+		 struct sighting *out, struct buf *why)
+{
+	if (check_version(s, why) < 0)
+		return -1;
+	uint32_t h = hash_str(domain);
+	uint32_t *slot = known_slot(s, domain, h);
+	struct known *k = *slot ? &s->known[*slot - 1] : NULL;
+	if (k && now <= k->live_until) {
+		if (k->delta++ == 0)
+			s->ndirty++;
+		if (now > k->pending_last)
+			k->pending_last = now;
+		sighting_from(out, k);
+		return 0;
+	}
+	if (k && k->delta) {
+		/* Its registration ran out while cached: write what was counted, then decide anew. */
+		if (store_commit(s, why) < 0)
+			return -1;
+	}
+	struct known tmp;
+	int rc = look(s, domain, &tmp, why);
+	if (rc < 0)
+		return -1;
+	int first = 0;
+	if (rc == 0 || now > tmp.live_until) {
+		/* No live record: only the insert, under the write lock, decides the first contact. */
+		bool own;
+		struct seen_info si;
+		if (write_begin(s, &own, why) < 0)
+			return -1;
+		sqlite3_stmt *ins = stmt(s, ST_SEEN_INSERT, why);
+		if (!ins)
+			return write_end(s, own, -1, why);
+		sqlite3_bind_text(ins, 1, domain, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 2, now);
+		sqlite3_bind_text(ins, 3, source, -1, SQLITE_STATIC);
+		first = step_seen(s, ins, &si, why);
+		if (write_end(s, own, first, why) < 0)
+			return -1;
+		rc = look(s, domain, &tmp, why);
+		if (rc <= 0) {
+			if (rc == 0)
+				failf(why, "cannot write to", s->path, "a sighting could not be recorded");
+			return -1;
+		}
+	}
+	if (!first) {
+		tmp.delta = 1;
+		tmp.pending_last = now > tmp.last_seen ? now : tmp.last_seen;
+	}
+	/* Keep it in memory; a full cache is written out and started again. */
+	if (!k && s->nknown >= STORE_KNOWN_MAX) {
+		if (store_commit(s, why) < 0)
+			return -1;
+		known_clear(s);
+		slot = known_slot(s, domain, h);
+	}
+	if (!k) {
+		tmp.domain = s->arena.len;
+		buf_add(&s->arena, domain, strlen(domain) + 1);
+		tmp.hash = h;
+		s->known[s->nknown] = tmp;
+		*slot = (uint32_t)++s->nknown;
+		k = &s->known[s->nknown - 1];
+	} else {
+		tmp.domain = k->domain;
+		tmp.hash = h;
+		*k = tmp;
+	}
+	if (k->delta)
+		s->ndirty++;
+	sighting_from(out, k);
+	return first;
+}
+
 int
 store_seen_get(struct store *s, const char *domain, struct seen_info *out, struct buf *why)
 {
@@ -765,9 +1100,10 @@ store_seen_import(struct store *s, const char *domain, const struct seen_info *i
 	if (!q || write_begin(s, &own, why) < 0)
 		return -1;
 	sqlite3_bind_text(q, 1, domain, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, in->first_seen);
-	sqlite3_bind_int64(q, 3, in->last_seen);
+	bind_time(q, 2, in->first_seen);
+	bind_time(q, 3, in->last_seen);
 	sqlite3_bind_int64(q, 4, in->times_seen);
+	sqlite3_bind_int64(q, 8, (int64_t)time(NULL));
 	bind_text(q, 5, in->source ? in->source : "import");
 	sqlite3_bind_int(q, 6, in->never_expire);
 	bind_time(q, 7, in->expires);

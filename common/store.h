@@ -38,6 +38,8 @@ int store_begin(struct store *s, struct buf *why);
 int store_commit(struct store *s, struct buf *why);
 int store_maybe_commit(struct store *s, struct buf *why); /* commit if the batch bound is reached */
 bool store_in_batch(const struct store *s);
+/* Override the batch bounds (bulk imports use larger ones). */
+void store_set_batch(struct store *s, long rows, long ms);
 /* Override the busy timeout (milliseconds). */
 void store_set_busy_timeout(struct store *s, int ms);
 
@@ -79,10 +81,25 @@ struct seen_info {
  * cheaply (it opens a one-row batch otherwise). */
 int store_seen_touch(struct store *s, const char *domain, int64_t now, const char *source,
 		     struct seen_info *out, struct buf *why);
+/* What the filter needs to know of a sighting. */
+struct sighting {
+	struct seen_info seen; /* source stays valid until store_close */
+	bool reg_known, reg_error;
+	int64_t reg_created, reg_expires;
+};
+/* The filter's fast path, with store_seen_touch's answer (1 first contact, 0 known, -1 error)
+ * and the registration. Live domains are served from memory and their sightings counted
+ * there; the counts are written at store_commit, or by store_maybe_commit every few seconds
+ * (an abrupt kill loses at most those counts, never a first contact's row beyond the batch).
+ * The cache is dropped whenever another process has changed the file (checked every 100 ms),
+ * and the first contact is still decided only by the insert under the write lock. */
+int store_seen_sight(struct store *s, const char *domain, int64_t now, const char *source,
+		     struct sighting *out, struct buf *why);
 /* 1 found, 0 none, -1 error. */
 int store_seen_get(struct store *s, const char *domain, struct seen_info *out, struct buf *why);
-/* Import upsert (never a first contact): a new row is stored as given; an existing one keeps
- * the earlier first_seen, the later last_seen, the larger times_seen, takes source and
+/* Import upsert (never a first contact): a new row is stored as given (first_seen and
+ * last_seen DATE_UNKNOWN: now); an existing one keeps the earlier first_seen, the later
+ * last_seen (its own where in has DATE_UNKNOWN), the larger times_seen, takes source and
  * never_expire from in, and expires from in when known. Idempotent. */
 int store_seen_import(struct store *s, const char *domain, const struct seen_info *in,
 		      struct buf *why);

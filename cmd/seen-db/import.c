@@ -19,11 +19,32 @@
 #include "seen-db.h"
 #include "store.h"
 #include "tool.h"
+#include "xalloc.h"
 
 /* Largest single element of a domain_stats array we accept (a real one is ~150 bytes). */
 #define MAX_ELEMENT (64 * 1024)
+/* Names sorted and written per batch: bounds memory (~20 MB) and how long a batch holds
+ * the write lock (well under a second). */
+#define IMPORT_CHUNK 200000
 
 enum fmt { FMT_AUTO, FMT_LINES, FMT_ARRAY };
+
+/* One imported name and what came with it; DATE_UNKNOWN where nothing did. */
+struct item {
+	int64_t first_seen, last_seen, times_seen, expires;
+	bool never_expire;
+	const char *source; /* NULL: the import's tag */
+	bool has_reg;
+	struct reg_info reg;
+};
+
+struct pending {
+	uint64_t key8; /* the first 8 bytes of the domain, big-endian: most comparisons end here */
+	size_t dom, src, rsrc, rsrv, rcode, rmsg; /* arena offsets */
+	struct seen_info si;
+	bool has_reg;
+	struct reg_info reg;
+};
 
 struct importer {
 	const struct options *o;
@@ -33,16 +54,10 @@ struct importer {
 	const char *fname;
 	int64_t now;
 	long imported, rejected;
-	unsigned long batch_first, at; /* line (or element) numbers */
-};
-
-/* One imported name and what came with it; DATE_UNKNOWN where nothing did. */
-struct item {
-	int64_t first_seen, last_seen, times_seen, expires;
-	bool never_expire;
-	const char *source; /* NULL: the import's tag */
-	bool has_reg;
-	struct reg_info reg;
+	unsigned long chunk_first, at; /* line (or element) numbers */
+	struct pending *pend;        /* names read but not yet written, */
+	size_t npend, cappend;
+	struct buf arena;            /* and their strings */
 };
 
 static void
@@ -57,10 +72,10 @@ static void __attribute__((noreturn))
 import_failed(struct importer *im)
 {
 	tool_warn("%s", im->why.s);
-	if (im->batch_first)
+	if (im->npend)
 		tool_warn("'%s': records %lu to %lu were not stored; run the same import again "
 			  "(imports are idempotent)",
-			  im->fname, im->batch_first, im->at);
+			  im->fname, im->chunk_first, im->at);
 	exit(tool_finish(EXIT_FATAL));
 }
 
@@ -72,17 +87,6 @@ reject(struct importer *im, const char *fmt, const char *arg)
 	tool_warn("'%s': %lu: %s", im->fname, im->at, m.s);
 	buf_free(&m);
 	im->rejected++;
-}
-
-static void
-commit_maybe(struct importer *im, bool force)
-{
-	if (!store_in_batch(im->s))
-		return;
-	if ((force ? store_commit(im->s, &im->why) : store_maybe_commit(im->s, &im->why)) < 0)
-		import_failed(im);
-	if (!store_in_batch(im->s))
-		im->batch_first = 0;
 }
 
 /* Registration data from a file replaces an earlier import's, never what RDAP or WHOIS said. */
@@ -98,6 +102,66 @@ may_replace_reg(struct importer *im, const char *dom)
 	return !old.source || (strcmp(old.source, "RDAP") && strcmp(old.source, "WHOIS"));
 }
 
+/* Arena offsets are stored plus one, so 0 means NULL. */
+static size_t
+keep_str(struct importer *im, const char *str)
+{
+	if (!str)
+		return 0;
+	size_t off = im->arena.len + 1;
+	buf_add(&im->arena, str, strlen(str) + 1);
+	return off;
+}
+
+static const char *
+arena_str(const struct importer *im, size_t off)
+{
+	return off ? im->arena.s + off - 1 : NULL;
+}
+
+static int
+cmp_pending(const void *a, const void *b, void *arg)
+{
+	const struct importer *im = arg;
+	uint64_t ka = ((const struct pending *)a)->key8, kb = ((const struct pending *)b)->key8;
+	if (ka != kb)
+		return ka < kb ? -1 : 1;
+	return strcmp(arena_str(im, ((const struct pending *)a)->dom),
+		      arena_str(im, ((const struct pending *)b)->dom));
+}
+
+/* Write the queued names in key order (an ordered walk of the B-tree is several times faster
+ * than random inserts) and commit them as one batch. */
+static void
+flush_chunk(struct importer *im)
+{
+	if (im->npend == 0)
+		return;
+	qsort_r(im->pend, im->npend, sizeof *im->pend, cmp_pending, im);
+	if (store_begin(im->s, &im->why) < 0)
+		import_failed(im);
+	for (size_t i = 0; i < im->npend; i++) {
+		struct pending *p = &im->pend[i];
+		const char *dom = arena_str(im, p->dom);
+		p->si.source = arena_str(im, p->src);
+		if (store_seen_import(im->s, dom, &p->si, &im->why) < 0)
+			import_failed(im);
+		if (p->has_reg && may_replace_reg(im, dom)) {
+			p->reg.source = arena_str(im, p->rsrc);
+			p->reg.server = arena_str(im, p->rsrv);
+			p->reg.error_code = arena_str(im, p->rcode);
+			p->reg.error_msg = arena_str(im, p->rmsg);
+			if (store_reg_put(im->s, dom, &p->reg, &im->why) < 0)
+				import_failed(im);
+		}
+	}
+	if (store_commit(im->s, &im->why) < 0)
+		import_failed(im);
+	im->imported += (long)im->npend;
+	im->npend = 0;
+	buf_reset(&im->arena);
+}
+
 static void
 import_item(struct importer *im, const char *name, size_t n, struct item *it)
 {
@@ -109,37 +173,40 @@ import_item(struct importer *im, const char *name, size_t n, struct item *it)
 		reject(im, "no registrable domain in '%s'", im->d.text.s);
 		return;
 	}
-	const char *dom = im->d.reg_ascii;
-	if (!store_in_batch(im->s)) {
-		if (store_begin(im->s, &im->why) < 0)
-			import_failed(im);
-		im->batch_first = im->at;
-	}
-	struct seen_info si = {
-		.first_seen = it->first_seen != DATE_UNKNOWN ? it->first_seen : im->now,
+	if (im->npend == 0)
+		im->chunk_first = im->at;
+	if (im->npend == im->cappend)
+		im->pend = xgrow(im->pend, &im->cappend, im->npend + 1, sizeof *im->pend);
+	struct pending *p = &im->pend[im->npend++];
+	memset(p, 0, sizeof *p);
+	p->dom = keep_str(im, im->d.reg_ascii);
+	for (int i = 0; i < 8 && im->d.reg_ascii[i]; i++)
+		p->key8 |= (uint64_t)(unsigned char)im->d.reg_ascii[i] << (56 - 8 * i);
+	p->src = keep_str(im, im->o->tag ? im->o->tag : it->source ? it->source : im->tag.s);
+	p->si = (struct seen_info){
+		.first_seen = it->first_seen,
 		.times_seen = it->times_seen > 0 ? it->times_seen : 0,
-		.source = im->o->tag ? im->o->tag : it->source ? it->source : im->tag.s,
 		.never_expire = im->o->never_expire || it->never_expire,
 		.expires = it->expires,
 	};
-	si.last_seen = it->last_seen != DATE_UNKNOWN ? it->last_seen : si.first_seen;
-	if (store_seen_import(im->s, dom, &si, &im->why) < 0)
-		import_failed(im);
-	if (it->has_reg && may_replace_reg(im, dom)) {
-		struct reg_info ri = it->reg;
-		if (!ri.source || im->o->tag)
-			ri.source = si.source;
-		if (ri.fetched == DATE_UNKNOWN)
-			ri.fetched = im->now;
-		if (ri.expires == DATE_UNKNOWN)
-			ri.expires = it->expires;
-		if (ri.valid_until == DATE_UNKNOWN)
-			ri.valid_until = ri.expires != DATE_UNKNOWN ? ri.expires : INT64_MAX;
-		if (store_reg_put(im->s, dom, &ri, &im->why) < 0)
-			import_failed(im);
+	p->si.last_seen = it->last_seen;
+	if (it->has_reg) {
+		struct reg_info *ri = &p->reg;
+		p->has_reg = true;
+		*ri = it->reg;
+		p->rsrc = keep_str(im, !ri->source || im->o->tag ? arena_str(im, p->src) : ri->source);
+		p->rsrv = keep_str(im, ri->server);
+		p->rcode = keep_str(im, ri->error_code);
+		p->rmsg = keep_str(im, ri->error_msg);
+		if (ri->fetched == DATE_UNKNOWN)
+			ri->fetched = im->now;
+		if (ri->expires == DATE_UNKNOWN)
+			ri->expires = it->expires;
+		if (ri->valid_until == DATE_UNKNOWN)
+			ri->valid_until = ri->expires != DATE_UNKNOWN ? ri->expires : INT64_MAX;
 	}
-	im->imported++;
-	commit_maybe(im, false);
+	if (im->npend >= IMPORT_CHUNK)
+		flush_chunk(im);
 }
 
 /* A time in a record: ISO 8601 or RFC 1123 string, epoch number, or null. 0, or -1. */
@@ -269,7 +336,7 @@ import_lines(struct importer *im, struct rec_reader *in)
 			break;
 	}
 	if (rc < 0) {
-		commit_maybe(im, true);
+		flush_chunk(im);
 		tool_die("cannot read '%s': %s", im->fname, strerror(in->lr.error));
 	}
 	rec_free(&r);
@@ -365,12 +432,12 @@ import_array(struct importer *im, int fd, const char *pre, size_t npre)
 				} else if (err == json_tokener_continue) {
 					elem_bytes += used;
 					if (elem_bytes > MAX_ELEMENT) {
-						commit_maybe(im, true);
+						flush_chunk(im);
 						tool_die("'%s': element %lu is larger than %d bytes",
 							 im->fname, im->at, MAX_ELEMENT);
 					}
 				} else {
-					commit_maybe(im, true);
+					flush_chunk(im);
 					tool_die("'%s': element %lu: %s", im->fname, im->at,
 						 json_tokener_error_desc(err));
 				}
@@ -392,7 +459,7 @@ import_array(struct importer *im, int fd, const char *pre, size_t npre)
 			}
 			continue;
 		syntax:
-			commit_maybe(im, true);
+			flush_chunk(im);
 			tool_die("'%s': byte %lu: not a JSON array of objects", im->fname,
 				 offset + (unsigned long)i + 1);
 		}
@@ -404,7 +471,7 @@ import_array(struct importer *im, int fd, const char *pre, size_t npre)
 		if (stop_signal)
 			break;
 		if (r < 0) {
-			commit_maybe(im, true);
+			flush_chunk(im);
 			tool_die("cannot read '%s': %s", im->fname, strerror(errno));
 		}
 		if (r == 0)
@@ -413,7 +480,7 @@ import_array(struct importer *im, int fd, const char *pre, size_t npre)
 		n = (size_t)r;
 	}
 	if (!stop_signal && state != DONE) {
-		commit_maybe(im, true);
+		flush_chunk(im);
 		tool_die("'%s': the JSON array is cut short after element %lu", im->fname, im->at);
 	}
 out:
@@ -494,6 +561,8 @@ cmd_import(const struct options *o, int argc, char **argv)
 	}
 	struct importer im = {.o = o};
 	im.s = open_store(o, 0);
+	/* One batch per sorted chunk: flush_chunk commits it. */
+	store_set_batch(im.s, IMPORT_CHUNK + 1, 3600 * 1000L);
 	dname_init(&im.d);
 	catch_signals();
 	int status = 0;
@@ -509,18 +578,20 @@ cmd_import(const struct options *o, int argc, char **argv)
 		}
 		file_tag(&im.tag, argv[i]);
 		import_fd(&im, fd, fmt);
-		commit_maybe(&im, true);
+		flush_chunk(&im);
 		if (fd != STDIN_FILENO)
 			close(fd);
 		tool_warn("'%s': %ld names imported, %ld rejected", argv[i], im.imported - before_ok,
 			  im.rejected - before_bad);
 	}
-	commit_maybe(&im, true);
+	flush_chunk(&im);
 	close_store(im.s);
 	dname_free(&im.d);
 	buf_free(&im.why);
 	buf_free(&im.tag);
 	buf_free(&im.tmp);
+	buf_free(&im.arena);
+	free(im.pend);
 	if (stop_signal)
 		die_of_signal();
 	if (status == 0 && im.rejected)

@@ -237,15 +237,16 @@ struct filter {
 	const struct options *o;
 	struct store *s;
 	struct dname d;
-	struct buf why, tmp, out, src;
+	struct buf why, tmp, out;
 	unsigned long batch_first; /* first input line of the open batch */
 	unsigned long lineno;
 };
 
 static void __attribute__((noreturn))
-store_failed(struct filter *f, bool batch_lost)
+store_failed(struct filter *f, bool batch_lost, bool said)
 {
-	tool_warn("%s", f->why.s);
+	if (!said)
+		tool_warn("%s", f->why.s);
 	if (batch_lost && f->batch_first)
 		tool_warn("lines %lu to %lu were not stored (their alerts may repeat)",
 			  f->batch_first, f->lineno);
@@ -258,7 +259,7 @@ static void
 commit(struct filter *f)
 {
 	if (store_commit(f->s, &f->why) < 0)
-		store_failed(f, true);
+		store_failed(f, true, false);
 	f->batch_first = 0;
 }
 
@@ -395,16 +396,16 @@ compat_date_from(const struct record *r, const char *key, struct buf *out, struc
 
 static void
 compat_emit(struct filter *f, const struct record *r, const struct seen_info *si,
-	    const struct reg_info *ri, int64_t now)
+	    int64_t created, int64_t now)
 {
 	struct buf *o = &f->out;
 	buf_reset(o);
 	buf_addc(o, '{');
 	compat_alerts(r, o);
 	buf_adds(o, ",\"category\":");
-	bool reg_known = ri && ri->created != DATE_UNKNOWN && !ri->error_code;
+	bool reg_known = created != DATE_UNKNOWN;
 	if (reg_known)
-		py_strz(o, category_of(ri->created, now, f->o->established_days));
+		py_strz(o, category_of(created, now, f->o->established_days));
 	else if (get_str(r, "category", &f->tmp) &&
 		 (!strcmp(f->tmp.s, "NEW") || !strcmp(f->tmp.s, "ESTABLISHED")))
 		py_strz(o, f->tmp.s);
@@ -417,7 +418,7 @@ compat_emit(struct filter *f, const struct record *r, const struct seen_info *si
 	buf_adds(o, ",\"seen_by_web\":");
 	if (reg_known) {
 		buf_addc(o, '"');
-		date_format(o, ri->created, DATE_HTTP);
+		date_format(o, created, DATE_HTTP);
 		buf_addc(o, '"');
 	} else
 		compat_date_from(r, "seen_by_web", o, &f->tmp);
@@ -462,46 +463,32 @@ see(struct filter *f, struct record *r)
 		return;
 	}
 	int64_t now = (int64_t)time(NULL);
-	if (!store_in_batch(f->s)) {
-		if (store_begin(f->s, &f->why) < 0) {
-			rec_error_code(r, "not-stored", "not stored: %s", f->why.s);
-			rec_emit(r);
-			store_failed(f, false);
-		}
-		f->batch_first = r->lineno;
-	}
-	struct seen_info si;
-	int fc = store_seen_touch(f->s, f->d.reg_ascii, now, "RDAP", &si, &f->why);
+	bool was_open = store_in_batch(f->s);
+	struct sighting sg;
+	int fc = store_seen_sight(f->s, f->d.reg_ascii, now, "RDAP", &sg, &f->why);
 	if (fc < 0) {
 		rec_error_code(r, "not-stored", "not stored: %s", f->why.s);
 		rec_emit(r);
-		store_failed(f, true);
+		store_failed(f, true, true);
 	}
+	if (!was_open && store_in_batch(f->s))
+		f->batch_first = r->lineno;
 	if (fc) {
 		rec_alert(r, FIRST_CONTACT);
 		store_counter_defer(f->s, "misses", 1);
 		store_counter_defer(f->s, "first_contacts", 1);
 	} else
 		store_counter_defer(f->s, "hits", 1);
-	/* The registration lookup reuses the store's string buffers: keep the source. */
-	buf_reset(&f->src);
-	buf_adds(&f->src, si.source ? si.source : "RDAP");
-	si.source = f->src.s;
-	struct reg_info ri;
-	int known = store_reg_get(f->s, f->d.reg_ascii, &ri, &f->why);
-	if (known < 0) {
-		rec_error_code(r, "store", "%s", f->why.s);
-		known = 0;
-	}
+	bool web = sg.reg_known && !sg.reg_error && sg.reg_created != DATE_UNKNOWN;
 	if (o->compat) {
-		compat_emit(f, r, &si, known ? &ri : NULL, now);
+		compat_emit(f, r, &sg.seen, web ? sg.reg_created : DATE_UNKNOWN, now);
 	} else {
-		set_date(r, "seen_by_you", si.first_seen, o->dates);
-		rec_set_strz(r, "seen_by_isc", si.source);
-		if (known && ri.created != DATE_UNKNOWN && !ri.error_code) {
-			set_date(r, "seen_by_web", ri.created, o->dates);
+		set_date(r, "seen_by_you", sg.seen.first_seen, o->dates);
+		rec_set_strz(r, "seen_by_isc", sg.seen.source);
+		if (web) {
+			set_date(r, "seen_by_web", sg.reg_created, o->dates);
 			rec_set_strz(r, "category",
-				     category_of(ri.created, now, o->established_days));
+				     category_of(sg.reg_created, now, o->established_days));
 		}
 		rec_emit(r);
 	}
@@ -526,7 +513,7 @@ filter(const struct options *o)
 		f.lineno = r.lineno;
 		see(&f, &r);
 		if (store_maybe_commit(f.s, &f.why) < 0)
-			store_failed(&f, true);
+			store_failed(&f, true, false);
 		if (!store_in_batch(f.s))
 			f.batch_first = 0;
 		if (stop_signal)
@@ -549,7 +536,6 @@ filter(const struct options *o)
 	buf_free(&f.why);
 	buf_free(&f.tmp);
 	buf_free(&f.out);
-	buf_free(&f.src);
 	return tool_finish(rec_status());
 }
 

@@ -32,3 +32,272 @@ setup() { setup_isolated; }
 	run -0 sqlite3 "$XDG_DATA_HOME/domstat/domains.db" 'SELECT group_concat(domain) FROM seen'
 	assert_output 'example.net'
 }
+
+@test "first contact is exact across 8 parallel writers on one store (GNU parallel --pipe -j8)" {
+	# 3000 distinct registrable domains, each seen 4 times, shuffled: copies of a name land in
+	# different processes that race to record it.
+	seq 1 3000 | awk '{ print "host" $1 ".d" $1 ".com" }' >names
+	for i in 1 2 3 4; do cat names; done | shuf --random-source=<(yes) >in
+	parallel --pipe -j8 --round-robin --block 8k seen-db <in >out
+	[ "$(count_lines out)" -eq 12000 ]
+	[ "$(grep -c YOUR-FIRST-CONTACT out)" -eq 3000 ]
+	grep YOUR-FIRST-CONTACT out | jq -r .domain | sed 's/^host[0-9]*\.//' | sort | uniq -d >dups
+	[ ! -s dups ]
+	run -0 sqlite3 "$XDG_DATA_HOME/domstat/domains.db" 'SELECT count(*), sum(times_seen) FROM seen'
+	assert_output '3000|12000'
+}
+
+@test "a record whose registration expired makes the next sighting a first contact again" {
+	printf '%s\n' '{"domain":"gone.com","expires":"2001-01-01T00:00:00Z","first_seen":"2000-01-01T00:00:00Z"}' \
+		'{"domain":"later.com","expires":"2999-01-01T00:00:00Z"}' >in.ndjson
+	run -0 seen-db import in.ndjson
+	run -0 seen-db <<<"$(printf 'gone.com\nlater.com')"
+	assert_line -n 0 --partial 'YOUR-FIRST-CONTACT'
+	refute_line -n 0 --partial '2000-01-01'
+	refute_line -n 1 --partial 'YOUR-FIRST-CONTACT'
+	assert_line -n 1 --partial '"seen_by_isc":"in"'
+	run -0 seen-db <<<'www.gone.com'
+	refute_output --partial 'YOUR-FIRST-CONTACT'
+	assert_output --partial '"seen_by_isc":"RDAP"'
+}
+
+@test "--never-expire keeps an imported name live whatever its expiry" {
+	printf '%s\n' '{"domain":"kept.org","expires":"2001-01-01T00:00:00Z"}' >seed.ndjson
+	run -0 seen-db import --never-expire --tag seed seed.ndjson
+	run -0 seen-db <<<'kept.org'
+	refute_output --partial 'YOUR-FIRST-CONTACT'
+	assert_output --partial '"seen_by_isc":"seed"'
+	run -0 seen-db get kept.org
+	assert_output --partial '"never_expire":true'
+	assert_output --partial '"live":true'
+}
+
+@test "import reads a bare list and a rank,domain CSV, reduces names and never alerts on them" {
+	printf 'www.Example.COM\n\nsub.example.co.uk\n' >list.txt
+	printf '1,google.com\n2,www.bbc.co.uk\n3,localhost\n' >tranco.csv
+	run -1 --separate-stderr seen-db import list.txt tranco.csv
+	assert_equal "$stderr" "$(printf "%s\n" \
+		"seen-db: 'list.txt': 2 names imported, 0 rejected" \
+		"seen-db: 'tranco.csv': 3: no registrable domain in 'localhost'" \
+		"seen-db: 'tranco.csv': 2 names imported, 1 rejected")"
+	run -0 sqlite3 "$XDG_DATA_HOME/domstat/domains.db" 'SELECT domain, source, times_seen FROM seen ORDER BY domain'
+	assert_output "$(printf 'bbc.co.uk|tranco|0\nexample.co.uk|list|0\nexample.com|list|0\ngoogle.com|tranco|0')"
+	run -0 seen-db <<<"$(printf 'example.com\nnews.bbc.co.uk')"
+	refute_output --partial 'YOUR-FIRST-CONTACT'
+}
+
+@test "import streams domain_stats' export array: tag from the file name, seen_by_web, expiry" {
+	cp "$FIXTURES/seen-db/domain_stats-export.json" top1m.import
+	run -1 --separate-stderr seen-db import top1m.import
+	assert_equal "$stderr" "$(printf "%s\n" \
+		"seen-db: 'top1m.import': 4: no registrable domain in 'com'" \
+		"seen-db: 'top1m.import': 3 names imported, 1 rejected")"
+	run -0 seen-db --date-format=http <<<"$(printf 'www.sans.org\nxn--bcher-kva.de\nold-expired.com')"
+	assert_line -n 0 --partial '"seen_by_isc":"top1m","seen_by_web":"Fri, 04 Aug 1995 04:00:00 GMT","category":"ESTABLISHED"}'
+	refute_line -n 0 --partial 'YOUR-FIRST-CONTACT'
+	assert_line -n 1 --partial '"seen_by_web":"Mon, 26 Nov 2018 01:42:03 GMT"'
+	refute_line -n 1 --partial 'YOUR-FIRST-CONTACT'
+	# expired in 2021: stored (unlike domain_stats) but no longer live
+	assert_line -n 2 --partial 'YOUR-FIRST-CONTACT'
+}
+
+@test "import of a 1M-line ranked CSV stores every name" {
+	awk 'BEGIN { for (i = 1; i <= 1000000; i++) printf "%d,n%d.com\n", i, i }' >top-1m.csv
+	run -0 seen-db import --tag tranco top-1m.csv
+	run -0 sqlite3 "$XDG_DATA_HOME/domstat/domains.db" "SELECT count(*), count(DISTINCT source), max(source) FROM seen"
+	assert_output '1000000|1|tranco'
+	run -0 seen-db <<<"$(printf 'n1.com\nn999999.com\nn1000001.com')"
+	[ "$(grep -c YOUR-FIRST-CONTACT <<<"$output")" -eq 1 ]
+	assert_line -n 2 --partial 'YOUR-FIRST-CONTACT'
+}
+
+@test "import is idempotent and export/import round-trips the store" {
+	printf '%s\n' '{"domain":"a.com","first_seen":"2020-01-02T03:04:05Z","last_seen":"2021-01-01T00:00:00Z","times_seen":7,"source":"RDAP","registration":{"source":"RDAP","created":"1999-01-01T00:00:00Z","expires":"2999-01-01T00:00:00Z","server":"https://rdap.example/"}}' \
+		'{"domain":"b.org","never_expire":true,"source":"top1m"}' >in.ndjson
+	run -0 seen-db import in.ndjson
+	run -0 seen-db export
+	first="$output"
+	run -0 seen-db import in.ndjson
+	run -0 seen-db export
+	assert_equal "$output" "$first"
+	assert_line -n 0 --partial '"domain":"a.com","source":"RDAP","first_seen":"2020-01-02T03:04:05Z","last_seen":"2021-01-01T00:00:00Z","times_seen":7'
+	echo "$first" >dump.ndjson
+	export DOMSTAT_DB="$BATS_TEST_TMPDIR/other.db"
+	run -0 seen-db import dump.ndjson
+	run -0 seen-db export
+	assert_equal "$output" "$first"
+}
+
+@test "export --format domain-stats writes the original array, which import reads back" {
+	cp "$FIXTURES/seen-db/domain_stats-export.json" top1m.import
+	run -1 seen-db import top1m.import
+	run -0 --separate-stderr seen-db export --format domain-stats
+	echo "$output" >again.json
+	run -0 jq -c '[.[] | [.domain, .expires, .seen_by_isc, .seen_by_web, (.freq_score | length)]]' again.json
+	assert_output '[["old-expired.com",1637890923,"top1m","Mon, 26 Nov 2018 01:42:03 GMT",2],["sans.org",2786022400,"top1m","Fri, 04 Aug 1995 04:00:00 GMT",2],["xn--bcher-kva.de",null,"top1m","Mon, 26 Nov 2018 01:42:03 GMT",2]]'
+	grep -q '^\[{"domain": "old-expired.com", "expires": 1637890923.0, "freq_score": \[' again.json
+	export DOMSTAT_DB="$BATS_TEST_TMPDIR/other.db"
+	run -0 seen-db import again.json
+	run -0 sqlite3 "$DOMSTAT_DB" 'SELECT group_concat(domain || "=" || source) FROM seen'
+	assert_output 'old-expired.com=again,sans.org=again,xn--bcher-kva.de=again'
+}
+
+@test "--compat prints domain_stats' reply byte for byte (golden reply from the spec)" {
+	printf '%s\n' '{"domain":"sans.org","first_seen":"2020-11-07T17:19:49Z","source":"top1m","registration":{"created":"1995-08-04T04:00:00Z"}}' >seed.ndjson
+	run -0 seen-db import seed.ndjson
+	printf '%s\n' '{"domain":"www.sans.org","freq_score":[6.832,4.1],"alerts":["SUSPECT-FREQ-SCORE"],"extra":1}' >in
+	seen-db --compat <in >out
+	cmp out "$FIXTURES/seen-db/compat-known.golden"
+	seen-db --compat <<<'com' >out2 || true
+	cmp out2 "$FIXTURES/seen-db/compat-no-etld.golden"
+}
+
+@test "--compat on a first contact: alert order, ERROR fields, escaped non-ASCII, RFC 1123 dates" {
+	printf '%s\n' '{"domain":"bücher.de","alerts":["RDAP lookup to https://www.rdap.net/domain/xn--bcher-kva.de returned 404","LOW-FREQ-SCORES"]}' >in
+	run -0 seen-db --compat <in
+	assert_output --regexp '^\{"alerts":\["LOW-FREQ-SCORES","YOUR-FIRST-CONTACT","RDAP lookup to https://www.rdap.net/domain/xn--bcher-kva.de returned 404"\],"category":"ERROR","freq_score":"ERROR","seen_by_isc":"RDAP","seen_by_web":"ERROR","seen_by_you":"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"\}$'
+	printf '%s\n' '{"domain":"xn--bcher-kva.de","alerts":["caf\u00e9 \ud83d\ude00"]}' >in2
+	run -0 seen-db --compat <in2
+	assert_output --partial '{"alerts":["caf\u00e9 \ud83d\ude00"],'
+}
+
+@test "--date-format=http prints seen_by_you as RFC 1123" {
+	run -0 seen-db --date-format=http <<<'example.net'
+	assert_output --regexp '"seen_by_you":"[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} GMT"'
+	run -2 seen-db --date-format=rfc <<<'example.net'
+}
+
+@test "kill -9 in the middle of a large import leaves a sound store and a re-run completes it" {
+	awk 'BEGIN { for (i = 1; i <= 300000; i++) printf "%d,k%d.net\n", i, i }' >big.csv
+	seen-db import big.csv 2>/dev/null &
+	pid=$!
+	db="$XDG_DATA_HOME/domstat/domains.db"
+	for i in $(seq 1 100); do
+		n=$(sqlite3 "$db" 'SELECT count(*) FROM seen' 2>/dev/null || echo 0)
+		[ "${n:-0}" -gt 0 ] && break
+		sleep 0.05
+	done
+	kill -9 "$pid"
+	wait "$pid" || true
+	run -0 sqlite3 "$db" 'PRAGMA integrity_check'
+	assert_output ok
+	n=$(sqlite3 "$db" 'SELECT count(*) FROM seen')
+	[ "$n" -gt 0 ] && [ "$n" -lt 300000 ]
+	run -0 seen-db import big.csv
+	run -0 sqlite3 "$db" 'SELECT count(*) FROM seen; PRAGMA integrity_check'
+	assert_output "$(printf '300000\nok')"
+}
+
+@test "a store locked beyond the busy timeout: clear message naming the file, exit 2" {
+	db="$BATS_TEST_TMPDIR/locked.db"
+	run -0 seen-db --db "$db" <<<'first.com'
+	mkfifo hold
+	sqlite3 "$db" <hold &
+	exec 7>hold
+	echo 'BEGIN EXCLUSIVE; INSERT INTO counters VALUES ("lock", 1);' >&7
+	sleep 0.3
+	DOMSTAT_BUSY_TIMEOUT=300 run -2 --separate-stderr seen-db --db "$db" <<<"$(printf 'first.com\nnew-name.com\nlater.com')"
+	exec 7>&-
+	wait
+	assert_line -n 0 --partial '"domain":"first.com"'
+	assert_line -n 1 --partial '"code":"not-stored"'
+	[ "${#lines[@]}" -eq 2 ]
+	assert_equal "$(head -1 <<<"$stderr")" "seen-db: line 2: not stored: cannot write to '$db': database is locked by another process (gave up after 300 ms)"
+}
+
+@test "a read-only store: clear message naming the file, exit 2" {
+	dir=$(mktemp -d /tmp/seen-db-ro.XXXXXX)
+	chmod 755 "$dir"
+	run -0 seen-db --db "$dir/ro.db" <<<'example.com'
+	chmod 444 "$dir/ro.db"
+	chmod 555 "$dir"
+	if [ "$(id -u)" = 0 ]; then
+		as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	else
+		as=()
+	fi
+	run -2 --separate-stderr "${as[@]}" env PATH="$PATH" HOME=/nonexistent "$(command -v seen-db)" --db "$dir/ro.db" <<<'example.com'
+	chmod 755 "$dir"
+	rm -rf "$dir"
+	assert_equal "$stderr" "seen-db: cannot open '$dir/ro.db': the store is read-only (no write permission)"
+	assert_equal "$output" ""
+}
+
+@test "a corrupt store or one from a newer schema is refused with the file and the reason" {
+	head -c 8192 /dev/urandom >bad.db
+	run -2 --separate-stderr seen-db --db bad.db <<<'example.com'
+	assert_equal "$stderr" "seen-db: cannot open 'bad.db': the store is damaged or not a database (file is not a database)"
+	run -0 seen-db --db new.db <<<'example.com'
+	sqlite3 new.db 'PRAGMA user_version = 2'
+	run -2 --separate-stderr seen-db --db new.db <<<'example.com'
+	assert_equal "$stderr" "seen-db: cannot open 'new.db': schema version 2 is newer than this program knows (1); upgrade domstat"
+	sqlite3 other.db 'CREATE TABLE t (x)'
+	run -2 --separate-stderr seen-db --db other.db stats
+	assert_equal "$stderr" "seen-db: cannot open 'other.db': not a domstat store (it has other tables)"
+}
+
+@test "hostile names are data: SQL metacharacters, control bytes, over-long names" {
+	{
+		printf '%s\n' "x'); DROP TABLE seen; --.com" 'a"b.com' "robert'--.example.org"
+		printf 'ctl\001.com\n'
+		head -c 3000 /dev/zero | tr '\0' a; echo .com
+	} >in
+	run -1 --separate-stderr seen-db <in
+	[ "${#lines[@]}" -eq 5 ]
+	run -0 sqlite3 "$XDG_DATA_HOME/domstat/domains.db" 'SELECT count(*) FROM seen; PRAGMA integrity_check'
+	n="${lines[0]}"
+	assert_equal "${lines[1]}" ok
+	run -0 seen-db browse
+	[ "$(count_lines <(echo -n "$output" | grep . || true))" -eq "$n" ]
+}
+
+@test "get, browse, stats, expire and vacuum" {
+	printf '%s\n' b.com a.com c.com d.com >in
+	run -0 seen-db <in
+	run -0 seen-db <<<'a.com'
+	run -0 seen-db get www.a.com
+	assert_output --regexp '^\{"domain":"a\.com","source":"RDAP","first_seen":"[0-9TZ:-]+","last_seen":"[0-9TZ:-]+","times_seen":2,"never_expire":false,"expires":null,"live":true\}$'
+	run -1 --separate-stderr seen-db get nowhere.net
+	assert_equal "$stderr" "seen-db: 'nowhere.net' is not in the store '$XDG_DATA_HOME/domstat/domains.db'"
+	run -0 seen-db browse --offset 1 --limit 2
+	[ "${#lines[@]}" -eq 2 ]
+	assert_line -n 0 --partial '"domain":"b.com"'
+	assert_line -n 1 --partial '"domain":"c.com"'
+	run -2 seen-db browse --limit 10001
+	run -0 seen-db stats
+	assert_output --regexp '^\{"store":"[^"]+","domains":4,"live":4,"never_expire":0,"registrations":0,"registration_errors":0,"first_contacts":4,"hits":1,"misses":4,"rdap_good":0,"rdap_fail":0,"since":null,"bytes":[0-9]+,"integrity":"ok"\}$'
+	run -0 seen-db stats --reset
+	assert_output --partial '"hits":1,"misses":4'
+	run -0 seen-db stats
+	assert_output --regexp '"first_contacts":4,"hits":0,"misses":0,.*"since":"[0-9TZ:-]+"'
+	printf '%s\n' '{"domain":"old.com","expires":"2001-01-01T00:00:00Z"}' >old.ndjson
+	run -0 seen-db import old.ndjson
+	run -0 seen-db expire
+	assert_output '{"expired":1,"registrations_removed":0}'
+	run -0 seen-db vacuum
+	run -0 sqlite3 "$XDG_DATA_HOME/domstat/domains.db" 'SELECT count(*) FROM seen'
+	assert_output 4
+	run -2 seen-db --tag x
+}
+
+@test "depuny shows the Unicode form of xn-- names" {
+	run -0 seen-db depuny xn--bcher-kva.de xn--yutube-wqf.com
+	# the example of domain_stats' /depuny: a homograph with a Cyrillic o
+	assert_output "$(printf 'bücher.de\ny\xd0\xbeutube.com')"
+	run -0 seen-db depuny <<<'xn--bcher-kva.de'
+	assert_output 'bücher.de'
+}
+
+@test "SIGTERM while waiting for input leaves everything seen committed" {
+	mkfifo feed
+	seen-db <feed >out &
+	pid=$!
+	exec 7>feed
+	printf 'one.com\ntwo.org\n' >&7
+	for i in $(seq 1 50); do [ "$(count_lines out)" -eq 2 ] && break; sleep 0.1; done
+	kill -TERM "$pid"
+	wait "$pid" || true
+	exec 7>&-
+	run -0 sqlite3 "$XDG_DATA_HOME/domstat/domains.db" 'SELECT group_concat(domain) FROM seen'
+	assert_output 'one.com,two.org'
+}
