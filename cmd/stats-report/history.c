@@ -9,7 +9,7 @@
 #include "xalloc.h"
 
 /* The schema version this program writes; a file with a higher one is refused. */
-#define HISTORY_SCHEMA 1
+#define HISTORY_SCHEMA	1
 #define HISTORY_BUSY_MS 1000
 
 struct history {
@@ -17,8 +17,7 @@ struct history {
 	char *path;
 };
 
-static void __attribute__((noreturn))
-db_die(struct history *h, int rc, const char *what)
+static void __attribute__((noreturn)) db_die(struct history *h, int rc, const char *what)
 {
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		tool_die("history file '%s' is locked by another process (%s)", h->path, what);
@@ -74,7 +73,8 @@ history_open(const char *path, bool create)
 		     "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY AUTOINCREMENT,"
 		     " date TEXT NOT NULL, records INTEGER NOT NULL, skipped INTEGER NOT NULL,"
 		     " report TEXT NOT NULL);"
-		     "CREATE TABLE IF NOT EXISTS figures(run_id INTEGER NOT NULL REFERENCES runs(id),"
+		     "CREATE TABLE IF NOT EXISTS figures(run_id INTEGER NOT NULL REFERENCES "
+		     "runs(id),"
 		     " figure TEXT NOT NULL, item TEXT NOT NULL, count INTEGER NOT NULL,"
 		     " denominator INTEGER NOT NULL, PRIMARY KEY(run_id, figure, item));"
 		     "PRAGMA user_version = 1;"
@@ -99,7 +99,7 @@ history_store(struct history *h, struct report *r)
 	report_json(r, &json, false);
 	exec(h, "BEGIN IMMEDIATE", "store the run");
 	sqlite3_stmt *st =
-		prepare(h, "INSERT INTO runs(date, records, skipped, report) VALUES(?,?,?,?)");
+	    prepare(h, "INSERT INTO runs(date, records, skipped, report) VALUES(?,?,?,?)");
 	sqlite3_bind_text(st, 1, r->date, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->records);
 	sqlite3_bind_int64(st, 3, r->skipped);
@@ -176,7 +176,7 @@ deltas(struct report *r, const struct report *prev)
 				continue;
 			f->items[j].has_delta = true;
 			f->items[j].delta =
-				pct(f->items[j].count, f->denom) - pct(pi->count, g->denom);
+			    pct(f->items[j].count, f->denom) - pct(pi->count, g->denom);
 		}
 	}
 }
@@ -185,7 +185,7 @@ void
 history_annotate(struct history *h, struct report *r)
 {
 	sqlite3_stmt *st =
-		prepare(h, "SELECT id, report, date FROM runs WHERE id < ? ORDER BY id DESC LIMIT 1");
+	    prepare(h, "SELECT id, report, date FROM runs WHERE id < ? ORDER BY id DESC LIMIT 1");
 	sqlite3_bind_int64(st, 1, r->run_id);
 	struct report prev;
 	if (load_report(h, st, &prev)) {

@@ -16,11 +16,21 @@ esc(struct buf *b, const char *s)
 	}
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': buf_adds(b, "&amp;"); break;
-		case '<': buf_adds(b, "&lt;"); break;
-		case '>': buf_adds(b, "&gt;"); break;
-		case '"': buf_adds(b, "&quot;"); break;
-		case '\'': buf_adds(b, "&#39;"); break;
+		case '&':
+			buf_adds(b, "&amp;");
+			break;
+		case '<':
+			buf_adds(b, "&lt;");
+			break;
+		case '>':
+			buf_adds(b, "&gt;");
+			break;
+		case '"':
+			buf_adds(b, "&quot;");
+			break;
+		case '\'':
+			buf_adds(b, "&#39;");
+			break;
 		default:
 			/* control characters are not allowed in XML 1.0 */
 			if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n')
@@ -39,8 +49,8 @@ ident(struct buf *b, const char *s)
 	for (; *s; s++)
 		buf_addc(b, ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
 			     (*s >= '0' && *s <= '9'))
-				    ? *s
-				    : '-');
+				? *s
+				: '-');
 }
 
 /* DNStats' generated colours (spec 5.1): the index's three digits give hue, saturation and
@@ -87,8 +97,9 @@ pie(struct buf *b, const struct figure *f)
 	for (size_t i = 0; i < f->nitems; i++)
 		total += f->items[i].count;
 	if (total <= 0) {
-		buf_addf(b, "<circle cx=\"%g\" cy=\"%g\" r=\"%g\" fill=\"#dddddd\"/>"
-			    "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">no data</text></svg>",
+		buf_addf(b,
+			 "<circle cx=\"%g\" cy=\"%g\" r=\"%g\" fill=\"#dddddd\"/>"
+			 "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">no data</text></svg>",
 			 cx, cy, r, cx, cy);
 		return;
 	}
@@ -107,8 +118,8 @@ pie(struct buf *b, const struct figure *f)
 		} else {
 			double e = a + frac * 2 * M_PI;
 			buf_addf(b, " d=\"M%.2f %.2fL%.2f %.2fA%g %g 0 %d 1 %.2f %.2fZ\"", cx, cy,
-				 cx + r * cos(a), cy + r * sin(a), r, r, frac > 0.5, cx + r * cos(e),
-				 cy + r * sin(e));
+				 cx + r * cos(a), cy + r * sin(a), r, r, frac > 0.5,
+				 cx + r * cos(e), cy + r * sin(e));
 			a = e;
 		}
 		buf_adds(b, "><title>");
@@ -141,13 +152,13 @@ bars(struct buf *b, const struct figure *f)
 		}
 		buf_addf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", lw - 6, y + 15);
 		esc(b, label);
-		buf_addf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"", lw,
-			 y + 3, bw * p / 100.0, row - 6);
+		buf_addf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"",
+			 lw, y + 3, bw * p / 100.0, row - 6);
 		item_color(b, f, f->kind == FK_TOP ? i : i + 1);
 		buf_adds(b, "\"><title>");
 		esc(b, it->label);
-		buf_addf(b, ": %lld</title></rect><text x=\"%.2f\" y=\"%d\">%.1f%%</text>", it->count,
-			 lw + bw * p / 100.0 + 4, y + 15, p);
+		buf_addf(b, ": %lld</title></rect><text x=\"%.2f\" y=\"%d\">%.1f%%</text>",
+			 it->count, lw + bw * p / 100.0 + 4, y + 15, p);
 	}
 	buf_adds(b, "</svg>");
 }
@@ -227,8 +238,8 @@ trend(struct buf *b, const struct figure *f)
 	buf_adds(b, "\"/>");
 	for (size_t i = 0; i < f->ntrend; i++) {
 		double x = ml + (f->ntrend > 1 ? step * (double)i : pw / 2.0);
-		buf_addf(b, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"3\" fill=\"#3366cc\"><title>",
-			 x, mt + ph - ph * (f->trend[i].pct - lo) / (hi - lo));
+		buf_addf(b, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"3\" fill=\"#3366cc\"><title>", x,
+			 mt + ph - ph * (f->trend[i].pct - lo) / (hi - lo));
 		esc(b, f->trend[i].date);
 		buf_addf(b, " (run %lld): %.2f%%</title></circle>", f->trend[i].run_id,
 			 f->trend[i].pct);
@@ -247,7 +258,10 @@ delta_cell(struct buf *b, bool has, double d)
 {
 	d = delta_shown(d);
 	if (has)
-		buf_addf(b, "<td class=\"%s\">%+.1f</td>", d > 0 ? "up" : d < 0 ? "down" : "same",
+		buf_addf(b, "<td class=\"%s\">%+.1f</td>",
+			 d > 0	 ? "up"
+			 : d < 0 ? "down"
+				 : "same",
 			 d);
 	else
 		buf_adds(b, "<td></td>");
@@ -271,13 +285,20 @@ figure_html(struct buf *b, const struct figure *f, bool changes)
 	buf_adds(b, "</small></figcaption>");
 	switch (f->kind) {
 	case FK_ADOPTION:
-	case FK_DIST: pie(b, f); break;
+	case FK_DIST:
+		pie(b, f);
+		break;
 	case FK_TOP:
-	case FK_COUNTS: bars(b, f); break;
-	case FK_HIST: histogram(b, f); break;
+	case FK_COUNTS:
+		bars(b, f);
+		break;
+	case FK_HIST:
+		histogram(b, f);
+		break;
 	}
-	buf_addf(b, "<table><thead><tr><th></th><th>value</th><th>count</th><th>%%</th>%s</tr>"
-		    "</thead><tbody>",
+	buf_addf(b,
+		 "<table><thead><tr><th></th><th>value</th><th>count</th><th>%%</th>%s</tr>"
+		 "</thead><tbody>",
 		 changes ? "<th>change</th>" : "");
 	for (size_t i = 0; i < f->nitems; i++) {
 		const struct item *it = &f->items[i];
@@ -298,21 +319,21 @@ figure_html(struct buf *b, const struct figure *f, bool changes)
 }
 
 static const char css[] =
-	"body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;"
-	"margin:0 auto;max-width:1180px;padding:1em;color:#222222;background:#ffffff}"
-	"h1{font-size:1.6em}h2{border-bottom:2px solid #3366cc;padding-bottom:.2em}"
-	"nav a{margin-right:1em}"
-	".grid{display:flex;flex-wrap:wrap;gap:1em}"
-	"figure{margin:0;padding:.8em;border:1px solid #dddddd;border-radius:6px;width:340px}"
-	"figcaption{font-weight:600;margin-bottom:.5em}figcaption small{font-weight:400;"
-	"color:#555555}"
-	"svg text{font-size:11px;fill:#333333}"
-	"table{border-collapse:collapse;font-size:.85em;margin-top:.5em}"
-	"td,th{padding:.15em .5em;text-align:right}td:nth-child(2),th:nth-child(2){text-align:left}"
-	".sw{display:inline-block;width:.8em;height:.8em;border-radius:2px}"
-	".up{color:#1a7f37}.down{color:#c0392b}"
-	"table.rank td:first-child{text-align:left}"
-	"footer{margin-top:2em;color:#777777;font-size:.8em}";
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;"
+    "margin:0 auto;max-width:1180px;padding:1em;color:#222222;background:#ffffff}"
+    "h1{font-size:1.6em}h2{border-bottom:2px solid #3366cc;padding-bottom:.2em}"
+    "nav a{margin-right:1em}"
+    ".grid{display:flex;flex-wrap:wrap;gap:1em}"
+    "figure{margin:0;padding:.8em;border:1px solid #dddddd;border-radius:6px;width:340px}"
+    "figcaption{font-weight:600;margin-bottom:.5em}figcaption small{font-weight:400;"
+    "color:#555555}"
+    "svg text{font-size:11px;fill:#333333}"
+    "table{border-collapse:collapse;font-size:.85em;margin-top:.5em}"
+    "td,th{padding:.15em .5em;text-align:right}td:nth-child(2),th:nth-child(2){text-align:left}"
+    ".sw{display:inline-block;width:.8em;height:.8em;border-radius:2px}"
+    ".up{color:#1a7f37}.down{color:#c0392b}"
+    "table.rank td:first-child{text-align:left}"
+    "footer{margin-top:2em;color:#777777;font-size:.8em}";
 
 void
 render_html(const struct report *r, struct buf *b)
@@ -320,19 +341,29 @@ render_html(const struct report *r, struct buf *b)
 	bool changes = r->prev_run != 0;
 	buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
-		    "<title>Domain report, ");
+		    "<title>");
+	buf_adds(b, r->store ? "Store report, " : "Domain report, ");
 	esc(b, r->date);
-	buf_addf(b, "</title><style>%s</style></head>\n<body><header><h1>Domain report, ", css);
+	buf_addf(b, "</title><style>%s</style></head>\n<body><header><h1>%s report, ", css,
+		 r->store ? "Store" : "Domain");
 	esc(b, r->date);
-	buf_addf(b, "</h1><p><strong>%lld</strong> graded domains from %lld records read; "
-		    "%lld records skipped",
-		 r->records, r->lines, r->skipped);
-	for (size_t i = 0; i < r->nskip; i++) {
-		buf_adds(b, i ? ", " : " (");
-		esc(b, r->skip[i].key);
-		buf_addf(b, " %lld", r->skip[i].count);
+	buf_adds(b, "</h1>");
+	if (r->store) {
+		buf_addf(b, "<p><strong>%lld</strong> domains seen in ", r->records);
+		esc(b, r->store);
+		buf_adds(b, ".</p>");
+	} else {
+		buf_addf(b,
+			 "<p><strong>%lld</strong> graded domains from %lld records read; "
+			 "%lld records skipped",
+			 r->records, r->lines, r->skipped);
+		for (size_t i = 0; i < r->nskip; i++) {
+			buf_adds(b, i ? ", " : " (");
+			esc(b, r->skip[i].key);
+			buf_addf(b, " %lld", r->skip[i].count);
+		}
+		buf_adds(b, r->nskip ? ").</p>" : ".</p>");
 	}
-	buf_adds(b, r->nskip ? ").</p>" : ".</p>");
 	if (r->run_id) {
 		buf_addf(b, "<p>Run %lld", r->run_id);
 		if (r->prev_run) {
@@ -389,8 +420,9 @@ render_html(const struct report *r, struct buf *b)
 			ident(b, f->key);
 			buf_adds(b, "\"><figcaption>");
 			esc(b, f->title);
-			buf_addf(b, "<br/><small>percentage of graded domains, %zu runs</small>"
-				    "</figcaption>",
+			buf_addf(b,
+				 "<br/><small>percentage of graded domains, %zu runs</small>"
+				 "</figcaption>",
 				 f->ntrend);
 			trend(b, f);
 			buf_adds(b, "</figure>\n");
@@ -417,7 +449,7 @@ render_html(const struct report *r, struct buf *b)
 			buf_adds(b, "</td>");
 			for (size_t t = 0; t < r->ntiers; t++) {
 				const struct figure *g =
-					report_find(r->tiers[t].figs, r->tiers[t].nfigs, f->key);
+				    report_find(r->tiers[t].figs, r->tiers[t].nfigs, f->key);
 				if (g && g->kind == FK_HIST && g->has_mean)
 					buf_addf(b, "<td>mean %.1f</td>", g->mean);
 				else if (g && g->kind == FK_ADOPTION && g->denom)
@@ -430,7 +462,8 @@ render_html(const struct report *r, struct buf *b)
 		}
 		buf_adds(b, "</tbody></table></section>\n");
 	}
-	buf_addf(b, "<footer>Written by stats-report (%s %s). Every percentage is of the "
-		    "denominator shown with its figure.</footer>\n</body></html>\n",
+	buf_addf(b,
+		 "<footer>Written by stats-report (%s %s). Every percentage is of the "
+		 "denominator shown with its figure.</footer>\n</body></html>\n",
 		 PROJECT, VERSION);
 }

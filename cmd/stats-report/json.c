@@ -88,6 +88,10 @@ report_json(const struct report *r, struct buf *b, bool extras)
 	jsonw_int(b, REPORT_SCHEMA);
 	jsonw_key(b, "date");
 	jsonw_strz(b, r->date);
+	if (r->store) {
+		jsonw_key(b, "store");
+		jsonw_strz(b, r->store);
+	}
 	if (extras) {
 		jsonw_key(b, "run_id");
 		if (r->run_id)
@@ -233,6 +237,8 @@ report_from_json(struct report *r, const char *text, size_t n, const char **why)
 	    !json_object_object_get_ex(o, "figures", &figs))
 		goto out;
 	r->date = xstrdup(date);
+	if (jstr(o, "store"))
+		r->store = xstrdup(jstr(o, "store"));
 	json_object_object_foreach(reasons, rk, rv)
 	{
 		r->skip = xrealloc(r->skip, (r->nskip + 1) * sizeof *r->skip);

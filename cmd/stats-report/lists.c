@@ -13,21 +13,58 @@
 #include "xalloc.h"
 
 enum {
-	L_MX, L_NO_MX, L_DNSSEC, L_NO_DNSSEC, L_CAA, L_NO_CAA, L_CAA_REP, L_NO_CAA_REP, L_DMARC,
-	L_NO_DMARC, L_DMARC_NONE, L_DMARC_QUAR, L_DMARC_REJECT, L_DMARC_NOPOL, L_DMARC_INVALID,
-	L_SPF, L_NO_SPF, L_SPF_PASS, L_SPF_NEUTRAL, L_SPF_SOFTFAIL, L_SPF_FAIL, L_SPF_NOPOL,
-	L_STXT, L_NO_STXT, NLISTS
+	L_MX,
+	L_NO_MX,
+	L_DNSSEC,
+	L_NO_DNSSEC,
+	L_CAA,
+	L_NO_CAA,
+	L_CAA_REP,
+	L_NO_CAA_REP,
+	L_DMARC,
+	L_NO_DMARC,
+	L_DMARC_NONE,
+	L_DMARC_QUAR,
+	L_DMARC_REJECT,
+	L_DMARC_NOPOL,
+	L_DMARC_INVALID,
+	L_SPF,
+	L_NO_SPF,
+	L_SPF_PASS,
+	L_SPF_NEUTRAL,
+	L_SPF_SOFTFAIL,
+	L_SPF_FAIL,
+	L_SPF_NOPOL,
+	L_STXT,
+	L_NO_STXT,
+	NLISTS
 };
 
 static const char *const list_name[NLISTS] = {
-	"mx_domains",          "no_mx_domains",       "dnssec_domains",
-	"no_dnssec_domains",   "caa_domains",         "no_caa_domains",
-	"caa_reporting_domains", "no_caa_reporting_domains", "dmarc_domains",
-	"no_dmarc_domains",    "dmarc_none",          "dmarc_quarantine",
-	"dmarc_reject",        "dmarc_no_policy",     "dmarc_invalid",
-	"spf_domains",         "no_spf_domains",      "spf_pass",
-	"spf_neutral",         "spf_softfail",        "spf_fail",
-	"spf_no_policy",       "securitytxt_domains", "no_securitytxt_domains",
+    "mx_domains",
+    "no_mx_domains",
+    "dnssec_domains",
+    "no_dnssec_domains",
+    "caa_domains",
+    "no_caa_domains",
+    "caa_reporting_domains",
+    "no_caa_reporting_domains",
+    "dmarc_domains",
+    "no_dmarc_domains",
+    "dmarc_none",
+    "dmarc_quarantine",
+    "dmarc_reject",
+    "dmarc_no_policy",
+    "dmarc_invalid",
+    "spf_domains",
+    "no_spf_domains",
+    "spf_pass",
+    "spf_neutral",
+    "spf_softfail",
+    "spf_fail",
+    "spf_no_policy",
+    "securitytxt_domains",
+    "no_securitytxt_domains",
 };
 
 struct lists {
@@ -125,15 +162,15 @@ lists_add(struct lists *l, const struct list_obs *o, const char *domain, size_t 
 	put(l, o->caa ? L_CAA : L_NO_CAA, r, domain, n);
 	put(l, o->caa_reporting ? L_CAA_REP : L_NO_CAA_REP, r, domain, n);
 	put(l, o->dmarc ? L_DMARC : L_NO_DMARC, r, domain, n);
-	static const int dm[] = {[DM_NONE] = L_DMARC_NONE,      [DM_QUAR] = L_DMARC_QUAR,
-				 [DM_REJECT] = L_DMARC_REJECT,  [DM_NOPOLICY] = L_DMARC_NOPOL,
+	static const int dm[] = {[DM_NONE] = L_DMARC_NONE,	 [DM_QUAR] = L_DMARC_QUAR,
+				 [DM_REJECT] = L_DMARC_REJECT,	 [DM_NOPOLICY] = L_DMARC_NOPOL,
 				 [DM_INVALID] = L_DMARC_INVALID, [DM_ABSENT] = -1};
 	if (dm[o->dmarc_policy] >= 0)
 		put(l, dm[o->dmarc_policy], r, domain, n);
 	put(l, o->spf ? L_SPF : L_NO_SPF, r, domain, n);
-	static const int sp[] = {[SPF_FAIL] = L_SPF_FAIL,         [SPF_SOFTFAIL] = L_SPF_SOFTFAIL,
-				 [SPF_NEUTRAL] = L_SPF_NEUTRAL,   [SPF_PASS] = L_SPF_PASS,
-				 [SPF_NOPOLICY] = L_SPF_NOPOL,    [SPF_ABSENT] = -1};
+	static const int sp[] = {
+	    [SPF_FAIL] = L_SPF_FAIL, [SPF_SOFTFAIL] = L_SPF_SOFTFAIL, [SPF_NEUTRAL] = L_SPF_NEUTRAL,
+	    [SPF_PASS] = L_SPF_PASS, [SPF_NOPOLICY] = L_SPF_NOPOL,    [SPF_ABSENT] = -1};
 	if (sp[o->spf_policy] >= 0)
 		put(l, sp[o->spf_policy], r, domain, n);
 	if (o->securitytxt >= 0)

@@ -11,7 +11,7 @@ struct list_obs {
 	bool mx, ds, caa, caa_reporting, dmarc, spf;
 	int dmarc_policy, spf_policy;
 	int securitytxt; /* -1: the record says nothing about security.txt */
-	long rank;       /* -1: none */
+	long rank;	 /* -1: none */
 };
 
 struct lists;

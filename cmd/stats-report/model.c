@@ -58,8 +58,7 @@ pct(long long count, long long denom)
 	return denom > 0 ? 100.0 * (double)count / (double)denom : 0.0;
 }
 
-static const char *const kind_names[] = {"adoption", "distribution", "top", "histogram",
-					 "counts"};
+static const char *const kind_names[] = {"adoption", "distribution", "top", "histogram", "counts"};
 
 const char *
 kind_name(enum fig_kind k)
@@ -122,6 +121,7 @@ report_free(struct report *r)
 	free(r->skip);
 	free(r->date);
 	free(r->prev_date);
+	free(r->store);
 	memset(r, 0, sizeof *r);
 }
 

@@ -13,6 +13,11 @@ delta_text(struct buf *b, bool has, double d)
 static void
 header_text(const struct report *r, struct buf *b, bool md)
 {
+	if (r->store) {
+		buf_addf(b, md ? "# Store report, %s\n\n" : "Store report, %s\n", r->date);
+		buf_addf(b, "%lld domains seen in %s.\n", r->records, r->store);
+		return;
+	}
 	if (md)
 		buf_addf(b, "# Domain report, %s\n\n", r->date);
 	else
@@ -26,8 +31,8 @@ header_text(const struct report *r, struct buf *b, bool md)
 			buf_adds(b, ", the first stored run");
 		buf_adds(b, md ? ".\n\n" : "\n");
 	}
-	buf_addf(b, "%lld graded domains from %lld records read; %lld records skipped",
-		 r->records, r->lines, r->skipped);
+	buf_addf(b, "%lld graded domains from %lld records read; %lld records skipped", r->records,
+		 r->lines, r->skipped);
 	for (size_t i = 0; i < r->nskip; i++)
 		buf_addf(b, "%s%s %lld", i ? ", " : " (", r->skip[i].key, r->skip[i].count);
 	buf_adds(b, r->nskip ? ").\n" : ".\n");
@@ -79,12 +84,13 @@ tiers_text(const struct report *r, struct buf *b, bool md)
 			buf_addf(b, "%-44s", f->title);
 		for (size_t t = 0; t < r->ntiers; t++) {
 			const struct figure *g =
-				report_find(r->tiers[t].figs, r->tiers[t].nfigs, f->key);
+			    report_find(r->tiers[t].figs, r->tiers[t].nfigs, f->key);
 			char cell[32] = "-";
 			if (g && g->kind == FK_HIST && g->has_mean)
 				snprintf(cell, sizeof cell, "mean %.1f", g->mean);
 			else if (g && g->kind == FK_ADOPTION && g->nitems && g->denom)
-				snprintf(cell, sizeof cell, "%.1f%%", pct(g->items[0].count, g->denom));
+				snprintf(cell, sizeof cell, "%.1f%%",
+					 pct(g->items[0].count, g->denom));
 			if (md)
 				buf_addf(b, " %s |", cell);
 			else
@@ -169,8 +175,10 @@ render_markdown(const struct report *r, struct buf *b)
 		}
 		if (f->kind == FK_ADOPTION) {
 			if (!in_adoption) {
-				buf_addf(b, "\n| Figure | Domains | Of | %% |%s\n|---|---:|---:|---:|%s\n",
-					 changes ? " Change |" : "", changes ? "---:|" : "");
+				buf_addf(
+				    b,
+				    "\n| Figure | Domains | Of | %% |%s\n|---|---:|---:|---:|%s\n",
+				    changes ? " Change |" : "", changes ? "---:|" : "");
 				in_adoption = true;
 			}
 			const struct item *y = &f->items[0];

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,29 +21,24 @@
 
 #include "lists.h"
 
-/* Distinct provider names and remark codes kept; more are counted under "other" so memory
- * stays flat whatever the input. */
-#define NAMES_MAX 65536
-
 enum { G_SPF, G_DMARC, G_CAA, G_NS, G_SOA, G_MX, G_DNSSEC, G_BIMI, G_OVERALL, NGRADE };
-static const char *const grade_key[NGRADE] = {"spf", "dmarc",  "caa",  "ns",     "soa",
+static const char *const grade_key[NGRADE] = {"spf", "dmarc",  "caa",  "ns",	 "soa",
 					      "mx",  "dnssec", "bimi", "overall"};
-static const char *const grade_title[NGRADE] = {"SPF",  "DMARC",  "CAA",  "NS",     "SOA",
-						"MX",   "DNSSEC", "BIMI", "Overall"};
+static const char *const grade_title[NGRADE] = {"SPF", "DMARC",	 "CAA",	 "NS",	   "SOA",
+						"MX",  "DNSSEC", "BIMI", "Overall"};
 static const char *const grade_section[NGRADE] = {"SPF",  "DMARC", "CAA",  "DNS",   "DNS",
 						  "Mail", "DNS",   "Mail", "Grades"};
 
-static const char *const spf_key[NSPF] = {"fail", "softfail", "neutral", "pass", "no_policy",
-					  "absent"};
-static const char *const spf_label[NSPF] = {"-all (fail)",    "~all (softfail)",
-					    "?all (neutral)", "+all (pass)",
-					    "no all policy",  "no SPF record"};
-static const char *const dm_key[NDM] = {"none",    "quarantine", "reject",
-					"no_policy", "invalid", "absent"};
-static const char *const dm_label[NDM] = {"none",         "quarantine",     "reject",
-					  "no policy",    "invalid record", "no DMARC record"};
-static const char *const sp_label[NDM] = {"none",         "quarantine",     "reject",
-					  "no sp tag",    "invalid record", "no DMARC record"};
+static const char *const spf_key[NSPF] = {"fail", "softfail",  "neutral",
+					  "pass", "no_policy", "absent"};
+static const char *const spf_label[NSPF] = {"-all (fail)", "~all (softfail)", "?all (neutral)",
+					    "+all (pass)", "no all policy",   "no SPF record"};
+static const char *const dm_key[NDM] = {"none",	     "quarantine", "reject",
+					"no_policy", "invalid",	   "absent"};
+static const char *const dm_label[NDM] = {"none",      "quarantine",	 "reject",
+					  "no policy", "invalid record", "no DMARC record"};
+static const char *const sp_label[NDM] = {"none",      "quarantine",	 "reject",
+					  "no sp tag", "invalid record", "no DMARC record"};
 enum { DS_SECURE, DS_INSECURE, DS_BOGUS, DS_SIGNED_NO_DS, DS_UNKNOWN, NDSS };
 static const char *const dss_key[NDSS] = {"secure", "insecure", "bogus", "signed-without-ds",
 					  "unknown"};
@@ -57,14 +53,6 @@ static const char *const scan_key[NSCAN] = {"queries", "answered", "timeouts", "
 enum { SK_BROKEN, SK_NO_GRADES, SK_BAD_GRADE, SK_UNKNOWN_CATEGORY, SK_BAD_MEMBER, NSK };
 static const char *const skip_key[NSK] = {"broken_line", "no_grades", "bad_grade",
 					  "unknown_category", "bad_member"};
-
-/* A table of names with counts (open addressing, bounded). */
-struct names {
-	char **key;
-	long long *count;
-	size_t cap, n;
-	long long overflow;
-};
 
 static unsigned long
 hash_str(const char *s, size_t n)
@@ -97,7 +85,7 @@ names_grow(struct names *t)
 	t->cap = ncap;
 }
 
-static void
+void
 names_add(struct names *t, const char *s, size_t n)
 {
 	if (t->n * 2 >= t->cap) {
@@ -128,7 +116,7 @@ names_add(struct names *t, const char *s, size_t n)
 	t->n++;
 }
 
-static void
+void
 names_free(struct names *t)
 {
 	for (size_t i = 0; i < t->cap; i++)
@@ -161,6 +149,8 @@ struct options {
 	bool list_runs;
 	long long run;
 	const char *lists;
+	bool store;
+	const char *store_path;
 	size_t max_line;
 	char **files;
 	int nfiles;
@@ -382,11 +372,25 @@ vstr(struct jspan v, struct buf *b)
 	return buf_str(b);
 }
 
-enum { F_SPF, F_DMARC, F_CAA, F_MX, F_NS, F_DNSSEC, F_SCAN, F_STXT, F_BIMI, F_AD, F_MAIL, F_DNSP,
-       NF };
+enum {
+	F_SPF,
+	F_DMARC,
+	F_CAA,
+	F_MX,
+	F_NS,
+	F_DNSSEC,
+	F_SCAN,
+	F_STXT,
+	F_BIMI,
+	F_AD,
+	F_MAIL,
+	F_DNSP,
+	NF
+};
 static const char *const facts_keys[NF] = {
-	"spf", "dmarc", "caa", "mx", "ns", "dnssec", "scan", "securitytxt", "bimi",
-	"active_directory", "mail_provider", "dns_provider"};
+    "spf",	     "dmarc",	    "caa",	   "mx",   "ns",
+    "dnssec",	     "scan",	    "securitytxt", "bimi", "active_directory",
+    "mail_provider", "dns_provider"};
 static const char *const spf_keys[] = {"present", "policy"};
 static const char *const dm_keys[] = {"present", "valid", "p", "sp", "rua"};
 static const char *const caa_keys[] = {"present", "iodef", "issue_count"};
@@ -610,16 +614,16 @@ take_record(struct run *run, struct record *r)
 		}
 		if (run->lists) {
 			struct list_obs lo = {
-				.mx = ob.mx,
-				.ds = ob.ds,
-				.caa = ob.caa,
-				.caa_reporting = ob.caa_iodef,
-				.dmarc = ob.dmarc,
-				.dmarc_policy = ob.dm_p,
-				.spf = ob.spf,
-				.spf_policy = ob.spf_pol,
-				.securitytxt = ob.securitytxt,
-				.rank = ob.rank,
+			    .mx = ob.mx,
+			    .ds = ob.ds,
+			    .caa = ob.caa,
+			    .caa_reporting = ob.caa_iodef,
+			    .dmarc = ob.dmarc,
+			    .dmarc_policy = ob.dm_p,
+			    .spf = ob.spf,
+			    .spf_policy = ob.spf_pol,
+			    .securitytxt = ob.securitytxt,
+			    .rank = ob.rank,
 			};
 			lists_add(run->lists, &lo, r->has_name ? r->name.s : "",
 				  r->has_name ? r->name.len : 0);
@@ -630,11 +634,11 @@ take_record(struct run *run, struct record *r)
 /* Building the model from the counters. */
 
 static void
-adoption(struct figure **figs, size_t *n, const char *key, const char *title,
-	 const char *section, long long yes, long long all)
+adoption(struct figure **figs, size_t *n, const char *key, const char *title, const char *section,
+	 long long yes, long long all)
 {
 	struct figure *f =
-		report_add_fig(figs, n, key, title, section, FK_ADOPTION, "graded domains", all);
+	    report_add_fig(figs, n, key, title, section, FK_ADOPTION, "graded domains", all);
 	fig_add_item(f, "yes", "yes", yes);
 	fig_add_item(f, "no", "no", all - yes);
 }
@@ -645,9 +649,11 @@ histogram(struct figure **figs, size_t *n, const struct agg *a, int g)
 	char key[32], title[64], of[64];
 	snprintf(key, sizeof key, "grade_%s", grade_key[g]);
 	snprintf(title, sizeof title, "%s grade", grade_title[g]);
-	snprintf(of, sizeof of, "domains with %s%s", g == G_OVERALL ? "an overall grade" : "a grade for ", g == G_OVERALL ? "" : grade_title[g]);
+	snprintf(of, sizeof of, "domains with %s%s",
+		 g == G_OVERALL ? "an overall grade" : "a grade for ",
+		 g == G_OVERALL ? "" : grade_title[g]);
 	struct figure *f =
-		report_add_fig(figs, n, key, title, grade_section[g], FK_HIST, of, a->gn[g]);
+	    report_add_fig(figs, n, key, title, grade_section[g], FK_HIST, of, a->gn[g]);
 	if (a->gn[g]) {
 		f->has_mean = true;
 		f->mean = (double)a->gsum[g] / (double)a->gn[g];
@@ -674,10 +680,10 @@ named_cmp(const void *x, const void *y)
 	return strcmp(a->key, b->key);
 }
 
-static void
-top(struct figure **figs, size_t *n, const char *key, const char *title, const char *section,
-    const char *of, long long denom, const struct names *t, long long none,
-    const char *none_label, long ntop)
+void
+fig_top(struct figure **figs, size_t *n, const char *key, const char *title, const char *section,
+	const char *of, long long denom, const struct names *t, long long none,
+	const char *none_label, long ntop)
 {
 	struct figure *f = report_add_fig(figs, n, key, title, section, FK_TOP, of, denom);
 	struct named *v = xcalloc(t->n + 1, sizeof *v);
@@ -752,25 +758,23 @@ build_figs(const struct agg *a, struct figure **figs, size_t *n, bool full, long
 			fig_add_item(f, dss_key[i], dss_key[i], a->dnssec[i]);
 		histogram(figs, n, a, G_DNSSEC);
 	}
-	adoption(figs, n, "ns_lame", "Lame delegation (a lame name server)", "DNS", a->ns_lame,
-		 N);
+	adoption(figs, n, "ns_lame", "Lame delegation (a lame name server)", "DNS", a->ns_lame, N);
 	adoption(figs, n, "ns_inconsistent", "Name servers disagree (serial or NS set)", "DNS",
 		 a->ns_inconsistent, N);
-	adoption(figs, n, "active_directory", "Active Directory records exposed", "DNS", a->ad,
-		 N);
+	adoption(figs, n, "active_directory", "Active Directory records exposed", "DNS", a->ad, N);
 	if (full) {
 		histogram(figs, n, a, G_NS);
 		histogram(figs, n, a, G_SOA);
-		top(figs, n, "mail_providers", "Mail providers", "Providers", "graded domains", N,
-		    &a->mail, a->mail_none, "no provider recognised", ntop);
-		top(figs, n, "dns_providers", "DNS providers", "Providers", "graded domains", N,
-		    &a->dnsp, a->dns_none, "no provider recognised", ntop);
+		fig_top(figs, n, "mail_providers", "Mail providers", "Providers", "graded domains",
+			N, &a->mail, a->mail_none, "no provider recognised", ntop);
+		fig_top(figs, n, "dns_providers", "DNS providers", "Providers", "graded domains", N,
+			&a->dnsp, a->dns_none, "no provider recognised", ntop);
 	}
 	histogram(figs, n, a, G_OVERALL);
 	if (!full)
 		return;
-	struct figure *f = report_add_fig(figs, n, "grade_scale", "Grade scale", "Grades",
-					  FK_DIST, "graded domains", N);
+	struct figure *f = report_add_fig(figs, n, "grade_scale", "Grade scale", "Grades", FK_DIST,
+					  "graded domains", N);
 	fig_add_item(f, "domstat", "domstat", a->scale_domstat);
 	fig_add_item(f, "dnstats", "dnstats", a->scale_dnstats);
 	fig_add_item(f, "other", "other or missing", a->scale_other);
@@ -779,10 +783,10 @@ build_figs(const struct agg *a, struct figure **figs, size_t *n, bool full, long
 	fig_add_item(f, "any", "any remark", a->with_remarks);
 	for (int i = 0; i < NSEV; i++)
 		fig_add_item(f, sev_key[i], sev_key[i], a->sev[i]);
-	top(figs, n, "remark_codes", "Top remark codes", "Remarks",
-	    "graded domains (each counted once per code)", N, &a->codes, 0, NULL, ntop);
-	f = report_add_fig(figs, n, "scan_health", "Scan health", "Scan",
-			   FK_COUNTS, "DNS queries", a->scan[SC_QUERIES]);
+	fig_top(figs, n, "remark_codes", "Top remark codes", "Remarks",
+		"graded domains (each counted once per code)", N, &a->codes, 0, NULL, ntop);
+	f = report_add_fig(figs, n, "scan_health", "Scan health", "Scan", FK_COUNTS, "DNS queries",
+			   a->scan[SC_QUERIES]);
 	for (int i = SC_ANSWERED; i < NSCAN; i++)
 		fig_add_item(f, scan_key[i], scan_key[i], a->scan[i]);
 }
@@ -827,7 +831,8 @@ usage(void)
 		"                    [--history FILE] [--lists DIR] [--top N] [--max-line BYTES]\n"
 		"                    [file ...]\n"
 		"       stats-report --history FILE --list-runs\n"
-		"       stats-report --history FILE --run ID [-F format]\n");
+		"       stats-report --history FILE --run ID [-F format]\n"
+		"       stats-report --store [FILE] [-F format]\n");
 	exit(EXIT_FATAL);
 }
 
@@ -848,6 +853,8 @@ help(void)
 	       "      --list-runs        with --history: list the stored runs\n"
 	       "      --run ID           with --history: render a stored run again\n"
 	       "      --lists DIR        write DNStats' domain lists as DIR/NAME.csv and .json\n"
+	       "      --store [FILE]     summarise the seen-db/domain-born store instead\n"
+	       "                         (default $DOMSTAT_DB, else the XDG data folder)\n"
 	       "      --max-line BYTES   longest input line handled (default 1048576)\n"
 	       "  -h, --help             this help\n"
 	       "  -V, --version          version\n\n"
@@ -872,27 +879,38 @@ valid_date(const char *s)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_DATE = 256, OPT_TOP, OPT_HISTORY, OPT_LIST_RUNS, OPT_RUN, OPT_LISTS,
-	       OPT_MAXLINE };
+	enum {
+		OPT_DATE = 256,
+		OPT_TOP,
+		OPT_HISTORY,
+		OPT_LIST_RUNS,
+		OPT_RUN,
+		OPT_LISTS,
+		OPT_MAXLINE,
+		OPT_STORE
+	};
 	static const struct option longopts[] = {
-		{"field", required_argument, NULL, 'f'},
-		{"format", required_argument, NULL, 'F'},
-		{"date", required_argument, NULL, OPT_DATE},
-		{"top", required_argument, NULL, OPT_TOP},
-		{"history", required_argument, NULL, OPT_HISTORY},
-		{"list-runs", no_argument, NULL, OPT_LIST_RUNS},
-		{"run", required_argument, NULL, OPT_RUN},
-		{"lists", required_argument, NULL, OPT_LISTS},
-		{"max-line", required_argument, NULL, OPT_MAXLINE},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"field", required_argument, NULL, 'f'},
+	    {"format", required_argument, NULL, 'F'},
+	    {"date", required_argument, NULL, OPT_DATE},
+	    {"top", required_argument, NULL, OPT_TOP},
+	    {"history", required_argument, NULL, OPT_HISTORY},
+	    {"list-runs", no_argument, NULL, OPT_LIST_RUNS},
+	    {"run", required_argument, NULL, OPT_RUN},
+	    {"lists", required_argument, NULL, OPT_LISTS},
+	    {"store", optional_argument, NULL, OPT_STORE},
+	    {"max-line", required_argument, NULL, OPT_MAXLINE},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	*o = (struct options){.field = "domain", .top = 10};
 	int c;
 	while ((c = getopt_long(argc, argv, "f:F:hV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f': o->field = optarg; break;
+		case 'f':
+			o->field = optarg;
+			break;
 		case 'F':
 			o->format_set = true;
 			if (!strcmp(optarg, "text"))
@@ -913,23 +931,49 @@ parse_options(int argc, char **argv, struct options *o)
 					 optarg);
 			o->date = optarg;
 			break;
-		case OPT_TOP: o->top = opt_long("top", optarg, 1, 1000); break;
-		case OPT_HISTORY: o->history = optarg; break;
-		case OPT_LIST_RUNS: o->list_runs = true; break;
-		case OPT_RUN: o->run = opt_long("run", optarg, 1, 1L << 62); break;
-		case OPT_LISTS: o->lists = optarg; break;
+		case OPT_TOP:
+			o->top = opt_long("top", optarg, 1, 1000);
+			break;
+		case OPT_HISTORY:
+			o->history = optarg;
+			break;
+		case OPT_LIST_RUNS:
+			o->list_runs = true;
+			break;
+		case OPT_RUN:
+			o->run = opt_long("run", optarg, 1, 1L << 62);
+			break;
+		case OPT_LISTS:
+			o->lists = optarg;
+			break;
+		case OPT_STORE:
+			o->store = true;
+			o->store_path = optarg;
+			break;
 		case OPT_MAXLINE:
 			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
 			break;
-		case 'h': help(); break;
-		case 'V': tool_version(); break;
-		default: usage();
+		case 'h':
+			help();
+			break;
+		case 'V':
+			tool_version();
+			break;
+		default:
+			usage();
 		}
 	}
 	if ((o->list_runs || o->run) && !o->history)
 		tool_die("--list-runs and --run need --history FILE");
 	if ((o->list_runs || o->run) && (optind != argc || o->lists))
 		usage();
+	if (o->store) {
+		/* --store FILE as well as --store=FILE: the view reads no records */
+		if (!o->store_path && optind + 1 == argc)
+			o->store_path = argv[optind++];
+		if (optind != argc || o->history || o->lists)
+			usage();
+	}
 	if (!o->format_set)
 		o->format = isatty(STDOUT_FILENO) ? OUT_TEXT : OUT_JSON;
 	o->files = argv + optind;
@@ -957,10 +1001,18 @@ write_report(const struct report *rep, enum out_format fmt)
 {
 	struct buf out = BUF_INIT;
 	switch (fmt) {
-	case OUT_TEXT: render_text(rep, &out); break;
-	case OUT_JSON: report_json(rep, &out, true); break;
-	case OUT_MARKDOWN: render_markdown(rep, &out); break;
-	case OUT_HTML: render_html(rep, &out); break;
+	case OUT_TEXT:
+		render_text(rep, &out);
+		break;
+	case OUT_JSON:
+		report_json(rep, &out, true);
+		break;
+	case OUT_MARKDOWN:
+		render_markdown(rep, &out);
+		break;
+	case OUT_HTML:
+		render_html(rep, &out);
+		break;
 	}
 	tool_out(out.s, out.len);
 	buf_free(&out);
@@ -982,10 +1034,19 @@ main(int argc, char **argv)
 {
 	struct options o;
 	tool_init("stats-report");
+	setlocale(LC_NUMERIC, "C"); /* reports and JSON always use a decimal point */
 	parse_options(argc, argv, &o);
 
 	struct history *h = NULL;
 	struct report rep;
+	if (o.store) {
+		memset(&rep, 0, sizeof rep);
+		rep.date = o.date ? xstrdup(o.date) : now_date();
+		store_report(o.store_path, &rep, o.top);
+		write_report(&rep, o.format);
+		report_free(&rep);
+		return tool_finish(0);
+	}
 	if (o.history)
 		h = history_open(o.history, !o.list_runs && !o.run);
 	if (o.list_runs) {

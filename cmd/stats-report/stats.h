@@ -12,7 +12,7 @@
 enum fig_kind {
 	FK_ADOPTION, /* items yes/no over the run's domains */
 	FK_DIST,     /* one item per value, summing to the denominator */
-	FK_TOP,      /* top N names plus "other" and "none" */
+	FK_TOP,	     /* top N names plus "other" and "none" */
 	FK_HIST,     /* 10-point bins, 90-100 the top one */
 	FK_COUNTS,   /* items counted independently (a domain may be in several) */
 };
@@ -53,7 +53,7 @@ struct tier {
 };
 
 struct report {
-	char *date;         /* ISO 8601, UTC */
+	char *date;	    /* ISO 8601, UTC */
 	long long run_id;   /* 0 without history */
 	long long prev_run; /* 0: no previous run */
 	char *prev_date;
@@ -64,17 +64,35 @@ struct report {
 	size_t nfigs;
 	struct tier *tiers; /* rank tiers, only when records carried a rank */
 	size_t ntiers;
-	const char *title;
+	char *store; /* the enrichment view: the store's path */
 };
+
+/* A table of names with counts (open addressing). At most NAMES_MAX distinct names are kept;
+ * more are counted in overflow, so memory stays flat whatever the input. */
+#define NAMES_MAX 65536
+struct names {
+	char **key;
+	long long *count;
+	size_t cap, n;
+	long long overflow;
+};
+void names_add(struct names *t, const char *s, size_t n);
+void names_free(struct names *t);
+/* A FK_TOP figure of the ntop largest names, then "(other)", then "(none)" if none_label. */
+void fig_top(struct figure **figs, size_t *n, const char *key, const char *title,
+	     const char *section, const char *of, long long denom, const struct names *t,
+	     long long none, const char *none_label, long ntop);
+
+/* The enrichment view (storeview.c): a summary of a seen-db/domain-born store. */
+void store_report(const char *path, struct report *r, long ntop);
 
 enum out_format { OUT_TEXT, OUT_JSON, OUT_MARKDOWN, OUT_HTML };
 
 /* model helpers (model.c) */
-struct figure *report_add_fig(struct figure **figs, size_t *n, const char *key,
-			      const char *title, const char *section, enum fig_kind kind,
-			      const char *denom_of, long long denom);
-struct item *fig_add_item(struct figure *f, const char *key, const char *label,
-			  long long count);
+struct figure *report_add_fig(struct figure **figs, size_t *n, const char *key, const char *title,
+			      const char *section, enum fig_kind kind, const char *denom_of,
+			      long long denom);
+struct item *fig_add_item(struct figure *f, const char *key, const char *label, long long count);
 struct figure *report_find(struct figure *figs, size_t n, const char *key);
 struct item *fig_find(const struct figure *f, const char *key);
 double pct(long long count, long long denom);

@@ -333,3 +333,33 @@ time.sleep(8)' &
 	[ "$colours" -gt 50 ] || fail "only $colours colours"
 	assert_output --partial "72e572 ff8080 69b3a2"
 }
+
+@test "--store summarises the seen-db/domain-born store" {
+	command -v seen-db >/dev/null || skip "needs seen-db"
+	export DOMSTAT_DB="$PWD/d.db"
+	printf 'alpha.com\nbeta.org\nalpha.com\ngamma.net\n' | seen-db >/dev/null
+	now=$(date +%s)
+	# registrations as domain-born stores them (common/store.c schema v1); gamma seen 3 days ago
+	sqlite3 d.db "INSERT INTO registration VALUES
+		('alpha.com', 946684800, 4102444800, 'RDAP', 'https://rdap.verisign.com/com/v1/', $now, NULL, NULL, 4102444800),
+		('beta.org', $((now - 86400 * 30)), NULL, 'RDAP', 'https://rdap.publicinterestregistry.org/rdap/', $now, 'not-found', 'no such domain', 4102444800);
+		UPDATE seen SET first_seen = first_seen - 3 * 86400 WHERE domain = 'gamma.net'"
+	run -0 stats-report --store -F json
+	echo "$output" >s.json
+	run -0 jq -c '[.store, .figures.store_domains.denominator,
+		(.figures.store_domains.items | map({(.key): .count}) | add),
+		(.figures.store_lookups.items | map({(.key): .count}) | add)]' s.json
+	assert_output "[\"$PWD/d.db\",3,{\"live\":3,\"never_expire\":0,\"with_registration\":2},{\"hits\":1,\"misses\":3,\"first_contacts\":3}]"
+	run -0 jq -c '.figures.first_contacts_by_day.items | map(.count)' s.json
+	assert_output '[0,0,0,0,0,0,0,0,0,0,1,0,0,2,0]'
+	run -0 jq -c '.figures.registration_age.items | map({(.key): .count}) | add' s.json
+	assert_output '{"new":1,"established":1,"unknown":1}'
+	run -0 jq -c '[.figures.rdap_outcomes, .figures.registries] | map(.items | map({(.key): .count}) | add)' s.json
+	assert_output '[{"not-found":1,"ok":1},{"rdap.publicinterestregistry.org":1,"rdap.verisign.com":1,"(none)":0}]'
+	# the same as a file operand, in HTML with a chart per figure
+	stats-report --store d.db -F html >s.html
+	xmllint --noout s.html
+	assert_equal "$(grep -o '<svg ' s.html | wc -l)" "$(jq '.figures | length' s.json)"
+	run -2 --separate-stderr stats-report --store missing/none.db
+	[[ "$stderr" == "stats-report: "*"missing/none.db"* ]]
+}
