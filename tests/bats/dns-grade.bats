@@ -7,6 +7,37 @@ load helper
 
 setup() { setup_isolated; }
 
+# Knot DNS on loopback for the scan-then-grade tests (dns-scan's test zones and ours).
+setup_file() {
+	command -v knotd >/dev/null && command -v ldns-signzone >/dev/null || return 0
+	load dns_server
+	dns_pick_net
+	local t="$BATS_FILE_TMPDIR" ds
+	dns_zone_file "$ZONES/signed.test.zone" "$t/signed.in"
+	ds=$(dns_sign_zone signed.test "$t/signed.in" "$t/signed.zone") || return 0
+	{ cat "$ZONES/test.zone"; echo "$ds"; } >"$t/test.zone"
+	knot_start main "$DNS_NET.1" "$DNS_PORT" test="$t/test.zone" \
+		full.test="$ZONES/full.test.zone" _msdcs.full.test="$ZONES/_msdcs.full.test.zone" \
+		ext.test="$ZONES/ext.test.zone" spf.test="$ZONES/spf.test.zone" \
+		caa.test="$ZONES/caa.test.zone" deleg.test="$ZONES/deleg.test.zone" \
+		signed.test="$t/signed.zone" grade.test="$ZONES/grade.test.zone" &&
+		knot_start ns2 "$DNS_NET.2" "$DNS_PORT" deleg.test="$ZONES/deleg.test.ns2.zone" &&
+		touch "$t/knot-up"
+}
+
+teardown_file() {
+	load dns_server
+	knot_stop_all
+}
+
+# Scan names with dns-scan against the loopback servers.
+scan() {
+	[ -e "$BATS_FILE_TMPDIR/knot-up" ] || skip "needs knotd and ldnsutils"
+	command -v dns-scan >/dev/null || skip "needs dns-scan"
+	printf '%s\n' "$@" | dns-scan -r "$DNS_NET.1:$DNS_PORT" --ns-port "$DNS_PORT" \
+		--ns-allow 127.0.0.0/8 --timeout 2
+}
+
 GF="$BATS_TEST_DIRNAME/fixtures/dns-grade"
 
 # What dns-grade adds (the goldens keep only this, with the case name).
@@ -173,7 +204,7 @@ PY
 }
 
 @test "a closed pipe ends dns-grade quietly with status 0" {
-	for i in $(seq 200); do cat "$GF/scans.ndjson"; done >many.ndjson
+	for i in $(seq 20); do cat "$GF/scans.ndjson"; done >many.ndjson
 	run bash -c 'set -o pipefail; dns-grade <many.ndjson 2>/dev/null | head -1 >/dev/null'
 	assert_success
 }
@@ -323,4 +354,44 @@ SPF_SYNTAX_CODES='["INVALID_CHARACTER","INVALID_MECHANISM","INVALID_MODIFIER","I
 	[[ "$(verdict nospace1)" == *NO_SPF_FOUND* ]]
 	[[ "$(verdict case-insensitive)" != *NO_SPF_FOUND* ]]
 	[[ "$(verdict false-a-limit)" == "" ]]
+}
+
+@test "scan then grade: dns-scan's zones give the facts and remarks their data calls for" {
+	scan full.test signed.test deleg.test chain.spf.test loop.spf.test long.spf.test \
+		sub.caa.test redir.spf.test >scan.ndjson
+	run -0 --separate-stderr dns-grade <scan.ndjson
+	printf '%s\n' "$output" >graded.ndjson
+	[ "$(count_lines graded.ndjson)" -eq 8 ]
+	codes() { jq -r --arg d "$1" 'select(.domain == $d) | [.remarks[].code] | join(" ")' graded.ndjson; }
+	fact() { jq -c --arg d "$1" "select(.domain == \$d) | $2" graded.ndjson; }
+	assert_equal "$(fact full.test '[.facts.spf.policy, .facts.spf.lookups, .facts.dmarc.p, .facts.caa.iodef, .facts.mx.hosts, .facts.bimi.present, .facts.active_directory]')" \
+		'["~all",5,"reject",true,2,true,true]'
+	[[ "$(codes full.test)" == *REPORT_URI_SIZE_OBSOLETE* ]]
+	assert_equal "$(fact signed.test '.facts.dnssec')" \
+		'{"status":"secure","ds_algorithms":[13],"dnskey_algorithms":[13]}'
+	[[ "$(codes signed.test)" == *NSEC3_ITERATIONS*NSEC3_SALT* ]]
+	assert_equal "$(fact deleg.test '[.facts.ns.count, .facts.ns.lame, .facts.ns.serials_consistent]')" '[4,1,false]'
+	[[ "$(codes deleg.test)" == *NS_NO_RESPONSE*SOA_SERIAL_MISMATCH* ]]
+	assert_equal "$(fact chain.spf.test '[.facts.spf.lookups, .facts.spf.valid, .grades.spf]')" '[5,true,100]'
+	[[ "$(codes loop.spf.test)" == *INCLUDE_LOOP* ]]
+	[[ "$(codes long.spf.test)" == *TOO_MANY_DNS_LOOKUPS* ]]
+	assert_equal "$(fact sub.caa.test '[.facts.caa.found_at, .facts.caa.issue]')" '["caa.test",true]'
+	assert_equal "$(fact redir.spf.test '.facts.spf.policy')" '"~all"'
+}
+
+@test "scan then grade: a zone with a finding in every mail category and a lame server" {
+	scan grade.test >scan.ndjson
+	run -0 --separate-stderr dns-grade <scan.ndjson
+	run jq -r '[.remarks[] | "\(.category):\(.code)"] | join(" ")' <<<"$output"
+	local c
+	for c in spf:INVALID_IPV4_CIDR dmarc:POLICY_NONE dmarc:REMOVED_TAG caa:UNKNOWN_CRITICAL_TAG \
+		mx:NULL_MX_WITH_OTHER_MX ns:LAME_DELEGATION bimi:LOGO_NOT_HTTPS \
+		bimi:DMARC_STRICT_ENOUGH_POLICY; do
+		[[ " $output " == *" $c "* ]] || fail "no $c in: $output"
+	done
+	run -0 --separate-stderr dns-grade --scale dnstats <scan.ndjson
+	run jq -c '[.grade_scale, .grades.spf, .grades.dmarc, .grades.caa, .grades.mx]' <<<"$output"
+	# SPF: ceiling 100 less 2 for INVALID_IPV4_CIDR; DMARC: none 10, pct 50 +1, rua +5;
+	# CAA: issue 85; MX: "0 ." fails DNStats' name check and .test is no public suffix
+	assert_output '["dnstats",98,16,85,0]'
 }
