@@ -27,7 +27,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct buf why = BUF_INIT;
 	freq_init(&fixed);
 	if (freq_parse(&fixed, fixed_text, sizeof fixed_text - 1, &why) < 0) {
-		dprintf(2, "fixed table: %s\n", why.s);
+		(dprintf)(2, "fixed table: %s\n", why.s);
 		abort();
 	}
 	buf_free(&why);

@@ -26,9 +26,25 @@ fuzz_quiet(void)
 #define FUZZ_CHECK(cond)                                                                        \
 	do {                                                                                    \
 		if (!(cond)) {                                                                  \
-			dprintf(2, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
+			(dprintf)(2, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
 			abort();                                                                \
 		}                                                                               \
 	} while (0)
+
+#ifdef FINDINGS_H
+#include <string.h>
+/* Findings stay bounded and each message is a C string within the message buffer. */
+static inline void
+fuzz_check_findings(const struct findings *f)
+{
+	FUZZ_CHECK(f->n <= FINDINGS_MAX);
+	for (size_t i = 0; i < f->n; i++) {
+		FUZZ_CHECK(f->v[i].code && *f->v[i].code);
+		FUZZ_CHECK(f->v[i].msg < f->msgs.len);
+		const char *m = findings_msg(f, i);
+		FUZZ_CHECK(m && strlen(m) < 1024);
+	}
+}
+#endif
 
 #endif

@@ -3,7 +3,7 @@
  * comparison, string decoding, dotted paths).
  * Checks: jscan_object accepts exactly the texts jscan_value accepts that are objects; member
  * iteration finds the same members as the scan; every member and element span is itself one
- * valid JSON value; decoded strings are valid UTF-8 and survive jsonw_str and a decode back. */
+ * valid JSON value; jscan_object_find finds what jscan_path finds; decoded strings are valid UTF-8 and survive jsonw_str and a decode back. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -114,9 +114,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				jscan_str_decode(sub.key, &path);
 			}
 		}
-		struct jspan got;
-		if (!memchr(buf_str(&path), '\0', path.len) && jscan_path(&m, buf_str(&path), &got))
-			FUZZ_CHECK(jscan_value(got.p, got.n, NULL, NULL) == 0);
+		struct jspan got, found;
+		bool has_found;
+		if (!memchr(buf_str(&path), '\0', path.len)) {
+			bool has_path = jscan_path(&m, buf_str(&path), &got);
+			if (has_path)
+				FUZZ_CHECK(jscan_value(got.p, got.n, NULL, NULL) == 0);
+			/* the single-pass lookup rec_read uses finds what jscan_path finds */
+			struct jmembers m2 = {0};
+			FUZZ_CHECK(jscan_object_find(s, size, &m2, buf_str(&path), &found, &has_found,
+						     NULL, NULL) == 0);
+			FUZZ_CHECK(m2.n == m.n);
+			FUZZ_CHECK(has_found == has_path);
+			FUZZ_CHECK(!has_found || (found.p == got.p && found.n == got.n));
+			free(m2.v);
+		}
 		buf_free(&path);
 	}
 	free(m.v);
