@@ -1,5 +1,6 @@
 /* A small libcurl multi wrapper: bounded GETs in parallel, errors as stable short codes. */
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,45 +227,45 @@ finish(struct http_req *r, CURLcode rc, const char *detail)
 }
 
 struct http_req *
-http_poll(struct http *h, int timeout_ms, const int *extra_fds, int nextra, bool *ready)
+http_poll(struct http *h, int timeout_ms, struct http_waitfd *fds, unsigned nfds)
 {
-	struct curl_waitfd wfd[4];
-	unsigned nw = 0;
-	for (int i = 0; i < nextra && i < 4; i++) {
-		wfd[nw].fd = extra_fds[i];
-		wfd[nw].events = CURL_WAIT_POLLIN;
-		wfd[nw].revents = 0;
-		nw++;
-	}
+	for (unsigned i = 0; i < nfds; i++)
+		fds[i].revents = 0;
 	int running = 0;
 	curl_multi_perform(h->multi, &running);
 	struct http_req *done = NULL, **tail = &done;
 	CURLMsg *m;
 	int left;
-	bool any = false;
 	while ((m = curl_multi_info_read(h->multi, &left))) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
-		any = true;
 		struct http_req *r = NULL;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
 		CURLcode rc = m->data.result;
 		curl_multi_remove_handle(h->multi, m->easy_handle);
 		finish(r, rc, NULL);
 		h->active--;
+		r->next = NULL;
 		*tail = r;
 		tail = &r->next;
-		r->next = NULL;
 	}
-	if (ready)
-		*ready = false;
-	if (any)
+	if (done)
 		return done;
-	curl_multi_poll(h->multi, wfd, nw, timeout_ms, NULL);
-	if (ready)
-		for (unsigned i = 0; i < nw; i++)
-			if (wfd[i].revents)
-				*ready = true;
+	struct curl_waitfd stackfds[16], *wfd = stackfds;
+	if (nfds > 16)
+		wfd = xcalloc(nfds, sizeof *wfd);
+	for (unsigned i = 0; i < nfds; i++) {
+		wfd[i].fd = fds[i].fd;
+		wfd[i].events = (short)(((fds[i].events & POLLIN) ? CURL_WAIT_POLLIN : 0) |
+					((fds[i].events & POLLOUT) ? CURL_WAIT_POLLOUT : 0));
+		wfd[i].revents = 0;
+	}
+	curl_multi_poll(h->multi, wfd, nfds, timeout_ms, NULL);
+	for (unsigned i = 0; i < nfds; i++)
+		fds[i].revents = (short)(((wfd[i].revents & CURL_WAIT_POLLIN) ? POLLIN : 0) |
+					 ((wfd[i].revents & CURL_WAIT_POLLOUT) ? POLLOUT : 0));
+	if (wfd != stackfds)
+		free(wfd);
 	return NULL;
 }
 

@@ -51,11 +51,16 @@ void http_req_free(struct http_req *r);
 int http_start(struct http *h, struct http_req *r);
 /* Number of requests started and not yet returned. */
 size_t http_active(const struct http *h);
-/* Move transfers on, waiting up to timeout_ms for activity on them or on the extra file
- * descriptors (readable; NULL/0 for none; *ready set when one was readable). Finished
- * requests are returned as a list linked by ->next (NULL when none). */
-struct http_req *http_poll(struct http *h, int timeout_ms, const int *extra_fds, int nextra,
-			   bool *ready);
+/* Another descriptor to wait on with the transfers: events and revents use POLLIN/POLLOUT. */
+struct http_waitfd {
+	int fd;
+	short events, revents;
+};
+
+/* Move transfers on, waiting up to timeout_ms for activity on them or on the extra
+ * descriptors (their revents are set). Finished requests are returned as a list linked by
+ * ->next (NULL when none); when some finished, no waiting is done. */
+struct http_req *http_poll(struct http *h, int timeout_ms, struct http_waitfd *fds, unsigned nfds);
 
 /* One GET with If-Modified-Since: fetch url into body when it changed after since (Unix
  * seconds; 0 = unconditionally). Returns the HTTP status (304 = not modified) or -1 with why.

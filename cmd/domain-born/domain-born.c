@@ -3,6 +3,7 @@
  * the shared store, output in input order. */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "jsonw.h"
 #include "rdap.h"
 #include "store.h"
+#include "whois.h"
 #include "record.h"
 #include "tool.h"
 #include "xalloc.h"
@@ -44,6 +46,9 @@ struct options {
 	const char *db;
 	bool offline, refresh;
 	long ttl_max, ttl_no_expiry, ttl_not_found, ttl_error;
+	bool whois;
+	const char *whois_server; /* HOST[:PORT] for every whois query */
+	const char *whois_map;	  /* file of "tld host[:port]" lines */
 };
 
 /* What became of one domain. */
@@ -80,8 +85,11 @@ struct job {
 	char *url;
 	int attempts;
 	bool related_stage; /* fetching the registrar's copy */
-	struct result res;  /* the registry's answer while the registrar's is fetched */
-	size_t *waiters;    /* window positions (absolute record numbers) */
+	bool whois;	    /* a port-43 query (url is whois://host:port) */
+	struct whois_conn *wc;
+	int64_t deadline_ms;
+	struct result res; /* the registry's answer while the registrar's is fetched */
+	size_t *waiters;   /* window positions (absolute record numbers) */
 	size_t nwait, capwait;
 	struct job *qnext, *hnext;
 };
@@ -98,6 +106,12 @@ static struct bootstrap boot;
 static struct server *servers;
 static struct job **jobtab;
 static size_t jobtab_cap = 4096, njobs;
+/* whois queries in progress */
+static struct job **wjobs;
+static size_t nwjobs, capwjobs;
+
+/* Answers longer than this are cut (whois has no length; some servers talk a lot). */
+#define WHOIS_MAX (256 * 1024)
 static long total_active;
 static struct dname dn;
 static struct store *db;
@@ -130,7 +144,8 @@ usage(void)
 		"                   [-f field] [-j N] [--bootstrap FILE] [--cacert FILE]\n"
 		"                   [--date-format iso|http] [--db FILE] [--established-days N]\n"
 		"                   [--max-body BYTES] [--server-conns N] [--server-rate N]\n"
-		"                   [--timeout SECS] [--whois-server HOST[:PORT]]\n");
+		"                   [--timeout SECS] [--whois] [--whois-server HOST[:PORT]]\n"
+		"                   [--whois-map FILE]\n");
 	exit(EXIT_FATAL);
 }
 
@@ -160,6 +175,9 @@ help(void)
 	       "      --window N           records held for ordering (default 1024)\n"
 	       "      --max-line BYTES     longest input line handled (default 1048576)\n"
 	       "      --progress / --no-progress  progress line on stderr (default: on a tty)\n"
+	       "      --whois              ask whois (port 43) when a TLD has no RDAP service\n"
+	       "      --whois-server H[:P] send every whois query there (implies --whois)\n"
+	       "      --whois-map FILE     lines \"tld host[:port]\" choosing whois servers\n"
 	       "      --db FILE            the store (default $DOMSTAT_DB or\n"
 	       "                           $XDG_DATA_HOME/domstat/domains.db)\n"
 	       "      --offline            answer from the store only\n"
@@ -203,6 +221,9 @@ enum {
 	OPT_TTLNOEXP,
 	OPT_TTLNF,
 	OPT_TTLERR,
+	OPT_WHOIS,
+	OPT_WHOISSERVER,
+	OPT_WHOISMAP,
 };
 
 static void
@@ -239,6 +260,9 @@ parse_options(int argc, char **argv)
 	    {"ttl-no-expiry", required_argument, NULL, OPT_TTLNOEXP},
 	    {"ttl-not-found", required_argument, NULL, OPT_TTLNF},
 	    {"ttl-error", required_argument, NULL, OPT_TTLERR},
+	    {"whois", no_argument, NULL, OPT_WHOIS},
+	    {"whois-server", required_argument, NULL, OPT_WHOISSERVER},
+	    {"whois-map", required_argument, NULL, OPT_WHOISMAP},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -362,6 +386,17 @@ parse_options(int argc, char **argv)
 			break;
 		case OPT_TTLERR:
 			opt.ttl_error = opt_long("ttl-error", optarg, 0, 100L * 365 * DAY);
+			break;
+		case OPT_WHOIS:
+			opt.whois = true;
+			break;
+		case OPT_WHOISSERVER:
+			opt.whois_server = optarg;
+			opt.whois = true;
+			break;
+		case OPT_WHOISMAP:
+			opt.whois_map = optarg;
+			opt.whois = true;
 			break;
 		case 'h':
 			help();
@@ -753,6 +788,63 @@ set_url(struct job *job, const char *url)
 	job->srv = server_get(url);
 }
 
+static void
+on_whois_done(struct job *job)
+{
+	struct whois_conn *c = job->wc;
+	job->srv->active--;
+	total_active--;
+	for (size_t i = 0; i < nwjobs; i++)
+		if (wjobs[i] == job) {
+			wjobs[i] = wjobs[--nwjobs];
+			break;
+		}
+	const char *hostport = job->url + strlen("whois://");
+	if (c->code) {
+		result_fail(&job->res, c->code, "%s (%s)", c->msg.s, hostport);
+	} else {
+		int64_t created, expires;
+		bool free_name = whois_parse(buf_str(&c->in), c->in.len, &created, &expires);
+		snprintf(job->res.source, sizeof job->res.source, "WHOIS");
+		job->res.created = created;
+		job->res.expires = expires;
+		if (created != DATE_UNKNOWN) {
+			job->res.ok = true;
+		} else if (free_name) {
+			result_fail(&job->res, "not-found", "not registered (whois %s)", hostport);
+		} else {
+			result_fail(&job->res, "no-events",
+				    "the whois answer from %s has no creation date%s", hostport,
+				    c->truncated ? " (answer cut)" : "");
+		}
+	}
+	whois_close(c);
+	buf_free(&c->in);
+	buf_free(&c->out);
+	buf_free(&c->msg);
+	free(c);
+	job->wc = NULL;
+	job_finish(job);
+}
+
+static void
+whois_begin(struct job *job, int64_t t)
+{
+	const char *hostport = job->url + strlen("whois://");
+	const char *colon = strrchr(hostport, ':');
+	char *host = xstrndup(hostport, (size_t)(colon - hostport));
+	struct buf q = BUF_INIT;
+	whois_query(host, job->domain, &q);
+	job->wc = xcalloc(1, sizeof *job->wc);
+	job->deadline_ms = t + opt.http.timeout_ms;
+	wjobs = xgrow(wjobs, &capwjobs, nwjobs + 1, sizeof *wjobs);
+	wjobs[nwjobs++] = job;
+	whois_start(job->wc, host, colon + 1, q.s, WHOIS_MAX);
+	free(host);
+	buf_free(&q);
+	/* a failed start is finished in the next pump, like any other answer */
+}
+
 /* Start what the limits allow on one server. */
 static void
 server_start(struct server *s, int64_t t)
@@ -764,9 +856,16 @@ server_start(struct server *s, int64_t t)
 		s->qhead = job->qnext;
 		if (!s->qhead)
 			s->qtail = NULL;
-		struct http_req *r = http_req_new(job->url, job);
 		job->attempts++;
 		s->next_ms = t + interval;
+		if (job->whois) {
+			whois_begin(job, t);
+			s->active++;
+			total_active++;
+			progress.fetched++;
+			continue;
+		}
+		struct http_req *r = http_req_new(job->url, job);
 		if (http_start(http, r) < 0) {
 			if (job->related_stage) {
 				job_finish(job);
@@ -929,9 +1028,51 @@ pump(long max_wait, int fd)
 		w = max_wait;
 	if (opt.progress && w > 500)
 		w = 500;
-	bool ready = false;
-	struct http_req *done =
-	    http_poll(http, (int)w, fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0, &ready);
+	int64_t t = now_ms();
+	struct http_waitfd stackfds[32], *fds = stackfds;
+	if (nwjobs + 1 > 32)
+		fds = xcalloc(nwjobs + 1, sizeof *fds);
+	unsigned nfds = 0;
+	for (size_t i = 0; i < nwjobs; i++) {
+		struct job *j = wjobs[i];
+		if (j->wc->state == WHOIS_DONE) {
+			w = 0;
+			continue;
+		}
+		long left = j->deadline_ms > t ? (long)(j->deadline_ms - t) : 0;
+		if (left < w)
+			w = left;
+	}
+	for (size_t i = 0; i < nwjobs; i++)
+		if (wjobs[i]->wc->state != WHOIS_DONE)
+			fds[nfds++] =
+			    (struct http_waitfd){wjobs[i]->wc->fd, whois_events(wjobs[i]->wc), 0};
+	unsigned nw = nfds;
+	if (fd >= 0)
+		fds[nfds++] = (struct http_waitfd){fd, POLLIN, 0};
+	struct http_req *done = http_poll(http, (int)w, fds, nfds);
+	bool ready = fd >= 0 && fds[nw].revents;
+	/* whois: step the ready ones, time out the late ones, finish the done ones */
+	t = now_ms();
+	for (unsigned k = 0; k < nw; k++)
+		if (fds[k].revents)
+			for (size_t i = 0; i < nwjobs; i++)
+				if (wjobs[i]->wc->fd == fds[k].fd &&
+				    wjobs[i]->wc->state != WHOIS_DONE) {
+					whois_step(wjobs[i]->wc);
+					break;
+				}
+	if (fds != stackfds)
+		free(fds);
+	for (size_t i = 0; i < nwjobs;) {
+		struct job *j = wjobs[i];
+		if (j->wc->state != WHOIS_DONE && t >= j->deadline_ms)
+			whois_timeout(j->wc);
+		if (j->wc->state == WHOIS_DONE)
+			on_whois_done(j); /* removes it from wjobs */
+		else
+			i++;
+	}
 	while (done) {
 		struct http_req *next = done->next;
 		on_done(done);
@@ -963,6 +1104,64 @@ before_block(void *arg)
 }
 
 /* ---- admitting a record ---- */
+
+/* "tld host[:port]" lines from --whois-map, loaded once. */
+static struct buf whois_map;
+static bool whois_map_loaded;
+
+static bool
+map_lookup(const char *tld, struct buf *out)
+{
+	if (!whois_map_loaded) {
+		whois_map_loaded = true;
+		struct buf why = BUF_INIT;
+		if (opt.whois_map && read_file(opt.whois_map, 1 << 20, &whois_map, &why) < 0)
+			tool_die("%s", why.s);
+		buf_free(&why);
+	}
+	const char *p = buf_str(&whois_map), *end = p + whois_map.len;
+	size_t tl = strlen(tld);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		size_t w = strcspn(p, " \t\n");
+		if (p + w <= e && w == tl && !strncasecmp(p, tld, tl) && *p != '#') {
+			const char *h = p + w;
+			while (h < e && (*h == ' ' || *h == '\t'))
+				h++;
+			size_t hl = strcspn(h, " \t\r\n");
+			if (h + hl <= e && hl > 0) {
+				buf_add(out, h, hl);
+				return true;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+/* whois://host:port for a domain: --whois-server, the map, the built-in table, whois.nic.TLD */
+static void
+whois_url(const char *domain, struct buf *url)
+{
+	const char *dot = strrchr(domain, '.');
+	const char *tld = dot ? dot + 1 : domain;
+	struct buf hp = BUF_INIT;
+	if (opt.whois_server)
+		buf_adds(&hp, opt.whois_server);
+	else if (!map_lookup(tld, &hp)) {
+		const char *known = whois_server_for(tld);
+		if (known)
+			buf_adds(&hp, known);
+		else
+			buf_addf(&hp, "whois.nic.%s", tld);
+	}
+	const char *colon = strrchr(hp.s, ':');
+	buf_addf(url, "whois://%s%s", hp.s, colon && !strchr(colon, ']') ? "" : ":43");
+	buf_free(&hp);
+}
 
 static bool
 ensure_bootstrap(struct result *res)
@@ -1014,24 +1213,38 @@ admit(size_t no)
 	}
 	if (!ensure_bootstrap(&res))
 		goto done;
-	const char *base;
+	const char *base = NULL;
+	bool use_whois = false;
 	switch (bootstrap_lookup(&boot, domain, opt.http.allow_http, &base)) {
 	case RDAP_MATCH_OK:
 		break;
 	case RDAP_MATCH_HTTP_ONLY:
-		result_fail(&res, "no-service",
-			    "the RDAP service for '%s' is http only (see --allow-http)", domain);
-		goto done;
+		use_whois = opt.whois;
+		if (!use_whois) {
+			result_fail(&res, "no-service",
+				    "the RDAP service for '%s' is http only (see --allow-http)",
+				    domain);
+			goto done;
+		}
+		break;
 	case RDAP_MATCH_NONE:
-		result_fail(&res, "no-service", "no RDAP service for '%s'", domain);
-		goto done;
+		use_whois = opt.whois;
+		if (!use_whois) {
+			result_fail(&res, "no-service", "no RDAP service for '%s'", domain);
+			goto done;
+		}
+		break;
 	}
+	struct buf url = BUF_INIT;
+	if (use_whois)
+		whois_url(domain, &url);
+	else
+		buf_addf(&url, "%sdomain/%s", base, domain);
 	job = xcalloc(1, sizeof *job);
 	result_init(&job->res);
 	job->domain = xstrdup(domain);
-	job->base = xstrdup(base);
-	struct buf url = BUF_INIT;
-	buf_addf(&url, "%sdomain/%s", base, domain);
+	job->base = xstrdup(base ? base : url.s);
+	job->whois = use_whois;
 	set_url(job, url.s);
 	buf_free(&url);
 	job->waiters = xgrow(NULL, &job->capwait, 1, sizeof *job->waiters);

@@ -459,3 +459,96 @@ own() {
 	run sqlite3 "$DOMSTAT_DB" "SELECT valid_until - fetched FROM registration"
 	assert_output $((90 * day))
 }
+
+@test "bootstrap download: fetched once, then fresh for a day, then revalidated with a conditional GET" {
+	local m
+	m=$(port main)
+	printf '{"services":[[["com"],["http://127.0.0.1:%s/dl/"]]]}\n' "$m" >served.json
+	touch -d '-3 days' served.json
+	start_server own "$BATS_TEST_TMPDIR" --bootstrap-file "$PWD/served.json"
+	local url="http://127.0.0.1:$(head -1 "$BATS_TEST_TMPDIR/own.port")/bootstrap"
+	run -0 domain-born --allow-http --bootstrap-url "$url" <<<"zulu.com"
+	assert_output --partial '"seen_by_isc":"RDAP"'
+	local cached="$XDG_CACHE_HOME/domstat/rdap-dns.json"
+	cmp served.json "$cached"
+	run -0 domain-born --allow-http --bootstrap-url "$url" --refresh <<<"zulu.com"
+	assert_equal "$(grep -c /bootstrap "$BATS_TEST_TMPDIR/own.log")" 1
+	# a day later: If-Modified-Since, answered 304, the copy is kept and fresh again
+	touch -d '-2 days' "$cached"
+	run -0 domain-born --allow-http --bootstrap-url "$url" --refresh <<<"zulu.com"
+	assert_equal "$(grep -c /bootstrap "$BATS_TEST_TMPDIR/own.log")" 2
+	[ "$(stat -c %Y "$cached")" -gt "$(($(date +%s) - 100))" ]
+	# the server is gone: the stale copy serves, with a warning
+	stop_server "$BATS_TEST_TMPDIR" own
+	touch -d '-2 days' "$cached"
+	run -0 --separate-stderr domain-born --allow-http --bootstrap-url "$url" --refresh <<<"zulu.com"
+	assert_output --partial '"seen_by_isc":"RDAP"'
+	stderr_has "cannot refresh the RDAP bootstrap"
+	# and with no copy at all every record says so, without stopping
+	rm "$cached"
+	run -1 --separate-stderr domain-born --allow-http --bootstrap-url "$url" --refresh <<<$'zulu.com\nnoexp.com'
+	assert_equal "$(jq -r '.errors[0].code' <<<"$output" | sort -u)" "no-bootstrap"
+}
+
+@test "overrides serve TLDs the registry lacks, and never shadow it" {
+	local m a
+	m=$(port main) a=$(port alt)
+	printf '{"services":[[["de"],["http://127.0.0.1:%s/over/"]],[["com"],["http://127.0.0.1:%s/over/"]]]}\n' "$m" "$m" >over.json
+	run -0 born --overrides over.json <<<$'override-a.de\noverride-b.com'
+	grep -q " $m /over/domain/override-a.de\$" "$BATS_FILE_TMPDIR/main.log"
+	grep -q " $m /rdap/domain/override-b.com\$" "$BATS_FILE_TMPDIR/main.log"
+	# the user's own overrides file is read too
+	mkdir -p "$XDG_CONFIG_HOME/domstat"
+	printf '{"services":[[["ch"],["http://127.0.0.1:%s/user/"]]]}\n' "$a" >"$XDG_CONFIG_HOME/domstat/rdap-overrides.json"
+	run -0 born <<<"override-c.ch"
+	grep -q " $a /user/domain/override-c.ch\$" "$BATS_FILE_TMPDIR/alt.log"
+}
+
+@test "the shipped overrides file is a valid bootstrap file" {
+	run -0 jq -e '.services | length > 0' "$TOP/share/rdap/overrides.json"
+}
+
+@test "whois fallback for TLDs without RDAP, against a loopback port-43 server" {
+	start_server own "$BATS_TEST_TMPDIR" --whois
+	local w="127.0.0.1:$(head -1 "$BATS_TEST_TMPDIR/own.port")"
+	run -1 --separate-stderr born --whois-server "$w" <<-EOF
+	whois-a.de
+	whois-b.de
+	whois-c.de
+	whois-d.de
+	whois-e.de
+	whois-f.de
+	nomatch-a.de
+	zulu.com
+	EOF
+	run jq -r '[.domain, .seen_by_web, .expires, .seen_by_isc, .errors[0].code] | map(. // "-") | join(" ")' <<<"$output"
+	assert_output - <<-EOF
+	whois-a.de 2010-05-04T10:11:12Z 2030-05-04T10:11:12Z WHOIS -
+	whois-b.de 2001-02-03T00:00:00Z 2027-02-03T21:00:00Z WHOIS -
+	whois-c.de 1999-08-26T00:00:00Z 2027-08-26T00:00:00Z WHOIS -
+	whois-d.de 2003-03-17T12:20:05Z 2027-03-17T12:48:36Z WHOIS -
+	whois-e.de 2008-04-15T00:00:00Z 2028-04-15T00:00:00Z WHOIS -
+	whois-f.de - - - no-events
+	nomatch-a.de - - - not-found
+	zulu.com 2005-08-02T14:16:36Z 2025-06-09T22:08:09Z RDAP -
+	EOF
+	grep -q "whois whois-a.de" "$BATS_TEST_TMPDIR/own.log"
+	# answered from the store next time, with the whois server gone
+	stop_server "$BATS_TEST_TMPDIR" own
+	run -0 born --whois-server "$w" <<<"whois-a.de"
+	assert_output --partial '"seen_by_isc":"WHOIS"'
+}
+
+@test "whois: the read is bounded, a silent server times out, without --whois there is no service" {
+	start_server own "$BATS_TEST_TMPDIR" --whois
+	local w="127.0.0.1:$(head -1 "$BATS_TEST_TMPDIR/own.port")"
+	run -1 --separate-stderr born --whois-server "$w" --timeout 1 <<<$'whoisbig-a.de\nwhoisslow-a.de'
+	run jq -r '.errors[0].code' <<<"$output"
+	assert_output $'no-events\ntimeout'
+	run -1 --separate-stderr born <<<"whois-a.de"
+	assert_output --partial '"code":"no-service"'
+	# a map file chooses the server per TLD
+	echo "de $w" >map
+	run -0 born --whois-map map <<<"whois-c.de"
+	assert_output --partial '"seen_by_web":"1999-08-26T00:00:00Z"'
+}
