@@ -17,9 +17,13 @@
 #define NO_HEAP	   ((size_t)-1)
 #define REST_AFTER 5	  /* consecutive failures before a resolver is rested */
 #define REST_MS	   2000.0 /* how long it rests */
-#define WATCH_TAG  ((void *)&watch_marker)
-
-static char watch_marker;
+/* epoll data: 0 = the watched descriptor, odd = a pooled socket (index << 1 | 1), else a dq */
+#define WATCH_TAG 0u
+#define POOL_MAX  64   /* sockets per resolver */
+#define POOL_USES 1024 /* queries a pooled socket sends before a fresh one (new port) replaces it  \
+			*/
+#define RECV_BATCH 32
+#define RECV_SIZE  8192
 
 enum qstate { Q_QUEUED, Q_UDP, Q_TCP_CONNECT, Q_TCP_WRITE, Q_TCP_READ };
 
@@ -33,7 +37,8 @@ struct dq {
 	struct dns_addr to;	/* DIRECT: the only destination */
 	struct dns_addr server; /* the current attempt's */
 	int resolver;		/* index, or -1 for direct */
-	int fd;
+	int fd;			/* its own socket (direct queries, TCP), or -1 */
+	int sock;		/* pooled socket index, or -1 */
 	enum qstate st;
 	unsigned attempt;
 	uint16_t id;
@@ -57,6 +62,13 @@ struct resolver {
 	double rest_until;
 };
 
+/* A connected UDP socket shared by many queries to one resolver, told apart by ID. */
+struct usock {
+	int fd;
+	int resolver;
+	unsigned uses, inflight;
+};
+
 struct dns_engine {
 	int ep;
 	struct resolver *res;
@@ -71,7 +83,75 @@ struct dns_engine {
 	int watch_fd;
 	struct dns_stats st;
 	uint8_t rbuf[65536];
+	struct usock *socks; /* nres * pool */
+	size_t pool, next_sock;
+	struct dq **idmap; /* open addressing on (sock, id) */
+	size_t idmask;
+	struct mmsghdr msgs[RECV_BATCH];
+	struct iovec iovs[RECV_BATCH];
+	uint8_t rbufs[RECV_BATCH][RECV_SIZE];
+	uint16_t rnd[2048]; /* random IDs, refilled from the kernel in bulk */
+	size_t nrnd;
 };
+
+static uint16_t
+random_id(struct dns_engine *e)
+{
+	if (e->nrnd == 0) {
+		arc4random_buf(e->rnd, sizeof e->rnd);
+		e->nrnd = sizeof e->rnd / sizeof *e->rnd;
+	}
+	return e->rnd[--e->nrnd];
+}
+
+/* ---- the ID map of pooled queries ---- */
+
+static size_t
+id_slot(const struct dns_engine *e, int sock, uint16_t id)
+{
+	uint32_t k = (uint32_t)sock * 65537u ^ id;
+	k *= 2654435761u;
+	return (size_t)(k >> 8) & e->idmask;
+}
+
+static struct dq *
+id_find(const struct dns_engine *e, int sock, uint16_t id)
+{
+	for (size_t i = id_slot(e, sock, id);; i = (i + 1) & e->idmask) {
+		struct dq *q = e->idmap[i];
+		if (!q || (q->sock == sock && q->id == id))
+			return q;
+	}
+}
+
+static void
+id_insert(struct dns_engine *e, struct dq *q)
+{
+	size_t i = id_slot(e, q->sock, q->id);
+	while (e->idmap[i])
+		i = (i + 1) & e->idmask;
+	e->idmap[i] = q;
+}
+
+/* Linear-probing deletion: shift later entries of the run back. */
+static void
+id_remove(struct dns_engine *e, struct dq *q)
+{
+	size_t i = id_slot(e, q->sock, q->id);
+	while (e->idmap[i] != q)
+		i = (i + 1) & e->idmask;
+	e->idmap[i] = NULL;
+	for (size_t j = (i + 1) & e->idmask; e->idmap[j]; j = (j + 1) & e->idmask) {
+		struct dq *m = e->idmap[j];
+		size_t h = id_slot(e, m->sock, m->id);
+		/* move m into the hole if its home is not in (i, j] */
+		if ((j > i && (h <= i || h > j)) || (j < i && (h <= i && h > j))) {
+			e->idmap[i] = m;
+			e->idmap[j] = NULL;
+			i = j;
+		}
+	}
+}
 
 const char *
 dns_err_str(enum dns_err e)
@@ -188,6 +268,27 @@ dns_engine_new(const struct dns_options *o)
 	e->timeout_ms = o->timeout_ms ? o->timeout_ms : 1;
 	e->retries = o->retries;
 	e->watch_fd = -1;
+	e->pool = e->inflight_max / 16;
+	if (e->pool < 2)
+		e->pool = 2;
+	if (e->pool > POOL_MAX)
+		e->pool = POOL_MAX;
+	e->socks = xcalloc((e->nres ? e->nres : 1) * e->pool, sizeof *e->socks);
+	for (size_t i = 0; i < (e->nres ? e->nres : 1) * e->pool; i++) {
+		e->socks[i].fd = -1;
+		e->socks[i].resolver = (int)(i / e->pool);
+	}
+	size_t m = 64;
+	while (m < 4 * (size_t)e->inflight_max)
+		m *= 2;
+	e->idmap = xcalloc(m, sizeof *e->idmap);
+	e->idmask = m - 1;
+	for (size_t i = 0; i < RECV_BATCH; i++) {
+		e->iovs[i].iov_base = e->rbufs[i];
+		e->iovs[i].iov_len = RECV_SIZE;
+		e->msgs[i].msg_hdr.msg_iov = &e->iovs[i];
+		e->msgs[i].msg_hdr.msg_iovlen = 1;
+	}
 	return e;
 }
 
@@ -218,6 +319,11 @@ dns_engine_free(struct dns_engine *e)
 		dq_free(e->heap[i]);
 	}
 	free(e->heap);
+	for (size_t i = 0; i < (e->nres ? e->nres : 1) * e->pool; i++)
+		if (e->socks[i].fd >= 0)
+			close(e->socks[i].fd);
+	free(e->socks);
+	free(e->idmap);
 	free(e->res);
 	close(e->ep);
 	free(e);
@@ -226,7 +332,7 @@ dns_engine_free(struct dns_engine *e)
 bool
 dns_engine_watch(struct dns_engine *e, int fd)
 {
-	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = WATCH_TAG};
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = WATCH_TAG};
 	if (epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) < 0)
 		return false;
 	e->watch_fd = fd;
@@ -252,13 +358,30 @@ dns_engine_stats(const struct dns_engine *e)
 }
 
 static void
-close_fd(struct dq *q)
+pool_release(struct dns_engine *e, struct dq *q)
+{
+	if (q->sock < 0)
+		return;
+	struct usock *u = &e->socks[q->sock];
+	id_remove(e, q);
+	q->sock = -1;
+	/* a worn-out socket goes when its last query is done; the next user opens a fresh one */
+	if (--u->inflight == 0 && u->uses >= POOL_USES && u->fd >= 0) {
+		close(u->fd);
+		u->fd = -1;
+	}
+}
+
+static void
+close_fd_engine(struct dns_engine *e, struct dq *q)
 {
 	if (q->fd >= 0) {
 		close(q->fd); /* also leaves the epoll set */
 		q->fd = -1;
 	}
+	pool_release(e, q);
 }
+#define close_fd(q) close_fd_engine(e, q)
 
 /* Hand the result over and forget the query. */
 static void
@@ -314,6 +437,7 @@ dns_submit(struct dns_engine *e, const char *name, uint16_t type, unsigned flags
 	q->type = type;
 	q->flags = flags;
 	q->fd = -1;
+	q->sock = -1;
 	q->heapi = NO_HEAP;
 	q->cb = cb;
 	q->ctx = ctx;
@@ -396,6 +520,99 @@ watch(struct dns_engine *e, struct dq *q, uint32_t events, int op)
 }
 
 static void next_attempt(struct dns_engine *e, struct dq *q);
+static bool got_answer(struct dns_engine *e, struct dq *q, const uint8_t *buf, size_t n, bool tcp);
+
+/* Open pooled socket i (connected to its resolver). */
+static bool
+pool_open(struct dns_engine *e, size_t i)
+{
+	struct usock *u = &e->socks[i];
+	const struct dns_addr *a = &e->res[u->resolver].addr;
+	u->fd = socket(a->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (u->fd < 0)
+		return false;
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)i << 1 | 1};
+	if (connect(u->fd, (const struct sockaddr *)&a->ss, a->len) < 0 ||
+	    epoll_ctl(e->ep, EPOLL_CTL_ADD, u->fd, &ev) < 0) {
+		close(u->fd);
+		u->fd = -1;
+		return false;
+	}
+	u->uses = 0;
+	u->inflight = 0;
+	return true;
+}
+
+/* Send q on one of its resolver's pooled sockets; false to fall back to a socket of its own. */
+static bool
+send_pooled(struct dns_engine *e, struct dq *q)
+{
+	size_t base = (size_t)q->resolver * e->pool;
+	for (size_t k = 0; k < e->pool; k++) {
+		size_t i = base + (e->next_sock + k) % e->pool;
+		struct usock *u = &e->socks[i];
+		if (u->fd >= 0 && u->uses >= POOL_USES)
+			continue; /* worn out: waits for its last answers */
+		if (u->fd < 0 && (u->inflight > 0 || !pool_open(e, i)))
+			continue;
+		q->sock = (int)i;
+		while (id_find(e, q->sock, q->id)) /* IDs are unique per socket */
+			q->id = random_id(e);
+		q->wire[0] = (uint8_t)(q->id >> 8);
+		q->wire[1] = (uint8_t)(q->id & 0xff);
+		id_insert(e, q);
+		u->inflight++;
+		/* runs of queries on one socket, then the next */
+		if (++u->uses % 16 == 0)
+			e->next_sock++;
+		if (send(u->fd, q->wire, q->wirelen, 0) < 0) {
+			snprintf(q->detail, sizeof q->detail, "cannot send: %s", strerror(errno));
+			q->refused = true;
+			int err = errno;
+			pool_release(e, q);
+			if (err != ENOBUFS && err != EAGAIN)
+				next_attempt(e, q);
+			return true;
+		}
+		e->st.sent++;
+		return true;
+	}
+	return false;
+}
+
+/* Answers on a pooled socket: matched to their query by ID, then by question. */
+static void
+on_pool(struct dns_engine *e, size_t i)
+{
+	for (;;) {
+		struct usock *u = &e->socks[i];
+		if (u->fd < 0)
+			return;
+		int n = recvmmsg(u->fd, e->msgs, RECV_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0) {
+			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				continue; /* ECONNREFUSED and the like: the error is consumed, go on
+					   */
+			return;
+		}
+		for (int k = 0; k < n; k++) {
+			size_t len = e->msgs[k].msg_len;
+			const uint8_t *b = e->rbufs[k];
+			if (len < 12 || (e->msgs[k].msg_hdr.msg_flags & MSG_TRUNC)) {
+				e->st.malformed++;
+				continue;
+			}
+			struct dq *q = id_find(e, (int)i, (uint16_t)(b[0] << 8 | b[1]));
+			if (!q) {
+				e->st.mismatched++; /* unknown ID, or a late answer */
+				continue;
+			}
+			got_answer(e, q, b, len, false);
+		}
+		if (n < RECV_BATCH)
+			return;
+	}
+}
 
 /* Send one UDP attempt from a fresh socket (the kernel picks a random source port, and the
  * connected socket only accepts datagrams from the server's address and port). */
@@ -406,12 +623,14 @@ send_udp(struct dns_engine *e, struct dq *q)
 		q->resolver = pick_resolver(e);
 		q->server = e->res[q->resolver].addr;
 	}
-	q->id = (uint16_t)arc4random_uniform(65536);
+	q->id = random_id(e);
 	q->wire[0] = (uint8_t)(q->id >> 8);
 	q->wire[1] = (uint8_t)(q->id & 0xff);
 	q->st = Q_UDP;
 	q->refused = false;
 	heap_set(e, q, dns_now_ms() + attempt_timeout(e, q->attempt));
+	if (!(q->flags & DNS_Q_DIRECT) && send_pooled(e, q))
+		return;
 	q->fd = socket(q->server.ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (q->fd < 0 || connect(q->fd, (struct sockaddr *)&q->server.ss, q->server.len) < 0 ||
 	    !watch(e, q, EPOLLIN, EPOLL_CTL_ADD) || send(q->fd, q->wire, q->wirelen, 0) < 0) {
@@ -473,7 +692,7 @@ start_tcp(struct dns_engine *e, struct dq *q)
 	close_fd(q);
 	e->st.tcp++;
 	q->st = Q_TCP_CONNECT;
-	q->id = (uint16_t)arc4random_uniform(65536);
+	q->id = random_id(e);
 	free(q->tbuf);
 	q->tbuf = xmalloc(q->wirelen + 2);
 	q->tbuf[0] = (uint8_t)(q->wirelen >> 8);
@@ -677,8 +896,12 @@ dns_engine_run(struct dns_engine *e, int timeout_ms)
 	int n = epoll_wait(e->ep, evs, 256, wait);
 	bool ready = false;
 	for (int i = 0; i < n; i++) {
-		if (evs[i].data.ptr == WATCH_TAG) {
+		if (evs[i].data.u64 == WATCH_TAG) {
 			ready = true;
+			continue;
+		}
+		if (evs[i].data.u64 & 1) {
+			on_pool(e, (size_t)(evs[i].data.u64 >> 1));
 			continue;
 		}
 		struct dq *q = evs[i].data.ptr;
