@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 
 #include "lists.h"
 
+#define GRADE_NONE INT_MIN
 enum { G_SPF, G_DMARC, G_CAA, G_NS, G_SOA, G_MX, G_DNSSEC, G_BIMI, G_OVERALL, NGRADE };
 static const char *const grade_key[NGRADE] = {"spf", "dmarc",  "caa",  "ns",	 "soa",
 					      "mx",  "dnssec", "bimi", "overall"};
@@ -238,11 +240,13 @@ known_category(const char *s)
 /* What one graded record says, extracted before anything is counted. */
 #define MAX_CODES 64
 struct obs {
-	int grade[NGRADE]; /* -1: not graded */
+	int grade[NGRADE]; /* GRADE_NONE: not graded */
 	int spf_pol, dm_p, dm_sp, dnssec, caa_bucket;
 	bool spf, dmarc, dmarc_sp, dmarc_rua, mx, null_mx, caa, caa_iodef, ds, bimi, ad;
 	bool ns_lame, ns_inconsistent;
-	int securitytxt; /* -1 unknown */
+	int securitytxt;    /* -1 unknown */
+	struct list_obs dl; /* from facts.dnstats (DNStats' own list facts), if dnstats_facts */
+	bool dnstats_facts;
 	bool has_mail, has_dnsp;
 	const char *scale;
 	long long scan[NSCAN];
@@ -277,7 +281,10 @@ read_grades(struct run *run, struct record *r, struct obs *ob)
 		if (m.val.n == 4 && !memcmp(m.val.p, "null", 4))
 			continue;
 		long long x;
-		if (!span_int(m.val, &x) || x < 0 || x > 100) {
+		/* DNStats' scale goes below 0 (CAA) and above 100 (DMARC, overall) */
+		bool dnstats = ob->scale && !strcmp(ob->scale, "dnstats");
+		if (!span_int(m.val, &x) || (!dnstats && (x < 0 || x > 100)) ||
+		    (dnstats && (x < -100000 || x > 100000))) {
 			rec_error(r, "grade '%s' is not an integer from 0 to 100: record skipped",
 				  grade_key[i]);
 			return SK_BAD_GRADE;
@@ -385,12 +392,13 @@ enum {
 	F_AD,
 	F_MAIL,
 	F_DNSP,
+	F_DNSTATS,
 	NF
 };
 static const char *const facts_keys[NF] = {
-    "spf",	     "dmarc",	    "caa",	   "mx",   "ns",
-    "dnssec",	     "scan",	    "securitytxt", "bimi", "active_directory",
-    "mail_provider", "dns_provider"};
+    "spf",	     "dmarc",	     "caa",	    "mx",   "ns",
+    "dnssec",	     "scan",	     "securitytxt", "bimi", "active_directory",
+    "mail_provider", "dns_provider", "dnstats"};
 static const char *const spf_keys[] = {"present", "policy"};
 static const char *const dm_keys[] = {"present", "valid", "p", "sp", "rua"};
 static const char *const caa_keys[] = {"present", "iodef", "issue_count"};
@@ -398,6 +406,38 @@ static const char *const mx_keys[] = {"present", "null_mx"};
 static const char *const ns_keys[] = {"lame", "serials_consistent", "ns_sets_consistent"};
 static const char *const dnssec_keys[] = {"status", "ds_algorithms"};
 static const char *const present_key[] = {"present"};
+enum { D_MX, D_DNSSEC, D_CAA, D_CAA_REP, D_DMARC, D_DMARC_POL, D_SPF, D_SPF_POL, D_STXT, ND };
+static const char *const dnstats_keys[ND] = {
+    "has_mx",	    "has_dnssec", "has_caa",	"has_caa_reporting", "has_dmarc",
+    "dmarc_policy", "has_spf",	  "spf_policy", "has_securitytxt"};
+
+/* DNStats' list facts as dns-grade computes them (domstat(7), facts.dnstats). */
+static void
+read_dnstats_facts(struct run *run, struct jspan d, struct obs *ob)
+{
+	struct jspan w[ND];
+	spick(d, dnstats_keys, w, ND);
+	struct list_obs *l = &ob->dl;
+	ob->dnstats_facts = true;
+	l->mx = vtrue(w[D_MX]);
+	l->ds = vtrue(w[D_DNSSEC]);
+	l->caa = vtrue(w[D_CAA]);
+	l->caa_reporting = vtrue(w[D_CAA_REP]);
+	l->dmarc = vtrue(w[D_DMARC]);
+	l->spf = vtrue(w[D_SPF]);
+	const char *p = vstr(w[D_DMARC_POL], &run->s1);
+	l->dmarc_policy = DM_ABSENT; /* no list */
+	for (int i = 0; p && i < DM_ABSENT; i++)
+		if (!strcmp(p, dm_key[i]))
+			l->dmarc_policy = i;
+	static const char *const pol[] = {"-all", "~all", "?all", "+all", "no_policy"};
+	p = vstr(w[D_SPF_POL], &run->s1);
+	l->spf_policy = SPF_ABSENT; /* no list */
+	for (int i = 0; p && i < 5; i++)
+		if (!strcmp(p, pol[i]))
+			l->spf_policy = i;
+	l->securitytxt = w[D_STXT].n ? vtrue(w[D_STXT]) : -1;
+}
 
 static int
 read_facts(struct run *run, struct record *r, struct obs *ob)
@@ -478,6 +518,8 @@ read_facts(struct run *run, struct record *r, struct obs *ob)
 				ob->scan[i] = x;
 		}
 	}
+	if (is_obj(v[F_DNSTATS]))
+		read_dnstats_facts(run, v[F_DNSTATS], ob);
 	if (is_obj(v[F_STXT])) {
 		spick(v[F_STXT], present_key, w, 1);
 		if (w[0].n)
@@ -509,10 +551,10 @@ agg_add(const struct run *run, struct agg *a, const struct obs *ob, bool names)
 	a->caa_b[ob->caa_bucket]++;
 	a->dnssec[ob->dnssec]++;
 	for (int i = 0; i < NGRADE; i++) {
-		if (ob->grade[i] < 0)
+		if (ob->grade[i] == GRADE_NONE)
 			continue;
 		/* 10-point bins; a perfect 100 belongs in the top bin */
-		int bin = ob->grade[i] >= 90 ? 9 : ob->grade[i] / 10;
+		int bin = ob->grade[i] >= 90 ? 9 : ob->grade[i] < 0 ? 0 : ob->grade[i] / 10;
 		a->hist[i][bin]++;
 		a->gn[i]++;
 		a->gsum[i] += ob->grade[i];
@@ -583,17 +625,7 @@ take_record(struct run *run, struct record *r)
 		why = SK_NO_GRADES;
 	} else {
 		for (int i = 0; i < NGRADE; i++)
-			ob.grade[i] = -1;
-		why = read_grades(run, r, &ob);
-		if (why < 0)
-			why = read_remarks(run, r, &ob);
-		if (why < 0)
-			why = read_facts(run, r, &ob);
-	}
-	if (why >= 0) {
-		run->skipped++;
-		run->skip[why]++;
-	} else {
+			ob.grade[i] = GRADE_NONE;
 		struct jspan s;
 		if (rec_get(r, "grade_scale", &s) && s.p[0] == '"') {
 			/* the scale names are plain ASCII; compare the quoted text */
@@ -604,6 +636,16 @@ take_record(struct run *run, struct record *r)
 			else
 				ob.scale = "other";
 		}
+		why = read_grades(run, r, &ob);
+		if (why < 0)
+			why = read_remarks(run, r, &ob);
+		if (why < 0)
+			why = read_facts(run, r, &ob);
+	}
+	if (why >= 0) {
+		run->skipped++;
+		run->skip[why]++;
+	} else {
 		ob.rank = record_rank(r);
 		agg_add(run, &run->all, &ob, true);
 		if (ob.rank > 0) {
@@ -625,6 +667,10 @@ take_record(struct run *run, struct record *r)
 			    .securitytxt = ob.securitytxt,
 			    .rank = ob.rank,
 			};
+			if (ob.dnstats_facts) {
+				lo = ob.dl;
+				lo.rank = ob.rank;
+			}
 			lists_add(run->lists, &lo, r->has_name ? r->name.s : "",
 				  r->has_name ? r->name.len : 0);
 		}
