@@ -391,3 +391,18 @@ time.sleep(8)' &
 	# on the domstat scale 101 is still an error
 	run -1 sh -c 'echo "{\"domain\":\"x.example\",\"grade_scale\":\"domstat\",\"grades\":{\"dmarc\":120}}" | stats-report -F json'
 }
+
+@test "dns-grade's real output on both scales: nothing skipped, every figure agrees with jq" {
+	command -v dns-grade >/dev/null || skip "needs dns-grade"
+	local scans="$BATS_TEST_DIRNAME/fixtures/dns-grade/scans.ndjson"
+	[ -e "$scans" ] || skip "needs dns-grade's scan fixtures"
+	for scale in domstat dnstats; do
+		dns-grade --scale "$scale" <"$scans" >graded.ndjson
+		run -0 --separate-stderr stats-report -F json --lists "out-$scale" --date 2026-11-01 graded.ndjson
+		echo "$output" >r.json
+		run -0 jq -c '[.input.lines == .input.records, .input.skipped]' r.json
+		assert_output '[true,0]'
+		run -0 check_figures graded.ndjson r.json
+		assert_output '[]'
+	done
+}
