@@ -25,7 +25,7 @@ COMMON_SRC = $(wildcard common/*.c)
 COMMON_OBJ = $(COMMON_SRC:%.c=$(O)/%.o)
 BINS       = $(CMDS:%=$(O)/bin/%)
 
-.PHONY: all test asan check demo clean install uninstall lint bench fuzz fuzz-build fuzz-smoke freq-table top1m
+.PHONY: all test asan check demo clean install uninstall lint bench fuzz fuzz-build fuzz-smoke valgrind freq-table top1m
 
 all: $(BINS)
 
@@ -57,6 +57,10 @@ test: all
 asan:
 	$(MAKE) O=build-asan CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined' \
 		LDFLAGS='-fsanitize=address,undefined' test
+
+# Every command under valgrind's memcheck on a small pipeline (also part of `make test`).
+valgrind: all
+	DOMSTAT_BIN=$(abspath $(O)/bin) $(BATS) $(BATSFLAGS) tests/bats/valgrind.bats
 
 # What CI and README run: the whole suite on the normal build, then on the sanitizer build,
 # then a few seconds of each fuzz target.
