@@ -136,5 +136,12 @@ freq-table: $(O)/bin/domain-freq
 	sh share/freq/make-table.sh $(O)/bin/domain-freq > share/freq/domstat.freq.tmp
 	mv share/freq/domstat.freq.tmp share/freq/domstat.freq
 
+# The seed list seen-db ships: registrable domains named in the Public Suffix List's comments
+# (Debian's publicsuffix package, MPL-2.0). See share/make-top1m.sh and seen-db(1).
+top1m: $(O)/bin/seen-db
+	sh share/make-top1m.sh $(O)/bin/seen-db /usr/share/publicsuffix/public_suffix_list.dat \
+		> share/top1m.import.tmp
+	mv share/top1m.import.tmp share/top1m.import
+
 clean:
 	rm -rf build build-asan build-fuzz

@@ -301,3 +301,31 @@ setup() { setup_isolated; }
 	run -0 sqlite3 "$XDG_DATA_HOME/domstat/domains.db" 'SELECT group_concat(domain) FROM seen'
 	assert_output 'one.com,two.org'
 }
+
+@test "SIGTERM in the middle of a busy stream commits every record already printed" {
+	awk 'BEGIN { for (i = 1; i <= 400000; i++) printf "s%d.org\n", i }' >big
+	seen-db <big >out 2>/dev/null &
+	pid=$!
+	db="$XDG_DATA_HOME/domstat/domains.db"
+	for i in $(seq 1 100); do
+		n=$(sqlite3 "$db" 'SELECT count(*) FROM seen' 2>/dev/null || echo 0)
+		[ "${n:-0}" -gt 0 ] && break
+		sleep 0.05
+	done
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 143 ]
+	alerts=$(grep -c YOUR-FIRST-CONTACT out)
+	[ "$alerts" -gt 0 ] && [ "$alerts" -lt 400000 ]
+	run -0 sqlite3 "$XDG_DATA_HOME/domstat/domains.db" 'SELECT count(*) FROM seen'
+	assert_output "$alerts"
+}
+
+@test "the shipped seed list share/top1m.import imports cleanly under its tag" {
+	run -0 --separate-stderr seen-db import "$TOP/share/top1m.import"
+	assert_equal "$stderr" "seen-db: '$TOP/share/top1m.import': $(count_lines "$TOP/share/top1m.import") names imported, 0 rejected"
+	run -0 seen-db <<<'www.github.com'
+	refute_output --partial 'YOUR-FIRST-CONTACT'
+	assert_output --partial '"seen_by_isc":"top1m"'
+}
