@@ -930,7 +930,8 @@ ds_ns(struct grader *g)
 	struct buf sets[16];
 	size_t nsets = 0, i = 0;
 	json_object *rr;
-	while ((rr = q_rr(q, "NS", &i))) {
+	size_t seen = 0;
+	while ((rr = q_rr(q, "NS", &i)) && seen++ < 64) {
 		size_t hn;
 		const char *h = rr_str(rr, "host", &hn);
 		if (!h)
@@ -1093,7 +1094,7 @@ ds_mx(struct grader *g)
 	if (!psl)
 		psl = psl_latest(NULL);
 	char low[256];
-	while ((rr = q_rr(q, "MX", &i))) {
+	while ((rr = q_rr(q, "MX", &i)) && total < 64) {
 		size_t en;
 		const char *ex = rr_str(rr, "exchange", &en);
 		long long pref;

@@ -185,6 +185,25 @@ PY
 	assert_output '["BAD_DNS_DATA",false,true]'
 }
 
+@test "tens of thousands of records in one scan are graded without running away (hang guard)" {
+	python3 - >wide.ndjson <<'PY'
+import json
+d = "wide.example.com"
+n = 8000
+ns = [{"name": d, "type": "NS", "ttl": 1, "data": "x", "host": "ns%d.%s" % (i, d)} for i in range(n)]
+mx = [{"name": d, "type": "MX", "ttl": 1, "data": "x", "preference": i % 65536, "exchange": "mx%d.%s" % (i, d)} for i in range(n)]
+ds = [{"name": d, "type": "DS", "ttl": 1, "data": "%d 13 2 %s" % (i, "ab" * 32), "algorithm": 13, "digest_type": 2} for i in range(n)]
+spf = "v=spf1 " + " ".join("a:h%d.%s" % (i, d) for i in range(900)) + " -all"
+txt = [{"name": d, "type": "TXT", "ttl": 1, "data": "x", "txt": [spf[i:i + 255] for i in range(0, len(spf), 255)]}]
+qs = [{"q": d, "type": t, "rcode": "NOERROR", "answer": a} for t, a in (("NS", ns), ("MX", mx), ("DS", ds), ("TXT", txt))]
+qs += [{"q": "ns%d.%s" % (i, d), "type": "A", "rcode": "NOERROR", "answer": []} for i in range(n)]
+print(json.dumps({"domain": d, "dns": {"v": 1, "domain": d, "queries": qs}}))
+PY
+	run -0 --separate-stderr timeout 120 dns-grade --max-line 8000000 <wide.ndjson
+	run jq -c '[.facts.ns.count, .facts.mx.hosts, .facts.spf.lookups > 10, .grades.ns]' <<<"$output"
+	assert_output '[8000,8000,true,0]'
+}
+
 @test "an over-long line becomes an error record of its own" {
 	head -c 2000000 /dev/zero | tr '\0' 'a' >long.txt
 	run -1 --separate-stderr dns-grade <long.txt

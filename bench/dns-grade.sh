@@ -1,0 +1,35 @@
+#!/bin/sh
+# dns-grade throughput and memory (a measurement, not a test).
+# Replicates the stored scan fixtures (tests/bats/fixtures/dns-grade/scans.ndjson: 80-odd
+# hand-made dns-scan records of about 10 KB, a sixth of them DNSSEC-signed) to N records
+# (default 200,000), grades them pinned to one core and prints graded domains per second
+# (by CPU time and by wall time) and the peak RSS; then the same at N/10 to show memory stays
+# flat, and the DNStats scale at N/10.
+# usage: bench/dns-grade.sh [N]
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=${DOMSTAT_BIN:-$top/build/bin}
+n=${1:-200000}
+fix=$top/tests/bats/fixtures/dns-grade/scans.ndjson
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+pin=""
+command -v taskset >/dev/null && pin="taskset -c 0"
+
+awk -v n="$n" 'BEGIN { while ((getline l < ARGV[1]) > 0) r[c++] = l; for (i = 0; i < n; i++) print r[i % c] }' "$fix" >"$tmp/big.ndjson"
+head -n $((n / 10)) "$tmp/big.ndjson" >"$tmp/small.ndjson"
+bytes=$(wc -c <"$tmp/big.ndjson")
+echo "dns-grade: $n records, $((bytes / n)) bytes each on average ($((bytes / 1048576)) MiB)"
+
+run() { # run LABEL RECORDS FILE ARGS...
+	label=$1 recs=$2 file=$3
+	shift 3
+	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" $pin "$bin/dns-grade" "$@" <"$file" >/dev/null 2>&1 || true
+	read -r secs user sys rss <"$tmp/time"
+	awk -v l="$label" -v n="$recs" -v s="$secs" -v u="$user" -v y="$sys" -v r="$rss" 'BEGIN {
+		cpu = u + y; if (cpu <= 0) cpu = 0.01; if (s <= 0) s = 0.01
+		printf "  %-22s %8d records: %6.2f s CPU, %6.2f s wall, %7.0f graded/s (CPU), %7.0f/s (wall), peak RSS %d KB\n",
+			l, n, cpu, s, n / cpu, n / s, r }'
+}
+run "domstat scale" "$n" "$tmp/big.ndjson"
+run "domstat scale, N/10" "$((n / 10))" "$tmp/small.ndjson"
+run "dnstats scale, N/10" "$((n / 10))" "$tmp/small.ndjson" --scale dnstats
