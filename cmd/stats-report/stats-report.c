@@ -341,16 +341,24 @@ read_remarks(struct run *run, struct record *r, struct obs *ob)
 static void
 spick(struct jspan obj, const char *const keys[], struct jspan out[], size_t nkeys)
 {
+	size_t len[16];
 	memset(out, 0, nkeys * sizeof *out);
-	if (!is_obj(obj))
+	if (!is_obj(obj) || nkeys > sizeof len / sizeof *len)
 		return;
+	for (size_t i = 0; i < nkeys; i++)
+		len[i] = strlen(keys[i]);
 	size_t it = 0;
 	struct jmember m;
 	while (jscan_object_next(obj, &it, &m)) {
 		if (m.val.n == 4 && !memcmp(m.val.p, "null", 4))
 			continue;
+		/* keys are plain ASCII; only an escaped key needs the careful comparison */
+		const char *kp = m.key.p + 1;
+		size_t kl = m.key.n - 2;
+		bool esc = memchr(kp, '\\', kl) != NULL;
 		for (size_t i = 0; i < nkeys; i++)
-			if (jscan_key_eq(m.key, keys[i], strlen(keys[i]))) {
+			if (esc ? jscan_key_eq(m.key, keys[i], len[i])
+				: kl == len[i] && !memcmp(kp, keys[i], kl)) {
 				out[i] = m.val;
 				break;
 			}
