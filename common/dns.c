@@ -19,9 +19,10 @@
 #define REST_MS	   2000.0 /* how long it rests */
 /* epoll data: 0 = the watched descriptor, odd = a pooled socket (index << 1 | 1), else a dq */
 #define WATCH_TAG 0u
-#define POOL_MAX  64   /* sockets per resolver */
-#define POOL_USES 1024 /* queries a pooled socket sends before a fresh one (new port) replaces it  \
-			*/
+#define POOL_MAX  64 /* sockets per resolver */
+#define POOL_USES                                                                                  \
+	1024 /* queries a pooled socket sends before a fresh one (new port) replaces it            \
+	      */
 #define RECV_BATCH 32
 #define RECV_SIZE  8192
 
@@ -90,6 +91,10 @@ struct dns_engine {
 	struct mmsghdr msgs[RECV_BATCH];
 	struct iovec iovs[RECV_BATCH];
 	uint8_t rbufs[RECV_BATCH][RECV_SIZE];
+	struct dq *outq[RECV_BATCH]; /* pooled queries waiting for one sendmmsg */
+	size_t nout;
+	struct mmsghdr smsgs[RECV_BATCH];
+	struct iovec siovs[RECV_BATCH];
 	uint16_t rnd[2048]; /* random IDs, refilled from the kernel in bulk */
 	size_t nrnd;
 };
@@ -543,6 +548,40 @@ pool_open(struct dns_engine *e, size_t i)
 	return true;
 }
 
+/* Put the queued pooled queries on the wire, one sendmmsg per run on the same socket. A query
+ * whose send fails waits for its timer (which retries it), so nothing here re-enters. */
+static void
+flush_sends(struct dns_engine *e)
+{
+	size_t i = 0;
+	while (i < e->nout) {
+		int sock = e->outq[i]->sock;
+		size_t n = 0;
+		while (i + n < e->nout && e->outq[i + n]->sock == sock) {
+			struct dq *q = e->outq[i + n];
+			e->siovs[n] = (struct iovec){.iov_base = q->wire, .iov_len = q->wirelen};
+			memset(&e->smsgs[n], 0, sizeof e->smsgs[n]);
+			e->smsgs[n].msg_hdr.msg_iov = &e->siovs[n];
+			e->smsgs[n].msg_hdr.msg_iovlen = 1;
+			n++;
+		}
+		for (size_t k = 0; k < n;) {
+			int r = sendmmsg(e->socks[sock].fd, e->smsgs + k, (unsigned)(n - k), 0);
+			if (r > 0) {
+				e->st.sent += (unsigned)r;
+				k += (size_t)r;
+				continue;
+			}
+			struct dq *q = e->outq[i + k];
+			snprintf(q->detail, sizeof q->detail, "cannot send: %s", strerror(errno));
+			q->refused = true;
+			k++;
+		}
+		i += n;
+	}
+	e->nout = 0;
+}
+
 /* Send q on one of its resolver's pooled sockets; false to fall back to a socket of its own. */
 static bool
 send_pooled(struct dns_engine *e, struct dq *q)
@@ -565,16 +604,9 @@ send_pooled(struct dns_engine *e, struct dq *q)
 		/* runs of queries on one socket, then the next */
 		if (++u->uses % 16 == 0)
 			e->next_sock++;
-		if (send(u->fd, q->wire, q->wirelen, 0) < 0) {
-			snprintf(q->detail, sizeof q->detail, "cannot send: %s", strerror(errno));
-			q->refused = true;
-			int err = errno;
-			pool_release(e, q);
-			if (err != ENOBUFS && err != EAGAIN)
-				next_attempt(e, q);
-			return true;
-		}
-		e->st.sent++;
+		e->outq[e->nout++] = q;
+		if (e->nout == RECV_BATCH)
+			flush_sends(e);
 		return true;
 	}
 	return false;
@@ -873,6 +905,7 @@ pump(struct dns_engine *e)
 		q->start = dns_now_ms();
 		send_udp(e, q);
 	}
+	flush_sends(e);
 }
 
 bool

@@ -331,3 +331,11 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	grep -q '1 domains in' err
 	grep -q 'answers 1 (NOERROR 1)' err
 }
+
+@test "a progress line on stderr when it is a terminal" {
+	command -v script >/dev/null || skip "needs script(1)"
+	printf '%s\n' caa.test sub.caa.test >in
+	script -qec "dns-scan -r $DNS_NET.1:$DNS_PORT --types SOA <in >out" typescript >/dev/null
+	[ "$(count_lines out)" -eq 2 ]
+	grep -q 'dns-scan: 2 domains, [0-9]* queries/s, answers: NOERROR 2, timeouts 0' typescript
+}
