@@ -100,6 +100,10 @@ static int64_t fixed_now = -1;
 /* The window: a ring of slots indexed by absolute record number. */
 static struct slot *ring;
 static size_t ring_cap, head_no, tail_no; /* records head_no..tail_no-1 are in the window */
+/* Bytes of input held in the window: reading pauses above WINDOW_BYTES, so long lines cannot
+ * make the window big. */
+#define WINDOW_BYTES (64 * 1024 * 1024)
+static size_t window_bytes;
 
 static struct http *http;
 static struct bootstrap boot;
@@ -545,6 +549,7 @@ emit_ready(void)
 				progress.errors++;
 		}
 		rec_emit(&s->rec);
+		window_bytes -= s->rec.text.len;
 		/* keep memory flat: drop buffers an unusually long record left behind */
 		if (s->rec.text.cap > 65536)
 			rec_free(&s->rec);
@@ -590,6 +595,65 @@ db_tick(void)
 	buf_free(&why);
 }
 
+/* Recent answers in memory, so repeated names cost no database read: a fixed-size table of
+ * 4-way sets (a newer name replaces one in its set, round robin), so memory stays fixed. */
+#define MEMO_WAYS 4
+#define MEMO_SIZE (16384 * MEMO_WAYS)
+
+struct memo {
+	char *domain;
+	struct result res;
+	int64_t valid_until;
+};
+
+static struct memo *memo;
+static unsigned memo_victim;
+
+/* The set for domain, and in *hit the entry holding it (or NULL). */
+static struct memo *
+memo_set(const char *domain, struct memo **hit)
+{
+	if (!memo)
+		memo = xcalloc(MEMO_SIZE, sizeof *memo);
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *p = domain; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	struct memo *set = &memo[(h % (MEMO_SIZE / MEMO_WAYS)) * MEMO_WAYS];
+	*hit = NULL;
+	for (int i = 0; i < MEMO_WAYS; i++)
+		if (set[i].domain && !strcmp(set[i].domain, domain))
+			*hit = &set[i];
+	return set;
+}
+
+static void
+memo_put(const char *domain, const struct result *r, int64_t valid_until)
+{
+	struct memo *m, *set = memo_set(domain, &m);
+	if (!m) {
+		for (int i = 0; i < MEMO_WAYS && !m; i++)
+			if (!set[i].domain)
+				m = &set[i];
+		if (!m)
+			m = &set[memo_victim++ % MEMO_WAYS];
+		free(m->domain);
+		m->domain = xstrdup(domain);
+	}
+	result_copy(&m->res, r);
+	m->valid_until = valid_until;
+}
+
+static void
+memo_free(void)
+{
+	for (size_t i = 0; memo && i < MEMO_SIZE; i++) {
+		free(memo[i].domain);
+		buf_free(&memo[i].res.msg);
+	}
+	free(memo);
+	memo = NULL;
+}
+
 /* How long an outcome stays fresh; 0 = do not store it. */
 static int64_t
 valid_until(const struct result *r, int64_t now)
@@ -627,6 +691,7 @@ cache_put(const char *domain, const struct result *r, const char *server)
 	store_counter_defer(db, r->ok && r->created != DATE_UNKNOWN ? "rdap_good" : "rdap_fail", 1);
 	int64_t vu = valid_until(r, now);
 	if (vu > now) {
+		memo_put(domain, r, vu);
 		struct reg_info ri = {
 		    .created = r->created,
 		    .expires = r->expires,
@@ -652,6 +717,12 @@ cache_get(const char *domain, struct result *r)
 {
 	if (!db)
 		return 0;
+	struct memo *m;
+	memo_set(domain, &m);
+	if (m && (opt.offline || now_s() < m->valid_until)) {
+		result_copy(r, &m->res);
+		return 1;
+	}
 	struct reg_info ri;
 	struct buf why = BUF_INIT;
 	int rc = store_reg_get(db, domain, &ri, &why);
@@ -678,6 +749,7 @@ cache_get(const char *domain, struct result *r)
 		r->code[0] = '\0';
 		buf_reset(&r->msg);
 	}
+	memo_put(domain, r, ri.valid_until);
 	return 1;
 }
 
@@ -857,7 +929,10 @@ server_start(struct server *s, int64_t t)
 		if (!s->qhead)
 			s->qtail = NULL;
 		job->attempts++;
-		s->next_ms = t + interval;
+		/* keep the average rate even when the loop wakes late, without bursts */
+		if (s->next_ms < t - interval)
+			s->next_ms = t - interval;
+		s->next_ms += interval;
 		if (job->whois) {
 			whois_begin(job, t);
 			s->active++;
@@ -1298,12 +1373,13 @@ main(int argc, char **argv)
 	int rc = 0;
 	unsigned n_since_pump = 0;
 	for (;;) {
-		while (!eof && tail_no - head_no < ring_cap) {
+		while (!eof && tail_no - head_no < ring_cap && window_bytes < WINDOW_BYTES) {
 			rc = rec_read(&in, &slot_at(tail_no)->rec);
 			if (rc <= 0) {
 				eof = true;
 				break;
 			}
+			window_bytes += slot_at(tail_no)->rec.text.len;
 			admit(tail_no++);
 			emit_ready();
 			if (++n_since_pump >= 64) {
@@ -1339,6 +1415,7 @@ main(int argc, char **argv)
 		free(s);
 	}
 	free(jobtab);
+	memo_free();
 	dname_free(&dn);
 	rec_reader_free(&in);
 	bootstrap_free(&boot);

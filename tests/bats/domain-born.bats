@@ -322,19 +322,24 @@ requests() {
 }
 
 @test "429 with Retry-After: the client waits for that server only" {
-	run -0 born <<-EOF
+	# the other server's requests are spread out (4 a second) so some fall inside the pause
+	run -0 born --server-rate 4 <<-EOF
 	ratelimit-w.com
 	other-w1.org
 	other-w2.org
+	other-w3.org
+	other-w4.org
 	EOF
 	run jq -r .seen_by_isc <<<"$output"
-	assert_output $'RDAP\nRDAP\nRDAP'
-	local t1 t2 to
+	assert_output $'RDAP\nRDAP\nRDAP\nRDAP\nRDAP'
+	local t1 t2
 	t1=$(grep "/ratelimit-w.com\$" "$BATS_FILE_TMPDIR/main.log" | head -1 | cut -d' ' -f1)
 	t2=$(grep "/ratelimit-w.com\$" "$BATS_FILE_TMPDIR/main.log" | tail -1 | cut -d' ' -f1)
-	to=$(grep "/other-w2.org\$" "$BATS_FILE_TMPDIR/alt.log" | cut -d' ' -f1)
-	# the retry came after the second asked for, the other server was asked in between
-	python3 -c "import sys; a,b,c=map(float,sys.argv[1:]); sys.exit(not (b-a>=0.95 and a<=c<b))" "$t1" "$t2" "$to"
+	# the retry came at least the second asked for after the 429
+	python3 -c "import sys; a,b=map(float,sys.argv[1:]); sys.exit(not b-a>=0.95)" "$t1" "$t2"
+	# and the other server was asked meanwhile
+	run awk -v a="$t1" -v b="$t2" '/other-w/ && $1 > a && $1 < b' "$BATS_FILE_TMPDIR/alt.log"
+	assert [ "${#lines[@]}" -ge 1 ]
 }
 
 @test "503 with Retry-After is retried; 429 that persists is rate-limited" {
