@@ -371,7 +371,9 @@ grade_record(struct record *r, struct grader *g, json_tokener *tok, bool dnstats
 {
 	struct jspan dns;
 	if (!rec_get(r, "dns", &dns)) {
-		rec_error_code(r, "NO_DNS", "no 'dns' member (run dns-scan first)");
+		/* dns-scan (or an earlier filter) already said why there is no scan */
+		if (!rec_get(r, "errors", &dns))
+			rec_error_code(r, "NO_DNS", "no 'dns' member (run dns-scan first)");
 		return;
 	}
 	if (scan_load(g->s, tok, dns.p, dns.n) < 0) {

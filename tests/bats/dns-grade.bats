@@ -169,6 +169,13 @@ codes_in_manual() {
 	[[ "$stderr" == *"line 6: query "* ]]
 }
 
+@test "a record dns-scan refused (errors, no dns) passes through unchanged" {
+	local rec='{"domain":"bad..name","errors":[{"by":"dns-scan","msg":"invalid name: empty label"}]}'
+	run -0 --separate-stderr dns-grade <<<"$rec"
+	assert_output "$rec"
+	assert_equal "$stderr" ''
+}
+
 @test "a TXT string of megabytes is refused as impossible scan data, the rest is graded" {
 	python3 - >big.ndjson <<'PY'
 import json
