@@ -1,7 +1,9 @@
-/* An asynchronous DNS client for bulk scans: one epoll loop, a fresh connected UDP socket (so a
- * random source port) and a random ID per attempt, EDNS0 with a 1232-byte buffer, TCP when an
- * answer is truncated, retries with backoff, a global in-flight limit and a rate cap. ldns
- * builds and parses every packet; an answer counts only if its source, ID and question match.
+/* An asynchronous DNS client for bulk scans: one epoll loop; resolver queries share a pool of
+ * connected UDP sockets per resolver (random source ports, renewed every 1024 queries, sends
+ * batched with sendmmsg, answers read with recvmmsg), direct queries get a socket each; random
+ * IDs, EDNS0 with a 1232-byte buffer, TCP when an answer is truncated, retries with backoff, a
+ * global in-flight limit and a rate cap. ldns builds and parses every packet; an answer counts
+ * only if its source (the connected socket), ID and question match.
  * Library code: it never prints and never exits. */
 #ifndef DNS_H
 #define DNS_H

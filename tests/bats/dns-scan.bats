@@ -339,3 +339,15 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	[ "$(count_lines out)" -eq 2 ]
 	grep -q 'dns-scan: 2 domains, [0-9]* queries/s, answers: NOERROR 2, timeouts 0' typescript
 }
+
+@test "two resolvers, one dead: retries go to the live one and every query is answered" {
+	printf '%s\n' caa.test sub.caa.test nope.caa.test full.test >in
+	dns-scan -r "$DNS_NET.9:$DNS_PORT" -r "$DNS_NET.1:$DNS_PORT" --types SOA,NS,MX,TXT \
+		--timeout 1 --stats <in >out 2>err
+	run -0 jq -r '[.dns.queries[] | .error // "ok"] | unique | join(",")' out
+	assert_output "$(printf 'ok\nok\nok\nok')"
+	run -0 jq -r '[.dns.queries[] | .server] | unique | join(",")' out
+	assert_line --index 0 "$DNS_NET.1:$DNS_PORT"
+	run -0 jq -r '.dns.resolvers | join(",")' <(head -1 out)
+	assert_output "$DNS_NET.9:$DNS_PORT,$DNS_NET.1:$DNS_PORT"
+}
