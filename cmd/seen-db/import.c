@@ -194,7 +194,9 @@ import_item(struct importer *im, const char *name, size_t n, struct item *it)
 		struct reg_info *ri = &p->reg;
 		p->has_reg = true;
 		*ri = it->reg;
-		p->rsrc = keep_str(im, !ri->source || im->o->tag ? arena_str(im, p->src) : ri->source);
+		/* the sighting's source is already in the arena: share its offset (copying it from
+		 * the arena into the arena read freed memory when the copy grew it) */
+		p->rsrc = !ri->source || im->o->tag ? p->src : keep_str(im, ri->source);
 		p->rsrv = keep_str(im, ri->server);
 		p->rcode = keep_str(im, ri->error_code);
 		p->rmsg = keep_str(im, ri->error_msg);
