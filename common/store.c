@@ -144,6 +144,8 @@ struct store {
 	int flags;
 	sqlite3_stmt *st[ST_COUNT];
 	bool in_batch;
+	bool in_read; /* a read transaction of store_seen_sight (never during a batch) */
+	int64_t read_start_ms;
 	long rows;
 	int64_t batch_start_ms;
 	int busy_ms;
@@ -508,11 +510,23 @@ clear_deferred(struct store *s)
 		s->defer[i].delta = 0;
 }
 
+/* End the read transaction store_seen_sight keeps open between writes. */
+static void
+end_read(struct store *s)
+{
+	if (s->in_read) {
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+		s->in_read = false;
+	}
+}
+
 int
 store_begin(struct store *s, struct buf *why)
 {
 	if (s->in_batch)
 		return 0;
+	/* A write must start from the newest data, never upgrade an older snapshot. */
+	end_read(s);
 	if (exec(s, "BEGIN IMMEDIATE", "cannot write to", why) < 0)
 		return -1;
 	s->in_batch = true;
@@ -525,6 +539,7 @@ store_begin(struct store *s, struct buf *why)
 static int
 commit_batch(struct store *s, struct buf *why)
 {
+	end_read(s);
 	if (!s->in_batch) {
 		bool pending = false;
 		for (size_t i = 0; i < s->ndefer; i++)
@@ -970,14 +985,18 @@ sighting_from(struct sighting *out, const struct known *k)
 	out->reg_expires = k->reg_expires;
 }
 
-/* Has another connection changed the file since we filled the cache? Then forget it. */
+/* Lookups share one read transaction for up to STORE_VERSION_CHECK_MS (a transaction per
+ * statement costs more than the lookup itself). At each renewal: has another connection
+ * changed the file since we filled the cache? Then forget it. */
 static int
-check_version(struct store *s, struct buf *why)
+renew_read(struct store *s, struct buf *why)
 {
-	int64_t t = now_ms();
-	if (t - s->version_checked_ms < STORE_VERSION_CHECK_MS)
+	if (s->in_batch)
 		return 0;
-	s->version_checked_ms = t;
+	int64_t t = now_ms();
+	if (s->in_read && t - s->read_start_ms < STORE_VERSION_CHECK_MS)
+		return 0;
+	end_read(s);
 	sqlite3_stmt *q = stmt(s, ST_DATA_VERSION, why);
 	if (!q)
 		return -1;
@@ -992,6 +1011,10 @@ check_version(struct store *s, struct buf *why)
 		known_clear(s);
 		s->data_version = v;
 	}
+	if (exec(s, "BEGIN", "cannot read", why) < 0)
+		return -1;
+	s->in_read = true;
+	s->read_start_ms = t;
 	return 0;
 }
 
@@ -999,7 +1022,7 @@ int
 store_seen_sight(struct store *s, const char *domain, int64_t now, const char *source,
 		 struct sighting *out, struct buf *why)
 {
-	if (check_version(s, why) < 0)
+	if (renew_read(s, why) < 0)
 		return -1;
 	uint32_t h = hash_str(domain);
 	uint32_t *slot = known_slot(s, domain, h);
@@ -1023,19 +1046,20 @@ store_seen_sight(struct store *s, const char *domain, int64_t now, const char *s
 		return -1;
 	int first = 0;
 	if (rc == 0 || now > tmp.live_until) {
-		/* No live record: only the insert, under the write lock, decides the first contact. */
-		bool own;
+		/* No live record: only the insert, under the write lock, decides the first contact.
+		 * The batch stays open: the caller's store_maybe_commit closes it. */
 		struct seen_info si;
-		if (write_begin(s, &own, why) < 0)
+		if (store_begin(s, why) < 0)
 			return -1;
+		s->rows++;
 		sqlite3_stmt *ins = stmt(s, ST_SEEN_INSERT, why);
 		if (!ins)
-			return write_end(s, own, -1, why);
+			return -1;
 		sqlite3_bind_text(ins, 1, domain, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 2, now);
 		sqlite3_bind_text(ins, 3, source, -1, SQLITE_STATIC);
 		first = step_seen(s, ins, &si, why);
-		if (write_end(s, own, first, why) < 0)
+		if (first < 0)
 			return -1;
 		rc = look(s, domain, &tmp, why);
 		if (rc <= 0) {
@@ -1222,7 +1246,7 @@ store_expire(struct store *s, int64_t now, int64_t *nseen, int64_t *nreg, struct
 int
 store_vacuum(struct store *s, struct buf *why)
 {
-	if (s->in_batch && store_commit(s, why) < 0)
+	if (store_commit(s, why) < 0)
 		return -1;
 	if (exec(s, "VACUUM", "cannot vacuum", why) < 0)
 		return -1;
@@ -1244,6 +1268,7 @@ int
 store_stats(struct store *s, int64_t now, struct store_stats *st, struct buf *why)
 {
 	memset(st, 0, sizeof *st);
+	end_read(s);
 	/* One read transaction, so the counts agree with each other. */
 	if (!s->in_batch && exec(s, "BEGIN", "cannot read", why) < 0)
 		return -1;
