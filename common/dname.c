@@ -177,6 +177,10 @@ dname_set(struct dname *d, const char *s, size_t n)
 	idn2_free(a);
 	if (d->ascii.len > 0 && d->ascii.s[d->ascii.len - 1] == '.')
 		buf_truncate(&d->ascii, d->ascii.len - 1);
+	/* UTS #46 maps some characters to ASCII ones the ASCII path refuses (U+00A0 to a space) */
+	for (size_t i = 0; i < d->ascii.len; i++)
+		if ((unsigned char)d->ascii.s[i] <= 0x20 || d->ascii.s[i] == 0x7f)
+			return invalid(d, "control character or space in name%s", "");
 	return check_limits(d);
 }
 

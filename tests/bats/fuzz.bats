@@ -73,3 +73,13 @@ FUZZ_BIN="${DOMSTAT_FUZZ_BIN:-$TOP/build-fuzz/fuzz}"
 	run -0 sqlite3 s.db 'SELECT source, count(*) FROM registration GROUP BY 1'
 	assert_output 'top-sites|3000'
 }
+
+# Found by fuzz/dname: UTS #46 maps U+00A0 (no-break space) to a space, so a name the ASCII
+# path refuses came out valid, with a space in its A-label form.
+@test "a name whose IDNA mapping gives a space is invalid, as the same name typed in ASCII is" {
+	printf 'e\xc2\xa01x.com\ne 1x.com\n' >in
+	run -1 --separate-stderr domain-freq <in
+	for i in 0 1; do
+		jq -e '.errors[0].msg == "invalid name: control character or space in name"' <<<"${lines[i]}" >/dev/null
+	done
+}
