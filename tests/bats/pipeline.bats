@@ -3,6 +3,21 @@
 
 load helper
 
+setup_file() {
+	command -v knotd >/dev/null || return 0
+	load dns_server
+	dns_pick_net
+	knot_start main "$DNS_NET.1" "$DNS_PORT" test="$ZONES/test.zone" \
+		full.test="$ZONES/full.test.zone" _msdcs.full.test="$ZONES/_msdcs.full.test.zone" \
+		spf.test="$ZONES/spf.test.zone" caa.test="$ZONES/caa.test.zone" &&
+		touch "$BATS_FILE_TMPDIR/knot-up"
+}
+
+teardown_file() {
+	load dns_server
+	knot_stop_all
+}
+
 setup() {
 	setup_isolated
 	SAMPLE="$TOP/share/examples/eve-dns.ndjson"
@@ -36,4 +51,23 @@ setup() {
 	assert_equal "$(jq -c '[.errors[].by]' <<<"${lines[0]}")" '["domain-freq"]'
 	[[ "$stderr" == *"domain-freq: line 1: invalid JSON"* ]]
 	[[ "$stderr" != *"seen-db: line 1"* ]]
+}
+
+@test "DNS health: dns-scan | dns-grade | stats-report over loopback Knot DNS" {
+	[ -e "$BATS_FILE_TMPDIR/knot-up" ] || skip "needs knotd"
+	printf '1,full.test\n2,caa.test\n3,chain.spf.test\n4,nxdomain.test\n' >list.csv
+	dns-scan -r "$DNS_NET.1:$DNS_PORT" --ns-port "$DNS_PORT" --ns-allow 127.0.0.0/8 --timeout 2 \
+		<list.csv >scan.ndjson 2>/dev/null || true
+	dns-grade <scan.ndjson >graded.ndjson 2>/dev/null || true
+	# one line per input line, in order, each with its rank
+	assert_equal "$(jq -r '"\(.rank),\(.domain)"' graded.ndjson)" "$(cat list.csv)"
+	jq -e -s 'all(.[]; .grades.overall >= 0 and .grades.overall <= 100)' graded.ndjson
+	stats-report --format json <graded.ndjson >report.json 2>/dev/null || true
+	# the report counts what the graded records say, independently recomputed with jq
+	spf=$(jq -s '[.[] | select(.facts.spf.present)] | length' graded.ndjson)
+	[ "$spf" -ge 2 ]
+	run jq -r '.figures.spf_adoption | "\(.denominator) \(.items[0].count)"' report.json
+	assert_output "4 $spf"
+	stats-report --format html <graded.ndjson >report.html 2>/dev/null || true
+	grep -q '<svg' report.html
 }
