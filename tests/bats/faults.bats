@@ -47,7 +47,8 @@ integrity() {
 		run -2 --separate-stderr bash -c "trap '' XFSZ; ulimit -f 400; exec seen-db --db '$db'" <in
 	fi
 	n=${#lines[@]}
-	[ "$n" -gt 1 ] && [ "$n" -lt 5000 ]
+	[ "$n" -gt 1 ]
+	[ "$n" -lt 5000 ]
 	# the last line is the failing record, named on stderr with the store and the cause
 	last=$(tail -n 1 <<<"$stderr")
 	[[ "$last" == "seen-db: line $n: not stored: cannot write to '$db': "* ]]

@@ -83,3 +83,41 @@ FUZZ_BIN="${DOMSTAT_FUZZ_BIN:-$TOP/build-fuzz/fuzz}"
 		jq -e '.errors[0].msg == "invalid name: control character or space in name"' <<<"${lines[i]}" >/dev/null
 	done
 }
+
+# Structure-aware mutation (fuzz/mutjson.py) for parsers that live inside commands: members
+# retyped, dropped, repeated, lengthened or grafted at any depth. FUZZ_MUT_SEEDS widens it.
+no_sanitizer_report() {
+	! grep -q -e 'Sanitizer' -e 'runtime error' <<<"$1"
+}
+
+@test "dns-grade and stats-report take structure-mutated records: one line each, no crash" {
+	for seed in ${FUZZ_MUT_SEEDS:-1 2}; do
+		python3 "$TOP/fuzz/mutjson.py" "$seed" 150 <"$FIXTURES/dns-grade/scans.ndjson" >scans
+		run --separate-stderr dns-grade <scans
+		[ "$status" -le 1 ]
+		no_sanitizer_report "$stderr"
+		[ "${#lines[@]}" -eq 150 ]
+		python3 "$TOP/fuzz/mutjson.py" "$seed" 150 <"$FIXTURES/stats-report/graded.ndjson" >graded
+		for f in json html; do
+			run --separate-stderr stats-report -F "$f" --date 2026-11-23 <graded
+			[ "$status" -le 1 ]
+			no_sanitizer_report "$stderr"
+		done
+	done
+}
+
+@test "seen-db import takes structure-mutated domain_stats exports and NDJSON: no crash" {
+	for seed in ${FUZZ_MUT_SEEDS:-31 33}; do
+		jq -c '.[]' "$FIXTURES/seen-db/domain_stats-export.json" |
+			python3 "$TOP/fuzz/mutjson.py" "$seed" 200 >el.ndjson
+		{ echo '['; paste -sd, el.ndjson; echo ']'; } >export.json
+		run --separate-stderr seen-db --db s.db import --format domain-stats export.json
+		[ "$status" -le 2 ]
+		no_sanitizer_report "$stderr"
+		run --separate-stderr seen-db --db s.db import --format ndjson el.ndjson
+		[ "$status" -le 1 ]
+		no_sanitizer_report "$stderr"
+		run -0 sqlite3 s.db 'PRAGMA integrity_check'
+		assert_output ok
+	done
+}
