@@ -125,7 +125,7 @@ uninstall:
 
 lint:
 	mandoc -Tlint -Wwarning man/man1/*.1 man/man7/*.7
-	clang-format --dry-run --Werror common/*.[ch] cmd/*/*.[ch]
+	clang-format --dry-run --Werror common/*.[ch] cmd/*/*.[ch] fuzz/*.[ch]
 
 bench: all
 	@for b in bench/*.sh; do echo "== $$b"; DOMSTAT_BIN=$(abspath $(O)/bin) sh "$$b" || exit 1; done

@@ -17,7 +17,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 /* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: what four-digit years can print. */
 #define FIRST_TIME (-62135596800LL)
-#define LAST_TIME 253402300799LL
+#define LAST_TIME  253402300799LL
 
 static void
 round_trip(int64_t t)

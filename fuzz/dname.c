@@ -1,7 +1,8 @@
 /* Domain-name normalisation and IDN conversion over arbitrary bytes: dname_set, then
  * dname_registrable and dname_to_unicode, as the filters use them on attacker-chosen names.
- * Checks: a valid name has an A-label form of printable ASCII within the DNS limits; the registrable domain is a suffix of the name at a label boundary; the
- * A-label form of a valid name is itself valid and normalises to itself. */
+ * Checks: a valid name has an A-label form of printable ASCII within the DNS limits; the
+ * registrable domain is a suffix of the name at a label boundary; the A-label form of a valid name
+ * is itself valid and normalises to itself. */
 #include <stdbool.h>
 #include <string.h>
 

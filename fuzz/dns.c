@@ -50,8 +50,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	section(ldns_pkt_authority(p));
 	section(ldns_pkt_additional(p));
 	for (size_t i = 0; i < ldns_rr_list_rr_count(ldns_pkt_answer(p)); i++)
-		FUZZ_CHECK(strlen(dns_type_str(ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(p), i)),
-					       tmp)) < 16);
+		FUZZ_CHECK(
+		    strlen(dns_type_str(ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(p), i)),
+					tmp)) < 16);
 	ldns_pkt_free(p);
 	return 0;
 }

@@ -23,12 +23,12 @@ fuzz_quiet(void)
 }
 
 /* A property the code promises does not hold: report it the way a crash is reported. */
-#define FUZZ_CHECK(cond)                                                                        \
-	do {                                                                                    \
-		if (!(cond)) {                                                                  \
-			(dprintf)(2, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
-			abort();                                                                \
-		}                                                                               \
+#define FUZZ_CHECK(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			(dprintf)(2, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);      \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 #ifdef FINDINGS_H

@@ -3,7 +3,8 @@
  * comparison, string decoding, dotted paths).
  * Checks: jscan_object accepts exactly the texts jscan_value accepts that are objects; member
  * iteration finds the same members as the scan; every member and element span is itself one
- * valid JSON value; jscan_object_find finds what jscan_path finds; decoded strings are valid UTF-8 and survive jsonw_str and a decode back. */
+ * valid JSON value; jscan_object_find finds what jscan_path finds; decoded strings are valid UTF-8
+ * and survive jsonw_str and a decode back. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -122,8 +123,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				FUZZ_CHECK(jscan_value(got.p, got.n, NULL, NULL) == 0);
 			/* the single-pass lookup rec_read uses finds what jscan_path finds */
 			struct jmembers m2 = {0};
-			FUZZ_CHECK(jscan_object_find(s, size, &m2, buf_str(&path), &found, &has_found,
-						     NULL, NULL) == 0);
+			FUZZ_CHECK(jscan_object_find(s, size, &m2, buf_str(&path), &found,
+						     &has_found, NULL, NULL) == 0);
 			FUZZ_CHECK(m2.n == m.n);
 			FUZZ_CHECK(has_found == has_path);
 			FUZZ_CHECK(!has_found || (found.p == got.p && found.n == got.n));

@@ -23,13 +23,15 @@ static void
 check_date(int64_t t)
 {
 	/* 0001-01-01 minus a day of offset to 9999-12-31 plus a day */
-	FUZZ_CHECK(t == DATE_UNKNOWN || (t >= -62135596800LL - 86400 && t <= 253402300799LL + 86400));
+	FUZZ_CHECK(t == DATE_UNKNOWN ||
+		   (t >= -62135596800LL - 86400 && t <= 253402300799LL + 86400));
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const queries[] = {NULL, "example.com", "xn--caf-dma.com", "a.b.c.example"};
+	static const char *const queries[] = {NULL, "example.com", "xn--caf-dma.com",
+					      "a.b.c.example"};
 	if (size < 1)
 		return 0;
 	const char *query = queries[data[0] % 4];

@@ -3,11 +3,15 @@
  *
  * Input: byte 0 picks the line limit (0: the 1 MiB default, else 1 to 255 times 7 bytes),
  * byte 1 the --field path (below 0x80: one of `fields`; else the path is the following bytes
- * up to a NUL, at most 64), then the stream itself.
+ * up to a NUL, at most 64), then the stream itself. The stream reaches the reader through a
+ * SOCK_SEQPACKET socket, so each read(2) returns exactly one write: in pieces of 64 KiB when
+ * the input's length is even, else in pieces of 1 to 200 bytes, so lines are split across
+ * reads the way a pipe splits them, and every run of an input is the same.
  * Checks: every non-blank record formats to one line holding exactly one JSON object, the
  * input's members and added members all present; a copy formats the same. */
+#include <pthread.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -15,7 +19,7 @@
 #include "record.h"
 
 static const char *const fields[] = {"domain", "dns.rrname", "a.b.c", "errors", "alerts",
-				     "",       "x..y",       "a.",    ".",      "rrname"};
+				     "",       "x..y",	     "a.",    ".",	"rrname"};
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -43,7 +47,8 @@ check_line(const struct record *r, const struct buf *out)
 	/* every member the command added is there, with its value */
 	for (size_t i = 0; i < r->nadded; i++) {
 		char key[64];
-		size_t kl = r->added[i].keylen < sizeof key - 1 ? r->added[i].keylen : sizeof key - 1;
+		size_t kl =
+		    r->added[i].keylen < sizeof key - 1 ? r->added[i].keylen : sizeof key - 1;
 		memcpy(key, r->vals.s + r->added[i].key, kl);
 		key[kl] = '\0';
 		struct jspan v;
@@ -66,6 +71,25 @@ check_line(const struct record *r, const struct buf *out)
 		FUZZ_CHECK(found);
 	}
 	free(m.v);
+}
+
+struct feed {
+	int fd;
+	const uint8_t *p;
+	size_t n, piece;
+};
+
+static void *
+feeder(void *arg)
+{
+	struct feed *f = arg;
+	for (size_t i = 0; i < f->n; i += f->piece) {
+		size_t k = f->n - i < f->piece ? f->n - i : f->piece;
+		if (write(f->fd, f->p + i, k) != (ssize_t)k)
+			abort();
+	}
+	close(f->fd); /* end of input */
+	return NULL;
 }
 
 int
@@ -92,12 +116,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data += skip;
 	size -= skip;
 
-	int fd = memfd_create("fuzz-record", 0);
-	if (fd < 0)
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) < 0)
 		abort();
-	if (size && write(fd, data, size) != (ssize_t)size)
+	int fd = sv[0];
+	struct feed feed = {sv[1], data, size, size % 2 ? 1 + (size * 7) % 200 : 65536};
+	pthread_t writer;
+	if (pthread_create(&writer, NULL, feeder, &feed) != 0)
 		abort();
-	lseek(fd, 0, SEEK_SET);
 
 	/* A reader holds a buffer of its line limit plus 256 KiB: allocating one per input would
 	 * cost far more than reading the input, so keep one per limit and rewind it. */
@@ -183,6 +209,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rec_free(&copy);
 	buf_free(&out);
 	buf_free(&out2);
+	pthread_join(writer, NULL);
 	close(fd);
 	return 0;
 }

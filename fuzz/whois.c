@@ -21,7 +21,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 check_date(int64_t t)
 {
-	FUZZ_CHECK(t == DATE_UNKNOWN || (t >= -62135596800LL - 86400 && t <= 253402300799LL + 86400));
+	FUZZ_CHECK(t == DATE_UNKNOWN ||
+		   (t >= -62135596800LL - 86400 && t <= 253402300799LL + 86400));
 }
 
 int
