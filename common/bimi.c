@@ -134,7 +134,7 @@ bimi_parse(const char *s, size_t n, struct bimi_record *r, struct findings *f)
 		findings_add(f, "BIMI_OPTED_OUT", SEV_NOTICE,
 			     "empty 'l' and 'a': the domain declines BIMI");
 	}
-	r->valid = true;
+	r->valid = f->dropped_errors == 0;
 	for (size_t j = before; j < f->n; j++)
 		if (f->v[j].sev == SEV_ERROR)
 			r->valid = false;

@@ -329,7 +329,7 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 	if (r->p == DMARC_UNSET)
 		findings_add(f, "MISSING_POLICY", SEV_WARNING,
 			     "no 'p' tag: receivers apply 'none'");
-	r->valid = true;
+	r->valid = f->dropped_errors == 0;
 	for (size_t j = before; j < f->n; j++)
 		if (f->v[j].sev == SEV_ERROR)
 			r->valid = false;

@@ -16,7 +16,7 @@ void
 findings_reset(struct findings *f)
 {
 	f->n = 0;
-	f->dropped = 0;
+	f->dropped = f->dropped_errors = 0;
 	buf_reset(&f->msgs);
 }
 
@@ -33,6 +33,7 @@ findings_add(struct findings *f, const char *code, enum finding_sev sev, const c
 {
 	if (f->n >= FINDINGS_MAX) {
 		f->dropped++;
+		f->dropped_errors += sev == SEV_ERROR;
 		return;
 	}
 	f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof *f->v);

@@ -20,7 +20,8 @@ struct finding {
 struct findings {
 	struct finding *v;
 	size_t n, cap;
-	size_t dropped; /* findings past FINDINGS_MAX */
+	size_t dropped;	       /* findings past FINDINGS_MAX */
+	size_t dropped_errors; /* of which errors */
 	struct buf msgs;
 };
 

@@ -397,7 +397,7 @@ parse_term(const char *t, size_t tn, struct spf_record *r, struct findings *f)
 	size_t rn = tn - i;
 	const char *why;
 	bool macro = false, merr = false;
-	size_t before = f->n;
+	size_t before = f->n, dropped = f->dropped_errors;
 	switch (mech) {
 	case SPF_ALL:
 		if (rn) {
@@ -475,10 +475,11 @@ parse_term(const char *t, size_t tn, struct spf_record *r, struct findings *f)
 		break;
 	}
 	}
-	if (f->n > before || f->dropped)
-		for (size_t j = before; j < f->n; j++)
-			if (f->v[j].sev == SEV_ERROR)
-				r->syntax_ok = false;
+	for (size_t j = before; j < f->n; j++)
+		if (f->v[j].sev == SEV_ERROR)
+			r->syntax_ok = false;
+	if (f->dropped_errors > dropped)
+		r->syntax_ok = false;
 }
 
 void

@@ -255,7 +255,7 @@ check_spf(struct grader *g)
 	for (size_t i = before; i < f->n; i++)
 		if (spf_syntax_code(f->v[i].code))
 			syntax = false;
-	g->facts.spf.valid = syntax && !w.permerror;
+	g->facts.spf.valid = syntax && !w.permerror && f->dropped_errors == 0;
 	spf_record_free(&r);
 out:
 	buf_free(&text);
