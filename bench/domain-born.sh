@@ -12,6 +12,7 @@ N=${BENCH_NAMES:-10000}
 LINES=${BENCH_LINES:-1000000}
 CONNS=${BENCH_CONNS:-8}
 RATE=${BENCH_RATE:-200}
+PY=$(command -v /usr/bin/python3 || command -v python3)
 tmp=$(mktemp -d)
 pids=""
 cleanup() {
@@ -24,7 +25,7 @@ trap cleanup EXIT INT TERM
 # BENCH_PROCS=20 runs one process per server on 127.0.0.1-20 instead
 PROCS=${BENCH_PROCS:-1}
 if [ "$PROCS" = 1 ]; then
-	python3 "$TOP/tests/rdap-server.py" --ports 20 --latency 50 --port-file "$tmp/ports" \
+	"$PY" "$TOP/tests/rdap-server.py" --ports 20 --latency 50 --port-file "$tmp/ports" \
 		>/dev/null 2>&1 &
 	pids="$!"
 	n=0
@@ -35,7 +36,7 @@ if [ "$PROCS" = 1 ]; then
 	done
 else
 	for i in $(seq 0 19); do
-		python3 "$TOP/tests/rdap-server.py" --addr "127.0.0.$((i + 1))" --latency 50 \
+		"$PY" "$TOP/tests/rdap-server.py" --addr "127.0.0.$((i + 1))" --latency 50 \
 			--port-file "$tmp/port.$i" >/dev/null 2>&1 &
 		pids="$pids $!"
 		echo "127.0.0.$((i + 1))" >"$tmp/addr.$i"
@@ -46,7 +47,7 @@ else
 	done
 fi
 
-python3 - "$tmp" "$N" "$LINES" <<'EOF'
+"$PY" - "$tmp" "$N" "$LINES" <<'EOF'
 import json, sys
 tmp, n, lines = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 tlds = ("com net org info biz name pro mobi asia tel travel jobs cat aero coop museum xyz top "

@@ -24,7 +24,7 @@ err500-*     500                          err403-*   403
 ratelimit-*  429 Retry-After: 1 on the first request for the name, then a normal answer
 ra503-*      503 Retry-After: 1 once, then a normal answer
 always429-*  429 Retry-After: 1 every time
-slow-*       answer after 3 s             stall-*    headers and half the body, then 10 s quiet
+slow-*       answer after 2 s             stall-*    headers and half the body, then 10 s quiet
 trunc-*      200 with truncated JSON      huge-*     200 with a 50 MB body
 chunky-*     200 with 2 MB and no Content-Length
 redirN-*     a chain of N 302 redirects, then the answer (N = 1..9)
@@ -117,7 +117,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if kind == "always429":
             return self.send(429, b"", "text/plain", [("Retry-After", "1")])
         if kind == "slow":
-            time.sleep(3)
+            time.sleep(2)
         if kind == "stall":
             body = generated(name)
             self.send_response(200)

@@ -5,13 +5,15 @@ load helper
 bats_require_minimum_version 1.5.0
 
 SERVER="$BATS_TEST_DIRNAME/../rdap-server.py"
+# Debian's python3 (tools such as pyenv put slow shims first on PATH)
+PY=$(command -v /usr/bin/python3 || command -v python3)
 
 # start_server NAME [server options]: a fixture server whose port ends up in $DIR/NAME.port
 start_server() {
 	local name=$1 dir=$2
 	shift 2
 	rm -f "$dir/$name.port"
-	python3 "$SERVER" --port-file "$dir/$name.port" --log "$dir/$name.log" \
+	"$PY" "$SERVER" --port-file "$dir/$name.port" --log "$dir/$name.log" \
 		--fixtures "$FIXTURES/rdap" "$@" >"$dir/$name.err" 2>&1 3>&- &
 	echo $! >"$dir/$name.pid"
 	local i
@@ -34,11 +36,15 @@ port() { head -1 "$BATS_FILE_TMPDIR/$1.port"; }
 
 setup_file() {
 	local d="$BATS_FILE_TMPDIR"
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		-subj /CN=localhost \
 		-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
 		-keyout "$d/key.pem" -out "$d/cert.pem" >/dev/null 2>&1
 	start_server alt "$d"
-	start_server main "$d" --other "http://127.0.0.1:$(head -1 "$d/alt.port")/alt/"
+	echo '{"services":[]}' >"$d/served.json"
+	start_server main "$d" --other "http://127.0.0.1:$(head -1 "$d/alt.port")/alt/" \
+		--bootstrap-file "$d/served.json"
+	start_server whois "$d" --whois
 	start_server tls "$d" --tls-cert "$d/cert.pem" --tls-key "$d/key.pem"
 	local m a t
 	m=$(head -1 "$d/main.port") a=$(head -1 "$d/alt.port") t=$(head -1 "$d/tls.port")
@@ -57,16 +63,13 @@ teardown_file() {
 	stop_server "$BATS_FILE_TMPDIR" main
 	stop_server "$BATS_FILE_TMPDIR" alt
 	stop_server "$BATS_FILE_TMPDIR" tls
+	stop_server "$BATS_FILE_TMPDIR" whois
 }
 
 setup() {
 	setup_isolated
 	BS="$BATS_FILE_TMPDIR/bs.json"
 	export DOMSTAT_DB="$BATS_TEST_TMPDIR/domains.db"
-}
-
-teardown() {
-	stop_server "$BATS_TEST_TMPDIR" own
 }
 
 born() {
@@ -282,7 +285,7 @@ requests() {
 }
 
 @test "a slow server past --timeout and a stalled body are timeouts" {
-	run -1 --separate-stderr born --timeout 1 <<-EOF
+	run -1 --separate-stderr born --timeout 0.5 <<-EOF
 	slow-t.com
 	stall-t.com
 	EOF
@@ -336,7 +339,7 @@ requests() {
 	t1=$(grep "/ratelimit-w.com\$" "$BATS_FILE_TMPDIR/main.log" | head -1 | cut -d' ' -f1)
 	t2=$(grep "/ratelimit-w.com\$" "$BATS_FILE_TMPDIR/main.log" | tail -1 | cut -d' ' -f1)
 	# the retry came at least the second asked for after the 429
-	python3 -c "import sys; a,b=map(float,sys.argv[1:]); sys.exit(not b-a>=0.95)" "$t1" "$t2"
+	"$PY" -c "import sys; a,b=map(float,sys.argv[1:]); sys.exit(not b-a>=0.95)" "$t1" "$t2"
 	# and the other server was asked meanwhile
 	run awk -v a="$t1" -v b="$t2" '/other-w/ && $1 > a && $1 < b' "$BATS_FILE_TMPDIR/alt.log"
 	assert [ "${#lines[@]}" -ge 1 ]
@@ -378,12 +381,20 @@ requests() {
 	run -2 domain-born --nope
 }
 
-# a private server this test can stop, and a bootstrap naming it for .com
+# .com on the main server under a path of this test's own, so its requests can be counted
 own_server() {
-	start_server own "$BATS_TEST_TMPDIR" "$@"
-	cat >own-bs.json <<-EOF2
-	{"services":[[["com"],["http://127.0.0.1:$(head -1 "$BATS_TEST_TMPDIR/own.port")/own/"]]]}
-	EOF2
+	printf '{"services":[[["com"],["http://127.0.0.1:%s/own%s/"]]]}\n' "$(port main)" \
+		"$BATS_TEST_NUMBER" >own-bs.json
+}
+
+# from now on .com has a server that is not there: any network use would fail
+own_stop() {
+	echo '{"services":[[["com"],["http://127.0.0.1:9/"]]]}' >own-bs.json
+}
+
+# how many times this test's requests asked for a name ("" = all its requests)
+owncount() {
+	grep -c " /own$BATS_TEST_NUMBER/domain/$1" "$BATS_FILE_TMPDIR/main.log" || true
 }
 
 own() {
@@ -394,10 +405,10 @@ own() {
 	own_server
 	run -1 --separate-stderr own <<<$'zulu.com\nnf404-c.com\nnoexp.com'
 	local first=$output
-	stop_server "$BATS_TEST_TMPDIR" own
+	own_stop
 	run -1 --separate-stderr own <<<$'www.zulu.com\nnf404-c.com\nnoexp.com'
 	assert_equal "$(jq -c 'del(.domain)' <<<"$output")" "$(jq -c 'del(.domain)' <<<"$first")"
-	assert_equal "$(grep -c . "$BATS_TEST_TMPDIR/own.log")" 3
+	assert_equal "$(owncount "")" 3
 	run sqlite3 "$DOMSTAT_DB" "SELECT name, value FROM counters WHERE name LIKE 'rdap%' ORDER BY name"
 	assert_output $'rdap_fail|1\nrdap_good|2'
 }
@@ -413,7 +424,7 @@ own() {
 @test "--offline answers from the store only" {
 	own_server
 	run -0 own <<<"zulu.com"
-	stop_server "$BATS_TEST_TMPDIR" own
+	own_stop
 	run -1 --separate-stderr own --offline <<<$'zulu.com\nunknown-off.com'
 	assert_line -n 0 --partial '"seen_by_web":"2005-08-02T14:16:36Z"'
 	assert_line -n 1 --partial '"code":"offline"'
@@ -427,7 +438,7 @@ own() {
 	run -0 own <<<"zulu.com"
 	sleep 1
 	run -0 own --refresh <<<$'zulu.com\nwww.zulu.com'
-	assert_equal "$(grep -c "/zulu.com\$" "$BATS_TEST_TMPDIR/own.log")" 2
+	assert_equal "$(owncount zulu.com\$)" 2
 }
 
 @test "cache TTLs: transient errors an hour, 404 a day, 429 never" {
@@ -435,18 +446,18 @@ own() {
 	local t=2000000000
 	DOMSTAT_NOW=$t run -1 own --retries 0 <<<$'err500-ttl.com\nnf404-ttl.com\nalways429-ttl.com'
 	DOMSTAT_NOW=$((t + 3599)) run -1 own --retries 0 <<<$'err500-ttl.com\nnf404-ttl.com\nalways429-ttl.com'
-	assert_equal "$(grep -c "/err500-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 1
-	assert_equal "$(grep -c "/always429-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 2
+	assert_equal "$(owncount err500-ttl.com\$)" 1
+	assert_equal "$(owncount always429-ttl.com\$)" 2
 	DOMSTAT_NOW=$((t + 3600)) run -1 own --retries 0 <<<$'err500-ttl.com\nnf404-ttl.com'
-	assert_equal "$(grep -c "/err500-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 2
-	assert_equal "$(grep -c "/nf404-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 1
+	assert_equal "$(owncount err500-ttl.com\$)" 2
+	assert_equal "$(owncount nf404-ttl.com\$)" 1
 	DOMSTAT_NOW=$((t + 86400)) run -1 own --retries 0 <<<"nf404-ttl.com"
-	assert_equal "$(grep -c "/nf404-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 2
+	assert_equal "$(owncount nf404-ttl.com\$)" 2
 	# and the TTLs are options
 	DOMSTAT_NOW=$((t + 86400 + 10)) run -1 own --ttl-not-found 5 <<<"nf404-ttl.com"
-	assert_equal "$(grep -c "/nf404-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 2
+	assert_equal "$(owncount nf404-ttl.com\$)" 2
 	DOMSTAT_NOW=$((t + 86400 + 10)) run -1 own --ttl-error 5 <<<"err500-ttl.com"
-	assert_equal "$(grep -c "/err500-ttl.com\$" "$BATS_TEST_TMPDIR/own.log")" 3
+	assert_equal "$(owncount err500-ttl.com\$)" 3
 }
 
 @test "cache: a NEW domain is asked again when it turns ESTABLISHED" {
@@ -456,35 +467,34 @@ own() {
 	assert_output --partial '"category":"NEW"'
 	DOMSTAT_NOW=$((created + 730 * day)) run -0 own <<<"boundary.com"
 	assert_output --partial '"category":"NEW"'
-	assert_equal "$(grep -c "/boundary.com\$" "$BATS_TEST_TMPDIR/own.log")" 1
+	assert_equal "$(owncount boundary.com\$)" 1
 	DOMSTAT_NOW=$((created + 730 * day + 1)) run -0 own <<<"boundary.com"
 	assert_output --partial '"category":"ESTABLISHED"'
-	assert_equal "$(grep -c "/boundary.com\$" "$BATS_TEST_TMPDIR/own.log")" 2
+	assert_equal "$(owncount boundary.com\$)" 2
 	# an established one is kept until its expiry (2030-01-01), capped by --ttl-max
 	run sqlite3 "$DOMSTAT_DB" "SELECT valid_until - fetched FROM registration"
 	assert_output $((90 * day))
 }
 
 @test "bootstrap download: fetched once, then fresh for a day, then revalidated with a conditional GET" {
-	local m
+	local m served="$BATS_FILE_TMPDIR/served.json"
 	m=$(port main)
-	printf '{"services":[[["com"],["http://127.0.0.1:%s/dl/"]]]}\n' "$m" >served.json
-	touch -d '-3 days' served.json
-	start_server own "$BATS_TEST_TMPDIR" --bootstrap-file "$PWD/served.json"
-	local url="http://127.0.0.1:$(head -1 "$BATS_TEST_TMPDIR/own.port")/bootstrap"
+	printf '{"services":[[["com"],["http://127.0.0.1:%s/dl/"]]]}\n' "$m" >"$served"
+	touch -d '-3 days' "$served"
+	local url="http://127.0.0.1:$m/bootstrap"
 	run -0 domain-born --allow-http --bootstrap-url "$url" <<<"zulu.com"
 	assert_output --partial '"seen_by_isc":"RDAP"'
 	local cached="$XDG_CACHE_HOME/domstat/rdap-dns.json"
-	cmp served.json "$cached"
+	cmp "$served" "$cached"
 	run -0 domain-born --allow-http --bootstrap-url "$url" --refresh <<<"zulu.com"
-	assert_equal "$(grep -c /bootstrap "$BATS_TEST_TMPDIR/own.log")" 1
+	assert_equal "$(grep -c /bootstrap "$BATS_FILE_TMPDIR/main.log")" 1
 	# a day later: If-Modified-Since, answered 304, the copy is kept and fresh again
 	touch -d '-2 days' "$cached"
 	run -0 domain-born --allow-http --bootstrap-url "$url" --refresh <<<"zulu.com"
-	assert_equal "$(grep -c /bootstrap "$BATS_TEST_TMPDIR/own.log")" 2
+	assert_equal "$(grep -c /bootstrap "$BATS_FILE_TMPDIR/main.log")" 2
 	[ "$(stat -c %Y "$cached")" -gt "$(($(date +%s) - 100))" ]
 	# the server is gone: the stale copy serves, with a warning
-	stop_server "$BATS_TEST_TMPDIR" own
+	url="http://127.0.0.1:9/bootstrap"
 	touch -d '-2 days' "$cached"
 	run -0 --separate-stderr domain-born --allow-http --bootstrap-url "$url" --refresh <<<"zulu.com"
 	assert_output --partial '"seen_by_isc":"RDAP"'
@@ -514,8 +524,7 @@ own() {
 }
 
 @test "whois fallback for TLDs without RDAP, against a loopback port-43 server" {
-	start_server own "$BATS_TEST_TMPDIR" --whois
-	local w="127.0.0.1:$(head -1 "$BATS_TEST_TMPDIR/own.port")"
+	local w="127.0.0.1:$(port whois)"
 	run -1 --separate-stderr born --whois-server "$w" <<-EOF
 	whois-a.de
 	whois-b.de
@@ -537,17 +546,15 @@ own() {
 	nomatch-a.de - - - not-found
 	zulu.com 2005-08-02T14:16:36Z 2025-06-09T22:08:09Z RDAP -
 	EOF
-	grep -q "whois whois-a.de" "$BATS_TEST_TMPDIR/own.log"
-	# answered from the store next time, with the whois server gone
-	stop_server "$BATS_TEST_TMPDIR" own
-	run -0 born --whois-server "$w" <<<"whois-a.de"
+	grep -q "whois whois-a.de" "$BATS_FILE_TMPDIR/whois.log"
+	# answered from the store next time, with no whois server
+	run -0 born --whois-server 127.0.0.1:9 <<<"whois-a.de"
 	assert_output --partial '"seen_by_isc":"WHOIS"'
 }
 
 @test "whois: the read is bounded, a silent server times out, without --whois there is no service" {
-	start_server own "$BATS_TEST_TMPDIR" --whois
-	local w="127.0.0.1:$(head -1 "$BATS_TEST_TMPDIR/own.port")"
-	run -1 --separate-stderr born --whois-server "$w" --timeout 1 <<<$'whoisbig-a.de\nwhoisslow-a.de'
+	local w="127.0.0.1:$(port whois)"
+	run -1 --separate-stderr born --whois-server "$w" --timeout 0.5 <<<$'whoisbig-a.de\nwhoisslow-a.de'
 	run jq -r '.errors[0].code' <<<"$output"
 	assert_output $'no-events\ntimeout'
 	run -1 --separate-stderr born <<<"whois-a.de"
@@ -556,4 +563,30 @@ own() {
 	echo "de $w" >map
 	run -0 born --whois-map map <<<"whois-c.de"
 	assert_output --partial '"seen_by_web":"1999-08-26T00:00:00Z"'
+}
+
+@test "https only: a redirect to http is refused" {
+	run -1 --separate-stderr domain-born --bootstrap "$BS" --cacert "$BATS_FILE_TMPDIR/cert.pem" <<<"toabs-sec.net"
+	assert_output --partial '"code":"insecure-redirect"'
+}
+
+@test "hostile input: one line out per line in, never a hang" {
+	{
+		head -c 3000 /dev/urandom | tr '\n' 'x'
+		echo
+		printf '{"domain":"%s.com"}\n' "$(head -c 300 /dev/zero | tr '\0' a)"
+		printf '\xff\xfe.com\n'
+		printf '{"domain":"zulu.com"\n'
+		echo zulu.com
+	} >hostile
+	run -1 --separate-stderr born <hostile
+	assert_equal "${#lines[@]}" 5
+	assert_line -n 4 --partial '"seen_by_isc":"RDAP"'
+}
+
+@test "--progress writes a progress line on stderr; none by default when stderr is not a terminal" {
+	run -0 --separate-stderr born --progress <<<"zulu.com"
+	stderr_has "1 done"
+	run -0 --separate-stderr born <<<"zulu.com"
+	assert_equal "$stderr" ""
 }
