@@ -562,6 +562,12 @@ commit_batch(struct store *s, struct buf *why)
 static int write_hits(struct store *s, struct buf *why);
 
 int
+store_commit_batch(struct store *s, struct buf *why)
+{
+	return commit_batch(s, why);
+}
+
+int
 store_commit(struct store *s, struct buf *why)
 {
 	if (s->ndirty && (store_begin(s, why) < 0 || write_hits(s, why) < 0)) {

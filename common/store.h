@@ -37,6 +37,8 @@ char *store_default_path(struct buf *why);
 int store_begin(struct store *s, struct buf *why);
 int store_commit(struct store *s, struct buf *why);
 int store_maybe_commit(struct store *s, struct buf *why); /* commit if the batch bound is reached */
+/* Commit the open batch only, leaving the sightings store_seen_sight counted in memory. */
+int store_commit_batch(struct store *s, struct buf *why);
 bool store_in_batch(const struct store *s);
 /* Override the batch bounds (bulk imports use larger ones). */
 void store_set_batch(struct store *s, long rows, long ms);

@@ -21,6 +21,8 @@
 
 #define FIRST_CONTACT "YOUR-FIRST-CONTACT"
 #define NO_ETLD "No valid eTLD exists for this domain."
+/* Output held back for an open batch before it is committed early. */
+#define PENDING_MAX (4 * 1024 * 1024)
 
 volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t idle; /* blocked on input with nothing uncommitted */
@@ -233,37 +235,99 @@ category_of(int64_t created, int64_t now, long established_days)
 
 /* ---- the filter ---- */
 
+/* Output waits for the commit of the batch that stored its records: a line that has been
+ * written out is in the store, even after a kill -9. */
 struct filter {
 	const struct options *o;
 	struct store *s;
 	struct dname d;
 	struct buf why, tmp, out;
-	unsigned long batch_first; /* first input line of the open batch */
+	struct buf pending;        /* output lines not yet written */
+	size_t mark;               /* where the open batch's lines start in pending */
+	struct record first;       /* the open batch's first record, as read */
+	unsigned long batch_first; /* its line number; 0 when no batch is open */
 	unsigned long lineno;
 };
 
-static void __attribute__((noreturn))
-store_failed(struct filter *f, bool batch_lost, bool said)
+/* Everything in pending is committed (or needed no write): write it out. */
+static void
+release(struct filter *f)
 {
-	if (!said)
+	if (f->pending.len)
+		tool_out(f->pending.s, f->pending.len);
+	buf_reset(&f->pending);
+	f->mark = 0;
+	if (!store_in_batch(f->s))
+		f->batch_first = 0;
+}
+
+/* The store failed (why). Lines before the open batch go out; the batch's first record goes
+ * out with a not-stored error, and the later ones of the batch are named on stderr; exit 2. */
+static void __attribute__((noreturn))
+batch_failed(struct filter *f)
+{
+	unsigned long first = f->batch_first;
+	if (first) {
+		buf_truncate(&f->pending, f->mark);
+		release(f);
+		if (f->lineno > first)
+			tool_warn("lines %lu to %lu were not stored either", first + 1, f->lineno);
+		rec_error_code(&f->first, "not-stored", "not stored: %s", f->why.s);
+		rec_emit(&f->first);
+	} else {
+		release(f);
 		tool_warn("%s", f->why.s);
-	if (batch_lost && f->batch_first)
-		tool_warn("lines %lu to %lu were not stored (their alerts may repeat)",
-			  f->batch_first, f->lineno);
-	if (fflush(stdout) != 0)
-		tool_warn("cannot write output");
-	exit(EXIT_FATAL);
+	}
+	exit(tool_finish(EXIT_FATAL));
+}
+
+/* The store failed on record r, which has not been emitted: keep what can be kept. */
+static void __attribute__((noreturn))
+record_failed(struct filter *f, struct record *r)
+{
+	struct buf why = BUF_INIT;
+	buf_adds(&why, f->why.s);
+	if (f->batch_first) {
+		/* the records before r in the batch may still commit */
+		if (store_commit_batch(f->s, &f->why) < 0)
+			batch_failed(f);
+		f->batch_first = 0;
+	}
+	release(f);
+	rec_error_code(r, "not-stored", "not stored: %s", why.s);
+	rec_emit(r);
+	buf_free(&why);
+	exit(tool_finish(EXIT_FATAL));
+}
+
+static void
+emit(struct filter *f, const struct record *r)
+{
+	rec_format(r, &f->pending);
+}
+
+/* After each record: commit when a bound is reached, then let out what is committed. */
+static void
+settle(struct filter *f)
+{
+	if (store_maybe_commit(f->s, &f->why) < 0)
+		batch_failed(f);
+	if (store_in_batch(f->s) && f->pending.len > PENDING_MAX &&
+	    store_commit_batch(f->s, &f->why) < 0)
+		batch_failed(f);
+	if (!store_in_batch(f->s))
+		release(f);
 }
 
 static void
 commit(struct filter *f)
 {
 	if (store_commit(f->s, &f->why) < 0)
-		store_failed(f, true, false);
-	f->batch_first = 0;
+		batch_failed(f);
+	release(f);
 }
 
-/* Before the reader waits for input: commit, flush, and let a signal end us at once. */
+/* Before the reader waits for input: commit, write out, and let a signal end us at once. */
 static void
 idle_hook(void *arg)
 {
@@ -377,7 +441,7 @@ compat_error(struct filter *f, const struct record *r)
 	(void)r;
 	buf_adds(&f->out, "],\"category\":\"ERROR\",\"freq_score\":\"ERROR\",\"seen_by_isc\":\"ERROR\","
 			  "\"seen_by_web\":\"ERROR\",\"seen_by_you\":\"ERROR\"}\n");
-	tool_out(f->out.s, f->out.len);
+	buf_add(&f->pending, f->out.s, f->out.len);
 }
 
 /* A date member of the input (ISO or RFC 1123) as RFC 1123, else "ERROR". */
@@ -425,7 +489,7 @@ compat_emit(struct filter *f, const struct record *r, const struct seen_info *si
 	buf_adds(o, ",\"seen_by_you\":\"");
 	date_format(o, si->first_seen, DATE_HTTP);
 	buf_adds(o, "\"}\n");
-	tool_out(o->s, o->len);
+	buf_add(&f->pending, o->s, o->len);
 }
 
 static void
@@ -446,7 +510,7 @@ see(struct filter *f, struct record *r)
 		if (o->compat && r->kind != REC_BLANK)
 			compat_error(f, r);
 		else
-			rec_emit(r);
+			emit(f, r);
 		return;
 	}
 	int valid = dname_set(&f->d, r->name.s, r->name.len) == 0;
@@ -459,20 +523,21 @@ see(struct filter *f, struct record *r)
 		if (o->compat)
 			compat_error(f, r);
 		else
-			rec_emit(r);
+			emit(f, r);
 		return;
 	}
 	int64_t now = (int64_t)time(NULL);
 	bool was_open = store_in_batch(f->s);
 	struct sighting sg;
 	int fc = store_seen_sight(f->s, f->d.reg_ascii, now, "RDAP", &sg, &f->why);
-	if (fc < 0) {
-		rec_error_code(r, "not-stored", "not stored: %s", f->why.s);
-		rec_emit(r);
-		store_failed(f, true, true);
-	}
-	if (!was_open && store_in_batch(f->s))
+	if (fc < 0)
+		record_failed(f, r);
+	if (!was_open && store_in_batch(f->s)) {
+		/* A batch begins with this record: remember it as read, for a failed commit. */
 		f->batch_first = r->lineno;
+		f->mark = f->pending.len;
+		rec_copy(&f->first, r);
+	}
 	if (fc) {
 		rec_alert(r, FIRST_CONTACT);
 		store_counter_defer(f->s, "misses", 1);
@@ -490,7 +555,7 @@ see(struct filter *f, struct record *r)
 			rec_set_strz(r, "category",
 				     category_of(sg.reg_created, now, o->established_days));
 		}
-		rec_emit(r);
+		emit(f, r);
 	}
 }
 
@@ -500,6 +565,7 @@ filter(const struct options *o)
 	struct filter f = {.o = o};
 	f.s = open_store(o, 0);
 	dname_init(&f.d);
+	rec_init(&f.first);
 	catch_signals();
 	struct rec_reader in;
 	struct record r;
@@ -512,30 +578,25 @@ filter(const struct options *o)
 		idle = 0;
 		f.lineno = r.lineno;
 		see(&f, &r);
-		if (store_maybe_commit(f.s, &f.why) < 0)
-			store_failed(&f, true, false);
-		if (!store_in_batch(f.s))
-			f.batch_first = 0;
+		settle(&f);
 		if (stop_signal)
 			break;
 	}
 	idle = 0;
 	commit(&f);
-	if (stop_signal) {
-		close_store(f.s);
-		die_of_signal();
-	}
-	if (rc < 0) {
-		close_store(f.s);
-		tool_die("cannot read input: %s", strerror(in.lr.error));
-	}
 	close_store(f.s);
+	if (stop_signal)
+		die_of_signal();
+	if (rc < 0)
+		tool_die("cannot read input: %s", strerror(in.lr.error));
 	dname_free(&f.d);
 	rec_free(&r);
+	rec_free(&f.first);
 	rec_reader_free(&in);
 	buf_free(&f.why);
 	buf_free(&f.tmp);
 	buf_free(&f.out);
+	buf_free(&f.pending);
 	return tool_finish(rec_status());
 }
 

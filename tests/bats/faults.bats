@@ -38,7 +38,8 @@ integrity() {
 }
 
 @test "a full filesystem: the failing line is reported not-stored, exit 2, store sound, re-run completes" {
-	names full 5000 >in
+	# enough names to outgrow 1 MiB (about 50 bytes each in the store and its log)
+	names full 50000 >in
 	if small_fs 1024; then
 		db="$MNT/s.db"
 		run -2 --separate-stderr seen-db --db "$db" <in
@@ -48,7 +49,7 @@ integrity() {
 	fi
 	n=${#lines[@]}
 	[ "$n" -gt 1 ]
-	[ "$n" -lt 5000 ]
+	[ "$n" -lt 50000 ]
 	# the last line is the failing record, named on stderr with the store and the cause
 	last=$(tail -n 1 <<<"$stderr")
 	[[ "$last" == "seen-db: line $n: not stored: cannot write to '$db': "* ]]
@@ -65,8 +66,8 @@ integrity() {
 	cp "$db" big.db
 	[ ! -e "$db-wal" ] || cp "$db-wal" big.db-wal
 	run -0 seen-db --db big.db <in
-	[ "${#lines[@]}" -eq 5000 ]
-	[ "$(grep -c YOUR-FIRST-CONTACT <<<"$output")" -eq $((5000 - n + 1)) ]
+	[ "${#lines[@]}" -eq 50000 ]
+	[ "$(grep -c YOUR-FIRST-CONTACT <<<"$output")" -eq $((50000 - n + 1)) ]
 	integrity big.db
 }
 
