@@ -1,8 +1,8 @@
 #!/bin/sh
 # domain-born throughput on loopback (nothing leaves the machine):
 #  1. cold: 10,000 new names spread over 20 RDAP servers (fixture servers on 127.0.0.1-20, each
-#     answer delayed 50 ms), per-server limits on (default --server-conns 8 --server-rate 200:
-#     at most 160 answers/s per server at 50 ms each, so 3,200/s over 20 servers);
+#     answer delayed 50 ms), per-server limits on (default --server-conns 16 --server-rate 200:
+#     at most 200 requests/s per server, so 4,000/s over 20 servers);
 #  2. warm: 1,000,000 lines answered from the store (those 10,000 names, repeated), with peak RSS.
 # Prints names/s, lines/s and peak memory. Speed is never asserted.
 set -eu
@@ -10,7 +10,7 @@ BIN=${DOMSTAT_BIN:-$(cd "$(dirname "$0")/.." && pwd)/build/bin}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 N=${BENCH_NAMES:-10000}
 LINES=${BENCH_LINES:-1000000}
-CONNS=${BENCH_CONNS:-8}
+CONNS=${BENCH_CONNS:-16}
 RATE=${BENCH_RATE:-200}
 PY=$(command -v /usr/bin/python3 || command -v python3)
 tmp=$(mktemp -d)
