@@ -19,10 +19,10 @@
 #define STORE_CACHE_KIB "131072"
 /* The sighting cache: how many live domains it holds, how often what it counted is written,
  * how often it checks whether another process changed the file. */
-#define STORE_KNOWN_MAX (1u << 17)
-#define STORE_HITS_MS 5000
+#define STORE_KNOWN_MAX	       (1u << 17)
+#define STORE_HITS_MS	       5000
 #define STORE_VERSION_CHECK_MS 100
-#define STORE_MMAP_BYTES "1073741824"
+#define STORE_MMAP_BYTES       "1073741824"
 
 enum stmt_id {
 	ST_REG_GET,
@@ -42,83 +42,89 @@ enum stmt_id {
 
 /* A record is live if it never expires, its expiry is unknown, or the later of its own expiry
  * and the registration's (a renewal domain-born learned of) is still ahead. ?1 domain, ?2 now. */
-#define REG_EXPIRES "(SELECT r.expires FROM registration r WHERE r.domain = ?1 AND r.error_code IS NULL)"
-#define LIVE(t) \
-	"(" t ".never_expire <> 0 OR " t ".expires IS NULL OR " t ".expires >= ?2 OR " \
+#define REG_EXPIRES                                                                                \
+	"(SELECT r.expires FROM registration r WHERE r.domain = ?1 AND r.error_code IS NULL)"
+#define LIVE(t)                                                                                    \
+	"(" t ".never_expire <> 0 OR " t ".expires IS NULL OR " t ".expires >= ?2 OR "             \
 	"coalesce(" REG_EXPIRES ", " t ".expires) >= ?2)"
 
 static const char *const stmt_sql[ST_COUNT] = {
-	[ST_REG_GET] = "SELECT created, expires, source, server, fetched, error_code, error_msg, "
-		       "valid_until FROM registration WHERE domain = ?1",
-	[ST_REG_PUT] = "INSERT INTO registration(domain, created, expires, source, server, fetched, "
-		       "error_code, error_msg, valid_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-		       "ON CONFLICT(domain) DO UPDATE SET created = excluded.created, "
-		       "expires = excluded.expires, source = excluded.source, server = excluded.server, "
-		       "fetched = excluded.fetched, error_code = excluded.error_code, "
-		       "error_msg = excluded.error_msg, valid_until = excluded.valid_until",
-	[ST_COUNTER_ADD] = "INSERT INTO counters(name, value) VALUES (?1, ?2) ON CONFLICT(name) "
-			   "DO UPDATE SET value = value + excluded.value",
-	[ST_COUNTER_GET] = "SELECT value FROM counters WHERE name = ?1",
-	[ST_COUNTER_SET] = "INSERT INTO counters(name, value) VALUES (?1, ?2) ON CONFLICT(name) "
-			   "DO UPDATE SET value = excluded.value",
-	[ST_SEEN_UPDATE] = "UPDATE seen SET last_seen = max(last_seen, ?2), times_seen = times_seen + 1 "
-			   "WHERE domain = ?1 AND " LIVE("seen") " "
-			   "RETURNING first_seen, last_seen, times_seen, source, never_expire, expires",
-	/* Inserts a new row, or replaces one that is no longer live; does nothing (no row
-	 * returned) when a live row exists. Only the process whose statement returns a row made
-	 * the first contact: the decision is taken under the database's write lock. */
-	[ST_SEEN_INSERT] = "INSERT INTO seen(domain, first_seen, last_seen, times_seen, source, "
-			   "never_expire, expires) VALUES (?1, ?2, ?2, 1, ?3, 0, "
-			   "(SELECT r.expires FROM registration r WHERE r.domain = ?1 AND "
-			   "r.error_code IS NULL AND r.expires >= ?2)) "
-			   "ON CONFLICT(domain) DO UPDATE SET first_seen = excluded.first_seen, "
-			   "last_seen = excluded.last_seen, times_seen = 1, source = excluded.source, "
-			   "never_expire = 0, expires = excluded.expires WHERE NOT " LIVE("seen") " "
-			   "RETURNING first_seen, last_seen, times_seen, source, never_expire, expires",
-	[ST_SEEN_GET] = "SELECT first_seen, last_seen, times_seen, source, never_expire, expires "
-			"FROM seen WHERE domain = ?1",
-	/* ?2 first_seen and ?3 last_seen may be NULL: now (?8) for a new row, an existing row
-	 * keeps its own, so importing the same file again changes nothing. */
-	[ST_SEEN_IMPORT] = "INSERT INTO seen(domain, first_seen, last_seen, times_seen, source, "
-			   "never_expire, expires) VALUES (?1, coalesce(?2, ?8), "
-			   "coalesce(?3, ?2, ?8), ?4, ?5, ?6, ?7) "
-			   "ON CONFLICT(domain) DO UPDATE SET "
-			   "first_seen = min(first_seen, coalesce(?2, first_seen)), "
-			   "last_seen = max(last_seen, coalesce(?3, last_seen)), "
-			   "times_seen = max(times_seen, excluded.times_seen), "
-			   "source = excluded.source, never_expire = excluded.never_expire, "
-			   "expires = coalesce(excluded.expires, expires)",
-	[ST_SEEN_LOOK] = "SELECT s.first_seen, s.last_seen, s.times_seen, s.source, s.never_expire, "
-			 "s.expires, r.domain IS NOT NULL, r.created, r.expires, "
-			 "r.error_code IS NOT NULL FROM seen s LEFT JOIN registration r "
-			 "ON r.domain = s.domain WHERE s.domain = ?1",
-	[ST_SEEN_ADD_HITS] = "UPDATE seen SET times_seen = times_seen + ?2, "
-			     "last_seen = max(last_seen, ?3) WHERE domain = ?1",
-	[ST_DATA_VERSION] = "PRAGMA data_version",
+    [ST_REG_GET] = "SELECT created, expires, source, server, fetched, error_code, error_msg, "
+		   "valid_until FROM registration WHERE domain = ?1",
+    [ST_REG_PUT] =
+	"INSERT INTO registration(domain, created, expires, source, server, fetched, "
+	"error_code, error_msg, valid_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+	"ON CONFLICT(domain) DO UPDATE SET created = excluded.created, "
+	"expires = excluded.expires, source = excluded.source, server = excluded.server, "
+	"fetched = excluded.fetched, error_code = excluded.error_code, "
+	"error_msg = excluded.error_msg, valid_until = excluded.valid_until",
+    [ST_COUNTER_ADD] = "INSERT INTO counters(name, value) VALUES (?1, ?2) ON CONFLICT(name) "
+		       "DO UPDATE SET value = value + excluded.value",
+    [ST_COUNTER_GET] = "SELECT value FROM counters WHERE name = ?1",
+    [ST_COUNTER_SET] = "INSERT INTO counters(name, value) VALUES (?1, ?2) ON CONFLICT(name) "
+		       "DO UPDATE SET value = excluded.value",
+    [ST_SEEN_UPDATE] =
+	"UPDATE seen SET last_seen = max(last_seen, ?2), times_seen = times_seen + 1 "
+	"WHERE domain = ?1 AND " LIVE(
+	    "seen") " "
+		    "RETURNING first_seen, last_seen, times_seen, source, never_expire, expires",
+    /* Inserts a new row, or replaces one that is no longer live; does nothing (no row
+     * returned) when a live row exists. Only the process whose statement returns a row made
+     * the first contact: the decision is taken under the database's write lock. */
+    [ST_SEEN_INSERT] =
+	"INSERT INTO seen(domain, first_seen, last_seen, times_seen, source, "
+	"never_expire, expires) VALUES (?1, ?2, ?2, 1, ?3, 0, "
+	"(SELECT r.expires FROM registration r WHERE r.domain = ?1 AND "
+	"r.error_code IS NULL AND r.expires >= ?2)) "
+	"ON CONFLICT(domain) DO UPDATE SET first_seen = excluded.first_seen, "
+	"last_seen = excluded.last_seen, times_seen = 1, source = excluded.source, "
+	"never_expire = 0, expires = excluded.expires WHERE NOT " LIVE(
+	    "seen") " "
+		    "RETURNING first_seen, last_seen, times_seen, source, never_expire, expires",
+    [ST_SEEN_GET] = "SELECT first_seen, last_seen, times_seen, source, never_expire, expires "
+		    "FROM seen WHERE domain = ?1",
+    /* ?2 first_seen and ?3 last_seen may be NULL: now (?8) for a new row, an existing row
+     * keeps its own, so importing the same file again changes nothing. */
+    [ST_SEEN_IMPORT] = "INSERT INTO seen(domain, first_seen, last_seen, times_seen, source, "
+		       "never_expire, expires) VALUES (?1, coalesce(?2, ?8), "
+		       "coalesce(?3, ?2, ?8), ?4, ?5, ?6, ?7) "
+		       "ON CONFLICT(domain) DO UPDATE SET "
+		       "first_seen = min(first_seen, coalesce(?2, first_seen)), "
+		       "last_seen = max(last_seen, coalesce(?3, last_seen)), "
+		       "times_seen = max(times_seen, excluded.times_seen), "
+		       "source = excluded.source, never_expire = excluded.never_expire, "
+		       "expires = coalesce(excluded.expires, expires)",
+    [ST_SEEN_LOOK] = "SELECT s.first_seen, s.last_seen, s.times_seen, s.source, s.never_expire, "
+		     "s.expires, r.domain IS NOT NULL, r.created, r.expires, "
+		     "r.error_code IS NOT NULL FROM seen s LEFT JOIN registration r "
+		     "ON r.domain = s.domain WHERE s.domain = ?1",
+    [ST_SEEN_ADD_HITS] = "UPDATE seen SET times_seen = times_seen + ?2, "
+			 "last_seen = max(last_seen, ?3) WHERE domain = ?1",
+    [ST_DATA_VERSION] = "PRAGMA data_version",
 };
 
 /* Forward migrations: migrations[v] takes a store from version v to v + 1. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
-	/* 0 -> 1 */
-	"CREATE TABLE seen ("
-	" domain TEXT PRIMARY KEY,"
-	" first_seen INTEGER NOT NULL,"
-	" last_seen INTEGER NOT NULL,"
-	" times_seen INTEGER NOT NULL DEFAULT 0,"
-	" source TEXT NOT NULL,"
-	" never_expire INTEGER NOT NULL DEFAULT 0,"
-	" expires INTEGER"
-	") WITHOUT ROWID;"
-	"CREATE TABLE registration ("
-	" domain TEXT PRIMARY KEY,"
-	" created INTEGER, expires INTEGER,"
-	" source TEXT NOT NULL,"
-	" server TEXT,"
-	" fetched INTEGER NOT NULL,"
-	" error_code TEXT, error_msg TEXT,"
-	" valid_until INTEGER NOT NULL"
-	") WITHOUT ROWID;"
-	"CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;",
+    /* 0 -> 1 */
+    "CREATE TABLE seen ("
+    " domain TEXT PRIMARY KEY,"
+    " first_seen INTEGER NOT NULL,"
+    " last_seen INTEGER NOT NULL,"
+    " times_seen INTEGER NOT NULL DEFAULT 0,"
+    " source TEXT NOT NULL,"
+    " never_expire INTEGER NOT NULL DEFAULT 0,"
+    " expires INTEGER"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE registration ("
+    " domain TEXT PRIMARY KEY,"
+    " created INTEGER, expires INTEGER,"
+    " source TEXT NOT NULL,"
+    " server TEXT,"
+    " fetched INTEGER NOT NULL,"
+    " error_code TEXT, error_msg TEXT,"
+    " valid_until INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 struct deferred {
@@ -154,10 +160,10 @@ struct store {
 	size_t ndefer;
 	struct buf str[4]; /* strings handed out by the get functions */
 	/* The sighting cache (store_seen_sight). */
-	struct known *known;     /* entries, dense */
-	uint32_t *slots;         /* open addressing: 0 empty, else entry index + 1 */
-	size_t nknown, nslots;   /* nslots: a power of two, twice the most entries */
-	struct buf arena;        /* their domain names */
+	struct known *known;   /* entries, dense */
+	uint32_t *slots;       /* open addressing: 0 empty, else entry index + 1 */
+	size_t nknown, nslots; /* nslots: a power of two, twice the most entries */
+	struct buf arena;      /* their domain names */
 	size_t ndirty;
 	char **interned;
 	size_t ninterned;
@@ -279,12 +285,13 @@ make_parent(const char *path, struct buf *why)
 	int ret = 0;
 	if (slash && slash != dir) {
 		*slash = '\0';
-		for (char *p = dir + 1; ; p++) {
+		for (char *p = dir + 1;; p++) {
 			if (*p == '/' || *p == '\0') {
 				char c = *p;
 				*p = '\0';
 				if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-					ret = failf(why, "cannot create folder", dir, strerror(errno));
+					ret = failf(why, "cannot create folder", dir,
+						    strerror(errno));
 					break;
 				}
 				*p = c;
@@ -313,8 +320,9 @@ store_default_path(struct buf *why)
 	else {
 		if (why) {
 			buf_reset(why);
-			buf_adds(why, "no store given and neither DOMSTAT_DB, XDG_DATA_HOME nor HOME "
-				      "is set");
+			buf_adds(why,
+				 "no store given and neither DOMSTAT_DB, XDG_DATA_HOME nor HOME "
+				 "is set");
 		}
 		return NULL;
 	}
@@ -348,7 +356,8 @@ version_check(struct store *s, int version, int appid, int ntables, struct buf *
 		return failf(why, "cannot open", s->path,
 			     "not a domstat store (another program's database)");
 	if (version == 0 && appid == 0 && ntables > 0)
-		return failf(why, "cannot open", s->path, "not a domstat store (it has other tables)");
+		return failf(why, "cannot open", s->path,
+			     "not a domstat store (it has other tables)");
 	if (version > STORE_SCHEMA_VERSION) {
 		snprintf(msg, sizeof msg,
 			 "schema version %d is newer than this program knows (%d); upgrade domstat",
@@ -373,8 +382,10 @@ migrate(struct store *s, struct buf *why)
 		return 0;
 	if (s->flags & STORE_READONLY) {
 		char msg[120];
-		snprintf(msg, sizeof msg, "schema version %d needs an upgrade to %d: open it read-write "
-			 "once", version, STORE_SCHEMA_VERSION);
+		snprintf(msg, sizeof msg,
+			 "schema version %d needs an upgrade to %d: open it read-write "
+			 "once",
+			 version, STORE_SCHEMA_VERSION);
 		return failf(why, "cannot open", s->path, msg);
 	}
 	if (exec(s, "BEGIN IMMEDIATE", "cannot open", why) < 0)
@@ -903,7 +914,8 @@ static int
 cmp_known(const void *a, const void *b, void *arg)
 {
 	const struct store *s = arg;
-	return strcmp(known_name(s, *(struct known *const *)a), known_name(s, *(struct known *const *)b));
+	return strcmp(known_name(s, *(struct known *const *)a),
+		      known_name(s, *(struct known *const *)b));
 }
 
 /* Write the sightings counted in memory, in key order (inside the open batch). */
@@ -983,8 +995,13 @@ look(struct store *s, const char *domain, struct known *k, struct buf *why)
 static void
 sighting_from(struct sighting *out, const struct known *k)
 {
-	out->seen = (struct seen_info){k->first_seen, k->pending_last > k->last_seen ? k->pending_last : k->last_seen,
-				       k->times_seen + k->delta, k->source, k->never_expire, k->expires};
+	out->seen =
+	    (struct seen_info){k->first_seen,
+			       k->pending_last > k->last_seen ? k->pending_last : k->last_seen,
+			       k->times_seen + k->delta,
+			       k->source,
+			       k->never_expire,
+			       k->expires};
 	out->reg_known = k->reg_known;
 	out->reg_error = k->reg_error;
 	out->reg_created = k->reg_created;
@@ -1042,7 +1059,8 @@ store_seen_sight(struct store *s, const char *domain, int64_t now, const char *s
 		return 0;
 	}
 	if (k && k->delta) {
-		/* Its registration ran out while cached: write what was counted, then decide anew. */
+		/* Its registration ran out while cached: write what was counted, then decide anew.
+		 */
 		if (store_commit(s, why) < 0)
 			return -1;
 	}
@@ -1070,7 +1088,8 @@ store_seen_sight(struct store *s, const char *domain, int64_t now, const char *s
 		rc = look(s, domain, &tmp, why);
 		if (rc <= 0) {
 			if (rc == 0)
-				failf(why, "cannot write to", s->path, "a sighting could not be recorded");
+				failf(why, "cannot write to", s->path,
+				      "a sighting could not be recorded");
 			return -1;
 		}
 	}
@@ -1122,8 +1141,7 @@ store_seen_get(struct store *s, const char *domain, struct seen_info *out, struc
 }
 
 int
-store_seen_import(struct store *s, const char *domain, const struct seen_info *in,
-		  struct buf *why)
+store_seen_import(struct store *s, const char *domain, const struct seen_info *in, struct buf *why)
 {
 	bool own;
 	sqlite3_stmt *q = stmt(s, ST_SEEN_IMPORT, why);
@@ -1153,11 +1171,11 @@ store_seen_each(struct store *s, int64_t offset, int64_t limit, store_seen_fn fn
 		struct buf *why)
 {
 	static const char sql[] =
-		"SELECT s.domain, s.first_seen, s.last_seen, s.times_seen, s.source, "
-		"s.never_expire, s.expires, r.domain, r.created, r.expires, r.source, r.server, "
-		"r.fetched, r.error_code, r.error_msg, r.valid_until FROM seen s "
-		"LEFT JOIN registration r ON r.domain = s.domain ORDER BY s.domain "
-		"LIMIT ?1 OFFSET ?2";
+	    "SELECT s.domain, s.first_seen, s.last_seen, s.times_seen, s.source, "
+	    "s.never_expire, s.expires, r.domain, r.created, r.expires, r.source, r.server, "
+	    "r.fetched, r.error_code, r.error_msg, r.valid_until FROM seen s "
+	    "LEFT JOIN registration r ON r.domain = s.domain ORDER BY s.domain "
+	    "LIMIT ?1 OFFSET ?2";
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
 	if (rc != SQLITE_OK)
@@ -1186,8 +1204,9 @@ store_seen_each(struct store *s, int64_t offset, int64_t limit, store_seen_fn fn
 					strs[i] = buf_str(bs[i]);
 				}
 			}
-			ri = (struct reg_info){col_time(q, 8), col_time(q, 9), strs[0], strs[1],
-					       col_time(q, 12), strs[2], strs[3], col_time(q, 15)};
+			ri = (struct reg_info){col_time(q, 8), col_time(q, 9),	strs[0],
+					       strs[1],	       col_time(q, 12), strs[2],
+					       strs[3],	       col_time(q, 15)};
 			rip = &ri;
 		}
 		ret = fn(arg, dom.s, &si, rip);
@@ -1227,9 +1246,9 @@ exec_count(struct store *s, const char *sql, int64_t now, int64_t *out, struct b
 }
 
 /* The live rule for a whole-table scan: ?1 of the point form becomes the row's own domain. */
-#define LIVE_SCAN \
-	"(s.never_expire <> 0 OR s.expires IS NULL OR s.expires >= ?2 OR " \
-	"coalesce((SELECT r.expires FROM registration r WHERE r.domain = s.domain AND " \
+#define LIVE_SCAN                                                                                  \
+	"(s.never_expire <> 0 OR s.expires IS NULL OR s.expires >= ?2 OR "                         \
+	"coalesce((SELECT r.expires FROM registration r WHERE r.domain = s.domain AND "            \
 	"r.error_code IS NULL), s.expires) >= ?2)"
 
 int
@@ -1238,8 +1257,7 @@ store_expire(struct store *s, int64_t now, int64_t *nseen, int64_t *nreg, struct
 	bool own;
 	if (write_begin(s, &own, why) < 0)
 		return -1;
-	int ret = exec_count(s, "DELETE FROM seen AS s WHERE NOT " LIVE_SCAN, now,
-			     nseen, why);
+	int ret = exec_count(s, "DELETE FROM seen AS s WHERE NOT " LIVE_SCAN, now, nseen, why);
 	if (ret == 0)
 		ret = exec_count(s,
 				 "DELETE FROM registration AS g WHERE "
@@ -1280,8 +1298,8 @@ store_stats(struct store *s, int64_t now, struct store_stats *st, struct buf *wh
 		return -1;
 	int ret = 0;
 	if (exec_count(s, "SELECT count(*) FROM seen", now, &st->seen, why) < 0 ||
-	    exec_count(s, "SELECT count(*) FROM seen s WHERE " LIVE_SCAN, now,
-		       &st->live, why) < 0 ||
+	    exec_count(s, "SELECT count(*) FROM seen s WHERE " LIVE_SCAN, now, &st->live, why) <
+		0 ||
 	    exec_count(s, "SELECT count(*) FROM seen WHERE never_expire <> 0", now,
 		       &st->never_expire, why) < 0 ||
 	    exec_count(s, "SELECT count(*) FROM registration", now, &st->registrations, why) < 0 ||

@@ -16,7 +16,7 @@
 /* A batch (transaction) is committed after this many writes or this long, whichever first.
  * An abrupt kill (SIGKILL, power cut) loses at most the open batch. */
 #define STORE_BATCH_ROWS 10000
-#define STORE_BATCH_MS 200
+#define STORE_BATCH_MS	 200
 /* How long a writer waits for another's lock before giving up ($DOMSTAT_BUSY_TIMEOUT, ms). */
 #define STORE_BUSY_TIMEOUT_MS 10000
 

@@ -26,18 +26,33 @@ py_str(struct buf *b, const char *s, size_t n)
 		uint32_t cp;
 		i += utf8_decode1((const unsigned char *)s + i, n - i, &cp);
 		switch (cp) {
-		case '"': buf_adds(b, "\\\""); break;
-		case '\\': buf_adds(b, "\\\\"); break;
-		case '\n': buf_adds(b, "\\n"); break;
-		case '\r': buf_adds(b, "\\r"); break;
-		case '\t': buf_adds(b, "\\t"); break;
-		case '\b': buf_adds(b, "\\b"); break;
-		case '\f': buf_adds(b, "\\f"); break;
+		case '"':
+			buf_adds(b, "\\\"");
+			break;
+		case '\\':
+			buf_adds(b, "\\\\");
+			break;
+		case '\n':
+			buf_adds(b, "\\n");
+			break;
+		case '\r':
+			buf_adds(b, "\\r");
+			break;
+		case '\t':
+			buf_adds(b, "\\t");
+			break;
+		case '\b':
+			buf_adds(b, "\\b");
+			break;
+		case '\f':
+			buf_adds(b, "\\f");
+			break;
 		default:
 			if (cp < 0x20 || cp > 0x7f) {
 				if (cp > 0xffff) {
 					cp -= 0x10000;
-					buf_addf(b, "\\u%04x\\u%04x", (unsigned)(0xd800 + (cp >> 10)),
+					buf_addf(b, "\\u%04x\\u%04x",
+						 (unsigned)(0xd800 + (cp >> 10)),
 						 (unsigned)(0xdc00 + (cp & 0x3ff)));
 				} else
 					buf_addf(b, "\\u%04x", (unsigned)cp);
@@ -87,7 +102,8 @@ format_row(struct buf *out, const char *domain, const struct seen_info *si,
 	put_date(out, "expires", si->expires, dates);
 	if (with_live) {
 		jsonw_key(out, "live");
-		bool live = store_seen_live(si, ri && !ri->error_code ? ri->expires : DATE_UNKNOWN, now);
+		bool live =
+		    store_seen_live(si, ri && !ri->error_code ? ri->expires : DATE_UNKNOWN, now);
 		buf_adds(out, live ? "true" : "false");
 	}
 	if (ri) {
@@ -102,8 +118,8 @@ format_row(struct buf *out, const char *domain, const struct seen_info *si,
 			put_str(out, "error_code", ri->error_code);
 			put_str(out, "error_msg", ri->error_msg);
 		}
-		put_date(out, "valid_until", ri->valid_until == INT64_MAX ? DATE_UNKNOWN : ri->valid_until,
-			 dates);
+		put_date(out, "valid_until",
+			 ri->valid_until == INT64_MAX ? DATE_UNKNOWN : ri->valid_until, dates);
 		buf_addc(out, '}');
 	}
 	buf_addc(out, '}');
@@ -198,7 +214,8 @@ cmd_export(const struct options *o, int argc, char **argv)
 		char *path = share_path("freq/domstat.freq");
 		struct buf why = BUF_INIT;
 		if (!path)
-			tool_die("cannot find the frequency table freq/domstat.freq (set DOMSTAT_SHARE)");
+			tool_die("cannot find the frequency table freq/domstat.freq (set "
+				 "DOMSTAT_SHARE)");
 		if (freq_load(&table, path, &why) < 0)
 			tool_die("cannot load table: %s", why.s);
 		free(path);

@@ -55,21 +55,26 @@ struct importer {
 	int64_t now;
 	long imported, rejected;
 	unsigned long chunk_first, at; /* line (or element) numbers */
-	struct pending *pend;        /* names read but not yet written, */
+	struct pending *pend;	       /* names read but not yet written, */
 	size_t npend, cappend;
-	struct buf arena;            /* and their strings */
+	struct buf arena; /* and their strings */
 };
 
 static void
 item_init(struct item *it)
 {
-	*it = (struct item){DATE_UNKNOWN, DATE_UNKNOWN, 0, DATE_UNKNOWN, false, NULL, false,
-			    {DATE_UNKNOWN, DATE_UNKNOWN, NULL, NULL, DATE_UNKNOWN, NULL, NULL,
-			     DATE_UNKNOWN}};
+	*it = (struct item){
+	    DATE_UNKNOWN,
+	    DATE_UNKNOWN,
+	    0,
+	    DATE_UNKNOWN,
+	    false,
+	    NULL,
+	    false,
+	    {DATE_UNKNOWN, DATE_UNKNOWN, NULL, NULL, DATE_UNKNOWN, NULL, NULL, DATE_UNKNOWN}};
 }
 
-static void __attribute__((noreturn))
-import_failed(struct importer *im)
+static void __attribute__((noreturn)) import_failed(struct importer *im)
 {
 	tool_warn("%s", im->why.s);
 	if (im->npend)
@@ -184,10 +189,10 @@ import_item(struct importer *im, const char *name, size_t n, struct item *it)
 		p->key8 |= (uint64_t)(unsigned char)im->d.reg_ascii[i] << (56 - 8 * i);
 	p->src = keep_str(im, im->o->tag ? im->o->tag : it->source ? it->source : im->tag.s);
 	p->si = (struct seen_info){
-		.first_seen = it->first_seen,
-		.times_seen = it->times_seen > 0 ? it->times_seen : 0,
-		.never_expire = im->o->never_expire || it->never_expire,
-		.expires = it->expires,
+	    .first_seen = it->first_seen,
+	    .times_seen = it->times_seen > 0 ? it->times_seen : 0,
+	    .never_expire = im->o->never_expire || it->never_expire,
+	    .expires = it->expires,
 	};
 	p->si.last_seen = it->last_seen;
 	if (it->has_reg) {
@@ -221,7 +226,8 @@ span_time(struct jspan v, struct buf *tmp, int64_t *t)
 	if (v.n >= 2 && v.p[0] == '"') {
 		buf_reset(tmp);
 		jscan_str_decode(v, tmp);
-		if (date_parse_iso(tmp->s, tmp->len, t) == 0 || date_parse_http(tmp->s, tmp->len, t) == 0)
+		if (date_parse_iso(tmp->s, tmp->len, t) == 0 ||
+		    date_parse_http(tmp->s, tmp->len, t) == 0)
 			return 0;
 		return -1;
 	}
@@ -354,7 +360,8 @@ import_element(struct importer *im, json_object *obj)
 		reject(im, "%s", "element is not an object");
 		return;
 	}
-	if (!json_object_object_get_ex(obj, "domain", &v) || !json_object_is_type(v, json_type_string)) {
+	if (!json_object_object_get_ex(obj, "domain", &v) ||
+	    !json_object_is_type(v, json_type_string)) {
 		reject(im, "%s", "element has no 'domain' string");
 		return;
 	}
@@ -369,10 +376,12 @@ import_element(struct importer *im, json_object *obj)
 		if (e > 0 && e < 1e15)
 			it.expires = (int64_t)e;
 	}
-	if (json_object_object_get_ex(obj, "seen_by_web", &v) && json_object_is_type(v, json_type_string)) {
+	if (json_object_object_get_ex(obj, "seen_by_web", &v) &&
+	    json_object_is_type(v, json_type_string)) {
 		const char *w = json_object_get_string(v);
 		size_t wn = (size_t)json_object_get_string_len(v);
-		if (date_parse_http(w, wn, &it.reg.created) == 0 || date_parse_iso(w, wn, &it.reg.created) == 0)
+		if (date_parse_http(w, wn, &it.reg.created) == 0 ||
+		    date_parse_iso(w, wn, &it.reg.created) == 0)
 			it.has_reg = true;
 		else
 			it.reg.created = DATE_UNKNOWN;
@@ -435,8 +444,9 @@ import_array(struct importer *im, int fd, const char *pre, size_t npre)
 					elem_bytes += used;
 					if (elem_bytes > MAX_ELEMENT) {
 						flush_chunk(im);
-						tool_die("'%s': element %lu is larger than %d bytes",
-							 im->fname, im->at, MAX_ELEMENT);
+						tool_die(
+						    "'%s': element %lu is larger than %d bytes",
+						    im->fname, im->at, MAX_ELEMENT);
 					}
 				} else {
 					flush_chunk(im);
@@ -554,7 +564,8 @@ cmd_import(const struct options *o, int argc, char **argv)
 			fmt = FMT_ARRAY;
 		else
 			tool_die("invalid value for --format: '%s' (auto, ndjson, list, csv, "
-				 "domain-stats)", o->format);
+				 "domain-stats)",
+				 o->format);
 	}
 	static char *dash[] = {"-"};
 	if (argc == 0) {
@@ -583,8 +594,8 @@ cmd_import(const struct options *o, int argc, char **argv)
 		flush_chunk(&im);
 		if (fd != STDIN_FILENO)
 			close(fd);
-		tool_warn("'%s': %ld names imported, %ld rejected", argv[i], im.imported - before_ok,
-			  im.rejected - before_bad);
+		tool_warn("'%s': %ld names imported, %ld rejected", argv[i],
+			  im.imported - before_ok, im.rejected - before_bad);
 	}
 	flush_chunk(&im);
 	close_store(im.s);

@@ -20,7 +20,7 @@
 #include "utf8.h"
 
 #define FIRST_CONTACT "YOUR-FIRST-CONTACT"
-#define NO_ETLD "No valid eTLD exists for this domain."
+#define NO_ETLD	      "No valid eTLD exists for this domain."
 /* Output held back for an open batch before it is committed early. */
 #define PENDING_MAX (4 * 1024 * 1024)
 
@@ -30,53 +30,65 @@ static volatile sig_atomic_t idle; /* blocked on input with nothing uncommitted 
 static void
 usage(void)
 {
-	fprintf(stderr,
-		"usage: seen-db [--compat] [--date-format iso|http] [--db FILE]\n"
-		"               [--established-days N] [-f field] [--max-line BYTES]\n"
-		"       seen-db [--db FILE] import [--never-expire] [--format F] [--tag NAME] [FILE ...]\n"
-		"       seen-db [--db FILE] export [--format ndjson|domain-stats]\n"
-		"       seen-db [--db FILE] get NAME\n"
-		"       seen-db [--db FILE] browse [--offset N] [--limit N]\n"
-		"       seen-db [--db FILE] stats [--reset]\n"
-		"       seen-db [--db FILE] expire | vacuum\n"
-		"       seen-db depuny [NAME ...]\n");
+	fprintf(stderr, "usage: seen-db [--compat] [--date-format iso|http] [--db FILE]\n"
+			"               [--established-days N] [-f field] [--max-line BYTES]\n"
+			"       seen-db [--db FILE] import [--never-expire] [--format F] [--tag "
+			"NAME] [FILE ...]\n"
+			"       seen-db [--db FILE] export [--format ndjson|domain-stats]\n"
+			"       seen-db [--db FILE] get NAME\n"
+			"       seen-db [--db FILE] browse [--offset N] [--limit N]\n"
+			"       seen-db [--db FILE] stats [--reset]\n"
+			"       seen-db [--db FILE] expire | vacuum\n"
+			"       seen-db depuny [NAME ...]\n");
 	exit(EXIT_FATAL);
 }
 
 static void
 help(void)
 {
-	printf("seen-db: remember every domain seen here; alert YOUR-FIRST-CONTACT once per domain.\n\n"
-	       "Filter (default):\n"
-	       "  -f, --field PATH         member holding the domain (default domain)\n"
-	       "      --db FILE            the store (default $DOMSTAT_DB, else\n"
-	       "                           $XDG_DATA_HOME/domstat/domains.db)\n"
-	       "      --date-format F      iso (default) or http (RFC 1123, as domain_stats)\n"
-	       "      --compat             print exactly domain_stats' reply object instead\n"
-	       "      --established-days N registration age that makes a domain ESTABLISHED (730)\n"
-	       "      --max-line BYTES     longest input line handled (default 1048576)\n\n"
-	       "Subcommands:\n"
-	       "  import [FILE ...]        NDJSON, bare list, rank,domain CSV or domain_stats export\n"
-	       "         --tag NAME        source tag (default: from the records, else file stem)\n"
-	       "         --never-expire    imported names never expire\n"
-	       "         --format F        auto (default), ndjson, list, csv, domain-stats\n"
-	       "  export                   every record as NDJSON (--format domain-stats: one array)\n"
-	       "  get NAME                 one record\n"
-	       "  browse                   --offset N --limit N (at most %d) records in name order\n"
-	       "  stats                    counts, counters, size, integrity (--reset: zero counters)\n"
-	       "  expire                   delete records whose registration has expired\n"
-	       "  vacuum                   rebuild the file to its smallest size\n"
-	       "  depuny [NAME ...]        the Unicode form of xn-- names\n\n"
-	       "  -h, --help               this help\n"
-	       "  -V, --version            version\n\n"
-	       "See seen-db(1) and domstat(7).\n",
-	       BROWSE_MAX_LIMIT);
+	printf(
+	    "seen-db: remember every domain seen here; alert YOUR-FIRST-CONTACT once per "
+	    "domain.\n\n"
+	    "Filter (default):\n"
+	    "  -f, --field PATH         member holding the domain (default domain)\n"
+	    "      --db FILE            the store (default $DOMSTAT_DB, else\n"
+	    "                           $XDG_DATA_HOME/domstat/domains.db)\n"
+	    "      --date-format F      iso (default) or http (RFC 1123, as domain_stats)\n"
+	    "      --compat             print exactly domain_stats' reply object instead\n"
+	    "      --established-days N registration age that makes a domain ESTABLISHED (730)\n"
+	    "      --max-line BYTES     longest input line handled (default 1048576)\n\n"
+	    "Subcommands:\n"
+	    "  import [FILE ...]        NDJSON, bare list, rank,domain CSV or domain_stats export\n"
+	    "         --tag NAME        source tag (default: from the records, else file stem)\n"
+	    "         --never-expire    imported names never expire\n"
+	    "         --format F        auto (default), ndjson, list, csv, domain-stats\n"
+	    "  export                   every record as NDJSON (--format domain-stats: one array)\n"
+	    "  get NAME                 one record\n"
+	    "  browse                   --offset N --limit N (at most %d) records in name order\n"
+	    "  stats                    counts, counters, size, integrity (--reset: zero "
+	    "counters)\n"
+	    "  expire                   delete records whose registration has expired\n"
+	    "  vacuum                   rebuild the file to its smallest size\n"
+	    "  depuny [NAME ...]        the Unicode form of xn-- names\n\n"
+	    "  -h, --help               this help\n"
+	    "  -V, --version            version\n\n"
+	    "See seen-db(1) and domstat(7).\n",
+	    BROWSE_MAX_LIMIT);
 	exit(tool_finish(0));
 }
 
 enum {
-	OPT_DB = 256, OPT_DATES, OPT_COMPAT, OPT_ESTAB, OPT_MAXLINE, OPT_TAG, OPT_NX, OPT_FORMAT,
-	OPT_OFFSET, OPT_LIMIT, OPT_RESET
+	OPT_DB = 256,
+	OPT_DATES,
+	OPT_COMPAT,
+	OPT_ESTAB,
+	OPT_MAXLINE,
+	OPT_TAG,
+	OPT_NX,
+	OPT_FORMAT,
+	OPT_OFFSET,
+	OPT_LIMIT,
+	OPT_RESET
 };
 
 /* Which subcommand each option belongs to (NULL: the filter and every subcommand). */
@@ -85,15 +97,21 @@ option_owner(int c)
 {
 	switch (c) {
 	case OPT_TAG:
-	case OPT_NX: return "import";
-	case OPT_FORMAT: return "import or export";
+	case OPT_NX:
+		return "import";
+	case OPT_FORMAT:
+		return "import or export";
 	case OPT_OFFSET:
-	case OPT_LIMIT: return "browse";
-	case OPT_RESET: return "stats";
+	case OPT_LIMIT:
+		return "browse";
+	case OPT_RESET:
+		return "stats";
 	case 'f':
 	case OPT_COMPAT:
-	case OPT_ESTAB: return "the filter";
-	default: return NULL;
+	case OPT_ESTAB:
+		return "the filter";
+	default:
+		return NULL;
 	}
 }
 
@@ -111,52 +129,80 @@ static const char *
 parse_options(int argc, char **argv, struct options *o, int *first_operand)
 {
 	static const struct option longopts[] = {
-		{"field", required_argument, NULL, 'f'},
-		{"db", required_argument, NULL, OPT_DB},
-		{"date-format", required_argument, NULL, OPT_DATES},
-		{"compat", no_argument, NULL, OPT_COMPAT},
-		{"established-days", required_argument, NULL, OPT_ESTAB},
-		{"max-line", required_argument, NULL, OPT_MAXLINE},
-		{"tag", required_argument, NULL, OPT_TAG},
-		{"never-expire", no_argument, NULL, OPT_NX},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"offset", required_argument, NULL, OPT_OFFSET},
-		{"limit", required_argument, NULL, OPT_LIMIT},
-		{"reset", no_argument, NULL, OPT_RESET},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"field", required_argument, NULL, 'f'},
+	    {"db", required_argument, NULL, OPT_DB},
+	    {"date-format", required_argument, NULL, OPT_DATES},
+	    {"compat", no_argument, NULL, OPT_COMPAT},
+	    {"established-days", required_argument, NULL, OPT_ESTAB},
+	    {"max-line", required_argument, NULL, OPT_MAXLINE},
+	    {"tag", required_argument, NULL, OPT_TAG},
+	    {"never-expire", no_argument, NULL, OPT_NX},
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"offset", required_argument, NULL, OPT_OFFSET},
+	    {"limit", required_argument, NULL, OPT_LIMIT},
+	    {"reset", no_argument, NULL, OPT_RESET},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
-	*o = (struct options){.field = "domain", .dates = DATE_ISO,
-			      .established_days = ESTABLISHED_DAYS, .limit = 100};
+	*o = (struct options){.field = "domain",
+			      .dates = DATE_ISO,
+			      .established_days = ESTABLISHED_DAYS,
+			      .limit = 100};
 	int used[16] = {0}, nused = 0, c, style;
 	while ((c = getopt_long(argc, argv, "f:hV", longopts, NULL)) != -1) {
 		if (option_owner(c) && nused < 16)
 			used[nused++] = c;
 		switch (c) {
-		case 'f': o->field = optarg; break;
-		case OPT_DB: o->db = optarg; break;
+		case 'f':
+			o->field = optarg;
+			break;
+		case OPT_DB:
+			o->db = optarg;
+			break;
 		case OPT_DATES:
 			if ((style = date_style_parse(optarg)) < 0)
-				tool_die("invalid value for --date-format: '%s' (iso or http)", optarg);
+				tool_die("invalid value for --date-format: '%s' (iso or http)",
+					 optarg);
 			o->dates = (enum date_style)style;
 			break;
-		case OPT_COMPAT: o->compat = true; break;
-		case OPT_ESTAB: o->established_days = opt_long("established-days", optarg, 0, 100000); break;
-		case OPT_MAXLINE: o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30); break;
+		case OPT_COMPAT:
+			o->compat = true;
+			break;
+		case OPT_ESTAB:
+			o->established_days = opt_long("established-days", optarg, 0, 100000);
+			break;
+		case OPT_MAXLINE:
+			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
+			break;
 		case OPT_TAG:
 			if (!*optarg)
 				tool_die("invalid value for --tag: empty");
 			o->tag = optarg;
 			break;
-		case OPT_NX: o->never_expire = true; break;
-		case OPT_FORMAT: o->format = optarg; break;
-		case OPT_OFFSET: o->offset = opt_long("offset", optarg, 0, 1L << 62); break;
-		case OPT_LIMIT: o->limit = opt_long("limit", optarg, 1, BROWSE_MAX_LIMIT); break;
-		case OPT_RESET: o->reset = true; break;
-		case 'h': help(); break;
-		case 'V': tool_version(); break;
-		default: usage();
+		case OPT_NX:
+			o->never_expire = true;
+			break;
+		case OPT_FORMAT:
+			o->format = optarg;
+			break;
+		case OPT_OFFSET:
+			o->offset = opt_long("offset", optarg, 0, 1L << 62);
+			break;
+		case OPT_LIMIT:
+			o->limit = opt_long("limit", optarg, 1, BROWSE_MAX_LIMIT);
+			break;
+		case OPT_RESET:
+			o->reset = true;
+			break;
+		case 'h':
+			help();
+			break;
+		case 'V':
+			tool_version();
+			break;
+		default:
+			usage();
 		}
 	}
 	const char *cmd = optind < argc ? argv[optind] : NULL;
@@ -242,9 +288,9 @@ struct filter {
 	struct store *s;
 	struct dname d;
 	struct buf why, tmp, out;
-	struct buf pending;        /* output lines not yet written */
-	size_t mark;               /* where the open batch's lines start in pending */
-	struct record first;       /* the open batch's first record, as read */
+	struct buf pending;	   /* output lines not yet written */
+	size_t mark;		   /* where the open batch's lines start in pending */
+	struct record first;	   /* the open batch's first record, as read */
 	unsigned long batch_first; /* its line number; 0 when no batch is open */
 	unsigned long lineno;
 };
@@ -263,8 +309,7 @@ release(struct filter *f)
 
 /* The store failed (why). Lines before the open batch go out; the batch's first record goes
  * out with a not-stored error, and the later ones of the batch are named on stderr; exit 2. */
-static void __attribute__((noreturn))
-batch_failed(struct filter *f)
+static void __attribute__((noreturn)) batch_failed(struct filter *f)
 {
 	unsigned long first = f->batch_first;
 	if (first) {
@@ -282,8 +327,7 @@ batch_failed(struct filter *f)
 }
 
 /* The store failed on record r, which has not been emitted: keep what can be kept. */
-static void __attribute__((noreturn))
-record_failed(struct filter *f, struct record *r)
+static void __attribute__((noreturn)) record_failed(struct filter *f, struct record *r)
 {
 	struct buf why = BUF_INIT;
 	buf_adds(&why, f->why.s);
@@ -439,8 +483,9 @@ compat_error(struct filter *f, const struct record *r)
 	buf_adds(&f->out, "{\"alerts\":[");
 	py_strz(&f->out, NO_ETLD);
 	(void)r;
-	buf_adds(&f->out, "],\"category\":\"ERROR\",\"freq_score\":\"ERROR\",\"seen_by_isc\":\"ERROR\","
-			  "\"seen_by_web\":\"ERROR\",\"seen_by_you\":\"ERROR\"}\n");
+	buf_adds(&f->out,
+		 "],\"category\":\"ERROR\",\"freq_score\":\"ERROR\",\"seen_by_isc\":\"ERROR\","
+		 "\"seen_by_web\":\"ERROR\",\"seen_by_you\":\"ERROR\"}\n");
 	buf_add(&f->pending, f->out.s, f->out.len);
 }
 
@@ -449,8 +494,8 @@ static void
 compat_date_from(const struct record *r, const char *key, struct buf *out, struct buf *tmp)
 {
 	int64_t t;
-	if (get_str(r, key, tmp) &&
-	    (date_parse_iso(tmp->s, tmp->len, &t) == 0 || date_parse_http(tmp->s, tmp->len, &t) == 0)) {
+	if (get_str(r, key, tmp) && (date_parse_iso(tmp->s, tmp->len, &t) == 0 ||
+				     date_parse_http(tmp->s, tmp->len, &t) == 0)) {
 		buf_addc(out, '"');
 		date_format(out, t, DATE_HTTP);
 		buf_addc(out, '"');
@@ -459,8 +504,8 @@ compat_date_from(const struct record *r, const char *key, struct buf *out, struc
 }
 
 static void
-compat_emit(struct filter *f, const struct record *r, const struct seen_info *si,
-	    int64_t created, int64_t now)
+compat_emit(struct filter *f, const struct record *r, const struct seen_info *si, int64_t created,
+	    int64_t now)
 {
 	struct buf *o = &f->out;
 	buf_reset(o);
@@ -615,9 +660,9 @@ main(int argc, char **argv)
 		const char *name;
 		int (*fn)(const struct options *, int, char **);
 	} cmds[] = {
-		{"import", cmd_import}, {"export", cmd_export}, {"get", cmd_get},
-		{"browse", cmd_browse}, {"stats", cmd_stats},   {"expire", cmd_expire},
-		{"vacuum", cmd_vacuum}, {"depuny", cmd_depuny},
+	    {"import", cmd_import}, {"export", cmd_export}, {"get", cmd_get},
+	    {"browse", cmd_browse}, {"stats", cmd_stats},   {"expire", cmd_expire},
+	    {"vacuum", cmd_vacuum}, {"depuny", cmd_depuny},
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (!strcmp(cmd, cmds[i].name))
