@@ -41,7 +41,7 @@ awk -v n="$N" -v addr="$ADDR" -v dir="$W/zones" -v conf="$W/zones.conf" 'BEGIN {
 		print "@ SOA ns1." d ". hostmaster." d ". " i " 7200 3600 1209600 300" > f
 		print "@ NS ns1." d ".\nns1 A " addr > f
 		print "@ A 192.0.2." (i % 250 + 1) > f
-		if (i % 2) print "@ AAAA 2001:db8::" (i % 65535) > f
+		if (i % 2) printf "@ AAAA 2001:db8::%x\n", i % 65535 > f
 		if (i % 2) print "www CNAME @"  > f; else print "www A 192.0.2." (i % 250 + 1) > f
 		if (i % 10 < 7) print "@ MX 10 mx\nmx A 192.0.2.25" > f
 		if (i % 10 < 6) print "@ TXT \"v=spf1 mx include:_spf.bench -all\"" > f
@@ -96,6 +96,11 @@ while ! kdig +retry=0 +timeout=1 -p "$PORT" "@$ADDR" SOA "d$N.bench." 2>/dev/nul
 	sleep 1
 done
 echo "   loaded in $(( $(date +%s) - t0 )) s"
+if grep -q 'error' "$W/knot.log"; then
+	echo "bench: knotd could not load every zone:" >&2
+	grep 'error' "$W/knot.log" | head -5 >&2
+	exit 1
+fi
 
 scan() { # scan PROFILE: one dns-scan run over every name
 	echo "== dns-scan: $N domains, profile $1, -c $C"

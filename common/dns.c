@@ -511,10 +511,14 @@ pick_resolver(struct dns_engine *e)
 
 /* This attempt's share of the whole timeout: each retry waits twice as long as the one before. */
 static double
-attempt_timeout(const struct dns_engine *e, unsigned attempt)
+attempt_timeout(struct dns_engine *e, unsigned attempt)
 {
 	double parts = (double)((1u << (e->retries + 1)) - 1);
-	return (double)e->timeout_ms * (double)(1u << attempt) / parts;
+	double t = (double)e->timeout_ms * (double)(1u << attempt) / parts;
+	/* retries of a burst lost together must not go out together again: up to 10 % earlier */
+	if (attempt < e->retries)
+		t *= 0.9 + 0.1 * (double)random_id(e) / 65535.0;
+	return t;
 }
 
 static bool

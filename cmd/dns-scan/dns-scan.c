@@ -889,6 +889,16 @@ job_release(struct job *j)
 	j->nslots = 0;
 	free(j->domain);
 	j->domain = NULL;
+	/* a kept job must not keep a big record's buffers: the window would hold them all */
+	if (j->rec.vals.cap > 16384 || j->rec.text.cap > 16384) {
+		rec_free(&j->rec);
+		rec_init(&j->rec);
+	}
+	if (j->capslots > 64) {
+		free(j->slots);
+		j->slots = NULL;
+		j->capslots = 0;
+	}
 	j->next_free = free_jobs;
 	free_jobs = j;
 	active--;

@@ -351,3 +351,13 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	run -0 jq -r '.dns.resolvers | join(",")' <(head -1 out)
 	assert_output "$DNS_NET.9:$DNS_PORT,$DNS_NET.1:$DNS_PORT"
 }
+
+@test "--resolvers reads a file (comments, nameserver lines); --qps caps without losing answers" {
+	printf '# lab resolvers\nnameserver %s:%s\n\n' "$DNS_NET.1" "$DNS_PORT" >resolvers
+	printf '%s\n' caa.test sub.caa.test >in
+	dns-scan --resolvers resolvers --qps 200 --types SOA,NS <in >out
+	run -0 jq -r '[.dns.resolvers[0], ([.dns.queries[] | .rcode] | join(","))] | @tsv' out
+	assert_output "$(printf '%s\tNOERROR,NOERROR\n%s\tNOERROR,NOERROR' "$DNS_NET.1:$DNS_PORT" "$DNS_NET.1:$DNS_PORT")"
+	run -2 dns-scan --resolvers /nonexistent </dev/null
+	assert_output --partial "cannot open '/nonexistent'"
+}
