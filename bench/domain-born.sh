@@ -1,7 +1,8 @@
 #!/bin/sh
 # domain-born throughput on loopback (nothing leaves the machine):
-#  1. cold: 10,000 new names spread over 20 RDAP servers (fixture servers on 127.0.0.1-20, each
-#     answer delayed 50 ms), per-server limits on (default --server-conns 16 --server-rate 200:
+#  1. cold: 10,000 new names spread over 20 RDAP servers (the fixture server on 20 ports of
+#     127.0.0.1, or with BENCH_PROCS=20 one process on each of 127.0.0.1-20; every answer delayed
+#     50 ms), per-server limits on (default --server-conns 16 --server-rate 200:
 #     at most 200 requests/s per server, so 4,000/s over 20 servers);
 #  2. warm: 1,000,000 lines answered from the store (those 10,000 names, repeated), with peak RSS.
 # Prints names/s, lines/s and peak memory. Speed is never asserted.

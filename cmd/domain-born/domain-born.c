@@ -1173,9 +1173,19 @@ before_block(void *arg)
 	emit_ready();
 	if (fflush(stdout) != 0)
 		tool_out("", 0);
-	while (work_pending())
-		if (pump(1000, STDIN_FILENO))
+	/* answers go out as they come while the input is quiet */
+	while (work_pending()) {
+		bool readable = pump(1000, STDIN_FILENO);
+		if (fflush(stdout) != 0)
+			tool_out("", 0);
+		if (readable)
 			break;
+	}
+	/* never hold the store's write lock while waiting for input (tail -f | domain-born) */
+	struct buf why = BUF_INIT;
+	if (db && store_commit(db, &why) < 0)
+		db_failed(&why);
+	buf_free(&why);
 }
 
 /* ---- admitting a record ---- */

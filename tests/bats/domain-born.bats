@@ -592,3 +592,22 @@ own() {
 	run -0 --separate-stderr born <<<"zulu.com"
 	assert_equal "$stderr" ""
 }
+
+@test "answers are committed to the store while waiting for more input" {
+	{
+		echo zulu.com
+		sleep 4
+		echo noexp.com
+	} | born >out 3>&- &
+	local found=""
+	for _ in $(seq 35); do
+		sleep 0.1
+		found=$(sqlite3 "$DOMSTAT_DB" "SELECT domain FROM registration" 2>/dev/null || true)
+		[ -n "$found" ] && break
+	done
+	assert_equal "$found" "zulu.com"
+	# and the first answer is already out
+	assert_equal "$(jq -r .domain out)" "zulu.com"
+	wait
+	assert_equal "$(count_lines out)" 2
+}
