@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -902,6 +903,11 @@ job_release(struct job *j)
 	j->next_free = free_jobs;
 	free_jobs = j;
 	active--;
+	/* answers come and go in every size: give freed pages back now and then, so a long run
+	 * stays as small as a short one */
+	static unsigned released;
+	if (++released % 4096 == 0)
+		malloc_trim(0);
 }
 
 static void
@@ -917,6 +923,12 @@ job_finished(struct job *j)
 		if (answered == 0 && j->nslots > 0)
 			rec_error_code(&j->rec, "dns-no-answer", "no answer to any of %zu queries",
 				       j->nslots);
+		/* the record holds the member now; a job waiting for its turn keeps only that */
+		for (size_t i = 0; i < j->nslots; i++) {
+			free(j->slots[i].q);
+			buf_free(&j->slots[i].json);
+		}
+		j->nslots = 0;
 	}
 	if (opt.unordered) {
 		rec_emit(&j->rec);
