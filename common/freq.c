@@ -414,16 +414,16 @@ freq_parse(struct freq_table *t, const char *text, size_t n, struct buf *why)
 		size_t np = json_object_array_length(pairs);
 		for (size_t k = 0; k < np; k++) {
 			struct json_object *pair = json_object_array_get_idx(pairs, k);
-			struct json_object *cnt = json_object_array_get_idx(pair, 1);
+			/* json-c asserts (aborts) on an index into a non-array: check the type first */
 			if (!json_object_is_type(pair, json_type_array) ||
 			    json_object_array_length(pair) != 2 ||
 			    !json_object_is_type(json_object_array_get_idx(pair, 0), json_type_string) ||
-			    !json_object_is_type(cnt, json_type_int)) {
+			    !json_object_is_type(json_object_array_get_idx(pair, 1), json_type_int)) {
 				bad(why, "bad pair: expected [char, integer count]");
 				goto out;
 			}
 			uint32_t c2 = one_char(json_object_array_get_idx(pair, 0));
-			int64_t v = json_object_get_int64(cnt);
+			int64_t v = json_object_get_int64(json_object_array_get_idx(pair, 1));
 			if (c1 == NONE || c2 == NONE || v <= 0)
 				continue; /* Counter.update([k] * v) adds nothing for v <= 0 */
 			*count_slot(t, c1, c2, true) += (uint64_t)v;
