@@ -77,7 +77,9 @@ static bool
 round4_exact(double x, unsigned long long *k)
 {
 	int e;
-	if (!(x >= 0) || signbit(x) || x > 1e12) /* -0.0 prints as "-0.0", as jsonw_round does */
+	/* -0.0 prints as "-0.0", as jsonw_round does; above 9e11, k may exceed 2^53 and the value
+	 * returned would not be the printed one */
+	if (!(x >= 0) || signbit(x) || x > 9e11)
 		return false;
 	if (x == 0) {
 		*k = 0;
