@@ -121,3 +121,11 @@ no_sanitizer_report() {
 		assert_output ok
 	done
 }
+
+# Found by fuzz/freq: json-c asserts when indexing a non-array, and freq_parse indexed each pair
+# before checking it was one; domain-freq aborted (SIGABRT) instead of refusing the table.
+@test "domain-freq refuses a table whose pair is not an array, with exit 2 and the reason" {
+	printf '[true, "", [["a", [["b", 4], 2]]]]' >bad.freq
+	run -2 --separate-stderr domain-freq --table bad.freq <<<"example.com"
+	assert_equal "$stderr" "domain-freq: cannot load table: bad pair: expected [char, integer count]"
+}
