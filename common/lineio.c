@@ -48,6 +48,10 @@ fill(struct linereader *lr)
 		lr->before_block(lr->arg);
 	for (;;) {
 		ssize_t r = read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);
+		if (r < 0 && errno == EINTR && lr->stop && *lr->stop) {
+			lr->eof = true; /* a signal asked the command to finish */
+			return 0;
+		}
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,7 @@ static size_t nwjobs, capwjobs;
 static long total_active;
 static struct dname dn;
 static struct store *db;
+static volatile int stop_signal; /* set by SIGINT/SIGTERM; lineio watches it too */
 
 static struct {
 	unsigned long done, errors, fetched;
@@ -1174,7 +1176,7 @@ before_block(void *arg)
 	if (fflush(stdout) != 0)
 		tool_out("", 0);
 	/* answers go out as they come while the input is quiet */
-	while (work_pending()) {
+	while (work_pending() && !stop_signal) {
 		bool readable = pump(1000, STDIN_FILENO);
 		if (fflush(stdout) != 0)
 			tool_out("", 0);
@@ -1347,6 +1349,36 @@ done:
 	buf_free(&res.msg);
 }
 
+/* SIGINT and SIGTERM stop admitting input; what the store learned so far is committed. */
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* A closed downstream pipe ends the run: keep the answers fetched so far. */
+static void
+save_on_closed_pipe(void)
+{
+	struct buf why = BUF_INIT;
+	if (db)
+		store_close(db, &why);
+	db = NULL;
+	buf_free(&why);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1375,14 +1407,19 @@ main(int argc, char **argv)
 	}
 	dname_init(&dn);
 	progress.started_ms = now_ms();
+	catch_signals();
+	tool_on_closed_pipe(save_on_closed_pipe);
 
 	struct rec_reader in;
 	rec_reader_init(&in, STDIN_FILENO, opt.field, opt.max_line);
 	in.lr.before_block = before_block;
+	in.lr.stop = &stop_signal;
 	bool eof = false;
 	int rc = 0;
 	unsigned n_since_pump = 0;
 	for (;;) {
+		if (stop_signal)
+			break;
 		while (!eof && tail_no - head_no < ring_cap && window_bytes < WINDOW_BYTES) {
 			rc = rec_read(&in, &slot_at(tail_no)->rec);
 			if (rc <= 0) {
@@ -1408,6 +1445,15 @@ main(int argc, char **argv)
 	if (rc < 0)
 		tool_die("cannot read input: %s", strerror(in.lr.error));
 	show_progress(true);
+	if (stop_signal) {
+		int sig = stop_signal;
+		if (store_close(db, &why) < 0)
+			tool_warn("%s", why.s);
+		fflush(stdout);
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return 128 + sig;
+	}
 	if (store_close(db, &why) < 0) {
 		tool_warn("%s", why.s);
 		return tool_finish(EXIT_FATAL);

@@ -611,3 +611,31 @@ own() {
 	wait
 	assert_equal "$(count_lines out)" 2
 }
+
+@test "SIGTERM while waiting for input: answers so far are committed, the run ends at once" {
+	{
+		echo zulu.com
+		sleep 30
+	} | born >out 3>&- &
+	local pid
+	for _ in $(seq 50); do
+		sleep 0.1
+		pid=$(pgrep -n -x domain-born) && [ -s out ] && break
+	done
+	kill -TERM "$pid"
+	for _ in $(seq 30); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 "$pid" 2>/dev/null
+	assert_equal "$(sqlite3 "$DOMSTAT_DB" "SELECT domain FROM registration")" "zulu.com"
+	assert_equal "$(sqlite3 "$DOMSTAT_DB" "PRAGMA integrity_check")" "ok"
+}
+
+@test "a closed downstream pipe ends the run quietly and keeps what was fetched" {
+	for i in $(seq 300); do echo "n$i.com"; done >names
+	run bash -c "domain-born --bootstrap '$BS' --allow-http --no-progress <names 2>err | head -n 1 >/dev/null; echo \${PIPESTATUS[0]}; cat err"
+	assert_output "0"
+	[ "$(sqlite3 "$DOMSTAT_DB" "SELECT count(*) FROM registration")" -ge 1 ]
+	assert_equal "$(sqlite3 "$DOMSTAT_DB" "PRAGMA integrity_check")" "ok"
+}
