@@ -1,4 +1,5 @@
 /* A small libcurl multi wrapper: bounded GETs in parallel, errors as stable short codes. */
+#include <arpa/inet.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -113,6 +114,44 @@ on_body(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* Is this address one an RDAP answer must not send us to (SSRF guard): loopback, private,
+ * shared, link-local, unique-local, unspecified or multicast? */
+static bool
+private_address(const char *ip)
+{
+	unsigned char a[16];
+	if (inet_pton(AF_INET, ip, a) == 1)
+		return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 169 && a[1] == 254) ||
+		       (a[0] == 172 && (a[1] & 0xF0) == 16) || (a[0] == 192 && a[1] == 168) ||
+		       (a[0] == 100 && (a[1] & 0xC0) == 64) || a[0] >= 224;
+	if (inet_pton(AF_INET6, ip, a) != 1)
+		return true; /* not an address we understand: refuse */
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (!memcmp(a, mapped, 12)) {
+		char v4[INET_ADDRSTRLEN];
+		return !inet_ntop(AF_INET, a + 12, v4, sizeof v4) || private_address(v4);
+	}
+	static const unsigned char zero[15] = {0};
+	if (!memcmp(a, zero, 15) && a[15] <= 1)
+		return true; /* :: and ::1 */
+	return (a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) || a[0] == 0xFF;
+}
+
+/* Called before each request is sent, redirects included, with the address connected to. */
+static int
+on_prereq(void *arg, char *ip, char *local_ip, int port, int local_port)
+{
+	struct http_req *r = arg;
+	(void)local_ip, (void)port, (void)local_port;
+	bool guarded = r->guard_private || r->hops > 0;
+	r->hops++;
+	if (guarded && private_address(ip)) {
+		r->private_refused = true;
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return CURL_PREREQFUNC_OK;
+}
+
 static void
 setup_easy(const struct http_opts *o, CURL *e, struct http_req *r, const char *cacert,
 	   const char *ua, struct curl_slist *headers)
@@ -138,6 +177,10 @@ setup_easy(const struct http_opts *o, CURL *e, struct http_req *r, const char *c
 	if (headers)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
 	r->max_body = o->max_body;
+	if (!o->allow_private) {
+		curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+		curl_easy_setopt(e, CURLOPT_PREREQDATA, r);
+	}
 }
 
 int
@@ -170,6 +213,12 @@ http_active(const struct http *h)
 static void
 classify(struct http_req *r, CURLcode rc, const char *detail)
 {
+	if (r->private_refused) {
+		r->code = "private-address";
+		buf_adds(&r->msg, "refused to follow a link to a loopback or private address "
+				  "(see --allow-private)");
+		return;
+	}
 	switch (rc) {
 	case CURLE_OK:
 		return;

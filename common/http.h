@@ -15,6 +15,7 @@ struct http_opts {
 	size_t max_body;	 /* bytes; a larger answer fails with "too-large" (default 1 MiB) */
 	long max_redirects;	 /* default 5; 0 = do not follow */
 	bool allow_http;	 /* allow http:// (also for redirects); https only otherwise */
+	bool allow_private;	 /* let redirects and guarded requests reach loopback/private addresses */
 	const char *cacert;	 /* CA bundle file, NULL for the system's */
 	const char *user_agent;
 	const char *accept; /* Accept header, NULL for none */
@@ -24,17 +25,21 @@ struct http_req {
 	/* set by the caller */
 	char *url; /* malloc'd; freed by http_req_free */
 	void *user;
+	bool guard_private; /* refuse a private address even for the first hop (links found in answers) */
 	/* results, valid once the request is done */
 	long status; /* HTTP status of the last answer, 0 if none */
 	struct buf body;
 	char *effective_url; /* after redirects, malloc'd */
 	int64_t retry_after; /* seconds from a Retry-After header, -1 when absent */
 	const char *code;    /* NULL when an HTTP answer arrived; else "timeout", "tls",
-				"network", "too-large", "too-many-redirects", "insecure-redirect" */
+				"network", "too-large", "too-many-redirects", "insecure-redirect",
+				"private-address" */
 	struct buf msg;	     /* the transport error in words */
 	/* private */
 	void *easy;
 	bool too_large;
+	bool private_refused;
+	unsigned hops;
 	size_t max_body;
 	struct http_req *next;
 };

@@ -146,7 +146,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-		"usage: domain-born [--allow-http] [--compat] [--offline | --refresh]\n"
+		"usage: domain-born [--allow-http] [--allow-private] [--compat] [--offline | --refresh]\n"
 		"                   [-f field] [-j N] [--bootstrap FILE] [--cacert FILE]\n"
 		"                   [--date-format iso|http] [--db FILE] [--established-days N]\n"
 		"                   [--max-body BYTES] [--server-conns N] [--server-rate N]\n"
@@ -167,6 +167,8 @@ help(void)
 	       "      --bootstrap-url URL  where to download it (default IANA)\n"
 	       "      --overrides FILE     extra bootstrap services for TLDs IANA lacks\n"
 	       "      --allow-http         accept http:// RDAP services and redirects\n"
+	       "      --allow-private      follow redirects and registrar links to loopback or\n"
+	       "                           private addresses (refused by default)\n"
 	       "      --cacert FILE        CA certificates to trust (PEM)\n"
 	       "  -j, --jobs N             lookups in flight in all (default 64)\n"
 	       "      --server-conns N     lookups in flight per server (default 4)\n"
@@ -206,6 +208,7 @@ enum {
 	OPT_BOOTURL,
 	OPT_OVER,
 	OPT_HTTP,
+	OPT_PRIVATE,
 	OPT_CACERT,
 	OPT_SCONNS,
 	OPT_SRATE,
@@ -244,6 +247,7 @@ parse_options(int argc, char **argv)
 	    {"bootstrap-url", required_argument, NULL, OPT_BOOTURL},
 	    {"overrides", required_argument, NULL, OPT_OVER},
 	    {"allow-http", no_argument, NULL, OPT_HTTP},
+	    {"allow-private", no_argument, NULL, OPT_PRIVATE},
 	    {"cacert", required_argument, NULL, OPT_CACERT},
 	    {"jobs", required_argument, NULL, 'j'},
 	    {"server-conns", required_argument, NULL, OPT_SCONNS},
@@ -324,6 +328,9 @@ parse_options(int argc, char **argv)
 			break;
 		case OPT_HTTP:
 			opt.http.allow_http = true;
+			break;
+		case OPT_PRIVATE:
+			opt.http.allow_private = true;
 			break;
 		case OPT_CACERT:
 			opt.http.cacert = optarg;
@@ -943,6 +950,7 @@ server_start(struct server *s, int64_t t)
 			continue;
 		}
 		struct http_req *r = http_req_new(job->url, job);
+		r->guard_private = job->related_stage; /* a link found in an answer */
 		if (http_start(http, r) < 0) {
 			if (job->related_stage) {
 				job_finish(job);

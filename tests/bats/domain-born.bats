@@ -72,8 +72,9 @@ setup() {
 	export DOMSTAT_DB="$BATS_TEST_TMPDIR/domains.db"
 }
 
+# Every fixture server is on loopback, so the tests let links reach it (--allow-private).
 born() {
-	domain-born --bootstrap "$BS" --allow-http --no-progress "$@"
+	domain-born --bootstrap "$BS" --allow-http --allow-private --no-progress "$@"
 }
 
 stderr_has() {
@@ -269,6 +270,17 @@ requests() {
 	assert_output --partial '"seen_by_isc":"RDAP"'
 	run -1 --separate-stderr born --max-redirects 2 <<<"redir3-b.com"
 	assert_output --partial '"code":"too-many-redirects"'
+}
+
+@test "redirects and registrar links to loopback or private addresses are refused by default" {
+	run -1 --separate-stderr domain-born --bootstrap "$BS" --allow-http --no-progress <<<"redir3-c.com"
+	assert_output --partial '"code":"private-address"'
+	stderr_has "refused to follow a link to a loopback or private address"
+	# the registry answer itself (listed in the bootstrap) is trusted; its registrar link is not
+	run -1 --separate-stderr domain-born --bootstrap "$BS" --allow-http --no-progress <<<"related-c.com"
+	assert_output --partial '"code":"no-events"'
+	! grep -q "/alt/plainanswer/domain/related-c.com\$" "$BATS_FILE_TMPDIR/alt.log"
+	run -0 born <<<"redir3-d.com"
 }
 
 @test "a 404 after a redirect to another server is not taken as not registered" {
