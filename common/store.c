@@ -22,7 +22,15 @@
 #define STORE_KNOWN_MAX	       (1u << 17)
 #define STORE_HITS_MS	       5000
 #define STORE_VERSION_CHECK_MS 100
-#define STORE_MMAP_BYTES       "1073741824"
+/* After a batch that held the lock this long, the next one waits until the lock has been
+ * free this long. */
+#define STORE_YIELD_AFTER_MS 20
+/* A process that had to wait for the lock keeps its batches this short for a while, so the
+ * lock goes round several writers quickly. */
+#define STORE_BATCH_MS_CONTENDED 20
+#define STORE_CONTENDED_MS	 2000
+#define STORE_YIELD_MS		 3
+#define STORE_MMAP_BYTES	 "1073741824"
 
 enum stmt_id {
 	ST_REG_GET,
@@ -150,6 +158,8 @@ struct store {
 	int flags;
 	sqlite3_stmt *st[ST_COUNT];
 	bool in_batch;
+	bool last_batch_long;
+	int64_t last_commit_ms, busy_since_ms, contended_until_ms;
 	bool in_read; /* a read transaction of store_seen_sight (never during a batch) */
 	int64_t read_start_ms;
 	long rows;
@@ -425,6 +435,8 @@ create_private(const char *path, struct buf *why)
 	return 0;
 }
 
+static int busy_wait(void *arg, int n);
+
 struct store *
 store_open(const char *path, int flags, struct buf *why)
 {
@@ -466,7 +478,7 @@ store_open(const char *path, int flags, struct buf *why)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, s->busy_ms);
+	sqlite3_busy_handler(s->db, busy_wait, s);
 	if (!ro && sqlite3_db_readonly(s->db, "main") == 1) {
 		failf(why, "cannot open", p, "the store is read-only (no write permission)");
 		goto fail;
@@ -538,12 +550,37 @@ store_begin(struct store *s, struct buf *why)
 		return 0;
 	/* A write must start from the newest data, never upgrade an older snapshot. */
 	end_read(s);
+	/* Fairness: SQLite's lock has no queue, and a writer that commits and begins again at once
+	 * can starve the others for longer than their busy timeout. After a long batch, leave the
+	 * lock free for a few milliseconds: waiters poll every millisecond (busy_wait). */
+	if (s->last_batch_long) {
+		int64_t gap = now_ms() - s->last_commit_ms;
+		if (gap < STORE_YIELD_MS)
+			sqlite3_sleep((int)(STORE_YIELD_MS - gap));
+		s->last_batch_long = false;
+	}
 	if (exec(s, "BEGIN IMMEDIATE", "cannot write to", why) < 0)
 		return -1;
 	s->in_batch = true;
 	s->rows = 0;
 	s->batch_start_ms = now_ms();
 	return 0;
+}
+
+/* Wait for another process's lock in steps of a millisecond, up to the busy timeout. */
+static int
+busy_wait(void *arg, int n)
+{
+	struct store *s = arg;
+	int64_t t = now_ms();
+	if (n == 0)
+		s->busy_since_ms = t;
+	/* Others want the lock too: keep batches short for a while. */
+	s->contended_until_ms = t + STORE_CONTENDED_MS;
+	if (t - s->busy_since_ms >= s->busy_ms)
+		return 0;
+	sqlite3_sleep(1);
+	return 1;
 }
 
 /* Commit the open batch with the deferred counters (opening one if only counters wait). */
@@ -567,6 +604,8 @@ commit_batch(struct store *s, struct buf *why)
 	}
 	clear_deferred(s);
 	s->in_batch = false;
+	s->last_commit_ms = now_ms();
+	s->last_batch_long = s->last_commit_ms - s->batch_start_ms >= STORE_YIELD_AFTER_MS;
 	return 0;
 }
 
@@ -599,7 +638,10 @@ store_maybe_commit(struct store *s, struct buf *why)
 		return store_commit(s, why);
 	if (!s->in_batch)
 		return 0;
-	if (s->rows < s->batch_rows && t - s->batch_start_ms < s->batch_ms)
+	long ms = t < s->contended_until_ms && s->batch_ms > STORE_BATCH_MS_CONTENDED
+		      ? STORE_BATCH_MS_CONTENDED
+		      : s->batch_ms;
+	if (s->rows < s->batch_rows && t - s->batch_start_ms < ms)
 		return 0;
 	return commit_batch(s, why);
 }
@@ -621,7 +663,6 @@ void
 store_set_busy_timeout(struct store *s, int ms)
 {
 	s->busy_ms = ms;
-	sqlite3_busy_timeout(s->db, ms);
 }
 
 const char *
