@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "bimi.h"
+#include "taglist.h"
 
 bool
 bimi_is_record(const char *s, size_t n)
@@ -46,23 +47,9 @@ bimi_parse(const char *s, size_t n, struct bimi_record *r, struct findings *f)
 	unsigned seen = 0;
 	size_t ln = 0, an = 0, i = 7, ntags = 0;
 	bool l_set = false, a_set = false;
-	while (i < n) {
-		while (i < n && s[i] != ';')
-			i++;
-		i++;
-		if (i >= n)
-			break;
-		size_t st = i;
-		while (i < n && s[i] != ';')
-			i++;
-		const char *t = s + st;
-		size_t tn = i - st;
-		while (tn && (*t == ' ' || *t == '\t'))
-			t++, tn--;
-		while (tn && (t[tn - 1] == ' ' || t[tn - 1] == '\t'))
-			tn--;
-		if (tn == 0)
-			continue;
+	const char *t;
+	size_t tn;
+	while (taglist_next(s, n, &i, &t, &tn)) {
 		if (++ntags > 32)
 			break;
 		const char *eq = memchr(t, '=', tn);

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "dmarc.h"
+#include "taglist.h"
 #include "xalloc.h"
 
 bool
@@ -200,23 +201,9 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 	static const char *const known[] = {"p",   "sp", "np",	"adkim", "aspf", "fo", "rua",
 					    "ruf", "t",	 "psd", "pct",	 "rf",	 "ri", NULL};
 	size_t i = 8, ntags = 0;
-	while (i < n) {
-		while (i < n && s[i] != ';')
-			i++;
-		i++;
-		if (i >= n)
-			break;
-		size_t st = i;
-		while (i < n && s[i] != ';')
-			i++;
-		const char *t = s + st;
-		size_t tn = i - st;
-		while (tn && (*t == ' ' || *t == '\t'))
-			t++, tn--;
-		while (tn && (t[tn - 1] == ' ' || t[tn - 1] == '\t'))
-			tn--;
-		if (tn == 0)
-			continue;
+	const char *t;
+	size_t tn;
+	while (taglist_next(s, n, &i, &t, &tn)) {
 		if (++ntags > 64)
 			break;
 		const char *eq = memchr(t, '=', tn);
