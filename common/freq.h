@@ -18,12 +18,12 @@ struct freq_table {
 	bool ignore_case;
 	uint32_t *ignore; /* ignorechars as code points */
 	size_t nignore;
-	uint64_t *dense;  /* counts for c1, c2 < 256: dense[c1 * 256 + c2] */
+	uint64_t *dense;	 /* counts for c1, c2 < 256: dense[c1 * 256 + c2] */
 	struct freq_pair *extra; /* counts with a character >= 256 */
 	size_t nextra, capextra;
 	/* Precomputed per pair of Latin-1 characters, filled by freq_prepare(). */
-	double *p;        /* the average formula's term */
-	uint64_t *l2;     /* the word formula's numerator term */
+	double *p;	  /* the average formula's term */
+	uint64_t *l2;	  /* the word formula's numerator term */
 	uint64_t l1[256]; /* the word formula's denominator term */
 	bool ign[256];
 	uint64_t total[256]; /* row totals, valid when totals_ready */

@@ -15,8 +15,9 @@ struct http_opts {
 	size_t max_body;	 /* bytes; a larger answer fails with "too-large" (default 1 MiB) */
 	long max_redirects;	 /* default 5; 0 = do not follow */
 	bool allow_http;	 /* allow http:// (also for redirects); https only otherwise */
-	bool allow_private;	 /* let redirects and guarded requests reach loopback/private addresses */
-	const char *cacert;	 /* CA bundle file, NULL for the system's */
+	bool
+	    allow_private; /* let redirects and guarded requests reach loopback/private addresses */
+	const char *cacert; /* CA bundle file, NULL for the system's */
 	const char *user_agent;
 	const char *accept; /* Accept header, NULL for none */
 };
@@ -25,7 +26,8 @@ struct http_req {
 	/* set by the caller */
 	char *url; /* malloc'd; freed by http_req_free */
 	void *user;
-	bool guard_private; /* refuse a private address even for the first hop (links found in answers) */
+	bool guard_private; /* refuse a private address even for the first hop (links found in
+			       answers) */
 	/* results, valid once the request is done */
 	long status; /* HTTP status of the last answer, 0 if none */
 	struct buf body;

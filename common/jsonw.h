@@ -1,4 +1,5 @@
-/* Writing JSON values into a buf: strings (always valid UTF-8 out), numbers, freq.py-style floats. */
+/* Writing JSON values into a buf: strings (always valid UTF-8 out), numbers, freq.py-style floats.
+ */
 #ifndef JSONW_H
 #define JSONW_H
 #include <stddef.h>

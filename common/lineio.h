@@ -10,14 +10,14 @@
 struct linereader {
 	int fd;
 	char *buf;
-	char *head;                /* the kept head of an over-long line */
+	char *head; /* the kept head of an over-long line */
 	size_t cap, start, end;
-	size_t max;                /* longest line kept whole */
-	unsigned long lineno;      /* number of the line last returned, from 1 */
+	size_t max;	      /* longest line kept whole */
+	unsigned long lineno; /* number of the line last returned, from 1 */
 	bool eof;
-	int error;                 /* errno of a failed read */
+	int error;		      /* errno of a failed read */
 	void (*before_block)(void *); /* called before a read that may wait (flush output) */
-	volatile int *stop;        /* when set and nonzero, an interrupted read ends the input */
+	volatile int *stop;	      /* when set and nonzero, an interrupted read ends the input */
 	void *arg;
 };
 

@@ -33,24 +33,24 @@ struct rec_added {
 struct record {
 	enum rec_kind kind;
 	unsigned long lineno;
-	struct buf text;          /* the line as read (JSON: the object text) */
-	struct jmembers members;  /* JSON: top-level members, spans into text */
-	bool has_name;            /* the domain field was found and is a string */
+	struct buf text;	 /* the line as read (JSON: the object text) */
+	struct jmembers members; /* JSON: top-level members, spans into text */
+	bool has_name;		 /* the domain field was found and is a string */
 	enum rec_name_state name_state;
-	const char *field;        /* the reader's field path */
-	struct buf name;          /* its decoded value, or the bare line trimmed */
-	struct buf vals;          /* keys and JSON values the command adds */
+	const char *field; /* the reader's field path */
+	struct buf name;   /* its decoded value, or the bare line trimmed */
+	struct buf vals;   /* keys and JSON values the command adds */
 	struct rec_added *added;
 	size_t nadded, capadded;
-	struct buf alerts;        /* new alerts, each NUL-terminated */
-	struct buf errors;        /* new error objects, comma-separated */
+	struct buf alerts; /* new alerts, each NUL-terminated */
+	struct buf errors; /* new error objects, comma-separated */
 	unsigned nerrors;
-	long rank;                /* REC_NAME from a "rank,name" line, else -1 */
+	long rank; /* REC_NAME from a "rank,name" line, else -1 */
 };
 
 struct rec_reader {
 	struct linereader lr;
-	const char *field;        /* dotted path of the domain, default "domain" */
+	const char *field; /* dotted path of the domain, default "domain" */
 };
 
 /* fd is usually 0; field may be NULL for "domain"; max_line 0 for the default (1 MiB). */
@@ -89,7 +89,7 @@ void rec_alert(struct record *r, const char *alert);
 void rec_error(struct record *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The same with a stable short code: {"by":tool,"code":code,"msg":...}. */
 void rec_error_code(struct record *r, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Format the output line (with its newline) into out. */
 void rec_format(const struct record *r, struct buf *out);

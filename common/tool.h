@@ -9,7 +9,7 @@
 #include "buf.h"
 
 #define EXIT_RECORD_ERRORS 1
-#define EXIT_FATAL 2
+#define EXIT_FATAL	   2
 
 extern const char *tool_name;
 

@@ -146,7 +146,8 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-		"usage: domain-born [--allow-http] [--allow-private] [--compat] [--offline | --refresh]\n"
+		"usage: domain-born [--allow-http] [--allow-private] [--compat] [--offline | "
+		"--refresh]\n"
 		"                   [-f field] [-j N] [--bootstrap FILE] [--cacert FILE]\n"
 		"                   [--date-format iso|http] [--db FILE] [--established-days N]\n"
 		"                   [--max-body BYTES] [--server-conns N] [--server-rate N]\n"

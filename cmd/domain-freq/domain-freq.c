@@ -41,53 +41,73 @@ usage(void)
 static void
 help(void)
 {
-	printf("domain-freq: add freq.py character-pair scores and alerts to each domain record.\n\n"
-	       "  -f, --field PATH       member holding the domain (dotted path; default domain)\n"
-	       "  -t, --table FILE       frequency table in freq.py format (default: shipped table)\n"
-	       "      --avg-alert N      alert when the average score is below N (default 5.0)\n"
-	       "      --word-alert N     alert when the word score is below N (default 4.0)\n"
-	       "      --score-on WHAT    registrable (default), name (the whole name), or label\n"
-	       "                         (the registrable domain without its public suffix)\n"
-	       "      --max-line BYTES   longest input line handled (default 1048576)\n"
-	       "      --train            read a corpus on stdin and write a table on stdout\n"
-	       "      --weight N         with --train: count each pair N times (default 1)\n"
-	       "      --case-sensitive   with --train: a table that does not fold case\n"
-	       "      --ignore-chars S   with --train: characters scoring ignores\n"
-	       "  -h, --help             this help\n"
-	       "  -V, --version          version\n\n"
-	       "See domain-freq(1) and domstat(7).\n");
+	printf(
+	    "domain-freq: add freq.py character-pair scores and alerts to each domain record.\n\n"
+	    "  -f, --field PATH       member holding the domain (dotted path; default domain)\n"
+	    "  -t, --table FILE       frequency table in freq.py format (default: shipped table)\n"
+	    "      --avg-alert N      alert when the average score is below N (default 5.0)\n"
+	    "      --word-alert N     alert when the word score is below N (default 4.0)\n"
+	    "      --score-on WHAT    registrable (default), name (the whole name), or label\n"
+	    "                         (the registrable domain without its public suffix)\n"
+	    "      --max-line BYTES   longest input line handled (default 1048576)\n"
+	    "      --train            read a corpus on stdin and write a table on stdout\n"
+	    "      --weight N         with --train: count each pair N times (default 1)\n"
+	    "      --case-sensitive   with --train: a table that does not fold case\n"
+	    "      --ignore-chars S   with --train: characters scoring ignores\n"
+	    "  -h, --help             this help\n"
+	    "  -V, --version          version\n\n"
+	    "See domain-freq(1) and domstat(7).\n");
 	exit(tool_finish(0));
 }
 
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_AVG = 256, OPT_WORD, OPT_ON, OPT_MAXLINE, OPT_TRAIN, OPT_WEIGHT, OPT_CASE,
-	       OPT_IGNORE };
-	static const struct option longopts[] = {
-		{"field", required_argument, NULL, 'f'},
-		{"table", required_argument, NULL, 't'},
-		{"avg-alert", required_argument, NULL, OPT_AVG},
-		{"word-alert", required_argument, NULL, OPT_WORD},
-		{"score-on", required_argument, NULL, OPT_ON},
-		{"max-line", required_argument, NULL, OPT_MAXLINE},
-		{"train", no_argument, NULL, OPT_TRAIN},
-		{"weight", required_argument, NULL, OPT_WEIGHT},
-		{"case-sensitive", no_argument, NULL, OPT_CASE},
-		{"ignore-chars", required_argument, NULL, OPT_IGNORE},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	enum {
+		OPT_AVG = 256,
+		OPT_WORD,
+		OPT_ON,
+		OPT_MAXLINE,
+		OPT_TRAIN,
+		OPT_WEIGHT,
+		OPT_CASE,
+		OPT_IGNORE
 	};
-	*o = (struct options){.field = "domain", .avg_alert = 5.0, .word_alert = 4.0, .weight = 1,
+	static const struct option longopts[] = {
+	    {"field", required_argument, NULL, 'f'},
+	    {"table", required_argument, NULL, 't'},
+	    {"avg-alert", required_argument, NULL, OPT_AVG},
+	    {"word-alert", required_argument, NULL, OPT_WORD},
+	    {"score-on", required_argument, NULL, OPT_ON},
+	    {"max-line", required_argument, NULL, OPT_MAXLINE},
+	    {"train", no_argument, NULL, OPT_TRAIN},
+	    {"weight", required_argument, NULL, OPT_WEIGHT},
+	    {"case-sensitive", no_argument, NULL, OPT_CASE},
+	    {"ignore-chars", required_argument, NULL, OPT_IGNORE},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	*o = (struct options){.field = "domain",
+			      .avg_alert = 5.0,
+			      .word_alert = 4.0,
+			      .weight = 1,
 			      .ignore_chars = FREQ_DEFAULT_IGNORE};
 	int c;
 	while ((c = getopt_long(argc, argv, "f:t:hV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f': o->field = optarg; break;
-		case 't': o->table = optarg; break;
-		case OPT_AVG: o->avg_alert = opt_double("avg-alert", optarg, -1e9, 1e9); break;
-		case OPT_WORD: o->word_alert = opt_double("word-alert", optarg, -1e9, 1e9); break;
+		case 'f':
+			o->field = optarg;
+			break;
+		case 't':
+			o->table = optarg;
+			break;
+		case OPT_AVG:
+			o->avg_alert = opt_double("avg-alert", optarg, -1e9, 1e9);
+			break;
+		case OPT_WORD:
+			o->word_alert = opt_double("word-alert", optarg, -1e9, 1e9);
+			break;
 		case OPT_ON:
 			if (!strcmp(optarg, "registrable"))
 				o->on = ON_REGISTRABLE;
@@ -101,13 +121,26 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_MAXLINE:
 			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
 			break;
-		case OPT_TRAIN: o->train = true; break;
-		case OPT_WEIGHT: o->weight = opt_long("weight", optarg, 1, 1000000000L); break;
-		case OPT_CASE: o->case_sensitive = true; break;
-		case OPT_IGNORE: o->ignore_chars = optarg; break;
-		case 'h': help(); break;
-		case 'V': tool_version(); break;
-		default: usage();
+		case OPT_TRAIN:
+			o->train = true;
+			break;
+		case OPT_WEIGHT:
+			o->weight = opt_long("weight", optarg, 1, 1000000000L);
+			break;
+		case OPT_CASE:
+			o->case_sensitive = true;
+			break;
+		case OPT_IGNORE:
+			o->ignore_chars = optarg;
+			break;
+		case 'h':
+			help();
+			break;
+		case 'V':
+			tool_version();
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc)
@@ -122,8 +155,9 @@ load_table(struct freq_table *t, const char *path)
 	if (!path) {
 		found = share_path("freq/domstat.freq");
 		if (!found)
-			tool_die("cannot find the default table freq/domstat.freq (set DOMSTAT_SHARE "
-				 "or use --table)");
+			tool_die(
+			    "cannot find the default table freq/domstat.freq (set DOMSTAT_SHARE "
+			    "or use --table)");
 		path = found;
 	}
 	if (freq_load(t, path, &why) < 0)
