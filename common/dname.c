@@ -1,6 +1,7 @@
 /* Domain-name normalisation, checks and registrable-domain reduction. */
 #include <idn2.h>
 #include <libpsl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicase.h>
@@ -95,6 +96,18 @@ check_limits(struct dname *d)
 			return invalid(d, "empty label%s", "");
 		if (le - p > 63)
 			return invalid(d, "label longer than 63 octets%s", "");
+		/* Host names: letters, digits, hyphen, and the underscore of service names
+		 * (_dmarc, _tcp). Anything else is no name we look up, and must never reach a URL
+		 * path (RDAP) or a query as something else. */
+		for (const char *c = p; c < le; c++) {
+			if ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+			    *c == '_')
+				continue;
+			char bad[8];
+			snprintf(bad, sizeof bad, (unsigned char)*c < 0x80 ? "'%c'" : "0x%02x",
+				 (unsigned char)*c);
+			return invalid(d, "character %s not allowed in a domain name", bad);
+		}
 		if (le - p >= 4 && !memcmp(p, "xn--", 4)) {
 			/* an A-label must decode to a valid U-label */
 			char *label = strndup(p, (size_t)(le - p)), *u = NULL;

@@ -19,6 +19,7 @@ struct scanner {
 	size_t partlen[PATH_MAX_PARTS];
 	int nparts;
 	int onpath;          /* the next container's depth along the path, or -1 when off it */
+	bool part_taken[PATH_MAX_PARTS]; /* only the first member of a name is followed, as jscan_path */
 	bool escaped;        /* the string just scanned held a backslash escape */
 	struct jspan *found; /* where to put the value the path names */
 	bool *has_found;
@@ -208,7 +209,10 @@ scan_container(struct scanner *sc, struct jmembers *members)
 			skip_ws(sc);
 		}
 		m.val.p = sc->s + sc->i;
-		bool want = close == '}' && onpath >= 0 && !*sc->has_found && key_on_path(sc, m.key, key_escaped, onpath);
+		bool want = close == '}' && onpath >= 0 && !*sc->has_found &&
+			    !sc->part_taken[onpath] && key_on_path(sc, m.key, key_escaped, onpath);
+		if (want)
+			sc->part_taken[onpath] = true;
 		if (want && onpath + 1 < sc->nparts)
 			sc->onpath = onpath + 1; /* descend: the value may be the next object on the path */
 		if (scan_value(sc) < 0)

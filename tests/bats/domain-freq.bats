@@ -42,6 +42,18 @@ setup() {
 	assert_equal "$(jq -c .freq_score <<<"$output")" "$(domain-freq <<<"sans.org" | jq -c .freq_score)"
 	run -0 domain-freq <<<"$(tail -1 in)"
 	assert_equal "$(jq -c .freq_score <<<"$output")" "$(domain-freq <<<"a.org" | jq -c .freq_score)"
+	# a path is followed through the first member of each name only, never a later duplicate
+	run -1 --separate-stderr domain-freq -f a.b <<<'{"a":{"x":1},"a":{"b":"found.com"}}'
+	[[ "$stderr" == *"no 'a.b' member"* ]]
+}
+
+@test "only host-name characters make a valid name; others are reported but still scored" {
+	printf 'ex!ample.com\nex/ample.com\n_dmarc.example.com\n' >in
+	run --separate-stderr -1 domain-freq <in
+	[[ "$stderr" == *"line 1: invalid name: character '!' not allowed in a domain name"* ]]
+	[[ "$stderr" == *"line 2: invalid name: character '/' not allowed in a domain name"* ]]
+	[[ "$stderr" != *"line 3"* ]]
+	jq -e '.freq_score | length == 2' <<<"${lines[1]}"
 }
 
 @test "blank lines pass through as blank lines, in order" {

@@ -182,7 +182,8 @@ setup() { setup_isolated; }
 	run -0 sqlite3 "$db" 'PRAGMA integrity_check'
 	assert_output ok
 	n=$(sqlite3 "$db" 'SELECT count(*) FROM seen')
-	[ "$n" -gt 0 ] && [ "$n" -lt 300000 ]
+	[ "$n" -gt 0 ]
+	[ "$n" -lt 300000 ]
 	run -0 seen-db import big.csv
 	run -0 sqlite3 "$db" 'SELECT count(*) FROM seen; PRAGMA integrity_check'
 	assert_output "$(printf '300000\nok')"
