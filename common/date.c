@@ -59,8 +59,8 @@ date_format(struct buf *b, int64_t t, enum date_style style)
 	civil_from_days(days, &y, &m, &d);
 	int hh = (int)(secs / 3600), mi = (int)(secs / 60 % 60), ss = (int)(secs % 60);
 	if (style == DATE_HTTP)
-		buf_addf(b, "%s, %02d %s %04lld %02d:%02d:%02d GMT",
-			 wdays[((days % 7) + 7) % 7], d, months[m - 1], (long long)y, hh, mi, ss);
+		buf_addf(b, "%s, %02d %s %04lld %02d:%02d:%02d GMT", wdays[((days % 7) + 7) % 7], d,
+			 months[m - 1], (long long)y, hh, mi, ss);
 	else
 		buf_addf(b, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d, hh, mi, ss);
 }
@@ -160,8 +160,8 @@ date_parse_http(const char *s, size_t n, int64_t *t)
 		return -1;
 	i += 3;
 	if (s[i++] != ' ' || digits(s, n, &i, 4, &y) || s[i++] != ' ' || digits(s, n, &i, 2, &hh) ||
-	    s[i++] != ':' || digits(s, n, &i, 2, &mi) || s[i++] != ':' || digits(s, n, &i, 2, &ss) ||
-	    i >= n || s[i++] != ' ')
+	    s[i++] != ':' || digits(s, n, &i, 2, &mi) || s[i++] != ':' ||
+	    digits(s, n, &i, 2, &ss) || i >= n || s[i++] != ' ')
 		return -1;
 	if (!(n - i == 3 && (!memcmp(s + i, "GMT", 3) || !memcmp(s + i, "UTC", 3))))
 		return -1;

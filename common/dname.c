@@ -16,8 +16,8 @@
 /* Log streams repeat the same names over and over: remember recent answers of the public
  * suffix lookup, the costliest step per record, in a small direct-mapped cache. */
 #define REG_CACHE_SLOTS 8192
-#define REG_CACHE_NAME 62
-#define REG_NONE 255
+#define REG_CACHE_NAME	62
+#define REG_NONE	255
 
 struct reg_cache_slot {
 	uint8_t len; /* 0: empty */
@@ -168,8 +168,8 @@ dname_set(struct dname *d, const char *s, size_t n)
 	buf_add_utf8_repaired(&repaired, s, n);
 	bool had_bad_bytes = !utf8_valid(s, n);
 	size_t lowlen = 0;
-	uint8_t *low = u8_tolower((const uint8_t *)repaired.s, repaired.len, NULL, NULL, NULL,
-				  &lowlen);
+	uint8_t *low =
+	    u8_tolower((const uint8_t *)repaired.s, repaired.len, NULL, NULL, NULL, &lowlen);
 	if (low) {
 		buf_add(&d->text, low, lowlen);
 		free(low);

@@ -12,7 +12,7 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-#define NONE UINT32_MAX           /* a case mapping that is not one single character */
+#define NONE		UINT32_MAX  /* a case mapping that is not one single character */
 #define MAX_TABLE_BYTES (64u << 20) /* tables are tens of kilobytes; refuse absurd files */
 
 void
@@ -131,7 +131,8 @@ static uint32_t
 map1_uncached(uint32_t c, bool upper)
 {
 	if (c < 0x80)
-		return upper ? (c >= 'a' && c <= 'z' ? c - 32 : c) : (c >= 'A' && c <= 'Z' ? c + 32 : c);
+		return upper ? (c >= 'a' && c <= 'z' ? c - 32 : c)
+			     : (c >= 'A' && c <= 'Z' ? c + 32 : c);
 	uint32_t out[8];
 	size_t len = 8;
 	uint32_t *r = (upper ? u32_toupper : u32_tolower)(&c, 1, NULL, NULL, out, &len);
@@ -387,7 +388,8 @@ freq_parse(struct freq_table *t, const char *text, size_t n, struct buf *why)
 	struct json_object *ic = json_object_array_get_idx(root, 0);
 	struct json_object *ig = json_object_array_get_idx(root, 1);
 	struct json_object *rows = json_object_array_get_idx(root, 2);
-	if (!json_object_is_type(ic, json_type_boolean) || !json_object_is_type(ig, json_type_string) ||
+	if (!json_object_is_type(ic, json_type_boolean) ||
+	    !json_object_is_type(ig, json_type_string) ||
 	    !json_object_is_type(rows, json_type_array)) {
 		bad(why, "not a freq.py table: bad header types");
 		goto out;
@@ -397,7 +399,8 @@ freq_parse(struct freq_table *t, const char *text, size_t n, struct buf *why)
 	size_t nrows = json_object_array_length(rows);
 	for (size_t r = 0; r < nrows; r++) {
 		struct json_object *row = json_object_array_get_idx(rows, r);
-		if (!json_object_is_type(row, json_type_array) || json_object_array_length(row) != 2) {
+		if (!json_object_is_type(row, json_type_array) ||
+		    json_object_array_length(row) != 2) {
 			bad(why, "bad row: expected [char, [[char, count], ...]]");
 			goto out;
 		}
@@ -414,11 +417,14 @@ freq_parse(struct freq_table *t, const char *text, size_t n, struct buf *why)
 		size_t np = json_object_array_length(pairs);
 		for (size_t k = 0; k < np; k++) {
 			struct json_object *pair = json_object_array_get_idx(pairs, k);
-			/* json-c asserts (aborts) on an index into a non-array: check the type first */
+			/* json-c asserts (aborts) on an index into a non-array: check the type
+			 * first */
 			if (!json_object_is_type(pair, json_type_array) ||
 			    json_object_array_length(pair) != 2 ||
-			    !json_object_is_type(json_object_array_get_idx(pair, 0), json_type_string) ||
-			    !json_object_is_type(json_object_array_get_idx(pair, 1), json_type_int)) {
+			    !json_object_is_type(json_object_array_get_idx(pair, 0),
+						 json_type_string) ||
+			    !json_object_is_type(json_object_array_get_idx(pair, 1),
+						 json_type_int)) {
 				bad(why, "bad pair: expected [char, integer count]");
 				goto out;
 			}
@@ -480,13 +486,27 @@ put_char(struct buf *b, uint32_t c)
 {
 	buf_addc(b, '"');
 	switch (c) {
-	case '"': buf_adds(b, "\\\""); break;
-	case '\\': buf_adds(b, "\\\\"); break;
-	case '\n': buf_adds(b, "\\n"); break;
-	case '\r': buf_adds(b, "\\r"); break;
-	case '\t': buf_adds(b, "\\t"); break;
-	case '\b': buf_adds(b, "\\b"); break;
-	case '\f': buf_adds(b, "\\f"); break;
+	case '"':
+		buf_adds(b, "\\\"");
+		break;
+	case '\\':
+		buf_adds(b, "\\\\");
+		break;
+	case '\n':
+		buf_adds(b, "\\n");
+		break;
+	case '\r':
+		buf_adds(b, "\\r");
+		break;
+	case '\t':
+		buf_adds(b, "\\t");
+		break;
+	case '\b':
+		buf_adds(b, "\\b");
+		break;
+	case '\f':
+		buf_adds(b, "\\f");
+		break;
 	default:
 		if (c >= 0x20 && c < 0x7f)
 			buf_addc(b, (char)c);

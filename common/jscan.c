@@ -18,10 +18,11 @@ struct scanner {
 	const char *part[PATH_MAX_PARTS];
 	size_t partlen[PATH_MAX_PARTS];
 	int nparts;
-	int onpath;          /* the next container's depth along the path, or -1 when off it */
-	bool part_taken[PATH_MAX_PARTS]; /* only the first member of a name is followed, as jscan_path */
-	bool escaped;        /* the string just scanned held a backslash escape */
-	struct jspan *found; /* where to put the value the path names */
+	int onpath; /* the next container's depth along the path, or -1 when off it */
+	bool part_taken[PATH_MAX_PARTS]; /* only the first member of a name is followed, as
+					    jscan_path */
+	bool escaped;			 /* the string just scanned held a backslash escape */
+	struct jspan *found;		 /* where to put the value the path names */
 	bool *has_found;
 };
 
@@ -111,7 +112,8 @@ scan_string(struct scanner *sc)
 			uint32_t cp;
 			size_t k = utf8_decode1(p + sc->i, sc->n - sc->i, &cp);
 			if (cp == UTF8_REPLACEMENT &&
-			    !(k == 3 && p[sc->i] == 0xEF && p[sc->i + 1] == 0xBF && p[sc->i + 2] == 0xBD))
+			    !(k == 3 && p[sc->i] == 0xEF && p[sc->i + 1] == 0xBF &&
+			      p[sc->i + 2] == 0xBD))
 				return fail(sc, "invalid UTF-8 in string");
 			sc->i += k;
 			continue;
@@ -171,7 +173,8 @@ key_on_path(const struct scanner *sc, struct jspan key, bool escaped, int k)
 	if (k < 0 || k >= sc->nparts)
 		return false;
 	if (!escaped)
-		return key.n == sc->partlen[k] + 2 && !memcmp(key.p + 1, sc->part[k], sc->partlen[k]);
+		return key.n == sc->partlen[k] + 2 &&
+		       !memcmp(key.p + 1, sc->part[k], sc->partlen[k]);
 	return jscan_key_eq(key, sc->part[k], sc->partlen[k]);
 }
 
@@ -214,7 +217,8 @@ scan_container(struct scanner *sc, struct jmembers *members)
 		if (want)
 			sc->part_taken[onpath] = true;
 		if (want && onpath + 1 < sc->nparts)
-			sc->onpath = onpath + 1; /* descend: the value may be the next object on the path */
+			sc->onpath =
+			    onpath + 1; /* descend: the value may be the next object on the path */
 		if (scan_value(sc) < 0)
 			return -1;
 		sc->onpath = -1;
@@ -296,7 +300,10 @@ jscan_object_find(const char *s, size_t n, struct jmembers *out, const char *pat
 {
 	bool unused_has;
 	struct jspan unused_found;
-	struct scanner sc = {.s = s, .n = n, .onpath = -1, .found = found ? found : &unused_found,
+	struct scanner sc = {.s = s,
+			     .n = n,
+			     .onpath = -1,
+			     .found = found ? found : &unused_found,
 			     .has_found = has_found ? has_found : &unused_has};
 	*sc.has_found = false;
 	if (!plain_char['a'])
@@ -325,8 +332,8 @@ jscan_value(const char *s, size_t n, const char **why, size_t *at)
 {
 	bool unused_has;
 	struct jspan unused_found;
-	struct scanner sc = {.s = s, .n = n, .onpath = -1, .found = &unused_found,
-			     .has_found = &unused_has};
+	struct scanner sc = {
+	    .s = s, .n = n, .onpath = -1, .found = &unused_found, .has_found = &unused_has};
 	if (!plain_char['a'])
 		init_tables();
 	skip_ws(&sc);
@@ -515,7 +522,8 @@ jscan_str_decode(struct jspan str, struct buf *out)
 			for (int k = 2; k < 6; k++)
 				cp = cp * 16 + (uint32_t)hexval(s[i + k]);
 			i += 6;
-			if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u') {
+			if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= n && s[i] == '\\' &&
+			    s[i + 1] == 'u') {
 				uint32_t lo = 0;
 				for (int k = 2; k < 6; k++)
 					lo = lo * 16 + (uint32_t)hexval(s[i + k]);
@@ -530,12 +538,23 @@ jscan_str_decode(struct jspan str, struct buf *out)
 		} else {
 			char c = e;
 			switch (e) {
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 't': c = '\t'; break;
-			default: break;
+			case 'b':
+				c = '\b';
+				break;
+			case 'f':
+				c = '\f';
+				break;
+			case 'n':
+				c = '\n';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			default:
+				break;
 			}
 			buf_addc(out, c);
 			i += 2;

@@ -36,13 +36,27 @@ jsonw_str(struct buf *b, const char *s, size_t n)
 			char e[6] = {'\\', 0};
 			size_t en = 2;
 			switch (c) {
-			case '"': e[1] = '"'; break;
-			case '\\': e[1] = '\\'; break;
-			case '\n': e[1] = 'n'; break;
-			case '\t': e[1] = 't'; break;
-			case '\r': e[1] = 'r'; break;
-			case '\b': e[1] = 'b'; break;
-			case '\f': e[1] = 'f'; break;
+			case '"':
+				e[1] = '"';
+				break;
+			case '\\':
+				e[1] = '\\';
+				break;
+			case '\n':
+				e[1] = 'n';
+				break;
+			case '\t':
+				e[1] = 't';
+				break;
+			case '\r':
+				e[1] = 'r';
+				break;
+			case '\b':
+				e[1] = 'b';
+				break;
+			case '\f':
+				e[1] = 'f';
+				break;
 			default:
 				memcpy(e, "\\u00", 4);
 				e[4] = hex[c >> 4];
@@ -97,7 +111,8 @@ round4_exact(double x, unsigned long long *k)
 		*k = 0;
 		return true;
 	}
-	unsigned __int128 q = v >> shift, rem = v - (q << shift), half = (unsigned __int128)1 << (shift - 1);
+	unsigned __int128 q = v >> shift, rem = v - (q << shift),
+			  half = (unsigned __int128)1 << (shift - 1);
 	if (rem > half || (rem == half && (q & 1)))
 		q++;
 	*k = (unsigned long long)q;
@@ -139,7 +154,8 @@ jsonw_round(struct buf *b, double x, int places)
 		return;
 	}
 	/* printf("%.Nf") rounds the exact binary value half-to-even, as Python's round() does; the
-	 * decimal it prints has few enough digits to be the shortest repr once zeros are trimmed. */
+	 * decimal it prints has few enough digits to be the shortest repr once zeros are trimmed.
+	 */
 	char t[64];
 	int n = snprintf(t, sizeof t, "%.*f", places, x);
 	if (n <= 0 || (size_t)n >= sizeof t) {

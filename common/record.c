@@ -196,8 +196,8 @@ rec_copy(struct record *dst, const struct record *src)
 	copy_buf(&dst->vals, &src->vals);
 	copy_buf(&dst->alerts, &src->alerts);
 	copy_buf(&dst->errors, &src->errors);
-	dst->members.v = xgrow(dst->members.v, &dst->members.cap, src->members.n,
-			       sizeof *src->members.v);
+	dst->members.v =
+	    xgrow(dst->members.v, &dst->members.cap, src->members.n, sizeof *src->members.v);
 	dst->members.n = src->members.n;
 	for (size_t i = 0; i < src->members.n; i++) {
 		/* re-point the spans into the copied text */

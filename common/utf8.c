@@ -62,8 +62,8 @@ utf8_valid(const char *s, size_t n)
 		}
 		uint32_t cp;
 		size_t k = utf8_decode1(p + i, n - i, &cp);
-		if (cp == UTF8_REPLACEMENT && !(k == 3 && p[i] == 0xEF && p[i + 1] == 0xBF &&
-						 p[i + 2] == 0xBD))
+		if (cp == UTF8_REPLACEMENT &&
+		    !(k == 3 && p[i] == 0xEF && p[i + 1] == 0xBF && p[i + 2] == 0xBD))
 			return false;
 		i += k;
 	}
