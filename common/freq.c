@@ -9,6 +9,7 @@
 #include <unictype.h>
 
 #include "freq.h"
+#include "jsonw.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -485,37 +486,7 @@ static void
 put_char(struct buf *b, uint32_t c)
 {
 	buf_addc(b, '"');
-	switch (c) {
-	case '"':
-		buf_adds(b, "\\\"");
-		break;
-	case '\\':
-		buf_adds(b, "\\\\");
-		break;
-	case '\n':
-		buf_adds(b, "\\n");
-		break;
-	case '\r':
-		buf_adds(b, "\\r");
-		break;
-	case '\t':
-		buf_adds(b, "\\t");
-		break;
-	case '\b':
-		buf_adds(b, "\\b");
-		break;
-	case '\f':
-		buf_adds(b, "\\f");
-		break;
-	default:
-		if (c >= 0x20 && c < 0x7f)
-			buf_addc(b, (char)c);
-		else if (c < 0x10000)
-			buf_addf(b, "\\u%04x", c);
-		else
-			buf_addf(b, "\\u%04x\\u%04x", 0xD800 + ((c - 0x10000) >> 10),
-				 0xDC00 + ((c - 0x10000) & 0x3FF));
-	}
+	jsonw_ascii_char(b, c);
 	buf_addc(b, '"');
 }
 

@@ -182,3 +182,51 @@ jsonw_key(struct buf *b, const char *key)
 	jsonw_strz(b, key);
 	buf_addc(b, ':');
 }
+
+void
+jsonw_ascii_char(struct buf *b, uint32_t c)
+{
+	switch (c) {
+	case '"':
+		buf_adds(b, "\\\"");
+		break;
+	case '\\':
+		buf_adds(b, "\\\\");
+		break;
+	case '\n':
+		buf_adds(b, "\\n");
+		break;
+	case '\r':
+		buf_adds(b, "\\r");
+		break;
+	case '\t':
+		buf_adds(b, "\\t");
+		break;
+	case '\b':
+		buf_adds(b, "\\b");
+		break;
+	case '\f':
+		buf_adds(b, "\\f");
+		break;
+	default:
+		if (c >= 0x20 && c < 0x7f)
+			buf_addc(b, (char)c);
+		else if (c < 0x10000)
+			buf_addf(b, "\\u%04x", c);
+		else
+			buf_addf(b, "\\u%04x\\u%04x", 0xD800 + ((c - 0x10000) >> 10),
+				 0xDC00 + ((c - 0x10000) & 0x3FF));
+	}
+}
+
+void
+jsonw_str_ascii(struct buf *b, const char *s, size_t n)
+{
+	buf_addc(b, '"');
+	for (size_t i = 0; i < n;) {
+		uint32_t c;
+		i += utf8_decode1((const unsigned char *)s + i, n - i, &c);
+		jsonw_ascii_char(b, c);
+	}
+	buf_addc(b, '"');
+}

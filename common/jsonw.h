@@ -3,6 +3,7 @@
 #ifndef JSONW_H
 #define JSONW_H
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -15,6 +16,10 @@ void jsonw_int(struct buf *b, long long v);
 void jsonw_round(struct buf *b, double x, int places);
 /* The same for 4 places, fast and exact for scores; returns the rounded value as a double. */
 double jsonw_round4(struct buf *b, double x);
+/* Python's json.dumps (ensure_ascii) escaping, for files Python tools read back: one character
+ * without quotes, or a whole UTF-8 string with them. */
+void jsonw_ascii_char(struct buf *b, uint32_t c);
+void jsonw_str_ascii(struct buf *b, const char *s, size_t n);
 /* A member separator and key: ",\"key\":" (the comma only when b is not just after '{' or '['). */
 void jsonw_key(struct buf *b, const char *key);
 

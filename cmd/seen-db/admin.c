@@ -18,51 +18,6 @@
 #include "tool.h"
 #include "utf8.h"
 
-void
-py_str(struct buf *b, const char *s, size_t n)
-{
-	buf_addc(b, '"');
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		i += utf8_decode1((const unsigned char *)s + i, n - i, &cp);
-		switch (cp) {
-		case '"':
-			buf_adds(b, "\\\"");
-			break;
-		case '\\':
-			buf_adds(b, "\\\\");
-			break;
-		case '\n':
-			buf_adds(b, "\\n");
-			break;
-		case '\r':
-			buf_adds(b, "\\r");
-			break;
-		case '\t':
-			buf_adds(b, "\\t");
-			break;
-		case '\b':
-			buf_adds(b, "\\b");
-			break;
-		case '\f':
-			buf_adds(b, "\\f");
-			break;
-		default:
-			if (cp < 0x20 || cp > 0x7f) {
-				if (cp > 0xffff) {
-					cp -= 0x10000;
-					buf_addf(b, "\\u%04x\\u%04x",
-						 (unsigned)(0xd800 + (cp >> 10)),
-						 (unsigned)(0xdc00 + (cp & 0x3ff)));
-				} else
-					buf_addf(b, "\\u%04x", (unsigned)cp);
-			} else
-				buf_addc(b, (char)cp);
-		}
-	}
-	buf_addc(b, '"');
-}
-
 static void
 put_date(struct buf *b, const char *key, int64_t t, enum date_style style)
 {
@@ -164,7 +119,7 @@ row_domain_stats(void *arg, const char *domain, const struct seen_info *si,
 	buf_reset(&w->line);
 	buf_adds(&w->line, w->n ? ", {\"domain\": " : "{\"domain\": ");
 	char *uni = strstr(domain, "xn--") ? dname_to_unicode(domain) : NULL;
-	py_str(&w->line, domain, strlen(domain));
+	jsonw_str_ascii(&w->line, domain, strlen(domain));
 	int64_t exp = si->never_expire ? DATE_UNKNOWN : si->expires;
 	if (exp == DATE_UNKNOWN)
 		buf_adds(&w->line, ", \"expires\": null");
@@ -178,7 +133,7 @@ row_domain_stats(void *arg, const char *domain, const struct seen_info *si,
 	buf_adds(&w->line, ", ");
 	jsonw_round(&w->line, word, 4);
 	buf_adds(&w->line, "], \"seen_by_isc\": ");
-	py_str(&w->line, si->source, strlen(si->source));
+	jsonw_str_ascii(&w->line, si->source, strlen(si->source));
 	buf_adds(&w->line, ", \"seen_by_web\": \"");
 	date_format(&w->line, ri->created, DATE_HTTP);
 	buf_adds(&w->line, "\"}");

@@ -385,7 +385,7 @@ idle_hook(void *arg)
 static void
 py_strz(struct buf *b, const char *s)
 {
-	py_str(b, s, strlen(s));
+	jsonw_str_ascii(b, s, strlen(s));
 }
 
 /* A string member of the input record, decoded; false if absent or not a string. */
@@ -469,7 +469,7 @@ compat_freq(const struct record *r, struct buf *out, struct buf *tmp)
 			return;
 		}
 	} else if (get_str(r, "freq_score", tmp)) {
-		py_str(out, tmp->s, tmp->len);
+		jsonw_str_ascii(out, tmp->s, tmp->len);
 		return;
 	}
 	buf_adds(out, "\"ERROR\"");

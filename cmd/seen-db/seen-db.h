@@ -45,9 +45,6 @@ const char *category_of(int64_t created, int64_t now, long established_days);
 void format_row(struct buf *out, const char *domain, const struct seen_info *si,
 		const struct reg_info *ri, enum date_style dates, int64_t now, bool with_live);
 
-/* Python's json.dumps string (ensure_ascii): non-ASCII as lowercase \uXXXX escapes. */
-void py_str(struct buf *b, const char *s, size_t n);
-
 int cmd_import(const struct options *o, int argc, char **argv);
 int cmd_export(const struct options *o, int argc, char **argv);
 int cmd_get(const struct options *o, int argc, char **argv);
