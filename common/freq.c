@@ -20,7 +20,6 @@ void
 freq_init(struct freq_table *t)
 {
 	memset(t, 0, sizeof *t);
-	t->dense = xcalloc(256 * 256, sizeof *t->dense);
 	t->ignore_case = true;
 }
 
@@ -28,7 +27,8 @@ void
 freq_free(struct freq_table *t)
 {
 	free(t->ignore);
-	free(t->dense);
+	for (unsigned a = 0; a < 256; a++)
+		free(t->row[a]);
 	free(t->extra);
 	free(t->p);
 	free(t->l2);
@@ -40,8 +40,14 @@ freq_free(struct freq_table *t)
 static uint64_t *
 count_slot(struct freq_table *t, uint32_t c1, uint32_t c2, bool create)
 {
-	if (c1 < 256 && c2 < 256)
-		return &t->dense[c1 * 256 + c2];
+	if (c1 < 256 && c2 < 256) {
+		if (!t->row[c1]) {
+			if (!create)
+				return NULL;
+			t->row[c1] = xcalloc(256, sizeof *t->row[c1]);
+		}
+		return &t->row[c1][c2];
+	}
 	for (size_t i = 0; i < t->nextra; i++)
 		if (t->extra[i].c1 == c1 && t->extra[i].c2 == c2)
 			return &t->extra[i].n;
@@ -70,9 +76,9 @@ row_total(struct freq_table *t, uint32_t a)
 		return 0;
 	if (a < 256 && t->totals_ready)
 		return t->total[a];
-	if (a < 256)
+	if (a < 256 && t->row[a])
 		for (unsigned b = 0; b < 256; b++)
-			sum += t->dense[a * 256 + b];
+			sum += t->row[a][b];
 	for (size_t i = 0; i < t->nextra; i++)
 		if (t->extra[i].c1 == a)
 			sum += t->extra[i].n;
@@ -82,8 +88,8 @@ row_total(struct freq_table *t, uint32_t a)
 static void
 clear_row(struct freq_table *t, uint32_t a)
 {
-	if (a < 256)
-		memset(&t->dense[a * 256], 0, 256 * sizeof *t->dense);
+	if (a < 256 && t->row[a])
+		memset(t->row[a], 0, 256 * sizeof *t->row[a]);
 	for (size_t i = 0; i < t->nextra; i++)
 		if (t->extra[i].c1 == a)
 			t->extra[i].n = 0;
@@ -506,10 +512,10 @@ freq_write(const struct freq_table *t, struct buf *out)
 	struct freq_pair *all = NULL;
 	size_t n = 0, cap = 0;
 	for (uint32_t a = 0; a < 256; a++)
-		for (uint32_t b = 0; b < 256; b++)
-			if (t->dense[a * 256 + b]) {
+		for (uint32_t b = 0; t->row[a] && b < 256; b++)
+			if (t->row[a][b]) {
 				all = xgrow(all, &cap, n + 1, sizeof *all);
-				all[n++] = (struct freq_pair){a, b, t->dense[a * 256 + b]};
+				all[n++] = (struct freq_pair){a, b, t->row[a][b]};
 			}
 	for (size_t i = 0; i < t->nextra; i++)
 		if (t->extra[i].n) {

@@ -18,7 +18,9 @@ struct freq_table {
 	bool ignore_case;
 	uint32_t *ignore; /* ignorechars as code points */
 	size_t nignore;
-	uint64_t *dense;	 /* counts for c1, c2 < 256: dense[c1 * 256 + c2] */
+	/* Counts for c1, c2 < 256: row[c1][c2], a row made on its first count (a table of
+	 * English names uses a few dozen of the 256). */
+	uint64_t *row[256];
 	struct freq_pair *extra; /* counts with a character >= 256 */
 	size_t nextra, capextra;
 	/* Precomputed per pair of Latin-1 characters, filled by freq_prepare(). */

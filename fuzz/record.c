@@ -79,17 +79,63 @@ struct feed {
 	size_t n, piece;
 };
 
+/* One writer thread for the whole run, handed one input at a time: starting a thread per
+ * input cost more than everything else an input does (under ASan, about 2 ms each). */
+static pthread_mutex_t feed_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t feed_changed = PTHREAD_COND_INITIALIZER;
+static struct feed *feed_job;  /* the input being written, or NULL */
+static bool feed_done = true;  /* the last input was written and its socket closed */
+
 static void *
 feeder(void *arg)
 {
-	struct feed *f = arg;
-	for (size_t i = 0; i < f->n; i += f->piece) {
-		size_t k = f->n - i < f->piece ? f->n - i : f->piece;
-		if (write(f->fd, f->p + i, k) != (ssize_t)k)
-			abort();
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&feed_lock);
+		while (!feed_job)
+			pthread_cond_wait(&feed_changed, &feed_lock);
+		struct feed *f = feed_job;
+		pthread_mutex_unlock(&feed_lock);
+		for (size_t i = 0; i < f->n; i += f->piece) {
+			size_t k = f->n - i < f->piece ? f->n - i : f->piece;
+			if (write(f->fd, f->p + i, k) != (ssize_t)k)
+				abort();
+		}
+		close(f->fd); /* end of input */
+		pthread_mutex_lock(&feed_lock);
+		feed_job = NULL;
+		feed_done = true;
+		pthread_cond_broadcast(&feed_changed);
+		pthread_mutex_unlock(&feed_lock);
 	}
-	close(f->fd); /* end of input */
 	return NULL;
+}
+
+static void
+feed_start(struct feed *f)
+{
+	static bool started;
+	if (!started) {
+		pthread_t writer;
+		if (pthread_create(&writer, NULL, feeder, NULL) != 0)
+			abort();
+		pthread_detach(writer);
+		started = true;
+	}
+	pthread_mutex_lock(&feed_lock);
+	feed_done = false;
+	feed_job = f;
+	pthread_cond_broadcast(&feed_changed);
+	pthread_mutex_unlock(&feed_lock);
+}
+
+static void
+feed_wait(void)
+{
+	pthread_mutex_lock(&feed_lock);
+	while (!feed_done)
+		pthread_cond_wait(&feed_changed, &feed_lock);
+	pthread_mutex_unlock(&feed_lock);
 }
 
 int
@@ -121,9 +167,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	int fd = sv[0];
 	struct feed feed = {sv[1], data, size, size % 2 ? 1 + (size * 7) % 200 : 65536};
-	pthread_t writer;
-	if (pthread_create(&writer, NULL, feeder, &feed) != 0)
-		abort();
+	feed_start(&feed);
 
 	/* A reader holds a buffer of its line limit plus 256 KiB: allocating one per input would
 	 * cost far more than reading the input, so keep one per limit and rewind it. */
@@ -209,7 +253,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rec_free(&copy);
 	buf_free(&out);
 	buf_free(&out2);
-	pthread_join(writer, NULL);
+	feed_wait();
 	close(fd);
 	return 0;
 }
