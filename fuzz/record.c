@@ -83,8 +83,8 @@ struct feed {
  * input cost more than everything else an input does (under ASan, about 2 ms each). */
 static pthread_mutex_t feed_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t feed_changed = PTHREAD_COND_INITIALIZER;
-static struct feed *feed_job;  /* the input being written, or NULL */
-static bool feed_done = true;  /* the last input was written and its socket closed */
+static struct feed *feed_job; /* the input being written, or NULL */
+static bool feed_done = true; /* the last input was written and its socket closed */
 
 static void *
 feeder(void *arg)
