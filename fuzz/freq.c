@@ -64,7 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		freq_write(&t2, &w2);
 		FUZZ_CHECK(w1.len == w2.len && !memcmp(w1.s, w2.s, w1.len));
 		freq_free(&t2);
-		if (data[0] == 0xFF) { /* scoring prepares 64 Ki pairs (ms each): only now and then */
+		if (data[0] ==
+		    0xFF) { /* scoring prepares 64 Ki pairs (ms each): only now and then */
 			score(&t, "www.example.com", 15);
 			score(&t, "caf\xc3\xa9\xe4\xb8\xad\xe6\x96\x87.xn--p1ai", 19);
 			score(&t, s, n);
