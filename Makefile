@@ -90,7 +90,10 @@ fuzz-build:
 	@$(FUZZ_MAKE) $(FUZZ_TARGETS:%=build-fuzz/fuzz/%)
 
 $(O)/fuzz/%: $(O)/fuzz/%.o $(O)/libcommon.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LIBS)
+# seen-db's import formats are parsed inside the command: that target links its import.o.
+$(O)/fuzz/seen_import: $(O)/cmd/seen-db/import.o
+$(O)/fuzz/seen_import.o: ALL_CPPFLAGS += -Icmd/seen-db
 
 # nice: fuzzing shares the machine with builds and tests. A smaller ASan quarantine keeps
 # freed memory warm and doubles the speed of the targets that allocate per input.

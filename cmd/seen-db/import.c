@@ -390,7 +390,9 @@ import_element(struct importer *im, json_object *obj)
 }
 
 /* Stream the array: skip '[' and separators ourselves, hand each element to the tokener. */
-static void
+/* A broken array ends its file: the elements before the damage are kept, the message names
+ * where it is, and false tells the caller (a JSON array has no line to resume at). */
+static bool
 import_array(struct importer *im, int fd, const char *pre, size_t npre)
 {
 	enum { BEFORE, FIRST, ELEM, IN, AFTER, DONE } state = BEFORE;
@@ -443,15 +445,15 @@ import_array(struct importer *im, int fd, const char *pre, size_t npre)
 				} else if (err == json_tokener_continue) {
 					elem_bytes += used;
 					if (elem_bytes > MAX_ELEMENT) {
-						flush_chunk(im);
-						tool_die(
+						tool_warn(
 						    "'%s': element %lu is larger than %d bytes",
 						    im->fname, im->at, MAX_ELEMENT);
+						goto broken;
 					}
 				} else {
-					flush_chunk(im);
-					tool_die("'%s': element %lu: %s", im->fname, im->at,
-						 json_tokener_error_desc(err));
+					tool_warn("'%s': element %lu: %s", im->fname, im->at,
+						  json_tokener_error_desc(err));
+					goto broken;
 				}
 				if (stop_signal)
 					goto out;
@@ -471,9 +473,9 @@ import_array(struct importer *im, int fd, const char *pre, size_t npre)
 			}
 			continue;
 		syntax:
-			flush_chunk(im);
-			tool_die("'%s': byte %lu: not a JSON array of objects", im->fname,
-				 offset + (unsigned long)i + 1);
+			tool_warn("'%s': byte %lu: not a JSON array of objects", im->fname,
+				  offset + (unsigned long)i + 1);
+			goto broken;
 		}
 		offset += n;
 		ssize_t r;
@@ -492,11 +494,15 @@ import_array(struct importer *im, int fd, const char *pre, size_t npre)
 		n = (size_t)r;
 	}
 	if (!stop_signal && state != DONE) {
-		flush_chunk(im);
-		tool_die("'%s': the JSON array is cut short after element %lu", im->fname, im->at);
+		tool_warn("'%s': the JSON array is cut short after element %lu", im->fname, im->at);
+		goto broken;
 	}
 out:
 	json_tokener_free(tok);
+	return true;
+broken:
+	json_tokener_free(tok);
+	return false;
 }
 
 /* The tag of an import without --tag: the file's name up to its first dot, as domain_stats. */
@@ -513,9 +519,11 @@ file_tag(struct buf *tag, const char *fname)
 		buf_add(tag, base, n);
 }
 
-static void
+/* False when the file was broken beyond its records (an array cut short). */
+static bool
 import_fd(struct importer *im, int fd, enum fmt fmt)
 {
+	bool ok = true;
 	struct rec_reader in;
 	rec_reader_init(&in, fd, im->o->field, im->o->max_line);
 	in.lr.before_block = NULL;
@@ -525,7 +533,7 @@ import_fd(struct importer *im, int fd, enum fmt fmt)
 		fmt = FMT_LINES;
 		for (;;) {
 			size_t k = lr->start;
-			while (k < lr->end && strchr(" \t\r\n", lr->buf[k]))
+			while (k < lr->end && memchr(" \t\r\n", lr->buf[k], 4))
 				k++;
 			if (k < lr->end) {
 				fmt = lr->buf[k] == '[' ? FMT_ARRAY : FMT_LINES;
@@ -546,10 +554,11 @@ import_fd(struct importer *im, int fd, enum fmt fmt)
 		}
 	}
 	if (fmt == FMT_ARRAY)
-		import_array(im, fd, in.lr.buf + in.lr.start, in.lr.end - in.lr.start);
+		ok = import_array(im, fd, in.lr.buf + in.lr.start, in.lr.end - in.lr.start);
 	else
 		import_lines(im, &in);
 	rec_reader_free(&in);
+	return ok;
 }
 
 int
@@ -590,7 +599,8 @@ cmd_import(const struct options *o, int argc, char **argv)
 			continue;
 		}
 		file_tag(&im.tag, argv[i]);
-		import_fd(&im, fd, fmt);
+		if (!import_fd(&im, fd, fmt))
+			status = EXIT_FATAL;
 		flush_chunk(&im);
 		if (fd != STDIN_FILENO)
 			close(fd);

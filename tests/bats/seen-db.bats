@@ -101,6 +101,25 @@ setup() { setup_isolated; }
 	assert_line -n 2 --partial 'YOUR-FIRST-CONTACT'
 }
 
+@test "a broken domain_stats array keeps the elements before the damage, says where, exits 2 and the next file is still read" {
+	printf '[{"domain": "a.com"}, {"domain": "b.com"} {"domain": "c.com"}]' >broken.json
+	printf '[{"domain": "d.com"}, {"domain": "e.com", "expires": nul' >cut.json
+	printf '[{"domain": "f.com"}, 7, {"domain": ' >short.json
+	printf 'ok.com\n' >more.txt
+	run -2 --separate-stderr seen-db import broken.json cut.json short.json more.txt
+	assert_equal "$stderr" "$(printf "%s\n" \
+		"seen-db: 'broken.json': byte 43: not a JSON array of objects" \
+		"seen-db: 'broken.json': 2 names imported, 0 rejected" \
+		"seen-db: 'cut.json': the JSON array is cut short after element 2" \
+		"seen-db: 'cut.json': 1 names imported, 0 rejected" \
+		"seen-db: 'short.json': 2: element is not an object" \
+		"seen-db: 'short.json': the JSON array is cut short after element 3" \
+		"seen-db: 'short.json': 1 names imported, 1 rejected" \
+		"seen-db: 'more.txt': 1 names imported, 0 rejected")"
+	run -0 sqlite3 "$XDG_DATA_HOME/domstat/domains.db" 'SELECT group_concat(domain, " ") FROM (SELECT domain FROM seen ORDER BY domain)'
+	assert_output 'a.com b.com d.com f.com ok.com'
+}
+
 @test "import of a 1M-line ranked CSV stores every name" {
 	awk 'BEGIN { for (i = 1; i <= 1000000; i++) printf "%d,n%d.com\n", i, i }' >top-1m.csv
 	run -0 seen-db import --tag tranco top-1m.csv
