@@ -634,13 +634,22 @@ on_pool(struct dns_engine *e, size_t i)
 		for (int k = 0; k < n; k++) {
 			size_t len = e->msgs[k].msg_len;
 			const uint8_t *b = e->rbufs[k];
-			if (len < 12 || (e->msgs[k].msg_hdr.msg_flags & MSG_TRUNC)) {
+			if (len < 12) {
 				e->st.malformed++;
 				continue;
 			}
 			struct dq *q = id_find(e, (int)i, (uint16_t)(b[0] << 8 | b[1]));
 			if (!q) {
 				e->st.mismatched++; /* unknown ID, or a late answer */
+				continue;
+			}
+			if (e->msgs[k].msg_hdr.msg_flags & MSG_TRUNC) {
+				/* larger than RECV_SIZE: cannot be read, so it counts against the
+				 * query as an unparsable answer (not a silent timeout) */
+				q->malformed++;
+				e->st.malformed++;
+				snprintf(q->detail, sizeof q->detail,
+					 "UDP answer larger than %d bytes", RECV_SIZE);
 				continue;
 			}
 			got_answer(e, q, b, len, false);

@@ -14,6 +14,7 @@ import os
 import socket
 import socketserver
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -32,7 +33,43 @@ toabs-*      302 to another server (--other URL base), which answers 404
 related-*    answer without dates, with a rel=related link to --other (which answers)
 noevents-*   answer without events        notdomain-* objectClassName entity
 plain-*      200 text/html "hello"
+reset-*      headers and half the body, then a TCP reset
+never-*      reads the request and never answers (until the client hangs up)
+drip-*       200 with the body one byte every 50 ms
+giant-*      200 with Content-Length 2 GiB, the body generated while sent
+giantchunked-* 200 with 2 GiB generated while sent, chunked (no Content-Length)
+gzipbomb-*   200 gzip-encoded 64 GiB of spaces (66 MB on the wire), no Content-Length
+loop-*       302 to itself
+badloc-*     302 with a Location that is not a URL
+tozero-* todecimal-* toshort-* tolocalhost-*: 302 to this server by 0.0.0.0, 2130706433,
+             127.1 or localhost (which all reach loopback); tofile-* toftp-*: 302 to file:
+             and ftp: URLs. Each target would answer 200 if followed.
+ra3600-*     503 Retry-After: 3600 once, then a normal answer
+radate-*     429 with Retry-After as an HTTP date 1 s ahead once, then a normal answer
+rajunk-*     429 with Retry-After: soon once, then a normal answer
+badutf8-*    a normal answer with invalid UTF-8 in a string member it does not use
+badutf8name-* the ldhName holds invalid UTF-8
+deep-*       a normal answer plus a member nested 100000 arrays deep
+deepobj-*    a normal answer plus a member nested 100000 objects deep
+The streamed kinds log "<time> <port> sent <name> <bytes on the wire>" when they end.
+Paths /bootstrap-never and /bootstrap-giant: the bootstrap server never answers, or sends
+2 GiB.
 """
+
+GIB2 = 2 * 1024 * 1024 * 1024
+_gz = {}
+
+
+def gzip_pieces():
+    """A gzip header with 1 MiB of spaces, then a byte string that adds 1 MiB more each time it
+    is repeated (deflate blocks after a full flush do not depend on what came before)."""
+    if not _gz:
+        import zlib
+        c = zlib.compressobj(9, zlib.DEFLATED, 31)
+        blk = b" " * (1 << 20)
+        _gz["first"] = c.compress(blk) + c.flush(zlib.Z_FULL_FLUSH)
+        _gz["next"] = c.compress(blk) + c.flush(zlib.Z_FULL_FLUSH)
+    return _gz["first"], _gz["next"]
 
 seen = {}
 seen_lock = threading.Lock()
@@ -155,6 +192,65 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
+        if kind == "reset":
+            body = generated(name)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rdap+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
+        if kind == "never":
+            return self.hang()
+        if kind == "drip":
+            body = generated(name)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rdap+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                for i in range(len(body)):
+                    self.wfile.write(body[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:
+                self.close_connection = True
+            return
+        if kind in ("giant", "giantchunked", "gzipbomb"):
+            return self.stream(kind, name)
+        if kind == "loop":
+            return self.send(302, b"", "text/html", [("Location", path)])
+        if kind == "badloc":
+            return self.send(302, b"", "text/html", [("Location", "http://[::1")])
+        targets = {"tozero": "http://0.0.0.0:%d", "todecimal": "http://2130706433:%d",
+                   "toshort": "http://127.1:%d", "tolocalhost": "http://localhost:%d",
+                   "toftp": "ftp://127.0.0.1:%d"}
+        if kind == "tofile":
+            return self.send(302, b"", "text/html", [("Location", "file:///etc/passwd")])
+        if kind in targets:
+            loc = (targets[kind] % port) + "/plainanswer/domain/" + name
+            return self.send(302, b"", "text/html", [("Location", loc)])
+        if kind in ("ra3600", "radate", "rajunk") and count == 0:
+            ra = {"ra3600": "3600", "rajunk": "soon",
+                  "radate": time.strftime("%a, %d %b %Y %H:%M:%S GMT",
+                                          time.gmtime(time.time() + 1))}[kind]
+            return self.send(503 if kind == "ra3600" else 429, b"", "text/plain",
+                             [("Retry-After", ra)])
+        if kind == "badutf8":
+            body = generated(name)[:-1] + b', "port43": "who\xff\xfeis\xc0\xaf"}'
+            return self.send(200, body)
+        if kind == "badutf8name":
+            body = generated(name).replace(b'"ldhName": "', b'"ldhName": "\xff\xfe')
+            return self.send(200, body)
+        if kind in ("deep", "deepobj"):
+            n = 100000
+            nest = b"[" * n + b"]" * n if kind == "deep" else b'{"a":' * n + b"1" + b"}" * n
+            return self.send(200, generated(name)[:-1] + b', "x": ' + nest + b"}")
         if kind == "toabs":
             return self.send(302, b"", "text/html",
                              [("Location", cfg.other + "force404/domain/" + name)])
@@ -170,8 +266,60 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, b"hello", "text/html")
         return self.send(200, generated(name))
 
+    def hang(self):
+        """Say nothing until the client hangs up (at most two minutes)."""
+        import select
+        end = time.time() + 120
+        while time.time() < end:
+            r, _, _ = select.select([self.connection], [], [], 0.5)
+            if r:
+                try:
+                    if not self.connection.recv(4096):
+                        break
+                except OSError:
+                    break
+        self.close_connection = True
+
+    def stream(self, kind, name):
+        """2 GiB made while it is sent, so the server never holds it; logs what went out."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rdap+json")
+        if kind == "giant":
+            self.send_header("Content-Length", str(GIB2))
+        else:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        if kind == "gzipbomb":
+            self.send_header("Content-Encoding", "gzip")
+        self.end_headers()
+        sent = 0
+        try:
+            if kind == "gzipbomb":
+                first, more = gzip_pieces()
+                self.wfile.write(first)
+                sent = len(first)
+                for _ in range(64 * 1024 - 1):
+                    self.wfile.write(more)
+                    sent += len(more)
+            else:
+                chunk = b" " * 65536
+                while sent < GIB2:
+                    self.wfile.write(chunk)
+                    sent += len(chunk)
+        except OSError:
+            self.close_connection = True
+        cfg = self.server.cfg
+        if cfg.log:
+            with log_lock, open(cfg.log, "a") as f:
+                f.write("%.3f %d sent %s %d\n" % (time.time(), self.server.server_address[1],
+                                                  name, sent))
+
     def bootstrap(self):
         cfg = self.server.cfg
+        if self.path.startswith("/bootstrap-never"):
+            return self.hang()
+        if self.path.startswith("/bootstrap-giant"):
+            return self.stream("giantchunked", "bootstrap")
         with open(cfg.bootstrap_file, "rb") as fh:
             body = fh.read()
         mtime = os.path.getmtime(cfg.bootstrap_file)

@@ -1,11 +1,113 @@
 #!/usr/bin/env bats
-# Store faults for seen-db that its own suite does not cover: a full filesystem, a read-only
-# filesystem, a truncated database file, a lock held during an import, and kill -9 loops.
-# In every case: no crash, a message that names the store and the cause, exit status 2 when
-# the store cannot be used, a sound database afterwards (PRAGMA integrity_check) and no record
-# lost that the command already reported. A small filesystem is a tmpfs when this runs as
-# root and mounting is allowed, else a file size limit (ulimit -f).
+# Faults from outside, with real servers on loopback, that the commands' own suites do not
+# cover. In every case: one output line per input line, in order; the per-record error as
+# domstat(7) and the man pages document it, named on stderr with the line number; the
+# documented exit status; no crash, no hang (every run is under timeout(1)), bounded memory.
+#  - seen-db: a full filesystem, a read-only filesystem, a truncated database file, a lock held
+#    during an import, and kill -9 loops. A small filesystem is a tmpfs when this runs as root
+#    and mounting is allowed, else a file size limit (ulimit -f).
+#  - dns-scan against tests/dns_responder.py in its "faults" mode (late answers, SERVFAIL,
+#    REFUSED, wrong questions, no question, compression loops, oversized UDP answers, TC=1 with
+#    a TCP side that resets, lies about the length or hangs, 64 KB TCP answers).
+#  - domain-born against tests/rdap-server.py (resets, silence, slow drip, 2 GiB bodies,
+#    gzip bombs, redirect loops and redirects that sneak back to loopback, invalid TLS,
+#    Retry-After forms, invalid UTF-8, deep nesting) and kill -9 loops on its cache.
 load helper
+
+PY=$(command -v /usr/bin/python3 || command -v python3)
+
+# start_bg NAME CMD...: run a server in the background; its pid goes to $BATS_FILE_TMPDIR/NAME.pid
+start_bg() {
+	local name=$1
+	shift
+	"$@" >"$BATS_FILE_TMPDIR/$name.out" 2>&1 3>&- &
+	echo $! >"$BATS_FILE_TMPDIR/$name.pid"
+}
+
+stop_bg() {
+	local f="$BATS_FILE_TMPDIR/$1.pid"
+	[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	rm -f "$f"
+	return 0
+}
+
+setup_file() {
+	local d="$BATS_FILE_TMPDIR" i
+	[ -n "$PY" ] || return 0
+	# the DNS responder: a random 127.a.b.5 and high port (others may run servers too)
+	for i in 1 2 3 4 5; do
+		DNS_ADDR="127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1)).5"
+		DNS_PORT=$((RANDOM % 30000 + 20000))
+		start_bg dns "$PY" "$TOP/tests/dns_responder.py" "$DNS_ADDR" "$DNS_PORT" faults
+		for _ in $(seq 50); do
+			grep -q ready "$d/dns.out" 2>/dev/null && break 2
+			kill -0 "$(cat "$d/dns.pid")" 2>/dev/null || break
+			sleep 0.1
+		done
+		stop_bg dns
+	done
+	export DNS_ADDR DNS_PORT
+	# RDAP: a plain server, and TLS servers with certificates made now
+	start_rdap main
+	if command -v openssl >/dev/null; then
+		mkcert "$d" self 2 -x509
+		start_rdap tls-self --tls-cert "$d/self.pem" --tls-key "$d/self.key"
+		# a CA of our own, a certificate for another name and one already expired
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+			-subj /CN=faults-ca -keyout "$d/ca.key" -out "$d/ca.pem" >/dev/null 2>&1
+		mkcert "$d" other 2 "" "DNS:other.example" && start_rdap tls-other \
+			--tls-cert "$d/other.pem" --tls-key "$d/other.key"
+		mkcert "$d" expired 0 && start_rdap tls-expired \
+			--tls-cert "$d/expired.pem" --tls-key "$d/expired.key"
+	fi
+	local m
+	m=$(rdap_port main)
+	printf '{"version":"1.0","services":[[["com"],["http://127.0.0.1:%s/rdap/"]]]}\n' "$m" \
+		>"$d/bs.json"
+	cp "$d/bs.json" "$d/served.json"
+}
+
+# mkcert DIR NAME DAYS [-x509 | "" [SAN]]: a P-256 key and certificate for 127.0.0.1, self-signed
+# with -x509, else signed by DIR/ca.pem; DAYS 0 makes one that expires at once.
+mkcert() {
+	local d=$1 n=$2 days=$3 how=${4:-} san=${5:-IP:127.0.0.1,DNS:localhost}
+	if [ "$how" = -x509 ]; then
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-days "$days" -subj /CN=localhost -addext "subjectAltName=$san" \
+			-keyout "$d/$n.key" -out "$d/$n.pem" >/dev/null 2>&1
+		return
+	fi
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost \
+		-keyout "$d/$n.key" -out "$d/$n.csr" >/dev/null 2>&1 &&
+		printf 'subjectAltName=%s\n' "$san" >"$d/$n.ext" &&
+		openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+			-CAcreateserial -days "$days" -extfile "$d/$n.ext" -out "$d/$n.pem" >/dev/null 2>&1
+}
+
+# start_rdap NAME [options]: tests/rdap-server.py; its port in $BATS_FILE_TMPDIR/NAME.port
+start_rdap() {
+	local n=$1 d="$BATS_FILE_TMPDIR"
+	shift
+	rm -f "$d/$n.port"
+	start_bg "rdap-$n" "$PY" "$TOP/tests/rdap-server.py" --port-file "$d/$n.port" \
+		--log "$d/$n.log" --bootstrap-file "$d/served.json" "$@"
+	for _ in $(seq 100); do
+		[ -s "$d/$n.port" ] && return 0
+		sleep 0.05
+	done
+	cat "$d/rdap-$n.out" >&2
+	return 1
+}
+
+rdap_port() { head -1 "$BATS_FILE_TMPDIR/$1.port"; }
+
+teardown_file() {
+	local f
+	for f in "$BATS_FILE_TMPDIR"/*.pid; do
+		[ -e "$f" ] && stop_bg "$(basename "$f" .pid)"
+	done
+	return 0
+}
 
 setup() {
 	setup_isolated
@@ -178,4 +280,178 @@ integrity() {
 	run -0 seen-db --db m.db import big.csv
 	run -0 sqlite3 m.db 'SELECT count(*) FROM seen; PRAGMA integrity_check'
 	assert_output "$(printf '200000\nok')"
+}
+
+# ---- DNS: dns-scan against tests/dns_responder.py (faults mode) ----
+
+need_dns() {
+	[ -n "${DNS_ADDR:-}" ] || skip "needs python3 for the DNS responder"
+	[ -f "$BATS_FILE_TMPDIR/dns.pid" ] || skip "the DNS responder did not start"
+}
+
+# scan [options]: dns-scan asking only A of each name of the responder, 1.4 s a query in all
+# (attempts of 200, 400 and 800 ms), under timeout(1) so a hang fails the test.
+scan() {
+	timeout 60 dns-scan -r "$DNS_ADDR:$DNS_PORT" --types A --timeout 1.4 --retries 2 --stats "$@"
+}
+
+# the names in an output file, one a line: the domain, the raw line, or "" for a blank line
+out_names() {
+	sed 's/^$/{}/' "$1" | jq -r '.domain // .raw // ""'
+}
+
+# same_names IN OUT: OUT has one line per line of IN, in order (domain or raw member)
+same_names() {
+	[ "$(count_lines "$1")" -eq "$(count_lines "$2")" ] || {
+		echo "$(count_lines "$1") lines in, $(count_lines "$2") out"
+		return 1
+	}
+	diff "$1" <(out_names "$2")
+}
+
+# qf OUT LINE FILTER: FILTER applied to the single query of record LINE
+qf() {
+	sed -n "${2}p" "$1" | jq -r ".dns.queries[0] | $3"
+}
+
+# peak_kb FILE CMD...: run CMD (stdin and stdout passed on), write its peak RSS in KiB to FILE,
+# return its status
+peak_kb() {
+	local f=$1
+	shift
+	"$PY" -c 'import resource, subprocess, sys
+rc = subprocess.call(sys.argv[2:])
+open(sys.argv[1], "w").write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(rc)' "$f" "$@"
+}
+
+@test "DNS: SERVFAIL and REFUSED are answers with their rcode, not errors" {
+	need_dns
+	printf 'servfail-%s.test\nrefused-%s.test\nok-%s.test\n' $BATS_TEST_NUMBER{,,} >in
+	run -0 --separate-stderr scan <in
+	echo "$output" >out
+	same_names in out
+	assert_equal "$(qf out 1 '"\(.rcode) \(.error) \(.answer | length)"')" "SERVFAIL null 0"
+	assert_equal "$(qf out 2 '"\(.rcode) \(.error) \(.answer | length)"')" "REFUSED null 0"
+	assert_equal "$(qf out 3 '"\(.rcode) \(.answer[0].address)"')" "NOERROR 192.0.2.1"
+	[[ "$stderr" == *"SERVFAIL 1, REFUSED 1"* ]]
+	run -0 jq -s 'map(has("errors")) | any' out
+	assert_output false
+}
+
+@test "DNS: a late answer is dropped and the retry answers; answers later than the whole timeout end as timeout" {
+	need_dns
+	n=$BATS_TEST_NUMBER
+	printf 'delay1-%s.test\ndelayall-%s.test\n' $n $n >in
+	run -1 --separate-stderr scan <in
+	echo "$output" >out
+	same_names in out
+	# 0.5 s late: the first attempt (200 ms) timed out, the retry got the answer at once
+	assert_equal "$(qf out 1 '"\(.rcode) \(.answer[0].address) \(.error)"')" "NOERROR 192.0.2.1 null"
+	run jq -r '.dns.queries[0].ms < 1400' <(sed -n 1p out)
+	assert_output true
+	# 3 s late, past the 1.4 s of all attempts: timeout, and the record has dns-no-answer
+	assert_equal "$(qf out 2 '"\(.rcode) \(.error)"')" "null timeout"
+	assert_equal "$(sed -n 2p out | jq -r '.errors[0].code')" dns-no-answer
+	[[ "$stderr" == *"dns-scan: line 2: no answer to any of 1 queries"* ]]
+	[[ "$stderr" != *"line 1:"* ]]
+	# the late answer to the first attempt came while the scan still ran: dropped, counted
+	[[ "$stderr" == *"dropped: wrong ID or question 1,"* ]]
+}
+
+@test "DNS: wrong or missing questions are dropped and counted; compression loops and oversized UDP answers are malformed" {
+	need_dns
+	n=$BATS_TEST_NUMBER
+	for k in otherq noq ok ptrloop ptrloop2 big huge; do echo "$k-$n.test"; done >in
+	run -1 --separate-stderr scan <in
+	echo "$output" >out
+	same_names in out
+	# an answer to another question, or one without a question section, never counts: the
+	# query times out and the record has dns-no-answer
+	assert_equal "$(qf out 1 .error)" timeout
+	assert_equal "$(qf out 2 .error)" timeout
+	assert_equal "$(sed -n 2p out | jq -r '.errors[0].code')" dns-no-answer
+	assert_equal "$(qf out 3 '"\(.rcode) \(.answer[0].address)"')" "NOERROR 192.0.2.1"
+	# a compression pointer to itself, or back to its own label: cannot be parsed
+	assert_equal "$(qf out 4 .error)" malformed
+	assert_equal "$(qf out 5 .error)" malformed
+	# 3000 bytes although the query said 1232: taken as it is, all 190 records
+	assert_equal "$(qf out 6 '"\(.rcode) \(.tc) \(.tcp) \(.answer | length)"')" "NOERROR false false 190"
+	assert_equal "$(qf out 6 '.answer[189].address')" 10.0.0.189
+	# 20000 bytes: cut by the receive buffer, so it cannot be read
+	assert_equal "$(qf out 7 '"\(.error) \(.detail)"')" "malformed UDP answer larger than 8192 bytes"
+	for i in 1 2 4 5 7; do
+		[[ "$stderr" == *"dns-scan: line $i: no answer to any of 1 queries"* ]]
+	done
+	[ "$(grep -c ': line [0-9]*: ' <<<"$stderr")" -eq 5 ]
+	# three attempts each, each answered wrongly once / unreadably once
+	[[ "$stderr" == *"dropped: wrong ID or question 6, malformed 9"* ]]
+}
+
+@test "DNS: truncated answers come whole over TCP: 4000 records, a 65535-byte message; memory stays flat" {
+	need_dns
+	n=$BATS_TEST_NUMBER
+	printf 'many-%s.test\nmax-%s.test\n' $n $n >in
+	run -0 --separate-stderr scan <in
+	echo "$output" >out
+	same_names in out
+	assert_equal "$(qf out 1 '"\(.rcode) \(.tc) \(.tcp) \(.answer | length)"')" "NOERROR true true 4000"
+	assert_equal "$(qf out 1 '.answer[3999].address')" 10.0.15.159
+	# 16 TXT records filling the message to 65535 bytes: the string bytes all arrived
+	q="max-$n.test"
+	want=$((65535 - 12 - (${#q} + 2 + 4) - 16 * 12))
+	assert_equal "$(qf out 2 '"\(.tc) \(.tcp) \(.answer | length)"')" "true true 16"
+	# every character-string is a length byte and its bytes
+	assert_equal "$(qf out 2 '[.answer[].txt[] | length + 1] | add')" "$want"
+	# 1 then 60 such records (350 KB of JSON each) through a window of 8: the peak grows by
+	# less than 8 MiB (a small quarantine keeps AddressSanitizer's freed memory from counting)
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4"
+	for k in 1 60; do
+		seq "$k" | sed "s/.*/many-$n-&.test/" >in$k
+		peak_kb rss$k timeout 60 dns-scan -r "$DNS_ADDR:$DNS_PORT" --types A --timeout 5 \
+			--window 8 -c 8 <in$k >out$k
+		[ "$(count_lines out$k)" -eq "$k" ]
+	done
+	echo "peak RSS: $(cat rss1) KiB for 1, $(cat rss60) KiB for 60"
+	[ "$(cat rss60)" -lt $(($(cat rss1) + 8192)) ]
+}
+
+@test "DNS: a TCP fallback that resets, lies about the length, sends garbage or hangs keeps the truncated answer" {
+	need_dns
+	n=$BATS_TEST_NUMBER
+	for k in tcreset tcshort tcgarbage tclen1 tchang; do echo "$k-$n.test"; done >in
+	run -0 --separate-stderr scan <in
+	echo "$output" >out
+	same_names in out
+	run jq -r '.dns.queries[0] | "\(.rcode) \(.tc) \(.tcp) \(.error) \(.detail)"' out
+	assert_output - <<-EOF
+	NOERROR true false null TCP fallback failed: Connection reset by peer
+	NOERROR true false null TCP fallback failed: connection closed
+	NOERROR true false null TCP fallback failed: no matching answer
+	NOERROR true false null TCP fallback failed: connection closed
+	NOERROR true false null TCP fallback timed out
+	EOF
+	[[ "$stderr" == *"truncated 5, TCP 5,"* ]]
+}
+
+@test "DNS: every fault at once among bad lines, through a small window: one line per line, in order" {
+	need_dns
+	n=$BATS_TEST_NUMBER
+	{
+		for k in ok servfail refused otherq noq ptrloop big huge many tcreset tcshort \
+			tchang delay1 delayall; do
+			echo "$k-$n.test"
+		done
+		printf 'x..bad\n\n{"domain":"max-%s.test","keep":[1]}\nnot json {\n' "$n"
+		printf '{"domain":"'; head -c 300 /dev/zero | tr '\0' a; printf '.test"}\n'
+	} >in
+	run -1 --separate-stderr scan --timeout 0.7 -c 3 --window 4 <in
+	echo "$output" >out
+	[ "$(count_lines out)" -eq "$(count_lines in)" ]
+	run -0 out_names out
+	assert_equal "$output" "$(sed -e 's/^{"domain":"\([^"]*\)".*/\1/' in)"
+	assert_equal "$(sed -n 17p out | jq -c .keep)" "[1]"
+	# the records whose only query failed, the bad lines, and nothing else carry errors
+	run -0 jq -r 'select(.errors) | input_line_number' <(sed 's/^$/{}/' out)
+	assert_output "$(printf '%s\n' 4 5 6 8 14 15 18 19)"
 }
