@@ -368,7 +368,7 @@ emit_grades(struct record *r, struct grader *g, bool dnstats)
 }
 
 static void
-grade_record(struct record *r, struct grader *g, json_tokener *tok, bool dnstats)
+grade_record(struct record *r, struct grader *g, bool dnstats)
 {
 	struct jspan dns;
 	if (!rec_get(r, "dns", &dns)) {
@@ -377,7 +377,7 @@ grade_record(struct record *r, struct grader *g, json_tokener *tok, bool dnstats
 			rec_error_code(r, "NO_DNS", "no 'dns' member (run dns-scan first)");
 		return;
 	}
-	if (scan_load(g->s, tok, dns.p, dns.n) < 0) {
+	if (scan_load(g->s, dns.p, dns.n) < 0) {
 		rec_error_code(r, "BAD_DNS", "%s", g->s->problem.s);
 		return;
 	}
@@ -407,7 +407,6 @@ main(int argc, char **argv)
 	struct record r;
 	struct scan scan;
 	struct grader g;
-	json_tokener *tok = json_tokener_new_ex(16);
 	rec_reader_init(&in, STDIN_FILENO, NULL, o.max_line);
 	rec_init(&r);
 	scan_init(&scan);
@@ -417,12 +416,11 @@ main(int argc, char **argv)
 	int rc;
 	while ((rc = rec_read(&in, &r)) > 0) {
 		if (r.kind == REC_JSON || r.kind == REC_NAME)
-			grade_record(&r, &g, tok, o.dnstats);
+			grade_record(&r, &g, o.dnstats);
 		rec_emit(&r);
 	}
 	if (rc < 0)
 		tool_die("cannot read input: %s", strerror(in.lr.error));
-	json_tokener_free(tok);
 	grader_free(&g);
 	scan_free(&scan);
 	rec_free(&r);

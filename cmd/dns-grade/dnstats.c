@@ -34,7 +34,7 @@ txt_stripped(struct grader *g, const char *name, size_t n, struct buf *out, bool
 	buf_reset(out);
 	const struct query *q = scan_find(g->s, name, n, "TXT");
 	size_t i = 0, count = 0;
-	json_object *rr;
+	const struct jv *rr;
 	struct buf t = BUF_INIT;
 	while ((rr = q_rr(q, "TXT", &i))) {
 		if (!rr_txt_quoted(g->s, rr, &t))
@@ -60,7 +60,7 @@ next_str(const struct buf *b, size_t *off)
 }
 
 static void
-caa_text(json_object *rr, struct buf *out)
+caa_text(const struct jv *rr, struct buf *out)
 {
 	long long flags = 0;
 	size_t tn = 0, vn = 0;
@@ -248,7 +248,7 @@ legacy_facts(struct grader *g)
 	/* CAA at the domain itself (no climbing), as substrings of the text form. */
 	const struct query *cq = scan_find(s, s->domain, s->domainlen, "CAA");
 	size_t i = 0;
-	json_object *rr;
+	const struct jv *rr;
 	while ((rr = q_rr(cq, "CAA", &i))) {
 		caa_text(rr, &txt);
 		l->caa_wildcard_count++;
@@ -804,7 +804,7 @@ ds_caa(struct grader *g)
 	struct buf t = BUF_INIT;
 	bool issue = false, wild = false, iodef = false;
 	size_t i = 0;
-	json_object *rr;
+	const struct jv *rr;
 	while ((rr = q_rr(q, "CAA", &i))) {
 		caa_text(rr, &t);
 		/* split(' ', 2) */
@@ -895,7 +895,7 @@ direct_ns(const struct scan *s, const char *h, size_t hn)
 	for (int t = 0; t < 2; t++) {
 		const struct query *aq = scan_find(s, h, hn, types[t]);
 		size_t j = 0;
-		json_object *a;
+		const struct jv *a;
 		while ((a = q_rr(aq, types[t], &j))) {
 			size_t an;
 			const char *ad = rr_str(a, "address", &an);
@@ -929,7 +929,7 @@ ds_ns(struct grader *g)
 	}
 	struct buf sets[16];
 	size_t nsets = 0, i = 0;
-	json_object *rr;
+	const struct jv *rr;
 	size_t seen = 0;
 	while ((rr = q_rr(q, "NS", &i)) && seen++ < 64) {
 		size_t hn;
@@ -942,7 +942,7 @@ ds_ns(struct grader *g)
 		for (int t = 0; t < 2; t++) {
 			const struct query *aq = scan_find(s, h, hn, types[t]);
 			size_t j = 0;
-			json_object *a;
+			const struct jv *a;
 			while ((a = q_rr(aq, types[t], &j))) {
 				size_t an;
 				const char *ad = rr_str(a, "address", &an);
@@ -1055,7 +1055,7 @@ ds_soa(struct grader *g)
 		return 0;
 	}
 	size_t i = 0;
-	json_object *rr = q_rr(q, "SOA", &i);
+	const struct jv *rr = q_rr(q, "SOA", &i);
 	size_t mn, rn;
 	const char *m = rr_str(rr, "mname", &mn), *r = rr_str(rr, "rname", &rn);
 	static const char *const num[] = {"serial", "refresh", "retry", "expire", "minimum"};
@@ -1090,7 +1090,7 @@ ds_mx(struct grader *g)
 {
 	const struct query *q = scan_find(g->s, g->s->domain, g->s->domainlen, "MX");
 	size_t total = 0, valid = 0, i = 0;
-	json_object *rr;
+	const struct jv *rr;
 	if (!psl)
 		psl = psl_latest(NULL);
 	char low[256];

@@ -2,7 +2,6 @@
  * the facts reports need, the two grading scales. */
 #ifndef GRADE_H
 #define GRADE_H
-#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -14,15 +13,23 @@
 enum cat { C_SPF, C_DMARC, C_CAA, C_NS, C_SOA, C_MX, C_DNSSEC, C_BIMI, NCAT };
 extern const char *const cat_names[NCAT];
 
+/* A value of the dns member, read in one pass into a flat array (scan.c). Strings are decoded
+ * in a private copy of the member's text and NUL-terminated, as json-c gave them before. */
+struct jv;
+
 struct query {
 	const char *q, *type, *why, *server, *rcode, *error;
 	size_t qlen;
-	bool direct, aa, answered;	 /* answered: an rcode is present */
-	json_object *answer, *authority; /* arrays or NULL */
+	bool direct, aa, answered;	     /* answered: an rcode is present */
+	const struct jv *answer, *authority; /* arrays or NULL */
 };
 
 struct scan {
-	json_object *root;
+	char *text; /* the dns member's text, decoded in place */
+	size_t textcap;
+	struct jv *v, *pend; /* values, children grouped per container; parse stack */
+	size_t nv, vcap, npend, pendcap;
+	const struct jv *root;
 	const char *domain;
 	size_t domainlen;
 	time_t started; /* the scan's clock (DNSSEC validity), or now */
@@ -32,8 +39,9 @@ struct scan {
 	unsigned nproblems;
 };
 
-/* Load the dns member's text. Returns 0, or -1 with s->problem saying why it is unusable. */
-int scan_load(struct scan *s, json_tokener *tok, const char *text, size_t n);
+/* Load the dns member's text (valid JSON: the record layer checked it). Returns 0, or -1 with
+ * s->problem saying why it is unusable. */
+int scan_load(struct scan *s, const char *text, size_t n);
 void scan_init(struct scan *s);
 void scan_clear(struct scan *s);
 void scan_free(struct scan *s);
@@ -42,16 +50,18 @@ void scan_problem(struct scan *s, const char *fmt, ...) __attribute__((format(pr
 /* The first non-direct query for (name, type), preferring one with an answer. */
 const struct query *scan_find(const struct scan *s, const char *name, size_t n, const char *type);
 /* Answer RRs of a type (NULL: any) in a query: iterate with *i from 0. */
-json_object *q_rr(const struct query *q, const char *type, size_t *i);
+const struct jv *q_rr(const struct query *q, const char *type, size_t *i);
+/* The same over the authority section. */
+const struct jv *q_auth_rr(const struct query *q, const char *type, size_t *i);
 size_t q_count(const struct query *q, const char *type);
 /* Typed members of an RR. */
-const char *rr_str(json_object *rr, const char *key, size_t *len);
-bool rr_int(json_object *rr, const char *key, long long *v);
+const char *rr_str(const struct jv *rr, const char *key, size_t *len);
+bool rr_int(const struct jv *rr, const char *key, long long *v);
 /* A TXT RR's strings joined (RFC 7208 3.3: no separator; sep for DNStats' text form).
  * false when the data is impossible (a string over 255 bytes, over 65535 in all). */
-bool rr_txt(struct scan *s, json_object *rr, struct buf *out, const char *sep);
+bool rr_txt(struct scan *s, const struct jv *rr, struct buf *out, const char *sep);
 /* A TXT RR's presentation text as dnspython prints it: "s1" "s2" with \" and \\ escaped. */
-bool rr_txt_quoted(struct scan *s, json_object *rr, struct buf *out);
+bool rr_txt_quoted(struct scan *s, const struct jv *rr, struct buf *out);
 
 struct providers;
 struct providers *providers_load(const char *dir);

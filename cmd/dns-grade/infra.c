@@ -95,7 +95,7 @@ addresses(const struct scan *s, const char *host, size_t hn, const char **addrs,
 			continue;
 		*asked = true;
 		size_t i = 0;
-		json_object *rr;
+		const struct jv *rr;
 		while ((rr = q_rr(q, types[t], &i)) && *na < max) {
 			size_t l;
 			const char *ad = rr_str(rr, "address", &l);
@@ -121,7 +121,7 @@ ns_set(const struct query *q, struct buf *out)
 	const char *v[64];
 	char *own[64];
 	size_t n = 0, i = 0;
-	json_object *rr;
+	const struct jv *rr;
 	while ((rr = q_rr(q, "NS", &i)) && n < 64) {
 		size_t l;
 		const char *h = rr_str(rr, "host", &l);
@@ -153,7 +153,7 @@ check_ns_soa(struct grader *g)
 	struct findings *f = &g->f[C_NS], *fs = &g->f[C_SOA];
 	const struct query *q = scan_find(s, s->domain, s->domainlen, "NS");
 	size_t i = 0, count = 0;
-	json_object *rr;
+	const struct jv *rr;
 	const char *seen_addr[64];
 	size_t seen_len[64], nseen = 0;
 	while ((rr = q_rr(q, "NS", &i))) {
@@ -217,7 +217,7 @@ check_ns_soa(struct grader *g)
 		const char *srv = d->server ? d->server : "?";
 		if (!strcasecmp(d->type, "SOA")) {
 			size_t j = 0;
-			json_object *soa = q_rr(d, "SOA", &j);
+			const struct jv *soa = q_rr(d, "SOA", &j);
 			if (!d->answered) {
 				if (d->error && !strcmp(d->error, "skipped"))
 					continue;
@@ -345,7 +345,7 @@ check_caa(struct grader *g)
 		findings_add(f, "CAA_FOUND_AT_PARENT", SEV_NOTICE, "CAA records found at '%.*s'",
 			     FV(n), name);
 	size_t i = 0, count = 0;
-	json_object *rr;
+	const struct jv *rr;
 	while ((rr = q_rr(q, "CAA", &i))) {
 		if (++count > 100) {
 			findings_add(f, "TOO_MANY_CAA_RECORDS", SEV_WARNING,
@@ -382,7 +382,7 @@ check_caa(struct grader *g)
 /* --- DNSSEC --------------------------------------------------------------------------- */
 
 static ldns_rr *
-make_rr(struct buf *b, json_object *rr)
+make_rr(struct buf *b, const struct jv *rr)
 {
 	size_t nn, dn;
 	const char *name = rr_str(rr, "name", &nn), *type = rr_str(rr, "type", NULL),
@@ -439,7 +439,7 @@ judge_alg(struct findings *f, const char *what, long long alg)
 }
 
 static void
-check_nsec3(struct findings *f, json_object *rr, bool *done)
+check_nsec3(struct findings *f, const struct jv *rr, bool *done)
 {
 	long long it;
 	size_t sn;
@@ -471,7 +471,7 @@ check_dnssec(struct grader *g)
 	ldns_rr_list *ds = ldns_rr_list_new(), *keys = ldns_rr_list_new(),
 		     *sigs = ldns_rr_list_new();
 	size_t i = 0;
-	json_object *rr;
+	const struct jv *rr;
 	/* a real zone has a handful of each; more is hostile data, left unchecked */
 	while ((rr = q_rr(dsq, "DS", &i)) && ldns_rr_list_rr_count(ds) < 16) {
 		long long alg, dt;
@@ -529,16 +529,10 @@ check_dnssec(struct grader *g)
 	if ((rr = q_rr(pq, "NSEC3PARAM", &i)))
 		check_nsec3(f, rr, &nsec3);
 	for (size_t k = 0; k < s->nq && !nsec3; k++) {
-		json_object *au = s->qs[k].authority;
-		size_t an = au ? json_object_array_length(au) : 0;
-		for (size_t j = 0; j < an && !nsec3; j++) {
-			json_object *a = json_object_array_get_idx(au, j);
-			const char *t = json_object_is_type(a, json_type_object)
-					    ? rr_str(a, "type", NULL)
-					    : NULL;
-			if (t && !strcasecmp(t, "NSEC3"))
-				check_nsec3(f, a, &nsec3);
-		}
+		size_t j = 0;
+		const struct jv *a;
+		while (!nsec3 && (a = q_auth_rr(&s->qs[k], "NSEC3", &j)))
+			check_nsec3(f, a, &nsec3);
 	}
 
 	size_t nds = q_count(dsq, "DS"), nkeys = q_count(kq, "DNSKEY");
@@ -677,7 +671,7 @@ check_facts(struct grader *g)
 		const struct query *mx = scan_find(s, s->domain, s->domainlen, "MX");
 		long long best = 70000;
 		size_t i = 0;
-		json_object *rr;
+		const struct jv *rr;
 		while ((rr = q_rr(mx, "MX", &i))) {
 			size_t en;
 			long long pref = 0;

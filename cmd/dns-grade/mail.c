@@ -50,7 +50,7 @@ spf_select(struct scan *s, const char *name, size_t n, struct buf *out, const st
 	struct buf t = BUF_INIT;
 	int found = 0;
 	size_t i = 0;
-	json_object *rr;
+	const struct jv *rr;
 	while ((rr = q_rr(q, "TXT", &i))) {
 		if (!rr_txt(s, rr, &t, NULL))
 			continue;
@@ -286,7 +286,7 @@ check_report_auth(struct grader *g, const struct dmarc_record *r)
 			continue;
 		bool ok = false;
 		size_t j = 0;
-		json_object *rr;
+		const struct jv *rr;
 		while ((rr = q_rr(q, "TXT", &j)))
 			if (rr_txt(s, rr, &g->tmp, NULL) && dmarc_is_record(g->tmp.s, g->tmp.len))
 				ok = true;
@@ -312,7 +312,7 @@ check_dmarc(struct grader *g)
 	g->facts.dmarc.pct = -1;
 	int found = 0;
 	size_t i = 0;
-	json_object *rr;
+	const struct jv *rr;
 	while ((rr = q_rr(q, "TXT", &i))) {
 		if (!rr_txt(s, rr, &t, NULL))
 			continue;
@@ -385,7 +385,7 @@ check_mx(struct grader *g)
 	struct findings *f = &g->f[C_MX];
 	const struct query *q = scan_find(s, s->domain, s->domainlen, "MX");
 	size_t i = 0, n = 0, nulls = 0;
-	json_object *rr;
+	const struct jv *rr;
 	while ((rr = q_rr(q, "MX", &i))) {
 		size_t en;
 		const char *ex = rr_str(rr, "exchange", &en);
@@ -409,7 +409,7 @@ check_mx(struct grader *g)
 		while (en && ex[en - 1] == '.')
 			en--;
 		size_t j = 0;
-		json_object *o;
+		const struct jv *o;
 		bool dup = false;
 		while ((o = q_rr(q, "MX", &j)) && o != rr) {
 			size_t on;
@@ -438,7 +438,7 @@ check_mx(struct grader *g)
 		for (int k = 0; k < 2; k++) {
 			const struct query *x = k ? aaaa : a;
 			size_t m = 0;
-			json_object *c;
+			const struct jv *c;
 			while ((c = q_rr(x, "CNAME", &m))) {
 				size_t cn;
 				const char *owner = rr_str(c, "name", &cn);
@@ -480,7 +480,7 @@ check_bimi(struct grader *g)
 	const struct query *q = scan_find(s, name.s, name.len, "TXT");
 	int found = 0;
 	size_t i = 0;
-	json_object *rr;
+	const struct jv *rr;
 	while ((rr = q_rr(q, "TXT", &i)))
 		if (rr_txt(s, rr, &t, NULL) && bimi_is_record(t.s, t.len) && found++ == 0)
 			buf_add(&text, t.s, t.len);

@@ -1,12 +1,41 @@
-/* Reading dns-scan's `dns` member with json-c, checking every member before use: hostile or
- * truncated scan data becomes a problem report, never a crash. */
+/* Reading dns-scan's `dns` member, checking every member before use: hostile or truncated scan
+ * data becomes a problem report, never a crash.
+ *
+ * The member's text (already validated by the record layer) is copied once and read in one
+ * pass into a flat array of values: a container's children sit next to each other, strings are
+ * decoded in place and NUL-terminated, nothing is allocated per value. It keeps the meaning the
+ * graders had when this was a json-c tree, to the byte: a repeated member name means the last
+ * one, a name is compared up to an escaped NUL, integers saturate at the int64 range, anything
+ * with a fraction or exponent is not an integer, and a value nested 16 deep makes the member
+ * unreadable ("nesting too deep"). */
 #include <stdarg.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "grade.h"
 #include "xalloc.h"
+
+enum jtype { JV_NULL, JV_BOOL, JV_INT, JV_DOUBLE, JV_STR, JV_ARR, JV_OBJ };
+
+struct jv {
+	const char *key; /* member name when in an object (decoded, NUL-terminated) */
+	size_t keylen;	 /* its length up to the first NUL (json-c kept names as C strings) */
+	union {
+		const char *s; /* JV_STR: decoded, NUL-terminated (it may hold NULs) */
+		long long i;   /* JV_INT; JV_BOOL: 0 or 1 */
+		size_t kid;    /* JV_ARR, JV_OBJ: index of the first child in scan.v while
+				  reading, then (kids) its address */
+		const struct jv *kids;
+	} u;
+	size_t n; /* JV_STR: length; JV_ARR, JV_OBJ: number of children */
+	enum jtype type;
+};
+
+/* json-c's depth with json_tokener_new_ex(16): a value under 16 containers is too deep */
+#define MAX_DEPTH 16
 
 void
 scan_init(struct scan *s)
@@ -17,9 +46,9 @@ scan_init(struct scan *s)
 void
 scan_clear(struct scan *s)
 {
-	if (s->root)
-		json_object_put(s->root);
 	s->root = NULL;
+	s->nv = 0;
+	s->npend = 0;
 	s->domain = NULL;
 	s->domainlen = 0;
 	s->nq = 0;
@@ -32,6 +61,9 @@ scan_free(struct scan *s)
 {
 	scan_clear(s);
 	free(s->qs);
+	free(s->text);
+	free(s->v);
+	free(s->pend);
 	buf_free(&s->problem);
 }
 
@@ -46,31 +78,338 @@ scan_problem(struct scan *s, const char *fmt, ...)
 	}
 }
 
-static json_object *
-member(json_object *o, const char *key, json_type t)
+/* --- the one-pass reader ------------------------------------------------------------------ */
+
+enum { P_OK = 0, P_DEEP = -1, P_BAD = -2 };
+
+struct reader {
+	struct scan *s;
+	char *p, *end;
+};
+
+static inline void
+skip_ws(struct reader *r)
 {
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
-		return NULL;
-	return v;
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+		r->p++;
 }
 
-static const char *
-str_member(json_object *o, const char *key, size_t *len)
+/* Bytes that end a run of plain string text: the quote, the backslash, the final NUL. */
+static const unsigned char stop_char[256] = {['"'] = 1, ['\\'] = 1, [0] = 1};
+
+static int
+hexval(char c)
 {
-	json_object *v = member(o, key, json_type_string);
-	if (!v)
-		return NULL;
-	if (len)
-		*len = (size_t)json_object_get_string_len(v);
-	return json_object_get_string(v);
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
 static bool
-bool_member(json_object *o, const char *key)
+hex4(const char *p, const char *end, unsigned *out)
 {
-	json_object *v = member(o, key, json_type_boolean);
-	return v && json_object_get_boolean(v);
+	if (end - p < 4)
+		return false;
+	unsigned v = 0;
+	for (int k = 0; k < 4; k++) {
+		int h = hexval(p[k]);
+		if (h < 0)
+			return false;
+		v = v * 16 + (unsigned)h;
+	}
+	*out = v;
+	return true;
+}
+
+static char *
+put_utf8(char *w, unsigned cp)
+{
+	if (cp < 0x80) {
+		*w++ = (char)cp;
+	} else if (cp < 0x800) {
+		*w++ = (char)(0xC0 | (cp >> 6));
+		*w++ = (char)(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		*w++ = (char)(0xE0 | (cp >> 12));
+		*w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+		*w++ = (char)(0x80 | (cp & 0x3F));
+	} else {
+		*w++ = (char)(0xF0 | (cp >> 18));
+		*w++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+		*w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+		*w++ = (char)(0x80 | (cp & 0x3F));
+	}
+	return w;
+}
+
+/* The string at r->p (its opening quote): decode it in place (escapes only ever shrink),
+ * NUL-terminate it, leave r->p after its closing quote. Lone surrogates become U+FFFD, a high
+ * surrogate followed by another \u escape that is not a low one too (as json-c does). */
+static int
+read_string(struct reader *r, const char **out, size_t *len)
+{
+	char *start = ++r->p, *end = r->end, *bs = start;
+	/* the text ends with a NUL (read_all) and valid JSON holds none raw */
+	while (!stop_char[(unsigned char)*bs])
+		bs++;
+	if (bs >= end)
+		return P_BAD;
+	if (*bs == '"') {
+		*bs = '\0';
+		*out = start;
+		*len = (size_t)(bs - start);
+		r->p = bs + 1;
+		return P_OK;
+	}
+	char *w = bs, *p = bs;
+	for (;;) {
+		if (p >= end)
+			return P_BAD;
+		char c = *p;
+		if (c == '"')
+			break;
+		if (c != '\\') {
+			*w++ = c;
+			p++;
+			continue;
+		}
+		if (end - p < 2)
+			return P_BAD;
+		char e = p[1];
+		p += 2;
+		switch (e) {
+		case 'b':
+			*w++ = '\b';
+			break;
+		case 'f':
+			*w++ = '\f';
+			break;
+		case 'n':
+			*w++ = '\n';
+			break;
+		case 'r':
+			*w++ = '\r';
+			break;
+		case 't':
+			*w++ = '\t';
+			break;
+		case 'u': {
+			unsigned cp, lo;
+			if (!hex4(p, end, &cp))
+				return P_BAD;
+			p += 4;
+			if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 && p[0] == '\\' &&
+			    p[1] == 'u' && hex4(p + 2, end, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				p += 6;
+			}
+			if (cp >= 0xD800 && cp <= 0xDFFF)
+				cp = 0xFFFD;
+			w = put_utf8(w, cp);
+			break;
+		}
+		default:
+			*w++ = e; /* \" \\ \/ (the text is valid JSON) */
+			break;
+		}
+	}
+	*w = '\0';
+	*out = start;
+	*len = (size_t)(w - start);
+	r->p = p + 1;
+	return P_OK;
+}
+
+/* Integers saturate at the int64 range (json-c's strtoll/strtoull, then get_int64). */
+static int
+read_number(struct reader *r, struct jv *v)
+{
+	char *p = r->p, *end = r->end;
+	bool neg = p < end && *p == '-';
+	if (neg)
+		p++;
+	unsigned long long u = 0;
+	bool sat = false, digits = false;
+	while (p < end && *p >= '0' && *p <= '9') {
+		unsigned d = (unsigned)(*p++ - '0');
+		digits = true;
+		if (u > (ULLONG_MAX - d) / 10)
+			sat = true;
+		else
+			u = u * 10 + d;
+	}
+	if (!digits)
+		return P_BAD;
+	bool dbl = false;
+	while (p < end && ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E' ||
+			   *p == '+' || *p == '-')) {
+		dbl = true;
+		p++;
+	}
+	r->p = p;
+	if (dbl) {
+		v->type = JV_DOUBLE;
+		return P_OK;
+	}
+	v->type = JV_INT;
+	if (neg)
+		v->u.i = sat || u > (unsigned long long)INT64_MAX ? INT64_MIN : -(long long)u;
+	else
+		v->u.i = sat || u > (unsigned long long)INT64_MAX ? INT64_MAX : (long long)u;
+	return P_OK;
+}
+
+static struct jv *
+push(struct scan *s)
+{
+	if (s->npend == s->pendcap)
+		s->pend = xgrow(s->pend, &s->pendcap, s->npend + 1, sizeof *s->pend);
+	return &s->pend[s->npend++];
+}
+
+static int read_value(struct reader *r, int depth, const char *key, size_t keylen);
+
+/* Object or array at r->p: children go on the parse stack, then move to scan.v together. */
+static int
+read_container(struct reader *r, int depth, const char *key, size_t keylen)
+{
+	struct scan *s = r->s;
+	bool obj = *r->p == '{';
+	char close = obj ? '}' : ']';
+	size_t first = s->npend;
+	r->p++;
+	skip_ws(r);
+	if (r->p < r->end && *r->p == close) {
+		r->p++;
+	} else {
+		for (;;) {
+			const char *k = NULL;
+			size_t kn = 0;
+			skip_ws(r);
+			if (obj) {
+				int rc;
+				if (r->p >= r->end || *r->p != '"')
+					return P_BAD;
+				if ((rc = read_string(r, &k, &kn)) != P_OK)
+					return rc;
+				if (memchr(k, '\0', kn))
+					kn = strlen(k);
+				skip_ws(r);
+				if (r->p >= r->end || *r->p != ':')
+					return P_BAD;
+				r->p++;
+			}
+			int rc = read_value(r, depth + 1, k, kn);
+			if (rc != P_OK)
+				return rc;
+			skip_ws(r);
+			if (r->p >= r->end)
+				return P_BAD;
+			if (*r->p == ',') {
+				r->p++;
+				continue;
+			}
+			if (*r->p != close)
+				return P_BAD;
+			r->p++;
+			break;
+		}
+	}
+	size_t n = s->npend - first;
+	if (s->nv + n > s->vcap)
+		s->v = xgrow(s->v, &s->vcap, s->nv + n, sizeof *s->v);
+	if (n)
+		memcpy(s->v + s->nv, s->pend + first, n * sizeof *s->v);
+	s->npend = first;
+	struct jv *v = push(s);
+	v->key = key;
+	v->keylen = keylen;
+	v->type = obj ? JV_OBJ : JV_ARR;
+	v->u.kid = s->nv;
+	v->n = n;
+	s->nv += n;
+	return P_OK;
+}
+
+static int
+read_value(struct reader *r, int depth, const char *key, size_t keylen)
+{
+	if (depth >= MAX_DEPTH)
+		return P_DEEP;
+	skip_ws(r);
+	if (r->p >= r->end)
+		return P_BAD;
+	char c = *r->p;
+	if (c == '{' || c == '[')
+		return read_container(r, depth, key, keylen);
+	struct jv x = {.key = key, .keylen = keylen};
+	int rc = P_OK;
+	if (c == '"') {
+		rc = read_string(r, &x.u.s, &x.n);
+		x.type = JV_STR;
+	} else if (c == 't' && r->end - r->p >= 4 && !memcmp(r->p, "true", 4)) {
+		x.type = JV_BOOL;
+		x.u.i = 1;
+		r->p += 4;
+	} else if (c == 'f' && r->end - r->p >= 5 && !memcmp(r->p, "false", 5)) {
+		x.type = JV_BOOL;
+		r->p += 5;
+	} else if (c == 'n' && r->end - r->p >= 4 && !memcmp(r->p, "null", 4)) {
+		x.type = JV_NULL;
+		r->p += 4;
+	} else if (c == '-' || (c >= '0' && c <= '9')) {
+		rc = read_number(r, &x);
+	} else {
+		rc = P_BAD;
+	}
+	if (rc == P_OK)
+		*push(r->s) = x;
+	return rc;
+}
+
+/* --- typed access ------------------------------------------------------------------------- */
+
+/* The value of member key (the last of that name), NULL when absent; *present also tells
+ * whether it is there with a null value. */
+static const struct jv *
+get(const struct jv *o, const char *key, bool *present)
+{
+	if (present)
+		*present = false;
+	if (!o || o->type != JV_OBJ)
+		return NULL;
+	size_t kl = strlen(key);
+	for (size_t i = o->n; i-- > 0;) {
+		const struct jv *v = &o->u.kids[i];
+		if (v->keylen == kl && v->key[0] == key[0] && !memcmp(v->key, key, kl)) {
+			if (present)
+				*present = true;
+			return v->type == JV_NULL ? NULL : v;
+		}
+	}
+	return NULL;
+}
+
+static const struct jv *
+member(const struct jv *o, const char *key, enum jtype t)
+{
+	const struct jv *v = get(o, key, NULL);
+	return v && v->type == t ? v : NULL;
+}
+
+static const char *
+str_member(const struct jv *o, const char *key, size_t *len)
+{
+	const struct jv *v = member(o, key, JV_STR);
+	if (!v)
+		return NULL;
+	if (len)
+		*len = v->n;
+	return v->u.s;
 }
 
 /* "2026-11-23T14:00:00Z" (seconds and zone optional) to a time. */
@@ -96,23 +435,90 @@ parse_iso(const char *t, time_t *out)
 	return true;
 }
 
+/* The members of a query that the graders read. */
+enum {
+	Q_Q,
+	Q_TYPE,
+	Q_WHY,
+	Q_SERVER,
+	Q_RCODE,
+	Q_ERROR,
+	Q_DIRECT,
+	Q_AA,
+	Q_ANSWER,
+	Q_AUTHORITY,
+	Q_NKEYS
+};
+
+static int
+query_key(const char *k, size_t n)
+{
+	static const char *const names[Q_NKEYS] = {"q",	    "type",   "why", "server", "rcode",
+						   "error", "direct", "aa",  "answer", "authority"};
+	for (int i = 0; i < Q_NKEYS; i++)
+		if (names[i][0] == k[0] && strlen(names[i]) == n && !memcmp(names[i], k, n))
+			return i;
+	return -1;
+}
+
+static const char *
+str_of(const struct jv *v, size_t *len)
+{
+	if (!v || v->type != JV_STR)
+		return NULL;
+	if (len)
+		*len = v->n;
+	return v->u.s;
+}
+
+/* Read the text into s->v; the root is the last value. */
+static int
+read_all(struct scan *s, const char *text, size_t n)
+{
+	if (n + 1 > s->textcap)
+		s->text = xgrow(s->text, &s->textcap, n + 1, 1);
+	memcpy(s->text, text, n);
+	s->text[n] = '\0';
+	struct reader r = {.s = s, .p = s->text, .end = s->text + n};
+	int rc = read_value(&r, 0, NULL, 0);
+	if (rc != P_OK)
+		return rc;
+	/* the root joins the values; children indexes become addresses */
+	if (s->nv + 1 > s->vcap)
+		s->v = xgrow(s->v, &s->vcap, s->nv + 1, sizeof *s->v);
+	s->v[s->nv++] = s->pend[--s->npend];
+	for (size_t i = 0; i < s->nv; i++)
+		if (s->v[i].type == JV_ARR || s->v[i].type == JV_OBJ)
+			s->v[i].u.kids = s->v + s->v[i].u.kid;
+	s->root = &s->v[s->nv - 1];
+	return P_OK;
+}
+
 int
-scan_load(struct scan *s, json_tokener *tok, const char *text, size_t n)
+scan_load(struct scan *s, const char *text, size_t n)
 {
 	scan_clear(s);
-	json_tokener_reset(tok);
-	s->root = json_tokener_parse_ex(tok, text, (int)n);
-	if (!s->root || json_tokener_get_error(tok) != json_tokener_success) {
-		scan_problem(s, "dns member unreadable: %s",
-			     json_tokener_error_desc(json_tokener_get_error(tok)));
+	/* What json-c made of a value that is not an object: a number, true, false or null alone
+	 * was "unexpected end" for its tokener (it waits for more digits or letters). */
+	const char *t = text, *e = text + n;
+	while (t < e && (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r'))
+		t++;
+	if (t == e || (*t != '{' && *t != '[' && *t != '"')) {
+		scan_problem(s, "dns member unreadable: %s", "continue");
 		return -1;
 	}
-	if (!json_object_is_type(s->root, json_type_object)) {
+	int rc = read_all(s, text, n);
+	if (rc != P_OK) {
+		scan_problem(s, "dns member unreadable: %s",
+			     rc == P_DEEP ? "nesting too deep" : "unexpected character");
+		return -1;
+	}
+	if (s->root->type != JV_OBJ) {
 		scan_problem(s, "dns member is not an object");
 		return -1;
 	}
-	json_object *v = member(s->root, "v", json_type_int);
-	if (!v || json_object_get_int64(v) != 1) {
+	const struct jv *v = member(s->root, "v", JV_INT);
+	if (!v || v->u.i != 1) {
 		scan_problem(s, "dns member: unsupported or missing version 'v'");
 		return -1;
 	}
@@ -125,42 +531,48 @@ scan_load(struct scan *s, json_tokener *tok, const char *text, size_t n)
 	const char *st = str_member(s->root, "started", NULL);
 	if (!st || !parse_iso(st, &s->started))
 		s->started = time(NULL);
-	json_object *qs = member(s->root, "queries", json_type_array);
+	const struct jv *qs = member(s->root, "queries", JV_ARR);
 	if (!qs) {
 		scan_problem(s, "dns member: no 'queries' array");
 		return -1;
 	}
-	size_t nq = json_object_array_length(qs);
+	size_t nq = qs->n;
+	if (nq > s->cap)
+		s->qs = xgrow(s->qs, &s->cap, nq, sizeof *s->qs);
 	for (size_t i = 0; i < nq; i++) {
-		json_object *q = json_object_array_get_idx(qs, i);
+		const struct jv *q = &qs->u.kids[i];
 		struct query x;
 		memset(&x, 0, sizeof x);
-		if (!json_object_is_type(q, json_type_object) ||
-		    !(x.q = str_member(q, "q", &x.qlen)) ||
-		    !(x.type = str_member(q, "type", NULL)) || x.qlen > 1024) {
+		/* one walk over the members; a later member of the same name wins */
+		const struct jv *m[Q_NKEYS] = {0};
+		for (size_t k = 0; q->type == JV_OBJ && k < q->n; k++) {
+			const struct jv *mv = &q->u.kids[k];
+			int id = query_key(mv->key, mv->keylen);
+			if (id >= 0)
+				m[id] = mv;
+		}
+		if (q->type != JV_OBJ || !(x.q = str_of(m[Q_Q], &x.qlen)) ||
+		    !(x.type = str_of(m[Q_TYPE], NULL)) || x.qlen > 1024) {
 			scan_problem(s, "query %zu lacks 'q' or 'type'", i + 1);
 			continue;
 		}
 		while (x.qlen && x.q[x.qlen - 1] == '.')
 			x.qlen--;
-		x.why = str_member(q, "why", NULL);
-		x.server = str_member(q, "server", NULL);
-		x.rcode = str_member(q, "rcode", NULL);
-		x.error = str_member(q, "error", NULL);
-		x.direct = bool_member(q, "direct");
-		x.aa = bool_member(q, "aa");
+		x.why = str_of(m[Q_WHY], NULL);
+		x.server = str_of(m[Q_SERVER], NULL);
+		x.rcode = str_of(m[Q_RCODE], NULL);
+		x.error = str_of(m[Q_ERROR], NULL);
+		x.direct = m[Q_DIRECT] && m[Q_DIRECT]->type == JV_BOOL && m[Q_DIRECT]->u.i;
+		x.aa = m[Q_AA] && m[Q_AA]->type == JV_BOOL && m[Q_AA]->u.i;
 		x.answered = x.rcode != NULL;
-		json_object *a;
-		if (json_object_object_get_ex(q, "answer", &a)) {
-			if (json_object_is_type(a, json_type_array))
-				x.answer = a;
+		if (m[Q_ANSWER]) {
+			if (m[Q_ANSWER]->type == JV_ARR)
+				x.answer = m[Q_ANSWER];
 			else
 				scan_problem(s, "query %zu: 'answer' is not an array", i + 1);
 		}
-		if (json_object_object_get_ex(q, "authority", &a) &&
-		    json_object_is_type(a, json_type_array))
-			x.authority = a;
-		s->qs = xgrow(s->qs, &s->cap, s->nq + 1, sizeof *s->qs);
+		if (m[Q_AUTHORITY] && m[Q_AUTHORITY]->type == JV_ARR)
+			x.authority = m[Q_AUTHORITY];
 		s->qs[s->nq++] = x;
 	}
 	return 0;
@@ -192,15 +604,15 @@ scan_find(const struct scan *s, const char *name, size_t n, const char *type)
 	return best;
 }
 
-json_object *
-q_rr(const struct query *q, const char *type, size_t *i)
+/* RRs of a type (NULL: any) in an array of them. */
+static const struct jv *
+arr_rr(const struct jv *arr, const char *type, size_t *i)
 {
-	if (!q || !q->answer)
+	if (!arr)
 		return NULL;
-	size_t n = json_object_array_length(q->answer);
-	while (*i < n) {
-		json_object *rr = json_object_array_get_idx(q->answer, (*i)++);
-		if (!json_object_is_type(rr, json_type_object))
+	while (*i < arr->n) {
+		const struct jv *rr = &arr->u.kids[(*i)++];
+		if (rr->type != JV_OBJ)
 			continue;
 		const char *t = str_member(rr, "type", NULL);
 		if (!t || (type && strcasecmp(t, type)))
@@ -208,6 +620,18 @@ q_rr(const struct query *q, const char *type, size_t *i)
 		return rr;
 	}
 	return NULL;
+}
+
+const struct jv *
+q_rr(const struct query *q, const char *type, size_t *i)
+{
+	return q ? arr_rr(q->answer, type, i) : NULL;
+}
+
+const struct jv *
+q_auth_rr(const struct query *q, const char *type, size_t *i)
+{
+	return q ? arr_rr(q->authority, type, i) : NULL;
 }
 
 size_t
@@ -220,7 +644,7 @@ q_count(const struct query *q, const char *type)
 }
 
 const char *
-rr_str(json_object *rr, const char *key, size_t *len)
+rr_str(const struct jv *rr, const char *key, size_t *len)
 {
 	size_t l;
 	const char *s = str_member(rr, key, &l);
@@ -230,39 +654,39 @@ rr_str(json_object *rr, const char *key, size_t *len)
 }
 
 bool
-rr_int(json_object *rr, const char *key, long long *v)
+rr_int(const struct jv *rr, const char *key, long long *v)
 {
-	json_object *o = member(rr, key, json_type_int);
+	const struct jv *o = member(rr, key, JV_INT);
 	if (!o)
 		return false;
-	*v = (long long)json_object_get_int64(o);
+	*v = o->u.i;
 	return true;
 }
 
 static bool
-txt_strings(struct scan *s, json_object *rr, struct buf *out, const char *sep, bool quoted)
+txt_strings(struct scan *s, const struct jv *rr, struct buf *out, const char *sep, bool quoted)
 {
 	buf_reset(out);
-	json_object *a = member(rr, "txt", json_type_array);
+	const struct jv *a = member(rr, "txt", JV_ARR);
 	if (!a) {
 		scan_problem(s, "TXT record without a 'txt' array");
 		return false;
 	}
-	size_t n = json_object_array_length(a), total = 0;
+	size_t n = a->n, total = 0;
 	for (size_t i = 0; i < n; i++) {
-		json_object *e = json_object_array_get_idx(a, i);
-		if (!json_object_is_type(e, json_type_string)) {
+		const struct jv *e = &a->u.kids[i];
+		if (e->type != JV_STR) {
 			scan_problem(s, "TXT record with a string that is not a string");
 			return false;
 		}
-		size_t len = (size_t)json_object_get_string_len(e);
+		size_t len = e->n;
 		total += len;
 		if (len > 255 || total > 65535) {
 			scan_problem(s, "TXT string of %zu bytes (DNS allows 255, 65535 in all)",
 				     len);
 			return false;
 		}
-		const char *p = json_object_get_string(e);
+		const char *p = e->u.s;
 		if (i && sep)
 			buf_adds(out, sep);
 		if (!quoted) {
@@ -285,13 +709,13 @@ txt_strings(struct scan *s, json_object *rr, struct buf *out, const char *sep, b
 }
 
 bool
-rr_txt(struct scan *s, json_object *rr, struct buf *out, const char *sep)
+rr_txt(struct scan *s, const struct jv *rr, struct buf *out, const char *sep)
 {
 	return txt_strings(s, rr, out, sep, false);
 }
 
 bool
-rr_txt_quoted(struct scan *s, json_object *rr, struct buf *out)
+rr_txt_quoted(struct scan *s, const struct jv *rr, struct buf *out)
 {
 	return txt_strings(s, rr, out, " ", true);
 }

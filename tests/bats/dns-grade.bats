@@ -169,6 +169,23 @@ codes_in_manual() {
 	[[ "$stderr" == *"line 6: query "* ]]
 }
 
+# What each output line adds after its input line (the input's members pass unchanged).
+suffixes() {
+	LC_ALL=C awk 'NR == FNR { line[FNR] = $0; next }
+		{ n = length(line[FNR]) - 1
+		  print (substr($0, 1, n) == substr(line[FNR], 1, n) ? substr($0, n + 1) : "INPUT CHANGED") }' "$1" "$2"
+}
+
+@test "the dns member means what json-c made of it: repeated and escaped names, NULs, big numbers, depth" {
+	local sc
+	for sc in domstat dnstats; do
+		run -1 --separate-stderr dns-grade --scale "$sc" <"$GF/jsonedge.ndjson"
+		printf '%s\n' "$output" >out.ndjson
+		diff -u "$GF/jsonedge.$sc.golden" <(suffixes "$GF/jsonedge.ndjson" out.ndjson)
+		diff -u "$GF/jsonedge.stderr" <(printf '%s\n' "$stderr")
+	done
+}
+
 @test "a record dns-scan refused (errors, no dns) passes through unchanged" {
 	local rec='{"domain":"bad..name","errors":[{"by":"dns-scan","msg":"invalid name: empty label"}]}'
 	run -0 --separate-stderr dns-grade <<<"$rec"
