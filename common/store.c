@@ -721,14 +721,33 @@ write_end(struct store *s, bool own, int ret, struct buf *why)
 	return store_commit(s, why) < 0 ? -1 : ret;
 }
 
+/* Make a statement ready for its next use; passes ret through. */
+static int
+stmt_end(sqlite3_stmt *q, int ret)
+{
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return ret;
+}
+
 /* Step a statement that returns no rows, then reset it. */
 static int
 step_done(struct store *s, sqlite3_stmt *q, struct buf *why)
 {
 	int rc = sqlite3_step(q);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return rc == SQLITE_DONE ? 0 : fail_db(s, why, "cannot write to", rc);
+	return stmt_end(q, rc == SQLITE_DONE ? 0 : fail_db(s, why, "cannot write to", rc));
+}
+
+/* Bind the key of a one-row lookup and step it: 1 with the row to read, 0 when there is none,
+ * -1 on an error (in why). The caller reads the row, then ends with stmt_end(). */
+static int
+lookup_row(struct store *s, sqlite3_stmt *q, const char *key, struct buf *why)
+{
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail_db(s, why, "cannot read", rc);
 }
 
 int
@@ -737,10 +756,8 @@ store_reg_get(struct store *s, const char *domain, struct reg_info *out, struct 
 	sqlite3_stmt *q = stmt(s, ST_REG_GET, why);
 	if (!q)
 		return -1;
-	sqlite3_bind_text(q, 1, domain, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	int ret = 0;
-	if (rc == SQLITE_ROW) {
+	int ret = lookup_row(s, q, domain, why);
+	if (ret == 1) {
 		out->created = col_time(q, 0);
 		out->expires = col_time(q, 1);
 		out->source = col_text(s, q, 2, 0);
@@ -749,12 +766,8 @@ store_reg_get(struct store *s, const char *domain, struct reg_info *out, struct 
 		out->error_code = col_text(s, q, 5, 2);
 		out->error_msg = col_text(s, q, 6, 3);
 		out->valid_until = col_time(q, 7);
-		ret = 1;
-	} else if (rc != SQLITE_DONE)
-		ret = fail_db(s, why, "cannot read", rc);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return ret;
+	}
+	return stmt_end(q, ret);
 }
 
 int
@@ -821,17 +834,9 @@ store_counter_get(struct store *s, const char *name, int64_t *v, struct buf *why
 	sqlite3_stmt *q = stmt(s, ST_COUNTER_GET, why);
 	if (!q)
 		return -1;
-	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q), ret = 0;
-	*v = 0;
-	if (rc == SQLITE_ROW) {
-		*v = sqlite3_column_int64(q, 0);
-		ret = 1;
-	} else if (rc != SQLITE_DONE)
-		ret = fail_db(s, why, "cannot read", rc);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return ret;
+	int ret = lookup_row(s, q, name, why);
+	*v = ret == 1 ? sqlite3_column_int64(q, 0) : 0;
+	return stmt_end(q, ret);
 }
 
 static void
@@ -857,9 +862,7 @@ step_seen(struct store *s, sqlite3_stmt *q, struct seen_info *out, struct buf *w
 	}
 	if (rc != SQLITE_DONE)
 		ret = fail_db(s, why, "cannot write to", rc);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return ret;
+	return stmt_end(q, ret);
 }
 
 int
@@ -1001,9 +1004,8 @@ look(struct store *s, const char *domain, struct known *k, struct buf *why)
 	sqlite3_stmt *q = stmt(s, ST_SEEN_LOOK, why);
 	if (!q)
 		return -1;
-	sqlite3_bind_text(q, 1, domain, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q), ret = 0;
-	if (rc == SQLITE_ROW) {
+	int ret = lookup_row(s, q, domain, why);
+	if (ret == 1) {
 		k->first_seen = sqlite3_column_int64(q, 0);
 		k->last_seen = sqlite3_column_int64(q, 1);
 		k->times_seen = sqlite3_column_int64(q, 2);
@@ -1025,12 +1027,8 @@ look(struct store *s, const char *domain, struct known *k, struct buf *why)
 		}
 		k->delta = 0;
 		k->pending_last = k->last_seen;
-		ret = 1;
-	} else if (rc != SQLITE_DONE)
-		ret = fail_db(s, why, "cannot read", rc);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return ret;
+	}
+	return stmt_end(q, ret);
 }
 
 static void
@@ -1169,16 +1167,10 @@ store_seen_get(struct store *s, const char *domain, struct seen_info *out, struc
 	sqlite3_stmt *q = stmt(s, ST_SEEN_GET, why);
 	if (!q)
 		return -1;
-	sqlite3_bind_text(q, 1, domain, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q), ret = 0;
-	if (rc == SQLITE_ROW) {
+	int ret = lookup_row(s, q, domain, why);
+	if (ret == 1)
 		read_seen(s, q, 0, out);
-		ret = 1;
-	} else if (rc != SQLITE_DONE)
-		ret = fail_db(s, why, "cannot read", rc);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return ret;
+	return stmt_end(q, ret);
 }
 
 int
