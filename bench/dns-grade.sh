@@ -5,20 +5,52 @@
 # (default 200,000), grades them pinned to one core and prints graded domains per second
 # (by CPU time and by wall time) and the peak RSS; then the same at N/10 to show memory stays
 # flat, and the DNStats scale at N/10.
-# usage: bench/dns-grade.sh [N]
+# --profile dnstats|minimal first cuts each fixture down to what dns-scan's profile of that
+# name asks (with jq): dnstats keeps the apex MX, TXT, CAA, DS, DNSKEY, NS and SOA, _dmarc,
+# BIMI, _msdcs and the name servers' addresses and direct answers (about 8.8 KB a record);
+# minimal keeps the apex SOA, NS, MX and TXT and _dmarc (about 2 KB).
+# The replicated set repeats 14 signed zones, so their DNSSEC verdicts come from dns-grade's
+# cache after the first time (real scans rarely repeat a zone).
+# usage: bench/dns-grade.sh [--profile full|dnstats|minimal] [N]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${DOMSTAT_BIN:-$top/build/bin}
+profile=full
+if [ "${1:-}" = --profile ]; then
+	profile=${2:?usage: bench/dns-grade.sh [--profile full|dnstats|minimal] [N]}
+	shift 2
+fi
 n=${1:-200000}
 fix=$top/tests/bats/fixtures/dns-grade/scans.ndjson
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 pin=""
 command -v taskset >/dev/null && pin="taskset -c 0"
 
+case $profile in
+full) ;;
+dnstats)
+	whys='["apex","dmarc","bimi","msdcs","ad-probe","ns-addr","ns-direct"]'
+	types='["MX","TXT","CAA","DS","DNSKEY","NS","SOA"]' ;;
+minimal)
+	whys='["apex","dmarc"]'
+	types='["SOA","NS","MX","TXT"]' ;;
+*) echo "bench/dns-grade.sh: unknown profile '$profile'" >&2; exit 2 ;;
+esac
+if [ "$profile" != full ]; then
+	command -v jq >/dev/null || { echo "bench/dns-grade.sh: --profile needs jq" >&2; exit 2; }
+	jq -c --arg p "$profile" --argjson whys "$whys" --argjson types "$types" '
+		.dns |= (if type == "object" and (.queries | type) == "array" then
+			.profile = $p | .queries |= map(select(
+				(.why as $w | $whys | index($w)) and
+				(.why != "apex" or (.type as $t | $types | index($t)))))
+		else . end)' "$fix" >"$tmp/fix.ndjson"
+	fix=$tmp/fix.ndjson
+fi
+
 awk -v n="$n" 'BEGIN { while ((getline l < ARGV[1]) > 0) r[c++] = l; for (i = 0; i < n; i++) print r[i % c] }' "$fix" >"$tmp/big.ndjson"
 head -n $((n / 10)) "$tmp/big.ndjson" >"$tmp/small.ndjson"
 bytes=$(wc -c <"$tmp/big.ndjson")
-echo "dns-grade: $n records, $((bytes / n)) bytes each on average ($((bytes / 1048576)) MiB)"
+echo "dns-grade ($profile profile): $n records, $((bytes / n)) bytes each on average ($((bytes / 1048576)) MiB)"
 
 run() { # run LABEL RECORDS FILE ARGS...
 	label=$1 recs=$2 file=$3

@@ -81,7 +81,14 @@ jsonw_strz(struct buf *b, const char *s)
 void
 jsonw_int(struct buf *b, long long v)
 {
-	buf_addf(b, "%lld", v);
+	char d[24], *e = d + sizeof d, *p = e;
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	buf_add(b, p, (size_t)(e - p)); /* as "%lld", without printf */
 }
 
 /* x rounded half-to-even to 4 decimal places, exactly, as a count of 1/10000ths: x is

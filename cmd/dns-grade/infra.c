@@ -460,6 +460,136 @@ check_nsec3(struct findings *f, const struct jv *rr, bool *done)
 			     "NSEC3 salt '%.*s' should be empty (RFC 9276)", FV(sn), salt);
 }
 
+/* What the DNSKEY set's signatures say, given the DS set, the DNSKEY set, its RRSIGs and the
+ * scan's clock. */
+enum verdict_kind { V_NO_MATCH, V_NOT_SIGNED, V_CHECKED };
+struct verdict {
+	enum verdict_kind kind;
+	bool good;	   /* V_CHECKED: a signature verifies */
+	long long soonest; /* seconds to the earliest expiry of a good one, or -1 */
+	long long longest; /* longest validity of a good one */
+	ldns_status worst; /* otherwise, the most telling failure */
+};
+
+static void
+verify(ldns_rr_list *ds, ldns_rr_list *keys, ldns_rr_list *sigs, time_t started, struct verdict *v)
+{
+	memset(v, 0, sizeof *v);
+	v->soonest = -1;
+	v->worst = LDNS_STATUS_OK;
+	ldns_rr_list *trusted = ldns_rr_list_new();
+	for (size_t a = 0; a < ldns_rr_list_rr_count(keys); a++)
+		for (size_t b = 0; b < ldns_rr_list_rr_count(ds); b++)
+			if (ldns_rr_compare_ds(ldns_rr_list_rr(keys, a), ldns_rr_list_rr(ds, b))) {
+				ldns_rr_list_push_rr(trusted, ldns_rr_list_rr(keys, a));
+				break;
+			}
+	if (ldns_rr_list_rr_count(trusted) == 0) {
+		v->kind = V_NO_MATCH;
+	} else if (ldns_rr_list_rr_count(sigs) == 0) {
+		v->kind = V_NOT_SIGNED;
+	} else {
+		v->kind = V_CHECKED;
+		for (size_t k = 0; k < ldns_rr_list_rr_count(sigs); k++) {
+			ldns_rr *sig = ldns_rr_list_rr(sigs, k);
+			ldns_rr_list *one = ldns_rr_list_new();
+			ldns_rr_list_push_rr(one, sig);
+			ldns_rr_list *gk = ldns_rr_list_new();
+			ldns_status st = ldns_verify_time(keys, one, trusted, started, gk);
+			ldns_rr_list_free(gk);
+			ldns_rr_list_free(one);
+			if (st == LDNS_STATUS_OK) {
+				v->good = true;
+				long long exp =
+				    ldns_rdf2native_time_t(ldns_rr_rrsig_expiration(sig));
+				long long inc =
+				    ldns_rdf2native_time_t(ldns_rr_rrsig_inception(sig));
+				if (v->soonest < 0 || exp - (long long)started < v->soonest)
+					v->soonest = exp - (long long)started;
+				if (exp - inc > v->longest)
+					v->longest = exp - inc;
+			} else if (v->worst == LDNS_STATUS_OK ||
+				   st == LDNS_STATUS_CRYPTO_SIG_EXPIRED ||
+				   st == LDNS_STATUS_CRYPTO_SIG_NOT_INCEPTED) {
+				v->worst = st;
+			}
+		}
+	}
+	ldns_rr_list_free(trusted);
+}
+
+/* Verdicts by the exact text of every DS, DNSKEY and RRSIG given to verify() (in order, tagged
+ * by list) and the clock: the same text parses to the same RRs, so the verdict is the same.
+ * It pays when a stored scan holds the same zone more than once; a miss costs a hash. */
+#define CACHE_SLOTS   64
+#define CACHE_MAX_KEY 16384
+
+struct cache_slot {
+	unsigned long long hash;
+	struct buf key;
+	struct verdict v;
+};
+
+struct dnssec_cache {
+	struct cache_slot slot[CACHE_SLOTS];
+};
+
+static void
+key_add(struct buf *key, char tag, const struct buf *text)
+{
+	buf_addc(key, tag);
+	buf_addf(key, "%zu:", text->len);
+	buf_add(key, text->s, text->len);
+}
+
+static unsigned long long
+fnv1a(const struct buf *b)
+{
+	unsigned long long h = 14695981039346656037ULL;
+	for (size_t i = 0; i < b->len; i++)
+		h = (h ^ (unsigned char)b->s[i]) * 1099511628211ULL;
+	return h;
+}
+
+static bool
+cache_get(struct grader *g, const struct buf *key, struct verdict *v)
+{
+	if (!g->dnssec_cache || key->len > CACHE_MAX_KEY)
+		return false;
+	unsigned long long h = fnv1a(key);
+	const struct cache_slot *c = &g->dnssec_cache->slot[h % CACHE_SLOTS];
+	if (c->hash != h || c->key.len != key->len || memcmp(c->key.s, key->s, key->len))
+		return false;
+	*v = c->v;
+	return true;
+}
+
+static void
+cache_put(struct grader *g, const struct buf *key, const struct verdict *v)
+{
+	if (key->len > CACHE_MAX_KEY)
+		return;
+	if (!g->dnssec_cache)
+		g->dnssec_cache = xcalloc(1, sizeof *g->dnssec_cache);
+	unsigned long long h = fnv1a(key);
+	struct cache_slot *c = &g->dnssec_cache->slot[h % CACHE_SLOTS];
+	c->hash = h;
+	buf_reset(&c->key);
+	buf_add(&c->key, key->s, key->len);
+	c->v = *v;
+}
+
+void
+dnssec_cache_free(struct grader *g)
+{
+	if (!g->dnssec_cache)
+		return;
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		buf_free(&g->dnssec_cache->slot[i].key);
+	free(g->dnssec_cache);
+	g->dnssec_cache = NULL;
+}
+
 static void
 check_dnssec(struct grader *g)
 {
@@ -470,6 +600,8 @@ check_dnssec(struct grader *g)
 	const struct query *kq = scan_find(s, s->domain, s->domainlen, "DNSKEY");
 	ldns_rr_list *ds = ldns_rr_list_new(), *keys = ldns_rr_list_new(),
 		     *sigs = ldns_rr_list_new();
+	struct buf *key = &g->tmp2; /* the text of every RR that goes to the verification */
+	buf_reset(key);
 	size_t i = 0;
 	const struct jv *rr;
 	/* a real zone has a handful of each; more is hostile data, left unchecked */
@@ -491,9 +623,10 @@ check_dnssec(struct grader *g)
 					     "unknown DS digest type %lld", dt);
 		}
 		ldns_rr *x = make_rr(&g->tmp, rr);
-		if (x)
+		if (x) {
 			ldns_rr_list_push_rr(ds, x);
-		else
+			key_add(key, 'D', &g->tmp);
+		} else
 			findings_add(f, "INVALID_DS_RECORD", SEV_ERROR,
 				     "DS record that does not parse");
 	}
@@ -511,14 +644,17 @@ check_dnssec(struct grader *g)
 				add_alg(fa->dnssec.key_alg, &fa->dnssec.nkey, (int)alg);
 				judge_alg(f, "DNSKEY", alg);
 			}
-			if (x)
+			if (x) {
 				ldns_rr_list_push_rr(keys, x);
-			else
+				key_add(key, 'K', &g->tmp);
+			} else {
 				findings_add(f, "INVALID_DNSKEY_RECORD", SEV_ERROR,
 					     "DNSKEY record that does not parse");
+			}
 		} else if (x && ldns_rr_get_type(x) == LDNS_RR_TYPE_RRSIG &&
 			   ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(x)) == LDNS_RR_TYPE_DNSKEY) {
 			ldns_rr_list_push_rr(sigs, x);
+			key_add(key, 'S', &g->tmp);
 		} else if (x) {
 			ldns_rr_free(x);
 		}
@@ -555,68 +691,36 @@ check_dnssec(struct grader *g)
 			     "DS at the parent but no DNSKEY in the zone");
 		goto out;
 	}
-	ldns_rr_list *trusted = ldns_rr_list_new();
-	for (size_t a = 0; a < ldns_rr_list_rr_count(keys); a++)
-		for (size_t b = 0; b < ldns_rr_list_rr_count(ds); b++)
-			if (ldns_rr_compare_ds(ldns_rr_list_rr(keys, a), ldns_rr_list_rr(ds, b))) {
-				ldns_rr_list_push_rr(trusted, ldns_rr_list_rr(keys, a));
-				break;
-			}
-	if (ldns_rr_list_rr_count(trusted) == 0) {
+	buf_addf(key, "T%lld", (long long)s->started);
+	struct verdict v;
+	if (!cache_get(g, key, &v)) {
+		verify(ds, keys, sigs, s->started, &v);
+		cache_put(g, key, &v);
+	}
+	if (v.kind == V_NO_MATCH) {
 		findings_add(f, "DS_NO_MATCHING_DNSKEY", SEV_ERROR,
 			     "no DNSKEY matches a DS at the parent");
-	} else if (ldns_rr_list_rr_count(sigs) == 0) {
+	} else if (v.kind == V_NOT_SIGNED) {
 		findings_add(f, "DNSKEY_NOT_SIGNED", SEV_ERROR, "the DNSKEY set has no RRSIG");
+	} else if (v.good) {
+		fa->dnssec.status = "secure";
+		if (v.soonest >= 0 && v.soonest < 43200)
+			findings_add(f, "RRSIG_EXPIRES_SOON", SEV_WARNING,
+				     "the DNSKEY signature expires in %lld s", v.soonest);
+		if (v.longest > 180LL * 86400)
+			findings_add(f, "RRSIG_VALIDITY_TOO_LONG", SEV_NOTICE,
+				     "DNSKEY signature valid for %lld days (over 180)",
+				     v.longest / 86400);
+	} else if (v.worst == LDNS_STATUS_CRYPTO_SIG_EXPIRED) {
+		findings_add(f, "RRSIG_EXPIRED", SEV_ERROR, "the DNSKEY signature has expired");
+	} else if (v.worst == LDNS_STATUS_CRYPTO_SIG_NOT_INCEPTED) {
+		findings_add(f, "RRSIG_NOT_YET_VALID", SEV_ERROR,
+			     "the DNSKEY signature is not valid yet");
 	} else {
-		ldns_status worst = LDNS_STATUS_OK, st;
-		bool good = false;
-		long long soonest = -1, longest = 0;
-		for (size_t k = 0; k < ldns_rr_list_rr_count(sigs); k++) {
-			ldns_rr *sig = ldns_rr_list_rr(sigs, k);
-			ldns_rr_list *one = ldns_rr_list_new();
-			ldns_rr_list_push_rr(one, sig);
-			ldns_rr_list *gk = ldns_rr_list_new();
-			st = ldns_verify_time(keys, one, trusted, s->started, gk);
-			ldns_rr_list_free(gk);
-			ldns_rr_list_free(one);
-			if (st == LDNS_STATUS_OK) {
-				good = true;
-				long long exp =
-				    ldns_rdf2native_time_t(ldns_rr_rrsig_expiration(sig));
-				long long inc =
-				    ldns_rdf2native_time_t(ldns_rr_rrsig_inception(sig));
-				if (soonest < 0 || exp - (long long)s->started < soonest)
-					soonest = exp - (long long)s->started;
-				if (exp - inc > longest)
-					longest = exp - inc;
-			} else if (worst == LDNS_STATUS_OK ||
-				   st == LDNS_STATUS_CRYPTO_SIG_EXPIRED ||
-				   st == LDNS_STATUS_CRYPTO_SIG_NOT_INCEPTED) {
-				worst = st;
-			}
-		}
-		if (good) {
-			fa->dnssec.status = "secure";
-			if (soonest >= 0 && soonest < 43200)
-				findings_add(f, "RRSIG_EXPIRES_SOON", SEV_WARNING,
-					     "the DNSKEY signature expires in %lld s", soonest);
-			if (longest > 180LL * 86400)
-				findings_add(f, "RRSIG_VALIDITY_TOO_LONG", SEV_NOTICE,
-					     "DNSKEY signature valid for %lld days (over 180)",
-					     longest / 86400);
-		} else if (worst == LDNS_STATUS_CRYPTO_SIG_EXPIRED) {
-			findings_add(f, "RRSIG_EXPIRED", SEV_ERROR,
-				     "the DNSKEY signature has expired");
-		} else if (worst == LDNS_STATUS_CRYPTO_SIG_NOT_INCEPTED) {
-			findings_add(f, "RRSIG_NOT_YET_VALID", SEV_ERROR,
-				     "the DNSKEY signature is not valid yet");
-		} else {
-			findings_add(f, "RRSIG_INVALID", SEV_ERROR,
-				     "no DNSKEY signature verifies against the DS: %s",
-				     ldns_get_errorstr_by_id(worst));
-		}
+		findings_add(f, "RRSIG_INVALID", SEV_ERROR,
+			     "no DNSKEY signature verifies against the DS: %s",
+			     ldns_get_errorstr_by_id(v.worst));
 	}
-	ldns_rr_list_free(trusted);
 out:
 	ldns_rr_list_deep_free(ds);
 	ldns_rr_list_deep_free(keys);

@@ -85,6 +85,7 @@ enum { P_OK = 0, P_DEEP = -1, P_BAD = -2 };
 struct reader {
 	struct scan *s;
 	char *p, *end;
+	bool escaped; /* the last string read held an escape */
 };
 
 static inline void
@@ -158,6 +159,7 @@ read_string(struct reader *r, const char **out, size_t *len)
 		bs++;
 	if (bs >= end)
 		return P_BAD;
+	r->escaped = *bs == '\\';
 	if (*bs == '"') {
 		*bs = '\0';
 		*out = start;
@@ -296,7 +298,7 @@ read_container(struct reader *r, int depth, const char *key, size_t keylen)
 					return P_BAD;
 				if ((rc = read_string(r, &k, &kn)) != P_OK)
 					return rc;
-				if (memchr(k, '\0', kn))
+				if (r->escaped && memchr(k, '\0', kn))
 					kn = strlen(k);
 				skip_ws(r);
 				if (r->p >= r->end || *r->p != ':')
@@ -453,12 +455,29 @@ enum {
 static int
 query_key(const char *k, size_t n)
 {
-	static const char *const names[Q_NKEYS] = {"q",	    "type",   "why", "server", "rcode",
-						   "error", "direct", "aa",  "answer", "authority"};
-	for (int i = 0; i < Q_NKEYS; i++)
-		if (names[i][0] == k[0] && strlen(names[i]) == n && !memcmp(names[i], k, n))
-			return i;
-	return -1;
+#define IS(name) (!memcmp(k, name, n))
+	switch (n) {
+	case 1:
+		return k[0] == 'q' ? Q_Q : -1;
+	case 2:
+		return IS("aa") ? Q_AA : -1;
+	case 3:
+		return IS("why") ? Q_WHY : -1;
+	case 4:
+		return IS("type") ? Q_TYPE : -1;
+	case 5:
+		return IS("rcode") ? Q_RCODE : IS("error") ? Q_ERROR : -1;
+	case 6:
+		return IS("server")   ? Q_SERVER
+		       : IS("direct") ? Q_DIRECT
+		       : IS("answer") ? Q_ANSWER
+				      : -1;
+	case 9:
+		return IS("authority") ? Q_AUTHORITY : -1;
+	default:
+		return -1;
+	}
+#undef IS
 }
 
 static const char *
