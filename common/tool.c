@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "tool.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 const char *tool_name = PROJECT;
@@ -26,14 +27,33 @@ tool_init(const char *name)
 		sizeof stdout_buffer);
 }
 
+/* One message line. Messages quote outside data (a server's text, a name from an answer), so
+ * what reaches the terminal is made safe: ill-formed UTF-8 becomes U+FFFD and control
+ * characters (C0, DEL, C1) are written as \xNN or \uNNNN, so one message stays one line and
+ * cannot carry terminal escape sequences. */
 static void
 vwarn_line(const char *fmt, va_list ap)
 {
-	struct buf b = BUF_INIT;
+	struct buf msg = BUF_INIT, b = BUF_INIT;
+	buf_vaddf(&msg, fmt, ap);
 	buf_addf(&b, "%s: ", tool_name);
-	buf_vaddf(&b, fmt, ap);
+	const unsigned char *s = (const unsigned char *)buf_str(&msg);
+	for (size_t i = 0; i < msg.len;) {
+		uint32_t cp;
+		size_t n = utf8_decode1(s + i, msg.len - i, &cp);
+		if (cp < 0x20 || cp == 0x7f)
+			buf_addf(&b, "\\x%02x", (unsigned)cp);
+		else if (cp >= 0x80 && cp < 0xa0)
+			buf_addf(&b, "\\u%04x", (unsigned)cp);
+		else if (cp == UTF8_REPLACEMENT)
+			buf_add_utf8(&b, cp);
+		else
+			buf_add(&b, (const char *)s + i, n);
+		i += n;
+	}
 	buf_addc(&b, '\n');
 	fwrite(b.s, 1, b.len, stderr);
+	buf_free(&msg);
 	buf_free(&b);
 }
 

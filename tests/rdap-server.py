@@ -49,6 +49,7 @@ radate-*     429 with Retry-After as an HTTP date 1 s ahead once, then a normal 
 rajunk-*     429 with Retry-After: soon once, then a normal answer
 badutf8-*    a normal answer with invalid UTF-8 in a string member it does not use
 badutf8name-* the ldhName holds invalid UTF-8
+escname-*    the ldhName holds terminal escape sequences and a newline
 deep-*       a normal answer plus a member nested 100000 arrays deep
 deepobj-*    a normal answer plus a member nested 100000 objects deep
 The streamed kinds log "<time> <port> sent <name> <bytes on the wire>" when they end.
@@ -247,6 +248,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if kind == "badutf8name":
             body = generated(name).replace(b'"ldhName": "', b'"ldhName": "\xff\xfe')
             return self.send(200, body)
+        if kind == "escname":
+            o = json.loads(generated(name))
+            o["ldhName"] = "\x1b[2J\x1b]0;owned\x07\nfake: " + name
+            return self.send(200, json.dumps(o).encode())
         if kind in ("deep", "deepobj"):
             n = 100000
             nest = b"[" * n + b"]" * n if kind == "deep" else b'{"a":' * n + b"1" + b"}" * n

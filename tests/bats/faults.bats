@@ -59,7 +59,12 @@ setup_file() {
 			--tls-cert "$d/other.pem" --tls-key "$d/other.key"
 		mkcert "$d" expired 0 && start_rdap tls-expired \
 			--tls-cert "$d/expired.pem" --tls-key "$d/expired.key"
+		mkcert "$d" good 2 && start_rdap tls-good \
+			--tls-cert "$d/good.pem" --tls-key "$d/good.key"
 	fi
+	for i in main tls-self tls-other tls-expired tls-good; do
+		[ ! -e "$d/rdap-$i.pid" ] || wait_port "$i" || stop_bg "rdap-$i"
+	done
 	local m
 	m=$(rdap_port main)
 	printf '{"version":"1.0","services":[[["com"],["http://127.0.0.1:%s/rdap/"]]]}\n' "$m" \
@@ -84,17 +89,23 @@ mkcert() {
 			-CAcreateserial -days "$days" -extfile "$d/$n.ext" -out "$d/$n.pem" >/dev/null 2>&1
 }
 
-# start_rdap NAME [options]: tests/rdap-server.py; its port in $BATS_FILE_TMPDIR/NAME.port
+# start_rdap NAME [options]: start tests/rdap-server.py; its port goes to
+# $BATS_FILE_TMPDIR/NAME.port (wait_port NAME waits for it)
 start_rdap() {
 	local n=$1 d="$BATS_FILE_TMPDIR"
 	shift
 	rm -f "$d/$n.port"
 	start_bg "rdap-$n" "$PY" "$TOP/tests/rdap-server.py" --port-file "$d/$n.port" \
 		--log "$d/$n.log" --bootstrap-file "$d/served.json" "$@"
+}
+
+wait_port() {
+	local n=$1 d="$BATS_FILE_TMPDIR"
 	for _ in $(seq 100); do
 		[ -s "$d/$n.port" ] && return 0
 		sleep 0.05
 	done
+	echo "rdap-server $n did not start:" >&2
 	cat "$d/rdap-$n.out" >&2
 	return 1
 }
@@ -403,17 +414,17 @@ sys.exit(rc)' "$f" "$@"
 	assert_equal "$(qf out 2 '"\(.tc) \(.tcp) \(.answer | length)"')" "true true 16"
 	# every character-string is a length byte and its bytes
 	assert_equal "$(qf out 2 '[.answer[].txt[] | length + 1] | add')" "$want"
-	# 1 then 60 such records (350 KB of JSON each) through a window of 8: the peak grows by
+	# 1 then 40 such records (350 KB of JSON each) through a window of 8: the peak grows by
 	# less than 8 MiB (a small quarantine keeps AddressSanitizer's freed memory from counting)
 	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4"
-	for k in 1 60; do
+	for k in 1 40; do
 		seq "$k" | sed "s/.*/many-$n-&.test/" >in$k
 		peak_kb rss$k timeout 60 dns-scan -r "$DNS_ADDR:$DNS_PORT" --types A --timeout 5 \
 			--window 8 -c 8 <in$k >out$k
 		[ "$(count_lines out$k)" -eq "$k" ]
 	done
-	echo "peak RSS: $(cat rss1) KiB for 1, $(cat rss60) KiB for 60"
-	[ "$(cat rss60)" -lt $(($(cat rss1) + 8192)) ]
+	echo "peak RSS: $(cat rss1) KiB for 1, $(cat rss40) KiB for 40"
+	[ "$(cat rss40)" -lt $(($(cat rss1) + 8192)) ]
 }
 
 @test "DNS: a TCP fallback that resets, lies about the length, sends garbage or hangs keeps the truncated answer" {
@@ -445,7 +456,7 @@ sys.exit(rc)' "$f" "$@"
 		printf 'x..bad\n\n{"domain":"max-%s.test","keep":[1]}\nnot json {\n' "$n"
 		printf '{"domain":"'; head -c 300 /dev/zero | tr '\0' a; printf '.test"}\n'
 	} >in
-	run -1 --separate-stderr scan --timeout 0.7 -c 3 --window 4 <in
+	run -1 --separate-stderr scan --timeout 0.7 -c 8 --window 4 <in
 	echo "$output" >out
 	[ "$(count_lines out)" -eq "$(count_lines in)" ]
 	run -0 out_names out
@@ -454,4 +465,282 @@ sys.exit(rc)' "$f" "$@"
 	# the records whose only query failed, the bad lines, and nothing else carry errors
 	run -0 jq -r 'select(.errors) | input_line_number' <(sed 's/^$/{}/' out)
 	assert_output "$(printf '%s\n' 4 5 6 8 14 15 18 19)"
+}
+
+# ---- RDAP: domain-born against tests/rdap-server.py ----
+
+need_rdap() {
+	[ -s "$BATS_FILE_TMPDIR/main.port" ] || skip "needs python3 for the RDAP server"
+	export DOMSTAT_DB="$BATS_TEST_TMPDIR/domains.db"
+}
+
+# born [options]: domain-born with .com on the plain server (its requests under /t<test>/, so
+# they can be told apart), 1.5 s a request and 1 s at most of Retry-After, under timeout(1)
+born() {
+	born_args
+	timeout 60 "${BORN[@]}" "$@"
+}
+
+# born_args: the command line of born in the array BORN (to run it without a shell function)
+born_args() {
+	printf '{"services":[[["com"],["http://127.0.0.1:%s/t%s/"]]]}\n' \
+		"$(rdap_port main)" "$BATS_TEST_NUMBER" >bs.json
+	BORN=(domain-born --bootstrap bs.json --allow-http --allow-private --no-progress
+		--timeout 1.5 --retry-wait-max 1 --server-rate 1000)
+}
+
+# asked NAME: how many requests this test made for NAME on the plain server
+asked() {
+	grep -c " /t$BATS_TEST_NUMBER/domain/$1\$" "$BATS_FILE_TMPDIR/main.log" || true
+}
+
+# codes OUT: per line, the error code or the category
+codes() {
+	sed 's/^$/{}/' "$1" | jq -r '.errors[0].code // .category // ""'
+}
+
+integrity() {
+	[ -e "$1" ] || return 0 # killed before it created the store
+	run -0 sqlite3 "$1" 'PRAGMA integrity_check'
+	assert_output ok
+}
+
+@test "RDAP: a reset mid-body is network; silence and a slow drip are timeouts within --timeout" {
+	need_rdap
+	printf 'reset-a.com\nnever-a.com\ndrip-a.com\nok-a.com\n' >in
+	run -1 --separate-stderr born <in
+	echo "$output" >out
+	same_names in out
+	run codes out
+	assert_output $'network\ntimeout\ntimeout\nESTABLISHED'
+	# each failure named on stderr with its line and the URL asked
+	m=$(rdap_port main)
+	[[ "$stderr" == *"line 1: http://127.0.0.1:$m/t$BATS_TEST_NUMBER/domain/reset-a.com: "* ]]
+	[[ "$stderr" == *"line 2: "*"never-a.com: Timeout was reached"* ]]
+	[[ "$stderr" == *"line 3: "*"drip-a.com: Timeout was reached"* ]]
+	[[ "$stderr" != *"line 4"* ]]
+	integrity domains.db
+	run -0 sqlite3 domains.db "SELECT domain, error_code FROM registration ORDER BY domain"
+	assert_output $'drip-a.com|timeout\nnever-a.com|timeout\nok-a.com|\nreset-a.com|network'
+}
+
+@test "RDAP: 2 GiB bodies, with and without Content-Length, and a gzip bomb stop at --max-body" {
+	need_rdap
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4"
+	born_args
+	printf 'ok-b.com\n' >in1
+	peak_kb rss1 timeout 60 "${BORN[@]}" <in1 >out1 2>/dev/null
+	printf 'giant-b.com\ngiantchunked-b.com\ngzipbomb-b.com\nok-c.com\n' >in
+	run -1 --separate-stderr peak_kb rss timeout 60 "${BORN[@]}" <in
+	echo "$output" >out
+	same_names in out
+	run codes out
+	assert_output $'too-large\ntoo-large\ntoo-large\nESTABLISHED'
+	[ "$(grep -c ': answer larger than 1048576 bytes$' <<<"$stderr")" -eq 3 ]
+	# the server saw the client go: it had sent a few MB, never the 2 GiB (or 66 MB of gzip)
+	for i in $(seq 40); do
+		[ "$(grep -c " sent [a-z]*-b.com " "$BATS_FILE_TMPDIR/main.log")" -ge 3 ] && break
+		sleep 0.1
+	done
+	run -0 awk '$3 == "sent" && $4 ~ /-b\.com$/ { print $4, $5 }' "$BATS_FILE_TMPDIR/main.log"
+	echo "$output"
+	[ "${#lines[@]}" -eq 3 ]
+	for l in "${lines[@]}"; do
+		[ "${l#* }" -lt $((32 << 20)) ]
+	done
+	# and memory held no more than the cap and buffers
+	echo "peak RSS: $(cat rss1) KiB for one answer, $(cat rss) KiB with the big ones"
+	[ "$(cat rss)" -lt $(($(cat rss1) + 32768)) ]
+}
+
+@test "RDAP: a redirect loop ends at --max-redirects; redirects to loopback by another spelling, file: and ftp: are refused" {
+	need_rdap
+	run -1 --separate-stderr born <<<"loop-a.com"
+	assert_equal "$(jq -r '.errors[0].code' <<<"$output")" too-many-redirects
+	assert_equal "$(asked loop-a.com)" 6 # the request and 5 redirects
+	# without --allow-private: 0.0.0.0, 2130706433, 127.1 and localhost all reach loopback
+	printf '%s-a.com\n' tozero todecimal toshort tolocalhost tofile toftp badloc >in
+	printf '{"services":[[["com"],["http://127.0.0.1:%s/t%s/"]]]}\n' \
+		"$(rdap_port main)" "$BATS_TEST_NUMBER" >bs.json
+	run -1 --separate-stderr timeout 60 domain-born --bootstrap bs.json --allow-http \
+		--no-progress --timeout 1.5 <in
+	echo "$output" >out
+	same_names in out
+	run codes out
+	assert_output $'private-address\nprivate-address\nprivate-address\nprivate-address\ninsecure-redirect\ninsecure-redirect\nnetwork'
+	# none of the targets was asked (each would have answered 200)
+	! grep -q "/plainanswer/domain/" "$BATS_FILE_TMPDIR/main.log"
+	# with --allow-private the scheme rule still holds
+	run -1 --separate-stderr born <<<$'tofile-b.com\ntoftp-b.com'
+	run codes <(echo "$output")
+	assert_output $'insecure-redirect\ninsecure-redirect'
+}
+
+@test "RDAP: TLS: self-signed, wrong name, expired and plain HTTP are tls errors; nothing falls back" {
+	need_rdap
+	[ -s "$BATS_FILE_TMPDIR/tls-good.port" ] || skip "needs openssl"
+	local d="$BATS_FILE_TMPDIR"
+	# the expired certificate is valid until the second it was made
+	for i in $(seq 30); do
+		openssl x509 -checkend 0 -noout -in "$d/expired.pem" >/dev/null || break
+		sleep 0.1
+	done
+	cat >tls-bs.json <<-EOF
+	{"services":[
+	 [["com"],["https://127.0.0.1:$(rdap_port tls-self)/"]],
+	 [["net"],["https://127.0.0.1:$(rdap_port tls-other)/"]],
+	 [["org"],["https://127.0.0.1:$(rdap_port tls-expired)/"]],
+	 [["info"],["https://127.0.0.1:$(rdap_port main)/"]],
+	 [["biz"],["https://127.0.0.1:$(rdap_port tls-good)/"]]]}
+	EOF
+	printf 'self-t.com\nother-t.net\nexpired-t.org\nplain-t.info\ngood-t.biz\n' >in
+	run -1 --separate-stderr timeout 60 domain-born --bootstrap tls-bs.json --allow-private \
+		--cacert "$d/ca.pem" --no-progress --timeout 3 <in
+	echo "$output" >out
+	same_names in out
+	run codes out
+	assert_output $'tls\ntls\ntls\ntls\nESTABLISHED'
+	[[ "$stderr" == *"line 1: "*"certificate"* ]]
+	[[ "$stderr" == *"line 3: "*"expired"* ]]
+	# no request reached a server whose certificate failed, over https or plain http
+	! grep -q -- '-t\.' "$d/tls-self.log" "$d/tls-other.log" "$d/tls-expired.log" "$d/main.log" 2>/dev/null
+	grep -q '/domain/good-t.biz$' "$d/tls-good.log"
+	# an https bootstrap URL with a self-signed certificate: every line no-bootstrap, nothing
+	# downloaded or cached
+	run -1 --separate-stderr timeout 60 domain-born --no-progress --timeout 3 \
+		--bootstrap-url "https://127.0.0.1:$(rdap_port tls-self)/bootstrap" <<<$'a.com\nb.org'
+	run codes <(echo "$output")
+	assert_output $'no-bootstrap\nno-bootstrap'
+	[[ "$stderr" == *"line 2: cannot download the RDAP bootstrap from 'https://127.0.0.1:"*"certificate"* ]]
+	! grep -q /bootstrap "$d/tls-self.log" 2>/dev/null
+	[ ! -e "$XDG_CACHE_HOME/domstat/rdap-dns.json" ]
+	# a bootstrap server that never answers, or sends 2 GiB: bounded by --timeout and the cap
+	run -1 --separate-stderr timeout 60 domain-born --no-progress --timeout 1 --allow-http \
+		--bootstrap-url "http://127.0.0.1:$(rdap_port main)/bootstrap-never" <<<"a.com"
+	assert_equal "$(jq -r '.errors[0].code' <<<"$output")" no-bootstrap
+	run -1 --separate-stderr timeout 60 domain-born --no-progress --timeout 5 --allow-http \
+		--bootstrap-url "http://127.0.0.1:$(rdap_port main)/bootstrap-giant" <<<"a.com"
+	assert_equal "$(jq -r '.errors[0].code' <<<"$output")" no-bootstrap
+	[ ! -e "$XDG_CACHE_HOME/domstat/rdap-dns.json" ]
+}
+
+@test "RDAP: Retry-After of an hour, as a date or junk waits at most --retry-wait-max; a 429 storm ends rate-limited" {
+	need_rdap
+	{
+		printf 'ra3600-a.com\nradate-a.com\nrajunk-a.com\n'
+		seq 8 | sed 's/.*/always429-s&.com/'
+	} >in
+	run -1 --separate-stderr born --server-conns 32 <in
+	echo "$output" >out
+	same_names in out
+	run codes out
+	assert_output "$(printf 'ESTABLISHED\n%.0s' 1 2 3; printf 'rate-limited\n%.0s' $(seq 8))"
+	for n in ra3600-a.com radate-a.com rajunk-a.com always429-s1.com always429-s8.com; do
+		assert_equal "$(asked $n)" 2 # once, and once more after the pause (--retries 1)
+	done
+	[ "$(grep -c ': line [0-9]*: ' <<<"$stderr")" -eq 8 ]
+	# 429 is never cached
+	run -0 sqlite3 domains.db "SELECT count(*) FROM registration WHERE domain LIKE 'always429%'"
+	assert_output 0
+}
+
+@test "RDAP: invalid UTF-8, escape sequences and 100000-deep nesting: stdout and stderr stay clean" {
+	need_rdap
+	printf 'badutf8-a.com\nbadutf8name-a.com\nescname-a.com\ndeep-a.com\ndeepobj-a.com\n' >in
+	run -1 --separate-stderr born <in
+	echo "$output" >out
+	same_names in out
+	run codes out
+	# a member domain-born does not read may hold anything; the name it checks may not
+	assert_output $'ESTABLISHED\nnot-domain\nnot-domain\nbad-json\nbad-json'
+	iconv -f UTF-8 -t UTF-8 out >/dev/null
+	iconv -f UTF-8 -t UTF-8 <<<"$stderr" >/dev/null
+	# the server's name is quoted on stderr, but as one line without control characters
+	[ "$(grep -c '' <<<"$stderr")" -eq 4 ]
+	! grep -q $'[\x01-\x1f\x7f]' <<<"$stderr"
+	[[ "$stderr" == *'line 3: RDAP answer is about another domain: \x1b[2J\x1b]0;owned\x07\x0afake: '* ]]
+	[[ "$stderr" == *"line 4: malformed RDAP answer: nesting too deep"* ]]
+	[[ "$stderr" == *"line 5: malformed RDAP answer: nesting too deep"* ]]
+}
+
+@test "RDAP: a run full of faults among bad lines keeps input order and what the store held" {
+	need_rdap
+	printf 'keep%s.com\n' 1 2 3 4 5 >seed
+	run -0 born <seed
+	{
+		echo keep1.com
+		printf '%s-m.com\n' reset never drip giant gzipbomb loop badutf8name deep ra3600
+		printf 'keep2.com\n\nnot json {\n{"domain":"keep3.com","x":1}\nlocalhost\na..com\n'
+		printf '%s-n.com\n' always429 drip
+		printf 'keep4.com\nkeep5.com\n'
+	} >in
+	run -1 --separate-stderr born --window 6 -j 8 <in
+	echo "$output" >out
+	[ "$(count_lines out)" -eq "$(count_lines in)" ]
+	run out_names out
+	assert_equal "$output" "$(sed -e 's/^{"domain":"\([^"]*\)".*/\1/' in)"
+	run codes out
+	assert_output - <<-EOF
+	ESTABLISHED
+	network
+	timeout
+	timeout
+	too-large
+	too-large
+	too-many-redirects
+	not-domain
+	bad-json
+	ESTABLISHED
+	ESTABLISHED
+
+	invalid-name
+	ESTABLISHED
+	no-registrable
+	invalid-name
+	rate-limited
+	timeout
+	ESTABLISHED
+	ESTABLISHED
+	EOF
+	# the stored answers were used (no second request) and are all still there
+	for i in 1 2 3 4 5; do
+		assert_equal "$(asked keep$i.com)" 1
+	done
+	integrity domains.db
+	run -0 sqlite3 domains.db "SELECT count(*) FROM registration WHERE domain LIKE 'keep%' AND error_code IS NULL"
+	assert_output 5
+}
+
+@test "kill -9 of domain-born 8 times: its cache stays sound, nothing committed is lost, a last run completes" {
+	need_rdap
+	awk 'BEGIN { for (i = 1; i <= 800; i++) printf "kb%d.com\n", i }' >in
+	: >before
+	born_args
+	for it in $(seq 1 8); do
+		"${BORN[@]}" --db k.db -j 64 --server-conns 16 <in >out 2>/dev/null &
+		pid=$!
+		# it starts writing after about 0.3 s and commits every 200 ms
+		sleep "0.$((RANDOM % 4 + 3))"
+		kill -9 "$pid" 2>/dev/null || true # it may have finished already: the checks still hold
+		wait "$pid" || true
+		integrity k.db
+		sqlite3 k.db 'SELECT domain FROM registration ORDER BY domain' >now 2>/dev/null || : >now
+		lost=$(comm -23 before now | head -n 3)
+		[ -z "$lost" ] || { echo "iteration $it: committed before, gone now: $lost"; return 1; }
+		mv now before
+	done
+	stored=$(count_lines before)
+	echo "$stored of 800 stored across the kills"
+	[ "$stored" -gt 0 ]
+	run -0 sqlite3 k.db 'SELECT count(*) FROM registration WHERE error_code IS NOT NULL'
+	assert_output 0
+	asked_before=$(grep -c " /t$BATS_TEST_NUMBER/domain/" "$BATS_FILE_TMPDIR/main.log")
+	run -0 born --db k.db -j 64 --server-conns 16 <in
+	[ "${#lines[@]}" -eq 800 ]
+	[ "$(grep -c '"category":"ESTABLISHED"' <<<"$output")" -eq 800 ]
+	# the last run asked only for what was not stored
+	asked_after=$(grep -c " /t$BATS_TEST_NUMBER/domain/" "$BATS_FILE_TMPDIR/main.log")
+	[ $((asked_after - asked_before)) -eq $((800 - stored)) ]
+	run -0 sqlite3 k.db 'SELECT count(*) FROM registration; PRAGMA integrity_check'
+	assert_output $'800\nok'
 }
