@@ -247,6 +247,13 @@ classify(struct http_req *r, CURLcode rc, const char *detail)
 		r->code = "too-many-redirects";
 		break;
 	case CURLE_UNSUPPORTED_PROTOCOL:
+		/* a redirect to a scheme we refuse; with no redirect the answer was not HTTP at
+		 * all (libcurl refuses HTTP/0.9 with the same code) */
+		if (r->status < 300 || r->status > 399) {
+			r->code = "network";
+			buf_adds(&r->msg, "the answer is not HTTP");
+			return;
+		}
 		r->code = "insecure-redirect";
 		break;
 	default:

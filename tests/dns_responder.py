@@ -31,6 +31,7 @@ tcshort-*    TC=1 over UDP; TCP sends a length prefix of 65535, 20 bytes and clo
 tcgarbage-*  TC=1 over UDP; TCP sends a 5-byte message that is not DNS
 tclen1-*     TC=1 over UDP; TCP sends one byte of the length prefix and closes
 tchang-*     TC=1 over UDP; TCP accepts and never answers
+tcwrongid-*  TC=1 over UDP; over TCP a full answer with another ID
 """
 
 A_RR = struct.pack("!HHIH", 1, 1, 60, 4)
@@ -116,7 +117,8 @@ def udp_answer(q, kind):
         return header(ident, an=190) + question + a_records(190)
     if kind == "huge":
         return header(ident, an=1250) + question + a_records(1250)
-    if kind in ("many", "max", "tcreset", "tcshort", "tcgarbage", "tclen1", "tchang"):
+    if kind in ("many", "max", "tcreset", "tcshort", "tcgarbage", "tclen1", "tchang",
+                "tcwrongid"):
         return header(ident, tc=True) + question
     return answer(q, ident)
 
@@ -130,6 +132,8 @@ def tcp_answer(q, kind):
     if kind == "max":
         rrs, n = txt_fill(65535 - 12 - len(question))
         return header(ident, an=n) + question + rrs
+    if kind == "tcwrongid":
+        return answer(q, ident ^ 0xFFFF)
     return answer(q, ident)
 
 

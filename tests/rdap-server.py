@@ -35,6 +35,8 @@ noevents-*   answer without events        notdomain-* objectClassName entity
 plain-*      200 text/html "hello"
 reset-*      headers and half the body, then a TCP reset
 never-*      reads the request and never answers (until the client hangs up)
+nothttp-*    answers with bytes that are not HTTP
+headerbomb-* a status line, then header lines without end (up to 2 GiB)
 drip-*       200 with the body one byte every 50 ms
 giant-*      200 with Content-Length 2 GiB, the body generated while sent
 giantchunked-* 200 with 2 GiB generated while sent, chunked (no Content-Length)
@@ -208,6 +210,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if kind == "never":
             return self.hang()
+        if kind == "nothttp":
+            self.wfile.write(b"HELLO THERE\r\n\r\n{}")
+            self.close_connection = True
+            return
+        if kind == "headerbomb":
+            sent = 0
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                line = b"X-Filler: " + b"a" * 1000 + b"\r\n"
+                while sent < GIB2:
+                    self.wfile.write(line)
+                    sent += len(line)
+            except OSError:
+                pass
+            self.close_connection = True
+            if cfg.log:
+                with log_lock, open(cfg.log, "a") as f:
+                    f.write("%.3f %d sent %s %d\n" % (time.time(), port, name, sent))
+            return
         if kind == "drip":
             body = generated(name)
             self.send_response(200)

@@ -427,10 +427,10 @@ sys.exit(rc)' "$f" "$@"
 	[ "$(cat rss40)" -lt $(($(cat rss1) + 8192)) ]
 }
 
-@test "DNS: a TCP fallback that resets, lies about the length, sends garbage or hangs keeps the truncated answer" {
+@test "DNS: a TCP fallback that resets, lies about the length, sends garbage or another ID, or hangs keeps the truncated answer" {
 	need_dns
 	n=$BATS_TEST_NUMBER
-	for k in tcreset tcshort tcgarbage tclen1 tchang; do echo "$k-$n.test"; done >in
+	for k in tcreset tcshort tcgarbage tclen1 tchang tcwrongid; do echo "$k-$n.test"; done >in
 	run -0 --separate-stderr scan <in
 	echo "$output" >out
 	same_names in out
@@ -441,8 +441,9 @@ sys.exit(rc)' "$f" "$@"
 	NOERROR true false null TCP fallback failed: no matching answer
 	NOERROR true false null TCP fallback failed: connection closed
 	NOERROR true false null TCP fallback timed out
+	NOERROR true false null TCP fallback failed: no matching answer
 	EOF
-	[[ "$stderr" == *"truncated 5, TCP 5,"* ]]
+	[[ "$stderr" == *"truncated 6, TCP 6, dropped: wrong ID or question 1, malformed 1"* ]]
 }
 
 @test "DNS: every fault at once among bad lines, through a small window: one line per line, in order" {
@@ -505,14 +506,22 @@ integrity() {
 	assert_output ok
 }
 
-@test "RDAP: a reset mid-body is network; silence and a slow drip are timeouts within --timeout" {
+@test "RDAP: a reset mid-body, a non-HTTP answer, endless headers are network; silence and a slow drip are timeouts" {
 	need_rdap
-	printf 'reset-a.com\nnever-a.com\ndrip-a.com\nok-a.com\n' >in
+	printf '%s-a.com\n' reset never drip ok nothttp headerbomb >in
 	run -1 --separate-stderr born <in
 	echo "$output" >out
 	same_names in out
 	run codes out
-	assert_output $'network\ntimeout\ntimeout\nESTABLISHED'
+	assert_output $'network\ntimeout\ntimeout\nESTABLISHED\nnetwork\nnetwork'
+	[[ "$stderr" == *"line 5: "*"nothttp-a.com: the answer is not HTTP"* ]]
+	# the header stream was cut by the client after a few MB at most
+	for i in $(seq 40); do
+		grep -q " sent headerbomb-a.com " "$BATS_FILE_TMPDIR/main.log" && break
+		sleep 0.1
+	done
+	run -0 awk '$4 == "headerbomb-a.com" { print $5 }' "$BATS_FILE_TMPDIR/main.log"
+	[ "$output" -lt $((32 << 20)) ]
 	# each failure named on stderr with its line and the URL asked
 	m=$(rdap_port main)
 	[[ "$stderr" == *"line 1: http://127.0.0.1:$m/t$BATS_TEST_NUMBER/domain/reset-a.com: "* ]]
@@ -521,7 +530,14 @@ integrity() {
 	[[ "$stderr" != *"line 4"* ]]
 	integrity domains.db
 	run -0 sqlite3 domains.db "SELECT domain, error_code FROM registration ORDER BY domain"
-	assert_output $'drip-a.com|timeout\nnever-a.com|timeout\nok-a.com|\nreset-a.com|network'
+	assert_output - <<-EOF
+	drip-a.com|timeout
+	headerbomb-a.com|network
+	never-a.com|timeout
+	nothttp-a.com|network
+	ok-a.com|
+	reset-a.com|network
+	EOF
 }
 
 @test "RDAP: 2 GiB bodies, with and without Content-Length, and a gzip bomb stop at --max-body" {
