@@ -180,10 +180,26 @@ grade_domstat(struct grader *g)
 	g->overall = (sum + 50) / 100;
 }
 
+/* jsonw_key for the names written here, which need no escapes: the same bytes, faster. */
+static inline void
+key_plain(struct buf *b, const char *k)
+{
+	size_t n = strlen(k);
+	buf_grow(b, n + 4);
+	if (b->len && b->s[b->len - 1] != '{' && b->s[b->len - 1] != '[')
+		b->s[b->len++] = ',';
+	b->s[b->len++] = '"';
+	memcpy(b->s + b->len, k, n);
+	b->len += n;
+	b->s[b->len++] = '"';
+	b->s[b->len++] = ':';
+	b->s[b->len] = '\0';
+}
+
 static void
 add_null_or_str(struct buf *b, const char *key, const char *s)
 {
-	jsonw_key(b, key);
+	key_plain(b, key);
 	if (s)
 		jsonw_strz(b, s);
 	else
@@ -193,62 +209,62 @@ add_null_or_str(struct buf *b, const char *key, const char *s)
 static void
 add_bool(struct buf *b, const char *key, bool v)
 {
-	jsonw_key(b, key);
+	key_plain(b, key);
 	buf_adds(b, v ? "true" : "false");
 }
 
 static void
 add_int(struct buf *b, const char *key, long long v)
 {
-	jsonw_key(b, key);
+	key_plain(b, key);
 	jsonw_int(b, v);
 }
 
 static void
 add_algs(struct buf *b, const char *key, const int *v, int n)
 {
-	jsonw_key(b, key);
-	buf_addc(b, '[');
+	key_plain(b, key);
+	buf_addc_fast(b, '[');
 	for (int i = 0; i < n; i++) {
 		if (i)
-			buf_addc(b, ',');
+			buf_addc_fast(b, ',');
 		jsonw_int(b, v[i]);
 	}
-	buf_addc(b, ']');
+	buf_addc_fast(b, ']');
 }
 
 static void
 write_facts(struct buf *b, const struct grader *g)
 {
 	const struct facts *fa = &g->facts;
-	buf_addc(b, '{');
-	jsonw_key(b, "spf");
-	buf_addc(b, '{');
+	buf_addc_fast(b, '{');
+	key_plain(b, "spf");
+	buf_addc_fast(b, '{');
 	add_bool(b, "present", fa->spf.present);
 	add_null_or_str(b, "policy", fa->spf.policy ? fa->spf.policy : "none");
 	add_int(b, "lookups", fa->spf.lookups);
 	add_int(b, "void_lookups", fa->spf.voids);
 	add_bool(b, "valid", fa->spf.valid);
-	buf_addc(b, '}');
-	jsonw_key(b, "dmarc");
-	buf_addc(b, '{');
+	buf_addc_fast(b, '}');
+	key_plain(b, "dmarc");
+	buf_addc_fast(b, '{');
 	add_bool(b, "present", fa->dmarc.present);
 	add_bool(b, "valid", fa->dmarc.valid);
 	add_null_or_str(b, "p", dmarc_policy_name(fa->dmarc.p));
 	add_null_or_str(b, "sp", dmarc_policy_name(fa->dmarc.sp));
 	add_null_or_str(b, "np", dmarc_policy_name(fa->dmarc.np));
-	jsonw_key(b, "pct");
+	key_plain(b, "pct");
 	if (fa->dmarc.pct >= 0)
 		jsonw_int(b, fa->dmarc.pct);
 	else
 		buf_adds(b, "null");
 	add_bool(b, "rua", fa->dmarc.rua);
 	add_bool(b, "ruf", fa->dmarc.ruf);
-	buf_addc(b, '}');
-	jsonw_key(b, "caa");
-	buf_addc(b, '{');
+	buf_addc_fast(b, '}');
+	key_plain(b, "caa");
+	buf_addc_fast(b, '{');
 	add_bool(b, "present", fa->caa.present);
-	jsonw_key(b, "found_at");
+	key_plain(b, "found_at");
 	if (fa->caa.present)
 		jsonw_str(b, fa->caa.found_at.s, fa->caa.found_at.len);
 	else
@@ -257,54 +273,54 @@ write_facts(struct buf *b, const struct grader *g)
 	add_bool(b, "issue", fa->caa.issue);
 	add_bool(b, "issuewild", fa->caa.issuewild);
 	add_bool(b, "iodef", fa->caa.iodef);
-	buf_addc(b, '}');
-	jsonw_key(b, "mx");
-	buf_addc(b, '{');
+	buf_addc_fast(b, '}');
+	key_plain(b, "mx");
+	buf_addc_fast(b, '{');
 	add_bool(b, "present", fa->mx.present);
 	add_bool(b, "null_mx", fa->mx.null_mx);
 	add_int(b, "hosts", fa->mx.hosts);
-	buf_addc(b, '}');
-	jsonw_key(b, "ns");
-	buf_addc(b, '{');
+	buf_addc_fast(b, '}');
+	key_plain(b, "ns");
+	buf_addc_fast(b, '{');
 	add_int(b, "count", fa->ns.count);
 	add_int(b, "lame", fa->ns.lame);
 	add_bool(b, "serials_consistent", fa->ns.serials_consistent);
 	add_bool(b, "ns_sets_consistent", fa->ns.ns_sets_consistent);
-	buf_addc(b, '}');
-	jsonw_key(b, "soa");
-	buf_addc(b, '{');
+	buf_addc_fast(b, '}');
+	key_plain(b, "soa");
+	buf_addc_fast(b, '{');
 	add_bool(b, "present", fa->soa.present);
-	jsonw_key(b, "serial");
+	key_plain(b, "serial");
 	if (fa->soa.serial >= 0)
 		jsonw_int(b, fa->soa.serial);
 	else
 		buf_adds(b, "null");
-	buf_addc(b, '}');
-	jsonw_key(b, "dnssec");
-	buf_addc(b, '{');
+	buf_addc_fast(b, '}');
+	key_plain(b, "dnssec");
+	buf_addc_fast(b, '{');
 	add_null_or_str(b, "status", fa->dnssec.status);
 	add_algs(b, "ds_algorithms", fa->dnssec.ds_alg, fa->dnssec.nds);
 	add_algs(b, "dnskey_algorithms", fa->dnssec.key_alg, fa->dnssec.nkey);
-	buf_addc(b, '}');
-	jsonw_key(b, "bimi");
-	buf_addc(b, '{');
+	buf_addc_fast(b, '}');
+	key_plain(b, "bimi");
+	buf_addc_fast(b, '{');
 	add_bool(b, "present", fa->bimi.present);
 	add_bool(b, "valid", fa->bimi.valid);
-	buf_addc(b, '}');
+	buf_addc_fast(b, '}');
 	add_null_or_str(b, "mail_provider", fa->mail_provider);
 	add_null_or_str(b, "dns_provider", fa->dns_provider);
 	add_bool(b, "active_directory", fa->ad);
-	jsonw_key(b, "scan");
-	buf_addc(b, '{');
+	key_plain(b, "scan");
+	buf_addc_fast(b, '{');
 	add_int(b, "queries", fa->scan.queries);
 	add_int(b, "answered", fa->scan.answered);
 	add_int(b, "timeouts", fa->scan.timeouts);
 	add_int(b, "servfail", fa->scan.servfail);
 	add_int(b, "errors", fa->scan.errors);
-	buf_addc(b, '}');
+	buf_addc_fast(b, '}');
 	const struct legacy *l = &fa->legacy;
-	jsonw_key(b, "dnstats");
-	buf_addc(b, '{');
+	key_plain(b, "dnstats");
+	buf_addc_fast(b, '{');
 	add_bool(b, "has_mx", l->has_mx);
 	add_bool(b, "has_spf", l->has_spf);
 	add_null_or_str(b, "spf_policy", l->spf_policy);
@@ -321,47 +337,47 @@ write_facts(struct buf *b, const struct grader *g)
 	add_int(b, "dnssec_ds_algorithm", l->ds_algorithm);
 	add_int(b, "dnssec_digest_type", l->digest_type);
 	add_int(b, "dnssec_dnskey_algorithm", l->dnskey_algorithm);
-	jsonw_key(b, "has_msdc");
+	key_plain(b, "has_msdc");
 	buf_adds(b, l->has_msdc < 0 ? "null" : l->has_msdc ? "true" : "false");
-	jsonw_key(b, "has_securitytxt");
+	key_plain(b, "has_securitytxt");
 	buf_adds(b, "null");
-	buf_addc(b, '}');
-	buf_addc(b, '}');
+	buf_addc_fast(b, '}');
+	buf_addc_fast(b, '}');
 }
 
 static void
 emit_grades(struct record *r, struct grader *g, bool dnstats)
 {
 	struct buf *b = rec_set_begin(r, "grades");
-	buf_addc(b, '{');
+	buf_addc_fast(b, '{');
 	for (int c = 0; c < NCAT; c++)
 		add_int(b, cat_names[c], g->grades[c]);
 	add_int(b, "overall", g->overall);
-	buf_addc(b, '}');
+	buf_addc_fast(b, '}');
 	rec_set_end(r);
 	rec_set_strz(r, "grade_scale", dnstats ? "dnstats" : "domstat");
 	b = rec_set_begin(r, "remarks");
-	buf_addc(b, '[');
+	buf_addc_fast(b, '[');
 	bool first = true;
 	for (int c = 0; c < NCAT; c++) {
 		const struct findings *f = &g->f[c];
 		for (size_t i = 0; i < f->n; i++) {
 			if (!first)
-				buf_addc(b, ',');
+				buf_addc_fast(b, ',');
 			first = false;
-			buf_addc(b, '{');
-			jsonw_key(b, "category");
+			buf_addc_fast(b, '{');
+			key_plain(b, "category");
 			jsonw_strz(b, cat_names[c]);
-			jsonw_key(b, "code");
+			key_plain(b, "code");
 			jsonw_strz(b, f->v[i].code);
-			jsonw_key(b, "severity");
+			key_plain(b, "severity");
 			jsonw_strz(b, finding_sev_name(f->v[i].sev));
-			jsonw_key(b, "msg");
+			key_plain(b, "msg");
 			jsonw_strz(b, findings_msg(f, i));
-			buf_addc(b, '}');
+			buf_addc_fast(b, '}');
 		}
 	}
-	buf_addc(b, ']');
+	buf_addc_fast(b, ']');
 	rec_set_end(r);
 	b = rec_set_begin(r, "facts");
 	write_facts(b, g);

@@ -20,6 +20,7 @@ struct jv;
 struct query {
 	const char *q, *type, *why, *server, *rcode, *error;
 	size_t qlen;
+	int tcode;			     /* type_code(type) (scan.c) */
 	bool direct, aa, answered;	     /* answered: an rcode is present */
 	const struct jv *answer, *authority; /* arrays or NULL */
 };
