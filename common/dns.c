@@ -28,9 +28,12 @@
 
 enum qstate { Q_QUEUED, Q_UDP, Q_TCP_CONNECT, Q_TCP_WRITE, Q_TCP_READ };
 
+/* header, the longest name, type and class, an OPT record without options */
+#define QUERY_MAX (12 + LDNS_MAX_DOMAINLEN + 4 + 11)
+
 struct dq {
 	struct dq *next; /* in the send queue */
-	uint8_t *wire;
+	uint8_t wire[QUERY_MAX];
 	size_t wirelen;
 	ldns_rdf *qname;
 	uint16_t type;
@@ -300,7 +303,6 @@ dns_engine_new(const struct dns_options *o)
 static void
 dq_free(struct dq *q)
 {
-	free(q->wire);
 	free(q->tbuf);
 	ldns_rdf_deep_free(q->qname);
 	if (q->trunc)
@@ -434,6 +436,36 @@ finish(struct dns_engine *e, struct dq *q, enum dns_err err, ldns_pkt *pkt, bool
 	dq_free(q);
 }
 
+/* The query's wire form, as ldns_pkt_query_new and ldns_pkt2wire would make it, from ldns' name
+ * in wire form: ID (set at each send), RD for the resolvers, one question, and an EDNS0 OPT
+ * record with a 1232-byte buffer and the DO bit when asked. */
+static bool
+build_query(struct dq *q)
+{
+	size_t nl = ldns_rdf_size(q->qname);
+	if (nl == 0 || nl > LDNS_MAX_DOMAINLEN)
+		return false;
+	uint8_t *w = q->wire;
+	memset(w, 0, 12);
+	if (!(q->flags & DNS_Q_DIRECT))
+		w[2] = 0x01; /* RD */
+	ldns_write_uint16(w + 4, 1); /* QDCOUNT */
+	ldns_write_uint16(w + 10, 1); /* ARCOUNT: the OPT record */
+	memcpy(w + 12, ldns_rdf_data(q->qname), nl);
+	uint8_t *p = w + 12 + nl;
+	ldns_write_uint16(p, q->type);
+	ldns_write_uint16(p + 2, LDNS_RR_CLASS_IN);
+	p += 4;
+	p[0] = 0; /* root owner */
+	ldns_write_uint16(p + 1, LDNS_RR_TYPE_OPT);
+	ldns_write_uint16(p + 3, 1232); /* UDP payload size */
+	/* extended RCODE 0, version 0, then the flags: DO is the top bit */
+	ldns_write_uint32(p + 5, (q->flags & DNS_Q_DO) ? 0x8000u : 0);
+	ldns_write_uint16(p + 9, 0); /* no options */
+	q->wirelen = (size_t)(p + 11 - w);
+	return true;
+}
+
 void
 dns_submit(struct dns_engine *e, const char *name, uint16_t type, unsigned flags,
 	   const struct dns_addr *to, dns_done_fn cb, void *ctx, uint32_t tag)
@@ -456,30 +488,17 @@ dns_submit(struct dns_engine *e, const char *name, uint16_t type, unsigned flags
 	e->pending++;
 	/* ldns_dname_new_frm_str takes a trailing dot as "absolute"; names come without one */
 	size_t n = strlen(name);
-	char *abs = xmalloc(n + 2);
-	memcpy(abs, name, n);
-	abs[n] = '.';
-	abs[n + 1] = '\0';
-	q->qname = n ? ldns_dname_new_frm_str(abs) : ldns_dname_new_frm_str(".");
-	free(abs);
-	ldns_pkt *p = NULL;
-	if (q->qname) {
-		ldns_rdf *owner = ldns_rdf_clone(q->qname);
-		p = ldns_pkt_query_new(owner, type, LDNS_RR_CLASS_IN,
-				       (flags & DNS_Q_DIRECT) ? 0 : LDNS_RD);
+	char abs[LDNS_MAX_DOMAINLEN * 4 + 2];
+	if (n + 2 <= sizeof abs) {
+		memcpy(abs, name, n);
+		abs[n] = '.';
+		abs[n + 1] = '\0';
+		q->qname = n ? ldns_dname_new_frm_str(abs) : ldns_dname_new_frm_str(".");
 	}
-	if (!p || ldns_pkt2wire(&q->wire,
-				(ldns_pkt_set_edns_udp_size(p, 1232),
-				 ldns_pkt_set_edns_do(p, (flags & DNS_Q_DO) != 0), p),
-				&q->wirelen) != LDNS_STATUS_OK) {
-		if (p)
-			ldns_pkt_free(p);
-		p = NULL;
+	if (!q->qname || !build_query(q)) {
 		snprintf(q->detail, sizeof q->detail, "cannot build a query for this name");
 		q->fail_now = true;
 	}
-	if (p)
-		ldns_pkt_free(p);
 	if (!to && e->nres == 0) {
 		snprintf(q->detail, sizeof q->detail, "no resolver");
 		q->fail_now = true;

@@ -1,26 +1,177 @@
 /* Resource records as JSON: presentation data from ldns plus typed members. */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "dnsjson.h"
 #include "jsonw.h"
 
 static ldns_buffer *scratch;
+static struct buf text; /* the presentation form of the last rdf */
 
-/* Presentation form of one rdf, in the shared scratch buffer (valid until the next call). */
-static const char *
-rdf_text(const ldns_rdf *rdf, size_t *n)
+/* Decimal digits of v at the end of tmp (at least 24 bytes); returns the first. */
+static char *
+u64_digits(unsigned long long v, char *tmp)
+{
+	char *p = tmp + 24;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return p;
+}
+
+static void
+put_uint(struct buf *b, unsigned long long v)
+{
+	char tmp[24];
+	const char *p = u64_digits(v, tmp);
+	buf_add(b, p, (size_t)(tmp + 24 - p));
+}
+
+/* The writers below give byte for byte what ldns 1.8 prints for these rdf types (the fuzz
+ * target dns.c compares them), without ldns' printf call per character. A shape ldns would
+ * refuse or print another way is left to ldns (false). */
+
+/* ldns_rdf2buffer_str_dname */
+static bool
+text_dname(struct buf *o, const uint8_t *d, size_t size)
+{
+	if (size == 0 || size > LDNS_MAX_DOMAINLEN)
+		return false;
+	if (size == 1) {
+		buf_addc(o, '.');
+		return true;
+	}
+	size_t pos = 0, len = d[0];
+	while (len > 0 && pos < size) {
+		pos++;
+		if (pos + len >= size) /* a label running to or past the end: ldns' business */
+			return false;
+		for (size_t i = 0; i < len; i++, pos++) {
+			unsigned char c = d[pos];
+			if (c == '.' || c == ';' || c == '(' || c == ')' || c == '\\') {
+				char e[2] = {'\\', (char)c};
+				buf_add(o, e, 2);
+			} else if (!(isascii(c) && isgraph(c))) {
+				char e[4] = {'\\', (char)('0' + c / 100), (char)('0' + c / 10 % 10),
+					     (char)('0' + c % 10)};
+				buf_add(o, e, 4);
+			} else {
+				buf_addc_fast(o, (char)c);
+			}
+		}
+		buf_addc_fast(o, '.'); /* pos < size here */
+		len = d[pos];
+	}
+	return true;
+}
+
+/* ldns_rdf2buffer_str_str: a character-string in double quotes */
+static bool
+text_str(struct buf *o, const uint8_t *d, size_t size)
+{
+	if (size < 1 || size < (size_t)d[0] + 1)
+		return false;
+	buf_grow(o, (size_t)d[0] + 2);
+	buf_addc_fast(o, '"');
+	for (size_t i = 1; i <= d[0]; i++) {
+		uint8_t ch = d[i];
+		if (isprint((int)ch) || ch == '\t') {
+			if (ch == '"' || ch == '\\') {
+				char e[2] = {'\\', (char)ch};
+				buf_add(o, e, 2);
+			} else {
+				buf_addc_fast(o, (char)ch);
+			}
+		} else {
+			char e[4] = {'\\', (char)('0' + ch / 100), (char)('0' + ch / 10 % 10),
+				     (char)('0' + ch % 10)};
+			buf_add(o, e, 4);
+		}
+	}
+	buf_addc_fast(o, '"');
+	return true;
+}
+
+static bool
+text_fast(struct buf *o, const ldns_rdf *rdf)
+{
+	const uint8_t *d = ldns_rdf_data(rdf);
+	size_t size = ldns_rdf_size(rdf);
+	char a[INET6_ADDRSTRLEN];
+	switch (ldns_rdf_get_type(rdf)) {
+	case LDNS_RDF_TYPE_DNAME:
+		return text_dname(o, d, size);
+	case LDNS_RDF_TYPE_STR:
+		return text_str(o, d, size);
+	case LDNS_RDF_TYPE_A:
+		if (size != 4 || !inet_ntop(AF_INET, d, a, sizeof a))
+			return false;
+		buf_adds(o, a);
+		return true;
+	case LDNS_RDF_TYPE_AAAA:
+		if (size != 16 || !inet_ntop(AF_INET6, d, a, sizeof a))
+			return false;
+		buf_adds(o, a);
+		return true;
+	case LDNS_RDF_TYPE_INT8:
+		if (size != 1)
+			return false;
+		put_uint(o, d[0]);
+		return true;
+	case LDNS_RDF_TYPE_INT16:
+		if (size != 2)
+			return false;
+		put_uint(o, ldns_read_uint16(d));
+		return true;
+	case LDNS_RDF_TYPE_INT32:
+		if (size != 4)
+			return false;
+		put_uint(o, ldns_read_uint32(d));
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Presentation form of one rdf through ldns itself, appended to o; false if ldns refuses. */
+bool
+dns_rdf_text_ldns(struct buf *o, const ldns_rdf *rdf)
 {
 	if (!scratch)
 		scratch = ldns_buffer_new(256);
 	ldns_buffer_clear(scratch);
 	if (!rdf || ldns_rdf2buffer_str(scratch, rdf) != LDNS_STATUS_OK ||
-	    !ldns_buffer_reserve(scratch, 1)) {
-		*n = 0;
-		return "";
-	}
-	*n = ldns_buffer_position(scratch);
-	return (const char *)ldns_buffer_begin(scratch);
+	    !ldns_buffer_reserve(scratch, 1))
+		return false;
+	buf_add(o, ldns_buffer_begin(scratch), ldns_buffer_position(scratch));
+	return true;
+}
+
+bool
+dns_rdf_text(struct buf *o, const ldns_rdf *rdf)
+{
+	if (!rdf)
+		return false;
+	size_t len = o->len;
+	if (text_fast(o, rdf))
+		return true;
+	buf_truncate(o, len);
+	return dns_rdf_text_ldns(o, rdf);
+}
+
+/* Presentation form of one rdf, in the shared buffer (valid until the next call); "" when
+ * ldns refuses it. */
+static const char *
+rdf_text(const ldns_rdf *rdf, size_t *n)
+{
+	buf_reset(&text);
+	if (!dns_rdf_text(&text, rdf))
+		buf_reset(&text);
+	*n = text.len;
+	return buf_str(&text);
 }
 
 void
@@ -59,7 +210,7 @@ static void
 key_uint(struct buf *b, const char *key, const ldns_rdf *rdf)
 {
 	jsonw_key(b, key);
-	long long v = 0;
+	unsigned long long v = 0;
 	if (rdf) {
 		switch (ldns_rdf_size(rdf)) {
 		case 1:
@@ -75,7 +226,7 @@ key_uint(struct buf *b, const char *key, const ldns_rdf *rdf)
 			break;
 		}
 	}
-	jsonw_int(b, v);
+	put_uint(b, v);
 }
 
 static void
@@ -200,7 +351,7 @@ typed(struct buf *b, const ldns_rr *rr)
 			key_uint(b, "protocol", ldns_rr_rdf(rr, 1));
 			key_uint(b, "algorithm", ldns_rr_rdf(rr, 2));
 			jsonw_key(b, "key_tag");
-			jsonw_int(b, ldns_calc_keytag(rr));
+			put_uint(b, ldns_calc_keytag(rr));
 		}
 		break;
 	case LDNS_RR_TYPE_RRSIG:
@@ -237,23 +388,24 @@ dns_json_rr(struct buf *b, const ldns_rr *rr)
 	jsonw_key(b, "type");
 	jsonw_strz(b, dns_type_str(ldns_rr_get_type(rr), tmp));
 	jsonw_key(b, "ttl");
-	jsonw_int(b, ldns_rr_ttl(rr));
+	put_uint(b, ldns_rr_ttl(rr));
 	jsonw_key(b, "data");
 	/* the rdata fields joined by spaces, as ldns_rr_new_frm_str reads them back */
-	struct buf data = BUF_INIT;
+	static struct buf data;
+	buf_reset(&data);
 	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-		size_t n;
-		const char *s = rdf_text(ldns_rr_rdf(rr, i), &n);
-		while (n > 0 && s[n - 1] == ' ') /* ldns ends some fields (NSEC3 salt) with one */
+		size_t start = data.len;
+		if (start)
+			buf_addc_fast(&data, ' ');
+		size_t at = data.len;
+		if (!dns_rdf_text(&data, ldns_rr_rdf(rr, i)))
+			buf_truncate(&data, at);
+		size_t n = data.len;
+		while (n > at && data.s[n - 1] == ' ') /* ldns ends some fields (NSEC3 salt) with one */
 			n--;
-		if (n == 0)
-			continue;
-		if (data.len)
-			buf_addc(&data, ' ');
-		buf_add(&data, s, n);
+		buf_truncate(&data, n == at ? start : n);
 	}
-	jsonw_str(b, data.s ? data.s : "", data.len);
-	buf_free(&data);
+	jsonw_str(b, buf_str(&data), data.len);
 	typed(b, rr);
 	buf_addc(b, '}');
 }

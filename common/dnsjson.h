@@ -2,10 +2,17 @@
  * presentation rdata, and typed members where grading needs them. */
 #ifndef DNSJSON_H
 #define DNSJSON_H
+#include <stdbool.h>
+
 #include <ldns/ldns.h>
 
 #include "buf.h"
 
+/* The presentation form of one rdf, as ldns_rdf2buffer_str writes it, appended to o; false
+ * (o unchanged) when ldns refuses it. The common types are written here directly. */
+bool dns_rdf_text(struct buf *o, const ldns_rdf *rdf);
+/* The same through ldns alone: the reference the fuzz target compares with. */
+bool dns_rdf_text_ldns(struct buf *o, const ldns_rdf *rdf);
 /* {"name":...,"type":...,"ttl":...,"data":..., typed members} */
 void dns_json_rr(struct buf *b, const ldns_rr *rr);
 /* [RR, ...] */

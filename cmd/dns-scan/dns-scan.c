@@ -480,18 +480,12 @@ static bool
 rdf_qname(const ldns_rdf *rdf, struct buf *out)
 {
 	buf_reset(out);
-	if (!rdf || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME)
+	if (!rdf || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME || !dns_rdf_text(out, rdf))
 		return false;
-	char *s = ldns_rdf2str(rdf);
-	if (!s)
-		return false;
-	size_t n = strlen(s);
-	if (n > 0 && s[n - 1] == '.')
-		n--;
-	for (size_t i = 0; i < n; i++)
-		s[i] = (char)tolower((unsigned char)s[i]);
-	buf_add(out, s, n);
-	free(s);
+	if (out->len > 0 && out->s[out->len - 1] == '.')
+		buf_truncate(out, out->len - 1);
+	for (size_t i = 0; i < out->len; i++)
+		out->s[i] = (char)tolower((unsigned char)out->s[i]);
 	return out->len > 0;
 }
 
@@ -726,14 +720,14 @@ run_actions(struct job *j, size_t idx, const ldns_pkt *p)
 			ldns_rr_type t = ldns_rr_get_type(rr);
 			if (t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA)
 				continue;
-			char *ip = ldns_rdf2str(ldns_rr_rdf(rr, 0));
 			struct dns_addr a;
-			if (ip && dns_addr_from_ip(ip, opt.ns_port, &a) == 0) {
+			buf_reset(&name);
+			if (dns_rdf_text(&name, ldns_rr_rdf(rr, 0)) &&
+			    dns_addr_from_ip(name.s, opt.ns_port, &a) == 0) {
 				ask(j, W_NSDIRECT, j->domain, LDNS_RR_TYPE_SOA, 0, &a);
 				ask(j, W_NSDIRECT, j->domain, LDNS_RR_TYPE_NS, 0, &a);
 				k++;
 			}
-			free(ip);
 		}
 	}
 	if (acts & ACT_SPF)
@@ -823,7 +817,15 @@ on_result(void *ctx, uint32_t tag, struct dns_result *res)
 {
 	struct job *j = ctx;
 	struct slot *s = &j->slots[tag];
-	dns_addr_str(&res->server, s->server, sizeof s->server);
+	/* most answers come from the same few servers: keep the last one's text */
+	static struct dns_addr last;
+	static char last_str[64];
+	if (last.len == 0 || last.len != res->server.len ||
+	    memcmp(&last.ss, &res->server.ss, last.len)) {
+		last = res->server;
+		dns_addr_str(&last, last_str, sizeof last_str);
+	}
+	memcpy(s->server, last_str, sizeof s->server);
 	s->done = true;
 	s->answered = res->pkt != NULL;
 	slot_json(s, res);
