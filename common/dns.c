@@ -1,5 +1,6 @@
-/* The DNS client's event loop: queries queued, sent over UDP from a fresh socket each attempt,
- * retried with backoff, moved to TCP on truncation, matched strictly, timed out by a heap. */
+/* The DNS client's event loop: queries queued, sent over UDP on pooled connected sockets (or a
+ * fresh socket of their own), retried with backoff, moved to TCP on truncation, matched
+ * strictly, timed out by a heap. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -23,7 +24,9 @@
 #define POOL_USES                                                                                  \
 	1024 /* queries a pooled socket sends before a fresh one (new port) replaces it            \
 	      */
-#define RECV_BATCH 32
+#define DIRECT_SLOTS 256 /* pooled sockets of direct queries, one per server address at a time */
+#define DIRECT_PROBE 4	 /* slots a server address may take (by its hash) */
+#define RECV_BATCH   32
 #define RECV_SIZE  8192
 
 enum qstate { Q_QUEUED, Q_UDP, Q_TCP_CONNECT, Q_TCP_WRITE, Q_TCP_READ };
@@ -66,11 +69,13 @@ struct resolver {
 	double rest_until;
 };
 
-/* A connected UDP socket shared by many queries to one resolver, told apart by ID. */
+/* A connected UDP socket shared by many queries to one resolver, or to one name server's
+ * address (direct queries; resolver -1), told apart by ID. */
 struct usock {
 	int fd;
 	int resolver;
 	unsigned uses, inflight;
+	struct dns_addr to; /* direct: the server it is connected to */
 };
 
 struct dns_engine {
@@ -87,8 +92,8 @@ struct dns_engine {
 	int watch_fd;
 	struct dns_stats st;
 	uint8_t rbuf[65536];
-	struct usock *socks; /* nres * pool */
-	size_t pool, next_sock;
+	struct usock *socks; /* nres * pool for the resolvers, then DIRECT_SLOTS */
+	size_t pool, next_sock, rslots, nsocks;
 	struct dq **idmap; /* open addressing on (sock, id) */
 	size_t idmask;
 	struct mmsghdr msgs[RECV_BATCH];
@@ -281,10 +286,12 @@ dns_engine_new(const struct dns_options *o)
 		e->pool = 2;
 	if (e->pool > POOL_MAX)
 		e->pool = POOL_MAX;
-	e->socks = xcalloc((e->nres ? e->nres : 1) * e->pool, sizeof *e->socks);
-	for (size_t i = 0; i < (e->nres ? e->nres : 1) * e->pool; i++) {
+	e->rslots = (e->nres ? e->nres : 1) * e->pool;
+	e->nsocks = e->rslots + DIRECT_SLOTS;
+	e->socks = xcalloc(e->nsocks, sizeof *e->socks);
+	for (size_t i = 0; i < e->nsocks; i++) {
 		e->socks[i].fd = -1;
-		e->socks[i].resolver = (int)(i / e->pool);
+		e->socks[i].resolver = i < e->rslots ? (int)(i / e->pool) : -1;
 	}
 	size_t m = 64;
 	while (m < 4 * (size_t)e->inflight_max)
@@ -326,7 +333,7 @@ dns_engine_free(struct dns_engine *e)
 		dq_free(e->heap[i]);
 	}
 	free(e->heap);
-	for (size_t i = 0; i < (e->nres ? e->nres : 1) * e->pool; i++)
+	for (size_t i = 0; i < e->nsocks; i++)
 		if (e->socks[i].fd >= 0)
 			close(e->socks[i].fd);
 	free(e->socks);
@@ -550,12 +557,12 @@ watch(struct dns_engine *e, struct dq *q, uint32_t events, int op)
 static void next_attempt(struct dns_engine *e, struct dq *q);
 static bool got_answer(struct dns_engine *e, struct dq *q, const uint8_t *buf, size_t n, bool tcp);
 
-/* Open pooled socket i (connected to its resolver). */
+/* Open pooled socket i (connected to its resolver, or to its direct server). */
 static bool
 pool_open(struct dns_engine *e, size_t i)
 {
 	struct usock *u = &e->socks[i];
-	const struct dns_addr *a = &e->res[u->resolver].addr;
+	const struct dns_addr *a = u->resolver >= 0 ? &e->res[u->resolver].addr : &u->to;
 	u->fd = socket(a->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (u->fd < 0)
 		return false;
@@ -605,13 +612,58 @@ flush_sends(struct dns_engine *e)
 	e->nout = 0;
 }
 
-/* Send q on one of its resolver's pooled sockets; false to fall back to a socket of its own. */
+static bool
+same_addr(const struct dns_addr *a, const struct dns_addr *b)
+{
+	return a->len == b->len && !memcmp(&a->ss, &b->ss, a->len);
+}
+
+/* The pooled socket for a direct query: the one connected to its server, else a free or idle
+ * slot among the few its address hashes to; -1 when all are busy with other servers. */
+static ssize_t
+direct_slot(struct dns_engine *e, const struct dns_addr *to)
+{
+	uint32_t h = 2166136261u;
+	const uint8_t *p = (const uint8_t *)&to->ss;
+	for (socklen_t k = 0; k < to->len; k++)
+		h = (h ^ p[k]) * 16777619u;
+	ssize_t spare = -1;
+	for (size_t k = 0; k < DIRECT_PROBE; k++) {
+		size_t i = e->rslots + (h + k) % DIRECT_SLOTS;
+		struct usock *u = &e->socks[i];
+		if (u->fd >= 0 && same_addr(&u->to, to)) {
+			if (u->uses < POOL_USES)
+				return (ssize_t)i;
+			continue; /* worn out: waits for its last answers */
+		}
+		if (spare < 0 && u->inflight == 0)
+			spare = (ssize_t)i;
+	}
+	if (spare < 0)
+		return -1;
+	struct usock *u = &e->socks[spare];
+	if (u->fd >= 0) { /* idle, connected to another server */
+		close(u->fd);
+		u->fd = -1;
+	}
+	u->to = *to;
+	return pool_open(e, (size_t)spare) ? spare : -1;
+}
+
+/* Send q on a pooled socket: one of its resolver's, or its server's for a direct query; false
+ * to fall back to a socket of its own. */
 static bool
 send_pooled(struct dns_engine *e, struct dq *q)
 {
-	size_t base = (size_t)q->resolver * e->pool;
-	for (size_t k = 0; k < e->pool; k++) {
-		size_t i = base + (e->next_sock + k) % e->pool;
+	size_t base = (size_t)q->resolver * e->pool, n = e->pool;
+	ssize_t direct = -1;
+	if (q->flags & DNS_Q_DIRECT) {
+		if ((direct = direct_slot(e, &q->server)) < 0)
+			return false;
+		n = 1;
+	}
+	for (size_t k = 0; k < n; k++) {
+		size_t i = direct >= 0 ? (size_t)direct : base + (e->next_sock + k) % e->pool;
 		struct usock *u = &e->socks[i];
 		if (u->fd >= 0 && u->uses >= POOL_USES)
 			continue; /* worn out: waits for its last answers */
@@ -635,6 +687,24 @@ send_pooled(struct dns_engine *e, struct dq *q)
 	return false;
 }
 
+/* Every query in flight on pooled socket i failed with err: on to their next attempt. */
+static void
+refuse_all(struct dns_engine *e, size_t i, int err)
+{
+	flush_sends(e); /* nothing of socket i may still wait in outq while its queries move on */
+	size_t n = 0;
+	struct dq **v = xmalloc((e->socks[i].inflight + 1) * sizeof *v);
+	for (size_t k = 0; k <= e->idmask && n < e->socks[i].inflight; k++)
+		if (e->idmap[k] && e->idmap[k]->sock == (int)i)
+			v[n++] = e->idmap[k];
+	for (size_t k = 0; k < n; k++) {
+		snprintf(v[k]->detail, sizeof v[k]->detail, "%s", strerror(err));
+		v[k]->refused = true;
+		next_attempt(e, v[k]);
+	}
+	free(v);
+}
+
 /* Answers on a pooled socket: matched to their query by ID, then by question. */
 static void
 on_pool(struct dns_engine *e, size_t i)
@@ -645,9 +715,14 @@ on_pool(struct dns_engine *e, size_t i)
 			return;
 		int n = recvmmsg(u->fd, e->msgs, RECV_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0) {
-			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-				continue; /* ECONNREFUSED and the like: the error is consumed, go on
-					   */
+			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+				/* ECONNREFUSED and the like: the error is consumed. A name server's
+				 * socket has one destination: its queries fail at once, as each
+				 * would on a socket of its own. */
+				if (u->resolver < 0)
+					refuse_all(e, i, errno);
+				continue;
+			}
 			return;
 		}
 		for (int k = 0; k < n; k++) {
@@ -693,7 +768,7 @@ send_udp(struct dns_engine *e, struct dq *q)
 	q->st = Q_UDP;
 	q->refused = false;
 	heap_set(e, q, dns_now_ms() + attempt_timeout(e, q->attempt));
-	if (!(q->flags & DNS_Q_DIRECT) && send_pooled(e, q))
+	if (send_pooled(e, q))
 		return;
 	q->fd = socket(q->server.ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (q->fd < 0 || connect(q->fd, (struct sockaddr *)&q->server.ss, q->server.len) < 0 ||

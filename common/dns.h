@@ -1,6 +1,7 @@
 /* An asynchronous DNS client for bulk scans: one epoll loop; resolver queries share a pool of
  * connected UDP sockets per resolver (random source ports, renewed every 1024 queries, sends
- * batched with sendmmsg, answers read with recvmmsg), direct queries get a socket each; random
+ * batched with sendmmsg, answers read with recvmmsg), direct queries share a connected socket
+ * per name server address (a fresh one of their own when all 256 slots are busy); random
  * IDs, EDNS0 with a 1232-byte buffer, TCP when an answer is truncated, retries with backoff, a
  * global in-flight limit and a rate cap. ldns builds and parses every packet; an answer counts
  * only if its source (the connected socket), ID and question match.
