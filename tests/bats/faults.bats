@@ -325,6 +325,11 @@ qf() {
 	sed -n "${2}p" "$1" | jq -r ".dns.queries[0] | $3"
 }
 
+# stat_n TEXT: the number after TEXT in the --stats summary on $stderr
+stat_n() {
+	sed -n "s/.*$1 \([0-9]*\).*/\1/p" <<<"$stderr"
+}
+
 # peak_kb FILE CMD...: run CMD (stdin and stdout passed on), write its peak RSS in KiB to FILE,
 # return its status
 peak_kb() {
@@ -367,7 +372,7 @@ sys.exit(rc)' "$f" "$@"
 	[[ "$stderr" == *"dns-scan: line 2: no answer to any of 1 queries"* ]]
 	[[ "$stderr" != *"line 1:"* ]]
 	# the late answer to the first attempt came while the scan still ran: dropped, counted
-	[[ "$stderr" == *"dropped: wrong ID or question 1,"* ]]
+	[ "$(stat_n 'wrong ID or question')" -ge 1 ]
 }
 
 @test "DNS: wrong or missing questions are dropped and counted; compression loops and oversized UDP answers are malformed" {
@@ -395,8 +400,10 @@ sys.exit(rc)' "$f" "$@"
 		[[ "$stderr" == *"dns-scan: line $i: no answer to any of 1 queries"* ]]
 	done
 	[ "$(grep -c ': line [0-9]*: ' <<<"$stderr")" -eq 5 ]
-	# three attempts each, each answered wrongly once / unreadably once
-	[[ "$stderr" == *"dropped: wrong ID or question 6, malformed 9"* ]]
+	# three attempts each, each answered wrongly once (6) or unreadably once (9); an answer
+	# that comes after its attempt timed out counts as a wrong ID instead
+	wrong=$(stat_n 'wrong ID or question') bad=$(stat_n malformed)
+	[ $((wrong + bad)) -eq 15 ] && [ "$wrong" -ge 6 ] && [ "$bad" -ge 3 ]
 }
 
 @test "DNS: truncated answers come whole over TCP: 4000 records, a 65535-byte message; memory stays flat" {
@@ -443,7 +450,10 @@ sys.exit(rc)' "$f" "$@"
 	NOERROR true false null TCP fallback timed out
 	NOERROR true false null TCP fallback failed: no matching answer
 	EOF
-	[[ "$stderr" == *"truncated 6, TCP 6, dropped: wrong ID or question 1, malformed 1"* ]]
+	[[ "$stderr" == *"truncated 6, TCP 6,"* ]]
+	# the TCP answer with another ID and the 5-byte message are counted as dropped
+	[ "$(stat_n 'wrong ID or question')" -ge 1 ]
+	[ "$(stat_n malformed)" -eq 1 ]
 }
 
 @test "DNS: every fault at once among bad lines, through a small window: one line per line, in order" {
@@ -729,14 +739,15 @@ integrity() {
 
 @test "kill -9 of domain-born 8 times: its cache stays sound, nothing committed is lost, a last run completes" {
 	need_rdap
-	awk 'BEGIN { for (i = 1; i <= 800; i++) printf "kb%d.com\n", i }' >in
+	awk 'BEGIN { for (i = 1; i <= 1500; i++) printf "kb%d.com\n", i }' >in
 	: >before
 	born_args
 	for it in $(seq 1 8); do
 		"${BORN[@]}" --db k.db -j 64 --server-conns 16 <in >out 2>/dev/null &
 		pid=$!
-		# it starts writing after about 0.3 s and commits every 200 ms
-		sleep "0.$((RANDOM % 4 + 3))"
+		# it starts writing after about 0.3 s and commits every 200 ms; the last kill comes
+		# late enough that something was committed even on a slow machine
+		if [ "$it" -lt 8 ]; then sleep "0.$((RANDOM % 4 + 3))"; else sleep 1; fi
 		kill -9 "$pid" 2>/dev/null || true # it may have finished already: the checks still hold
 		wait "$pid" || true
 		integrity k.db
@@ -746,17 +757,18 @@ integrity() {
 		mv now before
 	done
 	stored=$(count_lines before)
-	echo "$stored of 800 stored across the kills"
+	echo "$stored of 1500 stored across the kills"
 	[ "$stored" -gt 0 ]
 	run -0 sqlite3 k.db 'SELECT count(*) FROM registration WHERE error_code IS NOT NULL'
 	assert_output 0
-	asked_before=$(grep -c " /t$BATS_TEST_NUMBER/domain/" "$BATS_FILE_TMPDIR/main.log")
-	run -0 born --db k.db -j 64 --server-conns 16 <in
-	[ "${#lines[@]}" -eq 800 ]
-	[ "$(grep -c '"category":"ESTABLISHED"' <<<"$output")" -eq 800 ]
-	# the last run asked only for what was not stored
-	asked_after=$(grep -c " /t$BATS_TEST_NUMBER/domain/" "$BATS_FILE_TMPDIR/main.log")
-	[ $((asked_after - asked_before)) -eq $((800 - stored)) ]
+	# the last run, under a path of its own so that late requests of killed runs do not count
+	sed "s|/t$BATS_TEST_NUMBER/|/last$BATS_TEST_NUMBER/|" bs.json >last.json
+	run -0 timeout 60 "${BORN[@]}" --bootstrap last.json --db k.db -j 64 --server-conns 16 <in
+	[ "${#lines[@]}" -eq 1500 ]
+	[ "$(grep -c '"category":"ESTABLISHED"' <<<"$output")" -eq 1500 ]
+	# it asked only for what was not stored
+	asked=$(grep -c " /last$BATS_TEST_NUMBER/domain/" "$BATS_FILE_TMPDIR/main.log" || true)
+	assert_equal "$asked" "$((1500 - stored))"
 	run -0 sqlite3 k.db 'SELECT count(*) FROM registration; PRAGMA integrity_check'
-	assert_output $'800\nok'
+	assert_output $'1500\nok'
 }
