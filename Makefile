@@ -94,6 +94,10 @@ $(O)/fuzz/%: $(O)/fuzz/%.o $(O)/libcommon.a
 # seen-db's import formats are parsed inside the command: that target links its import.o.
 $(O)/fuzz/seen_import: $(O)/cmd/seen-db/import.o
 $(O)/fuzz/seen_import.o: ALL_CPPFLAGS += -Icmd/seen-db
+# dns-grade reads the dns member and grades inside the command: that target links every
+# object of it but the one with main() and the output.
+$(O)/fuzz/dns_member: $(filter-out %/dns-grade.o,$(call cmd_objs,dns-grade))
+$(O)/fuzz/dns_member.o: ALL_CPPFLAGS += -Icmd/dns-grade
 
 # nice: fuzzing shares the machine with builds and tests. A smaller ASan quarantine keeps
 # freed memory warm and doubles the speed of the targets that allocate per input.

@@ -384,12 +384,9 @@ read_container(struct reader *r, int depth, const char *key, size_t keylen)
 	if (n)
 		memcpy(s->v + s->nv, s->pend + first, n * sizeof *s->v);
 	s->npend = first + 1; /* the container takes its first child's place */
+	if (s->npend > s->pendcap)
+		s->pend = xgrow(s->pend, &s->pendcap, s->npend, sizeof *s->pend);
 	struct jv *v = &s->pend[first];
-	if (n == 0) {
-		if (s->npend > s->pendcap)
-			s->pend = xgrow(s->pend, &s->pendcap, s->npend, sizeof *s->pend);
-		v = &s->pend[first];
-	}
 	v->key = key;
 	v->keylen = keylen;
 	v->type = obj ? JV_OBJ : JV_ARR;
@@ -556,13 +553,20 @@ int
 scan_load(struct scan *s, const char *text, size_t n)
 {
 	scan_clear(s);
-	/* What json-c made of a value that is not an object: a number, true, false or null alone
-	 * was "unexpected end" for its tokener (it waits for more digits or letters). */
+	/* What json-c made of a value that is not an object: a number, true, false or null that
+	 * ends the text was "continue" for its tokener (it waits for more digits or letters);
+	 * followed by white space, it was read, and null was no object at all. */
 	const char *t = text, *e = text + n;
 	while (t < e && (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r'))
 		t++;
 	if (t == e || (*t != '{' && *t != '[' && *t != '"')) {
-		scan_problem(s, "dns member unreadable: %s", "continue");
+		char last = n ? text[n - 1] : 0;
+		if (t == e || !(last == ' ' || last == '\t' || last == '\n' || last == '\r'))
+			scan_problem(s, "dns member unreadable: %s", "continue");
+		else if (*t == 'n')
+			scan_problem(s, "dns member unreadable: %s", "success");
+		else
+			scan_problem(s, "dns member is not an object");
 		return -1;
 	}
 	int rc = read_all(s, text, n);

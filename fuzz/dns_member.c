@@ -1,0 +1,197 @@
+/* dns-grade's reading of the dns member (cmd/dns-grade/scan.c) and its graders, over any valid
+ * JSON text (the record layer refuses the rest before dns-grade sees it).
+ * Input: the member's text.
+ * Checks: the reader agrees with json-c, which it replaced, on everything the graders read
+ * (whether the member loads and the problem it reports, the domain, every query's
+ * strings with their lengths and flags, its answer and authority arrays, each answer RR's type,
+ * data and ttl); then every check of both scales runs and its findings stay bounded. */
+#include <json-c/json.h>
+#include <string.h>
+#include <strings.h>
+
+#include "findings.h"
+#include "fuzz.h"
+#include "grade.h"
+#include "jscan.h"
+
+static json_tokener *tok;
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_quiet();
+	tok = json_tokener_new_ex(16);
+	return 0;
+}
+
+/* json-c's view, as dns-grade read it up to commit cd80a8a. */
+static json_object *
+member(json_object *o, const char *key, json_type t)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
+		return NULL;
+	return v;
+}
+
+static const char *
+str_member(json_object *o, const char *key, size_t *len)
+{
+	json_object *v = member(o, key, json_type_string);
+	if (!v)
+		return NULL;
+	if (len)
+		*len = (size_t)json_object_get_string_len(v);
+	return json_object_get_string(v);
+}
+
+static void
+same_str(const char *a, const char *b)
+{
+	FUZZ_CHECK(!a == !b);
+	if (a)
+		FUZZ_CHECK(!strcmp(a, b));
+}
+
+static void
+same_mem(const char *a, size_t an, const char *b, size_t bn)
+{
+	FUZZ_CHECK(!a == !b);
+	if (a)
+		FUZZ_CHECK(an == bn && !memcmp(a, b, an));
+}
+
+/* The answer RRs as q_rr sees them against json-c's array. */
+static void
+same_rrs(const struct query *q, json_object *arr)
+{
+	size_t i = 0, n = json_object_array_length(arr), k = 0;
+	const struct jv *rr;
+	while ((rr = q_rr(q, NULL, &i))) {
+		json_object *o = NULL;
+		const char *t = NULL;
+		while (k < n) {
+			o = json_object_array_get_idx(arr, k++);
+			if (json_object_is_type(o, json_type_object) &&
+			    (t = str_member(o, "type", NULL)))
+				break;
+			o = NULL;
+		}
+		FUZZ_CHECK(o != NULL);
+		same_str(rr_str(rr, "type", NULL), t);
+		size_t dn, rn;
+		const char *d = rr_str(rr, "data", &dn), *rd = str_member(o, "data", &rn);
+		same_mem(d, dn, rd, rn);
+		long long ttl;
+		json_object *jt = member(o, "ttl", json_type_int);
+		FUZZ_CHECK(rr_int(rr, "ttl", &ttl) == (jt != NULL));
+		if (jt)
+			FUZZ_CHECK(ttl == (long long)json_object_get_int64(jt));
+	}
+	while (k < n) {
+		json_object *o = json_object_array_get_idx(arr, k++);
+		FUZZ_CHECK(!json_object_is_type(o, json_type_object) ||
+			   !str_member(o, "type", NULL));
+	}
+}
+
+static void
+compare(const struct scan *s, int rc, const char *text, size_t n)
+{
+	json_tokener_reset(tok);
+	json_object *root = json_tokener_parse_ex(tok, text, (int)n);
+	enum json_tokener_error e = json_tokener_get_error(tok);
+	if (!root || e != json_tokener_success) {
+		FUZZ_CHECK(rc < 0);
+		FUZZ_CHECK(!strncmp(s->problem.s, "dns member unreadable: ", 23));
+		FUZZ_CHECK(!strcmp(s->problem.s + 23, json_tokener_error_desc(e)));
+		json_object_put(root);
+		return;
+	}
+	json_object *v = member(root, "v", json_type_int);
+	size_t dl = 0;
+	const char *dom = str_member(root, "domain", &dl);
+	json_object *qs = member(root, "queries", json_type_array);
+	if (!json_object_is_type(root, json_type_object))
+		FUZZ_CHECK(rc < 0 && !strcmp(s->problem.s, "dns member is not an object"));
+	else if (!v || json_object_get_int64(v) != 1)
+		FUZZ_CHECK(rc < 0 && strstr(s->problem.s, "version"));
+	else if (!dom || dl == 0 || dl > 253 || !hostname_ok(dom, dl))
+		FUZZ_CHECK(rc < 0 && strstr(s->problem.s, "'domain'"));
+	else if (!qs)
+		FUZZ_CHECK(rc < 0 && strstr(s->problem.s, "'queries'"));
+	else
+		FUZZ_CHECK(rc == 0);
+	if (rc < 0) {
+		json_object_put(root);
+		return;
+	}
+	same_mem(s->domain, s->domainlen, dom, dl);
+	size_t k = 0;
+	for (size_t i = 0; i < json_object_array_length(qs); i++) {
+		json_object *q = json_object_array_get_idx(qs, i);
+		size_t ql = 0;
+		const char *qn, *ty;
+		if (!json_object_is_type(q, json_type_object) || !(qn = str_member(q, "q", &ql)) ||
+		    !(ty = str_member(q, "type", NULL)) || ql > 1024)
+			continue;
+		FUZZ_CHECK(k < s->nq);
+		const struct query *x = &s->qs[k++];
+		while (ql && qn[ql - 1] == '.')
+			ql--;
+		same_mem(x->q, x->qlen, qn, ql);
+		same_str(x->type, ty);
+		same_str(x->why, str_member(q, "why", NULL));
+		same_str(x->server, str_member(q, "server", NULL));
+		same_str(x->rcode, str_member(q, "rcode", NULL));
+		same_str(x->error, str_member(q, "error", NULL));
+		json_object *b = member(q, "direct", json_type_boolean);
+		FUZZ_CHECK(x->direct == (b && json_object_get_boolean(b)));
+		b = member(q, "aa", json_type_boolean);
+		FUZZ_CHECK(x->aa == (b && json_object_get_boolean(b)));
+		json_object *a = member(q, "answer", json_type_array);
+		FUZZ_CHECK(!x->answer == !a);
+		if (a)
+			same_rrs(x, a);
+		a = member(q, "authority", json_type_array);
+		FUZZ_CHECK(!x->authority == !a);
+	}
+	FUZZ_CHECK(k == s->nq);
+	json_object_put(root);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *why;
+	size_t at;
+	if (size > 1 << 20 || jscan_value((const char *)data, size, &why, &at) < 0)
+		return 0;
+	/* a copy of exactly size bytes, so ASan sees any read past the text */
+	char *text = malloc(size ? size : 1);
+	memcpy(text, data, size);
+	static struct scan s;
+	static struct grader g;
+	static bool init;
+	if (!init) {
+		scan_init(&s);
+		grader_init(&g);
+		g.s = &s;
+		init = true;
+	}
+	int rc = scan_load(&s, text, size);
+	compare(&s, rc, text, size);
+	if (rc == 0) {
+		grade_checks(&g);
+		grade_domstat(&g);
+		for (int c = 0; c < NCAT; c++)
+			fuzz_check_findings(&g.f[c]);
+		grade_dnstats(&g);
+		for (int c = 0; c < NCAT; c++)
+			fuzz_check_findings(&g.f[c]);
+	}
+	free(text);
+	return 0;
+}
