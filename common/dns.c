@@ -555,6 +555,7 @@ watch(struct dns_engine *e, struct dq *q, uint32_t events, int op)
 }
 
 static void next_attempt(struct dns_engine *e, struct dq *q);
+static void pump(struct dns_engine *e);
 static bool got_answer(struct dns_engine *e, struct dq *q, const uint8_t *buf, size_t n, bool tcp);
 
 /* Open pooled socket i (connected to its resolver, or to its direct server). */
@@ -748,6 +749,10 @@ on_pool(struct dns_engine *e, size_t i)
 			}
 			got_answer(e, q, b, len, false);
 		}
+		/* refill the freed places now: the server works on them while the rest of this
+		 * round's answers are read (sending only at the end of the round leaves the two
+		 * sides waiting for each other in turn) */
+		pump(e);
 		if (n < RECV_BATCH)
 			return;
 	}
