@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <libpsl.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -788,10 +789,38 @@ re_init(void)
 	re_ready = true;
 }
 
+/* glibc's regexec is slow, and CAA issuers and iodef targets repeat from domain to domain
+ * (letsencrypt.org, pki.goog, ...): remember the answer for short strings, per pattern, in a
+ * small direct-mapped table (same pattern, same string, same answer). */
+#define RE_SLOTS    256
+#define RE_MAX_KEPT 127
+
+struct re_memo {
+	const regex_t *re;
+	char s[RE_MAX_KEPT + 1];
+	bool used, ok;
+};
+
 static bool
 re_ok(regex_t *re, const char *s)
 {
-	return strlen(s) < 4096 && regexec(re, s, 0, NULL, 0) == 0;
+	static struct re_memo memo[RE_SLOTS];
+	size_t n = strlen(s);
+	if (n >= 4096)
+		return false;
+	if (n > RE_MAX_KEPT)
+		return regexec(re, s, 0, NULL, 0) == 0;
+	unsigned long long h = 14695981039346656037ULL ^ (unsigned long long)(uintptr_t)re;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	struct re_memo *m = &memo[h % RE_SLOTS];
+	if (m->used && m->re == re && !strcmp(m->s, s))
+		return m->ok;
+	m->re = re;
+	memcpy(m->s, s, n + 1);
+	m->ok = regexec(re, s, 0, NULL, 0) == 0;
+	m->used = true;
+	return m->ok;
 }
 
 static int
