@@ -8,7 +8,7 @@
 # --profile dnstats|minimal first cuts each fixture down to what dns-scan's profile of that
 # name asks (with jq): dnstats keeps the apex MX, TXT, CAA, DS, DNSKEY, NS and SOA, _dmarc,
 # BIMI, _msdcs and the name servers' addresses and direct answers (about 8.8 KB a record);
-# minimal keeps the apex SOA, NS, MX and TXT and _dmarc (about 2 KB).
+# minimal keeps the apex SOA, NS, MX and TXT and _dmarc (about 2.4 KB).
 # The replicated set repeats 14 signed zones, so their DNSSEC verdicts come from dns-grade's
 # cache after the first time (real scans rarely repeat a zone).
 # usage: bench/dns-grade.sh [--profile full|dnstats|minimal] [N]
