@@ -27,7 +27,7 @@
 #define DIRECT_SLOTS 256 /* pooled sockets of direct queries, one per server address at a time */
 #define DIRECT_PROBE 4	 /* slots a server address may take (by its hash) */
 #define RECV_BATCH   32
-#define RECV_SIZE  8192
+#define RECV_SIZE    8192
 
 enum qstate { Q_QUEUED, Q_UDP, Q_TCP_CONNECT, Q_TCP_WRITE, Q_TCP_READ };
 
@@ -455,8 +455,8 @@ build_query(struct dq *q)
 	uint8_t *w = q->wire;
 	memset(w, 0, 12);
 	if (!(q->flags & DNS_Q_DIRECT))
-		w[2] = 0x01; /* RD */
-	ldns_write_uint16(w + 4, 1); /* QDCOUNT */
+		w[2] = 0x01;	      /* RD */
+	ldns_write_uint16(w + 4, 1);  /* QDCOUNT */
 	ldns_write_uint16(w + 10, 1); /* ARCOUNT: the OPT record */
 	memcpy(w + 12, ldns_rdf_data(q->qname), nl);
 	uint8_t *p = w + 12 + nl;

@@ -401,7 +401,8 @@ dns_json_rr(struct buf *b, const ldns_rr *rr)
 		if (!dns_rdf_text(&data, ldns_rr_rdf(rr, i)))
 			buf_truncate(&data, at);
 		size_t n = data.len;
-		while (n > at && data.s[n - 1] == ' ') /* ldns ends some fields (NSEC3 salt) with one */
+		/* ldns ends some fields (NSEC3 salt) with a space */
+		while (n > at && data.s[n - 1] == ' ')
 			n--;
 		buf_truncate(&data, n == at ? start : n);
 	}

@@ -35,7 +35,8 @@ same_text(const ldns_rr_list *l)
 			bool x = dns_rdf_text(&a, f), y = dns_rdf_text_ldns(&b, f);
 			if (x != y || a.len != b.len || (a.len && memcmp(a.s, b.s, a.len))) {
 				(dprintf)(2, "rdf type %d: ours '%s' (%d), ldns '%s' (%d)\n",
-					  (int)ldns_rdf_get_type(f), buf_str(&a), x, buf_str(&b), y);
+					  (int)ldns_rdf_get_type(f), buf_str(&a), x, buf_str(&b),
+					  y);
 				FUZZ_CHECK(!"dns_rdf_text differs from ldns");
 			}
 		}
