@@ -57,18 +57,6 @@ fail(struct scanner *sc, const char *why)
 }
 
 static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 scan_string(struct scanner *sc)
 {
 	const unsigned char *p = (const unsigned char *)sc->s;
@@ -98,7 +86,7 @@ scan_string(struct scanner *sc)
 				if (sc->i + 6 > sc->n)
 					break;
 				for (int k = 2; k < 6; k++)
-					if (hexval(sc->s[sc->i + k]) < 0)
+					if (jscan_hex_digit(sc->s[sc->i + k]) < 0)
 						return fail(sc, "bad \\u escape");
 				sc->i += 6;
 			} else if (strchr("\"\\/bfnrt", e) && e) {
@@ -520,13 +508,13 @@ jscan_str_decode(struct jspan str, struct buf *out)
 		if (e == 'u') {
 			uint32_t cp = 0;
 			for (int k = 2; k < 6; k++)
-				cp = cp * 16 + (uint32_t)hexval(s[i + k]);
+				cp = cp * 16 + (uint32_t)jscan_hex_digit(s[i + k]);
 			i += 6;
 			if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= n && s[i] == '\\' &&
 			    s[i + 1] == 'u') {
 				uint32_t lo = 0;
 				for (int k = 2; k < 6; k++)
-					lo = lo * 16 + (uint32_t)hexval(s[i + k]);
+					lo = lo * 16 + (uint32_t)jscan_hex_digit(s[i + k]);
 				if (lo >= 0xDC00 && lo <= 0xDFFF) {
 					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 					i += 6;

@@ -41,6 +41,18 @@ bool jscan_get(struct jspan obj, const char *key, size_t keylen, struct jspan *v
 bool jscan_path(const struct jmembers *top, const char *path, struct jspan *val);
 /* Does the quoted key text equal this plain key? */
 bool jscan_key_eq(struct jspan key, const char *k, size_t klen);
+/* The value of one hex digit of a \u escape, or -1. */
+static inline int
+jscan_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 /* Decode validated string text (with its quotes) into UTF-8; lone surrogates become U+FFFD. */
 void jscan_str_decode(struct jspan str, struct buf *out);
 /* Iterate the elements of validated array text: *it starts 0; returns false at the end. */

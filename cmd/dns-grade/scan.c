@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "grade.h"
+#include "jscan.h"
 #include "xalloc.h"
 
 enum jtype { JV_NULL, JV_BOOL, JV_INT, JV_DOUBLE, JV_STR, JV_ARR, JV_OBJ };
@@ -106,18 +107,6 @@ has_byte(uint64_t w, unsigned char c)
 	return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool
 hex4(const char *p, const char *end, unsigned *out)
 {
@@ -125,7 +114,7 @@ hex4(const char *p, const char *end, unsigned *out)
 		return false;
 	unsigned v = 0;
 	for (int k = 0; k < 4; k++) {
-		int h = hexval(p[k]);
+		int h = jscan_hex_digit(p[k]);
 		if (h < 0)
 			return false;
 		v = v * 16 + (unsigned)h;
