@@ -27,6 +27,17 @@ tool_init(const char *name)
 		sizeof stdout_buffer);
 }
 
+void
+tool_on_stop_signal(void (*fn)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* One message line. Messages quote outside data (a server's text, a name from an answer), so
  * what reaches the terminal is made safe: ill-formed UTF-8 becomes U+FFFD and control
  * characters (C0, DEL, C1) are written as \xNN or \uNNNN, so one message stays one line and

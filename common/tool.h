@@ -26,6 +26,9 @@ void tool_version(void) __attribute__((noreturn));
 void tool_out(const char *s, size_t n);
 /* Run fn (e.g. commit a store batch) before a closed downstream pipe ends the command. */
 void tool_on_closed_pipe(void (*fn)(void));
+/* Call fn on SIGINT and SIGTERM, without restarting the interrupted read, so a command can
+ * commit what it holds before it ends the way the signal means. */
+void tool_on_stop_signal(void (*fn)(int));
 /* Flush and check stdout; return status (or 2 if output failed, 0 after a closed pipe). */
 int tool_finish(int status);
 

@@ -108,6 +108,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if body:
             self.wfile.write(body)
 
+    def send_half(self, name):
+        """Promise a whole answer, send its first half."""
+        body = generated(name)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rdap+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2])
+        self.wfile.flush()
+
     def do_GET(self):
         cfg = self.server.cfg
         port = self.server.server_address[1]
@@ -159,13 +169,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if kind == "slow":
             time.sleep(2)
         if kind == "stall":
-            body = generated(name)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rdap+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body[: len(body) // 2])
-            self.wfile.flush()
+            self.send_half(name)
             time.sleep(10)
             return
         if kind == "trunc":
@@ -196,13 +200,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 pass
             return
         if kind == "reset":
-            body = generated(name)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rdap+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body[: len(body) // 2])
-            self.wfile.flush()
+            self.send_half(name)
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                        struct.pack("ii", 1, 0))
             self.connection.close()

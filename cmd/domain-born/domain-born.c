@@ -1366,17 +1366,6 @@ on_signal(int sig)
 	stop_signal = sig;
 }
 
-static void
-catch_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 /* A closed downstream pipe ends the run: keep the answers fetched so far. */
 static void
 save_on_closed_pipe(void)
@@ -1416,7 +1405,7 @@ main(int argc, char **argv)
 	}
 	dname_init(&dn);
 	progress.started_ms = now_ms();
-	catch_signals();
+	tool_on_stop_signal(on_signal);
 	tool_on_closed_pipe(save_on_closed_pipe);
 
 	struct rec_reader in;
