@@ -9,6 +9,8 @@ PREFIX  ?= /usr/local
 BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man
 DATADIR  = $(PREFIX)/share/$(PROJECT)
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
 
 # O is the build folder; `make asan` uses another one so both builds can coexist.
 O       ?= build
@@ -25,11 +27,11 @@ COMMON_SRC = $(wildcard common/*.c)
 COMMON_OBJ = $(COMMON_SRC:%.c=$(O)/%.o)
 BINS       = $(CMDS:%=$(O)/bin/%)
 
-.PHONY: all test asan check demo clean install uninstall lint bench fuzz fuzz-build fuzz-smoke valgrind freq-table top1m
+.PHONY: all test asan check demo clean install uninstall installcheck lint FORCE bench fuzz fuzz-build fuzz-smoke valgrind freq-table top1m
 
 all: $(BINS)
 
-$(O)/%.o: %.c
+$(O)/%.o: %.c $(O)/build-flags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -39,9 +41,22 @@ $(O)/libcommon.a: $(COMMON_OBJ)
 # Each command links every object of its own folder with the shared library.
 cmd_objs = $(patsubst %.c,$(O)/%.o,$(wildcard cmd/$(1)/*.c))
 .SECONDEXPANSION:
-$(O)/bin/%: $$(call cmd_objs,$$*) $(O)/libcommon.a
+$(O)/bin/%: $$(call cmd_objs,$$*) $(O)/libcommon.a $(O)/build-flags
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter-out $(O)/build-flags,$^) $(LIBS)
+
+# What a build folder was made with, rewritten only when it changes (git's GIT-CFLAGS): new
+# flags rebuild the folder, a new PREFIX rebuilds tool.o (the one user of DATADIR) and relinks.
+# A copy of the folder rebuilds alike with `make -f Makefile -f COPY/build-flags O=COPY`.
+$(O)/build-flags: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' 'CC = $(CC)' 'CFLAGS = $(CFLAGS)' 'LDFLAGS = $(LDFLAGS)' >$@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+$(O)/datadir: FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR)' >$@.new; if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+$(O)/common/tool.o: $(O)/datadir
+FORCE:
 
 # Objects are not intermediate files: keep them so rebuilds stay incremental.
 .SECONDARY:
@@ -124,18 +139,45 @@ demo: all
 	@$(O)/bin/domain-freq -f dns.rrname < share/examples/eve-dns.ndjson 2>/dev/null | \
 		$(O)/bin/seen-db -f dns.rrname --db $(O)/demo.db || true
 
+# Every command, its manual page, the overview page, all of share/ (whatever is added there; scripts keep their x bit)
+# and the shell completions; uninstall removes exactly that, and the folders only domstat uses
+# when they are left empty. Installed commands find share/ next to their bin/ (relocatable:
+# DESTDIR staging and packages work), else in the DATADIR compiled in; `make installcheck`.
+SHARE_FILES = $(shell cd share && find . -type f ! -name '.*' | sed 's,^\./,,' | LC_ALL=C sort)
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(DATADIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(CMDS:%=man/man1/%.1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/man7/$(PROJECT).7 $(DESTDIR)$(MANDIR)/man7/
-	cd share && find . -type f ! -name '.*' | while read -r f; do \
-		install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/$$f"; done
+	@set -e; for f in $(SHARE_FILES); do \
+		m=644; [ -x "share/$$f" ] && m=755; \
+		echo "install -D -m $$m share/$$f $(DESTDIR)$(DATADIR)/$$f"; \
+		install -D -m $$m "share/$$f" "$(DESTDIR)$(DATADIR)/$$f"; done
+	for c in $(CMDS); do install -m 644 completion/$(PROJECT).bash $(DESTDIR)$(BASHCOMPDIR)/$$c; done
+	install -m 644 completion/_$(PROJECT) $(DESTDIR)$(ZSHCOMPDIR)/
 
 uninstall:
 	rm -f $(CMDS:%=$(DESTDIR)$(BINDIR)/%) $(CMDS:%=$(DESTDIR)$(MANDIR)/man1/%.1)
 	rm -f $(DESTDIR)$(MANDIR)/man7/$(PROJECT).7
+	rm -f $(CMDS:%=$(DESTDIR)$(BASHCOMPDIR)/%) $(DESTDIR)$(ZSHCOMPDIR)/_$(PROJECT)
 	rm -rf $(DESTDIR)$(DATADIR)
+	-rmdir $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(PREFIX)/share/bash-completion \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(PREFIX)/share/zsh 2>/dev/null
+
+# The installed tree works on its own: each installed command answers --version and finds
+# its shipped data there (not in this checkout), and the completion offers its options.
+installcheck:
+	@set -e; d=$(DESTDIR)$(PREFIX); t=$$(mktemp -d); trap 'rm -rf "$$t"' EXIT; cd "$$t"; \
+	for c in $(CMDS); do "$$d/bin/$$c" --version >/dev/null; done; \
+	echo example.com | "$$d/bin/domain-freq" | grep -q '"freq_score":\['; \
+	echo '{"domain":"example.com","dns":{"v":1,"domain":"example.com","queries":[]}}' | \
+		"$$d/bin/dns-grade" 2>err >/dev/null; if [ -s err ]; then cat err >&2; exit 1; fi; \
+	"$$d/bin/seen-db" --db t.db import "$$d/share/$(PROJECT)/top1m.import" 2>/dev/null; \
+	"$$d/bin/seen-db" --db t.db get 1gb.ua >/dev/null; \
+	bash -c '. "$$1/share/bash-completion/completions/dns-scan" && complete -p dns-scan' \
+		sh "$$d" >/dev/null; \
+	echo "installcheck: $$d ok"
 
 lint:
 	mandoc -Tlint -Wwarning man/man1/*.1 man/man7/*.7

@@ -254,15 +254,8 @@ setup() {
 	assert_output '[false, ".", [["a", [["b", 2]]], ["b", [["a", 1]]]]]'
 }
 
-@test "the shipped table is found in-tree, and installed with DESTDIR/PREFIX" {
-	run -0 domain-freq <<<"example.com"
-	make -s -C "$TOP" O="$(dirname "${DOMSTAT_BIN:-$TOP/build/bin}")" install DESTDIR="$BATS_TEST_TMPDIR/inst" PREFIX=/usr >/dev/null
-	[ -x "$BATS_TEST_TMPDIR/inst/usr/bin/domain-freq" ]
-	[ -f "$BATS_TEST_TMPDIR/inst/usr/share/man/man1/domain-freq.1" ]
-	[ -f "$BATS_TEST_TMPDIR/inst/usr/share/man/man7/domstat.7" ]
-	[ -f "$BATS_TEST_TMPDIR/inst/usr/share/domstat/freq/domstat.freq" ]
-	run -0 "$BATS_TEST_TMPDIR/inst/usr/bin/domain-freq" <<<"example.com"
-	assert_output --partial freq_score
-	run -0 man -l "$BATS_TEST_TMPDIR/inst/usr/share/man/man1/domain-freq.1"
-	assert_output --partial "domain-freq"
+@test "the shipped table is found in-tree (installed: install.bats)" {
+	cd /
+	run -0 --separate-stderr domain-freq <<<"example.com"
+	assert_output --regexp '"freq_score":\[[0-9.]+,[0-9.]+\]'
 }
