@@ -73,7 +73,7 @@ if [ -n "$TRANCO_URL" ]; then
 	[ -s "$DOMSTAT_DAILY_LIST.new" ] || die "'$TRANCO_URL' gave an empty list"
 	mv "$DOMSTAT_DAILY_LIST.new" "$DOMSTAT_DAILY_LIST"
 fi
-[ -r "$DOMSTAT_DAILY_LIST" ] && [ -f "$DOMSTAT_DAILY_LIST" ] ||
+{ [ -f "$DOMSTAT_DAILY_LIST" ] && [ -r "$DOMSTAT_DAILY_LIST" ]; } ||
 	die "cannot read the list '$DOMSTAT_DAILY_LIST' (set DOMSTAT_DAILY_LIST or TRANCO_URL)"
 
 # The run works on a copy of the history, put in place only when everything succeeded: a
