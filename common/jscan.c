@@ -24,6 +24,7 @@ struct scanner {
 	bool escaped;			 /* the string just scanned held a backslash escape */
 	struct jspan *found;		 /* where to put the value the path names */
 	bool *has_found;
+	struct jscan_defer *defer; /* a top-level member read by the caller, or NULL */
 };
 
 static int scan_value(struct scanner *sc);
@@ -207,7 +208,17 @@ scan_container(struct scanner *sc, struct jmembers *members)
 		if (want && onpath + 1 < sc->nparts)
 			sc->onpath =
 			    onpath + 1; /* descend: the value may be the next object on the path */
-		if (scan_value(sc) < 0)
+		size_t took = 0;
+		if (members && sc->defer && !sc->defer->taken && !want && !key_escaped &&
+		    m.key.n == sc->defer->keylen + 2 &&
+		    !memcmp(m.key.p + 1, sc->defer->key, sc->defer->keylen) && sc->i < sc->n) {
+			took = sc->defer->read(sc->defer->arg, sc->s + sc->i, sc->n - sc->i);
+			if (took) {
+				sc->defer->taken = sc->s + sc->i;
+				sc->i += took;
+			}
+		}
+		if (!took && scan_value(sc) < 0)
 			return -1;
 		sc->onpath = -1;
 		m.val.n = (size_t)(sc->s + sc->i - m.val.p);
@@ -286,14 +297,25 @@ int
 jscan_object_find(const char *s, size_t n, struct jmembers *out, const char *path,
 		  struct jspan *found, bool *has_found, const char **why, size_t *at)
 {
+	return jscan_object_defer(s, n, out, path, found, has_found, NULL, why, at);
+}
+
+int
+jscan_object_defer(const char *s, size_t n, struct jmembers *out, const char *path,
+		   struct jspan *found, bool *has_found, struct jscan_defer *defer,
+		   const char **why, size_t *at)
+{
 	bool unused_has;
 	struct jspan unused_found;
 	struct scanner sc = {.s = s,
 			     .n = n,
 			     .onpath = -1,
 			     .found = found ? found : &unused_found,
-			     .has_found = has_found ? has_found : &unused_has};
+			     .has_found = has_found ? has_found : &unused_has,
+			     .defer = defer};
 	*sc.has_found = false;
+	if (defer)
+		defer->taken = NULL;
 	if (!plain_char['a'])
 		init_tables();
 	for (const char *p = path; p && sc.nparts < PATH_MAX_PARTS;) {

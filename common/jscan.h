@@ -25,6 +25,20 @@ struct jmembers {
 	size_t n, cap;
 };
 
+/* A top-level member whose value the caller reads itself while the object is scanned, so a
+ * command that parses one big member costs one pass over it instead of two. read gets the text
+ * from the value's first byte to the end and returns how many bytes the value took, or 0 to
+ * have jscan scan it as usual; it may take only a value jscan would accept (it is not checked
+ * again). Only the first member whose key is exactly key (no escapes) goes to read, and none
+ * on the path being looked for. */
+struct jscan_defer {
+	const char *key;
+	size_t keylen;
+	size_t (*read)(void *arg, const char *s, size_t n);
+	void *arg;
+	const char *taken; /* out: the value read took, or NULL */
+};
+
 /* Validate that s is exactly one JSON object (whitespace around it allowed) and list its
  * top-level members. On error returns -1 and sets *why (a static string) and *at (offset). */
 int jscan_object(const char *s, size_t n, struct jmembers *out, const char **why, size_t *at);
@@ -32,6 +46,10 @@ int jscan_object(const char *s, size_t n, struct jmembers *out, const char **why
  * *has_found tells whether it was there. */
 int jscan_object_find(const char *s, size_t n, struct jmembers *out, const char *path,
 		      struct jspan *found, bool *has_found, const char **why, size_t *at);
+/* jscan_object_find handing one member to defer (may be NULL). */
+int jscan_object_defer(const char *s, size_t n, struct jmembers *out, const char *path,
+		       struct jspan *found, bool *has_found, struct jscan_defer *defer,
+		       const char **why, size_t *at);
 /* Validate any JSON text holding one value. */
 int jscan_value(const char *s, size_t n, const char **why, size_t *at);
 

@@ -28,6 +28,13 @@ rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_lin
 	lr_init(&rr->lr, fd, max_line);
 	rr->lr.before_block = flush_stdout;
 	rr->field = field && *field ? field : "domain";
+	rr->defer = NULL;
+}
+
+void
+rec_reader_defer(struct rec_reader *rr, struct jscan_defer *defer)
+{
+	rr->defer = defer;
 }
 
 void
@@ -69,6 +76,7 @@ rec_clear(struct record *r)
 	r->has_name = false;
 	r->name_state = NAME_MISSING;
 	r->rank = -1;
+	r->deferred = NULL;
 }
 
 static bool
@@ -126,8 +134,8 @@ rec_read(struct rec_reader *rr, struct record *r)
 	size_t at;
 	struct jspan v;
 	bool found;
-	if (jscan_object_find(r->text.s, r->text.len, &r->members, rr->field, &v, &found, &why,
-			      &at) < 0) {
+	if (jscan_object_defer(r->text.s, r->text.len, &r->members, rr->field, &v, &found,
+			       rr->defer, &why, &at) < 0) {
 		r->kind = REC_BAD;
 		buf_reset(&r->text);
 		buf_add(&r->text, line, len);
@@ -135,6 +143,7 @@ rec_read(struct rec_reader *rr, struct record *r)
 		return 1;
 	}
 	r->kind = REC_JSON;
+	r->deferred = rr->defer ? rr->defer->taken : NULL;
 	if (!found) {
 		r->name_state = rec_get(r, "errors", &v) ? NAME_UPSTREAM_ERROR : NAME_MISSING;
 	} else if (v.p[0] != '"') {
@@ -191,6 +200,7 @@ rec_copy(struct record *dst, const struct record *src)
 	dst->field = src->field;
 	dst->nerrors = src->nerrors;
 	dst->rank = src->rank;
+	dst->deferred = NULL; /* what the hook read belongs to the command, for this read only */
 	copy_buf(&dst->text, &src->text);
 	copy_buf(&dst->name, &src->name);
 	copy_buf(&dst->vals, &src->vals);

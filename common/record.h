@@ -45,17 +45,22 @@ struct record {
 	struct buf alerts; /* new alerts, each NUL-terminated */
 	struct buf errors; /* new error objects, comma-separated */
 	unsigned nerrors;
-	long rank; /* REC_NAME from a "rank,name" line, else -1 */
+	long rank;	      /* REC_NAME from a "rank,name" line, else -1 */
+	const char *deferred; /* REC_JSON: the value the reader's defer hook took, or NULL */
 };
 
 struct rec_reader {
 	struct linereader lr;
-	const char *field; /* dotted path of the domain, default "domain" */
+	const char *field;	   /* dotted path of the domain, default "domain" */
+	struct jscan_defer *defer; /* a member the command reads while the line is checked */
 };
 
 /* fd is usually 0; field may be NULL for "domain"; max_line 0 for the default (1 MiB). */
 void rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_line);
 void rec_reader_free(struct rec_reader *rr);
+/* Have defer->read take the top-level member defer->key while each line is validated (see
+ * jscan_object_defer); rec_read sets record.deferred to the value it took. */
+void rec_reader_defer(struct rec_reader *rr, struct jscan_defer *defer);
 /* Read and classify the next line into r (whose buffers are reused). 1 = a record, 0 = end of
  * input, -1 = read error (errno-style code in rr->lr.error). */
 int rec_read(struct rec_reader *rr, struct record *r);

@@ -1,10 +1,13 @@
-/* dns-grade's reading of the dns member (cmd/dns-grade/scan.c) and its graders, over any valid
- * JSON text (the record layer refuses the rest before dns-grade sees it).
+/* dns-grade's reading of the dns member (cmd/dns-grade/scan.c) and its graders.
  * Input: the member's text.
- * Checks: the reader agrees with json-c, which it replaced, on everything the graders read
- * (whether the member loads and the problem it reports, the domain, every query's
- * strings with their lengths and flags, its answer and authority arrays, each answer RR's type,
- * data and ttl); then every check of both scales runs and its findings stay bounded. */
+ * Checks: over any text, the record line {"dns":TEXT} scans the same (result, error and its
+ * offset, member spans) whether the member goes to scan_read_member while the line is
+ * validated or jscan checks it, so the one-pass reader never takes what jscan refuses; what it
+ * took loads as below. Over valid JSON text (the record layer refuses the rest before
+ * dns-grade sees it), the reader agrees with json-c, which it replaced, on everything the graders
+ * read (whether the member loads and the problem it reports, the domain, every query's strings with
+ * their lengths and flags, its answer and authority arrays, each answer RR's type, data and ttl);
+ * then every check of both scales runs and its findings stay bounded. */
 #include <json-c/json.h>
 #include <string.h>
 #include <strings.h>
@@ -162,11 +165,59 @@ compare(const struct scan *s, int rc, const char *text, size_t n)
 	json_object_put(root);
 }
 
+static size_t
+read_member(void *arg, const char *text, size_t n)
+{
+	return scan_read_member(arg, text, n);
+}
+
+/* The record layer's scan of {"dns":TEXT} with and without the one-pass reader. */
+static void
+check_one_pass(struct scan *s, const uint8_t *data, size_t size)
+{
+	size_t n = size + 8;
+	char *line = malloc(n);
+	memcpy(line, "{\"dns\":", 7);
+	memcpy(line + 7, data, size);
+	line[n - 1] = '}';
+	struct jmembers m1 = {0}, m2 = {0};
+	const char *why1 = NULL, *why2 = NULL;
+	size_t at1 = 0, at2 = 0;
+	struct jscan_defer d = {.key = "dns", .keylen = 3, .read = read_member, .arg = s};
+	int rc1 = jscan_object_find(line, n, &m1, "domain", NULL, NULL, &why1, &at1);
+	int rc2 = jscan_object_defer(line, n, &m2, "domain", NULL, NULL, &d, &why2, &at2);
+	FUZZ_CHECK(rc1 == rc2);
+	if (rc1 < 0) {
+		FUZZ_CHECK(!strcmp(why1, why2) && at1 == at2);
+	} else {
+		FUZZ_CHECK(m1.n == m2.n);
+		for (size_t i = 0; i < m1.n; i++)
+			FUZZ_CHECK(!memcmp(&m1.v[i], &m2.v[i], sizeof m1.v[i]));
+	}
+	/* (a line that fails after the member may have had it taken: the record is bad anyway) */
+	if (rc1 == 0 && d.taken) {
+		FUZZ_CHECK(d.taken == m1.v[0].val.p);
+		int rc = scan_load_read(s);
+		compare(s, rc, m1.v[0].val.p, m1.v[0].val.n);
+	}
+	free(m1.v);
+	free(m2.v);
+	free(line);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *why;
 	size_t at;
+	static struct scan s1;
+	static bool init1;
+	if (!init1) {
+		scan_init(&s1);
+		init1 = true;
+	}
+	if (size <= 1 << 20)
+		check_one_pass(&s1, data, size);
 	if (size > 1 << 20 || jscan_value((const char *)data, size, &why, &at) < 0)
 		return 0;
 	/* a copy of exactly size bytes, so ASan sees any read past the text */

@@ -299,7 +299,10 @@ grade_record(struct record *r, struct grader *g, bool dnstats)
 			rec_error_code(r, "NO_DNS", "no 'dns' member (run dns-scan first)");
 		return;
 	}
-	if (scan_load(g->s, dns.p, dns.n) < 0) {
+	/* the member read while the line was validated, or (another member of that name, or one
+	 * the strict reader left to jscan) read now */
+	int rc = r->deferred == dns.p ? scan_load_read(g->s) : scan_load(g->s, dns.p, dns.n);
+	if (rc < 0) {
 		rec_error_code(r, "BAD_DNS", "%s", g->s->problem.s);
 		return;
 	}
@@ -312,6 +315,13 @@ grade_record(struct record *r, struct grader *g, bool dnstats)
 	if (g->s->nproblems)
 		rec_error_code(r, "BAD_DNS_DATA", "%s%s", g->s->problem.s,
 			       g->s->nproblems > 1 ? " (and more)" : "");
+}
+
+/* The record layer's hook: the dns member is read (and checked) as the line is validated. */
+static size_t
+read_dns(void *arg, const char *text, size_t n)
+{
+	return scan_read_member(arg, text, n);
 }
 
 int
@@ -332,6 +342,8 @@ main(int argc, char **argv)
 	rec_reader_init(&in, STDIN_FILENO, NULL, o.max_line);
 	rec_init(&r);
 	scan_init(&scan);
+	struct jscan_defer defer = {.key = "dns", .keylen = 3, .read = read_dns, .arg = &scan};
+	rec_reader_defer(&in, &defer);
 	grader_init(&g);
 	g.s = &scan;
 	g.prov = prov;

@@ -38,11 +38,19 @@ struct scan {
 	size_t nq, cap;
 	struct buf problem; /* first problem with the scan data, for the errors entry */
 	unsigned nproblems;
+	bool read; /* scan_read_member read the member, scan_load_read has not used it yet */
 };
 
 /* Load the dns member's text (valid JSON: the record layer checked it). Returns 0, or -1 with
  * s->problem saying why it is unusable. */
 int scan_load(struct scan *s, const char *text, size_t n);
+/* Read a dns member at the start of text (n bytes: up to the end of the record line) while the
+ * record layer validates the line (a jscan_defer hook): returns the bytes the member took, or
+ * 0 when it is not an object that jscan accepts and that reads (the record layer then checks it
+ * and scan_load reads it). It checks as strictly as jscan, so the member is validated once. */
+size_t scan_read_member(struct scan *s, const char *text, size_t n);
+/* scan_load's result for the member scan_read_member just read (-1 if it did not). */
+int scan_load_read(struct scan *s);
 void scan_init(struct scan *s);
 void scan_clear(struct scan *s);
 void scan_free(struct scan *s);

@@ -186,6 +186,44 @@ suffixes() {
 	done
 }
 
+@test "broken JSON inside the dns member is refused as on any line: an error record with the fault and its byte" {
+	# dns-grade checks the dns member while it reads it (one pass): the verdict must be the
+	# record layer's, as domain-freq gives it for the same line
+	local rec sub
+	rec=$(head -n 1 "$GF/scans.ndjson")
+	for sub in 's/"why":"apex"/"why":"ap\x01ex"/' 's/"why":"apex"/"why":"ap\xc3ex"/' \
+		's/"why":"apex"/"why":"\xed\xa0\x80"/' 's/"why":"apex"/"why":"ap\\xex"/' \
+		's/"why":"apex"/"why":"ap\\u12G4"/' 's/"ms":3/"ms":03/' 's/"ms":3/"ms":3./' \
+		's/"ms":3/"ms":3e/' 's/"aa":false/"aa":fals/' 's/"answer":\[/"answer":[,/' \
+		's/}$//'; do
+		printf '%s\n' "$rec" | LC_ALL=C sed "$sub" >in.ndjson
+		run -1 --separate-stderr dns-grade <in.ndjson
+		printf '%s\n' "$output" |
+			jq -e '(.raw | type) == "string" and (.errors | length) == 1 and .grades == null' >/dev/null
+		msg=$(printf '%s\n' "$output" | jq -r '.errors[0].msg')
+		[[ "$msg" == "invalid JSON: "*" at byte "* ]]
+		assert_equal "$msg" "$(domain-freq <in.ndjson 2>/dev/null | jq -r '.errors[0].msg')"
+	done
+	# a literal U+FFFD and other UTF-8 are valid: graded as without them
+	printf '%s\n' "$rec" | sed 's/"why":"apex"/"why":"\xef\xbf\xbd\xc3\xa9"/' >in.ndjson
+	run -0 dns-grade <in.ndjson
+	assert_equal "$(jq -c .grades <<<"$output")" "$(dns-grade <<<"$rec" | jq -c .grades)"
+}
+
+@test "of two dns members the first counts, whether its name is escaped or not" {
+	local rec dns
+	rec=$(head -n 1 "$GF/scans.ndjson")
+	dns=$(jq -c .dns <<<"$rec")
+	run -1 --separate-stderr dns-grade <<<"{\"dns\":5,\"dns\":$dns}"
+	assert_equal "$(jq -r '.errors[0].code' <<<"$output")" BAD_DNS
+	run -1 --separate-stderr dns-grade <<<"{\"d\\u006es\":5,\"dns\":$dns}"
+	assert_equal "$(jq -r '.errors[0].code' <<<"$output")" BAD_DNS
+	run -0 dns-grade <<<"{\"d\\u006es\":$dns,\"dns\":5}"
+	assert_equal "$(jq -c .grades <<<"$output")" "$(dns-grade <<<"$rec" | jq -c .grades)"
+	run -0 dns-grade <<<"{\"dns\":$dns,\"dns\":{\"v\":2}}"
+	assert_equal "$(jq -c .grades <<<"$output")" "$(dns-grade <<<"$rec" | jq -c .grades)"
+}
+
 @test "a record dns-scan refused (errors, no dns) passes through unchanged" {
 	local rec='{"domain":"bad..name","errors":[{"by":"dns-scan","msg":"invalid name: empty label"}]}'
 	run -0 --separate-stderr dns-grade <<<"$rec"
