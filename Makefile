@@ -132,12 +132,13 @@ fuzz: fuzz-build
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
-# The enrichment job on the bundled sample of Suricata DNS log lines: frequency scores, then
-# first contact against a store kept in the build folder (a second run raises none).
-# domain-born is left out: it asks RDAP servers on the internet.
+# The whole toolchain on bundled samples (share/examples/demo.sh): log enrichment of
+# eve-dns.ndjson and DNS health of demo-domains.txt, then the text reports. Network steps
+# (DNS, RDAP) have short timeouts; without internet the demo says which could not reach the
+# network and completes the offline ones. Its store is $(O)/demo/demo.db: a second run raises
+# no first contacts. DEMO_FLAGS passes DOMSTAT_DEMO_* settings, e.g. a resolver.
 demo: all
-	@$(O)/bin/domain-freq -f dns.rrname < share/examples/eve-dns.ndjson 2>/dev/null | \
-		$(O)/bin/seen-db -f dns.rrname --db $(O)/demo.db || true
+	@PATH=$(abspath $(O)/bin):$$PATH DOMSTAT_DEMO_DIR=$(O)/demo $(DEMO_FLAGS) sh share/examples/demo.sh
 
 # Every command, its manual page, the overview page, all of share/ (whatever is added there; scripts keep their x bit)
 # and the shell completions; uninstall removes exactly that, and the folders only domstat uses

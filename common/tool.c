@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "tool.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -46,6 +47,7 @@ static void
 vwarn_line(const char *fmt, va_list ap)
 {
 	struct buf msg = BUF_INIT, b = BUF_INIT;
+	progress_clear();
 	buf_vaddf(&msg, fmt, ap);
 	buf_addf(&b, "%s: ", tool_name);
 	const unsigned char *s = (const unsigned char *)buf_str(&msg);

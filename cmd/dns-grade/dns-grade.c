@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "grade.h"
 #include "jsonw.h"
+#include "progress.h"
 #include "record.h"
 #include "tool.h"
 
@@ -348,13 +349,17 @@ main(int argc, char **argv)
 	g.s = &scan;
 	g.prov = prov;
 	int rc;
+	unsigned long long n = 0;
+	progress_init(PROGRESS_AUTO);
 	while ((rc = rec_read(&in, &r)) > 0) {
 		if (r.kind == REC_JSON || r.kind == REC_NAME)
 			grade_record(&r, &g, o.dnstats);
 		rec_emit(&r);
+		progress_count(++n, "records");
 	}
 	if (rc < 0)
 		tool_die("cannot read input: %s", strerror(in.lr.error));
+	progress_count_end(n, "records");
 	grader_free(&g);
 	scan_free(&scan);
 	rec_free(&r);

@@ -17,6 +17,7 @@
 #include "dns.h"
 #include "dnsjson.h"
 #include "jsonw.h"
+#include "progress.h"
 #include "record.h"
 #include "tool.h"
 #include "xalloc.h"
@@ -396,7 +397,8 @@ parse_options(int argc, char **argv)
 	}
 	opt.dns.resolvers = opt.resolvers;
 	opt.dns.nresolvers = opt.nresolvers;
-	opt.progress = isatty(STDERR_FILENO);
+	progress_init(PROGRESS_AUTO);
+	opt.progress = progress_on();
 }
 
 /* ---- jobs and their questions ---- */
@@ -1064,15 +1066,12 @@ rcode_summary(struct buf *b, const struct dns_stats *st)
 static void
 progress(bool final, off_t input_size)
 {
-	static double last;
-	double now = dns_now_ms();
-	if (!final && now - last < 500)
+	if (!final && !progress_due())
 		return;
-	last = now;
 	const struct dns_stats *st = dns_engine_stats(engine);
-	double secs = (now - run_start) / 1000.0;
+	double secs = (dns_now_ms() - run_start) / 1000.0;
 	struct buf b = BUF_INIT;
-	buf_addf(&b, "\r%s: %llu domains, %.0f queries/s, answers: ", tool_name, domains_done,
+	buf_addf(&b, "%llu domains, %.0f queries/s, answers: ", domains_done,
 		 secs > 0 ? (double)st->sent / secs : 0.0);
 	rcode_summary(&b, st);
 	buf_addf(&b, ", timeouts %llu", st->timeouts);
@@ -1081,10 +1080,7 @@ progress(bool final, off_t input_size)
 		if (frac > 0.001 && frac < 1)
 			buf_addf(&b, ", ETA %.0f s", secs / frac - secs);
 	}
-	buf_adds(&b, "\033[K");
-	if (final)
-		buf_addc(&b, '\n');
-	fwrite(b.s, 1, b.len, stderr);
+	progress_draw(final, "%s", b.s);
 	buf_free(&b);
 }
 

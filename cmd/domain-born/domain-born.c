@@ -19,6 +19,7 @@
 #include "dname.h"
 #include "http.h"
 #include "jsonw.h"
+#include "progress.h"
 #include "rdap.h"
 #include "store.h"
 #include "whois.h"
@@ -43,7 +44,7 @@ struct options {
 	long retry_wait_max; /* seconds */
 	long window;	     /* records kept for reordering */
 	bool no_related;
-	bool progress;
+	enum progress_mode progress;
 	const char *db;
 	bool offline, refresh;
 	long ttl_max, ttl_no_expiry, ttl_not_found, ttl_error;
@@ -124,8 +125,6 @@ static volatile int stop_signal; /* set by SIGINT/SIGTERM; lineio watches it too
 
 static struct {
 	unsigned long done, errors, fetched;
-	int64_t started_ms, last_ms;
-	bool shown;
 } progress;
 
 static int64_t
@@ -292,7 +291,7 @@ parse_options(int argc, char **argv)
 	    .ttl_not_found = DAY,
 	    .ttl_error = 3600,
 	    .window = 1024,
-	    .progress = isatty(STDERR_FILENO),
+	    .progress = PROGRESS_AUTO,
 	    .http = {.connect_timeout_ms = 10000,
 		     .timeout_ms = 20000,
 		     .max_body = 1 << 20,
@@ -375,10 +374,10 @@ parse_options(int argc, char **argv)
 			opt.max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
 			break;
 		case OPT_PROGRESS:
-			opt.progress = true;
+			opt.progress = PROGRESS_ON;
 			break;
 		case OPT_NOPROGRESS:
-			opt.progress = false;
+			opt.progress = PROGRESS_OFF;
 			break;
 		case OPT_DB:
 			opt.db = optarg;
@@ -528,17 +527,12 @@ slot_at(size_t no)
 static void
 show_progress(bool final)
 {
-	if (!opt.progress)
+	if (!progress_on() || (!final && !progress_due()))
 		return;
-	int64_t t = now_ms();
-	if (!final && t - progress.last_ms < 500)
-		return;
-	progress.last_ms = t;
-	double secs = (double)(t - progress.started_ms) / 1000.0;
-	fprintf(stderr, "\r\033[K%s: %lu done, %.0f/s, %lu fetched, %lu errors, %ld in flight%s",
-		tool_name, progress.done, secs > 0 ? (double)progress.done / secs : 0.0,
-		progress.fetched, progress.errors, total_active, final ? "\n" : "");
-	progress.shown = !final;
+	double secs = progress_seconds();
+	progress_draw(final, "%lu done, %.0f/s, %lu fetched, %lu errors, %ld in flight",
+		      progress.done, secs > 0 ? (double)progress.done / secs : 0.0,
+		      progress.fetched, progress.errors, total_active);
 }
 
 /* Write out every finished record at the head of the window. */
@@ -549,10 +543,7 @@ emit_ready(void)
 		struct slot *s = slot_at(head_no);
 		if (!s->done)
 			break;
-		if (opt.progress && progress.shown) {
-			fputs("\r\033[K", stderr);
-			progress.shown = false;
-		}
+		progress_clear(); /* stdout may be the same terminal */
 		if (s->has_result) {
 			apply(&s->rec, &s->res);
 			if (!s->res.ok || s->res.created == DATE_UNKNOWN)
@@ -1112,7 +1103,7 @@ pump(long max_wait, int fd)
 	long w = schedule();
 	if (w < 0 || w > max_wait)
 		w = max_wait;
-	if (opt.progress && w > 500)
+	if (progress_on() && w > 500)
 		w = 500;
 	int64_t t = now_ms();
 	struct http_waitfd stackfds[32], *fds = stackfds;
@@ -1404,7 +1395,7 @@ main(int argc, char **argv)
 		result_init(&ring[i].res);
 	}
 	dname_init(&dn);
-	progress.started_ms = now_ms();
+	progress_init(opt.progress);
 	tool_on_stop_signal(on_signal);
 	tool_on_closed_pipe(save_on_closed_pipe);
 

@@ -10,6 +10,7 @@
 #include "dname.h"
 #include "freq.h"
 #include "jsonw.h"
+#include "progress.h"
 #include "record.h"
 #include "tool.h"
 
@@ -270,13 +271,17 @@ main(int argc, char **argv)
 	rec_init(&r);
 	dname_init(&d);
 	int rc;
+	unsigned long long n = 0;
+	progress_init(PROGRESS_AUTO);
 	while ((rc = rec_read(&in, &r)) > 0) {
 		if (rec_require_name(&r))
 			score_record(&r, &d, &table, &o);
 		rec_emit(&r);
+		progress_count(++n, "records");
 	}
 	if (rc < 0)
 		tool_die("cannot read input: %s", strerror(in.lr.error));
+	progress_count_end(n, "records");
 
 	dname_free(&d);
 	rec_free(&r);

@@ -15,6 +15,7 @@
 #include "date.h"
 #include "dname.h"
 #include "jscan.h"
+#include "progress.h"
 #include "record.h"
 #include "seen-db.h"
 #include "store.h"
@@ -322,6 +323,7 @@ import_lines(struct importer *im, struct rec_reader *in)
 	rec_init(&r);
 	int rc;
 	while ((rc = rec_read(in, &r)) > 0) {
+		progress_count((unsigned long long)(im->imported + im->rejected), "names");
 		im->at = r.lineno;
 		if (r.kind == REC_BLANK)
 			continue;
@@ -587,6 +589,7 @@ cmd_import(const struct options *o, int argc, char **argv)
 	store_set_batch(im.s, IMPORT_CHUNK + 1, 3600 * 1000L);
 	dname_init(&im.d);
 	catch_signals();
+	progress_init(PROGRESS_AUTO);
 	int status = 0;
 	for (int i = 0; i < argc && !stop_signal; i++) {
 		im.fname = argv[i];
@@ -609,6 +612,7 @@ cmd_import(const struct options *o, int argc, char **argv)
 	}
 	flush_chunk(&im);
 	close_store(im.s);
+	progress_count_end((unsigned long long)(im.imported + im.rejected), "names");
 	dname_free(&im.d);
 	buf_free(&im.why);
 	buf_free(&im.tag);

@@ -13,6 +13,7 @@
 #include "dname.h"
 #include "jscan.h"
 #include "jsonw.h"
+#include "progress.h"
 #include "record.h"
 #include "seen-db.h"
 #include "store.h"
@@ -614,6 +615,8 @@ filter(const struct options *o)
 	in.lr.arg = &f;
 	rec_init(&r);
 	int rc;
+	unsigned long long n = 0;
+	progress_init(PROGRESS_AUTO);
 	while ((rc = rec_read(&in, &r)) > 0) {
 		idle = 0;
 		f.lineno = r.lineno;
@@ -621,9 +624,11 @@ filter(const struct options *o)
 		settle(&f);
 		if (stop_signal)
 			break;
+		progress_count(++n, "records");
 	}
 	idle = 0;
 	commit(&f);
+	progress_count_end(n, "records");
 	close_store(f.s);
 	if (stop_signal)
 		die_of_signal();

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "jsonw.h"
+#include "progress.h"
 #include "record.h"
 #include "stats.h"
 #include "tool.h"
@@ -1042,8 +1043,10 @@ read_input(struct run *run, int fd, const char *name)
 	rec_reader_init(&in, fd, run->o->field, run->o->max_line);
 	rec_init(&r);
 	int rc;
-	while ((rc = rec_read(&in, &r)) > 0)
+	while ((rc = rec_read(&in, &r)) > 0) {
 		take_record(run, &r);
+		progress_count((unsigned long long)run->lines, "records read");
+	}
 	if (rc < 0)
 		tool_die("cannot read '%s': %s", name, strerror(in.lr.error));
 	rec_free(&r);
@@ -1126,6 +1129,7 @@ main(int argc, char **argv)
 	run.o = &o;
 	if (o.lists)
 		run.lists = lists_open(o.lists);
+	progress_init(PROGRESS_AUTO);
 	if (o.nfiles == 0) {
 		read_input(&run, STDIN_FILENO, "(stdin)");
 	} else {
@@ -1141,6 +1145,7 @@ main(int argc, char **argv)
 			close(fd);
 		}
 	}
+	progress_count_end((unsigned long long)run.lines, "records read");
 	if (run.lists)
 		lists_close(run.lists);
 	buf_free(&run.s1);

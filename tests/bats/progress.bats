@@ -1,0 +1,131 @@
+#!/usr/bin/env bats
+# Every command draws a progress line on stderr when stderr is a terminal (a pseudo-terminal
+# from util-linux's script(1) here) and writes nothing there in a pipe. The input comes slowly
+# (a pause after its first line, longer than the half second between redraws), so each run is
+# long enough to be shown; the same slow input in a pipe must leave stderr empty.
+bats_require_minimum_version 1.5.0
+load helper
+load dns_server
+
+setup_file() {
+	load dns_server
+	dns_pick_net
+	knot_start main "$DNS_NET.1" "$DNS_PORT" full.test="$ZONES/full.test.zone"
+}
+
+teardown_file() {
+	knot_stop_all
+}
+
+setup() {
+	setup_isolated
+	command -v script >/dev/null || skip "needs script(1) (util-linux)"
+	export DOMSTAT_DB="$BATS_TEST_TMPDIR/domains.db"
+	unset DOMSTAT_PROGRESS
+}
+
+# slow_script IN CMD...: a script feeding IN to CMD slowly, stdout to the file out
+slow_script() {
+	local in=$1
+	shift
+	{
+		printf '{ head -n 1 %q; sleep 0.6; tail -n +2 %q; } | ' "$in" "$in"
+		printf '%q ' "$@"
+		printf '>out\n'
+	} >slow.sh
+}
+
+# on_tty IN CMD...: run it with stderr (and nothing else) on a pseudo-terminal; $output is
+# what reached the terminal
+on_tty() {
+	slow_script "$@"
+	run script -qec "bash slow.sh" /dev/null </dev/null
+}
+
+# in_pipe IN CMD...: the same with stderr into a pipe; $stderr is what came out
+in_pipe() {
+	slow_script "$@"
+	run --separate-stderr bash -c 'bash slow.sh 2>&1 | cat >&2'
+}
+
+# the command's progress line was drawn over itself ("\r<cmd>: ... <N> <what>")
+assert_progress() {
+	assert_success
+	assert_output --regexp $'\r'"$1: .*[0-9]+ $2"
+}
+
+assert_silent() {
+	assert_success
+	assert_equal "$stderr" ""
+	[ -s out ]
+}
+
+@test "domain-freq: a progress line on a terminal, nothing in a pipe" {
+	printf 'example.com\nxkqzvbtr.com\nwikipedia.org\n' >in
+	on_tty in domain-freq
+	assert_progress domain-freq "records in [0-9.]+ s"
+	in_pipe in domain-freq
+	assert_silent
+}
+
+@test "dns-grade: a progress line on a terminal, nothing in a pipe" {
+	on_tty "$FIXTURES/dns-grade/scans.ndjson" dns-grade
+	assert_progress dns-grade "records in [0-9.]+ s"
+	in_pipe "$FIXTURES/dns-grade/scans.ndjson" dns-grade
+	assert_silent
+}
+
+@test "stats-report: a progress line while reading on a terminal, nothing in a pipe" {
+	on_tty "$FIXTURES/stats-report/graded.ndjson" stats-report -F text
+	assert_progress stats-report "records read in [0-9.]+ s"
+	in_pipe "$FIXTURES/stats-report/graded.ndjson" stats-report -F text
+	assert_silent
+}
+
+@test "seen-db: a progress line on a terminal, nothing in a pipe; import shows one too" {
+	printf 'example.com\nexample.org\nexample.net\n' >in
+	on_tty in seen-db
+	assert_progress seen-db "records in [0-9.]+ s"
+	in_pipe in seen-db
+	assert_silent
+	# import always ends with its summary line; on a terminal the progress line comes first
+	on_tty in seen-db import --tag t
+	assert_progress seen-db "names in [0-9.]+ s"
+	assert_output --partial "seen-db: '-': 3 names imported, 0 rejected"
+}
+
+@test "domain-born: a progress line on a terminal, nothing in a pipe (answers from the store)" {
+	printf '{"domain":"%s","seen_by_web":"2001-02-03T00:00:00Z"}\n' a.com b.org c.net |
+		seen-db import 2>/dev/null
+	printf 'a.com\nb.org\nc.net\n' >in
+	on_tty in domain-born --offline
+	assert_progress domain-born "done"
+	in_pipe in domain-born --offline
+	assert_silent
+	# --no-progress wins over the terminal, --progress over the pipe
+	on_tty in domain-born --offline --no-progress
+	assert_output ""
+	in_pipe in domain-born --offline --progress
+	assert_equal "$(grep -c 'domain-born: 3 done' <<<"$stderr")" 1
+}
+
+@test "dns-scan: a progress line on a terminal, nothing in a pipe" {
+	local scan=(dns-scan -r "$DNS_NET.1:$DNS_PORT" --ns-port "$DNS_PORT" --ns-allow 127.0.0.0/8
+		--timeout 2)
+	printf 'full.test\nfull.test\n' >in
+	on_tty in "${scan[@]}"
+	assert_progress dns-scan "domains"
+	in_pipe in "${scan[@]}"
+	assert_silent
+}
+
+@test "DOMSTAT_PROGRESS=1 forces the line into a pipe, =0 keeps a terminal quiet" {
+	printf 'example.com\nexample.org\n' >in
+	DOMSTAT_PROGRESS=1 in_pipe in domain-freq
+	assert_success
+	local cr=$'\r' el=$'\e[K'
+	[[ $stderr =~ ^"$cr"'domain-freq: 2 records, '[0-9]+/s"$el$cr"'domain-freq: 2 records in '[0-9.]+' s ('[0-9]+/s")$el"$ ]]
+	DOMSTAT_PROGRESS=0 on_tty in domain-freq
+	assert_success
+	assert_output ""
+}
