@@ -27,7 +27,7 @@ COMMON_SRC = $(wildcard common/*.c)
 COMMON_OBJ = $(COMMON_SRC:%.c=$(O)/%.o)
 BINS       = $(CMDS:%=$(O)/bin/%)
 
-.PHONY: all test asan check demo clean install uninstall installcheck lint FORCE bench fuzz fuzz-build fuzz-smoke valgrind freq-table top1m
+.PHONY: all test asan check demo clean install uninstall installcheck deb lint FORCE bench fuzz fuzz-build fuzz-smoke valgrind freq-table top1m
 
 all: $(BINS)
 
@@ -180,6 +180,19 @@ installcheck:
 		sh "$$d" >/dev/null; \
 	echo "installcheck: $$d ok"
 
+# A Debian package, built by dpkg-buildpackage (debhelper, from debian/) in a copy of the
+# source tree in build-deb/, then unpacked there and checked like an install (installcheck).
+# Needs: dpkg-dev, debhelper, fakeroot (.ci/packages-deb). Not part of `make check`.
+DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
+deb:
+	rm -rf build-deb && mkdir -p build-deb/$(PROJECT)-$(VERSION)
+	tar -cf - --exclude='./build*' --exclude=./.git --exclude='./debian/$(PROJECT)' . | \
+		tar -xf - -C build-deb/$(PROJECT)-$(VERSION)
+	cd build-deb/$(PROJECT)-$(VERSION) && dpkg-buildpackage -us -uc -b
+	dpkg-deb -x build-deb/$(PROJECT)_$(DEB_VERSION)_*.deb build-deb/root
+	$(MAKE) --no-print-directory installcheck DESTDIR=$(abspath build-deb/root) PREFIX=/usr
+	@ls build-deb/*.deb
+
 lint:
 	mandoc -Tlint -Wwarning man/man1/*.1 man/man7/*.7
 	clang-format --dry-run --Werror common/*.[ch] cmd/*/*.[ch] fuzz/*.[ch]
@@ -201,4 +214,4 @@ top1m: $(O)/bin/seen-db
 	mv share/top1m.import.tmp share/top1m.import
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-deb

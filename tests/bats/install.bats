@@ -141,3 +141,18 @@ expected_files() {
 		COMP_WORDS=(seen-db --ne); COMP_CWORD=1; _domstat; echo "${COMPREPLY[*]}"' sh "$dir" "$b"
 	assert_output "--never-expire"
 }
+
+@test "bash-completion loads the installed completion on demand, from PREFIX/share" {
+	local loader=/usr/share/bash-completion/bash_completion
+	[ -f "$loader" ] || skip "needs the bash-completion package"
+	mk install DESTDIR="$PWD/stage" >/dev/null
+	# bash-completion looks in $XDG_DATA_DIRS/bash-completion/completions/<command>
+	run -0 env XDG_DATA_DIRS="$PWD/stage$P/share" PATH="$PWD/stage$P/bin:$PATH" bash -c '
+		. "$1"
+		for c in dns-scan dns-grade stats-report domain-freq seen-db domain-born; do
+			__load_completion "$c" && complete -p "$c"
+		done
+		COMP_WORDS=(domain-born --no-p); COMP_CWORD=1; _domstat; echo "${COMPREPLY[*]}"' sh "$loader"
+	assert_equal "$(grep -c -- '-F _domstat' <<<"$output")" 6
+	assert_line "--no-progress"
+}
