@@ -94,7 +94,9 @@ http_req_free(struct http_req *r)
 		return;
 	if (r->easy)
 		curl_easy_cleanup(r->easy);
+	curl_slist_free_all(r->headers);
 	free(r->url);
+	free(r->post);
 	free(r->effective_url);
 	buf_free(&r->body);
 	buf_free(&r->msg);
@@ -174,8 +176,18 @@ setup_easy(const struct http_opts *o, CURL *e, struct http_req *r, const char *c
 		curl_easy_setopt(e, CURLOPT_CAINFO, cacert);
 	if (ua)
 		curl_easy_setopt(e, CURLOPT_USERAGENT, ua);
-	if (headers)
+	if (r->post) {
+		/* a POST carries its own headers: the JSON type besides the shared Accept */
+		struct curl_slist *own = curl_slist_append(NULL, "Content-Type: application/json");
+		for (struct curl_slist *h = headers; h; h = h->next)
+			own = curl_slist_append(own, h->data);
+		r->headers = own;
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->post);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(r->post));
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, own);
+	} else if (headers) {
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+	}
 	r->max_body = o->max_body;
 	if (!o->allow_private) {
 		curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
@@ -325,9 +337,10 @@ http_poll(struct http *h, int timeout_ms, struct http_waitfd *fds, unsigned nfds
 	return NULL;
 }
 
-long
-http_get_once(const struct http_opts *o, const char *url, int64_t since, struct buf *body,
-	      struct buf *why)
+/* One blocking request (a GET with If-Modified-Since when since > 0, or a POST of json). */
+static long
+request_once(const struct http_opts *o, const char *url, const char *json, int64_t since,
+	     struct buf *body, struct buf *why)
 {
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -340,6 +353,8 @@ http_get_once(const struct http_opts *o, const char *url, int64_t since, struct 
 	fill_defaults(&oo);
 	oo.max_body = o->max_body ? o->max_body : 16 * 1024 * 1024;
 	struct http_req *r = http_req_new(url, NULL);
+	if (json)
+		r->post = xstrdup(json);
 	CURL *e = curl_easy_init();
 	if (!e) {
 		buf_adds(why, "cannot create a libcurl handle");
@@ -347,7 +362,14 @@ http_get_once(const struct http_opts *o, const char *url, int64_t since, struct 
 		return -1;
 	}
 	r->easy = e;
-	setup_easy(&oo, e, r, o->cacert, o->user_agent, NULL);
+	struct curl_slist *accept = NULL;
+	if (json && o->accept) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "Accept: %s", o->accept);
+		accept = curl_slist_append(NULL, b.s);
+		buf_free(&b);
+	}
+	setup_easy(&oo, e, r, o->cacert, o->user_agent, accept);
 	if (since > 0) {
 		curl_easy_setopt(e, CURLOPT_TIMECONDITION, (long)CURL_TIMECOND_IFMODSINCE);
 		curl_easy_setopt(e, CURLOPT_TIMEVALUE_LARGE, (curl_off_t)since);
@@ -369,5 +391,20 @@ http_get_once(const struct http_opts *o, const char *url, int64_t since, struct 
 		buf_add(body, buf_str(&r->body), r->body.len);
 	}
 	http_req_free(r);
+	curl_slist_free_all(accept);
 	return status;
+}
+
+long
+http_get_once(const struct http_opts *o, const char *url, int64_t since, struct buf *body,
+	      struct buf *why)
+{
+	return request_once(o, url, NULL, since, body, why);
+}
+
+long
+http_post_once(const struct http_opts *o, const char *url, const char *json, struct buf *body,
+	       struct buf *why)
+{
+	return request_once(o, url, json, 0, body, why);
 }

@@ -26,6 +26,7 @@ struct http_req {
 	/* set by the caller */
 	char *url; /* malloc'd; freed by http_req_free */
 	void *user;
+	char *post; /* a JSON body to POST (malloc'd, freed by http_req_free); NULL for a GET */
 	bool guard_private; /* refuse a private address even for the first hop (links found in
 			       answers) */
 	/* results, valid once the request is done */
@@ -39,6 +40,7 @@ struct http_req {
 	struct buf msg;	     /* the transport error in words */
 	/* private */
 	void *easy;
+	void *headers; /* a POST's own header list */
 	bool too_large;
 	bool private_refused;
 	unsigned hops;
@@ -68,6 +70,11 @@ struct http_waitfd {
  * descriptors (their revents are set). Finished requests are returned as a list linked by
  * ->next (NULL when none); when some finished, no waiting is done. */
 struct http_req *http_poll(struct http *h, int timeout_ms, struct http_waitfd *fds, unsigned nfds);
+
+/* One POST of a JSON body to url, blocking: the HTTP status with the answer in body, or -1 with
+ * why. For the few control requests of a service (see isc.h). */
+long http_post_once(const struct http_opts *o, const char *url, const char *json, struct buf *body,
+		    struct buf *why);
 
 /* One GET with If-Modified-Since: fetch url into body when it changed after since (Unix
  * seconds; 0 = unconditionally). Returns the HTTP status (304 = not modified) or -1 with why.

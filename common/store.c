@@ -58,14 +58,16 @@ enum stmt_id {
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_REG_GET] = "SELECT created, expires, source, server, fetched, error_code, error_msg, "
-		   "valid_until FROM registration WHERE domain = ?1",
+		   "valid_until, isc_seen, alerts FROM registration WHERE domain = ?1",
     [ST_REG_PUT] =
 	"INSERT INTO registration(domain, created, expires, source, server, fetched, "
-	"error_code, error_msg, valid_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+	"error_code, error_msg, valid_until, isc_seen, alerts) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
 	"ON CONFLICT(domain) DO UPDATE SET created = excluded.created, "
 	"expires = excluded.expires, source = excluded.source, server = excluded.server, "
 	"fetched = excluded.fetched, error_code = excluded.error_code, "
-	"error_msg = excluded.error_msg, valid_until = excluded.valid_until",
+	"error_msg = excluded.error_msg, valid_until = excluded.valid_until, "
+	"isc_seen = excluded.isc_seen, alerts = excluded.alerts",
     [ST_COUNTER_ADD] = "INSERT INTO counters(name, value) VALUES (?1, ?2) ON CONFLICT(name) "
 		       "DO UPDATE SET value = value + excluded.value",
     [ST_COUNTER_GET] = "SELECT value FROM counters WHERE name = ?1",
@@ -133,6 +135,9 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     " valid_until INTEGER NOT NULL"
     ") WITHOUT ROWID;"
     "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;",
+    /* 1 -> 2: what the ISC service adds to a registration (domain-born --source isc) */
+    "ALTER TABLE registration ADD COLUMN isc_seen INTEGER;"
+    "ALTER TABLE registration ADD COLUMN alerts TEXT;",
 };
 
 struct deferred {
@@ -168,7 +173,7 @@ struct store {
 	long batch_rows, batch_ms;
 	struct deferred *defer;
 	size_t ndefer;
-	struct buf str[4]; /* strings handed out by the get functions */
+	struct buf str[5]; /* strings handed out by the get functions */
 	/* The sighting cache (store_seen_sight). */
 	struct known *known;   /* entries, dense */
 	uint32_t *slots;       /* open addressing: 0 empty, else entry index + 1 */
@@ -766,6 +771,8 @@ store_reg_get(struct store *s, const char *domain, struct reg_info *out, struct 
 		out->error_code = col_text(s, q, 5, 2);
 		out->error_msg = col_text(s, q, 6, 3);
 		out->valid_until = col_time(q, 7);
+		out->isc_seen = sqlite3_column_int64(q, 8);
+		out->alerts = col_text(s, q, 9, 4);
 	}
 	return stmt_end(q, ret);
 }
@@ -786,6 +793,8 @@ store_reg_put(struct store *s, const char *domain, const struct reg_info *in, st
 	bind_text(q, 7, in->error_code);
 	bind_text(q, 8, in->error_msg);
 	sqlite3_bind_int64(q, 9, in->valid_until == DATE_UNKNOWN ? 0 : in->valid_until);
+	bind_time(q, 10, in->isc_seen ? in->isc_seen : DATE_UNKNOWN);
+	bind_text(q, 11, in->alerts);
 	return write_end(s, own, step_done(s, q, why), why);
 }
 
@@ -1237,9 +1246,16 @@ store_seen_each(struct store *s, int64_t offset, int64_t limit, store_seen_fn fn
 					strs[i] = buf_str(bs[i]);
 				}
 			}
-			ri = (struct reg_info){col_time(q, 8), col_time(q, 9),	strs[0],
-					       strs[1],	       col_time(q, 12), strs[2],
-					       strs[3],	       col_time(q, 15)};
+			ri = (struct reg_info){col_time(q, 8),
+					       col_time(q, 9),
+					       strs[0],
+					       strs[1],
+					       col_time(q, 12),
+					       strs[2],
+					       strs[3],
+					       col_time(q, 15),
+					       0,
+					       NULL};
 			rip = &ri;
 		}
 		ret = fn(arg, dom.s, &si, rip);
@@ -1292,11 +1308,13 @@ store_expire(struct store *s, int64_t now, int64_t *nseen, int64_t *nreg, struct
 		return -1;
 	int ret = exec_count(s, "DELETE FROM seen AS s WHERE NOT " LIVE_SCAN, now, nseen, why);
 	if (ret == 0)
-		ret = exec_count(s,
-				 "DELETE FROM registration AS g WHERE "
-				 "g.valid_until < ?2 AND (g.expires IS NULL OR g.expires < ?2) AND "
-				 "NOT EXISTS (SELECT 1 FROM seen WHERE seen.domain = g.domain)",
-				 now, nreg, why);
+		ret =
+		    exec_count(s,
+			       "DELETE FROM registration AS g WHERE "
+			       "(g.valid_until < ?2 AND (g.expires IS NULL OR g.expires < ?2) AND "
+			       "NOT EXISTS (SELECT 1 FROM seen WHERE seen.domain = g.domain)) OR "
+			       "g.valid_until = 9223372036854775806",
+			       now, nreg, why);
 	return write_end(s, own, ret, why);
 }
 

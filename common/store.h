@@ -8,7 +8,7 @@
 
 #include "buf.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_APPLICATION_ID 0x646f6d73 /* "doms" */
 
 #define STORE_READONLY 1
@@ -54,8 +54,14 @@ struct reg_info {
 	const char *source, *server;
 	int64_t fetched;
 	const char *error_code, *error_msg;
-	int64_t valid_until;
+	int64_t valid_until; /* STORE_PERMANENT or STORE_NO_EXPIRY, or a time */
+	int64_t isc_seen;    /* when the ISC service first saw the name; 0 when it did not answer */
+	const char *alerts;  /* the answer's alerts, one a line; NULL for none */
 };
+/* Cache lifetimes beyond any date: kept for ever (imports, an ISC error with lifetime -2), or
+ * without expiry but dropped by store_expire (an ISC error with lifetime -1). */
+#define STORE_PERMANENT INT64_MAX
+#define STORE_NO_EXPIRY (INT64_MAX - 1)
 int store_reg_get(struct store *s, const char *domain, struct reg_info *out, struct buf *why);
 int store_reg_put(struct store *s, const char *domain, const struct reg_info *in, struct buf *why);
 
@@ -117,8 +123,9 @@ typedef int (*store_seen_fn)(void *arg, const char *domain, const struct seen_in
 int store_seen_each(struct store *s, int64_t offset, int64_t limit, store_seen_fn fn, void *arg,
 		    struct buf *why);
 
-/* Delete seen rows that are no longer live and registration rows whose expiry and cache
- * lifetime have both passed (and that no seen row refers to). Counts removed in *nseen, *nreg. */
+/* Delete seen rows that are no longer live, registration rows whose expiry and cache
+ * lifetime have both passed (and that no seen row refers to), and those kept STORE_NO_EXPIRY.
+ * Counts removed in *nseen, *nreg. */
 int store_expire(struct store *s, int64_t now, int64_t *nseen, int64_t *nreg, struct buf *why);
 int store_vacuum(struct store *s, struct buf *why);
 

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "http.h"
+#include "isc.h"
 #include "rdap.h"
 
 struct bootstrap_opts {
@@ -31,5 +32,30 @@ enum rdap_match bootstrap_lookup(const struct bootstrap *b, const char *name, bo
 				 const char **base);
 /* Read a whole file of at most max bytes. Returns 0 or -1 with why. */
 int read_file(const char *path, size_t max, struct buf *out, struct buf *why);
+
+/* The ISC service as one run uses it (iscclient.c): its config, the status reports, and
+ * whether it may be asked at all. */
+struct isc_client {
+	const char *url;
+	struct http_opts http;
+	bool usable;	       /* config and status allowed it */
+	struct buf why;	       /* when !usable: why, for the records that fall back */
+	struct isc_config cfg; /* prohibited TLDs */
+	long interval;	       /* minutes between status reports */
+	int64_t next_status;   /* Unix time of the next one */
+	bool status_warned;
+	long db_version; /* the store's import version, ISC_MINORS-scaled */
+	/* efficiency reported by status: memory cache hits, misses, expired; store hits, misses */
+	int64_t cache[3], database[2];
+};
+
+/* Ask for the config and send the first status. Problems are printed and leave the client
+ * unusable (the records fall back to the next source). db_version is the store's import
+ * version (ISC_MINORS-scaled, 0 when none). */
+void isc_client_start(struct isc_client *c, const char *url, const struct http_opts *http,
+		      long db_version, int64_t now);
+/* Send the status report when it is due. */
+void isc_client_tick(struct isc_client *c, int64_t now);
+void isc_client_free(struct isc_client *c);
 
 #endif

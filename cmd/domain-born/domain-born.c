@@ -1,6 +1,6 @@
 /* domain-born: the registration and expiry dates of each record's registrable domain from RDAP
- * (RFC 9224 bootstrap, RFC 9083 events), many lookups at once, polite to each server, cached in
- * the shared store, output in input order. */
+ * (RFC 9224 bootstrap, RFC 9083 events) or the ISC service (iscclient.c), many lookups at once,
+ * polite to each server, cached in the shared store, output in input order. */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -49,8 +49,12 @@ struct options {
 	bool offline, refresh;
 	long ttl_max, ttl_no_expiry, ttl_not_found, ttl_error;
 	bool whois;
-	const char *whois_server; /* HOST[:PORT] for every whois query */
-	const char *whois_map;	  /* file of "tld host[:port]" lines */
+	const char *whois_server;		      /* HOST[:PORT] for every whois query */
+	const char *whois_map;			      /* file of "tld host[:port]" lines */
+	const char *isc_url;			      /* the ISC service */
+	enum source { SRC_RDAP, SRC_ISC } sources[2]; /* in order of preference */
+	int nsources;
+	int64_t now_step; /* $DOMSTAT_NOW_STEP: the injected clock's move per record (tests) */
 };
 
 /* What became of one domain. */
@@ -60,6 +64,11 @@ struct result {
 	char source[16];	  /* "RDAP", "WHOIS", or an import tag */
 	char code[24];		  /* error code when !ok */
 	struct buf msg;
+	int64_t isc_seen;    /* the ISC's first sight; DATE_UNKNOWN unless it answered */
+	struct buf alerts;   /* the answer's alerts, each NUL-terminated */
+	bool extra_alerts;   /* an alert besides ISC-FIRST-CONTACT: kept 24 hours only */
+	int64_t keep_until;  /* 0: the usual lifetimes; -1: not kept; else this */
+	struct buf fallback; /* why the preferred ISC service was not used */
 };
 
 struct job;
@@ -88,6 +97,9 @@ struct job {
 	int attempts;
 	bool related_stage; /* fetching the registrar's copy */
 	bool whois;	    /* a port-43 query (url is whois://host:port) */
+	bool isc;	    /* a query to the ISC service */
+	int src;	    /* the source being tried, an index into opt.sources */
+	bool local;	    /* res failed here, without an answer from a server: not stored */
 	struct whois_conn *wc;
 	int64_t deadline_ms;
 	struct result res; /* the registry's answer while the registrar's is fetched */
@@ -121,6 +133,8 @@ static size_t nwjobs, capwjobs;
 static long total_active;
 static struct dname dn;
 static struct store *db;
+static struct isc_client isc;
+static bool isc_on;		 /* the ISC service is among the sources and the network is used */
 static volatile int stop_signal; /* set by SIGINT/SIGTERM; lineio watches it too */
 
 static struct {
@@ -149,7 +163,8 @@ usage(void)
 		"--refresh]\n"
 		"                   [-f field] [-j N] [--bootstrap FILE] [--cacert FILE]\n"
 		"                   [--date-format iso|http] [--db FILE] [--established-days N]\n"
-		"                   [--max-body BYTES] [--server-conns N] [--server-rate N]\n"
+		"                   [--isc-url URL] [--max-body BYTES] [--server-conns N]\n"
+		"                   [--server-rate N] [--source rdap|isc|isc,rdap|rdap,isc]\n"
 		"                   [--timeout SECS] [--whois] [--whois-server HOST[:PORT]]\n"
 		"                   [--whois-map FILE]\n");
 	exit(EXIT_FATAL);
@@ -186,6 +201,9 @@ help(void)
 	       "      --whois              ask whois (port 43) when a TLD has no RDAP service\n"
 	       "      --whois-server H[:P] send every whois query there (implies --whois)\n"
 	       "      --whois-map FILE     lines \"tld host[:port]\" choosing whois servers\n"
+	       "      --source LIST        rdap (default), isc, isc,rdap or rdap,isc: where to\n"
+	       "                           ask, in order of preference\n"
+	       "      --isc-url URL        the ISC service (JSON commands over HTTPS POST)\n"
 	       "      --db FILE            the store (default $DOMSTAT_DB or\n"
 	       "                           $XDG_DATA_HOME/domstat/domains.db)\n"
 	       "      --offline            answer from the store only\n"
@@ -233,7 +251,34 @@ enum {
 	OPT_WHOIS,
 	OPT_WHOISSERVER,
 	OPT_WHOISMAP,
+	OPT_SOURCE,
+	OPT_ISCURL,
 };
+
+/* "rdap", "isc", "isc,rdap" or "rdap,isc". */
+static void
+parse_sources(const char *arg)
+{
+	opt.nsources = 0;
+	for (const char *p = arg; *p;) {
+		size_t n = strcspn(p, ",");
+		enum source src;
+		if (n == 4 && !strncmp(p, "rdap", 4))
+			src = SRC_RDAP;
+		else if (n == 3 && !strncmp(p, "isc", 3))
+			src = SRC_ISC;
+		else
+			tool_die("invalid value for --source: '%s'", arg);
+		if (opt.nsources == 2 || (opt.nsources == 1 && opt.sources[0] == src))
+			tool_die("invalid value for --source: '%s'", arg);
+		opt.sources[opt.nsources++] = src;
+		p += n;
+		if (*p == ',' && *++p == '\0')
+			tool_die("invalid value for --source: '%s'", arg);
+	}
+	if (!opt.nsources)
+		tool_die("invalid value for --source: '%s'", arg);
+}
 
 static void
 parse_options(int argc, char **argv)
@@ -273,6 +318,8 @@ parse_options(int argc, char **argv)
 	    {"whois", no_argument, NULL, OPT_WHOIS},
 	    {"whois-server", required_argument, NULL, OPT_WHOISSERVER},
 	    {"whois-map", required_argument, NULL, OPT_WHOISMAP},
+	    {"source", required_argument, NULL, OPT_SOURCE},
+	    {"isc-url", required_argument, NULL, OPT_ISCURL},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -297,6 +344,8 @@ parse_options(int argc, char **argv)
 		     .max_body = 1 << 20,
 		     .max_redirects = 5},
 	    .bs = {.url = "https://data.iana.org/rdap/dns.json"},
+	    .sources = {SRC_RDAP},
+	    .nsources = 1,
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "f:j:hV", longopts, NULL)) != -1) {
@@ -411,6 +460,12 @@ parse_options(int argc, char **argv)
 			opt.whois_map = optarg;
 			opt.whois = true;
 			break;
+		case OPT_SOURCE:
+			parse_sources(optarg);
+			break;
+		case OPT_ISCURL:
+			opt.isc_url = optarg;
+			break;
 		case 'h':
 			help();
 			break;
@@ -423,6 +478,9 @@ parse_options(int argc, char **argv)
 	}
 	if (optind != argc || (opt.offline && opt.refresh))
 		usage();
+	for (int i = 0; i < opt.nsources; i++)
+		if (opt.sources[i] == SRC_ISC && !opt.isc_url)
+			tool_die("--source isc needs --isc-url");
 	opt.http.user_agent = "domain-born/" VERSION " (domstat)";
 	opt.http.accept = "application/rdap+json, application/json";
 	opt.bs.http = opt.http;
@@ -437,6 +495,15 @@ parse_options(int argc, char **argv)
 			tool_die("invalid value for DOMSTAT_NOW: '%s'", env);
 		fixed_now = v;
 	}
+	env = getenv("DOMSTAT_NOW_STEP");
+	if (env && *env) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(env, &end, 10);
+		if (errno || *end || v < 0 || v > 100LL * 365 * DAY)
+			tool_die("invalid value for DOMSTAT_NOW_STEP: '%s'", env);
+		opt.now_step = v;
+	}
 	if (!opt.bs.file) {
 		env = getenv("DOMSTAT_BOOTSTRAP");
 		if (env && *env)
@@ -450,17 +517,54 @@ static void
 result_init(struct result *r)
 {
 	memset(r, 0, sizeof *r);
-	r->created = r->expires = DATE_UNKNOWN;
+	r->created = r->expires = r->isc_seen = DATE_UNKNOWN;
+}
+
+static void
+result_free(struct result *r)
+{
+	buf_free(&r->msg);
+	buf_free(&r->alerts);
+	buf_free(&r->fallback);
+}
+
+static void
+copy_buf(struct buf *dst, const struct buf *src)
+{
+	buf_reset(dst);
+	buf_add(dst, buf_str(src), src->len);
 }
 
 static void
 result_copy(struct result *dst, const struct result *src)
 {
-	struct buf msg = dst->msg;
+	struct buf msg = dst->msg, alerts = dst->alerts, fallback = dst->fallback;
 	*dst = *src;
 	dst->msg = msg;
-	buf_reset(&dst->msg);
-	buf_add(&dst->msg, buf_str(&src->msg), src->msg.len);
+	dst->alerts = alerts;
+	dst->fallback = fallback;
+	copy_buf(&dst->msg, &src->msg);
+	copy_buf(&dst->alerts, &src->alerts);
+	copy_buf(&dst->fallback, &src->fallback);
+}
+
+/* Forget an answer before the next source is asked; why the ISC was skipped stays. */
+static void
+result_clear(struct result *r)
+{
+	struct buf msg = r->msg, alerts = r->alerts, fallback = r->fallback;
+	result_init(r);
+	r->msg = msg;
+	r->alerts = alerts;
+	r->fallback = fallback;
+	buf_reset(&r->msg);
+	buf_reset(&r->alerts);
+}
+
+static bool
+result_good(const struct result *r)
+{
+	return r->ok && r->created != DATE_UNKNOWN;
 }
 
 static void result_fail(struct result *r, const char *code, const char *fmt, ...)
@@ -489,6 +593,16 @@ add_date(struct record *r, const char *key, int64_t t)
 	rec_set_end(r);
 }
 
+/* The answer's alerts, and why the ISC service was not asked. */
+static void
+apply_notes(struct record *r, const struct result *res)
+{
+	for (size_t off = 0; off < res->alerts.len; off += strlen(res->alerts.s + off) + 1)
+		rec_alert(r, res->alerts.s + off);
+	if (res->fallback.len)
+		rec_error_code(r, "isc-unavailable", "%s", res->fallback.s);
+}
+
 /* Put a result into the record's members. */
 static void
 apply(struct record *r, const struct result *res)
@@ -500,9 +614,14 @@ apply(struct record *r, const struct result *res)
 		int64_t age = now_s() - res->created;
 		rec_set_strz(r, "category",
 			     age > (int64_t)opt.established_days * DAY ? "ESTABLISHED" : "NEW");
-		rec_set_strz(r, "seen_by_isc", res->source);
+		if (res->isc_seen != DATE_UNKNOWN)
+			add_date(r, "seen_by_isc", res->isc_seen);
+		else
+			rec_set_strz(r, "seen_by_isc", res->source);
+		apply_notes(r, res);
 		return;
 	}
+	apply_notes(r, res);
 	if (opt.compat) {
 		rec_set_strz(r, "seen_by_web", "ERROR");
 		if (res->expires != DATE_UNKNOWN)
@@ -649,7 +768,7 @@ memo_free(void)
 {
 	for (size_t i = 0; memo && i < MEMO_SIZE; i++) {
 		free(memo[i].domain);
-		buf_free(&memo[i].res.msg);
+		result_free(&memo[i].res);
 	}
 	free(memo);
 	memo = NULL;
@@ -659,6 +778,8 @@ memo_free(void)
 static int64_t
 valid_until(const struct result *r, int64_t now)
 {
+	if (r->keep_until)
+		return r->keep_until < 0 ? 0 : r->keep_until;
 	if (r->ok && r->created != DATE_UNKNOWN) {
 		int64_t vu = now + opt.ttl_max;
 		if (r->expires == DATE_UNKNOWN) {
@@ -673,6 +794,9 @@ valid_until(const struct result *r, int64_t now)
 		int64_t turns = r->created + (int64_t)opt.established_days * DAY + 1;
 		if (turns > now && turns < vu)
 			vu = turns;
+		/* the ISC attached alerts: it wants to be asked again within a day */
+		if (r->extra_alerts && vu > now + DAY)
+			vu = now + DAY;
 		return vu;
 	}
 	if (!strcmp(r->code, "rate-limited"))
@@ -682,6 +806,43 @@ valid_until(const struct result *r, int64_t now)
 	return now + opt.ttl_error;
 }
 
+/* Remove one alert from a list of NUL-terminated ones. */
+static void
+drop_alert(struct buf *alerts, const char *which)
+{
+	size_t w = 0;
+	for (size_t off = 0; off < alerts->len;) {
+		size_t n = strlen(alerts->s + off) + 1;
+		if (strcmp(alerts->s + off, which)) {
+			memmove(alerts->s + w, alerts->s + off, n);
+			w += n;
+		}
+		off += n;
+	}
+	buf_truncate(alerts, w);
+}
+
+/* The answer as later records get it from the cache: the first contact was this one's alone,
+ * and the ISC's refusal applied to this run only. Alerts go to the store one a line. */
+static void
+cached_form(const struct result *r, struct result *out, struct buf *lines)
+{
+	result_copy(out, r);
+	buf_reset(&out->alerts);
+	buf_reset(&out->fallback);
+	buf_reset(lines);
+	for (size_t off = 0; off < r->alerts.len; off += strlen(r->alerts.s + off) + 1) {
+		const char *a = r->alerts.s + off;
+		if (!strcmp(a, ISC_FIRST_CONTACT))
+			continue;
+		buf_add(&out->alerts, a, strlen(a) + 1);
+		if (lines->len)
+			buf_addc(lines, '\n');
+		for (; *a; a++)
+			buf_addc(lines, *a == '\n' || *a == '\r' ? ' ' : *a);
+	}
+}
+
 static void
 cache_put(const char *domain, const struct result *r, const char *server)
 {
@@ -689,25 +850,37 @@ cache_put(const char *domain, const struct result *r, const char *server)
 		return;
 	int64_t now = now_s();
 	struct buf why = BUF_INIT;
-	store_counter_defer(db, r->ok && r->created != DATE_UNKNOWN ? "rdap_good" : "rdap_fail", 1);
+	bool from_isc = !strcmp(r->source, "ISC");
+	store_counter_defer(db,
+			    result_good(r) ? (from_isc ? "isc_good" : "rdap_good")
+					   : (from_isc ? "isc_fail" : "rdap_fail"),
+			    1);
 	int64_t vu = valid_until(r, now);
 	if (vu > now) {
-		memo_put(domain, r, vu);
+		struct result kept;
+		struct buf lines = BUF_INIT;
+		result_init(&kept);
+		cached_form(r, &kept, &lines);
+		memo_put(domain, &kept, vu);
 		struct reg_info ri = {
 		    .created = r->created,
 		    .expires = r->expires,
 		    .source = r->source[0] ? r->source : "RDAP",
 		    .server = server,
 		    .fetched = now,
-		    .error_code = r->ok && r->created != DATE_UNKNOWN ? NULL : r->code,
-		    .error_msg = r->ok && r->created != DATE_UNKNOWN ? NULL : buf_str(&r->msg),
+		    .error_code = result_good(r) ? NULL : r->code,
+		    .error_msg = result_good(r) ? NULL : buf_str(&r->msg),
 		    .valid_until = vu,
+		    .isc_seen = r->isc_seen == DATE_UNKNOWN ? 0 : r->isc_seen,
+		    .alerts = lines.len ? lines.s : NULL,
 		};
 		if (ri.error_code && !ri.error_code[0])
 			ri.error_code = "no-events";
 		if ((!store_in_batch(db) && store_begin(db, &why) < 0) ||
 		    store_reg_put(db, domain, &ri, &why) < 0)
 			db_failed(&why);
+		result_free(&kept);
+		buf_free(&lines);
 	}
 	buf_free(&why);
 }
@@ -722,8 +895,10 @@ cache_get(const char *domain, struct result *r)
 	memo_set(domain, &m);
 	if (m && (opt.offline || now_s() < m->valid_until)) {
 		result_copy(r, &m->res);
+		isc.cache[0]++;
 		return 1;
 	}
+	isc.cache[m ? 2 : 1]++;
 	struct reg_info ri;
 	struct buf why = BUF_INIT;
 	int rc = store_reg_get(db, domain, &ri, &why);
@@ -733,15 +908,25 @@ cache_get(const char *domain, struct result *r)
 		return 0;
 	}
 	buf_free(&why);
-	if (rc == 0)
+	if (rc == 0 || (!opt.offline && now_s() >= ri.valid_until) ||
+	    /* rows of the run's first second count as old: a run can tell no finer; an ISC
+	       error kept permanently is never asked again */
+	    (opt.refresh && ri.fetched <= run_started && ri.valid_until != STORE_PERMANENT)) {
+		isc.database[1]++;
 		return 0;
-	if (!opt.offline && now_s() >= ri.valid_until)
-		return 0;
-	/* rows of the run's first second count as old: a run can tell no finer */
-	if (opt.refresh && ri.fetched <= run_started)
-		return 0;
+	}
+	isc.database[0]++;
+	result_clear(r);
 	r->created = ri.created;
 	r->expires = ri.expires;
+	r->isc_seen = ri.isc_seen ? ri.isc_seen : DATE_UNKNOWN;
+	for (const char *a = ri.alerts; a && *a;) {
+		size_t n = strcspn(a, "\n");
+		buf_add(&r->alerts, a, n);
+		buf_addc(&r->alerts, '\0');
+		r->extra_alerts = true;
+		a += n + (a[n] == '\n');
+	}
 	snprintf(r->source, sizeof r->source, "%s", ri.source ? ri.source : "RDAP");
 	if (ri.error_code) {
 		result_fail(r, ri.error_code, "%s", ri.error_msg ? ri.error_msg : ri.error_code);
@@ -838,18 +1023,24 @@ enqueue(struct job *job, bool front)
 	}
 }
 
+/* The last word on a domain: store it and hand it to the records waiting for it. */
 static void
-job_finish(struct job *job)
+job_end(struct job *job)
 {
-	cache_put(job->domain, &job->res, job->url);
-	for (size_t i = 0; i < job->nwait; i++)
+	if (!job->local)
+		cache_put(job->domain, &job->res, job->url);
+	for (size_t i = 0; i < job->nwait; i++) {
 		finish_slot(job->waiters[i], &job->res);
+		/* the first contact is the first record's: the others shared its query */
+		if (i == 0)
+			drop_alert(&job->res.alerts, ISC_FIRST_CONTACT);
+	}
 	job_unlink(job);
 	free(job->domain);
 	free(job->base);
 	free(job->url);
 	free(job->waiters);
-	buf_free(&job->res.msg);
+	result_free(&job->res);
 	free(job);
 }
 
@@ -859,6 +1050,20 @@ set_url(struct job *job, const char *url)
 	free(job->url);
 	job->url = xstrdup(url);
 	job->srv = server_get(url);
+}
+
+static struct server *job_try(struct job *job);
+
+/* A source answered (or failed): a failure moves on to the next source, if there is one. */
+static void
+job_finish(struct job *job)
+{
+	if (!result_good(&job->res) && job->src + 1 < opt.nsources) {
+		job->src++;
+		job_try(job); /* queued: the next pump starts it */
+		return;
+	}
+	job_end(job);
 }
 
 static void
@@ -943,6 +1148,11 @@ server_start(struct server *s, int64_t t)
 		}
 		struct http_req *r = http_req_new(job->url, job);
 		r->guard_private = job->related_stage; /* a link found in an answer */
+		if (job->isc) {
+			struct buf q = BUF_INIT;
+			isc_request_query(&q, job->domain);
+			r->post = q.s;
+		}
 		if (http_start(http, r) < 0) {
 			if (job->related_stage) {
 				job_finish(job);
@@ -1046,6 +1256,46 @@ finish_registry_answer(struct job *job, struct http_req *r)
 	job_finish(job);
 }
 
+/* The ISC service's answer to a query. */
+static void
+finish_isc_answer(struct job *job, struct http_req *r)
+{
+	struct isc_answer a;
+	struct buf why = BUF_INIT;
+	isc_answer_init(&a);
+	struct result *res = &job->res;
+	if (isc_parse_answer(buf_str(&r->body), r->body.len, &a, &why) < 0) {
+		result_fail(res, "isc-bad-answer",
+			    "the ISC service's answer for '%s' is unusable: %s", job->domain,
+			    why.s);
+		goto out;
+	}
+	snprintf(res->source, sizeof res->source, "ISC");
+	buf_reset(&res->alerts);
+	buf_add(&res->alerts, buf_str(&a.alerts), a.alerts.len);
+	res->extra_alerts = a.other_alerts;
+	if (a.error) {
+		result_fail(res, "isc-error", "the ISC service has no dates for '%s'", job->domain);
+		int64_t now = now_s();
+		/* the error's own lifetime: hours, 0 not kept, -1 no expiry, -2 for ever */
+		res->keep_until = a.ttl_hours > 0     ? now + a.ttl_hours * 3600
+				  : a.ttl_hours == 0  ? -1
+				  : a.ttl_hours == -1 ? STORE_NO_EXPIRY
+						      : STORE_PERMANENT;
+		goto out;
+	}
+	res->ok = true;
+	res->code[0] = '\0';
+	buf_reset(&res->msg);
+	res->created = a.seen_by_web;
+	res->expires = a.expires;
+	res->isc_seen = a.seen;
+out:
+	isc_answer_free(&a);
+	buf_free(&why);
+	job_finish(job);
+}
+
 static void
 on_done(struct http_req *r)
 {
@@ -1074,9 +1324,12 @@ on_done(struct http_req *r)
 	if (r->code) {
 		result_fail(&job->res, r->code, "%s: %s", r->url, r->msg.s);
 	} else if (st >= 200 && st <= 299) {
-		finish_registry_answer(job, r);
+		if (job->isc)
+			finish_isc_answer(job, r);
+		else
+			finish_registry_answer(job, r);
 		return;
-	} else if (st == 404) {
+	} else if (st == 404 && !job->isc) {
 		if (same_server(r->effective_url ? r->effective_url : r->url, job->base))
 			result_fail(&job->res, "not-found", "not registered (404 from %s)", s->key);
 		else
@@ -1264,6 +1517,95 @@ ensure_bootstrap(struct result *res)
 	return true;
 }
 
+/* Ask the RDAP service (or whois) for the job's domain: the server it is queued on, or NULL
+ * when it cannot be asked (job->res says why). */
+static struct server *
+try_rdap(struct job *job)
+{
+	const char *domain = job->domain;
+	if (!ensure_bootstrap(&job->res))
+		return NULL;
+	const char *base = NULL;
+	bool use_whois = false;
+	switch (bootstrap_lookup(&boot, domain, opt.http.allow_http, &base)) {
+	case RDAP_MATCH_OK:
+		break;
+	case RDAP_MATCH_HTTP_ONLY:
+		use_whois = opt.whois;
+		if (!use_whois) {
+			result_fail(&job->res, "no-service",
+				    "the RDAP service for '%s' is http only (see --allow-http)",
+				    domain);
+			return NULL;
+		}
+		break;
+	case RDAP_MATCH_NONE:
+		use_whois = opt.whois;
+		if (!use_whois) {
+			result_fail(&job->res, "no-service", "no RDAP service for '%s'", domain);
+			return NULL;
+		}
+		break;
+	}
+	struct buf url = BUF_INIT;
+	if (use_whois)
+		whois_url(domain, &url);
+	else
+		buf_addf(&url, "%sdomain/%s", base, domain);
+	free(job->base);
+	job->base = xstrdup(base ? base : url.s);
+	job->whois = use_whois;
+	set_url(job, url.s);
+	buf_free(&url);
+	return job->srv;
+}
+
+/* Ask the ISC service, unless it is not in use or refuses names like this one. */
+static struct server *
+try_isc(struct job *job)
+{
+	if (!isc_on || !isc.usable) {
+		const char *why = isc_on ? isc.why.s : "--offline";
+		buf_reset(&job->res.fallback);
+		if (job->src + 1 < opt.nsources)
+			buf_addf(&job->res.fallback, "the ISC service was not asked: %s", why);
+		result_fail(&job->res, "isc-unavailable", "the ISC service was not asked: %s", why);
+		return NULL;
+	}
+	if (isc_prohibited(&isc.cfg, job->domain)) {
+		result_fail(&job->res, "isc-prohibited",
+			    "the ISC service takes no questions about '%s'", job->domain);
+		return NULL;
+	}
+	free(job->base);
+	job->base = xstrdup(opt.isc_url);
+	job->isc = true;
+	set_url(job, opt.isc_url);
+	return job->srv;
+}
+
+/* Queue the job on its current source, or on the next ones that can be asked; when none can,
+ * the job ends with the last reason. Returns the server it is queued on, or NULL. */
+static struct server *
+job_try(struct job *job)
+{
+	for (; job->src < opt.nsources; job->src++) {
+		result_clear(&job->res);
+		job->attempts = 0;
+		job->related_stage = job->whois = job->isc = false;
+		struct server *srv =
+		    opt.sources[job->src] == SRC_ISC ? try_isc(job) : try_rdap(job);
+		if (srv) {
+			job->local = false;
+			enqueue(job, false);
+			return srv;
+		}
+		job->local = true;
+	}
+	job_end(job);
+	return NULL;
+}
+
 static void
 admit(size_t no)
 {
@@ -1284,6 +1626,8 @@ admit(size_t no)
 		goto done;
 	}
 	const char *domain = dn.reg_ascii;
+	if (isc_on)
+		isc_client_tick(&isc, now_s());
 	if (cache_get(domain, &res))
 		goto done;
 	if (opt.offline) {
@@ -1295,58 +1639,26 @@ admit(size_t no)
 		job->waiters =
 		    xgrow(job->waiters, &job->capwait, job->nwait + 1, sizeof *job->waiters);
 		job->waiters[job->nwait++] = no;
-		buf_free(&res.msg);
+		result_free(&res);
 		return;
 	}
-	if (!ensure_bootstrap(&res))
-		goto done;
-	const char *base = NULL;
-	bool use_whois = false;
-	switch (bootstrap_lookup(&boot, domain, opt.http.allow_http, &base)) {
-	case RDAP_MATCH_OK:
-		break;
-	case RDAP_MATCH_HTTP_ONLY:
-		use_whois = opt.whois;
-		if (!use_whois) {
-			result_fail(&res, "no-service",
-				    "the RDAP service for '%s' is http only (see --allow-http)",
-				    domain);
-			goto done;
-		}
-		break;
-	case RDAP_MATCH_NONE:
-		use_whois = opt.whois;
-		if (!use_whois) {
-			result_fail(&res, "no-service", "no RDAP service for '%s'", domain);
-			goto done;
-		}
-		break;
-	}
-	struct buf url = BUF_INIT;
-	if (use_whois)
-		whois_url(domain, &url);
-	else
-		buf_addf(&url, "%sdomain/%s", base, domain);
 	job = xcalloc(1, sizeof *job);
 	result_init(&job->res);
 	job->domain = xstrdup(domain);
-	job->base = xstrdup(base ? base : url.s);
-	job->whois = use_whois;
-	set_url(job, url.s);
-	buf_free(&url);
 	job->waiters = xgrow(NULL, &job->capwait, 1, sizeof *job->waiters);
 	job->waiters[job->nwait++] = no;
 	size_t h = hash_str(domain) % jobtab_cap;
 	job->hnext = jobtab[h];
 	jobtab[h] = job;
 	njobs++;
-	enqueue(job, false);
-	server_start(job->srv, now_ms());
-	buf_free(&res.msg);
+	result_free(&res);
+	struct server *srv = job_try(job);
+	if (srv)
+		server_start(srv, now_ms());
 	return;
 done:
 	finish_slot(no, &res);
-	buf_free(&res.msg);
+	result_free(&res);
 }
 
 /* SIGINT and SIGTERM stop admitting input; what the store learned so far is committed. */
@@ -1387,6 +1699,14 @@ main(int argc, char **argv)
 		if (bootstrap_load(&boot, &opt.bs) < 0)
 			return tool_finish(EXIT_FATAL);
 	}
+	for (int i = 0; i < opt.nsources; i++)
+		isc_on |= opt.sources[i] == SRC_ISC && !opt.offline;
+	if (isc_on) {
+		int64_t seed_version = 0;
+		if (store_counter_get(db, "import_version", &seed_version, &why) < 0)
+			tool_die("%s", why.s);
+		isc_client_start(&isc, opt.isc_url, &opt.http, (long)seed_version, now_s());
+	}
 	jobtab = xcalloc(jobtab_cap, sizeof *jobtab);
 	ring_cap = (size_t)opt.window;
 	ring = xcalloc(ring_cap, sizeof *ring);
@@ -1417,6 +1737,8 @@ main(int argc, char **argv)
 			}
 			window_bytes += slot_at(tail_no)->rec.text.len;
 			admit(tail_no++);
+			if (fixed_now >= 0)
+				fixed_now += opt.now_step;
 			emit_ready();
 			if (++n_since_pump >= 64) {
 				n_since_pump = 0;
@@ -1451,7 +1773,7 @@ main(int argc, char **argv)
 
 	for (size_t i = 0; i < ring_cap; i++) {
 		rec_free(&ring[i].rec);
-		buf_free(&ring[i].res.msg);
+		result_free(&ring[i].res);
 	}
 	free(ring);
 	for (struct server *s = servers, *n; s; s = n) {
@@ -1464,6 +1786,7 @@ main(int argc, char **argv)
 	dname_free(&dn);
 	rec_reader_free(&in);
 	bootstrap_free(&boot);
+	isc_client_free(&isc);
 	http_free(http);
 	buf_free(&why);
 	return tool_finish(rec_status());

@@ -64,15 +64,15 @@ struct importer {
 static void
 item_init(struct item *it)
 {
-	*it = (struct item){
-	    DATE_UNKNOWN,
-	    DATE_UNKNOWN,
-	    0,
-	    DATE_UNKNOWN,
-	    false,
-	    NULL,
-	    false,
-	    {DATE_UNKNOWN, DATE_UNKNOWN, NULL, NULL, DATE_UNKNOWN, NULL, NULL, DATE_UNKNOWN}};
+	*it = (struct item){DATE_UNKNOWN,
+			    DATE_UNKNOWN,
+			    0,
+			    DATE_UNKNOWN,
+			    false,
+			    NULL,
+			    false,
+			    {DATE_UNKNOWN, DATE_UNKNOWN, NULL, NULL, DATE_UNKNOWN, NULL, NULL,
+			     DATE_UNKNOWN, 0, NULL}};
 }
 
 static void __attribute__((noreturn)) import_failed(struct importer *im)
@@ -95,7 +95,8 @@ reject(struct importer *im, const char *fmt, const char *arg)
 	im->rejected++;
 }
 
-/* Registration data from a file replaces an earlier import's, never what RDAP or WHOIS said. */
+/* Registration data from a file replaces an earlier import's, never what RDAP, WHOIS or the ISC
+ * service said. */
 static bool
 may_replace_reg(struct importer *im, const char *dom)
 {
@@ -105,7 +106,8 @@ may_replace_reg(struct importer *im, const char *dom)
 		import_failed(im);
 	if (rc == 0 || old.error_code)
 		return true;
-	return !old.source || (strcmp(old.source, "RDAP") && strcmp(old.source, "WHOIS"));
+	return !old.source || (strcmp(old.source, "RDAP") && strcmp(old.source, "WHOIS") &&
+			       strcmp(old.source, "ISC"));
 }
 
 /* Arena offsets are stored plus one, so 0 means NULL. */

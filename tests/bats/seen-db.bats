@@ -14,13 +14,28 @@ setup() { setup_isolated; }
 	assert_output --regexp '^\{"domain":"mail.example.com","n":1,"seen_by_you":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z","seen_by_isc":"RDAP"\}$'
 }
 
-@test "the store is created private under XDG_DATA_HOME with schema version 1 in WAL mode" {
+@test "the store is created private under XDG_DATA_HOME with schema version 2 in WAL mode" {
 	run -0 seen-db <<<'example.org'
 	db="$XDG_DATA_HOME/domstat/domains.db"
 	[ "$(stat -c %a "$db")" = 600 ]
 	[ "$(stat -c %a "$XDG_DATA_HOME/domstat")" = 700 ]
 	run -0 sqlite3 "$db" 'PRAGMA user_version; PRAGMA journal_mode; SELECT domain, times_seen, source FROM seen'
-	assert_output "$(printf '1\nwal\nexample.org|1|RDAP')"
+	assert_output "$(printf '2\nwal\nexample.org|1|RDAP')"
+}
+
+@test "a version 1 store is upgraded in place and keeps its rows" {
+	sqlite3 old.db "PRAGMA application_id = 1685024115; PRAGMA user_version = 1;
+		CREATE TABLE seen (domain TEXT PRIMARY KEY, first_seen INTEGER NOT NULL,
+		 last_seen INTEGER NOT NULL, times_seen INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL,
+		 never_expire INTEGER NOT NULL DEFAULT 0, expires INTEGER) WITHOUT ROWID;
+		CREATE TABLE registration (domain TEXT PRIMARY KEY, created INTEGER, expires INTEGER,
+		 source TEXT NOT NULL, server TEXT, fetched INTEGER NOT NULL, error_code TEXT,
+		 error_msg TEXT, valid_until INTEGER NOT NULL) WITHOUT ROWID;
+		CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+		INSERT INTO registration VALUES ('old.com', 946684800, NULL, 'RDAP', NULL, 1, NULL, NULL, 9999999999);"
+	run -0 domain-born --db old.db --offline <<<'old.com'
+	assert_equal "$(jq -r .seen_by_web <<<"$output")" "2000-01-01T00:00:00Z"
+	assert_equal "$(sqlite3 old.db 'PRAGMA user_version; SELECT isc_seen IS NULL FROM registration')" "$(printf '2\n1')"
 }
 
 @test "names without a registrable domain get an error and no store row" {
@@ -248,9 +263,9 @@ setup() { setup_isolated; }
 	run -2 --separate-stderr seen-db --db bad.db <<<'example.com'
 	assert_equal "$stderr" "seen-db: cannot open 'bad.db': the store is damaged or not a database (file is not a database)"
 	run -0 seen-db --db new.db <<<'example.com'
-	sqlite3 new.db 'PRAGMA user_version = 2'
+	sqlite3 new.db 'PRAGMA user_version = 3'
 	run -2 --separate-stderr seen-db --db new.db <<<'example.com'
-	assert_equal "$stderr" "seen-db: cannot open 'new.db': schema version 2 is newer than this program knows (1); upgrade domstat"
+	assert_equal "$stderr" "seen-db: cannot open 'new.db': schema version 3 is newer than this program knows (2); upgrade domstat"
 	sqlite3 other.db 'CREATE TABLE t (x)'
 	run -2 --separate-stderr seen-db --db other.db stats
 	assert_equal "$stderr" "seen-db: cannot open 'other.db': not a domstat store (it has other tables)"
