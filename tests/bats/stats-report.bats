@@ -345,8 +345,9 @@ time.sleep(8)' &
 	export DOMSTAT_DB="$PWD/d.db"
 	printf 'alpha.com\nbeta.org\nalpha.com\ngamma.net\n' | seen-db >/dev/null
 	now=$(date +%s)
-	# registrations as domain-born stores them (common/store.c schema v1); gamma seen 3 days ago
-	sqlite3 d.db "INSERT INTO registration VALUES
+	# registrations as domain-born stores them (common/store.c schema v2); gamma seen 3 days ago
+	sqlite3 d.db "INSERT INTO registration(domain, created, expires, source, server, fetched,
+		error_code, error_msg, valid_until) VALUES
 		('alpha.com', 946684800, 4102444800, 'RDAP', 'https://rdap.verisign.com/com/v1/', $now, NULL, NULL, 4102444800),
 		('beta.org', $((now - 86400 * 30)), NULL, 'RDAP', 'https://rdap.publicinterestregistry.org/rdap/', $now, 'not-found', 'no such domain', 4102444800);
 		UPDATE seen SET first_seen = first_seen - 3 * 86400 WHERE domain = 'gamma.net'"
