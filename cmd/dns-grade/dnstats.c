@@ -40,9 +40,12 @@ txt_stripped(struct grader *g, const char *name, size_t n, struct buf *out, bool
 	while ((rr = q_rr(q, "TXT", &i))) {
 		if (!rr_txt_quoted(g->s, rr, &t))
 			continue;
-		for (size_t j = 0; j < t.len; j++)
-			if (keep_quotes || t.s[j] != '"')
-				buf_addc(out, t.s[j]);
+		const char *p = t.s, *e = t.s + t.len, *qt;
+		while (!keep_quotes && (qt = memchr(p, '"', (size_t)(e - p)))) {
+			buf_add(out, p, (size_t)(qt - p));
+			p = qt + 1;
+		}
+		buf_add(out, p, (size_t)(e - p));
 		buf_add(out, "", 1);
 		count++;
 	}

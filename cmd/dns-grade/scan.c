@@ -835,15 +835,21 @@ txt_strings(struct scan *s, const struct jv *rr, struct buf *out, const char *se
 			continue;
 		}
 		buf_addc(out, '"');
+		size_t run = 0; /* plain bytes are copied in runs */
 		for (size_t j = 0; j < len; j++) {
 			unsigned char c = (unsigned char)p[j];
-			if (c == '"' || c == '\\')
+			if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+				continue;
+			buf_add(out, p + run, j - run);
+			run = j + 1;
+			if (c == '"' || c == '\\') {
 				buf_addc(out, '\\');
-			if (c < 0x20 || c >= 0x7f)
-				buf_addf(out, "\\%03u", c);
-			else
 				buf_addc(out, (char)c);
+			} else {
+				buf_addf(out, "\\%03u", c);
+			}
 		}
+		buf_add(out, p + run, len - run);
 		buf_addc(out, '"');
 	}
 	return true;
