@@ -1580,6 +1580,8 @@ try_isc(struct job *job)
 	free(job->base);
 	job->base = xstrdup(opt.isc_url);
 	job->isc = true;
+	/* its failures count and are stored as the ISC's */
+	snprintf(job->res.source, sizeof job->res.source, "ISC");
 	set_url(job, opt.isc_url);
 	return job->srv;
 }

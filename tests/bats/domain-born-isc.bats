@@ -89,6 +89,9 @@ stderr_has() {
 	assert_line -n 1 --partial '"command":"status","client_version":"0.1","database_version":"0.0","cache_efficiency":[0,0,0],"database_efficiency":[0,0]}'
 	assert_line -n 2 --partial "\"command\":\"query\",\"domain\":\"plain-$TAG.com\"}"
 	assert_equal "${#lines[@]}" 3
+	run -1 born -- --source isc <<<"err1-$TAG.com"
+	assert_equal "$(sqlite3 "$DOMSTAT_DB" "SELECT name || '=' || value FROM counters ORDER BY name" | paste -sd' ')" "isc_fail=1 isc_good=1"
+	assert_equal "$(sqlite3 "$DOMSTAT_DB" "SELECT domain, source, isc_seen FROM registration ORDER BY domain" | paste -sd' ')" "err1-$TAG.com|ISC| plain-$TAG.com|ISC|1588748889"
 }
 
 @test "ISC-FIRST-CONTACT goes to the first record only; a later record and run read the store" {
