@@ -12,7 +12,7 @@
 
 #define REDRAW_MS 500
 
-static bool enabled, shown, ever_drawn;
+static bool enabled, shown, ever_drawn, output_on_screen;
 static double started_ms, last_ms;
 
 static double
@@ -34,6 +34,7 @@ progress_init(enum progress_mode mode)
 			mode = isatty(STDERR_FILENO) ? PROGRESS_ON : PROGRESS_OFF;
 	}
 	enabled = mode == PROGRESS_ON;
+	output_on_screen = isatty(STDOUT_FILENO);
 	started_ms = last_ms = now_ms();
 }
 
@@ -82,6 +83,13 @@ progress_clear(void)
 		return;
 	fputs("\r\033[K", stderr);
 	shown = false;
+}
+
+void
+progress_before_output(void)
+{
+	if (output_on_screen)
+		progress_clear();
 }
 
 void

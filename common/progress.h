@@ -19,6 +19,9 @@ bool progress_due(void);
 void progress_draw(bool final, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Erase a drawn line (before another message on stderr). */
 void progress_clear(void);
+/* Erase it before output when standard output is the same screen (tool_out calls this), so
+ * records never start in the middle of the line; into a pipe or a file it stays. */
+void progress_before_output(void);
 /* The line of the plain filters: "N <what>, R/s" when due. */
 void progress_count(unsigned long long n, const char *what);
 /* Its final form, "N <what> in S s (R/s)", if a line was drawn during the run: a run too short

@@ -119,6 +119,7 @@ output_failed(void)
 void
 tool_out(const char *s, size_t n)
 {
+	progress_before_output();
 	if (fwrite_unlocked(s, 1, n, stdout) != n)
 		output_failed();
 }

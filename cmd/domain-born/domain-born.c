@@ -662,7 +662,6 @@ emit_ready(void)
 		struct slot *s = slot_at(head_no);
 		if (!s->done)
 			break;
-		progress_clear(); /* stdout may be the same terminal */
 		if (s->has_result) {
 			apply(&s->rec, &s->res);
 			if (!s->res.ok || s->res.created == DATE_UNKNOWN)

@@ -129,3 +129,25 @@ assert_silent() {
 	assert_success
 	assert_output ""
 }
+
+@test "with the output on the same terminal, the line is erased before each record is written" {
+	printf 'a.com\nb.com\nc.com\n' >in
+	{
+		printf '{ head -n 1 in; sleep 0.6; sed -n 2p in; sleep 0.6; tail -n 1 in; } | domain-freq\n'
+	} >same.sh
+	run -0 script -qec "bash same.sh" /dev/null </dev/null
+	# every record is on a line of its own: at the start, or right after the erase sequence
+	local esc=$'\e[K' cr=$'\r' n=0 line
+	while IFS= read -r line; do
+		case $line in
+		*'{"domain"'*)
+			n=$((n + 1))
+			[[ $line == '{"domain"'* || $line == *"$cr$esc"'{"domain"'* ]] || {
+				echo "record after the progress text: $line" | cat -v >&2
+				return 1
+			} ;;
+		esac
+	done <<<"$output"
+	[ "$n" -eq 3 ]
+	assert_output --partial "domain-freq: 3 records in"
+}
