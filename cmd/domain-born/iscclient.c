@@ -124,7 +124,7 @@ isc_client_start(struct isc_client *c, const char *url, const struct http_opts *
 		version_text(&why, db_version);
 		tool_warn(
 		    "the ISC service expects seed list version %s or later, the store has %s: "
-		    "refresh the seed list (seen-db import)",
+		    "refresh the seed list (seen-db import --seed-version)",
 		    need.s, why.s);
 	}
 	send_status(c, now, true);

@@ -613,6 +613,11 @@ cmd_import(const struct options *o, int argc, char **argv)
 			  im.imported - before_ok, im.rejected - before_bad);
 	}
 	flush_chunk(&im);
+	/* the version only once the list is wholly in */
+	if (o->seed_version >= 0 && status == 0 && !stop_signal &&
+	    (store_counter_set(im.s, "import_version", o->seed_version, &im.why) < 0 ||
+	     store_commit(im.s, &im.why) < 0))
+		import_failed(&im);
 	close_store(im.s);
 	progress_count_end((unsigned long long)(im.imported + im.rejected), "names");
 	dname_free(&im.d);

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "date.h"
 #include "dname.h"
+#include "isc.h"
 #include "jscan.h"
 #include "jsonw.h"
 #include "progress.h"
@@ -34,7 +35,8 @@ usage(void)
 	fprintf(stderr, "usage: seen-db [--compat] [--date-format iso|http] [--db FILE]\n"
 			"               [--established-days N] [-f field] [--max-line BYTES]\n"
 			"       seen-db [--db FILE] import [--never-expire] [--format F] [--tag "
-			"NAME] [FILE ...]\n"
+			"NAME]\n"
+			"                              [--seed-version V] [FILE ...]\n"
 			"       seen-db [--db FILE] export [--format ndjson|domain-stats]\n"
 			"       seen-db [--db FILE] get NAME\n"
 			"       seen-db [--db FILE] browse [--offset N] [--limit N]\n"
@@ -62,6 +64,8 @@ help(void)
 	    "  import [FILE ...]        NDJSON, bare list, rank,domain CSV or domain_stats export\n"
 	    "         --tag NAME        source tag (default: from the records, else file stem)\n"
 	    "         --never-expire    imported names never expire\n"
+	    "         --seed-version V  record the seed list's version (major.minor) for\n"
+	    "                           domain-born's ISC status reports\n"
 	    "         --format F        auto (default), ndjson, list, csv, domain-stats\n"
 	    "  export                   every record as NDJSON (--format domain-stats: one array)\n"
 	    "  get NAME                 one record\n"
@@ -89,7 +93,8 @@ enum {
 	OPT_FORMAT,
 	OPT_OFFSET,
 	OPT_LIMIT,
-	OPT_RESET
+	OPT_RESET,
+	OPT_SEEDVER
 };
 
 /* Which subcommand each option belongs to (NULL: the filter and every subcommand). */
@@ -99,6 +104,7 @@ option_owner(int c)
 	switch (c) {
 	case OPT_TAG:
 	case OPT_NX:
+	case OPT_SEEDVER:
 		return "import";
 	case OPT_FORMAT:
 		return "import or export";
@@ -138,6 +144,7 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 	    {"max-line", required_argument, NULL, OPT_MAXLINE},
 	    {"tag", required_argument, NULL, OPT_TAG},
 	    {"never-expire", no_argument, NULL, OPT_NX},
+	    {"seed-version", required_argument, NULL, OPT_SEEDVER},
 	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {"offset", required_argument, NULL, OPT_OFFSET},
 	    {"limit", required_argument, NULL, OPT_LIMIT},
@@ -149,6 +156,7 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 	*o = (struct options){.field = "domain",
 			      .dates = DATE_ISO,
 			      .established_days = ESTABLISHED_DAYS,
+			      .seed_version = -1,
 			      .limit = 100};
 	int used[16] = {0}, nused = 0, c, style;
 	while ((c = getopt_long(argc, argv, "f:hV", longopts, NULL)) != -1) {
@@ -183,6 +191,12 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 			break;
 		case OPT_NX:
 			o->never_expire = true;
+			break;
+		case OPT_SEEDVER:
+			o->seed_version = isc_version(optarg, strlen(optarg));
+			if (o->seed_version < 0)
+				tool_die("invalid value for --seed-version: '%s' (major.minor)",
+					 optarg);
 			break;
 		case OPT_FORMAT:
 			o->format = optarg;

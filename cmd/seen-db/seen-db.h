@@ -23,6 +23,7 @@ struct options {
 	/* subcommands */
 	const char *tag;
 	bool never_expire;
+	long seed_version; /* import --seed-version, ISC_MINORS-scaled; -1 when not given */
 	const char *format;
 	long offset, limit;
 	bool reset;

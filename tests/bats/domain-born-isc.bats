@@ -217,7 +217,9 @@ stderr_has() {
 @test "a min_database_version above the store's import version asks for a seed list refresh" {
 	run --separate-stderr -0 born dbv=1.2 -- --source isc <<<"a-$TAG.com"
 	stderr_has "the ISC service expects seed list version 1.2 or later, the store has 0.0: refresh the seed list"
-	sqlite3 "$DOMSTAT_DB" "INSERT INTO counters VALUES ('import_version', 100002)"
+	echo "seed-$TAG.com" >seed.txt
+	run -0 seen-db import --seed-version 1.2 seed.txt
+	assert_equal "$(sqlite3 "$DOMSTAT_DB" "SELECT value FROM counters WHERE name = 'import_version'")" 100002
 	run --separate-stderr -0 born dbv=1.2 -- --source isc <<<"a-$TAG.com"
 	assert_equal "$stderr" ""
 	assert_equal "$(asked status)" 2

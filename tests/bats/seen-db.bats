@@ -87,6 +87,17 @@ setup() { setup_isolated; }
 	assert_output --partial '"live":true'
 }
 
+@test "import --seed-version records the store's import version only when the import succeeds" {
+	echo "a.com" >seed.txt
+	run --separate-stderr -2 seen-db import --seed-version 1 seed.txt
+	assert_equal "$stderr" "seen-db: invalid value for --seed-version: '1' (major.minor)"
+	run -2 seen-db import --seed-version 2.0 seed.txt missing.txt
+	assert_equal "$(sqlite3 "$XDG_DATA_HOME/domstat/domains.db" "SELECT count(*) FROM counters WHERE name = 'import_version'")" 0
+	run -0 seen-db import --seed-version 1.10 seed.txt
+	assert_equal "$(sqlite3 "$XDG_DATA_HOME/domstat/domains.db" "SELECT value FROM counters WHERE name = 'import_version'")" 100010
+	run --separate-stderr -2 seen-db --seed-version 1.0 <<<"a.com"
+}
+
 @test "import reads a bare list and a rank,domain CSV, reduces names and never alerts on them" {
 	printf 'www.Example.COM\n\nsub.example.co.uk\n' >list.txt
 	printf '1,google.com\n2,www.bbc.co.uk\n3,localhost\n' >tranco.csv
