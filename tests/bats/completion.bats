@@ -114,3 +114,17 @@ complete_words() {
 	run -0 complete_words stats-report --lists=list-b
 	assert_output "list-b.txt"
 }
+
+@test "zsh's compinit picks up _domstat for the six commands" {
+	command -v zsh >/dev/null || skip "needs zsh"
+	run -0 zsh -fc 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -d "$2"
+		for c in '"$CMDS"'; do print -r -- "$c ${_comps[$c]}"; done' zsh "$TOP/completion" "$PWD/zcompdump"
+	assert_output - <<-'EOF'
+	dns-scan _domstat
+	dns-grade _domstat
+	stats-report _domstat
+	domain-freq _domstat
+	seen-db _domstat
+	domain-born _domstat
+	EOF
+}
