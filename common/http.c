@@ -183,6 +183,8 @@ setup_easy(const struct http_opts *o, CURL *e, struct http_req *r, const char *c
 			own = curl_slist_append(own, h->data);
 		r->headers = own;
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->post);
+		/* a redirected POST stays a POST (libcurl would turn it into a GET) */
+		curl_easy_setopt(e, CURLOPT_POSTREDIR, (long)CURL_REDIR_POST_ALL);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(r->post));
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, own);
 	} else if (headers) {

@@ -160,6 +160,14 @@ stderr_has() {
 	assert_equal "$(rdap_asked "err5-$TAG.com")" 1
 }
 
+@test "an ISC answer that is not the API's moves on to RDAP, or fails the record with isc-bad-answer" {
+	run -0 born -- --source isc,rdap <<<"garbage-$TAG.com"
+	assert_equal "$(jq -r .seen_by_isc <<<"$output")" "RDAP"
+	run --separate-stderr -1 born -- --source isc <<<"garbage-$TAG.org"
+	assert_equal "$(jq -r '.errors[0].code' <<<"$output")" "isc-bad-answer"
+	stderr_has "line 1: the ISC service's answer for 'garbage-$TAG.org' is unusable: the query answer is not a JSON object"
+}
+
 @test "--source order is preference: isc,rdap asks the ISC first, rdap,isc asks RDAP and the ISC only when RDAP fails" {
 	run -0 born -- --source isc,rdap <<<"both-$TAG.com"
 	assert_equal "$(jq -r .seen_by_isc <<<"$output")" "2020-05-06T07:08:09Z"
