@@ -185,10 +185,15 @@ train(const struct options *o)
 	size_t len;
 	bool too_long;
 	int rc;
-	while ((rc = lr_next(&lr, &line, &len, &too_long)) > 0)
+	unsigned long long n = 0;
+	progress_init(PROGRESS_AUTO);
+	while ((rc = lr_next(&lr, &line, &len, &too_long)) > 0) {
 		freq_train(&t, line, len, (uint64_t)o->weight);
+		progress_count(++n, "lines trained");
+	}
 	if (rc < 0)
 		tool_die("cannot read input: %s", strerror(lr.error));
+	progress_count_end(n, "lines trained");
 	struct buf out = BUF_INIT;
 	freq_write(&t, &out);
 	tool_out(out.s, out.len);

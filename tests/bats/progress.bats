@@ -66,6 +66,11 @@ assert_silent() {
 	assert_progress domain-freq "records in [0-9.]+ s"
 	in_pipe in domain-freq
 	assert_silent
+	# --train reads a corpus, and counts it
+	on_tty in domain-freq --train
+	assert_progress domain-freq "lines trained in [0-9.]+ s"
+	in_pipe in domain-freq --train
+	assert_silent
 }
 
 @test "dns-grade: a progress line on a terminal, nothing in a pipe" {
