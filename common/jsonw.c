@@ -4,11 +4,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "jsonw.h"
 #include "utf8.h"
 
 static const char hex[] = "0123456789abcdef";
+
+/* How many bytes from p on stand for themselves in a JSON string: printable ASCII (and DEL)
+ * but the quote and the backslash. Sixteen at a time where SSE2 is there: a signed byte below
+ * 0x20 is a control character or part of a multi-byte character. */
+static inline size_t
+plain_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'),
+		      ctl = _mm_set1_epi8(0x20);
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
+				 _mm_cmplt_epi8(x, ctl)));
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
+		i++;
+	return i;
+}
 
 void
 jsonw_str(struct buf *b, const char *s, size_t n)
@@ -18,11 +45,12 @@ jsonw_str(struct buf *b, const char *s, size_t n)
 	b->s[b->len++] = '"';
 	size_t i = 0, run = 0;
 	while (i < n) {
-		unsigned c = p[i];
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			i++;
+		size_t plain = plain_run(p + i, n - i);
+		if (plain) {
+			i += plain;
 			continue;
 		}
+		unsigned c = p[i];
 		buf_add(b, s + run, i - run);
 		if (c >= 0x80) {
 			uint32_t cp;
