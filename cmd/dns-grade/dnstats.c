@@ -40,7 +40,7 @@ txt_stripped(struct grader *g, const char *name, size_t n, struct buf *out, bool
 	while ((rr = q_rr(q, "TXT", &i))) {
 		if (!rr_txt_quoted(g->s, rr, &t))
 			continue;
-		const char *p = t.s, *e = t.s + t.len, *qt;
+		const char *p = buf_str(&t), *e = p + t.len, *qt;
 		while (!keep_quotes && (qt = memchr(p, '"', (size_t)(e - p)))) {
 			buf_add(out, p, (size_t)(qt - p));
 			p = qt + 1;
