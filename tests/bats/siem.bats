@@ -17,6 +17,12 @@ setup() {
 		seen-db import --tag rdap 2>/dev/null
 }
 
+teardown() {
+	if [ -n "${HTTP_PID:-}" ]; then
+		kill "$HTTP_PID" 2>/dev/null || true
+	fi
+}
+
 # The members of a record that are not among domain_stats' added ones, one object a line.
 input_part() {
 	jq -c 'del(.freq_score, .seen_by_you, .seen_by_isc, .seen_by_web, .expires, .category,
@@ -141,4 +147,42 @@ input_part() {
 	[ "$(count_lines out)" -eq 12 ]
 	diff <(jq -c 'del(.seen_by_you)' want) <(jq -c 'del(.seen_by_you)' out)
 	[ -s ls.db ]
+}
+
+@test "domstat-http: GET /<domain> on loopback answers what seen-db --compat answers" {
+	export DOMSTAT_ENRICH='domain-freq | domain-born --offline --date-format http |
+		seen-db --compat --date-format http'
+	python3 "$TOP/share/examples/domstat-http.py" --port 0 --port-file http.port 2>http.err &
+	HTTP_PID=$!
+	for _ in $(seq 1 50); do
+		[ -s http.port ] && break
+		sleep 0.1
+	done
+	read -r addr port <http.port
+	assert_equal "$addr" 127.0.0.1
+	url="http://127.0.0.1:$port"
+	# the same names through the same filters on a copy of the store, by hand
+	echo '{"domain":"zeek.org","created":"1999-05-11T00:00:00Z","expires":"2030-05-11T00:00:00Z"}' |
+		seen-db --db ref.db import --tag rdap 2>/dev/null
+	printf '%s\n' www.zeek.org mail.google.com wpad.localdomain |
+		DOMSTAT_DB="$PWD/ref.db" sh -c "$DOMSTAT_ENRICH" >want 2>/dev/null || true
+	for n in www.zeek.org mail.google.com wpad.localdomain; do
+		curl -sS --fail "$url/$n"
+		echo
+	done >got
+	diff <(jq -c 'del(.seen_by_you)' want) <(jq -c 'del(.seen_by_you)' got)
+	run -0 jq -r .seen_by_you got
+	assert_line --index 0 --regexp '^[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} 20[0-9]{2} [0-9:]{8} GMT$'
+	assert_line --index 2 ERROR
+	jq -e -s '.[1].alerts == ["YOUR-FIRST-CONTACT"] and .[0].category == "ESTABLISHED"' got
+	# asked again: known now
+	run -0 curl -sS --fail "$url/mail.google.com"
+	assert_equal "$(jq -c .alerts <<<"$output")" '[]'
+	# a line break or a JSON object in the name is refused, and the stream stays in step
+	run -0 curl -sS -o /dev/null -w '%{http_code}' "$url/evil.com%0Aother.com"
+	assert_output 400
+	run -0 curl -sS -o /dev/null -w '%{http_code}' "$url/%7B%22domain%22:%22x.com%22%7D"
+	assert_output 400
+	run -0 curl -sS "$url/b%C3%BCcher.de"
+	jq -e '.alerts == ["YOUR-FIRST-CONTACT"] and (.freq_score | type) == "array"' <<<"$output"
 }
