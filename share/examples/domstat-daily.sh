@@ -13,6 +13,7 @@ set -eu
 : "${DOMSTAT_DAILY_DATE:=$(date -u +%F)}"
 : "${DOMSTAT_DAILY_LIMIT:=}"
 : "${DOMSTAT_DAILY_GZIP:=1}"
+: "${DOMSTAT_DAILY_KEEP:=0}"
 : "${DOMSTAT_SCAN_OPTS:=--stats}"
 : "${DOMSTAT_GRADE_OPTS:=}"
 : "${DOMSTAT_REPORT_OPTS:=}"
@@ -39,6 +40,9 @@ case $day in
 esac
 case $DOMSTAT_DAILY_LIMIT in
 '' | *[!0-9]*) [ -z "$DOMSTAT_DAILY_LIMIT" ] || die "invalid DOMSTAT_DAILY_LIMIT '$DOMSTAT_DAILY_LIMIT'" ;;
+esac
+case $DOMSTAT_DAILY_KEEP in
+'' | *[!0-9]*) die "invalid DOMSTAT_DAILY_KEEP '$DOMSTAT_DAILY_KEEP' (days)" ;;
 esac
 command -v flock >/dev/null 2>&1 || die "flock(1) is needed (Debian package util-linux)"
 for c in dns-scan dns-grade stats-report; do
@@ -139,6 +143,18 @@ fi
 mv "$hist" "$DOMSTAT_DAILY_HISTORY" || die "cannot update '$DOMSTAT_DAILY_HISTORY'"
 rm -rf "$st"
 mv "$tmp" "$out" || die "cannot rename '$tmp' to '$out'"
+
+# Retention: dated folders more than DOMSTAT_DAILY_KEEP days before this run's date go (the
+# history keeps their figures).
+if [ "$DOMSTAT_DAILY_KEEP" -gt 0 ]; then
+	cutoff=$(date -u -d "$day - $DOMSTAT_DAILY_KEEP days" +%Y%m%d) ||
+		die "cannot compute the retention cutoff"
+	for d in "$DOMSTAT_DAILY_REPORTS"/[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]; do
+		[ -d "$d" ] || continue
+		[ "$(basename "$d" | tr -d -)" -lt "$cutoff" ] || continue
+		rm -rf "$d" && note "removed '$d' (older than $DOMSTAT_DAILY_KEEP days)"
+	done
+fi
 
 # Optional upload to S3 or any S3-compatible store (path-style URLs). The keys stay off the
 # command line, in a curl config file (mode 0600) with the line: user = "ACCESS_KEY:SECRET_KEY".

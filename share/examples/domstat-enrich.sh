@@ -110,6 +110,10 @@ jq -rR --unbuffered --arg f "$field" \
 			}
 		}' || rc=$?
 wait
-[ "$rc" -eq 0 ] || exit 2
+case $rc in
+0) ;;
+141) exit 0 ;; # the reader went away (| head): quietly, as the filters themselves do
+*) exit 2 ;;
+esac
 frc=$(cat "$tmp/rc" 2>/dev/null || echo 2)
 exit "$frc"

@@ -74,8 +74,13 @@ trap 'rm -rf "$tmp"' EXIT
 	($d.freq_score | if type == "array" then . else [., .] end) as $f |
 	{ts, uid, query, alerts: $d.alerts, category: $d.category, freq_avg_prob: $f[0],
 	 freq_word_prob: $f[1], seen_by_web: $d.seen_by_web, seen_by_isc: $d.seen_by_isc,
-	 seen_by_you: $d.seen_by_you}' || {
+	 seen_by_you: $d.seen_by_you}' || jrc=$?
+case ${jrc:-0} in
+0) ;;
+141) exit 0 ;; # the reader went away (| head)
+*)
 	echo "$me: jq failed" >&2
 	exit 2
-}
+	;;
+esac
 exit "$(cat "$tmp/rc")"

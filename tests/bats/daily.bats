@@ -134,3 +134,14 @@ teardown() {
 	run -0 --separate-stderr systemd-analyze verify --man=no ./domstat-daily.service ./domstat-daily.timer
 	assert_equal "$stderr" ""
 }
+
+@test "DOMSTAT_DAILY_KEEP removes dated folders older than that many days; the history stays" {
+	for d in 2026-10-30 2026-11-01 2026-11-02; do
+		DOMSTAT_DAILY_DATE=$d DOMSTAT_DAILY_LIMIT=1 DOMSTAT_DAILY_KEEP=2 run -0 sh "$DAILY"
+	done
+	run -0 ls "$R"
+	assert_output "$(printf '2026-11-01\n2026-11-02')"
+	run -0 stats-report --history state/history.db --list-runs
+	[ "${#lines[@]}" -eq 4 ]
+	DOMSTAT_DAILY_KEEP=x DOMSTAT_DAILY_DATE=2026-11-03 run -2 sh "$DAILY"
+}

@@ -186,3 +186,10 @@ input_part() {
 	run -0 curl -sS "$url/b%C3%BCcher.de"
 	jq -e '.alerts == ["YOUR-FIRST-CONTACT"] and (.freq_score | type) == "array"' <<<"$output"
 }
+
+@test "a reader that goes away (| head) ends the recipes quietly with status 0" {
+	printf "$EVE\n%.0s" $(seq 1 300) | xargs -d '\n' cat >big.json
+	run -0 --separate-stderr bash -c 'sh "$0" -f dns.rrname <big.json 2>/dev/null | head -n 2 >/dev/null; exit ${PIPESTATUS[0]}' "$ENRICH"
+	printf "$DNSLOG\n%.0s" $(seq 1 300) | xargs -d '\n' cat >big.log
+	run -0 bash -c 'sh "$0" -d <big.log 2>/dev/null | head -n 2 >/dev/null; exit ${PIPESTATUS[0]}' "$ZEEK"
+}
