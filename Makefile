@@ -196,6 +196,9 @@ deb:
 lint:
 	mandoc -Tlint -Wwarning man/man1/*.1 man/man7/*.7
 	clang-format --dry-run --Werror common/*.[ch] cmd/*/*.[ch] fuzz/*.[ch]
+	@if command -v shellcheck >/dev/null; then \
+		echo "shellcheck -s sh share/examples/*.sh share/zeek/*.sh"; \
+		shellcheck -s sh share/examples/*.sh share/zeek/*.sh; fi
 
 bench: all
 	@for b in bench/*.sh; do echo "== $$b"; DOMSTAT_BIN=$(abspath $(O)/bin) sh "$$b" || exit 1; done
