@@ -89,19 +89,25 @@ scan_problem(struct scan *s, const char *fmt, ...)
 
 enum { P_OK = 0, P_DEEP = -1, P_BAD = -2 };
 
+/* The functions below take the position and return the one after what they read (NULL on an
+ * error, with err saying which), so it stays in a register. The text is followed by 16 NULs
+ * (read_all), and a NUL is never valid where a token is expected outside a string: the
+ * padding stops every search and fails every check, so the end needs no test of its own. */
 struct reader {
 	struct scan *s;
-	char *p, *end;
+	char *end;
+	int err;      /* P_DEEP or P_BAD when a function returned NULL */
 	bool escaped; /* the last string read held an escape */
 };
 
-static inline void
-skip_ws(struct reader *r)
+static inline char *
+skip_ws(char *p)
 {
-	if (r->p < r->end && (unsigned char)*r->p > ' ')
-		return;
-	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
-		r->p++;
+	if ((unsigned char)*p > ' ')
+		return p;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
 }
 
 /* Bytes equal to c in a little-endian word: the lowest flagged byte is exact (the bits above
@@ -159,15 +165,15 @@ string_stop(uint64_t w)
 	return has_byte(w, '"') | has_byte(w, '\\') | (((w - ones * 0x20) | w) & high);
 }
 
-/* The string at r->p (its opening quote): decode it in place (escapes only ever shrink),
- * NUL-terminate it, leave r->p after its closing quote. Lone surrogates become U+FFFD, a high
- * surrogate followed by another \u escape that is not a low one too (as json-c does). It is
- * as strict as jscan (escapes, control characters, UTF-8), so it can check text jscan has
- * not seen (scan_read_member). */
-static int
-read_string(struct reader *r, const char **out, size_t *len)
+/* The string at p (its opening quote): decode it in place (escapes only ever shrink),
+ * NUL-terminate it, return the position after its closing quote. Lone surrogates become U+FFFD, a
+ * high surrogate followed by another \u escape that is not a low one too (as json-c does). It is as
+ * strict as jscan (escapes, control characters, UTF-8), so it can check text jscan has not seen
+ * (scan_read_member). */
+static char *
+read_string(struct reader *r, char *p, const char **out, size_t *len)
 {
-	char *start = ++r->p, *end = r->end, *bs = start;
+	char *start = p + 1, *end = r->end, *bs = start;
 	/* the text ends with a NUL (read_all), which stops the search */
 #if defined(__SSE2__)
 	/* sixteen bytes at a time (the text is followed by 16 NULs, read_all): most strings end
@@ -202,33 +208,30 @@ read_string(struct reader *r, const char **out, size_t *len)
 	while (*bs != '"' && *bs != '\\' && (unsigned char)*bs >= 0x20 && (unsigned char)*bs < 0x80)
 		bs++;
 #endif
-	if (bs >= end)
-		return P_BAD;
+	r->escaped = false;
 	if (*bs == '"') {
-		r->escaped = false;
 		*bs = '\0';
 		*out = start;
 		*len = (size_t)(bs - start);
-		r->p = bs + 1;
-		return P_OK;
+		return bs + 1;
 	}
-	r->escaped = false;
-	char *w = bs, *p = bs;
+	char *w = bs;
+	p = bs;
 	for (;;) {
 		if (p >= end)
-			return P_BAD;
+			return NULL;
 		unsigned char c = (unsigned char)*p;
 		if (c == '"')
 			break;
 		if (c < 0x20)
-			return P_BAD;
+			return NULL;
 		if (c >= 0x80) {
 			uint32_t cp;
 			size_t k = utf8_decode1((const unsigned char *)p, (size_t)(end - p), &cp);
 			if (cp == UTF8_REPLACEMENT &&
 			    !(k == 3 && c == 0xEF && (unsigned char)p[1] == 0xBF &&
 			      (unsigned char)p[2] == 0xBD))
-				return P_BAD;
+				return NULL;
 			memmove(w, p, k);
 			w += k;
 			p += k;
@@ -241,7 +244,7 @@ read_string(struct reader *r, const char **out, size_t *len)
 		}
 		r->escaped = true;
 		if (end - p < 2)
-			return P_BAD;
+			return NULL;
 		char e = p[1];
 		p += 2;
 		switch (e) {
@@ -268,7 +271,7 @@ read_string(struct reader *r, const char **out, size_t *len)
 		case 'u': {
 			unsigned cp, lo;
 			if (!hex4(p, end, &cp))
-				return P_BAD;
+				return NULL;
 			p += 4;
 			if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 && p[0] == '\\' &&
 			    p[1] == 'u' && hex4(p + 2, end, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
@@ -281,33 +284,31 @@ read_string(struct reader *r, const char **out, size_t *len)
 			break;
 		}
 		default:
-			return P_BAD;
+			return NULL;
 		}
 	}
 	*w = '\0';
 	*out = start;
 	*len = (size_t)(w - start);
-	r->p = p + 1;
-	return P_OK;
+	return p + 1;
 }
 
 /* JSON's number grammar; integers saturate at the int64 range (json-c's strtoll/strtoull,
  * then get_int64), anything with a fraction or exponent is a double. */
-static int
-read_number(struct reader *r, struct jv *v)
+static char *
+read_number(char *p, struct jv *v)
 {
-	char *p = r->p, *end = r->end;
-	bool neg = p < end && *p == '-';
+	bool neg = *p == '-';
 	if (neg)
 		p++;
 	unsigned long long u = 0;
 	bool sat = false;
-	if (p >= end || *p < '0' || *p > '9')
-		return P_BAD;
+	if (*p < '0' || *p > '9')
+		return NULL;
 	if (*p == '0') {
 		p++; /* no more digits after a leading zero */
 	} else {
-		while (p < end && *p >= '0' && *p <= '9') {
+		while (*p >= '0' && *p <= '9') {
 			unsigned d = (unsigned)(*p++ - '0');
 			if (u > (ULLONG_MAX - d) / 10)
 				sat = true;
@@ -316,123 +317,122 @@ read_number(struct reader *r, struct jv *v)
 		}
 	}
 	bool dbl = false;
-	if (p < end && *p == '.') {
+	if (*p == '.') {
 		dbl = true;
-		if (++p >= end || *p < '0' || *p > '9')
-			return P_BAD;
-		while (p < end && *p >= '0' && *p <= '9')
+		if (*++p < '0' || *p > '9')
+			return NULL;
+		while (*p >= '0' && *p <= '9')
 			p++;
 	}
-	if (p < end && (*p == 'e' || *p == 'E')) {
+	if (*p == 'e' || *p == 'E') {
 		dbl = true;
-		if (++p < end && (*p == '+' || *p == '-'))
+		if (*++p == '+' || *p == '-')
 			p++;
-		if (p >= end || *p < '0' || *p > '9')
-			return P_BAD;
-		while (p < end && *p >= '0' && *p <= '9')
+		if (*p < '0' || *p > '9')
+			return NULL;
+		while (*p >= '0' && *p <= '9')
 			p++;
 	}
-	r->p = p;
 	if (dbl) {
 		v->type = JV_DOUBLE;
-		return P_OK;
+		return p;
 	}
 	v->type = JV_INT;
 	if (neg)
 		v->u.i = sat || u > (unsigned long long)INT64_MAX ? INT64_MIN : -(long long)u;
 	else
 		v->u.i = sat || u > (unsigned long long)INT64_MAX ? INT64_MAX : (long long)u;
-	return P_OK;
+	return p;
 }
 
-static int read_container(struct reader *r, int depth, const char *key, size_t keylen);
+static char *read_container(struct reader *r, char *p, int depth, const char *key, size_t keylen);
 
-/* A value at r->p (no whitespace before it) onto the parse stack; containers recurse. */
-static inline int
-read_value(struct reader *r, int depth, const char *key, size_t keylen)
+/* A value at p (no whitespace before it) onto the parse stack; containers recurse. */
+static inline char *
+read_value(struct reader *r, char *p, int depth, const char *key, size_t keylen)
 {
-	if (depth >= MAX_DEPTH)
-		return P_DEEP;
-	if (r->p >= r->end)
-		return P_BAD;
-	char c = *r->p;
+	if (depth >= MAX_DEPTH) {
+		r->err = P_DEEP;
+		return NULL;
+	}
+	char c = *p;
 	if (c == '{' || c == '[')
-		return read_container(r, depth, key, keylen);
+		return read_container(r, p, depth, key, keylen);
 	struct scan *s = r->s;
 	if (s->npend == s->pendcap)
 		s->pend = xgrow(s->pend, &s->pendcap, s->npend + 1, sizeof *s->pend);
 	struct jv *x = &s->pend[s->npend];
 	x->key = key;
 	x->keylen = keylen;
-	int rc = P_OK;
+	/* the 16 NULs after the text fail the comparisons near its end */
 	if (c == '"') {
-		rc = read_string(r, &x->u.s, &x->n);
+		p = read_string(r, p, &x->u.s, &x->n);
 		x->type = JV_STR;
-	} else if (c == 't' && r->end - r->p >= 4 && !memcmp(r->p, "true", 4)) {
+	} else if (c == 't' && !memcmp(p, "true", 4)) {
 		x->type = JV_BOOL;
 		x->u.i = 1;
-		r->p += 4;
-	} else if (c == 'f' && r->end - r->p >= 5 && !memcmp(r->p, "false", 5)) {
+		p += 4;
+	} else if (c == 'f' && !memcmp(p, "false", 5)) {
 		x->type = JV_BOOL;
 		x->u.i = 0;
-		r->p += 5;
-	} else if (c == 'n' && r->end - r->p >= 4 && !memcmp(r->p, "null", 4)) {
+		p += 5;
+	} else if (c == 'n' && !memcmp(p, "null", 4)) {
 		x->type = JV_NULL;
-		r->p += 4;
+		p += 4;
 	} else if (c == '-' || (c >= '0' && c <= '9')) {
-		rc = read_number(r, x);
+		p = read_number(p, x);
 	} else {
-		rc = P_BAD;
+		p = NULL;
 	}
-	if (rc == P_OK)
+	if (p)
 		s->npend++;
-	return rc;
+	else
+		r->err = P_BAD;
+	return p;
 }
 
-/* Object or array at r->p: children go on the parse stack, then move to scan.v together. */
-static int
-read_container(struct reader *r, int depth, const char *key, size_t keylen)
+/* Object or array at p: children go on the parse stack, then move to scan.v together. */
+static char *
+read_container(struct reader *r, char *p, int depth, const char *key, size_t keylen)
 {
 	struct scan *s = r->s;
-	bool obj = *r->p == '{';
+	bool obj = *p == '{';
 	char close = obj ? '}' : ']';
 	size_t first = s->npend;
-	r->p++;
-	skip_ws(r);
-	if (r->p < r->end && *r->p == close) {
-		r->p++;
+	p = skip_ws(p + 1);
+	if (*p == close) {
+		p++;
 	} else {
 		for (;;) {
 			const char *k = NULL;
 			size_t kn = 0;
-			skip_ws(r);
+			p = skip_ws(p);
 			if (obj) {
-				int rc;
-				if (r->p >= r->end || *r->p != '"')
-					return P_BAD;
-				if ((rc = read_string(r, &k, &kn)) != P_OK)
-					return rc;
+				if (*p != '"' || !(p = read_string(r, p, &k, &kn))) {
+					r->err = P_BAD;
+					return NULL;
+				}
 				if (r->escaped && memchr(k, '\0', kn))
 					kn = strlen(k);
-				skip_ws(r);
-				if (r->p >= r->end || *r->p != ':')
-					return P_BAD;
-				r->p++;
-				skip_ws(r);
+				p = skip_ws(p);
+				if (*p != ':') {
+					r->err = P_BAD;
+					return NULL;
+				}
+				p = skip_ws(p + 1);
 			}
-			int rc = read_value(r, depth + 1, k, kn);
-			if (rc != P_OK)
-				return rc;
-			skip_ws(r);
-			if (r->p >= r->end)
-				return P_BAD;
-			if (*r->p == ',') {
-				r->p++;
+			if (!(p = read_value(r, p, depth + 1, k, kn)))
+				return NULL;
+			p = skip_ws(p);
+			if (*p == ',') {
+				p++;
 				continue;
 			}
-			if (*r->p != close)
-				return P_BAD;
-			r->p++;
+			if (*p != close) {
+				r->err = P_BAD;
+				return NULL;
+			}
+			p++;
 			break;
 		}
 	}
@@ -451,7 +451,7 @@ read_container(struct reader *r, int depth, const char *key, size_t keylen)
 	v->u.kid = s->nv;
 	v->n = n;
 	s->nv += n;
-	return P_OK;
+	return p;
 }
 
 /* --- typed access ------------------------------------------------------------------------- */
@@ -592,12 +592,13 @@ read_all(struct scan *s, const char *text, size_t n, size_t *used)
 		s->text = xgrow(s->text, &s->textcap, n + 16, 1);
 	memcpy(s->text, text, n);
 	memset(s->text + n, 0, 16); /* the end for read_string's 16-bytes-at-a-time search */
-	struct reader r = {.s = s, .p = s->text, .end = s->text + n};
-	skip_ws(&r);
-	int rc = read_value(&r, 0, NULL, 0);
-	if (rc != P_OK)
-		return rc;
-	*used = (size_t)(r.p - s->text);
+	struct reader r = {.s = s, .end = s->text + n};
+	char *p = read_value(&r, skip_ws(s->text), 0, NULL, 0);
+	if (!p)
+		return r.err;
+	if (p > r.end) /* past the end: only NULs of the padding could take it there */
+		return P_BAD;
+	*used = (size_t)(p - s->text);
 	/* the root joins the values; children indexes become addresses */
 	if (s->nv + 1 > s->vcap)
 		s->v = xgrow(s->v, &s->vcap, s->nv + 1, sizeof *s->v);
