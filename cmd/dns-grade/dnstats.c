@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "grade.h"
+#include "jsonw.h"
 #include "xalloc.h"
 
 /* Severity of DNStats' remark levels: 0 fatal, 1 error -> error; 2 warning; 3, 4 -> notice. */
@@ -71,16 +72,27 @@ caa_text(const struct jv *rr, struct buf *out)
 	const char *tag = rr_str(rr, "tag", &tn), *val = rr_str(rr, "value", &vn);
 	rr_int(rr, "flags", &flags);
 	buf_reset(out);
-	buf_addf(out, "%lld %.*s \"", flags, (int)tn, tag ? tag : "");
+	/* "%lld %.*s \"" without printf: the tag ends at a NUL, as %.*s ends it */
+	jsonw_int(out, flags);
+	buf_addc(out, ' ');
+	buf_add(out, tag ? tag : "", tag ? strnlen(tag, tn) : 0);
+	buf_add(out, " \"", 2);
+	size_t run = 0; /* plain bytes are copied in runs */
 	for (size_t i = 0; val && i < vn; i++) {
 		unsigned char c = (unsigned char)val[i];
-		if (c == '"' || c == '\\')
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			continue;
+		buf_add(out, val + run, i - run);
+		run = i + 1;
+		if (c == '"' || c == '\\') {
 			buf_addc(out, '\\');
-		if (c < 0x20 || c >= 0x7f)
-			buf_addf(out, "\\%03u", c);
-		else
 			buf_addc(out, (char)c);
+		} else {
+			buf_addf(out, "\\%03u", c);
+		}
 	}
+	if (val)
+		buf_add(out, val + run, vn - run);
 	buf_addc(out, '"');
 }
 
