@@ -170,10 +170,13 @@ string_stop(uint64_t w)
  * high surrogate followed by another \u escape that is not a low one too (as json-c does). It is as
  * strict as jscan (escapes, control characters, UTF-8), so it can check text jscan has not seen
  * (scan_read_member). */
-static char *
+static char *read_string_rest(struct reader *r, char *start, char *bs, const char **out,
+			      size_t *len);
+
+static inline char *
 read_string(struct reader *r, char *p, const char **out, size_t *len)
 {
-	char *start = p + 1, *end = r->end, *bs = start;
+	char *start = p + 1, *bs = start;
 	/* the text ends with a NUL (read_all), which stops the search */
 #if defined(__SSE2__)
 	/* sixteen bytes at a time (the text is followed by 16 NULs, read_all): most strings end
@@ -215,8 +218,14 @@ read_string(struct reader *r, char *p, const char **out, size_t *len)
 		*len = (size_t)(bs - start);
 		return bs + 1;
 	}
-	char *w = bs;
-	p = bs;
+	return read_string_rest(r, start, bs, out, len);
+}
+
+/* The rest of a string from its first escape, control or multi-byte character (bs) on. */
+static char *
+read_string_rest(struct reader *r, char *start, char *bs, const char **out, size_t *len)
+{
+	char *end = r->end, *w = bs, *p = bs;
 	for (;;) {
 		if (p >= end)
 			return NULL;
