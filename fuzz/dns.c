@@ -4,6 +4,7 @@
  * Checks: every section of a parsed packet becomes one valid JSON array of objects; the
  * rcode and type names are short C strings; the presentation form dnsjson.c writes itself for
  * the common rdf types is byte for byte what ldns writes. */
+#include <stdbool.h> /* before ldns, which otherwise makes bool a signed char here */
 #include <string.h>
 
 #include <ldns/ldns.h>

@@ -1,6 +1,7 @@
 /* Name-server checks: NS, SOA, CAA, DNSSEC; and the facts that need no grade (Active
  * Directory, scan counters, providers). */
 #include <arpa/inet.h>
+#include <stdbool.h> /* before ldns, which otherwise makes bool a signed char here */
 #include <ldns/ldns.h>
 #include <stdlib.h>
 #include <string.h>
