@@ -1131,6 +1131,43 @@ ds_soa(struct grader *g)
 
 static psl_ctx_t *psl;
 
+/* Does the lowercased host end in a known public suffix (the suffix psl would leave
+ * unregistrable is a rule of the list)? libpsl's lookups were a tenth of the DNStats scale, and
+ * mail hosts repeat from domain to domain (aspmx.l.google.com, *.mail.protection.outlook.com):
+ * the answer for short names is remembered as re_ok remembers its own. */
+#define PSL_SLOTS    1024
+#define PSL_MAX_KEPT 127
+
+struct psl_memo {
+	char s[PSL_MAX_KEPT + 1];
+	bool used, known;
+};
+
+static bool
+suffix_known(const char *low, size_t n)
+{
+	static struct psl_memo memo[PSL_SLOTS];
+	struct psl_memo *m = NULL;
+	if (!psl)
+		return false;
+	if (n <= PSL_MAX_KEPT) {
+		unsigned long long h = 14695981039346656037ULL;
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)low[i]) * 1099511628211ULL;
+		m = &memo[h % PSL_SLOTS];
+		if (m->used && !strcmp(m->s, low))
+			return m->known;
+	}
+	const char *sfx = psl_unregistrable_domain(psl, low);
+	bool known = sfx && psl_is_public_suffix2(psl, sfx, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
+	if (m) {
+		memcpy(m->s, low, n + 1);
+		m->known = known;
+		m->used = true;
+	}
+	return known;
+}
+
 static int
 ds_mx(struct grader *g)
 {
@@ -1170,9 +1207,7 @@ ds_mx(struct grader *g)
 		for (size_t k = 0; k < en; k++)
 			low[k] = (char)(ex[k] >= 'A' && ex[k] <= 'Z' ? ex[k] + 32 : ex[k]);
 		low[en] = '\0';
-		const char *sfx = psl ? psl_unregistrable_domain(psl, low) : NULL;
-		if (!sfx ||
-		    !psl_is_public_suffix2(psl, sfx, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
+		if (!suffix_known(low, en)) {
 			remark(g, C_MX, "NOT_PUBLIC_DOMAIN", 2,
 			       "exchange '%.*s' has no known suffix", ex, en);
 			continue;
