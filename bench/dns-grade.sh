@@ -10,7 +10,10 @@
 # BIMI, _msdcs and the name servers' addresses and direct answers (about 8.8 KB a record);
 # minimal keeps the apex SOA, NS, MX and TXT and _dmarc (about 2.4 KB).
 # The replicated set repeats 14 signed zones, so their DNSSEC verdicts come from dns-grade's
-# cache after the first time (real scans rarely repeat a zone).
+# cache after the first time (real scans rarely repeat a zone). The fixtures have two name
+# servers with four addresses; a zone on a large DNS provider has 4 to 12 name-server addresses,
+# each asked SOA and NS directly, so its full-profile record is larger (15 to 20 KB): compare
+# bytes per CPU-second as well as records.
 # usage: bench/dns-grade.sh [--profile full|dnstats|minimal] [N]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
