@@ -55,7 +55,9 @@ echo "enriched log: $dir/enriched.ndjson; alerts:"
 awk '{ n = a = ""
 	if (match($0, /"rrname":"[^"]*"/)) n = substr($0, RSTART + 10, RLENGTH - 11)
 	if (match($0, /"alerts":\[[^]]*\]/)) a = substr($0, RSTART + 9, RLENGTH - 9)
-	if (a != "") { printf "  %-28s %s\n", n, a; k++ } }
+	# pad by characters, not bytes (mawk counts bytes): UTF-8 continuation bytes take no column
+	w = n; gsub(/[\200-\277]/, "", w); pad = 28 - length(w); if (pad < 1) pad = 1
+	if (a != "") { printf "  %s%*s%s\n", n, pad + 1, " ", a; k++ } }
 	END { if (!k) print "  (none)" }' "$dir/enriched.ndjson"
 
 # ---- DNS health: dns-scan | dns-grade | stats-report ----
