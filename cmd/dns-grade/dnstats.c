@@ -96,21 +96,27 @@ caa_text(const struct jv *rr, struct buf *out)
 	buf_addc(out, '"');
 }
 
+/* s[0..n) stripped of Python's white space, NUL-terminated at *w, which moves past it. */
 static char *
-strip_dup(const char *s, size_t n)
+strip_to(char **w, const char *s, size_t n)
 {
 	while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
 		s++, n--;
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
 		n--;
-	return xstrndup(s, n);
+	char *out = *w;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	*w += n + 1;
+	return out;
 }
 
-/* Python's str.split(';') then piece.split('='): pieces of exactly two parts, stripped.
- * Returns the number of pairs; keys and values malloc'd. */
+/* Python's str.split(';') then piece.split('='): pieces of exactly two parts, stripped. Keys
+ * and values live in one allocation (store); a struct pairs is parsed once, then freed. */
 struct pairs {
 	char *k[64], *v[64];
 	size_t n;
+	char *store;
 };
 
 static void
@@ -118,13 +124,15 @@ pairs_parse(const char *s, struct pairs *p)
 {
 	p->n = 0;
 	const char *e = s + strlen(s);
+	/* each pair keeps at most its piece's bytes less the '=', plus two NULs */
+	char *w = p->store = xmalloc((size_t)(e - s) + 2 * 64 + 1);
 	while (s <= e && p->n < 64) {
 		const char *semi = memchr(s, ';', (size_t)(e - s));
 		const char *pe = semi ? semi : e;
 		const char *eq = memchr(s, '=', (size_t)(pe - s));
 		if (eq && !memchr(eq + 1, '=', (size_t)(pe - eq - 1))) {
-			p->k[p->n] = strip_dup(s, (size_t)(eq - s));
-			p->v[p->n] = strip_dup(eq + 1, (size_t)(pe - eq - 1));
+			p->k[p->n] = strip_to(&w, s, (size_t)(eq - s));
+			p->v[p->n] = strip_to(&w, eq + 1, (size_t)(pe - eq - 1));
 			p->n++;
 		}
 		if (!semi)
@@ -136,10 +144,8 @@ pairs_parse(const char *s, struct pairs *p)
 static void
 pairs_free(struct pairs *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->k[i]);
-		free(p->v[i]);
-	}
+	free(p->store);
+	p->store = NULL;
 	p->n = 0;
 }
 
@@ -250,7 +256,7 @@ legacy_facts(struct grader *g)
 			if (plain[j] != '"')
 				plain[w++] = plain[j];
 		plain[w] = '\0';
-		struct pairs p;
+		struct pairs p = {.n = 0};
 		pairs_parse(plain, &p);
 		l->has_dmarc_rua = pairs_get(&p, "rua") != NULL;
 		l->has_dmarc_ruf = pairs_get(&p, "ruf") != NULL;
