@@ -31,10 +31,23 @@ plain_run(const unsigned char *p, size_t n)
 		if (m)
 			return i + (size_t)__builtin_ctz(m);
 	}
-#endif
+	if (i < n) {
+		/* the tail through a copy padded with a plain byte (no reading past p + n) */
+		unsigned char t[16];
+		memset(t, 'a', sizeof t);
+		memcpy(t, p + i, n - i);
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)t);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
+				 _mm_cmplt_epi8(x, ctl)));
+		return m ? i + (size_t)__builtin_ctz(m) : n;
+	}
+	return i;
+#else
 	while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
 		i++;
 	return i;
+#endif
 }
 
 void
