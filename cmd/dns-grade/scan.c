@@ -834,6 +834,39 @@ rr_int(const struct jv *rr, const char *key, long long *v)
 	return true;
 }
 
+/* How many bytes from p on are printable ASCII but '"' and '\\' (what dnspython prints as
+ * they are), sixteen at a time where SSE2 is there. */
+static size_t
+printable_run(const char *p, size_t n)
+{
+	size_t i = 0;
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'),
+		      del = _mm_set1_epi8(0x7f), ctl = _mm_set1_epi8(0x20);
+	unsigned char t[16];
+	for (; i < n; i += 16) {
+		const void *at = p + i;
+		if (n - i < 16) { /* the tail through a copy padded with a plain byte */
+			memset(t, 'a', sizeof t);
+			memcpy(t, p + i, n - i);
+			at = t;
+		}
+		__m128i x = _mm_loadu_si128((const __m128i *)at);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
+				 _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmplt_epi8(x, ctl))));
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	return n;
+#else
+	while (i < n && (unsigned char)p[i] >= 0x20 && (unsigned char)p[i] < 0x7f && p[i] != '"' &&
+	       p[i] != '\\')
+		i++;
+	return i;
+#endif
+}
+
 static bool
 txt_strings(struct scan *s, const struct jv *rr, struct buf *out, const char *sep, bool quoted)
 {
@@ -867,9 +900,10 @@ txt_strings(struct scan *s, const struct jv *rr, struct buf *out, const char *se
 		buf_addc(out, '"');
 		size_t run = 0; /* plain bytes are copied in runs */
 		for (size_t j = 0; j < len; j++) {
+			j += printable_run(p + j, len - j);
+			if (j >= len)
+				break;
 			unsigned char c = (unsigned char)p[j];
-			if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-				continue;
 			buf_add(out, p + run, j - run);
 			run = j + 1;
 			if (c == '"' || c == '\\') {
