@@ -165,19 +165,11 @@ string_stop(uint64_t w)
 	return has_byte(w, '"') | has_byte(w, '\\') | (((w - ones * 0x20) | w) & high);
 }
 
-/* The string at p (its opening quote): decode it in place (escapes only ever shrink),
- * NUL-terminate it, return the position after its closing quote. Lone surrogates become U+FFFD, a
- * high surrogate followed by another \u escape that is not a low one too (as json-c does). It is as
- * strict as jscan (escapes, control characters, UTF-8), so it can check text jscan has not seen
- * (scan_read_member). */
-static char *read_string_rest(struct reader *r, char *start, char *bs, const char **out,
-			      size_t *len);
-
+/* The first byte at or after bs that ends a plain run (see string_stop). The text is followed
+ * by 16 NULs (read_all), which stop the search and make the loads past the end safe. */
 static inline char *
-read_string(struct reader *r, char *p, const char **out, size_t *len)
+find_stop(char *bs)
 {
-	char *start = p + 1, *bs = start;
-	/* the text ends with a NUL (read_all), which stops the search */
 #if defined(__SSE2__)
 	/* sixteen bytes at a time (the text is followed by 16 NULs, read_all): most strings end
 	 * in the first sixteen, so the loop's exit is well predicted. A signed byte below 0x20 is
@@ -211,6 +203,21 @@ read_string(struct reader *r, char *p, const char **out, size_t *len)
 	while (*bs != '"' && *bs != '\\' && (unsigned char)*bs >= 0x20 && (unsigned char)*bs < 0x80)
 		bs++;
 #endif
+	return bs;
+}
+
+/* The string at p (its opening quote): decode it in place (escapes only ever shrink),
+ * NUL-terminate it, return the position after its closing quote. Lone surrogates become U+FFFD, a
+ * high surrogate followed by another \u escape that is not a low one too (as json-c does). It is as
+ * strict as jscan (escapes, control characters, UTF-8), so it can check text jscan has not seen
+ * (scan_read_member). */
+static char *read_string_rest(struct reader *r, char *start, char *bs, const char **out,
+			      size_t *len);
+
+static inline char *
+read_string(struct reader *r, char *p, const char **out, size_t *len)
+{
+	char *start = p + 1, *bs = find_stop(start);
 	r->escaped = false;
 	if (*bs == '"') {
 		*bs = '\0';
@@ -227,6 +234,12 @@ read_string_rest(struct reader *r, char *start, char *bs, const char **out, size
 {
 	char *end = r->end, *w = bs, *p = bs;
 	for (;;) {
+		char *q = find_stop(p); /* a plain run up to the next escape or special byte */
+		if (q > p) {
+			memmove(w, p, (size_t)(q - p));
+			w += q - p;
+			p = q;
+		}
 		if (p >= end)
 			return NULL;
 		unsigned char c = (unsigned char)*p;
