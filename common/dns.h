@@ -115,4 +115,10 @@ const struct dns_stats *dns_engine_stats(const struct dns_engine *e);
 /* Monotonic milliseconds. */
 double dns_now_ms(void);
 
+/* ldns_wire2pkt for messages from the network: LDNS_STATUS_OK and *p set, or an error. A message
+ * in which ldns finds more than one TSIG record is refused (RFC 8945 allows one, the last
+ * record; we never sign queries): ldns 1.8.3 keeps only the last and leaks the others, so a
+ * hostile server could grow our memory answer by answer. */
+ldns_status dns_wire2pkt(ldns_pkt **p, const uint8_t *wire, size_t n);
+
 #endif

@@ -1,6 +1,6 @@
-/* DNS answers as dns-scan receives them (common/dns.c hands the datagram to ldns_wire2pkt)
- * turned into the `dns` member's JSON by common/dnsjson.c: arbitrary bytes as if a server
- * sent them.
+/* DNS answers as dns-scan receives them (common/dns.c hands the datagram to ldns_wire2pkt
+ * through dns_wire2pkt) turned into the `dns` member's JSON by common/dnsjson.c: arbitrary
+ * bytes as if a server sent them.
  * Checks: every section of a parsed packet becomes one valid JSON array of objects; the
  * rcode and type names are short C strings; the presentation form dnsjson.c writes itself for
  * the common rdf types is byte for byte what ldns writes. */
@@ -9,6 +9,7 @@
 
 #include <ldns/ldns.h>
 
+#include "dns.h"
 #include "dnsjson.h"
 #include "fuzz.h"
 #include "jscan.h"
@@ -73,7 +74,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	ldns_pkt *p = NULL;
-	if (ldns_wire2pkt(&p, data, size) != LDNS_STATUS_OK || !p)
+	if (dns_wire2pkt(&p, data, size) != LDNS_STATUS_OK)
 		return 0;
 	char tmp[16];
 	FUZZ_CHECK(strlen(dns_rcode_str(ldns_pkt_get_rcode(p), tmp)) < 16);

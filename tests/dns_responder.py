@@ -32,6 +32,8 @@ tcgarbage-*  TC=1 over UDP; TCP sends a 5-byte message that is not DNS
 tclen1-*     TC=1 over UDP; TCP sends one byte of the length prefix and closes
 tchang-*     TC=1 over UDP; TCP accepts and never answers
 tcwrongid-*  TC=1 over UDP; over TCP a full answer with another ID
+tsig2-*      the right A answer with two TSIG records in the additional section (one is allowed),
+             which says 3: ldns takes each TSIG out of that count, so it reads both
 """
 
 A_RR = struct.pack("!HHIH", 1, 1, 60, 4)
@@ -87,6 +89,13 @@ def txt_fill(size):
     return out, count
 
 
+def tsig_record():
+    """A TSIG record (RFC 8945) for hmac-sha256 with a 32-byte MAC, owner the root."""
+    rdata = b"\x0bhmac-sha256\x00" + struct.pack("!HIHH", 0, 1700000000, 300, 32) + \
+        b"\x5a" * 32 + struct.pack("!HHH", 0, 0, 0)
+    return b"\x00" + struct.pack("!HHIH", 250, 255, 0, len(rdata)) + rdata
+
+
 def fault_kind(q):
     """The behaviour word: the first label of the question up to its first '-'."""
     n = q[12]
@@ -113,6 +122,9 @@ def udp_answer(q, kind):
         off = 12 + len(question)
         return header(ident, an=1) + question + b"\x01a" + struct.pack("!H", 0xC000 | off) + \
             A_RR + bytes([192, 0, 2, 3])
+    if kind == "tsig2":
+        return struct.pack("!HHHHHH", ident, 0x8180, 1, 1, 0, 3) + question + a_records(1) + \
+            tsig_record() + tsig_record()
     if kind == "big":
         return header(ident, an=190) + question + a_records(190)
     if kind == "huge":

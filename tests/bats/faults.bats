@@ -407,6 +407,20 @@ sys.exit(rc)' "$f" "$@"
 	[ $((wrong + bad)) -eq 15 ] && [ "$wrong" -ge 6 ] && [ "$bad" -ge 3 ]
 }
 
+@test "DNS: an answer with two TSIG records is malformed, and nothing of it is kept (ldns leaks one)" {
+	need_dns
+	n=$BATS_TEST_NUMBER
+	printf 'tsig2-%s.test\nok-%s.test\n' $n $n >in
+	# under AddressSanitizer a record ldns lost is a leak report and a failing exit at the end
+	run -1 --separate-stderr scan <in
+	echo "$output" >out
+	same_names in out
+	assert_equal "$(qf out 1 .error)" malformed
+	assert_equal "$(qf out 2 '"\(.rcode) \(.answer[0].address)"')" "NOERROR 192.0.2.1"
+	[ "$(stat_n malformed)" -eq 3 ]
+	[[ "$stderr" != *Sanitizer* ]]
+}
+
 @test "DNS: truncated answers come whole over TCP: 4000 records, a 65535-byte message; memory stays flat" {
 	need_dns
 	n=$BATS_TEST_NUMBER
