@@ -1215,7 +1215,7 @@ store_seen_each(struct store *s, int64_t offset, int64_t limit, store_seen_fn fn
 	static const char sql[] =
 	    "SELECT s.domain, s.first_seen, s.last_seen, s.times_seen, s.source, "
 	    "s.never_expire, s.expires, r.domain, r.created, r.expires, r.source, r.server, "
-	    "r.fetched, r.error_code, r.error_msg, r.valid_until FROM seen s "
+	    "r.fetched, r.error_code, r.error_msg, r.valid_until, r.isc_seen, r.alerts FROM seen s "
 	    "LEFT JOIN registration r ON r.domain = s.domain ORDER BY s.domain "
 	    "LIMIT ?1 OFFSET ?2";
 	sqlite3_stmt *q;
@@ -1225,7 +1225,7 @@ store_seen_each(struct store *s, int64_t offset, int64_t limit, store_seen_fn fn
 	sqlite3_bind_int64(q, 1, limit < 0 ? -1 : limit);
 	sqlite3_bind_int64(q, 2, offset < 0 ? 0 : offset);
 	struct buf dom = BUF_INIT, rsrc = BUF_INIT, rsrv = BUF_INIT, rcode = BUF_INIT,
-		   rmsg = BUF_INIT;
+		   rmsg = BUF_INIT, ralerts = BUF_INIT;
 	int ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct seen_info si;
@@ -1234,10 +1234,10 @@ store_seen_each(struct store *s, int64_t offset, int64_t limit, store_seen_fn fn
 		buf_add(&dom, sqlite3_column_text(q, 0), (size_t)sqlite3_column_bytes(q, 0));
 		read_seen(s, q, 1, &si);
 		if (sqlite3_column_type(q, 7) != SQLITE_NULL) {
-			struct buf *bs[] = {&rsrc, &rsrv, &rcode, &rmsg};
-			const char *strs[4];
-			int cols[] = {10, 11, 13, 14};
-			for (int i = 0; i < 4; i++) {
+			struct buf *bs[] = {&rsrc, &rsrv, &rcode, &rmsg, &ralerts};
+			const char *strs[5];
+			int cols[] = {10, 11, 13, 14, 17};
+			for (int i = 0; i < 5; i++) {
 				strs[i] = NULL;
 				if (sqlite3_column_type(q, cols[i]) != SQLITE_NULL) {
 					buf_reset(bs[i]);
@@ -1246,16 +1246,11 @@ store_seen_each(struct store *s, int64_t offset, int64_t limit, store_seen_fn fn
 					strs[i] = buf_str(bs[i]);
 				}
 			}
-			ri = (struct reg_info){col_time(q, 8),
-					       col_time(q, 9),
-					       strs[0],
-					       strs[1],
-					       col_time(q, 12),
-					       strs[2],
-					       strs[3],
-					       col_time(q, 15),
-					       0,
-					       NULL};
+			ri = (struct reg_info){
+			    col_time(q, 8), col_time(q, 9),  strs[0],
+			    strs[1],	    col_time(q, 12), strs[2],
+			    strs[3],	    col_time(q, 15), sqlite3_column_int64(q, 16),
+			    strs[4]};
 			rip = &ri;
 		}
 		ret = fn(arg, dom.s, &si, rip);
@@ -1270,6 +1265,7 @@ store_seen_each(struct store *s, int64_t offset, int64_t limit, store_seen_fn fn
 	buf_free(&rsrv);
 	buf_free(&rcode);
 	buf_free(&rmsg);
+	buf_free(&ralerts);
 	return ret;
 }
 

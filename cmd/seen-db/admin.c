@@ -75,6 +75,20 @@ format_row(struct buf *out, const char *domain, const struct seen_info *si,
 		}
 		put_date(out, "valid_until",
 			 ri->valid_until == INT64_MAX ? DATE_UNKNOWN : ri->valid_until, dates);
+		/* what the ISC service said, so that export | import carries it to another store */
+		if (ri->isc_seen)
+			put_date(out, "isc_seen", ri->isc_seen, dates);
+		if (ri->alerts) {
+			jsonw_key(out, "alerts");
+			buf_addc(out, '[');
+			for (const char *a = ri->alerts, *nl; *a; a = nl + (*nl != '\0')) {
+				nl = a + strcspn(a, "\n");
+				if (a != ri->alerts)
+					buf_addc(out, ',');
+				jsonw_str(out, a, (size_t)(nl - a));
+			}
+			buf_addc(out, ']');
+		}
 		buf_addc(out, '}');
 	}
 	buf_addc(out, '}');

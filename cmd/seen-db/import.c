@@ -41,7 +41,7 @@ struct item {
 
 struct pending {
 	uint64_t key8; /* the first 8 bytes of the domain, big-endian: most comparisons end here */
-	size_t dom, src, rsrc, rsrv, rcode, rmsg; /* arena offsets */
+	size_t dom, src, rsrc, rsrv, rcode, rmsg, ralerts; /* arena offsets */
 	struct seen_info si;
 	bool has_reg;
 	struct reg_info reg;
@@ -159,6 +159,7 @@ flush_chunk(struct importer *im)
 			p->reg.server = arena_str(im, p->rsrv);
 			p->reg.error_code = arena_str(im, p->rcode);
 			p->reg.error_msg = arena_str(im, p->rmsg);
+			p->reg.alerts = arena_str(im, p->ralerts);
 			if (store_reg_put(im->s, dom, &p->reg, &im->why) < 0)
 				import_failed(im);
 		}
@@ -208,6 +209,7 @@ import_item(struct importer *im, const char *name, size_t n, struct item *it)
 		p->rsrv = keep_str(im, ri->server);
 		p->rcode = keep_str(im, ri->error_code);
 		p->rmsg = keep_str(im, ri->error_msg);
+		p->ralerts = keep_str(im, ri->alerts);
 		if (ri->fetched == DATE_UNKNOWN)
 			ri->fetched = im->now;
 		if (ri->expires == DATE_UNKNOWN)
@@ -261,6 +263,31 @@ member_time(struct importer *im, struct jspan obj, const char *key, int64_t *t, 
 	return true;
 }
 
+/* The registration's alerts array as the store keeps it, one a line; false when it has none.
+ * Members that are not strings, or hold a line break or NUL, are left out. */
+static bool
+registration_alerts(struct jspan reg, struct buf *out)
+{
+	struct jspan arr, el;
+	size_t it = 0;
+	buf_reset(out);
+	if (!jscan_get(reg, "alerts", 6, &arr) || !arr.n || arr.p[0] != '[')
+		return false;
+	static struct buf one;
+	while (jscan_array_next(arr, &it, &el)) {
+		if (!el.n || el.p[0] != '"')
+			continue;
+		buf_reset(&one);
+		jscan_str_decode(el, &one);
+		if (!one.len || memchr(one.s, '\n', one.len) || memchr(one.s, '\0', one.len))
+			continue;
+		if (out->len)
+			buf_addc(out, '\n');
+		buf_add(out, one.s, one.len);
+	}
+	return out->len > 0;
+}
+
 /* Our own NDJSON (export) or any record with a domain: take what we understand. */
 static void
 import_json_record(struct importer *im, const struct record *r, struct buf *src)
@@ -288,6 +315,13 @@ import_json_record(struct importer *im, const struct record *r, struct buf *src)
 		member_time(im, reg, "expires", &it.reg.expires, &bad);
 		member_time(im, reg, "fetched", &it.reg.fetched, &bad);
 		member_time(im, reg, "valid_until", &it.reg.valid_until, &bad);
+		/* the ISC service's date and alerts (export writes them when it answered) */
+		if (member_time(im, reg, "isc_seen", &it.reg.isc_seen, &bad) &&
+		    it.reg.isc_seen == DATE_UNKNOWN)
+			it.reg.isc_seen = 0;
+		static struct buf ra;
+		if (registration_alerts(reg, &ra))
+			it.reg.alerts = ra.s;
 		/* A copied registration keeps where it came from, unless --tag says otherwise. */
 		static struct buf rs, rsv, rc, rm;
 		const struct {

@@ -173,6 +173,28 @@ setup() { setup_isolated; }
 	assert_equal "$output" "$first"
 }
 
+@test "export | import carries what the ISC service said: its date and alerts" {
+	export DOMSTAT_DB="$PWD/a.db"
+	printf 'isc.com\nplain.org\n' | seen-db >/dev/null
+	# as domain-born stores an ISC answer (store schema 2): the date and the alerts, one a line
+	sqlite3 a.db "INSERT INTO registration(domain, created, expires, source, server, fetched,
+		valid_until, isc_seen, alerts) VALUES
+		('isc.com', 946684800, 4102444800, 'ISC', 'https://isc.example/api', 1700000000,
+		 1700086400, 1262304000, 'ISC-SUSPICIOUS' || char(10) || 'ISC-BLOCKLIST'),
+		('plain.org', 946684800, 4102444800, 'RDAP', NULL, 1700000000, 4102444800, NULL, NULL)"
+	run -0 seen-db export
+	echo "$output" >dump.ndjson
+	run -0 jq -c '[.domain, .registration.isc_seen, .registration.alerts]' dump.ndjson
+	assert_line -n 0 '["isc.com","2010-01-01T00:00:00Z",["ISC-SUSPICIOUS","ISC-BLOCKLIST"]]'
+	assert_line -n 1 '["plain.org",null,null]'
+	export DOMSTAT_DB="$PWD/b.db"
+	run -0 seen-db import dump.ndjson
+	run -0 sqlite3 b.db "SELECT domain, isc_seen, replace(alerts, char(10), '|') FROM registration ORDER BY domain"
+	assert_output $'isc.com|1262304000|ISC-SUSPICIOUS|ISC-BLOCKLIST\nplain.org||'
+	run -0 seen-db export
+	assert_equal "$output" "$(cat dump.ndjson)"
+}
+
 @test "export --format domain-stats writes the original array, which import reads back" {
 	cp "$FIXTURES/seen-db/domain_stats-export.json" top1m.import
 	run -1 seen-db import top1m.import
