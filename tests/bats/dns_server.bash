@@ -8,6 +8,8 @@
 #                                waits until it answers; config, database and log live in
 #                                $DNS_TMP/ID (DNS_TMP defaults to BATS_FILE_TMPDIR)
 #   knot_stop ID / knot_stop_all stops it / every server this file started
+#   knot_start_scan_zones        picks the net and starts "main" with the zones whole scans use
+#                                (test, full.test and its _msdcs, spf.test, caa.test)
 #
 # Typical use, once per .bats file:
 #   setup_file() { load dns_server; dns_pick_net; knot_start main "$DNS_NET.1" "$DNS_PORT" ...; }
@@ -99,4 +101,11 @@ dns_sign_zone() {
 		ldns-signzone -n -s ab12 -t 1 -f "$out" "$in" "$zsk" "$ksk" >/dev/null || exit 1
 		cat "$ksk.ds"
 	)
+}
+
+knot_start_scan_zones() {
+	dns_pick_net
+	knot_start main "$DNS_NET.1" "$DNS_PORT" test="$ZONES/test.zone" \
+		full.test="$ZONES/full.test.zone" _msdcs.full.test="$ZONES/_msdcs.full.test.zone" \
+		spf.test="$ZONES/spf.test.zone" caa.test="$ZONES/caa.test.zone"
 }

@@ -6,10 +6,7 @@ load helper
 setup_file() {
 	command -v knotd >/dev/null || return 0
 	load dns_server
-	dns_pick_net
-	knot_start main "$DNS_NET.1" "$DNS_PORT" test="$ZONES/test.zone" \
-		full.test="$ZONES/full.test.zone" _msdcs.full.test="$ZONES/_msdcs.full.test.zone" \
-		spf.test="$ZONES/spf.test.zone" caa.test="$ZONES/caa.test.zone" &&
+	knot_start_scan_zones &&
 		touch "$BATS_FILE_TMPDIR/knot-up"
 }
 
