@@ -28,8 +28,8 @@ struct query {
 struct scan {
 	char *text; /* the dns member's text, decoded in place */
 	size_t textcap;
-	struct jv *v, *pend; /* values, children grouped per container; parse stack */
-	size_t nv, vcap, npend, pendcap;
+	struct jv *v; /* values in document order, the root first */
+	size_t nv, vcap;
 	const struct jv *root;
 	const char *domain;
 	size_t domainlen;

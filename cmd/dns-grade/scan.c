@@ -26,19 +26,24 @@
 
 enum jtype { JV_NULL, JV_BOOL, JV_INT, JV_DOUBLE, JV_STR, JV_ARR, JV_OBJ };
 
+/* Values sit in document order: a container is followed by its children, each followed by its own
+ * (skip says how many slots a value takes with everything under it), so nothing is moved or
+ * patched once read and a container's children are found by stepping from one to the next. */
 struct jv {
 	const char *key; /* member name when in an object (decoded, NUL-terminated) */
-	size_t keylen;	 /* its length up to the first NUL (json-c kept names as C strings) */
 	union {
 		const char *s; /* JV_STR: decoded, NUL-terminated (it may hold NULs) */
 		long long i;   /* JV_INT; JV_BOOL: 0 or 1 */
-		size_t kid;    /* JV_ARR, JV_OBJ: index of the first child in scan.v while
-				  reading, then (kids) its address */
-		const struct jv *kids;
 	} u;
-	size_t n; /* JV_STR: length; JV_ARR, JV_OBJ: number of children */
-	enum jtype type;
+	uint32_t keylen; /* its length up to the first NUL (json-c kept names as C strings) */
+	uint32_t n;	 /* JV_STR: length; JV_ARR, JV_OBJ: number of children */
+	uint32_t skip;	 /* slots this value and everything under it take (1 for a scalar) */
+	uint8_t type;	 /* enum jtype */
+	int8_t tcode;	 /* an RR of an answer or authority array: type_code of its "type"
+			    string, RR_NOTYPE without one (set by load_queries) */
 };
+
+enum { RR_NOTYPE = -2 };
 
 /* json-c's depth with json_tokener_new_ex(16): a value under 16 containers is too deep */
 #define MAX_DEPTH 16
@@ -54,7 +59,6 @@ scan_clear(struct scan *s)
 {
 	s->root = NULL;
 	s->nv = 0;
-	s->npend = 0;
 	s->domain = NULL;
 	s->domainlen = 0;
 	s->nq = 0;
@@ -70,7 +74,6 @@ scan_free(struct scan *s)
 	free(s->qs);
 	free(s->text);
 	free(s->v);
-	free(s->pend);
 	buf_free(&s->problem);
 }
 
@@ -330,6 +333,9 @@ read_number(char *p, struct jv *v)
 	if (*p == '0') {
 		p++; /* no more digits after a leading zero */
 	} else {
+		/* 19 digits cannot pass ULLONG_MAX: only longer numbers need the check */
+		for (int k = 0; k < 19 && *p >= '0' && *p <= '9'; k++)
+			u = u * 10 + (unsigned)(*p++ - '0');
 		while (*p >= '0' && *p <= '9') {
 			unsigned d = (unsigned)(*p++ - '0');
 			if (u > (ULLONG_MAX - d) / 10)
@@ -367,113 +373,122 @@ read_number(char *p, struct jv *v)
 	return p;
 }
 
-static char *read_container(struct reader *r, char *p, int depth, const char *key, size_t keylen);
-
-/* A value at p (no whitespace before it) onto the parse stack; containers recurse. */
-static inline char *
-read_value(struct reader *r, char *p, int depth, const char *key, size_t keylen)
+/* A slot for the next value (scan.v moves as it grows: the reader keeps indexes, never
+ * addresses, until the member is read). */
+static inline struct jv *
+new_value(struct scan *s, const char *key, size_t keylen)
 {
-	if (depth >= MAX_DEPTH) {
-		r->err = P_DEEP;
-		return NULL;
-	}
-	char c = *p;
-	if (c == '{' || c == '[')
-		return read_container(r, p, depth, key, keylen);
-	struct scan *s = r->s;
-	if (s->npend == s->pendcap)
-		s->pend = xgrow(s->pend, &s->pendcap, s->npend + 1, sizeof *s->pend);
-	struct jv *x = &s->pend[s->npend];
+	if (s->nv == s->vcap)
+		s->v = xgrow(s->v, &s->vcap, s->nv + 1, sizeof *s->v);
+	struct jv *x = &s->v[s->nv++];
 	x->key = key;
-	x->keylen = keylen;
-	/* the 16 NULs after the text fail the comparisons near its end */
-	if (c == '"') {
-		p = read_string(r, p, &x->u.s, &x->n);
-		x->type = JV_STR;
-	} else if (c == 't' && !memcmp(p, "true", 4)) {
-		x->type = JV_BOOL;
-		x->u.i = 1;
-		p += 4;
-	} else if (c == 'f' && !memcmp(p, "false", 5)) {
-		x->type = JV_BOOL;
-		x->u.i = 0;
-		p += 5;
-	} else if (c == 'n' && !memcmp(p, "null", 4)) {
-		x->type = JV_NULL;
-		p += 4;
-	} else if (c == '-' || (c >= '0' && c <= '9')) {
-		p = read_number(p, x);
-	} else {
-		p = NULL;
-	}
-	if (p)
-		s->npend++;
-	else
-		r->err = P_BAD;
-	return p;
+	x->keylen = (uint32_t)keylen;
+	x->skip = 1;
+	x->tcode = RR_NOTYPE;
+	return x;
 }
 
-/* Object or array at p: children go on the parse stack, then move to scan.v together. */
+/* The value at p (no whitespace before it) and everything in it, each value into the next slot:
+ * a loop over the tokens with the open containers on a stack of MAX_DEPTH, not a recursion, so
+ * no call per value. A value under MAX_DEPTH open containers is too deep, whatever it is. */
 static char *
-read_container(struct reader *r, char *p, int depth, const char *key, size_t keylen)
+read_tree(struct reader *r, char *p)
 {
 	struct scan *s = r->s;
-	bool obj = *p == '{';
-	char close = obj ? '}' : ']';
-	size_t first = s->npend;
-	p = skip_ws(p + 1);
-	if (*p == close) {
-		p++;
-	} else {
-		for (;;) {
-			const char *k = NULL;
-			size_t kn = 0;
-			p = skip_ws(p);
-			if (obj) {
-				if (*p != '"' || !(p = read_string(r, p, &k, &kn))) {
-					r->err = P_BAD;
-					return NULL;
-				}
-				if (r->escaped && memchr(k, '\0', kn))
-					kn = strlen(k);
-				p = skip_ws(p);
-				if (*p != ':') {
-					r->err = P_BAD;
-					return NULL;
-				}
-				p = skip_ws(p + 1);
-			}
-			if (!(p = read_value(r, p, depth + 1, k, kn)))
-				return NULL;
-			p = skip_ws(p);
-			if (*p == ',') {
+	size_t open[MAX_DEPTH];	   /* slots of the open containers */
+	uint32_t count[MAX_DEPTH]; /* their children so far */
+	char close[MAX_DEPTH];	   /* the bytes that end them */
+	int depth = 0;
+	const char *k = NULL; /* the member name of the next value */
+	size_t kn = 0;
+	for (;;) {
+		/* a value at p */
+		if (depth >= MAX_DEPTH) {
+			r->err = P_DEEP;
+			return NULL;
+		}
+		char c = *p;
+		if (c == '{' || c == '[') {
+			open[depth] = s->nv;
+			count[depth] = 0;
+			close[depth] = (char)(c + 2); /* '{' + 2 == '}', '[' + 2 == ']' */
+			depth++;
+			struct jv *x = new_value(s, k, kn);
+			x->type = c == '{' ? JV_OBJ : JV_ARR;
+			p = skip_ws(p + 1);
+			if (*p == close[depth - 1]) {
 				p++;
-				continue;
+				goto closed;
 			}
-			if (*p != close) {
+			goto element;
+		}
+		struct jv *x = new_value(s, k, kn);
+		/* the 16 NULs after the text fail the comparisons near its end */
+		if (c == '"') {
+			size_t len;
+			p = read_string(r, p, &x->u.s, &len);
+			x->n = (uint32_t)len;
+			x->type = JV_STR;
+		} else if (c == 't' && !memcmp(p, "true", 4)) {
+			x->type = JV_BOOL;
+			x->u.i = 1;
+			p += 4;
+		} else if (c == 'f' && !memcmp(p, "false", 5)) {
+			x->type = JV_BOOL;
+			x->u.i = 0;
+			p += 5;
+		} else if (c == 'n' && !memcmp(p, "null", 4)) {
+			x->type = JV_NULL;
+			p += 4;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			p = read_number(p, x);
+		} else {
+			p = NULL;
+		}
+		if (!p) {
+			r->err = P_BAD;
+			return NULL;
+		}
+	next:
+		/* after a value: the next element of the innermost container, or its end */
+		if (depth == 0)
+			return p;
+		count[depth - 1]++;
+		p = skip_ws(p);
+		if (*p != ',') {
+			if (*p != close[depth - 1]) {
 				r->err = P_BAD;
 				return NULL;
 			}
 			p++;
-			break;
+		closed:
+			depth--;
+			struct jv *v = &s->v[open[depth]];
+			v->n = count[depth];
+			v->skip = (uint32_t)(s->nv - open[depth]);
+			goto next;
+		}
+		p = skip_ws(p + 1);
+	element:
+		/* p at an element of the innermost container (after white space) */
+		if (close[depth - 1] == '}') {
+			if (*p != '"' || !(p = read_string(r, p, &k, &kn))) {
+				r->err = P_BAD;
+				return NULL;
+			}
+			if (r->escaped && memchr(k, '\0', kn))
+				kn = strlen(k);
+			p = skip_ws(p);
+			if (*p != ':') {
+				r->err = P_BAD;
+				return NULL;
+			}
+			p = skip_ws(p + 1);
+		} else {
+			k = NULL;
+			kn = 0;
 		}
 	}
-	size_t n = s->npend - first;
-	if (s->nv + n > s->vcap)
-		s->v = xgrow(s->v, &s->vcap, s->nv + n, sizeof *s->v);
-	if (n)
-		memcpy(s->v + s->nv, s->pend + first, n * sizeof *s->v);
-	s->npend = first + 1; /* the container takes its first child's place */
-	if (s->npend > s->pendcap)
-		s->pend = xgrow(s->pend, &s->pendcap, s->npend, sizeof *s->pend);
-	struct jv *v = &s->pend[first];
-	v->key = key;
-	v->keylen = keylen;
-	v->type = obj ? JV_OBJ : JV_ARR;
-	v->u.kid = s->nv;
-	v->n = n;
-	s->nv += n;
-	return p;
 }
 
 /* --- typed access ------------------------------------------------------------------------- */
@@ -488,19 +503,19 @@ get(const struct jv *o, const char *key, bool *present)
 	if (!o || o->type != JV_OBJ)
 		return NULL;
 	size_t kl = strlen(key);
-	for (size_t i = o->n; i-- > 0;) {
-		const struct jv *v = &o->u.kids[i];
-		if (v->keylen == kl && v->key[0] == key[0] && !memcmp(v->key, key, kl)) {
-			if (present)
-				*present = true;
-			return v->type == JV_NULL ? NULL : v;
-		}
-	}
-	return NULL;
+	const struct jv *v = o + 1, *found = NULL;
+	for (size_t i = 0; i < o->n; i++, v += v->skip)
+		if (v->keylen == kl && v->key[0] == key[0] && !memcmp(v->key, key, kl))
+			found = v; /* the last of that name wins */
+	if (!found)
+		return NULL;
+	if (present)
+		*present = true;
+	return found->type == JV_NULL ? NULL : found;
 }
 
 static const struct jv *
-member(const struct jv *o, const char *key, enum jtype t)
+member(const struct jv *o, const char *key, uint8_t t)
 {
 	const struct jv *v = get(o, key, NULL);
 	return v && v->type == t ? v : NULL;
@@ -540,16 +555,56 @@ parse_iso(const char *t, time_t *out)
 	return true;
 }
 
+static const char *const types[] = {"A",   "AAAA", "CAA",	 "DNSKEY", "DS",    "MX",   "NS",
+				    "SOA", "TXT",  "NSEC3PARAM", "CNAME",  "RRSIG", "NSEC3"};
+
 /* A number for the RR types the graders look up (any case), -1 for others. */
 static int
-type_code(const char *t)
+type_code_slow(const char *t)
 {
-	static const char *const types[] = {"A",  "AAAA", "CAA", "DNSKEY",     "DS",	"MX",
-					    "NS", "SOA",  "TXT", "NSEC3PARAM", "CNAME", "RRSIG"};
 	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
 		if ((t[0] | 0x20) == (types[i][0] | 0x20) && !strcasecmp(t, types[i]))
 			return (int)i;
 	return -1;
+}
+
+/* The same, first for the type as scans and callers spell it (upper case, as in types[]):
+ * a string equal to one of them matches it whatever the locale's case rules. */
+static inline int
+type_code(const char *t)
+{
+	int i = -1;
+	switch (t[0]) {
+	case 'A':
+		i = t[1] ? 1 : 0;
+		break;
+	case 'C':
+		i = t[1] == 'A' ? 2 : 10;
+		break;
+	case 'D':
+		i = t[1] == 'N' ? 3 : 4;
+		break;
+	case 'M':
+		i = 5;
+		break;
+	case 'N':
+		/* NS, NSEC3, NSEC3PARAM (each byte read only after a non-NUL one) */
+		if (t[1] == 'S')
+			i = !t[2] ? 6 : t[3] && t[4] && t[5] ? 9 : 12;
+		break;
+	case 'R':
+		i = 11;
+		break;
+	case 'S':
+		i = 7;
+		break;
+	case 'T':
+		i = 8;
+		break;
+	}
+	if (i >= 0 && !strcmp(t, types[i]))
+		return i;
+	return type_code_slow(t);
 }
 
 /* The members of a query that the graders read. */
@@ -605,7 +660,7 @@ str_of(const struct jv *v, size_t *len)
 	return v->u.s;
 }
 
-/* Read the value at the start of text into s->v (the root is the last value); *used is how
+/* Read the value at the start of text into s->v (the root is the first value); *used is how
  * many bytes it took. */
 static int
 read_all(struct scan *s, const char *text, size_t n, size_t *used)
@@ -615,20 +670,13 @@ read_all(struct scan *s, const char *text, size_t n, size_t *used)
 	memcpy(s->text, text, n);
 	memset(s->text + n, 0, 16); /* the end for read_string's 16-bytes-at-a-time search */
 	struct reader r = {.s = s, .end = s->text + n};
-	char *p = read_value(&r, skip_ws(s->text), 0, NULL, 0);
+	char *p = read_tree(&r, skip_ws(s->text));
 	if (!p)
 		return r.err;
 	if (p > r.end) /* past the end: only NULs of the padding could take it there */
 		return P_BAD;
 	*used = (size_t)(p - s->text);
-	/* the root joins the values; children indexes become addresses */
-	if (s->nv + 1 > s->vcap)
-		s->v = xgrow(s->v, &s->vcap, s->nv + 1, sizeof *s->v);
-	s->v[s->nv++] = s->pend[--s->npend];
-	for (size_t i = 0; i < s->nv; i++)
-		if (s->v[i].type == JV_ARR || s->v[i].type == JV_OBJ)
-			s->v[i].u.kids = s->v + s->v[i].u.kid;
-	s->root = &s->v[s->nv - 1];
+	s->root = &s->v[0];
 	return P_OK;
 }
 
@@ -686,6 +734,18 @@ scan_load_read(struct scan *s)
 	return load_queries(s);
 }
 
+/* Each RR's type as a number (q_rr compares numbers), once; returns the array. */
+static const struct jv *
+rr_types(struct scan *s, const struct jv *arr)
+{
+	struct jv *rr = s->v + (arr - s->v) + 1; /* the scan's own values, writable */
+	for (size_t i = 0; i < arr->n; i++, rr += rr->skip) {
+		const char *t = rr->type == JV_OBJ ? str_member(rr, "type", NULL) : NULL;
+		rr->tcode = t ? (int8_t)type_code(t) : RR_NOTYPE;
+	}
+	return arr;
+}
+
 /* What the graders need from a read member: version, domain, clock and queries. */
 static int
 load_queries(struct scan *s)
@@ -716,14 +776,13 @@ load_queries(struct scan *s)
 	size_t nq = qs->n;
 	if (nq > s->cap)
 		s->qs = xgrow(s->qs, &s->cap, nq, sizeof *s->qs);
-	for (size_t i = 0; i < nq; i++) {
-		const struct jv *q = &qs->u.kids[i];
+	const struct jv *q = qs + 1;
+	for (size_t i = 0; i < nq; i++, q += q->skip) {
 		struct query x;
 		memset(&x, 0, sizeof x);
 		/* one walk over the members; a later member of the same name wins */
-		const struct jv *m[Q_NKEYS] = {0};
-		for (size_t k = 0; q->type == JV_OBJ && k < q->n; k++) {
-			const struct jv *mv = &q->u.kids[k];
+		const struct jv *m[Q_NKEYS] = {0}, *mv = q + 1;
+		for (size_t k = 0; q->type == JV_OBJ && k < q->n; k++, mv += mv->skip) {
 			int id = query_key(mv->key, mv->keylen);
 			if (id >= 0)
 				m[id] = mv;
@@ -745,12 +804,12 @@ load_queries(struct scan *s)
 		x.answered = x.rcode != NULL;
 		if (m[Q_ANSWER]) {
 			if (m[Q_ANSWER]->type == JV_ARR)
-				x.answer = m[Q_ANSWER];
+				x.answer = rr_types(s, m[Q_ANSWER]);
 			else
 				scan_problem(s, "query %zu: 'answer' is not an array", i + 1);
 		}
 		if (m[Q_AUTHORITY] && m[Q_AUTHORITY]->type == JV_ARR)
-			x.authority = m[Q_AUTHORITY];
+			x.authority = rr_types(s, m[Q_AUTHORITY]);
 		s->qs[s->nq++] = x;
 	}
 	return 0;
@@ -794,15 +853,22 @@ arr_rr(const struct jv *arr, const char *type, size_t *i)
 {
 	if (!arr)
 		return NULL;
-	while (*i < arr->n) {
-		const struct jv *rr = &arr->u.kids[(*i)++];
-		if (rr->type != JV_OBJ)
+	/* *i: 0, then the slot after the RR returned (relative to the array) */
+	int tc = type ? type_code(type) : 0;
+	size_t at = *i ? *i : 1;
+	while (at < arr->skip) {
+		const struct jv *rr = arr + at;
+		at += rr->skip;
+		/* rr_types gave non-objects and objects without a type string RR_NOTYPE; equal
+		 * numbers are equal types and different ones different, -1 (other types) aside */
+		if (rr->tcode == RR_NOTYPE ||
+		    (type && (rr->tcode != tc ||
+			      (tc < 0 && strcasecmp(str_member(rr, "type", NULL), type)))))
 			continue;
-		const char *t = str_member(rr, "type", NULL);
-		if (!t || (type && strcasecmp(t, type)))
-			continue;
+		*i = at;
 		return rr;
 	}
+	*i = at;
 	return NULL;
 }
 
@@ -890,8 +956,8 @@ txt_strings(struct scan *s, const struct jv *rr, struct buf *out, const char *se
 		return false;
 	}
 	size_t n = a->n, total = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct jv *e = &a->u.kids[i];
+	const struct jv *e = a + 1;
+	for (size_t i = 0; i < n; i++, e += e->skip) {
 		if (e->type != JV_STR) {
 			scan_problem(s, "TXT record with a string that is not a string");
 			return false;
