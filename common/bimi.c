@@ -2,24 +2,19 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "bimi.h"
 #include "taglist.h"
 
 bool
 bimi_is_record(const char *s, size_t n)
 {
-	if (n < 7 || strncasecmp(s, "v=BIMI1", 7))
+	if (n < 7 || !ascii_word_eq(s, 7, "v=bimi1"))
 		return false;
 	size_t i = 7;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
 	return i == n || s[i] == ';';
-}
-
-static bool
-teq(const char *t, size_t n, const char *w)
-{
-	return strlen(w) == n && !strncasecmp(t, w, n);
 }
 
 static bool
@@ -67,7 +62,7 @@ bimi_parse(const char *s, size_t n, struct bimi_record *r, struct findings *f)
 			v++, vn--;
 		int k = -1;
 		for (int j = 0; known[j]; j++)
-			if (teq(t, kn, known[j]))
+			if (ascii_word_eq(t, kn, known[j]))
 				k = j;
 		if (k < 0) {
 			findings_add(f, "UNKNOWN_TAG", SEV_NOTICE, "unknown tag '%.*s' ignored",
@@ -103,7 +98,7 @@ bimi_parse(const char *s, size_t n, struct bimi_record *r, struct findings *f)
 					     "evidence document '%.*s' is not an https URL", FV(vn),
 					     v);
 		} else if (k == 2) {
-			if (!teq(v, vn, "brand") && !teq(v, vn, "personal"))
+			if (!ascii_word_eq(v, vn, "brand") && !ascii_word_eq(v, vn, "personal"))
 				findings_add(f, "INVALID_AVP_VALUE", SEV_ERROR,
 					     "bad avp value '%.*s'", FV(vn), v);
 		} else {

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "caa.h"
 
 static bool
@@ -44,23 +45,17 @@ domain_ok(const char *s, size_t n)
 	return lab > 0 && s[n - 1] != '-';
 }
 
-static bool
-teq(const char *t, size_t n, const char *w)
-{
-	return strlen(w) == n && !strncasecmp(t, w, n);
-}
-
 /* The RFC 8657 parameters; others are allowed and ignored by CAs that do not know them. */
 static void
 check_parameter(const char *tag, const char *k, size_t kn, const char *v, size_t vn,
 		struct findings *f)
 {
-	if (teq(k, kn, "accounturi")) {
+	if (ascii_word_eq(k, kn, "accounturi")) {
 		const char *c = memchr(v, ':', vn);
 		if (!c || c == v || c + 1 == v + vn)
 			findings_add(f, "INVALID_ACCOUNTURI", SEV_ERROR,
 				     "%s accounturi '%.*s' is not a URI", tag, FV(vn), v);
-	} else if (teq(k, kn, "validationmethods")) {
+	} else if (ascii_word_eq(k, kn, "validationmethods")) {
 		static const char *const acme[] = {
 		    "http-01", "dns-01", "tls-alpn-01", "dns-account-01", "dns-persist-01", NULL};
 		size_t i = 0;
@@ -73,7 +68,7 @@ check_parameter(const char *tag, const char *k, size_t kn, const char *v, size_t
 			i++;
 			bool known = mn > 3 && !strncmp(m, "ca-", 3);
 			for (size_t j = 0; acme[j]; j++)
-				known = known || teq(m, mn, acme[j]);
+				known = known || ascii_word_eq(m, mn, acme[j]);
 			if (!known)
 				findings_add(f, "UNKNOWN_VALIDATION_METHOD", SEV_WARNING,
 					     "%s validation method '%.*s' is not an ACME method",
@@ -202,12 +197,12 @@ caa_check(long flags, const char *tag, size_t tn, const char *val, size_t vn,
 		out->kind = CAA_BAD_TAG;
 		return;
 	}
-	if (teq(tag, tn, "issue") || teq(tag, tn, "issuewild") || teq(tag, tn, "issuemail") ||
-	    teq(tag, tn, "issuevmc")) {
-		bool wild = teq(tag, tn, "issuewild");
-		out->kind = teq(tag, tn, "issue") ? CAA_ISSUE
-			    : wild		  ? CAA_ISSUEWILD
-						  : CAA_KNOWN_OTHER;
+	if (ascii_word_eq(tag, tn, "issue") || ascii_word_eq(tag, tn, "issuewild") ||
+	    ascii_word_eq(tag, tn, "issuemail") || ascii_word_eq(tag, tn, "issuevmc")) {
+		bool wild = ascii_word_eq(tag, tn, "issuewild");
+		out->kind = ascii_word_eq(tag, tn, "issue") ? CAA_ISSUE
+			    : wild			    ? CAA_ISSUEWILD
+							    : CAA_KNOWN_OTHER;
 		char t[16];
 		memcpy(t, tag, tn);
 		t[tn] = '\0';
@@ -215,13 +210,15 @@ caa_check(long flags, const char *tag, size_t tn, const char *val, size_t vn,
 		if (!out->ok)
 			findings_add(f, wild ? "ISSUEWILD_DOMAIN_INVALID" : "ISSUE_DOMAIN_INVALID",
 				     SEV_ERROR, "bad %s value '%.*s'", t, FV(vn), val);
-	} else if (teq(tag, tn, "iodef")) {
+	} else if (ascii_word_eq(tag, tn, "iodef")) {
 		out->kind = CAA_IODEF;
 		out->ok = iodef_ok(val, vn, f);
-	} else if (teq(tag, tn, "contactemail") || teq(tag, tn, "contactphone")) {
+	} else if (ascii_word_eq(tag, tn, "contactemail") ||
+		   ascii_word_eq(tag, tn, "contactphone")) {
 		out->kind = CAA_KNOWN_OTHER;
 		out->ok = vn > 0;
-	} else if (teq(tag, tn, "auth") || teq(tag, tn, "path") || teq(tag, tn, "policy")) {
+	} else if (ascii_word_eq(tag, tn, "auth") || ascii_word_eq(tag, tn, "path") ||
+		   ascii_word_eq(tag, tn, "policy")) {
 		out->kind = CAA_UNKNOWN;
 		findings_add(f, "RESERVED_TAG", SEV_WARNING, "tag '%.*s' is reserved", FV(tn), tag);
 	} else {

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "dmarc.h"
 #include "taglist.h"
 #include "xalloc.h"
@@ -54,20 +55,14 @@ dmarc_effective(const struct dmarc_record *r, enum dmarc_policy p)
 	return p == DMARC_REJECT ? DMARC_QUARANTINE : p == DMARC_QUARANTINE ? DMARC_NONE : p;
 }
 
-static bool
-veq(const char *v, size_t n, const char *w)
-{
-	return strlen(w) == n && !strncasecmp(v, w, n);
-}
-
 static enum dmarc_policy
 policy(const char *v, size_t n)
 {
-	if (veq(v, n, "none"))
+	if (ascii_word_eq(v, n, "none"))
 		return DMARC_NONE;
-	if (veq(v, n, "quarantine"))
+	if (ascii_word_eq(v, n, "quarantine"))
 		return DMARC_QUARANTINE;
-	if (veq(v, n, "reject"))
+	if (ascii_word_eq(v, n, "reject"))
 		return DMARC_REJECT;
 	return DMARC_INVALID;
 }
@@ -181,6 +176,36 @@ parse_uris(const char *v, size_t n, bool ruf, struct dmarc_record *r, struct fin
 			     "%zu %s URIs; receivers need only send to two", count, tag);
 }
 
+/* The tags dmarc_parse knows, in the order of the bits of its duplicate check. */
+enum {
+	T_P,
+	T_SP,
+	T_NP,
+	T_ADKIM,
+	T_ASPF,
+	T_FO,
+	T_RUA,
+	T_RUF,
+	T_T,
+	T_PSD,
+	T_PCT,
+	T_RF,
+	T_RI,
+	T_NTAGS
+};
+#define TAG(s)                                                                                     \
+	{                                                                                          \
+		s, sizeof s - 1                                                                    \
+	}
+static const struct {
+	const char *name;
+	size_t len;
+} known[T_NTAGS] = {
+    TAG("p"),	TAG("sp"), TAG("np"),  TAG("adkim"), TAG("aspf"), TAG("fo"), TAG("rua"),
+    TAG("ruf"), TAG("t"),  TAG("psd"), TAG("pct"),   TAG("rf"),	  TAG("ri"),
+};
+#undef TAG
+
 void
 dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 {
@@ -198,8 +223,6 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 		return;
 	}
 	unsigned seen = 0; /* bit per known tag, for duplicates */
-	static const char *const known[] = {"p",   "sp", "np",	"adkim", "aspf", "fo", "rua",
-					    "ruf", "t",	 "psd", "pct",	 "rf",	 "ri", NULL};
 	size_t i = 8, ntags = 0;
 	const char *t;
 	size_t tn;
@@ -225,11 +248,11 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 		while (vn && (*v == ' ' || *v == '\t'))
 			v++, vn--;
 		int kidx = -1;
-		for (int j = 0; known[j]; j++)
-			if (veq(t, kn, known[j]))
+		for (int j = 0; j < T_NTAGS; j++)
+			if (known[j].len == kn && ascii_word_eq(t, kn, known[j].name))
 				kidx = j;
 		if (kidx < 0) {
-			if (veq(t, kn, "v"))
+			if (ascii_word_eq(t, kn, "v"))
 				findings_add(f, "INVALID_DMARC_RECORD_START", SEV_ERROR,
 					     "'v' tag is not first");
 			else
@@ -243,17 +266,17 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 			continue;
 		}
 		seen |= 1u << kidx;
-		const char *k = known[kidx];
-		if (!strcmp(k, "p") || !strcmp(k, "sp") || !strcmp(k, "np")) {
+		const char *k = known[kidx].name;
+		if (kidx == T_P || kidx == T_SP || kidx == T_NP) {
 			enum dmarc_policy p = policy(v, vn);
 			if (p == DMARC_INVALID)
 				findings_add(f,
-					     !strcmp(k, "p")	? "INVALID_POLICY"
-					     : !strcmp(k, "sp") ? "INVALID_SUBDOMAIN_POLICY"
-								: "INVALID_NP_POLICY",
+					     kidx == T_P    ? "INVALID_POLICY"
+					     : kidx == T_SP ? "INVALID_SUBDOMAIN_POLICY"
+							    : "INVALID_NP_POLICY",
 					     SEV_ERROR, "bad %s value '%.*s'", k, FV(vn), v);
-			*(k[0] == 'p' ? &r->p : k[0] == 's' ? &r->sp : &r->np) = p;
-		} else if (!strcmp(k, "adkim") || !strcmp(k, "aspf")) {
+			*(kidx == T_P ? &r->p : kidx == T_SP ? &r->sp : &r->np) = p;
+		} else if (kidx == T_ADKIM || kidx == T_ASPF) {
 			char c = vn == 1 ? (char)(v[0] | 0x20) : 0;
 			if (c != 'r' && c != 's') {
 				findings_add(
@@ -262,7 +285,7 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 				c = 0;
 			}
 			*(k[1] == 'd' ? &r->adkim : &r->aspf) = c;
-		} else if (!strcmp(k, "fo")) {
+		} else if (kidx == T_FO) {
 			bool ok = vn > 0;
 			for (size_t j = 0; j < vn; j++) {
 				bool item = strchr("01dsDS", v[j]) && v[j];
@@ -273,17 +296,18 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 			if (!ok)
 				findings_add(f, "INVALID_FAILURE_REPORTING_VALUE", SEV_ERROR,
 					     "bad fo value '%.*s'", FV(vn), v);
-		} else if (!strcmp(k, "rua") || !strcmp(k, "ruf")) {
+		} else if (kidx == T_RUA || kidx == T_RUF) {
 			*(k[2] == 'a' ? &r->has_rua : &r->has_ruf) = true;
 			parse_uris(v, vn, k[2] == 'f', r, f);
-		} else if (!strcmp(k, "t")) {
-			if (veq(v, vn, "y"))
+		} else if (kidx == T_T) {
+			if (ascii_word_eq(v, vn, "y"))
 				r->testing = true;
-			else if (!veq(v, vn, "n"))
+			else if (!ascii_word_eq(v, vn, "n"))
 				findings_add(f, "INVALID_T_VALUE", SEV_ERROR, "bad t value '%.*s'",
 					     FV(vn), v);
-		} else if (!strcmp(k, "psd")) {
-			if (!veq(v, vn, "y") && !veq(v, vn, "n") && !veq(v, vn, "u"))
+		} else if (kidx == T_PSD) {
+			if (!ascii_word_eq(v, vn, "y") && !ascii_word_eq(v, vn, "n") &&
+			    !ascii_word_eq(v, vn, "u"))
 				findings_add(f, "INVALID_PSD_VALUE", SEV_ERROR,
 					     "bad psd value '%.*s'", FV(vn), v);
 		} else {
@@ -297,17 +321,17 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 				else if (num)
 					x = x * 10 + (v[j] - '0');
 			}
-			if (!strcmp(k, "pct")) {
+			if (kidx == T_PCT) {
 				if (!num || x > 100)
 					findings_add(f, "INVALID_PCT_VALUE", SEV_ERROR,
 						     "bad pct value '%.*s'", FV(vn), v);
 				else
 					r->pct = (int)x;
-			} else if (!strcmp(k, "ri")) {
+			} else if (kidx == T_RI) {
 				if (!num || x > 4294967295L)
 					findings_add(f, "INVALID_RI_VALUE", SEV_ERROR,
 						     "bad ri value '%.*s'", FV(vn), v);
-			} else if (!veq(v, vn, "afrf")) {
+			} else if (!ascii_word_eq(v, vn, "afrf")) {
 				findings_add(f, "INVALID_RF_VALUE", SEV_ERROR,
 					     "bad rf value '%.*s'", FV(vn), v);
 			}

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "spf.h"
 #include "xalloc.h"
 
@@ -20,6 +21,8 @@ static const char *const syntax_codes[] = {
 bool
 spf_syntax_code(const char *code)
 {
+	if (code[0] != 'I' && code[0] != 'D') /* every syntax code starts INVALID_ or DUPLICATE_ */
+		return false;
 	for (size_t i = 0; syntax_codes[i]; i++)
 		if (!strcmp(code, syntax_codes[i]))
 			return true;
@@ -29,7 +32,7 @@ spf_syntax_code(const char *code)
 bool
 spf_is_record(const char *s, size_t n)
 {
-	return n >= 6 && !strncasecmp(s, "v=spf1", 6) && (n == 6 || s[6] == ' ');
+	return n >= 6 && ascii_word_eq(s, 6, "v=spf1") && (n == 6 || s[6] == ' ');
 }
 
 void
@@ -294,13 +297,20 @@ add_term(struct spf_record *r, enum spf_mech m, char q, const char *arg, size_t 
 	r->terms[r->nterms++] = (struct spf_term){m, q, arg, n, macro};
 }
 
+#define MECH(s, m)                                                                                 \
+	{                                                                                          \
+		s, sizeof s - 1, m                                                                 \
+	}
 static const struct {
 	const char *name;
+	size_t len;
 	enum spf_mech mech;
 } mechs[] = {
-    {"all", SPF_ALL}, {"include", SPF_INCLUDE}, {"a", SPF_A},	  {"mx", SPF_MX},
-    {"ptr", SPF_PTR}, {"ip4", SPF_IP4},		{"ip6", SPF_IP6}, {"exists", SPF_EXISTS},
+    MECH("all", SPF_ALL), MECH("include", SPF_INCLUDE), MECH("a", SPF_A),
+    MECH("mx", SPF_MX),	  MECH("ptr", SPF_PTR),		MECH("ip4", SPF_IP4),
+    MECH("ip6", SPF_IP6), MECH("exists", SPF_EXISTS),
 };
+#undef MECH
 
 static void
 parse_modifier(const char *t, size_t tn, size_t eq, struct spf_record *r, struct findings *f)
@@ -309,8 +319,8 @@ parse_modifier(const char *t, size_t tn, size_t eq, struct spf_record *r, struct
 	size_t vn = tn - eq - 1;
 	const char *why;
 	bool macro;
-	bool is_redirect = eq == 8 && !strncasecmp(t, "redirect", 8);
-	bool is_exp = eq == 3 && !strncasecmp(t, "exp", 3);
+	bool is_redirect = eq == 8 && ascii_word_eq(t, 8, "redirect");
+	bool is_exp = eq == 3 && ascii_word_eq(t, 3, "exp");
 	if (is_redirect || is_exp) {
 		if ((is_redirect && r->redirect) || (is_exp && r->exp)) {
 			findings_add(f, "DUPLICATE_MODIFIER", SEV_ERROR, "'%.*s' given twice",
@@ -363,7 +373,8 @@ parse_term(const char *t, size_t tn, struct spf_record *r, struct findings *f)
 	/* modifier = name "=" macro-string; name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." ) */
 	size_t k = 0;
 	if (is_alpha((unsigned char)t[0]))
-		while (k < tn && (is_alnum((unsigned char)t[k]) || strchr("-_.", t[k])))
+		while (k < tn &&
+		       (is_alnum((unsigned char)t[k]) || t[k] == '-' || t[k] == '_' || t[k] == '.'))
 			k++;
 	if (k > 0 && k < tn && t[k] == '=') {
 		parse_modifier(t, tn, k, r, f);
@@ -371,7 +382,7 @@ parse_term(const char *t, size_t tn, struct spf_record *r, struct findings *f)
 	}
 	size_t i = 0;
 	char q = '+';
-	if (strchr("+-~?", t[0])) {
+	if (t[0] == '+' || t[0] == '-' || t[0] == '~' || t[0] == '?') {
 		q = t[0];
 		i = 1;
 	}
@@ -382,7 +393,7 @@ parse_term(const char *t, size_t tn, struct spf_record *r, struct findings *f)
 	size_t nn = i - ns;
 	int m = -1;
 	for (size_t j = 0; j < sizeof mechs / sizeof mechs[0]; j++)
-		if (strlen(mechs[j].name) == nn && !strncasecmp(name, mechs[j].name, nn))
+		if (mechs[j].len == nn && ascii_word_eq(name, nn, mechs[j].name))
 			m = (int)j;
 	if (m < 0) {
 		bool modlike = memchr(t, '=', tn) != NULL;

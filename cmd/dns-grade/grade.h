@@ -142,6 +142,7 @@ struct grader {
 	struct facts facts;
 	struct buf tmp, tmp2;
 	struct dnssec_cache *dnssec_cache; /* verdicts by the exact DNSSEC text (infra.c) */
+	struct mail_state *mail;	   /* buffers the mail checks reuse (mail.c) */
 };
 
 void grader_init(struct grader *g);
@@ -160,6 +161,7 @@ bool addr_public(const char *a, size_t n, bool *parsed);
 bool hostname_ok(const char *s, size_t n);
 void ns_set(const struct query *q, struct buf *out);
 void check_mail(struct grader *g);
+void mail_state_free(struct grader *g);
 void check_infra(struct grader *g);
 void legacy_facts(struct grader *g);
 

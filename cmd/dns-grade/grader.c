@@ -21,6 +21,7 @@ grader_free(struct grader *g)
 	buf_free(&g->tmp);
 	buf_free(&g->tmp2);
 	dnssec_cache_free(g);
+	mail_state_free(g);
 }
 
 void

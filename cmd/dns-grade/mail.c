@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "bimi.h"
 #include "dmarc.h"
 #include "dname.h"
@@ -38,30 +39,87 @@ struct walk {
 	int depth;
 };
 
+/* What the mail checks keep from record to record, so that grading one costs no allocation:
+ * the SPF record of each level of the walk (its terms point into its text), scratch text, the
+ * DMARC record (its URIs point into dmarc_text) and the two names of the report check. */
+struct mail_state {
+	struct buf spf_text[WALK_MAX_DEPTH + 1];
+	struct spf_record spf[WALK_MAX_DEPTH + 1];
+	struct findings sub;
+	struct buf txt, name, dmarc_text;
+	struct dmarc_record dmarc;
+	struct dname own, dest;
+};
+
+static struct mail_state *
+mail_state(struct grader *g)
+{
+	if (!g->mail) {
+		struct mail_state *m = g->mail = xcalloc(1, sizeof *g->mail);
+		for (int i = 0; i <= WALK_MAX_DEPTH; i++)
+			spf_record_init(&m->spf[i]);
+		findings_init(&m->sub);
+		dmarc_record_init(&m->dmarc);
+		dname_init(&m->own);
+		dname_init(&m->dest);
+	}
+	return g->mail;
+}
+
+void
+mail_state_free(struct grader *g)
+{
+	struct mail_state *m = g->mail;
+	if (!m)
+		return;
+	for (int i = 0; i <= WALK_MAX_DEPTH; i++) {
+		buf_free(&m->spf_text[i]);
+		spf_record_free(&m->spf[i]);
+	}
+	findings_free(&m->sub);
+	buf_free(&m->txt);
+	buf_free(&m->name);
+	buf_free(&m->dmarc_text);
+	dmarc_record_free(&m->dmarc);
+	dname_free(&m->own);
+	dname_free(&m->dest);
+	free(m);
+	g->mail = NULL;
+}
+
+/* prefix, then the domain as "%.*s" printed it (up to a NUL), then suffix */
+static void
+domain_name(struct buf *out, const char *prefix, const struct scan *s, const char *suffix)
+{
+	buf_reset(out);
+	buf_adds(out, prefix);
+	buf_add(out, s->domain, strnlen(s->domain, s->domainlen));
+	buf_adds(out, suffix);
+}
+
 /* The single SPF record of a name from the scan: 1 found (text in out), 0 none, -1 several,
  * -2 not scanned or no answer. */
 static int
-spf_select(struct scan *s, const char *name, size_t n, struct buf *out, const struct query **qp)
+spf_select(struct scan *s, const char *name, size_t n, struct buf *out, struct buf *scratch,
+	   const struct query **qp)
 {
 	const struct query *q = scan_find(s, name, n, "TXT");
 	*qp = q;
 	if (!q || !q->answered)
 		return -2;
-	struct buf t = BUF_INIT;
 	int found = 0;
 	size_t i = 0;
 	const struct jv *rr;
 	while ((rr = q_rr(q, "TXT", &i))) {
-		if (!rr_txt(s, rr, &t, NULL))
+		if (!rr_txt(s, rr, scratch, NULL))
 			continue;
-		if (spf_is_record(t.s, t.len)) {
-			if (found++ == 0) {
-				buf_reset(out);
-				buf_add(out, t.s, t.len);
-			}
+		if (spf_is_record(scratch->s, scratch->len) && found++ == 0) {
+			struct buf t =
+			    *out; /* the text moves to out, out's space becomes scratch */
+			*out = *scratch;
+			*scratch = t;
 		}
 	}
-	buf_free(&t);
 	return found > 1 ? -1 : found;
 }
 
@@ -82,15 +140,16 @@ walk_target(struct walk *w, const char *t, size_t tn, bool redirect)
 		}
 	if (w->depth >= WALK_MAX_DEPTH || w->records >= WALK_MAX_RECORDS)
 		return 0;
-	struct buf text = BUF_INIT;
+	struct mail_state *m = w->g->mail;
+	struct buf *text = &m->spf_text[w->depth + 1];
 	const struct query *q;
 	char all = 0;
-	int sel = spf_select(w->g->s, t, tn, &text, &q);
+	int sel = spf_select(w->g->s, t, tn, text, &m->txt, &q);
 	if (sel == -2) {
 		if (q && q->error && strcmp(q->error, "skipped"))
 			findings_add(w->f, "SPF_LOOKUP_FAILED", SEV_NOTICE, "%s '%.*s': %s", what,
 				     FV(tn), t, q->error);
-		goto out;
+		return 0;
 	}
 	if (q_void(q, "TXT"))
 		w->voids++;
@@ -98,40 +157,36 @@ walk_target(struct walk *w, const char *t, size_t tn, bool redirect)
 		findings_add(w->f, redirect ? "NO_RECORD_AT_REDIRECT" : "INCLUDE_TARGET_NO_SPF",
 			     SEV_ERROR, "%s '%.*s' has no SPF record", what, FV(tn), t);
 		w->permerror = true;
-		goto out;
+		return 0;
 	}
 	if (sel == -1) {
 		findings_add(w->f, redirect ? "REDIRECT_TARGET_INVALID" : "INCLUDE_TARGET_INVALID",
 			     SEV_ERROR, "%s '%.*s' has several SPF records", what, FV(tn), t);
 		w->permerror = true;
-		goto out;
+		return 0;
 	}
 	w->records++;
-	struct findings sub;
-	struct spf_record r;
-	findings_init(&sub);
-	spf_record_init(&r);
-	spf_parse(text.s, text.len, &r, &sub);
-	for (size_t i = 0; i < sub.n; i++)
-		if (sub.v[i].sev == SEV_ERROR) {
+	/* the findings of the target are only looked at here: one list serves every level */
+	struct findings *sub = &m->sub;
+	struct spf_record *r = &m->spf[w->depth + 1];
+	findings_reset(sub);
+	spf_parse(text->s, text->len, r, sub);
+	for (size_t i = 0; i < sub->n; i++)
+		if (sub->v[i].sev == SEV_ERROR) {
 			findings_add(
 			    w->f, redirect ? "REDIRECT_TARGET_INVALID" : "INCLUDE_TARGET_INVALID",
-			    SEV_ERROR, "%s '%.*s': %s", what, FV(tn), t, findings_msg(&sub, i));
+			    SEV_ERROR, "%s '%.*s': %s", what, FV(tn), t, findings_msg(sub, i));
 			w->permerror = true;
 			break;
 		}
-	if (findings_has(&sub, "HAS_PTR"))
+	if (findings_has(sub, "HAS_PTR"))
 		findings_add(w->f, "HAS_PTR", SEV_WARNING, "'ptr' used in the record of '%.*s'",
 			     FV(tn), t);
 	w->depth++;
 	w->stack[w->depth] = t;
 	w->stackn[w->depth] = tn;
-	walk_record(w, t, tn, &r, &all);
+	walk_record(w, t, tn, r, &all);
 	w->depth--;
-	spf_record_free(&r);
-	findings_free(&sub);
-out:
-	buf_free(&text);
 	return all;
 }
 
@@ -204,31 +259,31 @@ static void
 check_spf(struct grader *g)
 {
 	struct scan *s = g->s;
+	struct mail_state *m = mail_state(g);
 	struct findings *f = &g->f[C_SPF];
 	g->facts.spf.policy = "none";
 	const struct query *q;
-	struct buf text = BUF_INIT;
-	int sel = spf_select(s, s->domain, s->domainlen, &text, &q);
+	struct buf *text = &m->spf_text[0];
+	int sel = spf_select(s, s->domain, s->domainlen, text, &m->txt, &q);
 	if (sel == -2 || sel == 0) {
 		findings_add(f, "NO_SPF_FOUND", SEV_WARNING, "no SPF record at '%.*s'",
 			     FV(s->domainlen), s->domain);
-		goto out;
+		return;
 	}
 	g->facts.spf.present = true;
 	if (sel == -1) {
 		findings_add(f, "MULTIPLE_SPF_RECORDS", SEV_ERROR, "several SPF records at '%.*s'",
 			     FV(s->domainlen), s->domain);
-		goto out;
+		return;
 	}
-	struct spf_record r;
-	spf_record_init(&r);
+	struct spf_record *r = &m->spf[0];
 	size_t before = f->n;
-	spf_parse(text.s, text.len, &r, f);
+	spf_parse(text->s, text->len, r, f);
 	struct walk w = {.g = g, .f = f};
 	w.stack[0] = s->domain;
 	w.stackn[0] = s->domainlen;
 	char all = 0;
-	walk_record(&w, s->domain, s->domainlen, &r, &all);
+	walk_record(&w, s->domain, s->domainlen, r, &all);
 	if (w.lookups > SPF_MAX_LOOKUPS) {
 		findings_add(f, "TOO_MANY_DNS_LOOKUPS", SEV_ERROR,
 			     "%u DNS-querying terms through include and redirect (limit 10)",
@@ -256,9 +311,6 @@ check_spf(struct grader *g)
 		if (spf_syntax_code(f->v[i].code))
 			syntax = false;
 	g->facts.spf.valid = syntax && !w.permerror && f->dropped_errors == 0;
-	spf_record_free(&r);
-out:
-	buf_free(&text);
 }
 
 /* Effective report destinations outside the domain need <domain>._report._dmarc.<dest>. */
@@ -266,21 +318,29 @@ static void
 check_report_auth(struct grader *g, const struct dmarc_record *r)
 {
 	struct scan *s = g->s;
-	struct dname own, dest;
-	dname_init(&own);
-	dname_init(&dest);
-	dname_set(&own, s->domain, s->domainlen);
-	const char *own_reg = dname_registrable(&own) ? own.reg_ascii : own.ascii.s;
+	struct dname *own = &g->mail->own, *dest = &g->mail->dest;
+	const char *own_reg = NULL;
+	bool own_done = false;
 	for (size_t i = 0; i < r->nuris && i < 8; i++) {
 		const struct dmarc_uri *u = &r->uris[i];
-		if (!u->mailto || dname_set(&dest, u->host, u->hostlen) < 0)
+		if (!u->mailto)
 			continue;
-		const char *dreg = dname_registrable(&dest) ? dest.reg_ascii : dest.ascii.s;
+		/* A host name (ASCII) equal to the domain is the same name to dname_set: the same
+		 * registrable domain, or the same invalid name. Most reports go there. */
+		if (u->hostlen == s->domainlen && ascii_case_eq(u->host, s->domain, u->hostlen))
+			continue;
+		if (dname_set(dest, u->host, u->hostlen) < 0)
+			continue;
+		if (!own_done) {
+			dname_set(own, s->domain, s->domainlen);
+			own_reg = dname_registrable(own) ? own->reg_ascii : own->ascii.s;
+			own_done = true;
+		}
+		const char *dreg = dname_registrable(dest) ? dest->reg_ascii : dest->ascii.s;
 		if (own_reg && dreg && !strcmp(own_reg, dreg))
 			continue;
-		buf_reset(&g->tmp2);
-		buf_addf(&g->tmp2, "%.*s._report._dmarc.%s", (int)s->domainlen, s->domain,
-			 dest.ascii.s);
+		domain_name(&g->tmp2, "", s, "._report._dmarc.");
+		buf_adds(&g->tmp2, dest->ascii.s);
 		const struct query *q = scan_find(s, g->tmp2.s, g->tmp2.len, "TXT");
 		if (!q || !q->answered)
 			continue;
@@ -297,77 +357,71 @@ check_report_auth(struct grader *g, const struct dmarc_record *r)
 				     u->ruf ? "ruf" : "rua", FV(u->hostlen), u->host,
 				     FV(g->tmp2.len), g->tmp2.s);
 	}
-	dname_free(&own);
-	dname_free(&dest);
 }
 
 static void
 check_dmarc(struct grader *g)
 {
 	struct scan *s = g->s;
+	struct mail_state *m = g->mail;
 	struct findings *f = &g->f[C_DMARC];
-	struct buf name = BUF_INIT, text = BUF_INIT, t = BUF_INIT;
-	buf_addf(&name, "_dmarc.%.*s", (int)s->domainlen, s->domain);
-	const struct query *q = scan_find(s, name.s, name.len, "TXT");
+	struct buf *name = &m->name, *text = &m->dmarc_text, *t = &m->txt;
+	domain_name(name, "_dmarc.", s, "");
+	buf_reset(text);
+	const struct query *q = scan_find(s, name->s, name->len, "TXT");
 	g->facts.dmarc.pct = -1;
 	int found = 0;
 	size_t i = 0;
 	const struct jv *rr;
 	while ((rr = q_rr(q, "TXT", &i))) {
-		if (!rr_txt(s, rr, &t, NULL))
+		if (!rr_txt(s, rr, t, NULL))
 			continue;
-		if (dmarc_is_record(t.s, t.len)) {
+		if (dmarc_is_record(t->s, t->len)) {
 			if (found++ == 0)
-				buf_add(&text, t.s, t.len);
-		} else if (t.len >= 6 && !strncasecmp(t.s, "v=spf1", 6)) {
+				buf_add(text, t->s, t->len);
+		} else if (t->len >= 6 && !strncasecmp(t->s, "v=spf1", 6)) {
 			findings_add(f, "SPF_RECORD_AT_DMARC", SEV_NOTICE,
-				     "an SPF record is published at '%s'", name.s);
+				     "an SPF record is published at '%s'", name->s);
 		}
 	}
 	if (found == 0) {
-		findings_add(f, "NO_DMARC_RECORD", SEV_WARNING, "no DMARC record at '%s'", name.s);
-		goto out;
+		findings_add(f, "NO_DMARC_RECORD", SEV_WARNING, "no DMARC record at '%s'", name->s);
+		return;
 	}
 	g->facts.dmarc.present = true;
 	if (found > 1) {
 		findings_add(f, "MULTIPLE_DMARC_RECORDS", SEV_ERROR, "%d DMARC records at '%s'",
-			     found, name.s);
-		goto out;
+			     found, name->s);
+		return;
 	}
-	struct dmarc_record r;
-	dmarc_record_init(&r);
-	dmarc_parse(text.s, text.len, &r, f);
+	struct dmarc_record *r = &m->dmarc;
+	dmarc_parse(text->s, text->len, r, f);
 	struct facts *fa = &g->facts;
-	fa->dmarc.valid = r.valid;
-	fa->dmarc.p = r.p;
-	fa->dmarc.sp = r.sp;
-	fa->dmarc.np = r.np;
-	fa->dmarc.pct = r.pct;
-	fa->dmarc.rua = r.has_rua;
-	fa->dmarc.ruf = r.has_ruf;
-	enum dmarc_policy p = dmarc_effective(&r, r.p == DMARC_UNSET ? DMARC_NONE : r.p);
-	if (r.testing)
+	fa->dmarc.valid = r->valid;
+	fa->dmarc.p = r->p;
+	fa->dmarc.sp = r->sp;
+	fa->dmarc.np = r->np;
+	fa->dmarc.pct = r->pct;
+	fa->dmarc.rua = r->has_rua;
+	fa->dmarc.ruf = r->has_ruf;
+	enum dmarc_policy p = dmarc_effective(r, r->p == DMARC_UNSET ? DMARC_NONE : r->p);
+	if (r->testing)
 		findings_add(f, "TESTING_MODE", SEV_NOTICE,
 			     "t=y: the policy is applied one step lower");
 	if (p == DMARC_NONE)
 		findings_add(f, "POLICY_NONE", SEV_WARNING,
 			     "the policy in force is 'none': nothing is enforced");
-	enum dmarc_policy sp = r.sp == DMARC_UNSET || r.sp == DMARC_INVALID ? r.p : r.sp;
-	if (r.sp == DMARC_NONE && (r.p == DMARC_QUARANTINE || r.p == DMARC_REJECT))
+	enum dmarc_policy sp = r->sp == DMARC_UNSET || r->sp == DMARC_INVALID ? r->p : r->sp;
+	if (r->sp == DMARC_NONE && (r->p == DMARC_QUARANTINE || r->p == DMARC_REJECT))
 		findings_add(f, "SUBDOMAIN_POLICY_NONE", SEV_WARNING,
 			     "sp=none leaves subdomains unprotected");
-	if (r.np == DMARC_NONE && (sp == DMARC_QUARANTINE || sp == DMARC_REJECT))
+	if (r->np == DMARC_NONE && (sp == DMARC_QUARANTINE || sp == DMARC_REJECT))
 		findings_add(f, "NP_POLICY_NONE", SEV_NOTICE,
 			     "np=none leaves non-existent subdomains unprotected");
-	if (!r.has_rua)
+	if (!r->has_rua)
 		findings_add(f, "NO_RUA", SEV_NOTICE,
 			     "no 'rua': no aggregate reports are asked for");
-	check_report_auth(g, &r);
-	dmarc_record_free(&r);
-out:
-	buf_free(&name);
-	buf_free(&text);
-	buf_free(&t);
+	check_report_auth(g, r);
 }
 
 static bool
@@ -474,31 +528,33 @@ static void
 check_bimi(struct grader *g)
 {
 	struct scan *s = g->s;
+	struct mail_state *m = g->mail;
 	struct findings *f = &g->f[C_BIMI];
-	struct buf name = BUF_INIT, t = BUF_INIT, text = BUF_INIT;
-	buf_addf(&name, "default._bimi.%.*s", (int)s->domainlen, s->domain);
-	const struct query *q = scan_find(s, name.s, name.len, "TXT");
+	struct buf *name = &m->name, *t = &m->txt, *text = &m->dmarc_text;
+	domain_name(name, "default._bimi.", s, "");
+	buf_reset(text);
+	const struct query *q = scan_find(s, name->s, name->len, "TXT");
 	int found = 0;
 	size_t i = 0;
 	const struct jv *rr;
 	while ((rr = q_rr(q, "TXT", &i)))
-		if (rr_txt(s, rr, &t, NULL) && bimi_is_record(t.s, t.len) && found++ == 0)
-			buf_add(&text, t.s, t.len);
+		if (rr_txt(s, rr, t, NULL) && bimi_is_record(t->s, t->len) && found++ == 0)
+			buf_add(text, t->s, t->len);
 	if (found == 0) {
-		findings_add(f, "NO_BIMI_RECORDS", SEV_NOTICE, "no BIMI record at '%s'", name.s);
-		goto out;
+		findings_add(f, "NO_BIMI_RECORDS", SEV_NOTICE, "no BIMI record at '%s'", name->s);
+		return;
 	}
 	g->facts.bimi.present = true;
 	if (found > 1) {
 		findings_add(f, "TOO_MANY_BIMI_RECORDS", SEV_ERROR, "%d BIMI records at '%s'",
-			     found, name.s);
-		goto out;
+			     found, name->s);
+		return;
 	}
 	struct bimi_record r;
-	bimi_parse(text.s, text.len, &r, f);
+	bimi_parse(text->s, text->len, &r, f);
 	g->facts.bimi.valid = r.valid;
 	if (r.declined)
-		goto out;
+		return;
 	/* BIMI needs DMARC enforcement on the domain and its subdomains, at 100 percent. */
 	if (!g->facts.dmarc.present || !g->facts.dmarc.valid) {
 		findings_add(f, "DMARC_NOT_DEFINED", SEV_ERROR, "BIMI needs a valid DMARC record");
@@ -518,10 +574,6 @@ check_bimi(struct grader *g)
 			g->facts.bimi.valid = false;
 		}
 	}
-out:
-	buf_free(&name);
-	buf_free(&t);
-	buf_free(&text);
 }
 
 void

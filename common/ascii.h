@@ -1,0 +1,33 @@
+/* ASCII case-insensitive equality of the words and names of DNS records (SPF mechanisms,
+ * DMARC, BIMI and CAA tags and values, host names): without the locale, which the RFCs do not
+ * know, and without strlen, since the record parsers compare every tag of every record. */
+#ifndef ASCII_H
+#define ASCII_H
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Are the n bytes at s the lowercase word w, ignoring the case of ASCII letters? */
+static inline bool
+ascii_word_eq(const char *s, size_t n, const char *w)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!w[i] || (c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)w[i])
+			return false;
+	}
+	return !w[n];
+}
+
+/* Are the n bytes at a and at b the same but for the case of ASCII letters? */
+static inline bool
+ascii_case_eq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+		if ((x >= 'A' && x <= 'Z' ? x + 32 : x) != (y >= 'A' && y <= 'Z' ? y + 32 : y))
+			return false;
+	}
+	return true;
+}
+
+#endif
