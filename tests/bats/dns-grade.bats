@@ -135,6 +135,22 @@ codes_in_manual() {
 	assert_output $'good secure\nspf-none insecure\ndnssec-expired bogus\ndnssec-nomatch bogus\ndnssec-island signed-without-ds'
 }
 
+@test "a zone graded again in one run gets the same remarks, its DS and DNSKEY that do not parse too" {
+	# a copy takes the DNSSEC verdict cache, which replays what ldns made of every DS, DNSKEY
+	# and RRSIG: dnssec-algorithms and dns-hostile hold some that do not parse
+	dns-grade <"$GF/scans.ndjson" >once
+	run jq -r 'select(.case == "dnssec-algorithms") | [.remarks[].code] | join(" ")' once
+	assert_output --partial INVALID_DS_RECORD
+	assert_output --partial INVALID_DNSKEY_RECORD
+	cat "$GF/scans.ndjson" "$GF/scans.ndjson" | dns-grade >twice
+	diff <(cat once once) twice
+	run -1 --separate-stderr dns-grade <"$GF/hostile.ndjson"
+	printf '%s\n' "$output" >once
+	grep -q INVALID_DS_RECORD once
+	run -1 --separate-stderr dns-grade < <(cat "$GF/hostile.ndjson" "$GF/hostile.ndjson")
+	diff <(cat once once) <(printf '%s\n' "$output")
+}
+
 @test "lame servers, serial drift and NS set drift are counted" {
 	run jq -c 'select(.case == "ns-broken" or .case == "ns-one") | .facts.ns' "$GF/scans.domstat.golden"
 	assert_output $'{"count":4,"lame":2,"serials_consistent":true,"ns_sets_consistent":false}\n{"count":1,"lame":0,"serials_consistent":false,"ns_sets_consistent":true}'
