@@ -109,8 +109,8 @@ parse_uris(const char *v, size_t n, bool ruf, struct dmarc_record *r, struct fin
 	size_t i = 0, count = 0;
 	while (i <= n) {
 		size_t st = i;
-		while (i < n && v[i] != ',')
-			i++;
+		const char *comma = memchr(v + i, ',', n - i);
+		i = comma ? (size_t)(comma - v) : n;
 		const char *u = v + st;
 		size_t un = i - st;
 		while (un && (*u == ' ' || *u == '\t'))
@@ -145,10 +145,10 @@ parse_uris(const char *v, size_t n, bool ruf, struct dmarc_record *r, struct fin
 			}
 		struct dmarc_uri du = {ruf, false, NULL, 0};
 		if (k == 6 && !strncasecmp(u, "mailto", 6)) {
-			const char *at = NULL;
-			for (size_t j = k + 1; j < core; j++)
-				if (u[j] == '@')
-					at = u + j;
+			const char *at = NULL; /* the last '@' */
+			for (size_t j = core; j > k + 1 && !at; j--)
+				if (u[j - 1] == '@')
+					at = u + j - 1;
 			const char *h = at ? at + 1 : NULL;
 			size_t hn = at ? (size_t)(u + core - h) : 0;
 			const char *qm = h ? memchr(h, '?', hn) : NULL;

@@ -41,6 +41,10 @@ findings_add(struct findings *f, const char *code, enum finding_sev sev, const c
 	x->code = code;
 	x->sev = sev;
 	x->msg = f->msgs.len;
+	if (!strchr(fmt, '%')) { /* many messages name nothing: no printf for them */
+		buf_add(&f->msgs, fmt, strlen(fmt) + 1);
+		return;
+	}
 	va_list ap;
 	va_start(ap, fmt);
 	buf_vaddf(&f->msgs, fmt, ap);

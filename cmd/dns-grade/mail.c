@@ -49,6 +49,11 @@ struct mail_state {
 	struct buf txt, name, dmarc_text;
 	struct dmarc_record dmarc;
 	struct dname own, dest;
+	struct mx_seen {
+		const char *ex; /* NULL: no exchange */
+		size_t n;
+	} * mx;
+	size_t mxcap;
 };
 
 static struct mail_state *
@@ -83,6 +88,7 @@ mail_state_free(struct grader *g)
 	dmarc_record_free(&m->dmarc);
 	dname_free(&m->own);
 	dname_free(&m->dest);
+	free(m->mx);
 	free(m);
 	g->mail = NULL;
 }
@@ -313,6 +319,24 @@ check_spf(struct grader *g)
 	g->facts.spf.valid = syntax && !w.permerror && f->dropped_errors == 0;
 }
 
+/* Do the valid names a and b end in the same two labels, or are they the same name? Only then
+ * can they have the same registrable domain (two labels or more, or the name itself when it
+ * has none), so only then are the public-suffix lookups needed. */
+static bool
+may_share_registrable(const struct buf *a, const struct buf *b)
+{
+	size_t i = a->len, j = b->len;
+	int labels = 0;
+	while (i > 0 && j > 0 && a->s[i - 1] == b->s[j - 1]) {
+		i--, j--;
+		if (a->s[i] == '.' && ++labels == 2)
+			return true;
+	}
+	if ((i == 0 || a->s[i - 1] == '.') && (j == 0 || b->s[j - 1] == '.'))
+		labels++; /* the shorter name is all labels of the other's tail */
+	return labels >= 2 || (i == 0 && j == 0);
+}
+
 /* Effective report destinations outside the domain need <domain>._report._dmarc.<dest>. */
 static void
 check_report_auth(struct grader *g, const struct dmarc_record *r)
@@ -320,7 +344,7 @@ check_report_auth(struct grader *g, const struct dmarc_record *r)
 	struct scan *s = g->s;
 	struct dname *own = &g->mail->own, *dest = &g->mail->dest;
 	const char *own_reg = NULL;
-	bool own_done = false;
+	bool own_set = false, own_valid = false, own_reg_done = false;
 	for (size_t i = 0; i < r->nuris && i < 8; i++) {
 		const struct dmarc_uri *u = &r->uris[i];
 		if (!u->mailto)
@@ -331,14 +355,21 @@ check_report_auth(struct grader *g, const struct dmarc_record *r)
 			continue;
 		if (dname_set(dest, u->host, u->hostlen) < 0)
 			continue;
-		if (!own_done) {
-			dname_set(own, s->domain, s->domainlen);
-			own_reg = dname_registrable(own) ? own->reg_ascii : own->ascii.s;
-			own_done = true;
+		if (!own_set) {
+			own_valid = dname_set(own, s->domain, s->domainlen) == 0;
+			own_set = true;
 		}
-		const char *dreg = dname_registrable(dest) ? dest->reg_ascii : dest->ascii.s;
-		if (own_reg && dreg && !strcmp(own_reg, dreg))
-			continue;
+		/* third-party destinations mostly differ in the last two labels already */
+		if (!own_valid || may_share_registrable(&own->ascii, &dest->ascii)) {
+			if (!own_reg_done) {
+				own_reg = dname_registrable(own) ? own->reg_ascii : own->ascii.s;
+				own_reg_done = true;
+			}
+			const char *dreg =
+			    dname_registrable(dest) ? dest->reg_ascii : dest->ascii.s;
+			if (own_reg && dreg && !strcmp(own_reg, dreg))
+				continue;
+		}
 		domain_name(&g->tmp2, "", s, "._report._dmarc.");
 		buf_adds(&g->tmp2, dest->ascii.s);
 		const struct query *q = scan_find(s, g->tmp2.s, g->tmp2.len, "TXT");
@@ -427,6 +458,13 @@ check_dmarc(struct grader *g)
 static bool
 is_ip_literal(const char *s, size_t n)
 {
+	/* host names mostly hold a letter no address has: spare inet_pton (which stops at a NUL) */
+	for (size_t i = 0; i < n && s[i]; i++) {
+		char c = s[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+		      c == ':' || c == '.'))
+			return false;
+	}
 	bool parsed;
 	addr_public(s, n, &parsed);
 	return parsed;
@@ -437,8 +475,9 @@ check_mx(struct grader *g)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_MX];
+	struct mail_state *m = g->mail;
 	const struct query *q = scan_find(s, s->domain, s->domainlen, "MX");
-	size_t i = 0, n = 0, nulls = 0;
+	size_t i = 0, n = 0, nulls = 0, seen = 0;
 	const struct jv *rr;
 	while ((rr = q_rr(q, "MX", &i))) {
 		size_t en;
@@ -448,6 +487,9 @@ check_mx(struct grader *g)
 			n++;
 			continue;
 		}
+		/* every RR before this one, valid or not, for the duplicate check */
+		m->mx = xgrow(m->mx, &m->mxcap, seen + 1, sizeof *m->mx);
+		m->mx[seen++] = (struct mx_seen){ex, en};
 		if (!ex || !rr_int(rr, "preference", &pref) || pref < 0 || pref > 65535) {
 			scan_problem(s, "MX record without a valid preference or exchange");
 			continue;
@@ -462,15 +504,9 @@ check_mx(struct grader *g)
 		}
 		while (en && ex[en - 1] == '.')
 			en--;
-		size_t j = 0;
-		const struct jv *o;
 		bool dup = false;
-		while ((o = q_rr(q, "MX", &j)) && o != rr) {
-			size_t on;
-			const char *oe = rr_str(o, "exchange", &on);
-			if (oe && name_eq(oe, on, ex, en))
-				dup = true;
-		}
+		for (size_t j = 0; j + 1 < seen && !dup; j++)
+			dup = m->mx[j].ex && name_eq(m->mx[j].ex, m->mx[j].n, ex, en);
 		if (dup) {
 			findings_add(f, "DUPLICATE_MX_HOST", SEV_NOTICE, "'%.*s' listed twice",
 				     FV(en), ex);
@@ -491,9 +527,9 @@ check_mx(struct grader *g)
 		bool cname = false;
 		for (int k = 0; k < 2; k++) {
 			const struct query *x = k ? aaaa : a;
-			size_t m = 0;
+			size_t ci = 0;
 			const struct jv *c;
-			while ((c = q_rr(x, "CNAME", &m))) {
+			while ((c = q_rr(x, "CNAME", &ci))) {
 				size_t cn;
 				const char *owner = rr_str(c, "name", &cn);
 				if (owner && name_eq(owner, cn, ex, en))
