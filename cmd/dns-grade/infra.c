@@ -36,6 +36,41 @@ hostname_ok(const char *s, size_t n)
 	return s[n - 1] != '-';
 }
 
+/* inet_pton(AF_INET) of a text that ends at n bytes or a NUL, without copying it: glibc's
+ * rules (four decimal octets of at most 255, no leading zero, nothing else). */
+static bool
+ipv4_pton(const char *a, size_t n, unsigned char b[4])
+{
+	unsigned char tmp[4] = {0}, *tp = tmp;
+	int octets = 0;
+	bool digit = false;
+	for (size_t i = 0; i < n && a[i]; i++) {
+		char ch = a[i];
+		if (ch >= '0' && ch <= '9') {
+			unsigned v = *tp * 10u + (unsigned)(ch - '0');
+			if ((digit && *tp == 0) || v > 255)
+				return false;
+			*tp = (unsigned char)v;
+			if (!digit) {
+				if (++octets > 4)
+					return false;
+				digit = true;
+			}
+		} else if (ch == '.' && digit) {
+			if (octets == 4)
+				return false;
+			*++tp = 0;
+			digit = false;
+		} else {
+			return false;
+		}
+	}
+	if (octets < 4)
+		return false;
+	memcpy(b, tmp, 4);
+	return true;
+}
+
 /* Is the address globally reachable (not private, loopback, link-local, documentation,
  * multicast, reserved)? *parsed says whether it was an address at all. */
 bool
@@ -46,9 +81,10 @@ addr_public(const char *a, size_t n, bool *parsed)
 	*parsed = false;
 	if (n == 0 || n >= sizeof t)
 		return false;
-	memcpy(t, a, n);
-	t[n] = '\0';
-	if (inet_pton(AF_INET, t, b) == 1) {
+	/* an IPv6 text has a colon, an IPv4 one none (before any NUL, where inet_pton stops) */
+	const char *nul = memchr(a, '\0', n);
+	bool colon = memchr(a, ':', nul ? (size_t)(nul - a) : n) != NULL;
+	if (!colon && ipv4_pton(a, n, b)) {
 		*parsed = true;
 		unsigned x =
 		    (unsigned)b[0] << 24 | (unsigned)b[1] << 16 | (unsigned)b[2] << 8 | b[3];
@@ -66,7 +102,9 @@ addr_public(const char *a, size_t n, bool *parsed)
 				return false;
 		return true;
 	}
-	if (inet_pton(AF_INET6, t, b) == 1) {
+	memcpy(t, a, n);
+	t[n] = '\0';
+	if (colon && inet_pton(AF_INET6, t, b) == 1) {
 		*parsed = true;
 		static const unsigned char zero[16];
 		if (!memcmp(b, zero, 15) && b[15] <= 1)
@@ -108,43 +146,120 @@ addresses(const struct scan *s, const char *host, size_t hn, const char **addrs,
 	}
 }
 
-static int
-cmp_str(const void *a, const void *b)
+/* Is the C string s the lowercase word w but for the case of ASCII letters (DNS is
+ * case-insensitive in ASCII only; strcasecmp asks the locale)? */
+static bool
+word_is(const char *s, const char *w)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	for (size_t i = 0;; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)w[i])
+			return false;
+		if (!c)
+			return true;
+	}
 }
 
-/* The NS host set of a query as one sorted, lowercased, comma-joined string. */
-void
-ns_set(const struct query *q, struct buf *out)
+/* strcmp of the two names with A-Z lowered, without copying them. */
+static int
+cmp_lower(const char *a, size_t an, const char *b, size_t bn)
 {
-	buf_reset(out);
-	const char *v[64];
-	char *own[64];
-	size_t n = 0, i = 0;
+	for (size_t i = 0;; i++) {
+		unsigned char x = i < an ? (unsigned char)a[i] : 0,
+			      y = i < bn ? (unsigned char)b[i] : 0;
+		x = (unsigned char)(x >= 'A' && x <= 'Z' ? x + 32 : x);
+		y = (unsigned char)(y >= 'A' && y <= 'Z' ? y + 32 : y);
+		if (x != y || !x)
+			return x - y;
+	}
+}
+
+/* The host names of an NS answer in order: the first 64, and how many there are. */
+struct ns_hosts {
+	const char *h[64];
+	size_t len[64], n, count;
+};
+
+static void
+ns_hosts(const struct query *q, struct ns_hosts *out)
+{
+	size_t i = 0, l;
 	const struct jv *rr;
-	while ((rr = q_rr(q, "NS", &i)) && n < 64) {
-		size_t l;
+	out->n = out->count = 0;
+	while ((rr = q_rr(q, "NS", &i))) {
 		const char *h = rr_str(rr, "host", &l);
 		if (!h)
 			continue;
+		if (out->n < 64) {
+			out->h[out->n] = h;
+			out->len[out->n++] = l;
+		}
+		out->count++;
+	}
+}
+
+/* ns_set of the listed hosts. */
+static void
+hosts_set(const struct ns_hosts *hs, struct buf *out)
+{
+	buf_reset(out);
+	const char *v[64];
+	size_t vl[64];
+	for (size_t n = 0; n < hs->n; n++) {
+		const char *h = hs->h[n];
+		size_t l = hs->len[n];
 		while (l && h[l - 1] == '.')
 			l--;
-		own[n] = xstrndup(h, l);
-		for (char *c = own[n]; *c; c++)
-			if (*c >= 'A' && *c <= 'Z')
-				*c = (char)(*c + 32);
-		v[n] = own[n];
-		n++;
+		const char *nul = memchr(h, '\0', l);
+		l = nul ? (size_t)(nul - h) : l;
+		/* insertion sort: a handful of names */
+		size_t k = n;
+		for (; k > 0 && cmp_lower(v[k - 1], vl[k - 1], h, l) > 0; k--) {
+			v[k] = v[k - 1];
+			vl[k] = vl[k - 1];
+		}
+		v[k] = h;
+		vl[k] = l;
 	}
-	qsort(v, n, sizeof v[0], cmp_str);
-	for (size_t j = 0; j < n; j++) {
+	for (size_t j = 0; j < hs->n; j++) {
 		if (j)
 			buf_addc(out, ',');
-		buf_adds(out, v[j]);
+		size_t at = out->len;
+		buf_add(out, v[j], vl[j]);
+		for (char *c = out->s + at; c < out->s + out->len; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c + 32);
 	}
-	for (size_t j = 0; j < n; j++)
-		free(own[j]);
+}
+
+/* The NS host set of a query as one sorted, lowercased, comma-joined string (of the first 64
+ * hosts; a host ends at a NUL in it, as a C string does). */
+void
+ns_set(const struct query *q, struct buf *out)
+{
+	struct ns_hosts hs;
+	ns_hosts(q, &hs);
+	hosts_set(&hs, out);
+}
+
+/* Does an NS answer list the very host strings of hs (all of them), in the same order? Then
+ * its ns_set is that of hs, and the one already built can serve. */
+static bool
+same_hosts(const struct query *q, const struct ns_hosts *hs)
+{
+	size_t i = 0, k = 0, l;
+	const struct jv *rr;
+	if (hs->count > hs->n)
+		return false;
+	while ((rr = q_rr(q, "NS", &i))) {
+		const char *h = rr_str(rr, "host", &l);
+		if (!h)
+			continue;
+		if (k == hs->n || hs->len[k] != l || memcmp(hs->h[k], h, l))
+			return false;
+		k++;
+	}
+	return k == hs->n;
 }
 
 static void
@@ -153,17 +268,14 @@ check_ns_soa(struct grader *g)
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_NS], *fs = &g->f[C_SOA];
 	const struct query *q = scan_find(s, s->domain, s->domainlen, "NS");
-	size_t i = 0, count = 0;
-	const struct jv *rr;
+	struct ns_hosts apex;
+	ns_hosts(q, &apex);
+	size_t count = apex.count; /* the hosts past 64 are counted, not checked: hostile data */
 	const char *seen_addr[64];
 	size_t seen_len[64], nseen = 0;
-	while ((rr = q_rr(q, "NS", &i))) {
-		size_t hn;
-		const char *h = rr_str(rr, "host", &hn);
-		if (!h)
-			continue;
-		if (++count > 64)
-			continue; /* counted, not checked: bounds the work on hostile data */
+	for (size_t j = 0; j < apex.n; j++) {
+		const char *h = apex.h[j];
+		size_t hn = apex.len[j];
 		const char *addrs[16];
 		size_t lens[16], na;
 		bool asked;
@@ -206,8 +318,8 @@ check_ns_soa(struct grader *g)
 		findings_add(f, "ONLY_ONE_NS_RECORD", SEV_WARNING, "only one name server");
 
 	/* What every server said when asked directly. */
-	struct buf apex_set = BUF_INIT, set = BUF_INIT;
-	ns_set(q, &apex_set);
+	struct buf *apex_set = &g->tmp, *set = &g->tmp2;
+	hosts_set(&apex, apex_set);
 	bool ns_ok = true, serial_ok = true, have_serial = false;
 	long long serial0 = 0;
 	int lame = 0;
@@ -216,7 +328,7 @@ check_ns_soa(struct grader *g)
 		if (!d->direct || !name_eq(d->q, d->qlen, s->domain, s->domainlen))
 			continue;
 		const char *srv = d->server ? d->server : "?";
-		if (!strcasecmp(d->type, "SOA")) {
+		if (word_is(d->type, "soa")) {
 			size_t j = 0;
 			const struct jv *soa = q_rr(d, "SOA", &j);
 			if (!d->answered) {
@@ -226,7 +338,7 @@ check_ns_soa(struct grader *g)
 				findings_add(f, "NS_NO_RESPONSE", SEV_ERROR,
 					     "server %s did not answer (%s)", srv,
 					     d->error ? d->error : "no answer");
-			} else if (strcasecmp(d->rcode, "NOERROR") || !d->aa || !soa) {
+			} else if (!word_is(d->rcode, "noerror") || !d->aa || !soa) {
 				lame++;
 				findings_add(f, "LAME_DELEGATION", SEV_ERROR,
 					     "server %s is not authoritative for the zone (%s%s)",
@@ -240,15 +352,17 @@ check_ns_soa(struct grader *g)
 					have_serial = true;
 				}
 			}
-		} else if (!strcasecmp(d->type, "NS") && d->answered &&
-			   !strcasecmp(d->rcode, "NOERROR") && d->aa) {
-			ns_set(d, &set);
-			if (ns_ok && strcmp(set.s ? set.s : "", apex_set.s ? apex_set.s : "")) {
+		} else if (word_is(d->type, "ns") && d->answered && word_is(d->rcode, "noerror") &&
+			   d->aa) {
+			if (!ns_ok || same_hosts(d, &apex))
+				continue; /* the apex's set, or a mismatch already reported */
+			ns_set(d, set);
+			if (strcmp(buf_str(set), buf_str(apex_set))) {
 				ns_ok = false;
 				findings_add(f, "NAME_SERVER_MISMATCH", SEV_WARNING,
 					     "server %s lists name servers '%.*s', not '%.*s'", srv,
-					     FV(set.len), buf_str(&set), FV(apex_set.len),
-					     buf_str(&apex_set));
+					     FV(set->len), buf_str(set), FV(apex_set->len),
+					     buf_str(apex_set));
 			}
 		}
 	}
@@ -258,8 +372,6 @@ check_ns_soa(struct grader *g)
 	g->facts.ns.lame = lame;
 	g->facts.ns.serials_consistent = serial_ok;
 	g->facts.ns.ns_sets_consistent = ns_ok;
-	buf_free(&apex_set);
-	buf_free(&set);
 
 	/* SOA: present, single, fields and timers (Zonemaster ZONE02 to ZONE06). */
 	const struct query *sq = scan_find(s, s->domain, s->domainlen, "SOA");
@@ -273,8 +385,8 @@ check_ns_soa(struct grader *g)
 	g->facts.soa.present = true;
 	if (nsoa > 1)
 		findings_add(fs, "TOO_MANY_SOA", SEV_ERROR, "%zu SOA records", nsoa);
-	i = 0;
-	rr = q_rr(sq, "SOA", &i);
+	size_t i = 0;
+	const struct jv *rr = q_rr(sq, "SOA", &i);
 	size_t mn, rn;
 	const char *mname = rr_str(rr, "mname", &mn), *rname = rr_str(rr, "rname", &rn);
 	long long serial, refresh, retry, expire, minimum;
@@ -690,7 +802,7 @@ static char
 key_tag(const struct jv *rr)
 {
 	const char *type = rr_str(rr, "type", NULL);
-	return !strcasecmp(type, "DNSKEY") ? 'K' : !strcasecmp(type, "RRSIG") ? 'S' : 0;
+	return word_is(type, "dnskey") ? 'K' : word_is(type, "rrsig") ? 'S' : 0;
 }
 
 static void
@@ -874,7 +986,8 @@ check_facts(struct grader *g)
 	struct facts *fa = &g->facts;
 	struct buf *b = &g->tmp;
 	buf_reset(b);
-	buf_addf(b, "_msdcs.%.*s", (int)s->domainlen, s->domain);
+	buf_add(b, "_msdcs.", 7);
+	buf_add(b, s->domain, s->domainlen);
 	const struct query *ms = scan_find(s, b->s, b->len, "SOA");
 	const struct query *probe = NULL;
 	for (size_t i = 0; i < s->nq; i++)
@@ -890,7 +1003,7 @@ check_facts(struct grader *g)
 		fa->scan.queries++;
 		if (q->answered)
 			fa->scan.answered++;
-		if (q->rcode && !strcasecmp(q->rcode, "SERVFAIL"))
+		if (q->rcode && word_is(q->rcode, "servfail"))
 			fa->scan.servfail++;
 		if (q->error && !strcmp(q->error, "timeout"))
 			fa->scan.timeouts++;
