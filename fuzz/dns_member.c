@@ -6,7 +6,8 @@
  * took loads as below. Over valid JSON text (the record layer refuses the rest before
  * dns-grade sees it), the reader agrees with json-c, which it replaced, on everything the graders
  * read (whether the member loads and the problem it reports, the domain, every query's strings with
- * their lengths and flags, its answer and authority arrays, each answer RR's type, data and ttl);
+ * their lengths and flags, its answer and authority arrays, each answer RR's type, data and ttl,
+ * members by names the reader knows and by others, the RRs q_rr and q_count pick by type);
  * then every check of both scales runs and its findings stay bounded. */
 #include <json-c/json.h>
 #include <string.h>
@@ -92,11 +93,40 @@ same_rrs(const struct query *q, json_object *arr)
 		FUZZ_CHECK(rr_int(rr, "ttl", &ttl) == (jt != NULL));
 		if (jt)
 			FUZZ_CHECK(ttl == (long long)json_object_get_int64(jt));
+		/* names the reader numbers (scan.c's enum key) and others, the empty one too */
+		static const char *const strs[] = {
+		    "name", "host", "txt", "type_covered", "tc", "digest", "hos", "hostx", "x", ""};
+		for (size_t j = 0; j < sizeof strs / sizeof *strs; j++) {
+			const char *a = rr_str(rr, strs[j], &dn), *b = str_member(o, strs[j], &rn);
+			same_mem(a, dn, b, rn);
+		}
+		static const char *const ints[] = {"serial", "flags", "key_tag", "n"};
+		for (size_t j = 0; j < sizeof ints / sizeof *ints; j++) {
+			long long x;
+			jt = member(o, ints[j], json_type_int);
+			FUZZ_CHECK(rr_int(rr, ints[j], &x) == (jt != NULL));
+			if (jt)
+				FUZZ_CHECK(x == (long long)json_object_get_int64(jt));
+		}
 	}
 	while (k < n) {
 		json_object *o = json_object_array_get_idx(arr, k++);
 		FUZZ_CHECK(!json_object_is_type(o, json_type_object) ||
 			   !str_member(o, "type", NULL));
+	}
+	/* the RRs of a type, as the graders ask (upper case) and otherwise */
+	static const char *const types[] = {"A",	  "AAAA", "TXT",  "NSEC3",
+					    "NSEC3PARAM", "ns",	  "HINFO"};
+	for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
+		size_t want = 0;
+		for (k = 0; k < n; k++) {
+			json_object *o = json_object_array_get_idx(arr, k);
+			const char *ty = json_object_is_type(o, json_type_object)
+					     ? str_member(o, "type", NULL)
+					     : NULL;
+			want += ty && !strcasecmp(ty, types[t]);
+		}
+		FUZZ_CHECK(q_count(q, types[t]) == want);
 	}
 }
 

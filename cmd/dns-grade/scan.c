@@ -39,6 +39,7 @@ struct jv {
 	uint32_t n;	 /* JV_STR: length; JV_ARR, JV_OBJ: number of children */
 	uint32_t skip;	 /* slots this value and everything under it take (1 for a scalar) */
 	uint8_t type;	 /* enum jtype */
+	uint8_t kid;	 /* enum key of the member name (K_OTHER outside objects) */
 	int8_t tcode;	 /* an RR of an answer or authority array: type_code of its "type"
 			    string, RR_NOTYPE without one (set by load_queries) */
 };
@@ -86,6 +87,335 @@ scan_problem(struct scan *s, const char *fmt, ...)
 		buf_vaddf(&s->problem, fmt, ap);
 		va_end(ap);
 	}
+}
+
+static const char *const types[] = {"A",   "AAAA", "CAA",	 "DNSKEY", "DS",    "MX",   "NS",
+				    "SOA", "TXT",  "NSEC3PARAM", "CNAME",  "RRSIG", "NSEC3"};
+
+/* A number for the RR types the graders look up (any case), -1 for others. */
+static int
+type_code_slow(const char *t)
+{
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if ((t[0] | 0x20) == (types[i][0] | 0x20) && !strcasecmp(t, types[i]))
+			return (int)i;
+	return -1;
+}
+
+/* The same, first for the type as scans and callers spell it (upper case, as in types[]):
+ * a string equal to one of them matches it whatever the locale's case rules. */
+static inline int
+type_code(const char *t)
+{
+	int i = -1;
+	switch (t[0]) {
+	case 'A':
+		i = t[1] ? 1 : 0;
+		break;
+	case 'C':
+		i = t[1] == 'A' ? 2 : 10;
+		break;
+	case 'D':
+		i = t[1] == 'N' ? 3 : 4;
+		break;
+	case 'M':
+		i = 5;
+		break;
+	case 'N':
+		/* NS, NSEC3, NSEC3PARAM (each byte read only after a non-NUL one) */
+		if (t[1] == 'S')
+			i = !t[2] ? 6 : t[3] && t[4] && t[5] ? 9 : 12;
+		break;
+	case 'R':
+		i = 11;
+		break;
+	case 'S':
+		i = 7;
+		break;
+	case 'T':
+		i = 8;
+		break;
+	}
+	if (i >= 0) {
+		const char *c = types[i];
+		size_t j = 0;
+		while (c[j] && c[j] == t[j])
+			j++;
+		if (!c[j] && !t[j])
+			return i;
+	}
+	return type_code_slow(t);
+}
+
+/* The member names dns-scan writes, as numbers: the reader recognises them straight from the
+ * text (a name that holds an escape, or any other name, is decoded first), and a lookup compares
+ * numbers. A name decoded to one of these gets its number however it was spelled. */
+enum key {
+	K_OTHER,
+	K_v,
+	K_domain,
+	K_started,
+	K_profile,
+	K_resolvers,
+	K_elapsed_ms,
+	K_queries,
+	K_q,
+	K_type,
+	K_why,
+	K_server,
+	K_direct,
+	K_rcode,
+	K_aa,
+	K_ad,
+	K_tc,
+	K_tcp,
+	K_ms,
+	K_answer,
+	K_authority,
+	K_error,
+	K_name,
+	K_ttl,
+	K_data,
+	K_txt,
+	K_address,
+	K_host,
+	K_mname,
+	K_rname,
+	K_serial,
+	K_refresh,
+	K_retry,
+	K_expire,
+	K_minimum,
+	K_flags,
+	K_tag,
+	K_value,
+	K_preference,
+	K_exchange,
+	K_algorithm,
+	K_key_tag,
+	K_protocol,
+	K_digest_type,
+	K_digest,
+	K_type_covered,
+	K_signer,
+	K_original_ttl,
+	K_labels,
+	K_inception,
+	K_expiration,
+	K_salt,
+	K_iterations,
+	K_target,
+	NKEYS
+};
+
+/* The key whose name starts at k and ends with term there (the text of a member name ends
+ * with its quote, a name in a buffer with its NUL), K_OTHER for any other; *len is its length.
+ * At least 16 bytes must be readable from k. */
+static inline __attribute__((always_inline)) int
+key_at(const char *k, char term, size_t *len)
+{
+#define KEY(name)                                                                                  \
+	if (!memcmp(k, #name, sizeof #name - 1) && k[sizeof #name - 1] == term) {                  \
+		*len = sizeof #name - 1;                                                           \
+		return K_##name;                                                                   \
+	}
+	switch (k[0]) {
+	case 'a':
+		KEY(aa)
+		KEY(ad)
+		KEY(answer)
+		KEY(authority)
+		KEY(address)
+		KEY(algorithm)
+		break;
+	case 'd':
+		KEY(domain)
+		KEY(direct)
+		KEY(data)
+		KEY(digest_type)
+		KEY(digest)
+		break;
+	case 'e':
+		KEY(elapsed_ms)
+		KEY(error)
+		KEY(expire)
+		KEY(exchange)
+		KEY(expiration)
+		break;
+	case 'f':
+		KEY(flags)
+		break;
+	case 'h':
+		KEY(host)
+		break;
+	case 'i':
+		KEY(inception)
+		KEY(iterations)
+		break;
+	case 'k':
+		KEY(key_tag)
+		break;
+	case 'l':
+		KEY(labels)
+		break;
+	case 'm':
+		KEY(ms)
+		KEY(mname)
+		KEY(minimum)
+		break;
+	case 'n':
+		KEY(name)
+		break;
+	case 'o':
+		KEY(original_ttl)
+		break;
+	case 'p':
+		KEY(profile)
+		KEY(preference)
+		KEY(protocol)
+		break;
+	case 'q':
+		KEY(queries)
+		KEY(q)
+		break;
+	case 'r':
+		KEY(resolvers)
+		KEY(rcode)
+		KEY(rname)
+		KEY(refresh)
+		KEY(retry)
+		break;
+	case 's':
+		KEY(started)
+		KEY(server)
+		KEY(serial)
+		KEY(signer)
+		KEY(salt)
+		break;
+	case 't':
+		KEY(type)
+		KEY(tc)
+		KEY(tcp)
+		KEY(ttl)
+		KEY(txt)
+		KEY(tag)
+		KEY(type_covered)
+		KEY(target)
+		break;
+	case 'v':
+		KEY(v)
+		KEY(value)
+		break;
+	case 'w':
+		KEY(why)
+		break;
+	}
+#undef KEY
+	return K_OTHER;
+}
+
+/* The key of the member name k (n bytes, decoded), as key_at finds it in the text. */
+static int
+key_id(const char *k, size_t n)
+{
+#define KEY(name)                                                                                  \
+	if (n == sizeof #name - 1 && !memcmp(k, #name, sizeof #name - 1))                          \
+		return K_##name;
+	if (n == 0)
+		return K_OTHER;
+	switch (k[0]) {
+	case 'a':
+		KEY(aa)
+		KEY(ad)
+		KEY(answer)
+		KEY(authority)
+		KEY(address)
+		KEY(algorithm)
+		break;
+	case 'd':
+		KEY(domain)
+		KEY(direct)
+		KEY(data)
+		KEY(digest_type)
+		KEY(digest)
+		break;
+	case 'e':
+		KEY(elapsed_ms)
+		KEY(error)
+		KEY(expire)
+		KEY(exchange)
+		KEY(expiration)
+		break;
+	case 'f':
+		KEY(flags)
+		break;
+	case 'h':
+		KEY(host)
+		break;
+	case 'i':
+		KEY(inception)
+		KEY(iterations)
+		break;
+	case 'k':
+		KEY(key_tag)
+		break;
+	case 'l':
+		KEY(labels)
+		break;
+	case 'm':
+		KEY(ms)
+		KEY(mname)
+		KEY(minimum)
+		break;
+	case 'n':
+		KEY(name)
+		break;
+	case 'o':
+		KEY(original_ttl)
+		break;
+	case 'p':
+		KEY(profile)
+		KEY(preference)
+		KEY(protocol)
+		break;
+	case 'q':
+		KEY(queries)
+		KEY(q)
+		break;
+	case 'r':
+		KEY(resolvers)
+		KEY(rcode)
+		KEY(rname)
+		KEY(refresh)
+		KEY(retry)
+		break;
+	case 's':
+		KEY(started)
+		KEY(server)
+		KEY(serial)
+		KEY(signer)
+		KEY(salt)
+		break;
+	case 't':
+		KEY(type)
+		KEY(tc)
+		KEY(tcp)
+		KEY(ttl)
+		KEY(txt)
+		KEY(tag)
+		KEY(type_covered)
+		KEY(target)
+		break;
+	case 'v':
+		KEY(v)
+		KEY(value)
+		break;
+	case 'w':
+		KEY(why)
+		break;
+	}
+#undef KEY
+	return K_OTHER;
 }
 
 /* --- the one-pass reader ------------------------------------------------------------------ */
@@ -376,7 +706,7 @@ read_number(char *p, struct jv *v)
 /* A slot for the next value (scan.v moves as it grows: the reader keeps indexes, never
  * addresses, until the member is read). */
 static inline struct jv *
-new_value(struct scan *s, const char *key, size_t keylen)
+new_value(struct scan *s, const char *key, size_t keylen, int kid)
 {
 	if (s->nv == s->vcap)
 		s->v = xgrow(s->v, &s->vcap, s->nv + 1, sizeof *s->v);
@@ -385,6 +715,7 @@ new_value(struct scan *s, const char *key, size_t keylen)
 	x->keylen = (uint32_t)keylen;
 	x->skip = 1;
 	x->tcode = RR_NOTYPE;
+	x->kid = (uint8_t)kid;
 	return x;
 }
 
@@ -401,19 +732,23 @@ read_tree(struct reader *r, char *p)
 	int depth = 0;
 	const char *k = NULL; /* the member name of the next value */
 	size_t kn = 0;
+	int kid = K_OTHER;
 	for (;;) {
 		/* a value at p */
 		if (depth >= MAX_DEPTH) {
 			r->err = P_DEEP;
 			return NULL;
 		}
+		/* an object's type is its last "type" member when that is a string (str_member) */
+		if (kid == K_type)
+			s->v[open[depth - 1]].tcode = RR_NOTYPE;
 		char c = *p;
 		if (c == '{' || c == '[') {
 			open[depth] = s->nv;
 			count[depth] = 0;
 			close[depth] = (char)(c + 2); /* '{' + 2 == '}', '[' + 2 == ']' */
 			depth++;
-			struct jv *x = new_value(s, k, kn);
+			struct jv *x = new_value(s, k, kn, kid);
 			x->type = c == '{' ? JV_OBJ : JV_ARR;
 			p = skip_ws(p + 1);
 			if (*p == close[depth - 1]) {
@@ -422,13 +757,15 @@ read_tree(struct reader *r, char *p)
 			}
 			goto element;
 		}
-		struct jv *x = new_value(s, k, kn);
+		struct jv *x = new_value(s, k, kn, kid);
 		/* the 16 NULs after the text fail the comparisons near its end */
 		if (c == '"') {
 			size_t len;
 			p = read_string(r, p, &x->u.s, &len);
 			x->n = (uint32_t)len;
 			x->type = JV_STR;
+			if (kid == K_type && p)
+				s->v[open[depth - 1]].tcode = (int8_t)type_code(x->u.s);
 		} else if (c == 't' && !memcmp(p, "true", 4)) {
 			x->type = JV_BOOL;
 			x->u.i = 1;
@@ -472,12 +809,24 @@ read_tree(struct reader *r, char *p)
 	element:
 		/* p at an element of the innermost container (after white space) */
 		if (close[depth - 1] == '}') {
-			if (*p != '"' || !(p = read_string(r, p, &k, &kn))) {
+			if (*p != '"') {
 				r->err = P_BAD;
 				return NULL;
 			}
-			if (r->escaped && memchr(k, '\0', kn))
-				kn = strlen(k);
+			/* a name dns-scan writes is taken as it is: it holds nothing to decode
+			 * or check, and its length is known, so what follows is found sooner */
+			if ((kid = key_at(p + 1, '"', &kn)) != K_OTHER) {
+				k = p + 1;
+				p += kn + 2;
+			} else {
+				if (!(p = read_string(r, p, &k, &kn))) {
+					r->err = P_BAD;
+					return NULL;
+				}
+				if (r->escaped && memchr(k, '\0', kn))
+					kn = strlen(k);
+				kid = key_id(k, kn);
+			}
 			p = skip_ws(p);
 			if (*p != ':') {
 				r->err = P_BAD;
@@ -487,6 +836,7 @@ read_tree(struct reader *r, char *p)
 		} else {
 			k = NULL;
 			kn = 0;
+			kid = K_OTHER;
 		}
 	}
 }
@@ -503,10 +853,18 @@ get(const struct jv *o, const char *key, bool *present)
 	if (!o || o->type != JV_OBJ)
 		return NULL;
 	size_t kl = strlen(key);
+	int id = key_id(key, kl);
 	const struct jv *v = o + 1, *found = NULL;
-	for (size_t i = 0; i < o->n; i++, v += v->skip)
-		if (v->keylen == kl && v->key[0] == key[0] && !memcmp(v->key, key, kl))
-			found = v; /* the last of that name wins */
+	/* the last of that name wins; a name with a number has no other spelling */
+	if (id != K_OTHER) {
+		for (size_t i = 0; i < o->n; i++, v += v->skip)
+			if (v->kid == id)
+				found = v;
+	} else {
+		for (size_t i = 0; i < o->n; i++, v += v->skip)
+			if (v->kid == K_OTHER && v->keylen == kl && !memcmp(v->key, key, kl))
+				found = v;
+	}
 	if (!found)
 		return NULL;
 	if (present)
@@ -555,58 +913,6 @@ parse_iso(const char *t, time_t *out)
 	return true;
 }
 
-static const char *const types[] = {"A",   "AAAA", "CAA",	 "DNSKEY", "DS",    "MX",   "NS",
-				    "SOA", "TXT",  "NSEC3PARAM", "CNAME",  "RRSIG", "NSEC3"};
-
-/* A number for the RR types the graders look up (any case), -1 for others. */
-static int
-type_code_slow(const char *t)
-{
-	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
-		if ((t[0] | 0x20) == (types[i][0] | 0x20) && !strcasecmp(t, types[i]))
-			return (int)i;
-	return -1;
-}
-
-/* The same, first for the type as scans and callers spell it (upper case, as in types[]):
- * a string equal to one of them matches it whatever the locale's case rules. */
-static inline int
-type_code(const char *t)
-{
-	int i = -1;
-	switch (t[0]) {
-	case 'A':
-		i = t[1] ? 1 : 0;
-		break;
-	case 'C':
-		i = t[1] == 'A' ? 2 : 10;
-		break;
-	case 'D':
-		i = t[1] == 'N' ? 3 : 4;
-		break;
-	case 'M':
-		i = 5;
-		break;
-	case 'N':
-		/* NS, NSEC3, NSEC3PARAM (each byte read only after a non-NUL one) */
-		if (t[1] == 'S')
-			i = !t[2] ? 6 : t[3] && t[4] && t[5] ? 9 : 12;
-		break;
-	case 'R':
-		i = 11;
-		break;
-	case 'S':
-		i = 7;
-		break;
-	case 'T':
-		i = 8;
-		break;
-	}
-	if (i >= 0 && !strcmp(t, types[i]))
-		return i;
-	return type_code_slow(t);
-}
-
 /* The members of a query that the graders read. */
 enum {
 	Q_Q,
@@ -622,32 +928,34 @@ enum {
 	Q_NKEYS
 };
 
+/* enum key to the members above, -1 for the others */
 static int
-query_key(const char *k, size_t n)
+query_key(int kid)
 {
-#define IS(name) (!memcmp(k, name, n))
-	switch (n) {
-	case 1:
-		return k[0] == 'q' ? Q_Q : -1;
-	case 2:
-		return IS("aa") ? Q_AA : -1;
-	case 3:
-		return IS("why") ? Q_WHY : -1;
-	case 4:
-		return IS("type") ? Q_TYPE : -1;
-	case 5:
-		return IS("rcode") ? Q_RCODE : IS("error") ? Q_ERROR : -1;
-	case 6:
-		return IS("server")   ? Q_SERVER
-		       : IS("direct") ? Q_DIRECT
-		       : IS("answer") ? Q_ANSWER
-				      : -1;
-	case 9:
-		return IS("authority") ? Q_AUTHORITY : -1;
+	switch (kid) {
+	case K_q:
+		return Q_Q;
+	case K_type:
+		return Q_TYPE;
+	case K_why:
+		return Q_WHY;
+	case K_server:
+		return Q_SERVER;
+	case K_rcode:
+		return Q_RCODE;
+	case K_error:
+		return Q_ERROR;
+	case K_direct:
+		return Q_DIRECT;
+	case K_aa:
+		return Q_AA;
+	case K_answer:
+		return Q_ANSWER;
+	case K_authority:
+		return Q_AUTHORITY;
 	default:
 		return -1;
 	}
-#undef IS
 }
 
 static const char *
@@ -734,18 +1042,6 @@ scan_load_read(struct scan *s)
 	return load_queries(s);
 }
 
-/* Each RR's type as a number (q_rr compares numbers), once; returns the array. */
-static const struct jv *
-rr_types(struct scan *s, const struct jv *arr)
-{
-	struct jv *rr = s->v + (arr - s->v) + 1; /* the scan's own values, writable */
-	for (size_t i = 0; i < arr->n; i++, rr += rr->skip) {
-		const char *t = rr->type == JV_OBJ ? str_member(rr, "type", NULL) : NULL;
-		rr->tcode = t ? (int8_t)type_code(t) : RR_NOTYPE;
-	}
-	return arr;
-}
-
 /* What the graders need from a read member: version, domain, clock and queries. */
 static int
 load_queries(struct scan *s)
@@ -783,7 +1079,7 @@ load_queries(struct scan *s)
 		/* one walk over the members; a later member of the same name wins */
 		const struct jv *m[Q_NKEYS] = {0}, *mv = q + 1;
 		for (size_t k = 0; q->type == JV_OBJ && k < q->n; k++, mv += mv->skip) {
-			int id = query_key(mv->key, mv->keylen);
+			int id = query_key(mv->kid);
 			if (id >= 0)
 				m[id] = mv;
 		}
@@ -794,7 +1090,7 @@ load_queries(struct scan *s)
 		}
 		while (x.qlen && x.q[x.qlen - 1] == '.')
 			x.qlen--;
-		x.tcode = type_code(x.type);
+		x.tcode = q->tcode; /* type_code(x.type), from the reader */
 		x.why = str_of(m[Q_WHY], NULL);
 		x.server = str_of(m[Q_SERVER], NULL);
 		x.rcode = str_of(m[Q_RCODE], NULL);
@@ -804,12 +1100,12 @@ load_queries(struct scan *s)
 		x.answered = x.rcode != NULL;
 		if (m[Q_ANSWER]) {
 			if (m[Q_ANSWER]->type == JV_ARR)
-				x.answer = rr_types(s, m[Q_ANSWER]);
+				x.answer = m[Q_ANSWER];
 			else
 				scan_problem(s, "query %zu: 'answer' is not an array", i + 1);
 		}
 		if (m[Q_AUTHORITY] && m[Q_AUTHORITY]->type == JV_ARR)
-			x.authority = rr_types(s, m[Q_AUTHORITY]);
+			x.authority = m[Q_AUTHORITY];
 		s->qs[s->nq++] = x;
 	}
 	return 0;
@@ -859,7 +1155,7 @@ arr_rr(const struct jv *arr, const char *type, size_t *i)
 	while (at < arr->skip) {
 		const struct jv *rr = arr + at;
 		at += rr->skip;
-		/* rr_types gave non-objects and objects without a type string RR_NOTYPE; equal
+		/* the reader gave non-objects and objects without a type string RR_NOTYPE; equal
 		 * numbers are equal types and different ones different, -1 (other types) aside */
 		if (rr->tcode == RR_NOTYPE ||
 		    (type && (rr->tcode != tc ||
