@@ -29,28 +29,61 @@ remark(struct grader *g, enum cat c, const char *code, int level, const char *fm
 
 /* --- text forms ------------------------------------------------------------------------ */
 
-/* Every TXT RR of (name, TXT) as dnspython printed it, with every '"' removed; NUL-separated. */
+/* Buffers reused from record to record: dns-grade grades one record at a time. */
+static struct {
+	struct buf apex, dmarc, other; /* NUL-separated TXT texts (txt_stripped) */
+	struct buf name, caa, value;
+	struct buf tok;	 /* SPF terms, NUL-terminated one after another */
+	size_t *tok_off; /* where each term starts in tok */
+	size_t ntok, tok_cap;
+	const struct query **dq; /* direct NS queries (direct_ns_list) */
+	size_t ndq, dq_cap;
+	struct buf ns_sets[16];
+} ds;
+
+/* Sets out to "<prefix><domain>". */
+static void
+prefixed_name(struct buf *out, const char *prefix, const struct scan *s)
+{
+	buf_reset(out);
+	buf_adds(out, prefix);
+	buf_add(out, s->domain, s->domainlen);
+}
+
+/* Every TXT RR of (name, TXT) as dnspython printed it, with every '"' removed; NUL-separated.
+ * That text is the RR's strings joined by ' ' (the '" "' between them less its quotes), each
+ * byte as it is but '\' doubled, '"' as the '\' left of its escape and bytes outside
+ * printable ASCII as \ddd: rr_txt's join is already the text when no byte needs escaping. */
 static size_t
-txt_stripped(struct grader *g, const char *name, size_t n, struct buf *out, bool keep_quotes)
+txt_stripped(struct grader *g, const char *name, size_t n, struct buf *out)
 {
 	buf_reset(out);
 	const struct query *q = scan_find(g->s, name, n, "TXT");
 	size_t i = 0, count = 0;
 	const struct jv *rr;
-	struct buf t = BUF_INIT;
+	struct buf *raw = &g->tmp;
 	while ((rr = q_rr(q, "TXT", &i))) {
-		if (!rr_txt_quoted(g->s, rr, &t))
+		if (!rr_txt(g->s, rr, raw, " "))
 			continue;
-		const char *p = buf_str(&t), *e = p + t.len, *qt;
-		while (!keep_quotes && (qt = memchr(p, '"', (size_t)(e - p)))) {
-			buf_add(out, p, (size_t)(qt - p));
-			p = qt + 1;
+		const unsigned char *p = (const unsigned char *)buf_str(raw);
+		size_t run = 0, len = raw->len;
+		for (size_t j = 0; j < len; j++) {
+			unsigned char c = p[j];
+			if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+				continue;
+			buf_add(out, p + run, j - run);
+			run = j + 1;
+			if (c == '\\')
+				buf_add(out, "\\\\", 2);
+			else if (c == '"')
+				buf_addc(out, '\\');
+			else
+				buf_addf(out, "\\%03u", c);
 		}
-		buf_add(out, p, (size_t)(e - p));
+		buf_add(out, p + run, len - run);
 		buf_add(out, "", 1);
 		count++;
 	}
-	buf_free(&t);
 	return count;
 }
 
@@ -112,20 +145,25 @@ strip_to(char **w, const char *s, size_t n)
 }
 
 /* Python's str.split(';') then piece.split('='): pieces of exactly two parts, stripped. Keys
- * and values live in one allocation (store); a struct pairs is parsed once, then freed. */
+ * and values live in one store, inside the struct for the usual short record; a struct pairs
+ * is parsed once, then freed. */
 struct pairs {
 	char *k[64], *v[64];
 	size_t n;
+	const char *src; /* the text parsed */
 	char *store;
+	char small[512];
 };
 
 static void
 pairs_parse(const char *s, struct pairs *p)
 {
 	p->n = 0;
+	p->src = s;
 	const char *e = s + strlen(s);
 	/* each pair keeps at most its piece's bytes less the '=', plus two NULs */
-	char *w = p->store = xmalloc((size_t)(e - s) + 2 * 64 + 1);
+	size_t need = (size_t)(e - s) + 2 * 64 + 1;
+	char *w = p->store = need <= sizeof p->small ? p->small : xmalloc(need);
 	while (s <= e && p->n < 64) {
 		const char *semi = memchr(s, ';', (size_t)(e - s));
 		const char *pe = semi ? semi : e;
@@ -142,9 +180,17 @@ pairs_parse(const char *s, struct pairs *p)
 }
 
 static void
+pairs_init(struct pairs *p)
+{
+	p->n = 0;
+	p->src = p->store = NULL;
+}
+
+static void
 pairs_free(struct pairs *p)
 {
-	free(p->store);
+	if (p->store != p->small)
+		free(p->store);
 	p->store = NULL;
 	p->n = 0;
 }
@@ -213,22 +259,46 @@ static_policy(const char *v)
 	return "invalid";
 }
 
+/* Does the text form of a CAA RR (caa_text: `flags tag "value"`) hold word (" issue ")? Its
+ * spaces are the one after the flags, those of the tag (up to a NUL, as %.*s ends it), the one
+ * before the value's quote and those of the value; the word holds no quote, backslash or
+ * digit, so it is in " tag " (spaced: caa_spaced_tag) or is bytes of the value that the text
+ * keeps as they are. */
+static void
+caa_spaced_tag(const struct jv *rr, struct buf *out)
+{
+	size_t tn = 0;
+	const char *tag = rr_str(rr, "tag", &tn);
+	buf_reset(out);
+	buf_addc(out, ' ');
+	buf_add(out, tag ? tag : "", tag ? strnlen(tag, tn) : 0);
+	buf_addc(out, ' ');
+}
+
+static bool
+caa_text_has(const struct buf *spaced_tag, const char *val, size_t vn, const char *word)
+{
+	size_t wn = strlen(word);
+	return memmem(spaced_tag->s, spaced_tag->len, word, wn) ||
+	       (val && memmem(val, vn, word, wn));
+}
+
 void
 legacy_facts(struct grader *g)
 {
 	struct scan *s = g->s;
 	struct legacy *l = &g->facts.legacy;
-	struct buf txt = BUF_INIT, name = BUF_INIT;
+	struct buf *txt = &ds.other;
 	l->spf_policy = "no_policy";
 	l->dmarc_policy = l->dmarc_sub_policy = "no_policy";
 	l->has_mx = q_count(scan_find(s, s->domain, s->domainlen, "MX"), "MX") > 0;
 
 	/* SPF: a record holding "redirect=" is replaced by its target's quoted text, which never
 	 * matches; otherwise the first starting "v=spf" wins. */
-	txt_stripped(g, s->domain, s->domainlen, &txt, false);
+	txt_stripped(g, s->domain, s->domainlen, txt);
 	size_t off = 0;
 	const char *t;
-	while ((t = next_str(&txt, &off))) {
+	while ((t = next_str(txt, &off))) {
 		if (strstr(t, "redirect=") || strncmp(t, "v=spf", 5))
 			continue;
 		l->has_spf = true;
@@ -242,28 +312,23 @@ legacy_facts(struct grader *g)
 		break;
 	}
 
-	/* DMARC: the first quoted TXT starting "v=DMARC1 (quote included). */
-	buf_addf(&name, "_dmarc.%.*s", (int)s->domainlen, s->domain);
-	txt_stripped(g, name.s, name.len, &txt, true);
+	/* DMARC: the first quoted TXT starting "v=DMARC1 (quote included), that is the first
+	 * whose text less its quotes starts "v=DMARC1" (the first string holds those bytes). */
+	prefixed_name(&ds.name, "_dmarc.", s);
+	txt_stripped(g, ds.name.s, ds.name.len, txt);
 	off = 0;
-	while ((t = next_str(&txt, &off))) {
-		if (strncmp(t, "\"v=DMARC1", 9))
+	while ((t = next_str(txt, &off))) {
+		if (strncmp(t, "v=DMARC1", 8))
 			continue;
 		l->has_dmarc = true;
-		char *plain = xstrdup(t);
-		size_t w = 0;
-		for (size_t j = 0; plain[j]; j++)
-			if (plain[j] != '"')
-				plain[w++] = plain[j];
-		plain[w] = '\0';
-		struct pairs p = {.n = 0};
-		pairs_parse(plain, &p);
+		struct pairs p;
+		pairs_init(&p);
+		pairs_parse(t, &p);
 		l->has_dmarc_rua = pairs_get(&p, "rua") != NULL;
 		l->has_dmarc_ruf = pairs_get(&p, "ruf") != NULL;
 		l->dmarc_policy = static_policy(dmarc_stat_policy(pairs_get(&p, "p")));
 		l->dmarc_sub_policy = static_policy(dmarc_stat_policy(pairs_get(&p, "sp")));
 		pairs_free(&p);
-		free(plain);
 		break;
 	}
 
@@ -272,11 +337,13 @@ legacy_facts(struct grader *g)
 	size_t i = 0;
 	const struct jv *rr;
 	while ((rr = q_rr(cq, "CAA", &i))) {
-		caa_text(rr, &txt);
+		size_t vn = 0;
+		const char *val = rr_str(rr, "value", &vn);
+		caa_spaced_tag(rr, &ds.caa);
 		l->caa_wildcard_count++;
-		if (strstr(txt.s, " iodef "))
+		if (caa_text_has(&ds.caa, val, vn, " iodef "))
 			l->has_caa_reporting = true;
-		if (strstr(txt.s, " issue ")) {
+		if (caa_text_has(&ds.caa, val, vn, " issue ")) {
 			l->has_caa = true;
 			l->caa_issue_count++;
 		}
@@ -292,8 +359,6 @@ legacy_facts(struct grader *g)
 	i = 0;
 	if ((rr = q_rr(scan_find(s, s->domain, s->domainlen, "DNSKEY"), "DNSKEY", &i)))
 		l->dnskey_algorithm = rr_int(rr, "algorithm", &v) ? (int)v : -1;
-	buf_free(&txt);
-	buf_free(&name);
 }
 
 /* --- Python ipaddress, as DNStats used it ------------------------------------------------ */
@@ -482,33 +547,24 @@ ds_ip6(struct grader *g, const char *v, size_t n)
 	return 0;
 }
 
-struct toks {
-	char **v;
-	size_t n, cap;
-};
-
+/* Python's str.split(' ') of s, appended to the terms in ds.tok (at most 4096). */
 static void
-toks_add_split(struct toks *t, const char *s)
+toks_add_split(const char *s)
 {
 	for (;;) {
 		const char *sp = strchr(s, ' ');
 		size_t n = sp ? (size_t)(sp - s) : strlen(s);
-		if (t->n < 4096) {
-			t->v = xgrow(t->v, &t->cap, t->n + 1, sizeof *t->v);
-			t->v[t->n++] = xstrndup(s, n);
+		if (ds.ntok < 4096) {
+			ds.tok_off =
+			    xgrow(ds.tok_off, &ds.tok_cap, ds.ntok + 1, sizeof *ds.tok_off);
+			ds.tok_off[ds.ntok++] = ds.tok.len;
+			buf_add(&ds.tok, s, n);
+			buf_add(&ds.tok, "", 1);
 		}
 		if (!sp)
 			break;
 		s = sp + 1;
 	}
-}
-
-static void
-toks_free(struct toks *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		free(t->v[i]);
-	free(t->v);
 }
 
 static void
@@ -518,12 +574,12 @@ ds_spf_validate(struct grader *g, const char *rec)
 	if (strncmp(rec, "v=spf1 ", 7))
 		remark(g, C_SPF, "INVALID_RECORD_START", 0, "record does not start 'v=spf1 '", NULL,
 		       0);
-	struct toks t = {0};
-	toks_add_split(&t, rec);
+	buf_reset(&ds.tok);
+	ds.ntok = 0;
+	toks_add_split(rec);
 	int count = 1, starts = 0, endings = 0;
-	struct buf txt = BUF_INIT;
-	for (size_t i = 0; i < t.n; i++) {
-		const char *tok = t.v[i];
+	for (size_t i = 0; i < ds.ntok; i++) {
+		const char *tok = ds.tok.s + ds.tok_off[i]; /* until a redirect adds terms */
 		size_t tn = strlen(tok);
 		if (tn == 0)
 			break;
@@ -589,7 +645,7 @@ ds_spf_validate(struct grader *g, const char *rec)
 				       "bad redirect '%.*s'", tok, tn);
 				break;
 			}
-			size_t n = txt_stripped(g, eq + 1, strlen(eq + 1), &txt, false);
+			size_t n = txt_stripped(g, eq + 1, strlen(eq + 1), &ds.other);
 			if (n == 0) {
 				remark(g, C_SPF, "INVALID_REDIRECT_MECHANISM", 1,
 				       "redirect target '%.*s' has no TXT", eq + 1, strlen(eq + 1));
@@ -598,12 +654,14 @@ ds_spf_validate(struct grader *g, const char *rec)
 			size_t off = 0;
 			const char *r;
 			bool found = false;
-			while ((r = next_str(&txt, &off)))
+			size_t eq_off = (size_t)(eq - ds.tok.s);
+			while ((r = next_str(&ds.other, &off)))
 				if (!strncmp(r, "v=spf1 ", 7)) {
-					toks_add_split(&t, r);
+					toks_add_split(r);
 					found = true;
 					break;
 				}
+			eq = ds.tok.s + eq_off;
 			if (!found)
 				remark(g, C_SPF, "NO_RECORD_AT_REDIRECT", 0,
 				       "no SPF record at redirect '%.*s'", eq + 1, strlen(eq + 1));
@@ -628,8 +686,6 @@ ds_spf_validate(struct grader *g, const char *rec)
 			break;
 		}
 	}
-	buf_free(&txt);
-	toks_free(&t);
 }
 
 static int
@@ -637,11 +693,10 @@ ds_spf(struct grader *g)
 {
 	struct scan *s = g->s;
 	int no_spf = g->facts.legacy.has_mx ? 0 : 20;
-	struct buf txt = BUF_INIT;
-	txt_stripped(g, s->domain, s->domainlen, &txt, false);
+	txt_stripped(g, s->domain, s->domainlen, &ds.apex);
 	size_t off = 0, kept = 0;
 	const char *t, *rec = NULL;
-	while ((t = next_str(&txt, &off)))
+	while ((t = next_str(&ds.apex, &off)))
 		if (!strncmp(t, "v=spf1", 6) && kept++ == 0)
 			rec = t;
 	int grade;
@@ -669,7 +724,6 @@ ds_spf(struct grader *g)
 			grade = grade < 0 ? 0 : grade;
 		}
 	}
-	buf_free(&txt);
 	return grade;
 }
 
@@ -719,53 +773,49 @@ ds_pct(const struct pairs *p)
 	return v && py_int(v, &x) ? x : 100;
 }
 
+/* Over the texts of the _dmarc TXT RRs (txt_stripped); p: the tags it read
+ * (pairs_init'ed), which the caller frees. */
 static int
-ds_dmarc(struct grader *g)
+ds_dmarc(struct grader *g, const struct buf *txt, struct pairs *p)
 {
-	struct buf name = BUF_INIT, txt = BUF_INIT, kept = BUF_INIT;
-	buf_addf(&name, "_dmarc.%.*s", (int)g->s->domainlen, g->s->domain);
-	txt_stripped(g, name.s, name.len, &txt, false);
 	size_t off = 0, n = 0;
 	const char *t, *first = NULL;
-	while ((t = next_str(&txt, &off)))
+	while ((t = next_str(txt, &off)))
 		if (!strncmp(t, "v=DMARC1;", 9) && n++ == 0)
 			first = t;
 	int grade = 0;
-	struct pairs p = {.n = 0};
-	if (n == 0 || !ds_dmarc_validate(g, C_DMARC, first, n, &p) ||
+	if (n == 0 || !ds_dmarc_validate(g, C_DMARC, first, n, p) ||
 	    findings_has(&g->f[C_DMARC], "INVALID_DMARC_RECORD_START"))
-		goto out;
+		return 0;
 	const char *v;
 	static const char *const tbl[] = {"none", "quarantine", "reject"};
 	static const int p_pts[] = {10, 30, 60}, r_pts[] = {10, 15, 15}, sp_pts[] = {0, 10, 15};
-	if ((v = pairs_get(&p, "adkim")) && !strcmp(v, "s"))
+	if ((v = pairs_get(p, "adkim")) && !strcmp(v, "s"))
 		grade += 5;
-	if ((v = pairs_get(&p, "aspf")) && !strcmp(v, "s"))
+	if ((v = pairs_get(p, "aspf")) && !strcmp(v, "s"))
 		grade += 5;
-	if ((v = pairs_get(&p, "fo")))
+	if ((v = pairs_get(p, "fo")))
 		grade += !strcmp(v, "1") ? 4 : (!strcmp(v, "d") || !strcmp(v, "s")) ? 2 : 0;
-	const char *pv = pairs_get(&p, "p");
+	const char *pv = pairs_get(p, "p");
 	int pi = -1;
 	for (int i = 0; i < 3; i++)
 		if (pv && !strcmp(pv, tbl[i]))
 			pi = i;
-	if (pi < 0) {
-		grade = 0;
-		goto out;
-	}
+	if (pi < 0)
+		return 0;
 	grade += p_pts[pi];
 	for (int k = 0; k < 2; k++)
-		if ((v = pairs_get(&p, k ? "ruf" : "rua")))
+		if ((v = pairs_get(p, k ? "ruf" : "rua")))
 			for (int i = 0; i < 3; i++)
 				if (!strcmp(v, tbl[i]))
 					grade += r_pts[i];
-	const char *sp = pairs_get(&p, "sp");
+	const char *sp = pairs_get(p, "sp");
 	if (!sp || !*sp)
 		sp = pv;
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(sp, tbl[i]))
 			grade += sp_pts[i];
-	long long pct = ds_pct(&p);
+	long long pct = ds_pct(p);
 	if (pct == 0)
 		grade -= 2;
 	else if (pct <= 70)
@@ -774,15 +824,10 @@ ds_dmarc(struct grader *g)
 		grade += 3;
 	else if (pct == 100)
 		grade += 5;
-	if (pairs_get(&p, "rua"))
+	if (pairs_get(p, "rua"))
 		grade += 5;
-	if (pairs_get(&p, "ruf"))
+	if (pairs_get(p, "ruf"))
 		grade += 5;
-out:
-	pairs_free(&p);
-	buf_free(&name);
-	buf_free(&txt);
-	buf_free(&kept);
 	return grade;
 }
 
@@ -810,6 +855,87 @@ re_init(void)
 	re_ready = true;
 }
 
+/* Strings of the plainest forms match these patterns, as reading them shows: those are
+ * answered without regexec, the rest (upper case, other bytes, odd shapes) go to it. Only
+ * lower-case letters, digits and bytes a bracket lists are taken, which match the same in
+ * every locale. */
+static bool
+ldh_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* HOST matches all of s when s is labels of [a-z0-9-] joined by dots, the first ones 1 to 63
+ * bytes with no '-' at either end, the last at least two bytes ([a-z0-9-]{2,}), then at most
+ * one dot, a port of digits after ':', and nothing, "/", or '/' or '?' followed by printable
+ * ASCII but space ([^[:space:]]+). */
+static bool
+host_plain(const char *p)
+{
+	for (int labels = 0;; labels++) {
+		const char *l = p;
+		while (ldh_byte(*p))
+			p++;
+		size_t n = (size_t)(p - l);
+		if (*p == '.' && ldh_byte(p[1]) && n >= 1 && n <= 63 && l[0] != '-' &&
+		    p[-1] != '-') {
+			p++;
+			continue;
+		}
+		if (labels == 0 || n < 2)
+			return false;
+		p += *p == '.';
+		break;
+	}
+	if (*p == ':') {
+		if (!(*++p >= '0' && *p <= '9'))
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (!*p || (*p == '/' && !p[1]))
+		return true;
+	if ((*p != '/' && *p != '?') || !p[1])
+		return false;
+	for (p++; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+			return false;
+	return true;
+}
+
+/* One side of re_email's '@' in its first form: dot-separated non-empty runs of the bracket's
+ * bytes. */
+static bool
+atoms_plain(const char *p, const char *e)
+{
+	bool after_dot = true;
+	for (; p < e; p++) {
+		if (*p == '.') {
+			if (after_dot)
+				return false;
+			after_dot = true;
+		} else if (ldh_byte(*p) || (*p && strchr("!#$%&'*+/=?^_`{|}~", *p))) {
+			after_dot = false;
+		} else {
+			return false;
+		}
+	}
+	return !after_dot;
+}
+
+/* The plain answer for pattern re: true when s surely matches, false when regexec must say. */
+static bool
+re_plain(const regex_t *re, const char *s, size_t n)
+{
+	if (re == &re_fqdn)
+		return host_plain(s);
+	if (re == &re_url)
+		return (!strncmp(s, "http://", 7) && host_plain(s + 7)) ||
+		       (!strncmp(s, "https://", 8) && host_plain(s + 8));
+	const char *at = memchr(s, '@', n);
+	return at && atoms_plain(s, at) && atoms_plain(at + 1, s + n);
+}
+
 /* glibc's regexec is slow, and CAA issuers and iodef targets repeat from domain to domain
  * (letsencrypt.org, pki.goog, ...): remember the answer for short strings, per pattern, in a
  * direct-mapped table (same pattern, same string, same answer). 2048 slots of 144 bytes: with
@@ -831,6 +957,8 @@ re_ok(regex_t *re, const char *s)
 	size_t n = strlen(s);
 	if (n >= 4096)
 		return false;
+	if (re_plain(re, s, n))
+		return true;
 	if (n > RE_MAX_KEPT)
 		return regexec(re, s, 0, NULL, 0) == 0;
 	unsigned long long h = 14695981039346656037ULL ^ (unsigned long long)(uintptr_t)re;
@@ -939,27 +1067,38 @@ ds_caa(struct grader *g)
 
 /* --- NS (2.4 and 3.4) -------------------------------------------------------------------- */
 
-/* A direct NS query to one of the addresses of name server h. */
+/* Sets ds.dq to the direct NS queries for the domain, in scan order: found once, not once
+ * for every address of every name server. */
+static void
+direct_ns_list(const struct scan *s)
+{
+	ds.ndq = 0;
+	for (size_t k = 0; k < s->nq; k++) {
+		const struct query *d = &s->qs[k];
+		if (!d->direct || !d->server || strcasecmp(d->type, "NS") ||
+		    !name_eq(d->q, d->qlen, s->domain, s->domainlen))
+			continue;
+		ds.dq = xgrow(ds.dq, &ds.dq_cap, ds.ndq + 1, sizeof *ds.dq);
+		ds.dq[ds.ndq++] = d;
+	}
+}
+
+/* One of ds.dq sent to an address of a name server (its A and AAAA queries aq), or NULL. */
 static const struct query *
-direct_ns(const struct scan *s, const char *h, size_t hn)
+direct_ns(const struct query *const aq[2])
 {
 	static const char *const types[] = {"A", "AAAA"};
-	for (int t = 0; t < 2; t++) {
-		const struct query *aq = scan_find(s, h, hn, types[t]);
+	for (int t = 0; t < 2 && ds.ndq; t++) {
 		size_t j = 0;
 		const struct jv *a;
-		while ((a = q_rr(aq, types[t], &j))) {
+		while ((a = q_rr(aq[t], types[t], &j))) {
 			size_t an;
 			const char *ad = rr_str(a, "address", &an);
-			for (size_t k = 0; ad && k < s->nq; k++) {
-				const struct query *d = &s->qs[k];
-				if (!d->direct || !d->server || strcasecmp(d->type, "NS") ||
-				    !name_eq(d->q, d->qlen, s->domain, s->domainlen))
-					continue;
-				const char *sv = d->server + (d->server[0] == '[');
+			for (size_t k = 0; ad && k < ds.ndq; k++) {
+				const char *sv = ds.dq[k]->server + (ds.dq[k]->server[0] == '[');
 				if (!strncmp(sv, ad, an) &&
 				    (sv[an] == ':' || sv[an] == ']' || !sv[an]))
-					return d;
+					return ds.dq[k];
 			}
 		}
 	}
@@ -979,10 +1118,12 @@ ds_ns(struct grader *g)
 		remark(g, C_NS, "ONLY_ONE_NS_RECORD", 2, "one name server", NULL, 0);
 		grade -= 20;
 	}
-	struct buf sets[16];
+	struct buf *sets = ds.ns_sets;
+	const struct query *set_of[16];
 	size_t nsets = 0, i = 0;
 	const struct jv *rr;
 	size_t seen = 0;
+	direct_ns_list(s);
 	while ((rr = q_rr(q, "NS", &i)) && seen++ < 64) {
 		size_t hn;
 		const char *h = rr_str(rr, "host", &hn);
@@ -991,11 +1132,12 @@ ds_ns(struct grader *g)
 		size_t na = 0;
 		bool not_public = false, invalid = false;
 		static const char *const types[] = {"A", "AAAA"};
+		const struct query *aq[2];
 		for (int t = 0; t < 2; t++) {
-			const struct query *aq = scan_find(s, h, hn, types[t]);
+			aq[t] = scan_find(s, h, hn, types[t]);
 			size_t j = 0;
 			const struct jv *a;
-			while ((a = q_rr(aq, types[t], &j))) {
+			while ((a = q_rr(aq[t], types[t], &j))) {
 				size_t an;
 				const char *ad = rr_str(a, "address", &an);
 				if (!ad)
@@ -1037,9 +1179,17 @@ ds_ns(struct grader *g)
 		grade -= not_public ? 10 : 0;
 		/* the NS set that name server gave when asked directly, else the resolver's */
 		if (nsets < 16) {
-			const struct query *d = direct_ns(s, h, hn);
-			sets[nsets] = (struct buf)BUF_INIT;
-			ns_set(d ? d : q, &sets[nsets]);
+			const struct query *d = direct_ns(aq);
+			size_t e = 0;
+			set_of[nsets] = d ? d : q;
+			while (e < nsets && set_of[e] != set_of[nsets])
+				e++;
+			if (e < nsets) { /* the same query's set again */
+				buf_reset(&sets[nsets]);
+				buf_add(&sets[nsets], buf_str(&sets[e]), sets[e].len);
+			} else {
+				ns_set(set_of[nsets], &sets[nsets]);
+			}
 			if (sets[nsets].len == 0) {
 				remark(g, C_NS, "NAME_SERVER_MISMATCH", 2,
 				       "name server '%.*s' gave no NS set", h, hn);
@@ -1056,8 +1206,6 @@ ds_ns(struct grader *g)
 				       "name servers disagree on the NS set", NULL, 0);
 				grade -= 10;
 			}
-	for (size_t a = 0; a < nsets; a++)
-		buf_free(&sets[a]);
 	return grade < 0 ? 0 : grade;
 }
 
@@ -1232,45 +1380,47 @@ ds_mx(struct grader *g)
 
 /* --- BIMI (2.7 and 3.7) ------------------------------------------------------------------ */
 
+/* dm: the texts of the _dmarc TXT RRs (txt_stripped), nd of them; dp: the tags ds_dmarc
+ * read from one of them. */
 static int
-ds_bimi(struct grader *g)
+ds_bimi(struct grader *g, const struct buf *dm, size_t nd, const struct pairs *dp)
 {
-	struct scan *s = g->s;
-	struct buf name = BUF_INIT, txt = BUF_INIT, dm = BUF_INIT;
-	buf_addf(&name, "default._bimi.%.*s", (int)s->domainlen, s->domain);
-	txt_stripped(g, name.s, name.len, &txt, false);
+	prefixed_name(&ds.name, "default._bimi.", g->s);
+	txt_stripped(g, ds.name.s, ds.name.len, &ds.other);
 	size_t off = 0, n = 0;
 	const char *t, *rec = NULL;
-	while ((t = next_str(&txt, &off)))
+	while ((t = next_str(&ds.other, &off)))
 		if (!strncmp(t, "v=BIMI1", 7) && n++ == 0)
 			rec = t;
-	struct pairs p = {.n = 0}, d = {.n = 0};
+	struct pairs p, d;
+	pairs_init(&p);
+	pairs_init(&d);
 	if (n == 0) {
 		remark(g, C_BIMI, "N0_BIMI_RECORDS", 0, "no BIMI record", NULL, 0);
 		goto out;
 	}
 	if (n > 1)
 		remark(g, C_BIMI, "TOO_MANY_BIMI_RECORDS", 0, "several BIMI records", NULL, 0);
-	buf_reset(&name);
-	buf_addf(&name, "_dmarc.%.*s", (int)s->domainlen, s->domain);
-	size_t nd = txt_stripped(g, name.s, name.len, &dm, false);
+	/* DNStats read the _dmarc TXT again here: ds_dmarc's reading of them reported any problem
+	 * with their data (legacy_facts too, before it) and a second gives the same texts. */
 	if (nd == 0) {
 		remark(g, C_BIMI, "DMARC_NOT_DEFINED", 0, "no DMARC record", NULL, 0);
 		goto out;
 	}
-	/* The DMARC validator's errors are not BIMI remarks: validate into a scratch category. */
-	struct findings save = g->f[C_DNSSEC];
-	findings_init(&g->f[C_DNSSEC]);
-	ds_dmarc_validate(g, C_DNSSEC, dm.s, nd, &d);
-	findings_free(&g->f[C_DNSSEC]);
-	g->f[C_DNSSEC] = save;
-	const char *pv = pairs_get(&d, "p");
+	/* It ran its DMARC validator on the first of them for the tags alone (the validator's
+	 * remarks are not BIMI's): that text's pairs when it is the only one, else none. */
+	const struct pairs *dt = &d;
+	if (nd == 1 && dp->src == dm->s)
+		dt = dp;
+	else if (nd == 1)
+		pairs_parse(dm->s, &d);
+	const char *pv = pairs_get(dt, "p");
 	if (!pv || (strcmp(pv, "reject") && strcmp(pv, "quarantine"))) {
 		remark(g, C_BIMI, "DMARC_STRICT_ENOUGH_POLICY", 0,
 		       "DMARC p is not quarantine or reject", NULL, 0);
 		goto out;
 	}
-	if (!strcmp(pv, "quarantine") && ds_pct(&d) != 100) {
+	if (!strcmp(pv, "quarantine") && ds_pct(dt) != 100) {
 		remark(g, C_BIMI, "DMARC_STRICT_ENOUGH_PERCENT", 0, "DMARC pct is not 100", NULL,
 		       0);
 		goto out;
@@ -1309,9 +1459,6 @@ ds_bimi(struct grader *g)
 out:
 	pairs_free(&p);
 	pairs_free(&d);
-	buf_free(&name);
-	buf_free(&txt);
-	buf_free(&dm);
 	const struct findings *f = &g->f[C_BIMI];
 	bool ok = f->n == 0 || (f->n == 1 && !strcmp(f->v[0].code, "SELECTOR_NOT_DEFINED"));
 	return ok ? 100 : 0;
@@ -1326,12 +1473,17 @@ grade_dnstats(struct grader *g)
 		if (c != C_DNSSEC)
 			findings_reset(&g->f[c]);
 	g->grades[C_SPF] = ds_spf(g);
-	g->grades[C_DMARC] = ds_dmarc(g);
+	prefixed_name(&ds.name, "_dmarc.", g->s);
+	size_t nd = txt_stripped(g, ds.name.s, ds.name.len, &ds.dmarc);
+	struct pairs dp;
+	pairs_init(&dp);
+	g->grades[C_DMARC] = ds_dmarc(g, &ds.dmarc, &dp);
 	g->grades[C_CAA] = ds_caa(g);
 	g->grades[C_NS] = ds_ns(g);
 	g->grades[C_SOA] = ds_soa(g);
 	g->grades[C_MX] = ds_mx(g);
-	g->grades[C_BIMI] = ds_bimi(g);
+	g->grades[C_BIMI] = ds_bimi(g, &ds.dmarc, nd, &dp);
+	pairs_free(&dp);
 	/* the chart SQL: ceil((dmarc + caa + spf) / 300.0 * 100) */
 	int x = g->grades[C_DMARC] + g->grades[C_CAA] + g->grades[C_SPF];
 	g->overall = x >= 0 ? (x + 2) / 3 : -(-x / 3);
