@@ -438,7 +438,8 @@ check_caa(struct grader *g)
 	const struct query *q = NULL;
 	for (;;) {
 		const struct query *x = scan_find(s, name, n, "CAA");
-		if (x && q_count(x, "CAA") > 0) {
+		size_t j = 0;
+		if (q_rr(x, "CAA", &j)) {
 			q = x;
 			break;
 		}
@@ -612,12 +613,21 @@ verify(ldns_rr_list *ds, ldns_rr_list *keys, ldns_rr_list *sigs, time_t started,
 	v->soonest = -1;
 	v->worst = LDNS_STATUS_OK;
 	ldns_rr_list *trusted = ldns_rr_list_new();
-	for (size_t a = 0; a < ldns_rr_list_rr_count(keys); a++)
-		for (size_t b = 0; b < ldns_rr_list_rr_count(ds); b++)
+	for (size_t a = 0; a < ldns_rr_list_rr_count(keys); a++) {
+		uint16_t tag = ldns_calc_keytag(ldns_rr_list_rr(keys, a));
+		for (size_t b = 0; b < ldns_rr_list_rr_count(ds); b++) {
+			/* ldns_key_rr2ds writes ldns_calc_keytag into the DS it compares: another
+			 * key tag cannot match, and its digest need not be computed */
+			const ldns_rdf *t = ldns_rr_rdf(ldns_rr_list_rr(ds, b), 0);
+			if (t && ldns_rdf_get_type(t) == LDNS_RDF_TYPE_INT16 &&
+			    ldns_rdf_size(t) == 2 && ldns_rdf2native_int16(t) != tag)
+				continue;
 			if (ldns_rr_compare_ds(ldns_rr_list_rr(keys, a), ldns_rr_list_rr(ds, b))) {
 				ldns_rr_list_push_rr(trusted, ldns_rr_list_rr(keys, a));
 				break;
 			}
+		}
+	}
 	if (ldns_rr_list_rr_count(trusted) == 0) {
 		v->kind = V_NO_MATCH;
 	} else if (ldns_rr_list_rr_count(sigs) == 0) {
@@ -903,6 +913,8 @@ check_dnssec(struct grader *g)
 	if ((rr = q_rr(pq, "NSEC3PARAM", &i)))
 		check_nsec3(f, rr, &nsec3);
 	for (size_t k = 0; k < s->nq && !nsec3; k++) {
+		if (!s->qs[k].authority)
+			continue;
 		size_t j = 0;
 		const struct jv *a;
 		while (!nsec3 && (a = q_auth_rr(&s->qs[k], "NSEC3", &j)))
@@ -991,7 +1003,7 @@ check_facts(struct grader *g)
 	const struct query *ms = scan_find(s, b->s, b->len, "SOA");
 	const struct query *probe = NULL;
 	for (size_t i = 0; i < s->nq; i++)
-		if (s->qs[i].why && !strcmp(s->qs[i].why, "ad-probe"))
+		if (s->qs[i].why && s->qs[i].why[0] == 'a' && !strcmp(s->qs[i].why, "ad-probe"))
 			probe = &s->qs[i];
 	bool ms_soa = ms && q_count(ms, "SOA") > 0;
 	bool probe_soa = probe && q_count(probe, "SOA") > 0;

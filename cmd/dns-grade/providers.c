@@ -12,6 +12,7 @@
 
 struct entry {
 	char *suffix, *name;
+	size_t len; /* strlen(suffix) */
 };
 
 struct table {
@@ -23,12 +24,17 @@ struct providers {
 	struct table t[2];
 };
 
+/* FNV-1a from the last byte to the first, so that providers_match gets the hash of every
+ * suffix of a name in one pass. */
+#define HASH_INIT	1469598103934665603ULL
+#define HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 1099511628211ULL)
+
 static uint64_t
 hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	uint64_t h = HASH_INIT;
+	while (n--)
+		h = HASH_STEP(h, s[n]);
 	return h;
 }
 
@@ -40,8 +46,7 @@ table_put(struct table *t, const char *suffix, size_t sn, const char *name)
 		nt.v = xcalloc(nt.cap, sizeof *nt.v);
 		for (size_t i = 0; i < t->cap; i++)
 			if (t->v[i].suffix) {
-				size_t j =
-				    hash(t->v[i].suffix, strlen(t->v[i].suffix)) & (nt.cap - 1);
+				size_t j = hash(t->v[i].suffix, t->v[i].len) & (nt.cap - 1);
 				while (nt.v[j].suffix)
 					j = (j + 1) & (nt.cap - 1);
 				nt.v[j] = t->v[i];
@@ -52,23 +57,23 @@ table_put(struct table *t, const char *suffix, size_t sn, const char *name)
 	}
 	size_t j = hash(suffix, sn) & (t->cap - 1);
 	while (t->v[j].suffix) {
-		if (strlen(t->v[j].suffix) == sn && !memcmp(t->v[j].suffix, suffix, sn))
+		if (t->v[j].len == sn && !memcmp(t->v[j].suffix, suffix, sn))
 			return; /* the first table read (the user's) wins */
 		j = (j + 1) & (t->cap - 1);
 	}
 	t->v[j].suffix = xstrndup(suffix, sn);
 	t->v[j].name = xstrdup(name);
+	t->v[j].len = strlen(t->v[j].suffix);
 	t->n++;
 }
 
+/* The entry for the n bytes at s, whose hash is h. */
 static const char *
-table_get(const struct table *t, const char *s, size_t n)
+table_get(const struct table *t, const char *s, size_t n, uint64_t h)
 {
-	if (!t->cap)
-		return NULL;
-	size_t j = hash(s, n) & (t->cap - 1);
+	size_t j = h & (t->cap - 1);
 	while (t->v[j].suffix) {
-		if (strlen(t->v[j].suffix) == n && !memcmp(t->v[j].suffix, s, n))
+		if (t->v[j].len == n && !memcmp(t->v[j].suffix, s, n))
 			return t->v[j].name;
 		j = (j + 1) & (t->cap - 1);
 	}
@@ -162,14 +167,25 @@ providers_match(const struct providers *p, int table, const char *host, size_t n
 		n--;
 	if (n == 0 || n >= sizeof low)
 		return NULL;
+	const struct table *t = &p->t[table];
+	if (!t->cap)
+		return NULL;
 	for (size_t i = 0; i < n; i++)
 		low[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
-	for (size_t i = 0; i < n; i++) {
+	/* the suffixes that start a label, with their hashes, shortest first */
+	size_t at[sizeof low], ns = 0;
+	uint64_t hs[sizeof low], h = HASH_INIT;
+	for (size_t i = n; i-- > 0;) {
+		h = HASH_STEP(h, low[i]);
 		if (i == 0 || low[i - 1] == '.') {
-			const char *name = table_get(&p->t[table], low + i, n - i);
-			if (name)
-				return name;
+			at[ns] = i;
+			hs[ns++] = h;
 		}
+	}
+	while (ns--) { /* the longest wins */
+		const char *name = table_get(t, low + at[ns], n - at[ns], hs[ns]);
+		if (name)
+			return name;
 	}
 	return NULL;
 }
