@@ -61,7 +61,7 @@ bimi_parse(const char *s, size_t n, struct bimi_record *r, struct findings *f)
 		while (vn && (*v == ' ' || *v == '\t'))
 			v++, vn--;
 		int k = -1;
-		for (int j = 0; known[j]; j++)
+		for (int j = 0; known[j] && k < 0; j++)
 			if (ascii_word_eq(t, kn, known[j]))
 				k = j;
 		if (k < 0) {

@@ -168,6 +168,29 @@ iodef_ok(const char *v, size_t n, struct findings *f)
 	return true;
 }
 
+/* The tags caa_check knows, found in one pass over the table. */
+enum { T_ISSUE, T_ISSUEWILD, T_ISSUEMAIL, T_ISSUEVMC, T_IODEF, T_CONTACT, T_RESERVED, T_OTHER };
+
+static int
+tag_kind(const char *tag, size_t tn)
+{
+	static const struct {
+		const char *name;
+		size_t len; /* compared first: most tags differ in length */
+		int kind;
+	} tags[] = {
+	    {"issue", 5, T_ISSUE},	     {"issuewild", 9, T_ISSUEWILD},
+	    {"iodef", 5, T_IODEF},	     {"issuemail", 9, T_ISSUEMAIL},
+	    {"issuevmc", 8, T_ISSUEVMC},     {"contactemail", 12, T_CONTACT},
+	    {"contactphone", 12, T_CONTACT}, {"auth", 4, T_RESERVED},
+	    {"path", 4, T_RESERVED},	     {"policy", 6, T_RESERVED},
+	};
+	for (size_t i = 0; i < sizeof tags / sizeof *tags; i++)
+		if (tags[i].len == tn && ascii_word_eq(tag, tn, tags[i].name))
+			return tags[i].kind;
+	return T_OTHER;
+}
+
 void
 caa_check(long flags, const char *tag, size_t tn, const char *val, size_t vn,
 	  struct caa_property *out, struct findings *f)
@@ -197,12 +220,10 @@ caa_check(long flags, const char *tag, size_t tn, const char *val, size_t vn,
 		out->kind = CAA_BAD_TAG;
 		return;
 	}
-	if (ascii_word_eq(tag, tn, "issue") || ascii_word_eq(tag, tn, "issuewild") ||
-	    ascii_word_eq(tag, tn, "issuemail") || ascii_word_eq(tag, tn, "issuevmc")) {
-		bool wild = ascii_word_eq(tag, tn, "issuewild");
-		out->kind = ascii_word_eq(tag, tn, "issue") ? CAA_ISSUE
-			    : wild			    ? CAA_ISSUEWILD
-							    : CAA_KNOWN_OTHER;
+	int kind = tag_kind(tag, tn);
+	if (kind <= T_ISSUEVMC) {
+		bool wild = kind == T_ISSUEWILD;
+		out->kind = kind == T_ISSUE ? CAA_ISSUE : wild ? CAA_ISSUEWILD : CAA_KNOWN_OTHER;
 		char t[16];
 		memcpy(t, tag, tn);
 		t[tn] = '\0';
@@ -210,15 +231,13 @@ caa_check(long flags, const char *tag, size_t tn, const char *val, size_t vn,
 		if (!out->ok)
 			findings_add(f, wild ? "ISSUEWILD_DOMAIN_INVALID" : "ISSUE_DOMAIN_INVALID",
 				     SEV_ERROR, "bad %s value '%.*s'", t, FV(vn), val);
-	} else if (ascii_word_eq(tag, tn, "iodef")) {
+	} else if (kind == T_IODEF) {
 		out->kind = CAA_IODEF;
 		out->ok = iodef_ok(val, vn, f);
-	} else if (ascii_word_eq(tag, tn, "contactemail") ||
-		   ascii_word_eq(tag, tn, "contactphone")) {
+	} else if (kind == T_CONTACT) {
 		out->kind = CAA_KNOWN_OTHER;
 		out->ok = vn > 0;
-	} else if (ascii_word_eq(tag, tn, "auth") || ascii_word_eq(tag, tn, "path") ||
-		   ascii_word_eq(tag, tn, "policy")) {
+	} else if (kind == T_RESERVED) {
 		out->kind = CAA_UNKNOWN;
 		findings_add(f, "RESERVED_TAG", SEV_WARNING, "tag '%.*s' is reserved", FV(tn), tag);
 	} else {

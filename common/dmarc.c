@@ -193,18 +193,13 @@ enum {
 	T_RI,
 	T_NTAGS
 };
-#define TAG(s)                                                                                     \
-	{                                                                                          \
-		s, sizeof s - 1                                                                    \
-	}
 static const struct {
 	const char *name;
-	size_t len;
+	size_t len; /* compared first: most tags differ in length */
 } known[T_NTAGS] = {
-    TAG("p"),	TAG("sp"), TAG("np"),  TAG("adkim"), TAG("aspf"), TAG("fo"), TAG("rua"),
-    TAG("ruf"), TAG("t"),  TAG("psd"), TAG("pct"),   TAG("rf"),	  TAG("ri"),
+    {"p", 1},	{"sp", 2}, {"np", 2},  {"adkim", 5}, {"aspf", 4}, {"fo", 2}, {"rua", 3},
+    {"ruf", 3}, {"t", 1},  {"psd", 3}, {"pct", 3},   {"rf", 2},	  {"ri", 2},
 };
-#undef TAG
 
 void
 dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
@@ -248,7 +243,7 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 		while (vn && (*v == ' ' || *v == '\t'))
 			v++, vn--;
 		int kidx = -1;
-		for (int j = 0; j < T_NTAGS; j++)
+		for (int j = 0; j < T_NTAGS && kidx < 0; j++)
 			if (known[j].len == kn && ascii_word_eq(t, kn, known[j].name))
 				kidx = j;
 		if (kidx < 0) {

@@ -297,20 +297,15 @@ add_term(struct spf_record *r, enum spf_mech m, char q, const char *arg, size_t 
 	r->terms[r->nterms++] = (struct spf_term){m, q, arg, n, macro};
 }
 
-#define MECH(s, m)                                                                                 \
-	{                                                                                          \
-		s, sizeof s - 1, m                                                                 \
-	}
 static const struct {
 	const char *name;
-	size_t len;
+	size_t len; /* compared first: most names differ in length */
 	enum spf_mech mech;
 } mechs[] = {
-    MECH("all", SPF_ALL), MECH("include", SPF_INCLUDE), MECH("a", SPF_A),
-    MECH("mx", SPF_MX),	  MECH("ptr", SPF_PTR),		MECH("ip4", SPF_IP4),
-    MECH("ip6", SPF_IP6), MECH("exists", SPF_EXISTS),
+    {"all", 3, SPF_ALL}, {"include", 7, SPF_INCLUDE}, {"a", 1, SPF_A},
+    {"mx", 2, SPF_MX},	 {"ptr", 3, SPF_PTR},	      {"ip4", 3, SPF_IP4},
+    {"ip6", 3, SPF_IP6}, {"exists", 6, SPF_EXISTS},
 };
-#undef MECH
 
 static void
 parse_modifier(const char *t, size_t tn, size_t eq, struct spf_record *r, struct findings *f)
@@ -392,7 +387,7 @@ parse_term(const char *t, size_t tn, struct spf_record *r, struct findings *f)
 	const char *name = t + ns;
 	size_t nn = i - ns;
 	int m = -1;
-	for (size_t j = 0; j < sizeof mechs / sizeof mechs[0]; j++)
+	for (size_t j = 0; j < sizeof mechs / sizeof mechs[0] && m < 0; j++)
 		if (mechs[j].len == nn && ascii_word_eq(name, nn, mechs[j].name))
 			m = (int)j;
 	if (m < 0) {

@@ -18,6 +18,14 @@
 #define SPF_COUNT_MAX	 200
 #define MX_CHECK_MAX	 64
 
+/* Does the answer hold an RR of the type (q_count without counting them all)? */
+static bool
+q_has(const struct query *q, const char *type)
+{
+	size_t i = 0;
+	return q_rr(q, type, &i) != NULL;
+}
+
 /* Is the query's answer void (RFC 7208 4.6.4: NXDOMAIN, or NOERROR without records)? */
 static bool
 q_void(const struct query *q, const char *type)
@@ -26,7 +34,7 @@ q_void(const struct query *q, const char *type)
 		return false;
 	if (!strcasecmp(q->rcode, "NXDOMAIN"))
 		return true;
-	return !strcasecmp(q->rcode, "NOERROR") && q_count(q, type) == 0;
+	return !strcasecmp(q->rcode, "NOERROR") && !q_has(q, type);
 }
 
 struct walk {
@@ -539,8 +547,8 @@ check_mx(struct grader *g)
 		if (cname)
 			findings_add(f, "MX_TARGET_IS_CNAME", SEV_ERROR,
 				     "MX target '%.*s' is an alias (CNAME)", FV(en), ex);
-		else if ((a || aaaa) && (!a || (a->answered && q_count(a, "A") == 0)) &&
-			 (!aaaa || (aaaa->answered && q_count(aaaa, "AAAA") == 0)) &&
+		else if ((a || aaaa) && (!a || (a->answered && !q_has(a, "A"))) &&
+			 (!aaaa || (aaaa->answered && !q_has(aaaa, "AAAA"))) &&
 			 ((a && a->answered) || (aaaa && aaaa->answered)))
 			findings_add(f, "MX_TARGET_NO_ADDRESS", SEV_ERROR,
 				     "MX target '%.*s' has no address", FV(en), ex);
