@@ -843,6 +843,14 @@ read_tree(struct reader *r, char *p)
 
 /* --- typed access ------------------------------------------------------------------------- */
 
+/* The value after v and everything in it. Most are scalars: stepping over them waits for no load,
+ * so a walk over an object's members is not a chain of loads of skip. */
+static inline const struct jv *
+next(const struct jv *v)
+{
+	return __builtin_expect(v->type >= JV_ARR, 0) ? v + v->skip : v + 1;
+}
+
 /* The value of member key (the last of that name), NULL when absent; *present also tells
  * whether it is there with a null value. */
 static const struct jv *
@@ -857,11 +865,11 @@ get(const struct jv *o, const char *key, bool *present)
 	const struct jv *v = o + 1, *found = NULL;
 	/* the last of that name wins; a name with a number has no other spelling */
 	if (id != K_OTHER) {
-		for (size_t i = 0; i < o->n; i++, v += v->skip)
+		for (size_t i = 0; i < o->n; i++, v = next(v))
 			if (v->kid == id)
 				found = v;
 	} else {
-		for (size_t i = 0; i < o->n; i++, v += v->skip)
+		for (size_t i = 0; i < o->n; i++, v = next(v))
 			if (v->kid == K_OTHER && v->keylen == kl && !memcmp(v->key, key, kl))
 				found = v;
 	}
@@ -1078,7 +1086,7 @@ load_queries(struct scan *s)
 		memset(&x, 0, sizeof x);
 		/* one walk over the members; a later member of the same name wins */
 		const struct jv *m[Q_NKEYS] = {0}, *mv = q + 1;
-		for (size_t k = 0; q->type == JV_OBJ && k < q->n; k++, mv += mv->skip) {
+		for (size_t k = 0; q->type == JV_OBJ && k < q->n; k++, mv = next(mv)) {
 			int id = query_key(mv->kid);
 			if (id >= 0)
 				m[id] = mv;
@@ -1253,7 +1261,7 @@ txt_strings(struct scan *s, const struct jv *rr, struct buf *out, const char *se
 	}
 	size_t n = a->n, total = 0;
 	const struct jv *e = a + 1;
-	for (size_t i = 0; i < n; i++, e += e->skip) {
+	for (size_t i = 0; i < n; i++, e = next(e)) {
 		if (e->type != JV_STR) {
 			scan_problem(s, "TXT record with a string that is not a string");
 			return false;
