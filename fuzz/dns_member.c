@@ -7,7 +7,8 @@
  * dns-grade sees it), the reader agrees with json-c, which it replaced, on everything the graders
  * read (whether the member loads and the problem it reports, the domain, every query's strings with
  * their lengths and flags, its answer and authority arrays, each answer RR's type, data and ttl,
- * members by names the reader knows and by others, the RRs q_rr and q_count pick by type);
+ * members by names the reader knows and by others, the RRs q_rr and q_count pick by type, and
+ * scan_find against a walk over every query);
  * then every check of both scales runs and its findings stay bounded. */
 #include <json-c/json.h>
 #include <string.h>
@@ -130,6 +131,26 @@ same_rrs(const struct query *q, json_object *arr)
 	}
 }
 
+/* scan_find as a walk over every query (what it was before it kept a list per type). */
+static const struct query *
+find_all(const struct scan *s, const char *name, size_t n, const char *type)
+{
+	const struct query *best = NULL;
+	while (n && name[n - 1] == '.')
+		n--;
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct query *q = &s->qs[i];
+		if (q->direct || q->qlen != n || strcasecmp(q->type, type) ||
+		    strncasecmp(q->q, name, n))
+			continue;
+		if (q->answered)
+			return q;
+		if (!best)
+			best = q;
+	}
+	return best;
+}
+
 static void
 compare(const struct scan *s, int rc, const char *text, size_t n)
 {
@@ -192,6 +213,16 @@ compare(const struct scan *s, int rc, const char *text, size_t n)
 		FUZZ_CHECK(!x->authority == !a);
 	}
 	FUZZ_CHECK(k == s->nq);
+	/* every query's name and type, and its name with types in other spellings */
+	static const char *const types[] = {"txt", "Ns", "NSEC3", "HINFO"};
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct query *x = &s->qs[i];
+		FUZZ_CHECK(scan_find(s, x->q, x->qlen, x->type) ==
+			   find_all(s, x->q, x->qlen, x->type));
+		for (size_t t = 0; t < sizeof types / sizeof *types; t++)
+			FUZZ_CHECK(scan_find(s, x->q, x->qlen, types[t]) ==
+				   find_all(s, x->q, x->qlen, types[t]));
+	}
 	json_object_put(root);
 }
 

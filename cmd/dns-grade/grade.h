@@ -21,6 +21,7 @@ struct query {
 	const char *q, *type, *why, *server, *rcode, *error;
 	size_t qlen;
 	int tcode;			     /* type_code(type) (scan.c) */
+	int type_next;			     /* the next non-direct query of that type, or -1 */
 	bool direct, aa, answered;	     /* answered: an rcode is present */
 	const struct jv *answer, *authority; /* arrays or NULL */
 };
@@ -36,6 +37,7 @@ struct scan {
 	time_t started; /* the scan's clock (DNSSEC validity), or now */
 	struct query *qs;
 	size_t nq, cap;
+	int type_first[16]; /* the first non-direct query of each known type, or -1 (scan.c) */
 	struct buf problem; /* first problem with the scan data, for the errors entry */
 	unsigned nproblems;
 	bool read; /* scan_read_member read the member, scan_load_read has not used it yet */

@@ -63,6 +63,7 @@ scan_clear(struct scan *s)
 	s->domain = NULL;
 	s->domainlen = 0;
 	s->nq = 0;
+	memset(s->type_first, 0xff, sizeof s->type_first); /* -1: no query of that type */
 	s->nproblems = 0;
 	s->read = false;
 	buf_reset(&s->problem);
@@ -89,14 +90,17 @@ scan_problem(struct scan *s, const char *fmt, ...)
 	}
 }
 
-static const char *const types[] = {"A",   "AAAA", "CAA",	 "DNSKEY", "DS",    "MX",   "NS",
-				    "SOA", "TXT",  "NSEC3PARAM", "CNAME",  "RRSIG", "NSEC3"};
+#define NTYPES 13 /* the types below; grade.h's struct scan has a list for each */
+_Static_assert(NTYPES <= sizeof((struct scan *)0)->type_first / sizeof(int), "a list a type");
+static const char *const types[NTYPES] = {"A",	   "AAAA",  "CAA",  "DNSKEY", "DS",
+					  "MX",	   "NS",    "SOA",  "TXT",    "NSEC3PARAM",
+					  "CNAME", "RRSIG", "NSEC3"};
 
 /* A number for the RR types the graders look up (any case), -1 for others. */
 static int
 type_code_slow(const char *t)
 {
-	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+	for (size_t i = 0; i < NTYPES; i++)
 		if ((t[0] | 0x20) == (types[i][0] | 0x20) && !strcasecmp(t, types[i]))
 			return (int)i;
 	return -1;
@@ -1080,6 +1084,10 @@ load_queries(struct scan *s)
 	size_t nq = qs->n;
 	if (nq > s->cap)
 		s->qs = xgrow(s->qs, &s->cap, nq, sizeof *s->qs);
+	/* scan_find's lists of the non-direct queries of each known type, in order */
+	int last[NTYPES];
+	for (int t = 0; t < NTYPES; t++)
+		s->type_first[t] = last[t] = -1;
 	const struct jv *q = qs + 1;
 	for (size_t i = 0; i < nq; i++, q += q->skip) {
 		struct query x;
@@ -1114,6 +1122,14 @@ load_queries(struct scan *s)
 		}
 		if (m[Q_AUTHORITY] && m[Q_AUTHORITY]->type == JV_ARR)
 			x.authority = m[Q_AUTHORITY];
+		x.type_next = -1;
+		if (x.tcode >= 0 && !x.direct) {
+			if (last[x.tcode] < 0)
+				s->type_first[x.tcode] = (int)s->nq;
+			else
+				s->qs[last[x.tcode]].type_next = (int)s->nq;
+			last[x.tcode] = (int)s->nq;
+		}
 		s->qs[s->nq++] = x;
 	}
 	return 0;
@@ -1136,6 +1152,19 @@ scan_find(const struct scan *s, const char *name, size_t n, const char *type)
 	int tc = type_code(type);
 	while (n && name[n - 1] == '.')
 		n--;
+	if (tc >= 0) {
+		/* only the queries of that type (load_queries links them in order) */
+		for (int i = s->type_first[tc]; i >= 0; i = s->qs[i].type_next) {
+			const struct query *q = &s->qs[i];
+			if (q->qlen != n || strncasecmp(q->q, name, n))
+				continue;
+			if (q->answered)
+				return q;
+			if (!best)
+				best = q;
+		}
+		return best;
+	}
 	for (size_t i = 0; i < s->nq; i++) {
 		const struct query *q = &s->qs[i];
 		/* q->qlen has no final dots (scan_load) */
