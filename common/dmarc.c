@@ -127,10 +127,11 @@ parse_uris(const char *v, size_t n, bool ruf, struct dmarc_record *r, struct fin
 			findings_add(f, "REPORT_URI_SIZE_OBSOLETE", SEV_NOTICE,
 				     "size limit on %s URI '%.*s' is obsolete (RFC 9989)", tag,
 				     FV(un), u);
-		size_t k = 0;
+		size_t k = 0; /* the scheme; a NUL passes, as it did strchr("+.-", c) */
 		if (core && is_alpha((unsigned char)u[0]))
-			while (k < core && (is_alpha((unsigned char)u[k]) ||
-					    is_digit((unsigned char)u[k]) || strchr("+.-", u[k])))
+			while (k < core &&
+			       (is_alpha((unsigned char)u[k]) || is_digit((unsigned char)u[k]) ||
+				u[k] == '+' || u[k] == '.' || u[k] == '-' || u[k] == '\0'))
 				k++;
 		if (k == 0 || k >= core || u[k] != ':' || k + 1 == core) {
 			findings_add(f, "INVALID_REPORT_URI", SEV_ERROR, "bad %s URI '%.*s'", tag,
@@ -144,7 +145,7 @@ parse_uris(const char *v, size_t n, bool ruf, struct dmarc_record *r, struct fin
 				goto next;
 			}
 		struct dmarc_uri du = {ruf, false, NULL, 0};
-		if (k == 6 && !strncasecmp(u, "mailto", 6)) {
+		if (k == 6 && ascii_word_eq(u, 6, "mailto")) {
 			const char *at = NULL; /* the last '@' */
 			for (size_t j = core; j > k + 1 && !at; j--)
 				if (u[j - 1] == '@')

@@ -111,6 +111,15 @@ domain_name(struct buf *out, const char *prefix, const struct scan *s, const cha
 	buf_adds(out, suffix);
 }
 
+/* Move the text in from to to, and to's space to from (for the next rr_txt): no copy. */
+static void
+take_text(struct buf *to, struct buf *from)
+{
+	struct buf t = *to;
+	*to = *from;
+	*from = t;
+}
+
 /* The single SPF record of a name from the scan: 1 found (text in out), 0 none, -1 several,
  * -2 not scanned or no answer. */
 static int
@@ -127,12 +136,8 @@ spf_select(struct scan *s, const char *name, size_t n, struct buf *out, struct b
 	while ((rr = q_rr(q, "TXT", &i))) {
 		if (!rr_txt(s, rr, scratch, NULL))
 			continue;
-		if (spf_is_record(scratch->s, scratch->len) && found++ == 0) {
-			struct buf t =
-			    *out; /* the text moves to out, out's space becomes scratch */
-			*out = *scratch;
-			*scratch = t;
-		}
+		if (spf_is_record(scratch->s, scratch->len) && found++ == 0)
+			take_text(out, scratch);
 	}
 	return found > 1 ? -1 : found;
 }
@@ -417,7 +422,7 @@ check_dmarc(struct grader *g)
 			continue;
 		if (dmarc_is_record(t->s, t->len)) {
 			if (found++ == 0)
-				buf_add(text, t->s, t->len);
+				take_text(text, t);
 		} else if (t->len >= 6 && !strncasecmp(t->s, "v=spf1", 6)) {
 			findings_add(f, "SPF_RECORD_AT_DMARC", SEV_NOTICE,
 				     "an SPF record is published at '%s'", name->s);
@@ -583,7 +588,7 @@ check_bimi(struct grader *g)
 	const struct jv *rr;
 	while ((rr = q_rr(q, "TXT", &i)))
 		if (rr_txt(s, rr, t, NULL) && bimi_is_record(t->s, t->len) && found++ == 0)
-			buf_add(text, t->s, t->len);
+			take_text(text, t);
 	if (found == 0) {
 		findings_add(f, "NO_BIMI_RECORDS", SEV_NOTICE, "no BIMI record at '%s'", name->s);
 		return;
