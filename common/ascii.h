@@ -11,8 +11,9 @@ static inline bool
 ascii_word_eq(const char *s, size_t n, const char *w)
 {
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!w[i] || (c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)w[i])
+		unsigned char c = (unsigned char)s[i], x = (unsigned char)w[i];
+		/* the same byte (but not the word's end), or the capital of its letter */
+		if (c != x ? c < 'A' || c > 'Z' || c + 32 != x : !x)
 			return false;
 	}
 	return !w[n];
@@ -24,7 +25,8 @@ ascii_case_eq(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-		if ((x >= 'A' && x <= 'Z' ? x + 32 : x) != (y >= 'A' && y <= 'Z' ? y + 32 : y))
+		/* different bytes match when both are the same letter (x | 0x20 in a..z) */
+		if (x != y && ((x | 0x20) != (y | 0x20) || (unsigned char)((x | 0x20) - 'a') > 25))
 			return false;
 	}
 	return true;
