@@ -730,9 +730,14 @@ static char *
 read_tree(struct reader *r, char *p)
 {
 	struct scan *s = r->s;
-	size_t open[MAX_DEPTH];	   /* slots of the open containers */
-	uint32_t count[MAX_DEPTH]; /* their children so far */
-	char close[MAX_DEPTH];	   /* the bytes that end them */
+	/* the innermost open container, in registers: its slot, children so far, closing byte */
+	size_t cur = 0;
+	uint32_t count = 0;
+	char close = 0;
+	/* the same for the ones around it */
+	size_t open_at[MAX_DEPTH];
+	uint32_t open_count[MAX_DEPTH];
+	char open_close[MAX_DEPTH];
 	int depth = 0;
 	const char *k = NULL; /* the member name of the next value */
 	size_t kn = 0;
@@ -745,17 +750,22 @@ read_tree(struct reader *r, char *p)
 		}
 		/* an object's type is its last "type" member when that is a string (str_member) */
 		if (kid == K_type)
-			s->v[open[depth - 1]].tcode = RR_NOTYPE;
+			s->v[cur].tcode = RR_NOTYPE;
 		char c = *p;
 		if (c == '{' || c == '[') {
-			open[depth] = s->nv;
-			count[depth] = 0;
-			close[depth] = (char)(c + 2); /* '{' + 2 == '}', '[' + 2 == ']' */
+			if (depth > 0) {
+				open_at[depth - 1] = cur;
+				open_count[depth - 1] = count;
+				open_close[depth - 1] = close;
+			}
 			depth++;
+			cur = s->nv;
+			count = 0;
+			close = (char)(c + 2); /* '{' + 2 == '}', '[' + 2 == ']' */
 			struct jv *x = new_value(s, k, kn, kid);
 			x->type = c == '{' ? JV_OBJ : JV_ARR;
 			p = skip_ws(p + 1);
-			if (*p == close[depth - 1]) {
+			if (*p == close) {
 				p++;
 				goto closed;
 			}
@@ -769,7 +779,7 @@ read_tree(struct reader *r, char *p)
 			x->n = (uint32_t)len;
 			x->type = JV_STR;
 			if (kid == K_type && p)
-				s->v[open[depth - 1]].tcode = (int8_t)type_code(x->u.s);
+				s->v[cur].tcode = (int8_t)type_code(x->u.s);
 		} else if (c == 't' && !memcmp(p, "true", 4)) {
 			x->type = JV_BOOL;
 			x->u.i = 1;
@@ -794,25 +804,30 @@ read_tree(struct reader *r, char *p)
 		/* after a value: the next element of the innermost container, or its end */
 		if (depth == 0)
 			return p;
-		count[depth - 1]++;
+		count++;
 		p = skip_ws(p);
 		if (*p != ',') {
-			if (*p != close[depth - 1]) {
+			if (*p != close) {
 				r->err = P_BAD;
 				return NULL;
 			}
 			p++;
 		closed:
 			depth--;
-			struct jv *v = &s->v[open[depth]];
-			v->n = count[depth];
-			v->skip = (uint32_t)(s->nv - open[depth]);
+			struct jv *v = &s->v[cur];
+			v->n = count;
+			v->skip = (uint32_t)(s->nv - cur);
+			if (depth > 0) {
+				cur = open_at[depth - 1];
+				count = open_count[depth - 1];
+				close = open_close[depth - 1];
+			}
 			goto next;
 		}
 		p = skip_ws(p + 1);
 	element:
 		/* p at an element of the innermost container (after white space) */
-		if (close[depth - 1] == '}') {
+		if (close == '}') {
 			if (*p != '"') {
 				r->err = P_BAD;
 				return NULL;
