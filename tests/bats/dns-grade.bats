@@ -263,6 +263,32 @@ PY
 	assert_output '["BAD_DNS_DATA",false,true]'
 }
 
+@test "DMARC reports need authorising only outside the registrable domain the public suffix list gives" {
+	python3 - >reports.ndjson <<'PY'
+import json
+def rec(d, dests):
+    rua = ",".join("mailto:dmarc@" + h for h in dests)
+    qs = [{"q": "_dmarc." + d, "type": "TXT", "why": "dmarc", "rcode": "NOERROR", "answer": [
+           {"name": "_dmarc." + d, "type": "TXT", "ttl": 1, "data": "x",
+            "txt": ["v=DMARC1; p=reject; rua=" + rua]}]}]
+    # every destination's authorisation name answers NXDOMAIN: only the check's verdict on the
+    # destination decides whether a remark comes
+    for h in dests:
+        n = d + "._report._dmarc." + h.lower()
+        qs.append({"q": n, "type": "TXT", "why": "dmarc-report", "rcode": "NXDOMAIN", "answer": []})
+    return json.dumps({"domain": d, "dns": {"v": 1, "domain": d, "queries": qs}})
+print(rec("shop.example.co.uk", ["reports.example.co.uk", "example.co.uk", "SHOP.EXAMPLE.CO.UK",
+                                 "other.co.uk", "x.example.net"]))
+print(rec("alice.github.io", ["bob.github.io", "mail.alice.github.io"]))
+print(rec("example.com", ["example.com.evil.com", "com"]))
+PY
+	run dns-grade <reports.ndjson
+	run jq -c '[.remarks[] | select(.code == "EXTERNAL_REPORT_NOT_AUTHORIZED") | .msg
+		| capture("destination .(?<d>[^'"'"']*).").d]' <<<"$output"
+	assert_output "$(printf '%s\n' '["other.co.uk","x.example.net"]' '["bob.github.io"]' \
+		'["example.com.evil.com","com"]')"
+}
+
 @test "tens of thousands of records in one scan are graded without running away (hang guard)" {
 	python3 - >wide.ndjson <<'PY'
 import json
