@@ -13,8 +13,9 @@
 enum cat { C_SPF, C_DMARC, C_CAA, C_NS, C_SOA, C_MX, C_DNSSEC, C_BIMI, NCAT };
 extern const char *const cat_names[NCAT];
 
-/* A value of the dns member, read in one pass into a flat array (scan.c). Strings are decoded
- * in a private copy of the member's text and NUL-terminated, as json-c gave them before. */
+/* A value of the dns member, read in one pass into a flat array in document order (scan.c).
+ * Strings are decoded in a private copy of the member's text and NUL-terminated, as json-c gave
+ * them before. */
 struct jv;
 
 struct query {

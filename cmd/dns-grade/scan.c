@@ -3,8 +3,9 @@
  *
  * The member's text is copied once and read in one pass into a flat array of values, usually while
  * the record layer validates the line (scan_read_member: the reader checks what it reads as
- * strictly as jscan, so the member is not scanned twice): a container's children sit next to each
- * other, strings are decoded in place and NUL-terminated, nothing is allocated per value. It keeps
+ * strictly as jscan, so the member is not scanned twice): values sit in document order, a
+ * container before its children, strings are decoded in place and NUL-terminated, the member
+ * names dns-scan writes are numbered where they stand, nothing is allocated per value. It keeps
  * the meaning the graders had when this was a json-c tree, to the byte: a repeated member name
  * means the last one, a name is compared up to an escaped NUL, integers saturate at the int64
  * range, anything with a fraction or exponent is not an integer, and a value nested 16 deep makes
