@@ -47,9 +47,16 @@ struct walk {
 	int depth;
 };
 
+/* An MX exchange as read, for the duplicate check. */
+struct mx_seen {
+	const char *ex; /* NULL: no exchange */
+	size_t n;
+};
+
 /* What the mail checks keep from record to record, so that grading one costs no allocation:
  * the SPF record of each level of the walk (its terms point into its text), scratch text, the
- * DMARC record (its URIs point into dmarc_text) and the two names of the report check. */
+ * DMARC record (its URIs point into dmarc_text), the two names of the report check and the
+ * MX exchanges read so far. */
 struct mail_state {
 	struct buf spf_text[WALK_MAX_DEPTH + 1];
 	struct spf_record spf[WALK_MAX_DEPTH + 1];
@@ -57,26 +64,20 @@ struct mail_state {
 	struct buf txt, name, dmarc_text;
 	struct dmarc_record dmarc;
 	struct dname own, dest;
-	struct mx_seen {
-		const char *ex; /* NULL: no exchange */
-		size_t n;
-	} * mx;
+	struct mx_seen *mx;
 	size_t mxcap;
 };
 
-static struct mail_state *
-mail_state(struct grader *g)
+static void
+mail_state_init(struct grader *g)
 {
-	if (!g->mail) {
-		struct mail_state *m = g->mail = xcalloc(1, sizeof *g->mail);
-		for (int i = 0; i <= WALK_MAX_DEPTH; i++)
-			spf_record_init(&m->spf[i]);
-		findings_init(&m->sub);
-		dmarc_record_init(&m->dmarc);
-		dname_init(&m->own);
-		dname_init(&m->dest);
-	}
-	return g->mail;
+	struct mail_state *m = g->mail = xcalloc(1, sizeof *g->mail);
+	for (int i = 0; i <= WALK_MAX_DEPTH; i++)
+		spf_record_init(&m->spf[i]);
+	findings_init(&m->sub);
+	dmarc_record_init(&m->dmarc);
+	dname_init(&m->own);
+	dname_init(&m->dest);
 }
 
 void
@@ -278,7 +279,7 @@ static void
 check_spf(struct grader *g)
 {
 	struct scan *s = g->s;
-	struct mail_state *m = mail_state(g);
+	struct mail_state *m = g->mail;
 	struct findings *f = &g->f[C_SPF];
 	g->facts.spf.policy = "none";
 	const struct query *q;
@@ -628,6 +629,8 @@ check_bimi(struct grader *g)
 void
 check_mail(struct grader *g)
 {
+	if (!g->mail)
+		mail_state_init(g);
 	check_spf(g);
 	check_dmarc(g);
 	check_mx(g);
