@@ -50,6 +50,22 @@ prefixed_name(struct buf *out, const char *prefix, const struct scan *s)
 	buf_add(out, s->domain, s->domainlen);
 }
 
+/* Does any of the 8 bytes at p need an escape in dnspython's text (below 0x20, 0x7f and up,
+ * '"', '\\')? Eight at a time with the exact has-a-zero-byte test, (v - 0x01..) & ~v & 0x80..,
+ * on v = x ^ c for the two quotable bytes and on x ^ 0x7f, and the has-a-byte-below-0x20 form
+ * of it; the top bit catches 0x80 and up. */
+static bool
+any_escaped8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t x;
+	memcpy(&x, p, 8);
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+	uint64_t hit = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+		       ((d - ones) & ~d) | x;
+	return (hit & high) != 0;
+}
+
 /* Every TXT RR of (name, TXT) as dnspython printed it, with every '"' removed; NUL-separated.
  * That text is the RR's strings joined by ' ' (the '" "' between them less its quotes), each
  * byte as it is but '\' doubled, '"' as the '\' left of its escape and bytes outside
@@ -66,8 +82,10 @@ txt_stripped(struct grader *g, const char *name, size_t n, struct buf *out)
 		if (!rr_txt(g->s, rr, raw, " "))
 			continue;
 		const unsigned char *p = (const unsigned char *)buf_str(raw);
-		size_t run = 0, len = raw->len;
-		for (size_t j = 0; j < len; j++) {
+		size_t run = 0, len = raw->len, j = 0;
+		while (j + 8 <= len && !any_escaped8(p + j))
+			j += 8;
+		for (; j < len; j++) {
 			unsigned char c = p[j];
 			if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
 				continue;
@@ -129,24 +147,49 @@ caa_text(const struct jv *rr, struct buf *out)
 	buf_addc(out, '"');
 }
 
-/* s[0..n) stripped of Python's white space, NUL-terminated at *w, which moves past it. */
-static char *
-strip_to(char **w, const char *s, size_t n)
+struct span {
+	const char *p;
+	size_t n;
+};
+
+/* s[0..n) stripped of Python's white space. */
+static struct span
+strip(const char *s, size_t n)
 {
 	while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
 		s++, n--;
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
 		n--;
-	char *out = *w;
-	memcpy(out, s, n);
-	out[n] = '\0';
-	*w += n + 1;
-	return out;
+	return (struct span){s, n};
 }
 
-/* Python's str.split(';') then piece.split('='): pieces of exactly two parts, stripped. Keys
- * and values live in one store, inside the struct for the usual short record; a struct pairs
- * is parsed once, then freed. */
+static bool
+span_is(struct span a, const char *b)
+{
+	return a.n == strlen(b) && !memcmp(a.p, b, a.n);
+}
+
+/* Python's str.split(';') then piece.split('='): the next piece from *s on (NULL: none left)
+ * of exactly two parts, key and value stripped; *s moves past it. e: the end of the text. */
+static bool
+pair_next(const char **s, const char *e, struct span *k, struct span *v)
+{
+	while (*s) {
+		const char *p = *s, *semi = memchr(p, ';', (size_t)(e - p));
+		const char *pe = semi ? semi : e;
+		const char *eq = memchr(p, '=', (size_t)(pe - p));
+		*s = semi ? semi + 1 : NULL;
+		if (eq && !memchr(eq + 1, '=', (size_t)(pe - eq - 1))) {
+			*k = strip(p, (size_t)(eq - p));
+			*v = strip(eq + 1, (size_t)(pe - eq - 1));
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The first 64 pairs of a text (pair_next). Keys and values live in one store, inside the
+ * struct for the usual short record; a struct pairs is parsed once, then freed. */
 struct pairs {
 	char *k[64], *v[64];
 	size_t n;
@@ -154,6 +197,16 @@ struct pairs {
 	char *store;
 	char small[512];
 };
+
+static char *
+span_to(char **w, struct span sp)
+{
+	char *out = *w;
+	memcpy(out, sp.p, sp.n);
+	out[sp.n] = '\0';
+	*w += sp.n + 1;
+	return out;
+}
 
 static void
 pairs_parse(const char *s, struct pairs *p)
@@ -164,18 +217,11 @@ pairs_parse(const char *s, struct pairs *p)
 	/* each pair keeps at most its piece's bytes less the '=', plus two NULs */
 	size_t need = (size_t)(e - s) + 2 * 64 + 1;
 	char *w = p->store = need <= sizeof p->small ? p->small : xmalloc(need);
-	while (s <= e && p->n < 64) {
-		const char *semi = memchr(s, ';', (size_t)(e - s));
-		const char *pe = semi ? semi : e;
-		const char *eq = memchr(s, '=', (size_t)(pe - s));
-		if (eq && !memchr(eq + 1, '=', (size_t)(pe - eq - 1))) {
-			p->k[p->n] = strip_to(&w, s, (size_t)(eq - s));
-			p->v[p->n] = strip_to(&w, eq + 1, (size_t)(pe - eq - 1));
-			p->n++;
-		}
-		if (!semi)
-			break;
-		s = semi + 1;
+	struct span k, v;
+	while (p->n < 64 && pair_next(&s, e, &k, &v)) {
+		p->k[p->n] = span_to(&w, k);
+		p->v[p->n] = span_to(&w, v);
+		p->n++;
 	}
 }
 
@@ -237,6 +283,16 @@ py_int(const char *s, long long *out)
 	return true;
 }
 
+/* The first qualifier of "all" anywhere in an SPF text ("+all", "?ALL"...), or NULL. */
+static const char *
+spf_ending(const char *t)
+{
+	for (const char *p = t; (p = strpbrk(p, "+?~-")); p++)
+		if (!strncasecmp(p + 1, "all", 3))
+			return p;
+	return NULL;
+}
+
 /* --- adoption facts (process_result) -------------------------------------------------- */
 
 static const char *
@@ -249,12 +305,15 @@ dmarc_stat_policy(const char *v)
 	return "invalid";
 }
 
+/* dmarc_stat_policy of a value (v.p NULL: none) as a static string. */
 static const char *
-static_policy(const char *v)
+stat_policy(struct span v)
 {
-	static const char *const names[] = {"none", "quarantine", "reject", "no_policy", "invalid"};
-	for (size_t i = 0; i < 5; i++)
-		if (!strcmp(v, names[i]))
+	static const char *const names[] = {"none", "quarantine", "reject"};
+	if (!v.p)
+		return "no_policy";
+	for (size_t i = 0; i < 3; i++)
+		if (span_is(v, names[i]))
 			return names[i];
 	return "invalid";
 }
@@ -276,11 +335,23 @@ caa_spaced_tag(const struct jv *rr, struct buf *out)
 }
 
 static bool
+has_spaced_word(const char *p, size_t n, const char *word, size_t wn)
+{
+	const char *e = p + n;
+	while ((size_t)(e - p) >= wn && (p = memchr(p, ' ', (size_t)(e - p) - wn + 1))) {
+		if (!memcmp(p, word, wn))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+static bool
 caa_text_has(const struct buf *spaced_tag, const char *val, size_t vn, const char *word)
 {
 	size_t wn = strlen(word);
-	return memmem(spaced_tag->s, spaced_tag->len, word, wn) ||
-	       (val && memmem(val, vn, word, wn));
+	return has_spaced_word(spaced_tag->s, spaced_tag->len, word, wn) ||
+	       (val && has_spaced_word(val, vn, word, wn));
 }
 
 void
@@ -303,12 +374,11 @@ legacy_facts(struct grader *g)
 			continue;
 		l->has_spf = true;
 		l->spf_policy = "no_policy";
-		for (const char *p = t; *p; p++)
-			if (strchr("+?~-", *p) && !strncasecmp(p + 1, "all", 3)) {
-				static const char *const pol[] = {"+all", "?all", "~all", "-all"};
-				l->spf_policy = pol[strchr("+?~-", *p) - "+?~-"];
-				break;
-			}
+		const char *p = spf_ending(t);
+		if (p) {
+			static const char *const pol[] = {"+all", "?all", "~all", "-all"};
+			l->spf_policy = pol[strchr("+?~-", *p) - "+?~-"];
+		}
 		break;
 	}
 
@@ -321,14 +391,21 @@ legacy_facts(struct grader *g)
 		if (strncmp(t, "v=DMARC1", 8))
 			continue;
 		l->has_dmarc = true;
-		struct pairs p;
-		pairs_init(&p);
-		pairs_parse(t, &p);
-		l->has_dmarc_rua = pairs_get(&p, "rua") != NULL;
-		l->has_dmarc_ruf = pairs_get(&p, "ruf") != NULL;
-		l->dmarc_policy = static_policy(dmarc_stat_policy(pairs_get(&p, "p")));
-		l->dmarc_sub_policy = static_policy(dmarc_stat_policy(pairs_get(&p, "sp")));
-		pairs_free(&p);
+		/* the last value of each key among the first 64 pairs, as pairs_get gives it */
+		struct span k, v, pol = {NULL, 0}, sub = {NULL, 0};
+		const char *e = t + strlen(t);
+		for (size_t n = 0; n < 64 && pair_next(&t, e, &k, &v); n++) {
+			if (span_is(k, "rua"))
+				l->has_dmarc_rua = true;
+			else if (span_is(k, "ruf"))
+				l->has_dmarc_ruf = true;
+			else if (span_is(k, "p"))
+				pol = v;
+			else if (span_is(k, "sp"))
+				sub = v;
+		}
+		l->dmarc_policy = stat_policy(pol);
+		l->dmarc_sub_policy = stat_policy(sub);
 		break;
 	}
 
@@ -708,12 +785,9 @@ ds_spf(struct grader *g)
 		grade = no_spf;
 	} else {
 		int ceiling = 20;
-		for (const char *p = rec; *p; p++)
-			if (strchr("+?~-", *p) && !strncasecmp(p + 1, "all", 3)) {
-				char q = *p;
-				ceiling = q == '-' ? 100 : q == '~' ? 75 : q == '?' ? 50 : 0;
-				break;
-			}
+		const char *p = spf_ending(rec);
+		if (p)
+			ceiling = *p == '-' ? 100 : *p == '~' ? 75 : *p == '?' ? 50 : 0;
 		ds_spf_validate(g, rec);
 		const struct findings *f = &g->f[C_SPF];
 		if (findings_has(f, "INVALID_RECORD_START") ||
@@ -981,16 +1055,16 @@ ds_caa(struct grader *g)
 	const struct query *q = scan_find(g->s, g->s->domain, g->s->domainlen, "CAA");
 	if (q_count(q, "CAA") == 0)
 		return 0;
-	struct buf t = BUF_INIT;
+	struct buf *t = &ds.caa;
 	bool issue = false, wild = false, iodef = false;
 	size_t i = 0;
 	const struct jv *rr;
 	while ((rr = q_rr(q, "CAA", &i))) {
-		caa_text(rr, &t);
+		caa_text(rr, t);
 		/* split(' ', 2) */
-		char *a = t.s, *b = strchr(a, ' '), *c = b ? strchr(b + 1, ' ') : NULL;
+		char *a = t->s, *b = strchr(a, ' '), *c = b ? strchr(b + 1, ' ') : NULL;
 		if (!b || !c) {
-			remark(g, C_CAA, "INVALID_PROPERTY_STRUCTURE", 0, "'%.*s'", t.s, t.len);
+			remark(g, C_CAA, "INVALID_PROPERTY_STRUCTURE", 0, "'%.*s'", t->s, t->len);
 			continue;
 		}
 		*b++ = '\0';
@@ -1022,7 +1096,9 @@ ds_caa(struct grader *g)
 			remark(g, C_CAA, "VALUE_NOT_QUOTED", 0, "value '%.*s'", c, cn);
 			continue;
 		}
-		char *v = xstrdup(c);
+		buf_reset(&ds.value);
+		buf_add(&ds.value, c, cn);
+		char *v = ds.value.s;
 		size_t w = 0;
 		for (size_t k = 0; v[k]; k++)
 			if (v[k] != '"')
@@ -1058,9 +1134,7 @@ ds_caa(struct grader *g)
 				}
 			}
 		}
-		free(v);
 	}
-	buf_free(&t);
 	const struct findings *f = &g->f[C_CAA];
 	return (issue ? 85 : 0) + (wild ? 10 : 0) + (iodef ? 5 : 0) - 2 * (int)(f->n + f->dropped);
 }
