@@ -245,11 +245,10 @@ pairs_free(struct pairs *p)
 static const char *
 pairs_get(const struct pairs *p, const char *k)
 {
-	const char *v = NULL;
-	for (size_t i = 0; i < p->n; i++)
-		if (!strcmp(p->k[i], k))
-			v = p->v[i];
-	return v;
+	for (size_t i = p->n; i-- > 0;)
+		if (p->k[i][0] == k[0] && !strcmp(p->k[i], k))
+			return p->v[i];
+	return NULL;
 }
 
 /* Python int(): optional sign, digits (underscores between digits), spaces stripped. */
