@@ -29,12 +29,19 @@ rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_lin
 	rr->lr.before_block = flush_stdout;
 	rr->field = field && *field ? field : "domain";
 	rr->defer = NULL;
+	rr->borrow = false;
 }
 
 void
 rec_reader_defer(struct rec_reader *rr, struct jscan_defer *defer)
 {
 	rr->defer = defer;
+}
+
+void
+rec_reader_borrow(struct rec_reader *rr)
+{
+	rr->borrow = true;
 }
 
 void
@@ -49,9 +56,20 @@ rec_init(struct record *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* Give text its own storage back when it borrows the reader's line. */
+static void
+own_text(struct record *r)
+{
+	if (r->text.s && !r->text.cap) {
+		r->text = r->own;
+		r->own = (struct buf)BUF_INIT;
+	}
+}
+
 void
 rec_free(struct record *r)
 {
+	own_text(r);
 	buf_free(&r->text);
 	buf_free(&r->name);
 	buf_free(&r->vals);
@@ -65,6 +83,7 @@ rec_free(struct record *r)
 static void
 rec_clear(struct record *r)
 {
+	own_text(r);
 	buf_reset(&r->text);
 	buf_reset(&r->name);
 	buf_reset(&r->vals);
@@ -129,7 +148,12 @@ rec_read(struct rec_reader *rr, struct record *r)
 		r->name_state = NAME_OK;
 		return 1;
 	}
-	buf_add(&r->text, line + b, e - b);
+	if (rr->borrow) {
+		r->own = r->text;
+		r->text = (struct buf){(char *)line + b, e - b, 0};
+	} else {
+		buf_add(&r->text, line + b, e - b);
+	}
 	const char *why;
 	size_t at;
 	struct jspan v;
@@ -137,6 +161,7 @@ rec_read(struct rec_reader *rr, struct record *r)
 	if (jscan_object_defer(r->text.s, r->text.len, &r->members, rr->field, &v, &found,
 			       rr->defer, &why, &at) < 0) {
 		r->kind = REC_BAD;
+		own_text(r);
 		buf_reset(&r->text);
 		buf_add(&r->text, line, len);
 		rec_error(r, "invalid JSON: %s at byte %zu", why, at + b + 1);
@@ -201,6 +226,7 @@ rec_copy(struct record *dst, const struct record *src)
 	dst->nerrors = src->nerrors;
 	dst->rank = src->rank;
 	dst->deferred = NULL; /* what the hook read belongs to the command, for this read only */
+	own_text(dst);
 	copy_buf(&dst->text, &src->text);
 	copy_buf(&dst->name, &src->name);
 	copy_buf(&dst->vals, &src->vals);
@@ -467,16 +493,26 @@ clashes(const struct record *r, struct jspan key)
 	return false;
 }
 
-static void
-format_json(const struct record *r, struct buf *out)
+/* How many bytes of a JSON record's text its output line starts with: the input object up to
+ * its closing brace when no added member replaces one of its own, else 0 (the line is rebuilt
+ * member by member). */
+static size_t
+verbatim_head(const struct record *r)
 {
-	bool any_clash = false;
-	for (size_t i = 0; i < r->members.n && !any_clash; i++)
-		any_clash = clashes(r, r->members.v[i].key);
-	if (!any_clash) {
-		/* Fast path: the input object verbatim up to its closing brace. */
-		const char *close = memrchr(r->text.s, '}', r->text.len);
-		buf_add(out, r->text.s, (size_t)(close - r->text.s));
+	if (r->kind != REC_JSON)
+		return 0;
+	for (size_t i = 0; i < r->members.n; i++)
+		if (clashes(r, r->members.v[i].key))
+			return 0;
+	const char *close = memrchr(r->text.s, '}', r->text.len);
+	return (size_t)(close - r->text.s);
+}
+
+/* A JSON record's output line after its first `head` bytes (see verbatim_head). */
+static void
+format_json(const struct record *r, size_t head, struct buf *out)
+{
+	if (head) {
 		put_new_members(r, NULL, false, false, out, r->members.n == 0);
 		buf_addc(out, '}');
 		return;
@@ -524,8 +560,9 @@ format_json(const struct record *r, struct buf *out)
 	free(used);
 }
 
-void
-rec_format(const struct record *r, struct buf *out)
+/* The output line (with its newline) after its first `head` bytes, which are r->text's. */
+static void
+format_rest(const struct record *r, size_t head, struct buf *out)
 {
 	switch (r->kind) {
 	case REC_BLANK:
@@ -546,17 +583,30 @@ rec_format(const struct record *r, struct buf *out)
 		buf_addc(out, '}');
 		break;
 	case REC_JSON:
-		format_json(r, out);
+		format_json(r, head, out);
 		break;
 	}
 	buf_addc(out, '\n');
 }
 
 void
+rec_format(const struct record *r, struct buf *out)
+{
+	size_t head = verbatim_head(r);
+	if (head)
+		buf_add(out, r->text.s, head);
+	format_rest(r, head, out);
+}
+
+void
 rec_emit(const struct record *r)
 {
 	static struct buf out;
+	/* the unchanged head goes out from where it is, not through another copy */
+	size_t head = verbatim_head(r);
+	if (head)
+		tool_out(r->text.s, head);
 	buf_reset(&out);
-	rec_format(r, &out);
+	format_rest(r, head, &out);
 	tool_out(out.s, out.len);
 }

@@ -345,6 +345,7 @@ main(int argc, char **argv)
 	scan_init(&scan);
 	struct jscan_defer defer = {.key = "dns", .keylen = 3, .read = read_dns, .arg = &scan};
 	rec_reader_defer(&in, &defer);
+	rec_reader_borrow(&in); /* each record is emitted before the next is read */
 	grader_init(&g);
 	g.s = &scan;
 	g.prov = prov;
