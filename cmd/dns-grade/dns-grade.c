@@ -14,7 +14,10 @@
 #include "record.h"
 #include "tool.h"
 
-const char *const cat_names[NCAT] = {"spf", "dmarc", "caa", "ns", "soa", "mx", "dnssec", "bimi"};
+/* The categories in grade.h's order; their JSON forms (cat_json) come from the same list. */
+#define CATEGORIES(X)  X("spf") X("dmarc") X("caa") X("ns") X("soa") X("mx") X("dnssec") X("bimi")
+#define CAT_NAME(name) name,
+const char *const cat_names[NCAT] = {CATEGORIES(CAT_NAME)};
 
 struct options {
 	bool dnstats;
@@ -86,204 +89,251 @@ parse_options(int argc, char **argv, struct options *o)
 		usage();
 }
 
-/* jsonw_key for the names written here, which need no escapes: the same bytes, faster. */
+/* The members written here are built from pieces of fixed text (keys with their separators)
+ * and values; the pieces' lengths are known when compiling, so each is one inlined copy. */
+#define PUT(b, lit) put_lit((b), (lit), sizeof(lit) - 1)
+
 static inline void
-key_plain(struct buf *b, const char *k)
+put_lit(struct buf *b, const char *s, size_t n)
 {
-	size_t n = strlen(k);
-	buf_grow(b, n + 4);
-	if (b->len && b->s[b->len - 1] != '{' && b->s[b->len - 1] != '[')
-		b->s[b->len++] = ',';
-	b->s[b->len++] = '"';
-	memcpy(b->s + b->len, k, n);
+	if (b->len + n + 1 > b->cap)
+		buf_grow(b, n);
+	memcpy(b->s + b->len, s, n);
 	b->len += n;
-	b->s[b->len++] = '"';
-	b->s[b->len++] = ':';
 	b->s[b->len] = '\0';
 }
 
-static void
-add_null_or_str(struct buf *b, const char *key, const char *s)
+static inline void
+put_bool(struct buf *b, bool v)
 {
-	key_plain(b, key);
+	if (v)
+		PUT(b, "true");
+	else
+		PUT(b, "false");
+}
+
+static inline void
+put_int(struct buf *b, long long v)
+{
+	if (v >= 0 && v < 10) /* most counts and flags */
+		put_lit(b, &"0123456789"[v], 1);
+	else
+		jsonw_int(b, v);
+}
+
+static inline void
+put_null_or_str(struct buf *b, const char *s)
+{
 	if (s)
 		jsonw_strz(b, s);
 	else
-		buf_adds(b, "null");
+		PUT(b, "null");
 }
 
 static void
-add_bool(struct buf *b, const char *key, bool v)
+put_algs(struct buf *b, const int *v, int n)
 {
-	key_plain(b, key);
-	buf_adds(b, v ? "true" : "false");
-}
-
-static void
-add_int(struct buf *b, const char *key, long long v)
-{
-	key_plain(b, key);
-	jsonw_int(b, v);
-}
-
-static void
-add_algs(struct buf *b, const char *key, const int *v, int n)
-{
-	key_plain(b, key);
-	buf_addc_fast(b, '[');
+	PUT(b, "[");
 	for (int i = 0; i < n; i++) {
 		if (i)
-			buf_addc_fast(b, ',');
-		jsonw_int(b, v[i]);
+			PUT(b, ",");
+		put_int(b, v[i]);
 	}
-	buf_addc_fast(b, ']');
+	PUT(b, "]");
 }
 
 static void
 write_facts(struct buf *b, const struct grader *g)
 {
 	const struct facts *fa = &g->facts;
-	buf_addc_fast(b, '{');
-	key_plain(b, "spf");
-	buf_addc_fast(b, '{');
-	add_bool(b, "present", fa->spf.present);
-	add_null_or_str(b, "policy", fa->spf.policy ? fa->spf.policy : "none");
-	add_int(b, "lookups", fa->spf.lookups);
-	add_int(b, "void_lookups", fa->spf.voids);
-	add_bool(b, "valid", fa->spf.valid);
-	buf_addc_fast(b, '}');
-	key_plain(b, "dmarc");
-	buf_addc_fast(b, '{');
-	add_bool(b, "present", fa->dmarc.present);
-	add_bool(b, "valid", fa->dmarc.valid);
-	add_null_or_str(b, "p", dmarc_policy_name(fa->dmarc.p));
-	add_null_or_str(b, "sp", dmarc_policy_name(fa->dmarc.sp));
-	add_null_or_str(b, "np", dmarc_policy_name(fa->dmarc.np));
-	key_plain(b, "pct");
+	PUT(b, "{\"spf\":{\"present\":");
+	put_bool(b, fa->spf.present);
+	PUT(b, ",\"policy\":");
+	put_null_or_str(b, fa->spf.policy ? fa->spf.policy : "none");
+	PUT(b, ",\"lookups\":");
+	put_int(b, fa->spf.lookups);
+	PUT(b, ",\"void_lookups\":");
+	put_int(b, fa->spf.voids);
+	PUT(b, ",\"valid\":");
+	put_bool(b, fa->spf.valid);
+	PUT(b, "},\"dmarc\":{\"present\":");
+	put_bool(b, fa->dmarc.present);
+	PUT(b, ",\"valid\":");
+	put_bool(b, fa->dmarc.valid);
+	PUT(b, ",\"p\":");
+	put_null_or_str(b, dmarc_policy_name(fa->dmarc.p));
+	PUT(b, ",\"sp\":");
+	put_null_or_str(b, dmarc_policy_name(fa->dmarc.sp));
+	PUT(b, ",\"np\":");
+	put_null_or_str(b, dmarc_policy_name(fa->dmarc.np));
+	PUT(b, ",\"pct\":");
 	if (fa->dmarc.pct >= 0)
-		jsonw_int(b, fa->dmarc.pct);
+		put_int(b, fa->dmarc.pct);
 	else
-		buf_adds(b, "null");
-	add_bool(b, "rua", fa->dmarc.rua);
-	add_bool(b, "ruf", fa->dmarc.ruf);
-	buf_addc_fast(b, '}');
-	key_plain(b, "caa");
-	buf_addc_fast(b, '{');
-	add_bool(b, "present", fa->caa.present);
-	key_plain(b, "found_at");
+		PUT(b, "null");
+	PUT(b, ",\"rua\":");
+	put_bool(b, fa->dmarc.rua);
+	PUT(b, ",\"ruf\":");
+	put_bool(b, fa->dmarc.ruf);
+	PUT(b, "},\"caa\":{\"present\":");
+	put_bool(b, fa->caa.present);
+	PUT(b, ",\"found_at\":");
 	if (fa->caa.present)
 		jsonw_str(b, fa->caa.found_at.s, fa->caa.found_at.len);
 	else
-		buf_adds(b, "null");
-	add_int(b, "issue_count", fa->caa.issue_count);
-	add_bool(b, "issue", fa->caa.issue);
-	add_bool(b, "issuewild", fa->caa.issuewild);
-	add_bool(b, "iodef", fa->caa.iodef);
-	buf_addc_fast(b, '}');
-	key_plain(b, "mx");
-	buf_addc_fast(b, '{');
-	add_bool(b, "present", fa->mx.present);
-	add_bool(b, "null_mx", fa->mx.null_mx);
-	add_int(b, "hosts", fa->mx.hosts);
-	buf_addc_fast(b, '}');
-	key_plain(b, "ns");
-	buf_addc_fast(b, '{');
-	add_int(b, "count", fa->ns.count);
-	add_int(b, "lame", fa->ns.lame);
-	add_bool(b, "serials_consistent", fa->ns.serials_consistent);
-	add_bool(b, "ns_sets_consistent", fa->ns.ns_sets_consistent);
-	buf_addc_fast(b, '}');
-	key_plain(b, "soa");
-	buf_addc_fast(b, '{');
-	add_bool(b, "present", fa->soa.present);
-	key_plain(b, "serial");
+		PUT(b, "null");
+	PUT(b, ",\"issue_count\":");
+	put_int(b, fa->caa.issue_count);
+	PUT(b, ",\"issue\":");
+	put_bool(b, fa->caa.issue);
+	PUT(b, ",\"issuewild\":");
+	put_bool(b, fa->caa.issuewild);
+	PUT(b, ",\"iodef\":");
+	put_bool(b, fa->caa.iodef);
+	PUT(b, "},\"mx\":{\"present\":");
+	put_bool(b, fa->mx.present);
+	PUT(b, ",\"null_mx\":");
+	put_bool(b, fa->mx.null_mx);
+	PUT(b, ",\"hosts\":");
+	put_int(b, fa->mx.hosts);
+	PUT(b, "},\"ns\":{\"count\":");
+	put_int(b, fa->ns.count);
+	PUT(b, ",\"lame\":");
+	put_int(b, fa->ns.lame);
+	PUT(b, ",\"serials_consistent\":");
+	put_bool(b, fa->ns.serials_consistent);
+	PUT(b, ",\"ns_sets_consistent\":");
+	put_bool(b, fa->ns.ns_sets_consistent);
+	PUT(b, "},\"soa\":{\"present\":");
+	put_bool(b, fa->soa.present);
+	PUT(b, ",\"serial\":");
 	if (fa->soa.serial >= 0)
-		jsonw_int(b, fa->soa.serial);
+		put_int(b, fa->soa.serial);
 	else
-		buf_adds(b, "null");
-	buf_addc_fast(b, '}');
-	key_plain(b, "dnssec");
-	buf_addc_fast(b, '{');
-	add_null_or_str(b, "status", fa->dnssec.status);
-	add_algs(b, "ds_algorithms", fa->dnssec.ds_alg, fa->dnssec.nds);
-	add_algs(b, "dnskey_algorithms", fa->dnssec.key_alg, fa->dnssec.nkey);
-	buf_addc_fast(b, '}');
-	key_plain(b, "bimi");
-	buf_addc_fast(b, '{');
-	add_bool(b, "present", fa->bimi.present);
-	add_bool(b, "valid", fa->bimi.valid);
-	buf_addc_fast(b, '}');
-	add_null_or_str(b, "mail_provider", fa->mail_provider);
-	add_null_or_str(b, "dns_provider", fa->dns_provider);
-	add_bool(b, "active_directory", fa->ad);
-	key_plain(b, "scan");
-	buf_addc_fast(b, '{');
-	add_int(b, "queries", fa->scan.queries);
-	add_int(b, "answered", fa->scan.answered);
-	add_int(b, "timeouts", fa->scan.timeouts);
-	add_int(b, "servfail", fa->scan.servfail);
-	add_int(b, "errors", fa->scan.errors);
-	buf_addc_fast(b, '}');
+		PUT(b, "null");
+	PUT(b, "},\"dnssec\":{\"status\":");
+	put_null_or_str(b, fa->dnssec.status);
+	PUT(b, ",\"ds_algorithms\":");
+	put_algs(b, fa->dnssec.ds_alg, fa->dnssec.nds);
+	PUT(b, ",\"dnskey_algorithms\":");
+	put_algs(b, fa->dnssec.key_alg, fa->dnssec.nkey);
+	PUT(b, "},\"bimi\":{\"present\":");
+	put_bool(b, fa->bimi.present);
+	PUT(b, ",\"valid\":");
+	put_bool(b, fa->bimi.valid);
+	PUT(b, "},\"mail_provider\":");
+	put_null_or_str(b, fa->mail_provider);
+	PUT(b, ",\"dns_provider\":");
+	put_null_or_str(b, fa->dns_provider);
+	PUT(b, ",\"active_directory\":");
+	put_bool(b, fa->ad);
+	PUT(b, ",\"scan\":{\"queries\":");
+	put_int(b, fa->scan.queries);
+	PUT(b, ",\"answered\":");
+	put_int(b, fa->scan.answered);
+	PUT(b, ",\"timeouts\":");
+	put_int(b, fa->scan.timeouts);
+	PUT(b, ",\"servfail\":");
+	put_int(b, fa->scan.servfail);
+	PUT(b, ",\"errors\":");
+	put_int(b, fa->scan.errors);
 	const struct legacy *l = &fa->legacy;
-	key_plain(b, "dnstats");
-	buf_addc_fast(b, '{');
-	add_bool(b, "has_mx", l->has_mx);
-	add_bool(b, "has_spf", l->has_spf);
-	add_null_or_str(b, "spf_policy", l->spf_policy);
-	add_bool(b, "has_dmarc", l->has_dmarc);
-	add_null_or_str(b, "dmarc_policy", l->dmarc_policy);
-	add_null_or_str(b, "dmarc_sub_policy", l->dmarc_sub_policy);
-	add_bool(b, "has_dmarc_aggregate_reporting", l->has_dmarc_rua);
-	add_bool(b, "has_dmarc_forensic_reporting", l->has_dmarc_ruf);
-	add_bool(b, "has_caa", l->has_caa);
-	add_bool(b, "has_caa_reporting", l->has_caa_reporting);
-	add_int(b, "caa_issue_count", l->caa_issue_count);
-	add_int(b, "caa_wildcard_count", l->caa_wildcard_count);
-	add_bool(b, "has_dnssec", l->ds_algorithm != -1);
-	add_int(b, "dnssec_ds_algorithm", l->ds_algorithm);
-	add_int(b, "dnssec_digest_type", l->digest_type);
-	add_int(b, "dnssec_dnskey_algorithm", l->dnskey_algorithm);
-	key_plain(b, "has_msdc");
-	buf_adds(b, l->has_msdc < 0 ? "null" : l->has_msdc ? "true" : "false");
-	key_plain(b, "has_securitytxt");
-	buf_adds(b, "null");
-	buf_addc_fast(b, '}');
-	buf_addc_fast(b, '}');
+	PUT(b, "},\"dnstats\":{\"has_mx\":");
+	put_bool(b, l->has_mx);
+	PUT(b, ",\"has_spf\":");
+	put_bool(b, l->has_spf);
+	PUT(b, ",\"spf_policy\":");
+	put_null_or_str(b, l->spf_policy);
+	PUT(b, ",\"has_dmarc\":");
+	put_bool(b, l->has_dmarc);
+	PUT(b, ",\"dmarc_policy\":");
+	put_null_or_str(b, l->dmarc_policy);
+	PUT(b, ",\"dmarc_sub_policy\":");
+	put_null_or_str(b, l->dmarc_sub_policy);
+	PUT(b, ",\"has_dmarc_aggregate_reporting\":");
+	put_bool(b, l->has_dmarc_rua);
+	PUT(b, ",\"has_dmarc_forensic_reporting\":");
+	put_bool(b, l->has_dmarc_ruf);
+	PUT(b, ",\"has_caa\":");
+	put_bool(b, l->has_caa);
+	PUT(b, ",\"has_caa_reporting\":");
+	put_bool(b, l->has_caa_reporting);
+	PUT(b, ",\"caa_issue_count\":");
+	put_int(b, l->caa_issue_count);
+	PUT(b, ",\"caa_wildcard_count\":");
+	put_int(b, l->caa_wildcard_count);
+	PUT(b, ",\"has_dnssec\":");
+	put_bool(b, l->ds_algorithm != -1);
+	PUT(b, ",\"dnssec_ds_algorithm\":");
+	put_int(b, l->ds_algorithm);
+	PUT(b, ",\"dnssec_digest_type\":");
+	put_int(b, l->digest_type);
+	PUT(b, ",\"dnssec_dnskey_algorithm\":");
+	put_int(b, l->dnskey_algorithm);
+	PUT(b, ",\"has_msdc\":");
+	if (l->has_msdc < 0)
+		PUT(b, "null");
+	else
+		put_bool(b, l->has_msdc);
+	PUT(b, ",\"has_securitytxt\":null}}");
 }
+
+/* The category names as JSON keys and strings (they need no escapes). */
+static const struct {
+	const char *key, *str; /* "\"spf\":" and "\"spf\"" */
+	size_t keylen, strlen;
+} cat_json[NCAT] = {
+#define CAT_JSON(name) {"\"" name "\":", "\"" name "\"", sizeof(name) + 2, sizeof(name) + 1},
+    CATEGORIES(CAT_JSON)};
 
 static void
 emit_grades(struct record *r, struct grader *g, bool dnstats)
 {
 	struct buf *b = rec_set_begin(r, "grades");
-	buf_addc_fast(b, '{');
-	for (int c = 0; c < NCAT; c++)
-		add_int(b, cat_names[c], g->grades[c]);
-	add_int(b, "overall", g->overall);
-	buf_addc_fast(b, '}');
+	PUT(b, "{");
+	for (int c = 0; c < NCAT; c++) {
+		if (c)
+			PUT(b, ",");
+		put_lit(b, cat_json[c].key, cat_json[c].keylen);
+		put_int(b, g->grades[c]);
+	}
+	PUT(b, ",\"overall\":");
+	put_int(b, g->overall);
+	PUT(b, "}");
 	rec_set_end(r);
-	rec_set_strz(r, "grade_scale", dnstats ? "dnstats" : "domstat");
+	if (dnstats)
+		rec_set_json(r, "grade_scale", "\"dnstats\"", 9);
+	else
+		rec_set_json(r, "grade_scale", "\"domstat\"", 9);
 	b = rec_set_begin(r, "remarks");
-	buf_addc_fast(b, '[');
+	PUT(b, "[");
 	bool first = true;
 	for (int c = 0; c < NCAT; c++) {
 		const struct findings *f = &g->f[c];
 		for (size_t i = 0; i < f->n; i++) {
-			if (!first)
-				buf_addc_fast(b, ',');
+			if (first)
+				PUT(b, "{\"category\":");
+			else
+				PUT(b, ",{\"category\":");
 			first = false;
-			buf_addc_fast(b, '{');
-			key_plain(b, "category");
-			jsonw_strz(b, cat_names[c]);
-			key_plain(b, "code");
+			put_lit(b, cat_json[c].str, cat_json[c].strlen);
+			PUT(b, ",\"code\":");
 			jsonw_strz(b, f->v[i].code);
-			key_plain(b, "severity");
-			jsonw_strz(b, finding_sev_name(f->v[i].sev));
-			key_plain(b, "msg");
+			switch (f->v[i].sev) {
+			case SEV_ERROR:
+				PUT(b, ",\"severity\":\"error\",\"msg\":");
+				break;
+			case SEV_WARNING:
+				PUT(b, ",\"severity\":\"warning\",\"msg\":");
+				break;
+			default:
+				PUT(b, ",\"severity\":\"notice\",\"msg\":");
+			}
 			jsonw_strz(b, findings_msg(f, i));
-			buf_addc_fast(b, '}');
+			PUT(b, "}");
 		}
 	}
-	buf_addc_fast(b, ']');
+	PUT(b, "]");
 	rec_set_end(r);
 	b = rec_set_begin(r, "facts");
 	write_facts(b, g);
