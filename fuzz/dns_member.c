@@ -8,7 +8,7 @@
  * read (whether the member loads and the problem it reports, the domain, every query's strings with
  * their lengths and flags, its answer and authority arrays, each answer RR's type, data and ttl,
  * members by names the reader knows and by others, the RRs q_rr and q_count pick by type, and
- * scan_find against a walk over every query);
+ * scan_find_named against a walk over every query);
  * then every check of both scales runs and its findings stay bounded. */
 #include <json-c/json.h>
 #include <string.h>
@@ -74,7 +74,7 @@ same_rrs(const struct query *q, json_object *arr)
 {
 	size_t i = 0, n = json_object_array_length(arr), k = 0;
 	const struct jv *rr;
-	while ((rr = q_rr(q, NULL, &i))) {
+	while ((rr = q_rr(q, T_ANY, &i))) {
 		json_object *o = NULL;
 		const char *t = NULL;
 		while (k < n) {
@@ -85,27 +85,28 @@ same_rrs(const struct query *q, json_object *arr)
 			o = NULL;
 		}
 		FUZZ_CHECK(o != NULL);
-		same_str(rr_str(rr, "type", NULL), t);
+		same_str(rr_str(rr, K_type, NULL), t);
 		size_t dn, rn;
-		const char *d = rr_str(rr, "data", &dn), *rd = str_member(o, "data", &rn);
+		const char *d = rr_str(rr, K_data, &dn), *rd = str_member(o, "data", &rn);
 		same_mem(d, dn, rd, rn);
 		long long ttl;
 		json_object *jt = member(o, "ttl", json_type_int);
-		FUZZ_CHECK(rr_int(rr, "ttl", &ttl) == (jt != NULL));
+		FUZZ_CHECK(rr_int(rr, K_ttl, &ttl) == (jt != NULL));
 		if (jt)
 			FUZZ_CHECK(ttl == (long long)json_object_get_int64(jt));
 		/* names the reader numbers (scan.c's enum key) and others, the empty one too */
 		static const char *const strs[] = {
 		    "name", "host", "txt", "type_covered", "tc", "digest", "hos", "hostx", "x", ""};
 		for (size_t j = 0; j < sizeof strs / sizeof *strs; j++) {
-			const char *a = rr_str(rr, strs[j], &dn), *b = str_member(o, strs[j], &rn);
+			const char *a = rr_str_named(rr, strs[j], &dn),
+				   *b = str_member(o, strs[j], &rn);
 			same_mem(a, dn, b, rn);
 		}
 		static const char *const ints[] = {"serial", "flags", "key_tag", "n"};
 		for (size_t j = 0; j < sizeof ints / sizeof *ints; j++) {
 			long long x;
 			jt = member(o, ints[j], json_type_int);
-			FUZZ_CHECK(rr_int(rr, ints[j], &x) == (jt != NULL));
+			FUZZ_CHECK(rr_int_named(rr, ints[j], &x) == (jt != NULL));
 			if (jt)
 				FUZZ_CHECK(x == (long long)json_object_get_int64(jt));
 		}
@@ -127,7 +128,7 @@ same_rrs(const struct query *q, json_object *arr)
 					     : NULL;
 			want += ty && !strcasecmp(ty, types[t]);
 		}
-		FUZZ_CHECK(q_count(q, types[t]) == want);
+		FUZZ_CHECK(q_count_named(q, types[t]) == want);
 	}
 }
 
@@ -217,10 +218,10 @@ compare(const struct scan *s, int rc, const char *text, size_t n)
 	static const char *const types[] = {"txt", "Ns", "NSEC3", "HINFO"};
 	for (size_t i = 0; i < s->nq; i++) {
 		const struct query *x = &s->qs[i];
-		FUZZ_CHECK(scan_find(s, x->q, x->qlen, x->type) ==
+		FUZZ_CHECK(scan_find_named(s, x->q, x->qlen, x->type) ==
 			   find_all(s, x->q, x->qlen, x->type));
 		for (size_t t = 0; t < sizeof types / sizeof *types; t++)
-			FUZZ_CHECK(scan_find(s, x->q, x->qlen, types[t]) ==
+			FUZZ_CHECK(scan_find_named(s, x->q, x->qlen, types[t]) ==
 				   find_all(s, x->q, x->qlen, types[t]));
 	}
 	json_object_put(root);

@@ -74,11 +74,11 @@ static size_t
 txt_stripped(struct grader *g, const char *name, size_t n, struct buf *out)
 {
 	buf_reset(out);
-	const struct query *q = scan_find(g->s, name, n, "TXT");
+	const struct query *q = scan_find(g->s, name, n, T_TXT);
 	size_t i = 0, count = 0;
 	const struct jv *rr;
 	struct buf *raw = &g->tmp;
-	while ((rr = q_rr(q, "TXT", &i))) {
+	while ((rr = q_rr(q, T_TXT, &i))) {
 		if (!rr_txt(g->s, rr, raw, " "))
 			continue;
 		const unsigned char *p = (const unsigned char *)buf_str(raw);
@@ -120,8 +120,8 @@ caa_text(const struct jv *rr, struct buf *out)
 {
 	long long flags = 0;
 	size_t tn = 0, vn = 0;
-	const char *tag = rr_str(rr, "tag", &tn), *val = rr_str(rr, "value", &vn);
-	rr_int(rr, "flags", &flags);
+	const char *tag = rr_str(rr, K_tag, &tn), *val = rr_str(rr, K_value, &vn);
+	rr_int(rr, K_flags, &flags);
 	buf_reset(out);
 	/* "%lld %.*s \"" without printf: the tag ends at a NUL, as %.*s ends it */
 	jsonw_int(out, flags);
@@ -326,7 +326,7 @@ static void
 caa_spaced_tag(const struct jv *rr, struct buf *out)
 {
 	size_t tn = 0;
-	const char *tag = rr_str(rr, "tag", &tn);
+	const char *tag = rr_str(rr, K_tag, &tn);
 	buf_reset(out);
 	buf_addc(out, ' ');
 	buf_add(out, tag ? tag : "", tag ? strnlen(tag, tn) : 0);
@@ -361,7 +361,7 @@ legacy_facts(struct grader *g)
 	struct buf *txt = &ds.other;
 	l->spf_policy = "no_policy";
 	l->dmarc_policy = l->dmarc_sub_policy = "no_policy";
-	l->has_mx = q_count(scan_find(s, s->domain, s->domainlen, "MX"), "MX") > 0;
+	l->has_mx = q_count(scan_find(s, s->domain, s->domainlen, T_MX), T_MX) > 0;
 
 	/* SPF: a record holding "redirect=" is replaced by its target's quoted text, which never
 	 * matches; otherwise the first starting "v=spf" wins. */
@@ -409,12 +409,12 @@ legacy_facts(struct grader *g)
 	}
 
 	/* CAA at the domain itself (no climbing), as substrings of the text form. */
-	const struct query *cq = scan_find(s, s->domain, s->domainlen, "CAA");
+	const struct query *cq = scan_find(s, s->domain, s->domainlen, T_CAA);
 	size_t i = 0;
 	const struct jv *rr;
-	while ((rr = q_rr(cq, "CAA", &i))) {
+	while ((rr = q_rr(cq, T_CAA, &i))) {
 		size_t vn = 0;
-		const char *val = rr_str(rr, "value", &vn);
+		const char *val = rr_str(rr, K_value, &vn);
 		caa_spaced_tag(rr, &ds.caa);
 		l->caa_wildcard_count++;
 		if (caa_text_has(&ds.caa, val, vn, " iodef "))
@@ -428,13 +428,13 @@ legacy_facts(struct grader *g)
 	long long v;
 	l->ds_algorithm = l->digest_type = l->dnskey_algorithm = -1;
 	i = 0;
-	if ((rr = q_rr(scan_find(s, s->domain, s->domainlen, "DS"), "DS", &i))) {
-		l->ds_algorithm = rr_int(rr, "algorithm", &v) ? (int)v : -1;
-		l->digest_type = rr_int(rr, "digest_type", &v) ? (int)v : -1;
+	if ((rr = q_rr(scan_find(s, s->domain, s->domainlen, T_DS), T_DS, &i))) {
+		l->ds_algorithm = rr_int(rr, K_algorithm, &v) ? (int)v : -1;
+		l->digest_type = rr_int(rr, K_digest_type, &v) ? (int)v : -1;
 	}
 	i = 0;
-	if ((rr = q_rr(scan_find(s, s->domain, s->domainlen, "DNSKEY"), "DNSKEY", &i)))
-		l->dnskey_algorithm = rr_int(rr, "algorithm", &v) ? (int)v : -1;
+	if ((rr = q_rr(scan_find(s, s->domain, s->domainlen, T_DNSKEY), T_DNSKEY, &i)))
+		l->dnskey_algorithm = rr_int(rr, K_algorithm, &v) ? (int)v : -1;
 }
 
 /* --- Python ipaddress, as DNStats used it ------------------------------------------------ */
@@ -676,7 +676,7 @@ ds_spf_validate(struct grader *g, const char *rec)
 			}
 		} else if (tok[0] == 'a') {
 			count++;
-			size_t na = q_count(scan_find(s, s->domain, s->domainlen, "A"), "A");
+			size_t na = q_count(scan_find(s, s->domain, s->domainlen, T_A), T_A);
 			if (na == 0) {
 				remark(g, C_SPF, "NO_A_RECORDS_IN_MECHANISM", 2,
 				       "the domain has no A record", NULL, 0);
@@ -689,7 +689,7 @@ ds_spf_validate(struct grader *g, const char *rec)
 			}
 		} else if (!strncmp(tok, "mx", 2)) {
 			count++;
-			size_t nm = q_count(scan_find(s, s->domain, s->domainlen, "MX"), "MX");
+			size_t nm = q_count(scan_find(s, s->domain, s->domainlen, T_MX), T_MX);
 			if (nm == 0)
 				remark(g, C_SPF, "NO_MX_RECORDS", 4, "the domain has no MX record",
 				       NULL, 0);
@@ -1051,14 +1051,14 @@ static int
 ds_caa(struct grader *g)
 {
 	re_init();
-	const struct query *q = scan_find(g->s, g->s->domain, g->s->domainlen, "CAA");
-	if (q_count(q, "CAA") == 0)
+	const struct query *q = scan_find(g->s, g->s->domain, g->s->domainlen, T_CAA);
+	if (q_count(q, T_CAA) == 0)
 		return 0;
 	struct buf *t = &ds.caa;
 	bool issue = false, wild = false, iodef = false;
 	size_t i = 0;
 	const struct jv *rr;
-	while ((rr = q_rr(q, "CAA", &i))) {
+	while ((rr = q_rr(q, T_CAA, &i))) {
 		caa_text(rr, t);
 		/* split(' ', 2) */
 		char *a = t->s, *b = strchr(a, ' '), *c = b ? strchr(b + 1, ' ') : NULL;
@@ -1160,13 +1160,13 @@ direct_ns_list(const struct scan *s)
 static const struct query *
 direct_ns(const struct query *const aq[2])
 {
-	static const char *const types[] = {"A", "AAAA"};
+	static const enum rr_type types[] = {T_A, T_AAAA};
 	for (int t = 0; t < 2 && ds.ndq; t++) {
 		size_t j = 0;
 		const struct jv *a;
 		while ((a = q_rr(aq[t], types[t], &j))) {
 			size_t an;
-			const char *ad = rr_str(a, "address", &an);
+			const char *ad = rr_str(a, K_address, &an);
 			for (size_t k = 0; ad && k < ds.ndq; k++) {
 				const char *sv = ds.dq[k]->server + (ds.dq[k]->server[0] == '[');
 				if (!strncmp(sv, ad, an) &&
@@ -1182,8 +1182,8 @@ static int
 ds_ns(struct grader *g)
 {
 	struct scan *s = g->s;
-	const struct query *q = scan_find(s, s->domain, s->domainlen, "NS");
-	size_t n = q_count(q, "NS");
+	const struct query *q = scan_find(s, s->domain, s->domainlen, T_NS);
+	size_t n = q_count(q, T_NS);
 	if (n == 0)
 		return 0;
 	int grade = 100;
@@ -1197,14 +1197,14 @@ ds_ns(struct grader *g)
 	const struct jv *rr;
 	size_t seen = 0;
 	direct_ns_list(s);
-	while ((rr = q_rr(q, "NS", &i)) && seen++ < 64) {
+	while ((rr = q_rr(q, T_NS, &i)) && seen++ < 64) {
 		size_t hn;
-		const char *h = rr_str(rr, "host", &hn);
+		const char *h = rr_str(rr, K_host, &hn);
 		if (!h)
 			continue;
 		size_t na = 0;
 		bool not_public = false, invalid = false;
-		static const char *const types[] = {"A", "AAAA"};
+		static const enum rr_type types[] = {T_A, T_AAAA};
 		const struct query *aq[2];
 		for (int t = 0; t < 2; t++) {
 			aq[t] = scan_find(s, h, hn, types[t]);
@@ -1212,7 +1212,7 @@ ds_ns(struct grader *g)
 			const struct jv *a;
 			while ((a = q_rr(aq[t], types[t], &j))) {
 				size_t an;
-				const char *ad = rr_str(a, "address", &an);
+				const char *ad = rr_str(a, K_address, &an);
 				if (!ad)
 					continue;
 				na++;
@@ -1319,8 +1319,8 @@ ds_domain_ok(const char *s, size_t n)
 static int
 ds_soa(struct grader *g)
 {
-	const struct query *q = scan_find(g->s, g->s->domain, g->s->domainlen, "SOA");
-	size_t n = q_count(q, "SOA");
+	const struct query *q = scan_find(g->s, g->s->domain, g->s->domainlen, T_SOA);
+	size_t n = q_count(q, T_SOA);
 	if (n == 0)
 		return 0;
 	if (n > 1) {
@@ -1328,10 +1328,11 @@ ds_soa(struct grader *g)
 		return 0;
 	}
 	size_t i = 0;
-	const struct jv *rr = q_rr(q, "SOA", &i);
+	const struct jv *rr = q_rr(q, T_SOA, &i);
 	size_t mn, rn;
-	const char *m = rr_str(rr, "mname", &mn), *r = rr_str(rr, "rname", &rn);
+	const char *m = rr_str(rr, K_mname, &mn), *r = rr_str(rr, K_rname, &rn);
 	static const char *const num[] = {"serial", "refresh", "retry", "expire", "minimum"};
+	static const enum scan_key key[] = {K_serial, K_refresh, K_retry, K_expire, K_minimum};
 	static const char *const bad[] = {"INVALID_SERIAL", "INVALID_REFRESH", "INVALID_RETRY",
 					  "INVALID_EXPIRE", "INVALID_MINIMUM"};
 	static const char *const range[] = {"SERIAL_NOT_IN_RANGE", "REFRESH_NOT_IN_RANGE",
@@ -1347,7 +1348,7 @@ ds_soa(struct grader *g)
 		remark(g, C_SOA, "INVALID_RNAME", 1, "rname '%.*s'", r, rn);
 	for (int k = 0; k < 5; k++) {
 		long long v;
-		if (!rr_int(rr, num[k], &v))
+		if (!rr_int(rr, key[k], &v))
 			remark(g, C_SOA, bad[k], 1, num[k], NULL, 0);
 		else if (v < 0 || v > 4294967295LL)
 			remark(g, C_SOA, range[k], 1, num[k], NULL, 0);
@@ -1398,18 +1399,18 @@ suffix_known(const char *low, size_t n)
 static int
 ds_mx(struct grader *g)
 {
-	const struct query *q = scan_find(g->s, g->s->domain, g->s->domainlen, "MX");
+	const struct query *q = scan_find(g->s, g->s->domain, g->s->domainlen, T_MX);
 	size_t total = 0, valid = 0, i = 0;
 	const struct jv *rr;
 	if (!psl)
 		psl = psl_latest(NULL);
 	char low[256];
-	while ((rr = q_rr(q, "MX", &i)) && total < 64) {
+	while ((rr = q_rr(q, T_MX, &i)) && total < 64) {
 		size_t en;
-		const char *ex = rr_str(rr, "exchange", &en);
+		const char *ex = rr_str(rr, K_exchange, &en);
 		long long pref;
 		total++;
-		if (!ex || !rr_int(rr, "preference", &pref))
+		if (!ex || !rr_int(rr, K_preference, &pref))
 			continue;
 		if (pref < 0 || pref > 65535) {
 			remark(g, C_MX, "PREFERENCE_OUT_OF_RANGE", 0, "preference of '%.*s'", ex,

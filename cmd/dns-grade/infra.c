@@ -127,7 +127,7 @@ addresses(const struct scan *s, const char *host, size_t hn, const char **addrs,
 {
 	*na = 0;
 	*asked = false;
-	static const char *const types[] = {"A", "AAAA"};
+	static const enum rr_type types[] = {T_A, T_AAAA};
 	for (int t = 0; t < 2; t++) {
 		const struct query *q = scan_find(s, host, hn, types[t]);
 		if (!q || !q->answered)
@@ -137,7 +137,7 @@ addresses(const struct scan *s, const char *host, size_t hn, const char **addrs,
 		const struct jv *rr;
 		while ((rr = q_rr(q, types[t], &i)) && *na < max) {
 			size_t l;
-			const char *ad = rr_str(rr, "address", &l);
+			const char *ad = rr_str(rr, K_address, &l);
 			if (ad) {
 				addrs[*na] = ad;
 				lens[(*na)++] = l;
@@ -186,8 +186,8 @@ ns_hosts(const struct query *q, struct ns_hosts *out)
 	size_t i = 0, l;
 	const struct jv *rr;
 	out->n = out->count = 0;
-	while ((rr = q_rr(q, "NS", &i))) {
-		const char *h = rr_str(rr, "host", &l);
+	while ((rr = q_rr(q, T_NS, &i))) {
+		const char *h = rr_str(rr, K_host, &l);
 		if (!h)
 			continue;
 		if (out->n < 64) {
@@ -251,8 +251,8 @@ same_hosts(const struct query *q, const struct ns_hosts *hs)
 	const struct jv *rr;
 	if (hs->count > hs->n)
 		return false;
-	while ((rr = q_rr(q, "NS", &i))) {
-		const char *h = rr_str(rr, "host", &l);
+	while ((rr = q_rr(q, T_NS, &i))) {
+		const char *h = rr_str(rr, K_host, &l);
 		if (!h)
 			continue;
 		if (k == hs->n || hs->len[k] != l || memcmp(hs->h[k], h, l))
@@ -267,7 +267,7 @@ check_ns_soa(struct grader *g)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_NS], *fs = &g->f[C_SOA];
-	const struct query *q = scan_find(s, s->domain, s->domainlen, "NS");
+	const struct query *q = scan_find(s, s->domain, s->domainlen, T_NS);
 	struct ns_hosts apex;
 	ns_hosts(q, &apex);
 	size_t count = apex.count; /* the hosts past 64 are counted, not checked: hostile data */
@@ -330,7 +330,7 @@ check_ns_soa(struct grader *g)
 		const char *srv = d->server ? d->server : "?";
 		if (word_is(d->type, "soa")) {
 			size_t j = 0;
-			const struct jv *soa = q_rr(d, "SOA", &j);
+			const struct jv *soa = q_rr(d, T_SOA, &j);
 			if (!d->answered) {
 				if (d->error && !strcmp(d->error, "skipped"))
 					continue;
@@ -345,7 +345,7 @@ check_ns_soa(struct grader *g)
 					     srv, d->rcode, d->aa ? "" : ", no AA bit");
 			} else {
 				long long ser;
-				if (rr_int(soa, "serial", &ser)) {
+				if (rr_int(soa, K_serial, &ser)) {
 					if (have_serial && ser != serial0)
 						serial_ok = false;
 					serial0 = have_serial ? serial0 : ser;
@@ -374,8 +374,8 @@ check_ns_soa(struct grader *g)
 	g->facts.ns.ns_sets_consistent = ns_ok;
 
 	/* SOA: present, single, fields and timers (Zonemaster ZONE02 to ZONE06). */
-	const struct query *sq = scan_find(s, s->domain, s->domainlen, "SOA");
-	size_t nsoa = q_count(sq, "SOA");
+	const struct query *sq = scan_find(s, s->domain, s->domainlen, T_SOA);
+	size_t nsoa = q_count(sq, T_SOA);
 	g->facts.soa.serial = -1;
 	if (nsoa == 0) {
 		findings_add(fs, "NO_SOA", SEV_ERROR, "no SOA record for '%.*s'", FV(s->domainlen),
@@ -386,13 +386,13 @@ check_ns_soa(struct grader *g)
 	if (nsoa > 1)
 		findings_add(fs, "TOO_MANY_SOA", SEV_ERROR, "%zu SOA records", nsoa);
 	size_t i = 0;
-	const struct jv *rr = q_rr(sq, "SOA", &i);
+	const struct jv *rr = q_rr(sq, T_SOA, &i);
 	size_t mn, rn;
-	const char *mname = rr_str(rr, "mname", &mn), *rname = rr_str(rr, "rname", &rn);
+	const char *mname = rr_str(rr, K_mname, &mn), *rname = rr_str(rr, K_rname, &rn);
 	long long serial, refresh, retry, expire, minimum;
-	if (!mname || !rname || !rr_int(rr, "serial", &serial) ||
-	    !rr_int(rr, "refresh", &refresh) || !rr_int(rr, "retry", &retry) ||
-	    !rr_int(rr, "expire", &expire) || !rr_int(rr, "minimum", &minimum)) {
+	if (!mname || !rname || !rr_int(rr, K_serial, &serial) ||
+	    !rr_int(rr, K_refresh, &refresh) || !rr_int(rr, K_retry, &retry) ||
+	    !rr_int(rr, K_expire, &expire) || !rr_int(rr, K_minimum, &minimum)) {
 		findings_add(fs, "SOA_INVALID", SEV_ERROR, "SOA record lacks fields");
 		return;
 	}
@@ -437,9 +437,9 @@ check_caa(struct grader *g)
 	size_t n = s->domainlen;
 	const struct query *q = NULL;
 	for (;;) {
-		const struct query *x = scan_find(s, name, n, "CAA");
+		const struct query *x = scan_find(s, name, n, T_CAA);
 		size_t j = 0;
-		if (q_rr(x, "CAA", &j)) {
+		if (q_rr(x, T_CAA, &j)) {
 			q = x;
 			break;
 		}
@@ -460,7 +460,7 @@ check_caa(struct grader *g)
 			     FV(n), name);
 	size_t i = 0, count = 0;
 	const struct jv *rr;
-	while ((rr = q_rr(q, "CAA", &i))) {
+	while ((rr = q_rr(q, T_CAA, &i))) {
 		if (++count > 100) {
 			findings_add(f, "TOO_MANY_CAA_RECORDS", SEV_WARNING,
 				     "over 100 CAA records");
@@ -468,8 +468,8 @@ check_caa(struct grader *g)
 		}
 		long long flags;
 		size_t tn, vn;
-		const char *tag = rr_str(rr, "tag", &tn), *val = rr_str(rr, "value", &vn);
-		if (!tag || !val || !rr_int(rr, "flags", &flags)) {
+		const char *tag = rr_str(rr, K_tag, &tn), *val = rr_str(rr, K_value, &vn);
+		if (!tag || !val || !rr_int(rr, K_flags, &flags)) {
 			scan_problem(s, "CAA record without flags, tag or value");
 			continue;
 		}
@@ -502,13 +502,13 @@ static bool
 rr_text(struct buf *b, const struct jv *rr)
 {
 	size_t nn, dn;
-	const char *name = rr_str(rr, "name", &nn), *type = rr_str(rr, "type", NULL),
-		   *data = rr_str(rr, "data", &dn);
+	const char *name = rr_str(rr, K_name, &nn), *type = rr_str(rr, K_type, NULL),
+		   *data = rr_str(rr, K_data, &dn);
 	long long ttl = 0;
 	if (!name || !type || !data || dn > 8192 || nn > 255 || memchr(data, '\n', dn) ||
 	    memchr(data, '\0', dn) || memchr(name, '\0', nn))
 		return false;
-	rr_int(rr, "ttl", &ttl);
+	rr_int(rr, K_ttl, &ttl);
 	if (ttl < 0 || ttl > 2147483647LL)
 		ttl = 0;
 	char num[24], *p = num + sizeof num;
@@ -578,8 +578,8 @@ check_nsec3(struct findings *f, const struct jv *rr, bool *done)
 {
 	long long it;
 	size_t sn;
-	const char *salt = rr_str(rr, "salt", &sn);
-	if (*done || !rr_int(rr, "iterations", &it))
+	const char *salt = rr_str(rr, K_salt, &sn);
+	if (*done || !rr_int(rr, K_iterations, &it))
 		return;
 	*done = true;
 	if (it >= 100)
@@ -811,7 +811,7 @@ walk_rr(struct rr_walk *w, const struct jv *rr, char tag)
 static char
 key_tag(const struct jv *rr)
 {
-	const char *type = rr_str(rr, "type", NULL);
+	const char *type = rr_str(rr, K_type, NULL);
 	return word_is(type, "dnskey") ? 'K' : word_is(type, "rrsig") ? 'S' : 0;
 }
 
@@ -821,9 +821,9 @@ check_dnssec(struct grader *g)
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_DNSSEC];
 	struct facts *fa = &g->facts;
-	const struct query *dsq = scan_find(s, s->domain, s->domainlen, "DS");
-	const struct query *kq = scan_find(s, s->domain, s->domainlen, "DNSKEY");
-	size_t nds = q_count(dsq, "DS"), nkeys = q_count(kq, "DNSKEY");
+	const struct query *dsq = scan_find(s, s->domain, s->domainlen, T_DS);
+	const struct query *kq = scan_find(s, s->domain, s->domainlen, T_DNSKEY);
+	size_t nds = q_count(dsq, T_DS), nkeys = q_count(kq, T_DNSKEY);
 	bool want = nds && nkeys; /* a verdict on the signatures */
 
 	if (!g->dnssec_cache)
@@ -834,12 +834,12 @@ check_dnssec(struct grader *g)
 	bool cacheable = true; /* the key holds them all */
 	size_t i = 0;
 	const struct jv *rr;
-	while (cacheable && (rr = q_rr(dsq, "DS", &i))) {
+	while (cacheable && (rr = q_rr(dsq, T_DS, &i))) {
 		key_add_rr(key, 'D', rr);
 		cacheable = key->len <= CACHE_MAX_KEY;
 	}
 	i = 0;
-	while (cacheable && (rr = q_rr(kq, NULL, &i))) {
+	while (cacheable && (rr = q_rr(kq, T_ANY, &i))) {
 		char tag = key_tag(rr);
 		if (tag)
 			key_add_rr(key, tag, rr);
@@ -863,13 +863,13 @@ check_dnssec(struct grader *g)
 	/* a real zone has a handful of each; more is hostile data, left unchecked */
 	size_t nd = 0, nk = 0, ns = 0; /* parsed DS, DNSKEY, RRSIG over DNSKEY */
 	i = 0;
-	while ((rr = q_rr(dsq, "DS", &i)) && nd < 16) {
+	while ((rr = q_rr(dsq, T_DS, &i)) && nd < 16) {
 		long long alg, dt;
-		if (rr_int(rr, "algorithm", &alg)) {
+		if (rr_int(rr, K_algorithm, &alg)) {
 			add_alg(fa->dnssec.ds_alg, &fa->dnssec.nds, (int)alg);
 			judge_alg(f, "DS", alg);
 		}
-		if (rr_int(rr, "digest_type", &dt)) {
+		if (rr_int(rr, K_digest_type, &dt)) {
 			if (dt == 1)
 				findings_add(f, "WEAK_DIGEST", SEV_WARNING,
 					     "DS digest type 1 (SHA-1) must not be created");
@@ -887,14 +887,14 @@ check_dnssec(struct grader *g)
 				     "DS record that does not parse");
 	}
 	i = 0;
-	while ((rr = q_rr(kq, NULL, &i)) && nk < 32 && ns < 16) {
+	while ((rr = q_rr(kq, T_ANY, &i)) && nk < 32 && ns < 16) {
 		char tag = key_tag(rr);
 		if (!tag)
 			continue;
 		unsigned r = walk_rr(&w, rr, tag);
 		if (tag == 'K') {
 			long long alg;
-			if (rr_int(rr, "algorithm", &alg)) {
+			if (rr_int(rr, K_algorithm, &alg)) {
 				add_alg(fa->dnssec.key_alg, &fa->dnssec.nkey, (int)alg);
 				judge_alg(f, "DNSKEY", alg);
 			}
@@ -908,16 +908,16 @@ check_dnssec(struct grader *g)
 		}
 	}
 	bool nsec3 = false;
-	const struct query *pq = scan_find(s, s->domain, s->domainlen, "NSEC3PARAM");
+	const struct query *pq = scan_find(s, s->domain, s->domainlen, T_NSEC3PARAM);
 	i = 0;
-	if ((rr = q_rr(pq, "NSEC3PARAM", &i)))
+	if ((rr = q_rr(pq, T_NSEC3PARAM, &i)))
 		check_nsec3(f, rr, &nsec3);
 	for (size_t k = 0; k < s->nq && !nsec3; k++) {
 		if (!s->qs[k].authority)
 			continue;
 		size_t j = 0;
 		const struct jv *a;
-		while (!nsec3 && (a = q_auth_rr(&s->qs[k], "NSEC3", &j)))
+		while (!nsec3 && (a = q_auth_rr(&s->qs[k], T_NSEC3, &j)))
 			check_nsec3(f, a, &nsec3);
 	}
 
@@ -1000,13 +1000,13 @@ check_facts(struct grader *g)
 	buf_reset(b);
 	buf_add(b, "_msdcs.", 7);
 	buf_add(b, s->domain, s->domainlen);
-	const struct query *ms = scan_find(s, b->s, b->len, "SOA");
+	const struct query *ms = scan_find(s, b->s, b->len, T_SOA);
 	const struct query *probe = NULL;
 	for (size_t i = 0; i < s->nq; i++)
 		if (s->qs[i].why && s->qs[i].why[0] == 'a' && !strcmp(s->qs[i].why, "ad-probe"))
 			probe = &s->qs[i];
-	bool ms_soa = ms && q_count(ms, "SOA") > 0;
-	bool probe_soa = probe && q_count(probe, "SOA") > 0;
+	bool ms_soa = ms && q_count(ms, T_SOA) > 0;
+	bool probe_soa = probe && q_count(probe, T_SOA) > 0;
 	fa->ad = ms_soa && !probe_soa;
 	fa->legacy.has_msdc = !ms_soa ? 0 : probe_soa ? -1 : 1;
 
@@ -1025,15 +1025,15 @@ check_facts(struct grader *g)
 
 	/* Providers: the lowest-preference MX host and the first NS host that a table knows. */
 	if (g->prov) {
-		const struct query *mx = scan_find(s, s->domain, s->domainlen, "MX");
+		const struct query *mx = scan_find(s, s->domain, s->domainlen, T_MX);
 		long long best = 70000;
 		size_t i = 0;
 		const struct jv *rr;
-		while ((rr = q_rr(mx, "MX", &i))) {
+		while ((rr = q_rr(mx, T_MX, &i))) {
 			size_t en;
 			long long pref = 0;
-			const char *ex = rr_str(rr, "exchange", &en);
-			rr_int(rr, "preference", &pref);
+			const char *ex = rr_str(rr, K_exchange, &en);
+			rr_int(rr, K_preference, &pref);
 			const char *p = ex ? providers_match(g->prov, PROV_MX, ex, en) : NULL;
 			if (!p && ex && under(ex, en, s->domain, s->domainlen))
 				p = "Self-hosted";
@@ -1042,11 +1042,11 @@ check_facts(struct grader *g)
 				fa->mail_provider = p;
 			}
 		}
-		const struct query *ns = scan_find(s, s->domain, s->domainlen, "NS");
+		const struct query *ns = scan_find(s, s->domain, s->domainlen, T_NS);
 		i = 0;
-		while (!fa->dns_provider && (rr = q_rr(ns, "NS", &i))) {
+		while (!fa->dns_provider && (rr = q_rr(ns, T_NS, &i))) {
 			size_t hn;
-			const char *h = rr_str(rr, "host", &hn);
+			const char *h = rr_str(rr, K_host, &hn);
 			if (h)
 				fa->dns_provider = providers_match(g->prov, PROV_NS, h, hn);
 			if (h && !fa->dns_provider && under(h, hn, s->domain, s->domainlen))

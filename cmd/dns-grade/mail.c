@@ -20,7 +20,7 @@
 
 /* Does the answer hold an RR of the type (q_count without counting them all)? */
 static bool
-q_has(const struct query *q, const char *type)
+q_has(const struct query *q, enum rr_type type)
 {
 	size_t i = 0;
 	return q_rr(q, type, &i) != NULL;
@@ -28,7 +28,7 @@ q_has(const struct query *q, const char *type)
 
 /* Is the query's answer void (RFC 7208 4.6.4: NXDOMAIN, or NOERROR without records)? */
 static bool
-q_void(const struct query *q, const char *type)
+q_void(const struct query *q, enum rr_type type)
 {
 	if (!q || !q->answered)
 		return false;
@@ -127,14 +127,14 @@ static int
 spf_select(struct scan *s, const char *name, size_t n, struct buf *out, struct buf *scratch,
 	   const struct query **qp)
 {
-	const struct query *q = scan_find(s, name, n, "TXT");
+	const struct query *q = scan_find(s, name, n, T_TXT);
 	*qp = q;
 	if (!q || !q->answered)
 		return -2;
 	int found = 0;
 	size_t i = 0;
 	const struct jv *rr;
-	while ((rr = q_rr(q, "TXT", &i))) {
+	while ((rr = q_rr(q, T_TXT, &i))) {
 		if (!rr_txt(s, rr, scratch, NULL))
 			continue;
 		if (spf_is_record(scratch->s, scratch->len) && found++ == 0)
@@ -171,7 +171,7 @@ walk_target(struct walk *w, const char *t, size_t tn, bool redirect)
 				     FV(tn), t, q->error);
 		return 0;
 	}
-	if (q_void(q, "TXT"))
+	if (q_void(q, T_TXT))
 		w->voids++;
 	if (sel == 0) {
 		findings_add(w->f, redirect ? "NO_RECORD_AT_REDIRECT" : "INCLUDE_TARGET_NO_SPF",
@@ -229,16 +229,16 @@ walk_record(struct walk *w, const char *dom, size_t dn, const struct spf_record 
 		if (t->mech == SPF_INCLUDE) {
 			walk_target(w, tg, tn, false);
 		} else if (t->mech == SPF_A) {
-			const struct query *a = scan_find(s, tg, tn, "A"),
-					   *aaaa = scan_find(s, tg, tn, "AAAA");
-			if ((a || aaaa) && (!a || q_void(a, "A")) &&
-			    (!aaaa || q_void(aaaa, "AAAA")))
+			const struct query *a = scan_find(s, tg, tn, T_A),
+					   *aaaa = scan_find(s, tg, tn, T_AAAA);
+			if ((a || aaaa) && (!a || q_void(a, T_A)) &&
+			    (!aaaa || q_void(aaaa, T_AAAA)))
 				w->voids++;
 		} else if (t->mech == SPF_MX) {
-			const struct query *mx = scan_find(s, tg, tn, "MX");
-			if (q_void(mx, "MX"))
+			const struct query *mx = scan_find(s, tg, tn, T_MX);
+			if (q_void(mx, T_MX))
 				w->voids++;
-			size_t n = q_count(mx, "MX");
+			size_t n = q_count(mx, T_MX);
 			if (n > 10) {
 				findings_add(w->f, "TOO_MANY_MX_RECORDS_RETURNED", SEV_ERROR,
 					     "'mx' on '%.*s' has %zu hosts (limit 10)", FV(tn), tg,
@@ -246,7 +246,7 @@ walk_record(struct walk *w, const char *dom, size_t dn, const struct spf_record 
 				w->permerror = true;
 			}
 		} else if (t->mech == SPF_EXISTS) {
-			if (q_void(scan_find(s, tg, tn, "A"), "A"))
+			if (q_void(scan_find(s, tg, tn, T_A), T_A))
 				w->voids++;
 		}
 	}
@@ -386,13 +386,13 @@ check_report_auth(struct grader *g, const struct dmarc_record *r)
 		}
 		domain_name(&g->tmp2, "", s, "._report._dmarc.");
 		buf_adds(&g->tmp2, dest->ascii.s);
-		const struct query *q = scan_find(s, g->tmp2.s, g->tmp2.len, "TXT");
+		const struct query *q = scan_find(s, g->tmp2.s, g->tmp2.len, T_TXT);
 		if (!q || !q->answered)
 			continue;
 		bool ok = false;
 		size_t j = 0;
 		const struct jv *rr;
-		while ((rr = q_rr(q, "TXT", &j)))
+		while ((rr = q_rr(q, T_TXT, &j)))
 			if (rr_txt(s, rr, &g->tmp, NULL) && dmarc_is_record(g->tmp.s, g->tmp.len))
 				ok = true;
 		if (!ok)
@@ -413,12 +413,12 @@ check_dmarc(struct grader *g)
 	struct buf *name = &m->name, *text = &m->dmarc_text, *t = &m->txt;
 	domain_name(name, "_dmarc.", s, "");
 	buf_reset(text);
-	const struct query *q = scan_find(s, name->s, name->len, "TXT");
+	const struct query *q = scan_find(s, name->s, name->len, T_TXT);
 	g->facts.dmarc.pct = -1;
 	int found = 0;
 	size_t i = 0;
 	const struct jv *rr;
-	while ((rr = q_rr(q, "TXT", &i))) {
+	while ((rr = q_rr(q, T_TXT, &i))) {
 		if (!rr_txt(s, rr, t, NULL))
 			continue;
 		if (dmarc_is_record(t->s, t->len)) {
@@ -490,12 +490,12 @@ check_mx(struct grader *g)
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_MX];
 	struct mail_state *m = g->mail;
-	const struct query *q = scan_find(s, s->domain, s->domainlen, "MX");
+	const struct query *q = scan_find(s, s->domain, s->domainlen, T_MX);
 	size_t i = 0, n = 0, nulls = 0, seen = 0;
 	const struct jv *rr;
-	while ((rr = q_rr(q, "MX", &i))) {
+	while ((rr = q_rr(q, T_MX, &i))) {
 		size_t en;
-		const char *ex = rr_str(rr, "exchange", &en);
+		const char *ex = rr_str(rr, K_exchange, &en);
 		long long pref;
 		if (n >= MX_CHECK_MAX) { /* counted, not checked: bounds the work on hostile data */
 			n++;
@@ -504,7 +504,7 @@ check_mx(struct grader *g)
 		/* every RR before this one, valid or not, for the duplicate check */
 		m->mx = xgrow(m->mx, &m->mxcap, seen + 1, sizeof *m->mx);
 		m->mx[seen++] = (struct mx_seen){ex, en};
-		if (!ex || !rr_int(rr, "preference", &pref) || pref < 0 || pref > 65535) {
+		if (!ex || !rr_int(rr, K_preference, &pref) || pref < 0 || pref > 65535) {
 			scan_problem(s, "MX record without a valid preference or exchange");
 			continue;
 		}
@@ -536,16 +536,16 @@ check_mx(struct grader *g)
 				     "MX target '%.*s' is not a host name", FV(en), ex);
 			continue;
 		}
-		const struct query *a = scan_find(s, ex, en, "A"),
-				   *aaaa = scan_find(s, ex, en, "AAAA");
+		const struct query *a = scan_find(s, ex, en, T_A),
+				   *aaaa = scan_find(s, ex, en, T_AAAA);
 		bool cname = false;
 		for (int k = 0; k < 2; k++) {
 			const struct query *x = k ? aaaa : a;
 			size_t ci = 0;
 			const struct jv *c;
-			while ((c = q_rr(x, "CNAME", &ci))) {
+			while ((c = q_rr(x, T_CNAME, &ci))) {
 				size_t cn;
-				const char *owner = rr_str(c, "name", &cn);
+				const char *owner = rr_str(c, K_name, &cn);
 				if (owner && name_eq(owner, cn, ex, en))
 					cname = true;
 			}
@@ -553,8 +553,8 @@ check_mx(struct grader *g)
 		if (cname)
 			findings_add(f, "MX_TARGET_IS_CNAME", SEV_ERROR,
 				     "MX target '%.*s' is an alias (CNAME)", FV(en), ex);
-		else if ((a || aaaa) && (!a || (a->answered && !q_has(a, "A"))) &&
-			 (!aaaa || (aaaa->answered && !q_has(aaaa, "AAAA"))) &&
+		else if ((a || aaaa) && (!a || (a->answered && !q_has(a, T_A))) &&
+			 (!aaaa || (aaaa->answered && !q_has(aaaa, T_AAAA))) &&
 			 ((a && a->answered) || (aaaa && aaaa->answered)))
 			findings_add(f, "MX_TARGET_NO_ADDRESS", SEV_ERROR,
 				     "MX target '%.*s' has no address", FV(en), ex);
@@ -583,11 +583,11 @@ check_bimi(struct grader *g)
 	struct buf *name = &m->name, *t = &m->txt, *text = &m->dmarc_text;
 	domain_name(name, "default._bimi.", s, "");
 	buf_reset(text);
-	const struct query *q = scan_find(s, name->s, name->len, "TXT");
+	const struct query *q = scan_find(s, name->s, name->len, T_TXT);
 	int found = 0;
 	size_t i = 0;
 	const struct jv *rr;
-	while ((rr = q_rr(q, "TXT", &i)))
+	while ((rr = q_rr(q, T_TXT, &i)))
 		if (rr_txt(s, rr, t, NULL) && bimi_is_record(t->s, t->len) && found++ == 0)
 			take_text(text, t);
 	if (found == 0) {

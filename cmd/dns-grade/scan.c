@@ -50,10 +50,13 @@ enum { RR_NOTYPE = -2 };
 /* json-c's depth with json_tokener_new_ex(16): a value under 16 containers is too deep */
 #define MAX_DEPTH 16
 
+static void key_slots_build(void);
+
 void
 scan_init(struct scan *s)
 {
 	memset(s, 0, sizeof *s);
+	key_slots_build();
 }
 
 void
@@ -91,11 +94,10 @@ scan_problem(struct scan *s, const char *fmt, ...)
 	}
 }
 
-#define NTYPES 13 /* the types below; grade.h's struct scan has a list for each */
+#define TYPE_NAME(name) #name,
+static const char *const types[NTYPES] = {SCAN_TYPES(TYPE_NAME)};
+#undef TYPE_NAME
 _Static_assert(NTYPES <= sizeof((struct scan *)0)->type_first / sizeof(int), "a list a type");
-static const char *const types[NTYPES] = {"A",	   "AAAA",  "CAA",  "DNSKEY", "DS",
-					  "MX",	   "NS",    "SOA",  "TXT",    "NSEC3PARAM",
-					  "CNAME", "RRSIG", "NSEC3"};
 
 /* A number for the RR types the graders look up (any case), -1 for others. */
 static int
@@ -115,30 +117,30 @@ type_code(const char *t)
 	int i = -1;
 	switch (t[0]) {
 	case 'A':
-		i = t[1] ? 1 : 0;
+		i = t[1] ? T_AAAA : T_A;
 		break;
 	case 'C':
-		i = t[1] == 'A' ? 2 : 10;
+		i = t[1] == 'A' ? T_CAA : T_CNAME;
 		break;
 	case 'D':
-		i = t[1] == 'N' ? 3 : 4;
+		i = t[1] == 'N' ? T_DNSKEY : T_DS;
 		break;
 	case 'M':
-		i = 5;
+		i = T_MX;
 		break;
 	case 'N':
 		/* NS, NSEC3, NSEC3PARAM (each byte read only after a non-NUL one) */
 		if (t[1] == 'S')
-			i = !t[2] ? 6 : t[3] && t[4] && t[5] ? 9 : 12;
+			i = !t[2] ? T_NS : t[3] && t[4] && t[5] ? T_NSEC3PARAM : T_NSEC3;
 		break;
 	case 'R':
-		i = 11;
+		i = T_RRSIG;
 		break;
 	case 'S':
-		i = 7;
+		i = T_SOA;
 		break;
 	case 'T':
-		i = 8;
+		i = T_TXT;
 		break;
 	}
 	if (i >= 0) {
@@ -152,275 +154,69 @@ type_code(const char *t)
 	return type_code_slow(t);
 }
 
-/* The member names dns-scan writes, as numbers: the reader recognises them straight from the
- * text (a name that holds an escape, or any other name, is decoded first), and a lookup compares
- * numbers. A name decoded to one of these gets its number however it was spelled. */
-enum key {
-	K_OTHER,
-	K_v,
-	K_domain,
-	K_started,
-	K_profile,
-	K_resolvers,
-	K_elapsed_ms,
-	K_queries,
-	K_q,
-	K_type,
-	K_why,
-	K_server,
-	K_direct,
-	K_rcode,
-	K_aa,
-	K_ad,
-	K_tc,
-	K_tcp,
-	K_ms,
-	K_answer,
-	K_authority,
-	K_error,
-	K_name,
-	K_ttl,
-	K_data,
-	K_txt,
-	K_address,
-	K_host,
-	K_mname,
-	K_rname,
-	K_serial,
-	K_refresh,
-	K_retry,
-	K_expire,
-	K_minimum,
-	K_flags,
-	K_tag,
-	K_value,
-	K_preference,
-	K_exchange,
-	K_algorithm,
-	K_key_tag,
-	K_protocol,
-	K_digest_type,
-	K_digest,
-	K_type_covered,
-	K_signer,
-	K_original_ttl,
-	K_labels,
-	K_inception,
-	K_expiration,
-	K_salt,
-	K_iterations,
-	K_target,
-	NKEYS
-};
+/* Each name as the text holds it before its value: quoted and followed by the colon (no
+ * name is over 12 bytes, so this fits in 16). */
+#define KEY_TEXT(name) "\"" #name "\":",
+static const char key_text[NKEYS][16] = {"", SCAN_KEYS(KEY_TEXT)};
+#undef KEY_TEXT
+#define KEY_LEN(name) sizeof #name - 1,
+static const unsigned char key_len[NKEYS] = {0, SCAN_KEYS(KEY_LEN)};
+#undef KEY_LEN
+_Static_assert(NKEYS * 4 + 2 + NTYPES + 4 <= sizeof((struct scan *)0)->key_next,
+	       "a guess for every key, for the data of every type and for types by depth");
 
-/* The key whose name starts at k and ends with term there (the text of a member name ends
- * with its quote, a name in a buffer with its NUL), K_OTHER for any other; *len is its length.
- * At least 16 bytes must be readable from k. */
-static inline __attribute__((always_inline)) int
-key_at(const char *k, char term, size_t *len)
+/* The names by a hash of their length, first and last byte (built on first use): open
+ * addressing, so a name is found in a probe or two and a different name in as many. */
+#define KEY_SLOTS 128
+static unsigned char key_slot[KEY_SLOTS];
+
+static inline unsigned
+key_hash(const char *k, size_t n)
 {
-#define KEY(name)                                                                                  \
-	if (!memcmp(k, #name, sizeof #name - 1) && k[sizeof #name - 1] == term) {                  \
-		*len = sizeof #name - 1;                                                           \
-		return K_##name;                                                                   \
-	}
-	switch (k[0]) {
-	case 'a':
-		KEY(aa)
-		KEY(ad)
-		KEY(answer)
-		KEY(authority)
-		KEY(address)
-		KEY(algorithm)
-		break;
-	case 'd':
-		KEY(domain)
-		KEY(direct)
-		KEY(data)
-		KEY(digest_type)
-		KEY(digest)
-		break;
-	case 'e':
-		KEY(elapsed_ms)
-		KEY(error)
-		KEY(expire)
-		KEY(exchange)
-		KEY(expiration)
-		break;
-	case 'f':
-		KEY(flags)
-		break;
-	case 'h':
-		KEY(host)
-		break;
-	case 'i':
-		KEY(inception)
-		KEY(iterations)
-		break;
-	case 'k':
-		KEY(key_tag)
-		break;
-	case 'l':
-		KEY(labels)
-		break;
-	case 'm':
-		KEY(ms)
-		KEY(mname)
-		KEY(minimum)
-		break;
-	case 'n':
-		KEY(name)
-		break;
-	case 'o':
-		KEY(original_ttl)
-		break;
-	case 'p':
-		KEY(profile)
-		KEY(preference)
-		KEY(protocol)
-		break;
-	case 'q':
-		KEY(queries)
-		KEY(q)
-		break;
-	case 'r':
-		KEY(resolvers)
-		KEY(rcode)
-		KEY(rname)
-		KEY(refresh)
-		KEY(retry)
-		break;
-	case 's':
-		KEY(started)
-		KEY(server)
-		KEY(serial)
-		KEY(signer)
-		KEY(salt)
-		break;
-	case 't':
-		KEY(type)
-		KEY(tc)
-		KEY(tcp)
-		KEY(ttl)
-		KEY(txt)
-		KEY(tag)
-		KEY(type_covered)
-		KEY(target)
-		break;
-	case 'v':
-		KEY(v)
-		KEY(value)
-		break;
-	case 'w':
-		KEY(why)
-		break;
-	}
-#undef KEY
-	return K_OTHER;
+	return ((unsigned char)k[0] * 7u + (unsigned char)k[n - 1] * 31u + (unsigned)n * 5u) %
+	       KEY_SLOTS;
 }
 
-/* The key of the member name k (n bytes, decoded), as key_at finds it in the text. */
+static void
+key_slots_build(void)
+{
+	if (key_slot[0] || key_slot[1])
+		return;
+	for (int id = 1; id < NKEYS; id++) {
+		unsigned h = key_hash(key_text[id] + 1, key_len[id]);
+		while (key_slot[h])
+			h = (h + 1) % KEY_SLOTS;
+		key_slot[h] = (unsigned char)id;
+	}
+}
+
+/* The key of the member name k (n bytes, decoded), K_OTHER for any other. */
 static int
 key_id(const char *k, size_t n)
 {
-#define KEY(name)                                                                                  \
-	if (n == sizeof #name - 1 && !memcmp(k, #name, sizeof #name - 1))                          \
-		return K_##name;
-	if (n == 0)
+	if (n == 0 || n > 12)
 		return K_OTHER;
-	switch (k[0]) {
-	case 'a':
-		KEY(aa)
-		KEY(ad)
-		KEY(answer)
-		KEY(authority)
-		KEY(address)
-		KEY(algorithm)
-		break;
-	case 'd':
-		KEY(domain)
-		KEY(direct)
-		KEY(data)
-		KEY(digest_type)
-		KEY(digest)
-		break;
-	case 'e':
-		KEY(elapsed_ms)
-		KEY(error)
-		KEY(expire)
-		KEY(exchange)
-		KEY(expiration)
-		break;
-	case 'f':
-		KEY(flags)
-		break;
-	case 'h':
-		KEY(host)
-		break;
-	case 'i':
-		KEY(inception)
-		KEY(iterations)
-		break;
-	case 'k':
-		KEY(key_tag)
-		break;
-	case 'l':
-		KEY(labels)
-		break;
-	case 'm':
-		KEY(ms)
-		KEY(mname)
-		KEY(minimum)
-		break;
-	case 'n':
-		KEY(name)
-		break;
-	case 'o':
-		KEY(original_ttl)
-		break;
-	case 'p':
-		KEY(profile)
-		KEY(preference)
-		KEY(protocol)
-		break;
-	case 'q':
-		KEY(queries)
-		KEY(q)
-		break;
-	case 'r':
-		KEY(resolvers)
-		KEY(rcode)
-		KEY(rname)
-		KEY(refresh)
-		KEY(retry)
-		break;
-	case 's':
-		KEY(started)
-		KEY(server)
-		KEY(serial)
-		KEY(signer)
-		KEY(salt)
-		break;
-	case 't':
-		KEY(type)
-		KEY(tc)
-		KEY(tcp)
-		KEY(ttl)
-		KEY(txt)
-		KEY(tag)
-		KEY(type_covered)
-		KEY(target)
-		break;
-	case 'v':
-		KEY(v)
-		KEY(value)
-		break;
-	case 'w':
-		KEY(why)
-		break;
+	for (unsigned h = key_hash(k, n);; h = (h + 1) % KEY_SLOTS) {
+		int id = key_slot[h];
+		if (!id)
+			return K_OTHER;
+		if (key_len[id] == n && !memcmp(key_text[id] + 1, k, n))
+			return id;
 	}
-#undef KEY
-	return K_OTHER;
+}
+
+/* The key whose name starts at k and ends at the quote there, K_OTHER for any other; *len is
+ * its length. At least 16 bytes must be readable from k. */
+static inline int
+key_at(const char *k, size_t *len)
+{
+	size_t n = 0;
+	while (n <= 12 && k[n] != '"')
+		n++;
+	if (n > 12)
+		return K_OTHER;
+	*len = n;
+	return key_id(k, n);
 }
 
 /* --- the one-pass reader ------------------------------------------------------------------ */
@@ -446,15 +242,6 @@ skip_ws(char *p)
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		p++;
 	return p;
-}
-
-/* Bytes equal to c in a little-endian word: the lowest flagged byte is exact (the bits above
- * it may be false alarms, which the callers never look at). */
-static inline uint64_t
-has_byte(uint64_t w, unsigned char c)
-{
-	uint64_t x = w ^ (0x0101010101010101ULL * c);
-	return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
 }
 
 static bool
@@ -494,6 +281,16 @@ put_utf8(char *w, unsigned cp)
 	return w;
 }
 
+#if !defined(__SSE2__)
+/* Bytes equal to c in a little-endian word: the lowest flagged byte is exact (the bits above
+ * it may be false alarms, which the callers never look at). */
+static inline uint64_t
+has_byte(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (0x0101010101010101ULL * c);
+	return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+}
+
 /* Bytes that end the plain run of a string: the quote, the backslash, control characters and
  * bytes of multi-byte characters (checked one by one). The lowest flagged byte is exact. */
 static inline uint64_t
@@ -502,6 +299,7 @@ string_stop(uint64_t w)
 	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
 	return has_byte(w, '"') | has_byte(w, '\\') | (((w - ones * 0x20) | w) & high);
 }
+#endif
 
 /* The first byte at or after bs that ends a plain run (see string_stop). The text is followed
  * by 16 NULs (read_all), which stop the search and make the loads past the end safe. */
@@ -724,6 +522,21 @@ new_value(struct scan *s, const char *key, size_t keylen, int kid)
 	return x;
 }
 
+/* Does p (the opening quote of a member name) hold the name of key id, its closing quote and
+ * the colon? The text is followed by 16 NULs (read_all), so 16 bytes can be read. */
+static inline bool
+key_is_at(const char *p, int id)
+{
+#if defined(__SSE2__)
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i t = _mm_loadu_si128((const __m128i *)(const void *)key_text[id]);
+	unsigned want = (1u << (key_len[id] + 3)) - 1;
+	return ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, t)) & want) == want;
+#else
+	return !memcmp(p, key_text[id], key_len[id] + 3u);
+#endif
+}
+
 /* The value at p (no whitespace before it) and everything in it, each value into the next slot:
  * a loop over the tokens with the open containers on a stack of MAX_DEPTH, not a recursion, so
  * no call per value. A value under MAX_DEPTH open containers is too deep, whatever it is. */
@@ -743,6 +556,9 @@ read_tree(struct reader *r, char *p)
 	const char *k = NULL; /* the member name of the next value */
 	size_t kn = 0;
 	int kid = K_OTHER;
+	/* the member name read last, in any object, times four, plus the containers closed
+	 * since (up to three): the next name is likely the one that followed these before */
+	int last = K_OTHER;
 	for (;;) {
 		/* a value at p */
 		if (depth >= MAX_DEPTH) {
@@ -815,6 +631,8 @@ read_tree(struct reader *r, char *p)
 			p++;
 		closed:
 			depth--;
+			if ((last & 3) < 3)
+				last++;
 			struct jv *v = &s->v[cur];
 			v->n = count;
 			v->skip = (uint32_t)(s->nv - cur);
@@ -833,9 +651,26 @@ read_tree(struct reader *r, char *p)
 				r->err = P_BAD;
 				return NULL;
 			}
+			/* dns-scan writes its members in one order: the name that followed the
+			 * last one before is likely again, and one compare of its text (quotes
+			 * and colon) takes it */
+			/* after an RR's data come the members of its type; a query's type and an
+			 * RR's are followed by different names, and sit at different depths */
+			int ctx = last == K_data * 4   ? NKEYS * 4 + 2 + s->v[cur].tcode
+				  : last == K_type * 4 ? NKEYS * 4 + 2 + NTYPES + (depth & 3)
+						       : last;
+			int guess = s->key_next[ctx];
+			if (guess && key_is_at(p, guess)) {
+				kid = guess;
+				kn = key_len[kid];
+				k = p + 1;
+				last = kid * 4;
+				p = skip_ws(p + kn + 3);
+				continue;
+			}
 			/* a name dns-scan writes is taken as it is: it holds nothing to decode
 			 * or check, and its length is known, so what follows is found sooner */
-			if ((kid = key_at(p + 1, '"', &kn)) != K_OTHER) {
+			if ((kid = key_at(p + 1, &kn)) != K_OTHER) {
 				k = p + 1;
 				p += kn + 2;
 			} else {
@@ -847,6 +682,8 @@ read_tree(struct reader *r, char *p)
 					kn = strlen(k);
 				kid = key_id(k, kn);
 			}
+			s->key_next[ctx] = (unsigned char)kid;
+			last = kid * 4;
 			p = skip_ws(p);
 			if (*p != ':') {
 				r->err = P_BAD;
@@ -871,46 +708,48 @@ next(const struct jv *v)
 	return __builtin_expect(v->type >= JV_ARR, 0) ? v + v->skip : v + 1;
 }
 
-/* The value of member key (the last of that name), NULL when absent; *present also tells
- * whether it is there with a null value. */
+/* The value of member id (the last of that name), NULL when absent or null. A name with a
+ * number has no other spelling. */
 static const struct jv *
-get(const struct jv *o, const char *key, bool *present)
+get(const struct jv *o, int id)
 {
-	if (present)
-		*present = false;
 	if (!o || o->type != JV_OBJ)
 		return NULL;
+	const struct jv *v = o + 1, *found = NULL;
+	for (size_t i = 0; i < o->n; i++, v = next(v))
+		if (v->kid == id)
+			found = v;
+	return found && found->type != JV_NULL ? found : NULL;
+}
+
+/* The same by any name (the names without a number are compared as text). */
+static const struct jv *
+get_named(const struct jv *o, const char *key)
+{
 	size_t kl = strlen(key);
 	int id = key_id(key, kl);
-	const struct jv *v = o + 1, *found = NULL;
-	/* the last of that name wins; a name with a number has no other spelling */
-	if (id != K_OTHER) {
-		for (size_t i = 0; i < o->n; i++, v = next(v))
-			if (v->kid == id)
-				found = v;
-	} else {
-		for (size_t i = 0; i < o->n; i++, v = next(v))
-			if (v->kid == K_OTHER && v->keylen == kl && !memcmp(v->key, key, kl))
-				found = v;
-	}
-	if (!found)
+	if (id != K_OTHER)
+		return get(o, id);
+	if (!o || o->type != JV_OBJ)
 		return NULL;
-	if (present)
-		*present = true;
-	return found->type == JV_NULL ? NULL : found;
+	const struct jv *v = o + 1, *found = NULL;
+	for (size_t i = 0; i < o->n; i++, v = next(v))
+		if (v->kid == K_OTHER && v->keylen == kl && !memcmp(v->key, key, kl))
+			found = v;
+	return found && found->type != JV_NULL ? found : NULL;
 }
 
 static const struct jv *
-member(const struct jv *o, const char *key, uint8_t t)
+member(const struct jv *o, int id, uint8_t t)
 {
-	const struct jv *v = get(o, key, NULL);
+	const struct jv *v = get(o, id);
 	return v && v->type == t ? v : NULL;
 }
 
 static const char *
-str_member(const struct jv *o, const char *key, size_t *len)
+str_member(const struct jv *o, int id, size_t *len)
 {
-	const struct jv *v = member(o, key, JV_STR);
+	const struct jv *v = member(o, id, JV_STR);
 	if (!v)
 		return NULL;
 	if (len)
@@ -1078,21 +917,21 @@ load_queries(struct scan *s)
 		scan_problem(s, "dns member is not an object");
 		return -1;
 	}
-	const struct jv *v = member(s->root, "v", JV_INT);
+	const struct jv *v = member(s->root, K_v, JV_INT);
 	if (!v || v->u.i != 1) {
 		scan_problem(s, "dns member: unsupported or missing version 'v'");
 		return -1;
 	}
-	s->domain = str_member(s->root, "domain", &s->domainlen);
+	s->domain = str_member(s->root, K_domain, &s->domainlen);
 	if (!s->domain || s->domainlen == 0 || s->domainlen > 253 ||
 	    !hostname_ok(s->domain, s->domainlen)) {
 		scan_problem(s, "dns member: missing or invalid 'domain'");
 		return -1;
 	}
-	const char *st = str_member(s->root, "started", NULL);
+	const char *st = str_member(s->root, K_started, NULL);
 	if (!st || !parse_iso(st, &s->started))
 		s->started = time(NULL);
-	const struct jv *qs = member(s->root, "queries", JV_ARR);
+	const struct jv *qs = member(s->root, K_queries, JV_ARR);
 	if (!qs) {
 		scan_problem(s, "dns member: no 'queries' array");
 		return -1;
@@ -1161,31 +1000,39 @@ name_eq(const char *a, size_t an, const char *b, size_t bn)
 	return an == bn && !strncasecmp(a, b, an);
 }
 
+/* The first non-direct query for (name, type), preferring one with an answer: only the
+ * queries of that type (load_queries links them in order). */
 const struct query *
-scan_find(const struct scan *s, const char *name, size_t n, const char *type)
+scan_find(const struct scan *s, const char *name, size_t n, enum rr_type type)
 {
 	const struct query *best = NULL;
-	int tc = type_code(type);
 	while (n && name[n - 1] == '.')
 		n--;
-	if (tc >= 0) {
-		/* only the queries of that type (load_queries links them in order) */
-		for (int i = s->type_first[tc]; i >= 0; i = s->qs[i].type_next) {
-			const struct query *q = &s->qs[i];
-			if (q->qlen != n || strncasecmp(q->q, name, n))
-				continue;
-			if (q->answered)
-				return q;
-			if (!best)
-				best = q;
-		}
-		return best;
-	}
-	for (size_t i = 0; i < s->nq; i++) {
+	for (int i = s->type_first[type]; i >= 0; i = s->qs[i].type_next) {
 		const struct query *q = &s->qs[i];
 		/* q->qlen has no final dots (scan_load) */
-		if (q->direct || q->qlen != n ||
-		    (tc >= 0 ? q->tcode != tc : strcasecmp(q->type, type)) ||
+		if (q->qlen != n || strncasecmp(q->q, name, n))
+			continue;
+		if (q->answered)
+			return q;
+		if (!best)
+			best = q;
+	}
+	return best;
+}
+
+const struct query *
+scan_find_named(const struct scan *s, const char *name, size_t n, const char *type)
+{
+	int tc = type_code(type);
+	if (tc >= 0)
+		return scan_find(s, name, n, tc);
+	const struct query *best = NULL;
+	while (n && name[n - 1] == '.')
+		n--;
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct query *q = &s->qs[i];
+		if (q->direct || q->qlen != n || strcasecmp(q->type, type) ||
 		    strncasecmp(q->q, name, n))
 			continue;
 		if (q->answered)
@@ -1196,14 +1043,14 @@ scan_find(const struct scan *s, const char *name, size_t n, const char *type)
 	return best;
 }
 
-/* RRs of a type (NULL: any) in an array of them. */
+/* RRs of a type in an array of them: want is a type's number, T_ANY, or -1 with the name of
+ * a type that has none. */
 static const struct jv *
-arr_rr(const struct jv *arr, const char *type, size_t *i)
+arr_rr(const struct jv *arr, int want, const char *name, size_t *i)
 {
 	if (!arr)
 		return NULL;
 	/* *i: 0, then the slot after the RR returned (relative to the array) */
-	int tc = type ? type_code(type) : 0;
 	size_t at = *i ? *i : 1;
 	while (at < arr->skip) {
 		const struct jv *rr = arr + at;
@@ -1211,8 +1058,9 @@ arr_rr(const struct jv *arr, const char *type, size_t *i)
 		/* the reader gave non-objects and objects without a type string RR_NOTYPE; equal
 		 * numbers are equal types and different ones different, -1 (other types) aside */
 		if (rr->tcode == RR_NOTYPE ||
-		    (type && (rr->tcode != tc ||
-			      (tc < 0 && strcasecmp(str_member(rr, "type", NULL), type)))))
+		    (want != T_ANY &&
+		     (rr->tcode != want ||
+		      (want < 0 && strcasecmp(str_member(rr, K_type, NULL), name)))))
 			continue;
 		*i = at;
 		return rr;
@@ -1222,19 +1070,19 @@ arr_rr(const struct jv *arr, const char *type, size_t *i)
 }
 
 const struct jv *
-q_rr(const struct query *q, const char *type, size_t *i)
+q_rr(const struct query *q, enum rr_type type, size_t *i)
 {
-	return q ? arr_rr(q->answer, type, i) : NULL;
+	return q ? arr_rr(q->answer, type, NULL, i) : NULL;
 }
 
 const struct jv *
-q_auth_rr(const struct query *q, const char *type, size_t *i)
+q_auth_rr(const struct query *q, enum rr_type type, size_t *i)
 {
-	return q ? arr_rr(q->authority, type, i) : NULL;
+	return q ? arr_rr(q->authority, type, NULL, i) : NULL;
 }
 
 size_t
-q_count(const struct query *q, const char *type)
+q_count(const struct query *q, enum rr_type type)
 {
 	size_t i = 0, c = 0;
 	while (q_rr(q, type, &i))
@@ -1242,8 +1090,18 @@ q_count(const struct query *q, const char *type)
 	return c;
 }
 
+size_t
+q_count_named(const struct query *q, const char *type)
+{
+	int tc = type_code(type);
+	size_t i = 0, c = 0;
+	while (q && arr_rr(q->answer, tc, type, &i))
+		c++;
+	return c;
+}
+
 const char *
-rr_str(const struct jv *rr, const char *key, size_t *len)
+rr_str(const struct jv *rr, enum scan_key key, size_t *len)
 {
 	size_t l;
 	const char *s = str_member(rr, key, &l);
@@ -1253,10 +1111,31 @@ rr_str(const struct jv *rr, const char *key, size_t *len)
 }
 
 bool
-rr_int(const struct jv *rr, const char *key, long long *v)
+rr_int(const struct jv *rr, enum scan_key key, long long *v)
 {
 	const struct jv *o = member(rr, key, JV_INT);
 	if (!o)
+		return false;
+	*v = o->u.i;
+	return true;
+}
+
+const char *
+rr_str_named(const struct jv *rr, const char *key, size_t *len)
+{
+	const struct jv *v = get_named(rr, key);
+	if (!v || v->type != JV_STR)
+		v = NULL;
+	if (len)
+		*len = v ? v->n : 0;
+	return v ? v->u.s : NULL;
+}
+
+bool
+rr_int_named(const struct jv *rr, const char *key, long long *v)
+{
+	const struct jv *o = get_named(rr, key);
+	if (!o || o->type != JV_INT)
 		return false;
 	*v = o->u.i;
 	return true;
@@ -1299,7 +1178,7 @@ static bool
 txt_strings(struct scan *s, const struct jv *rr, struct buf *out, const char *sep, bool quoted)
 {
 	buf_reset(out);
-	const struct jv *a = member(rr, "txt", JV_ARR);
+	const struct jv *a = member(rr, K_txt, JV_ARR);
 	if (!a) {
 		scan_problem(s, "TXT record without a 'txt' array");
 		return false;
