@@ -782,6 +782,7 @@ parse_iso(const char *t, time_t *out)
 
 /* The members of a query that the graders read. */
 enum {
+	Q_NONE, /* the others */
 	Q_Q,
 	Q_TYPE,
 	Q_WHY,
@@ -795,35 +796,15 @@ enum {
 	Q_NKEYS
 };
 
-/* enum key to the members above, -1 for the others */
-static int
-query_key(int kid)
-{
-	switch (kid) {
-	case K_q:
-		return Q_Q;
-	case K_type:
-		return Q_TYPE;
-	case K_why:
-		return Q_WHY;
-	case K_server:
-		return Q_SERVER;
-	case K_rcode:
-		return Q_RCODE;
-	case K_error:
-		return Q_ERROR;
-	case K_direct:
-		return Q_DIRECT;
-	case K_aa:
-		return Q_AA;
-	case K_answer:
-		return Q_ANSWER;
-	case K_authority:
-		return Q_AUTHORITY;
-	default:
-		return -1;
-	}
-}
+/* enum key to the members above (Q_NONE, a slot nobody reads, for the others: the walk over a
+ * query's members stores each without a test) */
+static const unsigned char query_key[NKEYS] = {
+    [K_q] = Q_Q,	   [K_type] = Q_TYPE,
+    [K_why] = Q_WHY,	   [K_server] = Q_SERVER,
+    [K_rcode] = Q_RCODE,   [K_error] = Q_ERROR,
+    [K_direct] = Q_DIRECT, [K_aa] = Q_AA,
+    [K_answer] = Q_ANSWER, [K_authority] = Q_AUTHORITY,
+};
 
 static const char *
 str_of(const struct jv *v, size_t *len)
@@ -949,11 +930,8 @@ load_queries(struct scan *s)
 		memset(&x, 0, sizeof x);
 		/* one walk over the members; a later member of the same name wins */
 		const struct jv *m[Q_NKEYS] = {0}, *mv = q + 1;
-		for (size_t k = 0; q->type == JV_OBJ && k < q->n; k++, mv = next(mv)) {
-			int id = query_key(mv->kid);
-			if (id >= 0)
-				m[id] = mv;
-		}
+		for (size_t k = 0; q->type == JV_OBJ && k < q->n; k++, mv = next(mv))
+			m[query_key[mv->kid]] = mv;
 		if (q->type != JV_OBJ || !(x.q = str_of(m[Q_Q], &x.qlen)) ||
 		    !(x.type = str_of(m[Q_TYPE], NULL)) || x.qlen > 1024) {
 			scan_problem(s, "query %zu lacks 'q' or 'type'", i + 1);
