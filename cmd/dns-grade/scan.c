@@ -978,6 +978,18 @@ name_eq(const char *a, size_t an, const char *b, size_t bn)
 	return an == bn && !strncasecmp(a, b, an);
 }
 
+/* Keep q in *best if it is the first candidate; true when it has an answer (the one to take). */
+static inline bool
+pick(const struct query **best, const struct query *q)
+{
+	if (!*best)
+		*best = q;
+	if (!q->answered)
+		return false;
+	*best = q;
+	return true;
+}
+
 /* The first non-direct query for (name, type), preferring one with an answer: only the
  * queries of that type (load_queries links them in order). */
 const struct query *
@@ -989,12 +1001,8 @@ scan_find(const struct scan *s, const char *name, size_t n, enum rr_type type)
 	for (int i = s->type_first[type]; i >= 0; i = s->qs[i].type_next) {
 		const struct query *q = &s->qs[i];
 		/* q->qlen has no final dots (scan_load) */
-		if (q->qlen != n || strncasecmp(q->q, name, n))
-			continue;
-		if (q->answered)
-			return q;
-		if (!best)
-			best = q;
+		if (q->qlen == n && !strncasecmp(q->q, name, n) && pick(&best, q))
+			break;
 	}
 	return best;
 }
@@ -1010,13 +1018,9 @@ scan_find_named(const struct scan *s, const char *name, size_t n, const char *ty
 		n--;
 	for (size_t i = 0; i < s->nq; i++) {
 		const struct query *q = &s->qs[i];
-		if (q->direct || q->qlen != n || strcasecmp(q->type, type) ||
-		    strncasecmp(q->q, name, n))
-			continue;
-		if (q->answered)
-			return q;
-		if (!best)
-			best = q;
+		if (!q->direct && q->qlen == n && !strcasecmp(q->type, type) &&
+		    !strncasecmp(q->q, name, n) && pick(&best, q))
+			break;
 	}
 	return best;
 }
