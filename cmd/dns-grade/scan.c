@@ -162,6 +162,12 @@ static const char key_text[NKEYS][16] = {"", SCAN_KEYS(KEY_TEXT)};
 #define KEY_LEN(name) sizeof #name - 1,
 static const unsigned char key_len[NKEYS] = {0, SCAN_KEYS(KEY_LEN)};
 #undef KEY_LEN
+#if defined(__SSE2__)
+/* the bytes of key_text that hold the text: quotes, name and colon */
+#define KEY_MASK(name) (1u << (sizeof #name + 2)) - 1,
+static const unsigned short key_mask[NKEYS] = {0, SCAN_KEYS(KEY_MASK)};
+#undef KEY_MASK
+#endif
 _Static_assert(NKEYS * 4 + 2 + NTYPES + 4 <= sizeof((struct scan *)0)->key_next,
 	       "a guess for every key, for the data of every type and for types by depth");
 
@@ -231,7 +237,7 @@ struct reader {
 	struct scan *s;
 	char *end;
 	int err;      /* P_DEEP or P_BAD when a function returned NULL */
-	bool escaped; /* the last string read held an escape */
+	bool escaped; /* a string read since it was cleared held an escape */
 };
 
 static inline char *
@@ -354,7 +360,6 @@ static inline char *
 read_string(struct reader *r, char *p, const char **out, size_t *len)
 {
 	char *start = p + 1, *bs = find_stop(start);
-	r->escaped = false;
 	if (*bs == '"') {
 		*bs = '\0';
 		*out = start;
@@ -506,14 +511,10 @@ read_number(char *p, struct jv *v)
 	return p;
 }
 
-/* A slot for the next value (scan.v moves as it grows: the reader keeps indexes, never
- * addresses, until the member is read). */
+/* The next slot, filled for a value: read_all makes room for as many as the text can hold. */
 static inline struct jv *
-new_value(struct scan *s, const char *key, size_t keylen, int kid)
+new_value(struct jv *x, const char *key, size_t keylen, int kid)
 {
-	if (s->nv == s->vcap)
-		s->v = xgrow(s->v, &s->vcap, s->nv + 1, sizeof *s->v);
-	struct jv *x = &s->v[s->nv++];
 	x->key = key;
 	x->keylen = (uint32_t)keylen;
 	x->skip = 1;
@@ -530,7 +531,7 @@ key_is_at(const char *p, int id)
 #if defined(__SSE2__)
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
 	__m128i t = _mm_loadu_si128((const __m128i *)(const void *)key_text[id]);
-	unsigned want = (1u << (key_len[id] + 3)) - 1;
+	unsigned want = key_mask[id];
 	return ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, t)) & want) == want;
 #else
 	return !memcmp(p, key_text[id], key_len[id] + 3u);
@@ -544,6 +545,10 @@ static char *
 read_tree(struct reader *r, char *p)
 {
 	struct scan *s = r->s;
+	/* the slots and how many are used, in registers (a byte stored through a pointer could
+	 * be any object's, so members of s would be loaded again after each) */
+	struct jv *const v = s->v;
+	size_t nv = 0;
 	/* the innermost open container, in registers: its slot, children so far, closing byte */
 	size_t cur = 0;
 	uint32_t count = 0;
@@ -567,7 +572,7 @@ read_tree(struct reader *r, char *p)
 		}
 		/* an object's type is its last "type" member when that is a string (str_member) */
 		if (kid == K_type)
-			s->v[cur].tcode = RR_NOTYPE;
+			v[cur].tcode = RR_NOTYPE;
 		char c = *p;
 		if (c == '{' || c == '[') {
 			if (depth > 0) {
@@ -576,10 +581,10 @@ read_tree(struct reader *r, char *p)
 				open_close[depth - 1] = close;
 			}
 			depth++;
-			cur = s->nv;
+			cur = nv;
 			count = 0;
 			close = (char)(c + 2); /* '{' + 2 == '}', '[' + 2 == ']' */
-			struct jv *x = new_value(s, k, kn, kid);
+			struct jv *x = new_value(&v[nv++], k, kn, kid);
 			x->type = c == '{' ? JV_OBJ : JV_ARR;
 			p = skip_ws(p + 1);
 			if (*p == close) {
@@ -588,7 +593,7 @@ read_tree(struct reader *r, char *p)
 			}
 			goto element;
 		}
-		struct jv *x = new_value(s, k, kn, kid);
+		struct jv *x = new_value(&v[nv++], k, kn, kid);
 		/* the 16 NULs after the text fail the comparisons near its end */
 		if (c == '"') {
 			size_t len;
@@ -596,7 +601,7 @@ read_tree(struct reader *r, char *p)
 			x->n = (uint32_t)len;
 			x->type = JV_STR;
 			if (kid == K_type && p)
-				s->v[cur].tcode = (int8_t)type_code(x->u.s);
+				v[cur].tcode = (int8_t)type_code(x->u.s);
 		} else if (c == 't' && !memcmp(p, "true", 4)) {
 			x->type = JV_BOOL;
 			x->u.i = 1;
@@ -619,8 +624,10 @@ read_tree(struct reader *r, char *p)
 		}
 	next:
 		/* after a value: the next element of the innermost container, or its end */
-		if (depth == 0)
+		if (depth == 0) {
+			s->nv = nv;
 			return p;
+		}
 		count++;
 		p = skip_ws(p);
 		if (*p != ',') {
@@ -633,9 +640,8 @@ read_tree(struct reader *r, char *p)
 			depth--;
 			if ((last & 3) < 3)
 				last++;
-			struct jv *v = &s->v[cur];
-			v->n = count;
-			v->skip = (uint32_t)(s->nv - cur);
+			v[cur].n = count;
+			v[cur].skip = (uint32_t)(nv - cur);
 			if (depth > 0) {
 				cur = open_at[depth - 1];
 				count = open_count[depth - 1];
@@ -656,7 +662,7 @@ read_tree(struct reader *r, char *p)
 			 * and colon) takes it */
 			/* after an RR's data come the members of its type; a query's type and an
 			 * RR's are followed by different names, and sit at different depths */
-			int ctx = last == K_data * 4   ? NKEYS * 4 + 2 + s->v[cur].tcode
+			int ctx = last == K_data * 4   ? NKEYS * 4 + 2 + v[cur].tcode
 				  : last == K_type * 4 ? NKEYS * 4 + 2 + NTYPES + (depth & 3)
 						       : last;
 			int guess = s->key_next[ctx];
@@ -674,6 +680,7 @@ read_tree(struct reader *r, char *p)
 				k = p + 1;
 				p += kn + 2;
 			} else {
+				r->escaped = false;
 				if (!(p = read_string(r, p, &k, &kn))) {
 					r->err = P_BAD;
 					return NULL;
@@ -823,6 +830,10 @@ read_all(struct scan *s, const char *text, size_t n, size_t *used)
 {
 	if (n + 16 > s->textcap)
 		s->text = xgrow(s->text, &s->textcap, n + 16, 1);
+	/* every value but the first follows a '[', ',' or ':' of its own and takes a byte at least:
+	 * n bytes hold n / 2 + 1 values at most */
+	if (n / 2 + 2 > s->vcap)
+		s->v = xgrow(s->v, &s->vcap, n / 2 + 2, sizeof *s->v);
 	memcpy(s->text, text, n);
 	memset(s->text + n, 0, 16); /* the end for read_string's 16-bytes-at-a-time search */
 	struct reader r = {.s = s, .end = s->text + n};
