@@ -511,18 +511,6 @@ read_number(char *p, struct jv *v)
 	return p;
 }
 
-/* The next slot, filled for a value: read_all makes room for as many as the text can hold. */
-static inline struct jv *
-new_value(struct jv *x, const char *key, size_t keylen, int kid)
-{
-	x->key = key;
-	x->keylen = (uint32_t)keylen;
-	x->skip = 1;
-	x->tcode = RR_NOTYPE;
-	x->kid = (uint8_t)kid;
-	return x;
-}
-
 /* Does p (the opening quote of a member name) hold the name of key id, its closing quote and
  * the colon? The text is followed by 16 NULs (read_all), so 16 bytes can be read. */
 static inline bool
@@ -540,7 +528,12 @@ key_is_at(const char *p, int id)
 
 /* The value at p (no whitespace before it) and everything in it, each value into the next slot:
  * a loop over the tokens with the open containers on a stack of MAX_DEPTH, not a recursion, so
- * no call per value. A value under MAX_DEPTH open containers is too deep, whatever it is. */
+ * no call per value. A value under MAX_DEPTH open containers is too deep, whatever it is.
+ *
+ * A member's name goes into the slot of its value as soon as it is read (an array element's
+ * slot gets none), so what the loop keeps in registers is only where it is: the position, the
+ * innermost open container (its slot, its children so far, its closing byte), the depth and the
+ * name read last. */
 static char *
 read_tree(struct reader *r, char *p)
 {
@@ -548,8 +541,8 @@ read_tree(struct reader *r, char *p)
 	/* the slots and how many are used, in registers (a byte stored through a pointer could
 	 * be any object's, so members of s would be loaded again after each) */
 	struct jv *const v = s->v;
+	unsigned char *const key_next = s->key_next;
 	size_t nv = 0;
-	/* the innermost open container, in registers: its slot, children so far, closing byte */
 	size_t cur = 0;
 	uint32_t count = 0;
 	char close = 0;
@@ -558,77 +551,79 @@ read_tree(struct reader *r, char *p)
 	uint32_t open_count[MAX_DEPTH];
 	char open_close[MAX_DEPTH];
 	int depth = 0;
-	const char *k = NULL; /* the member name of the next value */
-	size_t kn = 0;
-	int kid = K_OTHER;
 	/* the member name read last, in any object, times four, plus the containers closed
 	 * since (up to three): the next name is likely the one that followed these before */
 	int last = K_OTHER;
+	struct jv *x = &v[0];
+	x->key = NULL;
+	x->keylen = 0;
+	x->kid = K_OTHER;
 	for (;;) {
-		/* a value at p */
+		/* a value at p; its slot x holds its name */
 		if (depth >= MAX_DEPTH) {
 			r->err = P_DEEP;
 			return NULL;
 		}
-		/* an object's type is its last "type" member when that is a string (str_member) */
-		if (kid == K_type)
-			v[cur].tcode = RR_NOTYPE;
 		char c = *p;
-		if (c == '{' || c == '[') {
-			if (depth > 0) {
-				open_at[depth - 1] = cur;
-				open_count[depth - 1] = count;
-				open_close[depth - 1] = close;
-			}
-			depth++;
-			cur = nv;
-			count = 0;
-			close = (char)(c + 2); /* '{' + 2 == '}', '[' + 2 == ']' */
-			struct jv *x = new_value(&v[nv++], k, kn, kid);
-			x->type = c == '{' ? JV_OBJ : JV_ARR;
-			p = skip_ws(p + 1);
-			if (*p == close) {
-				p++;
-				goto closed;
-			}
-			goto element;
-		}
-		struct jv *x = new_value(&v[nv++], k, kn, kid);
+		x->skip = 1;
+		x->tcode = RR_NOTYPE;
 		/* the 16 NULs after the text fail the comparisons near its end */
 		if (c == '"') {
 			size_t len;
 			p = read_string(r, p, &x->u.s, &len);
 			x->n = (uint32_t)len;
 			x->type = JV_STR;
-			if (kid == K_type && p)
-				v[cur].tcode = (int8_t)type_code(x->u.s);
-		} else if (c == 't' && !memcmp(p, "true", 4)) {
-			x->type = JV_BOOL;
-			x->u.i = 1;
-			p += 4;
-		} else if (c == 'f' && !memcmp(p, "false", 5)) {
-			x->type = JV_BOOL;
-			x->u.i = 0;
-			p += 5;
-		} else if (c == 'n' && !memcmp(p, "null", 4)) {
-			x->type = JV_NULL;
-			p += 4;
-		} else if (c == '-' || (c >= '0' && c <= '9')) {
-			p = read_number(p, x);
+			/* an object's type is its last "type" member when that is a string */
+			if (x->kid == K_type)
+				v[cur].tcode = p ? (int8_t)type_code(x->u.s) : RR_NOTYPE;
 		} else {
-			p = NULL;
+			if (x->kid == K_type)
+				v[cur].tcode = RR_NOTYPE;
+			if (c == '{' || c == '[') {
+				if (depth > 0) {
+					open_at[depth - 1] = cur;
+					open_count[depth - 1] = count;
+					open_close[depth - 1] = close;
+				}
+				depth++;
+				cur = nv++;
+				count = 0;
+				close = (char)(c + 2); /* '{' + 2 == '}', '[' + 2 == ']' */
+				x->type = c == '{' ? JV_OBJ : JV_ARR;
+				p = skip_ws(p + 1);
+				if (*p == close) {
+					p++;
+					goto closed;
+				}
+				goto element;
+			}
+			if (c == 't' && !memcmp(p, "true", 4)) {
+				x->type = JV_BOOL;
+				x->u.i = 1;
+				p += 4;
+			} else if (c == 'f' && !memcmp(p, "false", 5)) {
+				x->type = JV_BOOL;
+				x->u.i = 0;
+				p += 5;
+			} else if (c == 'n' && !memcmp(p, "null", 4)) {
+				x->type = JV_NULL;
+				p += 4;
+			} else if (c == '-' || (c >= '0' && c <= '9')) {
+				p = read_number(p, x);
+			} else {
+				p = NULL;
+			}
 		}
 		if (!p) {
 			r->err = P_BAD;
 			return NULL;
 		}
+		nv++;
+		if (depth == 0)
+			break;
+		count++;
 	next:
 		/* after a value: the next element of the innermost container, or its end */
-		if (depth == 0) {
-			s->nv = nv;
-			return p;
-		}
-		count++;
 		p = skip_ws(p);
 		if (*p != ',') {
 			if (*p != close) {
@@ -642,40 +637,44 @@ read_tree(struct reader *r, char *p)
 				last++;
 			v[cur].n = count;
 			v[cur].skip = (uint32_t)(nv - cur);
-			if (depth > 0) {
-				cur = open_at[depth - 1];
-				count = open_count[depth - 1];
-				close = open_close[depth - 1];
-			}
+			if (depth == 0)
+				break;
+			cur = open_at[depth - 1];
+			count = open_count[depth - 1] + 1;
+			close = open_close[depth - 1];
 			goto next;
 		}
 		p = skip_ws(p + 1);
 	element:
 		/* p at an element of the innermost container (after white space) */
-		if (close == '}') {
-			if (*p != '"') {
-				r->err = P_BAD;
-				return NULL;
-			}
-			/* dns-scan writes its members in one order: the name that followed the
-			 * last one before is likely again, and one compare of its text (quotes
-			 * and colon) takes it */
-			/* after an RR's data come the members of its type; a query's type and an
-			 * RR's are followed by different names, and sit at different depths */
-			int ctx = last == K_data * 4   ? NKEYS * 4 + 2 + v[cur].tcode
-				  : last == K_type * 4 ? NKEYS * 4 + 2 + NTYPES + (depth & 3)
-						       : last;
-			int guess = s->key_next[ctx];
-			if (guess && key_is_at(p, guess)) {
-				kid = guess;
-				kn = key_len[kid];
-				k = p + 1;
-				last = kid * 4;
-				p = skip_ws(p + kn + 3);
-				continue;
-			}
+		x = &v[nv];
+		if (close == ']') {
+			x->key = NULL;
+			x->keylen = 0;
+			x->kid = K_OTHER;
+			continue;
+		}
+		if (*p != '"') {
+			r->err = P_BAD;
+			return NULL;
+		}
+		/* dns-scan writes its members in one order: the name that followed the last one
+		 * before is likely again, and one compare of its text (quotes and colon) takes
+		 * it. After an RR's data come the members of its type; a query's type and an RR's
+		 * are followed by different names, and sit at different depths. */
+		int ctx = last == K_data * 4   ? NKEYS * 4 + 2 + v[cur].tcode
+			  : last == K_type * 4 ? NKEYS * 4 + 2 + NTYPES + (depth & 3)
+					       : last;
+		int kid = key_next[ctx];
+		size_t kn;
+		if (kid && key_is_at(p, kid)) {
+			kn = key_len[kid];
+			x->key = p + 1;
+			p = skip_ws(p + kn + 3);
+		} else {
 			/* a name dns-scan writes is taken as it is: it holds nothing to decode
 			 * or check, and its length is known, so what follows is found sooner */
+			const char *k;
 			if ((kid = key_at(p + 1, &kn)) != K_OTHER) {
 				k = p + 1;
 				p += kn + 2;
@@ -689,20 +688,21 @@ read_tree(struct reader *r, char *p)
 					kn = strlen(k);
 				kid = key_id(k, kn);
 			}
-			s->key_next[ctx] = (unsigned char)kid;
-			last = kid * 4;
+			key_next[ctx] = (unsigned char)kid;
+			x->key = k;
 			p = skip_ws(p);
 			if (*p != ':') {
 				r->err = P_BAD;
 				return NULL;
 			}
 			p = skip_ws(p + 1);
-		} else {
-			k = NULL;
-			kn = 0;
-			kid = K_OTHER;
 		}
+		x->keylen = (uint32_t)kn;
+		x->kid = (uint8_t)kid;
+		last = kid * 4;
 	}
+	s->nv = nv;
+	return p;
 }
 
 /* --- typed access ------------------------------------------------------------------------- */
