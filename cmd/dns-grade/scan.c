@@ -722,10 +722,21 @@ get(const struct jv *o, int id)
 {
 	if (!o || o->type != JV_OBJ)
 		return NULL;
-	const struct jv *v = o + 1, *found = NULL;
-	for (size_t i = 0; i < o->n; i++, v = next(v))
-		if (v->kid == id)
-			found = v;
+	const struct jv *v, *found = NULL;
+	if (o->skip == o->n + 1) {
+		/* no member holds another value (an RR's, mostly): they fill the slots after o,
+		 * and the last of that name is the first found from the end */
+		for (v = o + o->n; v > o; v--)
+			if (v->kid == id) {
+				found = v;
+				break;
+			}
+	} else {
+		v = o + 1;
+		for (size_t i = 0; i < o->n; i++, v = next(v))
+			if (v->kid == id)
+				found = v;
+	}
 	return found && found->type != JV_NULL ? found : NULL;
 }
 
