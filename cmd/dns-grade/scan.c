@@ -1061,10 +1061,9 @@ arr_rr(const struct jv *arr, int want, const char *name, size_t *i)
 		at += rr->skip;
 		/* the reader gave non-objects and objects without a type string RR_NOTYPE; equal
 		 * numbers are equal types and different ones different, -1 (other types) aside */
-		if (rr->tcode == RR_NOTYPE ||
-		    (want != T_ANY &&
-		     (rr->tcode != want ||
-		      (want < 0 && strcasecmp(str_member(rr, K_type, NULL), name)))))
+		if (rr->tcode == RR_NOTYPE || (want != T_ANY && rr->tcode != want))
+			continue;
+		if (want < 0 && name && strcasecmp(str_member(rr, K_type, NULL), name))
 			continue;
 		*i = at;
 		return rr;
