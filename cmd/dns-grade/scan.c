@@ -471,15 +471,22 @@ read_number(char *p, struct jv *v)
 	if (*p == '0') {
 		p++; /* no more digits after a leading zero */
 	} else {
-		/* 19 digits cannot pass ULLONG_MAX: only longer numbers need the check */
-		for (int k = 0; k < 19 && *p >= '0' && *p <= '9'; k++)
-			u = u * 10 + (unsigned)(*p++ - '0');
-		while (*p >= '0' && *p <= '9') {
-			unsigned d = (unsigned)(*p++ - '0');
-			if (u > (ULLONG_MAX - d) / 10)
-				sat = true;
-			else
-				u = u * 10 + d;
+		const char *first = p;
+		unsigned d;
+		while ((d = (unsigned)(unsigned char)*p - '0') < 10) {
+			u = u * 10 + d; /* wraps past 19 digits: those are read again below */
+			p++;
+		}
+		if (p - first > 19) {
+			/* 19 digits cannot pass ULLONG_MAX: only longer numbers need the check */
+			u = 0;
+			for (const char *q = first; q < p; q++) {
+				d = (unsigned)(*q - '0');
+				if (u > (ULLONG_MAX - d) / 10)
+					sat = true;
+				else
+					u = u * 10 + d;
+			}
 		}
 	}
 	bool dbl = false;
