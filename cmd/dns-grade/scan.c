@@ -159,14 +159,22 @@ type_code(const char *t)
 #define KEY_TEXT(name) "\"" #name "\":",
 static const char key_text[NKEYS][16] = {"", SCAN_KEYS(KEY_TEXT)};
 #undef KEY_TEXT
+/* The same after the comma that ends the member before (no name is over 12 bytes: 16) */
+#define KEY_NEXT_TEXT(name) ",\"" #name "\":",
+static const char key_next_text[NKEYS][16] = {"", SCAN_KEYS(KEY_NEXT_TEXT)};
+#undef KEY_NEXT_TEXT
 #define KEY_LEN(name) sizeof #name - 1,
 static const unsigned char key_len[NKEYS] = {0, SCAN_KEYS(KEY_LEN)};
 #undef KEY_LEN
 #if defined(__SSE2__)
-/* the bytes of key_text that hold the text: quotes, name and colon */
+/* the bytes of key_text that hold the text: quotes, name and colon; of key_next_text, the
+ * comma too */
 #define KEY_MASK(name) (1u << (sizeof #name + 2)) - 1,
 static const unsigned short key_mask[NKEYS] = {0, SCAN_KEYS(KEY_MASK)};
 #undef KEY_MASK
+#define KEY_NEXT_MASK(name) (1u << (sizeof #name + 3)) - 1,
+static const unsigned short key_next_mask[NKEYS] = {0, SCAN_KEYS(KEY_NEXT_MASK)};
+#undef KEY_NEXT_MASK
 #endif
 _Static_assert(NKEYS * 4 + 2 + NTYPES + 4 <= sizeof((struct scan *)0)->key_next,
 	       "a guess for every key, for the data of every type and for types by depth");
@@ -533,6 +541,31 @@ key_is_at(const char *p, int id)
 #endif
 }
 
+/* The same for the comma before the name: does p hold ",\"name\":" for key id? */
+static inline bool
+next_key_is_at(const char *p, int id)
+{
+#if defined(__SSE2__)
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i t = _mm_loadu_si128((const __m128i *)(const void *)key_next_text[id]);
+	unsigned want = key_next_mask[id];
+	return ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, t)) & want) == want;
+#else
+	return !memcmp(p, key_next_text[id], key_len[id] + 4u);
+#endif
+}
+
+/* Where to look up the name likely after the one read last (see read_tree's last): after an
+ * RR's data come the members of its type; a query's type and an RR's are followed by
+ * different names, and sit at different depths. */
+static inline int
+key_context(int last, const struct jv *obj, int depth)
+{
+	return last == K_data * 4   ? NKEYS * 4 + 2 + obj->tcode
+	       : last == K_type * 4 ? NKEYS * 4 + 2 + NTYPES + (depth & 3)
+				    : last;
+}
+
 /* The value at p (no whitespace before it) and everything in it, each value into the next slot:
  * a loop over the tokens with the open containers on a stack of MAX_DEPTH, not a recursion, so
  * no call per value. A value under MAX_DEPTH open containers is too deep, whatever it is.
@@ -631,6 +664,20 @@ read_tree(struct reader *r, char *p)
 		count++;
 	next:
 		/* after a value: the next element of the innermost container, or its end */
+		if (*p == ',' && close == '}') {
+			/* the comma and the name likely next (below), in one compare */
+			int ctx = key_context(last, &v[cur], depth);
+			int kid = key_next[ctx];
+			if (kid && next_key_is_at(p, kid)) {
+				x = &v[nv];
+				x->key = p + 2;
+				x->keylen = key_len[kid];
+				x->kid = (uint8_t)kid;
+				last = kid * 4;
+				p = skip_ws(p + key_len[kid] + 4);
+				continue;
+			}
+		}
 		p = skip_ws(p);
 		if (*p != ',') {
 			if (*p != close) {
@@ -667,11 +714,8 @@ read_tree(struct reader *r, char *p)
 		}
 		/* dns-scan writes its members in one order: the name that followed the last one
 		 * before is likely again, and one compare of its text (quotes and colon) takes
-		 * it. After an RR's data come the members of its type; a query's type and an RR's
-		 * are followed by different names, and sit at different depths. */
-		int ctx = last == K_data * 4   ? NKEYS * 4 + 2 + v[cur].tcode
-			  : last == K_type * 4 ? NKEYS * 4 + 2 + NTYPES + (depth & 3)
-					       : last;
+		 * it */
+		int ctx = key_context(last, &v[cur], depth);
 		int kid = key_next[ctx];
 		size_t kn;
 		if (kid && key_is_at(p, kid)) {
