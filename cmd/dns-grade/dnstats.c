@@ -29,9 +29,21 @@ remark(struct grader *g, enum cat c, const char *code, int level, const char *fm
 
 /* --- text forms ------------------------------------------------------------------------ */
 
+/* The TXT RRs of a name as rr_txt joins their strings (with ' ', as dnspython printed them),
+ * read once. legacy_facts reads the apex and _dmarc names on every record and grade_dnstats,
+ * run next on the same scan, takes its texts from there instead of reading them again. */
+struct txt_set {
+	struct buf text; /* each RR's text then a NUL (a text may hold NULs too) */
+	size_t *end;	 /* where each RR's text ends in text */
+	size_t n, cap;
+	unsigned fails; /* RRs rr_txt refused: one scan problem each */
+};
+
 /* Buffers reused from record to record: dns-grade grades one record at a time. */
 static struct {
-	struct buf apex, dmarc, other; /* NUL-separated TXT texts (txt_stripped) */
+	struct txt_set apex_set, dmarc_set, other_set;
+	const struct scan *sets_of;    /* legacy_facts read apex_set and dmarc_set of this scan */
+	struct buf apex, dmarc, other; /* texts that needed escapes (txt_set_stripped) */
 	struct buf name, caa, value;
 	struct buf tok;	 /* SPF terms, NUL-terminated one after another */
 	size_t *tok_off; /* where each term starts in tok */
@@ -50,6 +62,27 @@ prefixed_name(struct buf *out, const char *prefix, const struct scan *s)
 	buf_add(out, s->domain, s->domainlen);
 }
 
+static void
+txt_set_read(struct grader *g, const char *name, size_t n, struct txt_set *set)
+{
+	buf_reset(&set->text);
+	set->n = 0;
+	set->fails = 0;
+	const struct query *q = scan_find(g->s, name, n, T_TXT);
+	size_t i = 0;
+	const struct jv *rr;
+	struct buf *raw = &g->tmp;
+	while ((rr = q_rr(q, T_TXT, &i))) {
+		if (!rr_txt(g->s, rr, raw, " ")) {
+			set->fails++;
+			continue;
+		}
+		buf_add(&set->text, buf_str(raw), raw->len + 1);
+		set->end = xgrow(set->end, &set->cap, set->n + 1, sizeof *set->end);
+		set->end[set->n++] = set->text.len - 1;
+	}
+}
+
 /* Does any of the 8 bytes at p need an escape in dnspython's text (below 0x20, 0x7f and up,
  * '"', '\\')? Eight at a time with the exact has-a-zero-byte test, (v - 0x01..) & ~v & 0x80..,
  * on v = x ^ c for the two quotable bytes and on x ^ 0x7f, and the has-a-byte-below-0x20 form
@@ -66,43 +99,75 @@ any_escaped8(const unsigned char *p)
 	return (hit & high) != 0;
 }
 
-/* Every TXT RR of (name, TXT) as dnspython printed it, with every '"' removed; NUL-separated.
- * That text is the RR's strings joined by ' ' (the '" "' between them less its quotes), each
- * byte as it is but '\' doubled, '"' as the '\' left of its escape and bytes outside
- * printable ASCII as \ddd: rr_txt's join is already the text when no byte needs escaping. */
-static size_t
-txt_stripped(struct grader *g, const char *name, size_t n, struct buf *out)
+static bool
+plain_byte(unsigned char c)
 {
-	buf_reset(out);
-	const struct query *q = scan_find(g->s, name, n, T_TXT);
-	size_t i = 0, count = 0;
-	const struct jv *rr;
-	struct buf *raw = &g->tmp;
-	while ((rr = q_rr(q, T_TXT, &i))) {
-		if (!rr_txt(g->s, rr, raw, " "))
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/* How many of the n bytes at p dnspython prints as they are. */
+static size_t
+plain_len(const unsigned char *p, size_t n)
+{
+	size_t j = 0;
+	while (j + 8 <= n && !any_escaped8(p + j))
+		j += 8;
+	while (j < n && plain_byte(p[j]))
+		j++;
+	return j;
+}
+
+/* Appends the text of n bytes at p as dnspython printed it, less every '"': each byte as it
+ * is but '\' doubled, '"' as the '\' left of its escape and bytes outside printable ASCII as
+ * \ddd. */
+static void
+add_stripped(struct buf *out, const unsigned char *p, size_t n)
+{
+	size_t run = 0;
+	for (size_t j = plain_len(p, n); j < n; j++) {
+		unsigned char c = p[j];
+		if (plain_byte(c))
 			continue;
-		const unsigned char *p = (const unsigned char *)buf_str(raw);
-		size_t run = 0, len = raw->len, j = 0;
-		while (j + 8 <= len && !any_escaped8(p + j))
-			j += 8;
-		for (; j < len; j++) {
-			unsigned char c = p[j];
-			if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-				continue;
-			buf_add(out, p + run, j - run);
-			run = j + 1;
-			if (c == '\\')
-				buf_add(out, "\\\\", 2);
-			else if (c == '"')
-				buf_addc(out, '\\');
-			else
-				buf_addf(out, "\\%03u", c);
-		}
-		buf_add(out, p + run, len - run);
-		buf_add(out, "", 1);
-		count++;
+		buf_add(out, p + run, j - run);
+		run = j + 1;
+		if (c == '\\')
+			buf_add(out, "\\\\", 2);
+		else if (c == '"')
+			buf_addc(out, '\\');
+		else
+			buf_addf(out, "\\%03u", c);
 	}
-	return count;
+	buf_add(out, p + run, n - run);
+}
+
+/* The texts of a set as dnspython printed them, with every '"' removed, NUL-separated: the
+ * set's own text when no byte needs an escape (the usual case), else esc. */
+static const struct buf *
+txt_set_stripped(const struct txt_set *set, struct buf *esc)
+{
+	const unsigned char *t = (const unsigned char *)set->text.s;
+	size_t k = 0, st = 0;
+	for (; k < set->n; st = set->end[k++] + 1)
+		if (plain_len(t + st, set->end[k] - st) != set->end[k] - st)
+			break;
+	if (k == set->n)
+		return &set->text;
+	buf_reset(esc);
+	buf_add(esc, t, st); /* the plain texts before, with their NULs */
+	for (; k < set->n; st = set->end[k++] + 1) {
+		add_stripped(esc, t + st, set->end[k] - st);
+		buf_add(esc, "", 1);
+	}
+	return esc;
+}
+
+/* Every TXT RR of (name, TXT) as dnspython printed it, with every '"' removed; NUL-separated
+ * (txt_set_stripped); set->n of them. */
+static const struct buf *
+txt_stripped(struct grader *g, const char *name, size_t n, struct txt_set *set, struct buf *esc)
+{
+	txt_set_read(g, name, n, set);
+	return txt_set_stripped(set, esc);
 }
 
 static const char *
@@ -161,12 +226,6 @@ strip(const char *s, size_t n)
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
 		n--;
 	return (struct span){s, n};
-}
-
-static bool
-span_is(struct span a, const char *b)
-{
-	return a.n == strlen(b) && !memcmp(a.p, b, a.n);
 }
 
 /* Python's str.split(';') then piece.split('='): the next piece from *s on (NULL: none left)
@@ -308,31 +367,136 @@ dmarc_stat_policy(const char *v)
 static const char *
 stat_policy(struct span v)
 {
-	static const char *const names[] = {"none", "quarantine", "reject"};
 	if (!v.p)
 		return "no_policy";
-	for (size_t i = 0; i < 3; i++)
-		if (span_is(v, names[i]))
-			return names[i];
+	if (v.n == 4 && !memcmp(v.p, "none", 4))
+		return "none";
+	if (v.n == 10 && !memcmp(v.p, "quarantine", 10))
+		return "quarantine";
+	if (v.n == 6 && !memcmp(v.p, "reject", 6))
+		return "reject";
 	return "invalid";
 }
 
-/* Does the text form of a CAA RR (caa_text: `flags tag "value"`) hold word (" issue ")? Its
- * spaces are the one after the flags, those of the tag (up to a NUL, as %.*s ends it), the one
- * before the value's quote and those of the value; the word holds no quote, backslash or
- * digit, so it is in " tag " (spaced: caa_spaced_tag) or is bytes of the value that the text
- * keeps as they are. */
-static void
-caa_spaced_tag(const struct jv *rr, struct buf *out)
+/* The facts are read from the texts rr_txt joined, not from the form dnspython printed
+ * (add_stripped): that form is the same bytes but that some become '\' and digits, each byte
+ * at least one, so a pattern holding neither ("redirect=", "+all", ';', '=', "rua") is found
+ * at the same places in the same order in both, and a word of plain bytes equals a part of one
+ * exactly when it equals the same part of the other. "v=DMARC1" has a digit, but as a prefix:
+ * a printed escape starts with '\'. The printed form has no tab, CR or LF left to strip: a raw
+ * text is stripped of spaces alone (strip_spaces). A raw text may hold NULs: lengths bound
+ * every search. */
+static struct span
+strip_spaces(const char *s, size_t n)
 {
-	size_t tn = 0;
-	const char *tag = rr_str(rr, K_tag, &tn);
-	buf_reset(out);
-	buf_addc(out, ' ');
-	buf_add(out, tag ? tag : "", tag ? strnlen(tag, tn) : 0);
-	buf_addc(out, ' ');
+	while (n && *s == ' ')
+		s++, n--;
+	while (n && s[n - 1] == ' ')
+		n--;
+	return (struct span){s, n};
 }
 
+/* The qualifier of the first "+all", "?ALL"... in the n bytes at t (t[n] is a NUL), or 0:
+ * spf_ending over a text that may hold NULs, a piece between them at a time. */
+static char
+spf_qualifier(const char *t, size_t n)
+{
+	for (const char *p = t, *e = t + n; p < e;) {
+		const char *q = strpbrk(p, "+?~-");
+		if (!q) {
+			p += strlen(p) + 1;
+			continue;
+		}
+		/* strncasecmp(q + 1, "all", 3) in the C locale: no byte past t[n] is read */
+		if ((q[1] | 0x20) == 'a' && (q[2] | 0x20) == 'l' && (q[3] | 0x20) == 'l')
+			return *q;
+		p = q + 1;
+	}
+	return 0;
+}
+
+/* Is "redirect=" in the n bytes at t? Found from its '=', which SPF texts have few of. */
+static bool
+has_redirect(const char *t, size_t n)
+{
+	for (const char *p = t, *q; (q = memchr(p, '=', (size_t)(t + n - p))); p = q + 1)
+		if (q - t >= 8 && !memcmp(q - 8, "redirect", 8))
+			return true;
+	return false;
+}
+
+/* SPF: a record holding "redirect=" is replaced by its target's quoted text, which never
+ * matches; otherwise the first starting "v=spf" wins. */
+static void
+legacy_spf(struct legacy *l, const struct txt_set *set)
+{
+	l->spf_policy = "no_policy";
+	for (size_t r = 0, st = 0; r < set->n; st = set->end[r++] + 1) {
+		const char *t = set->text.s + st;
+		size_t n = set->end[r] - st;
+		if (n < 5 || memcmp(t, "v=spf", 5) || has_redirect(t, n))
+			continue;
+		l->has_spf = true;
+		static const char *const pol[] = {"+all", "?all", "~all", "-all"};
+		char q = spf_qualifier(t, n);
+		if (q)
+			l->spf_policy = pol[strchr("+?~-", q) - "+?~-"];
+		return;
+	}
+}
+
+/* The tags of a DMARC text [t, e): the last value of each key among the first 64 pairs
+ * (pair_next's, each piece between ';' with exactly one '='), as pairs_get gives it. */
+static void
+legacy_dmarc_tags(struct legacy *l, const char *t, const char *e)
+{
+	struct span pol = {NULL, 0}, sub = {NULL, 0};
+	for (size_t n = 0; n < 64 && t;) {
+		const char *semi = memchr(t, ';', (size_t)(e - t)), *pe = semi ? semi : e,
+			   *eq = NULL;
+		size_t neq = 0;
+		for (const char *q = t; q < pe; q++)
+			if (*q == '=' && neq++ == 0)
+				eq = q;
+		if (neq == 1) {
+			n++;
+			struct span k = strip_spaces(t, (size_t)(eq - t));
+			if (k.n == 3 && k.p[0] == 'r' && k.p[1] == 'u' && k.p[2] == 'a')
+				l->has_dmarc_rua = true;
+			else if (k.n == 3 && k.p[0] == 'r' && k.p[1] == 'u' && k.p[2] == 'f')
+				l->has_dmarc_ruf = true;
+			else if (k.n == 1 && k.p[0] == 'p')
+				pol = strip_spaces(eq + 1, (size_t)(pe - eq - 1));
+			else if (k.n == 2 && k.p[0] == 's' && k.p[1] == 'p')
+				sub = strip_spaces(eq + 1, (size_t)(pe - eq - 1));
+		}
+		t = semi ? semi + 1 : NULL;
+	}
+	l->dmarc_policy = stat_policy(pol);
+	l->dmarc_sub_policy = stat_policy(sub);
+}
+
+/* DMARC: the first quoted TXT starting "v=DMARC1 (quote included), that is the first whose
+ * text less its quotes starts "v=DMARC1" (the first string holds those bytes). */
+static void
+legacy_dmarc(struct legacy *l, const struct txt_set *set)
+{
+	l->dmarc_policy = l->dmarc_sub_policy = "no_policy";
+	for (size_t r = 0, st = 0; r < set->n; st = set->end[r++] + 1) {
+		const char *t = set->text.s + st, *e = set->text.s + set->end[r];
+		if (e - t < 8 || memcmp(t, "v=DMARC1", 8))
+			continue;
+		l->has_dmarc = true;
+		legacy_dmarc_tags(l, t, e);
+		return;
+	}
+}
+
+/* Does the text form of a CAA RR (caa_text: `flags tag "value"`) hold " <word> " (word
+ * "issue", "iodef")? Its spaces are the one after the flags, those of the tag (up to a NUL, as
+ * %.*s ends it), the one before the value's quote and those of the value; the word holds no
+ * quote, backslash or digit, so it is in " tag " or is bytes of the value that the text keeps
+ * as they are. A tag without spaces holds it only by being the word. */
 static bool
 has_spaced_word(const char *p, size_t n, const char *word, size_t wn)
 {
@@ -346,11 +510,54 @@ has_spaced_word(const char *p, size_t n, const char *word, size_t wn)
 }
 
 static bool
-caa_text_has(const struct buf *spaced_tag, const char *val, size_t vn, const char *word)
+caa_text_has(const char *tag, size_t tn, const char *val, size_t vn, const char *word)
 {
+	char spaced[8]; /* " issue " */
 	size_t wn = strlen(word);
-	return has_spaced_word(spaced_tag->s, spaced_tag->len, word, wn) ||
-	       (val && has_spaced_word(val, vn, word, wn));
+	spaced[0] = spaced[wn + 1] = ' ';
+	memcpy(spaced + 1, word, wn);
+	if (!memchr(tag, ' ', tn)) {
+		if (tn == wn && !memcmp(tag, word, wn))
+			return true;
+	} else {
+		buf_reset(&ds.caa);
+		buf_addc(&ds.caa, ' ');
+		buf_add(&ds.caa, tag, tn);
+		buf_addc(&ds.caa, ' ');
+		if (has_spaced_word(ds.caa.s, ds.caa.len, spaced, wn + 2))
+			return true;
+	}
+	return val && has_spaced_word(val, vn, spaced, wn + 2);
+}
+
+/* CAA at the domain itself (no climbing), as substrings of the text form. */
+static void
+legacy_caa(struct legacy *l, const struct scan *s)
+{
+	const struct query *cq = scan_find(s, s->domain, s->domainlen, T_CAA);
+	size_t i = 0;
+	const struct jv *rr;
+	while ((rr = q_rr(cq, T_CAA, &i))) {
+		size_t tn = 0, vn = 0;
+		const char *tag = rr_str(rr, K_tag, &tn), *val = rr_str(rr, K_value, &vn);
+		tn = tag ? strnlen(tag, tn) : 0;
+		tag = tag ? tag : "";
+		l->caa_wildcard_count++;
+		bool iodef, issue;
+		if (!memchr(tag, ' ', tn) && !(val && memchr(val, ' ', vn))) {
+			/* the usual RR: its only spaces are the two around the tag */
+			iodef = tn == 5 && !memcmp(tag, "iodef", 5);
+			issue = tn == 5 && !memcmp(tag, "issue", 5);
+		} else {
+			iodef = caa_text_has(tag, tn, val, vn, "iodef");
+			issue = caa_text_has(tag, tn, val, vn, "issue");
+		}
+		l->has_caa_reporting |= iodef;
+		if (issue) {
+			l->has_caa = true;
+			l->caa_issue_count++;
+		}
+	}
 }
 
 void
@@ -358,74 +565,18 @@ legacy_facts(struct grader *g)
 {
 	struct scan *s = g->s;
 	struct legacy *l = &g->facts.legacy;
-	struct buf *txt = &ds.other;
-	l->spf_policy = "no_policy";
-	l->dmarc_policy = l->dmarc_sub_policy = "no_policy";
-	l->has_mx = q_count(scan_find(s, s->domain, s->domainlen, T_MX), T_MX) > 0;
-
-	/* SPF: a record holding "redirect=" is replaced by its target's quoted text, which never
-	 * matches; otherwise the first starting "v=spf" wins. */
-	txt_stripped(g, s->domain, s->domainlen, txt);
-	size_t off = 0;
-	const char *t;
-	while ((t = next_str(txt, &off))) {
-		if (strstr(t, "redirect=") || strncmp(t, "v=spf", 5))
-			continue;
-		l->has_spf = true;
-		l->spf_policy = "no_policy";
-		const char *p = spf_ending(t);
-		if (p) {
-			static const char *const pol[] = {"+all", "?all", "~all", "-all"};
-			l->spf_policy = pol[strchr("+?~-", *p) - "+?~-"];
-		}
-		break;
-	}
-
-	/* DMARC: the first quoted TXT starting "v=DMARC1 (quote included), that is the first
-	 * whose text less its quotes starts "v=DMARC1" (the first string holds those bytes). */
-	prefixed_name(&ds.name, "_dmarc.", s);
-	txt_stripped(g, ds.name.s, ds.name.len, txt);
-	off = 0;
-	while ((t = next_str(txt, &off))) {
-		if (strncmp(t, "v=DMARC1", 8))
-			continue;
-		l->has_dmarc = true;
-		/* the last value of each key among the first 64 pairs, as pairs_get gives it */
-		struct span k, v, pol = {NULL, 0}, sub = {NULL, 0};
-		const char *e = t + strlen(t);
-		for (size_t n = 0; n < 64 && pair_next(&t, e, &k, &v); n++) {
-			if (span_is(k, "rua"))
-				l->has_dmarc_rua = true;
-			else if (span_is(k, "ruf"))
-				l->has_dmarc_ruf = true;
-			else if (span_is(k, "p"))
-				pol = v;
-			else if (span_is(k, "sp"))
-				sub = v;
-		}
-		l->dmarc_policy = stat_policy(pol);
-		l->dmarc_sub_policy = stat_policy(sub);
-		break;
-	}
-
-	/* CAA at the domain itself (no climbing), as substrings of the text form. */
-	const struct query *cq = scan_find(s, s->domain, s->domainlen, T_CAA);
 	size_t i = 0;
-	const struct jv *rr;
-	while ((rr = q_rr(cq, T_CAA, &i))) {
-		size_t vn = 0;
-		const char *val = rr_str(rr, K_value, &vn);
-		caa_spaced_tag(rr, &ds.caa);
-		l->caa_wildcard_count++;
-		if (caa_text_has(&ds.caa, val, vn, " iodef "))
-			l->has_caa_reporting = true;
-		if (caa_text_has(&ds.caa, val, vn, " issue ")) {
-			l->has_caa = true;
-			l->caa_issue_count++;
-		}
-	}
+	l->has_mx = q_rr(scan_find(s, s->domain, s->domainlen, T_MX), T_MX, &i) != NULL;
+	txt_set_read(g, s->domain, s->domainlen, &ds.apex_set);
+	legacy_spf(l, &ds.apex_set);
+	prefixed_name(&ds.name, "_dmarc.", s);
+	txt_set_read(g, ds.name.s, ds.name.len, &ds.dmarc_set);
+	legacy_dmarc(l, &ds.dmarc_set);
+	ds.sets_of = s;
+	legacy_caa(l, s);
 
 	long long v;
+	const struct jv *rr;
 	l->ds_algorithm = l->digest_type = l->dnskey_algorithm = -1;
 	i = 0;
 	if ((rr = q_rr(scan_find(s, s->domain, s->domainlen, T_DS), T_DS, &i))) {
@@ -721,8 +872,9 @@ ds_spf_validate(struct grader *g, const char *rec)
 				       "bad redirect '%.*s'", tok, tn);
 				break;
 			}
-			size_t n = txt_stripped(g, eq + 1, strlen(eq + 1), &ds.other);
-			if (n == 0) {
+			const struct buf *texts =
+			    txt_stripped(g, eq + 1, strlen(eq + 1), &ds.other_set, &ds.other);
+			if (ds.other_set.n == 0) {
 				remark(g, C_SPF, "INVALID_REDIRECT_MECHANISM", 1,
 				       "redirect target '%.*s' has no TXT", eq + 1, strlen(eq + 1));
 				break;
@@ -731,7 +883,7 @@ ds_spf_validate(struct grader *g, const char *rec)
 			const char *r;
 			bool found = false;
 			size_t eq_off = (size_t)(eq - ds.tok.s);
-			while ((r = next_str(&ds.other, &off)))
+			while ((r = next_str(texts, &off)))
 				if (!strncmp(r, "v=spf1 ", 7)) {
 					toks_add_split(r);
 					found = true;
@@ -764,15 +916,14 @@ ds_spf_validate(struct grader *g, const char *rec)
 	}
 }
 
+/* Over the texts of the apex TXT RRs (txt_set_stripped). */
 static int
-ds_spf(struct grader *g)
+ds_spf(struct grader *g, const struct buf *apex)
 {
-	struct scan *s = g->s;
 	int no_spf = g->facts.legacy.has_mx ? 0 : 20;
-	txt_stripped(g, s->domain, s->domainlen, &ds.apex);
 	size_t off = 0, kept = 0;
 	const char *t, *rec = NULL;
-	while ((t = next_str(&ds.apex, &off)))
+	while ((t = next_str(apex, &off)))
 		if (!strncmp(t, "v=spf1", 6) && kept++ == 0)
 			rec = t;
 	int grade;
@@ -846,7 +997,7 @@ ds_pct(const struct pairs *p)
 	return v && py_int(v, &x) ? x : 100;
 }
 
-/* Over the texts of the _dmarc TXT RRs (txt_stripped); p: the tags it read
+/* Over the texts of the _dmarc TXT RRs (txt_set_stripped); p: the tags it read
  * (pairs_init'ed), which the caller frees. */
 static int
 ds_dmarc(struct grader *g, const struct buf *txt, struct pairs *p)
@@ -1454,16 +1605,16 @@ ds_mx(struct grader *g)
 
 /* --- BIMI (2.7 and 3.7) ------------------------------------------------------------------ */
 
-/* dm: the texts of the _dmarc TXT RRs (txt_stripped), nd of them; dp: the tags ds_dmarc
+/* dm: the texts of the _dmarc TXT RRs (txt_set_stripped), nd of them; dp: the tags ds_dmarc
  * read from one of them. */
 static int
 ds_bimi(struct grader *g, const struct buf *dm, size_t nd, const struct pairs *dp)
 {
 	prefixed_name(&ds.name, "default._bimi.", g->s);
-	txt_stripped(g, ds.name.s, ds.name.len, &ds.other);
+	const struct buf *texts = txt_stripped(g, ds.name.s, ds.name.len, &ds.other_set, &ds.other);
 	size_t off = 0, n = 0;
 	const char *t, *rec = NULL;
-	while ((t = next_str(&ds.other, &off)))
+	while ((t = next_str(texts, &off)))
 		if (!strncmp(t, "v=BIMI1", 7) && n++ == 0)
 			rec = t;
 	struct pairs p, d;
@@ -1538,25 +1689,45 @@ out:
 	return ok ? 100 : 0;
 }
 
+/* The texts of ("<prefix><domain>", TXT) for DNStats' validators, which read them again:
+ * legacy_facts' reading when it read them for this scan (fresh), else a new one. Reading again
+ * makes one more scan problem of each RR rr_txt refuses: those are counted, the first problem
+ * (that reading's or an earlier one) said already. */
+static const struct buf *
+txt_again(struct grader *g, bool fresh, const char *prefix, struct txt_set *set, struct buf *esc)
+{
+	if (fresh) {
+		g->s->nproblems += set->fails;
+	} else {
+		prefixed_name(&ds.name, prefix, g->s);
+		txt_set_read(g, ds.name.s, ds.name.len, set);
+	}
+	return txt_set_stripped(set, esc);
+}
+
 void
 grade_dnstats(struct grader *g)
 {
+	/* grade_checks ran on this scan just before (the grades read its facts), legacy_facts
+	 * last */
+	bool fresh = ds.sets_of == g->s;
+	ds.sets_of = NULL;
 	/* DNSSEC keeps the domstat scale; the seven DNStats categories start afresh. */
 	grade_domstat(g);
 	for (int c = 0; c < NCAT; c++)
 		if (c != C_DNSSEC)
 			findings_reset(&g->f[c]);
-	g->grades[C_SPF] = ds_spf(g);
-	prefixed_name(&ds.name, "_dmarc.", g->s);
-	size_t nd = txt_stripped(g, ds.name.s, ds.name.len, &ds.dmarc);
+	g->grades[C_SPF] = ds_spf(g, txt_again(g, fresh, "", &ds.apex_set, &ds.apex));
+	const struct buf *dm = txt_again(g, fresh, "_dmarc.", &ds.dmarc_set, &ds.dmarc);
+	size_t nd = ds.dmarc_set.n;
 	struct pairs dp;
 	pairs_init(&dp);
-	g->grades[C_DMARC] = ds_dmarc(g, &ds.dmarc, &dp);
+	g->grades[C_DMARC] = ds_dmarc(g, dm, &dp);
 	g->grades[C_CAA] = ds_caa(g);
 	g->grades[C_NS] = ds_ns(g);
 	g->grades[C_SOA] = ds_soa(g);
 	g->grades[C_MX] = ds_mx(g);
-	g->grades[C_BIMI] = ds_bimi(g, &ds.dmarc, nd, &dp);
+	g->grades[C_BIMI] = ds_bimi(g, dm, nd, &dp);
 	pairs_free(&dp);
 	/* the chart SQL: ceil((dmarc + caa + spf) / 300.0 * 100) */
 	int x = g->grades[C_DMARC] + g->grades[C_CAA] + g->grades[C_SPF];
