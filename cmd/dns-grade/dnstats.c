@@ -16,16 +16,25 @@
 #include "xalloc.h"
 
 /* Severity of DNStats' remark levels: 0 fatal, 1 error -> error; 2 warning; 3, 4 -> notice. */
+static enum finding_sev
+level_sev(int level)
+{
+	return level <= 1 ? SEV_ERROR : level == 2 ? SEV_WARNING : SEV_NOTICE;
+}
+
 static void
 remark(struct grader *g, enum cat c, const char *code, int level, const char *fmt, const char *v,
        size_t vn)
 {
-	enum finding_sev sev = level <= 1 ? SEV_ERROR : level == 2 ? SEV_WARNING : SEV_NOTICE;
 	if (v)
-		findings_add(&g->f[c], code, sev, fmt, FV(vn), v);
+		findings_add(&g->f[c], code, level_sev(level), fmt, FV(vn), v);
 	else
-		findings_add(&g->f[c], code, sev, "%s", fmt);
+		findings_add(&g->f[c], code, level_sev(level), "%s", fmt);
 }
+
+/* A remark naming nothing: msg, a literal without '%', is its own format, which findings_add
+ * copies without printf (the same message as remark's "%s"). */
+#define remark0(g, c, code, level, msg) findings_add(&(g)->f[c], code, level_sev(level), msg "")
 
 /* --- text forms ------------------------------------------------------------------------ */
 
@@ -799,8 +808,7 @@ ds_spf_validate(struct grader *g, const char *rec)
 {
 	struct scan *s = g->s;
 	if (strncmp(rec, "v=spf1 ", 7))
-		remark(g, C_SPF, "INVALID_RECORD_START", 0, "record does not start 'v=spf1 '", NULL,
-		       0);
+		remark0(g, C_SPF, "INVALID_RECORD_START", 0, "record does not start 'v=spf1 '");
 	buf_reset(&ds.tok);
 	ds.ntok = 0;
 	toks_add_split(rec);
@@ -829,24 +837,24 @@ ds_spf_validate(struct grader *g, const char *rec)
 			count++;
 			size_t na = q_count(scan_find(s, s->domain, s->domainlen, T_A), T_A);
 			if (na == 0) {
-				remark(g, C_SPF, "NO_A_RECORDS_IN_MECHANISM", 2,
-				       "the domain has no A record", NULL, 0);
+				remark0(g, C_SPF, "NO_A_RECORDS_IN_MECHANISM", 2,
+					"the domain has no A record");
 				break;
 			}
 			if (na > 10) {
-				remark(g, C_SPF, "TOO_MANY_A_RECORDS_RETURNED", 2,
-				       "over 10 A records", NULL, 0);
+				remark0(g, C_SPF, "TOO_MANY_A_RECORDS_RETURNED", 2,
+					"over 10 A records");
 				break;
 			}
 		} else if (!strncmp(tok, "mx", 2)) {
 			count++;
 			size_t nm = q_count(scan_find(s, s->domain, s->domainlen, T_MX), T_MX);
 			if (nm == 0)
-				remark(g, C_SPF, "NO_MX_RECORDS", 4, "the domain has no MX record",
-				       NULL, 0);
+				remark0(g, C_SPF, "NO_MX_RECORDS", 4,
+					"the domain has no MX record");
 			else if (nm > 10) {
-				remark(g, C_SPF, "TOO_MANY_MX_RECORDS_RETURNED", 2,
-				       "over 10 MX records", NULL, 0);
+				remark0(g, C_SPF, "TOO_MANY_MX_RECORDS_RETURNED", 2,
+					"over 10 MX records");
 				break;
 			}
 		} else if (!strncmp(tok, "ip4", 3) || !strncmp(tok, "ip6", 3)) {
@@ -862,7 +870,7 @@ ds_spf_validate(struct grader *g, const char *rec)
 				break;
 		} else if (!strncmp(tok, "ptr", 3)) {
 			count++;
-			remark(g, C_SPF, "HAS_PTR", 3, "'ptr' used", NULL, 0);
+			remark0(g, C_SPF, "HAS_PTR", 3, "'ptr' used");
 		} else if (!strncmp(tok, "exists", 6)) {
 			count++;
 		} else if (!strncmp(tok, "redirect", 8)) {
@@ -928,10 +936,10 @@ ds_spf(struct grader *g, const struct buf *apex)
 			rec = t;
 	int grade;
 	if (kept == 0) {
-		remark(g, C_SPF, "NO_SPF_FOUND", 0, "no SPF record", NULL, 0);
+		remark0(g, C_SPF, "NO_SPF_FOUND", 0, "no SPF record");
 		grade = no_spf;
 	} else if (kept > 1) {
-		remark(g, C_SPF, "MULTIPLE_SPF_RECORDS", 0, "several SPF records", NULL, 0);
+		remark0(g, C_SPF, "MULTIPLE_SPF_RECORDS", 0, "several SPF records");
 		grade = no_spf;
 	} else {
 		int ceiling = 20;
@@ -958,12 +966,11 @@ ds_dmarc_validate(struct grader *g, enum cat c, const char *list, size_t nlist, 
 {
 	p->n = 0;
 	if (nlist > 1) {
-		remark(g, c, "MULTIPLE_DMARC_RECORDS", 0, "several DMARC records", NULL, 0);
+		remark0(g, c, "MULTIPLE_DMARC_RECORDS", 0, "several DMARC records");
 		return false;
 	}
 	if (strncmp(list, "v=DMARC1;", 9))
-		remark(g, c, "INVALID_DMARC_RECORD_START", 0, "record does not start 'v=DMARC1;'",
-		       NULL, 0);
+		remark0(g, c, "INVALID_DMARC_RECORD_START", 0, "record does not start 'v=DMARC1;'");
 	pairs_parse(list, p);
 	for (size_t i = 0; i < p->n; i++) {
 		const char *k = p->k[i], *v = p->v[i];
@@ -1339,7 +1346,7 @@ ds_ns(struct grader *g)
 		return 0;
 	int grade = 100;
 	if (n == 1) {
-		remark(g, C_NS, "ONLY_ONE_NS_RECORD", 2, "one name server", NULL, 0);
+		remark0(g, C_NS, "ONLY_ONE_NS_RECORD", 2, "one name server");
 		grade -= 20;
 	}
 	struct buf *sets = ds.ns_sets;
@@ -1426,8 +1433,8 @@ ds_ns(struct grader *g)
 	for (size_t a = 0; a < nsets; a++)
 		for (size_t b = 0; b < nsets; b++)
 			if (strcmp(buf_str(&sets[a]), buf_str(&sets[b]))) {
-				remark(g, C_NS, "NAME_SERVER_MISMATCH", 2,
-				       "name servers disagree on the NS set", NULL, 0);
+				remark0(g, C_NS, "NAME_SERVER_MISMATCH", 2,
+					"name servers disagree on the NS set");
 				grade -= 10;
 			}
 	return grade < 0 ? 0 : grade;
@@ -1475,7 +1482,7 @@ ds_soa(struct grader *g)
 	if (n == 0)
 		return 0;
 	if (n > 1) {
-		remark(g, C_SOA, "TOO_MANY_SOA", 0, "several SOA records", NULL, 0);
+		remark0(g, C_SOA, "TOO_MANY_SOA", 0, "several SOA records");
 		return 0;
 	}
 	size_t i = 0;
@@ -1490,7 +1497,7 @@ ds_soa(struct grader *g)
 					    "RETRY_NOT_IN_RANGE", "EXPIRE_NOT_IN_RANGE",
 					    "MINIMUM_NOT_IN_RANGE"};
 	if (!m || !r) {
-		remark(g, C_SOA, "SOA_INVALID", 0, "SOA without 7 fields", NULL, 0);
+		remark0(g, C_SOA, "SOA_INVALID", 0, "SOA without 7 fields");
 		return 0;
 	}
 	if (!ds_domain_ok(m, mn))
@@ -1594,7 +1601,7 @@ ds_mx(struct grader *g)
 		valid++;
 	}
 	if (total == 0) {
-		remark(g, C_MX, "NO_MX_RECORDS", 0, "no MX records", NULL, 0);
+		remark0(g, C_MX, "NO_MX_RECORDS", 0, "no MX records");
 		return 0;
 	}
 	if (valid == 0)
@@ -1621,15 +1628,15 @@ ds_bimi(struct grader *g, const struct buf *dm, size_t nd, const struct pairs *d
 	pairs_init(&p);
 	pairs_init(&d);
 	if (n == 0) {
-		remark(g, C_BIMI, "N0_BIMI_RECORDS", 0, "no BIMI record", NULL, 0);
+		remark0(g, C_BIMI, "N0_BIMI_RECORDS", 0, "no BIMI record");
 		goto out;
 	}
 	if (n > 1)
-		remark(g, C_BIMI, "TOO_MANY_BIMI_RECORDS", 0, "several BIMI records", NULL, 0);
+		remark0(g, C_BIMI, "TOO_MANY_BIMI_RECORDS", 0, "several BIMI records");
 	/* DNStats read the _dmarc TXT again here: ds_dmarc's reading of them reported any problem
 	 * with their data (legacy_facts too, before it) and a second gives the same texts. */
 	if (nd == 0) {
-		remark(g, C_BIMI, "DMARC_NOT_DEFINED", 0, "no DMARC record", NULL, 0);
+		remark0(g, C_BIMI, "DMARC_NOT_DEFINED", 0, "no DMARC record");
 		goto out;
 	}
 	/* It ran its DMARC validator on the first of them for the tags alone (the validator's
@@ -1641,13 +1648,12 @@ ds_bimi(struct grader *g, const struct buf *dm, size_t nd, const struct pairs *d
 		pairs_parse(dm->s, &d);
 	const char *pv = pairs_get(dt, "p");
 	if (!pv || (strcmp(pv, "reject") && strcmp(pv, "quarantine"))) {
-		remark(g, C_BIMI, "DMARC_STRICT_ENOUGH_POLICY", 0,
-		       "DMARC p is not quarantine or reject", NULL, 0);
+		remark0(g, C_BIMI, "DMARC_STRICT_ENOUGH_POLICY", 0,
+			"DMARC p is not quarantine or reject");
 		goto out;
 	}
 	if (!strcmp(pv, "quarantine") && ds_pct(dt) != 100) {
-		remark(g, C_BIMI, "DMARC_STRICT_ENOUGH_PERCENT", 0, "DMARC pct is not 100", NULL,
-		       0);
+		remark0(g, C_BIMI, "DMARC_STRICT_ENOUGH_PERCENT", 0, "DMARC pct is not 100");
 		goto out;
 	}
 	pairs_parse(rec, &p);
@@ -1660,7 +1666,7 @@ ds_bimi(struct grader *g, const struct buf *dm, size_t nd, const struct pairs *d
 			}
 	const char *l = pairs_get(&p, "l"), *sel = pairs_get(&p, "s");
 	if (!l) {
-		remark(g, C_BIMI, "LOGO_NOT_DEFINED", 0, "no l tag", NULL, 0);
+		remark0(g, C_BIMI, "LOGO_NOT_DEFINED", 0, "no l tag");
 	} else if (!strncmp(l, "http://", 7)) {
 		remark(g, C_BIMI, "LOGO_NOT_HTTPS", 0, "logo '%.*s'", l, strlen(l));
 		goto out;
@@ -1674,13 +1680,13 @@ ds_bimi(struct grader *g, const struct buf *dm, size_t nd, const struct pairs *d
 			remark(g, C_BIMI, "LOGO_INVALID_FORMAT", 0, "logo '%.*s'", l, ln);
 	}
 	if (!sel) {
-		remark(g, C_BIMI, "SELECTOR_NOT_DEFINED", 0, "no s tag", NULL, 0);
+		remark0(g, C_BIMI, "SELECTOR_NOT_DEFINED", 0, "no s tag");
 		goto out;
 	}
 	if (!*sel && l && !*l)
-		remark(g, C_BIMI, "BIMI_OPTED_OUT", 0, "empty s and l", NULL, 0);
+		remark0(g, C_BIMI, "BIMI_OPTED_OUT", 0, "empty s and l");
 	else if (*sel && l && !*l)
-		remark(g, C_BIMI, "LOGO_LOCATION_BLANK", 0, "empty l", NULL, 0);
+		remark0(g, C_BIMI, "LOGO_LOCATION_BLANK", 0, "empty l");
 out:
 	pairs_free(&p);
 	pairs_free(&d);
