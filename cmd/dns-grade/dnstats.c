@@ -53,7 +53,7 @@ static struct {
 	struct txt_set apex_set, dmarc_set, other_set;
 	const struct scan *sets_of;    /* legacy_facts read apex_set and dmarc_set of this scan */
 	struct buf apex, dmarc, other; /* texts that needed escapes (txt_set_stripped) */
-	struct buf name, caa, value;
+	struct buf name, caa, value, issuer;
 	struct buf tok;	 /* SPF terms, NUL-terminated one after another */
 	size_t *tok_off; /* where each term starts in tok */
 	size_t ntok, tok_cap;
@@ -1205,95 +1205,158 @@ re_ok(regex_t *re, const char *s)
 	return m->ok;
 }
 
+struct caa_seen {
+	bool issue, wild, iodef;
+};
+
+static void
+caa_tag_checks(struct grader *g, const char *b, size_t tn)
+{
+	bool tag_ok = tn > 0;
+	for (size_t k = 0; k < tn; k++)
+		if (!((b[k] >= 'a' && b[k] <= 'z') || (b[k] >= '0' && b[k] <= '9')))
+			tag_ok = false;
+	if (!tag_ok)
+		remark(g, C_CAA, "INVALID_TAG", 1, "bad tag '%.*s'", b, tn);
+	if (tn > 15)
+		remark(g, C_CAA, "TAG_TOO_LONG", 1, "tag '%.*s' over 15", b, tn);
+}
+
+/* The value as split for messages: c (cn bytes), or when c is NULL the value v of vn bytes
+ * quoted (what the split gave when v needed no escape and held no quote). */
+static const char *
+caa_split_value(const char *c, size_t *cn, const char *v, size_t vn)
+{
+	if (c)
+		return c;
+	buf_reset(&ds.caa);
+	buf_addc(&ds.caa, '"');
+	buf_add(&ds.caa, v, vn);
+	buf_addc(&ds.caa, '"');
+	*cn = ds.caa.len;
+	return ds.caa.s;
+}
+
+/* The checks of a property's value: tag b, value v (vn bytes, NUL-terminated) less its
+ * quotes, c and cn as caa_split_value takes them. */
+static void
+caa_value_checks(struct grader *g, const char *b, const char *v, size_t vn, const char *c,
+		 size_t cn, struct caa_seen *seen)
+{
+	if (!strcmp(b, "issue") || !strcmp(b, "issuewild")) {
+		bool wl = b[5] == 'w';
+		bool ok = !strcmp(v, ";");
+		if (!ok) {
+			const char *semi = strchr(v, ';'), *issuer = v;
+			if (semi) { /* the issuer is what comes before it */
+				buf_reset(&ds.issuer);
+				buf_add(&ds.issuer, v, (size_t)(semi - v));
+				issuer = ds.issuer.s;
+			}
+			ok = re_ok(&re_fqdn, issuer);
+		}
+		if (ok) {
+			*(wl ? &seen->wild : &seen->issue) = true;
+		} else {
+			c = caa_split_value(c, &cn, v, vn);
+			remark(g, C_CAA, wl ? "ISSUEWILD_DOMAIN_INVALID" : "ISSUE_DOMAIN_INVALID",
+			       1, "bad issuer '%.*s'", c, cn);
+		}
+	} else if (!strcmp(b, "iodef")) {
+		const char *bad = NULL;
+		if (strncmp(v, "http", 4) && strncmp(v, "mailto", 6)) {
+			bad = "IODEF_NO_SCHEME";
+		} else {
+			seen->iodef = true;
+			if (!strncmp(v, "mailto:", 7)) {
+				if (!re_ok(&re_email, v + 7))
+					bad = "IODEF_INVALID_EMAIL";
+			} else if (!strncmp(v, "http", 4) && !re_ok(&re_url, v)) {
+				bad = "IODEF_INVALID_URL";
+			}
+		}
+		if (bad) {
+			c = caa_split_value(c, &cn, v, vn);
+			remark(g, C_CAA, bad, 1, "iodef '%.*s'", c, cn);
+		}
+	}
+}
+
+/* One CAA RR through its text form (caa_text) split as Python's split(' ', 2) does. */
+static void
+caa_rr_text(struct grader *g, const struct jv *rr, struct caa_seen *seen)
+{
+	struct buf *t = &ds.caa;
+	caa_text(rr, t);
+	char *a = t->s, *b = strchr(a, ' '), *c = b ? strchr(b + 1, ' ') : NULL;
+	if (!b || !c) {
+		remark(g, C_CAA, "INVALID_PROPERTY_STRUCTURE", 0, "'%.*s'", t->s, t->len);
+		return;
+	}
+	*b++ = '\0';
+	*c++ = '\0';
+	long long flag;
+	if (!py_int(a, &flag)) {
+		remark(g, C_CAA, "INVALID_FLAG", 1, "bad flag '%.*s'", a, strlen(a));
+		return;
+	}
+	if (flag > 128)
+		remark(g, C_CAA, "INVALID_FLAG", 1, "flag '%.*s' over 128", a, strlen(a));
+	caa_tag_checks(g, b, strlen(b));
+	size_t quotes = 0, cn = strlen(c);
+	for (size_t k = 0; k < cn; k++)
+		quotes += c[k] == '"';
+	if (quotes != 0 && quotes != 2) {
+		remark(g, C_CAA, "VALUE_QUOTE_ERROR", 0, "value '%.*s'", c, cn);
+		return;
+	}
+	if (quotes == 0 && strchr(c, ' ')) {
+		remark(g, C_CAA, "VALUE_NOT_QUOTED", 0, "value '%.*s'", c, cn);
+		return;
+	}
+	buf_reset(&ds.value);
+	buf_add(&ds.value, c, cn);
+	char *v = ds.value.s;
+	size_t w = 0;
+	for (size_t k = 0; v[k]; k++)
+		if (v[k] != '"')
+			v[w++] = v[k];
+	v[w] = '\0';
+	/* the text is in ds.caa, which caa_split_value does not need: c is given */
+	caa_value_checks(g, b, v, w, c, cn, seen);
+}
+
 static int
 ds_caa(struct grader *g)
 {
 	re_init();
 	const struct query *q = scan_find(g->s, g->s->domain, g->s->domainlen, T_CAA);
-	if (q_count(q, T_CAA) == 0)
-		return 0;
-	struct buf *t = &ds.caa;
-	bool issue = false, wild = false, iodef = false;
-	size_t i = 0;
+	size_t i = 0, n = 0;
 	const struct jv *rr;
-	while ((rr = q_rr(q, T_CAA, &i))) {
-		caa_text(rr, t);
-		/* split(' ', 2) */
-		char *a = t->s, *b = strchr(a, ' '), *c = b ? strchr(b + 1, ' ') : NULL;
-		if (!b || !c) {
-			remark(g, C_CAA, "INVALID_PROPERTY_STRUCTURE", 0, "'%.*s'", t->s, t->len);
+	struct caa_seen seen = {false, false, false};
+	for (; (rr = q_rr(q, T_CAA, &i)); n++) {
+		/* The usual RR split without its text form: with no space in the tag (up to a NUL)
+		 * the split is the flags, that tag and the quoted value; with no byte to escape in
+		 * the value it is the value as it is between two quotes, so it has two quotes and
+		 * is the value once they are removed; flags up to 128 pass py_int unremarked. */
+		size_t tn = 0, vn = 0;
+		const char *tag = rr_str(rr, K_tag, &tn), *val = rr_str(rr, K_value, &vn);
+		long long flags = 0;
+		rr_int(rr, K_flags, &flags);
+		tn = tag ? strnlen(tag, tn) : 0;
+		if (flags > 128 || (tag && memchr(tag, ' ', tn)) ||
+		    (val && plain_len((const unsigned char *)val, vn) != vn)) {
+			caa_rr_text(g, rr, &seen);
 			continue;
 		}
-		*b++ = '\0';
-		*c++ = '\0';
-		long long flag;
-		if (!py_int(a, &flag)) {
-			remark(g, C_CAA, "INVALID_FLAG", 1, "bad flag '%.*s'", a, strlen(a));
-			continue;
-		}
-		if (flag > 128)
-			remark(g, C_CAA, "INVALID_FLAG", 1, "flag '%.*s' over 128", a, strlen(a));
-		size_t tn = strlen(b);
-		bool tag_ok = tn > 0;
-		for (size_t k = 0; k < tn; k++)
-			if (!((b[k] >= 'a' && b[k] <= 'z') || (b[k] >= '0' && b[k] <= '9')))
-				tag_ok = false;
-		if (!tag_ok)
-			remark(g, C_CAA, "INVALID_TAG", 1, "bad tag '%.*s'", b, tn);
-		if (tn > 15)
-			remark(g, C_CAA, "TAG_TOO_LONG", 1, "tag '%.*s' over 15", b, tn);
-		size_t quotes = 0, cn = strlen(c);
-		for (size_t k = 0; k < cn; k++)
-			quotes += c[k] == '"';
-		if (quotes != 0 && quotes != 2) {
-			remark(g, C_CAA, "VALUE_QUOTE_ERROR", 0, "value '%.*s'", c, cn);
-			continue;
-		}
-		if (quotes == 0 && strchr(c, ' ')) {
-			remark(g, C_CAA, "VALUE_NOT_QUOTED", 0, "value '%.*s'", c, cn);
-			continue;
-		}
-		buf_reset(&ds.value);
-		buf_add(&ds.value, c, cn);
-		char *v = ds.value.s;
-		size_t w = 0;
-		for (size_t k = 0; v[k]; k++)
-			if (v[k] != '"')
-				v[w++] = v[k];
-		v[w] = '\0';
-		if (!strcmp(b, "issue") || !strcmp(b, "issuewild")) {
-			bool wl = b[5] == 'w';
-			char *semi = strchr(v, ';');
-			bool ok = !strcmp(v, ";");
-			if (!ok) {
-				if (semi)
-					*semi = '\0';
-				ok = re_ok(&re_fqdn, v);
-			}
-			if (ok)
-				*(wl ? &wild : &issue) = true;
-			else
-				remark(g, C_CAA,
-				       wl ? "ISSUEWILD_DOMAIN_INVALID" : "ISSUE_DOMAIN_INVALID", 1,
-				       "bad issuer '%.*s'", c, cn);
-		} else if (!strcmp(b, "iodef")) {
-			if (strncmp(v, "http", 4) && strncmp(v, "mailto", 6)) {
-				remark(g, C_CAA, "IODEF_NO_SCHEME", 1, "iodef '%.*s'", c, cn);
-			} else {
-				iodef = true;
-				if (!strncmp(v, "mailto:", 7)) {
-					if (!re_ok(&re_email, v + 7))
-						remark(g, C_CAA, "IODEF_INVALID_EMAIL", 1,
-						       "iodef '%.*s'", c, cn);
-				} else if (!strncmp(v, "http", 4) && !re_ok(&re_url, v)) {
-					remark(g, C_CAA, "IODEF_INVALID_URL", 1, "iodef '%.*s'", c,
-					       cn);
-				}
-			}
-		}
+		caa_tag_checks(g, tag ? tag : "", tn);
+		caa_value_checks(g, tag ? tag : "", val ? val : "", vn, NULL, 0, &seen);
 	}
+	if (n == 0)
+		return 0;
 	const struct findings *f = &g->f[C_CAA];
-	return (issue ? 85 : 0) + (wild ? 10 : 0) + (iodef ? 5 : 0) - 2 * (int)(f->n + f->dropped);
+	return (seen.issue ? 85 : 0) + (seen.wild ? 10 : 0) + (seen.iodef ? 5 : 0) -
+	       2 * (int)(f->n + f->dropped);
 }
 
 /* --- NS (2.4 and 3.4) -------------------------------------------------------------------- */
