@@ -36,6 +36,38 @@ remark(struct grader *g, enum cat c, const char *code, int level, const char *fm
  * copies without printf (the same message as remark's "%s"). */
 #define remark0(g, c, code, level, msg) findings_add(&(g)->f[c], code, level_sev(level), msg "")
 
+/* Byte classes for the checks that go byte by byte (ds_domain_ok, re_plain), set once by
+ * grade_dnstats. */
+enum {
+	B_LDH = 1,     /* [a-z0-9-]: lower case only, the same in every locale under REG_ICASE */
+	B_ATOM = 2,    /* [-a-z0-9!#$%&'*+/=?^_`{|}~], re_email's bracket */
+	B_LETTER = 4,  /* [a-zA-Z] */
+	B_LETDIG = 8,  /* [a-zA-Z0-9] */
+	B_HYPHEN = 16, /* '-' */
+};
+static unsigned char byte_cls[256];
+
+static void
+byte_cls_init(void)
+{
+	for (int c = 0; c < 256; c++) {
+		bool lower = c >= 'a' && c <= 'z', upper = c >= 'A' && c <= 'Z',
+		     digit = c >= '0' && c <= '9';
+		unsigned char k = 0;
+		if (lower || digit || c == '-')
+			k |= B_LDH | B_ATOM;
+		if (c && strchr("!#$%&'*+/=?^_`{|}~", c))
+			k |= B_ATOM;
+		if (lower || upper)
+			k |= B_LETTER;
+		if (lower || upper || digit)
+			k |= B_LETDIG;
+		if (c == '-')
+			k |= B_HYPHEN;
+		byte_cls[c] = k;
+	}
+}
+
 /* --- text forms ------------------------------------------------------------------------ */
 
 /* The TXT RRs of a name as rr_txt joins their strings (with ' ', as dnspython printed them),
@@ -1226,7 +1258,7 @@ re_init(void)
 static bool
 ldh_byte(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+	return byte_cls[(unsigned char)c] & B_LDH;
 }
 
 /* HOST matches all of s when s is labels of [a-z0-9-] joined by dots, the first ones 1 to 63
@@ -1278,7 +1310,7 @@ atoms_plain(const char *p, const char *e)
 			if (after_dot)
 				return false;
 			after_dot = true;
-		} else if (ldh_byte(*p) || (*p && strchr("!#$%&'*+/=?^_`{|}~", *p))) {
+		} else if (byte_cls[(unsigned char)*p] & B_ATOM) {
 			after_dot = false;
 		} else {
 			return false;
@@ -1641,34 +1673,27 @@ ds_ns(struct grader *g)
 
 /* validate_domain: one trailing dot removed; a one-character label must be a letter, longer
  * ones ^[a-zA-Z][a-zA-Z0-9-]{0,61}[a-zA-Z0-9]$ (so digits first, '_' and empty labels fail). */
+/* A label at a time: it starts with a letter (so it is not empty), goes on with letters,
+ * digits and '-', ends with no '-', has at most 63 bytes, and a dot or the end follows. */
 static bool
 ds_domain_ok(const char *s, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	if (n && s[n - 1] == '.')
 		n--;
-	size_t st = 0;
-	for (size_t i = 0; i <= n; i++) {
-		if (i < n && s[i] != '.')
-			continue;
-		size_t len = i - st;
-		const char *l = s + st;
-		st = i + 1;
-		if (len == 0 || len > 63)
+	for (size_t i = 0;; i++) {
+		size_t st = i;
+		if (i == n || !(byte_cls[u[i]] & B_LETTER))
 			return false;
-		bool alpha0 = (l[0] | 0x20) >= 'a' && (l[0] | 0x20) <= 'z';
-		if (!alpha0)
+		for (i++; i < n && (byte_cls[u[i]] & (B_LETDIG | B_HYPHEN)); i++)
+			;
+		if (i - st > 63 || s[i - 1] == '-')
 			return false;
-		if (len == 1)
-			continue;
-		for (size_t k = 1; k < len; k++) {
-			char c = l[k];
-			bool an =
-			    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
-			if (!an && !(c == '-' && k < len - 1))
-				return false;
-		}
+		if (i == n)
+			return true;
+		if (s[i] != '.')
+			return false;
 	}
-	return true;
 }
 
 static int
@@ -1915,6 +1940,8 @@ grade_dnstats(struct grader *g)
 	 * last */
 	bool fresh = ds.sets_of == g->s;
 	ds.sets_of = NULL;
+	if (!byte_cls['a'])
+		byte_cls_init();
 	/* DNSSEC keeps the domstat scale; the seven DNStats categories start afresh. */
 	grade_domstat(g);
 	for (int c = 0; c < NCAT; c++)
