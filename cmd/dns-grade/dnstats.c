@@ -4,6 +4,9 @@
  * uses the real has-MX answer, BIMI records are read unquoted, name servers' own answers are
  * compared. DNStats had no DNSSEC grade: that category keeps the domstat scale. */
 #include <arpa/inet.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <libpsl.h>
 #include <regex.h>
 #include <stdint.h>
@@ -16,23 +19,81 @@
 #include "xalloc.h"
 
 /* Severity of DNStats' remark levels: 0 fatal, 1 error -> error; 2 warning; 3, 4 -> notice. */
+static enum finding_sev
+level_sev(int level)
+{
+	return level <= 1 ? SEV_ERROR : level == 2 ? SEV_WARNING : SEV_NOTICE;
+}
+
 static void
 remark(struct grader *g, enum cat c, const char *code, int level, const char *fmt, const char *v,
        size_t vn)
 {
-	enum finding_sev sev = level <= 1 ? SEV_ERROR : level == 2 ? SEV_WARNING : SEV_NOTICE;
 	if (v)
-		findings_add(&g->f[c], code, sev, fmt, FV(vn), v);
+		findings_add(&g->f[c], code, level_sev(level), fmt, FV(vn), v);
 	else
-		findings_add(&g->f[c], code, sev, "%s", fmt);
+		findings_add(&g->f[c], code, level_sev(level), "%s", fmt);
+}
+
+/* A remark naming nothing: msg, a literal without '%', is its own format, which findings_add
+ * copies without printf (the same message as remark's "%s"). */
+#define remark0(g, c, code, level, msg) findings_add(&(g)->f[c], code, level_sev(level), msg "")
+
+/* Byte classes for the checks that go byte by byte (ds_domain_ok, re_plain, ipv6_pton), set
+ * once by grade_dnstats. */
+enum {
+	B_LDH = 1,     /* [a-z0-9-]: lower case only, the same in every locale under REG_ICASE */
+	B_ATOM = 2,    /* [-a-z0-9!#$%&'*+/=?^_`{|}~], re_email's bracket */
+	B_LETTER = 4,  /* [a-zA-Z] */
+	B_LETDIG = 8,  /* [a-zA-Z0-9] */
+	B_HYPHEN = 16, /* '-' */
+};
+static unsigned char byte_cls[256];
+static signed char hex_val[256]; /* a hex digit's value, else -1 */
+
+static void
+byte_cls_init(void)
+{
+	for (int c = 0; c < 256; c++) {
+		bool lower = c >= 'a' && c <= 'z', upper = c >= 'A' && c <= 'Z',
+		     digit = c >= '0' && c <= '9';
+		unsigned char k = 0;
+		if (lower || digit || c == '-')
+			k |= B_LDH | B_ATOM;
+		if (c && strchr("!#$%&'*+/=?^_`{|}~", c))
+			k |= B_ATOM;
+		if (lower || upper)
+			k |= B_LETTER;
+		if (lower || upper || digit)
+			k |= B_LETDIG;
+		if (c == '-')
+			k |= B_HYPHEN;
+		byte_cls[c] = k;
+		hex_val[c] = (signed char)(digit		  ? c - '0'
+					   : c >= 'a' && c <= 'f' ? c - 'a' + 10
+					   : c >= 'A' && c <= 'F' ? c - 'A' + 10
+								  : -1);
+	}
 }
 
 /* --- text forms ------------------------------------------------------------------------ */
 
+/* The TXT RRs of a name as rr_txt joins their strings (with ' ', as dnspython printed them),
+ * read once. legacy_facts reads the apex and _dmarc names on every record and grade_dnstats,
+ * run next on the same scan, takes its texts from there instead of reading them again. */
+struct txt_set {
+	struct buf text; /* each RR's text then a NUL (a text may hold NULs too) */
+	size_t *end;	 /* where each RR's text ends in text */
+	size_t n, cap;
+	unsigned fails; /* RRs rr_txt refused: one scan problem each */
+};
+
 /* Buffers reused from record to record: dns-grade grades one record at a time. */
 static struct {
-	struct buf apex, dmarc, other; /* NUL-separated TXT texts (txt_stripped) */
-	struct buf name, caa, value;
+	struct txt_set apex_set, dmarc_set, other_set;
+	const struct scan *sets_of;    /* legacy_facts read apex_set and dmarc_set of this scan */
+	struct buf apex, dmarc, other; /* texts that needed escapes (txt_set_stripped) */
+	struct buf name, caa, value, issuer;
 	struct buf tok;	 /* SPF terms, NUL-terminated one after another */
 	size_t *tok_off; /* where each term starts in tok */
 	size_t ntok, tok_cap;
@@ -48,6 +109,27 @@ prefixed_name(struct buf *out, const char *prefix, const struct scan *s)
 	buf_reset(out);
 	buf_adds(out, prefix);
 	buf_add(out, s->domain, s->domainlen);
+}
+
+static void
+txt_set_read(struct grader *g, const char *name, size_t n, struct txt_set *set)
+{
+	buf_reset(&set->text);
+	set->n = 0;
+	set->fails = 0;
+	const struct query *q = scan_find(g->s, name, n, T_TXT);
+	size_t i = 0;
+	const struct jv *rr;
+	struct buf *raw = &g->tmp;
+	while ((rr = q_rr(q, T_TXT, &i))) {
+		if (!rr_txt(g->s, rr, raw, " ")) {
+			set->fails++;
+			continue;
+		}
+		buf_add(&set->text, buf_str(raw), raw->len + 1);
+		set->end = xgrow(set->end, &set->cap, set->n + 1, sizeof *set->end);
+		set->end[set->n++] = set->text.len - 1;
+	}
 }
 
 /* Does any of the 8 bytes at p need an escape in dnspython's text (below 0x20, 0x7f and up,
@@ -66,43 +148,89 @@ any_escaped8(const unsigned char *p)
 	return (hit & high) != 0;
 }
 
-/* Every TXT RR of (name, TXT) as dnspython printed it, with every '"' removed; NUL-separated.
- * That text is the RR's strings joined by ' ' (the '" "' between them less its quotes), each
- * byte as it is but '\' doubled, '"' as the '\' left of its escape and bytes outside
- * printable ASCII as \ddd: rr_txt's join is already the text when no byte needs escaping. */
-static size_t
-txt_stripped(struct grader *g, const char *name, size_t n, struct buf *out)
+static bool
+plain_byte(unsigned char c)
 {
-	buf_reset(out);
-	const struct query *q = scan_find(g->s, name, n, T_TXT);
-	size_t i = 0, count = 0;
-	const struct jv *rr;
-	struct buf *raw = &g->tmp;
-	while ((rr = q_rr(q, T_TXT, &i))) {
-		if (!rr_txt(g->s, rr, raw, " "))
-			continue;
-		const unsigned char *p = (const unsigned char *)buf_str(raw);
-		size_t run = 0, len = raw->len, j = 0;
-		while (j + 8 <= len && !any_escaped8(p + j))
-			j += 8;
-		for (; j < len; j++) {
-			unsigned char c = p[j];
-			if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-				continue;
-			buf_add(out, p + run, j - run);
-			run = j + 1;
-			if (c == '\\')
-				buf_add(out, "\\\\", 2);
-			else if (c == '"')
-				buf_addc(out, '\\');
-			else
-				buf_addf(out, "\\%03u", c);
-		}
-		buf_add(out, p + run, len - run);
-		buf_add(out, "", 1);
-		count++;
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/* How many of the n bytes at p dnspython prints as they are: sixteen at a time where SSE2 is
+ * there (a byte below 0x20 as a signed byte, or 0x80 and up, is less than 0x20), else
+ * eight. */
+static size_t
+plain_len(const unsigned char *p, size_t n)
+{
+	size_t j = 0;
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'),
+		      del = _mm_set1_epi8(0x7f), ctl = _mm_set1_epi8(0x20);
+	for (; j + 16 <= n; j += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + j));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
+				 _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmplt_epi8(x, ctl))));
+		if (m)
+			return j + (size_t)__builtin_ctz(m);
 	}
-	return count;
+#endif
+	while (j + 8 <= n && !any_escaped8(p + j))
+		j += 8;
+	while (j < n && plain_byte(p[j]))
+		j++;
+	return j;
+}
+
+/* Appends the text of n bytes at p as dnspython printed it, less every '"': each byte as it
+ * is but '\' doubled, '"' as the '\' left of its escape and bytes outside printable ASCII as
+ * \ddd. */
+static void
+add_stripped(struct buf *out, const unsigned char *p, size_t n)
+{
+	size_t run = 0;
+	for (size_t j = plain_len(p, n); j < n; j++) {
+		unsigned char c = p[j];
+		if (plain_byte(c))
+			continue;
+		buf_add(out, p + run, j - run);
+		run = j + 1;
+		if (c == '\\')
+			buf_add(out, "\\\\", 2);
+		else if (c == '"')
+			buf_addc(out, '\\');
+		else
+			buf_addf(out, "\\%03u", c);
+	}
+	buf_add(out, p + run, n - run);
+}
+
+/* The texts of a set as dnspython printed them, with every '"' removed, NUL-separated: the
+ * set's own text when no byte needs an escape (the usual case), else esc. */
+static const struct buf *
+txt_set_stripped(const struct txt_set *set, struct buf *esc)
+{
+	const unsigned char *t = (const unsigned char *)set->text.s;
+	size_t k = 0, st = 0;
+	for (; k < set->n; st = set->end[k++] + 1)
+		if (plain_len(t + st, set->end[k] - st) != set->end[k] - st)
+			break;
+	if (k == set->n)
+		return &set->text;
+	buf_reset(esc);
+	buf_add(esc, t, st); /* the plain texts before, with their NULs */
+	for (; k < set->n; st = set->end[k++] + 1) {
+		add_stripped(esc, t + st, set->end[k] - st);
+		buf_add(esc, "", 1);
+	}
+	return esc;
+}
+
+/* Every TXT RR of (name, TXT) as dnspython printed it, with every '"' removed; NUL-separated
+ * (txt_set_stripped); set->n of them. */
+static const struct buf *
+txt_stripped(struct grader *g, const char *name, size_t n, struct txt_set *set, struct buf *esc)
+{
+	txt_set_read(g, name, n, set);
+	return txt_set_stripped(set, esc);
 }
 
 static const char *
@@ -163,12 +291,6 @@ strip(const char *s, size_t n)
 	return (struct span){s, n};
 }
 
-static bool
-span_is(struct span a, const char *b)
-{
-	return a.n == strlen(b) && !memcmp(a.p, b, a.n);
-}
-
 /* Python's str.split(';') then piece.split('='): the next piece from *s on (NULL: none left)
  * of exactly two parts, key and value stripped; *s moves past it. e: the end of the text. */
 static bool
@@ -188,23 +310,25 @@ pair_next(const char **s, const char *e, struct span *k, struct span *v)
 	return false;
 }
 
-/* The first 64 pairs of a text (pair_next). Keys and values live in one store, inside the
- * struct for the usual short record; a struct pairs is parsed once, then freed. */
+/* The first 64 pairs of a text (pair_next), keys and values NUL-terminated, with their
+ * lengths. They live in a copy of the text, inside the struct for the usual short record; a
+ * struct pairs is parsed once, then freed. */
 struct pairs {
 	char *k[64], *v[64];
+	size_t kn[64], vn[64];
 	size_t n;
 	const char *src; /* the text parsed */
 	char *store;
 	char small[512];
 };
 
+/* Ends a span of the copy with a NUL: the byte after a key or a value is the '=', the ';',
+ * the white space stripped or the end, none of them in a span. */
 static char *
-span_to(char **w, struct span sp)
+span_end(struct span sp)
 {
-	char *out = *w;
-	memcpy(out, sp.p, sp.n);
+	char *out = (char *)sp.p;
 	out[sp.n] = '\0';
-	*w += sp.n + 1;
 	return out;
 }
 
@@ -213,16 +337,26 @@ pairs_parse(const char *s, struct pairs *p)
 {
 	p->n = 0;
 	p->src = s;
-	const char *e = s + strlen(s);
-	/* each pair keeps at most its piece's bytes less the '=', plus two NULs */
-	size_t need = (size_t)(e - s) + 2 * 64 + 1;
-	char *w = p->store = need <= sizeof p->small ? p->small : xmalloc(need);
+	size_t len = strlen(s);
+	char *w = p->store = len < sizeof p->small ? p->small : xmalloc(len + 1);
+	memcpy(w, s, len + 1);
+	const char *t = w, *e = w + len;
 	struct span k, v;
-	while (p->n < 64 && pair_next(&s, e, &k, &v)) {
-		p->k[p->n] = span_to(&w, k);
-		p->v[p->n] = span_to(&w, v);
+	while (p->n < 64 && pair_next(&t, e, &k, &v)) {
+		p->kn[p->n] = k.n;
+		p->vn[p->n] = v.n;
+		p->k[p->n] = span_end(k);
+		p->v[p->n] = span_end(v);
 		p->n++;
 	}
+}
+
+/* Is the n bytes at s the literal lit? (strcmp of a NUL-terminated s of length n) */
+static inline bool
+lit_is(const char *s, size_t n, const char *lit)
+{
+	size_t ln = strlen(lit);
+	return n == ln && !memcmp(s, lit, ln);
 }
 
 static void
@@ -245,8 +379,9 @@ pairs_free(struct pairs *p)
 static const char *
 pairs_get(const struct pairs *p, const char *k)
 {
+	size_t n = strlen(k);
 	for (size_t i = p->n; i-- > 0;)
-		if (p->k[i][0] == k[0] && !strcmp(p->k[i], k))
+		if (p->kn[i] == n && !memcmp(p->k[i], k, n))
 			return p->v[i];
 	return NULL;
 }
@@ -308,31 +443,136 @@ dmarc_stat_policy(const char *v)
 static const char *
 stat_policy(struct span v)
 {
-	static const char *const names[] = {"none", "quarantine", "reject"};
 	if (!v.p)
 		return "no_policy";
-	for (size_t i = 0; i < 3; i++)
-		if (span_is(v, names[i]))
-			return names[i];
+	if (v.n == 4 && !memcmp(v.p, "none", 4))
+		return "none";
+	if (v.n == 10 && !memcmp(v.p, "quarantine", 10))
+		return "quarantine";
+	if (v.n == 6 && !memcmp(v.p, "reject", 6))
+		return "reject";
 	return "invalid";
 }
 
-/* Does the text form of a CAA RR (caa_text: `flags tag "value"`) hold word (" issue ")? Its
- * spaces are the one after the flags, those of the tag (up to a NUL, as %.*s ends it), the one
- * before the value's quote and those of the value; the word holds no quote, backslash or
- * digit, so it is in " tag " (spaced: caa_spaced_tag) or is bytes of the value that the text
- * keeps as they are. */
-static void
-caa_spaced_tag(const struct jv *rr, struct buf *out)
+/* The facts are read from the texts rr_txt joined, not from the form dnspython printed
+ * (add_stripped): that form is the same bytes but that some become '\' and digits, each byte
+ * at least one, so a pattern holding neither ("redirect=", "+all", ';', '=', "rua") is found
+ * at the same places in the same order in both, and a word of plain bytes equals a part of one
+ * exactly when it equals the same part of the other. "v=DMARC1" has a digit, but as a prefix:
+ * a printed escape starts with '\'. The printed form has no tab, CR or LF left to strip: a raw
+ * text is stripped of spaces alone (strip_spaces). A raw text may hold NULs: lengths bound
+ * every search. */
+static struct span
+strip_spaces(const char *s, size_t n)
 {
-	size_t tn = 0;
-	const char *tag = rr_str(rr, K_tag, &tn);
-	buf_reset(out);
-	buf_addc(out, ' ');
-	buf_add(out, tag ? tag : "", tag ? strnlen(tag, tn) : 0);
-	buf_addc(out, ' ');
+	while (n && *s == ' ')
+		s++, n--;
+	while (n && s[n - 1] == ' ')
+		n--;
+	return (struct span){s, n};
 }
 
+/* The qualifier of the first "+all", "?ALL"... in the n bytes at t (t[n] is a NUL), or 0:
+ * spf_ending over a text that may hold NULs, a piece between them at a time. */
+static char
+spf_qualifier(const char *t, size_t n)
+{
+	for (const char *p = t, *e = t + n; p < e;) {
+		const char *q = strpbrk(p, "+?~-");
+		if (!q) {
+			p += strlen(p) + 1;
+			continue;
+		}
+		/* strncasecmp(q + 1, "all", 3) in the C locale: no byte past t[n] is read */
+		if ((q[1] | 0x20) == 'a' && (q[2] | 0x20) == 'l' && (q[3] | 0x20) == 'l')
+			return *q;
+		p = q + 1;
+	}
+	return 0;
+}
+
+/* Is "redirect=" in the n bytes at t? Found from its '=', which SPF texts have few of. */
+static bool
+has_redirect(const char *t, size_t n)
+{
+	for (const char *p = t, *q; (q = memchr(p, '=', (size_t)(t + n - p))); p = q + 1)
+		if (q - t >= 8 && !memcmp(q - 8, "redirect", 8))
+			return true;
+	return false;
+}
+
+/* SPF: a record holding "redirect=" is replaced by its target's quoted text, which never
+ * matches; otherwise the first starting "v=spf" wins. */
+static void
+legacy_spf(struct legacy *l, const struct txt_set *set)
+{
+	l->spf_policy = "no_policy";
+	for (size_t r = 0, st = 0; r < set->n; st = set->end[r++] + 1) {
+		const char *t = set->text.s + st;
+		size_t n = set->end[r] - st;
+		if (n < 5 || memcmp(t, "v=spf", 5) || has_redirect(t, n))
+			continue;
+		l->has_spf = true;
+		static const char *const pol[] = {"+all", "?all", "~all", "-all"};
+		char q = spf_qualifier(t, n);
+		if (q)
+			l->spf_policy = pol[strchr("+?~-", q) - "+?~-"];
+		return;
+	}
+}
+
+/* The tags of a DMARC text [t, e): the last value of each key among the first 64 pairs
+ * (pair_next's, each piece between ';' with exactly one '='), as pairs_get gives it. */
+static void
+legacy_dmarc_tags(struct legacy *l, const char *t, const char *e)
+{
+	struct span pol = {NULL, 0}, sub = {NULL, 0};
+	for (size_t n = 0; n < 64 && t;) {
+		const char *semi = memchr(t, ';', (size_t)(e - t)), *pe = semi ? semi : e,
+			   *eq = NULL;
+		size_t neq = 0;
+		for (const char *q = t; q < pe; q++)
+			if (*q == '=' && neq++ == 0)
+				eq = q;
+		if (neq == 1) {
+			n++;
+			struct span k = strip_spaces(t, (size_t)(eq - t));
+			if (k.n == 3 && k.p[0] == 'r' && k.p[1] == 'u' && k.p[2] == 'a')
+				l->has_dmarc_rua = true;
+			else if (k.n == 3 && k.p[0] == 'r' && k.p[1] == 'u' && k.p[2] == 'f')
+				l->has_dmarc_ruf = true;
+			else if (k.n == 1 && k.p[0] == 'p')
+				pol = strip_spaces(eq + 1, (size_t)(pe - eq - 1));
+			else if (k.n == 2 && k.p[0] == 's' && k.p[1] == 'p')
+				sub = strip_spaces(eq + 1, (size_t)(pe - eq - 1));
+		}
+		t = semi ? semi + 1 : NULL;
+	}
+	l->dmarc_policy = stat_policy(pol);
+	l->dmarc_sub_policy = stat_policy(sub);
+}
+
+/* DMARC: the first quoted TXT starting "v=DMARC1 (quote included), that is the first whose
+ * text less its quotes starts "v=DMARC1" (the first string holds those bytes). */
+static void
+legacy_dmarc(struct legacy *l, const struct txt_set *set)
+{
+	l->dmarc_policy = l->dmarc_sub_policy = "no_policy";
+	for (size_t r = 0, st = 0; r < set->n; st = set->end[r++] + 1) {
+		const char *t = set->text.s + st, *e = set->text.s + set->end[r];
+		if (e - t < 8 || memcmp(t, "v=DMARC1", 8))
+			continue;
+		l->has_dmarc = true;
+		legacy_dmarc_tags(l, t, e);
+		return;
+	}
+}
+
+/* Does the text form of a CAA RR (caa_text: `flags tag "value"`) hold " <word> " (word
+ * "issue", "iodef")? Its spaces are the one after the flags, those of the tag (up to a NUL, as
+ * %.*s ends it), the one before the value's quote and those of the value; the word holds no
+ * quote, backslash or digit, so it is in " tag " or is bytes of the value that the text keeps
+ * as they are. A tag without spaces holds it only by being the word. */
 static bool
 has_spaced_word(const char *p, size_t n, const char *word, size_t wn)
 {
@@ -346,11 +586,54 @@ has_spaced_word(const char *p, size_t n, const char *word, size_t wn)
 }
 
 static bool
-caa_text_has(const struct buf *spaced_tag, const char *val, size_t vn, const char *word)
+caa_text_has(const char *tag, size_t tn, const char *val, size_t vn, const char *word)
 {
+	char spaced[8]; /* " issue " */
 	size_t wn = strlen(word);
-	return has_spaced_word(spaced_tag->s, spaced_tag->len, word, wn) ||
-	       (val && has_spaced_word(val, vn, word, wn));
+	spaced[0] = spaced[wn + 1] = ' ';
+	memcpy(spaced + 1, word, wn);
+	if (!memchr(tag, ' ', tn)) {
+		if (tn == wn && !memcmp(tag, word, wn))
+			return true;
+	} else {
+		buf_reset(&ds.caa);
+		buf_addc(&ds.caa, ' ');
+		buf_add(&ds.caa, tag, tn);
+		buf_addc(&ds.caa, ' ');
+		if (has_spaced_word(ds.caa.s, ds.caa.len, spaced, wn + 2))
+			return true;
+	}
+	return val && has_spaced_word(val, vn, spaced, wn + 2);
+}
+
+/* CAA at the domain itself (no climbing), as substrings of the text form. */
+static void
+legacy_caa(struct legacy *l, const struct scan *s)
+{
+	const struct query *cq = scan_find(s, s->domain, s->domainlen, T_CAA);
+	size_t i = 0;
+	const struct jv *rr;
+	while ((rr = q_rr(cq, T_CAA, &i))) {
+		size_t tn = 0, vn = 0;
+		const char *tag = rr_str(rr, K_tag, &tn), *val = rr_str(rr, K_value, &vn);
+		tn = tag ? strnlen(tag, tn) : 0;
+		tag = tag ? tag : "";
+		l->caa_wildcard_count++;
+		bool iodef, issue;
+		if (!memchr(tag, ' ', tn) && !(val && memchr(val, ' ', vn))) {
+			/* the usual RR: its only spaces are the two around the tag */
+			iodef = tn == 5 && !memcmp(tag, "iodef", 5);
+			issue = tn == 5 && !memcmp(tag, "issue", 5);
+		} else {
+			iodef = caa_text_has(tag, tn, val, vn, "iodef");
+			issue = caa_text_has(tag, tn, val, vn, "issue");
+		}
+		l->has_caa_reporting |= iodef;
+		if (issue) {
+			l->has_caa = true;
+			l->caa_issue_count++;
+		}
+	}
 }
 
 void
@@ -358,74 +641,18 @@ legacy_facts(struct grader *g)
 {
 	struct scan *s = g->s;
 	struct legacy *l = &g->facts.legacy;
-	struct buf *txt = &ds.other;
-	l->spf_policy = "no_policy";
-	l->dmarc_policy = l->dmarc_sub_policy = "no_policy";
-	l->has_mx = q_count(scan_find(s, s->domain, s->domainlen, T_MX), T_MX) > 0;
-
-	/* SPF: a record holding "redirect=" is replaced by its target's quoted text, which never
-	 * matches; otherwise the first starting "v=spf" wins. */
-	txt_stripped(g, s->domain, s->domainlen, txt);
-	size_t off = 0;
-	const char *t;
-	while ((t = next_str(txt, &off))) {
-		if (strstr(t, "redirect=") || strncmp(t, "v=spf", 5))
-			continue;
-		l->has_spf = true;
-		l->spf_policy = "no_policy";
-		const char *p = spf_ending(t);
-		if (p) {
-			static const char *const pol[] = {"+all", "?all", "~all", "-all"};
-			l->spf_policy = pol[strchr("+?~-", *p) - "+?~-"];
-		}
-		break;
-	}
-
-	/* DMARC: the first quoted TXT starting "v=DMARC1 (quote included), that is the first
-	 * whose text less its quotes starts "v=DMARC1" (the first string holds those bytes). */
-	prefixed_name(&ds.name, "_dmarc.", s);
-	txt_stripped(g, ds.name.s, ds.name.len, txt);
-	off = 0;
-	while ((t = next_str(txt, &off))) {
-		if (strncmp(t, "v=DMARC1", 8))
-			continue;
-		l->has_dmarc = true;
-		/* the last value of each key among the first 64 pairs, as pairs_get gives it */
-		struct span k, v, pol = {NULL, 0}, sub = {NULL, 0};
-		const char *e = t + strlen(t);
-		for (size_t n = 0; n < 64 && pair_next(&t, e, &k, &v); n++) {
-			if (span_is(k, "rua"))
-				l->has_dmarc_rua = true;
-			else if (span_is(k, "ruf"))
-				l->has_dmarc_ruf = true;
-			else if (span_is(k, "p"))
-				pol = v;
-			else if (span_is(k, "sp"))
-				sub = v;
-		}
-		l->dmarc_policy = stat_policy(pol);
-		l->dmarc_sub_policy = stat_policy(sub);
-		break;
-	}
-
-	/* CAA at the domain itself (no climbing), as substrings of the text form. */
-	const struct query *cq = scan_find(s, s->domain, s->domainlen, T_CAA);
 	size_t i = 0;
-	const struct jv *rr;
-	while ((rr = q_rr(cq, T_CAA, &i))) {
-		size_t vn = 0;
-		const char *val = rr_str(rr, K_value, &vn);
-		caa_spaced_tag(rr, &ds.caa);
-		l->caa_wildcard_count++;
-		if (caa_text_has(&ds.caa, val, vn, " iodef "))
-			l->has_caa_reporting = true;
-		if (caa_text_has(&ds.caa, val, vn, " issue ")) {
-			l->has_caa = true;
-			l->caa_issue_count++;
-		}
-	}
+	l->has_mx = q_rr(scan_find(s, s->domain, s->domainlen, T_MX), T_MX, &i) != NULL;
+	txt_set_read(g, s->domain, s->domainlen, &ds.apex_set);
+	legacy_spf(l, &ds.apex_set);
+	prefixed_name(&ds.name, "_dmarc.", s);
+	txt_set_read(g, ds.name.s, ds.name.len, &ds.dmarc_set);
+	legacy_dmarc(l, &ds.dmarc_set);
+	ds.sets_of = s;
+	legacy_caa(l, s);
 
 	long long v;
+	const struct jv *rr;
 	l->ds_algorithm = l->digest_type = l->dnskey_algorithm = -1;
 	i = 0;
 	if ((rr = q_rr(scan_find(s, s->domain, s->domainlen, T_DS), T_DS, &i))) {
@@ -465,6 +692,71 @@ py_v4(const char *s, size_t n, unsigned *out)
 	return i == n;
 }
 
+/* inet_pton(AF_INET6) of a NUL-terminated text as glibc's inet_pton6 reads it (glibc's steps,
+ * checked against it over 16 million generated texts): 1 and the address in b, 0 when it
+ * refuses the text, -1 for a text with a '.' (an IPv4 tail), left to inet_pton. Name server
+ * addresses repeat the library's work in every record. */
+static int
+ipv6_pton(const char *s, unsigned char b[16])
+{
+	unsigned char tmp[16] = {0}, *tp = tmp, *colonp = NULL;
+	if (!*s)
+		return 0;
+	if (*s == ':' && *++s != ':')
+		return 0; /* a leading ':' only as "::" */
+	size_t xdigits = 0;
+	unsigned val = 0;
+	for (char ch; (ch = *s++);) {
+		int d = hex_val[(unsigned char)ch];
+		if (d >= 0) {
+			if (xdigits == 4)
+				return 0;
+			val = val << 4 | (unsigned)d;
+			xdigits++;
+		} else if (ch == ':') {
+			if (xdigits == 0) {
+				if (colonp)
+					return 0;
+				colonp = tp;
+				continue;
+			}
+			if (!*s || tp + 2 > tmp + 16)
+				return 0;
+			*tp++ = (unsigned char)(val >> 8);
+			*tp++ = (unsigned char)val;
+			xdigits = 0;
+			val = 0;
+		} else {
+			return ch == '.' ? -1 : 0;
+		}
+	}
+	if (xdigits) {
+		if (tp + 2 > tmp + 16)
+			return 0;
+		*tp++ = (unsigned char)(val >> 8);
+		*tp++ = (unsigned char)val;
+	}
+	if (colonp) {
+		if (tp == tmp + 16)
+			return 0; /* "::" would stand for no group */
+		size_t n = (size_t)(tp - colonp);
+		memmove(tmp + 16 - n, colonp, n);
+		memset(colonp, 0, (size_t)(tmp + 16 - n - colonp));
+		tp = tmp + 16;
+	}
+	if (tp != tmp + 16)
+		return 0;
+	memcpy(b, tmp, 16);
+	return 1;
+}
+
+static bool
+v6_pton(const char *t, unsigned char b[16])
+{
+	int r = ipv6_pton(t, b);
+	return r < 0 ? inet_pton(AF_INET6, t, b) == 1 : r == 1;
+}
+
 static bool
 v4_in(unsigned a, unsigned net, int len)
 {
@@ -483,6 +775,19 @@ py_v4_private(unsigned a)
 	    {0xc0a80000, 16}, {0xc6120000, 15}, {0xc6336400, 24}, {0xcb007100, 24},
 	    {0xf0000000, 4},  {0xffffffff, 32},
 	};
+	switch (a >> 24) { /* the first octet of every network above, the others at once */
+	case 0:
+	case 10:
+	case 127:
+	case 169:
+	case 172:
+	case 192:
+	case 198:
+	case 203:
+		break;
+	default:
+		return a >= 0xf0000000;
+	}
 	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
 		if (v4_in(a, p[i].net, p[i].len))
 			return true;
@@ -593,7 +898,7 @@ ds_ip6(struct grader *g, const char *v, size_t n)
 	}
 	memcpy(t, v, an);
 	t[an] = '\0';
-	if (inet_pton(AF_INET6, t, b) != 1) {
+	if (!v6_pton(t, b)) {
 		remark(g, C_SPF, "INVALID_IPV6_VALUE", 1, "bad IPv6 address in '%.*s'", v, n);
 		return 0;
 	}
@@ -648,8 +953,7 @@ ds_spf_validate(struct grader *g, const char *rec)
 {
 	struct scan *s = g->s;
 	if (strncmp(rec, "v=spf1 ", 7))
-		remark(g, C_SPF, "INVALID_RECORD_START", 0, "record does not start 'v=spf1 '", NULL,
-		       0);
+		remark0(g, C_SPF, "INVALID_RECORD_START", 0, "record does not start 'v=spf1 '");
 	buf_reset(&ds.tok);
 	ds.ntok = 0;
 	toks_add_split(rec);
@@ -678,24 +982,24 @@ ds_spf_validate(struct grader *g, const char *rec)
 			count++;
 			size_t na = q_count(scan_find(s, s->domain, s->domainlen, T_A), T_A);
 			if (na == 0) {
-				remark(g, C_SPF, "NO_A_RECORDS_IN_MECHANISM", 2,
-				       "the domain has no A record", NULL, 0);
+				remark0(g, C_SPF, "NO_A_RECORDS_IN_MECHANISM", 2,
+					"the domain has no A record");
 				break;
 			}
 			if (na > 10) {
-				remark(g, C_SPF, "TOO_MANY_A_RECORDS_RETURNED", 2,
-				       "over 10 A records", NULL, 0);
+				remark0(g, C_SPF, "TOO_MANY_A_RECORDS_RETURNED", 2,
+					"over 10 A records");
 				break;
 			}
 		} else if (!strncmp(tok, "mx", 2)) {
 			count++;
 			size_t nm = q_count(scan_find(s, s->domain, s->domainlen, T_MX), T_MX);
 			if (nm == 0)
-				remark(g, C_SPF, "NO_MX_RECORDS", 4, "the domain has no MX record",
-				       NULL, 0);
+				remark0(g, C_SPF, "NO_MX_RECORDS", 4,
+					"the domain has no MX record");
 			else if (nm > 10) {
-				remark(g, C_SPF, "TOO_MANY_MX_RECORDS_RETURNED", 2,
-				       "over 10 MX records", NULL, 0);
+				remark0(g, C_SPF, "TOO_MANY_MX_RECORDS_RETURNED", 2,
+					"over 10 MX records");
 				break;
 			}
 		} else if (!strncmp(tok, "ip4", 3) || !strncmp(tok, "ip6", 3)) {
@@ -711,7 +1015,7 @@ ds_spf_validate(struct grader *g, const char *rec)
 				break;
 		} else if (!strncmp(tok, "ptr", 3)) {
 			count++;
-			remark(g, C_SPF, "HAS_PTR", 3, "'ptr' used", NULL, 0);
+			remark0(g, C_SPF, "HAS_PTR", 3, "'ptr' used");
 		} else if (!strncmp(tok, "exists", 6)) {
 			count++;
 		} else if (!strncmp(tok, "redirect", 8)) {
@@ -721,8 +1025,9 @@ ds_spf_validate(struct grader *g, const char *rec)
 				       "bad redirect '%.*s'", tok, tn);
 				break;
 			}
-			size_t n = txt_stripped(g, eq + 1, strlen(eq + 1), &ds.other);
-			if (n == 0) {
+			const struct buf *texts =
+			    txt_stripped(g, eq + 1, strlen(eq + 1), &ds.other_set, &ds.other);
+			if (ds.other_set.n == 0) {
 				remark(g, C_SPF, "INVALID_REDIRECT_MECHANISM", 1,
 				       "redirect target '%.*s' has no TXT", eq + 1, strlen(eq + 1));
 				break;
@@ -731,7 +1036,7 @@ ds_spf_validate(struct grader *g, const char *rec)
 			const char *r;
 			bool found = false;
 			size_t eq_off = (size_t)(eq - ds.tok.s);
-			while ((r = next_str(&ds.other, &off)))
+			while ((r = next_str(texts, &off)))
 				if (!strncmp(r, "v=spf1 ", 7)) {
 					toks_add_split(r);
 					found = true;
@@ -764,23 +1069,22 @@ ds_spf_validate(struct grader *g, const char *rec)
 	}
 }
 
+/* Over the texts of the apex TXT RRs (txt_set_stripped). */
 static int
-ds_spf(struct grader *g)
+ds_spf(struct grader *g, const struct buf *apex)
 {
-	struct scan *s = g->s;
 	int no_spf = g->facts.legacy.has_mx ? 0 : 20;
-	txt_stripped(g, s->domain, s->domainlen, &ds.apex);
 	size_t off = 0, kept = 0;
 	const char *t, *rec = NULL;
-	while ((t = next_str(&ds.apex, &off)))
+	while ((t = next_str(apex, &off)))
 		if (!strncmp(t, "v=spf1", 6) && kept++ == 0)
 			rec = t;
 	int grade;
 	if (kept == 0) {
-		remark(g, C_SPF, "NO_SPF_FOUND", 0, "no SPF record", NULL, 0);
+		remark0(g, C_SPF, "NO_SPF_FOUND", 0, "no SPF record");
 		grade = no_spf;
 	} else if (kept > 1) {
-		remark(g, C_SPF, "MULTIPLE_SPF_RECORDS", 0, "several SPF records", NULL, 0);
+		remark0(g, C_SPF, "MULTIPLE_SPF_RECORDS", 0, "several SPF records");
 		grade = no_spf;
 	} else {
 		int ceiling = 20;
@@ -807,32 +1111,32 @@ ds_dmarc_validate(struct grader *g, enum cat c, const char *list, size_t nlist, 
 {
 	p->n = 0;
 	if (nlist > 1) {
-		remark(g, c, "MULTIPLE_DMARC_RECORDS", 0, "several DMARC records", NULL, 0);
+		remark0(g, c, "MULTIPLE_DMARC_RECORDS", 0, "several DMARC records");
 		return false;
 	}
 	if (strncmp(list, "v=DMARC1;", 9))
-		remark(g, c, "INVALID_DMARC_RECORD_START", 0, "record does not start 'v=DMARC1;'",
-		       NULL, 0);
+		remark0(g, c, "INVALID_DMARC_RECORD_START", 0, "record does not start 'v=DMARC1;'");
 	pairs_parse(list, p);
 	for (size_t i = 0; i < p->n; i++) {
 		const char *k = p->k[i], *v = p->v[i];
-		size_t vn = strlen(v);
+		size_t kn = p->kn[i], vn = p->vn[i];
 		long long x;
-		if ((!strcmp(k, "adkim") || !strcmp(k, "aspf")) && strcmp(v, "s") && strcmp(v, "r"))
+		if ((lit_is(k, kn, "adkim") || lit_is(k, kn, "aspf")) && !lit_is(v, vn, "s") &&
+		    !lit_is(v, vn, "r"))
 			remark(g, c, k[1] == 'd' ? "INVALID_ADKIM_VALUE" : "INVALID_ASPF_VALUE", 1,
 			       "bad value '%.*s'", v, vn);
-		else if (!strcmp(k, "fo") && strcmp(v, "0") && strcmp(v, "1") && strcmp(v, "d") &&
-			 strcmp(v, "s"))
+		else if (lit_is(k, kn, "fo") && !lit_is(v, vn, "0") && !lit_is(v, vn, "1") &&
+			 !lit_is(v, vn, "d") && !lit_is(v, vn, "s"))
 			remark(g, c, "INVALID_FAILURE_REPORTING_VALUE", 1, "bad fo '%.*s'", v, vn);
-		else if (!strcmp(k, "p") && strcmp(dmarc_stat_policy(v), v))
+		else if (lit_is(k, kn, "p") && strcmp(dmarc_stat_policy(v), v))
 			remark(g, c, "INVALID_POLICY", 0, "bad p '%.*s'", v, vn);
-		else if (!strcmp(k, "sp") && strcmp(dmarc_stat_policy(v), v))
+		else if (lit_is(k, kn, "sp") && strcmp(dmarc_stat_policy(v), v))
 			remark(g, c, "INVALID_SUBDOMAIN_POLICY", 1, "bad sp '%.*s'", v, vn);
-		else if (!strcmp(k, "pct") && py_int(v, &x) && x > 0 && x < 100)
+		else if (lit_is(k, kn, "pct") && py_int(v, &x) && x > 0 && x < 100)
 			remark(g, c, "INVALID_PCT_VALUE", 1, "pct '%.*s' below 100", v, vn);
-		else if (!strcmp(k, "rf") && strcmp(v, "afrf"))
+		else if (lit_is(k, kn, "rf") && !lit_is(v, vn, "afrf"))
 			remark(g, c, "INVALID_RF_VALUE", 1, "bad rf '%.*s'", v, vn);
-		else if (!strcmp(k, "ri") && (!py_int(v, &x) || x < 0 || x > 4294967295LL))
+		else if (lit_is(k, kn, "ri") && (!py_int(v, &x) || x < 0 || x > 4294967295LL))
 			remark(g, c, "INVALID_RI_VALUE", 1, "bad ri '%.*s'", v, vn);
 	}
 	return true;
@@ -846,7 +1150,42 @@ ds_pct(const struct pairs *p)
 	return v && py_int(v, &x) ? x : 100;
 }
 
-/* Over the texts of the _dmarc TXT RRs (txt_stripped); p: the tags it read
+/* pairs_get of each key ds_dmarc reads, in one pass from the last pair back. */
+struct dmarc_tags {
+	const char *adkim, *aspf, *fo, *p, *sp, *pct, *rua, *ruf;
+};
+
+static void
+dmarc_tags(const struct pairs *p, struct dmarc_tags *t)
+{
+	memset(t, 0, sizeof *t);
+	for (size_t i = p->n; i-- > 0;) {
+		const char *k = p->k[i], **slot;
+		size_t kn = p->kn[i];
+		if (lit_is(k, kn, "adkim"))
+			slot = &t->adkim;
+		else if (lit_is(k, kn, "aspf"))
+			slot = &t->aspf;
+		else if (lit_is(k, kn, "fo"))
+			slot = &t->fo;
+		else if (lit_is(k, kn, "p"))
+			slot = &t->p;
+		else if (lit_is(k, kn, "sp"))
+			slot = &t->sp;
+		else if (lit_is(k, kn, "pct"))
+			slot = &t->pct;
+		else if (lit_is(k, kn, "rua"))
+			slot = &t->rua;
+		else if (lit_is(k, kn, "ruf"))
+			slot = &t->ruf;
+		else
+			continue;
+		if (!*slot)
+			*slot = p->v[i];
+	}
+}
+
+/* Over the texts of the _dmarc TXT RRs (txt_set_stripped); p: the tags it read
  * (pairs_init'ed), which the caller frees. */
 static int
 ds_dmarc(struct grader *g, const struct buf *txt, struct pairs *p)
@@ -863,13 +1202,15 @@ ds_dmarc(struct grader *g, const struct buf *txt, struct pairs *p)
 	const char *v;
 	static const char *const tbl[] = {"none", "quarantine", "reject"};
 	static const int p_pts[] = {10, 30, 60}, r_pts[] = {10, 15, 15}, sp_pts[] = {0, 10, 15};
-	if ((v = pairs_get(p, "adkim")) && !strcmp(v, "s"))
+	struct dmarc_tags tg;
+	dmarc_tags(p, &tg);
+	if ((v = tg.adkim) && !strcmp(v, "s"))
 		grade += 5;
-	if ((v = pairs_get(p, "aspf")) && !strcmp(v, "s"))
+	if ((v = tg.aspf) && !strcmp(v, "s"))
 		grade += 5;
-	if ((v = pairs_get(p, "fo")))
+	if ((v = tg.fo))
 		grade += !strcmp(v, "1") ? 4 : (!strcmp(v, "d") || !strcmp(v, "s")) ? 2 : 0;
-	const char *pv = pairs_get(p, "p");
+	const char *pv = tg.p;
 	int pi = -1;
 	for (int i = 0; i < 3; i++)
 		if (pv && !strcmp(pv, tbl[i]))
@@ -878,17 +1219,18 @@ ds_dmarc(struct grader *g, const struct buf *txt, struct pairs *p)
 		return 0;
 	grade += p_pts[pi];
 	for (int k = 0; k < 2; k++)
-		if ((v = pairs_get(p, k ? "ruf" : "rua")))
+		if ((v = k ? tg.ruf : tg.rua))
 			for (int i = 0; i < 3; i++)
 				if (!strcmp(v, tbl[i]))
 					grade += r_pts[i];
-	const char *sp = pairs_get(p, "sp");
+	const char *sp = tg.sp;
 	if (!sp || !*sp)
 		sp = pv;
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(sp, tbl[i]))
 			grade += sp_pts[i];
-	long long pct = ds_pct(p);
+	long long pct, x;
+	pct = tg.pct && py_int(tg.pct, &x) ? x : 100; /* ds_pct */
 	if (pct == 0)
 		grade -= 2;
 	else if (pct <= 70)
@@ -897,9 +1239,9 @@ ds_dmarc(struct grader *g, const struct buf *txt, struct pairs *p)
 		grade += 3;
 	else if (pct == 100)
 		grade += 5;
-	if (pairs_get(p, "rua"))
+	if (tg.rua)
 		grade += 5;
-	if (pairs_get(p, "ruf"))
+	if (tg.ruf)
 		grade += 5;
 	return grade;
 }
@@ -935,7 +1277,7 @@ re_init(void)
 static bool
 ldh_byte(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+	return byte_cls[(unsigned char)c] & B_LDH;
 }
 
 /* HOST matches all of s when s is labels of [a-z0-9-] joined by dots, the first ones 1 to 63
@@ -987,7 +1329,7 @@ atoms_plain(const char *p, const char *e)
 			if (after_dot)
 				return false;
 			after_dot = true;
-		} else if (ldh_byte(*p) || (*p && strchr("!#$%&'*+/=?^_`{|}~", *p))) {
+		} else if (byte_cls[(unsigned char)*p] & B_ATOM) {
 			after_dot = false;
 		} else {
 			return false;
@@ -1047,108 +1389,172 @@ re_ok(regex_t *re, const char *s)
 	return m->ok;
 }
 
+struct caa_seen {
+	bool issue, wild, iodef;
+};
+
+static void
+caa_tag_checks(struct grader *g, const char *b, size_t tn)
+{
+	bool tag_ok = tn > 0;
+	for (size_t k = 0; k < tn; k++)
+		if (!((b[k] >= 'a' && b[k] <= 'z') || (b[k] >= '0' && b[k] <= '9')))
+			tag_ok = false;
+	if (!tag_ok)
+		remark(g, C_CAA, "INVALID_TAG", 1, "bad tag '%.*s'", b, tn);
+	if (tn > 15)
+		remark(g, C_CAA, "TAG_TOO_LONG", 1, "tag '%.*s' over 15", b, tn);
+}
+
+/* The value as split for messages: c (cn bytes), or when c is NULL the value v of vn bytes
+ * quoted (what the split gave when v needed no escape and held no quote). */
+static const char *
+caa_split_value(const char *c, size_t *cn, const char *v, size_t vn)
+{
+	if (c)
+		return c;
+	buf_reset(&ds.caa);
+	buf_addc(&ds.caa, '"');
+	buf_add(&ds.caa, v, vn);
+	buf_addc(&ds.caa, '"');
+	*cn = ds.caa.len;
+	return ds.caa.s;
+}
+
+/* The checks of a property's value: tag b, value v (vn bytes, NUL-terminated) less its
+ * quotes, c and cn as caa_split_value takes them. */
+static void
+caa_value_checks(struct grader *g, const char *b, const char *v, size_t vn, const char *c,
+		 size_t cn, struct caa_seen *seen)
+{
+	if (!strcmp(b, "issue") || !strcmp(b, "issuewild")) {
+		bool wl = b[5] == 'w';
+		bool ok = !strcmp(v, ";");
+		if (!ok) {
+			const char *semi = strchr(v, ';'), *issuer = v;
+			if (semi) { /* the issuer is what comes before it */
+				buf_reset(&ds.issuer);
+				buf_add(&ds.issuer, v, (size_t)(semi - v));
+				issuer = ds.issuer.s;
+			}
+			ok = re_ok(&re_fqdn, issuer);
+		}
+		if (ok) {
+			*(wl ? &seen->wild : &seen->issue) = true;
+		} else {
+			c = caa_split_value(c, &cn, v, vn);
+			remark(g, C_CAA, wl ? "ISSUEWILD_DOMAIN_INVALID" : "ISSUE_DOMAIN_INVALID",
+			       1, "bad issuer '%.*s'", c, cn);
+		}
+	} else if (!strcmp(b, "iodef")) {
+		const char *bad = NULL;
+		if (strncmp(v, "http", 4) && strncmp(v, "mailto", 6)) {
+			bad = "IODEF_NO_SCHEME";
+		} else {
+			seen->iodef = true;
+			if (!strncmp(v, "mailto:", 7)) {
+				if (!re_ok(&re_email, v + 7))
+					bad = "IODEF_INVALID_EMAIL";
+			} else if (!strncmp(v, "http", 4) && !re_ok(&re_url, v)) {
+				bad = "IODEF_INVALID_URL";
+			}
+		}
+		if (bad) {
+			c = caa_split_value(c, &cn, v, vn);
+			remark(g, C_CAA, bad, 1, "iodef '%.*s'", c, cn);
+		}
+	}
+}
+
+/* One CAA RR through its text form (caa_text) split as Python's split(' ', 2) does. */
+static void
+caa_rr_text(struct grader *g, const struct jv *rr, struct caa_seen *seen)
+{
+	struct buf *t = &ds.caa;
+	caa_text(rr, t);
+	char *a = t->s, *b = strchr(a, ' '), *c = b ? strchr(b + 1, ' ') : NULL;
+	if (!b || !c) {
+		remark(g, C_CAA, "INVALID_PROPERTY_STRUCTURE", 0, "'%.*s'", t->s, t->len);
+		return;
+	}
+	*b++ = '\0';
+	*c++ = '\0';
+	long long flag;
+	if (!py_int(a, &flag)) {
+		remark(g, C_CAA, "INVALID_FLAG", 1, "bad flag '%.*s'", a, strlen(a));
+		return;
+	}
+	if (flag > 128)
+		remark(g, C_CAA, "INVALID_FLAG", 1, "flag '%.*s' over 128", a, strlen(a));
+	caa_tag_checks(g, b, strlen(b));
+	size_t quotes = 0, cn = strlen(c);
+	for (size_t k = 0; k < cn; k++)
+		quotes += c[k] == '"';
+	if (quotes != 0 && quotes != 2) {
+		remark(g, C_CAA, "VALUE_QUOTE_ERROR", 0, "value '%.*s'", c, cn);
+		return;
+	}
+	if (quotes == 0 && strchr(c, ' ')) {
+		remark(g, C_CAA, "VALUE_NOT_QUOTED", 0, "value '%.*s'", c, cn);
+		return;
+	}
+	buf_reset(&ds.value);
+	buf_add(&ds.value, c, cn);
+	char *v = ds.value.s;
+	size_t w = 0;
+	for (size_t k = 0; v[k]; k++)
+		if (v[k] != '"')
+			v[w++] = v[k];
+	v[w] = '\0';
+	/* the text is in ds.caa, which caa_split_value does not need: c is given */
+	caa_value_checks(g, b, v, w, c, cn, seen);
+}
+
 static int
 ds_caa(struct grader *g)
 {
 	re_init();
 	const struct query *q = scan_find(g->s, g->s->domain, g->s->domainlen, T_CAA);
-	if (q_count(q, T_CAA) == 0)
-		return 0;
-	struct buf *t = &ds.caa;
-	bool issue = false, wild = false, iodef = false;
-	size_t i = 0;
+	size_t i = 0, n = 0;
 	const struct jv *rr;
-	while ((rr = q_rr(q, T_CAA, &i))) {
-		caa_text(rr, t);
-		/* split(' ', 2) */
-		char *a = t->s, *b = strchr(a, ' '), *c = b ? strchr(b + 1, ' ') : NULL;
-		if (!b || !c) {
-			remark(g, C_CAA, "INVALID_PROPERTY_STRUCTURE", 0, "'%.*s'", t->s, t->len);
+	struct caa_seen seen = {false, false, false};
+	for (; (rr = q_rr(q, T_CAA, &i)); n++) {
+		/* The usual RR split without its text form: with no space in the tag (up to a NUL)
+		 * the split is the flags, that tag and the quoted value; with no byte to escape in
+		 * the value it is the value as it is between two quotes, so it has two quotes and
+		 * is the value once they are removed; flags up to 128 pass py_int unremarked. */
+		size_t tn = 0, vn = 0;
+		const char *tag = rr_str(rr, K_tag, &tn), *val = rr_str(rr, K_value, &vn);
+		long long flags = 0;
+		rr_int(rr, K_flags, &flags);
+		tn = tag ? strnlen(tag, tn) : 0;
+		if (flags > 128 || (tag && memchr(tag, ' ', tn)) ||
+		    (val && plain_len((const unsigned char *)val, vn) != vn)) {
+			caa_rr_text(g, rr, &seen);
 			continue;
 		}
-		*b++ = '\0';
-		*c++ = '\0';
-		long long flag;
-		if (!py_int(a, &flag)) {
-			remark(g, C_CAA, "INVALID_FLAG", 1, "bad flag '%.*s'", a, strlen(a));
-			continue;
-		}
-		if (flag > 128)
-			remark(g, C_CAA, "INVALID_FLAG", 1, "flag '%.*s' over 128", a, strlen(a));
-		size_t tn = strlen(b);
-		bool tag_ok = tn > 0;
-		for (size_t k = 0; k < tn; k++)
-			if (!((b[k] >= 'a' && b[k] <= 'z') || (b[k] >= '0' && b[k] <= '9')))
-				tag_ok = false;
-		if (!tag_ok)
-			remark(g, C_CAA, "INVALID_TAG", 1, "bad tag '%.*s'", b, tn);
-		if (tn > 15)
-			remark(g, C_CAA, "TAG_TOO_LONG", 1, "tag '%.*s' over 15", b, tn);
-		size_t quotes = 0, cn = strlen(c);
-		for (size_t k = 0; k < cn; k++)
-			quotes += c[k] == '"';
-		if (quotes != 0 && quotes != 2) {
-			remark(g, C_CAA, "VALUE_QUOTE_ERROR", 0, "value '%.*s'", c, cn);
-			continue;
-		}
-		if (quotes == 0 && strchr(c, ' ')) {
-			remark(g, C_CAA, "VALUE_NOT_QUOTED", 0, "value '%.*s'", c, cn);
-			continue;
-		}
-		buf_reset(&ds.value);
-		buf_add(&ds.value, c, cn);
-		char *v = ds.value.s;
-		size_t w = 0;
-		for (size_t k = 0; v[k]; k++)
-			if (v[k] != '"')
-				v[w++] = v[k];
-		v[w] = '\0';
-		if (!strcmp(b, "issue") || !strcmp(b, "issuewild")) {
-			bool wl = b[5] == 'w';
-			char *semi = strchr(v, ';');
-			bool ok = !strcmp(v, ";");
-			if (!ok) {
-				if (semi)
-					*semi = '\0';
-				ok = re_ok(&re_fqdn, v);
-			}
-			if (ok)
-				*(wl ? &wild : &issue) = true;
-			else
-				remark(g, C_CAA,
-				       wl ? "ISSUEWILD_DOMAIN_INVALID" : "ISSUE_DOMAIN_INVALID", 1,
-				       "bad issuer '%.*s'", c, cn);
-		} else if (!strcmp(b, "iodef")) {
-			if (strncmp(v, "http", 4) && strncmp(v, "mailto", 6)) {
-				remark(g, C_CAA, "IODEF_NO_SCHEME", 1, "iodef '%.*s'", c, cn);
-			} else {
-				iodef = true;
-				if (!strncmp(v, "mailto:", 7)) {
-					if (!re_ok(&re_email, v + 7))
-						remark(g, C_CAA, "IODEF_INVALID_EMAIL", 1,
-						       "iodef '%.*s'", c, cn);
-				} else if (!strncmp(v, "http", 4) && !re_ok(&re_url, v)) {
-					remark(g, C_CAA, "IODEF_INVALID_URL", 1, "iodef '%.*s'", c,
-					       cn);
-				}
-			}
-		}
+		caa_tag_checks(g, tag ? tag : "", tn);
+		caa_value_checks(g, tag ? tag : "", val ? val : "", vn, NULL, 0, &seen);
 	}
+	if (n == 0)
+		return 0;
 	const struct findings *f = &g->f[C_CAA];
-	return (issue ? 85 : 0) + (wild ? 10 : 0) + (iodef ? 5 : 0) - 2 * (int)(f->n + f->dropped);
+	return (seen.issue ? 85 : 0) + (seen.wild ? 10 : 0) + (seen.iodef ? 5 : 0) -
+	       2 * (int)(f->n + f->dropped);
 }
 
 /* --- NS (2.4 and 3.4) -------------------------------------------------------------------- */
 
 /* Sets ds.dq to the direct NS queries for the domain, in scan order: found once, not once
- * for every address of every name server. */
+ * for every address of every name server. A query's type is "NS" in any case exactly when its
+ * tcode is T_NS (type_code, scan.c). */
 static void
 direct_ns_list(const struct scan *s)
 {
 	ds.ndq = 0;
 	for (size_t k = 0; k < s->nq; k++) {
 		const struct query *d = &s->qs[k];
-		if (!d->direct || !d->server || strcasecmp(d->type, "NS") ||
+		if (!d->direct || d->tcode != T_NS || !d->server ||
 		    !name_eq(d->q, d->qlen, s->domain, s->domainlen))
 			continue;
 		ds.dq = xgrow(ds.dq, &ds.dq_cap, ds.ndq + 1, sizeof *ds.dq);
@@ -1188,7 +1594,7 @@ ds_ns(struct grader *g)
 		return 0;
 	int grade = 100;
 	if (n == 1) {
-		remark(g, C_NS, "ONLY_ONE_NS_RECORD", 2, "one name server", NULL, 0);
+		remark0(g, C_NS, "ONLY_ONE_NS_RECORD", 2, "one name server");
 		grade -= 20;
 	}
 	struct buf *sets = ds.ns_sets;
@@ -1227,7 +1633,7 @@ ds_ns(struct grader *g)
 				bool priv;
 				if (ok && py_v4(ad, an, &v4))
 					priv = py_v4_private(v4);
-				else if (ok && inet_pton(AF_INET6, tmp, b) == 1)
+				else if (ok && v6_pton(tmp, b))
 					priv = py_v6_private(b);
 				else {
 					if (!invalid)
@@ -1275,8 +1681,8 @@ ds_ns(struct grader *g)
 	for (size_t a = 0; a < nsets; a++)
 		for (size_t b = 0; b < nsets; b++)
 			if (strcmp(buf_str(&sets[a]), buf_str(&sets[b]))) {
-				remark(g, C_NS, "NAME_SERVER_MISMATCH", 2,
-				       "name servers disagree on the NS set", NULL, 0);
+				remark0(g, C_NS, "NAME_SERVER_MISMATCH", 2,
+					"name servers disagree on the NS set");
 				grade -= 10;
 			}
 	return grade < 0 ? 0 : grade;
@@ -1286,34 +1692,27 @@ ds_ns(struct grader *g)
 
 /* validate_domain: one trailing dot removed; a one-character label must be a letter, longer
  * ones ^[a-zA-Z][a-zA-Z0-9-]{0,61}[a-zA-Z0-9]$ (so digits first, '_' and empty labels fail). */
+/* A label at a time: it starts with a letter (so it is not empty), goes on with letters,
+ * digits and '-', ends with no '-', has at most 63 bytes, and a dot or the end follows. */
 static bool
 ds_domain_ok(const char *s, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	if (n && s[n - 1] == '.')
 		n--;
-	size_t st = 0;
-	for (size_t i = 0; i <= n; i++) {
-		if (i < n && s[i] != '.')
-			continue;
-		size_t len = i - st;
-		const char *l = s + st;
-		st = i + 1;
-		if (len == 0 || len > 63)
+	for (size_t i = 0;; i++) {
+		size_t st = i;
+		if (i == n || !(byte_cls[u[i]] & B_LETTER))
 			return false;
-		bool alpha0 = (l[0] | 0x20) >= 'a' && (l[0] | 0x20) <= 'z';
-		if (!alpha0)
+		for (i++; i < n && (byte_cls[u[i]] & (B_LETDIG | B_HYPHEN)); i++)
+			;
+		if (i - st > 63 || s[i - 1] == '-')
 			return false;
-		if (len == 1)
-			continue;
-		for (size_t k = 1; k < len; k++) {
-			char c = l[k];
-			bool an =
-			    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
-			if (!an && !(c == '-' && k < len - 1))
-				return false;
-		}
+		if (i == n)
+			return true;
+		if (s[i] != '.')
+			return false;
 	}
-	return true;
 }
 
 static int
@@ -1324,7 +1723,7 @@ ds_soa(struct grader *g)
 	if (n == 0)
 		return 0;
 	if (n > 1) {
-		remark(g, C_SOA, "TOO_MANY_SOA", 0, "several SOA records", NULL, 0);
+		remark0(g, C_SOA, "TOO_MANY_SOA", 0, "several SOA records");
 		return 0;
 	}
 	size_t i = 0;
@@ -1339,7 +1738,7 @@ ds_soa(struct grader *g)
 					    "RETRY_NOT_IN_RANGE", "EXPIRE_NOT_IN_RANGE",
 					    "MINIMUM_NOT_IN_RANGE"};
 	if (!m || !r) {
-		remark(g, C_SOA, "SOA_INVALID", 0, "SOA without 7 fields", NULL, 0);
+		remark0(g, C_SOA, "SOA_INVALID", 0, "SOA without 7 fields");
 		return 0;
 	}
 	if (!ds_domain_ok(m, mn))
@@ -1443,7 +1842,7 @@ ds_mx(struct grader *g)
 		valid++;
 	}
 	if (total == 0) {
-		remark(g, C_MX, "NO_MX_RECORDS", 0, "no MX records", NULL, 0);
+		remark0(g, C_MX, "NO_MX_RECORDS", 0, "no MX records");
 		return 0;
 	}
 	if (valid == 0)
@@ -1454,31 +1853,31 @@ ds_mx(struct grader *g)
 
 /* --- BIMI (2.7 and 3.7) ------------------------------------------------------------------ */
 
-/* dm: the texts of the _dmarc TXT RRs (txt_stripped), nd of them; dp: the tags ds_dmarc
+/* dm: the texts of the _dmarc TXT RRs (txt_set_stripped), nd of them; dp: the tags ds_dmarc
  * read from one of them. */
 static int
 ds_bimi(struct grader *g, const struct buf *dm, size_t nd, const struct pairs *dp)
 {
 	prefixed_name(&ds.name, "default._bimi.", g->s);
-	txt_stripped(g, ds.name.s, ds.name.len, &ds.other);
+	const struct buf *texts = txt_stripped(g, ds.name.s, ds.name.len, &ds.other_set, &ds.other);
 	size_t off = 0, n = 0;
 	const char *t, *rec = NULL;
-	while ((t = next_str(&ds.other, &off)))
+	while ((t = next_str(texts, &off)))
 		if (!strncmp(t, "v=BIMI1", 7) && n++ == 0)
 			rec = t;
 	struct pairs p, d;
 	pairs_init(&p);
 	pairs_init(&d);
 	if (n == 0) {
-		remark(g, C_BIMI, "N0_BIMI_RECORDS", 0, "no BIMI record", NULL, 0);
+		remark0(g, C_BIMI, "N0_BIMI_RECORDS", 0, "no BIMI record");
 		goto out;
 	}
 	if (n > 1)
-		remark(g, C_BIMI, "TOO_MANY_BIMI_RECORDS", 0, "several BIMI records", NULL, 0);
+		remark0(g, C_BIMI, "TOO_MANY_BIMI_RECORDS", 0, "several BIMI records");
 	/* DNStats read the _dmarc TXT again here: ds_dmarc's reading of them reported any problem
 	 * with their data (legacy_facts too, before it) and a second gives the same texts. */
 	if (nd == 0) {
-		remark(g, C_BIMI, "DMARC_NOT_DEFINED", 0, "no DMARC record", NULL, 0);
+		remark0(g, C_BIMI, "DMARC_NOT_DEFINED", 0, "no DMARC record");
 		goto out;
 	}
 	/* It ran its DMARC validator on the first of them for the tags alone (the validator's
@@ -1490,26 +1889,25 @@ ds_bimi(struct grader *g, const struct buf *dm, size_t nd, const struct pairs *d
 		pairs_parse(dm->s, &d);
 	const char *pv = pairs_get(dt, "p");
 	if (!pv || (strcmp(pv, "reject") && strcmp(pv, "quarantine"))) {
-		remark(g, C_BIMI, "DMARC_STRICT_ENOUGH_POLICY", 0,
-		       "DMARC p is not quarantine or reject", NULL, 0);
+		remark0(g, C_BIMI, "DMARC_STRICT_ENOUGH_POLICY", 0,
+			"DMARC p is not quarantine or reject");
 		goto out;
 	}
 	if (!strcmp(pv, "quarantine") && ds_pct(dt) != 100) {
-		remark(g, C_BIMI, "DMARC_STRICT_ENOUGH_PERCENT", 0, "DMARC pct is not 100", NULL,
-		       0);
+		remark0(g, C_BIMI, "DMARC_STRICT_ENOUGH_PERCENT", 0, "DMARC pct is not 100");
 		goto out;
 	}
 	pairs_parse(rec, &p);
 	for (size_t i = 0; i < p.n; i++)
 		for (size_t j = 0; j < i; j++)
-			if (!strcmp(p.k[i], p.k[j])) {
+			if (p.kn[i] == p.kn[j] && !memcmp(p.k[i], p.k[j], p.kn[i])) {
 				remark(g, C_BIMI, "DUPLICATE_TAG_FOUND", 0, "tag '%.*s' repeated",
-				       p.k[i], strlen(p.k[i]));
+				       p.k[i], p.kn[i]);
 				break;
 			}
 	const char *l = pairs_get(&p, "l"), *sel = pairs_get(&p, "s");
 	if (!l) {
-		remark(g, C_BIMI, "LOGO_NOT_DEFINED", 0, "no l tag", NULL, 0);
+		remark0(g, C_BIMI, "LOGO_NOT_DEFINED", 0, "no l tag");
 	} else if (!strncmp(l, "http://", 7)) {
 		remark(g, C_BIMI, "LOGO_NOT_HTTPS", 0, "logo '%.*s'", l, strlen(l));
 		goto out;
@@ -1523,13 +1921,13 @@ ds_bimi(struct grader *g, const struct buf *dm, size_t nd, const struct pairs *d
 			remark(g, C_BIMI, "LOGO_INVALID_FORMAT", 0, "logo '%.*s'", l, ln);
 	}
 	if (!sel) {
-		remark(g, C_BIMI, "SELECTOR_NOT_DEFINED", 0, "no s tag", NULL, 0);
+		remark0(g, C_BIMI, "SELECTOR_NOT_DEFINED", 0, "no s tag");
 		goto out;
 	}
 	if (!*sel && l && !*l)
-		remark(g, C_BIMI, "BIMI_OPTED_OUT", 0, "empty s and l", NULL, 0);
+		remark0(g, C_BIMI, "BIMI_OPTED_OUT", 0, "empty s and l");
 	else if (*sel && l && !*l)
-		remark(g, C_BIMI, "LOGO_LOCATION_BLANK", 0, "empty l", NULL, 0);
+		remark0(g, C_BIMI, "LOGO_LOCATION_BLANK", 0, "empty l");
 out:
 	pairs_free(&p);
 	pairs_free(&d);
@@ -1538,25 +1936,47 @@ out:
 	return ok ? 100 : 0;
 }
 
+/* The texts of ("<prefix><domain>", TXT) for DNStats' validators, which read them again:
+ * legacy_facts' reading when it read them for this scan (fresh), else a new one. Reading again
+ * makes one more scan problem of each RR rr_txt refuses: those are counted, the first problem
+ * (that reading's or an earlier one) said already. */
+static const struct buf *
+txt_again(struct grader *g, bool fresh, const char *prefix, struct txt_set *set, struct buf *esc)
+{
+	if (fresh) {
+		g->s->nproblems += set->fails;
+	} else {
+		prefixed_name(&ds.name, prefix, g->s);
+		txt_set_read(g, ds.name.s, ds.name.len, set);
+	}
+	return txt_set_stripped(set, esc);
+}
+
 void
 grade_dnstats(struct grader *g)
 {
+	/* grade_checks ran on this scan just before (the grades read its facts), legacy_facts
+	 * last */
+	bool fresh = ds.sets_of == g->s;
+	ds.sets_of = NULL;
+	if (!byte_cls['a'])
+		byte_cls_init();
 	/* DNSSEC keeps the domstat scale; the seven DNStats categories start afresh. */
 	grade_domstat(g);
 	for (int c = 0; c < NCAT; c++)
 		if (c != C_DNSSEC)
 			findings_reset(&g->f[c]);
-	g->grades[C_SPF] = ds_spf(g);
-	prefixed_name(&ds.name, "_dmarc.", g->s);
-	size_t nd = txt_stripped(g, ds.name.s, ds.name.len, &ds.dmarc);
+	g->grades[C_SPF] = ds_spf(g, txt_again(g, fresh, "", &ds.apex_set, &ds.apex));
+	const struct buf *dm = txt_again(g, fresh, "_dmarc.", &ds.dmarc_set, &ds.dmarc);
+	size_t nd = ds.dmarc_set.n;
 	struct pairs dp;
 	pairs_init(&dp);
-	g->grades[C_DMARC] = ds_dmarc(g, &ds.dmarc, &dp);
+	g->grades[C_DMARC] = ds_dmarc(g, dm, &dp);
 	g->grades[C_CAA] = ds_caa(g);
 	g->grades[C_NS] = ds_ns(g);
 	g->grades[C_SOA] = ds_soa(g);
 	g->grades[C_MX] = ds_mx(g);
-	g->grades[C_BIMI] = ds_bimi(g, &ds.dmarc, nd, &dp);
+	g->grades[C_BIMI] = ds_bimi(g, dm, nd, &dp);
 	pairs_free(&dp);
 	/* the chart SQL: ceil((dmarc + caa + spf) / 300.0 * 100) */
 	int x = g->grades[C_DMARC] + g->grades[C_CAA] + g->grades[C_SPF];
