@@ -18,8 +18,17 @@ static void
 flush_stdout(void *arg)
 {
 	(void)arg;
-	if (fflush(stdout) != 0)
+	if (tool_out_flush() != 0)
 		tool_out("", 0); /* reports the error the same way other writes do */
+}
+
+/* The line reader is about to move or free the lines it returned: rec_emit may have left a
+ * borrowed line's head queued where it is (tool_out_ref). */
+static void
+keep_output(void *arg)
+{
+	(void)arg;
+	tool_out_keep();
 }
 
 void
@@ -42,6 +51,7 @@ void
 rec_reader_borrow(struct rec_reader *rr)
 {
 	rr->borrow = true;
+	rr->lr.before_move = keep_output;
 }
 
 void
@@ -601,12 +611,16 @@ rec_format(const struct record *r, struct buf *out)
 void
 rec_emit(const struct record *r)
 {
-	static struct buf out;
-	/* the unchanged head goes out from where it is, not through another copy */
+	/* the unchanged head goes out from where it is, not through another copy: a borrowed
+	 * line (cap 0) stays in the reader's buffer until written (see keep_output) */
 	size_t head = verbatim_head(r);
-	if (head)
-		tool_out(r->text.s, head);
-	buf_reset(&out);
-	format_rest(r, head, &out);
-	tool_out(out.s, out.len);
+	if (head) {
+		if (r->text.cap)
+			tool_out(r->text.s, head);
+		else
+			tool_out_ref(r->text.s, head);
+	}
+	struct buf *out = tool_out_begin();
+	format_rest(r, head, out);
+	tool_out_end(out);
 }
