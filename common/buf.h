@@ -27,6 +27,14 @@ void buf_free(struct buf *b);
 /* The contents as a C string ("" for an empty, never-used buffer). */
 const char *buf_str(const struct buf *b);
 
+/* Room for extra more bytes and the NUL: buf_grow's test inline, for hot paths. */
+static inline void
+buf_room(struct buf *b, size_t extra)
+{
+	if (b->len + extra + 1 > b->cap)
+		buf_grow(b, extra);
+}
+
 static inline void
 buf_addc_fast(struct buf *b, char c)
 {

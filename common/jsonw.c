@@ -15,7 +15,8 @@ static const char hex[] = "0123456789abcdef";
 
 /* How many bytes from p on stand for themselves in a JSON string: printable ASCII (and DEL)
  * but the quote and the backslash. Sixteen at a time where SSE2 is there: a signed byte below
- * 0x20 is a control character or part of a multi-byte character. */
+ * 0x20 is a control character or part of a multi-byte character; shorter strings a byte at a
+ * time. */
 static inline size_t
 plain_run(const unsigned char *p, size_t n)
 {
@@ -23,30 +24,53 @@ plain_run(const unsigned char *p, size_t n)
 #if defined(__SSE2__)
 	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'),
 		      ctl = _mm_set1_epi8(0x20);
-	for (; i + 16 <= n; i += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-		unsigned m = (unsigned)_mm_movemask_epi8(
-		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
-				 _mm_cmplt_epi8(x, ctl)));
-		if (m)
-			return i + (size_t)__builtin_ctz(m);
+	if (n >= 16) {
+		for (; i + 16 <= n; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
+			    _mm_cmplt_epi8(x, ctl)));
+			if (m)
+				return i + (size_t)__builtin_ctz(m);
+		}
+		if (i < n) {
+			/* the tail: the last sixteen bytes, the ones already seen shifted out */
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
+			    _mm_cmplt_epi8(x, ctl)));
+			m >>= 16 - (n - i);
+			return m ? i + (size_t)__builtin_ctz(m) : n;
+		}
+		return i;
 	}
-	if (i < n) {
-		/* the tail through a copy padded with a plain byte (no reading past p + n) */
-		unsigned char t[16];
-		memset(t, 'a', sizeof t);
-		memcpy(t, p + i, n - i);
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)t);
-		unsigned m = (unsigned)_mm_movemask_epi8(
-		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
-				 _mm_cmplt_epi8(x, ctl)));
-		return m ? i + (size_t)__builtin_ctz(m) : n;
-	}
-	return i;
-#else
+#endif
 	while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
 		i++;
 	return i;
+}
+
+/* Where in the n bytes at q the first byte that needs escaping is (n if none), when q + n is
+ * followed by at least 15 readable bytes that need none. */
+static inline size_t
+plain_padded(const char *q, size_t n)
+{
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'),
+		      ctl = _mm_set1_epi8(0x20);
+	for (size_t i = 0; i < n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(q + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
+				 _mm_cmplt_epi8(x, ctl)));
+		if (m) {
+			size_t at = i + (size_t)__builtin_ctz(m);
+			return at < n ? at : n;
+		}
+	}
+	return n;
+#else
+	return plain_run((const unsigned char *)q, n);
 #endif
 }
 
@@ -54,9 +78,24 @@ void
 jsonw_str(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	buf_grow(b, n + 2);
-	b->s[b->len++] = '"';
-	size_t i = 0, run = 0;
+	/* Copy first and look for bytes to escape in the copy, where sixteen plain bytes after
+	 * it let every load be a whole one; most strings need none and are done then. */
+	buf_room(b, n + 2 + 16);
+	char *o = b->s + b->len;
+	o[0] = '"';
+	memcpy(o + 1, s, n);
+	memset(o + 1 + n, 'a', 16);
+	size_t i = plain_padded(o + 1, n);
+	if (i == n) {
+		o[n + 1] = '"';
+		o[n + 2] = '\0';
+		b->len += n + 2;
+		return;
+	}
+	/* the plain head stays; the rest is written piece by piece */
+	b->len += 1 + i;
+	b->s[b->len] = '\0';
+	size_t run = i;
 	while (i < n) {
 		size_t plain = plain_run(p + i, n - i);
 		if (plain) {
@@ -119,17 +158,35 @@ jsonw_strz(struct buf *b, const char *s)
 	jsonw_str(b, s, strlen(s));
 }
 
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
+				  "31323334353637383940414243444546474849505152535455565758596061"
+				  "62636465666768697071727374757677787980818283848586878889909192"
+				  "93949596979899";
+
 void
 jsonw_int(struct buf *b, long long v)
 {
+	/* as "%lld", without printf, two digits at a time */
 	char d[24], *e = d + sizeof d, *p = e;
 	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
+	while (u >= 100) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * u, 2);
+	} else {
+		*--p = (char)('0' + u);
+	}
 	if (v < 0)
 		*--p = '-';
-	buf_add(b, p, (size_t)(e - p)); /* as "%lld", without printf */
+	size_t n = (size_t)(e - p);
+	buf_room(b, n);
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
 }
 
 /* x rounded half-to-even to 4 decimal places, exactly, as a count of 1/10000ths: x is

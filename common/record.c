@@ -18,8 +18,17 @@ static void
 flush_stdout(void *arg)
 {
 	(void)arg;
-	if (fflush(stdout) != 0)
+	if (tool_out_flush() != 0)
 		tool_out("", 0); /* reports the error the same way other writes do */
+}
+
+/* The line reader is about to move or free the lines it returned: rec_emit may have left a
+ * borrowed line's head queued where it is (tool_out_ref). */
+static void
+keep_output(void *arg)
+{
+	(void)arg;
+	tool_out_keep();
 }
 
 void
@@ -42,6 +51,7 @@ void
 rec_reader_borrow(struct rec_reader *rr)
 {
 	rr->borrow = true;
+	rr->lr.before_move = keep_output;
 }
 
 void
@@ -394,7 +404,7 @@ static void
 sep(struct buf *out, bool *first)
 {
 	if (!*first)
-		buf_addc(out, ',');
+		buf_addc_fast(out, ',');
 	*first = false;
 }
 
@@ -456,7 +466,7 @@ static void
 put_added(const struct record *r, const struct rec_added *a, struct buf *out)
 {
 	jsonw_str(out, r->vals.s + a->key, a->keylen);
-	buf_addc(out, ':');
+	buf_addc_fast(out, ':');
 	buf_add(out, r->vals.s + a->val, a->vallen);
 }
 
@@ -480,15 +490,26 @@ put_new_members(const struct record *r, const bool *used, bool alerts_done, bool
 	}
 }
 
+/* jscan_key_eq, first ruling out most keys by their first byte: an ASCII byte that does not
+ * start an escape stands for itself in the decoded key. */
+static inline bool
+key_is(struct jspan key, const char *k, size_t klen)
+{
+	unsigned char c = (unsigned char)key.p[1];
+	if (klen && key.n > 2 && c < 0x80 && c != '\\' && c != (unsigned char)k[0])
+		return false;
+	return jscan_key_eq(key, k, klen);
+}
+
 static bool
 clashes(const struct record *r, struct jspan key)
 {
-	if (r->alerts.len && jscan_key_eq(key, "alerts", 6))
+	if (r->alerts.len && key_is(key, "alerts", 6))
 		return true;
-	if (r->errors.len && jscan_key_eq(key, "errors", 6))
+	if (r->errors.len && key_is(key, "errors", 6))
 		return true;
 	for (size_t i = 0; i < r->nadded; i++)
-		if (jscan_key_eq(key, r->vals.s + r->added[i].key, r->added[i].keylen))
+		if (key_is(key, r->vals.s + r->added[i].key, r->added[i].keylen))
 			return true;
 	return false;
 }
@@ -514,7 +535,7 @@ format_json(const struct record *r, size_t head, struct buf *out)
 {
 	if (head) {
 		put_new_members(r, NULL, false, false, out, r->members.n == 0);
-		buf_addc(out, '}');
+		buf_addc_fast(out, '}');
 		return;
 	}
 	bool *used = xcalloc(r->nadded + 1, sizeof *used);
@@ -586,7 +607,7 @@ format_rest(const struct record *r, size_t head, struct buf *out)
 		format_json(r, head, out);
 		break;
 	}
-	buf_addc(out, '\n');
+	buf_addc_fast(out, '\n');
 }
 
 void
@@ -601,12 +622,16 @@ rec_format(const struct record *r, struct buf *out)
 void
 rec_emit(const struct record *r)
 {
-	static struct buf out;
-	/* the unchanged head goes out from where it is, not through another copy */
+	/* the unchanged head goes out from where it is, not through another copy: a borrowed
+	 * line (cap 0) stays in the reader's buffer until written (see keep_output) */
 	size_t head = verbatim_head(r);
-	if (head)
-		tool_out(r->text.s, head);
-	buf_reset(&out);
-	format_rest(r, head, &out);
-	tool_out(out.s, out.len);
+	if (head) {
+		if (r->text.cap)
+			tool_out(r->text.s, head);
+		else
+			tool_out_ref(r->text.s, head);
+	}
+	struct buf *out = tool_out_begin();
+	format_rest(r, head, out);
+	tool_out_end(out);
 }
