@@ -3,7 +3,6 @@
  * strings, `flags tag "value"` CAA. Production wrapper bugs are not copied: the no-SPF grade
  * uses the real has-MX answer, BIMI records are read unquoted, name servers' own answers are
  * compared. DNStats had no DNSSEC grade: that category keeps the domstat scale. */
-#include <arpa/inet.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -15,6 +14,7 @@
 #include <strings.h>
 
 #include "grade.h"
+#include "ipaddr.h"
 #include "jsonw.h"
 #include "xalloc.h"
 
@@ -39,7 +39,7 @@ remark(struct grader *g, enum cat c, const char *code, int level, const char *fm
  * copies without printf (the same message as remark's "%s"). */
 #define remark0(g, c, code, level, msg) findings_add(&(g)->f[c], code, level_sev(level), msg "")
 
-/* Byte classes for the checks that go byte by byte (ds_domain_ok, re_plain, ipv6_pton), set
+/* Byte classes for the checks that go byte by byte (ds_domain_ok, re_plain), set
  * once by grade_dnstats. */
 enum {
 	B_LDH = 1,     /* [a-z0-9-]: lower case only, the same in every locale under REG_ICASE */
@@ -49,7 +49,6 @@ enum {
 	B_HYPHEN = 16, /* '-' */
 };
 static unsigned char byte_cls[256];
-static signed char hex_val[256]; /* a hex digit's value, else -1 */
 
 static void
 byte_cls_init(void)
@@ -69,10 +68,6 @@ byte_cls_init(void)
 		if (c == '-')
 			k |= B_HYPHEN;
 		byte_cls[c] = k;
-		hex_val[c] = (signed char)(digit		  ? c - '0'
-					   : c >= 'a' && c <= 'f' ? c - 'a' + 10
-					   : c >= 'A' && c <= 'F' ? c - 'A' + 10
-								  : -1);
 	}
 }
 
@@ -692,71 +687,6 @@ py_v4(const char *s, size_t n, unsigned *out)
 	return i == n;
 }
 
-/* inet_pton(AF_INET6) of a NUL-terminated text as glibc's inet_pton6 reads it (glibc's steps,
- * checked against it over 16 million generated texts): 1 and the address in b, 0 when it
- * refuses the text, -1 for a text with a '.' (an IPv4 tail), left to inet_pton. Name server
- * addresses repeat the library's work in every record. */
-static int
-ipv6_pton(const char *s, unsigned char b[16])
-{
-	unsigned char tmp[16] = {0}, *tp = tmp, *colonp = NULL;
-	if (!*s)
-		return 0;
-	if (*s == ':' && *++s != ':')
-		return 0; /* a leading ':' only as "::" */
-	size_t xdigits = 0;
-	unsigned val = 0;
-	for (char ch; (ch = *s++);) {
-		int d = hex_val[(unsigned char)ch];
-		if (d >= 0) {
-			if (xdigits == 4)
-				return 0;
-			val = val << 4 | (unsigned)d;
-			xdigits++;
-		} else if (ch == ':') {
-			if (xdigits == 0) {
-				if (colonp)
-					return 0;
-				colonp = tp;
-				continue;
-			}
-			if (!*s || tp + 2 > tmp + 16)
-				return 0;
-			*tp++ = (unsigned char)(val >> 8);
-			*tp++ = (unsigned char)val;
-			xdigits = 0;
-			val = 0;
-		} else {
-			return ch == '.' ? -1 : 0;
-		}
-	}
-	if (xdigits) {
-		if (tp + 2 > tmp + 16)
-			return 0;
-		*tp++ = (unsigned char)(val >> 8);
-		*tp++ = (unsigned char)val;
-	}
-	if (colonp) {
-		if (tp == tmp + 16)
-			return 0; /* "::" would stand for no group */
-		size_t n = (size_t)(tp - colonp);
-		memmove(tmp + 16 - n, colonp, n);
-		memset(colonp, 0, (size_t)(tmp + 16 - n - colonp));
-		tp = tmp + 16;
-	}
-	if (tp != tmp + 16)
-		return 0;
-	memcpy(b, tmp, 16);
-	return 1;
-}
-
-static bool
-v6_pton(const char *t, unsigned char b[16])
-{
-	int r = ipv6_pton(t, b);
-	return r < 0 ? inet_pton(AF_INET6, t, b) == 1 : r == 1;
-}
-
 static bool
 v4_in(unsigned a, unsigned net, int len)
 {
@@ -888,17 +818,15 @@ ds_ip6(struct grader *g, const char *v, size_t n)
 		       n);
 		return 0;
 	}
-	char t[64];
 	unsigned char b[16];
 	size_t an = (size_t)(slash - v);
 	int len;
-	if (an >= sizeof t || memchr(slash + 1, '/', n - an - 1)) {
+	/* 64: what the copy for inet_pton had room for */
+	if (an >= 64 || memchr(slash + 1, '/', n - an - 1)) {
 		remark(g, C_SPF, "INVALID_IPV6_VALUE", 1, "bad IPv6 address in '%.*s'", v, n);
 		return 0;
 	}
-	memcpy(t, v, an);
-	t[an] = '\0';
-	if (!v6_pton(t, b)) {
+	if (!ipaddr_v6(v, strnlen(v, an), b)) { /* inet_pton reads up to a NUL */
 		remark(g, C_SPF, "INVALID_IPV6_VALUE", 1, "bad IPv6 address in '%.*s'", v, n);
 		return 0;
 	}
@@ -1622,18 +1550,13 @@ ds_ns(struct grader *g)
 				if (!ad)
 					continue;
 				na++;
-				char tmp[64];
 				unsigned char b[16];
 				unsigned v4;
-				bool ok = an < sizeof tmp;
-				if (ok) {
-					memcpy(tmp, ad, an);
-					tmp[an] = '\0';
-				}
+				bool ok = an < 64; /* what the copy for inet_pton had room for */
 				bool priv;
 				if (ok && py_v4(ad, an, &v4))
 					priv = py_v4_private(v4);
-				else if (ok && v6_pton(tmp, b))
+				else if (ok && ipaddr_v6(ad, strnlen(ad, an), b))
 					priv = py_v6_private(b);
 				else {
 					if (!invalid)
