@@ -6,6 +6,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The 256 initialisers f(0), f(1), ..., f(255) of a table indexed by byte, f a constant
+ * expression of its argument: the parsers read a byte's class with one load. */
+#define ASCII_T4(f, c) f(c), f((c) + 1), f((c) + 2), f((c) + 3)
+#define ASCII_T16(f, c)                                                                            \
+	ASCII_T4(f, c), ASCII_T4(f, (c) + 4), ASCII_T4(f, (c) + 8), ASCII_T4(f, (c) + 12)
+#define ASCII_T64(f, c)                                                                            \
+	ASCII_T16(f, c), ASCII_T16(f, (c) + 16), ASCII_T16(f, (c) + 32), ASCII_T16(f, (c) + 48)
+#define ASCII_TABLE(f) ASCII_T64(f, 0), ASCII_T64(f, 64), ASCII_T64(f, 128), ASCII_T64(f, 192)
+#define ASCII_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
+#define ASCII_DIGIT(c) ((c) >= '0' && (c) <= '9')
+
 /* Are the n bytes at s the lowercase word w, ignoring the case of ASCII letters? */
 static inline bool
 ascii_word_eq(const char *s, size_t n, const char *w)

@@ -11,33 +11,13 @@
  * term's end, so that parse_term knows without another pass whether the term holds a byte no term
  * may hold (B_BAD: outside 0x21..0x7e) or a macro ('%'), and reads names by table. */
 enum { B_BAD = 1, B_PCT = 2, B_ALPHA = 4, B_ALNUM = 8, B_NAME = 16 };
-/* clang-format off */
-#define BB B_BAD
-#define BL (B_ALPHA | B_ALNUM | B_NAME) /* letter */
-#define BD (B_ALNUM | B_NAME)		/* digit */
-static const unsigned char byte_class[256] = {
-    BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, /* 0x00 */
-    BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, /* 0x10 */
-    /* space ! " # $ % & ' ( ) * + , - . / */
-    BB, 0, 0, 0, 0, B_PCT, 0, 0, 0, 0, 0, 0, 0, B_NAME, B_NAME, 0,
-    BD, BD, BD, BD, BD, BD, BD, BD, BD, BD, 0, 0, 0, 0, 0, 0, /* 0-9 : ; < = > ? */
-    0, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, /* @ A-O */
-    BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, 0, 0, 0, 0, B_NAME, /* P-Z [ \ ] ^ _ */
-    0, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, /* ` a-o */
-    BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, BL, 0, 0, 0, 0, BB, /* p-z { | } ~ DEL */
-    BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, /* 0x80 */
-    BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, /* 0x90 */
-    BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, /* 0xa0 */
-    BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, /* 0xb0 */
-    BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, /* 0xc0 */
-    BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, /* 0xd0 */
-    BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, /* 0xe0 */
-    BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, BB, /* 0xf0 */
-};
-#undef BB
-#undef BL
-#undef BD
-/* clang-format on */
+#define SPF_CLASS(c)                                                                               \
+	(((c) < 0x21 || (c) > 0x7e ? B_BAD : 0) | ((c) == '%' ? B_PCT : 0) |                       \
+	 (ASCII_ALPHA(c) ? B_ALPHA | B_ALNUM | B_NAME : 0) |                                       \
+	 (ASCII_DIGIT(c) ? B_ALNUM | B_NAME : 0) |                                                 \
+	 ((c) == '-' || (c) == '_' || (c) == '.' ? B_NAME : 0))
+static const unsigned char byte_class[256] = {ASCII_TABLE(SPF_CLASS)};
+#undef SPF_CLASS
 
 static bool
 has_class(char c, unsigned cls)
