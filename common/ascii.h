@@ -23,8 +23,9 @@ ascii_word_eq(const char *s, size_t n, const char *w)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i], x = (unsigned char)w[i];
-		/* the same byte (but not the word's end), or the capital of its letter */
-		if (c != x ? c < 'A' || c > 'Z' || c + 32 != x : !x)
+		/* the same byte (but not the word's end), or the capital of its letter: the byte
+		 * whose c | 0x20 is the letter x */
+		if (c == x ? !x : (c | 0x20) != x || (unsigned char)(x - 'a') > 25)
 			return false;
 	}
 	return !w[n];

@@ -9,7 +9,9 @@
 bool
 bimi_is_record(const char *s, size_t n)
 {
-	if (n < 7 || !ascii_word_eq(s, 7, "v=bimi1"))
+	/* ascii_word_eq(s, 7, "v=bimi1") written out, as spf_is_record does */
+	if (n < 7 || (s[0] | 0x20) != 'v' || s[1] != '=' || (s[2] | 0x20) != 'b' ||
+	    (s[3] | 0x20) != 'i' || (s[4] | 0x20) != 'm' || (s[5] | 0x20) != 'i' || s[6] != '1')
 		return false;
 	size_t i = 7;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
