@@ -79,14 +79,12 @@ is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-/* Classes of bytes, read by table: D_WORD the letters, digits and '_' of tag names and host
- * labels, D_HYPHEN and D_DOT the rest of host names; D_URI what a report URI's one pass looks
- * for. */
-enum { D_WORD = 1, D_HYPHEN = 2, D_DOT = 4, D_BAD = 8, D_BANG = 16, D_AT = 32, D_QUERY = 64 };
-enum { D_HOST = D_WORD | D_HYPHEN | D_DOT, D_URI = D_BAD | D_BANG | D_AT | D_QUERY };
+/* Classes of bytes, read by table: D_WORD the letters, digits and '_' of tag names; D_URI what
+ * a report URI's one pass looks for. */
+enum { D_WORD = 1, D_BAD = 2, D_BANG = 4, D_AT = 8, D_QUERY = 16 };
+enum { D_URI = D_BAD | D_BANG | D_AT | D_QUERY };
 #define DMARC_CLASS(c)                                                                             \
 	((ASCII_ALPHA(c) || ASCII_DIGIT(c) || (c) == '_' ? D_WORD : 0) |                           \
-	 ((c) == '-' ? D_HYPHEN : 0) | ((c) == '.' ? D_DOT : 0) |                                  \
 	 ((c) <= 0x20 || (c) >= 0x7f ? D_BAD : 0) | ((c) == '!' ? D_BANG : 0) |                    \
 	 ((c) == '@' ? D_AT : 0) | ((c) == '?' ? D_QUERY : 0))
 static const unsigned char byte_class[256] = {ASCII_TABLE(DMARC_CLASS)};
@@ -96,30 +94,6 @@ static unsigned
 class_of(char c)
 {
 	return byte_class[(unsigned char)c];
-}
-
-/* A host name as mail domains have them: LDH labels (and '_'), 1..63 octets, 253 in all. A
- * label's length is checked at its end: a label too long is as false there as at its 64th
- * byte. */
-static bool
-hostname_ok(const char *s, size_t n)
-{
-	if (n == 0 || n > 253)
-		return false;
-	size_t lab = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned c = class_of(s[i]) & D_HOST;
-		if (c == D_WORD || (c == D_HYPHEN && lab > 0)) {
-			lab++;
-		} else if (c == D_DOT) {
-			if (lab == 0 || lab > 63 || s[i - 1] == '-')
-				return false;
-			lab = 0;
-		} else {
-			return false;
-		}
-	}
-	return lab > 0 && lab <= 63 && s[n - 1] != '-';
 }
 
 static void
@@ -187,7 +161,7 @@ parse_uris(const char *v, size_t n, bool ruf, struct dmarc_record *r, struct fin
 			 * last one after "mailto:" */
 			const char *h = at < core ? u + at + 1 : NULL;
 			size_t hn = h ? (size_t)(u + (qm < core ? qm : core) - h) : 0;
-			if (!h || at == k + 1 || !hostname_ok(h, hn)) {
+			if (!h || at == k + 1 || !ascii_hostname_ok(h, hn)) {
 				findings_add(f, "INVALID_REPORT_URI", SEV_ERROR,
 					     "bad mail address in %s URI '%.*s'", tag, FV(un), u);
 				continue;

@@ -107,7 +107,7 @@ mail_state_free(struct grader *g)
 
 /* prefix, then the domain as "%.*s" printed it (up to a NUL), then suffix: one growth check and
  * copies of lengths known (the literals') or counted once */
-static void
+static inline void
 domain_name_n(struct buf *out, const char *prefix, size_t pn, const struct scan *s,
 	      const char *suffix, size_t sn)
 {
@@ -541,7 +541,8 @@ check_mx(struct grader *g)
 				     "MX target '%.*s' is an address, not a name", FV(en), ex);
 			continue;
 		}
-		if (!hostname_ok(ex, en)) {
+		/* hostname_ok strips final dots and then asks this: en has none */
+		if (!ascii_hostname_ok(ex, en)) {
 			findings_add(f, "INVALID_EXCHANGE", SEV_ERROR,
 				     "MX target '%.*s' is not a host name", FV(en), ex);
 			continue;
