@@ -62,29 +62,28 @@ ascii_unprintable(uint64_t w)
 static inline bool
 ascii_hostname_ok(const char *s, size_t n)
 {
-	/* 1: letter, digit or '_'; 2: '-'; 3: '.' */
+	/* 1: letter, digit or '_'; 2: '-'; 4: '.' */
 #define ASCII_HOST_CLASS(c)                                                                        \
-	(ASCII_ALPHA(c) || ASCII_DIGIT(c) || (c) == '_' ? 1 : (c) == '-' ? 2 : (c) == '.' ? 3 : 0)
+	(ASCII_ALPHA(c) || ASCII_DIGIT(c) || (c) == '_' ? 1 : (c) == '-' ? 2 : (c) == '.' ? 4 : 0)
 	static const unsigned char cls[256] = {ASCII_TABLE(ASCII_HOST_CLASS)};
 #undef ASCII_HOST_CLASS
 	if (n == 0 || n > 253)
 		return false;
-	/* a label's length is checked at its end: a label too long is as false there as at its
-	 * 64th byte */
-	size_t lab = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned c = cls[(unsigned char)s[i]];
-		if (c == 1 || (c == 2 && lab > 0)) {
-			lab++;
-		} else if (c == 3) {
-			if (lab == 0 || lab > 63 || s[i - 1] == '-')
-				return false;
-			lab = 0;
-		} else {
+	/* label by label: one that starts with a letter, digit or '_', goes on with those and '-',
+	 * and does not end with '-', then a '.' and the next one, or the end */
+	for (size_t i = 0;;) {
+		size_t st = i;
+		if (i == n || cls[(unsigned char)s[i]] != 1)
 			return false;
-		}
+		while (++i < n && (cls[(unsigned char)s[i]] & 3))
+			;
+		if (i - st > 63 || s[i - 1] == '-')
+			return false;
+		if (i == n)
+			return true;
+		if (cls[(unsigned char)s[i++]] != 4)
+			return false;
 	}
-	return lab > 0 && lab <= 63 && s[n - 1] != '-';
 }
 
 /* Are the n bytes at s the lowercase word w, ignoring the case of ASCII letters? */
