@@ -1,5 +1,4 @@
 /* Mail checks: SPF (with the walk through include and redirect), DMARC, MX, BIMI. */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,8 +17,6 @@
 #define WALK_MAX_DEPTH	 12
 #define SPF_COUNT_MAX	 200
 #define MX_CHECK_MAX	 64
-#define SPF_CACHE_SLOTS	 256
-#define SPF_CACHE_TEXT	 512 /* longer texts are parsed each time, not kept */
 
 /* Does the answer hold an RR of the type (q_count without counting them all)? */
 static bool
@@ -63,27 +60,10 @@ struct mx_seen {
  * the SPF record of each level of the walk (its terms point into its text), scratch text, the
  * DMARC record (its URIs point into dmarc_text), the two names of the report check and the
  * MX exchanges read so far. */
-/* spf_parse's results for one SPF text. The same texts come back record after record (a mail
- * provider's include targets, and the few records that many domains publish alike), and the
- * terms, the modifiers and the findings are a function of the text alone: a hit is found by the
- * whole text, so it gives what parsing would. A miss costs a hash and a copy (on input whose
- * SPF texts are all new, about 660 instructions a record more; the replicated bench set hits
- * almost always). Slots are overwritten on a collision; memory stays bounded by the slots and
- * SPF_CACHE_TEXT. */
-struct spf_cached {
-	struct buf text; /* the text, and what r points into */
-	uint64_t hash;
-	bool used;
-	struct spf_record r;
-	struct findings f; /* spf_parse's findings: all of them (a target's parse), or none (a
-			      domain's own record is kept only when it has none) */
-};
-
 struct mail_state {
 	struct buf spf_text[WALK_MAX_DEPTH + 1];
 	struct spf_record spf[WALK_MAX_DEPTH + 1];
-	struct spf_cached *spf_cache; /* SPF_CACHE_SLOTS, by hash */
-	struct findings sub;	      /* a target's findings when its text is not kept */
+	struct findings sub;
 	struct buf txt, name, dmarc_text;
 	struct dmarc_record dmarc;
 	struct dname own, dest;
@@ -97,7 +77,6 @@ mail_state_init(struct grader *g)
 	struct mail_state *m = g->mail = xcalloc(1, sizeof *g->mail);
 	for (int i = 0; i <= WALK_MAX_DEPTH; i++)
 		spf_record_init(&m->spf[i]);
-	m->spf_cache = xcalloc(SPF_CACHE_SLOTS, sizeof *m->spf_cache);
 	findings_init(&m->sub);
 	dmarc_record_init(&m->dmarc);
 	dname_init(&m->own);
@@ -114,12 +93,6 @@ mail_state_free(struct grader *g)
 		buf_free(&m->spf_text[i]);
 		spf_record_free(&m->spf[i]);
 	}
-	for (int i = 0; i < SPF_CACHE_SLOTS; i++) {
-		buf_free(&m->spf_cache[i].text);
-		spf_record_free(&m->spf_cache[i].r);
-		findings_free(&m->spf_cache[i].f);
-	}
-	free(m->spf_cache);
 	findings_free(&m->sub);
 	buf_free(&m->txt);
 	buf_free(&m->name);
@@ -181,117 +154,6 @@ spf_select(struct scan *s, const char *name, size_t n, struct buf *out, struct b
 	return found > 1 ? -1 : found;
 }
 
-static uint64_t
-text_hash(const char *s, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15u ^ n;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdu;
-		h ^= h >> 32;
-	}
-	for (; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
-	return h ^ (h >> 29);
-}
-
-/* The slot for text (NULL for a text too long to keep; *hash set for spf_cache_fill): *hit
- * says whether it holds text's results. */
-static struct spf_cached *
-spf_cache_slot(struct mail_state *m, const struct buf *text, uint64_t *hash, bool *hit)
-{
-	*hit = false;
-	if (text->len > SPF_CACHE_TEXT)
-		return NULL;
-	uint64_t h = *hash = text_hash(text->s, text->len);
-	struct spf_cached *c = &m->spf_cache[h % SPF_CACHE_SLOTS];
-	*hit = c->used && c->hash == h && c->text.len == text->len &&
-	       !memcmp(c->text.s, text->s, text->len);
-	return c;
-}
-
-/* *to = *from, the pointers into from_text moved to the same bytes of to_text. */
-static void
-spf_record_move(struct spf_record *to, const char *to_text, const struct spf_record *from,
-		const char *from_text)
-{
-#define AT(p) ((p) ? to_text + ((p)-from_text) : NULL)
-	if (to->cap < from->nterms)
-		to->terms = xgrow(to->terms, &to->cap, from->nterms, sizeof *to->terms);
-	for (size_t i = 0; i < from->nterms; i++) {
-		to->terms[i] = from->terms[i];
-		to->terms[i].arg = AT(from->terms[i].arg);
-	}
-	to->nterms = from->nterms;
-	to->redirect = AT(from->redirect);
-	to->exp = AT(from->exp);
-#undef AT
-	to->redirect_len = from->redirect_len;
-	to->exp_len = from->exp_len;
-	to->redirect_macro = from->redirect_macro;
-	to->all = from->all;
-	to->lookups = from->lookups;
-	to->syntax_ok = from->syntax_ok;
-}
-
-/* Make slot c hold text, with no record and no findings yet. */
-static void
-spf_cache_fill(struct spf_cached *c, const struct buf *text, uint64_t hash)
-{
-	buf_reset(&c->text);
-	buf_add(&c->text, text->s, text->len);
-	findings_reset(&c->f);
-	c->hash = hash;
-	c->used = true;
-}
-
-/* spf_parse(text->s, text->len, r, f) for the domain's own record: from the cache when its text
- * was parsed before without findings (with findings, the parse adds them to f again). A record
- * parsed without findings is kept. */
-static void
-spf_parse_own(struct mail_state *m, const struct buf *text, struct spf_record *r,
-	      struct findings *f)
-{
-	uint64_t h;
-	bool hit;
-	struct spf_cached *c = spf_cache_slot(m, text, &h, &hit);
-	if (hit && c->f.n == 0 && c->f.dropped == 0) {
-		spf_record_move(r, text->s, &c->r, c->text.s);
-		return;
-	}
-	size_t n = f->n, dropped = f->dropped;
-	spf_parse(text->s, text->len, r, f);
-	if (c && !hit && f->n == n && f->dropped == dropped) {
-		spf_cache_fill(c, text, h);
-		spf_record_move(&c->r, c->text.s, r, text->s);
-	}
-}
-
-/* spf_parse(text->s, text->len, r, sub) for an include or redirect target, with sub a list of
- * its own: returns the cached findings (valid until the next call), parsing only a text not
- * kept. */
-static const struct findings *
-spf_parse_target(struct mail_state *m, const struct buf *text, struct spf_record *r,
-		 struct findings *sub)
-{
-	uint64_t h;
-	bool hit;
-	struct spf_cached *c = spf_cache_slot(m, text, &h, &hit);
-	if (!c) {
-		findings_reset(sub);
-		spf_parse(text->s, text->len, r, sub);
-		return sub;
-	}
-	if (!hit) {
-		spf_cache_fill(c, text, h);
-		spf_parse(c->text.s, c->text.len, &c->r, &c->f);
-	}
-	spf_record_move(r, text->s, &c->r, c->text.s);
-	return &c->f;
-}
-
 static void walk_record(struct walk *w, const char *dom, size_t dn, const struct spf_record *r,
 			char *all);
 
@@ -335,9 +197,11 @@ walk_target(struct walk *w, const char *t, size_t tn, bool redirect)
 		return 0;
 	}
 	w->records++;
-	/* the findings of the target are only looked at here, before the walk goes deeper */
+	/* the findings of the target are only looked at here: one list serves every level */
+	struct findings *sub = &m->sub;
 	struct spf_record *r = &m->spf[w->depth + 1];
-	const struct findings *sub = spf_parse_target(m, text, r, &m->sub);
+	findings_reset(sub);
+	spf_parse(text->s, text->len, r, sub);
 	for (size_t i = 0; i < sub->n; i++)
 		if (sub->v[i].sev == SEV_ERROR) {
 			findings_add(
@@ -444,7 +308,7 @@ check_spf(struct grader *g)
 		return;
 	}
 	struct spf_record *r = &m->spf[0];
-	spf_parse_own(m, text, r, f);
+	spf_parse(text->s, text->len, r, f);
 	struct walk w = {.g = g, .f = f};
 	w.stack[0] = s->domain;
 	w.stackn[0] = s->domainlen;
