@@ -9,7 +9,9 @@
 bool
 bimi_is_record(const char *s, size_t n)
 {
-	if (n < 7 || !ascii_word_eq(s, 7, "v=bimi1"))
+	/* ascii_word_eq(s, 7, "v=bimi1") written out, as spf_is_record does */
+	if (n < 7 || (s[0] | 0x20) != 'v' || s[1] != '=' || (s[2] | 0x20) != 'b' ||
+	    (s[3] | 0x20) != 'i' || (s[4] | 0x20) != 'm' || (s[5] | 0x20) != 'i' || s[6] != '1')
 		return false;
 	size_t i = 7;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
@@ -22,7 +24,14 @@ https_url_ok(const char *v, size_t n)
 {
 	if (n <= 8 || strncasecmp(v, "https://", 8))
 		return false;
-	for (size_t i = 0; i < n; i++)
+	/* no byte outside 0x21..0x7e and no ',': URLs are long, so eight bytes at a time */
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = ascii_load8(v + i);
+		if (ascii_unprintable(w) | ascii_equal(w, ','))
+			return false;
+	}
+	for (; i < n; i++)
 		if ((unsigned char)v[i] <= 0x20 || (unsigned char)v[i] >= 0x7f || v[i] == ',')
 			return false;
 	return v[8] != '/';
@@ -62,7 +71,7 @@ bimi_parse(const char *s, size_t n, struct bimi_record *r, struct findings *f)
 			v++, vn--;
 		int k = -1;
 		for (int j = 0; known[j] && k < 0; j++)
-			if (ascii_word_eq(t, kn, known[j]))
+			if ((t[0] | 0x20) == known[j][0] && ascii_word_eq(t, kn, known[j]))
 				k = j;
 		if (k < 0) {
 			findings_add(f, "UNKNOWN_TAG", SEV_NOTICE, "unknown tag '%.*s' ignored",

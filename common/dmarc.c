@@ -11,7 +11,7 @@
 bool
 dmarc_is_record(const char *s, size_t n)
 {
-	if (n < 8 || strncmp(s, "v=DMARC1", 8))
+	if (n < 8 || memcmp(s, "v=DMARC1", 8))
 		return false;
 	size_t i = 8;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
@@ -79,27 +79,21 @@ is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-/* A host name as mail domains have them: LDH labels, 1..63 octets, 253 in all. */
-static bool
-hostname_ok(const char *s, size_t n)
+/* Classes of bytes, read by table: D_WORD the letters, digits and '_' of tag names; D_URI what
+ * a report URI's one pass looks for. */
+enum { D_WORD = 1, D_BAD = 2, D_BANG = 4, D_AT = 8, D_QUERY = 16 };
+enum { D_URI = D_BAD | D_BANG | D_AT | D_QUERY };
+#define DMARC_CLASS(c)                                                                             \
+	((ASCII_ALPHA(c) || ASCII_DIGIT(c) || (c) == '_' ? D_WORD : 0) |                           \
+	 ((c) <= 0x20 || (c) >= 0x7f ? D_BAD : 0) | ((c) == '!' ? D_BANG : 0) |                    \
+	 ((c) == '@' ? D_AT : 0) | ((c) == '?' ? D_QUERY : 0))
+static const unsigned char byte_class[256] = {ASCII_TABLE(DMARC_CLASS)};
+#undef DMARC_CLASS
+
+static unsigned
+class_of(char c)
 {
-	if (n == 0 || n > 253)
-		return false;
-	size_t lab = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '.') {
-			if (lab == 0 || s[i - 1] == '-')
-				return false;
-			lab = 0;
-		} else if (is_alpha(c) || is_digit(c) || (c == '-' && lab > 0) || c == '_') {
-			if (++lab > 63)
-				return false;
-		} else {
-			return false;
-		}
-	}
-	return lab > 0 && s[n - 1] != '-';
+	return byte_class[(unsigned char)c];
 }
 
 static void
@@ -121,9 +115,27 @@ parse_uris(const char *v, size_t n, bool ruf, struct dmarc_record *r, struct fin
 		count++;
 		if (count > 50)
 			break;
-		const char *bang = memchr(u, '!', un);
-		size_t core = bang ? (size_t)(bang - u) : un;
-		if (bang)
+		/* One pass over the URI finds what the checks below need: the first '!' (a size
+		 * limit follows it), whether a byte is not allowed, and, before the '!', the last
+		 * '@' and the first '?' after that '@' (the mail domain lies between them). */
+		size_t core = un, at = un, qm = un;
+		bool bad = false;
+		for (size_t j = 0; j < un; j++) {
+			unsigned c = class_of(u[j]) & D_URI;
+			if (!c)
+				continue;
+			if (c & D_BAD)
+				bad = true;
+			else if (j >= core)
+				continue;
+			else if (c & D_BANG)
+				core = j;
+			else if (c & D_AT)
+				at = j, qm = un;
+			else if ((c & D_QUERY) && qm == un)
+				qm = j;
+		}
+		if (core < un)
 			findings_add(f, "REPORT_URI_SIZE_OBSOLETE", SEV_NOTICE,
 				     "size limit on %s URI '%.*s' is obsolete (RFC 9989)", tag,
 				     FV(un), u);
@@ -138,24 +150,18 @@ parse_uris(const char *v, size_t n, bool ruf, struct dmarc_record *r, struct fin
 				     FV(un), u);
 			continue;
 		}
-		for (size_t j = 0; j < un; j++)
-			if ((unsigned char)u[j] <= 0x20 || (unsigned char)u[j] >= 0x7f) {
-				findings_add(f, "INVALID_REPORT_URI", SEV_ERROR,
-					     "bad character in %s URI '%.*s'", tag, FV(un), u);
-				goto next;
-			}
+		if (bad) {
+			findings_add(f, "INVALID_REPORT_URI", SEV_ERROR,
+				     "bad character in %s URI '%.*s'", tag, FV(un), u);
+			continue;
+		}
 		struct dmarc_uri du = {ruf, false, NULL, 0};
 		if (k == 6 && ascii_word_eq(u, 6, "mailto")) {
-			const char *at = NULL; /* the last '@' */
-			for (size_t j = core; j > k + 1 && !at; j--)
-				if (u[j - 1] == '@')
-					at = u + j - 1;
-			const char *h = at ? at + 1 : NULL;
-			size_t hn = at ? (size_t)(u + core - h) : 0;
-			const char *qm = h ? memchr(h, '?', hn) : NULL;
-			if (qm)
-				hn = (size_t)(qm - h);
-			if (!at || at == u + k + 1 || !hostname_ok(h, hn)) {
+			/* the scheme and its ':' hold no '@': the last one before the '!' is the
+			 * last one after "mailto:" */
+			const char *h = at < core ? u + at + 1 : NULL;
+			size_t hn = h ? (size_t)(u + (qm < core ? qm : core) - h) : 0;
+			if (!h || at == k + 1 || !ascii_hostname_ok(h, hn)) {
 				findings_add(f, "INVALID_REPORT_URI", SEV_ERROR,
 					     "bad mail address in %s URI '%.*s'", tag, FV(un), u);
 				continue;
@@ -168,9 +174,9 @@ parse_uris(const char *v, size_t n, bool ruf, struct dmarc_record *r, struct fin
 				     "%s URI '%.*s' is not mailto: (RFC 9990 reports go by mail)",
 				     tag, FV(un), u);
 		}
-		r->uris = xgrow(r->uris, &r->cap, r->nuris + 1, sizeof *r->uris);
+		if (r->nuris == r->cap)
+			r->uris = xgrow(r->uris, &r->cap, r->nuris + 1, sizeof *r->uris);
 		r->uris[r->nuris++] = du;
-	next:;
 	}
 	if (count > 2)
 		findings_add(f, "TOO_MANY_REPORT_URIS", SEV_NOTICE,
@@ -194,13 +200,38 @@ enum {
 	T_RI,
 	T_NTAGS
 };
-static const struct {
-	const char *name;
-	size_t len; /* compared first: most tags differ in length */
-} known[T_NTAGS] = {
-    {"p", 1},	{"sp", 2}, {"np", 2},  {"adkim", 5}, {"aspf", 4}, {"fo", 2}, {"rua", 3},
-    {"ruf", 3}, {"t", 1},  {"psd", 3}, {"pct", 3},   {"rf", 2},	  {"ri", 2},
+static const char *const known[T_NTAGS] = {
+    "p", "sp", "np", "adkim", "aspf", "fo", "rua", "ruf", "t", "psd", "pct", "rf", "ri",
 };
+
+/* The known tag named by the n bytes at t (any case), or -1: the one name of that length and
+ * those letters is compared. */
+static int
+known_tag(const char *t, size_t n)
+{
+	int j;
+	char a = (char)(t[0] | 0x20), b = n > 1 ? (char)(t[1] | 0x20) : 0;
+	switch (n) {
+	case 1:
+		j = a == 'p' ? T_P : T_T;
+		break;
+	case 2:
+		j = a == 's' ? T_SP : a == 'n' ? T_NP : a == 'f' ? T_FO : b == 'f' ? T_RF : T_RI;
+		break;
+	case 3:
+		j = a == 'r' ? ((t[2] | 0x20) == 'a' ? T_RUA : T_RUF) : b == 's' ? T_PSD : T_PCT;
+		break;
+	case 4:
+		j = T_ASPF;
+		break;
+	case 5:
+		j = T_ADKIM;
+		break;
+	default:
+		return -1;
+	}
+	return ascii_word_eq(t, n, known[j]) ? j : -1;
+}
 
 void
 dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
@@ -225,28 +256,23 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 	while (taglist_next(s, n, &i, &t, &tn)) {
 		if (++ntags > 64)
 			break;
-		const char *eq = memchr(t, '=', tn);
-		size_t kn = eq ? (size_t)(eq - t) : tn;
-		while (kn && (t[kn - 1] == ' ' || t[kn - 1] == '\t'))
-			kn--;
-		bool name_ok = kn > 0 && is_alpha((unsigned char)t[0]);
-		for (size_t j = 0; j < kn; j++)
-			if (!(is_alpha((unsigned char)t[j]) || is_digit((unsigned char)t[j]) ||
-			      t[j] == '_'))
-				name_ok = false;
-		if (!eq || !name_ok) {
+		/* A tag is a name (a letter, then letters, digits and '_'), optional spaces or
+		 * tabs, then '='. Anything else before the first '=', or no '=', is not a tag. */
+		size_t kn = 0, e;
+		while (kn < tn && (class_of(t[kn]) & D_WORD))
+			kn++;
+		for (e = kn; e < tn && (t[e] == ' ' || t[e] == '\t');)
+			e++;
+		if (e == tn || t[e] != '=' || kn == 0 || !is_alpha((unsigned char)t[0])) {
 			findings_add(f, "INVALID_TAG", SEV_ERROR, "not a tag=value pair: '%.*s'",
 				     FV(tn), t);
 			continue;
 		}
-		const char *v = eq + 1;
+		const char *v = t + e + 1;
 		size_t vn = (size_t)(t + tn - v);
 		while (vn && (*v == ' ' || *v == '\t'))
 			v++, vn--;
-		int kidx = -1;
-		for (int j = 0; j < T_NTAGS && kidx < 0; j++)
-			if (known[j].len == kn && ascii_word_eq(t, kn, known[j].name))
-				kidx = j;
+		int kidx = known_tag(t, kn);
 		if (kidx < 0) {
 			if (ascii_word_eq(t, kn, "v"))
 				findings_add(f, "INVALID_DMARC_RECORD_START", SEV_ERROR,
@@ -262,7 +288,7 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 			continue;
 		}
 		seen |= 1u << kidx;
-		const char *k = known[kidx].name;
+		const char *k = known[kidx];
 		if (kidx == T_P || kidx == T_SP || kidx == T_NP) {
 			enum dmarc_policy p = policy(v, vn);
 			if (p == DMARC_INVALID)
@@ -284,7 +310,8 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 		} else if (kidx == T_FO) {
 			bool ok = vn > 0;
 			for (size_t j = 0; j < vn; j++) {
-				bool item = strchr("01dsDS", v[j]) && v[j];
+				bool item = v[j] == '0' || v[j] == '1' || v[j] == 'd' ||
+					    v[j] == 's' || v[j] == 'D' || v[j] == 'S';
 				bool sep = v[j] == ':' && j > 0 && j + 1 < vn;
 				if (!(item && (j == 0 || v[j - 1] == ':')) && !sep)
 					ok = false;

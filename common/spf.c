@@ -1,5 +1,4 @@
 /* SPF record syntax (RFC 7208 sections 4.5, 4.6, 5, 6 and 7). */
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -7,6 +6,24 @@
 #include "ascii.h"
 #include "spf.h"
 #include "xalloc.h"
+
+/* Classes of the bytes of SPF text: spf_parse sorts each byte of a term once as it finds the
+ * term's end, so that parse_term knows without another pass whether the term holds a byte no term
+ * may hold (B_BAD: outside 0x21..0x7e) or a macro ('%'), and reads names by table. */
+enum { B_BAD = 1, B_PCT = 2, B_ALPHA = 4, B_ALNUM = 8, B_NAME = 16 };
+#define SPF_CLASS(c)                                                                               \
+	(((c) < 0x21 || (c) > 0x7e ? B_BAD : 0) | ((c) == '%' ? B_PCT : 0) |                       \
+	 (ASCII_ALPHA(c) ? B_ALPHA | B_ALNUM | B_NAME : 0) |                                       \
+	 (ASCII_DIGIT(c) ? B_ALNUM | B_NAME : 0) |                                                 \
+	 ((c) == '-' || (c) == '_' || (c) == '.' ? B_NAME : 0))
+static const unsigned char byte_class[256] = {ASCII_TABLE(SPF_CLASS)};
+#undef SPF_CLASS
+
+static bool
+has_class(char c, unsigned cls)
+{
+	return byte_class[(unsigned char)c] & cls;
+}
 
 static const char *const syntax_codes[] = {
     "INVALID_RECORD_START",   "INVALID_CHARACTER",
@@ -32,7 +49,12 @@ spf_syntax_code(const char *code)
 bool
 spf_is_record(const char *s, size_t n)
 {
-	return n >= 6 && ascii_word_eq(s, 6, "v=spf1") && (n == 6 || s[6] == ' ');
+	/* ascii_word_eq(s, 6, "v=spf1") written out: every TXT text of a name comes here, and most
+	 * differ at the first byte (c | 0x20 is the letter c in lowercase, and nothing else that)
+	 */
+	return n >= 6 && (s[0] | 0x20) == 'v' && s[1] == '=' && (s[2] | 0x20) == 's' &&
+	       (s[3] | 0x20) == 'p' && (s[4] | 0x20) == 'f' && s[5] == '1' &&
+	       (n == 6 || s[6] == ' ');
 }
 
 void
@@ -162,17 +184,22 @@ macro_string_ok(const char *s, size_t n, bool in_exp_text, bool *has_macro, bool
 	return true;
 }
 
-/* domain-spec = macro-string domain-end; domain-end = ( "." toplabel [ "." ] ) / macro-expand */
+/* domain-spec = macro-string domain-end; domain-end = ( "." toplabel [ "." ] ) / macro-expand.
+ * pct: the term holds a '%'. Without one, the text (bytes 0x21..0x7e, as parse_term checked) is a
+ * macro-string of literal characters only, which macro_string_ok would accept with no macro and
+ * the literal run from 0: so it is not called. */
 static bool
-domain_spec_ok(const char *s, size_t n, bool *has_macro, const char **why, bool *macro_err)
+domain_spec_ok(const char *s, size_t n, bool pct, bool *has_macro, const char **why,
+	       bool *macro_err)
 {
-	bool ends_macro;
-	size_t lit;
+	bool ends_macro = false;
+	size_t lit = 0;
 	*why = "empty";
 	*macro_err = false;
+	*has_macro = false;
 	if (n == 0)
 		return false;
-	if (!macro_string_ok(s, n, false, has_macro, &ends_macro, &lit, why)) {
+	if (pct && !macro_string_ok(s, n, false, has_macro, &ends_macro, &lit, why)) {
 		*macro_err = memchr(s, '%', n) != NULL;
 		return false;
 	}
@@ -196,9 +223,9 @@ domain_spec_ok(const char *s, size_t n, bool *has_macro, const char **why, bool 
 		*why = "bad top-level label";
 		return false;
 	}
-	/* a literal label over 63 octets can never be looked up */
+	/* a literal label over 63 octets can never be looked up (none in 63 bytes or fewer) */
 	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; n > 63 && i < n; i++) {
 		if (s[i] == '.' || s[i] == '%' || s[i] == '}')
 			run = 0;
 		else if (++run > 63) {
@@ -247,19 +274,109 @@ ip4_ok(const char *s, size_t n)
 	return i == n;
 }
 
+/* glibc's inet_pton4 on the n bytes at s: four decimal parts of 0..255 without leading zeros. */
+static bool
+ip4_pton_ok(const char *s, size_t n)
+{
+	unsigned octets = 0, v = 0;
+	bool digit = false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= '0' && c <= '9') {
+			if (digit && v == 0)
+				return false;
+			v = v * 10 + (c - '0');
+			if (v > 255)
+				return false;
+			if (!digit) {
+				if (++octets > 4)
+					return false;
+				digit = true;
+			}
+		} else if (c == '.' && digit) {
+			if (octets == 4)
+				return false;
+			v = 0;
+			digit = false;
+		} else {
+			return false;
+		}
+	}
+	return octets >= 4;
+}
+
+static int
+hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* inet_pton(AF_INET6) on the n bytes at s (which hold no NUL), as glibc's inet_pton6 reads them:
+ * without the copy to a C string and the call, since every ip6 term comes here. Groups of one to
+ * four hex digits, one "::" for a run of zero groups, optionally a dotted quad in the last 32
+ * bits (read by inet_pton4: no leading zeros, each part at most 255). */
+static bool
+ip6_text_ok(const char *s, size_t n)
+{
+	const char *p = s, *e = s + n;
+	if (p == e)
+		return false;
+	if (*p == ':' && (++p == e || *p != ':'))
+		return false;
+	const char *group = p; /* where the current group starts, for a dotted quad */
+	size_t bytes = 0, digits = 0;
+	bool gap = false;
+	while (p < e) {
+		unsigned char c = (unsigned char)*p++;
+		if (hex_value(c) >= 0) {
+			if (digits == 4)
+				return false;
+			digits++;
+		} else if (c == ':') {
+			group = p;
+			if (digits == 0) {
+				if (gap)
+					return false;
+				gap = true;
+				continue;
+			}
+			if (p == e || bytes + 2 > 16)
+				return false;
+			bytes += 2;
+			digits = 0;
+		} else if (c == '.' && bytes + 4 <= 16 && ip4_pton_ok(group, (size_t)(e - group))) {
+			bytes += 4;
+			digits = 0;
+			break;
+		} else {
+			return false;
+		}
+	}
+	if (digits > 0) {
+		if (bytes + 2 > 16)
+			return false;
+		bytes += 2;
+	}
+	if (gap) {
+		if (bytes == 16) /* "::" would stand for no group at all */
+			return false;
+		bytes = 16;
+	}
+	return bytes == 16;
+}
+
 static bool
 ip6_ok(const char *s, size_t n)
 {
-	char tmp[64];
-	unsigned char out[16];
-	if (n == 0 || n >= sizeof tmp)
+	if (n == 0 || n >= 64) /* what the copy for inet_pton had room for */
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!(is_alnum((unsigned char)s[i]) || s[i] == ':' || s[i] == '.'))
+		if (!(has_class(s[i], B_ALNUM) || s[i] == ':' || s[i] == '.'))
 			return false;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	return inet_pton(AF_INET6, tmp, out) == 1;
+	return ip6_text_ok(s, n);
 }
 
 /* Strip a trailing dual-cidr-length ( [ "/" ip4 ] [ "//" ip6 ] ) from s[0..*n), checking it. */
@@ -293,22 +410,58 @@ strip_dual_cidr(const char *s, size_t *n, const char *term, size_t tn, struct fi
 static void
 add_term(struct spf_record *r, enum spf_mech m, char q, const char *arg, size_t n, bool macro)
 {
-	r->terms = xgrow(r->terms, &r->cap, r->nterms + 1, sizeof *r->terms);
+	if (r->nterms == r->cap)
+		r->terms = xgrow(r->terms, &r->cap, r->nterms + 1, sizeof *r->terms);
 	r->terms[r->nterms++] = (struct spf_term){m, q, arg, n, macro};
 }
 
-static const struct {
+/* The mechanism named by the n bytes at w (any case), or -1: the one name of that length and
+ * first letter is compared. */
+static int
+mech_of(const char *w, size_t n)
+{
 	const char *name;
-	size_t len; /* compared first: most names differ in length */
-	enum spf_mech mech;
-} mechs[] = {
-    {"all", 3, SPF_ALL}, {"include", 7, SPF_INCLUDE}, {"a", 1, SPF_A},
-    {"mx", 2, SPF_MX},	 {"ptr", 3, SPF_PTR},	      {"ip4", 3, SPF_IP4},
-    {"ip6", 3, SPF_IP6}, {"exists", 6, SPF_EXISTS},
-};
+	enum spf_mech m;
+	switch (n) {
+	case 1:
+		name = "a", m = SPF_A;
+		break;
+	case 2:
+		name = "mx", m = SPF_MX;
+		break;
+	case 3:
+		switch (w[0] | 0x20) {
+		case 'a':
+			name = "all", m = SPF_ALL;
+			break;
+		case 'p':
+			name = "ptr", m = SPF_PTR;
+			break;
+		case 'i':
+			if (w[2] == '4')
+				name = "ip4", m = SPF_IP4;
+			else
+				name = "ip6", m = SPF_IP6;
+			break;
+		default:
+			return -1;
+		}
+		break;
+	case 6:
+		name = "exists", m = SPF_EXISTS;
+		break;
+	case 7:
+		name = "include", m = SPF_INCLUDE;
+		break;
+	default:
+		return -1;
+	}
+	return ascii_word_eq(w, n, name) ? (int)m : -1;
+}
 
 static void
-parse_modifier(const char *t, size_t tn, size_t eq, struct spf_record *r, struct findings *f)
+parse_modifier(const char *t, size_t tn, size_t eq, bool pct, struct spf_record *r,
+	       struct findings *f)
 {
 	const char *v = t + eq + 1;
 	size_t vn = tn - eq - 1;
@@ -324,7 +477,7 @@ parse_modifier(const char *t, size_t tn, size_t eq, struct spf_record *r, struct
 			return;
 		}
 		bool merr;
-		if (!domain_spec_ok(v, vn, &macro, &why, &merr)) {
+		if (!domain_spec_ok(v, vn, pct, &macro, &why, &merr)) {
 			findings_add(f,
 				     merr	   ? "INVALID_MACRO"
 				     : is_redirect ? "INVALID_REDIRECT_MECHANISM"
@@ -344,52 +497,59 @@ parse_modifier(const char *t, size_t tn, size_t eq, struct spf_record *r, struct
 		}
 		return;
 	}
+	/* without a '%', printable text is a valid macro-string (see domain_spec_ok) */
 	bool ends;
 	size_t lit;
-	if (!macro_string_ok(v, vn, false, &macro, &ends, &lit, &why)) {
+	if (pct && !macro_string_ok(v, vn, false, &macro, &ends, &lit, &why)) {
 		findings_add(f, "INVALID_MACRO", SEV_ERROR, "bad value in modifier '%.*s': %s",
 			     FV(tn), t, why);
 		r->syntax_ok = false;
 	}
 }
 
+/* One term: t[0..tn) holds no space; cls is the union of its bytes' classes. */
 static void
-parse_term(const char *t, size_t tn, struct spf_record *r, struct findings *f)
+parse_term(const char *t, size_t tn, unsigned cls, struct spf_record *r, struct findings *f)
 {
-	for (size_t i = 0; i < tn; i++) {
-		unsigned char c = (unsigned char)t[i];
-		if (c < 0x21 || c > 0x7e) {
-			findings_add(f, "INVALID_CHARACTER", SEV_ERROR,
-				     "control or non-ASCII byte 0x%02x in '%.*s'", c, FV(tn), t);
-			r->syntax_ok = false;
-			return;
+	if (cls & B_BAD) {
+		for (size_t i = 0; i < tn; i++) {
+			unsigned char c = (unsigned char)t[i];
+			if (c < 0x21 || c > 0x7e) {
+				findings_add(f, "INVALID_CHARACTER", SEV_ERROR,
+					     "control or non-ASCII byte 0x%02x in '%.*s'", c,
+					     FV(tn), t);
+				break;
+			}
 		}
-	}
-	/* modifier = name "=" macro-string; name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." ) */
-	size_t k = 0;
-	if (is_alpha((unsigned char)t[0]))
-		while (k < tn &&
-		       (is_alnum((unsigned char)t[k]) || t[k] == '-' || t[k] == '_' || t[k] == '.'))
-			k++;
-	if (k > 0 && k < tn && t[k] == '=') {
-		parse_modifier(t, tn, k, r, f);
+		r->syntax_ok = false;
 		return;
 	}
-	size_t i = 0;
+	bool pct = cls & B_PCT;
+	/* The mechanism's name: the letters and digits after the qualifier. Starting with a letter
+	 * (so with no qualifier), the term is a modifier if the name continues with name bytes
+	 * (modifier = name "=" macro-string; name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." ))
+	 * up to a '='. */
+	size_t i = 0, ns = 0;
 	char q = '+';
-	if (t[0] == '+' || t[0] == '-' || t[0] == '~' || t[0] == '?') {
-		q = t[0];
-		i = 1;
+	if (has_class(t[0], B_ALPHA)) {
+		while (i < tn && has_class(t[i], B_ALNUM))
+			i++;
+		size_t k = i;
+		while (k < tn && has_class(t[k], B_NAME))
+			k++;
+		if (k < tn && t[k] == '=') {
+			parse_modifier(t, tn, k, pct, r, f);
+			return;
+		}
+	} else {
+		if (t[0] == '+' || t[0] == '-' || t[0] == '~' || t[0] == '?') {
+			q = t[0];
+			i = ns = 1;
+		}
+		while (i < tn && has_class(t[i], B_ALNUM))
+			i++;
 	}
-	size_t ns = i;
-	while (i < tn && is_alnum((unsigned char)t[i]))
-		i++;
-	const char *name = t + ns;
-	size_t nn = i - ns;
-	int m = -1;
-	for (size_t j = 0; j < sizeof mechs / sizeof mechs[0] && m < 0; j++)
-		if (mechs[j].len == nn && ascii_word_eq(name, nn, mechs[j].name))
-			m = (int)j;
+	int m = mech_of(t + ns, i - ns);
 	if (m < 0) {
 		bool modlike = memchr(t, '=', tn) != NULL;
 		findings_add(f, modlike ? "INVALID_MODIFIER" : "INVALID_MECHANISM", SEV_ERROR,
@@ -398,7 +558,7 @@ parse_term(const char *t, size_t tn, struct spf_record *r, struct findings *f)
 		r->syntax_ok = false;
 		return;
 	}
-	enum spf_mech mech = mechs[m].mech;
+	enum spf_mech mech = (enum spf_mech)m;
 	const char *rest = t + i;
 	size_t rn = tn - i;
 	const char *why;
@@ -429,7 +589,7 @@ parse_term(const char *t, size_t tn, struct spf_record *r, struct findings *f)
 			    SEV_ERROR, "'%.*s' needs ':domain'", FV(tn), t);
 			break;
 		}
-		if (!domain_spec_ok(rest + 1, rn - 1, &macro, &why, &merr)) {
+		if (!domain_spec_ok(rest + 1, rn - 1, pct, &macro, &why, &merr)) {
 			findings_add(f,
 				     merr		   ? "INVALID_MACRO"
 				     : mech == SPF_INCLUDE ? "INVALID_INCLUDE_FORMAT"
@@ -449,7 +609,7 @@ parse_term(const char *t, size_t tn, struct spf_record *r, struct findings *f)
 		} else if (rest[0] != ':') {
 			findings_add(f, "INVALID_MECHANISM", SEV_ERROR, "bad argument in '%.*s'",
 				     FV(tn), t);
-		} else if (!domain_spec_ok(rest + 1, an - 1, &macro, &why, &merr)) {
+		} else if (!domain_spec_ok(rest + 1, an - 1, pct, &macro, &why, &merr)) {
 			findings_add(f, merr ? "INVALID_MACRO" : "INVALID_DOMAIN_SPEC", SEV_ERROR,
 				     "bad domain in '%.*s': %s", FV(tn), t, why);
 		} else {
@@ -488,6 +648,30 @@ parse_term(const char *t, size_t tn, struct spf_record *r, struct findings *f)
 		r->syntax_ok = false;
 }
 
+/* The end of the term at s[i] (not a space): the next space, or n. Sets in *cls what
+ * parse_term needs of its bytes' classes (B_BAD, B_PCT), eight bytes at a time where it can: of
+ * the flags of a word, those below its first space are those of the term's bytes (a flag's
+ * borrow runs only upward). */
+static size_t
+term_end(const char *s, size_t i, size_t n, unsigned *cls)
+{
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = ascii_load8(s + i), sp = ascii_equal(w, ' ');
+		uint64_t bad = ascii_unprintable(w), pct = ascii_equal(w, '%');
+		if (sp) {
+			uint64_t in = (sp & -sp) - 1; /* the bits of the bytes before the space */
+			bad &= in;
+			pct &= in;
+		}
+		*cls |= (bad ? B_BAD : 0) | (pct ? B_PCT : 0);
+		if (sp)
+			return i + (size_t)__builtin_ctzll(sp) / 8;
+	}
+	for (; i < n && s[i] != ' '; i++)
+		*cls |= byte_class[(unsigned char)s[i]];
+	return i;
+}
+
 void
 spf_parse(const char *s, size_t n, struct spf_record *r, struct findings *f)
 {
@@ -509,13 +693,14 @@ spf_parse(const char *s, size_t n, struct spf_record *r, struct findings *f)
 			     "record of %zu bytes does not fit a 512-byte UDP answer", n);
 	size_t i = 6;
 	while (i < n) {
-		while (i < n && s[i] == ' ')
+		if (s[i] == ' ') {
 			i++;
+			continue;
+		}
 		size_t st = i;
-		while (i < n && s[i] != ' ')
-			i++;
-		if (i > st)
-			parse_term(s + st, i - st, r, f);
+		unsigned cls = 0;
+		i = term_end(s, i, n, &cls);
+		parse_term(s + st, i - st, cls, r, f);
 	}
 	for (size_t j = 0; j < r->nterms; j++)
 		if (r->terms[j].mech == SPF_PTR) {

@@ -32,6 +32,9 @@ q_void(const struct query *q, enum rr_type type)
 {
 	if (!q || !q->answered)
 		return false;
+	/* dns-scan writes rcodes in capitals: the usual one needs no strcasecmp */
+	if (!strcmp(q->rcode, "NOERROR"))
+		return !q_has(q, type);
 	if (!strcasecmp(q->rcode, "NXDOMAIN"))
 		return true;
 	return !strcasecmp(q->rcode, "NOERROR") && !q_has(q, type);
@@ -102,15 +105,23 @@ mail_state_free(struct grader *g)
 	g->mail = NULL;
 }
 
-/* prefix, then the domain as "%.*s" printed it (up to a NUL), then suffix */
-static void
-domain_name(struct buf *out, const char *prefix, const struct scan *s, const char *suffix)
+/* prefix, then the domain as "%.*s" printed it (up to a NUL), then suffix: one growth check and
+ * copies of lengths known (the literals') or counted once */
+static inline void
+domain_name_n(struct buf *out, const char *prefix, size_t pn, const struct scan *s,
+	      const char *suffix, size_t sn)
 {
-	buf_reset(out);
-	buf_adds(out, prefix);
-	buf_add(out, s->domain, strnlen(s->domain, s->domainlen));
-	buf_adds(out, suffix);
+	size_t dn = strnlen(s->domain, s->domainlen);
+	out->len = 0;
+	buf_grow(out, pn + dn + sn);
+	memcpy(out->s, prefix, pn);
+	memcpy(out->s + pn, s->domain, dn);
+	memcpy(out->s + pn + dn, suffix, sn);
+	out->len = pn + dn + sn;
+	out->s[out->len] = '\0';
 }
+#define domain_name(out, prefix, s, suffix)                                                        \
+	domain_name_n(out, prefix, sizeof prefix - 1, s, suffix, sizeof suffix - 1)
 
 /* Move the text in from to to, and to's space to from (for the next rr_txt): no copy. */
 static void
@@ -297,7 +308,6 @@ check_spf(struct grader *g)
 		return;
 	}
 	struct spf_record *r = &m->spf[0];
-	size_t before = f->n;
 	spf_parse(text->s, text->len, r, f);
 	struct walk w = {.g = g, .f = f};
 	w.stack[0] = s->domain;
@@ -326,11 +336,10 @@ check_spf(struct grader *g)
 	else if (!all)
 		findings_add(f, "SPF_NO_ALL", SEV_WARNING,
 			     "no 'all' term: other hosts get a neutral result");
-	bool syntax = true;
-	for (size_t i = before; i < f->n; i++)
-		if (spf_syntax_code(f->v[i].code))
-			syntax = false;
-	g->facts.spf.valid = syntax && !w.permerror && f->dropped_errors == 0;
+	/* Valid: no syntax finding, no permerror, no error dropped. The findings of the walk and
+	 * of the limits above are none of spf_syntax_code's, and spf_parse's syntax findings are
+	 * its errors: with no error dropped, r->syntax_ok says whether it stored one. */
+	g->facts.spf.valid = r->syntax_ok && !w.permerror && f->dropped_errors == 0;
 }
 
 /* Do the valid names a and b end in the same two labels, or are they the same name? Only then
@@ -365,7 +374,8 @@ check_report_auth(struct grader *g, const struct dmarc_record *r)
 			continue;
 		/* A host name (ASCII) equal to the domain is the same name to dname_set: the same
 		 * registrable domain, or the same invalid name. Most reports go there. */
-		if (u->hostlen == s->domainlen && ascii_case_eq(u->host, s->domain, u->hostlen))
+		if (u->hostlen == s->domainlen && (!memcmp(u->host, s->domain, u->hostlen) ||
+						   ascii_case_eq(u->host, s->domain, u->hostlen)))
 			continue;
 		if (dname_set(dest, u->host, u->hostlen) < 0)
 			continue;
@@ -531,7 +541,8 @@ check_mx(struct grader *g)
 				     "MX target '%.*s' is an address, not a name", FV(en), ex);
 			continue;
 		}
-		if (!hostname_ok(ex, en)) {
+		/* hostname_ok strips final dots and then asks this: en has none */
+		if (!ascii_hostname_ok(ex, en)) {
 			findings_add(f, "INVALID_EXCHANGE", SEV_ERROR,
 				     "MX target '%.*s' is not a host name", FV(en), ex);
 			continue;
