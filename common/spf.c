@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "ascii.h"
+#include "ipaddr.h"
 #include "spf.h"
 #include "xalloc.h"
 
@@ -274,100 +275,6 @@ ip4_ok(const char *s, size_t n)
 	return i == n;
 }
 
-/* glibc's inet_pton4 on the n bytes at s: four decimal parts of 0..255 without leading zeros. */
-static bool
-ip4_pton_ok(const char *s, size_t n)
-{
-	unsigned octets = 0, v = 0;
-	bool digit = false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= '0' && c <= '9') {
-			if (digit && v == 0)
-				return false;
-			v = v * 10 + (c - '0');
-			if (v > 255)
-				return false;
-			if (!digit) {
-				if (++octets > 4)
-					return false;
-				digit = true;
-			}
-		} else if (c == '.' && digit) {
-			if (octets == 4)
-				return false;
-			v = 0;
-			digit = false;
-		} else {
-			return false;
-		}
-	}
-	return octets >= 4;
-}
-
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* inet_pton(AF_INET6) on the n bytes at s (which hold no NUL), as glibc's inet_pton6 reads them:
- * without the copy to a C string and the call, since every ip6 term comes here. Groups of one to
- * four hex digits, one "::" for a run of zero groups, optionally a dotted quad in the last 32
- * bits (read by inet_pton4: no leading zeros, each part at most 255). */
-static bool
-ip6_text_ok(const char *s, size_t n)
-{
-	const char *p = s, *e = s + n;
-	if (p == e)
-		return false;
-	if (*p == ':' && (++p == e || *p != ':'))
-		return false;
-	const char *group = p; /* where the current group starts, for a dotted quad */
-	size_t bytes = 0, digits = 0;
-	bool gap = false;
-	while (p < e) {
-		unsigned char c = (unsigned char)*p++;
-		if (hex_value(c) >= 0) {
-			if (digits == 4)
-				return false;
-			digits++;
-		} else if (c == ':') {
-			group = p;
-			if (digits == 0) {
-				if (gap)
-					return false;
-				gap = true;
-				continue;
-			}
-			if (p == e || bytes + 2 > 16)
-				return false;
-			bytes += 2;
-			digits = 0;
-		} else if (c == '.' && bytes + 4 <= 16 && ip4_pton_ok(group, (size_t)(e - group))) {
-			bytes += 4;
-			digits = 0;
-			break;
-		} else {
-			return false;
-		}
-	}
-	if (digits > 0) {
-		if (bytes + 2 > 16)
-			return false;
-		bytes += 2;
-	}
-	if (gap) {
-		if (bytes == 16) /* "::" would stand for no group at all */
-			return false;
-		bytes = 16;
-	}
-	return bytes == 16;
-}
-
 static bool
 ip6_ok(const char *s, size_t n)
 {
@@ -376,7 +283,8 @@ ip6_ok(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (!(has_class(s[i], B_ALNUM) || s[i] == ':' || s[i] == '.'))
 			return false;
-	return ip6_text_ok(s, n);
+	unsigned char b[16];
+	return ipaddr_v6(s, n, b); /* inet_pton's answer, without the copy it needs */
 }
 
 /* Strip a trailing dual-cidr-length ( [ "/" ip4 ] [ "//" ip6 ] ) from s[0..*n), checking it. */
