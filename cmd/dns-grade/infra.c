@@ -1,6 +1,5 @@
 /* Name-server checks: NS, SOA, CAA, DNSSEC; and the facts that need no grade (Active
  * Directory, scan counters, providers). */
-#include <arpa/inet.h>
 #include <stdbool.h> /* before ldns, which otherwise makes bool a signed char here */
 #include <ldns/ldns.h>
 #include <stdlib.h>
@@ -11,6 +10,22 @@
 #include "grade.h"
 #include "xalloc.h"
 
+/* Host name bytes: 1 a letter, digit or '_' (may start a label), 2 '-' (may not), 0 others. */
+#define HOST_CLASS(c)                                                                              \
+	((((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z') || ((c) >= '0' && (c) <= '9') || (c) == '_'  \
+	     ? 1                                                                                   \
+	 : (c) == '-' ? 2                                                                          \
+		      : 0)
+#define HOST_CLASS4(c)	HOST_CLASS(c), HOST_CLASS(c + 1), HOST_CLASS(c + 2), HOST_CLASS(c + 3)
+#define HOST_CLASS16(c) HOST_CLASS4(c), HOST_CLASS4(c + 4), HOST_CLASS4(c + 8), HOST_CLASS4(c + 12)
+#define HOST_CLASS64(c)                                                                            \
+	HOST_CLASS16(c), HOST_CLASS16(c + 16), HOST_CLASS16(c + 32), HOST_CLASS16(c + 48)
+static const unsigned char host_class[256] = {HOST_CLASS64(0), HOST_CLASS64(64), HOST_CLASS64(128),
+					      HOST_CLASS64(192)};
+
+/* Labels of 1 to 63 letters, digits, '_' and '-', neither starting nor ending with '-', 253
+ * bytes in all, final dots aside. Read a label at a time: the run of label bytes, then what
+ * ends it (a '.', the end, or a byte that makes the name bad). */
 bool
 hostname_ok(const char *s, size_t n)
 {
@@ -18,93 +33,183 @@ hostname_ok(const char *s, size_t n)
 		n--;
 	if (n == 0 || n > 253)
 		return false;
-	size_t lab = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '.') {
-			if (lab == 0 || s[i - 1] == '-')
-				return false;
-			lab = 0;
-		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			   (c >= '0' && c <= '9') || c == '_' || (c == '-' && lab > 0)) {
-			if (++lab > 63)
-				return false;
-		} else {
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	for (;;) {
+		const unsigned char *l = p;
+		if (host_class[*p] != 1)
+			return false; /* an empty label, a leading '-' or a bad byte */
+		while (++p < e && host_class[*p])
+			;
+		if (p - l > 63 || p[-1] == '-')
 			return false;
-		}
+		if (p == e)
+			return true;
+		if (*p++ != '.')
+			return false;
+		/* not the end: the name does not end with a dot */
 	}
-	return s[n - 1] != '-';
+}
+
+/* The value of a hex digit, -1 for other bytes (NUL included). */
+#define HEX_VALUE(c)                                                                               \
+	((c) >= '0' && (c) <= '9'   ? (c) - '0'                                                    \
+	 : (c) >= 'a' && (c) <= 'f' ? (c) - 'a' + 10                                               \
+	 : (c) >= 'A' && (c) <= 'F' ? (c) - 'A' + 10                                               \
+				    : -1)
+#define HEX_VALUE4(c)  HEX_VALUE(c), HEX_VALUE(c + 1), HEX_VALUE(c + 2), HEX_VALUE(c + 3)
+#define HEX_VALUE16(c) HEX_VALUE4(c), HEX_VALUE4(c + 4), HEX_VALUE4(c + 8), HEX_VALUE4(c + 12)
+#define HEX_VALUE64(c) HEX_VALUE16(c), HEX_VALUE16(c + 16), HEX_VALUE16(c + 32), HEX_VALUE16(c + 48)
+static const signed char hex_value[256] = {HEX_VALUE64(0), HEX_VALUE64(64), HEX_VALUE64(128),
+					   HEX_VALUE64(192)};
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
 }
 
 /* inet_pton(AF_INET) of a text that ends at n bytes or a NUL, without copying it: glibc's
- * rules (four decimal octets of at most 255, no leading zero, nothing else). */
+ * rules (four decimal octets of at most 255, no leading zero, nothing else), read an octet
+ * at a time: glibc refuses a digit after a leading 0, a value over 255, a fifth octet, a dot
+ * not after a digit, any other byte, and fewer than four octets; that is this grammar. */
 static bool
 ipv4_pton(const char *a, size_t n, unsigned char b[4])
 {
-	unsigned char tmp[4] = {0}, *tp = tmp;
-	int octets = 0;
-	bool digit = false;
-	for (size_t i = 0; i < n && a[i]; i++) {
-		char ch = a[i];
-		if (ch >= '0' && ch <= '9') {
-			unsigned v = *tp * 10u + (unsigned)(ch - '0');
-			if ((digit && *tp == 0) || v > 255)
-				return false;
-			*tp = (unsigned char)v;
-			if (!digit) {
-				if (++octets > 4)
-					return false;
-				digit = true;
-			}
-		} else if (ch == '.' && digit) {
-			if (octets == 4)
-				return false;
-			*++tp = 0;
-			digit = false;
-		} else {
+	size_t i = 0;
+	for (int k = 0; k < 4; k++) {
+		if (k && (i == n || a[i++] != '.'))
 			return false;
+		if (i == n || !is_digit(a[i]))
+			return false;
+		unsigned v = (unsigned)(a[i++] - '0');
+		if (v == 0) {
+			if (i < n && is_digit(a[i]))
+				return false;
+		} else {
+			while (i < n && is_digit(a[i]))
+				if ((v = v * 10 + (unsigned)(a[i++] - '0')) > 255)
+					return false;
 		}
+		b[k] = (unsigned char)v;
 	}
-	if (octets < 4)
+	return i == n || !a[i];
+}
+
+/* inet_pton(AF_INET6) of a text that ends at n bytes or a NUL, without copying it: glibc
+ * 2.36's inet_pton6 (at most four hex digits a group, one "::" that stands for at least one
+ * group, a dotted IPv4 address last), with each group's digits read in one loop. */
+static bool
+ipv6_pton(const char *a, size_t n, unsigned char b[16])
+{
+	unsigned char tmp[16] = {0}, *tp = tmp, *endp = tmp + 16, *colonp = NULL;
+	if (n == 0 || !a[0])
 		return false;
-	memcpy(b, tmp, 4);
+	if (a[0] == ':' && (n == 1 || a[1] != ':'))
+		return false;
+	size_t i = a[0] == ':', curtok = i, xdigits = 0;
+	unsigned val = 0;
+	for (;;) {
+		/* the hex digits of a group (hex_value of a NUL is -1) */
+		size_t start = i;
+		int d;
+		val = 0;
+		while (i < n && (d = hex_value[(unsigned char)a[i]]) >= 0) {
+			if (i - start == 4)
+				return false;
+			val = val << 4 | (unsigned)d;
+			i++;
+		}
+		xdigits = i - start;
+		if (i == n || !a[i])
+			break;
+		char ch = a[i++];
+		if (ch == ':') {
+			curtok = i;
+			if (xdigits == 0) {
+				if (colonp)
+					return false;
+				colonp = tp;
+				continue;
+			} else if (i == n || !a[i]) {
+				return false;
+			}
+			if (tp + 2 > endp)
+				return false;
+			*tp++ = (unsigned char)(val >> 8);
+			*tp++ = (unsigned char)val;
+			continue;
+		}
+		if (ch == '.' && tp + 4 <= endp && ipv4_pton(a + curtok, n - curtok, tp)) {
+			tp += 4;
+			xdigits = 0;
+			break;
+		}
+		return false;
+	}
+	if (xdigits > 0) {
+		if (tp + 2 > endp)
+			return false;
+		*tp++ = (unsigned char)(val >> 8);
+		*tp++ = (unsigned char)val;
+	}
+	if (colonp) {
+		if (tp == endp)
+			return false; /* "::" would stand for no group */
+		size_t k = (size_t)(tp - colonp);
+		memmove(endp - k, colonp, k);
+		memset(colonp, 0, (size_t)(endp - k - colonp));
+		tp = endp;
+	}
+	if (tp != endp)
+		return false;
+	memcpy(b, tmp, 16);
 	return true;
 }
 
+/* Is an IPv4 address in one of the special-purpose blocks (RFC 6890): 0/8, 10/8,
+ * 100.64/10, 127/8, 169.254/16, 172.16/12, 192.0.0/24, 192.0.2/24, 192.168/16, 198.18/15,
+ * 198.51.100/24, 203.0.113/24, 224/4 and 240/4? By the first byte: most are in none. */
+static bool
+ipv4_special(const unsigned char b[4])
+{
+	switch (b[0]) {
+	case 0:
+	case 10:
+	case 127:
+		return true;
+	case 100:
+		return (b[1] & 0xc0) == 64;
+	case 169:
+		return b[1] == 254;
+	case 172:
+		return (b[1] & 0xf0) == 16;
+	case 192:
+		return (b[1] == 0 && (b[2] == 0 || b[2] == 2)) || b[1] == 168;
+	case 198:
+		return (b[1] & 0xfe) == 18 || (b[1] == 51 && b[2] == 100);
+	case 203:
+		return b[1] == 0 && b[2] == 113;
+	default:
+		return b[0] >= 224;
+	}
+}
+
 /* Is the address globally reachable (not private, loopback, link-local, documentation,
- * multicast, reserved)? *parsed says whether it was an address at all. */
+ * multicast, reserved)? *parsed says whether it was an address at all. As inet_pton on the
+ * text up to a NUL: IPv4 when that holds no colon, else IPv6. An IPv4 parse fails at any
+ * colon, and an IPv6 one without a colon, so each can be tried without looking for one. */
 bool
 addr_public(const char *a, size_t n, bool *parsed)
 {
-	char t[64];
 	unsigned char b[16];
 	*parsed = false;
-	if (n == 0 || n >= sizeof t)
+	if (n == 0 || n >= 64)
 		return false;
-	/* an IPv6 text has a colon, an IPv4 one none (before any NUL, where inet_pton stops) */
-	const char *nul = memchr(a, '\0', n);
-	bool colon = memchr(a, ':', nul ? (size_t)(nul - a) : n) != NULL;
-	if (!colon && ipv4_pton(a, n, b)) {
+	if (ipv4_pton(a, n, b)) {
 		*parsed = true;
-		unsigned x =
-		    (unsigned)b[0] << 24 | (unsigned)b[1] << 16 | (unsigned)b[2] << 8 | b[3];
-		static const struct {
-			unsigned net;
-			int len;
-		} priv[] = {
-		    {0x00000000, 8},  {0x0a000000, 8},	{0x64400000, 10}, {0x7f000000, 8},
-		    {0xa9fe0000, 16}, {0xac100000, 12}, {0xc0000000, 24}, {0xc0000200, 24},
-		    {0xc0a80000, 16}, {0xc6120000, 15}, {0xc6336400, 24}, {0xcb007100, 24},
-		    {0xe0000000, 4},  {0xf0000000, 4},
-		};
-		for (size_t i = 0; i < sizeof priv / sizeof priv[0]; i++)
-			if ((x & ~(0xffffffffu >> priv[i].len)) == priv[i].net)
-				return false;
-		return true;
+		return !ipv4_special(b);
 	}
-	memcpy(t, a, n);
-	t[n] = '\0';
-	if (colon && inet_pton(AF_INET6, t, b) == 1) {
+	if (ipv6_pton(a, n, b)) {
 		*parsed = true;
 		static const unsigned char zero[16];
 		if (!memcmp(b, zero, 15) && b[15] <= 1)
@@ -147,17 +252,24 @@ addresses(const struct scan *s, const char *host, size_t hn, const char **addrs,
 }
 
 /* Is the C string s the lowercase word w but for the case of ASCII letters (DNS is
- * case-insensitive in ASCII only; strcasecmp asks the locale)? */
-static bool
+ * case-insensitive in ASCII only; strcasecmp asks the locale)? w holds letters a-z only, so a
+ * byte matches its letter when it is that letter with bit 5 set or not (c | 0x20). */
+static inline bool
 word_is(const char *s, const char *w)
 {
-	for (size_t i = 0;; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)w[i])
+	for (; *w; s++, w++)
+		if (((unsigned char)*s | 0x20) != (unsigned char)*w)
 			return false;
-		if (!c)
-			return true;
-	}
+	return !*s;
+}
+
+/* name_eq of a query's name (no final dots: scan_load) and the n bytes at b (no final dots
+ * either): the same bytes are the same name whatever the locale, so strncasecmp is asked
+ * only about names that differ. */
+static inline bool
+qname_is(const struct query *q, const char *b, size_t n)
+{
+	return q->qlen == n && (!memcmp(q->q, b, n) || !strncasecmp(q->q, b, n));
 }
 
 /* strcmp of the two names with A-Z lowered, without copying them. */
@@ -262,20 +374,76 @@ same_hosts(const struct query *q, const struct ns_hosts *hs)
 	return k == hs->n;
 }
 
+/* What several checks need from the list of queries, read in one pass (survey). */
+struct survey {
+	size_t dn;		       /* the domain's length without final dots */
+	size_t direct_from, direct_to; /* no direct query is outside these */
+	size_t auth_from;	       /* no query before this one has an authority section */
+	const struct query *probe;     /* the last "ad-probe" query */
+	const struct query *ns;	       /* the apex NS query */
+	struct ns_hosts apex;	       /* its hosts */
+};
+
+/* Is the C string the word "ad-probe" (strcmp, a byte at a time)? */
+static bool
+is_ad_probe(const char *w)
+{
+	static const char word[] = "ad-probe";
+	for (size_t i = 0; i < sizeof word; i++)
+		if (w[i] != word[i])
+			return false;
+	return true;
+}
+
+/* The scan counters (facts) and where the other checks need to look. */
 static void
-check_ns_soa(struct grader *g)
+survey(struct grader *g, struct survey *sv)
+{
+	struct scan *s = g->s;
+	struct facts *fa = &g->facts;
+	sv->dn = s->domainlen;
+	while (sv->dn && s->domain[sv->dn - 1] == '.')
+		sv->dn--;
+	sv->direct_from = sv->auth_from = s->nq;
+	sv->direct_to = 0;
+	sv->probe = NULL;
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct query *q = &s->qs[i];
+		if (q->direct) {
+			if (sv->direct_from == s->nq)
+				sv->direct_from = i;
+			sv->direct_to = i + 1;
+		}
+		if (q->authority && sv->auth_from == s->nq)
+			sv->auth_from = i;
+		if (q->why && q->why[0] == 'a' && is_ad_probe(q->why))
+			sv->probe = q;
+		if (q->answered)
+			fa->scan.answered++;
+		if (q->rcode && word_is(q->rcode, "servfail"))
+			fa->scan.servfail++;
+		if (q->error && !strcmp(q->error, "timeout"))
+			fa->scan.timeouts++;
+		else if (q->error && strcmp(q->error, "skipped"))
+			fa->scan.errors++;
+	}
+	fa->scan.queries = (int)s->nq;
+	sv->ns = scan_find(s, s->domain, s->domainlen, T_NS);
+	ns_hosts(sv->ns, &sv->apex);
+}
+
+static void
+check_ns_soa(struct grader *g, const struct survey *sv)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_NS], *fs = &g->f[C_SOA];
-	const struct query *q = scan_find(s, s->domain, s->domainlen, T_NS);
-	struct ns_hosts apex;
-	ns_hosts(q, &apex);
-	size_t count = apex.count; /* the hosts past 64 are counted, not checked: hostile data */
+	const struct ns_hosts *apex = &sv->apex;
+	size_t count = apex->count; /* the hosts past 64 are counted, not checked: hostile data */
 	const char *seen_addr[64];
 	size_t seen_len[64], nseen = 0;
-	for (size_t j = 0; j < apex.n; j++) {
-		const char *h = apex.h[j];
-		size_t hn = apex.len[j];
+	for (size_t j = 0; j < apex->n; j++) {
+		const char *h = apex->h[j];
+		size_t hn = apex->len[j];
 		const char *addrs[16];
 		size_t lens[16], na;
 		bool asked;
@@ -317,15 +485,15 @@ check_ns_soa(struct grader *g)
 	else if (count == 1)
 		findings_add(f, "ONLY_ONE_NS_RECORD", SEV_WARNING, "only one name server");
 
-	/* What every server said when asked directly. */
+	/* What every server said when asked directly. The apex's set is built when a server's
+	 * list is not the apex's very hosts. */
 	struct buf *apex_set = &g->tmp, *set = &g->tmp2;
-	hosts_set(&apex, apex_set);
-	bool ns_ok = true, serial_ok = true, have_serial = false;
+	bool ns_ok = true, serial_ok = true, have_serial = false, have_apex_set = false;
 	long long serial0 = 0;
 	int lame = 0;
-	for (size_t k = 0; k < s->nq; k++) {
+	for (size_t k = sv->direct_from; k < sv->direct_to; k++) {
 		const struct query *d = &s->qs[k];
-		if (!d->direct || !name_eq(d->q, d->qlen, s->domain, s->domainlen))
+		if (!d->direct || !qname_is(d, s->domain, sv->dn))
 			continue;
 		const char *srv = d->server ? d->server : "?";
 		if (word_is(d->type, "soa")) {
@@ -354,8 +522,12 @@ check_ns_soa(struct grader *g)
 			}
 		} else if (word_is(d->type, "ns") && d->answered && word_is(d->rcode, "noerror") &&
 			   d->aa) {
-			if (!ns_ok || same_hosts(d, &apex))
+			if (!ns_ok || same_hosts(d, apex))
 				continue; /* the apex's set, or a mismatch already reported */
+			if (!have_apex_set) {
+				hosts_set(apex, apex_set);
+				have_apex_set = true;
+			}
 			ns_set(d, set);
 			if (strcmp(buf_str(set), buf_str(apex_set))) {
 				ns_ok = false;
@@ -375,7 +547,11 @@ check_ns_soa(struct grader *g)
 
 	/* SOA: present, single, fields and timers (Zonemaster ZONE02 to ZONE06). */
 	const struct query *sq = scan_find(s, s->domain, s->domainlen, T_SOA);
-	size_t nsoa = q_count(sq, T_SOA);
+	size_t i = 0, nsoa = 0;
+	const struct jv *rr = q_rr(sq, T_SOA, &i); /* the first, then the count */
+	for (size_t j = i; rr && q_rr(sq, T_SOA, &j);)
+		nsoa++;
+	nsoa += rr != NULL;
 	g->facts.soa.serial = -1;
 	if (nsoa == 0) {
 		findings_add(fs, "NO_SOA", SEV_ERROR, "no SOA record for '%.*s'", FV(s->domainlen),
@@ -385,8 +561,6 @@ check_ns_soa(struct grader *g)
 	g->facts.soa.present = true;
 	if (nsoa > 1)
 		findings_add(fs, "TOO_MANY_SOA", SEV_ERROR, "%zu SOA records", nsoa);
-	size_t i = 0;
-	const struct jv *rr = q_rr(sq, T_SOA, &i);
 	size_t mn, rn;
 	const char *mname = rr_str(rr, K_mname, &mn), *rname = rr_str(rr, K_rname, &rn);
 	long long serial, refresh, retry, expire, minimum;
@@ -816,7 +990,7 @@ key_tag(const struct jv *rr)
 }
 
 static void
-check_dnssec(struct grader *g)
+check_dnssec(struct grader *g, const struct survey *sv)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_DNSSEC];
@@ -912,7 +1086,7 @@ check_dnssec(struct grader *g)
 	i = 0;
 	if ((rr = q_rr(pq, T_NSEC3PARAM, &i)))
 		check_nsec3(f, rr, &nsec3);
-	for (size_t k = 0; k < s->nq && !nsec3; k++) {
+	for (size_t k = sv->auth_from; k < s->nq && !nsec3; k++) {
 		if (!s->qs[k].authority)
 			continue;
 		size_t j = 0;
@@ -990,38 +1164,37 @@ under(const char *h, size_t hn, const char *d, size_t dn)
 	return hn == dn || h[hn - dn - 1] == '.';
 }
 
+/* The DNS provider of an NS host: a table's, or "Self-hosted" under the domain. */
+static const char *
+ns_provider(const struct grader *g, const char *h, size_t hn)
+{
+	const char *p = providers_match(g->prov, PROV_NS, h, hn);
+	return p || !under(h, hn, g->s->domain, g->s->domainlen) ? p : "Self-hosted";
+}
+
 /* DNStats' is_a_msft_dc: an _msdcs zone whose random sibling does not exist. */
 static void
-check_facts(struct grader *g)
+check_facts(struct grader *g, const struct survey *sv)
 {
 	struct scan *s = g->s;
 	struct facts *fa = &g->facts;
+	/* "_msdcs." and the domain, on the stack: scan_load keeps domains to 253 bytes */
+	char small[7 + 253];
 	struct buf *b = &g->tmp;
-	buf_reset(b);
-	buf_add(b, "_msdcs.", 7);
-	buf_add(b, s->domain, s->domainlen);
-	const struct query *ms = scan_find(s, b->s, b->len, T_SOA);
-	const struct query *probe = NULL;
-	for (size_t i = 0; i < s->nq; i++)
-		if (s->qs[i].why && s->qs[i].why[0] == 'a' && !strcmp(s->qs[i].why, "ad-probe"))
-			probe = &s->qs[i];
+	char *name = small;
+	if (s->domainlen > 253) {
+		buf_reset(b);
+		buf_grow(b, 7 + s->domainlen);
+		name = b->s;
+	}
+	memcpy(name, "_msdcs.", 7);
+	memcpy(name + 7, s->domain, s->domainlen);
+	const struct query *ms = scan_find(s, name, 7 + s->domainlen, T_SOA);
+	const struct query *probe = sv->probe;
 	bool ms_soa = ms && q_count(ms, T_SOA) > 0;
 	bool probe_soa = probe && q_count(probe, T_SOA) > 0;
 	fa->ad = ms_soa && !probe_soa;
 	fa->legacy.has_msdc = !ms_soa ? 0 : probe_soa ? -1 : 1;
-
-	for (size_t i = 0; i < s->nq; i++) {
-		const struct query *q = &s->qs[i];
-		fa->scan.queries++;
-		if (q->answered)
-			fa->scan.answered++;
-		if (q->rcode && word_is(q->rcode, "servfail"))
-			fa->scan.servfail++;
-		if (q->error && !strcmp(q->error, "timeout"))
-			fa->scan.timeouts++;
-		else if (q->error && strcmp(q->error, "skipped"))
-			fa->scan.errors++;
-	}
 
 	/* Providers: the lowest-preference MX host and the first NS host that a table knows. */
 	if (g->prov) {
@@ -1042,15 +1215,16 @@ check_facts(struct grader *g)
 				fa->mail_provider = p;
 			}
 		}
-		const struct query *ns = scan_find(s, s->domain, s->domainlen, T_NS);
+		/* the apex's hosts as listed (all of them unless there are over 64) */
+		for (size_t j = 0; !fa->dns_provider && j < sv->apex.n; j++)
+			fa->dns_provider = ns_provider(g, sv->apex.h[j], sv->apex.len[j]);
 		i = 0;
-		while (!fa->dns_provider && (rr = q_rr(ns, T_NS, &i))) {
+		while (!fa->dns_provider && sv->apex.count > sv->apex.n &&
+		       (rr = q_rr(sv->ns, T_NS, &i))) {
 			size_t hn;
 			const char *h = rr_str(rr, K_host, &hn);
 			if (h)
-				fa->dns_provider = providers_match(g->prov, PROV_NS, h, hn);
-			if (h && !fa->dns_provider && under(h, hn, s->domain, s->domainlen))
-				fa->dns_provider = "Self-hosted";
+				fa->dns_provider = ns_provider(g, h, hn);
 		}
 	}
 }
@@ -1058,8 +1232,10 @@ check_facts(struct grader *g)
 void
 check_infra(struct grader *g)
 {
-	check_ns_soa(g);
+	struct survey sv;
+	survey(g, &sv);
+	check_ns_soa(g, &sv);
 	check_caa(g);
-	check_dnssec(g);
-	check_facts(g);
+	check_dnssec(g, &sv);
+	check_facts(g, &sv);
 }
