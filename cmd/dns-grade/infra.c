@@ -62,75 +62,101 @@ hostname_ok(const char *s, size_t n)
 static const signed char hex_value[256] = {HEX_VALUE64(0), HEX_VALUE64(64), HEX_VALUE64(128),
 					   HEX_VALUE64(192)};
 
-static bool
-is_digit(char c)
+/* The decimal octet at u (up to three digits, read no further than the first byte that is
+ * not one): its length, or 0 when there is none, it has a leading zero or it is over 255
+ * (glibc's inet_pton4 refuses those at the digit that makes them so). */
+static int
+octet(const unsigned char *u, unsigned *v)
 {
-	return c >= '0' && c <= '9';
+	unsigned d0 = u[0] - (unsigned)'0', d1, d2;
+	if (d0 > 9)
+		return 0;
+	if ((d1 = u[1] - (unsigned)'0') > 9) {
+		*v = d0;
+		return 1;
+	}
+	if (d0 == 0)
+		return 0;
+	if ((d2 = u[2] - (unsigned)'0') > 9) {
+		*v = d0 * 10 + d1;
+		return 2;
+	}
+	*v = d0 * 100 + d1 * 10 + d2;
+	return *v > 255 || u[3] - (unsigned)'0' <= 9 ? 0 : 3;
 }
 
-/* inet_pton(AF_INET) of a text that ends at n bytes or a NUL, without copying it: glibc's
- * rules (four decimal octets of at most 255, no leading zero, nothing else), read an octet
- * at a time: glibc refuses a digit after a leading 0, a value over 255, a fifth octet, a dot
- * not after a digit, any other byte, and fewer than four octets; that is this grammar. */
+/* inet_pton(AF_INET) of the C string at p: glibc's rules (four decimal octets of at most
+ * 255, no leading zero, nothing else): glibc refuses a digit after a leading 0, a value over
+ * 255, a fifth octet, a dot not after a digit, any other byte, and fewer than four octets;
+ * that is this grammar. */
 static bool
-ipv4_pton(const char *a, size_t n, unsigned char b[4])
+ipv4_pton(const char *p, unsigned char b[4])
 {
-	size_t i = 0;
+	const unsigned char *u = (const unsigned char *)p;
 	for (int k = 0; k < 4; k++) {
-		if (k && (i == n || a[i++] != '.'))
+		if (k && *u++ != '.')
 			return false;
-		if (i == n || !is_digit(a[i]))
+		unsigned v;
+		int n = octet(u, &v);
+		if (!n)
 			return false;
-		unsigned v = (unsigned)(a[i++] - '0');
-		if (v == 0) {
-			if (i < n && is_digit(a[i]))
-				return false;
-		} else {
-			while (i < n && is_digit(a[i]))
-				if ((v = v * 10 + (unsigned)(a[i++] - '0')) > 255)
-					return false;
-		}
+		u += n;
 		b[k] = (unsigned char)v;
 	}
-	return i == n || !a[i];
+	return !*u;
 }
 
-/* inet_pton(AF_INET6) of a text that ends at n bytes or a NUL, without copying it: glibc
- * 2.36's inet_pton6 (at most four hex digits a group, one "::" that stands for at least one
- * group, a dotted IPv4 address last), with each group's digits read in one loop. */
+/* The hex digits at u, up to four, read no further than the first byte that is not one
+ * (hex_value of the NUL is -1): how many, or -1 for five or more (which glibc refuses). */
+static int
+hex_group(const unsigned char *u, unsigned *val)
+{
+	int d0 = hex_value[u[0]], d1, d2, d3;
+	if (d0 < 0)
+		return 0;
+	if ((d1 = hex_value[u[1]]) < 0) {
+		*val = (unsigned)d0;
+		return 1;
+	}
+	if ((d2 = hex_value[u[2]]) < 0) {
+		*val = (unsigned)(d0 << 4 | d1);
+		return 2;
+	}
+	if ((d3 = hex_value[u[3]]) < 0) {
+		*val = (unsigned)(d0 << 8 | d1 << 4 | d2);
+		return 3;
+	}
+	*val = (unsigned)(d0 << 12 | d1 << 8 | d2 << 4 | d3);
+	return hex_value[u[4]] < 0 ? 4 : -1;
+}
+
+/* inet_pton(AF_INET6) of the C string at a: glibc 2.36's inet_pton6 (at most four hex digits
+ * a group, one "::" that stands for at least one group, a dotted IPv4 address last), a group
+ * of digits at a time. */
 static bool
-ipv6_pton(const char *a, size_t n, unsigned char b[16])
+ipv6_pton(const char *a, unsigned char b[16])
 {
 	unsigned char tmp[16] = {0}, *tp = tmp, *endp = tmp + 16, *colonp = NULL;
-	if (n == 0 || !a[0])
+	if (!a[0] || (a[0] == ':' && a[1] != ':'))
 		return false;
-	if (a[0] == ':' && (n == 1 || a[1] != ':'))
-		return false;
-	size_t i = a[0] == ':', curtok = i, xdigits = 0;
+	const char *p = a + (a[0] == ':'), *curtok = p;
+	int xdigits;
 	unsigned val = 0;
 	for (;;) {
-		/* the hex digits of a group (hex_value of a NUL is -1) */
-		size_t start = i;
-		int d;
-		val = 0;
-		while (i < n && (d = hex_value[(unsigned char)a[i]]) >= 0) {
-			if (i - start == 4)
-				return false;
-			val = val << 4 | (unsigned)d;
-			i++;
-		}
-		xdigits = i - start;
-		if (i == n || !a[i])
+		if ((xdigits = hex_group((const unsigned char *)p, &val)) < 0)
+			return false;
+		p += xdigits;
+		if (!*p)
 			break;
-		char ch = a[i++];
+		char ch = *p++;
 		if (ch == ':') {
-			curtok = i;
+			curtok = p;
 			if (xdigits == 0) {
 				if (colonp)
 					return false;
 				colonp = tp;
 				continue;
-			} else if (i == n || !a[i]) {
+			} else if (!*p) {
 				return false;
 			}
 			if (tp + 2 > endp)
@@ -139,7 +165,7 @@ ipv6_pton(const char *a, size_t n, unsigned char b[16])
 			*tp++ = (unsigned char)val;
 			continue;
 		}
-		if (ch == '.' && tp + 4 <= endp && ipv4_pton(a + curtok, n - curtok, tp)) {
+		if (ch == '.' && tp + 4 <= endp && ipv4_pton(curtok, tp)) {
 			tp += 4;
 			xdigits = 0;
 			break;
@@ -194,22 +220,19 @@ ipv4_special(const unsigned char b[4])
 	}
 }
 
-/* Is the address globally reachable (not private, loopback, link-local, documentation,
- * multicast, reserved)? *parsed says whether it was an address at all. As inet_pton on the
- * text up to a NUL: IPv4 when that holds no colon, else IPv6. An IPv4 parse fails at any
- * colon, and an IPv6 one without a colon, so each can be tried without looking for one. */
-bool
-addr_public(const char *a, size_t n, bool *parsed)
+/* addr_public of the C string at a (under 64 bytes): as inet_pton, IPv4 when it holds no
+ * colon, else IPv6. An IPv4 parse fails at any colon, and an IPv6 one without a colon, so
+ * each can be tried without looking for one. */
+static bool
+text_public(const char *a, bool *parsed)
 {
 	unsigned char b[16];
 	*parsed = false;
-	if (n == 0 || n >= 64)
-		return false;
-	if (ipv4_pton(a, n, b)) {
+	if (ipv4_pton(a, b)) {
 		*parsed = true;
 		return !ipv4_special(b);
 	}
-	if (ipv6_pton(a, n, b)) {
+	if (ipv6_pton(a, b)) {
 		*parsed = true;
 		static const unsigned char zero[16];
 		if (!memcmp(b, zero, 15) && b[15] <= 1)
@@ -224,6 +247,29 @@ addr_public(const char *a, size_t n, bool *parsed)
 		return (b[0] & 0xe0) == 0x20; /* 2000::/3 is the global unicast space */
 	}
 	return false;
+}
+
+/* Is the address globally reachable (not private, loopback, link-local, documentation,
+ * multicast, reserved)? *parsed says whether it was an address at all. The text ends at n
+ * bytes or a NUL, where inet_pton stops. */
+bool
+addr_public(const char *a, size_t n, bool *parsed)
+{
+	char t[64];
+	*parsed = false;
+	if (n == 0 || n >= sizeof t)
+		return false;
+	memcpy(t, a, n);
+	t[n] = '\0';
+	return text_public(t, parsed);
+}
+
+/* addr_public of a scan string (NUL-terminated: scan.c), without the copy. */
+static bool
+scan_addr_public(const char *a, size_t n, bool *parsed)
+{
+	*parsed = false;
+	return n && n < 64 && text_public(a, parsed);
 }
 
 static void
@@ -251,17 +297,20 @@ addresses(const struct scan *s, const char *host, size_t hn, const char **addrs,
 	}
 }
 
-/* Is the C string s the lowercase word w but for the case of ASCII letters (DNS is
- * case-insensitive in ASCII only; strcasecmp asks the locale)? w holds letters a-z only, so a
- * byte matches its letter when it is that letter with bit 5 set or not (c | 0x20). */
+/* Is the C string s the lowercase word w (n letters a-z) but for the case of ASCII letters
+ * (DNS is case-insensitive in ASCII only; strcasecmp asks the locale)? A byte matches a letter
+ * when it is that letter with bit 5 set or not (c | 0x20); s is read no further than its
+ * first byte that differs, so never past its NUL. WORD_IS passes the length of a literal, so
+ * that the compiler unrolls the loop. */
 static inline bool
-word_is(const char *s, const char *w)
+word_is_n(const char *s, const char *w, size_t n)
 {
-	for (; *w; s++, w++)
-		if (((unsigned char)*s | 0x20) != (unsigned char)*w)
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] | 0x20) != (unsigned char)w[i])
 			return false;
-	return !*s;
+	return !s[n];
 }
+#define word_is(s, w) word_is_n(s, w, sizeof w - 1)
 
 /* name_eq of a query's name (no final dots: scan_load) and the n bytes at b (no final dots
  * either): the same bytes are the same name whatever the locale, so strncasecmp is asked
@@ -453,7 +502,7 @@ check_ns_soa(struct grader *g, const struct survey *sv)
 				     "name server '%.*s' has no address", FV(hn), h);
 		for (size_t k = 0; k < na; k++) {
 			bool parsed;
-			if (!addr_public(addrs[k], lens[k], &parsed)) {
+			if (!scan_addr_public(addrs[k], lens[k], &parsed)) {
 				if (parsed)
 					findings_add(
 					    f, "NAMESERVER_IS_NOT_PUBLIC", SEV_ERROR,
