@@ -231,8 +231,10 @@ caa_check(long flags, const char *tag, size_t tn, const char *val, size_t vn,
 			     "flags %ld set reserved bits (only 0 or 128)", flags);
 	}
 	out->critical = (flags & 128) != 0;
+	/* a tag the table knows is letters only and under 16 bytes: only others are checked */
+	int kind = tag_kind(tag, tn);
 	bool tag_ok = tn > 0;
-	for (size_t i = 0; i < tn && tag_ok; i++)
+	for (size_t i = 0; kind == T_OTHER && i < tn && tag_ok; i++)
 		tag_ok = is_alnum(tag[i]);
 	if (!tag_ok) {
 		findings_add(f, "INVALID_TAG", SEV_ERROR,
@@ -246,7 +248,6 @@ caa_check(long flags, const char *tag, size_t tn, const char *val, size_t vn,
 		out->kind = CAA_BAD_TAG;
 		return;
 	}
-	int kind = tag_kind(tag, tn);
 	if (kind <= T_ISSUEVMC) {
 		bool wild = kind == T_ISSUEWILD;
 		out->kind = kind == T_ISSUE ? CAA_ISSUE : wild ? CAA_ISSUEWILD : CAA_KNOWN_OTHER;

@@ -300,11 +300,12 @@ addresses(const struct scan *s, const char *host, size_t hn, const char **addrs,
 /* Is the C string s the lowercase word w (n letters a-z) but for the case of ASCII letters
  * (DNS is case-insensitive in ASCII only; strcasecmp asks the locale)? A byte matches a letter
  * when it is that letter with bit 5 set or not (c | 0x20); s is read no further than its
- * first byte that differs, so never past its NUL. WORD_IS passes the length of a literal, so
- * that the compiler unrolls the loop. */
+ * first byte that differs, so never past its NUL. word_is passes the length of a literal, so
+ * that the loop unrolls. */
 static inline bool
 word_is_n(const char *s, const char *w, size_t n)
 {
+#pragma GCC unroll 8
 	for (size_t i = 0; i < n; i++)
 		if (((unsigned char)s[i] | 0x20) != (unsigned char)w[i])
 			return false;
@@ -1048,6 +1049,10 @@ check_dnssec(struct grader *g, const struct survey *sv)
 	const struct query *kq = scan_find(s, s->domain, s->domainlen, T_DNSKEY);
 	size_t nds = q_count(dsq, T_DS), nkeys = q_count(kq, T_DNSKEY);
 	bool want = nds && nkeys; /* a verdict on the signatures */
+	/* the DNSKEY query's first RR: the passes over its RRs start from it (most zones have
+	 * none, and no DS: those passes are skipped) */
+	size_t k0 = 0;
+	const struct jv *rr0 = q_rr(kq, T_ANY, &k0);
 
 	if (!g->dnssec_cache)
 		g->dnssec_cache = xcalloc(1, sizeof *g->dnssec_cache);
@@ -1057,12 +1062,12 @@ check_dnssec(struct grader *g, const struct survey *sv)
 	bool cacheable = true; /* the key holds them all */
 	size_t i = 0;
 	const struct jv *rr;
-	while (cacheable && (rr = q_rr(dsq, T_DS, &i))) {
+	while (nds && cacheable && (rr = q_rr(dsq, T_DS, &i))) {
 		key_add_rr(key, 'D', rr);
 		cacheable = key->len <= CACHE_MAX_KEY;
 	}
-	i = 0;
-	while (cacheable && (rr = q_rr(kq, T_ANY, &i))) {
+	i = k0;
+	for (rr = rr0; cacheable && rr; rr = q_rr(kq, T_ANY, &i)) {
 		char tag = key_tag(rr);
 		if (tag)
 			key_add_rr(key, tag, rr);
@@ -1086,7 +1091,7 @@ check_dnssec(struct grader *g, const struct survey *sv)
 	/* a real zone has a handful of each; more is hostile data, left unchecked */
 	size_t nd = 0, nk = 0, ns = 0; /* parsed DS, DNSKEY, RRSIG over DNSKEY */
 	i = 0;
-	while ((rr = q_rr(dsq, T_DS, &i)) && nd < 16) {
+	while (nds && (rr = q_rr(dsq, T_DS, &i)) && nd < 16) {
 		long long alg, dt;
 		if (rr_int(rr, K_algorithm, &alg)) {
 			add_alg(fa->dnssec.ds_alg, &fa->dnssec.nds, (int)alg);
@@ -1109,8 +1114,8 @@ check_dnssec(struct grader *g, const struct survey *sv)
 			findings_add(f, "INVALID_DS_RECORD", SEV_ERROR,
 				     "DS record that does not parse");
 	}
-	i = 0;
-	while ((rr = q_rr(kq, T_ANY, &i)) && nk < 32 && ns < 16) {
+	i = k0;
+	for (rr = rr0; rr && nk < 32 && ns < 16; rr = q_rr(kq, T_ANY, &i)) {
 		char tag = key_tag(rr);
 		if (!tag)
 			continue;
