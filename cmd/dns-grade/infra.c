@@ -426,13 +426,43 @@ same_hosts(const struct query *q, const struct ns_hosts *hs)
 
 /* What several checks need from the list of queries, read in one pass (survey). */
 struct survey {
-	size_t dn;		       /* the domain's length without final dots */
-	size_t direct_from, direct_to; /* no direct query is outside these */
-	size_t auth_from;	       /* no query before this one has an authority section */
-	const struct query *probe;     /* the last "ad-probe" query */
-	const struct query *ns;	       /* the apex NS query */
-	struct ns_hosts apex;	       /* its hosts */
+	size_t dn;			/* the domain's length without final dots */
+	size_t direct_from, direct_to;	/* no direct query is outside these */
+	size_t auth_from;		/* no query before this one has an authority section */
+	const struct query *at[NTYPES]; /* scan_find(domain, type) for the APEX_TYPES */
+	const struct query *msdcs;	/* scan_find("_msdcs." domain, SOA) */
+	const struct query *ns;		/* at[T_NS] */
+	struct ns_hosts apex;		/* its hosts */
 };
+
+/* The types the checks look up at the domain itself. */
+#define APEX_TYPES                                                                                 \
+	(1u << T_NS | 1u << T_SOA | 1u << T_CAA | 1u << T_DS | 1u << T_DNSKEY |                    \
+	 1u << T_NSEC3PARAM | 1u << T_MX)
+
+/* scan_find's rule, one query at a time in the order of the queries: of the non-direct queries
+ * of a type (q->tcode) for a name, the first with an answer, else the first. */
+static void
+find_step(const struct query **best, const struct query *q)
+{
+	if (!*best || (q->answered && !(*best)->answered))
+		*best = q;
+}
+
+/* Is the query for "_msdcs." and the domain (dn bytes, at most 253)? As qname_is: the same
+ * bytes, else strncasecmp of the whole name. */
+static bool
+msdcs_is(const struct query *q, const char *domain, size_t dn)
+{
+	if (q->qlen != 7 + dn)
+		return false;
+	if (!memcmp(q->q, "_msdcs.", 7) && !memcmp(q->q + 7, domain, dn))
+		return true;
+	char name[7 + 253];
+	memcpy(name, "_msdcs.", 7);
+	memcpy(name + 7, domain, dn);
+	return !strncasecmp(q->q, name, 7 + dn);
+}
 
 /* Is the C string the word "ad-probe" (strcmp, a byte at a time)? */
 static bool
@@ -445,7 +475,10 @@ is_ad_probe(const char *w)
 	return true;
 }
 
-/* The scan counters (facts) and where the other checks need to look. */
+/* The scan counters (facts) and where the other checks need to look. The queries at the
+ * domain are found here in the one pass instead of by seven calls of scan_find: it walks the
+ * non-direct queries of a type (q->tcode, grade.h) in order, as this loop meets them, and
+ * takes the same one (find_step), with the same name test (qname_is). */
 static void
 survey(struct grader *g, struct survey *sv)
 {
@@ -456,29 +489,36 @@ survey(struct grader *g, struct survey *sv)
 		sv->dn--;
 	sv->direct_from = sv->auth_from = s->nq;
 	sv->direct_to = 0;
-	sv->probe = NULL;
+	memset(sv->at, 0, sizeof sv->at);
+	sv->msdcs = NULL;
 	for (size_t i = 0; i < s->nq; i++) {
 		const struct query *q = &s->qs[i];
 		if (q->direct) {
 			if (sv->direct_from == s->nq)
 				sv->direct_from = i;
 			sv->direct_to = i + 1;
+		} else if (q->tcode >= 0 && (APEX_TYPES >> q->tcode & 1) &&
+			   !(sv->at[q->tcode] && sv->at[q->tcode]->answered) &&
+			   qname_is(q, s->domain, sv->dn)) {
+			find_step(&sv->at[q->tcode], q);
+		} else if (q->tcode == T_SOA && !(sv->msdcs && sv->msdcs->answered) &&
+			   sv->dn <= 253 && msdcs_is(q, s->domain, sv->dn)) {
+			find_step(&sv->msdcs, q);
 		}
 		if (q->authority && sv->auth_from == s->nq)
 			sv->auth_from = i;
-		if (q->why && q->why[0] == 'a' && is_ad_probe(q->why))
-			sv->probe = q;
-		if (q->answered)
+		if (q->answered) {
 			fa->scan.answered++;
-		if (q->rcode && word_is(q->rcode, "servfail"))
-			fa->scan.servfail++;
+			if (word_is(q->rcode, "servfail")) /* rcode: answered */
+				fa->scan.servfail++;
+		}
 		if (q->error && !strcmp(q->error, "timeout"))
 			fa->scan.timeouts++;
 		else if (q->error && strcmp(q->error, "skipped"))
 			fa->scan.errors++;
 	}
 	fa->scan.queries = (int)s->nq;
-	sv->ns = scan_find(s, s->domain, s->domainlen, T_NS);
+	sv->ns = sv->at[T_NS];
 	ns_hosts(sv->ns, &sv->apex);
 }
 
@@ -596,7 +636,7 @@ check_ns_soa(struct grader *g, const struct survey *sv)
 	g->facts.ns.ns_sets_consistent = ns_ok;
 
 	/* SOA: present, single, fields and timers (Zonemaster ZONE02 to ZONE06). */
-	const struct query *sq = scan_find(s, s->domain, s->domainlen, T_SOA);
+	const struct query *sq = sv->at[T_SOA];
 	size_t i = 0, nsoa = 0;
 	const struct jv *rr = q_rr(sq, T_SOA, &i); /* the first, then the count */
 	for (size_t j = i; rr && q_rr(sq, T_SOA, &j);)
@@ -653,7 +693,7 @@ check_ns_soa(struct grader *g, const struct survey *sv)
 
 /* CAA: the relevant RRset is the first found climbing from the domain towards the root. */
 static void
-check_caa(struct grader *g)
+check_caa(struct grader *g, const struct survey *sv)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_CAA];
@@ -661,7 +701,8 @@ check_caa(struct grader *g)
 	size_t n = s->domainlen;
 	const struct query *q = NULL;
 	for (;;) {
-		const struct query *x = scan_find(s, name, n, T_CAA);
+		const struct query *x =
+		    name == s->domain ? sv->at[T_CAA] : scan_find(s, name, n, T_CAA);
 		size_t j = 0;
 		if (q_rr(x, T_CAA, &j)) {
 			q = x;
@@ -1045,8 +1086,7 @@ check_dnssec(struct grader *g, const struct survey *sv)
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_DNSSEC];
 	struct facts *fa = &g->facts;
-	const struct query *dsq = scan_find(s, s->domain, s->domainlen, T_DS);
-	const struct query *kq = scan_find(s, s->domain, s->domainlen, T_DNSKEY);
+	const struct query *dsq = sv->at[T_DS], *kq = sv->at[T_DNSKEY];
 	size_t nds = q_count(dsq, T_DS), nkeys = q_count(kq, T_DNSKEY);
 	bool want = nds && nkeys; /* a verdict on the signatures */
 	/* the DNSKEY query's first RR: the passes over its RRs start from it (most zones have
@@ -1136,7 +1176,7 @@ check_dnssec(struct grader *g, const struct survey *sv)
 		}
 	}
 	bool nsec3 = false;
-	const struct query *pq = scan_find(s, s->domain, s->domainlen, T_NSEC3PARAM);
+	const struct query *pq = sv->at[T_NSEC3PARAM];
 	i = 0;
 	if ((rr = q_rr(pq, T_NSEC3PARAM, &i)))
 		check_nsec3(f, rr, &nsec3);
@@ -1232,27 +1272,27 @@ check_facts(struct grader *g, const struct survey *sv)
 {
 	struct scan *s = g->s;
 	struct facts *fa = &g->facts;
-	/* "_msdcs." and the domain, on the stack: scan_load keeps domains to 253 bytes */
-	char small[7 + 253];
-	struct buf *b = &g->tmp;
-	char *name = small;
-	if (s->domainlen > 253) {
+	const struct query *ms = sv->msdcs;
+	if (s->domainlen > 253) { /* scan_load keeps domains shorter: survey looked for those */
+		struct buf *b = &g->tmp;
 		buf_reset(b);
-		buf_grow(b, 7 + s->domainlen);
-		name = b->s;
+		buf_add(b, "_msdcs.", 7);
+		buf_add(b, s->domain, s->domainlen);
+		ms = scan_find(s, b->s, b->len, T_SOA);
 	}
-	memcpy(name, "_msdcs.", 7);
-	memcpy(name + 7, s->domain, s->domainlen);
-	const struct query *ms = scan_find(s, name, 7 + s->domainlen, T_SOA);
-	const struct query *probe = sv->probe;
 	bool ms_soa = ms && q_count(ms, T_SOA) > 0;
+	/* the last "ad-probe" query matters only to a domain with an _msdcs zone */
+	const struct query *probe = NULL;
+	for (size_t i = 0; ms_soa && i < s->nq; i++)
+		if (s->qs[i].why && s->qs[i].why[0] == 'a' && is_ad_probe(s->qs[i].why))
+			probe = &s->qs[i];
 	bool probe_soa = probe && q_count(probe, T_SOA) > 0;
 	fa->ad = ms_soa && !probe_soa;
 	fa->legacy.has_msdc = !ms_soa ? 0 : probe_soa ? -1 : 1;
 
 	/* Providers: the lowest-preference MX host and the first NS host that a table knows. */
 	if (g->prov) {
-		const struct query *mx = scan_find(s, s->domain, s->domainlen, T_MX);
+		const struct query *mx = sv->at[T_MX];
 		long long best = 70000;
 		size_t i = 0;
 		const struct jv *rr;
@@ -1289,7 +1329,7 @@ check_infra(struct grader *g)
 	struct survey sv;
 	survey(g, &sv);
 	check_ns_soa(g, &sv);
-	check_caa(g);
+	check_caa(g, &sv);
 	check_dnssec(g, &sv);
 	check_facts(g, &sv);
 }
