@@ -1,4 +1,5 @@
 /* CAA property checks (RFC 8659 section 4, RFC 8657 section 4, RFC 9495). */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -60,6 +61,34 @@ domain_ok(const char *s, size_t n)
 	}
 }
 
+/* The issuer domain at v[*i]: it runs to the first space, tab or ';' (or the end), and must be
+ * empty or pass domain_ok. Read in one pass with domain_ok's label rules (a byte that is none
+ * of letter, digit, '-', '.' inside the run makes it bad); *i is left at the run's end. */
+static bool
+issuer_ok(const char *v, size_t n, size_t *i)
+{
+	size_t at = *i, p = at;
+	for (;;) {
+		size_t l = p;
+		while (p < n && is_class(v[p], C_ALNUM | C_HYPHEN))
+			p++;
+		bool end = p == n || v[p] != '.';
+		if (end && p < n && !is_class(v[p], C_WSP | C_SEMI))
+			return false; /* a byte no domain holds, inside the run */
+		if (end && p == at) {
+			*i = p;
+			return true; /* no issuer */
+		}
+		if (p == l || !is_alnum(v[l]) || v[p - 1] == '-' || p - l > 63 || p - at > 253)
+			return false;
+		if (end) {
+			*i = p;
+			return true;
+		}
+		p++;
+	}
+}
+
 /* Does v (n bytes) start with the lowercase prefix w (wn bytes) but for case, as strncasecmp
  * says? The same bytes match in every locale; others are left to strncasecmp. */
 static bool
@@ -112,12 +141,8 @@ issue_value_ok(const char *tag, int tn, const char *v, size_t n, bool *deny, str
 	size_t i = 0;
 	while (i < n && is_wsp(v[i]))
 		i++;
-	size_t ds = i;
-	while (i < n && !is_class(v[i], C_WSP | C_SEMI))
-		i++;
-	size_t dn = i - ds;
-	*deny = dn == 0;
-	if (dn && !domain_ok(v + ds, dn))
+	*deny = i == n || is_class(v[i], C_WSP | C_SEMI); /* no issuer */
+	if (!issuer_ok(v, n, &i))
 		return false;
 	while (i < n && is_wsp(v[i]))
 		i++;
@@ -158,15 +183,35 @@ issue_value_ok(const char *tag, int tn, const char *v, size_t n, bool *deny, str
 	return true;
 }
 
+/* Are all n bytes at v printable ASCII but space (0x21 to 0x7e)? Eight at a time: a word has a
+ * byte under 0x21 when (w - 0x21..) & ~w & 0x80.. is not 0, one over 0x7e when (w + 0x01..) | w
+ * has a high bit (the bit tricks of "hasless" and "hasmore"; both say exactly whether there is
+ * one, and only that is asked). */
+static bool
+all_vchar(const char *v, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, v + i, 8);
+		if (((w - 0x21 * ones) & ~w & high) | (((w + ones) | w) & high))
+			return false;
+	}
+	for (; i < n; i++)
+		if (!is_class(v[i], C_VCHAR))
+			return false;
+	return true;
+}
+
 static bool
 iodef_ok(const char *v, size_t n, struct findings *f)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!is_class(v[i], C_VCHAR)) {
-			findings_add(f, "IODEF_INVALID_URL", SEV_ERROR,
-				     "bad character in iodef '%.*s'", FV(n), v);
-			return false;
-		}
+	if (!all_vchar(v, n)) {
+		findings_add(f, "IODEF_INVALID_URL", SEV_ERROR, "bad character in iodef '%.*s'",
+			     FV(n), v);
+		return false;
+	}
 	if (n > 7 && prefix_is(v, n, "mailto:", 7)) {
 		const char *at = memchr(v + 7, '@', n - 7);
 		if (!at || at == v + 7 || !domain_ok(at + 1, (size_t)(v + n - at - 1))) {
