@@ -2,6 +2,7 @@
  * Directory, scan counters, providers). */
 #include <stdbool.h> /* before ldns, which otherwise makes bool a signed char here */
 #include <ldns/ldns.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -272,31 +273,6 @@ scan_addr_public(const char *a, size_t n, bool *parsed)
 	return n && n < 64 && text_public(a, parsed);
 }
 
-static void
-addresses(const struct scan *s, const char *host, size_t hn, const char **addrs, size_t *lens,
-	  size_t *na, size_t max, bool *asked)
-{
-	*na = 0;
-	*asked = false;
-	static const enum rr_type types[] = {T_A, T_AAAA};
-	for (int t = 0; t < 2; t++) {
-		const struct query *q = scan_find(s, host, hn, types[t]);
-		if (!q || !q->answered)
-			continue;
-		*asked = true;
-		size_t i = 0;
-		const struct jv *rr;
-		while ((rr = q_rr(q, types[t], &i)) && *na < max) {
-			size_t l;
-			const char *ad = rr_str(rr, K_address, &l);
-			if (ad) {
-				addrs[*na] = ad;
-				lens[(*na)++] = l;
-			}
-		}
-	}
-}
-
 /* Is the C string s the lowercase word w (n letters a-z) but for the case of ASCII letters
  * (DNS is case-insensitive in ASCII only; strcasecmp asks the locale)? A byte matches a letter
  * when it is that letter with bit 5 set or not (c | 0x20); s is read no further than its
@@ -313,13 +289,32 @@ word_is_n(const char *s, const char *w, size_t n)
 }
 #define word_is(s, w) word_is_n(s, w, sizeof w - 1)
 
+/* memcmp(a, b, n) == 0 for the names compared here (mostly 8 to 32 bytes), inline: eight
+ * bytes at a time, the last eight overlapping the ones before. */
+static inline bool
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	if (n < 8)
+		return !memcmp(a, b, n);
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
 /* name_eq of a query's name (no final dots: scan_load) and the n bytes at b (no final dots
  * either): the same bytes are the same name whatever the locale, so strncasecmp is asked
  * only about names that differ. */
 static inline bool
 qname_is(const struct query *q, const char *b, size_t n)
 {
-	return q->qlen == n && (!memcmp(q->q, b, n) || !strncasecmp(q->q, b, n));
+	return q->qlen == n && (same_bytes(q->q, b, n) || !strncasecmp(q->q, b, n));
 }
 
 /* strcmp of the two names with A-Z lowered, without copying them. */
@@ -520,6 +515,33 @@ survey(struct grader *g, struct survey *sv)
 	fa->scan.queries = (int)s->nq;
 	sv->ns = sv->at[T_NS];
 	ns_hosts(sv->ns, &sv->apex);
+}
+
+/* The addresses of a host: its answered A query's, then its AAAA query's (up to max); asked:
+ * one of them was answered. */
+static void
+addresses(const struct scan *s, const char *host, size_t hn, const char **addrs, size_t *lens,
+	  size_t *na, size_t max, bool *asked)
+{
+	*na = 0;
+	*asked = false;
+	static const enum rr_type types[] = {T_A, T_AAAA};
+	for (int t = 0; t < 2; t++) {
+		const struct query *q = scan_find(s, host, hn, types[t]);
+		if (!q || !q->answered)
+			continue;
+		*asked = true;
+		size_t i = 0;
+		const struct jv *rr;
+		while ((rr = q_rr(q, types[t], &i)) && *na < max) {
+			size_t l;
+			const char *ad = rr_str(rr, K_address, &l);
+			if (ad) {
+				addrs[*na] = ad;
+				lens[(*na)++] = l;
+			}
+		}
+	}
 }
 
 static void
