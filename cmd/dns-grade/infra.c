@@ -412,7 +412,7 @@ same_hosts(const struct query *q, const struct ns_hosts *hs)
 		const char *h = rr_str(rr, K_host, &l);
 		if (!h)
 			continue;
-		if (k == hs->n || hs->len[k] != l || memcmp(hs->h[k], h, l))
+		if (k == hs->n || hs->len[k] != l || !same_bytes(hs->h[k], h, l))
 			return false;
 		k++;
 	}
@@ -579,7 +579,7 @@ check_ns_soa(struct grader *g, const struct survey *sv)
 			}
 			for (size_t m = 0; m < nseen; m++)
 				if (seen_len[m] == lens[k] &&
-				    !memcmp(seen_addr[m], addrs[k], lens[k]))
+				    same_bytes(seen_addr[m], addrs[k], lens[k]))
 					findings_add(
 					    f, "NS_SAME_ADDRESS", SEV_WARNING,
 					    "address %.*s serves more than one name server name",
@@ -1109,12 +1109,12 @@ check_dnssec(struct grader *g, const struct survey *sv)
 	struct findings *f = &g->f[C_DNSSEC];
 	struct facts *fa = &g->facts;
 	const struct query *dsq = sv->at[T_DS], *kq = sv->at[T_DNSKEY];
-	size_t nds = q_count(dsq, T_DS), nkeys = q_count(kq, T_DNSKEY);
-	bool want = nds && nkeys; /* a verdict on the signatures */
 	/* the DNSKEY query's first RR: the passes over its RRs start from it (most zones have
 	 * none, and no DS: those passes are skipped) */
 	size_t k0 = 0;
 	const struct jv *rr0 = q_rr(kq, T_ANY, &k0);
+	size_t nds = q_count(dsq, T_DS), nkeys = rr0 ? q_count(kq, T_DNSKEY) : 0;
+	bool want = nds && nkeys; /* a verdict on the signatures */
 
 	if (!g->dnssec_cache)
 		g->dnssec_cache = xcalloc(1, sizeof *g->dnssec_cache);
@@ -1129,17 +1129,24 @@ check_dnssec(struct grader *g, const struct survey *sv)
 		cacheable = key->len <= CACHE_MAX_KEY;
 	}
 	i = k0;
+	char tags[64]; /* key_tag of the first RRs, for the pass below */
+	size_t ntags = 0;
 	for (rr = rr0; cacheable && rr; rr = q_rr(kq, T_ANY, &i)) {
 		char tag = key_tag(rr);
+		if (ntags < sizeof tags)
+			tags[ntags++] = tag;
 		if (tag)
 			key_add_rr(key, tag, rr);
 		cacheable = key->len <= CACHE_MAX_KEY;
 	}
 	bool any = key->len > 0; /* no RR for ldns: nothing to parse, cache or verify */
-	long long started = (long long)s->started;
-	buf_addc(key, want ? 'V' : 'N');
-	buf_add(key, &started, sizeof started);
-	unsigned long long h = cacheable && any ? key_hash(key) : 0;
+	unsigned long long h = 0;
+	if (cacheable && any) {
+		long long started = (long long)s->started;
+		buf_addc(key, want ? 'V' : 'N');
+		buf_add(key, &started, sizeof started);
+		h = key_hash(key);
+	}
 
 	struct rr_walk w = {.hit = cacheable && any ? cache_get(g, key, h) : NULL,
 			    .parsed = &g->dnssec_cache->parsed,
@@ -1177,8 +1184,9 @@ check_dnssec(struct grader *g, const struct survey *sv)
 				     "DS record that does not parse");
 	}
 	i = k0;
-	for (rr = rr0; rr && nk < 32 && ns < 16; rr = q_rr(kq, T_ANY, &i)) {
-		char tag = key_tag(rr);
+	size_t jk = 0;
+	for (rr = rr0; rr && nk < 32 && ns < 16; rr = q_rr(kq, T_ANY, &i), jk++) {
+		char tag = jk < ntags ? tags[jk] : key_tag(rr);
 		if (!tag)
 			continue;
 		unsigned r = walk_rr(&w, rr, tag);
