@@ -825,6 +825,137 @@ rr_text(struct buf *b, const struct jv *rr)
 	return true;
 }
 
+/* Bytes of an owner name (and of the data's tokens, with + / =) for which ldns's tokenizer
+ * (ldns_bget_token) does nothing but copy: no space, tab, newline, CR, parenthesis, ';', '"',
+ * backslash, '@' (the origin), '$', NUL or byte over 0x7e. */
+static bool
+plain_name_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '-' || c == '_';
+}
+
+static bool
+plain_data_byte(unsigned char c)
+{
+	return plain_name_byte(c) || c == '+' || c == '/' || c == '=';
+}
+
+/* The rdata field types of DS, DNSKEY and RRSIG, which ldns_rr_new_frm_str reads from a
+ * token by ldns_rdf_new_frm_str alone (no quotes, no origin but for the '@' excluded above). */
+static bool
+plain_field(ldns_rdf_type t)
+{
+	switch (t) {
+	case LDNS_RDF_TYPE_INT8:
+	case LDNS_RDF_TYPE_INT16:
+	case LDNS_RDF_TYPE_INT32:
+	case LDNS_RDF_TYPE_ALG:
+	case LDNS_RDF_TYPE_TYPE:
+	case LDNS_RDF_TYPE_TIME:
+	case LDNS_RDF_TYPE_DNAME:
+	case LDNS_RDF_TYPE_B64:
+	case LDNS_RDF_TYPE_HEX:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ldns_rr_new_frm_str(text) for rr_text's text of a DS, DNSKEY or RRSIG as dns-scan writes it:
+ * "owner. ttl IN TYPE f1 f2 ... fn", the owner and the fields of plain bytes, one space between
+ * fields, exactly the type's number of fields. On such a text ldns's tokenizer only splits at
+ * the spaces, so ldns_rr_new_frm_str comes down to what is done here with its own functions:
+ * ldns_dname_new_frm_str of the owner, ldns_str2period of the TTL, the class and type by name,
+ * ldns_rdf_new_frm_str of each field in the order of the type's descriptor. NULL for any other
+ * text or when a field does not convert: the caller then asks ldns_rr_new_frm_str, so a text
+ * it may read otherwise is never judged here. Saves ldns's byte-at-a-time tokenizer and its
+ * 64 KiB scratch buffers, most of the cost of reading an RR. */
+static ldns_rr *
+rr_new_plain(const char *t)
+{
+	char owner[254], ttl[11], type[7], tok[4097];
+	const char *p = t;
+	while (plain_name_byte((unsigned char)*p))
+		p++;
+	size_t on = (size_t)(p - t);
+	if (on == 0 || on > 253 || *p != ' ')
+		return NULL;
+	memcpy(owner, t, on);
+	owner[on] = '\0';
+	const char *tt = ++p;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p == tt || p - tt > 10 || memcmp(p, " IN ", 4))
+		return NULL;
+	memcpy(ttl, tt, (size_t)(p - tt));
+	ttl[p - tt] = '\0';
+	const char *ty = p += 4;
+	while (*p >= 'A' && *p <= 'Z')
+		p++;
+	if (p - ty > 6 || *p != ' ')
+		return NULL;
+	memcpy(type, ty, (size_t)(p - ty));
+	type[p - ty] = '\0';
+	/* ldns_get_rr_type_by_name of these three names, without its walk over every type */
+	ldns_rr_type rt = !strcmp(type, "DS")	    ? LDNS_RR_TYPE_DS
+			  : !strcmp(type, "DNSKEY") ? LDNS_RR_TYPE_DNSKEY
+			  : !strcmp(type, "RRSIG")  ? LDNS_RR_TYPE_RRSIG
+						    : 0;
+	if (!rt)
+		return NULL;
+	const ldns_rr_descriptor *desc = ldns_rr_descript((uint16_t)rt);
+	if (!desc || ldns_rr_descriptor_minimum(desc) != ldns_rr_descriptor_maximum(desc) ||
+	    ldns_rr_descriptor_maximum(desc) > 9)
+		return NULL;
+	size_t nf = ldns_rr_descriptor_maximum(desc);
+	const char *f[9], *data = ++p;
+	size_t fl[9], n = 0;
+	for (;;) {
+		const char *s0 = p;
+		while (plain_data_byte((unsigned char)*p))
+			p++;
+		if (p == s0 || n == nf || !plain_field(ldns_rr_descriptor_field_type(desc, n)))
+			return NULL;
+		f[n] = s0;
+		fl[n++] = (size_t)(p - s0);
+		if (!*p)
+			break;
+		if (*p++ != ' ')
+			return NULL;
+	}
+	if (n != nf || p - data > 4096)
+		return NULL;
+
+	ldns_rdf *o = ldns_dname_new_frm_str(owner);
+	if (!o)
+		return NULL;
+	ldns_rr *rr = ldns_rr_new();
+	ldns_rr_set_owner(rr, o);
+	ldns_rr_set_question(rr, false);
+	const char *end;
+	ldns_rr_set_ttl(rr, (uint32_t)ldns_str2period(ttl, &end));
+	ldns_rr_set_class(rr, ldns_get_rr_class_by_name("IN"));
+	ldns_rr_set_type(rr, rt);
+	for (size_t k = 0; k < n; k++) {
+		ldns_rdf_type ft = ldns_rr_descriptor_field_type(desc, k);
+		memcpy(tok, f[k], fl[k]);
+		tok[fl[k]] = '\0';
+		ldns_rdf *r = ldns_rdf_new_frm_str(ft, tok);
+		if (r && ft == LDNS_RDF_TYPE_DNAME && ldns_rdf_size(r) > 1 &&
+		    ldns_rdf_data(r)[0] == 1 && ldns_rdf_data(r)[1] == '@') {
+			ldns_rdf_deep_free(r); /* cannot be: '@' is not plain */
+			r = NULL;
+		}
+		if (!r) {
+			ldns_rr_free(rr);
+			return NULL;
+		}
+		ldns_rr_push_rdf(rr, r);
+	}
+	return rr;
+}
+
 static void
 add_alg(int *v, int *n, int alg)
 {
@@ -1064,6 +1195,7 @@ struct rr_walk {
 	size_t next;
 	struct buf *parsed, *text;
 	ldns_rr_list *ds, *keys, *sigs;
+	bool sigs_needed; /* else an RRSIG ('S') is not given to ldns: walked as one that fails */
 };
 
 static unsigned
@@ -1075,8 +1207,9 @@ walk_rr(struct rr_walk *w, const struct jv *rr, char tag)
 	unsigned r = 0;
 	ldns_rr *x = NULL;
 	buf_reset(w->text);
-	if (rr_text(w->text, rr) &&
-	    ldns_rr_new_frm_str(&x, w->text->s, 0, NULL, NULL) == LDNS_STATUS_OK) {
+	if ((tag != 'S' || w->sigs_needed) && rr_text(w->text, rr) &&
+	    ((x = rr_new_plain(w->text->s)) ||
+	     ldns_rr_new_frm_str(&x, w->text->s, 0, NULL, NULL) == LDNS_STATUS_OK)) {
 		r = P_OK;
 		if (tag == 'D') {
 			ldns_rr_list_push_rr(w->ds, x);
@@ -1130,11 +1263,12 @@ check_dnssec(struct grader *g, const struct survey *sv)
 	}
 	i = k0;
 	char tags[64]; /* key_tag of the first RRs, for the pass below */
-	size_t ntags = 0;
+	size_t ntags = 0, nsig = 0;
 	for (rr = rr0; cacheable && rr; rr = q_rr(kq, T_ANY, &i)) {
 		char tag = key_tag(rr);
 		if (ntags < sizeof tags)
 			tags[ntags++] = tag;
+		nsig += tag == 'S';
 		if (tag)
 			key_add_rr(key, tag, rr);
 		cacheable = key->len <= CACHE_MAX_KEY;
@@ -1150,7 +1284,11 @@ check_dnssec(struct grader *g, const struct survey *sv)
 
 	struct rr_walk w = {.hit = cacheable && any ? cache_get(g, key, h) : NULL,
 			    .parsed = &g->dnssec_cache->parsed,
-			    .text = &g->tmp};
+			    .text = &g->tmp,
+			    /* Without a verdict to give, the RRSIGs matter only as the count of
+			     * those over DNSKEY, which ends the pass below at 16: with fewer
+			     * RRSIGs in all it cannot, and none need be read. */
+			    .sigs_needed = want || !cacheable || nsig >= 16};
 	buf_reset(w.parsed);
 	if (any && !w.hit) {
 		w.ds = ldns_rr_list_new();
@@ -1330,10 +1468,11 @@ check_facts(struct grader *g, const struct survey *sv)
 			size_t en;
 			long long pref = 0;
 			const char *ex = rr_str(rr, K_exchange, &en);
-			rr_int(rr, K_preference, &pref);
 			const char *p = ex ? providers_match(g->prov, PROV_MX, ex, en) : NULL;
 			if (!p && ex && under(ex, en, s->domain, s->domainlen))
 				p = "Self-hosted";
+			if (p) /* the preference matters only to a host with a provider */
+				rr_int(rr, K_preference, &pref);
 			if (p && pref < best) {
 				best = pref;
 				fa->mail_provider = p;

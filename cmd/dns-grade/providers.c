@@ -87,7 +87,10 @@ table_get(const struct table *t, const char *s, size_t n, uint64_t h)
 	size_t j = h & (t->cap - 1);
 	while (t->v[j].suffix) {
 		if (t->v[j].len == n) {
+			/* the same bytes (a lowercase host), else the same once lowered */
 			const char *x = t->v[j].suffix;
+			if (!memcmp(x, s, n))
+				return t->v[j].name;
 			size_t i = 0;
 			while (i < n && (unsigned char)x[i] == lower(s[i]))
 				i++;
