@@ -308,6 +308,14 @@ same_bytes(const char *a, const char *b, size_t n)
 	return x == y;
 }
 
+/* Does the query's answer hold an RR of the type (q_count > 0 without counting them all)? */
+static bool
+q_has(const struct query *q, enum rr_type type)
+{
+	size_t i = 0;
+	return q_rr(q, type, &i) != NULL;
+}
+
 /* name_eq of a query's name (no final dots: scan_load) and the n bytes at b (no final dots
  * either): the same bytes are the same name whatever the locale, so strncasecmp is asked
  * only about names that differ. */
@@ -722,11 +730,13 @@ check_caa(struct grader *g, const struct survey *sv)
 	const char *name = s->domain;
 	size_t n = s->domainlen;
 	const struct query *q = NULL;
+	const struct jv *first = NULL; /* its first CAA RR, at i */
+	size_t i = 0;
 	for (;;) {
 		const struct query *x =
 		    name == s->domain ? sv->at[T_CAA] : scan_find(s, name, n, T_CAA);
-		size_t j = 0;
-		if (q_rr(x, T_CAA, &j)) {
+		i = 0;
+		if ((first = q_rr(x, T_CAA, &i))) {
 			q = x;
 			break;
 		}
@@ -745,9 +755,8 @@ check_caa(struct grader *g, const struct survey *sv)
 	if (name != s->domain)
 		findings_add(f, "CAA_FOUND_AT_PARENT", SEV_NOTICE, "CAA records found at '%.*s'",
 			     FV(n), name);
-	size_t i = 0, count = 0;
-	const struct jv *rr;
-	while ((rr = q_rr(q, T_CAA, &i))) {
+	size_t count = 0;
+	for (const struct jv *rr = first; rr; rr = q_rr(q, T_CAA, &i)) {
 		if (++count > 100) {
 			findings_add(f, "TOO_MANY_CAA_RECORDS", SEV_WARNING,
 				     "over 100 CAA records");
@@ -1246,7 +1255,7 @@ check_dnssec(struct grader *g, const struct survey *sv)
 	 * none, and no DS: those passes are skipped) */
 	size_t k0 = 0;
 	const struct jv *rr0 = q_rr(kq, T_ANY, &k0);
-	size_t nds = q_count(dsq, T_DS), nkeys = rr0 ? q_count(kq, T_DNSKEY) : 0;
+	bool nds = q_has(dsq, T_DS), nkeys = rr0 && q_has(kq, T_DNSKEY); /* any at all */
 	bool want = nds && nkeys; /* a verdict on the signatures */
 
 	if (!g->dnssec_cache)
@@ -1370,7 +1379,7 @@ check_dnssec(struct grader *g, const struct survey *sv)
 		ldns_rr_list_deep_free(w.sigs);
 	}
 
-	if (nds == 0) {
+	if (!nds) {
 		if (nkeys) {
 			fa->dnssec.status = "signed-without-ds";
 			findings_add(f, "SIGNED_WITHOUT_DS", SEV_WARNING,
@@ -1384,7 +1393,7 @@ check_dnssec(struct grader *g, const struct survey *sv)
 		return;
 	}
 	fa->dnssec.status = "bogus";
-	if (nkeys == 0) {
+	if (!nkeys) {
 		findings_add(f, "NO_DNSKEY_RECORD", SEV_ERROR,
 			     "DS at the parent but no DNSKEY in the zone");
 		return;
@@ -1448,13 +1457,13 @@ check_facts(struct grader *g, const struct survey *sv)
 		buf_add(b, s->domain, s->domainlen);
 		ms = scan_find(s, b->s, b->len, T_SOA);
 	}
-	bool ms_soa = ms && q_count(ms, T_SOA) > 0;
+	bool ms_soa = q_has(ms, T_SOA);
 	/* the last "ad-probe" query matters only to a domain with an _msdcs zone */
 	const struct query *probe = NULL;
 	for (size_t i = 0; ms_soa && i < s->nq; i++)
 		if (s->qs[i].why && s->qs[i].why[0] == 'a' && is_ad_probe(s->qs[i].why))
 			probe = &s->qs[i];
-	bool probe_soa = probe && q_count(probe, T_SOA) > 0;
+	bool probe_soa = q_has(probe, T_SOA);
 	fa->ad = ms_soa && !probe_soa;
 	fa->legacy.has_msdc = !ms_soa ? 0 : probe_soa ? -1 : 1;
 
