@@ -1,60 +1,117 @@
 /* CAA property checks (RFC 8659 section 4, RFC 8657 section 4, RFC 9495). */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "ascii.h"
 #include "caa.h"
 
+/* Byte classes, by table: the checks below look at every byte of every value. */
+enum { C_ALNUM = 1, C_HYPHEN = 2, C_WSP = 4, C_SEMI = 8, C_VCHAR = 16 };
+#define CAA_CLASS(c)                                                                               \
+	(((((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z') || ((c) >= '0' && (c) <= '9') ? C_ALNUM     \
+										     : 0) |        \
+	 ((c) == '-' ? C_HYPHEN : 0) | ((c) == ' ' || (c) == '\t' ? C_WSP : 0) |                   \
+	 ((c) == ';' ? C_SEMI : 0) | ((c) >= 0x21 && (c) <= 0x7e ? C_VCHAR : 0))
+#define CAA_CLASS4(c)  CAA_CLASS(c), CAA_CLASS(c + 1), CAA_CLASS(c + 2), CAA_CLASS(c + 3)
+#define CAA_CLASS16(c) CAA_CLASS4(c), CAA_CLASS4(c + 4), CAA_CLASS4(c + 8), CAA_CLASS4(c + 12)
+#define CAA_CLASS64(c) CAA_CLASS16(c), CAA_CLASS16(c + 16), CAA_CLASS16(c + 32), CAA_CLASS16(c + 48)
+static const unsigned char caa_class[256] = {CAA_CLASS64(0), CAA_CLASS64(64), CAA_CLASS64(128),
+					     CAA_CLASS64(192)};
+
 static bool
-is_alpha(int c)
+is_class(char c, int cls)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return caa_class[(unsigned char)c] & cls;
 }
 
 static bool
-is_alnum(int c)
+is_alnum(char c)
 {
-	return is_alpha(c) || (c >= '0' && c <= '9');
+	return is_class(c, C_ALNUM);
 }
 
 static bool
-is_wsp(int c)
+is_wsp(char c)
 {
-	return c == ' ' || c == '\t';
+	return is_class(c, C_WSP);
 }
 
-/* label = (ALPHA / DIGIT) *( *("-") (ALPHA / DIGIT) ), joined by "." */
+/* label = (ALPHA / DIGIT) *( *("-") (ALPHA / DIGIT) ), joined by "." : labels of 1 to 63
+ * letters, digits and '-', neither starting nor ending with '-'. Read a label at a time: the
+ * run of label bytes, then what ends it (a '.', the end, or a byte that makes it bad). */
 static bool
 domain_ok(const char *s, size_t n)
 {
 	if (n == 0 || n > 253)
 		return false;
-	size_t lab = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '.') {
-			if (lab == 0 || s[i - 1] == '-')
-				return false;
-			lab = 0;
-		} else if (is_alnum((unsigned char)s[i]) || (s[i] == '-' && lab > 0)) {
-			if (++lab > 63)
-				return false;
-		} else {
+	const char *p = s, *e = s + n;
+	for (;;) {
+		const char *l = p;
+		if (!is_alnum(*p))
+			return false; /* an empty label, a leading '-' or a bad byte */
+		while (++p < e && is_class(*p, C_ALNUM | C_HYPHEN))
+			;
+		if (p - l > 63 || p[-1] == '-')
 			return false;
-		}
+		if (p == e)
+			return true;
+		if (*p++ != '.' || p == e)
+			return false;
 	}
-	return lab > 0 && s[n - 1] != '-';
+}
+
+/* The issuer domain at v[*i]: it runs to the first space, tab or ';' (or the end), and must be
+ * empty or pass domain_ok. Read in one pass with domain_ok's label rules (a byte that is none
+ * of letter, digit, '-', '.' inside the run makes it bad); *i is left at the run's end. */
+static bool
+issuer_ok(const char *v, size_t n, size_t *i)
+{
+	size_t at = *i, p = at;
+	for (;;) {
+		size_t l = p;
+		while (p < n && is_class(v[p], C_ALNUM | C_HYPHEN))
+			p++;
+		bool end = p == n || v[p] != '.';
+		if (end && p < n && !is_class(v[p], C_WSP | C_SEMI))
+			return false; /* a byte no domain holds, inside the run */
+		if (end && p == at) {
+			*i = p;
+			return true; /* no issuer */
+		}
+		if (p == l || !is_alnum(v[l]) || v[p - 1] == '-' || p - l > 63 || p - at > 253)
+			return false;
+		if (end) {
+			*i = p;
+			return true;
+		}
+		p++;
+	}
+}
+
+/* Does v (n bytes) start with the lowercase prefix w (wn bytes) but for case, as strncasecmp
+ * says? The same bytes match in every locale; others are left to strncasecmp. */
+static bool
+prefix_is(const char *v, size_t n, const char *w, size_t wn)
+{
+	if (n < wn)
+		return false;
+	for (size_t i = 0; i < wn; i++)
+		if (v[i] != w[i])
+			return !strncasecmp(v, w, wn);
+	return true;
 }
 
 /* The RFC 8657 parameters; others are allowed and ignored by CAs that do not know them. */
 static void
-check_parameter(const char *tag, const char *k, size_t kn, const char *v, size_t vn,
+check_parameter(const char *tag, int tn, const char *k, size_t kn, const char *v, size_t vn,
 		struct findings *f)
 {
 	if (ascii_word_eq(k, kn, "accounturi")) {
 		const char *c = memchr(v, ':', vn);
 		if (!c || c == v || c + 1 == v + vn)
 			findings_add(f, "INVALID_ACCOUNTURI", SEV_ERROR,
-				     "%s accounturi '%.*s' is not a URI", tag, FV(vn), v);
+				     "%.*s accounturi '%.*s' is not a URI", tn, tag, FV(vn), v);
 	} else if (ascii_word_eq(k, kn, "validationmethods")) {
 		static const char *const acme[] = {
 		    "http-01", "dns-01", "tls-alpn-01", "dns-account-01", "dns-persist-01", NULL};
@@ -71,25 +128,21 @@ check_parameter(const char *tag, const char *k, size_t kn, const char *v, size_t
 				known = known || ascii_word_eq(m, mn, acme[j]);
 			if (!known)
 				findings_add(f, "UNKNOWN_VALIDATION_METHOD", SEV_WARNING,
-					     "%s validation method '%.*s' is not an ACME method",
-					     tag, FV(mn), m);
+					     "%.*s validation method '%.*s' is not an ACME method",
+					     tn, tag, FV(mn), m);
 		}
 	}
 }
 
 /* issue-value = *WSP [issuer-domain-name *WSP] [";" *WSP [parameters *WSP]] */
 static bool
-issue_value_ok(const char *tag, const char *v, size_t n, bool *deny, struct findings *f)
+issue_value_ok(const char *tag, int tn, const char *v, size_t n, bool *deny, struct findings *f)
 {
 	size_t i = 0;
 	while (i < n && is_wsp(v[i]))
 		i++;
-	size_t ds = i;
-	while (i < n && !is_wsp(v[i]) && v[i] != ';')
-		i++;
-	size_t dn = i - ds;
-	*deny = dn == 0;
-	if (dn && !domain_ok(v + ds, dn))
+	*deny = i == n || is_class(v[i], C_WSP | C_SEMI); /* no issuer */
+	if (!issuer_ok(v, n, &i))
 		return false;
 	while (i < n && is_wsp(v[i]))
 		i++;
@@ -104,7 +157,7 @@ issue_value_ok(const char *tag, const char *v, size_t n, bool *deny, struct find
 		if (i == n)
 			break;
 		size_t ks = i;
-		while (i < n && (is_alnum((unsigned char)v[i]) || v[i] == '-'))
+		while (i < n && is_class(v[i], C_ALNUM | C_HYPHEN))
 			i++;
 		size_t kn = i - ks;
 		if (kn == 0 || v[ks] == '-' || v[i - 1] == '-')
@@ -117,10 +170,9 @@ issue_value_ok(const char *tag, const char *v, size_t n, bool *deny, struct find
 		while (i < n && is_wsp(v[i]))
 			i++;
 		size_t vs = i;
-		while (i < n && (unsigned char)v[i] >= 0x21 && (unsigned char)v[i] <= 0x7e &&
-		       v[i] != ';')
+		while (i < n && is_class(v[i], C_VCHAR) && v[i] != ';')
 			i++;
-		check_parameter(tag, v + ks, kn, v + vs, i - vs, f);
+		check_parameter(tag, tn, v + ks, kn, v + vs, i - vs, f);
 		while (i < n && is_wsp(v[i]))
 			i++;
 		if (i < n && v[i] != ';')
@@ -131,16 +183,36 @@ issue_value_ok(const char *tag, const char *v, size_t n, bool *deny, struct find
 	return true;
 }
 
+/* Are all n bytes at v printable ASCII but space (0x21 to 0x7e)? Eight at a time: a word has a
+ * byte under 0x21 when (w - 0x21..) & ~w & 0x80.. is not 0, one over 0x7e when (w + 0x01..) | w
+ * has a high bit (the bit tricks of "hasless" and "hasmore"; both say exactly whether there is
+ * one, and only that is asked). */
+static bool
+all_vchar(const char *v, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, v + i, 8);
+		if (((w - 0x21 * ones) & ~w & high) | (((w + ones) | w) & high))
+			return false;
+	}
+	for (; i < n; i++)
+		if (!is_class(v[i], C_VCHAR))
+			return false;
+	return true;
+}
+
 static bool
 iodef_ok(const char *v, size_t n, struct findings *f)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)v[i] <= 0x20 || (unsigned char)v[i] >= 0x7f) {
-			findings_add(f, "IODEF_INVALID_URL", SEV_ERROR,
-				     "bad character in iodef '%.*s'", FV(n), v);
-			return false;
-		}
-	if (n > 7 && !strncasecmp(v, "mailto:", 7)) {
+	if (!all_vchar(v, n)) {
+		findings_add(f, "IODEF_INVALID_URL", SEV_ERROR, "bad character in iodef '%.*s'",
+			     FV(n), v);
+		return false;
+	}
+	if (n > 7 && prefix_is(v, n, "mailto:", 7)) {
 		const char *at = memchr(v + 7, '@', n - 7);
 		if (!at || at == v + 7 || !domain_ok(at + 1, (size_t)(v + n - at - 1))) {
 			findings_add(f, "IODEF_INVALID_EMAIL", SEV_ERROR,
@@ -149,8 +221,8 @@ iodef_ok(const char *v, size_t n, struct findings *f)
 		}
 		return true;
 	}
-	size_t skip = n > 8 && !strncasecmp(v, "https://", 8)  ? 8
-		      : n > 7 && !strncasecmp(v, "http://", 7) ? 7
+	size_t skip = n > 8 && prefix_is(v, n, "https://", 8)  ? 8
+		      : n > 7 && prefix_is(v, n, "http://", 7) ? 7
 							       : 0;
 	if (!skip) {
 		findings_add(f, "IODEF_NO_SCHEME", SEV_ERROR,
@@ -204,10 +276,11 @@ caa_check(long flags, const char *tag, size_t tn, const char *val, size_t vn,
 			     "flags %ld set reserved bits (only 0 or 128)", flags);
 	}
 	out->critical = (flags & 128) != 0;
+	/* a tag the table knows is letters only and under 16 bytes: only others are checked */
+	int kind = tag_kind(tag, tn);
 	bool tag_ok = tn > 0;
-	for (size_t i = 0; i < tn; i++)
-		if (!is_alnum((unsigned char)tag[i]))
-			tag_ok = false;
+	for (size_t i = 0; kind == T_OTHER && i < tn && tag_ok; i++)
+		tag_ok = is_alnum(tag[i]);
 	if (!tag_ok) {
 		findings_add(f, "INVALID_TAG", SEV_ERROR,
 			     "tag '%.*s' is not 1 to 15 letters and digits", FV(tn), tag);
@@ -220,17 +293,14 @@ caa_check(long flags, const char *tag, size_t tn, const char *val, size_t vn,
 		out->kind = CAA_BAD_TAG;
 		return;
 	}
-	int kind = tag_kind(tag, tn);
 	if (kind <= T_ISSUEVMC) {
 		bool wild = kind == T_ISSUEWILD;
 		out->kind = kind == T_ISSUE ? CAA_ISSUE : wild ? CAA_ISSUEWILD : CAA_KNOWN_OTHER;
-		char t[16];
-		memcpy(t, tag, tn);
-		t[tn] = '\0';
-		out->ok = issue_value_ok(t, val, vn, &out->deny, f);
+		/* the tag is 1 to 15 letters and digits: "%.*s" prints it whole */
+		out->ok = issue_value_ok(tag, (int)tn, val, vn, &out->deny, f);
 		if (!out->ok)
 			findings_add(f, wild ? "ISSUEWILD_DOMAIN_INVALID" : "ISSUE_DOMAIN_INVALID",
-				     SEV_ERROR, "bad %s value '%.*s'", t, FV(vn), val);
+				     SEV_ERROR, "bad %.*s value '%.*s'", (int)tn, tag, FV(vn), val);
 	} else if (kind == T_IODEF) {
 		out->kind = CAA_IODEF;
 		out->ok = iodef_ok(val, vn, f);

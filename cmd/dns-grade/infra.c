@@ -1,8 +1,8 @@
 /* Name-server checks: NS, SOA, CAA, DNSSEC; and the facts that need no grade (Active
  * Directory, scan counters, providers). */
-#include <arpa/inet.h>
 #include <stdbool.h> /* before ldns, which otherwise makes bool a signed char here */
 #include <ldns/ldns.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +11,22 @@
 #include "grade.h"
 #include "xalloc.h"
 
+/* Host name bytes: 1 a letter, digit or '_' (may start a label), 2 '-' (may not), 0 others. */
+#define HOST_CLASS(c)                                                                              \
+	((((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z') || ((c) >= '0' && (c) <= '9') || (c) == '_'  \
+	     ? 1                                                                                   \
+	 : (c) == '-' ? 2                                                                          \
+		      : 0)
+#define HOST_CLASS4(c)	HOST_CLASS(c), HOST_CLASS(c + 1), HOST_CLASS(c + 2), HOST_CLASS(c + 3)
+#define HOST_CLASS16(c) HOST_CLASS4(c), HOST_CLASS4(c + 4), HOST_CLASS4(c + 8), HOST_CLASS4(c + 12)
+#define HOST_CLASS64(c)                                                                            \
+	HOST_CLASS16(c), HOST_CLASS16(c + 16), HOST_CLASS16(c + 32), HOST_CLASS16(c + 48)
+static const unsigned char host_class[256] = {HOST_CLASS64(0), HOST_CLASS64(64), HOST_CLASS64(128),
+					      HOST_CLASS64(192)};
+
+/* Labels of 1 to 63 letters, digits, '_' and '-', neither starting nor ending with '-', 253
+ * bytes in all, final dots aside. Read a label at a time: the run of label bytes, then what
+ * ends it (a '.', the end, or a byte that makes the name bad). */
 bool
 hostname_ok(const char *s, size_t n)
 {
@@ -18,93 +34,206 @@ hostname_ok(const char *s, size_t n)
 		n--;
 	if (n == 0 || n > 253)
 		return false;
-	size_t lab = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '.') {
-			if (lab == 0 || s[i - 1] == '-')
-				return false;
-			lab = 0;
-		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			   (c >= '0' && c <= '9') || c == '_' || (c == '-' && lab > 0)) {
-			if (++lab > 63)
-				return false;
-		} else {
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	for (;;) {
+		const unsigned char *l = p;
+		if (host_class[*p] != 1)
+			return false; /* an empty label, a leading '-' or a bad byte */
+		while (++p < e && host_class[*p])
+			;
+		if (p - l > 63 || p[-1] == '-')
 			return false;
-		}
+		if (p == e)
+			return true;
+		if (*p++ != '.')
+			return false;
+		/* not the end: the name does not end with a dot */
 	}
-	return s[n - 1] != '-';
 }
 
-/* inet_pton(AF_INET) of a text that ends at n bytes or a NUL, without copying it: glibc's
- * rules (four decimal octets of at most 255, no leading zero, nothing else). */
-static bool
-ipv4_pton(const char *a, size_t n, unsigned char b[4])
+/* The value of a hex digit, -1 for other bytes (NUL included). */
+#define HEX_VALUE(c)                                                                               \
+	((c) >= '0' && (c) <= '9'   ? (c) - '0'                                                    \
+	 : (c) >= 'a' && (c) <= 'f' ? (c) - 'a' + 10                                               \
+	 : (c) >= 'A' && (c) <= 'F' ? (c) - 'A' + 10                                               \
+				    : -1)
+#define HEX_VALUE4(c)  HEX_VALUE(c), HEX_VALUE(c + 1), HEX_VALUE(c + 2), HEX_VALUE(c + 3)
+#define HEX_VALUE16(c) HEX_VALUE4(c), HEX_VALUE4(c + 4), HEX_VALUE4(c + 8), HEX_VALUE4(c + 12)
+#define HEX_VALUE64(c) HEX_VALUE16(c), HEX_VALUE16(c + 16), HEX_VALUE16(c + 32), HEX_VALUE16(c + 48)
+static const signed char hex_value[256] = {HEX_VALUE64(0), HEX_VALUE64(64), HEX_VALUE64(128),
+					   HEX_VALUE64(192)};
+
+/* The decimal octet at u (up to three digits, read no further than the first byte that is
+ * not one): its length, or 0 when there is none, it has a leading zero or it is over 255
+ * (glibc's inet_pton4 refuses those at the digit that makes them so). */
+static int
+octet(const unsigned char *u, unsigned *v)
 {
-	unsigned char tmp[4] = {0}, *tp = tmp;
-	int octets = 0;
-	bool digit = false;
-	for (size_t i = 0; i < n && a[i]; i++) {
-		char ch = a[i];
-		if (ch >= '0' && ch <= '9') {
-			unsigned v = *tp * 10u + (unsigned)(ch - '0');
-			if ((digit && *tp == 0) || v > 255)
-				return false;
-			*tp = (unsigned char)v;
-			if (!digit) {
-				if (++octets > 4)
-					return false;
-				digit = true;
-			}
-		} else if (ch == '.' && digit) {
-			if (octets == 4)
-				return false;
-			*++tp = 0;
-			digit = false;
-		} else {
-			return false;
-		}
+	unsigned d0 = u[0] - (unsigned)'0', d1, d2;
+	if (d0 > 9)
+		return 0;
+	if ((d1 = u[1] - (unsigned)'0') > 9) {
+		*v = d0;
+		return 1;
 	}
-	if (octets < 4)
+	if (d0 == 0)
+		return 0;
+	if ((d2 = u[2] - (unsigned)'0') > 9) {
+		*v = d0 * 10 + d1;
+		return 2;
+	}
+	*v = d0 * 100 + d1 * 10 + d2;
+	return *v > 255 || u[3] - (unsigned)'0' <= 9 ? 0 : 3;
+}
+
+/* inet_pton(AF_INET) of the C string at p: glibc's rules (four decimal octets of at most
+ * 255, no leading zero, nothing else): glibc refuses a digit after a leading 0, a value over
+ * 255, a fifth octet, a dot not after a digit, any other byte, and fewer than four octets;
+ * that is this grammar. */
+static bool
+ipv4_pton(const char *p, unsigned char b[4])
+{
+	const unsigned char *u = (const unsigned char *)p;
+	for (int k = 0; k < 4; k++) {
+		if (k && *u++ != '.')
+			return false;
+		unsigned v;
+		int n = octet(u, &v);
+		if (!n)
+			return false;
+		u += n;
+		b[k] = (unsigned char)v;
+	}
+	return !*u;
+}
+
+/* The hex digits at u, up to four, read no further than the first byte that is not one
+ * (hex_value of the NUL is -1): how many, or -1 for five or more (which glibc refuses). */
+static int
+hex_group(const unsigned char *u, unsigned *val)
+{
+	int d0 = hex_value[u[0]], d1, d2, d3;
+	if (d0 < 0)
+		return 0;
+	if ((d1 = hex_value[u[1]]) < 0) {
+		*val = (unsigned)d0;
+		return 1;
+	}
+	if ((d2 = hex_value[u[2]]) < 0) {
+		*val = (unsigned)(d0 << 4 | d1);
+		return 2;
+	}
+	if ((d3 = hex_value[u[3]]) < 0) {
+		*val = (unsigned)(d0 << 8 | d1 << 4 | d2);
+		return 3;
+	}
+	*val = (unsigned)(d0 << 12 | d1 << 8 | d2 << 4 | d3);
+	return hex_value[u[4]] < 0 ? 4 : -1;
+}
+
+/* inet_pton(AF_INET6) of the C string at a: glibc 2.36's inet_pton6 (at most four hex digits
+ * a group, one "::" that stands for at least one group, a dotted IPv4 address last), a group
+ * of digits at a time. */
+static bool
+ipv6_pton(const char *a, unsigned char b[16])
+{
+	unsigned char tmp[16] = {0}, *tp = tmp, *endp = tmp + 16, *colonp = NULL;
+	if (!a[0] || (a[0] == ':' && a[1] != ':'))
 		return false;
-	memcpy(b, tmp, 4);
+	const char *p = a + (a[0] == ':'), *curtok = p;
+	int xdigits;
+	unsigned val = 0;
+	for (;;) {
+		if ((xdigits = hex_group((const unsigned char *)p, &val)) < 0)
+			return false;
+		p += xdigits;
+		if (!*p)
+			break;
+		char ch = *p++;
+		if (ch == ':') {
+			curtok = p;
+			if (xdigits == 0) {
+				if (colonp)
+					return false;
+				colonp = tp;
+				continue;
+			} else if (!*p) {
+				return false;
+			}
+			if (tp + 2 > endp)
+				return false;
+			*tp++ = (unsigned char)(val >> 8);
+			*tp++ = (unsigned char)val;
+			continue;
+		}
+		if (ch == '.' && tp + 4 <= endp && ipv4_pton(curtok, tp)) {
+			tp += 4;
+			xdigits = 0;
+			break;
+		}
+		return false;
+	}
+	if (xdigits > 0) {
+		if (tp + 2 > endp)
+			return false;
+		*tp++ = (unsigned char)(val >> 8);
+		*tp++ = (unsigned char)val;
+	}
+	if (colonp) {
+		if (tp == endp)
+			return false; /* "::" would stand for no group */
+		size_t k = (size_t)(tp - colonp);
+		memmove(endp - k, colonp, k);
+		memset(colonp, 0, (size_t)(endp - k - colonp));
+		tp = endp;
+	}
+	if (tp != endp)
+		return false;
+	memcpy(b, tmp, 16);
 	return true;
 }
 
-/* Is the address globally reachable (not private, loopback, link-local, documentation,
- * multicast, reserved)? *parsed says whether it was an address at all. */
-bool
-addr_public(const char *a, size_t n, bool *parsed)
+/* Is an IPv4 address in one of the special-purpose blocks (RFC 6890): 0/8, 10/8,
+ * 100.64/10, 127/8, 169.254/16, 172.16/12, 192.0.0/24, 192.0.2/24, 192.168/16, 198.18/15,
+ * 198.51.100/24, 203.0.113/24, 224/4 and 240/4? By the first byte: most are in none. */
+static bool
+ipv4_special(const unsigned char b[4])
 {
-	char t[64];
+	switch (b[0]) {
+	case 0:
+	case 10:
+	case 127:
+		return true;
+	case 100:
+		return (b[1] & 0xc0) == 64;
+	case 169:
+		return b[1] == 254;
+	case 172:
+		return (b[1] & 0xf0) == 16;
+	case 192:
+		return (b[1] == 0 && (b[2] == 0 || b[2] == 2)) || b[1] == 168;
+	case 198:
+		return (b[1] & 0xfe) == 18 || (b[1] == 51 && b[2] == 100);
+	case 203:
+		return b[1] == 0 && b[2] == 113;
+	default:
+		return b[0] >= 224;
+	}
+}
+
+/* addr_public of the C string at a (under 64 bytes): as inet_pton, IPv4 when it holds no
+ * colon, else IPv6. An IPv4 parse fails at any colon, and an IPv6 one without a colon, so
+ * each can be tried without looking for one. */
+static bool
+text_public(const char *a, bool *parsed)
+{
 	unsigned char b[16];
 	*parsed = false;
-	if (n == 0 || n >= sizeof t)
-		return false;
-	/* an IPv6 text has a colon, an IPv4 one none (before any NUL, where inet_pton stops) */
-	const char *nul = memchr(a, '\0', n);
-	bool colon = memchr(a, ':', nul ? (size_t)(nul - a) : n) != NULL;
-	if (!colon && ipv4_pton(a, n, b)) {
+	if (ipv4_pton(a, b)) {
 		*parsed = true;
-		unsigned x =
-		    (unsigned)b[0] << 24 | (unsigned)b[1] << 16 | (unsigned)b[2] << 8 | b[3];
-		static const struct {
-			unsigned net;
-			int len;
-		} priv[] = {
-		    {0x00000000, 8},  {0x0a000000, 8},	{0x64400000, 10}, {0x7f000000, 8},
-		    {0xa9fe0000, 16}, {0xac100000, 12}, {0xc0000000, 24}, {0xc0000200, 24},
-		    {0xc0a80000, 16}, {0xc6120000, 15}, {0xc6336400, 24}, {0xcb007100, 24},
-		    {0xe0000000, 4},  {0xf0000000, 4},
-		};
-		for (size_t i = 0; i < sizeof priv / sizeof priv[0]; i++)
-			if ((x & ~(0xffffffffu >> priv[i].len)) == priv[i].net)
-				return false;
-		return true;
+		return !ipv4_special(b);
 	}
-	memcpy(t, a, n);
-	t[n] = '\0';
-	if (colon && inet_pton(AF_INET6, t, b) == 1) {
+	if (ipv6_pton(a, b)) {
 		*parsed = true;
 		static const unsigned char zero[16];
 		if (!memcmp(b, zero, 15) && b[15] <= 1)
@@ -121,43 +250,79 @@ addr_public(const char *a, size_t n, bool *parsed)
 	return false;
 }
 
-static void
-addresses(const struct scan *s, const char *host, size_t hn, const char **addrs, size_t *lens,
-	  size_t *na, size_t max, bool *asked)
+/* Is the address globally reachable (not private, loopback, link-local, documentation,
+ * multicast, reserved)? *parsed says whether it was an address at all. The text ends at n
+ * bytes or a NUL, where inet_pton stops. */
+bool
+addr_public(const char *a, size_t n, bool *parsed)
 {
-	*na = 0;
-	*asked = false;
-	static const enum rr_type types[] = {T_A, T_AAAA};
-	for (int t = 0; t < 2; t++) {
-		const struct query *q = scan_find(s, host, hn, types[t]);
-		if (!q || !q->answered)
-			continue;
-		*asked = true;
-		size_t i = 0;
-		const struct jv *rr;
-		while ((rr = q_rr(q, types[t], &i)) && *na < max) {
-			size_t l;
-			const char *ad = rr_str(rr, K_address, &l);
-			if (ad) {
-				addrs[*na] = ad;
-				lens[(*na)++] = l;
-			}
-		}
-	}
+	char t[64];
+	*parsed = false;
+	if (n == 0 || n >= sizeof t)
+		return false;
+	memcpy(t, a, n);
+	t[n] = '\0';
+	return text_public(t, parsed);
 }
 
-/* Is the C string s the lowercase word w but for the case of ASCII letters (DNS is
- * case-insensitive in ASCII only; strcasecmp asks the locale)? */
+/* addr_public of a scan string (NUL-terminated: scan.c), without the copy. */
 static bool
-word_is(const char *s, const char *w)
+scan_addr_public(const char *a, size_t n, bool *parsed)
 {
-	for (size_t i = 0;; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)w[i])
+	*parsed = false;
+	return n && n < 64 && text_public(a, parsed);
+}
+
+/* Is the C string s the lowercase word w (n letters a-z) but for the case of ASCII letters
+ * (DNS is case-insensitive in ASCII only; strcasecmp asks the locale)? A byte matches a letter
+ * when it is that letter with bit 5 set or not (c | 0x20); s is read no further than its
+ * first byte that differs, so never past its NUL. word_is passes the length of a literal, so
+ * that the loop unrolls. */
+static inline bool
+word_is_n(const char *s, const char *w, size_t n)
+{
+#pragma GCC unroll 8
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] | 0x20) != (unsigned char)w[i])
 			return false;
-		if (!c)
-			return true;
+	return !s[n];
+}
+#define word_is(s, w) word_is_n(s, w, sizeof w - 1)
+
+/* memcmp(a, b, n) == 0 for the names compared here (mostly 8 to 32 bytes), inline: eight
+ * bytes at a time, the last eight overlapping the ones before. */
+static inline bool
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	if (n < 8)
+		return !memcmp(a, b, n);
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
 	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
+/* Does the query's answer hold an RR of the type (q_count > 0 without counting them all)? */
+static bool
+q_has(const struct query *q, enum rr_type type)
+{
+	size_t i = 0;
+	return q_rr(q, type, &i) != NULL;
+}
+
+/* name_eq of a query's name (no final dots: scan_load) and the n bytes at b (no final dots
+ * either): the same bytes are the same name whatever the locale, so strncasecmp is asked
+ * only about names that differ. */
+static inline bool
+qname_is(const struct query *q, const char *b, size_t n)
+{
+	return q->qlen == n && (same_bytes(q->q, b, n) || !strncasecmp(q->q, b, n));
 }
 
 /* strcmp of the two names with A-Z lowered, without copying them. */
@@ -255,27 +420,150 @@ same_hosts(const struct query *q, const struct ns_hosts *hs)
 		const char *h = rr_str(rr, K_host, &l);
 		if (!h)
 			continue;
-		if (k == hs->n || hs->len[k] != l || memcmp(hs->h[k], h, l))
+		if (k == hs->n || hs->len[k] != l || !same_bytes(hs->h[k], h, l))
 			return false;
 		k++;
 	}
 	return k == hs->n;
 }
 
+/* What several checks need from the list of queries, read in one pass (survey). */
+struct survey {
+	size_t dn;			/* the domain's length without final dots */
+	size_t direct_from, direct_to;	/* no direct query is outside these */
+	size_t auth_from;		/* no query before this one has an authority section */
+	const struct query *at[NTYPES]; /* scan_find(domain, type) for the APEX_TYPES */
+	const struct query *msdcs;	/* scan_find("_msdcs." domain, SOA) */
+	const struct query *ns;		/* at[T_NS] */
+	struct ns_hosts apex;		/* its hosts */
+};
+
+/* The types the checks look up at the domain itself. */
+#define APEX_TYPES                                                                                 \
+	(1u << T_NS | 1u << T_SOA | 1u << T_CAA | 1u << T_DS | 1u << T_DNSKEY |                    \
+	 1u << T_NSEC3PARAM | 1u << T_MX)
+
+/* scan_find's rule, one query at a time in the order of the queries: of the non-direct queries
+ * of a type (q->tcode) for a name, the first with an answer, else the first. */
 static void
-check_ns_soa(struct grader *g)
+find_step(const struct query **best, const struct query *q)
+{
+	if (!*best || (q->answered && !(*best)->answered))
+		*best = q;
+}
+
+/* Is the query for "_msdcs." and the domain (dn bytes, at most 253)? As qname_is: the same
+ * bytes, else strncasecmp of the whole name. */
+static bool
+msdcs_is(const struct query *q, const char *domain, size_t dn)
+{
+	if (q->qlen != 7 + dn)
+		return false;
+	if (!memcmp(q->q, "_msdcs.", 7) && !memcmp(q->q + 7, domain, dn))
+		return true;
+	char name[7 + 253];
+	memcpy(name, "_msdcs.", 7);
+	memcpy(name + 7, domain, dn);
+	return !strncasecmp(q->q, name, 7 + dn);
+}
+
+/* Is the C string the word "ad-probe" (strcmp, a byte at a time)? */
+static bool
+is_ad_probe(const char *w)
+{
+	static const char word[] = "ad-probe";
+	for (size_t i = 0; i < sizeof word; i++)
+		if (w[i] != word[i])
+			return false;
+	return true;
+}
+
+/* The scan counters (facts) and where the other checks need to look. The queries at the
+ * domain are found here in the one pass instead of by seven calls of scan_find: it walks the
+ * non-direct queries of a type (q->tcode, grade.h) in order, as this loop meets them, and
+ * takes the same one (find_step), with the same name test (qname_is). */
+static void
+survey(struct grader *g, struct survey *sv)
+{
+	struct scan *s = g->s;
+	struct facts *fa = &g->facts;
+	sv->dn = s->domainlen;
+	while (sv->dn && s->domain[sv->dn - 1] == '.')
+		sv->dn--;
+	sv->direct_from = sv->auth_from = s->nq;
+	sv->direct_to = 0;
+	memset(sv->at, 0, sizeof sv->at);
+	sv->msdcs = NULL;
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct query *q = &s->qs[i];
+		if (q->direct) {
+			if (sv->direct_from == s->nq)
+				sv->direct_from = i;
+			sv->direct_to = i + 1;
+		} else if (q->tcode >= 0 && (APEX_TYPES >> q->tcode & 1) &&
+			   !(sv->at[q->tcode] && sv->at[q->tcode]->answered) &&
+			   qname_is(q, s->domain, sv->dn)) {
+			find_step(&sv->at[q->tcode], q);
+		} else if (q->tcode == T_SOA && !(sv->msdcs && sv->msdcs->answered) &&
+			   sv->dn <= 253 && msdcs_is(q, s->domain, sv->dn)) {
+			find_step(&sv->msdcs, q);
+		}
+		if (q->authority && sv->auth_from == s->nq)
+			sv->auth_from = i;
+		if (q->answered) {
+			fa->scan.answered++;
+			if (word_is(q->rcode, "servfail")) /* rcode: answered */
+				fa->scan.servfail++;
+		}
+		if (q->error && !strcmp(q->error, "timeout"))
+			fa->scan.timeouts++;
+		else if (q->error && strcmp(q->error, "skipped"))
+			fa->scan.errors++;
+	}
+	fa->scan.queries = (int)s->nq;
+	sv->ns = sv->at[T_NS];
+	ns_hosts(sv->ns, &sv->apex);
+}
+
+/* The addresses of a host: its answered A query's, then its AAAA query's (up to max); asked:
+ * one of them was answered. */
+static void
+addresses(const struct scan *s, const char *host, size_t hn, const char **addrs, size_t *lens,
+	  size_t *na, size_t max, bool *asked)
+{
+	*na = 0;
+	*asked = false;
+	static const enum rr_type types[] = {T_A, T_AAAA};
+	for (int t = 0; t < 2; t++) {
+		const struct query *q = scan_find(s, host, hn, types[t]);
+		if (!q || !q->answered)
+			continue;
+		*asked = true;
+		size_t i = 0;
+		const struct jv *rr;
+		while ((rr = q_rr(q, types[t], &i)) && *na < max) {
+			size_t l;
+			const char *ad = rr_str(rr, K_address, &l);
+			if (ad) {
+				addrs[*na] = ad;
+				lens[(*na)++] = l;
+			}
+		}
+	}
+}
+
+static void
+check_ns_soa(struct grader *g, const struct survey *sv)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_NS], *fs = &g->f[C_SOA];
-	const struct query *q = scan_find(s, s->domain, s->domainlen, T_NS);
-	struct ns_hosts apex;
-	ns_hosts(q, &apex);
-	size_t count = apex.count; /* the hosts past 64 are counted, not checked: hostile data */
+	const struct ns_hosts *apex = &sv->apex;
+	size_t count = apex->count; /* the hosts past 64 are counted, not checked: hostile data */
 	const char *seen_addr[64];
 	size_t seen_len[64], nseen = 0;
-	for (size_t j = 0; j < apex.n; j++) {
-		const char *h = apex.h[j];
-		size_t hn = apex.len[j];
+	for (size_t j = 0; j < apex->n; j++) {
+		const char *h = apex->h[j];
+		size_t hn = apex->len[j];
 		const char *addrs[16];
 		size_t lens[16], na;
 		bool asked;
@@ -285,7 +573,7 @@ check_ns_soa(struct grader *g)
 				     "name server '%.*s' has no address", FV(hn), h);
 		for (size_t k = 0; k < na; k++) {
 			bool parsed;
-			if (!addr_public(addrs[k], lens[k], &parsed)) {
+			if (!scan_addr_public(addrs[k], lens[k], &parsed)) {
 				if (parsed)
 					findings_add(
 					    f, "NAMESERVER_IS_NOT_PUBLIC", SEV_ERROR,
@@ -299,7 +587,7 @@ check_ns_soa(struct grader *g)
 			}
 			for (size_t m = 0; m < nseen; m++)
 				if (seen_len[m] == lens[k] &&
-				    !memcmp(seen_addr[m], addrs[k], lens[k]))
+				    same_bytes(seen_addr[m], addrs[k], lens[k]))
 					findings_add(
 					    f, "NS_SAME_ADDRESS", SEV_WARNING,
 					    "address %.*s serves more than one name server name",
@@ -317,15 +605,15 @@ check_ns_soa(struct grader *g)
 	else if (count == 1)
 		findings_add(f, "ONLY_ONE_NS_RECORD", SEV_WARNING, "only one name server");
 
-	/* What every server said when asked directly. */
+	/* What every server said when asked directly. The apex's set is built when a server's
+	 * list is not the apex's very hosts. */
 	struct buf *apex_set = &g->tmp, *set = &g->tmp2;
-	hosts_set(&apex, apex_set);
-	bool ns_ok = true, serial_ok = true, have_serial = false;
+	bool ns_ok = true, serial_ok = true, have_serial = false, have_apex_set = false;
 	long long serial0 = 0;
 	int lame = 0;
-	for (size_t k = 0; k < s->nq; k++) {
+	for (size_t k = sv->direct_from; k < sv->direct_to; k++) {
 		const struct query *d = &s->qs[k];
-		if (!d->direct || !name_eq(d->q, d->qlen, s->domain, s->domainlen))
+		if (!d->direct || !qname_is(d, s->domain, sv->dn))
 			continue;
 		const char *srv = d->server ? d->server : "?";
 		if (word_is(d->type, "soa")) {
@@ -354,8 +642,12 @@ check_ns_soa(struct grader *g)
 			}
 		} else if (word_is(d->type, "ns") && d->answered && word_is(d->rcode, "noerror") &&
 			   d->aa) {
-			if (!ns_ok || same_hosts(d, &apex))
+			if (!ns_ok || same_hosts(d, apex))
 				continue; /* the apex's set, or a mismatch already reported */
+			if (!have_apex_set) {
+				hosts_set(apex, apex_set);
+				have_apex_set = true;
+			}
 			ns_set(d, set);
 			if (strcmp(buf_str(set), buf_str(apex_set))) {
 				ns_ok = false;
@@ -374,8 +666,12 @@ check_ns_soa(struct grader *g)
 	g->facts.ns.ns_sets_consistent = ns_ok;
 
 	/* SOA: present, single, fields and timers (Zonemaster ZONE02 to ZONE06). */
-	const struct query *sq = scan_find(s, s->domain, s->domainlen, T_SOA);
-	size_t nsoa = q_count(sq, T_SOA);
+	const struct query *sq = sv->at[T_SOA];
+	size_t i = 0, nsoa = 0;
+	const struct jv *rr = q_rr(sq, T_SOA, &i); /* the first, then the count */
+	for (size_t j = i; rr && q_rr(sq, T_SOA, &j);)
+		nsoa++;
+	nsoa += rr != NULL;
 	g->facts.soa.serial = -1;
 	if (nsoa == 0) {
 		findings_add(fs, "NO_SOA", SEV_ERROR, "no SOA record for '%.*s'", FV(s->domainlen),
@@ -385,8 +681,6 @@ check_ns_soa(struct grader *g)
 	g->facts.soa.present = true;
 	if (nsoa > 1)
 		findings_add(fs, "TOO_MANY_SOA", SEV_ERROR, "%zu SOA records", nsoa);
-	size_t i = 0;
-	const struct jv *rr = q_rr(sq, T_SOA, &i);
 	size_t mn, rn;
 	const char *mname = rr_str(rr, K_mname, &mn), *rname = rr_str(rr, K_rname, &rn);
 	long long serial, refresh, retry, expire, minimum;
@@ -429,17 +723,20 @@ check_ns_soa(struct grader *g)
 
 /* CAA: the relevant RRset is the first found climbing from the domain towards the root. */
 static void
-check_caa(struct grader *g)
+check_caa(struct grader *g, const struct survey *sv)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_CAA];
 	const char *name = s->domain;
 	size_t n = s->domainlen;
 	const struct query *q = NULL;
+	const struct jv *first = NULL; /* its first CAA RR, at i */
+	size_t i = 0;
 	for (;;) {
-		const struct query *x = scan_find(s, name, n, T_CAA);
-		size_t j = 0;
-		if (q_rr(x, T_CAA, &j)) {
+		const struct query *x =
+		    name == s->domain ? sv->at[T_CAA] : scan_find(s, name, n, T_CAA);
+		i = 0;
+		if ((first = q_rr(x, T_CAA, &i))) {
 			q = x;
 			break;
 		}
@@ -458,9 +755,8 @@ check_caa(struct grader *g)
 	if (name != s->domain)
 		findings_add(f, "CAA_FOUND_AT_PARENT", SEV_NOTICE, "CAA records found at '%.*s'",
 			     FV(n), name);
-	size_t i = 0, count = 0;
-	const struct jv *rr;
-	while ((rr = q_rr(q, T_CAA, &i))) {
+	size_t count = 0;
+	for (const struct jv *rr = first; rr; rr = q_rr(q, T_CAA, &i)) {
 		if (++count > 100) {
 			findings_add(f, "TOO_MANY_CAA_RECORDS", SEV_WARNING,
 				     "over 100 CAA records");
@@ -536,6 +832,137 @@ rr_text(struct buf *b, const struct jv *rr)
 	*o = '\0';
 	b->len = (size_t)(o - b->s);
 	return true;
+}
+
+/* Bytes of an owner name (and of the data's tokens, with + / =) for which ldns's tokenizer
+ * (ldns_bget_token) does nothing but copy: no space, tab, newline, CR, parenthesis, ';', '"',
+ * backslash, '@' (the origin), '$', NUL or byte over 0x7e. */
+static bool
+plain_name_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '-' || c == '_';
+}
+
+static bool
+plain_data_byte(unsigned char c)
+{
+	return plain_name_byte(c) || c == '+' || c == '/' || c == '=';
+}
+
+/* The rdata field types of DS, DNSKEY and RRSIG, which ldns_rr_new_frm_str reads from a
+ * token by ldns_rdf_new_frm_str alone (no quotes, no origin but for the '@' excluded above). */
+static bool
+plain_field(ldns_rdf_type t)
+{
+	switch (t) {
+	case LDNS_RDF_TYPE_INT8:
+	case LDNS_RDF_TYPE_INT16:
+	case LDNS_RDF_TYPE_INT32:
+	case LDNS_RDF_TYPE_ALG:
+	case LDNS_RDF_TYPE_TYPE:
+	case LDNS_RDF_TYPE_TIME:
+	case LDNS_RDF_TYPE_DNAME:
+	case LDNS_RDF_TYPE_B64:
+	case LDNS_RDF_TYPE_HEX:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ldns_rr_new_frm_str(text) for rr_text's text of a DS, DNSKEY or RRSIG as dns-scan writes it:
+ * "owner. ttl IN TYPE f1 f2 ... fn", the owner and the fields of plain bytes, one space between
+ * fields, exactly the type's number of fields. On such a text ldns's tokenizer only splits at
+ * the spaces, so ldns_rr_new_frm_str comes down to what is done here with its own functions:
+ * ldns_dname_new_frm_str of the owner, ldns_str2period of the TTL, the class and type by name,
+ * ldns_rdf_new_frm_str of each field in the order of the type's descriptor. NULL for any other
+ * text or when a field does not convert: the caller then asks ldns_rr_new_frm_str, so a text
+ * it may read otherwise is never judged here. Saves ldns's byte-at-a-time tokenizer and its
+ * 64 KiB scratch buffers, most of the cost of reading an RR. */
+static ldns_rr *
+rr_new_plain(const char *t)
+{
+	char owner[254], ttl[11], type[7], tok[4097];
+	const char *p = t;
+	while (plain_name_byte((unsigned char)*p))
+		p++;
+	size_t on = (size_t)(p - t);
+	if (on == 0 || on > 253 || *p != ' ')
+		return NULL;
+	memcpy(owner, t, on);
+	owner[on] = '\0';
+	const char *tt = ++p;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p == tt || p - tt > 10 || memcmp(p, " IN ", 4))
+		return NULL;
+	memcpy(ttl, tt, (size_t)(p - tt));
+	ttl[p - tt] = '\0';
+	const char *ty = p += 4;
+	while (*p >= 'A' && *p <= 'Z')
+		p++;
+	if (p - ty > 6 || *p != ' ')
+		return NULL;
+	memcpy(type, ty, (size_t)(p - ty));
+	type[p - ty] = '\0';
+	/* ldns_get_rr_type_by_name of these three names, without its walk over every type */
+	ldns_rr_type rt = !strcmp(type, "DS")	    ? LDNS_RR_TYPE_DS
+			  : !strcmp(type, "DNSKEY") ? LDNS_RR_TYPE_DNSKEY
+			  : !strcmp(type, "RRSIG")  ? LDNS_RR_TYPE_RRSIG
+						    : 0;
+	if (!rt)
+		return NULL;
+	const ldns_rr_descriptor *desc = ldns_rr_descript((uint16_t)rt);
+	if (!desc || ldns_rr_descriptor_minimum(desc) != ldns_rr_descriptor_maximum(desc) ||
+	    ldns_rr_descriptor_maximum(desc) > 9)
+		return NULL;
+	size_t nf = ldns_rr_descriptor_maximum(desc);
+	const char *f[9], *data = ++p;
+	size_t fl[9], n = 0;
+	for (;;) {
+		const char *s0 = p;
+		while (plain_data_byte((unsigned char)*p))
+			p++;
+		if (p == s0 || n == nf || !plain_field(ldns_rr_descriptor_field_type(desc, n)))
+			return NULL;
+		f[n] = s0;
+		fl[n++] = (size_t)(p - s0);
+		if (!*p)
+			break;
+		if (*p++ != ' ')
+			return NULL;
+	}
+	if (n != nf || p - data > 4096)
+		return NULL;
+
+	ldns_rdf *o = ldns_dname_new_frm_str(owner);
+	if (!o)
+		return NULL;
+	ldns_rr *rr = ldns_rr_new();
+	ldns_rr_set_owner(rr, o);
+	ldns_rr_set_question(rr, false);
+	const char *end;
+	ldns_rr_set_ttl(rr, (uint32_t)ldns_str2period(ttl, &end));
+	ldns_rr_set_class(rr, ldns_get_rr_class_by_name("IN"));
+	ldns_rr_set_type(rr, rt);
+	for (size_t k = 0; k < n; k++) {
+		ldns_rdf_type ft = ldns_rr_descriptor_field_type(desc, k);
+		memcpy(tok, f[k], fl[k]);
+		tok[fl[k]] = '\0';
+		ldns_rdf *r = ldns_rdf_new_frm_str(ft, tok);
+		if (r && ft == LDNS_RDF_TYPE_DNAME && ldns_rdf_size(r) > 1 &&
+		    ldns_rdf_data(r)[0] == 1 && ldns_rdf_data(r)[1] == '@') {
+			ldns_rdf_deep_free(r); /* cannot be: '@' is not plain */
+			r = NULL;
+		}
+		if (!r) {
+			ldns_rr_free(rr);
+			return NULL;
+		}
+		ldns_rr_push_rdf(rr, r);
+	}
+	return rr;
 }
 
 static void
@@ -777,6 +1204,7 @@ struct rr_walk {
 	size_t next;
 	struct buf *parsed, *text;
 	ldns_rr_list *ds, *keys, *sigs;
+	bool sigs_needed; /* else an RRSIG ('S') is not given to ldns: walked as one that fails */
 };
 
 static unsigned
@@ -788,8 +1216,9 @@ walk_rr(struct rr_walk *w, const struct jv *rr, char tag)
 	unsigned r = 0;
 	ldns_rr *x = NULL;
 	buf_reset(w->text);
-	if (rr_text(w->text, rr) &&
-	    ldns_rr_new_frm_str(&x, w->text->s, 0, NULL, NULL) == LDNS_STATUS_OK) {
+	if ((tag != 'S' || w->sigs_needed) && rr_text(w->text, rr) &&
+	    ((x = rr_new_plain(w->text->s)) ||
+	     ldns_rr_new_frm_str(&x, w->text->s, 0, NULL, NULL) == LDNS_STATUS_OK)) {
 		r = P_OK;
 		if (tag == 'D') {
 			ldns_rr_list_push_rr(w->ds, x);
@@ -816,14 +1245,17 @@ key_tag(const struct jv *rr)
 }
 
 static void
-check_dnssec(struct grader *g)
+check_dnssec(struct grader *g, const struct survey *sv)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_DNSSEC];
 	struct facts *fa = &g->facts;
-	const struct query *dsq = scan_find(s, s->domain, s->domainlen, T_DS);
-	const struct query *kq = scan_find(s, s->domain, s->domainlen, T_DNSKEY);
-	size_t nds = q_count(dsq, T_DS), nkeys = q_count(kq, T_DNSKEY);
+	const struct query *dsq = sv->at[T_DS], *kq = sv->at[T_DNSKEY];
+	/* the DNSKEY query's first RR: the passes over its RRs start from it (most zones have
+	 * none, and no DS: those passes are skipped) */
+	size_t k0 = 0;
+	const struct jv *rr0 = q_rr(kq, T_ANY, &k0);
+	bool nds = q_has(dsq, T_DS), nkeys = rr0 && q_has(kq, T_DNSKEY); /* any at all */
 	bool want = nds && nkeys; /* a verdict on the signatures */
 
 	if (!g->dnssec_cache)
@@ -834,26 +1266,38 @@ check_dnssec(struct grader *g)
 	bool cacheable = true; /* the key holds them all */
 	size_t i = 0;
 	const struct jv *rr;
-	while (cacheable && (rr = q_rr(dsq, T_DS, &i))) {
+	while (nds && cacheable && (rr = q_rr(dsq, T_DS, &i))) {
 		key_add_rr(key, 'D', rr);
 		cacheable = key->len <= CACHE_MAX_KEY;
 	}
-	i = 0;
-	while (cacheable && (rr = q_rr(kq, T_ANY, &i))) {
+	i = k0;
+	char tags[64]; /* key_tag of the first RRs, for the pass below */
+	size_t ntags = 0, nsig = 0;
+	for (rr = rr0; cacheable && rr; rr = q_rr(kq, T_ANY, &i)) {
 		char tag = key_tag(rr);
+		if (ntags < sizeof tags)
+			tags[ntags++] = tag;
+		nsig += tag == 'S';
 		if (tag)
 			key_add_rr(key, tag, rr);
 		cacheable = key->len <= CACHE_MAX_KEY;
 	}
 	bool any = key->len > 0; /* no RR for ldns: nothing to parse, cache or verify */
-	long long started = (long long)s->started;
-	buf_addc(key, want ? 'V' : 'N');
-	buf_add(key, &started, sizeof started);
-	unsigned long long h = cacheable && any ? key_hash(key) : 0;
+	unsigned long long h = 0;
+	if (cacheable && any) {
+		long long started = (long long)s->started;
+		buf_addc(key, want ? 'V' : 'N');
+		buf_add(key, &started, sizeof started);
+		h = key_hash(key);
+	}
 
 	struct rr_walk w = {.hit = cacheable && any ? cache_get(g, key, h) : NULL,
 			    .parsed = &g->dnssec_cache->parsed,
-			    .text = &g->tmp};
+			    .text = &g->tmp,
+			    /* Without a verdict to give, the RRSIGs matter only as the count of
+			     * those over DNSKEY, which ends the pass below at 16: with fewer
+			     * RRSIGs in all it cannot, and none need be read. */
+			    .sigs_needed = want || !cacheable || nsig >= 16};
 	buf_reset(w.parsed);
 	if (any && !w.hit) {
 		w.ds = ldns_rr_list_new();
@@ -863,7 +1307,7 @@ check_dnssec(struct grader *g)
 	/* a real zone has a handful of each; more is hostile data, left unchecked */
 	size_t nd = 0, nk = 0, ns = 0; /* parsed DS, DNSKEY, RRSIG over DNSKEY */
 	i = 0;
-	while ((rr = q_rr(dsq, T_DS, &i)) && nd < 16) {
+	while (nds && (rr = q_rr(dsq, T_DS, &i)) && nd < 16) {
 		long long alg, dt;
 		if (rr_int(rr, K_algorithm, &alg)) {
 			add_alg(fa->dnssec.ds_alg, &fa->dnssec.nds, (int)alg);
@@ -886,9 +1330,10 @@ check_dnssec(struct grader *g)
 			findings_add(f, "INVALID_DS_RECORD", SEV_ERROR,
 				     "DS record that does not parse");
 	}
-	i = 0;
-	while ((rr = q_rr(kq, T_ANY, &i)) && nk < 32 && ns < 16) {
-		char tag = key_tag(rr);
+	i = k0;
+	size_t jk = 0;
+	for (rr = rr0; rr && nk < 32 && ns < 16; rr = q_rr(kq, T_ANY, &i), jk++) {
+		char tag = jk < ntags ? tags[jk] : key_tag(rr);
 		if (!tag)
 			continue;
 		unsigned r = walk_rr(&w, rr, tag);
@@ -908,11 +1353,11 @@ check_dnssec(struct grader *g)
 		}
 	}
 	bool nsec3 = false;
-	const struct query *pq = scan_find(s, s->domain, s->domainlen, T_NSEC3PARAM);
+	const struct query *pq = sv->at[T_NSEC3PARAM];
 	i = 0;
 	if ((rr = q_rr(pq, T_NSEC3PARAM, &i)))
 		check_nsec3(f, rr, &nsec3);
-	for (size_t k = 0; k < s->nq && !nsec3; k++) {
+	for (size_t k = sv->auth_from; k < s->nq && !nsec3; k++) {
 		if (!s->qs[k].authority)
 			continue;
 		size_t j = 0;
@@ -934,7 +1379,7 @@ check_dnssec(struct grader *g)
 		ldns_rr_list_deep_free(w.sigs);
 	}
 
-	if (nds == 0) {
+	if (!nds) {
 		if (nkeys) {
 			fa->dnssec.status = "signed-without-ds";
 			findings_add(f, "SIGNED_WITHOUT_DS", SEV_WARNING,
@@ -948,7 +1393,7 @@ check_dnssec(struct grader *g)
 		return;
 	}
 	fa->dnssec.status = "bogus";
-	if (nkeys == 0) {
+	if (!nkeys) {
 		findings_add(f, "NO_DNSKEY_RECORD", SEV_ERROR,
 			     "DS at the parent but no DNSKEY in the zone");
 		return;
@@ -990,42 +1435,41 @@ under(const char *h, size_t hn, const char *d, size_t dn)
 	return hn == dn || h[hn - dn - 1] == '.';
 }
 
+/* The DNS provider of an NS host: a table's, or "Self-hosted" under the domain. */
+static const char *
+ns_provider(const struct grader *g, const char *h, size_t hn)
+{
+	const char *p = providers_match(g->prov, PROV_NS, h, hn);
+	return p || !under(h, hn, g->s->domain, g->s->domainlen) ? p : "Self-hosted";
+}
+
 /* DNStats' is_a_msft_dc: an _msdcs zone whose random sibling does not exist. */
 static void
-check_facts(struct grader *g)
+check_facts(struct grader *g, const struct survey *sv)
 {
 	struct scan *s = g->s;
 	struct facts *fa = &g->facts;
-	struct buf *b = &g->tmp;
-	buf_reset(b);
-	buf_add(b, "_msdcs.", 7);
-	buf_add(b, s->domain, s->domainlen);
-	const struct query *ms = scan_find(s, b->s, b->len, T_SOA);
+	const struct query *ms = sv->msdcs;
+	if (s->domainlen > 253) { /* scan_load keeps domains shorter: survey looked for those */
+		struct buf *b = &g->tmp;
+		buf_reset(b);
+		buf_add(b, "_msdcs.", 7);
+		buf_add(b, s->domain, s->domainlen);
+		ms = scan_find(s, b->s, b->len, T_SOA);
+	}
+	bool ms_soa = q_has(ms, T_SOA);
+	/* the last "ad-probe" query matters only to a domain with an _msdcs zone */
 	const struct query *probe = NULL;
-	for (size_t i = 0; i < s->nq; i++)
-		if (s->qs[i].why && s->qs[i].why[0] == 'a' && !strcmp(s->qs[i].why, "ad-probe"))
+	for (size_t i = 0; ms_soa && i < s->nq; i++)
+		if (s->qs[i].why && s->qs[i].why[0] == 'a' && is_ad_probe(s->qs[i].why))
 			probe = &s->qs[i];
-	bool ms_soa = ms && q_count(ms, T_SOA) > 0;
-	bool probe_soa = probe && q_count(probe, T_SOA) > 0;
+	bool probe_soa = q_has(probe, T_SOA);
 	fa->ad = ms_soa && !probe_soa;
 	fa->legacy.has_msdc = !ms_soa ? 0 : probe_soa ? -1 : 1;
 
-	for (size_t i = 0; i < s->nq; i++) {
-		const struct query *q = &s->qs[i];
-		fa->scan.queries++;
-		if (q->answered)
-			fa->scan.answered++;
-		if (q->rcode && word_is(q->rcode, "servfail"))
-			fa->scan.servfail++;
-		if (q->error && !strcmp(q->error, "timeout"))
-			fa->scan.timeouts++;
-		else if (q->error && strcmp(q->error, "skipped"))
-			fa->scan.errors++;
-	}
-
 	/* Providers: the lowest-preference MX host and the first NS host that a table knows. */
 	if (g->prov) {
-		const struct query *mx = scan_find(s, s->domain, s->domainlen, T_MX);
+		const struct query *mx = sv->at[T_MX];
 		long long best = 70000;
 		size_t i = 0;
 		const struct jv *rr;
@@ -1033,24 +1477,26 @@ check_facts(struct grader *g)
 			size_t en;
 			long long pref = 0;
 			const char *ex = rr_str(rr, K_exchange, &en);
-			rr_int(rr, K_preference, &pref);
 			const char *p = ex ? providers_match(g->prov, PROV_MX, ex, en) : NULL;
 			if (!p && ex && under(ex, en, s->domain, s->domainlen))
 				p = "Self-hosted";
+			if (p) /* the preference matters only to a host with a provider */
+				rr_int(rr, K_preference, &pref);
 			if (p && pref < best) {
 				best = pref;
 				fa->mail_provider = p;
 			}
 		}
-		const struct query *ns = scan_find(s, s->domain, s->domainlen, T_NS);
+		/* the apex's hosts as listed (all of them unless there are over 64) */
+		for (size_t j = 0; !fa->dns_provider && j < sv->apex.n; j++)
+			fa->dns_provider = ns_provider(g, sv->apex.h[j], sv->apex.len[j]);
 		i = 0;
-		while (!fa->dns_provider && (rr = q_rr(ns, T_NS, &i))) {
+		while (!fa->dns_provider && sv->apex.count > sv->apex.n &&
+		       (rr = q_rr(sv->ns, T_NS, &i))) {
 			size_t hn;
 			const char *h = rr_str(rr, K_host, &hn);
 			if (h)
-				fa->dns_provider = providers_match(g->prov, PROV_NS, h, hn);
-			if (h && !fa->dns_provider && under(h, hn, s->domain, s->domainlen))
-				fa->dns_provider = "Self-hosted";
+				fa->dns_provider = ns_provider(g, h, hn);
 		}
 	}
 }
@@ -1058,8 +1504,10 @@ check_facts(struct grader *g)
 void
 check_infra(struct grader *g)
 {
-	check_ns_soa(g);
-	check_caa(g);
-	check_dnssec(g);
-	check_facts(g);
+	struct survey sv;
+	survey(g, &sv);
+	check_ns_soa(g, &sv);
+	check_caa(g, &sv);
+	check_dnssec(g, &sv);
+	check_facts(g, &sv);
 }

@@ -67,14 +67,36 @@ table_put(struct table *t, const char *suffix, size_t sn, const char *name)
 	t->n++;
 }
 
-/* The entry for the n bytes at s, whose hash is h. */
+/* A byte with A-Z lowered, by table: providers_match lowers every byte of every host. */
+#define LOWER(c)   ((unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c)))
+#define LOWER4(c)  LOWER(c), LOWER(c + 1), LOWER(c + 2), LOWER(c + 3)
+#define LOWER16(c) LOWER4(c), LOWER4(c + 4), LOWER4(c + 8), LOWER4(c + 12)
+#define LOWER64(c) LOWER16(c), LOWER16(c + 16), LOWER16(c + 32), LOWER16(c + 48)
+static const unsigned char lower_table[256] = {LOWER64(0), LOWER64(64), LOWER64(128), LOWER64(192)};
+
+static unsigned char
+lower(char c)
+{
+	return lower_table[(unsigned char)c];
+}
+
+/* The entry for the n bytes at s with A-Z lowered (as the suffixes were), whose hash is h. */
 static const char *
 table_get(const struct table *t, const char *s, size_t n, uint64_t h)
 {
 	size_t j = h & (t->cap - 1);
 	while (t->v[j].suffix) {
-		if (t->v[j].len == n && !memcmp(t->v[j].suffix, s, n))
-			return t->v[j].name;
+		if (t->v[j].len == n) {
+			/* the same bytes (a lowercase host), else the same once lowered */
+			const char *x = t->v[j].suffix;
+			if (!memcmp(x, s, n))
+				return t->v[j].name;
+			size_t i = 0;
+			while (i < n && (unsigned char)x[i] == lower(s[i]))
+				i++;
+			if (i == n)
+				return t->v[j].name;
+		}
 		j = (j + 1) & (t->cap - 1);
 	}
 	return NULL;
@@ -162,28 +184,28 @@ providers_free(struct providers *p)
 const char *
 providers_match(const struct providers *p, int table, const char *host, size_t n)
 {
-	char low[256];
 	while (n && host[n - 1] == '.')
 		n--;
-	if (n == 0 || n >= sizeof low)
+	if (n == 0 || n >= 256)
 		return NULL;
 	const struct table *t = &p->t[table];
 	if (!t->cap)
 		return NULL;
-	for (size_t i = 0; i < n; i++)
-		low[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
-	/* the suffixes that start a label, with their hashes, shortest first */
-	size_t at[sizeof low], ns = 0;
-	uint64_t hs[sizeof low], h = HASH_INIT;
+	/* the suffixes that start a label, with the hashes of their lowered bytes, shortest
+	 * first, in one pass from the end */
+	size_t at[256], ns = 0;
+	uint64_t hs[256], h = HASH_INIT;
 	for (size_t i = n; i-- > 0;) {
-		h = HASH_STEP(h, low[i]);
-		if (i == 0 || low[i - 1] == '.') {
-			at[ns] = i;
+		if (host[i] == '.') { /* the suffix after it is hashed */
+			at[ns] = i + 1;
 			hs[ns++] = h;
 		}
+		h = HASH_STEP(h, lower(host[i]));
 	}
+	at[ns] = 0;
+	hs[ns++] = h;
 	while (ns--) { /* the longest wins */
-		const char *name = table_get(t, low + at[ns], n - at[ns], hs[ns]);
+		const char *name = table_get(t, host + at[ns], n - at[ns], hs[ns]);
 		if (name)
 			return name;
 	}
