@@ -40,14 +40,20 @@ ipaddr_v4(const char *s, size_t n, unsigned char out[4])
 	return true;
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
+/* The value of a hex digit, -1 for other bytes. */
+#define HEX(c)                                                                                     \
+	((c) >= '0' && (c) <= '9'   ? (c) - '0'                                                    \
+	 : (c) >= 'a' && (c) <= 'f' ? (c) - 'a' + 10                                               \
+	 : (c) >= 'A' && (c) <= 'F' ? (c) - 'A' + 10                                               \
+				    : -1)
+#define HEX4(c)	 HEX(c), HEX(c + 1), HEX(c + 2), HEX(c + 3)
+#define HEX16(c) HEX4(c), HEX4(c + 4), HEX4(c + 8), HEX4(c + 12)
+#define HEX64(c) HEX16(c), HEX16(c + 16), HEX16(c + 32), HEX16(c + 48)
+static const signed char hex_value[256] = {HEX64(0), HEX64(64), HEX64(128), HEX64(192)};
+#undef HEX64
+#undef HEX16
+#undef HEX4
+#undef HEX
 
 bool
 ipaddr_v6(const char *s, size_t n, unsigned char out[16])
@@ -64,7 +70,7 @@ ipaddr_v6(const char *s, size_t n, unsigned char out[16])
 	unsigned val = 0;
 	while (p < end) {
 		char c = *p++;
-		int d = hex_value(c);
+		int d = hex_value[(unsigned char)c];
 		if (d >= 0) {
 			if (xdigits == 4)
 				return false;

@@ -9,6 +9,7 @@
 
 #include "caa.h"
 #include "grade.h"
+#include "ipaddr.h"
 #include "xalloc.h"
 
 /* Host name bytes: 1 a letter, digit or '_' (may start a label), 2 '-' (may not), 0 others. */
@@ -51,148 +52,6 @@ hostname_ok(const char *s, size_t n)
 	}
 }
 
-/* The value of a hex digit, -1 for other bytes (NUL included). */
-#define HEX_VALUE(c)                                                                               \
-	((c) >= '0' && (c) <= '9'   ? (c) - '0'                                                    \
-	 : (c) >= 'a' && (c) <= 'f' ? (c) - 'a' + 10                                               \
-	 : (c) >= 'A' && (c) <= 'F' ? (c) - 'A' + 10                                               \
-				    : -1)
-#define HEX_VALUE4(c)  HEX_VALUE(c), HEX_VALUE(c + 1), HEX_VALUE(c + 2), HEX_VALUE(c + 3)
-#define HEX_VALUE16(c) HEX_VALUE4(c), HEX_VALUE4(c + 4), HEX_VALUE4(c + 8), HEX_VALUE4(c + 12)
-#define HEX_VALUE64(c) HEX_VALUE16(c), HEX_VALUE16(c + 16), HEX_VALUE16(c + 32), HEX_VALUE16(c + 48)
-static const signed char hex_value[256] = {HEX_VALUE64(0), HEX_VALUE64(64), HEX_VALUE64(128),
-					   HEX_VALUE64(192)};
-
-/* The decimal octet at u (up to three digits, read no further than the first byte that is
- * not one): its length, or 0 when there is none, it has a leading zero or it is over 255
- * (glibc's inet_pton4 refuses those at the digit that makes them so). */
-static int
-octet(const unsigned char *u, unsigned *v)
-{
-	unsigned d0 = u[0] - (unsigned)'0', d1, d2;
-	if (d0 > 9)
-		return 0;
-	if ((d1 = u[1] - (unsigned)'0') > 9) {
-		*v = d0;
-		return 1;
-	}
-	if (d0 == 0)
-		return 0;
-	if ((d2 = u[2] - (unsigned)'0') > 9) {
-		*v = d0 * 10 + d1;
-		return 2;
-	}
-	*v = d0 * 100 + d1 * 10 + d2;
-	return *v > 255 || u[3] - (unsigned)'0' <= 9 ? 0 : 3;
-}
-
-/* inet_pton(AF_INET) of the C string at p: glibc's rules (four decimal octets of at most
- * 255, no leading zero, nothing else): glibc refuses a digit after a leading 0, a value over
- * 255, a fifth octet, a dot not after a digit, any other byte, and fewer than four octets;
- * that is this grammar. */
-static bool
-ipv4_pton(const char *p, unsigned char b[4])
-{
-	const unsigned char *u = (const unsigned char *)p;
-	for (int k = 0; k < 4; k++) {
-		if (k && *u++ != '.')
-			return false;
-		unsigned v;
-		int n = octet(u, &v);
-		if (!n)
-			return false;
-		u += n;
-		b[k] = (unsigned char)v;
-	}
-	return !*u;
-}
-
-/* The hex digits at u, up to four, read no further than the first byte that is not one
- * (hex_value of the NUL is -1): how many, or -1 for five or more (which glibc refuses). */
-static int
-hex_group(const unsigned char *u, unsigned *val)
-{
-	int d0 = hex_value[u[0]], d1, d2, d3;
-	if (d0 < 0)
-		return 0;
-	if ((d1 = hex_value[u[1]]) < 0) {
-		*val = (unsigned)d0;
-		return 1;
-	}
-	if ((d2 = hex_value[u[2]]) < 0) {
-		*val = (unsigned)(d0 << 4 | d1);
-		return 2;
-	}
-	if ((d3 = hex_value[u[3]]) < 0) {
-		*val = (unsigned)(d0 << 8 | d1 << 4 | d2);
-		return 3;
-	}
-	*val = (unsigned)(d0 << 12 | d1 << 8 | d2 << 4 | d3);
-	return hex_value[u[4]] < 0 ? 4 : -1;
-}
-
-/* inet_pton(AF_INET6) of the C string at a: glibc 2.36's inet_pton6 (at most four hex digits
- * a group, one "::" that stands for at least one group, a dotted IPv4 address last), a group
- * of digits at a time. */
-static bool
-ipv6_pton(const char *a, unsigned char b[16])
-{
-	unsigned char tmp[16] = {0}, *tp = tmp, *endp = tmp + 16, *colonp = NULL;
-	if (!a[0] || (a[0] == ':' && a[1] != ':'))
-		return false;
-	const char *p = a + (a[0] == ':'), *curtok = p;
-	int xdigits;
-	unsigned val = 0;
-	for (;;) {
-		if ((xdigits = hex_group((const unsigned char *)p, &val)) < 0)
-			return false;
-		p += xdigits;
-		if (!*p)
-			break;
-		char ch = *p++;
-		if (ch == ':') {
-			curtok = p;
-			if (xdigits == 0) {
-				if (colonp)
-					return false;
-				colonp = tp;
-				continue;
-			} else if (!*p) {
-				return false;
-			}
-			if (tp + 2 > endp)
-				return false;
-			*tp++ = (unsigned char)(val >> 8);
-			*tp++ = (unsigned char)val;
-			continue;
-		}
-		if (ch == '.' && tp + 4 <= endp && ipv4_pton(curtok, tp)) {
-			tp += 4;
-			xdigits = 0;
-			break;
-		}
-		return false;
-	}
-	if (xdigits > 0) {
-		if (tp + 2 > endp)
-			return false;
-		*tp++ = (unsigned char)(val >> 8);
-		*tp++ = (unsigned char)val;
-	}
-	if (colonp) {
-		if (tp == endp)
-			return false; /* "::" would stand for no group */
-		size_t k = (size_t)(tp - colonp);
-		memmove(endp - k, colonp, k);
-		memset(colonp, 0, (size_t)(endp - k - colonp));
-		tp = endp;
-	}
-	if (tp != endp)
-		return false;
-	memcpy(b, tmp, 16);
-	return true;
-}
-
 /* Is an IPv4 address in one of the special-purpose blocks (RFC 6890): 0/8, 10/8,
  * 100.64/10, 127/8, 169.254/16, 172.16/12, 192.0.0/24, 192.0.2/24, 192.168/16, 198.18/15,
  * 198.51.100/24, 203.0.113/24, 224/4 and 240/4? By the first byte: most are in none. */
@@ -221,19 +80,24 @@ ipv4_special(const unsigned char b[4])
 	}
 }
 
-/* addr_public of the C string at a (under 64 bytes): as inet_pton, IPv4 when it holds no
- * colon, else IPv6. An IPv4 parse fails at any colon, and an IPv6 one without a colon, so
- * each can be tried without looking for one. */
-static bool
-text_public(const char *a, bool *parsed)
+/* Is the address globally reachable (not private, loopback, link-local, documentation,
+ * multicast, reserved)? *parsed says whether it was an address at all. The text ends at n
+ * bytes or a NUL, where inet_pton stops. As inet_pton, IPv4 when it holds no colon, else IPv6:
+ * an IPv4 parse fails at any colon, and an IPv6 one without a colon, so each can be tried
+ * without looking for one. */
+bool
+addr_public(const char *a, size_t n, bool *parsed)
 {
 	unsigned char b[16];
 	*parsed = false;
-	if (ipv4_pton(a, b)) {
+	if (n == 0 || n >= 64) /* what the copy for inet_pton had room for */
+		return false;
+	n = strnlen(a, n);
+	if (ipaddr_v4(a, n, b)) {
 		*parsed = true;
 		return !ipv4_special(b);
 	}
-	if (ipv6_pton(a, b)) {
+	if (ipaddr_v6(a, n, b)) {
 		*parsed = true;
 		static const unsigned char zero[16];
 		if (!memcmp(b, zero, 15) && b[15] <= 1)
@@ -248,29 +112,6 @@ text_public(const char *a, bool *parsed)
 		return (b[0] & 0xe0) == 0x20; /* 2000::/3 is the global unicast space */
 	}
 	return false;
-}
-
-/* Is the address globally reachable (not private, loopback, link-local, documentation,
- * multicast, reserved)? *parsed says whether it was an address at all. The text ends at n
- * bytes or a NUL, where inet_pton stops. */
-bool
-addr_public(const char *a, size_t n, bool *parsed)
-{
-	char t[64];
-	*parsed = false;
-	if (n == 0 || n >= sizeof t)
-		return false;
-	memcpy(t, a, n);
-	t[n] = '\0';
-	return text_public(t, parsed);
-}
-
-/* addr_public of a scan string (NUL-terminated: scan.c), without the copy. */
-static bool
-scan_addr_public(const char *a, size_t n, bool *parsed)
-{
-	*parsed = false;
-	return n && n < 64 && text_public(a, parsed);
 }
 
 /* Is the C string s the lowercase word w (n letters a-z) but for the case of ASCII letters
@@ -573,7 +414,7 @@ check_ns_soa(struct grader *g, const struct survey *sv)
 				     "name server '%.*s' has no address", FV(hn), h);
 		for (size_t k = 0; k < na; k++) {
 			bool parsed;
-			if (!scan_addr_public(addrs[k], lens[k], &parsed)) {
+			if (!addr_public(addrs[k], lens[k], &parsed)) {
 				if (parsed)
 					findings_add(
 					    f, "NAMESERVER_IS_NOT_PUBLIC", SEV_ERROR,
