@@ -22,6 +22,16 @@ fuzz_quiet(void)
 		stderr = null;
 }
 
+/* The LLVMFuzzerInitialize of a target that needs nothing but fuzz_quiet. */
+#define FUZZ_INIT_QUIET()                                                                          \
+	int LLVMFuzzerInitialize(int *argc, char ***argv)                                          \
+	{                                                                                          \
+		(void)argc;                                                                        \
+		(void)argv;                                                                        \
+		fuzz_quiet();                                                                      \
+		return 0;                                                                          \
+	}
+
 /* A property the code promises does not hold: report it the way a crash is reported. */
 #define FUZZ_CHECK(cond)                                                                           \
 	do {                                                                                       \

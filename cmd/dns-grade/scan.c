@@ -166,7 +166,6 @@ static const char key_next_text[NKEYS][16] = {"", SCAN_KEYS(KEY_NEXT_TEXT)};
 #define KEY_LEN(name) sizeof #name - 1,
 static const unsigned char key_len[NKEYS] = {0, SCAN_KEYS(KEY_LEN)};
 #undef KEY_LEN
-#if defined(__SSE2__)
 /* the bytes of key_text that hold the text: quotes, name and colon; of key_next_text, the
  * comma too */
 #define KEY_MASK(name) (1u << (sizeof #name + 2)) - 1,
@@ -175,7 +174,6 @@ static const unsigned short key_mask[NKEYS] = {0, SCAN_KEYS(KEY_MASK)};
 #define KEY_NEXT_MASK(name) (1u << (sizeof #name + 3)) - 1,
 static const unsigned short key_next_mask[NKEYS] = {0, SCAN_KEYS(KEY_NEXT_MASK)};
 #undef KEY_NEXT_MASK
-#endif
 _Static_assert(NKEYS * 4 + 2 + NTYPES + 4 <= sizeof((struct scan *)0)->key_next,
 	       "a guess for every key, for the data of every type and for types by depth");
 
@@ -526,33 +524,35 @@ read_number(char *p, struct jv *v)
 	return p;
 }
 
+/* Does p hold the first bits of mask set (n bytes) of the 16 bytes at text? The text read is
+ * followed by 16 NULs (read_all), so 16 bytes can be read. */
+static inline bool
+text_at(const char *p, const char *text, unsigned mask, size_t n)
+{
+#if defined(__SSE2__)
+	(void)n;
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i t = _mm_loadu_si128((const __m128i *)(const void *)text);
+	return ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, t)) & mask) == mask;
+#else
+	(void)mask;
+	return !memcmp(p, text, n);
+#endif
+}
+
 /* Does p (the opening quote of a member name) hold the name of key id, its closing quote and
- * the colon? The text is followed by 16 NULs (read_all), so 16 bytes can be read. */
+ * the colon? */
 static inline bool
 key_is_at(const char *p, int id)
 {
-#if defined(__SSE2__)
-	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-	__m128i t = _mm_loadu_si128((const __m128i *)(const void *)key_text[id]);
-	unsigned want = key_mask[id];
-	return ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, t)) & want) == want;
-#else
-	return !memcmp(p, key_text[id], key_len[id] + 3u);
-#endif
+	return text_at(p, key_text[id], key_mask[id], key_len[id] + 3u);
 }
 
 /* The same for the comma before the name: does p hold ",\"name\":" for key id? */
 static inline bool
 next_key_is_at(const char *p, int id)
 {
-#if defined(__SSE2__)
-	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-	__m128i t = _mm_loadu_si128((const __m128i *)(const void *)key_next_text[id]);
-	unsigned want = key_next_mask[id];
-	return ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, t)) & want) == want;
-#else
-	return !memcmp(p, key_next_text[id], key_len[id] + 4u);
-#endif
+	return text_at(p, key_next_text[id], key_next_mask[id], key_len[id] + 4u);
 }
 
 /* Where to look up the name likely after the one read last (see read_tree's last): after an
