@@ -13,11 +13,7 @@ enum { C_ALNUM = 1, C_HYPHEN = 2, C_WSP = 4, C_SEMI = 8, C_VCHAR = 16 };
 										     : 0) |        \
 	 ((c) == '-' ? C_HYPHEN : 0) | ((c) == ' ' || (c) == '\t' ? C_WSP : 0) |                   \
 	 ((c) == ';' ? C_SEMI : 0) | ((c) >= 0x21 && (c) <= 0x7e ? C_VCHAR : 0))
-#define CAA_CLASS4(c)  CAA_CLASS(c), CAA_CLASS(c + 1), CAA_CLASS(c + 2), CAA_CLASS(c + 3)
-#define CAA_CLASS16(c) CAA_CLASS4(c), CAA_CLASS4(c + 4), CAA_CLASS4(c + 8), CAA_CLASS4(c + 12)
-#define CAA_CLASS64(c) CAA_CLASS16(c), CAA_CLASS16(c + 16), CAA_CLASS16(c + 32), CAA_CLASS16(c + 48)
-static const unsigned char caa_class[256] = {CAA_CLASS64(0), CAA_CLASS64(64), CAA_CLASS64(128),
-					     CAA_CLASS64(192)};
+static const unsigned char caa_class[256] = {ASCII_TABLE(CAA_CLASS)};
 
 static bool
 is_class(char c, int cls)

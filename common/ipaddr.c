@@ -5,6 +5,7 @@
  * both against inet_pton on every input. */
 #include <string.h>
 
+#include "ascii.h"
 #include "ipaddr.h"
 
 bool
@@ -46,13 +47,7 @@ ipaddr_v4(const char *s, size_t n, unsigned char out[4])
 	 : (c) >= 'a' && (c) <= 'f' ? (c) - 'a' + 10                                               \
 	 : (c) >= 'A' && (c) <= 'F' ? (c) - 'A' + 10                                               \
 				    : -1)
-#define HEX4(c)	 HEX(c), HEX(c + 1), HEX(c + 2), HEX(c + 3)
-#define HEX16(c) HEX4(c), HEX4(c + 4), HEX4(c + 8), HEX4(c + 12)
-#define HEX64(c) HEX16(c), HEX16(c + 16), HEX16(c + 32), HEX16(c + 48)
-static const signed char hex_value[256] = {HEX64(0), HEX64(64), HEX64(128), HEX64(192)};
-#undef HEX64
-#undef HEX16
-#undef HEX4
+static const signed char hex_value[256] = {ASCII_TABLE(HEX)};
 #undef HEX
 
 bool

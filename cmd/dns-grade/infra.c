@@ -7,49 +7,20 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "caa.h"
 #include "grade.h"
 #include "ipaddr.h"
 #include "xalloc.h"
 
-/* Host name bytes: 1 a letter, digit or '_' (may start a label), 2 '-' (may not), 0 others. */
-#define HOST_CLASS(c)                                                                              \
-	((((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z') || ((c) >= '0' && (c) <= '9') || (c) == '_'  \
-	     ? 1                                                                                   \
-	 : (c) == '-' ? 2                                                                          \
-		      : 0)
-#define HOST_CLASS4(c)	HOST_CLASS(c), HOST_CLASS(c + 1), HOST_CLASS(c + 2), HOST_CLASS(c + 3)
-#define HOST_CLASS16(c) HOST_CLASS4(c), HOST_CLASS4(c + 4), HOST_CLASS4(c + 8), HOST_CLASS4(c + 12)
-#define HOST_CLASS64(c)                                                                            \
-	HOST_CLASS16(c), HOST_CLASS16(c + 16), HOST_CLASS16(c + 32), HOST_CLASS16(c + 48)
-static const unsigned char host_class[256] = {HOST_CLASS64(0), HOST_CLASS64(64), HOST_CLASS64(128),
-					      HOST_CLASS64(192)};
-
 /* Labels of 1 to 63 letters, digits, '_' and '-', neither starting nor ending with '-', 253
- * bytes in all, final dots aside. Read a label at a time: the run of label bytes, then what
- * ends it (a '.', the end, or a byte that makes the name bad). */
+ * bytes in all, final dots aside. */
 bool
 hostname_ok(const char *s, size_t n)
 {
 	while (n && s[n - 1] == '.')
 		n--;
-	if (n == 0 || n > 253)
-		return false;
-	const unsigned char *p = (const unsigned char *)s, *e = p + n;
-	for (;;) {
-		const unsigned char *l = p;
-		if (host_class[*p] != 1)
-			return false; /* an empty label, a leading '-' or a bad byte */
-		while (++p < e && host_class[*p])
-			;
-		if (p - l > 63 || p[-1] == '-')
-			return false;
-		if (p == e)
-			return true;
-		if (*p++ != '.')
-			return false;
-		/* not the end: the name does not end with a dot */
-	}
+	return ascii_hostname_ok(s, n);
 }
 
 /* Is an IPv4 address in one of the special-purpose blocks (RFC 6890): 0/8, 10/8,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "grade.h"
 #include "tool.h"
 #include "xalloc.h"
@@ -68,11 +69,8 @@ table_put(struct table *t, const char *suffix, size_t sn, const char *name)
 }
 
 /* A byte with A-Z lowered, by table: providers_match lowers every byte of every host. */
-#define LOWER(c)   ((unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c)))
-#define LOWER4(c)  LOWER(c), LOWER(c + 1), LOWER(c + 2), LOWER(c + 3)
-#define LOWER16(c) LOWER4(c), LOWER4(c + 4), LOWER4(c + 8), LOWER4(c + 12)
-#define LOWER64(c) LOWER16(c), LOWER16(c + 16), LOWER16(c + 32), LOWER16(c + 48)
-static const unsigned char lower_table[256] = {LOWER64(0), LOWER64(64), LOWER64(128), LOWER64(192)};
+#define LOWER(c) ((unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c)))
+static const unsigned char lower_table[256] = {ASCII_TABLE(LOWER)};
 
 static unsigned char
 lower(char c)
