@@ -3,9 +3,6 @@
  * strings, `flags tag "value"` CAA. Production wrapper bugs are not copied: the no-SPF grade
  * uses the real has-MX answer, BIMI records are read unquoted, name servers' own answers are
  * compared. DNStats had no DNSSEC grade: that category keeps the domstat scale. */
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <libpsl.h>
 #include <regex.h>
 #include <stdint.h>
@@ -127,52 +124,17 @@ txt_set_read(struct grader *g, const char *name, size_t n, struct txt_set *set)
 	}
 }
 
-/* Does any of the 8 bytes at p need an escape in dnspython's text (below 0x20, 0x7f and up,
- * '"', '\\')? Eight at a time with the exact has-a-zero-byte test, (v - 0x01..) & ~v & 0x80..,
- * on v = x ^ c for the two quotable bytes and on x ^ 0x7f, and the has-a-byte-below-0x20 form
- * of it; the top bit catches 0x80 and up. */
-static bool
-any_escaped8(const unsigned char *p)
-{
-	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-	uint64_t x;
-	memcpy(&x, p, 8);
-	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
-	uint64_t hit = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) |
-		       ((d - ones) & ~d) | x;
-	return (hit & high) != 0;
-}
-
 static bool
 plain_byte(unsigned char c)
 {
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
-/* How many of the n bytes at p dnspython prints as they are: sixteen at a time where SSE2 is
- * there (a byte below 0x20 as a signed byte, or 0x80 and up, is less than 0x20), else
- * eight. */
+/* How many of the n bytes at p dnspython prints as they are. */
 static size_t
 plain_len(const unsigned char *p, size_t n)
 {
-	size_t j = 0;
-#if defined(__SSE2__)
-	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'),
-		      del = _mm_set1_epi8(0x7f), ctl = _mm_set1_epi8(0x20);
-	for (; j + 16 <= n; j += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + j));
-		unsigned m = (unsigned)_mm_movemask_epi8(
-		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
-				 _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmplt_epi8(x, ctl))));
-		if (m)
-			return j + (size_t)__builtin_ctz(m);
-	}
-#endif
-	while (j + 8 <= n && !any_escaped8(p + j))
-		j += 8;
-	while (j < n && plain_byte(p[j]))
-		j++;
-	return j;
+	return printable_run((const char *)p, n);
 }
 
 /* Appends the text of n bytes at p as dnspython printed it, less every '"': each byte as it

@@ -106,6 +106,8 @@ bool rr_int_named(const struct jv *rr, const char *key, long long *v);
 /* A TXT RR's strings joined (RFC 7208 3.3: no separator; sep for DNStats' text form).
  * false when the data is impossible (a string over 255 bytes, over 65535 in all). */
 bool rr_txt(struct scan *s, const struct jv *rr, struct buf *out, const char *sep);
+/* How many bytes from p on dnspython prints as they are: printable ASCII but '"' and '\\'. */
+size_t printable_run(const char *p, size_t n);
 /* A TXT RR's presentation text as dnspython prints it: "s1" "s2" with \" and \\ escaped. */
 bool rr_txt_quoted(struct scan *s, const struct jv *rr, struct buf *out);
 

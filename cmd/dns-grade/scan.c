@@ -1227,37 +1227,45 @@ rr_int_named(const struct jv *rr, const char *key, long long *v)
 	return true;
 }
 
-/* How many bytes from p on are printable ASCII but '"' and '\\' (what dnspython prints as
- * they are), sixteen at a time where SSE2 is there. */
-static size_t
+/* Does any of the 8 bytes at p need an escape in dnspython's text (below 0x20, 0x7f and up,
+ * '"', '\\')? The exact has-a-zero-byte test, (v - 0x01..) & ~v & 0x80.., on v = x ^ c for the
+ * two quotable bytes and on x ^ 0x7f, and the has-a-byte-below-0x20 form of it; the top bit
+ * catches 0x80 and up. */
+static bool
+any_escaped8(const char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t x;
+	memcpy(&x, p, 8);
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+	uint64_t hit = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+		       ((d - ones) & ~d) | x;
+	return (hit & high) != 0;
+}
+
+size_t
 printable_run(const char *p, size_t n)
 {
 	size_t i = 0;
 #if defined(__SSE2__)
+	/* a byte below 0x20 as a signed byte, or 0x80 and up, is less than 0x20 */
 	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'),
 		      del = _mm_set1_epi8(0x7f), ctl = _mm_set1_epi8(0x20);
-	unsigned char t[16];
-	for (; i < n; i += 16) {
-		const void *at = p + i;
-		if (n - i < 16) { /* the tail through a copy padded with a plain byte */
-			memset(t, 'a', sizeof t);
-			memcpy(t, p + i, n - i);
-			at = t;
-		}
-		__m128i x = _mm_loadu_si128((const __m128i *)at);
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
 		unsigned m = (unsigned)_mm_movemask_epi8(
 		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
 				 _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmplt_epi8(x, ctl))));
 		if (m)
 			return i + (size_t)__builtin_ctz(m);
 	}
-	return n;
-#else
+#endif
+	while (i + 8 <= n && !any_escaped8(p + i))
+		i += 8;
 	while (i < n && (unsigned char)p[i] >= 0x20 && (unsigned char)p[i] < 0x7f && p[i] != '"' &&
 	       p[i] != '\\')
 		i++;
 	return i;
-#endif
 }
 
 static bool
