@@ -332,6 +332,17 @@ PY
 	assert_success
 }
 
+@test "a write error (full disk) is reported with status 2, and records piped through arrive whole" {
+	run -2 --separate-stderr bash -c 'dns-grade <"$1" >/dev/full' _ "$GF/scans.ndjson"
+	assert_equal "$stderr" 'dns-grade: cannot write output: No space left on device'
+	# over a megabyte through a pipe: the same bytes as into a file, record for record
+	for i in 1 2 3; do cat "$GF/scans.ndjson"; done >three.ndjson
+	dns-grade <three.ndjson >direct.ndjson 2>/dev/null || true
+	dns-grade <three.ndjson 2>/dev/null | cat >piped.ndjson
+	[ "$(wc -l <piped.ndjson)" -eq "$(wc -l <three.ndjson)" ]
+	cmp direct.ndjson piped.ndjson
+}
+
 @test "--help and --version answer, a bad option or scale is a usage error" {
 	run -0 dns-grade --help
 	assert_output --partial '--scale'
