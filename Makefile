@@ -81,10 +81,22 @@ asan:
 valgrind: all
 	DOMSTAT_BIN=$(abspath $(O)/bin) $(BATS) $(BATSFLAGS) tests/bats/valgrind.bats
 
-# What CI and README run: the whole suite on the normal build, then on the sanitizer build,
-# then a few seconds of each fuzz target.
+# What CI and README run: the whole suite on the normal build and on the sanitizer build, and a
+# few seconds of each fuzz target. The three are mostly waiting (servers, pipes, sleeps), so
+# they run side by side once everything is built; each writes its own log, printed whole in
+# turn afterwards so the TAP lines of one suite stay together. CHECKJOBS: bats jobs per suite.
+CHECKJOBS ?= $(shell command -v parallel >/dev/null 2>&1 && echo --jobs 3 --no-parallelize-within-files)
 check:
-	@$(MAKE) -j2 all; $(MAKE) test; a=$$?; $(MAKE) asan; b=$$?; $(MAKE) fuzz-smoke; c=$$?; exit $$((a | b | c))
+	@$(MAKE) -j2 all && $(MAKE) -j2 $(ASAN_FLAGS) all && $(MAKE) -j2 fuzz-build || exit 2; \
+	mkdir -p build/check; \
+	$(MAKE) --no-print-directory test BATSJOBS='$(CHECKJOBS)' >build/check/test.log 2>&1 & t=$$!; \
+	$(MAKE) --no-print-directory $(ASAN_FLAGS) test BATSJOBS='$(CHECKJOBS)' >build/check/asan.log 2>&1 & s=$$!; \
+	$(MAKE) --no-print-directory fuzz-smoke >build/check/fuzz.log 2>&1 & f=$$!; \
+	wait $$t; a=$$?; wait $$s; b=$$?; wait $$f; c=$$?; \
+	echo "== suite, normal build"; cat build/check/test.log; \
+	echo "== suite, AddressSanitizer and UndefinedBehaviorSanitizer build"; cat build/check/asan.log; \
+	echo "== fuzz smoke"; cat build/check/fuzz.log; \
+	exit $$((a | b | c))
 
 # Fuzzing with clang's libFuzzer: one target per parser of outside data, fuzz/<target>.c,
 # built with AddressSanitizer and UndefinedBehaviorSanitizer into build-fuzz/fuzz/<target>.

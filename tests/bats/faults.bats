@@ -776,9 +776,18 @@ integrity() {
 	for it in $(seq 1 8); do
 		"${BORN[@]}" --db k.db -j 64 --server-conns 16 <in >out 2>/dev/null &
 		pid=$!
-		# it starts writing after about 0.3 s and commits every 200 ms; the last kill comes
-		# late enough that something was committed even on a slow machine
-		if [ "$it" -lt 8 ]; then sleep "0.$((RANDOM % 4 + 3))"; else sleep 1; fi
+		# it starts writing after about 0.3 s and commits every 200 ms; the last kill waits
+		# until this run has committed something, however slow the machine (at most 60 s)
+		if [ "$it" -lt 8 ]; then
+			sleep "0.$((RANDOM % 4 + 3))"
+		else
+			for _ in $(seq 1 600); do
+				kill -0 "$pid" 2>/dev/null || break
+				n=$(sqlite3 k.db 'SELECT count(*) FROM registration' 2>/dev/null) || n=0
+				[ "${n:-0}" -gt "$(count_lines before)" ] && break
+				sleep 0.1
+			done
+		fi
 		kill -9 "$pid" 2>/dev/null || true # it may have finished already: the checks still hold
 		wait "$pid" || true
 		integrity k.db
