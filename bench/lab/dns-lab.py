@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: ISC
 """Write a loopback DNS lab of N distinct, real-shaped domains for dns-grade's bench.
 
-usage: bench/dns-lab.py DIR N NET [SEED]
-       bench/dns-lab.py public NET PORT <scan >rewritten
+usage: bench/lab/dns-lab.py DIR N NET [SEED]
+       bench/lab/dns-lab.py public NET PORT <scan >rewritten
 
 DIR gets zones/<zone>.zone, zones.conf (Knot's zone: list), names.txt (the N domains, one a
 line, in scan order) and plan.tsv (what each domain was built to be). NET is a 127.a.b
@@ -516,7 +516,7 @@ def main():
         public(sys.argv[2], sys.argv[3])
         return
     if len(sys.argv) not in (4, 5):
-        sys.exit("usage: bench/dns-lab.py DIR N NET [SEED]")
+        sys.exit("usage: bench/lab/dns-lab.py DIR N NET [SEED]")
     out, n, net = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     lab = Lab(out, n, net, int(sys.argv[4]) if len(sys.argv) == 5 else 1)
     lab.providers()
