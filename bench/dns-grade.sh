@@ -26,6 +26,9 @@
 #
 # usage: bench/dns-grade.sh [--profile full|dnstats|minimal] [N [R]]
 #
+# Then, when valgrind is there (IR=0 skips it), the instructions a distinct record costs, which
+# do not move with the machine's load.
+#
 # DNS_GRADE: the binary measured (default $DOMSTAT_BIN/dns-grade, DOMSTAT_BIN defaulting to
 # build/bin); DNS_SCAN: the dns-scan that scans the lab (default $DOMSTAT_BIN/dns-scan).
 # DISTINCT=FILE: grade that scan instead of the lab's (e.g. /work/ref/distinct.ndjson).
@@ -140,6 +143,27 @@ for scale in domstat dnstats; do
 	[ "$scale" = domstat ] && rate=$(cat "$tmp/rate")
 done
 echo "  (signed zones verified in every run: $signed, of which secure $secure; floor $floor graded/s (CPU), domstat scale)"
+
+# Instructions a record, counted by cachegrind over the first 1,000 distinct records less those
+# of an empty input (start-up): exact and the same however busy the machine is, so two builds
+# compare within a percent where CPU time on a shared machine wanders by twenty.
+ir() { # ir FILE ARGS...: instructions of one run
+	f=$1
+	shift
+	valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$grade" "$@" \
+		<"$f" 2>&1 >/dev/null | sed -n 's/.*I *refs: *//p' | tr -d ,
+}
+if [ "${IR:-1}" != 0 ] && command -v valgrind >/dev/null; then
+	k=$((n < 1000 ? n : 1000))
+	head -n "$k" "$tmp/distinct.ndjson" >"$tmp/ir.ndjson"
+	line="instructions a record (cachegrind, first $k distinct records):"
+	for scale in domstat dnstats; do
+		i0=$(ir /dev/null --scale "$scale")
+		i1=$(ir "$tmp/ir.ndjson" --scale "$scale")
+		line="$line $scale $(( (i1 - i0) / k )),"
+	done
+	echo "  $line start-up $i0"
+fi
 
 # --- repeated records: the fixtures, replicated ------------------------------------------------
 fix=$top/tests/bats/fixtures/dns-grade/scans.ndjson
