@@ -83,12 +83,12 @@ cut_profile() { # cut_profile IN OUT: IN as dns-scan's profile would have asked 
 		else . end)' "$1" >"$2"
 }
 
-# run LABEL RECORDS FILE ARGS...: one pinned run; prints its line and appends
-# "records cpu wall rss" to $tmp/sum
+# run RECORDS FILE ARGS...: one pinned run; appends "records user sys wall rss" to $tmp/sum
 run() {
-	label=$1 recs=$2 file=$3
-	shift 3
+	recs=$1 file=$2
+	shift 2
 	st=0
+	# shellcheck disable=SC2086 # $pin is empty or "taskset -c 0"
 	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" $pin "$grade" "$@" <"$file" >"$tmp/out" 2>"$tmp/err" || st=$?
 	if [ "$st" -gt 1 ]; then
 		echo "bench/dns-grade.sh: $grade $* ended with status $st:" >&2
@@ -132,7 +132,7 @@ rate=0
 for scale in domstat dnstats; do
 	i=0
 	while [ "$i" -lt "$runs" ]; do
-		run "$scale" "$n" "$tmp/distinct.ndjson" --scale "$scale"
+		run "$n" "$tmp/distinct.ndjson" --scale "$scale"
 		i=$((i + 1))
 	done
 	[ "$scale" = domstat ] && {
@@ -172,9 +172,9 @@ awk -v n="$r" 'BEGIN { while ((getline l < ARGV[1]) > 0) s[c++] = l; for (i = 0;
 head -n $((r / 10)) "$tmp/big.ndjson" >"$tmp/small.ndjson"
 bytes=$(wc -c <"$tmp/big.ndjson")
 echo "repeated records: 86 fixtures replicated, $((bytes / r)) bytes each on average"
-run x "$r" "$tmp/big.ndjson"; report "repeated, domstat scale"
-run x "$((r / 10))" "$tmp/small.ndjson"; report "repeated, domstat scale, R/10"
-run x "$((r / 10))" "$tmp/small.ndjson" --scale dnstats; report "repeated, dnstats scale, R/10"
+run "$r" "$tmp/big.ndjson"; report "repeated, domstat scale"
+run "$((r / 10))" "$tmp/small.ndjson"; report "repeated, domstat scale, R/10"
+run "$((r / 10))" "$tmp/small.ndjson" --scale dnstats; report "repeated, dnstats scale, R/10"
 
 if [ "$profile" = full ] && [ "$rate" -lt "$floor" ]; then
 	echo "bench/dns-grade.sh: $rate distinct records per CPU-second is under the floor of $floor" >&2
