@@ -171,6 +171,7 @@ struct store {
 	int64_t batch_start_ms;
 	int busy_ms;
 	long batch_rows, batch_ms;
+	unsigned long commits;
 	struct deferred *defer;
 	size_t ndefer;
 	struct buf str[5]; /* strings handed out by the get functions */
@@ -534,6 +535,14 @@ store_open(const char *path, int flags, struct buf *why)
 		if (*end == '\0' && v >= 0 && v <= INT_MAX)
 			s->busy_ms = (int)v;
 	}
+	/* Smaller batches bound what a kill -9 can take with it, at the cost of more commits. */
+	env = getenv("DOMSTAT_BATCH_ROWS");
+	if (env && *env) {
+		char *end;
+		long v = strtol(env, &end, 10);
+		if (*end == '\0' && v >= 1 && v <= STORE_BATCH_ROWS)
+			s->batch_rows = v;
+	}
 	int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	int rc = sqlite3_open_v2(p, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -662,6 +671,7 @@ commit_batch(struct store *s, struct buf *why)
 	}
 	clear_deferred(s);
 	s->in_batch = false;
+	s->commits++;
 	s->last_commit_ms = now_ms();
 	s->last_batch_long = s->last_commit_ms - s->batch_start_ms >= STORE_YIELD_AFTER_MS;
 	return 0;
@@ -708,6 +718,12 @@ bool
 store_in_batch(const struct store *s)
 {
 	return s->in_batch;
+}
+
+unsigned long
+store_commits(const struct store *s)
+{
+	return s->commits;
 }
 
 void
