@@ -407,3 +407,49 @@ time.sleep(8)' &
 		assert_output '[]'
 	done
 }
+
+@test "--lists writes through no symlink planted at any temporary or final name" {
+	mkdir out
+	echo secret >victim
+	cp victim victim.orig
+	# every name a list file has, or had as its temporary, in the folder
+	for name in $(sed -n 's/^    "\([a-z_]*\)",$/\1/p' "$TOP/cmd/stats-report/lists.c"); do
+		for ext in csv json; do
+			ln -s ../victim "out/.$name.$ext.tmp"
+			ln -s ../victim "out/$name.$ext"
+		done
+	done
+	[ "$(find out -type l | wc -l)" -eq 96 ]
+	run -0 stats-report -F json --lists out --date 2026-11-01 "$F/graded.ndjson"
+	cmp victim victim.orig
+	# the lists are regular files now, and the planted temporary links were not used
+	[ "$(find out -maxdepth 1 -name '*.csv' -type f | wc -l)" -eq 24 ]
+	[ "$(find out -maxdepth 1 -name '*.json' -type f | wc -l)" -eq 24 ]
+	[ "$(find out -type l | wc -l)" -eq 48 ]
+	assert_equal "$(head -1 out/mx_domains.csv)" "rank,domain"
+}
+
+@test "a crafted provider name and domain: control characters escaped in text and markdown, formulas neutralised in CSV" {
+	# One graded record whose provider name carries a terminal title change, a screen clear,
+	# a carriage return and a line feed; domains that spreadsheets would run as formulas.
+	jq -c '.facts.mail_provider = "Evil\u001b]0;pwned\u0007\u001b[2J\r\nCorp" | .rank = 1' \
+		<(head -1 "$F/graded.ndjson") >in.ndjson
+	for d in '=HYPERLINK("http://x.test","y")' '+cmd|calc' '-2+3' '@SUM(1)' $'\tx.test' $'\rx.test'; do
+		jq -c --arg d "$d" '.domain = $d | .rank = 2' <(head -1 "$F/graded.ndjson") >>in.ndjson
+	done
+	run -0 stats-report -F text in.ndjson
+	assert_output --partial 'Evil\x1b]0;pwned\x07\x1b[2J\x0d\x0aCorp'
+	! printf '%s' "$output" | grep -q $'[\x01-\x09\x0b-\x1f\x7f]'
+	run -0 stats-report -F markdown in.ndjson
+	assert_output --partial 'Evil\\x1b\]0;pwned\\x07\\x1b\[2J\\x0d\\x0aCorp'
+	! printf '%s' "$output" | grep -q $'[\x01-\x09\x0b-\x1f\x7f]'
+	run -0 stats-report -F json --lists out in.ndjson
+	run -0 cat out/mx_domains.csv
+	assert_output "$(printf '%s\n' 'rank,domain' '1,alpha.example' \
+		'2,"'"'"'=HYPERLINK(""http://x.test"",""y"")"' \
+		'2,"'"'"'+cmd|calc"' '2,"'"'"'-2+3"' '2,"'"'"'@SUM(1)"' \
+		"2,\"'"$'\t'"x.test\"" "2,\"'"$'\r'"x.test\"")"
+	# the JSON lists keep the names as they are
+	run -0 jq -r '.[1].domain' out/mx_domains.json
+	assert_output '=HYPERLINK("http://x.test","y")'
+}
