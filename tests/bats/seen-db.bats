@@ -458,3 +458,22 @@ setup() { setup_isolated; }
 	done
 	exec 4<&-
 }
+
+@test "a foreign SQLite file given as the store is refused by every command and left byte-identical" {
+	sqlite3 other.db 'CREATE TABLE t (x); INSERT INTO t VALUES (1)'
+	sqlite3 app.db 'PRAGMA application_id = 42; CREATE TABLE u (y)'
+	cp other.db other.orig
+	cp app.db app.orig
+	for db in other.db app.db; do
+		run -2 --separate-stderr seen-db --db "$db" <<<'example.com'
+		assert_output ''
+		[[ "$stderr" == "seen-db: cannot open '$db': not a domstat store ("* ]]
+		run -2 seen-db --db "$db" import <<<'example.com'
+		run -2 seen-db --db "$db" expire
+		run -2 domain-born --db "$db" --offline <<<'example.com'
+		run -2 stats-report --store "$db"
+	done
+	cmp other.db other.orig
+	cmp app.db app.orig
+	[ ! -e other.db-wal ] && [ ! -e app.db-wal ]
+}

@@ -453,3 +453,42 @@ time.sleep(8)' &
 	run -0 jq -r '.[1].domain' out/mx_domains.json
 	assert_output '=HYPERLINK("http://x.test","y")'
 }
+
+@test "a foreign SQLite file given as --history or --store is refused and left byte-identical" {
+	sqlite3 other.db 'CREATE TABLE t (x); INSERT INTO t VALUES (1)'
+	cp other.db other.orig
+	run -2 --separate-stderr stats-report -F json --history other.db <"$F/graded.ndjson"
+	assert_equal "$stderr" "stats-report: 'other.db' is not a history file (it has other tables)"
+	assert_output ''
+	cmp other.db other.orig
+	run -2 --separate-stderr stats-report --history other.db --list-runs
+	cmp other.db other.orig
+	run -2 --separate-stderr stats-report -F json --store other.db
+	assert_equal "$stderr" "stats-report: cannot open 'other.db': not a domstat store (it has other tables)"
+	cmp other.db other.orig
+	# a dangling symlink as the history file is not followed to create its target
+	ln -s target.db link.db
+	run -2 --separate-stderr stats-report -F json --history link.db <"$F/graded.ndjson"
+	[ ! -e target.db ]
+}
+
+@test "--history is one transaction: an unreadable earlier run stores nothing; the same date again replaces its run" {
+	stats-report -F json --history h.db --date 2026-11-01 "$F/graded.ndjson" >r1.json
+	sqlite3 h.db "UPDATE runs SET report = '{' WHERE id = 1"
+	run -2 --separate-stderr stats-report -F json --history h.db --date 2026-11-02 "$F/graded.ndjson"
+	[[ "$stderr" == "stats-report: history file 'h.db': run 1 cannot be read: "* ]]
+	assert_output ''
+	assert_equal "$(sqlite3 h.db 'SELECT count(*) FROM runs; SELECT count(DISTINCT run_id) FROM figures')" "$(printf '1\n1')"
+	# the same date twice: the second run replaces the first, under its id
+	rm h.db
+	stats-report -F json --history h.db --date 2026-11-01 "$F/graded.ndjson" >r1.json
+	head -3 "$F/graded.ndjson" >three.ndjson
+	run -0 stats-report -F json --history h.db --date 2026-11-01 three.ndjson
+	assert_equal "$(jq .run_id <<<"$output")" 1
+	run -0 stats-report --history h.db --list-runs
+	assert_output "$(printf 'run\tdate\trecords\tskipped\n1\t2026-11-01\t3\t0')"
+	assert_equal "$(sqlite3 h.db 'SELECT count(DISTINCT run_id), max(denominator) FROM figures WHERE figure = "spf_adoption"')" "1|3"
+	stats-report -F json --history h.db --date 2026-11-02 "$F/graded.ndjson" >r2.json
+	assert_equal "$(jq .run_id r2.json)" 2
+	assert_equal "$(jq .previous_run.run_id r2.json)" 1
+}
