@@ -477,3 +477,10 @@ setup() { setup_isolated; }
 	cmp app.db app.orig
 	[ ! -e other.db-wal ] && [ ! -e app.db-wal ]
 }
+
+@test "a UTF-8 byte order mark before a record or a name is no part of the line" {
+	run -0 --separate-stderr seen-db < <(printf '\xef\xbb\xbf{"domain":"bom.com","n":1}\n\xef\xbb\xbfbare.org\n')
+	assert_equal "$stderr" ''
+	assert_line -n 0 --regexp '^\{"domain":"bom.com","n":1,"seen_by_you":"[^"]*","seen_by_isc":"RDAP","alerts":\["YOUR-FIRST-CONTACT"\]\}$'
+	assert_line -n 1 --regexp '^\{"domain":"bare.org",.*"alerts":\["YOUR-FIRST-CONTACT"\]\}$'
+}
