@@ -346,10 +346,11 @@ static void __attribute__((noreturn)) batch_failed(struct filter *f)
 	if (first) {
 		buf_truncate(&f->pending, f->mark);
 		release(f);
-		if (f->lineno > first)
-			tool_warn("lines %lu to %lu were not stored either", first + 1, f->lineno);
+		/* the failing line's message first, then the lines that went with it */
 		rec_error_code(&f->first, "not-stored", "not stored: %s", f->why.s);
 		rec_emit(&f->first);
+		if (f->lineno > first)
+			tool_warn("lines %lu to %lu were not stored either", first + 1, f->lineno);
 	} else {
 		release(f);
 		tool_warn("%s", f->why.s);
