@@ -42,7 +42,8 @@ header_text(const struct report *r, struct buf *b, bool md)
 	if (r->store) {
 		buf_adds(b, md ? "# Store report, " : "Store report, ");
 		prose(b, r->date, md);
-		buf_addf(b, md ? "\n\n%lld domains seen in " : "\n%lld domains seen in ", r->records);
+		buf_addf(b, md ? "\n\n%lld domains seen in " : "\n%lld domains seen in ",
+			 r->records);
 		prose(b, r->store, md);
 		buf_adds(b, ".\n");
 		return;
@@ -152,8 +153,7 @@ render_text(const struct report *r, struct buf *b)
 		if (f->kind == FK_ADOPTION) {
 			const struct item *y = &f->items[0];
 			buf_addf(b, "%-44s %9lld of %-9lld %6.1f%%", shown(&u, f->title), y->count,
-				 f->denom,
-				 pct(y->count, f->denom));
+				 f->denom, pct(y->count, f->denom));
 			delta_text(b, y->has_delta, y->delta);
 			buf_addc(b, '\n');
 			continue;
