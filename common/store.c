@@ -447,6 +447,10 @@ prepare_file(struct store *s, struct buf *why)
 	}
 	if (version_check(s, version, appid, ntables, why) < 0)
 		goto fail;
+	if (version == STORE_SCHEMA_VERSION) { /* another process made it while we waited */
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return 0;
+	}
 	for (; version < STORE_SCHEMA_VERSION; version++) {
 		if (exec(s, migrations[version], "cannot upgrade", why) < 0)
 			goto fail;
