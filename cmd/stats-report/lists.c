@@ -108,6 +108,21 @@ open_list(const char *dir, const char *name, const char *ext, char **tmp)
 	return f;
 }
 
+/* The lists being written, so a run that dies (a bad input file, a full disk) removes its
+ * temporary files instead of leaving them behind at new names each time. */
+static struct lists *unfinished;
+
+static void
+remove_unfinished(void)
+{
+	for (int i = 0; unfinished && i < NLISTS; i++) {
+		if (unfinished->csv_tmp[i])
+			unlink(unfinished->csv_tmp[i]);
+		if (unfinished->json_tmp[i])
+			unlink(unfinished->json_tmp[i]);
+	}
+}
+
 struct lists *
 lists_open(const char *dir)
 {
@@ -115,6 +130,8 @@ lists_open(const char *dir)
 		tool_die("cannot create '%s': %s", dir, strerror(errno));
 	struct lists *l = xcalloc(1, sizeof *l);
 	l->dir = xstrdup(dir);
+	unfinished = l;
+	atexit(remove_unfinished);
 	for (int i = 0; i < NLISTS; i++) {
 		l->csv[i] = open_list(dir, list_name[i], "csv", &l->csv_tmp[i]);
 		l->json[i] = open_list(dir, list_name[i], "json", &l->json_tmp[i]);
@@ -212,18 +229,20 @@ lists_close(struct lists *l)
 		fputs(l->n[i] ? "\n]\n" : "]\n", l->json[i]);
 		FILE *f[2] = {l->csv[i], l->json[i]};
 		const char *ext[2] = {"csv", "json"};
-		char *tmps[2] = {l->csv_tmp[i], l->json_tmp[i]};
+		char **tmps[2] = {&l->csv_tmp[i], &l->json_tmp[i]};
 		for (int j = 0; j < 2; j++) {
-			char *tmp = tmps[j];
+			char *tmp = *tmps[j];
 			char *fin = list_path(l->dir, list_name[i], ext[j]);
 			if (ferror(f[j]) | fclose(f[j]))
 				tool_die("cannot write '%s': %s", tmp, strerror(errno));
 			if (rename(tmp, fin) < 0)
 				tool_die("cannot rename '%s': %s", tmp, strerror(errno));
 			free(tmp);
+			*tmps[j] = NULL;
 			free(fin);
 		}
 	}
+	unfinished = NULL;
 	buf_free(&l->line);
 	free(l->dir);
 	free(l);

@@ -492,3 +492,10 @@ time.sleep(8)' &
 	assert_equal "$(jq .run_id r2.json)" 2
 	assert_equal "$(jq .previous_run.run_id r2.json)" 1
 }
+
+@test "--lists: a run that dies (an unreadable input file) leaves no temporary file behind" {
+	run -2 --separate-stderr stats-report -F json --lists out "$F/graded.ndjson" missing.ndjson
+	assert_equal "$stderr" "stats-report: cannot open 'missing.ndjson': No such file or directory"
+	run -0 ls -A out
+	assert_output ''
+}
