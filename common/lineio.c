@@ -114,6 +114,12 @@ lr_next(struct linereader *lr, const char **line, size_t *len, bool *too_long)
 			lr->start += n + (nl ? 1 : 0);
 			if (n > 0 && s[n - 1] == '\r')
 				n--;
+			/* A UTF-8 byte order mark (an editor's, or of each file cat put together)
+			 * is no part of the line: RFC 8259 lets a reader ignore it. */
+			if (n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3)) {
+				s += 3;
+				n -= 3;
+			}
 			lr->lineno++;
 			*line = s;
 			*len = n;

@@ -24,9 +24,9 @@ struct linereader {
 
 void lr_init(struct linereader *lr, int fd, size_t max);
 void lr_free(struct linereader *lr);
-/* Next line without its newline (and without a trailing CR). Returns 1 and sets *line, *len;
- * 0 at end of input; -1 on a read error. A line longer than max is cut to its first max bytes
- * (the rest is skipped) and *too_long is set. */
+/* Next line without its newline (nor a trailing CR or a leading UTF-8 BOM). Returns 1 and
+ * sets *line, *len; 0 at end of input; -1 on a read error. A line longer than max is cut to its
+ * first max bytes (the rest is skipped) and *too_long is set. */
 int lr_next(struct linereader *lr, const char **line, size_t *len, bool *too_long);
 
 #endif

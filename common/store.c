@@ -171,6 +171,7 @@ struct store {
 	int64_t batch_start_ms;
 	int busy_ms;
 	long batch_rows, batch_ms;
+	unsigned long commits;
 	struct deferred *defer;
 	size_t ndefer;
 	struct buf str[5]; /* strings handed out by the get functions */
@@ -344,23 +345,37 @@ store_default_path(struct buf *why)
 	return p.s;
 }
 
-static int
-pragma_int(struct store *s, const char *sql, int *out, struct buf *why)
+static bool
+is_busy(int rc)
 {
+	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+/* What the file is: its schema version, application id and number of tables, read by one
+ * statement (one read transaction), so the three agree even while another process is creating
+ * the schema. Reading changes nothing in the file. 0, 1 busy, -1 failed (why). */
+static int
+identity(struct store *s, int *version, int *appid, int *ntables, struct buf *why)
+{
+	static const char sql[] = "SELECT (SELECT user_version FROM pragma_user_version), "
+				  "(SELECT application_id FROM pragma_application_id), "
+				  "(SELECT count(*) FROM sqlite_schema)";
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
-	if (rc != SQLITE_OK)
-		return fail_db(s, why, "cannot open", rc);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int(q, 0);
-	else if (rc != SQLITE_DONE) {
-		fail_db(s, why, "cannot open", rc);
-		sqlite3_finalize(q);
-		return -1;
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			*version = sqlite3_column_int(q, 0);
+			*appid = sqlite3_column_int(q, 1);
+			*ntables = sqlite3_column_int(q, 2);
+			rc = SQLITE_OK;
+		}
 	}
 	sqlite3_finalize(q);
-	return 0;
+	if (rc == SQLITE_OK)
+		return 0;
+	fail_db(s, why, "cannot open", rc);
+	return is_busy(rc) ? 1 : -1;
 }
 
 static int
@@ -382,34 +397,60 @@ version_check(struct store *s, int version, int appid, int ntables, struct buf *
 	return 0;
 }
 
-/* Create or upgrade the schema, once, under the write lock (other processes may race us). */
+/* One attempt at making the file a usable store: 0 done, -1 failed (why), 1 another process
+ * holds a lock SQLite would not wait for (try again). Nothing is written to a file that is not
+ * ours: the identity is checked first, then WAL mode is set and the schema created or upgraded
+ * in one immediate transaction, whose second check sees what a racing creator committed. */
 static int
-migrate(struct store *s, struct buf *why)
+prepare_file(struct store *s, struct buf *why)
 {
-	int version = 0, appid = 0, ntables = 0;
-	if (pragma_int(s, "PRAGMA user_version", &version, why) < 0 ||
-	    pragma_int(s, "PRAGMA application_id", &appid, why) < 0 ||
-	    pragma_int(s, "SELECT count(*) FROM sqlite_schema", &ntables, why) < 0)
-		return -1;
+	int version = 0, appid = 0, ntables = 0, rc;
+	if ((rc = identity(s, &version, &appid, &ntables, why)) != 0)
+		return rc;
 	if (version_check(s, version, appid, ntables, why) < 0)
 		return -1;
-	if (version == STORE_SCHEMA_VERSION)
-		return 0;
-	if (s->flags & STORE_READONLY) {
+	bool ro = s->flags & STORE_READONLY;
+	if (ro && version < STORE_SCHEMA_VERSION) {
 		char msg[120];
 		snprintf(msg, sizeof msg,
-			 "schema version %d needs an upgrade to %d: open it read-write "
-			 "once",
+			 "schema version %d needs an upgrade to %d: open it read-write once",
 			 version, STORE_SCHEMA_VERSION);
 		return failf(why, "cannot open", s->path, msg);
 	}
-	if (exec(s, "BEGIN IMMEDIATE", "cannot open", why) < 0)
+	if (ro)
+		return 0;
+	/* WAL lets readers (stats, export, browse) run beside writers; NORMAL sync keeps commits
+	 * cheap: a process crash loses nothing committed, a power cut may lose the last commits
+	 * but never corrupts. The mode is kept in the file, so set only when it is not yet. */
+	sqlite3_stmt *q;
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1, &q, NULL);
+	bool wal = false;
+	if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		wal = !strcmp((const char *)sqlite3_column_text(q, 0), "wal");
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(q);
+	if (rc == SQLITE_OK && !wal)
+		rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return is_busy(rc) ? 1 : fail_db(s, why, "cannot open", rc);
+	if (exec(s, "PRAGMA synchronous = NORMAL", "cannot open", why) < 0)
 		return -1;
-	if (pragma_int(s, "PRAGMA user_version", &version, why) < 0 ||
-	    pragma_int(s, "PRAGMA application_id", &appid, why) < 0 ||
-	    pragma_int(s, "SELECT count(*) FROM sqlite_schema", &ntables, why) < 0 ||
-	    version_check(s, version, appid, ntables, why) < 0)
+	if (version == STORE_SCHEMA_VERSION)
+		return 0;
+	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return is_busy(rc) ? 1 : fail_db(s, why, "cannot open", rc);
+	if ((rc = identity(s, &version, &appid, &ntables, why)) != 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	if (version_check(s, version, appid, ntables, why) < 0)
 		goto fail;
+	if (version == STORE_SCHEMA_VERSION) { /* another process made it while we waited */
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return 0;
+	}
 	for (; version < STORE_SCHEMA_VERSION; version++) {
 		if (exec(s, migrations[version], "cannot upgrade", why) < 0)
 			goto fail;
@@ -417,12 +458,37 @@ migrate(struct store *s, struct buf *why)
 	char sql[96];
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA application_id = %d",
 		 STORE_SCHEMA_VERSION, STORE_APPLICATION_ID);
-	if (exec(s, sql, "cannot upgrade", why) < 0 || exec(s, "COMMIT", "cannot upgrade", why) < 0)
+	if (exec(s, sql, "cannot upgrade", why) < 0)
 		goto fail;
-	return 0;
+	rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return 0;
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return is_busy(rc) ? 1 : fail_db(s, why, "cannot upgrade", rc);
 fail:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+/* prepare_file, trying again for as long as the busy timeout while others hold the lock (some
+ * of SQLite's waits, such as changing the journal mode, do not call the busy handler). */
+static int
+prepare_file_waiting(struct store *s, struct buf *why)
+{
+	int64_t start = now_ms();
+	for (;;) {
+		int rc = prepare_file(s, why);
+		if (rc <= 0)
+			return rc;
+		if (now_ms() - start >= s->busy_ms) {
+			char msg[96];
+			snprintf(msg, sizeof msg,
+				 "database is locked by another process (gave up after %d ms)",
+				 s->busy_ms);
+			return failf(why, "cannot open", s->path, msg);
+		}
+		sqlite3_sleep(1);
+	}
 }
 
 /* Create an absent store file ourselves, so it (and SQLite's -wal and -shm files, which copy
@@ -473,6 +539,14 @@ store_open(const char *path, int flags, struct buf *why)
 		if (*end == '\0' && v >= 0 && v <= INT_MAX)
 			s->busy_ms = (int)v;
 	}
+	/* Smaller batches bound what a kill -9 can take with it, at the cost of more commits. */
+	env = getenv("DOMSTAT_BATCH_ROWS");
+	if (env && *env) {
+		char *end;
+		long v = strtol(env, &end, 10);
+		if (*end == '\0' && v >= 1 && v <= STORE_BATCH_ROWS)
+			s->batch_rows = v;
+	}
 	int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	int rc = sqlite3_open_v2(p, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -488,20 +562,12 @@ store_open(const char *path, int flags, struct buf *why)
 		failf(why, "cannot open", p, "the store is read-only (no write permission)");
 		goto fail;
 	}
-	if (!ro) {
-		/* WAL lets readers (stats, export, browse) run beside writers; NORMAL sync keeps
-		 * commits cheap: a process crash loses nothing committed, a power cut may lose the
-		 * last commits but never corrupts. */
-		if (exec(s, "PRAGMA journal_mode = WAL", "cannot open", why) < 0 ||
-		    exec(s, "PRAGMA synchronous = NORMAL", "cannot open", why) < 0)
-			goto fail;
-	}
 	/* A warm store serves lookups from memory: a page cache big enough for a few million
 	 * names (it only grows as pages are used), and reads through a memory map. */
 	if (exec(s, "PRAGMA cache_size = -" STORE_CACHE_KIB, "cannot open", why) < 0 ||
 	    exec(s, "PRAGMA mmap_size = " STORE_MMAP_BYTES, "cannot open", why) < 0)
 		goto fail;
-	if (migrate(s, why) < 0)
+	if (prepare_file_waiting(s, why) < 0)
 		goto fail;
 	return s;
 fail:
@@ -609,6 +675,7 @@ commit_batch(struct store *s, struct buf *why)
 	}
 	clear_deferred(s);
 	s->in_batch = false;
+	s->commits++;
 	s->last_commit_ms = now_ms();
 	s->last_batch_long = s->last_commit_ms - s->batch_start_ms >= STORE_YIELD_AFTER_MS;
 	return 0;
@@ -655,6 +722,12 @@ bool
 store_in_batch(const struct store *s)
 {
 	return s->in_batch;
+}
+
+unsigned long
+store_commits(const struct store *s)
+{
+	return s->commits;
 }
 
 void

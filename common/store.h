@@ -13,8 +13,9 @@
 
 #define STORE_READONLY 1
 
-/* A batch (transaction) is committed after this many writes or this long, whichever first.
- * An abrupt kill (SIGKILL, power cut) loses at most the open batch. */
+/* A batch (transaction) is committed after this many writes ($DOMSTAT_BATCH_ROWS, at most
+ * this) or this long, whichever first. An abrupt kill (SIGKILL, power cut) loses at most the
+ * open batch. */
 #define STORE_BATCH_ROWS 10000
 #define STORE_BATCH_MS	 200
 /* How long a writer waits for another's lock before giving up ($DOMSTAT_BUSY_TIMEOUT, ms).
@@ -42,6 +43,9 @@ int store_maybe_commit(struct store *s, struct buf *why); /* commit if the batch
 /* Commit the open batch only, leaving the sightings store_seen_sight counted in memory. */
 int store_commit_batch(struct store *s, struct buf *why);
 bool store_in_batch(const struct store *s);
+/* How many batches this connection has committed: output held back until its records are
+ * stored goes out when this changes. */
+unsigned long store_commits(const struct store *s);
 /* Override the batch bounds (bulk imports use larger ones). */
 void store_set_batch(struct store *s, long rows, long ms);
 /* Override the busy timeout (milliseconds). */

@@ -118,3 +118,22 @@ buf_add_utf8_repaired(struct buf *b, const char *s, size_t n)
 	}
 	buf_add(b, s + run, n - run);
 }
+
+void
+buf_add_printable(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_decode1(p + i, n - i, &cp);
+		if (cp < 0x20 || cp == 0x7f)
+			buf_addf(b, "\\x%02x", (unsigned)cp);
+		else if (cp >= 0x80 && cp < 0xa0)
+			buf_addf(b, "\\u%04x", (unsigned)cp);
+		else if (cp == UTF8_REPLACEMENT)
+			buf_add_utf8(b, cp);
+		else
+			buf_add(b, s + i, k);
+		i += k;
+	}
+}

@@ -16,5 +16,9 @@ bool utf8_valid(const char *s, size_t n);
 void buf_add_utf8(struct buf *b, uint32_t cp);
 /* Append s, replacing ill-formed sequences with U+FFFD. */
 void buf_add_utf8_repaired(struct buf *b, const char *s, size_t n);
+/* Append outside text for a terminal or a mail: ill-formed sequences become U+FFFD and control
+ * characters (C0, DEL, C1) \xNN or \uNNNN, as tool_warn writes them, so the text stays on its
+ * line and carries no escape sequence. */
+void buf_add_printable(struct buf *b, const char *s, size_t n);
 
 #endif

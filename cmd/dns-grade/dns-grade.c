@@ -40,7 +40,7 @@ help(void)
 	printf("dns-grade: grade each domain scanned by dns-scan (its dns member).\n\n"
 	       "      --scale SCALE      domstat (default) or dnstats (DNStats' graders)\n"
 	       "      --providers DIR    read DIR/ns.tsv and DIR/mx.tsv before the shipped tables\n"
-	       "      --max-line BYTES   longest input line handled (default 1048576)\n"
+	       "      --max-line BYTES   longest input line handled (default 16777216)\n"
 	       "  -h, --help             this help\n"
 	       "  -V, --version          version\n\n"
 	       "See dns-grade(1) and domstat(7).\n");
@@ -59,7 +59,8 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	*o = (struct options){0};
+	/* dns-scan's lines are read whole, 4000-record answers of a hostile zone too (3.5 MB) */
+	*o = (struct options){.max_line = 16 << 20};
 	int c;
 	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {

@@ -884,7 +884,12 @@ cache_put(const char *domain, const struct result *r, const char *server)
 	buf_free(&why);
 }
 
-/* A stored answer for domain: 1 and *r filled, or 0. */
+/* A store read failed in --offline: the store is all there is, so the run ends with status 2
+ * (as seen-db does), each record it could not answer carrying store-unreadable. */
+static bool store_unreadable;
+
+/* A stored answer for domain: 1 and *r filled, 0 none, -1 the store could not be read (with
+ * --offline, *r holds the store-unreadable error). */
 static int
 cache_get(const char *domain, struct result *r)
 {
@@ -902,9 +907,14 @@ cache_get(const char *domain, struct result *r)
 	struct buf why = BUF_INIT;
 	int rc = store_reg_get(db, domain, &ri, &why);
 	if (rc < 0) {
-		tool_warn("%s", why.s);
+		if (opt.offline) {
+			result_fail(r, "store-unreadable", "%s", why.s);
+			store_unreadable = true;
+		} else {
+			tool_warn("%s", why.s);
+		}
 		buf_free(&why);
-		return 0;
+		return -1;
 	}
 	buf_free(&why);
 	if (rc == 0 || (!opt.offline && now_s() >= ri.valid_until) ||
@@ -1629,7 +1639,8 @@ admit(size_t no)
 	const char *domain = dn.reg_ascii;
 	if (isc_on)
 		isc_client_tick(&isc, now_s());
-	if (cache_get(domain, &res))
+	int cached = cache_get(domain, &res);
+	if (cached > 0 || (cached < 0 && opt.offline))
 		goto done;
 	if (opt.offline) {
 		result_fail(&res, "offline", "'%s' is not in the store (--offline)", domain);
@@ -1766,9 +1777,11 @@ main(int argc, char **argv)
 		raise(sig);
 		return 128 + sig;
 	}
+	/* A store that fails at close still ends with everything freed (status 2). */
+	int status = store_unreadable ? EXIT_FATAL : rec_status();
 	if (store_close(db, &why) < 0) {
 		tool_warn("%s", why.s);
-		return tool_finish(EXIT_FATAL);
+		status = EXIT_FATAL;
 	}
 	db = NULL;
 
@@ -1790,5 +1803,5 @@ main(int argc, char **argv)
 	isc_client_free(&isc);
 	http_free(http);
 	buf_free(&why);
-	return tool_finish(rec_status());
+	return tool_finish(status);
 }

@@ -1,5 +1,6 @@
 /* seen-db: remember every registrable domain this site has seen and alert on first contact
  * (exactly once, even with many writers on one store); admin subcommands around the store. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -292,7 +293,9 @@ category_of(int64_t created, int64_t now, long established_days)
 /* ---- the filter ---- */
 
 /* Output waits for the commit of the batch that stored its records: a line that has been
- * written out is in the store, even after a kill -9. */
+ * written out is in the store, even after a kill -9. And right after a commit the batch's lines
+ * are written out (not left in stdio's buffer): a kill -9 can lose only the lines of the batch
+ * being committed at that instant. */
 struct filter {
 	const struct options *o;
 	struct store *s;
@@ -303,9 +306,22 @@ struct filter {
 	struct record first;	   /* the open batch's first record, as read */
 	unsigned long batch_first; /* its line number; 0 when no batch is open */
 	unsigned long lineno;
+	unsigned long commits; /* store_commits when output was last flushed */
 };
 
-/* Everything in pending is committed (or needed no write): write it out. */
+/* Hand what stdio holds to the kernel now. */
+static void
+flush_out(void)
+{
+	if (fflush(stdout) == 0)
+		return;
+	if (errno == EPIPE)
+		_exit(0); /* a closed pipe ends us quietly, as in tool_out */
+	tool_die("cannot write output: %s", strerror(errno));
+}
+
+/* Everything in pending is committed (or needed no write): write it out, and after a commit
+ * flush, so that no committed first contact waits for more input to fill a buffer. */
 static void
 release(struct filter *f)
 {
@@ -315,6 +331,11 @@ release(struct filter *f)
 	f->mark = 0;
 	if (!store_in_batch(f->s))
 		f->batch_first = 0;
+	unsigned long c = store_commits(f->s);
+	if (c != f->commits) {
+		f->commits = c;
+		flush_out();
+	}
 }
 
 /* The store failed (why). Lines before the open batch go out; the batch's first record goes
@@ -325,10 +346,11 @@ static void __attribute__((noreturn)) batch_failed(struct filter *f)
 	if (first) {
 		buf_truncate(&f->pending, f->mark);
 		release(f);
-		if (f->lineno > first)
-			tool_warn("lines %lu to %lu were not stored either", first + 1, f->lineno);
+		/* the failing line's message first, then the lines that went with it */
 		rec_error_code(&f->first, "not-stored", "not stored: %s", f->why.s);
 		rec_emit(&f->first);
+		if (f->lineno > first)
+			tool_warn("lines %lu to %lu were not stored either", first + 1, f->lineno);
 	} else {
 		release(f);
 		tool_warn("%s", f->why.s);
@@ -387,8 +409,7 @@ idle_hook(void *arg)
 {
 	struct filter *f = arg;
 	commit(f);
-	if (fflush(stdout) != 0)
-		tool_out("", 0);
+	flush_out();
 	idle = 1;
 }
 
@@ -583,10 +604,18 @@ see(struct filter *f, struct record *r)
 	}
 	int64_t now = (int64_t)time(NULL);
 	bool was_open = store_in_batch(f->s);
+	unsigned long commits = store_commits(f->s);
 	struct sighting sg;
 	int fc = store_seen_sight(f->s, f->d.reg_ascii, now, "RDAP", &sg, &f->why);
 	if (fc < 0)
 		record_failed(f, r);
+	if (store_commits(f->s) != commits) {
+		/* It committed the batch open before this record (a full cache, an expiry seen):
+		 * that batch's lines go out now; this record may open the next one. */
+		release(f);
+		f->batch_first = 0;
+		was_open = false;
+	}
 	if (!was_open && store_in_batch(f->s)) {
 		/* A batch begins with this record: remember it as read, for a failed commit. */
 		f->batch_first = r->lineno;

@@ -1,8 +1,12 @@
 /* --history: a small SQLite file with each run's figures (never the records), so a report can
  * show its change against the previous run and a trend over all runs. */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "stats.h"
 #include "tool.h"
@@ -11,10 +15,13 @@
 /* The schema version this program writes; a file with a higher one is refused. */
 #define HISTORY_SCHEMA	1
 #define HISTORY_BUSY_MS 1000
+/* "domh": new history files say whose they are; older ones have 0 */
+#define HISTORY_APPLICATION_ID 0x646f6d68
 
 struct history {
 	sqlite3 *db;
 	char *path;
+	bool in_store; /* history_store's transaction is open until history_close */
 };
 
 static void __attribute__((noreturn)) db_die(struct history *h, int rc, const char *what)
@@ -44,42 +51,79 @@ prepare(struct history *h, const char *sql)
 	return st;
 }
 
+/* What the file is, in one statement (one read, so the parts agree): schema version,
+ * application id, whether it has our tables, and how many tables it has. Reading changes
+ * nothing: a file that is not ours is refused before anything is written to it. */
+static void
+identity(struct history *h, int *version, int *appid, int *ours, int *ntables)
+{
+	sqlite3_stmt *st = prepare(h, "SELECT (SELECT user_version FROM pragma_user_version), "
+				      "(SELECT application_id FROM pragma_application_id), "
+				      "(SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+				      "AND name IN ('runs', 'figures')), "
+				      "(SELECT count(*) FROM sqlite_schema)");
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW)
+		db_die(h, rc, "read its version");
+	*version = sqlite3_column_int(st, 0);
+	*appid = sqlite3_column_int(st, 1);
+	*ours = sqlite3_column_int(st, 2);
+	*ntables = sqlite3_column_int(st, 3);
+	sqlite3_finalize(st);
+	if (*appid != 0 && *appid != HISTORY_APPLICATION_ID)
+		tool_die("'%s' is not a history file (another program's database)", h->path);
+	if (*version > HISTORY_SCHEMA)
+		tool_die("history file '%s' has schema version %d, newer than this stats-report "
+			 "reads (%d): use a newer stats-report",
+			 h->path, *version, HISTORY_SCHEMA);
+	if (*version == 0 ? *ntables > 0 : *ours != 2)
+		tool_die("'%s' is not a history file (it has other tables)", h->path);
+}
+
 struct history *
 history_open(const char *path, bool create)
 {
 	struct history *h = xcalloc(1, sizeof *h);
 	h->path = xstrdup(path);
-	int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+	/* A new file is ours (O_EXCL: not a symlink someone planted, nor a file made meanwhile);
+	 * SQLite then opens only what exists. */
+	if (create) {
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd >= 0)
+			close(fd);
+		else if (errno != EEXIST)
+			tool_die("cannot open history file '%s': %s", path, strerror(errno));
+	}
+	int flags = create ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
 	int rc = sqlite3_open_v2(path, &h->db, flags, NULL);
 	if (rc != SQLITE_OK)
 		tool_die("cannot open history file '%s': %s", path,
 			 h->db ? sqlite3_errmsg(h->db) : sqlite3_errstr(rc));
 	sqlite3_busy_timeout(h->db, HISTORY_BUSY_MS);
-	sqlite3_stmt *st = prepare(h, "PRAGMA user_version");
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW)
-		db_die(h, rc, "read its version");
-	int version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (version > HISTORY_SCHEMA)
-		tool_die("history file '%s' has schema version %d, newer than this stats-report "
-			 "reads (%d): use a newer stats-report",
-			 path, version, HISTORY_SCHEMA);
+	int version, appid, ours, ntables;
+	identity(h, &version, &appid, &ours, &ntables);
 	if (version == 0) {
 		if (!create)
 			tool_die("'%s' is not a history file (no stored runs)", path);
-		exec(h,
-		     "BEGIN IMMEDIATE;"
-		     "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY AUTOINCREMENT,"
-		     " date TEXT NOT NULL, records INTEGER NOT NULL, skipped INTEGER NOT NULL,"
-		     " report TEXT NOT NULL);"
-		     "CREATE TABLE IF NOT EXISTS figures(run_id INTEGER NOT NULL REFERENCES "
-		     "runs(id),"
-		     " figure TEXT NOT NULL, item TEXT NOT NULL, count INTEGER NOT NULL,"
-		     " denominator INTEGER NOT NULL, PRIMARY KEY(run_id, figure, item));"
-		     "PRAGMA user_version = 1;"
-		     "COMMIT;",
-		     "create its tables");
+		exec(h, "BEGIN IMMEDIATE", "create its tables");
+		/* another stats-report may have created them while we waited for the lock */
+		identity(h, &version, &appid, &ours, &ntables);
+		if (version == 0) {
+			char sql[64];
+			snprintf(sql, sizeof sql, "PRAGMA application_id = %d",
+				 HISTORY_APPLICATION_ID);
+			exec(h,
+			     "CREATE TABLE runs(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+			     " date TEXT NOT NULL, records INTEGER NOT NULL, skipped INTEGER NOT "
+			     "NULL, report TEXT NOT NULL);"
+			     "CREATE TABLE figures(run_id INTEGER NOT NULL REFERENCES runs(id),"
+			     " figure TEXT NOT NULL, item TEXT NOT NULL, count INTEGER NOT NULL,"
+			     " denominator INTEGER NOT NULL, PRIMARY KEY(run_id, figure, item));"
+			     "PRAGMA user_version = 1;",
+			     "create its tables");
+			exec(h, sql, "create its tables");
+		}
+		exec(h, "COMMIT", "create its tables");
 	}
 	return h;
 }
@@ -87,6 +131,15 @@ history_open(const char *path, bool create)
 void
 history_close(struct history *h)
 {
+	if (h->in_store) {
+		/* The report is out (flushed and checked): now the run may be kept. A failure
+		 * before this point (an unreadable earlier run, a write error) exits without the
+		 * commit, so nothing of the run stays behind. */
+		if (fflush(stdout) != 0)
+			exit(tool_finish(EXIT_FATAL));
+		exec(h, "COMMIT", "store the run");
+		h->in_store = false;
+	}
 	sqlite3_close(h->db);
 	free(h->path);
 	free(h);
@@ -98,13 +151,37 @@ history_store(struct history *h, struct report *r)
 	struct buf json = BUF_INIT;
 	report_json(r, &json, false);
 	exec(h, "BEGIN IMMEDIATE", "store the run");
-	sqlite3_stmt *st =
-	    prepare(h, "INSERT INTO runs(date, records, skipped, report) VALUES(?,?,?,?)");
+	h->in_store = true;
+	/* A run of a date already stored replaces it, under the same id. */
+	sqlite3_stmt *st = prepare(h, "SELECT min(id) FROM runs WHERE date = ?");
 	sqlite3_bind_text(st, 1, r->date, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, r->records);
-	sqlite3_bind_int64(st, 3, r->skipped);
-	sqlite3_bind_text(st, 4, json.s, (int)json.len, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW)
+		db_die(h, rc, "store the run");
+	bool again = sqlite3_column_type(st, 0) != SQLITE_NULL;
+	sqlite3_int64 old = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (again) {
+		st = prepare(h, "DELETE FROM figures WHERE run_id IN "
+				"(SELECT id FROM runs WHERE date = ?)");
+		sqlite3_bind_text(st, 1, r->date, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+			db_die(h, rc, "replace the run");
+		sqlite3_finalize(st);
+		st = prepare(h, "DELETE FROM runs WHERE date = ?");
+		sqlite3_bind_text(st, 1, r->date, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+			db_die(h, rc, "replace the run");
+		sqlite3_finalize(st);
+	}
+	st = prepare(h, "INSERT INTO runs(id, date, records, skipped, report) VALUES(?,?,?,?,?)");
+	if (again)
+		sqlite3_bind_int64(st, 1, old);
+	sqlite3_bind_text(st, 2, r->date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, r->records);
+	sqlite3_bind_int64(st, 4, r->skipped);
+	sqlite3_bind_text(st, 5, json.s, (int)json.len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
 		db_die(h, rc, "store the run");
 	sqlite3_finalize(st);
@@ -126,8 +203,8 @@ history_store(struct history *h, struct report *r)
 		}
 	}
 	sqlite3_finalize(st);
-	exec(h, "COMMIT", "store the run");
 	buf_free(&json);
+	/* still inside the transaction: history_close commits once the report is out */
 	history_annotate(h, r);
 }
 

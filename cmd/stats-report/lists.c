@@ -1,10 +1,12 @@
 /* DNStats' domain lists (spec 5.2), one CSV and one JSON file each, written as the records
  * stream past: the only output that grows with the input, so it never stays in memory. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "jsonw.h"
@@ -70,27 +72,55 @@ static const char *const list_name[NLISTS] = {
 struct lists {
 	char *dir;
 	FILE *csv[NLISTS], *json[NLISTS];
+	char *csv_tmp[NLISTS], *json_tmp[NLISTS]; /* their names until renamed into place */
 	long long n[NLISTS];
 	struct buf line;
 };
 
 static char *
-list_path(const char *dir, const char *name, const char *ext, bool tmp)
+list_path(const char *dir, const char *name, const char *ext)
 {
 	struct buf b = BUF_INIT;
-	buf_addf(&b, "%s/%s%s.%s%s", dir, tmp ? "." : "", name, ext, tmp ? ".tmp" : "");
+	buf_addf(&b, "%s/%s.%s", dir, name, ext);
 	return b.s;
 }
 
+/* A new file of our own in the folder: mkstemp's name is unpredictable and its O_EXCL refuses
+ * anything already there, a planted symlink included; lists_close renames it into place
+ * (rename replaces a symlink at the final name, never writes through it). */
 static FILE *
-open_list(const char *dir, const char *name, const char *ext)
+open_list(const char *dir, const char *name, const char *ext, char **tmp)
 {
-	char *p = list_path(dir, name, ext, true);
-	FILE *f = fopen(p, "w");
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s/.%s.%s.XXXXXX", dir, name, ext);
+	int fd = mkstemp(b.s);
+	if (fd < 0)
+		tool_die("cannot create '%s': %s", b.s, strerror(errno));
+	/* mkstemp makes it 0600; lists are shared like any report (the umask decides) */
+	mode_t um = umask(0);
+	umask(um);
+	if (fchmod(fd, 0666 & ~um) < 0)
+		tool_die("cannot create '%s': %s", b.s, strerror(errno));
+	FILE *f = fdopen(fd, "w");
 	if (!f)
-		tool_die("cannot create '%s': %s", p, strerror(errno));
-	free(p);
+		tool_die("cannot create '%s': %s", b.s, strerror(errno));
+	*tmp = b.s;
 	return f;
+}
+
+/* The lists being written, so a run that dies (a bad input file, a full disk) removes its
+ * temporary files instead of leaving them behind at new names each time. */
+static struct lists *unfinished;
+
+static void
+remove_unfinished(void)
+{
+	for (int i = 0; unfinished && i < NLISTS; i++) {
+		if (unfinished->csv_tmp[i])
+			unlink(unfinished->csv_tmp[i]);
+		if (unfinished->json_tmp[i])
+			unlink(unfinished->json_tmp[i]);
+	}
 }
 
 struct lists *
@@ -100,9 +130,11 @@ lists_open(const char *dir)
 		tool_die("cannot create '%s': %s", dir, strerror(errno));
 	struct lists *l = xcalloc(1, sizeof *l);
 	l->dir = xstrdup(dir);
+	unfinished = l;
+	atexit(remove_unfinished);
 	for (int i = 0; i < NLISTS; i++) {
-		l->csv[i] = open_list(dir, list_name[i], "csv");
-		l->json[i] = open_list(dir, list_name[i], "json");
+		l->csv[i] = open_list(dir, list_name[i], "csv", &l->csv_tmp[i]);
+		l->json[i] = open_list(dir, list_name[i], "json", &l->json_tmp[i]);
 		fputs("rank,domain\n", l->csv[i]);
 		fputc('[', l->json[i]);
 	}
@@ -118,6 +150,16 @@ csv_plain(const char *s, size_t n)
 	return true;
 }
 
+/* A cell a spreadsheet would take for a formula (OWASP "CSV injection"): it starts with = + -
+ * @, a tab or a carriage return. Such a cell gets a leading ' and is quoted, so it is shown as
+ * text; no DNS name starts that way, so real lists are unchanged. */
+static bool
+csv_formula(const char *s, size_t n)
+{
+	return n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+		     s[0] == '\r');
+}
+
 static void
 put(struct lists *l, int i, long rank, const char *domain, size_t n)
 {
@@ -126,10 +168,13 @@ put(struct lists *l, int i, long rank, const char *domain, size_t n)
 	if (rank > 0)
 		buf_addf(b, "%ld", rank);
 	buf_addc(b, ',');
-	if (csv_plain(domain, n)) {
+	bool formula = csv_formula(domain, n);
+	if (!formula && csv_plain(domain, n)) {
 		buf_add(b, domain, n);
 	} else { /* RFC 4180 quoting for names no DNS zone would hold */
 		buf_addc(b, '"');
+		if (formula)
+			buf_addc(b, '\'');
 		for (size_t j = 0; j < n; j++) {
 			if (domain[j] == '"')
 				buf_addc(b, '"');
@@ -184,17 +229,20 @@ lists_close(struct lists *l)
 		fputs(l->n[i] ? "\n]\n" : "]\n", l->json[i]);
 		FILE *f[2] = {l->csv[i], l->json[i]};
 		const char *ext[2] = {"csv", "json"};
+		char **tmps[2] = {&l->csv_tmp[i], &l->json_tmp[i]};
 		for (int j = 0; j < 2; j++) {
-			char *tmp = list_path(l->dir, list_name[i], ext[j], true);
-			char *fin = list_path(l->dir, list_name[i], ext[j], false);
+			char *tmp = *tmps[j];
+			char *fin = list_path(l->dir, list_name[i], ext[j]);
 			if (ferror(f[j]) | fclose(f[j]))
 				tool_die("cannot write '%s': %s", tmp, strerror(errno));
 			if (rename(tmp, fin) < 0)
 				tool_die("cannot rename '%s': %s", tmp, strerror(errno));
 			free(tmp);
+			*tmps[j] = NULL;
 			free(fin);
 		}
 	}
+	unfinished = NULL;
 	buf_free(&l->line);
 	free(l->dir);
 	free(l);

@@ -1,7 +1,19 @@
-/* The text and markdown formats. */
+/* The text and markdown formats. Text that came from input (labels such as provider names,
+ * dates, paths) is shown with its control characters escaped, as messages on stderr are: a
+ * report goes to terminals and cron mails, and must carry no one's escape sequences. */
 #include <string.h>
 
 #include "stats.h"
+#include "utf8.h"
+
+/* Outside text s made printable, in t (reset first); returns t's string. */
+static const char *
+shown(struct buf *t, const char *s)
+{
+	buf_reset(t);
+	buf_add_printable(t, s, strlen(s));
+	return buf_str(t);
+}
 
 static void
 delta_text(struct buf *b, bool has, double d)
@@ -10,31 +22,53 @@ delta_text(struct buf *b, bool has, double d)
 		buf_addf(b, "  %+.1f", delta_shown(d));
 }
 
+static void md_cell(struct buf *b, const char *s);
+
+/* Outside text in running prose: printable, and in markdown with its markup escaped. */
+static void
+prose(struct buf *b, const char *s, bool md)
+{
+	struct buf t = BUF_INIT;
+	if (md)
+		md_cell(b, s);
+	else
+		buf_adds(b, shown(&t, s));
+	buf_free(&t);
+}
+
 static void
 header_text(const struct report *r, struct buf *b, bool md)
 {
 	if (r->store) {
-		buf_addf(b, md ? "# Store report, %s\n\n" : "Store report, %s\n", r->date);
-		buf_addf(b, "%lld domains seen in %s.\n", r->records, r->store);
+		buf_adds(b, md ? "# Store report, " : "Store report, ");
+		prose(b, r->date, md);
+		buf_addf(b, md ? "\n\n%lld domains seen in " : "\n%lld domains seen in ",
+			 r->records);
+		prose(b, r->store, md);
+		buf_adds(b, ".\n");
 		return;
 	}
-	if (md)
-		buf_addf(b, "# Domain report, %s\n\n", r->date);
-	else
-		buf_addf(b, "Domain report, %s\n", r->date);
+	buf_adds(b, md ? "# Domain report, " : "Domain report, ");
+	prose(b, r->date, md);
+	buf_adds(b, md ? "\n\n" : "\n");
 	if (r->run_id) {
 		buf_addf(b, "Run %lld", r->run_id);
-		if (r->prev_run)
-			buf_addf(b, ", changes in percentage points against run %lld (%s)",
-				 r->prev_run, r->prev_date ? r->prev_date : "");
-		else
+		if (r->prev_run) {
+			buf_addf(b, ", changes in percentage points against run %lld (",
+				 r->prev_run);
+			prose(b, r->prev_date ? r->prev_date : "", md);
+			buf_addc(b, ')');
+		} else
 			buf_adds(b, ", the first stored run");
 		buf_adds(b, md ? ".\n\n" : "\n");
 	}
 	buf_addf(b, "%lld graded domains from %lld records read; %lld records skipped", r->records,
 		 r->lines, r->skipped);
-	for (size_t i = 0; i < r->nskip; i++)
-		buf_addf(b, "%s%s %lld", i ? ", " : " (", r->skip[i].key, r->skip[i].count);
+	for (size_t i = 0; i < r->nskip; i++) {
+		buf_adds(b, i ? ", " : " (");
+		prose(b, r->skip[i].key, md);
+		buf_addf(b, " %lld", r->skip[i].count);
+	}
 	buf_adds(b, r->nskip ? ").\n" : ".\n");
 }
 
@@ -56,9 +90,10 @@ tiers_text(const struct report *r, struct buf *b, bool md)
 	if (!r->ntiers)
 		return;
 	const struct tier *all = &r->tiers[r->ntiers - 1];
+	struct buf tmp = BUF_INIT;
 	if (md) {
 		buf_adds(b, "\n## By rank\n\n| Figure |");
-		for (size_t t = 0; t < r->ntiers; t++)
+		for (size_t t = 0; t < r->ntiers; t++) /* our own names: top_1000, ... */
 			buf_addf(b, " %s |", r->tiers[t].key);
 		buf_adds(b, "\n|---|");
 		for (size_t t = 0; t < r->ntiers; t++)
@@ -78,10 +113,12 @@ tiers_text(const struct report *r, struct buf *b, bool md)
 	}
 	for (size_t i = 0; i < all->nfigs; i++) {
 		const struct figure *f = &all->figs[i];
-		if (md)
-			buf_addf(b, "| %s |", f->title);
-		else
-			buf_addf(b, "%-44s", f->title);
+		if (md) {
+			buf_adds(b, "| ");
+			md_cell(b, f->title);
+			buf_adds(b, " |");
+		} else
+			buf_addf(b, "%-44s", shown(&tmp, f->title));
 		for (size_t t = 0; t < r->ntiers; t++) {
 			const struct figure *g =
 			    report_find(r->tiers[t].figs, r->tiers[t].nfigs, f->key);
@@ -98,33 +135,35 @@ tiers_text(const struct report *r, struct buf *b, bool md)
 		}
 		buf_addc(b, '\n');
 	}
+	buf_free(&tmp);
 }
 
 void
 render_text(const struct report *r, struct buf *b)
 {
-	struct buf t = BUF_INIT;
+	struct buf t = BUF_INIT, u = BUF_INIT;
 	header_text(r, b, false);
 	const char *section = "";
 	for (size_t i = 0; i < r->nfigs; i++) {
 		const struct figure *f = &r->figs[i];
 		if (strcmp(section, f->section)) {
 			section = f->section;
-			buf_addf(b, "\n== %s\n", section);
+			buf_addf(b, "\n== %s\n", shown(&u, section));
 		}
 		if (f->kind == FK_ADOPTION) {
 			const struct item *y = &f->items[0];
-			buf_addf(b, "%-44s %9lld of %-9lld %6.1f%%", f->title, y->count, f->denom,
-				 pct(y->count, f->denom));
+			buf_addf(b, "%-44s %9lld of %-9lld %6.1f%%", shown(&u, f->title), y->count,
+				 f->denom, pct(y->count, f->denom));
 			delta_text(b, y->has_delta, y->delta);
 			buf_addc(b, '\n');
 			continue;
 		}
-		buf_addf(b, "%s: %s\n", f->title, of_text(f, &t));
+		buf_addf(b, "%s: ", shown(&u, f->title));
+		buf_addf(b, "%s\n", of_text(f, &t));
 		for (size_t j = 0; j < f->nitems; j++) {
 			const struct item *it = &f->items[j];
 			double p = pct(it->count, f->denom);
-			buf_addf(b, "  %-42s %9lld %19.1f%%", it->label, it->count, p);
+			buf_addf(b, "  %-42s %9lld %19.1f%%", shown(&u, it->label), it->count, p);
 			if (f->kind == FK_HIST) {
 				buf_adds(b, "  ");
 				for (int k = 0; k < (int)(p / 2.5 + 0.5); k++)
@@ -136,17 +175,22 @@ render_text(const struct report *r, struct buf *b)
 	}
 	tiers_text(r, b, false);
 	buf_free(&t);
+	buf_free(&u);
 }
 
+/* Outside text in a markdown table cell or heading: printable first, then its markup escaped
+ * (so the backslash of an escaped control character shows as one). */
 static void
 md_cell(struct buf *b, const char *s)
 {
-	for (; *s; s++) {
+	struct buf t = BUF_INIT;
+	for (s = shown(&t, s); *s; s++) {
 		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`' || *s == '<' ||
 		    *s == '[' || *s == ']')
 			buf_addc(b, '\\');
-		buf_addc(b, *s == '\n' ? ' ' : *s);
+		buf_addc(b, *s);
 	}
+	buf_free(&t);
 }
 
 static void
@@ -170,7 +214,9 @@ render_markdown(const struct report *r, struct buf *b)
 		const struct figure *f = &r->figs[i];
 		if (strcmp(section, f->section)) {
 			section = f->section;
-			buf_addf(b, "\n## %s\n", section);
+			buf_adds(b, "\n## ");
+			md_cell(b, section);
+			buf_addc(b, '\n');
 			in_adoption = false;
 		}
 		if (f->kind == FK_ADOPTION) {

@@ -113,9 +113,13 @@ void render_html(const struct report *r, struct buf *out);
 
 /* history (history.c); every function dies with status 2 on a fatal error */
 struct history;
+/* Open (create: making it if absent); a file that is not a history file is refused before
+ * anything is written to it. */
 struct history *history_open(const char *path, bool create);
+/* After history_store: flush the report written to stdout, then commit the run. */
 void history_close(struct history *h);
-/* Store r as a new run (sets r->run_id), then fill deltas and trends. */
+/* Store r as a new run (sets r->run_id; a run of the same date is replaced, keeping its id),
+ * then fill deltas and trends, in one transaction that history_close commits. */
 void history_store(struct history *h, struct report *r);
 /* Load a stored run with its deltas and trends; false when there is no such run. */
 bool history_load(struct history *h, long long run_id, struct report *r);

@@ -130,7 +130,8 @@ if [ -n "$failed" ]; then
 fi
 
 # The same run again as JSON (for programs) and text (the cron mail), from the history.
-run=$(stats-report --history "$hist" --list-runs | tail -n 1 | cut -f 1)
+# (a day run again replaced its run under the same id, which need not be the last)
+run=$(stats-report --history "$hist" --list-runs | awk -F '\t' -v d="$day" '$2 == d { print $1 }')
 [ -n "$run" ] || die "the run is missing from the history '$hist'"
 stats-report --history "$hist" --run "$run" -F json >"$tmp/report.json" ||
 	die "cannot render run $run as JSON"

@@ -529,3 +529,30 @@ SPF_SYNTAX_CODES='["INVALID_CHARACTER","INVALID_MECHANISM","INVALID_MODIFIER","I
 	# CAA: issue 85; MX: "0 ." fails DNStats' name check and .test is no public suffix
 	assert_output '["dnstats",98,16,85,0]'
 }
+
+@test "a 3.5 MB scan record (4000-record answers of a hostile zone) is graded with the default --max-line" {
+	# the good.example.com scan, whose MX and NS hosts each answer 4000 A and 4000 AAAA records,
+	# as dns-scan writes them after TCP fallback
+	head -1 "$GF/jsonedge.ndjson" | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.readline())
+qs = r["dns"]["queries"]
+for why, hosts in (("mx-addr", ["aspmx.l.google.com", "alt1.aspmx.l.google.com"]),
+                   ("ns-addr", ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com", "carl.ns.cloudflare.com"])):
+    for h in hosts:
+        for t in ("A", "AAAA"):
+            ans = []
+            for i in range(4000):
+                a = "10.0.%d.%d" % (i // 256, i % 256) if t == "A" else "2001:db8::%x" % i
+                ans.append({"name": h, "type": t, "ttl": 300, "data": a, "address": a})
+            qs.append({"q": h, "type": t, "why": why, "direct": False, "rcode": "NOERROR",
+                       "aa": False, "tc": True, "tcp": True, "answer": ans})
+ns = next(q for q in qs if q["type"] == "NS" and q["why"] == "apex")
+ns["answer"].append(dict(ns["answer"][0], data="carl.ns.cloudflare.com.", host="carl.ns.cloudflare.com"))
+print(json.dumps(r, separators=(",", ":")))' >big.ndjson
+	[ "$(stat -c %s big.ndjson)" -gt 3500000 ]
+	run -0 --separate-stderr dns-grade <big.ndjson
+	assert_equal "$stderr" ''
+	run -0 jq -c '[.errors, .grades.overall > 0, .facts.mx.hosts]' <<<"$output"
+	assert_output '[null,true,2]'
+}

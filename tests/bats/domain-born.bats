@@ -655,3 +655,19 @@ own() {
 	[ "$(sqlite3 "$DOMSTAT_DB" "SELECT count(*) FROM registration")" -ge 1 ]
 	assert_equal "$(sqlite3 "$DOMSTAT_DB" "PRAGMA integrity_check")" "ok"
 }
+
+@test "--offline on a damaged store: unreadable rows are store-unreadable, never 'not in the store', exit 2 like seen-db" {
+	echo x.com | seen-db --db dmg.db >/dev/null
+	sqlite3 dmg.db "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 20000)
+		INSERT INTO registration(domain, created, source, fetched, valid_until)
+		SELECT 'r' || i || '.com', 946684800, 'RDAP', 1, 9999999999 FROM c;
+		PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+	# pages 4 to 103 of the registration table become 0xff bytes
+	head -c 409600 /dev/zero | tr '\0' '\377' | dd of=dmg.db bs=4096 seek=3 conv=notrunc 2>/dev/null
+	run -2 --separate-stderr domain-born --db dmg.db --offline --no-progress <<<$'r1.com\nr5000.com\nr15000.com'
+	[ "${#lines[@]}" -eq 3 ]
+	refute_output --partial '"code":"offline"'
+	assert_output --partial '"code":"store-unreadable"'
+	assert_line -n 2 --partial '"seen_by_web":"2000-01-01T00:00:00Z"'
+	[[ "$stderr" == *"line 1: cannot read 'dmg.db': the store is damaged"* ]]
+}

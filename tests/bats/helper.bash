@@ -15,7 +15,7 @@ setup_isolated() {
 	export XDG_CACHE_HOME="$TEST_ROOT/cache"
 	export XDG_CONFIG_HOME="$TEST_ROOT/config"
 	# the project's own settings must not leak in from the caller
-	unset DOMSTAT_DB DOMSTAT_SHARE DOMSTAT_PSL DOMSTAT_BOOTSTRAP
+	unset DOMSTAT_DB DOMSTAT_SHARE DOMSTAT_PSL DOMSTAT_BOOTSTRAP DOMSTAT_BATCH_ROWS
 	export PATH="${DOMSTAT_BIN:-$TOP/build/bin}:$PATH"
 	export LC_ALL=C.UTF-8
 	cd "$BATS_TEST_TMPDIR" || return 1

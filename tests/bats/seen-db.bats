@@ -397,3 +397,90 @@ setup() { setup_isolated; }
 	refute_output --partial 'YOUR-FIRST-CONTACT'
 	assert_output --partial '"seen_by_isc":"top1m"'
 }
+
+@test "kill -9 loop: every domain in the store had its first-contact line written, but for the batch in flight" {
+	# Batches of 50 rows: a kill may lose the lines of the one batch being committed at that
+	# instant (at most 50), never lines of a batch committed before it.
+	export DOMSTAT_BATCH_ROWS=50
+	awk 'BEGIN { for (i = 1; i <= 200000; i++) printf "{\"domain\":\"k%d.net\"}\n", i }' >big
+	for round in 1 2 3 4 5 6 7 8; do
+		seen-db --db "k$round.db" <big >"out$round" 2>/dev/null &
+		pid=$!
+		for i in $(seq 1 300); do
+			[ "$(stat -c %s "out$round")" -gt 200000 ] && break
+			sleep 0.01
+		done
+		kill -9 "$pid"
+		wait "$pid" || true
+		# a torn last line belongs to the batch in flight: count whole lines only
+		if [ -n "$(tail -c1 "out$round")" ]; then head -n -1 "out$round"; else cat "out$round"; fi |
+			grep YOUR-FIRST-CONTACT | jq -r .domain | sort >said
+		sqlite3 "k$round.db" 'SELECT domain FROM seen' | sort >stored
+		[ -s stored ]
+		# every line written is in the store
+		run -0 comm -13 stored said
+		assert_output ''
+		# every stored domain was said, but for at most one batch
+		lost=$(comm -23 stored said | wc -l)
+		echo "round $round: $(wc -l <stored) stored, $lost not said" >&3
+		[ "$lost" -le 50 ]
+	done
+}
+
+@test "8 writers started together on a store that does not exist yet: 20 rounds, none fails" {
+	# The writers wait on one pipe and are released by one write, so they open together.
+	mkfifo gate
+	exec 4<>gate
+	for round in $(seq 1 20); do
+		rm -f race.db race.db-wal race.db-shm
+		pids=()
+		for i in 1 2 3 4 5 6 7 8; do
+			(
+				read -r _ <&4
+				exec 4<&-
+				printf 'w%d.com\nshared.com\n' "$i" | exec seen-db --db race.db >"out.$i" 2>"err.$i"
+			) &
+			pids+=($!)
+		done
+		printf '\n\n\n\n\n\n\n\n' >&4
+		for i in 1 2 3 4 5 6 7 8; do
+			st=0
+			wait "${pids[$((i - 1))]}" || st=$?
+			if [ "$st" -ne 0 ]; then
+				echo "round $round writer $i: status $st: $(cat "err.$i")" >&3
+				return 1
+			fi
+		done
+		# exactly one of them made shared.com's first contact
+		[ "$(cat out.* | grep -c '"shared.com".*YOUR-FIRST-CONTACT')" -eq 1 ]
+		run -0 sqlite3 race.db 'SELECT count(*) FROM seen; PRAGMA user_version; PRAGMA journal_mode'
+		assert_output "$(printf '9\n2\nwal')"
+	done
+	exec 4<&-
+}
+
+@test "a foreign SQLite file given as the store is refused by every command and left byte-identical" {
+	sqlite3 other.db 'CREATE TABLE t (x); INSERT INTO t VALUES (1)'
+	sqlite3 app.db 'PRAGMA application_id = 42; CREATE TABLE u (y)'
+	cp other.db other.orig
+	cp app.db app.orig
+	for db in other.db app.db; do
+		run -2 --separate-stderr seen-db --db "$db" <<<'example.com'
+		assert_output ''
+		[[ "$stderr" == "seen-db: cannot open '$db': not a domstat store ("* ]]
+		run -2 seen-db --db "$db" import <<<'example.com'
+		run -2 seen-db --db "$db" expire
+		run -2 domain-born --db "$db" --offline <<<'example.com'
+		run -2 stats-report --store "$db"
+	done
+	cmp other.db other.orig
+	cmp app.db app.orig
+	[ ! -e other.db-wal ] && [ ! -e app.db-wal ]
+}
+
+@test "a UTF-8 byte order mark before a record or a name is no part of the line" {
+	run -0 --separate-stderr seen-db < <(printf '\xef\xbb\xbf{"domain":"bom.com","n":1}\n\xef\xbb\xbfbare.org\n')
+	assert_equal "$stderr" ''
+	assert_line -n 0 --regexp '^\{"domain":"bom.com","n":1,"seen_by_you":"[^"]*","seen_by_isc":"RDAP","alerts":\["YOUR-FIRST-CONTACT"\]\}$'
+	assert_line -n 1 --regexp '^\{"domain":"bare.org",.*"alerts":\["YOUR-FIRST-CONTACT"\]\}$'
+}

@@ -407,3 +407,95 @@ time.sleep(8)' &
 		assert_output '[]'
 	done
 }
+
+@test "--lists writes through no symlink planted at any temporary or final name" {
+	mkdir out
+	echo secret >victim
+	cp victim victim.orig
+	# every name a list file has, or had as its temporary, in the folder
+	for name in $(sed -n 's/^    "\([a-z_]*\)",$/\1/p' "$TOP/cmd/stats-report/lists.c"); do
+		for ext in csv json; do
+			ln -s ../victim "out/.$name.$ext.tmp"
+			ln -s ../victim "out/$name.$ext"
+		done
+	done
+	[ "$(find out -type l | wc -l)" -eq 96 ]
+	run -0 stats-report -F json --lists out --date 2026-11-01 "$F/graded.ndjson"
+	cmp victim victim.orig
+	# the lists are regular files now, and the planted temporary links were not used
+	[ "$(find out -maxdepth 1 -name '*.csv' -type f | wc -l)" -eq 24 ]
+	[ "$(find out -maxdepth 1 -name '*.json' -type f | wc -l)" -eq 24 ]
+	[ "$(find out -type l | wc -l)" -eq 48 ]
+	assert_equal "$(head -1 out/mx_domains.csv)" "rank,domain"
+}
+
+@test "a crafted provider name and domain: control characters escaped in text and markdown, formulas neutralised in CSV" {
+	# One graded record whose provider name carries a terminal title change, a screen clear,
+	# a carriage return and a line feed; domains that spreadsheets would run as formulas.
+	jq -c '.facts.mail_provider = "Evil\u001b]0;pwned\u0007\u001b[2J\r\nCorp" | .rank = 1' \
+		<(head -1 "$F/graded.ndjson") >in.ndjson
+	for d in '=HYPERLINK("http://x.test","y")' '+cmd|calc' '-2+3' '@SUM(1)' $'\tx.test' $'\rx.test'; do
+		jq -c --arg d "$d" '.domain = $d | .rank = 2' <(head -1 "$F/graded.ndjson") >>in.ndjson
+	done
+	run -0 stats-report -F text in.ndjson
+	assert_output --partial 'Evil\x1b]0;pwned\x07\x1b[2J\x0d\x0aCorp'
+	! printf '%s' "$output" | grep -q $'[\x01-\x09\x0b-\x1f\x7f]'
+	run -0 stats-report -F markdown in.ndjson
+	assert_output --partial 'Evil\\x1b\]0;pwned\\x07\\x1b\[2J\\x0d\\x0aCorp'
+	! printf '%s' "$output" | grep -q $'[\x01-\x09\x0b-\x1f\x7f]'
+	run -0 stats-report -F json --lists out in.ndjson
+	run -0 cat out/mx_domains.csv
+	assert_output "$(printf '%s\n' 'rank,domain' '1,alpha.example' \
+		'2,"'"'"'=HYPERLINK(""http://x.test"",""y"")"' \
+		'2,"'"'"'+cmd|calc"' '2,"'"'"'-2+3"' '2,"'"'"'@SUM(1)"' \
+		"2,\"'"$'\t'"x.test\"" "2,\"'"$'\r'"x.test\"")"
+	# the JSON lists keep the names as they are
+	run -0 jq -r '.[1].domain' out/mx_domains.json
+	assert_output '=HYPERLINK("http://x.test","y")'
+}
+
+@test "a foreign SQLite file given as --history or --store is refused and left byte-identical" {
+	sqlite3 other.db 'CREATE TABLE t (x); INSERT INTO t VALUES (1)'
+	cp other.db other.orig
+	run -2 --separate-stderr stats-report -F json --history other.db <"$F/graded.ndjson"
+	assert_equal "$stderr" "stats-report: 'other.db' is not a history file (it has other tables)"
+	assert_output ''
+	cmp other.db other.orig
+	run -2 --separate-stderr stats-report --history other.db --list-runs
+	cmp other.db other.orig
+	run -2 --separate-stderr stats-report -F json --store other.db
+	assert_equal "$stderr" "stats-report: cannot open 'other.db': not a domstat store (it has other tables)"
+	cmp other.db other.orig
+	# a dangling symlink as the history file is not followed to create its target
+	ln -s target.db link.db
+	run -2 --separate-stderr stats-report -F json --history link.db <"$F/graded.ndjson"
+	[ ! -e target.db ]
+}
+
+@test "--history is one transaction: an unreadable earlier run stores nothing; the same date again replaces its run" {
+	stats-report -F json --history h.db --date 2026-11-01 "$F/graded.ndjson" >r1.json
+	sqlite3 h.db "UPDATE runs SET report = '{' WHERE id = 1"
+	run -2 --separate-stderr stats-report -F json --history h.db --date 2026-11-02 "$F/graded.ndjson"
+	[[ "$stderr" == "stats-report: history file 'h.db': run 1 cannot be read: "* ]]
+	assert_output ''
+	assert_equal "$(sqlite3 h.db 'SELECT count(*) FROM runs; SELECT count(DISTINCT run_id) FROM figures')" "$(printf '1\n1')"
+	# the same date twice: the second run replaces the first, under its id
+	rm h.db
+	stats-report -F json --history h.db --date 2026-11-01 "$F/graded.ndjson" >r1.json
+	head -3 "$F/graded.ndjson" >three.ndjson
+	run -0 stats-report -F json --history h.db --date 2026-11-01 three.ndjson
+	assert_equal "$(jq .run_id <<<"$output")" 1
+	run -0 stats-report --history h.db --list-runs
+	assert_output "$(printf 'run\tdate\trecords\tskipped\n1\t2026-11-01\t3\t0')"
+	assert_equal "$(sqlite3 h.db 'SELECT count(DISTINCT run_id), max(denominator) FROM figures WHERE figure = "spf_adoption"')" "1|3"
+	stats-report -F json --history h.db --date 2026-11-02 "$F/graded.ndjson" >r2.json
+	assert_equal "$(jq .run_id r2.json)" 2
+	assert_equal "$(jq .previous_run.run_id r2.json)" 1
+}
+
+@test "--lists: a run that dies (an unreadable input file) leaves no temporary file behind" {
+	run -2 --separate-stderr stats-report -F json --lists out "$F/graded.ndjson" missing.ndjson
+	assert_equal "$stderr" "stats-report: cannot open 'missing.ndjson': No such file or directory"
+	run -0 ls -A out
+	assert_output ''
+}
