@@ -95,9 +95,13 @@ static int
 write_atomic(const char *path, const char *data, size_t n, struct buf *why)
 {
 	struct buf tmp = BUF_INIT;
-	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	int fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* mkstemp: an unpredictable name made with O_EXCL, so a link planted in the cache folder
+	 * is never written through */
+	buf_addf(&tmp, "%s.XXXXXX", path);
+	int fd = mkstemp(tmp.s);
 	int rc = -1;
+	if (fd >= 0)
+		(void)fchmod(fd, 0644);
 	if (fd < 0) {
 		buf_addf(why, "cannot create '%s': %s", tmp.s, strerror(errno));
 		goto out;
@@ -139,7 +143,9 @@ load_iana(struct rdap_bootstrap *bs, const struct bootstrap_opts *o, struct buf 
 	buf_addf(&path, "%s/rdap-dns.json", dir);
 	free(dir);
 	struct stat st;
-	bool have = stat(path.s, &st) == 0;
+	/* only a regular file of ours is the copy: a link planted there is neither read nor
+	 * written through (the download replaces it) */
+	bool have = lstat(path.s, &st) == 0 && S_ISREG(st.st_mode);
 	int rc = -1;
 	if (have && o->now - (int64_t)st.st_mtime < REFRESH_AFTER &&
 	    o->now >= (int64_t)st.st_mtime) {

@@ -498,6 +498,9 @@ own() {
 	assert_output --partial '"seen_by_isc":"RDAP"'
 	local cached="$XDG_CACHE_HOME/domstat/rdap-dns.json"
 	cmp "$served" "$cached"
+	# made under a new unpredictable name and renamed: nothing else is left, readable by all
+	assert_equal "$(ls -A "$XDG_CACHE_HOME/domstat")" rdap-dns.json
+	assert_equal "$(stat -c %a "$cached")" 644
 	run -0 domain-born --allow-http --bootstrap-url "$url" --refresh <<<"zulu.com"
 	assert_equal "$(grep -c /bootstrap "$BATS_FILE_TMPDIR/main.log")" 1
 	# a day later: If-Modified-Since, answered 304, the copy is kept and fresh again
@@ -515,6 +518,20 @@ own() {
 	rm "$cached"
 	run -1 --separate-stderr domain-born --allow-http --bootstrap-url "$url" --refresh <<<$'zulu.com\nnoexp.com'
 	assert_equal "$(jq -r '.errors[0].code' <<<"$output" | sort -u)" "no-bootstrap"
+}
+
+@test "bootstrap download: a link planted at the cached file is replaced, its target left alone" {
+	local m served="$BATS_FILE_TMPDIR/served.json"
+	m=$(port main)
+	printf '{"services":[[["com"],["http://127.0.0.1:%s/dl/"]]]}\n' "$m" >"$served"
+	mkdir -p "$XDG_CACHE_HOME/domstat"
+	echo precious >victim
+	ln -s "$PWD/victim" "$XDG_CACHE_HOME/domstat/rdap-dns.json"
+	run -0 domain-born --allow-http --bootstrap-url "http://127.0.0.1:$m/bootstrap" <<<"zulu.com"
+	assert_output --partial '"seen_by_isc":"RDAP"'
+	assert_equal "$(cat victim)" precious
+	[ ! -L "$XDG_CACHE_HOME/domstat/rdap-dns.json" ]
+	cmp "$served" "$XDG_CACHE_HOME/domstat/rdap-dns.json"
 }
 
 @test "overrides serve TLDs the registry lacks, and never shadow it" {
