@@ -223,10 +223,11 @@ caa_rr(struct grader *g, struct dnstats *d, const struct jv *rr)
 		ds_remark(g, C_CAA, "VALUE_NOT_QUOTED", 0, "value '%.*s'", c, cn);
 		return;
 	}
-	buf_reset(&d->value);
-	for (size_t k = 0; k < cn; k++)
-		if (c[k] != '"')
-			buf_addc(&d->value, c[k]);
+	buf_reset(&d->value); /* the value less its quotes */
+	for (const char *p = c, *q; p; p = q ? q + 1 : NULL) {
+		q = strchr(p, '"');
+		buf_add(&d->value, p, q ? (size_t)(q - p) : strlen(p));
+	}
 	caa_value_checks(g, d, b, buf_str(&d->value), c, cn);
 }
 

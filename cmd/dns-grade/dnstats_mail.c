@@ -48,7 +48,8 @@ static char
 spf_qualifier(const char *t, size_t n)
 {
 	for (size_t i = 0; i + 3 < n; i++)
-		if (strchr("+?~-", t[i]) && t[i] && !strncasecmp(t + i + 1, "all", 3))
+		if ((t[i] == '+' || t[i] == '?' || t[i] == '~' || t[i] == '-') &&
+		    !strncasecmp(t + i + 1, "all", 3))
 			return t[i];
 	return 0;
 }

@@ -102,27 +102,26 @@ txt_set_read(struct grader *g, const char *name, size_t n, struct txt_set *set)
 	}
 }
 
-/* Appends the text of n bytes at p as dnspython printed it, less every '"': each byte as it
- * is but '\' doubled, '"' as the '\' left of its escape and bytes outside printable ASCII as
- * \ddd. */
+/* Appends the n bytes at p as dnspython printed them: each byte as it is but '"' and '\'
+ * escaped with a '\' and bytes outside printable ASCII as \ddd; with quoted false, every '"'
+ * is then removed (the '\' of its escape stays). */
 static void
-add_stripped(struct buf *out, const unsigned char *p, size_t n)
+add_printed(struct buf *out, const unsigned char *p, size_t n, bool quoted)
 {
-	size_t run = 0;
 	for (size_t j = 0; j < n; j++) {
+		size_t run = printable_run((const char *)p + j, n - j);
+		buf_add(out, p + j, run);
+		if ((j += run) == n)
+			break;
 		unsigned char c = p[j];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-			continue;
-		buf_add(out, p + run, j - run);
-		run = j + 1;
-		if (c == '\\')
-			buf_add(out, "\\\\", 2);
-		else if (c == '"')
+		if (c == '"' || c == '\\') {
 			buf_addc(out, '\\');
-		else
+			if (c == '\\' || quoted)
+				buf_addc(out, (char)c);
+		} else {
 			buf_addf(out, "\\%03u", c);
+		}
 	}
-	buf_add(out, p + run, n - run);
 }
 
 const struct buf *
@@ -131,7 +130,7 @@ txt_set_stripped(const struct txt_set *set, struct buf *esc)
 	const unsigned char *t = (const unsigned char *)set->text.s;
 	buf_reset(esc);
 	for (size_t k = 0, st = 0; k < set->n; st = set->end[k++] + 1) {
-		add_stripped(esc, t + st, set->end[k] - st);
+		add_printed(esc, t + st, set->end[k] - st, false);
 		buf_add(esc, "", 1);
 	}
 	return esc;
@@ -160,17 +159,8 @@ caa_text(const struct jv *rr, struct buf *out)
 	buf_addc(out, ' ');
 	buf_add(out, tag ? tag : "", tag ? strnlen(tag, tn) : 0);
 	buf_add(out, " \"", 2);
-	for (size_t i = 0; val && i < vn; i++) {
-		unsigned char c = (unsigned char)val[i];
-		if (c == '"' || c == '\\') {
-			buf_addc(out, '\\');
-			buf_addc(out, (char)c);
-		} else if (c < 0x20 || c >= 0x7f) {
-			buf_addf(out, "\\%03u", c);
-		} else {
-			buf_addc(out, (char)c);
-		}
-	}
+	if (val)
+		add_printed(out, (const unsigned char *)val, vn, true);
 	buf_addc(out, '"');
 }
 
