@@ -95,7 +95,7 @@ struct dnstats {
 	bool ready;
 	regex_t re_fqdn, re_url, re_email;
 	psl_ctx_t *psl;
-	struct memo re_memo[RE_SLOTS], psl_memo[PSL_SLOTS];
+	struct memo *re_memo, *psl_memo; /* RE_SLOTS and PSL_SLOTS of them */
 };
 
 /* DNStats' graders: the grades of its facts and remarks, DNSSEC's on the domstat scale. */

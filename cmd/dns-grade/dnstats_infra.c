@@ -72,6 +72,8 @@ ds_ready(struct dnstats *d)
 		"([-a-z0-9!#$%&'*+/=?^_`{|}~]+([.][-a-z0-9!#$%&'*+/=?^_`{|}~]+)*|\\[[^]\\\\]*\\])$",
 		REG_EXTENDED | REG_ICASE | REG_NOSUB);
 	d->psl = psl_latest(NULL);
+	d->re_memo = xcalloc(RE_SLOTS, sizeof *d->re_memo);
+	d->psl_memo = xcalloc(PSL_SLOTS, sizeof *d->psl_memo);
 	d->ready = true;
 }
 

@@ -49,6 +49,8 @@ dnstats_free(struct grader *g)
 		regfree(&d->re_url);
 		regfree(&d->re_email);
 		psl_free(d->psl);
+		free(d->re_memo);
+		free(d->psl_memo);
 	}
 	free(d);
 	g->dnstats = NULL;
