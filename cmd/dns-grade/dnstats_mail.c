@@ -12,115 +12,77 @@
 
 /* --- adoption facts (process_result) -------------------------------------------------- */
 
-/* The facts are read from the texts rr_txt joined, not from the form dnspython printed
- * (txt_set_stripped): that form is the same bytes but that some become '\' and digits, each
- * byte at least one, so a pattern holding neither ("redirect=", "+all", ';', '=', "rua") is
- * found at the same places in the same order in both, and a word of plain bytes equals a part
- * of one exactly when it equals the same part of the other. "v=DMARC1" has a digit, but as a
- * prefix: a printed escape starts with '\'. The printed form has no tab, CR or LF left to
- * strip: a raw text is stripped of spaces alone (strip_spaces). A raw text may hold NULs:
- * lengths bound every search. */
-static void
-strip_spaces(const char **s, size_t *n)
+/* The first qualifier of "all" anywhere in an SPF text ("+all", "?ALL"...), or 0. */
+static char
+spf_ending(const char *t)
 {
-	while (*n && **s == ' ')
-		(*s)++, (*n)--;
-	while (*n && (*s)[*n - 1] == ' ')
-		(*n)--;
+	for (const char *p = t; (p = strpbrk(p, "+?~-")); p++)
+		if (!strncasecmp(p + 1, "all", 3))
+			return *p;
+	return 0;
 }
 
+/* A policy as DNStats counted it (a static string). */
 static const char *
-stat_policy(const char *v, size_t n)
+stat_policy(const char *v)
 {
 	if (!v)
 		return "no_policy";
-	if (lit_is(v, n, "none"))
+	if (!strcmp(v, "none"))
 		return "none";
-	if (lit_is(v, n, "quarantine"))
+	if (!strcmp(v, "quarantine"))
 		return "quarantine";
-	if (lit_is(v, n, "reject"))
+	if (!strcmp(v, "reject"))
 		return "reject";
 	return "invalid";
 }
 
-/* The qualifier of the first "+all", "?ALL"... in the n bytes at t, or 0. */
-static char
-spf_qualifier(const char *t, size_t n)
-{
-	for (size_t i = 0; i + 3 < n; i++)
-		if ((t[i] == '+' || t[i] == '?' || t[i] == '~' || t[i] == '-') &&
-		    !strncasecmp(t + i + 1, "all", 3))
-			return t[i];
-	return 0;
-}
-
-/* SPF: a record holding "redirect=" is replaced by its target's quoted text, which never
- * matches; otherwise the first starting "v=spf" wins. */
+/* SPF, over the texts of the apex TXT RRs as dnspython printed them less their quotes: a
+ * record holding "redirect=" is replaced by its target's quoted text, which never matches;
+ * otherwise the first starting "v=spf" wins. */
 static void
-legacy_spf(struct legacy *l, const struct txt_set *set)
+legacy_spf(struct legacy *l, const struct buf *texts)
 {
+	static const char *const pol[] = {"+all", "?all", "~all", "-all"};
+	size_t off = 0;
+	const char *t;
 	l->spf_policy = "no_policy";
-	for (size_t r = 0, st = 0; r < set->n; st = set->end[r++] + 1) {
-		const char *t = set->text.s + st;
-		size_t n = set->end[r] - st;
-		if (n < 5 || memcmp(t, "v=spf", 5) || memmem(t, n, "redirect=", 9))
+	while ((t = next_str(texts, &off))) {
+		if (strncmp(t, "v=spf", 5) || strstr(t, "redirect="))
 			continue;
 		l->has_spf = true;
-		static const char *const pol[] = {"+all", "?all", "~all", "-all"};
-		char q = spf_qualifier(t, n);
+		char q = spf_ending(t);
 		if (q)
 			l->spf_policy = pol[strchr("+?~-", q) - "+?~-"];
 		return;
 	}
 }
 
-/* The tags of a DMARC text [t, e): the last value of each key among the first 64 pairs
- * (each piece between ';' with exactly one '='), as pairs_get gives it. */
-static void
-legacy_dmarc_tags(struct legacy *l, const char *t, const char *e)
-{
-	const char *pol = NULL, *sub = NULL;
-	size_t poln = 0, subn = 0;
-	for (size_t n = 0; n < 64 && t;) {
-		const char *semi = memchr(t, ';', (size_t)(e - t)), *pe = semi ? semi : e;
-		const char *eq = memchr(t, '=', (size_t)(pe - t));
-		if (eq && !memchr(eq + 1, '=', (size_t)(pe - eq - 1))) {
-			n++;
-			const char *k = t, *v = eq + 1;
-			size_t kn = (size_t)(eq - t), vn = (size_t)(pe - v);
-			strip_spaces(&k, &kn);
-			strip_spaces(&v, &vn);
-			if (lit_is(k, kn, "rua"))
-				l->has_dmarc_rua = true;
-			else if (lit_is(k, kn, "ruf"))
-				l->has_dmarc_ruf = true;
-			else if (lit_is(k, kn, "p"))
-				pol = v, poln = vn;
-			else if (lit_is(k, kn, "sp"))
-				sub = v, subn = vn;
-		}
-		t = semi ? semi + 1 : NULL;
-	}
-	l->dmarc_policy = stat_policy(pol, poln);
-	l->dmarc_sub_policy = stat_policy(sub, subn);
-}
-
 /* DMARC: the first quoted TXT starting "v=DMARC1 (quote included), that is the first whose
  * text less its quotes starts "v=DMARC1" (the first string holds those bytes). */
 static void
-legacy_dmarc(struct legacy *l, const struct txt_set *set)
+legacy_dmarc(struct legacy *l, const struct buf *texts)
 {
+	size_t off = 0;
+	const char *t;
 	l->dmarc_policy = l->dmarc_sub_policy = "no_policy";
-	for (size_t r = 0, st = 0; r < set->n; st = set->end[r++] + 1) {
-		const char *t = set->text.s + st, *e = set->text.s + set->end[r];
-		if (e - t < 8 || memcmp(t, "v=DMARC1", 8))
+	while ((t = next_str(texts, &off))) {
+		if (strncmp(t, "v=DMARC1", 8))
 			continue;
+		struct pairs p;
+		pairs_init(&p);
+		pairs_parse(t, &p);
 		l->has_dmarc = true;
-		legacy_dmarc_tags(l, t, e);
+		l->has_dmarc_rua = pairs_get(&p, "rua") != NULL;
+		l->has_dmarc_ruf = pairs_get(&p, "ruf") != NULL;
+		l->dmarc_policy = stat_policy(pairs_get(&p, "p"));
+		l->dmarc_sub_policy = stat_policy(pairs_get(&p, "sp"));
+		pairs_free(&p);
 		return;
 	}
 }
 
+/* Reads the apex and _dmarc TXT sets, which DNStats' validators read again (txt_again). */
 void
 legacy_mail_facts(struct grader *g)
 {
@@ -130,10 +92,10 @@ legacy_mail_facts(struct grader *g)
 	size_t i = 0;
 	l->has_mx = q_rr(scan_find(s, s->domain, s->domainlen, T_MX), T_MX, &i) != NULL;
 	txt_set_read(g, s->domain, s->domainlen, &d->apex_set);
-	legacy_spf(l, &d->apex_set);
+	legacy_spf(l, txt_set_stripped(&d->apex_set, &d->apex));
 	prefixed_name(&d->name, "_dmarc.", s);
 	txt_set_read(g, d->name.s, d->name.len, &d->dmarc_set);
-	legacy_dmarc(l, &d->dmarc_set);
+	legacy_dmarc(l, txt_set_stripped(&d->dmarc_set, &d->dmarc));
 }
 
 void
@@ -143,14 +105,14 @@ legacy_facts(struct grader *g)
 	legacy_infra_facts(g);
 }
 
-/* The texts of a TXT set legacy_facts read, which DNStats' validators read again: reading
- * again makes one more scan problem of each RR rr_txt refuses. Those are counted, the first
- * problem (that reading's or an earlier one) said already. */
+/* The texts (txt_set_stripped's, in esc) of a TXT set legacy_facts read, which DNStats'
+ * validators read again: reading again makes one more scan problem of each RR rr_txt refuses.
+ * Those are counted, the first problem (that reading's or an earlier one) said already. */
 static const struct buf *
-txt_again(struct grader *g, const struct txt_set *set, struct buf *esc)
+txt_again(struct grader *g, const struct txt_set *set, const struct buf *esc)
 {
 	g->s->nproblems += set->fails;
-	return txt_set_stripped(set, esc);
+	return esc;
 }
 
 /* --- SPF (2.1) --------------------------------------------------------------------------- */
@@ -397,16 +359,6 @@ ds_spf_validate(struct grader *g, struct dnstats *d, const char *rec)
 	}
 }
 
-/* The first qualifier of "all" anywhere in an SPF text ("+all", "?ALL"...), or 0. */
-static char
-spf_ending(const char *t)
-{
-	for (const char *p = t; (p = strpbrk(p, "+?~-")); p++)
-		if (!strncasecmp(p + 1, "all", 3))
-			return *p;
-	return 0;
-}
-
 /* Over the texts of the apex TXT RRs legacy_facts read. */
 void
 ds_check_spf(struct grader *g)
@@ -432,16 +384,6 @@ ds_check_spf(struct grader *g)
 
 /* --- DMARC (2.2) ------------------------------------------------------------------------- */
 
-static const char *
-dmarc_stat_policy(const char *v)
-{
-	if (!v)
-		return "no_policy";
-	if (!strcmp(v, "none") || !strcmp(v, "quarantine") || !strcmp(v, "reject"))
-		return v;
-	return "invalid";
-}
-
 static void
 ds_dmarc_validate(struct grader *g, struct pairs *p)
 {
@@ -461,9 +403,9 @@ ds_dmarc_validate(struct grader *g, struct pairs *p)
 			 !lit_is(v, vn, "d") && !lit_is(v, vn, "s"))
 			ds_remark(g, c, "INVALID_FAILURE_REPORTING_VALUE", 1, "bad fo '%.*s'", v,
 				  vn);
-		else if (lit_is(k, kn, "p") && strcmp(dmarc_stat_policy(v), v))
+		else if (lit_is(k, kn, "p") && strcmp(stat_policy(v), v))
 			ds_remark(g, c, "INVALID_POLICY", 0, "bad p '%.*s'", v, vn);
-		else if (lit_is(k, kn, "sp") && strcmp(dmarc_stat_policy(v), v))
+		else if (lit_is(k, kn, "sp") && strcmp(stat_policy(v), v))
 			ds_remark(g, c, "INVALID_SUBDOMAIN_POLICY", 1, "bad sp '%.*s'", v, vn);
 		else if (lit_is(k, kn, "pct") && py_int(v, &x) && x > 0 && x < 100)
 			ds_remark(g, c, "INVALID_PCT_VALUE", 1, "pct '%.*s' below 100", v, vn);
