@@ -363,8 +363,7 @@ check_report_auth(struct grader *g, const struct dmarc_record *r)
 			continue;
 		/* A host name (ASCII) equal to the domain is the same name to dname_set: the same
 		 * registrable domain, or the same invalid name. Most reports go there. */
-		if (u->hostlen == s->domainlen && (!memcmp(u->host, s->domain, u->hostlen) ||
-						   ascii_case_eq(u->host, s->domain, u->hostlen)))
+		if (u->hostlen == s->domainlen && ascii_case_eq(u->host, s->domain, u->hostlen))
 			continue;
 		if (dname_set(dest, u->host, u->hostlen) < 0)
 			continue;
@@ -468,21 +467,6 @@ check_dmarc(struct grader *g)
 	check_report_auth(g, r);
 }
 
-static bool
-is_ip_literal(const char *s, size_t n)
-{
-	/* host names mostly hold a letter no address has: spare inet_pton (which stops at a NUL) */
-	for (size_t i = 0; i < n && s[i]; i++) {
-		char c = s[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-		      c == ':' || c == '.'))
-			return false;
-	}
-	bool parsed;
-	addr_public(s, n, &parsed);
-	return parsed;
-}
-
 static void
 check_mx(struct grader *g)
 {
@@ -525,7 +509,9 @@ check_mx(struct grader *g)
 				     FV(en), ex);
 			continue;
 		}
-		if (is_ip_literal(ex, en)) {
+		bool parsed;
+		addr_public(ex, en, &parsed);
+		if (parsed) {
 			findings_add(f, "EXCHANGE_IS_AN_IP", SEV_ERROR,
 				     "MX target '%.*s' is an address, not a name", FV(en), ex);
 			continue;
