@@ -53,9 +53,9 @@ dmarc_grade(const struct ds_facts *fa, const struct findings *f)
 	if (tg->aspf && !strcmp(tg->aspf, "s"))
 		grade += 5;
 	if (tg->fo)
-		grade += !strcmp(tg->fo, "1")				  ? 4
+		grade += !strcmp(tg->fo, "1")				? 4
 			 : !strcmp(tg->fo, "d") || !strcmp(tg->fo, "s") ? 2
-									  : 0;
+									: 0;
 	/* DNStats' odd corner: rua and ruf weighed as if they held policies */
 	int ri = policy_index(tg->rua), fi = policy_index(tg->ruf);
 	grade += (ri >= 0 ? r_pts[ri] : 0) + (fi >= 0 ? r_pts[fi] : 0);
@@ -123,8 +123,8 @@ bimi_grade(const struct findings *f)
 }
 
 void
-scale_dnstats(const struct facts *facts, const struct ds_facts *fa,
-	      const struct findings f[NCAT], int grades[NCAT], int *overall)
+scale_dnstats(const struct facts *facts, const struct ds_facts *fa, const struct findings f[NCAT],
+	      int grades[NCAT], int *overall)
 {
 	grades[C_SPF] = spf_grade(fa, &f[C_SPF]);
 	grades[C_DMARC] = dmarc_grade(fa, &f[C_DMARC]);

@@ -45,7 +45,7 @@ struct ds_facts {
 		char all;	/* the qualifier of the first "all" of the one record, or 0 */
 	} spf;
 	struct {
-		size_t records; /* TXT texts starting "v=DMARC1;" */
+		size_t records;		/* TXT texts starting "v=DMARC1;" */
 		struct dmarc_tags tags; /* of the one record (pointing into dnstats.dmarc) */
 	} dmarc;
 	struct {

@@ -154,8 +154,8 @@ caa_tag_checks(struct grader *g, const char *b, size_t tn)
 /* The checks of a property's value: tag b, value v less its quotes, c (cn bytes) the value as
  * split, for messages. */
 static void
-caa_value_checks(struct grader *g, struct dnstats *d, const char *b, const char *v,
-		 const char *c, size_t cn)
+caa_value_checks(struct grader *g, struct dnstats *d, const char *b, const char *v, const char *c,
+		 size_t cn)
 {
 	struct ds_facts *fa = &d->facts;
 	if (!strcmp(b, "issue") || !strcmp(b, "issuewild")) {
@@ -173,8 +173,9 @@ caa_value_checks(struct grader *g, struct dnstats *d, const char *b, const char 
 		if (ok)
 			*(wl ? &fa->caa.wild : &fa->caa.issue) = true;
 		else
-			ds_remark(g, C_CAA, wl ? "ISSUEWILD_DOMAIN_INVALID" : "ISSUE_DOMAIN_INVALID",
-				  1, "bad issuer '%.*s'", c, cn);
+			ds_remark(g, C_CAA,
+				  wl ? "ISSUEWILD_DOMAIN_INVALID" : "ISSUE_DOMAIN_INVALID", 1,
+				  "bad issuer '%.*s'", c, cn);
 	} else if (!strcmp(b, "iodef")) {
 		const char *bad = NULL;
 		if (strncmp(v, "http", 4) && strncmp(v, "mailto", 6)) {
@@ -291,8 +292,8 @@ direct_ns(const struct dnstats *d, const struct query *const aq[2])
 /* The addresses of a name server h (its A and AAAA queries, set in aq): how many, whether one
  * is bad, whether one is not public. */
 static size_t
-ns_addresses(struct grader *g, const char *h, size_t hn, const struct query *aq[2],
-	     bool *invalid, bool *not_public)
+ns_addresses(struct grader *g, const char *h, size_t hn, const struct query *aq[2], bool *invalid,
+	     bool *not_public)
 {
 	static const enum rr_type types[] = {T_A, T_AAAA};
 	size_t na = 0;

@@ -155,8 +155,7 @@ ds_ip4(struct grader *g, const char *v, size_t n)
 		return 0;
 	}
 	if (py_v4_private(a)) {
-		ds_remark(g, C_SPF, "INVALID_IPV4_MECHANISM", 1, "non-global address '%.*s'", v,
-			  n);
+		ds_remark(g, C_SPF, "INVALID_IPV4_MECHANISM", 1, "non-global address '%.*s'", v, n);
 		return SPF_STOP;
 	}
 	return 0;
@@ -204,8 +203,7 @@ ds_ip6(struct grader *g, const char *v, size_t n)
 		return 0;
 	}
 	if (py_v6_private(b) && py_v6_private(last)) {
-		ds_remark(g, C_SPF, "INVALID_IPV6_MECHANISM", 1, "non-global network '%.*s'", v,
-			  n);
+		ds_remark(g, C_SPF, "INVALID_IPV6_MECHANISM", 1, "non-global network '%.*s'", v, n);
 		return SPF_STOP;
 	}
 	return 0;
@@ -219,7 +217,8 @@ toks_add_split(struct dnstats *d, const char *s)
 		const char *sp = strchr(s, ' ');
 		size_t n = sp ? (size_t)(sp - s) : strlen(s);
 		if (d->ntok < 4096) {
-			d->tok_off = xgrow(d->tok_off, &d->tok_cap, d->ntok + 1, sizeof *d->tok_off);
+			d->tok_off =
+			    xgrow(d->tok_off, &d->tok_cap, d->ntok + 1, sizeof *d->tok_off);
 			d->tok_off[d->ntok++] = d->tok.len;
 			buf_add(&d->tok, s, n);
 			buf_add(&d->tok, "", 1);
@@ -236,7 +235,8 @@ ds_spf_redirect(struct grader *g, struct dnstats *d, const char *tok, size_t tn)
 {
 	const char *eq = strchr(tok, '=');
 	if (!eq || strchr(eq + 1, '=')) {
-		ds_remark(g, C_SPF, "INVALID_REDIRECT_MECHANISM", 1, "bad redirect '%.*s'", tok, tn);
+		ds_remark(g, C_SPF, "INVALID_REDIRECT_MECHANISM", 1, "bad redirect '%.*s'", tok,
+			  tn);
 		return false;
 	}
 	size_t eq_off = (size_t)(eq - d->tok.s);

@@ -35,7 +35,7 @@ dnstats_free(struct grader *g)
 	txt_set_free(&d->apex_set);
 	txt_set_free(&d->dmarc_set);
 	txt_set_free(&d->other_set);
-	struct buf *bufs[] = {&d->apex, &d->dmarc, &d->other, &d->name,
+	struct buf *bufs[] = {&d->apex, &d->dmarc, &d->other,  &d->name,
 			      &d->caa,	&d->value, &d->issuer, &d->tok};
 	for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
 		buf_free(bufs[i]);

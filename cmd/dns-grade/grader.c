@@ -107,8 +107,7 @@ domstat_grade(enum cat c, const struct facts *fa, const struct findings *f)
 }
 
 void
-scale_domstat(const struct facts *fa, const struct findings f[NCAT], int grades[NCAT],
-	      int *overall)
+scale_domstat(const struct facts *fa, const struct findings f[NCAT], int grades[NCAT], int *overall)
 {
 	static const int weight[NCAT] = {20, 20, 10, 15, 10, 10, 15, 0};
 	int sum = 0;

@@ -55,8 +55,8 @@ table_sort(struct table *t)
 	qsort(t->v, t->n, sizeof *t->v, entry_cmp);
 	size_t w = 0;
 	for (size_t i = 0; i < t->n; i++) {
-		if (w && !suffix_cmp(t->v[w - 1].suffix, t->v[w - 1].len, t->v[i].suffix,
-				     t->v[i].len)) {
+		if (w &&
+		    !suffix_cmp(t->v[w - 1].suffix, t->v[w - 1].len, t->v[i].suffix, t->v[i].len)) {
 			free(t->v[i].suffix);
 			free(t->v[i].name);
 			continue;
