@@ -109,10 +109,6 @@ struct dnstats *dnstats_of(struct grader *g);
  * format of the value v (vn bytes), or the message fmt as it is when v is NULL. */
 void ds_remark(struct grader *g, enum cat c, const char *code, int level, const char *fmt,
 	       const char *v, size_t vn);
-enum finding_sev ds_level_sev(int level);
-/* A remark naming nothing: msg, a literal without '%', is its own format. */
-#define ds_remark0(g, c, code, level, msg)                                                         \
-	findings_add(&(g)->f[c], code, ds_level_sev(level), msg "")
 
 /* Sets out to "<prefix><domain>". */
 void prefixed_name(struct buf *out, const char *prefix, const struct scan *s);

@@ -344,7 +344,7 @@ ds_check_ns(struct grader *g)
 	if (fa->records == 0)
 		return;
 	if (fa->records == 1)
-		ds_remark0(g, C_NS, "ONLY_ONE_NS_RECORD", 2, "one name server");
+		ds_remark(g, C_NS, "ONLY_ONE_NS_RECORD", 2, "one name server", NULL, 0);
 	struct buf *sets = d->ns_sets;
 	const struct query *set_of[16];
 	size_t nsets = 0, i = 0, seen = 0;
@@ -389,8 +389,8 @@ ds_check_ns(struct grader *g)
 	for (size_t a = 0; a < nsets; a++)
 		for (size_t b = 0; b < nsets; b++)
 			if (strcmp(buf_str(&sets[a]), buf_str(&sets[b]))) {
-				ds_remark0(g, C_NS, "NAME_SERVER_MISMATCH", 2,
-					   "name servers disagree on the NS set");
+				ds_remark(g, C_NS, "NAME_SERVER_MISMATCH", 2,
+					  "name servers disagree on the NS set", NULL, 0);
 				fa->mismatches++;
 			}
 }
@@ -431,7 +431,7 @@ ds_check_soa(struct grader *g)
 	if (d->facts.soa.records == 0)
 		return;
 	if (d->facts.soa.records > 1) {
-		ds_remark0(g, C_SOA, "TOO_MANY_SOA", 0, "several SOA records");
+		ds_remark(g, C_SOA, "TOO_MANY_SOA", 0, "several SOA records", NULL, 0);
 		return;
 	}
 	size_t i = 0;
@@ -446,7 +446,7 @@ ds_check_soa(struct grader *g)
 					    "RETRY_NOT_IN_RANGE", "EXPIRE_NOT_IN_RANGE",
 					    "MINIMUM_NOT_IN_RANGE"};
 	if (!m || !r) {
-		ds_remark0(g, C_SOA, "SOA_INVALID", 0, "SOA without 7 fields");
+		ds_remark(g, C_SOA, "SOA_INVALID", 0, "SOA without 7 fields", NULL, 0);
 		return;
 	}
 	d->facts.soa.fields = true;
@@ -512,5 +512,5 @@ ds_check_mx(struct grader *g)
 	d->facts.mx.records = total;
 	d->facts.mx.valid = valid;
 	if (total == 0)
-		ds_remark0(g, C_MX, "NO_MX_RECORDS", 0, "no MX records");
+		ds_remark(g, C_MX, "NO_MX_RECORDS", 0, "no MX records", NULL, 0);
 }

@@ -268,7 +268,8 @@ ds_spf_validate(struct grader *g, struct dnstats *d, const char *rec)
 {
 	struct scan *s = g->s;
 	if (strncmp(rec, "v=spf1 ", 7))
-		ds_remark0(g, C_SPF, "INVALID_RECORD_START", 0, "record does not start 'v=spf1 '");
+		ds_remark(g, C_SPF, "INVALID_RECORD_START", 0, "record does not start 'v=spf1 '",
+			  NULL, 0);
 	buf_reset(&d->tok);
 	d->ntok = 0;
 	toks_add_split(d, rec);
@@ -297,24 +298,24 @@ ds_spf_validate(struct grader *g, struct dnstats *d, const char *rec)
 			count++;
 			size_t na = q_count(scan_find(s, s->domain, s->domainlen, T_A), T_A);
 			if (na == 0) {
-				ds_remark0(g, C_SPF, "NO_A_RECORDS_IN_MECHANISM", 2,
-					   "the domain has no A record");
+				ds_remark(g, C_SPF, "NO_A_RECORDS_IN_MECHANISM", 2,
+					  "the domain has no A record", NULL, 0);
 				break;
 			}
 			if (na > 10) {
-				ds_remark0(g, C_SPF, "TOO_MANY_A_RECORDS_RETURNED", 2,
-					   "over 10 A records");
+				ds_remark(g, C_SPF, "TOO_MANY_A_RECORDS_RETURNED", 2,
+					  "over 10 A records", NULL, 0);
 				break;
 			}
 		} else if (!strncmp(tok, "mx", 2)) {
 			count++;
 			size_t nm = q_count(scan_find(s, s->domain, s->domainlen, T_MX), T_MX);
 			if (nm == 0)
-				ds_remark0(g, C_SPF, "NO_MX_RECORDS", 4,
-					   "the domain has no MX record");
+				ds_remark(g, C_SPF, "NO_MX_RECORDS", 4,
+					  "the domain has no MX record", NULL, 0);
 			else if (nm > 10) {
-				ds_remark0(g, C_SPF, "TOO_MANY_MX_RECORDS_RETURNED", 2,
-					   "over 10 MX records");
+				ds_remark(g, C_SPF, "TOO_MANY_MX_RECORDS_RETURNED", 2,
+					  "over 10 MX records", NULL, 0);
 				break;
 			}
 		} else if (!strncmp(tok, "ip4", 3) || !strncmp(tok, "ip6", 3)) {
@@ -330,7 +331,7 @@ ds_spf_validate(struct grader *g, struct dnstats *d, const char *rec)
 				break;
 		} else if (!strncmp(tok, "ptr", 3)) {
 			count++;
-			ds_remark0(g, C_SPF, "HAS_PTR", 3, "'ptr' used");
+			ds_remark(g, C_SPF, "HAS_PTR", 3, "'ptr' used", NULL, 0);
 		} else if (!strncmp(tok, "exists", 6)) {
 			count++;
 		} else if (!strncmp(tok, "redirect", 8)) {
@@ -373,9 +374,9 @@ ds_check_spf(struct grader *g)
 	d->facts.spf.records = kept;
 	d->facts.spf.all = 0;
 	if (kept == 0) {
-		ds_remark0(g, C_SPF, "NO_SPF_FOUND", 0, "no SPF record");
+		ds_remark(g, C_SPF, "NO_SPF_FOUND", 0, "no SPF record", NULL, 0);
 	} else if (kept > 1) {
-		ds_remark0(g, C_SPF, "MULTIPLE_SPF_RECORDS", 0, "several SPF records");
+		ds_remark(g, C_SPF, "MULTIPLE_SPF_RECORDS", 0, "several SPF records", NULL, 0);
 	} else {
 		d->facts.spf.all = spf_ending(rec);
 		ds_spf_validate(g, d, rec);
@@ -389,8 +390,8 @@ ds_dmarc_validate(struct grader *g, struct pairs *p)
 {
 	enum cat c = C_DMARC;
 	if (strncmp(p->src, "v=DMARC1;", 9))
-		ds_remark0(g, c, "INVALID_DMARC_RECORD_START", 0,
-			   "record does not start 'v=DMARC1;'");
+		ds_remark(g, c, "INVALID_DMARC_RECORD_START", 0,
+			  "record does not start 'v=DMARC1;'", NULL, 0);
 	for (size_t i = 0; i < p->n; i++) {
 		const char *k = p->k[i], *v = p->v[i];
 		size_t kn = p->kn[i], vn = p->vn[i];
@@ -433,7 +434,8 @@ ds_check_dmarc(struct grader *g)
 	d->facts.dmarc.records = n;
 	memset(&d->facts.dmarc.tags, 0, sizeof d->facts.dmarc.tags);
 	if (n > 1)
-		ds_remark0(g, C_DMARC, "MULTIPLE_DMARC_RECORDS", 0, "several DMARC records");
+		ds_remark(g, C_DMARC, "MULTIPLE_DMARC_RECORDS", 0, "several DMARC records", NULL,
+			  0);
 	if (n != 1)
 		return;
 	pairs_parse(first, p);
@@ -472,7 +474,7 @@ ds_bimi_tags(struct grader *g, const struct pairs *p)
 			}
 	const char *l = pairs_get(p, "l"), *sel = pairs_get(p, "s");
 	if (!l) {
-		ds_remark0(g, C_BIMI, "LOGO_NOT_DEFINED", 0, "no l tag");
+		ds_remark(g, C_BIMI, "LOGO_NOT_DEFINED", 0, "no l tag", NULL, 0);
 	} else if (!strncmp(l, "http://", 7)) {
 		ds_remark(g, C_BIMI, "LOGO_NOT_HTTPS", 0, "logo '%.*s'", l, strlen(l));
 		return;
@@ -486,13 +488,13 @@ ds_bimi_tags(struct grader *g, const struct pairs *p)
 			ds_remark(g, C_BIMI, "LOGO_INVALID_FORMAT", 0, "logo '%.*s'", l, ln);
 	}
 	if (!sel) {
-		ds_remark0(g, C_BIMI, "SELECTOR_NOT_DEFINED", 0, "no s tag");
+		ds_remark(g, C_BIMI, "SELECTOR_NOT_DEFINED", 0, "no s tag", NULL, 0);
 		return;
 	}
 	if (!*sel && l && !*l)
-		ds_remark0(g, C_BIMI, "BIMI_OPTED_OUT", 0, "empty s and l");
+		ds_remark(g, C_BIMI, "BIMI_OPTED_OUT", 0, "empty s and l", NULL, 0);
 	else if (*sel && l && !*l)
-		ds_remark0(g, C_BIMI, "LOGO_LOCATION_BLANK", 0, "empty l");
+		ds_remark(g, C_BIMI, "LOGO_LOCATION_BLANK", 0, "empty l", NULL, 0);
 }
 
 /* After ds_check_dmarc: DNStats read the _dmarc TXT again here, which gives the same texts
@@ -512,13 +514,13 @@ ds_check_bimi(struct grader *g)
 		if (!strncmp(t, "v=BIMI1", 7) && n++ == 0)
 			rec = t;
 	if (n == 0) {
-		ds_remark0(g, C_BIMI, "N0_BIMI_RECORDS", 0, "no BIMI record");
+		ds_remark(g, C_BIMI, "N0_BIMI_RECORDS", 0, "no BIMI record", NULL, 0);
 		return;
 	}
 	if (n > 1)
-		ds_remark0(g, C_BIMI, "TOO_MANY_BIMI_RECORDS", 0, "several BIMI records");
+		ds_remark(g, C_BIMI, "TOO_MANY_BIMI_RECORDS", 0, "several BIMI records", NULL, 0);
 	if (nd == 0) {
-		ds_remark0(g, C_BIMI, "DMARC_NOT_DEFINED", 0, "no DMARC record");
+		ds_remark(g, C_BIMI, "DMARC_NOT_DEFINED", 0, "no DMARC record", NULL, 0);
 		return;
 	}
 	/* It ran its DMARC validator on the first of them for the tags alone (the validator's
@@ -533,10 +535,11 @@ ds_check_bimi(struct grader *g)
 		pairs_parse(dm->s, &dt);
 	const char *pv = pairs_get(dp, "p");
 	if (!pv || (strcmp(pv, "reject") && strcmp(pv, "quarantine")))
-		ds_remark0(g, C_BIMI, "DMARC_STRICT_ENOUGH_POLICY", 0,
-			   "DMARC p is not quarantine or reject");
+		ds_remark(g, C_BIMI, "DMARC_STRICT_ENOUGH_POLICY", 0,
+			  "DMARC p is not quarantine or reject", NULL, 0);
 	else if (!strcmp(pv, "quarantine") && ds_pct(dp) != 100)
-		ds_remark0(g, C_BIMI, "DMARC_STRICT_ENOUGH_PERCENT", 0, "DMARC pct is not 100");
+		ds_remark(g, C_BIMI, "DMARC_STRICT_ENOUGH_PERCENT", 0, "DMARC pct is not 100", NULL,
+			  0);
 	else {
 		pairs_parse(rec, &p);
 		ds_bimi_tags(g, &p);

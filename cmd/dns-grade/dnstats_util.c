@@ -57,8 +57,8 @@ dnstats_free(struct grader *g)
 }
 
 /* Severity of DNStats' remark levels: 0 fatal, 1 error -> error; 2 warning; 3, 4 -> notice. */
-enum finding_sev
-ds_level_sev(int level)
+static enum finding_sev
+level_sev(int level)
 {
 	return level <= 1 ? SEV_ERROR : level == 2 ? SEV_WARNING : SEV_NOTICE;
 }
@@ -68,9 +68,9 @@ ds_remark(struct grader *g, enum cat c, const char *code, int level, const char 
 	  size_t vn)
 {
 	if (v)
-		findings_add(&g->f[c], code, ds_level_sev(level), fmt, FV(vn), v);
+		findings_add(&g->f[c], code, level_sev(level), fmt, FV(vn), v);
 	else
-		findings_add(&g->f[c], code, ds_level_sev(level), "%s", fmt);
+		findings_add(&g->f[c], code, level_sev(level), "%s", fmt);
 }
 
 /* --- text forms ------------------------------------------------------------------------ */
