@@ -176,6 +176,7 @@ struct grader {
 	struct scan *s;
 	const struct providers *prov;
 	struct findings f[NCAT];
+	struct dnstats *dnstats; /* DNStats' facts and buffers (dnstats.h) */
 	int grades[NCAT];
 	int overall;
 	struct facts facts;
@@ -191,8 +192,14 @@ void dnssec_cache_free(struct grader *g);
 void grade_checks(struct grader *g);
 /* Grades on the domstat scale from the findings and facts. */
 void grade_domstat(struct grader *g);
-/* DNStats' validators and graders: replaces the findings of its seven categories. */
+/* DNStats' validators then its graders (dnstats.c), after grade_checks on the same scan:
+ * replaces the findings of its seven categories. */
 void grade_dnstats(struct grader *g);
+void dnstats_free(struct grader *g);
+/* The domstat scale, facts and findings in, grades out: one category's grade, all of them. */
+int domstat_grade(enum cat c, const struct facts *fa, const struct findings *f);
+void scale_domstat(const struct facts *fa, const struct findings f[NCAT], int grades[NCAT],
+		   int *overall);
 
 /* Helpers shared by the checks. */
 bool name_eq(const char *a, size_t an, const char *b, size_t bn);

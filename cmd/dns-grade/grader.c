@@ -1,5 +1,7 @@
-/* dns-grade's grader: the checks of every category over a loaded scan, and the domstat scale
- * (kept apart from main and the output so the fuzz target fuzz/dns_member.c can link it). */
+/* dns-grade's grader in stages: the checks of every category over a loaded scan fill the
+ * findings and facts, then a scale, facts and findings in, writes the grades. This file holds
+ * the checks' driver and the domstat scale (kept apart from main and the output so the fuzz
+ * target fuzz/dns_member.c can link it); DNStats' scale is dnstats.c. */
 #include <string.h>
 
 #include "grade.h"
@@ -22,6 +24,7 @@ grader_free(struct grader *g)
 	buf_free(&g->tmp2);
 	dnssec_cache_free(g);
 	mail_state_free(g);
+	dnstats_free(g);
 }
 
 void
@@ -50,52 +53,73 @@ cost(const struct findings *f, int cap)
 	return v < 0 ? 0 : (int)v;
 }
 
+/* What a category can reach at best on the domstat scale. */
+static int
+cap_of(enum cat c, const struct facts *fa, const struct findings *f)
+{
+	switch (c) {
+	case C_SPF: {
+		const char *pol = fa->spf.policy;
+		if (!fa->spf.present || findings_has(f, "MULTIPLE_SPF_RECORDS"))
+			return 0;
+		if (!fa->spf.valid)
+			return 20; /* a permanent error: receivers treat the record as broken */
+		return !strcmp(pol, "-all")   ? 100
+		       : !strcmp(pol, "~all") ? 90
+		       : !strcmp(pol, "?all") ? 50
+		       : !strcmp(pol, "none") ? 40
+					      : 0;
+	}
+	case C_DMARC: {
+		if (!fa->dmarc.present || findings_has(f, "MULTIPLE_DMARC_RECORDS"))
+			return 0;
+		struct dmarc_record r = {.testing = findings_has(f, "TESTING_MODE")};
+		enum dmarc_policy p =
+		    dmarc_effective(&r, fa->dmarc.p == DMARC_UNSET ? DMARC_NONE : fa->dmarc.p);
+		return p == DMARC_REJECT       ? 100
+		       : p == DMARC_QUARANTINE ? 80
+		       : p == DMARC_NONE       ? 40
+					       : 0;
+	}
+	case C_CAA:
+		return fa->caa.present ? 100 : 0;
+	case C_NS:
+		return fa->ns.count ? 100 : 0;
+	case C_SOA:
+		return fa->soa.present ? 100 : 0;
+	case C_MX:
+		return 100;
+	case C_DNSSEC:
+		return !strcmp(fa->dnssec.status, "secure")		 ? 100
+		       : !strcmp(fa->dnssec.status, "signed-without-ds") ? 25
+									 : 0;
+	case C_BIMI:
+		return fa->bimi.present ? 100 : 0;
+	default:
+		return 0;
+	}
+}
+
+int
+domstat_grade(enum cat c, const struct facts *fa, const struct findings *f)
+{
+	return cost(f, cap_of(c, fa, f));
+}
+
+void
+scale_domstat(const struct facts *fa, const struct findings f[NCAT], int grades[NCAT], int *overall)
+{
+	static const int weight[NCAT] = {20, 20, 10, 15, 10, 10, 15, 0};
+	int sum = 0;
+	for (int c = 0; c < NCAT; c++) {
+		grades[c] = domstat_grade(c, fa, &f[c]);
+		sum += weight[c] * grades[c];
+	}
+	*overall = (sum + 50) / 100;
+}
+
 void
 grade_domstat(struct grader *g)
 {
-	struct facts *fa = &g->facts;
-	int cap;
-	const char *pol = fa->spf.policy;
-	if (!fa->spf.present || findings_has(&g->f[C_SPF], "MULTIPLE_SPF_RECORDS"))
-		cap = 0;
-	else if (!fa->spf.valid)
-		cap = 20; /* a permanent error: receivers treat the record as broken */
-	else if (!strcmp(pol, "-all"))
-		cap = 100;
-	else if (!strcmp(pol, "~all"))
-		cap = 90;
-	else if (!strcmp(pol, "?all"))
-		cap = 50;
-	else if (!strcmp(pol, "none"))
-		cap = 40;
-	else
-		cap = 0;
-	g->grades[C_SPF] = cost(&g->f[C_SPF], cap);
-
-	if (!fa->dmarc.present || findings_has(&g->f[C_DMARC], "MULTIPLE_DMARC_RECORDS")) {
-		cap = 0;
-	} else {
-		struct dmarc_record r = {.testing = findings_has(&g->f[C_DMARC], "TESTING_MODE")};
-		enum dmarc_policy p =
-		    dmarc_effective(&r, fa->dmarc.p == DMARC_UNSET ? DMARC_NONE : fa->dmarc.p);
-		cap = p == DMARC_REJECT	      ? 100
-		      : p == DMARC_QUARANTINE ? 80
-		      : p == DMARC_NONE	      ? 40
-					      : 0;
-	}
-	g->grades[C_DMARC] = cost(&g->f[C_DMARC], cap);
-	g->grades[C_CAA] = cost(&g->f[C_CAA], fa->caa.present ? 100 : 0);
-	g->grades[C_NS] = cost(&g->f[C_NS], fa->ns.count ? 100 : 0);
-	g->grades[C_SOA] = cost(&g->f[C_SOA], fa->soa.present ? 100 : 0);
-	g->grades[C_MX] = cost(&g->f[C_MX], 100);
-	const char *st = fa->dnssec.status;
-	g->grades[C_DNSSEC] = cost(&g->f[C_DNSSEC], !strcmp(st, "secure")	       ? 100
-						    : !strcmp(st, "signed-without-ds") ? 25
-										       : 0);
-	g->grades[C_BIMI] = cost(&g->f[C_BIMI], fa->bimi.present ? 100 : 0);
-	static const int weight[NCAT] = {20, 20, 10, 15, 10, 10, 15, 0};
-	int sum = 0;
-	for (int c = 0; c < NCAT; c++)
-		sum += weight[c] * g->grades[c];
-	g->overall = (sum + 50) / 100;
+	scale_domstat(&g->facts, g->f, g->grades, &g->overall);
 }

@@ -32,9 +32,6 @@ q_void(const struct query *q, enum rr_type type)
 {
 	if (!q || !q->answered)
 		return false;
-	/* dns-scan writes rcodes in capitals: the usual one needs no strcasecmp */
-	if (!strcmp(q->rcode, "NOERROR"))
-		return !q_has(q, type);
 	if (!strcasecmp(q->rcode, "NXDOMAIN"))
 		return true;
 	return !strcasecmp(q->rcode, "NOERROR") && !q_has(q, type);
@@ -105,23 +102,15 @@ mail_state_free(struct grader *g)
 	g->mail = NULL;
 }
 
-/* prefix, then the domain as "%.*s" printed it (up to a NUL), then suffix: one growth check and
- * copies of lengths known (the literals') or counted once */
-static inline void
-domain_name_n(struct buf *out, const char *prefix, size_t pn, const struct scan *s,
-	      const char *suffix, size_t sn)
+/* prefix, then the domain as "%.*s" printed it (up to a NUL), then suffix */
+static void
+domain_name(struct buf *out, const char *prefix, const struct scan *s, const char *suffix)
 {
-	size_t dn = strnlen(s->domain, s->domainlen);
-	out->len = 0;
-	buf_grow(out, pn + dn + sn);
-	memcpy(out->s, prefix, pn);
-	memcpy(out->s + pn, s->domain, dn);
-	memcpy(out->s + pn + dn, suffix, sn);
-	out->len = pn + dn + sn;
-	out->s[out->len] = '\0';
+	buf_reset(out);
+	buf_adds(out, prefix);
+	buf_add(out, s->domain, strnlen(s->domain, s->domainlen));
+	buf_adds(out, suffix);
 }
-#define domain_name(out, prefix, s, suffix)                                                        \
-	domain_name_n(out, prefix, sizeof prefix - 1, s, suffix, sizeof suffix - 1)
 
 /* Move the text in from to to, and to's space to from (for the next rr_txt): no copy. */
 static void
@@ -374,8 +363,7 @@ check_report_auth(struct grader *g, const struct dmarc_record *r)
 			continue;
 		/* A host name (ASCII) equal to the domain is the same name to dname_set: the same
 		 * registrable domain, or the same invalid name. Most reports go there. */
-		if (u->hostlen == s->domainlen && (!memcmp(u->host, s->domain, u->hostlen) ||
-						   ascii_case_eq(u->host, s->domain, u->hostlen)))
+		if (u->hostlen == s->domainlen && ascii_case_eq(u->host, s->domain, u->hostlen))
 			continue;
 		if (dname_set(dest, u->host, u->hostlen) < 0)
 			continue;
@@ -479,21 +467,6 @@ check_dmarc(struct grader *g)
 	check_report_auth(g, r);
 }
 
-static bool
-is_ip_literal(const char *s, size_t n)
-{
-	/* host names mostly hold a letter no address has: spare inet_pton (which stops at a NUL) */
-	for (size_t i = 0; i < n && s[i]; i++) {
-		char c = s[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-		      c == ':' || c == '.'))
-			return false;
-	}
-	bool parsed;
-	addr_public(s, n, &parsed);
-	return parsed;
-}
-
 static void
 check_mx(struct grader *g)
 {
@@ -536,7 +509,9 @@ check_mx(struct grader *g)
 				     FV(en), ex);
 			continue;
 		}
-		if (is_ip_literal(ex, en)) {
+		bool parsed;
+		addr_public(ex, en, &parsed);
+		if (parsed) {
 			findings_add(f, "EXCHANGE_IS_AN_IP", SEV_ERROR,
 				     "MX target '%.*s' is an address, not a name", FV(en), ex);
 			continue;

@@ -1,23 +1,22 @@
 /* Provider tables: "suffix<TAB>provider name" lines matched against NS and MX host names on
  * label boundaries, the longest suffix winning. User tables are read first and win. */
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ascii.h"
 #include "grade.h"
 #include "tool.h"
 #include "xalloc.h"
 
 struct entry {
-	char *suffix, *name;
-	size_t len; /* strlen(suffix) */
+	char *suffix, *name; /* suffix lowered, without dots at either end */
+	size_t len, seq;     /* strlen(suffix); the order read in */
 };
 
+/* Sorted by suffix once loaded (providers_load), for bsearch. */
 struct table {
-	struct entry *v; /* open addressing, cap a power of two */
+	struct entry *v;
 	size_t n, cap;
 };
 
@@ -25,79 +24,59 @@ struct providers {
 	struct table t[2];
 };
 
-/* FNV-1a from the last byte to the first, so that providers_match gets the hash of every
- * suffix of a name in one pass. */
-#define HASH_INIT	1469598103934665603ULL
-#define HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 1099511628211ULL)
-
-static uint64_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = HASH_INIT;
-	while (n--)
-		h = HASH_STEP(h, s[n]);
-	return h;
-}
-
 static void
 table_put(struct table *t, const char *suffix, size_t sn, const char *name)
 {
-	if ((t->n + 1) * 2 > t->cap) {
-		struct table nt = {NULL, 0, t->cap ? t->cap * 2 : 256};
-		nt.v = xcalloc(nt.cap, sizeof *nt.v);
-		for (size_t i = 0; i < t->cap; i++)
-			if (t->v[i].suffix) {
-				size_t j = hash(t->v[i].suffix, t->v[i].len) & (nt.cap - 1);
-				while (nt.v[j].suffix)
-					j = (j + 1) & (nt.cap - 1);
-				nt.v[j] = t->v[i];
-				nt.n++;
-			}
-		free(t->v);
-		*t = nt;
-	}
-	size_t j = hash(suffix, sn) & (t->cap - 1);
-	while (t->v[j].suffix) {
-		if (t->v[j].len == sn && !memcmp(t->v[j].suffix, suffix, sn))
-			return; /* the first table read (the user's) wins */
-		j = (j + 1) & (t->cap - 1);
-	}
-	t->v[j].suffix = xstrndup(suffix, sn);
-	t->v[j].name = xstrdup(name);
-	t->v[j].len = strlen(t->v[j].suffix);
+	t->v = xgrow(t->v, &t->cap, t->n + 1, sizeof *t->v);
+	t->v[t->n] = (struct entry){xstrndup(suffix, sn), xstrdup(name), sn, t->n};
 	t->n++;
 }
 
-/* A byte with A-Z lowered, by table: providers_match lowers every byte of every host. */
-#define LOWER(c) ((unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c)))
-static const unsigned char lower_table[256] = {ASCII_TABLE(LOWER)};
-
-static unsigned char
-lower(char c)
+/* Suffixes by their bytes, the shorter first when one starts the other. */
+static int
+suffix_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
-	return lower_table[(unsigned char)c];
+	int c = memcmp(a, b, an < bn ? an : bn);
+	return c ? c : (an > bn) - (an < bn);
 }
 
-/* The entry for the n bytes at s with A-Z lowered (as the suffixes were), whose hash is h. */
-static const char *
-table_get(const struct table *t, const char *s, size_t n, uint64_t h)
+static int
+entry_cmp(const void *x, const void *y)
 {
-	size_t j = h & (t->cap - 1);
-	while (t->v[j].suffix) {
-		if (t->v[j].len == n) {
-			/* the same bytes (a lowercase host), else the same once lowered */
-			const char *x = t->v[j].suffix;
-			if (!memcmp(x, s, n))
-				return t->v[j].name;
-			size_t i = 0;
-			while (i < n && (unsigned char)x[i] == lower(s[i]))
-				i++;
-			if (i == n)
-				return t->v[j].name;
+	const struct entry *a = x, *b = y;
+	int c = suffix_cmp(a->suffix, a->len, b->suffix, b->len);
+	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Sorted, with only the first entry read of each suffix: the user's table wins. */
+static void
+table_sort(struct table *t)
+{
+	qsort(t->v, t->n, sizeof *t->v, entry_cmp);
+	size_t w = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		if (w &&
+		    !suffix_cmp(t->v[w - 1].suffix, t->v[w - 1].len, t->v[i].suffix, t->v[i].len)) {
+			free(t->v[i].suffix);
+			free(t->v[i].name);
+			continue;
 		}
-		j = (j + 1) & (t->cap - 1);
+		t->v[w++] = t->v[i];
 	}
-	return NULL;
+	t->n = w;
+}
+
+struct key {
+	const char *s;
+	size_t n;
+};
+
+static int
+key_cmp(const void *x, const void *y)
+{
+	const struct key *k = x;
+	const struct entry *e = y;
+	return suffix_cmp(k->s, k->n, e->suffix, e->len);
 }
 
 /* Returns 0, -1 when the file cannot be opened (errno set). Bad lines are warned about. */
@@ -160,6 +139,7 @@ providers_load(const char *dir)
 			tool_warn("cannot find the shipped table %s (set DOMSTAT_SHARE)", rel.s);
 		free(shipped);
 		buf_free(&rel);
+		table_sort(&p->t[k]);
 	}
 	return p;
 }
@@ -170,7 +150,7 @@ providers_free(struct providers *p)
 	if (!p)
 		return;
 	for (int k = 0; k < 2; k++) {
-		for (size_t i = 0; i < p->t[k].cap; i++) {
+		for (size_t i = 0; i < p->t[k].n; i++) {
 			free(p->t[k].v[i].suffix);
 			free(p->t[k].v[i].name);
 		}
@@ -184,28 +164,20 @@ providers_match(const struct providers *p, int table, const char *host, size_t n
 {
 	while (n && host[n - 1] == '.')
 		n--;
-	if (n == 0 || n >= 256)
-		return NULL;
 	const struct table *t = &p->t[table];
-	if (!t->cap)
+	if (n == 0 || n >= 256 || !t->n)
 		return NULL;
-	/* the suffixes that start a label, with the hashes of their lowered bytes, shortest
-	 * first, in one pass from the end */
-	size_t at[256], ns = 0;
-	uint64_t hs[256], h = HASH_INIT;
-	for (size_t i = n; i-- > 0;) {
-		if (host[i] == '.') { /* the suffix after it is hashed */
-			at[ns] = i + 1;
-			hs[ns++] = h;
-		}
-		h = HASH_STEP(h, lower(host[i]));
-	}
-	at[ns] = 0;
-	hs[ns++] = h;
-	while (ns--) { /* the longest wins */
-		const char *name = table_get(t, host + at[ns], n - at[ns], hs[ns]);
-		if (name)
-			return name;
+	char low[256];
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
+	/* the suffixes that start a label, the longest first */
+	for (size_t at = 0; at < n; at++) {
+		if (at && low[at - 1] != '.')
+			continue;
+		struct key k = {low + at, n - at};
+		const struct entry *e = bsearch(&k, t->v, t->n, sizeof *t->v, key_cmp);
+		if (e)
+			return e->name;
 	}
 	return NULL;
 }

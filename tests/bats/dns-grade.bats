@@ -124,6 +124,30 @@ codes_in_manual() {
 	assert_output '{"present":true,"found_at":"example.com","issue_count":0,"issue":false,"issuewild":false,"iodef":true}'
 }
 
+@test "dnstats scale: CAA issuers and iodef targets are judged by DNStats' patterns, the same on every record" {
+	# issuers in any case, with a port, a path or a parameter, an address; report addresses
+	# and URLs of every shape the patterns allow and some they refuse
+	jq -c 'select(.case == "good") | .dns.queries |= map(if .type == "CAA" and .answer != null then .answer = ([
+		["issue", "letsencrypt.org"], ["issue", "LetsEncrypt.ORG"], ["issue", "ca.example.net:8443"],
+		["issue", "192.0.2.1"], ["issue", "-bad.example"], ["issue", "x.y"],
+		["issuewild", "digicert.com; cansignhttpexchanges=yes"], ["issuewild", "pki.goog/"],
+		["iodef", "mailto:security@example.com"], ["iodef", "mailto:a..b@example.com"],
+		["iodef", "mailto:first.last@[192.0.2.1]"], ["iodef", "https://example.com/report?x=1"],
+		["iodef", "http://example"], ["iodef", "ftp://example.com"]]
+		| map({name: "good.example.com", type: "CAA", ttl: 300, flags: 0, tag: .[0], value: .[1],
+			data: "0 \(.[0]) \"\(.[1])\""})) else . end)' "$GF/scans.ndjson" >caa.ndjson
+	run -0 --separate-stderr dns-grade --scale dnstats < <(cat caa.ndjson caa.ndjson)
+	run -0 jq -r '[.grades.caa, (.remarks[] | select(.category == "caa") | "\(.code) \(.msg)")] | .[]' <<<"$output"
+	local one='90
+ISSUE_DOMAIN_INVALID bad issuer '"'"'"-bad.example"'"'"'
+ISSUE_DOMAIN_INVALID bad issuer '"'"'"x.y"'"'"'
+IODEF_INVALID_EMAIL iodef '"'"'"mailto:a..b@example.com"'"'"'
+IODEF_INVALID_URL iodef '"'"'"http://example"'"'"'
+IODEF_NO_SCHEME iodef '"'"'"ftp://example.com"'"'"''
+	assert_output "$one
+$one"
+}
+
 @test "null MX alone is valid, next to other MX it is an error" {
 	run jq -c 'select(.case | startswith("mx-null")) | [.facts.mx, .grades.mx]' "$GF/scans.domstat.golden"
 	assert_output $'[{"present":true,"null_mx":true,"hosts":0},100]\n[{"present":true,"null_mx":false,"hosts":1},75]'
