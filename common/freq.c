@@ -671,8 +671,6 @@ void
 ngram_prepare(struct ngram_model *m)
 {
 	enum { S = NGRAM_SYMS };
-	if (!m->lp)
-		m->lp = xmalloc(NGRAM_CELLS * sizeof *m->lp);
 	/* Shorter contexts' counts: the windows summed over their first symbols. */
 	uint64_t *c2 = xcalloc((size_t)S * S * S, sizeof *c2);
 	uint64_t *c1 = xcalloc((size_t)S * S, sizeof *c1);
@@ -686,30 +684,44 @@ ngram_prepare(struct ngram_model *m)
 		c1[(ctx % S) * S + x] += v;
 		c0[x] += v;
 	}
-	double uniform[NGRAM_SYMS], p0[NGRAM_SYMS];
+	double uniform[NGRAM_SYMS], p0[NGRAM_SYMS], p3[NGRAM_SYMS];
 	double *p1 = xmalloc((size_t)S * S * sizeof *p1);
 	double *p2 = xmalloc((size_t)S * S * S * sizeof *p2);
-	double p3[NGRAM_SYMS];
+	float *lp2 = xmalloc((size_t)S * S * S * sizeof *lp2);
 	for (unsigned x = 0; x < S; x++)
 		uniform[x] = 1.0 / S;
 	witten_bell(c0, uniform, p0);
 	for (size_t h = 0; h < S; h++)
 		witten_bell(c1 + h * S, p0, p1 + h * S);
-	for (size_t h = 0; h < (size_t)S * S; h++)
+	for (size_t h = 0; h < (size_t)S * S; h++) {
 		witten_bell(c2 + h * S, p1 + (h % S) * S, p2 + h * S);
-	for (size_t h = 0; h < NGRAM_CTXS; h++) {
 		for (unsigned x = 0; x < S; x++)
-			c3[x] = m->count ? m->count[h * S + x] : 0;
+			lp2[h * S + x] = (float)log2(p2[h * S + x] * S);
+	}
+	/* The scores take the counts' place (both 4 bytes a cell): one 8 MB array, not two.
+	 * Each context's counts are read before its cells are written. */
+	float *lp = m->count ? (float *)m->count : xmalloc(NGRAM_CELLS * sizeof *lp);
+	for (size_t h = 0; h < NGRAM_CTXS; h++) {
+		const float *shorter = lp2 + (h % (S * S)) * S;
+		uint64_t seen = 0;
+		for (unsigned x = 0; x < S; x++)
+			seen += c3[x] = m->count ? m->count[h * S + x] : 0;
+		if (!seen) { /* most contexts never occur: the shorter one's scores */
+			memcpy(lp + h * S, shorter, S * sizeof *lp);
+			continue;
+		}
 		witten_bell(c3, p2 + (h % (S * S)) * S, p3);
 		for (unsigned x = 0; x < S; x++)
-			m->lp[h * S + x] = (float)log2(p3[x] * S);
+			lp[h * S + x] = (float)log2(p3[x] * S);
 	}
+	free(m->lp);
+	m->lp = lp;
+	m->count = NULL; /* a prepared model only scores */
 	free(c2);
 	free(c1);
 	free(p1);
 	free(p2);
-	free(m->count); /* 8 MB no longer needed: a prepared model only scores */
-	m->count = NULL;
+	free(lp2);
 }
 
 void
