@@ -84,7 +84,7 @@ print("  lowest families (any alert): " + ", ".join("%s %.0f%% of %d" % (f, 100.
 PY
 }
 
-measure "defaults (shipped table, pair scores without alerts; ngram_score below -7)"
+measure "defaults (shipped table, pair scores without alerts; ngram_score below -4 on labels of 6 or more)"
 measure "shipped table at freq.py's thresholds (5, 4), no ngram_score" \
 	--avg-alert 5 --word-alert 4 --no-ngram
 [ $# -gt 0 ] || { [ -r "$shared/freq/freqtable2018.freq" ] && set -- "$shared/freq/freqtable2018.freq"; } || true

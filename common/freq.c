@@ -628,13 +628,14 @@ ngram_train(struct ngram_model *m, const char *label, size_t n)
 }
 
 double
-ngram_score(const struct ngram_model *m, const char *label, size_t n)
+ngram_score(const struct ngram_model *m, const char *label, size_t n, size_t *nsyms)
 {
 	const unsigned char *u = (const unsigned char *)label;
 	const float *lp = m->lp;
 	uint32_t ctx = NGRAM_START;
 	bool in_run = false;
 	double sum = 0.0;
+	size_t syms = 0;
 	for (size_t i = 0; i <= n; i++) {
 		int x = i < n ? ngram_sym(u[i]) : -1;
 		if (x < 0) {
@@ -647,7 +648,9 @@ ngram_score(const struct ngram_model *m, const char *label, size_t n)
 		sum += lp[(size_t)ctx * NGRAM_SYMS + (unsigned)x];
 		ctx = (ctx * NGRAM_SYMS + (unsigned)x) % NGRAM_CTXS;
 		in_run = true;
+		syms++;
 	}
+	*nsyms = syms;
 	return sum;
 }
 

@@ -76,7 +76,8 @@ void ngram_write(const struct ngram_model *m, struct buf *out);
 /* Smooth the counts into scores for ngram_score, and drop the counts (train no more). */
 void ngram_prepare(struct ngram_model *m);
 /* Bits by which the model prefers the label to uniformly random symbols. Characters outside
- * the alphabet (a Unicode label's letters, '_') end one run and start another. */
-double ngram_score(const struct ngram_model *m, const char *label, size_t n);
+ * the alphabet (a Unicode label's letters, '_') end one run and start another. *nsyms: how many
+ * of the label's characters are in the alphabet (short labels carry little evidence). */
+double ngram_score(const struct ngram_model *m, const char *label, size_t n, size_t *nsyms);
 
 #endif

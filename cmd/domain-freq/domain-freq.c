@@ -24,6 +24,7 @@ struct options {
 	const char *ngram;
 	double avg_alert, word_alert; /* NAN: not given */
 	double ngram_alert;
+	long ngram_min;
 	bool no_ngram;
 	bool train_ngram;
 	enum score_on on;
@@ -40,7 +41,8 @@ usage(void)
 	fprintf(stderr,
 		"usage: domain-freq [--no-ngram] [-f field] [-t table] [--avg-alert N]\n"
 		"                   [--max-line BYTES] [--ngram FILE] [--ngram-alert N]\n"
-		"                   [--score-on registrable|name|label] [--word-alert N]\n"
+		"                   [--ngram-min-length N] [--score-on registrable|name|label]\n"
+		"                   [--word-alert N]\n"
 		"       domain-freq --train [--case-sensitive] [-t table] [--ignore-chars CHARS]\n"
 		"                   [--weight N] < corpus > table.freq\n"
 		"       domain-freq --train-ngram [-f field] [--ngram FILE] < names > model.ngram\n");
@@ -59,7 +61,8 @@ help(void)
 	    "      --word-alert N     alert when the word score is below N (default 4.0 with\n"
 	    "                         --table; with the shipped table no pair-score alerts)\n"
 	    "      --ngram FILE       n-gram model of labels (default: shipped model)\n"
-	    "      --ngram-alert N    alert when ngram_score is below N bits (default -7.0)\n"
+	    "      --ngram-alert N    alert when ngram_score is below N bits (default -4.0)\n"
+	    "      --ngram-min-length N  only on labels of N or more a-z 0-9 - (default 6)\n"
 	    "      --no-ngram         no ngram_score and no LOW-NGRAM-SCORE (freq.py's output)\n"
 	    "      --score-on WHAT    registrable (default), name (the whole name), or label\n"
 	    "                         (the registrable domain without its public suffix)\n"
@@ -90,6 +93,7 @@ parse_options(int argc, char **argv, struct options *o)
 		OPT_IGNORE,
 		OPT_NGRAM,
 		OPT_NGRAM_ALERT,
+		OPT_NGRAM_MIN,
 		OPT_NO_NGRAM,
 		OPT_TRAIN_NGRAM
 	};
@@ -106,6 +110,7 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"ignore-chars", required_argument, NULL, OPT_IGNORE},
 	    {"ngram", required_argument, NULL, OPT_NGRAM},
 	    {"ngram-alert", required_argument, NULL, OPT_NGRAM_ALERT},
+	    {"ngram-min-length", required_argument, NULL, OPT_NGRAM_MIN},
 	    {"no-ngram", no_argument, NULL, OPT_NO_NGRAM},
 	    {"train-ngram", no_argument, NULL, OPT_TRAIN_NGRAM},
 	    {"help", no_argument, NULL, 'h'},
@@ -115,7 +120,8 @@ parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){.field = "domain",
 			      .avg_alert = NAN,
 			      .word_alert = NAN,
-			      .ngram_alert = -7.0,
+			      .ngram_alert = -4.0,
+			      .ngram_min = 6,
 			      .weight = 1,
 			      .ignore_chars = FREQ_DEFAULT_IGNORE};
 	int c;
@@ -163,6 +169,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_NGRAM_ALERT:
 			o->ngram_alert = opt_double("ngram-alert", optarg, -1e9, 1e9);
+			break;
+		case OPT_NGRAM_MIN:
+			o->ngram_min = opt_long("ngram-min-length", optarg, 0, 253);
 			break;
 		case OPT_NO_NGRAM:
 			o->no_ngram = true;
@@ -355,10 +364,11 @@ static void
 score_ngram(struct record *r, const char *s, size_t n, const struct ngram_model *m,
 	    const struct options *o)
 {
+	size_t syms;
 	struct buf *v = rec_set_begin(r, "ngram_score");
-	double bits = add_bits(v, ngram_score(m, s, n));
+	double bits = add_bits(v, ngram_score(m, s, n, &syms));
 	rec_set_end(r);
-	if (bits < o->ngram_alert)
+	if (bits < o->ngram_alert && syms >= (size_t)o->ngram_min)
 		rec_alert(r, "LOW-NGRAM-SCORE");
 }
 
