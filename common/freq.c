@@ -560,7 +560,7 @@ freq_write(const struct freq_table *t, struct buf *out)
 
 /* The n-gram model of labels. */
 
-#define NGRAM_END (NGRAM_SYMS - 1) /* the boundary symbol, '^' or '$' in model text */
+#define NGRAM_END   (NGRAM_SYMS - 1)	       /* the boundary symbol, '^' or '$' in model text */
 #define NGRAM_START ((uint32_t)NGRAM_CTXS - 1) /* "^^^": every context symbol a boundary */
 
 /* a-z, 0-9, '-' as 0 to 36; anything else -1 */
@@ -665,8 +665,7 @@ witten_bell(const uint64_t *c, const double *lower, double *out)
 		types += c[x] > 0;
 	}
 	for (unsigned x = 0; x < NGRAM_SYMS; x++)
-		out[x] = total ? ((double)c[x] + (double)types * lower[x]) /
-				     (double)(total + types)
+		out[x] = total ? ((double)c[x] + (double)types * lower[x]) / (double)(total + types)
 			       : lower[x];
 }
 
@@ -789,8 +788,10 @@ ngram_parse(struct ngram_model *m, const char *text, size_t n, struct buf *why)
 		}
 		if (!ok || v == 0 || v > UINT32_MAX) {
 			buf_reset(why);
-			buf_addf(why, "line %zu: expected four symbols of a-z 0-9 - ^ $ and a count "
-				      "from 1 to 4294967295", lineno);
+			buf_addf(why,
+				 "line %zu: expected four symbols of a-z 0-9 - ^ $ and a count "
+				 "from 1 to 4294967295",
+				 lineno);
 			return -1;
 		}
 		ngram_add(m, cell, v);

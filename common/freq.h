@@ -55,8 +55,8 @@ void freq_score(struct freq_table *t, const char *s, size_t n, double *avg, doub
  * Witten-Bell smoothing down to a uniform guess gives P(next | three before); a label scores
  * the sum of log2(P / uniform) over its symbols, so it is positive when the label reads like
  * the training names and negative when it reads like characters drawn at random. */
-#define NGRAM_SYMS 38 /* a-z, 0-9, '-' and the boundary ('^' before a label, '$' after it) */
-#define NGRAM_CTXS (NGRAM_SYMS * NGRAM_SYMS * NGRAM_SYMS)
+#define NGRAM_SYMS  38 /* a-z, 0-9, '-' and the boundary ('^' before a label, '$' after it) */
+#define NGRAM_CTXS  (NGRAM_SYMS * NGRAM_SYMS * NGRAM_SYMS)
 #define NGRAM_CELLS ((size_t)NGRAM_CTXS * NGRAM_SYMS)
 
 struct ngram_model {

@@ -38,14 +38,15 @@ struct options {
 static void
 usage(void)
 {
-	fprintf(stderr,
-		"usage: domain-freq [--no-ngram] [-f field] [-t table] [--avg-alert N]\n"
-		"                   [--max-line BYTES] [--ngram FILE] [--ngram-alert N]\n"
-		"                   [--ngram-min-length N] [--score-on registrable|name|label]\n"
-		"                   [--word-alert N]\n"
-		"       domain-freq --train [--case-sensitive] [-t table] [--ignore-chars CHARS]\n"
-		"                   [--weight N] < corpus > table.freq\n"
-		"       domain-freq --train-ngram [-f field] [--ngram FILE] < names > model.ngram\n");
+	fprintf(
+	    stderr,
+	    "usage: domain-freq [--no-ngram] [-f field] [-t table] [--avg-alert N]\n"
+	    "                   [--max-line BYTES] [--ngram FILE] [--ngram-alert N]\n"
+	    "                   [--ngram-min-length N] [--score-on registrable|name|label]\n"
+	    "                   [--word-alert N]\n"
+	    "       domain-freq --train [--case-sensitive] [-t table] [--ignore-chars CHARS]\n"
+	    "                   [--weight N] < corpus > table.freq\n"
+	    "       domain-freq --train-ngram [-f field] [--ngram FILE] < names > model.ngram\n");
 	exit(EXIT_FATAL);
 }
 
@@ -192,7 +193,8 @@ parse_options(int argc, char **argv, struct options *o)
 	if (optind != argc || (o->train && o->train_ngram))
 		usage();
 	/* freq.py's thresholds belong to freq.py's tables. The shipped table's pair scores alert
-	 * on too many ordinary names at them (domain-freq(1), CAVEATS): there ngram_score alerts. */
+	 * on too many ordinary names at them (domain-freq(1), CAVEATS): there ngram_score alerts.
+	 */
 	if (isnan(o->avg_alert))
 		o->avg_alert = o->table ? 5.0 : -INFINITY;
 	if (isnan(o->word_alert))
@@ -373,14 +375,14 @@ score_ngram(struct record *r, const char *s, size_t n, const struct ngram_model 
 }
 
 static void
-score_record(struct record *r, struct dname *d, struct freq_table *t,
-	     const struct ngram_model *m, const struct options *o)
+score_record(struct record *r, struct dname *d, struct freq_table *t, const struct ngram_model *m,
+	     const struct options *o)
 {
 	int valid = dname_set(d, r->name.s, r->name.len) == 0;
 	const char *label = NULL, *s = d->text.s;
 	size_t nlabel = 0, n = d->text.len;
-	bool has_label = (o->on != ON_NAME || !o->no_ngram) &&
-			 registrable_label(d, &label, &nlabel);
+	bool has_label =
+	    (o->on != ON_NAME || !o->no_ngram) && registrable_label(d, &label, &nlabel);
 	if (o->on != ON_NAME) {
 		if (!has_label) {
 			rec_set_strz(r, "freq_score", "ERROR");
