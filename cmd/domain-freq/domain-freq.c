@@ -253,12 +253,33 @@ registrable_label(struct dname *d, const char **s, size_t *n)
 	return true;
 }
 
+/* The label as the n-gram model reads it: an A-label in its Unicode form, so that the
+ * letters of "xn--mnchen-3ya" read as those of "münchen" (its ü splitting the runs) and not
+ * as a random string. Returns the bytes to read, in u when decoded. */
+static const char *
+ngram_text(const char *label, size_t *n, struct buf *u)
+{
+	if (*n < 4 || strncmp(label, "xn--", 4) != 0)
+		return label;
+	buf_reset(u);
+	buf_add(u, label, *n);
+	char *dec = dname_to_unicode(buf_str(u));
+	if (!dec)
+		return label;
+	buf_reset(u);
+	buf_adds(u, dec);
+	free(dec);
+	*n = u->len;
+	return u->s;
+}
+
 /* --train-ngram: the registrable label of every record's name adds its windows. Records
  * without one are reported as scoring reports them, and left out. */
 static int
 train_ngram(const struct options *o)
 {
 	struct ngram_model m;
+	struct buf u = BUF_INIT;
 	ngram_init(&m);
 	if (o->ngram) {
 		struct buf why = BUF_INIT;
@@ -280,8 +301,10 @@ train_ngram(const struct options *o)
 		size_t len;
 		if (rec_require_name(&r)) {
 			dname_set(&d, r.name.s, r.name.len);
-			if (registrable_label(&d, &s, &len))
+			if (registrable_label(&d, &s, &len)) {
+				s = ngram_text(s, &len, &u);
 				ngram_train(&m, s, len);
+			}
 			else
 				rec_error(&r, "no registrable domain in '%s'", d.text.s);
 		}
@@ -294,6 +317,7 @@ train_ngram(const struct options *o)
 	ngram_write(&m, &out);
 	tool_out(out.s, out.len);
 	buf_free(&out);
+	buf_free(&u);
 	dname_free(&d);
 	rec_free(&r);
 	rec_reader_free(&in);
@@ -367,8 +391,12 @@ score_ngram(struct record *r, const char *s, size_t n, const struct ngram_model 
 	    const struct options *o)
 {
 	size_t syms;
+	struct buf u = BUF_INIT;
+	s = ngram_text(s, &n, &u);
+	double score = ngram_score(m, s, n, &syms);
+	buf_free(&u);
 	struct buf *v = rec_set_begin(r, "ngram_score");
-	double bits = add_bits(v, ngram_score(m, s, n, &syms));
+	double bits = add_bits(v, score);
 	rec_set_end(r);
 	if (bits < o->ngram_alert && syms >= (size_t)o->ngram_min)
 		rec_alert(r, "LOW-NGRAM-SCORE");

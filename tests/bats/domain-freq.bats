@@ -302,6 +302,8 @@ setup() {
 	b=$(domain-freq <<<"münchen.de" | jq .ngram_score)
 	assert_equal "$(domain-freq <<<"m_nchen.de" 2>/dev/null | jq .ngram_score)" "$b"
 	[ "$b" != "$(domain-freq <<<"mnchen.de" | jq .ngram_score)" ]
+	# an A-label is read as its Unicode form, not as the random-looking "mnchen-3ya"
+	assert_equal "$(domain-freq <<<"xn--mnchen-3ya.de" | jq .ngram_score)" "$b"
 }
 
 @test "--no-ngram gives freq.py's output alone" {
