@@ -304,8 +304,7 @@ train_ngram(const struct options *o)
 			if (registrable_label(&d, &s, &len)) {
 				s = ngram_text(s, &len, &u);
 				ngram_train(&m, s, len);
-			}
-			else
+			} else
 				rec_error(&r, "no registrable domain in '%s'", d.text.s);
 		}
 		progress_count(++n, "names trained");
