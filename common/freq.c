@@ -631,10 +631,10 @@ double
 ngram_score(const struct ngram_model *m, const char *label, size_t n, size_t *nsyms)
 {
 	const unsigned char *u = (const unsigned char *)label;
-	const float *lp = m->lp;
+	const int16_t *lp = m->lp;
 	uint32_t ctx = NGRAM_START;
 	bool in_run = false;
-	double sum = 0.0;
+	long sum = 0;
 	size_t syms = 0;
 	for (size_t i = 0; i <= n; i++) {
 		int x = i < n ? ngram_sym(u[i]) : -1;
@@ -651,7 +651,7 @@ ngram_score(const struct ngram_model *m, const char *label, size_t n, size_t *ns
 		syms++;
 	}
 	*nsyms = syms;
-	return sum;
+	return (double)sum / NGRAM_UNIT;
 }
 
 /* Witten-Bell for one context: its counts, interpolated with the next shorter context's
@@ -667,6 +667,15 @@ witten_bell(const uint64_t *c, const double *lower, double *out)
 	for (unsigned x = 0; x < NGRAM_SYMS; x++)
 		out[x] = total ? ((double)c[x] + (double)types * lower[x]) / (double)(total + types)
 			       : lower[x];
+}
+
+/* log2 of a probability ratio in NGRAM_UNITs. Witten-Bell never gives 0, and no count below
+ * 2^32 takes a ratio under 2^-32: the clamp only keeps the type. */
+static int16_t
+units(double ratio)
+{
+	double u = round(log2(ratio) * NGRAM_UNIT);
+	return (int16_t)(u < INT16_MIN ? INT16_MIN : u > INT16_MAX ? INT16_MAX : u);
 }
 
 void
@@ -689,7 +698,7 @@ ngram_prepare(struct ngram_model *m)
 	double uniform[NGRAM_SYMS], p0[NGRAM_SYMS], p3[NGRAM_SYMS];
 	double *p1 = xmalloc((size_t)S * S * sizeof *p1);
 	double *p2 = xmalloc((size_t)S * S * S * sizeof *p2);
-	float *lp2 = xmalloc((size_t)S * S * S * sizeof *lp2);
+	int16_t *lp2 = xmalloc((size_t)S * S * S * sizeof *lp2);
 	for (unsigned x = 0; x < S; x++)
 		uniform[x] = 1.0 / S;
 	witten_bell(c0, uniform, p0);
@@ -698,13 +707,11 @@ ngram_prepare(struct ngram_model *m)
 	for (size_t h = 0; h < (size_t)S * S; h++) {
 		witten_bell(c2 + h * S, p1 + (h % S) * S, p2 + h * S);
 		for (unsigned x = 0; x < S; x++)
-			lp2[h * S + x] = (float)log2(p2[h * S + x] * S);
+			lp2[h * S + x] = units(p2[h * S + x] * S);
 	}
-	/* The scores take the counts' place (both 4 bytes a cell): one 8 MB array, not two.
-	 * Each context's counts are read before its cells are written. */
-	float *lp = m->count ? (float *)m->count : xmalloc(NGRAM_CELLS * sizeof *lp);
+	int16_t *lp = xmalloc(NGRAM_CELLS * sizeof *lp);
 	for (size_t h = 0; h < NGRAM_CTXS; h++) {
-		const float *shorter = lp2 + (h % (S * S)) * S;
+		const int16_t *shorter = lp2 + (h % (S * S)) * S;
 		uint64_t seen = 0;
 		for (unsigned x = 0; x < S; x++)
 			seen += c3[x] = m->count ? m->count[h * S + x] : 0;
@@ -714,11 +721,12 @@ ngram_prepare(struct ngram_model *m)
 		}
 		witten_bell(c3, p2 + (h % (S * S)) * S, p3);
 		for (unsigned x = 0; x < S; x++)
-			lp[h * S + x] = (float)log2(p3[x] * S);
+			lp[h * S + x] = units(p3[x] * S);
 	}
 	free(m->lp);
 	m->lp = lp;
-	m->count = NULL; /* a prepared model only scores */
+	free(m->count); /* 8 MB no longer needed: a prepared model only scores */
+	m->count = NULL;
 	free(c2);
 	free(c1);
 	free(p1);
