@@ -217,9 +217,18 @@ bench: all
 
 # The default frequency table, trained by our own trainer on corpora Debian ships
 # (see README "Data"). Needs: wamerican, publicsuffix, base-files' licence texts.
+# The n-gram model is trained on the odd-ranked half of SHARED's benign list when it is there
+# (the even-ranked half is what bench/freq-quality.sh measures on); without it the shipped
+# model stays as it is.
+SHARED = ../shared
 freq-table: $(O)/bin/domain-freq
 	sh share/freq/make-table.sh $(O)/bin/domain-freq > share/freq/domstat.freq.tmp
 	mv share/freq/domstat.freq.tmp share/freq/domstat.freq
+	@if [ -r "$(SHARED)/datasets/top-1m.csv" ]; then \
+		echo "sh share/freq/make-ngram.sh $(O)/bin/domain-freq $(SHARED)/datasets/top-1m.csv > share/freq/domstat.ngram"; \
+		sh share/freq/make-ngram.sh $(O)/bin/domain-freq "$(SHARED)/datasets/top-1m.csv" \
+			> share/freq/domstat.ngram.tmp && mv share/freq/domstat.ngram.tmp share/freq/domstat.ngram; \
+	else echo "freq-table: no $(SHARED)/datasets/top-1m.csv: share/freq/domstat.ngram kept as shipped"; fi
 
 # The seed list seen-db ships: registrable domains named in the Public Suffix List's comments
 # (Debian's publicsuffix package, MPL-2.0). See share/make-top1m.sh and seen-db(1).

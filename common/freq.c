@@ -1,6 +1,7 @@
 /* freq.py-compatible tables and scores. The formulas follow freq.py's FreqCounter: see
  * share/freq/README or the domain-freq manual for the derivation of each term. */
 #include <errno.h>
+#include <math.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -450,8 +451,9 @@ out:
 	return rc;
 }
 
-int
-freq_load(struct freq_table *t, const char *path, struct buf *why)
+/* A whole table file, refused past MAX_TABLE_BYTES. */
+static int
+read_table_file(const char *path, struct buf *text, struct buf *why)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -459,29 +461,34 @@ freq_load(struct freq_table *t, const char *path, struct buf *why)
 		buf_addf(why, "cannot open '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	struct buf text = BUF_INIT;
 	char chunk[65536];
 	size_t r;
 	while ((r = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (text.len + r > MAX_TABLE_BYTES) {
+		if (text->len + r > MAX_TABLE_BYTES) {
 			fclose(f);
-			buf_free(&text);
 			buf_reset(why);
 			buf_addf(why, "'%s' is larger than %u bytes", path, MAX_TABLE_BYTES);
 			return -1;
 		}
-		buf_add(&text, chunk, r);
+		buf_add(text, chunk, r);
 	}
 	int err = ferror(f);
 	fclose(f);
-	int rc;
 	if (err) {
 		buf_reset(why);
 		buf_addf(why, "cannot read '%s'", path);
-		rc = -1;
-	} else {
-		rc = freq_parse(t, buf_str(&text), text.len, why);
+		return -1;
 	}
+	return 0;
+}
+
+int
+freq_load(struct freq_table *t, const char *path, struct buf *why)
+{
+	struct buf text = BUF_INIT;
+	int rc = read_table_file(path, &text, why);
+	if (rc == 0)
+		rc = freq_parse(t, buf_str(&text), text.len, why);
 	buf_free(&text);
 	return rc;
 }
@@ -549,4 +556,266 @@ freq_write(const struct freq_table *t, struct buf *out)
 	}
 	buf_adds(out, n ? "]]]]\n" : "]]\n");
 	free(all);
+}
+
+/* The n-gram model of labels. */
+
+#define NGRAM_END   (NGRAM_SYMS - 1)	       /* the boundary symbol, '^' or '$' in model text */
+#define NGRAM_START ((uint32_t)NGRAM_CTXS - 1) /* "^^^": every context symbol a boundary */
+
+/* a-z, 0-9, '-' as 0 to 36; anything else -1 */
+static int
+ngram_sym(unsigned char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 'a';
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= '0' && c <= '9')
+		return 26 + c - '0';
+	return c == '-' ? 36 : -1;
+}
+
+static char
+ngram_char(unsigned sym, bool last)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789-";
+	return sym < NGRAM_END ? alphabet[sym] : last ? '$' : '^';
+}
+
+void
+ngram_init(struct ngram_model *m)
+{
+	memset(m, 0, sizeof *m);
+}
+
+void
+ngram_free(struct ngram_model *m)
+{
+	free(m->count);
+	free(m->lp);
+	memset(m, 0, sizeof *m);
+}
+
+static void
+ngram_add(struct ngram_model *m, size_t cell, uint64_t n)
+{
+	if (!m->count)
+		m->count = xcalloc(NGRAM_CELLS, sizeof *m->count);
+	uint64_t sum = m->count[cell] + n;
+	m->count[cell] = sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum; /* saturate, never wrap */
+}
+
+void
+ngram_train(struct ngram_model *m, const char *label, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)label;
+	uint32_t ctx = NGRAM_START;
+	bool in_run = false;
+	for (size_t i = 0; i <= n; i++) {
+		int x = i < n ? ngram_sym(u[i]) : -1;
+		if (x < 0) {
+			if (in_run)
+				ngram_add(m, (size_t)ctx * NGRAM_SYMS + NGRAM_END, 1);
+			ctx = NGRAM_START;
+			in_run = false;
+			continue;
+		}
+		ngram_add(m, (size_t)ctx * NGRAM_SYMS + (unsigned)x, 1);
+		ctx = (ctx * NGRAM_SYMS + (unsigned)x) % NGRAM_CTXS;
+		in_run = true;
+	}
+}
+
+double
+ngram_score(const struct ngram_model *m, const char *label, size_t n, size_t *nsyms)
+{
+	const unsigned char *u = (const unsigned char *)label;
+	const int16_t *lp = m->lp;
+	uint32_t ctx = NGRAM_START;
+	bool in_run = false;
+	long sum = 0;
+	size_t syms = 0;
+	for (size_t i = 0; i <= n; i++) {
+		int x = i < n ? ngram_sym(u[i]) : -1;
+		if (x < 0) {
+			if (in_run)
+				sum += lp[(size_t)ctx * NGRAM_SYMS + NGRAM_END];
+			ctx = NGRAM_START;
+			in_run = false;
+			continue;
+		}
+		sum += lp[(size_t)ctx * NGRAM_SYMS + (unsigned)x];
+		ctx = (ctx * NGRAM_SYMS + (unsigned)x) % NGRAM_CTXS;
+		in_run = true;
+		syms++;
+	}
+	*nsyms = syms;
+	return (double)sum / NGRAM_UNIT;
+}
+
+/* Witten-Bell for one context: its counts, interpolated with the next shorter context's
+ * probabilities by the number of different symbols seen after it. */
+static void
+witten_bell(const uint64_t *c, const double *lower, double *out)
+{
+	uint64_t total = 0, types = 0;
+	for (unsigned x = 0; x < NGRAM_SYMS; x++) {
+		total += c[x];
+		types += c[x] > 0;
+	}
+	for (unsigned x = 0; x < NGRAM_SYMS; x++)
+		out[x] = total ? ((double)c[x] + (double)types * lower[x]) / (double)(total + types)
+			       : lower[x];
+}
+
+/* log2 of a probability ratio in NGRAM_UNITs. Witten-Bell never gives 0, and no count below
+ * 2^32 takes a ratio under 2^-32: the clamp only keeps the type. */
+static int16_t
+units(double ratio)
+{
+	double u = round(log2(ratio) * NGRAM_UNIT);
+	return (int16_t)(u < INT16_MIN ? INT16_MIN : u > INT16_MAX ? INT16_MAX : u);
+}
+
+void
+ngram_prepare(struct ngram_model *m)
+{
+	enum { S = NGRAM_SYMS };
+	/* Shorter contexts' counts: the windows summed over their first symbols. */
+	uint64_t *c2 = xcalloc((size_t)S * S * S, sizeof *c2);
+	uint64_t *c1 = xcalloc((size_t)S * S, sizeof *c1);
+	uint64_t c0[NGRAM_SYMS] = {0}, c3[NGRAM_SYMS];
+	for (size_t cell = 0; m->count && cell < NGRAM_CELLS; cell++) {
+		uint64_t v = m->count[cell];
+		if (!v)
+			continue;
+		size_t ctx = cell / S, x = cell % S;
+		c2[(ctx % (S * S)) * S + x] += v;
+		c1[(ctx % S) * S + x] += v;
+		c0[x] += v;
+	}
+	double uniform[NGRAM_SYMS], p0[NGRAM_SYMS], p3[NGRAM_SYMS];
+	double *p1 = xmalloc((size_t)S * S * sizeof *p1);
+	double *p2 = xmalloc((size_t)S * S * S * sizeof *p2);
+	int16_t *lp2 = xmalloc((size_t)S * S * S * sizeof *lp2);
+	for (unsigned x = 0; x < S; x++)
+		uniform[x] = 1.0 / S;
+	witten_bell(c0, uniform, p0);
+	for (size_t h = 0; h < S; h++)
+		witten_bell(c1 + h * S, p0, p1 + h * S);
+	for (size_t h = 0; h < (size_t)S * S; h++) {
+		witten_bell(c2 + h * S, p1 + (h % S) * S, p2 + h * S);
+		for (unsigned x = 0; x < S; x++)
+			lp2[h * S + x] = units(p2[h * S + x] * S);
+	}
+	int16_t *lp = xmalloc(NGRAM_CELLS * sizeof *lp);
+	for (size_t h = 0; h < NGRAM_CTXS; h++) {
+		const int16_t *shorter = lp2 + (h % (S * S)) * S;
+		uint64_t seen = 0;
+		for (unsigned x = 0; x < S; x++)
+			seen += c3[x] = m->count ? m->count[h * S + x] : 0;
+		if (!seen) { /* most contexts never occur: the shorter one's scores */
+			memcpy(lp + h * S, shorter, S * sizeof *lp);
+			continue;
+		}
+		witten_bell(c3, p2 + (h % (S * S)) * S, p3);
+		for (unsigned x = 0; x < S; x++)
+			lp[h * S + x] = units(p3[x] * S);
+	}
+	free(m->lp);
+	m->lp = lp;
+	free(m->count); /* 8 MB no longer needed: a prepared model only scores */
+	m->count = NULL;
+	free(c2);
+	free(c1);
+	free(p1);
+	free(p2);
+	free(lp2);
+}
+
+void
+ngram_write(const struct ngram_model *m, struct buf *out)
+{
+	buf_adds(out, "ngram 4\n");
+	for (size_t cell = 0; m->count && cell < NGRAM_CELLS; cell++) {
+		if (!m->count[cell])
+			continue;
+		size_t ctx = cell / NGRAM_SYMS;
+		buf_addc(out, ngram_char((unsigned)(ctx / (NGRAM_SYMS * NGRAM_SYMS)), false));
+		buf_addc(out, ngram_char((unsigned)(ctx / NGRAM_SYMS % NGRAM_SYMS), false));
+		buf_addc(out, ngram_char((unsigned)(ctx % NGRAM_SYMS), false));
+		buf_addc(out, ngram_char((unsigned)(cell % NGRAM_SYMS), true));
+		buf_addf(out, " %lu\n", (unsigned long)m->count[cell]);
+	}
+}
+
+/* One symbol of a window in model text: '^' only before the last, '$' only last. */
+static int
+ngram_text_sym(char c, bool last)
+{
+	if (c == (last ? '$' : '^'))
+		return NGRAM_END;
+	return c >= 'A' && c <= 'Z' ? -1 : ngram_sym((unsigned char)c);
+}
+
+int
+ngram_parse(struct ngram_model *m, const char *text, size_t n, struct buf *why)
+{
+	bool header = false;
+	size_t lineno = 0;
+	for (size_t i = 0; i < n;) {
+		const char *nl = memchr(text + i, '\n', n - i);
+		size_t end = nl ? (size_t)(nl - text) : n, len = end - i;
+		const char *l = text + i;
+		i = end + 1;
+		lineno++;
+		if (len == 0 || l[0] == '#')
+			continue;
+		if (!header) {
+			if (len != 7 || memcmp(l, "ngram 4", 7)) {
+				buf_reset(why);
+				buf_addf(why, "line %zu: not a domstat n-gram model (no 'ngram 4')",
+					 lineno);
+				return -1;
+			}
+			header = true;
+			continue;
+		}
+		size_t cell = 0;
+		bool ok = len >= 6 && l[4] == ' ';
+		for (unsigned k = 0; ok && k < 4; k++) {
+			int x = ngram_text_sym(l[k], k == 3);
+			ok = x >= 0;
+			cell = cell * NGRAM_SYMS + (unsigned)(x < 0 ? 0 : x);
+		}
+		uint64_t v = 0;
+		for (size_t k = 5; ok && k < len; k++) {
+			ok = l[k] >= '0' && l[k] <= '9' && v <= UINT32_MAX;
+			v = v * 10 + (uint64_t)(l[k] - '0');
+		}
+		if (!ok || v == 0 || v > UINT32_MAX) {
+			buf_reset(why);
+			buf_addf(why,
+				 "line %zu: expected four symbols of a-z 0-9 - ^ $ and a count "
+				 "from 1 to 4294967295",
+				 lineno);
+			return -1;
+		}
+		ngram_add(m, cell, v);
+	}
+	if (!header)
+		return bad(why, "not a domstat n-gram model (no 'ngram 4')");
+	return 0;
+}
+
+int
+ngram_load(struct ngram_model *m, const char *path, struct buf *why)
+{
+	struct buf text = BUF_INIT;
+	int rc = read_table_file(path, &text, why);
+	if (rc == 0)
+		rc = ngram_parse(m, buf_str(&text), text.len, why);
+	buf_free(&text);
+	return rc;
 }

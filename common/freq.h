@@ -50,4 +50,35 @@ void freq_write(const struct freq_table *t, struct buf *out);
 /* Score a UTF-8 string: avg and word probabilities, not yet rounded. */
 void freq_score(struct freq_table *t, const char *s, size_t n, double *avg, double *word);
 
+/* A character 4-gram model of registrable labels (domain-freq's ngram_score): counts of every
+ * window of four symbols over a-z, 0-9 and '-' in benign labels, each label read as "^^^label$".
+ * Witten-Bell smoothing down to a uniform guess gives P(next | three before); a label scores
+ * the sum of log2(P / uniform) over its symbols, so it is positive when the label reads like
+ * the training names and negative when it reads like characters drawn at random. */
+#define NGRAM_SYMS  38 /* a-z, 0-9, '-' and the boundary ('^' before a label, '$' after it) */
+#define NGRAM_CTXS  (NGRAM_SYMS * NGRAM_SYMS * NGRAM_SYMS)
+#define NGRAM_CELLS ((size_t)NGRAM_CTXS * NGRAM_SYMS)
+#define NGRAM_UNIT  1024 /* scores are kept in 1/1024 bit: 4 MB, half the cache misses of floats */
+
+struct ngram_model {
+	uint32_t *count; /* [context * NGRAM_SYMS + next], for training and writing */
+	int16_t *lp; /* the same cells as log2(P / uniform) in NGRAM_UNITs, by ngram_prepare() */
+};
+
+void ngram_init(struct ngram_model *m);
+void ngram_free(struct ngram_model *m);
+/* Parse model text ("ngram 4" then "<4 symbols> <count>" lines; '#' lines are comments). */
+int ngram_parse(struct ngram_model *m, const char *text, size_t n, struct buf *why);
+int ngram_load(struct ngram_model *m, const char *path, struct buf *why);
+/* Count the windows of one label (runs of other characters split it, as in ngram_score). */
+void ngram_train(struct ngram_model *m, const char *label, size_t n);
+/* The model text, windows in symbol order. */
+void ngram_write(const struct ngram_model *m, struct buf *out);
+/* Smooth the counts into scores for ngram_score, and drop the counts (train no more). */
+void ngram_prepare(struct ngram_model *m);
+/* Bits by which the model prefers the label to uniformly random symbols. Characters outside
+ * the alphabet (a Unicode label's letters, '_') end one run and start another. *nsyms: how many
+ * of the label's characters are in the alphabet (short labels carry little evidence). */
+double ngram_score(const struct ngram_model *m, const char *label, size_t n, size_t *nsyms);
+
 #endif

@@ -1,10 +1,13 @@
-/* freq.py tables over arbitrary bytes (domain-freq --table reads any file it is given) and
- * scores of arbitrary names.
- * Input: byte 0 below 0x40 scores the rest against a fixed small table; otherwise the rest is
- * table text for freq_parse, and a parsed table is written out, parsed back, written again
- * (the two texts must be the same) and, when byte 0 is 0xFF, used to score a few names.
+/* freq.py tables and n-gram models over arbitrary bytes (domain-freq --table and --ngram read
+ * any file they are given) and scores of arbitrary names.
+ * Input: byte 0 below 0x30 scores the rest against a fixed small table; 0x30 to 0x3F: the rest
+ * is n-gram model text for ngram_parse, written out, parsed back and written again (the two
+ * texts must be the same), and when byte 0 is 0x3F the model is prepared and scores a few
+ * labels; otherwise the rest is table text for freq_parse, and a parsed table is written out,
+ * parsed back, written again and, when byte 0 is 0xFF, used to score a few names.
  * Checks: scores are finite and within 0 to 100 (the average) and 0 to 100 (the word
- * probability); freq_write's text reads back to the same table. */
+ * probability); ngram scores are finite and count no more symbols than the label has bytes;
+ * freq_write's and ngram_write's texts read back to the same table or model. */
 #include <math.h>
 #include <string.h>
 
@@ -43,6 +46,42 @@ score(struct freq_table *t, const char *s, size_t n)
 	FUZZ_CHECK(isfinite(word) && word >= 0.0);
 }
 
+static void
+score_label(const struct ngram_model *m, const char *s, size_t n)
+{
+	size_t syms;
+	double bits = ngram_score(m, s, n, &syms);
+	FUZZ_CHECK(isfinite(bits) && syms <= n);
+}
+
+static void
+ngram(const char *s, size_t n, bool prepare)
+{
+	struct ngram_model m, m2;
+	struct buf why = BUF_INIT, w1 = BUF_INIT, w2 = BUF_INIT;
+	ngram_init(&m);
+	if (ngram_parse(&m, s, n, &why) == 0) {
+		ngram_write(&m, &w1);
+		ngram_init(&m2);
+		FUZZ_CHECK(ngram_parse(&m2, w1.s, w1.len, &why) == 0);
+		ngram_write(&m2, &w2);
+		FUZZ_CHECK(w1.len == w2.len && !memcmp(w1.s, w2.s, w1.len));
+		ngram_free(&m2);
+		if (prepare) { /* smoothing 2 Mi cells takes tens of ms: only now and then */
+			ngram_prepare(&m);
+			score_label(&m, "example", 7);
+			score_label(&m, "m\xc3\xbcnchen-2_x", 13);
+			score_label(&m, s, n);
+		}
+	} else {
+		FUZZ_CHECK(why.len > 0);
+	}
+	ngram_free(&m);
+	buf_free(&why);
+	buf_free(&w1);
+	buf_free(&w2);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -50,8 +89,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	const char *s = (const char *)data + 1;
 	size_t n = size - 1;
-	if (data[0] < 0x40) {
+	if (data[0] < 0x30) {
 		score(&fixed, s, n);
+		return 0;
+	}
+	if (data[0] < 0x40) {
+		ngram(s, n, data[0] == 0x3F);
 		return 0;
 	}
 	struct freq_table t, t2;

@@ -1,6 +1,8 @@
-/* domain-freq: score how ordinary the characters of each domain look (freq.py's two numbers)
- * and alert on names that look random; or, with --train, build a table from a corpus. */
+/* domain-freq: score how ordinary the characters of each domain look (freq.py's two numbers,
+ * and a character 4-gram model of registrable labels) and alert on names that look random; or,
+ * with --train or --train-ngram, build a table or a model from a corpus. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,12 @@ enum score_on { ON_REGISTRABLE, ON_NAME, ON_LABEL };
 struct options {
 	const char *field;
 	const char *table;
-	double avg_alert, word_alert;
+	const char *ngram;
+	double avg_alert, word_alert; /* NAN: not given */
+	double ngram_alert;
+	long ngram_min;
+	bool no_ngram;
+	bool train_ngram;
 	enum score_on on;
 	size_t max_line;
 	bool train;
@@ -31,11 +38,15 @@ struct options {
 static void
 usage(void)
 {
-	fprintf(stderr,
-		"usage: domain-freq [-f field] [-t table] [--avg-alert N] [--word-alert N]\n"
-		"                   [--score-on registrable|name|label] [--max-line BYTES]\n"
-		"       domain-freq --train [-t table] [--weight N] [--case-sensitive]\n"
-		"                   [--ignore-chars CHARS] < corpus > table.freq\n");
+	fprintf(
+	    stderr,
+	    "usage: domain-freq [--no-ngram] [-f field] [-t table] [--avg-alert N]\n"
+	    "                   [--max-line BYTES] [--ngram FILE] [--ngram-alert N]\n"
+	    "                   [--ngram-min-length N] [--score-on registrable|name|label]\n"
+	    "                   [--word-alert N]\n"
+	    "       domain-freq --train [--case-sensitive] [-t table] [--ignore-chars CHARS]\n"
+	    "                   [--weight N] < corpus > table.freq\n"
+	    "       domain-freq --train-ngram [-f field] [--ngram FILE] < names > model.ngram\n");
 	exit(EXIT_FATAL);
 }
 
@@ -46,8 +57,14 @@ help(void)
 	    "domain-freq: add freq.py character-pair scores and alerts to each domain record.\n\n"
 	    "  -f, --field PATH       member holding the domain (dotted path; default domain)\n"
 	    "  -t, --table FILE       frequency table in freq.py format (default: shipped table)\n"
-	    "      --avg-alert N      alert when the average score is below N (default 5.0)\n"
-	    "      --word-alert N     alert when the word score is below N (default 4.0)\n"
+	    "      --avg-alert N      alert when the average score is below N (default 5.0 with\n"
+	    "                         --table; with the shipped table no pair-score alerts)\n"
+	    "      --word-alert N     alert when the word score is below N (default 4.0 with\n"
+	    "                         --table; with the shipped table no pair-score alerts)\n"
+	    "      --ngram FILE       n-gram model of labels (default: shipped model)\n"
+	    "      --ngram-alert N    alert when ngram_score is below N bits (default -4.0)\n"
+	    "      --ngram-min-length N  only on labels of N or more a-z 0-9 - (default 6)\n"
+	    "      --no-ngram         no ngram_score and no LOW-NGRAM-SCORE (freq.py's output)\n"
 	    "      --score-on WHAT    registrable (default), name (the whole name), or label\n"
 	    "                         (the registrable domain without its public suffix)\n"
 	    "      --max-line BYTES   longest input line handled (default 1048576)\n"
@@ -55,6 +72,8 @@ help(void)
 	    "      --weight N         with --train: count each pair N times (default 1)\n"
 	    "      --case-sensitive   with --train: a table that does not fold case\n"
 	    "      --ignore-chars S   with --train: characters scoring ignores\n"
+	    "      --train-ngram      read domains on stdin and write an n-gram model of their\n"
+	    "                         registrable labels on stdout (--ngram: extend it)\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          version\n\n"
 	    "See domain-freq(1) and domstat(7).\n");
@@ -72,7 +91,12 @@ parse_options(int argc, char **argv, struct options *o)
 		OPT_TRAIN,
 		OPT_WEIGHT,
 		OPT_CASE,
-		OPT_IGNORE
+		OPT_IGNORE,
+		OPT_NGRAM,
+		OPT_NGRAM_ALERT,
+		OPT_NGRAM_MIN,
+		OPT_NO_NGRAM,
+		OPT_TRAIN_NGRAM
 	};
 	static const struct option longopts[] = {
 	    {"field", required_argument, NULL, 'f'},
@@ -85,13 +109,20 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"weight", required_argument, NULL, OPT_WEIGHT},
 	    {"case-sensitive", no_argument, NULL, OPT_CASE},
 	    {"ignore-chars", required_argument, NULL, OPT_IGNORE},
+	    {"ngram", required_argument, NULL, OPT_NGRAM},
+	    {"ngram-alert", required_argument, NULL, OPT_NGRAM_ALERT},
+	    {"ngram-min-length", required_argument, NULL, OPT_NGRAM_MIN},
+	    {"no-ngram", no_argument, NULL, OPT_NO_NGRAM},
+	    {"train-ngram", no_argument, NULL, OPT_TRAIN_NGRAM},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	*o = (struct options){.field = "domain",
-			      .avg_alert = 5.0,
-			      .word_alert = 4.0,
+			      .avg_alert = NAN,
+			      .word_alert = NAN,
+			      .ngram_alert = -4.0,
+			      .ngram_min = 6,
 			      .weight = 1,
 			      .ignore_chars = FREQ_DEFAULT_IGNORE};
 	int c;
@@ -134,6 +165,21 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_IGNORE:
 			o->ignore_chars = optarg;
 			break;
+		case OPT_NGRAM:
+			o->ngram = optarg;
+			break;
+		case OPT_NGRAM_ALERT:
+			o->ngram_alert = opt_double("ngram-alert", optarg, -1e9, 1e9);
+			break;
+		case OPT_NGRAM_MIN:
+			o->ngram_min = opt_long("ngram-min-length", optarg, 0, 253);
+			break;
+		case OPT_NO_NGRAM:
+			o->no_ngram = true;
+			break;
+		case OPT_TRAIN_NGRAM:
+			o->train_ngram = true;
+			break;
 		case 'h':
 			help();
 			break;
@@ -144,8 +190,15 @@ parse_options(int argc, char **argv, struct options *o)
 			usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (o->train && o->train_ngram))
 		usage();
+	/* freq.py's thresholds belong to freq.py's tables. The shipped table's pair scores alert
+	 * on too many ordinary names at them (domain-freq(1), CAVEATS): there ngram_score alerts.
+	 */
+	if (isnan(o->avg_alert))
+		o->avg_alert = o->table ? 5.0 : -INFINITY;
+	if (isnan(o->word_alert))
+		o->word_alert = o->table ? 4.0 : -INFINITY;
 }
 
 static void
@@ -165,6 +218,110 @@ load_table(struct freq_table *t, const char *path)
 		tool_die("cannot load table: %s", why.s);
 	free(found);
 	buf_free(&why);
+}
+
+static void
+load_ngram(struct ngram_model *m, const char *path)
+{
+	struct buf why = BUF_INIT;
+	char *found = NULL;
+	if (!path) {
+		found = share_path("freq/domstat.ngram");
+		if (!found)
+			tool_die(
+			    "cannot find the default model freq/domstat.ngram (set DOMSTAT_SHARE "
+			    "or use --ngram)");
+		path = found;
+	}
+	if (ngram_load(m, path, &why) < 0)
+		tool_die("cannot load n-gram model: %s", why.s);
+	ngram_prepare(m);
+	free(found);
+	buf_free(&why);
+}
+
+/* The registrable domain without its public suffix ("fbcdn" of static.xx.fbcdn.net). */
+static bool
+registrable_label(struct dname *d, const char **s, size_t *n)
+{
+	if (!dname_registrable(d))
+		return false;
+	*s = d->reg_text;
+	size_t len = d->text.len - (size_t)(d->reg_text - d->text.s);
+	const char *dot = memchr(*s, '.', len);
+	*n = dot ? (size_t)(dot - *s) : len;
+	return true;
+}
+
+/* The label as the n-gram model reads it: an A-label in its Unicode form, so that the
+ * letters of "xn--mnchen-3ya" read as those of "münchen" (its ü splitting the runs) and not
+ * as a random string. Returns the bytes to read, in u when decoded. */
+static const char *
+ngram_text(const char *label, size_t *n, struct buf *u)
+{
+	if (*n < 4 || strncmp(label, "xn--", 4) != 0)
+		return label;
+	buf_reset(u);
+	buf_add(u, label, *n);
+	char *dec = dname_to_unicode(buf_str(u));
+	if (!dec)
+		return label;
+	buf_reset(u);
+	buf_adds(u, dec);
+	free(dec);
+	*n = u->len;
+	return u->s;
+}
+
+/* --train-ngram: the registrable label of every record's name adds its windows. Records
+ * without one are reported as scoring reports them, and left out. */
+static int
+train_ngram(const struct options *o)
+{
+	struct ngram_model m;
+	struct buf u = BUF_INIT;
+	ngram_init(&m);
+	if (o->ngram) {
+		struct buf why = BUF_INIT;
+		if (ngram_load(&m, o->ngram, &why) < 0)
+			tool_die("cannot load n-gram model: %s", why.s);
+		buf_free(&why);
+	}
+	struct rec_reader in;
+	struct record r;
+	struct dname d;
+	rec_reader_init(&in, STDIN_FILENO, o->field, o->max_line);
+	rec_init(&r);
+	dname_init(&d);
+	int rc;
+	unsigned long long n = 0;
+	progress_init(PROGRESS_AUTO);
+	while ((rc = rec_read(&in, &r)) > 0) {
+		const char *s;
+		size_t len;
+		if (rec_require_name(&r)) {
+			dname_set(&d, r.name.s, r.name.len);
+			if (registrable_label(&d, &s, &len)) {
+				s = ngram_text(s, &len, &u);
+				ngram_train(&m, s, len);
+			} else
+				rec_error(&r, "no registrable domain in '%s'", d.text.s);
+		}
+		progress_count(++n, "names trained");
+	}
+	if (rc < 0)
+		tool_die("cannot read input: %s", strerror(in.lr.error));
+	progress_count_end(n, "names trained");
+	struct buf out = BUF_INIT;
+	ngram_write(&m, &out);
+	tool_out(out.s, out.len);
+	buf_free(&out);
+	buf_free(&u);
+	dname_free(&d);
+	rec_free(&r);
+	rec_reader_free(&in);
+	ngram_free(&m);
+	return tool_finish(rec_status());
 }
 
 /* --train: every line of stdin adds its character pairs to the table. */
@@ -211,14 +368,50 @@ add_score(struct buf *b, double x)
 	return jsonw_round4(b, x);
 }
 
+/* ngram_score rounded and printed as freq_score's numbers are; the alert compares what is
+ * printed, so a reader can check it. */
+static double
+add_bits(struct buf *v, double x)
+{
+	size_t at = v->len;
+	if (x >= 0)
+		return jsonw_round4(v, x);
+	buf_addc(v, '-');
+	double r = -jsonw_round4(v, -x);
+	if (r == 0) { /* no "-0.0" */
+		buf_truncate(v, at);
+		buf_adds(v, "0.0");
+	}
+	return r;
+}
+
 static void
-score_record(struct record *r, struct dname *d, struct freq_table *t, const struct options *o)
+score_ngram(struct record *r, const char *s, size_t n, const struct ngram_model *m,
+	    const struct options *o)
+{
+	size_t syms;
+	struct buf u = BUF_INIT;
+	s = ngram_text(s, &n, &u);
+	double score = ngram_score(m, s, n, &syms);
+	buf_free(&u);
+	struct buf *v = rec_set_begin(r, "ngram_score");
+	double bits = add_bits(v, score);
+	rec_set_end(r);
+	if (bits < o->ngram_alert && syms >= (size_t)o->ngram_min)
+		rec_alert(r, "LOW-NGRAM-SCORE");
+}
+
+static void
+score_record(struct record *r, struct dname *d, struct freq_table *t, const struct ngram_model *m,
+	     const struct options *o)
 {
 	int valid = dname_set(d, r->name.s, r->name.len) == 0;
-	const char *s = d->text.s;
-	size_t n = d->text.len;
+	const char *label = NULL, *s = d->text.s;
+	size_t nlabel = 0, n = d->text.len;
+	bool has_label =
+	    (o->on != ON_NAME || !o->no_ngram) && registrable_label(d, &label, &nlabel);
 	if (o->on != ON_NAME) {
-		if (!dname_registrable(d)) {
+		if (!has_label) {
 			rec_set_strz(r, "freq_score", "ERROR");
 			if (!valid)
 				rec_error(r, "invalid name: %s", d->invalid);
@@ -226,12 +419,8 @@ score_record(struct record *r, struct dname *d, struct freq_table *t, const stru
 				rec_error(r, "no registrable domain in '%s'", d->text.s);
 			return;
 		}
-		s = d->reg_text;
-		n = d->text.len - (size_t)(s - d->text.s);
-		if (o->on == ON_LABEL) {
-			const char *dot = memchr(s, '.', n);
-			n = dot ? (size_t)(dot - s) : n;
-		}
+		s = o->on == ON_LABEL ? label : d->reg_text;
+		n = o->on == ON_LABEL ? nlabel : d->text.len - (size_t)(s - d->text.s);
 	} else if (n == 0) {
 		rec_set_strz(r, "freq_score", "ERROR");
 		rec_error(r, "invalid name: %s", d->invalid);
@@ -251,6 +440,8 @@ score_record(struct record *r, struct dname *d, struct freq_table *t, const stru
 		rec_alert(r, "LOW-FREQ-SCORES");
 	else if (low_avg || low_word)
 		rec_alert(r, "SUSPECT-FREQ-SCORE");
+	if (has_label && !o->no_ngram)
+		score_ngram(r, label, nlabel, m, o);
 	/* Scored as freq.py would, but the name itself is still reported. */
 	if (!valid)
 		rec_error(r, "invalid name: %s", d->invalid);
@@ -264,10 +455,16 @@ main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	if (o.train)
 		return train(&o);
+	if (o.train_ngram)
+		return train_ngram(&o);
 
 	struct freq_table table;
+	struct ngram_model model;
 	freq_init(&table);
+	ngram_init(&model);
 	load_table(&table, o.table);
+	if (!o.no_ngram)
+		load_ngram(&model, o.ngram);
 
 	struct rec_reader in;
 	struct record r;
@@ -280,7 +477,7 @@ main(int argc, char **argv)
 	progress_init(PROGRESS_AUTO);
 	while ((rc = rec_read(&in, &r)) > 0) {
 		if (rec_require_name(&r))
-			score_record(&r, &d, &table, &o);
+			score_record(&r, &d, &table, &model, &o);
 		rec_emit(&r);
 		progress_count(++n, "records");
 	}
@@ -292,5 +489,6 @@ main(int argc, char **argv)
 	rec_free(&r);
 	rec_reader_free(&in);
 	freq_free(&table);
+	ngram_free(&model);
 	return tool_finish(rec_status());
 }

@@ -36,7 +36,7 @@ count() { grep -c "$1" "$2" 2>/dev/null || true; }
 step "log enrichment of $(wc -l <"$log_sample") Suricata DNS log lines ($log_sample)"
 domain-freq -f dns.rrname <"$log_sample" 2>"$dir/freq.err" >"$dir/scored.ndjson"
 echo "domain-freq: $(count '"freq_score"' "$dir/scored.ndjson") names scored," \
-	"$(count 'LOW-FREQ-SCORES' "$dir/scored.ndjson") look machine-generated (offline)"
+	"$(count '"LOW-[A-Z]*-SCORES*"' "$dir/scored.ndjson") look machine-generated (offline)"
 seen-db -f dns.rrname --db "$db" <"$dir/scored.ndjson" 2>"$dir/seen.err" >"$dir/seen.ndjson"
 echo "seen-db: $(count 'YOUR-FIRST-CONTACT' "$dir/seen.ndjson") first contacts, store $db (offline)"
 set --

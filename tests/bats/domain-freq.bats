@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# domain-freq: the record contract every filter shares, and freq.py-exact scores and alerts.
+# domain-freq: the record contract every filter shares, freq.py-exact scores and alerts, and the
+# n-gram model of labels (ngram_score, LOW-NGRAM-SCORE).
 
 load helper
 
@@ -13,7 +14,7 @@ setup() {
 
 @test "a bare name becomes a JSON object with its domain" {
 	run -0 domain-freq <<<"www.sans.org"
-	assert_output --regexp '^\{"domain":"www\.sans\.org","freq_score":\[[0-9.]+,[0-9.]+\]\}$'
+	assert_output --regexp '^\{"domain":"www\.sans\.org","freq_score":\[[0-9.]+,[0-9.]+\],"ngram_score":[0-9.]+\}$'
 }
 
 @test "a rank,name line from a ranked list keeps its rank" {
@@ -24,7 +25,7 @@ setup() {
 @test "JSON input members are kept byte-identical and new members follow them" {
 	printf '{ "domain" : "example.com", "n":1.50e3, "s":"caf\\u00e9\\/x", "o":{"k":[1, 2]} }\n' >in
 	run -0 domain-freq <in
-	assert_output --regexp '^\{ "domain" : "example\.com", "n":1\.50e3, "s":"caf\\u00e9\\/x", "o":\{"k":\[1, 2\]\} ,"freq_score":\[[0-9.]+,[0-9.]+\]\}$'
+	assert_output --regexp '^\{ "domain" : "example\.com", "n":1\.50e3, "s":"caf\\u00e9\\/x", "o":\{"k":\[1, 2\]\} ,"freq_score":\[[0-9.]+,[0-9.]+\],"ngram_score":[0-9.]+\}$'
 }
 
 @test "--field follows a dotted path into nested objects (Suricata eve.json)" {
@@ -219,7 +220,7 @@ setup() {
 
 @test "alerts already in the record are kept and never duplicated; errors are appended" {
 	printf '{"domain":"a.com","alerts":["YOUR-FIRST-CONTACT","LOW-FREQ-SCORES"]}\n' >in
-	run -0 domain-freq --avg-alert 1000 --word-alert 1000 <in
+	run -0 domain-freq --no-ngram --avg-alert 1000 --word-alert 1000 <in
 	assert_equal "$(jq -c .alerts <<<"$output")" '["YOUR-FIRST-CONTACT","LOW-FREQ-SCORES"]'
 	printf '{"domain":"localhost","errors":[{"by":"x","msg":"y"}]}\n' >in
 	run --separate-stderr -1 domain-freq <in
@@ -258,4 +259,107 @@ setup() {
 	cd /
 	run -0 --separate-stderr domain-freq <<<"example.com"
 	assert_output --regexp '"freq_score":\[[0-9.]+,[0-9.]+\]'
+}
+
+# --- ngram_score ---
+
+@test "the demo's random names raise LOW-NGRAM-SCORE; its well-known names raise no alert" {
+	ex="$TOP/share/examples"
+	domain-freq -f dns.rrname <"$ex/eve-dns.ndjson" 2>/dev/null >out || true
+	domain-freq <"$ex/demo-domains.txt" >>out
+	jq -r 'select(.alerts) | "\(.dns.rrname // .domain) \(.alerts | join(","))"' out >alerted
+	cat >want <<-'END'
+	xjkqvbzrtw.com LOW-NGRAM-SCORE
+	qpzmxnwbcv.net LOW-NGRAM-SCORE
+	kjhgfdsapoiu.info LOW-NGRAM-SCORE
+	yqxwvtrz.biz LOW-NGRAM-SCORE
+	a1b2c3d4e5f6a7b8.org LOW-NGRAM-SCORE
+	END
+	diff want alerted
+	# every other name was scored, and none alerts (static.xx.fbcdn.net among them)
+	jq -s -e 'map(select(.dns.rrname == "static.xx.fbcdn.net"))[0] | .ngram_score > -4 and (.alerts == null)' out
+	[ "$(jq -s 'map(select(.ngram_score != null and .alerts == null)) | length' out)" -eq 24 ]
+}
+
+@test "with the shipped table the pair scores do not alert; with --table at freq.py's 5 and 4" {
+	run -0 domain-freq --no-ngram <<<"yqxwvtrz.biz"
+	assert_output '{"domain":"yqxwvtrz.biz","freq_score":[2.4032,3.3422]}'
+	run -0 domain-freq --no-ngram --avg-alert 5 --word-alert 4 <<<"yqxwvtrz.biz"
+	assert_output --partial '"alerts":["LOW-FREQ-SCORES"]'
+	run -0 domain-freq --no-ngram --table ab.freq <<<"ba.com"
+	assert_output '{"domain":"ba.com","freq_score":[0.0,0.0],"alerts":["LOW-FREQ-SCORES"]}'
+	run -0 domain-freq --table ab.freq --avg-alert 0 --word-alert 0 <<<"yqxwvtrz.biz"
+	assert_output --regexp '"alerts":\["LOW-NGRAM-SCORE"\]\}$'
+}
+
+@test "ngram_score is the registrable label's, whatever --score-on says; none without one" {
+	a=$(domain-freq <<<"static.xx.fbcdn.net" | jq .ngram_score)
+	assert_equal "$(domain-freq --score-on name <<<"fbcdn.co.uk" | jq .ngram_score)" "$a"
+	assert_equal "$(domain-freq --score-on label <<<"fbcdn.com" | jq .ngram_score)" "$a"
+	run -0 domain-freq --score-on name <<<"fbcdn"
+	refute_output --partial ngram_score
+	# outside a-z 0-9 '-', a character splits the label into runs, as '_' does
+	b=$(domain-freq <<<"münchen.de" | jq .ngram_score)
+	assert_equal "$(domain-freq <<<"m_nchen.de" 2>/dev/null | jq .ngram_score)" "$b"
+	[ "$b" != "$(domain-freq <<<"mnchen.de" | jq .ngram_score)" ]
+	# an A-label is read as its Unicode form, not as the random-looking "mnchen-3ya"
+	assert_equal "$(domain-freq <<<"xn--mnchen-3ya.de" | jq .ngram_score)" "$b"
+}
+
+@test "--no-ngram gives freq.py's output alone" {
+	run -0 domain-freq --no-ngram --table ab.freq --avg-alert 0 --word-alert 0 <<<"xjkqvbzrtw.com"
+	assert_output '{"domain":"xjkqvbzrtw.com","freq_score":[0.0,0.0]}'
+}
+
+@test "LOW-NGRAM-SCORE: below --ngram-alert alerts, equal does not" {
+	s=$(domain-freq <<<"example.com" | jq .ngram_score)
+	run -0 domain-freq --ngram-alert "$s" <<<"example.com"
+	refute_output --partial alerts
+	up=$(awk -v x="$s" 'BEGIN{printf "%.4f", x + 0.0001}')
+	run -0 domain-freq --ngram-alert "$up" <<<"example.com"
+	assert_output --partial '"alerts":["LOW-NGRAM-SCORE"]'
+	run -2 domain-freq --ngram-alert x </dev/null
+	assert_output --partial "invalid value for --ngram-alert: 'x'"
+}
+
+@test "--train-ngram counts the windows of registrable labels; a model scores by its counts" {
+	printf 'www.ab.com\nab.co.uk\nlocalhost\n' >names
+	run -1 --separate-stderr domain-freq --train-ngram <names
+	assert_output "$(printf 'ngram 4\n^ab$ 2\n^^ab 2\n^^^a 2')"
+	[[ "$stderr" == *"line 3: no registrable domain in 'localhost'"* ]]
+	printf '%s\n' "$output" >ab.ngram
+	# extending a model adds to its counts
+	run -0 domain-freq --train-ngram --ngram ab.ngram <<<"ab.org"
+	assert_line '^ab$ 3'
+	# a model with no counts is the uniform guess itself: every label scores 0
+	printf '# nothing counted\nngram 4\n' >empty.ngram
+	run -0 domain-freq --ngram empty.ngram --no-ngram <<<"ab.com"
+	run -0 domain-freq --ngram empty.ngram <<<"xjkqvbzrtw.com"
+	assert_output --partial '"ngram_score":0.0}'
+	# the model's own label reads as ordinary, other letters as random
+	run -0 domain-freq --ngram ab.ngram <<<"ab.com"
+	[ "$(jq '.ngram_score > 0' <<<"$output")" = true ]
+	run -0 domain-freq --ngram ab.ngram <<<"xyz.com"
+	[ "$(jq '.ngram_score < 0' <<<"$output")" = true ]
+}
+
+@test "a malformed n-gram model is a fatal error naming the line" {
+	printf 'ngram 4\nab 3\n' >bad.ngram
+	run -2 --separate-stderr domain-freq --ngram bad.ngram <<<"a.com"
+	assert_equal "$stderr" "domain-freq: cannot load n-gram model: line 2: expected four symbols of a-z 0-9 - ^ \$ and a count from 1 to 4294967295"
+	printf '[true, "", []]\n' >not.ngram
+	run -2 --separate-stderr domain-freq --ngram not.ngram <<<"a.com"
+	assert_equal "$stderr" "domain-freq: cannot load n-gram model: line 1: not a domstat n-gram model (no 'ngram 4')"
+	printf 'ngram 4\na$bc 1\n' >bad.ngram
+	run -2 domain-freq --ngram bad.ngram <<<"a.com"
+	printf 'ngram 4\nabcd 4294967296\n' >bad.ngram
+	run -2 domain-freq --ngram bad.ngram <<<"a.com"
+	run -2 --separate-stderr domain-freq --ngram nope.ngram <<<"a.com"
+	assert_equal "$stderr" "domain-freq: cannot load n-gram model: cannot open 'nope.ngram': No such file or directory"
+}
+
+@test "make freq-table rebuilds the shipped n-gram model byte for byte from the odd-ranked half" {
+	require_shared datasets/top-1m.csv
+	sh "$TOP/share/freq/make-ngram.sh" "$(command -v domain-freq)" "$SHARED/datasets/top-1m.csv" >m.ngram
+	cmp m.ngram "$TOP/share/freq/domstat.ngram"
 }
