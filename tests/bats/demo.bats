@@ -29,11 +29,11 @@ setup() {
 @test "offline, the demo names the steps that could not reach the network and does the rest" {
 	run -0 --separate-stderr sh "$TOP/share/examples/demo.sh"
 	[ -z "$stderr" ]
-	assert_line "domain-freq: 20 names scored, 2 look machine-generated (offline)"
+	assert_line "domain-freq: 20 names scored, 5 look machine-generated (offline)"
 	assert_line "seen-db: 19 first contacts, store $DOMSTAT_DEMO_DIR/demo.db (offline)"
 	assert_line --regexp "^domain-born: could not reach the network \(RDAP\): cannot download the RDAP bootstrap from 'http://$DNS_NET.9:$DNS_PORT/rdap/dns.json'"
 	assert_line "dns-scan: could not reach the network (DNS): no answer in 1 s for google.com; scan and grades skipped"
-	assert_line --regexp '^  yqxwvtrz\.biz +\["LOW-FREQ-SCORES","YOUR-FIRST-CONTACT"\]$'
+	assert_line --regexp '^  yqxwvtrz\.biz +\["LOW-NGRAM-SCORE","YOUR-FIRST-CONTACT"\]$'
 	# the report of what the store has
 	assert_line "19 domains seen in $DOMSTAT_DEMO_DIR/demo.db."
 	refute_output --partial "Domain report"

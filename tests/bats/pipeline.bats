@@ -25,7 +25,7 @@ setup() {
 	[ "$(count_lines out)" -eq "$(count_lines "$SAMPLE")" ]
 	# the input objects come back unchanged once the added members are taken away
 	diff <(jq -c . "$SAMPLE") \
-		<(jq -c 'del(.freq_score, .alerts, .errors, .seen_by_you, .seen_by_isc, .seen_by_web, .category)' out)
+		<(jq -c 'del(.freq_score, .ngram_score, .alerts, .errors, .seen_by_you, .seen_by_isc, .seen_by_web, .category)' out)
 	# both filters added their fields to the same records
 	jq -s -e 'map(select(.dns.rrname == "www.sans.org"))[0] | (.freq_score | length) == 2 and .seen_by_you != null' out
 }
@@ -38,7 +38,7 @@ setup() {
 	run jq -r 'select((.alerts // []) | index("YOUR-FIRST-CONTACT")) | .dns.rrname' second
 	assert_output ""
 	# frequency alerts survive the second filter
-	jq -s -e 'map(select(.dns.rrname == "yqxwvtrz.biz"))[0].alerts | index("LOW-FREQ-SCORES")' second
+	jq -s -e 'map(select(.dns.rrname == "yqxwvtrz.biz"))[0].alerts | index("LOW-NGRAM-SCORE")' second
 }
 
 @test "errors from an earlier filter pass through later filters without new complaints" {

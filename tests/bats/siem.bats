@@ -25,7 +25,7 @@ teardown() {
 
 # The members of a record that are not among domain_stats' added ones, one object a line.
 input_part() {
-	jq -c 'del(.freq_score, .seen_by_you, .seen_by_isc, .seen_by_web, .expires, .category,
+	jq -c 'del(.freq_score, .ngram_score, .seen_by_you, .seen_by_isc, .seen_by_web, .expires, .category,
 		.alerts, .errors)' "$@"
 }
 
@@ -45,7 +45,7 @@ input_part() {
 	# the frequency probabilities are domain-freq's two scores of that name
 	want=$(echo xjq7kz2vbw9p.info | domain-freq | jq -c .freq_score)
 	run -0 jq -c 'select(.query == "xjq7kz2vbw9p.info") | [[.freq_avg_prob, .freq_word_prob], .alerts]' out
-	assert_output "[$want,[\"SUSPECT-FREQ-SCORE\",\"YOUR-FIRST-CONTACT\"]]"
+	assert_output "[$want,[\"YOUR-FIRST-CONTACT\",\"LOW-NGRAM-SCORE\"]]"
 	# an unknown domain: domain_stats' ERROR values, the first-contact date in RFC 1123 form
 	run -0 jq -r 'select(.query == "mail.google.com") | "\(.category) \(.seen_by_web) \(.seen_by_you)"' out
 	assert_output --regexp '^ERROR ERROR [A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} 20[0-9]{2} [0-9:]{8} GMT$'
