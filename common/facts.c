@@ -5,15 +5,13 @@
 #include "facts.h"
 #include "jsonw.h"
 
+#define FACT_GROUP_NAME(id, name) name,
+const char *const fact_group_names[NFACT_GROUPS] = {FACT_GROUPS(FACT_GROUP_NAME)};
+#undef FACT_GROUP_NAME
+
 #define FACT_DEF(id, group, name, type) {group, name, type},
 const struct fact_def fact_defs[NFACTS] = {FACTS(FACT_DEF)};
 #undef FACT_DEF
-
-static bool
-same_group(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
 
 static void
 write_val(struct buf *b, enum fact_type type, const struct fact_val *v)
@@ -61,19 +59,16 @@ write_val(struct buf *b, enum fact_type type, const struct fact_val *v)
 void
 facts_write(struct buf *b, const struct fact_val v[NFACTS])
 {
-	const char *open = NULL; /* the group written into */
+	enum fact_group open = FG_TOP; /* the group written into */
 	buf_addc(b, '{');
 	for (int f = 0; f < NFACTS; f++) {
 		const struct fact_def *d = &fact_defs[f];
-		if (f && !same_group(open, d->group)) {
-			if (open)
-				buf_addc(b, '}');
+		if (open != d->group && open != FG_TOP)
+			buf_addc(b, '}');
+		if (f)
 			buf_addc(b, ',');
-		} else if (f) {
-			buf_addc(b, ',');
-		}
-		if (d->group && !same_group(open, d->group)) {
-			jsonw_strz(b, d->group);
+		if (open != d->group && d->group != FG_TOP) {
+			jsonw_strz(b, fact_group_names[d->group]);
 			buf_adds(b, ":{");
 		}
 		open = d->group;
@@ -81,7 +76,7 @@ facts_write(struct buf *b, const struct fact_val v[NFACTS])
 		buf_addc(b, ':');
 		write_val(b, d->type, &v[f]);
 	}
-	if (open)
+	if (open != FG_TOP)
 		buf_addc(b, '}');
 	buf_addc(b, '}');
 }
@@ -92,63 +87,57 @@ is_null(struct jspan v)
 	return v.n == 4 && !memcmp(v.p, "null", 4);
 }
 
-/* A group's first fact (or a top-level one): the facts from f up to the next group. */
-static int
-group_end(int f)
-{
-	int end = f + 1;
-	while (fact_defs[f].group && end < NFACTS &&
-	       same_group(fact_defs[end].group, fact_defs[f].group))
-		end++;
-	return end;
-}
-
 static bool
 key_is(struct jspan key, const char *name)
 {
 	return jscan_key_eq(key, name, strlen(name));
 }
 
-/* The facts f to end (one group) from the members of obj. */
-static void
-pick(struct jspan obj, int f, int end, struct jspan v[NFACTS])
-{
-	if (!obj.n || obj.p[0] != '{')
-		return;
-	size_t it = 0;
-	struct jmember m;
-	while (jscan_object_next(obj, &it, &m)) {
-		if (is_null(m.val))
-			continue;
-		for (int i = f; i < end; i++)
-			if (key_is(m.key, fact_defs[i].name)) {
-				v[i] = m.val;
-				break;
-			}
-	}
-}
-
 void
-facts_pick(struct jspan facts, struct jspan v[NFACTS])
+facts_pick(struct jspan facts, struct jspan v[NFACTS], struct jspan group[NFACT_GROUPS])
 {
-	struct jspan group[NFACTS] = {0}; /* a group's object, at its first fact */
+	struct jspan g[NFACT_GROUPS] = {{0}};
 	memset(v, 0, NFACTS * sizeof *v);
 	if (!facts.n || facts.p[0] != '{')
-		return;
+		goto out;
 	size_t it = 0;
 	struct jmember m;
 	while (jscan_object_next(facts, &it, &m)) {
 		if (is_null(m.val))
 			continue;
-		for (int f = 0; f < NFACTS; f = group_end(f)) {
-			const struct fact_def *d = &fact_defs[f];
-			if (key_is(m.key, d->group ? d->group : d->name)) {
-				*(d->group ? &group[f] : &v[f]) = m.val;
+		int k = 1;
+		while (k < NFACT_GROUPS && !key_is(m.key, fact_group_names[k]))
+			k++;
+		if (k < NFACT_GROUPS) {
+			g[k] = m.val;
+			continue;
+		}
+		for (int f = 0; f < NFACTS; f++)
+			if (fact_defs[f].group == FG_TOP && key_is(m.key, fact_defs[f].name)) {
+				v[f] = m.val;
 				break;
 			}
-		}
 	}
-	for (int f = 0; f < NFACTS; f = group_end(f))
-		if (fact_defs[f].group)
-			pick(group[f], f, group_end(f), v);
+	/* each group's members, among that group's facts (consecutive in the table) */
+	for (int f = 0; f < NFACTS;) {
+		enum fact_group k = fact_defs[f].group;
+		int end = f + 1;
+		while (end < NFACTS && fact_defs[end].group == k)
+			end++;
+		it = 0;
+		while (k != FG_TOP && g[k].n && g[k].p[0] == '{' &&
+		       jscan_object_next(g[k], &it, &m)) {
+			if (is_null(m.val))
+				continue;
+			for (int i = f; i < end; i++)
+				if (key_is(m.key, fact_defs[i].name)) {
+					v[i] = m.val;
+					break;
+				}
+		}
+		f = end;
+	}
+out:
+	if (group)
+		memcpy(group, g, sizeof g);
 }

@@ -23,68 +23,79 @@ enum fact_type {
 	FACT_NULL,	   /* always null (a fact DNStats stopped collecting) */
 };
 
-/* id, group (NULL: a member of facts itself), name, type. A group's facts are consecutive. */
+/* The objects facts groups its facts in (FG_TOP: facts itself). */
+#define FACT_GROUPS(X)                                                                             \
+	X(TOP, NULL)                                                                               \
+	X(SPF, "spf")                                                                              \
+	X(DMARC, "dmarc") X(CAA, "caa") X(MX, "mx") X(NS, "ns") X(SOA, "soa") X(DNSSEC, "dnssec")  \
+	    X(BIMI, "bimi") X(SCAN, "scan") X(DNSTATS, "dnstats")
+#define FACT_GROUP_ENUM(id, name) FG_##id,
+enum fact_group { FACT_GROUPS(FACT_GROUP_ENUM) NFACT_GROUPS };
+#undef FACT_GROUP_ENUM
+extern const char *const fact_group_names[NFACT_GROUPS];
+
+/* id, group, name, type, in the order written. A group's facts are consecutive. */
 /* clang-format off */
 #define FACTS(X)                                                                                   \
-	X(SPF_PRESENT,       "spf",    "present",            FACT_BOOL)                            \
-	X(SPF_POLICY,        "spf",    "policy",             FACT_STR)                             \
-	X(SPF_LOOKUPS,       "spf",    "lookups",            FACT_INT)                             \
-	X(SPF_VOID_LOOKUPS,  "spf",    "void_lookups",       FACT_INT)                             \
-	X(SPF_VALID,         "spf",    "valid",              FACT_BOOL)                            \
-	X(DMARC_PRESENT,     "dmarc",  "present",            FACT_BOOL)                            \
-	X(DMARC_VALID,       "dmarc",  "valid",              FACT_BOOL)                            \
-	X(DMARC_P,           "dmarc",  "p",                  FACT_STR_OR_NULL)                     \
-	X(DMARC_SP,          "dmarc",  "sp",                 FACT_STR_OR_NULL)                     \
-	X(DMARC_NP,          "dmarc",  "np",                 FACT_STR_OR_NULL)                     \
-	X(DMARC_PCT,         "dmarc",  "pct",                FACT_INT_OR_NULL)                     \
-	X(DMARC_RUA,         "dmarc",  "rua",                FACT_BOOL)                            \
-	X(DMARC_RUF,         "dmarc",  "ruf",                FACT_BOOL)                            \
-	X(CAA_PRESENT,       "caa",    "present",            FACT_BOOL)                            \
-	X(CAA_FOUND_AT,      "caa",    "found_at",           FACT_STR_OR_NULL)                     \
-	X(CAA_ISSUE_COUNT,   "caa",    "issue_count",        FACT_INT)                             \
-	X(CAA_ISSUE,         "caa",    "issue",              FACT_BOOL)                            \
-	X(CAA_ISSUEWILD,     "caa",    "issuewild",          FACT_BOOL)                            \
-	X(CAA_IODEF,         "caa",    "iodef",              FACT_BOOL)                            \
-	X(MX_PRESENT,        "mx",     "present",            FACT_BOOL)                            \
-	X(MX_NULL_MX,        "mx",     "null_mx",            FACT_BOOL)                            \
-	X(MX_HOSTS,          "mx",     "hosts",              FACT_INT)                             \
-	X(NS_COUNT,          "ns",     "count",              FACT_INT)                             \
-	X(NS_LAME,           "ns",     "lame",               FACT_INT)                             \
-	X(NS_SERIALS_CONSISTENT, "ns", "serials_consistent", FACT_BOOL)                            \
-	X(NS_SETS_CONSISTENT, "ns",    "ns_sets_consistent", FACT_BOOL)                            \
-	X(SOA_PRESENT,       "soa",    "present",            FACT_BOOL)                            \
-	X(SOA_SERIAL,        "soa",    "serial",             FACT_INT_OR_NULL)                     \
-	X(DNSSEC_STATUS,     "dnssec", "status",             FACT_STR_OR_NULL)                     \
-	X(DNSSEC_DS_ALGORITHMS, "dnssec", "ds_algorithms",   FACT_INTS)                            \
-	X(DNSSEC_DNSKEY_ALGORITHMS, "dnssec", "dnskey_algorithms", FACT_INTS)                      \
-	X(BIMI_PRESENT,      "bimi",   "present",            FACT_BOOL)                            \
-	X(BIMI_VALID,        "bimi",   "valid",              FACT_BOOL)                            \
-	X(MAIL_PROVIDER,     NULL,     "mail_provider",      FACT_STR_OR_NULL)                     \
-	X(DNS_PROVIDER,      NULL,     "dns_provider",       FACT_STR_OR_NULL)                     \
-	X(ACTIVE_DIRECTORY,  NULL,     "active_directory",   FACT_BOOL)                            \
-	X(SCAN_QUERIES,      "scan",   "queries",            FACT_INT)                             \
-	X(SCAN_ANSWERED,     "scan",   "answered",           FACT_INT)                             \
-	X(SCAN_TIMEOUTS,     "scan",   "timeouts",           FACT_INT)                             \
-	X(SCAN_SERVFAIL,     "scan",   "servfail",           FACT_INT)                             \
-	X(SCAN_ERRORS,       "scan",   "errors",             FACT_INT)                             \
-	X(DNSTATS_HAS_MX,    "dnstats", "has_mx",            FACT_BOOL)                            \
-	X(DNSTATS_HAS_SPF,   "dnstats", "has_spf",           FACT_BOOL)                            \
-	X(DNSTATS_SPF_POLICY, "dnstats", "spf_policy",       FACT_STR_OR_NULL)                     \
-	X(DNSTATS_HAS_DMARC, "dnstats", "has_dmarc",         FACT_BOOL)                            \
-	X(DNSTATS_DMARC_POLICY, "dnstats", "dmarc_policy",   FACT_STR_OR_NULL)                     \
-	X(DNSTATS_DMARC_SUB_POLICY, "dnstats", "dmarc_sub_policy", FACT_STR_OR_NULL)               \
-	X(DNSTATS_HAS_DMARC_RUA, "dnstats", "has_dmarc_aggregate_reporting", FACT_BOOL)            \
-	X(DNSTATS_HAS_DMARC_RUF, "dnstats", "has_dmarc_forensic_reporting", FACT_BOOL)             \
-	X(DNSTATS_HAS_CAA,   "dnstats", "has_caa",           FACT_BOOL)                            \
-	X(DNSTATS_HAS_CAA_REPORTING, "dnstats", "has_caa_reporting", FACT_BOOL)                    \
-	X(DNSTATS_CAA_ISSUE_COUNT, "dnstats", "caa_issue_count", FACT_INT)                         \
-	X(DNSTATS_CAA_WILDCARD_COUNT, "dnstats", "caa_wildcard_count", FACT_INT)                   \
-	X(DNSTATS_HAS_DNSSEC, "dnstats", "has_dnssec",       FACT_BOOL)                            \
-	X(DNSTATS_DS_ALGORITHM, "dnstats", "dnssec_ds_algorithm", FACT_INT)                        \
-	X(DNSTATS_DIGEST_TYPE, "dnstats", "dnssec_digest_type", FACT_INT)                          \
-	X(DNSTATS_DNSKEY_ALGORITHM, "dnstats", "dnssec_dnskey_algorithm", FACT_INT)                \
-	X(DNSTATS_HAS_MSDC,  "dnstats", "has_msdc",          FACT_BOOL_OR_NULL)                    \
-	X(DNSTATS_HAS_SECURITYTXT, "dnstats", "has_securitytxt", FACT_NULL)
+	X(SPF_PRESENT,       FG_SPF,    "present",            FACT_BOOL)                            \
+	X(SPF_POLICY,        FG_SPF,    "policy",             FACT_STR)                             \
+	X(SPF_LOOKUPS,       FG_SPF,    "lookups",            FACT_INT)                             \
+	X(SPF_VOID_LOOKUPS,  FG_SPF,    "void_lookups",       FACT_INT)                             \
+	X(SPF_VALID,         FG_SPF,    "valid",              FACT_BOOL)                            \
+	X(DMARC_PRESENT,     FG_DMARC,  "present",            FACT_BOOL)                            \
+	X(DMARC_VALID,       FG_DMARC,  "valid",              FACT_BOOL)                            \
+	X(DMARC_P,           FG_DMARC,  "p",                  FACT_STR_OR_NULL)                     \
+	X(DMARC_SP,          FG_DMARC,  "sp",                 FACT_STR_OR_NULL)                     \
+	X(DMARC_NP,          FG_DMARC,  "np",                 FACT_STR_OR_NULL)                     \
+	X(DMARC_PCT,         FG_DMARC,  "pct",                FACT_INT_OR_NULL)                     \
+	X(DMARC_RUA,         FG_DMARC,  "rua",                FACT_BOOL)                            \
+	X(DMARC_RUF,         FG_DMARC,  "ruf",                FACT_BOOL)                            \
+	X(CAA_PRESENT,       FG_CAA,    "present",            FACT_BOOL)                            \
+	X(CAA_FOUND_AT,      FG_CAA,    "found_at",           FACT_STR_OR_NULL)                     \
+	X(CAA_ISSUE_COUNT,   FG_CAA,    "issue_count",        FACT_INT)                             \
+	X(CAA_ISSUE,         FG_CAA,    "issue",              FACT_BOOL)                            \
+	X(CAA_ISSUEWILD,     FG_CAA,    "issuewild",          FACT_BOOL)                            \
+	X(CAA_IODEF,         FG_CAA,    "iodef",              FACT_BOOL)                            \
+	X(MX_PRESENT,        FG_MX,     "present",            FACT_BOOL)                            \
+	X(MX_NULL_MX,        FG_MX,     "null_mx",            FACT_BOOL)                            \
+	X(MX_HOSTS,          FG_MX,     "hosts",              FACT_INT)                             \
+	X(NS_COUNT,          FG_NS,     "count",              FACT_INT)                             \
+	X(NS_LAME,           FG_NS,     "lame",               FACT_INT)                             \
+	X(NS_SERIALS_CONSISTENT, FG_NS, "serials_consistent", FACT_BOOL)                            \
+	X(NS_SETS_CONSISTENT, FG_NS,    "ns_sets_consistent", FACT_BOOL)                            \
+	X(SOA_PRESENT,       FG_SOA,    "present",            FACT_BOOL)                            \
+	X(SOA_SERIAL,        FG_SOA,    "serial",             FACT_INT_OR_NULL)                     \
+	X(DNSSEC_STATUS,     FG_DNSSEC, "status",             FACT_STR_OR_NULL)                     \
+	X(DNSSEC_DS_ALGORITHMS, FG_DNSSEC, "ds_algorithms",   FACT_INTS)                            \
+	X(DNSSEC_DNSKEY_ALGORITHMS, FG_DNSSEC, "dnskey_algorithms", FACT_INTS)                      \
+	X(BIMI_PRESENT,      FG_BIMI,   "present",            FACT_BOOL)                            \
+	X(BIMI_VALID,        FG_BIMI,   "valid",              FACT_BOOL)                            \
+	X(MAIL_PROVIDER,     FG_TOP,     "mail_provider",      FACT_STR_OR_NULL)                     \
+	X(DNS_PROVIDER,      FG_TOP,     "dns_provider",       FACT_STR_OR_NULL)                     \
+	X(ACTIVE_DIRECTORY,  FG_TOP,     "active_directory",   FACT_BOOL)                            \
+	X(SCAN_QUERIES,      FG_SCAN,   "queries",            FACT_INT)                             \
+	X(SCAN_ANSWERED,     FG_SCAN,   "answered",           FACT_INT)                             \
+	X(SCAN_TIMEOUTS,     FG_SCAN,   "timeouts",           FACT_INT)                             \
+	X(SCAN_SERVFAIL,     FG_SCAN,   "servfail",           FACT_INT)                             \
+	X(SCAN_ERRORS,       FG_SCAN,   "errors",             FACT_INT)                             \
+	X(DNSTATS_HAS_MX,    FG_DNSTATS, "has_mx",            FACT_BOOL)                            \
+	X(DNSTATS_HAS_SPF,   FG_DNSTATS, "has_spf",           FACT_BOOL)                            \
+	X(DNSTATS_SPF_POLICY, FG_DNSTATS, "spf_policy",       FACT_STR_OR_NULL)                     \
+	X(DNSTATS_HAS_DMARC, FG_DNSTATS, "has_dmarc",         FACT_BOOL)                            \
+	X(DNSTATS_DMARC_POLICY, FG_DNSTATS, "dmarc_policy",   FACT_STR_OR_NULL)                     \
+	X(DNSTATS_DMARC_SUB_POLICY, FG_DNSTATS, "dmarc_sub_policy", FACT_STR_OR_NULL)               \
+	X(DNSTATS_HAS_DMARC_RUA, FG_DNSTATS, "has_dmarc_aggregate_reporting", FACT_BOOL)            \
+	X(DNSTATS_HAS_DMARC_RUF, FG_DNSTATS, "has_dmarc_forensic_reporting", FACT_BOOL)             \
+	X(DNSTATS_HAS_CAA,   FG_DNSTATS, "has_caa",           FACT_BOOL)                            \
+	X(DNSTATS_HAS_CAA_REPORTING, FG_DNSTATS, "has_caa_reporting", FACT_BOOL)                    \
+	X(DNSTATS_CAA_ISSUE_COUNT, FG_DNSTATS, "caa_issue_count", FACT_INT)                         \
+	X(DNSTATS_CAA_WILDCARD_COUNT, FG_DNSTATS, "caa_wildcard_count", FACT_INT)                   \
+	X(DNSTATS_HAS_DNSSEC, FG_DNSTATS, "has_dnssec",       FACT_BOOL)                            \
+	X(DNSTATS_DS_ALGORITHM, FG_DNSTATS, "dnssec_ds_algorithm", FACT_INT)                        \
+	X(DNSTATS_DIGEST_TYPE, FG_DNSTATS, "dnssec_digest_type", FACT_INT)                          \
+	X(DNSTATS_DNSKEY_ALGORITHM, FG_DNSTATS, "dnssec_dnskey_algorithm", FACT_INT)                \
+	X(DNSTATS_HAS_MSDC,  FG_DNSTATS, "has_msdc",          FACT_BOOL_OR_NULL)                    \
+	X(DNSTATS_HAS_SECURITYTXT, FG_DNSTATS, "has_securitytxt", FACT_NULL)
 /* clang-format on */
 
 #define FACT_ENUM(id, group, name, type) FACT_##id,
@@ -92,7 +103,8 @@ enum fact { FACTS(FACT_ENUM) NFACTS };
 #undef FACT_ENUM
 
 struct fact_def {
-	const char *group, *name;
+	enum fact_group group;
+	const char *name;
 	enum fact_type type;
 };
 extern const struct fact_def fact_defs[NFACTS];
@@ -147,7 +159,7 @@ fact_null(void)
 void facts_write(struct buf *b, const struct fact_val v[NFACTS]);
 /* The value of every fact in a facts object (from a record that passed jscan), n == 0 when
  * absent or null; facts of a group that is not an object are absent. Of repeated keys the last
- * one counts. */
-void facts_pick(struct jspan facts, struct jspan v[NFACTS]);
+ * one counts. group (if not NULL) gets each group's value the same way. */
+void facts_pick(struct jspan facts, struct jspan v[NFACTS], struct jspan group[NFACT_GROUPS]);
 
 #endif

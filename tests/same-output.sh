@@ -3,8 +3,9 @@
 # Do dns-grade and stats-report give the same stdout, stderr and exit status as a reference
 # build? For changes meant to keep output byte-identical (a rewrite, a removal).
 # Inputs: every dns-grade fixture, the bench's replicated and distinct-clock sets (each signed
-# zone verified again), the dns_member fuzz corpus as records, and stats-report's fixtures and
-# the reference dns-grade's output of all of the above, under every --format.
+# zone verified again), the dns_member fuzz corpus as records, and stats-report's fixtures, its
+# generated records and the reference dns-grade's output of all of the above, under every
+# --format and with --lists.
 # usage: tests/same-output.sh REF_BIN [BIN]   (BIN defaults to build/bin)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,6 +56,8 @@ for in in $inputs; do
 		"$ref/dns-grade" --scale $scale <"$in" >"$tmp/graded$i.ndjson" 2>/dev/null || true
 	done
 done
+# stats-report's generated records (varied facts, ranks)
+awk -v n=3000 -v seed=3 -f "$fix/stats-report/gen.awk" >"$tmp/graded-gen.ndjson"
 for in in "$fix"/stats-report/*.ndjson "$tmp"/graded*.ndjson; do
 	for fmt in text json markdown html; do
 		same "$in" "$in" stats-report --format $fmt --date 2026-01-01
