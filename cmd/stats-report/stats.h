@@ -67,7 +67,7 @@ struct report {
 	char *store; /* the enrichment view: the store's path */
 };
 
-/* A table of names with counts (open addressing). At most NAMES_MAX distinct names are kept;
+/* A table of names with counts (names.c, open addressing). At most NAMES_MAX distinct names are kept;
  * more are counted in overflow, so memory stays flat whatever the input. */
 #define NAMES_MAX 65536
 struct names {
