@@ -24,11 +24,11 @@ enum fact_type {
 };
 
 /* The objects facts groups its facts in (FG_TOP: facts itself). */
+/* clang-format off */
 #define FACT_GROUPS(X)                                                                             \
-	X(TOP, NULL)                                                                               \
-	X(SPF, "spf")                                                                              \
-	X(DMARC, "dmarc") X(CAA, "caa") X(MX, "mx") X(NS, "ns") X(SOA, "soa") X(DNSSEC, "dnssec")  \
-	    X(BIMI, "bimi") X(SCAN, "scan") X(DNSTATS, "dnstats")
+	X(TOP, NULL) X(SPF, "spf") X(DMARC, "dmarc") X(CAA, "caa") X(MX, "mx") X(NS, "ns")         \
+	X(SOA, "soa") X(DNSSEC, "dnssec") X(BIMI, "bimi") X(SCAN, "scan") X(DNSTATS, "dnstats")
+/* clang-format on */
 #define FACT_GROUP_ENUM(id, name) FG_##id,
 enum fact_group { FACT_GROUPS(FACT_GROUP_ENUM) NFACT_GROUPS };
 #undef FACT_GROUP_ENUM
