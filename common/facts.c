@@ -6,10 +6,18 @@
 #include "jsonw.h"
 
 #define FACT_GROUP_NAME(id, name) name,
-const char *const fact_group_names[NFACT_GROUPS] = {FACT_GROUPS(FACT_GROUP_NAME)};
+const char *const fact_group_names[NFACT_GROUPS] = {NULL, FACT_GROUPS(FACT_GROUP_NAME)};
 #undef FACT_GROUP_NAME
 
-#define FACT_DEF(id, group, name, type) {group, name, type},
+/* The groups as written: "\"spf\":{" (names of ours, without escapes). */
+#define FACT_GROUP_KEY(id, name) {"\"" name "\":{", sizeof(name) + 3},
+static const struct {
+	const char *s;
+	size_t n;
+} group_key[NFACT_GROUPS] = {{"", 0}, FACT_GROUPS(FACT_GROUP_KEY)};
+#undef FACT_GROUP_KEY
+
+#define FACT_DEF(id, group, name, type) {group, name, type, "\"" name "\":", sizeof(name) + 2},
 const struct fact_def fact_defs[NFACTS] = {FACTS(FACT_DEF)};
 #undef FACT_DEF
 
@@ -22,7 +30,7 @@ write_val(struct buf *b, enum fact_type type, const struct fact_val *v)
 	case FACT_STR_OR_NULL:
 	case FACT_NULL:
 		if (v->null || type == FACT_NULL) {
-			buf_adds(b, "null");
+			buf_add(b, "null", 4);
 			return;
 		}
 		break;
@@ -32,7 +40,10 @@ write_val(struct buf *b, enum fact_type type, const struct fact_val *v)
 	switch (type) {
 	case FACT_BOOL:
 	case FACT_BOOL_OR_NULL:
-		buf_adds(b, v->i ? "true" : "false");
+		if (v->i)
+			buf_add(b, "true", 4);
+		else
+			buf_add(b, "false", 5);
 		break;
 	case FACT_INT:
 	case FACT_INT_OR_NULL:
@@ -64,16 +75,13 @@ facts_write(struct buf *b, const struct fact_val v[NFACTS])
 	for (int f = 0; f < NFACTS; f++) {
 		const struct fact_def *d = &fact_defs[f];
 		if (open != d->group && open != FG_TOP)
-			buf_addc(b, '}');
+			buf_addc_fast(b, '}');
 		if (f)
-			buf_addc(b, ',');
-		if (open != d->group && d->group != FG_TOP) {
-			jsonw_strz(b, fact_group_names[d->group]);
-			buf_adds(b, ":{");
-		}
+			buf_addc_fast(b, ',');
+		if (open != d->group)
+			buf_add(b, group_key[d->group].s, group_key[d->group].n);
 		open = d->group;
-		jsonw_strz(b, d->name);
-		buf_addc(b, ':');
+		buf_add(b, d->key, d->keylen);
 		write_val(b, d->type, &v[f]);
 	}
 	if (open != FG_TOP)

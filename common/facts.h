@@ -26,13 +26,13 @@ enum fact_type {
 /* The objects facts groups its facts in (FG_TOP: facts itself). */
 /* clang-format off */
 #define FACT_GROUPS(X)                                                                             \
-	X(TOP, NULL) X(SPF, "spf") X(DMARC, "dmarc") X(CAA, "caa") X(MX, "mx") X(NS, "ns")         \
-	X(SOA, "soa") X(DNSSEC, "dnssec") X(BIMI, "bimi") X(SCAN, "scan") X(DNSTATS, "dnstats")
+	X(SPF, "spf") X(DMARC, "dmarc") X(CAA, "caa") X(MX, "mx") X(NS, "ns") X(SOA, "soa")        \
+	X(DNSSEC, "dnssec") X(BIMI, "bimi") X(SCAN, "scan") X(DNSTATS, "dnstats")
 /* clang-format on */
 #define FACT_GROUP_ENUM(id, name) FG_##id,
-enum fact_group { FACT_GROUPS(FACT_GROUP_ENUM) NFACT_GROUPS };
+enum fact_group { FG_TOP, FACT_GROUPS(FACT_GROUP_ENUM) NFACT_GROUPS };
 #undef FACT_GROUP_ENUM
-extern const char *const fact_group_names[NFACT_GROUPS];
+extern const char *const fact_group_names[NFACT_GROUPS]; /* NULL for FG_TOP */
 
 /* id, group, name, type, in the order written. A group's facts are consecutive. */
 /* clang-format off */
@@ -106,6 +106,8 @@ struct fact_def {
 	enum fact_group group;
 	const char *name;
 	enum fact_type type;
+	const char *key; /* as written: "\"name\":" */
+	size_t keylen;
 };
 extern const struct fact_def fact_defs[NFACTS];
 
