@@ -95,10 +95,29 @@ is_null(struct jspan v)
 	return v.n == 4 && !memcmp(v.p, "null", 4);
 }
 
-static bool
-key_is(struct jspan key, const char *name)
+/* A member's key, to compare with many names: keys are plain ASCII (raw bytes compared) unless
+ * they hold an escape. */
+struct key {
+	struct jspan span;
+	const char *raw;
+	size_t len;
+	bool escaped;
+};
+
+static struct key
+key_of(struct jspan span)
 {
-	return jscan_key_eq(key, name, strlen(name));
+	const char *raw = span.p + 1;
+	size_t len = span.n - 2;
+	return (struct key){span, raw, len, memchr(raw, '\\', len) != NULL};
+}
+
+static bool
+key_is(const struct key *k, const char *name, size_t len)
+{
+	if (k->escaped)
+		return jscan_key_eq(k->span, name, len);
+	return k->len == len && !memcmp(k->raw, name, len);
 }
 
 void
@@ -113,15 +132,17 @@ facts_pick(struct jspan facts, struct jspan v[NFACTS], struct jspan group[NFACT_
 	while (jscan_object_next(facts, &it, &m)) {
 		if (is_null(m.val))
 			continue;
+		struct key key = key_of(m.key);
 		int k = 1;
-		while (k < NFACT_GROUPS && !key_is(m.key, fact_group_names[k]))
+		while (k < NFACT_GROUPS && !key_is(&key, fact_group_names[k], group_key[k].n - 4))
 			k++;
 		if (k < NFACT_GROUPS) {
 			g[k] = m.val;
 			continue;
 		}
 		for (int f = 0; f < NFACTS; f++)
-			if (fact_defs[f].group == FG_TOP && key_is(m.key, fact_defs[f].name)) {
+			if (fact_defs[f].group == FG_TOP &&
+			    key_is(&key, fact_defs[f].name, fact_defs[f].keylen - 3)) {
 				v[f] = m.val;
 				break;
 			}
@@ -137,8 +158,9 @@ facts_pick(struct jspan facts, struct jspan v[NFACTS], struct jspan group[NFACT_
 		       jscan_object_next(g[k], &it, &m)) {
 			if (is_null(m.val))
 				continue;
+			struct key key = key_of(m.key);
 			for (int i = f; i < end; i++)
-				if (key_is(m.key, fact_defs[i].name)) {
+				if (key_is(&key, fact_defs[i].name, fact_defs[i].keylen - 3)) {
 					v[i] = m.val;
 					break;
 				}

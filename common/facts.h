@@ -23,11 +23,13 @@ enum fact_type {
 	FACT_NULL,	   /* always null (a fact DNStats stopped collecting) */
 };
 
-/* The objects facts groups its facts in (FG_TOP: facts itself). */
+/* The objects facts groups its facts in (FG_TOP: facts itself). securitytxt holds none of
+ * dns-grade's: another enricher's security.txt check, which stats-report reads (its present). */
 /* clang-format off */
 #define FACT_GROUPS(X)                                                                             \
 	X(SPF, "spf") X(DMARC, "dmarc") X(CAA, "caa") X(MX, "mx") X(NS, "ns") X(SOA, "soa")        \
-	X(DNSSEC, "dnssec") X(BIMI, "bimi") X(SCAN, "scan") X(DNSTATS, "dnstats")
+	X(DNSSEC, "dnssec") X(BIMI, "bimi") X(SCAN, "scan") X(DNSTATS, "dnstats")                  \
+	X(SECURITYTXT, "securitytxt")
 /* clang-format on */
 #define FACT_GROUP_ENUM(id, name) FG_##id,
 enum fact_group { FG_TOP, FACT_GROUPS(FACT_GROUP_ENUM) NFACT_GROUPS };

@@ -426,10 +426,9 @@ read_facts(struct run *run, struct record *r, struct obs *ob)
 	if (is_obj(group[FG_DNSTATS]))
 		read_dnstats_facts(run, v, ob);
 	/* not one of dns-grade's facts: another enricher's security.txt check */
-	static const char *const stxt_key[] = {"securitytxt"}, *const present_key[] = {"present"};
-	struct jspan stxt, present;
-	spick(f, stxt_key, &stxt, 1);
-	spick(stxt, present_key, &present, 1);
+	static const char *const present_key[] = {"present"};
+	struct jspan present;
+	spick(group[FG_SECURITYTXT], present_key, &present, 1);
 	if (present.n)
 		ob->securitytxt = vtrue(present);
 	return -1;
