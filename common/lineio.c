@@ -23,8 +23,6 @@ lr_init(struct linereader *lr, int fd, size_t max)
 void
 lr_free(struct linereader *lr)
 {
-	if (lr->before_move)
-		lr->before_move(lr->arg);
 	free(lr->buf);
 	free(lr->head);
 	lr->buf = lr->head = NULL;
@@ -41,11 +39,7 @@ would_block(int fd)
 static int
 fill(struct linereader *lr)
 {
-	/* The lines returned so far stay where they are while a read still has room behind
-	 * them (a line being read needs at most max + 1 bytes, cap - start > max once moved) */
-	if (lr->start > 0 && lr->cap - lr->end < CHUNK) {
-		if (lr->before_move)
-			lr->before_move(lr->arg);
+	if (lr->start > 0) {
 		memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
 		lr->end -= lr->start;
 		lr->start = 0;

@@ -17,7 +17,6 @@ struct linereader {
 	bool eof;
 	int error;		      /* errno of a failed read */
 	void (*before_block)(void *); /* called before a read that may wait (flush output) */
-	void (*before_move)(void *);  /* called before lines returned so far move or go away */
 	volatile int *stop;	      /* when set and nonzero, an interrupted read ends the input */
 	void *arg;
 };

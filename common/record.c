@@ -18,17 +18,8 @@ static void
 flush_stdout(void *arg)
 {
 	(void)arg;
-	if (tool_out_flush() != 0)
+	if (fflush(stdout) != 0)
 		tool_out("", 0); /* reports the error the same way other writes do */
-}
-
-/* The line reader is about to move or free the lines it returned: rec_emit may have left a
- * borrowed line's head queued where it is (tool_out_ref). */
-static void
-keep_output(void *arg)
-{
-	(void)arg;
-	tool_out_keep();
 }
 
 void
@@ -38,20 +29,12 @@ rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_lin
 	rr->lr.before_block = flush_stdout;
 	rr->field = field && *field ? field : "domain";
 	rr->defer = NULL;
-	rr->borrow = false;
 }
 
 void
 rec_reader_defer(struct rec_reader *rr, struct jscan_defer *defer)
 {
 	rr->defer = defer;
-}
-
-void
-rec_reader_borrow(struct rec_reader *rr)
-{
-	rr->borrow = true;
-	rr->lr.before_move = keep_output;
 }
 
 void
@@ -66,20 +49,9 @@ rec_init(struct record *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* Give text its own storage back when it borrows the reader's line. */
-static void
-own_text(struct record *r)
-{
-	if (r->text.s && !r->text.cap) {
-		r->text = r->own;
-		r->own = (struct buf)BUF_INIT;
-	}
-}
-
 void
 rec_free(struct record *r)
 {
-	own_text(r);
 	buf_free(&r->text);
 	buf_free(&r->name);
 	buf_free(&r->vals);
@@ -93,7 +65,6 @@ rec_free(struct record *r)
 static void
 rec_clear(struct record *r)
 {
-	own_text(r);
 	buf_reset(&r->text);
 	buf_reset(&r->name);
 	buf_reset(&r->vals);
@@ -158,12 +129,7 @@ rec_read(struct rec_reader *rr, struct record *r)
 		r->name_state = NAME_OK;
 		return 1;
 	}
-	if (rr->borrow) {
-		r->own = r->text;
-		r->text = (struct buf){(char *)line + b, e - b, 0};
-	} else {
-		buf_add(&r->text, line + b, e - b);
-	}
+	buf_add(&r->text, line + b, e - b);
 	const char *why;
 	size_t at;
 	struct jspan v;
@@ -171,7 +137,6 @@ rec_read(struct rec_reader *rr, struct record *r)
 	if (jscan_object_defer(r->text.s, r->text.len, &r->members, rr->field, &v, &found,
 			       rr->defer, &why, &at) < 0) {
 		r->kind = REC_BAD;
-		own_text(r);
 		buf_reset(&r->text);
 		buf_add(&r->text, line, len);
 		rec_error(r, "invalid JSON: %s at byte %zu", why, at + b + 1);
@@ -236,7 +201,6 @@ rec_copy(struct record *dst, const struct record *src)
 	dst->nerrors = src->nerrors;
 	dst->rank = src->rank;
 	dst->deferred = NULL; /* what the hook read belongs to the command, for this read only */
-	own_text(dst);
 	copy_buf(&dst->text, &src->text);
 	copy_buf(&dst->name, &src->name);
 	copy_buf(&dst->vals, &src->vals);
@@ -622,16 +586,12 @@ rec_format(const struct record *r, struct buf *out)
 void
 rec_emit(const struct record *r)
 {
-	/* the unchanged head goes out from where it is, not through another copy: a borrowed
-	 * line (cap 0) stays in the reader's buffer until written (see keep_output) */
+	static struct buf out;
+	/* the unchanged head goes out from where it is, not through another copy */
 	size_t head = verbatim_head(r);
-	if (head) {
-		if (r->text.cap)
-			tool_out(r->text.s, head);
-		else
-			tool_out_ref(r->text.s, head);
-	}
-	struct buf *out = tool_out_begin();
-	format_rest(r, head, out);
-	tool_out_end(out);
+	if (head)
+		tool_out(r->text.s, head);
+	buf_reset(&out);
+	format_rest(r, head, &out);
+	tool_out(out.s, out.len);
 }

@@ -33,10 +33,7 @@ struct rec_added {
 struct record {
 	enum rec_kind kind;
 	unsigned long lineno;
-	/* The line as read (JSON: the object text). Not NUL-terminated when it borrows the
-	 * reader's buffer (cap 0, see rec_reader_borrow). */
-	struct buf text;
-	struct buf own;		 /* text's own storage, kept aside while text borrows */
+	struct buf text;	 /* the line as read (JSON: the object text) */
 	struct jmembers members; /* JSON: top-level members, spans into text */
 	bool has_name;		 /* the domain field was found and is a string */
 	enum rec_name_state name_state;
@@ -56,7 +53,6 @@ struct rec_reader {
 	struct linereader lr;
 	const char *field;	   /* dotted path of the domain, default "domain" */
 	struct jscan_defer *defer; /* a member the command reads while the line is checked */
-	bool borrow;		   /* JSON lines stay in the reader's buffer (rec_reader_borrow) */
 };
 
 /* fd is usually 0; field may be NULL for "domain"; max_line 0 for the default (1 MiB). */
@@ -65,10 +61,6 @@ void rec_reader_free(struct rec_reader *rr);
 /* Have defer->read take the top-level member defer->key while each line is validated (see
  * jscan_object_defer); rec_read sets record.deferred to the value it took. */
 void rec_reader_defer(struct rec_reader *rr, struct jscan_defer *defer);
-/* Have rec_read leave a JSON line in the reader's buffer instead of copying it into record.text:
- * text and the member spans then hold only until the next rec_read on rr. For a command that is
- * done with each record before it reads the next; rec_copy still makes a record of its own. */
-void rec_reader_borrow(struct rec_reader *rr);
 /* Read and classify the next line into r (whose buffers are reused). 1 = a record, 0 = end of
  * input, -1 = read error (errno-style code in rr->lr.error). */
 int rec_read(struct rec_reader *rr, struct record *r);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "progress.h"
@@ -117,244 +116,18 @@ output_failed(void)
 	tool_die("cannot write output: %s", strerror(errno));
 }
 
-/* Direct output (tool_out_direct): stdout written with writev from a queue of pieces, some
- * copied into the queue's own buffer, some left where the caller has them (tool_out_ref), so a
- * record's unchanged text goes from the line reader's buffer to the kernel without a copy.
- * The queue writes at the very moments stdio would with stdout_buffer (glibc's fwrite on a
- * full-buffered stream): when what is pending grows past one buffer, it writes the largest
- * whole number of buffers and keeps the rest; so the output, its write errors and how it
- * interleaves with messages on stderr stay what they were. */
-#define OUT_BLOCK     sizeof stdout_buffer
-#define OUT_COPY_LESS 512 /* shorter pieces are copied: keeps the queue short */
-#define OUT_IOV	      64  /* iovecs per writev */
-
-struct out_piece {
-	const char *p; /* the caller's bytes, or NULL for the queue's own, at own.s + off */
-	size_t off, len;
-};
-
-static struct {
-	bool on;
-	bool fresh; /* nothing written yet (glibc writes a first fwrite of one whole buffer) */
-	bool error; /* a flush failed (stdio's error flag) */
-	struct buf own;
-	struct out_piece *v;
-	size_t n, cap;
-	size_t pending; /* bytes queued */
-	size_t begin;	/* own.len at tool_out_begin */
-} q;
-
-static const char *
-piece_bytes(const struct out_piece *pc)
-{
-	return pc->p ? pc->p : q.own.s + pc->off;
-}
-
-/* Write the first w bytes of the queue (glibc's write loop: a short write goes on, an error
- * stops with errno set). */
-static int
-q_write(size_t w)
-{
-	size_t i = 0, skip = 0; /* the next byte: piece i, skip bytes in */
-	while (w > 0) {
-		struct iovec iov[OUT_IOV];
-		int k = 0;
-		size_t left = w;
-		for (size_t j = i, o = skip; j < q.n && k < OUT_IOV && left; j++, o = 0) {
-			size_t len = q.v[j].len - o;
-			if (len > left)
-				len = left;
-			iov[k].iov_base = (void *)(piece_bytes(&q.v[j]) + o);
-			iov[k++].iov_len = len;
-			left -= len;
-		}
-		ssize_t r = writev(STDOUT_FILENO, iov, k);
-		if (r < 0)
-			return -1;
-		w -= (size_t)r;
-		for (size_t d = (size_t)r; d > 0;) {
-			size_t rest = q.v[i].len - skip;
-			if (d < rest) {
-				skip += d;
-				break;
-			}
-			d -= rest;
-			i++;
-			skip = 0;
-		}
-	}
-	return 0;
-}
-
-static void
-q_clear(void)
-{
-	q.n = 0;
-	q.pending = 0;
-	q.own.len = 0;
-}
-
-/* Keep the last rem bytes of the last piece as the whole queue, after the rest was written. */
-static void
-q_keep_tail(size_t rem)
-{
-	struct out_piece last = q.v[q.n - 1];
-	q_clear();
-	if (!rem)
-		return;
-	if (last.p)
-		last.p += last.len - rem;
-	else
-		last.off += last.len - rem;
-	last.len = rem;
-	if (!last.p) {
-		/* the queue's own bytes: move them to the front, unless they are many and the
-		 * buffer is still small (then they go later, with what follows) */
-		if (rem <= 4096 || last.off >= 4 * OUT_BLOCK) {
-			memmove(q.own.s, q.own.s + last.off, rem);
-			last.off = 0;
-		}
-		q.own.len = last.off + rem;
-	}
-	q.v[q.n++] = last;
-	q.pending = rem;
-}
-
-/* Queue n bytes (p NULL: own.s + off) and write what stdio would have written by now. */
-static void
-q_add(const char *p, size_t off, size_t n)
-{
-	if (!n)
-		return;
-	size_t t = q.pending + n;
-	bool write = t > OUT_BLOCK || (q.fresh && n >= OUT_BLOCK);
-	q.fresh = false;
-	struct out_piece *prev = q.n ? &q.v[q.n - 1] : NULL;
-	if (prev && !p && !prev->p && prev->off + prev->len == off) {
-		prev->len += n;
-	} else if (prev && p && prev->p && prev->p + prev->len == p) {
-		prev->len += n;
-	} else {
-		q.v = xgrow(q.v, &q.cap, q.n + 1, sizeof *q.v);
-		q.v[q.n++] = (struct out_piece){p, off, n};
-	}
-	q.pending = t;
-	if (!write)
-		return;
-	if (q_write(t - t % OUT_BLOCK) < 0) {
-		q_clear(); /* what stdio does with its buffer after a failed write */
-		output_failed();
-	}
-	q_keep_tail(t % OUT_BLOCK);
-}
-
-/* fflush: write everything; a failure drops it and is remembered. */
-static int
-q_flush(void)
-{
-	if (!q.pending)
-		return 0;
-	int rc = q_write(q.pending);
-	q_clear();
-	if (rc < 0) {
-		q.error = true;
-		return EOF;
-	}
-	return 0;
-}
-
-/* exit() flushes stdio's buffer, ignoring errors; so does this for the queue. */
-static void
-q_at_exit(void)
-{
-	q_flush();
-}
-
-void
-tool_out_direct(void)
-{
-	/* a terminal gets stdio's line buffering: records show as they are done */
-	if (q.on || isatty(STDOUT_FILENO))
-		return;
-	fflush(stdout);
-	q.on = true;
-	q.fresh = true;
-	atexit(q_at_exit);
-}
-
 void
 tool_out(const char *s, size_t n)
 {
 	progress_before_output();
-	if (q.on) {
-		size_t off = q.own.len;
-		buf_add(&q.own, s, n);
-		q_add(NULL, off, n);
-		return;
-	}
 	if (fwrite_unlocked(s, 1, n, stdout) != n)
 		output_failed();
-}
-
-void
-tool_out_ref(const char *s, size_t n)
-{
-	if (!q.on || n < OUT_COPY_LESS) {
-		tool_out(s, n);
-		return;
-	}
-	progress_before_output();
-	q_add(s, 0, n);
-}
-
-void
-tool_out_keep(void)
-{
-	for (size_t i = 0; i < q.n; i++) {
-		struct out_piece *pc = &q.v[i];
-		if (pc->p) {
-			pc->off = q.own.len;
-			buf_add(&q.own, pc->p, pc->len);
-			pc->p = NULL;
-		}
-	}
-}
-
-struct buf *
-tool_out_begin(void)
-{
-	static struct buf out;
-	if (q.on) {
-		q.begin = q.own.len;
-		return &q.own;
-	}
-	buf_reset(&out);
-	return &out;
-}
-
-void
-tool_out_end(struct buf *b)
-{
-	if (q.on) {
-		progress_before_output();
-		q_add(NULL, q.begin, b->len - q.begin);
-	} else {
-		tool_out(b->s, b->len);
-	}
-}
-
-int
-tool_out_flush(void)
-{
-	if (q.on && q_flush() != 0)
-		return EOF;
-	return fflush(stdout);
 }
 
 int
 tool_finish(int status)
 {
-	if (tool_out_flush() != 0 || q.error || ferror(stdout)) {
+	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE)
 			return 0;
 		tool_warn("cannot write output: %s", strerror(errno));

@@ -24,20 +24,6 @@ void tool_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretur
 void tool_version(void) __attribute__((noreturn));
 /* Write a whole buffer to stdout; on a closed pipe exit 0 at once, on other errors exit 2. */
 void tool_out(const char *s, size_t n);
-/* Have stdout written by tool_out's own queue instead of stdio (not on a terminal), for a
- * command that writes all its output with tool_out, tool_out_ref and tool_out_begin. */
-void tool_out_direct(void);
-/* tool_out, but in direct mode the bytes may stay where they are until written: the caller
- * keeps them unchanged until tool_out_keep or tool_out_flush. */
-void tool_out_ref(const char *s, size_t n);
-/* Copy the bytes tool_out_ref left in place into the queue (before that memory changes). */
-void tool_out_keep(void);
-/* A buffer to append output to, written as by tool_out at tool_out_end(the same buffer),
- * without another copy in direct mode. */
-struct buf *tool_out_begin(void);
-void tool_out_end(struct buf *b);
-/* fflush(stdout), direct mode's queue included. */
-int tool_out_flush(void);
 /* Run fn (e.g. commit a store batch) before a closed downstream pipe ends the command. */
 void tool_on_closed_pipe(void (*fn)(void));
 /* Call fn on SIGINT and SIGTERM, without restarting the interrupted read, so a command can

@@ -6,8 +6,7 @@
  * up to a NUL, at most 64), then the stream itself. The stream reaches the reader through a
  * SOCK_SEQPACKET socket, so each read(2) returns exactly one write: in pieces of 64 KiB when
  * the input's length is even, else in pieces of 1 to 200 bytes, so lines are split across
- * reads the way a pipe splits them, and every run of an input is the same. When the length's
- * second bit is set, JSON lines stay in the reader's buffer (rec_reader_borrow).
+ * reads the way a pipe splits them, and every run of an input is the same.
  * Checks: every non-blank record formats to one line holding exactly one JSON object, the
  * input's members and added members all present; a copy formats the same. */
 #include <pthread.h>
@@ -188,9 +187,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lr->error = 0;
 	}
 	rr->field = *field ? field : "domain";
-	rr->borrow = false;
-	if (size & 2)
-		rec_reader_borrow(rr);
 	struct record r, copy;
 	struct buf out = BUF_INIT, out2 = BUF_INIT;
 	rec_init(&r);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "facts.h"
 #include "jsonw.h"
 #include "progress.h"
 #include "record.h"
@@ -56,77 +57,6 @@ static const char *const scan_key[NSCAN] = {"queries", "answered", "timeouts", "
 enum { SK_BROKEN, SK_NO_GRADES, SK_BAD_GRADE, SK_UNKNOWN_CATEGORY, SK_BAD_MEMBER, NSK };
 static const char *const skip_key[NSK] = {"broken_line", "no_grades", "bad_grade",
 					  "unknown_category", "bad_member"};
-
-static unsigned long
-hash_str(const char *s, size_t n)
-{
-	unsigned long h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
-static void
-names_grow(struct names *t)
-{
-	size_t ncap = t->cap ? t->cap * 2 : 64;
-	char **nk = xcalloc(ncap, sizeof *nk);
-	long long *nc = xcalloc(ncap, sizeof *nc);
-	for (size_t i = 0; i < t->cap; i++) {
-		if (!t->key[i])
-			continue;
-		size_t j = hash_str(t->key[i], strlen(t->key[i])) & (ncap - 1);
-		while (nk[j])
-			j = (j + 1) & (ncap - 1);
-		nk[j] = t->key[i];
-		nc[j] = t->count[i];
-	}
-	free(t->key);
-	free(t->count);
-	t->key = nk;
-	t->count = nc;
-	t->cap = ncap;
-}
-
-void
-names_add(struct names *t, const char *s, size_t n)
-{
-	if (t->n * 2 >= t->cap) {
-		if (t->cap >= 2 * NAMES_MAX) {
-			/* full: only names already known still count by name */
-			if (t->n >= NAMES_MAX) {
-				size_t j = hash_str(s, n) & (t->cap - 1);
-				for (; t->key[j]; j = (j + 1) & (t->cap - 1))
-					if (strlen(t->key[j]) == n && !memcmp(t->key[j], s, n)) {
-						t->count[j]++;
-						return;
-					}
-				t->overflow++;
-				return;
-			}
-		} else {
-			names_grow(t);
-		}
-	}
-	size_t j = hash_str(s, n) & (t->cap - 1);
-	for (; t->key[j]; j = (j + 1) & (t->cap - 1))
-		if (strlen(t->key[j]) == n && !memcmp(t->key[j], s, n)) {
-			t->count[j]++;
-			return;
-		}
-	t->key[j] = xstrndup(s, n);
-	t->count[j] = 1;
-	t->n++;
-}
-
-void
-names_free(struct names *t)
-{
-	for (size_t i = 0; i < t->cap; i++)
-		free(t->key[i]);
-	free(t->key);
-	free(t->count);
-}
 
 /* The counters of one rank tier (or of the whole run). */
 struct agg {
@@ -388,70 +318,42 @@ vstr(struct jspan v, struct buf *b)
 	return buf_str(b);
 }
 
-enum {
-	F_SPF,
-	F_DMARC,
-	F_CAA,
-	F_MX,
-	F_NS,
-	F_DNSSEC,
-	F_SCAN,
-	F_STXT,
-	F_BIMI,
-	F_AD,
-	F_MAIL,
-	F_DNSP,
-	F_DNSTATS,
-	NF
-};
-static const char *const facts_keys[NF] = {
-    "spf",	     "dmarc",	     "caa",	    "mx",   "ns",
-    "dnssec",	     "scan",	     "securitytxt", "bimi", "active_directory",
-    "mail_provider", "dns_provider", "dnstats"};
-static const char *const spf_keys[] = {"present", "policy"};
-static const char *const dm_keys[] = {"present", "valid", "p", "sp", "rua"};
-static const char *const caa_keys[] = {"present", "iodef", "issue_count"};
-static const char *const mx_keys[] = {"present", "null_mx"};
-static const char *const ns_keys[] = {"lame", "serials_consistent", "ns_sets_consistent"};
-static const char *const dnssec_keys[] = {"status", "ds_algorithms"};
-static const char *const present_key[] = {"present"};
-enum { D_MX, D_DNSSEC, D_CAA, D_CAA_REP, D_DMARC, D_DMARC_POL, D_SPF, D_SPF_POL, D_STXT, ND };
-static const char *const dnstats_keys[ND] = {
-    "has_mx",	    "has_dnssec", "has_caa",	"has_caa_reporting", "has_dmarc",
-    "dmarc_policy", "has_spf",	  "spf_policy", "has_securitytxt"};
-
 /* DNStats' list facts as dns-grade computes them (domstat(7), facts.dnstats). */
 static void
-read_dnstats_facts(struct run *run, struct jspan d, struct obs *ob)
+read_dnstats_facts(struct run *run, const struct jspan v[NFACTS], struct obs *ob)
 {
-	struct jspan w[ND];
-	spick(d, dnstats_keys, w, ND);
 	struct list_obs *l = &ob->dl;
 	ob->dnstats_facts = true;
-	l->mx = vtrue(w[D_MX]);
-	l->ds = vtrue(w[D_DNSSEC]);
-	l->caa = vtrue(w[D_CAA]);
-	l->caa_reporting = vtrue(w[D_CAA_REP]);
-	l->dmarc = vtrue(w[D_DMARC]);
-	l->spf = vtrue(w[D_SPF]);
-	const char *p = vstr(w[D_DMARC_POL], &run->s1);
+	l->mx = vtrue(v[FACT_DNSTATS_HAS_MX]);
+	l->ds = vtrue(v[FACT_DNSTATS_HAS_DNSSEC]);
+	l->caa = vtrue(v[FACT_DNSTATS_HAS_CAA]);
+	l->caa_reporting = vtrue(v[FACT_DNSTATS_HAS_CAA_REPORTING]);
+	l->dmarc = vtrue(v[FACT_DNSTATS_HAS_DMARC]);
+	l->spf = vtrue(v[FACT_DNSTATS_HAS_SPF]);
+	const char *p = vstr(v[FACT_DNSTATS_DMARC_POLICY], &run->s1);
 	l->dmarc_policy = DM_ABSENT; /* no list */
 	for (int i = 0; p && i < DM_ABSENT; i++)
 		if (!strcmp(p, dm_key[i]))
 			l->dmarc_policy = i;
 	static const char *const pol[] = {"-all", "~all", "?all", "+all", "no_policy"};
-	p = vstr(w[D_SPF_POL], &run->s1);
+	p = vstr(v[FACT_DNSTATS_SPF_POLICY], &run->s1);
 	l->spf_policy = SPF_ABSENT; /* no list */
 	for (int i = 0; p && i < 5; i++)
 		if (!strcmp(p, pol[i]))
 			l->spf_policy = i;
-	l->securitytxt = w[D_STXT].n ? vtrue(w[D_STXT]) : -1;
+	struct jspan stxt = v[FACT_DNSTATS_HAS_SECURITYTXT];
+	l->securitytxt = stxt.n ? vtrue(stxt) : -1;
 }
+
+/* The facts of scan, in scan_key's order. */
+static const enum fact scan_fact[NSCAN] = {FACT_SCAN_QUERIES, FACT_SCAN_ANSWERED,
+					   FACT_SCAN_TIMEOUTS, FACT_SCAN_SERVFAIL,
+					   FACT_SCAN_ERRORS};
 
 static int
 read_facts(struct run *run, struct record *r, struct obs *ob)
 {
-	struct jspan f, v[NF], w[5];
+	struct jspan f, v[NFACTS], group[NFACT_GROUPS];
 	ob->spf_pol = SPF_ABSENT;
 	ob->dm_p = ob->dm_sp = DM_ABSENT;
 	ob->dnssec = DS_UNKNOWN;
@@ -462,12 +364,11 @@ read_facts(struct run *run, struct record *r, struct obs *ob)
 		rec_error(r, "facts is not an object: record skipped");
 		return SK_BAD_MEMBER;
 	}
-	spick(f, facts_keys, v, NF);
+	facts_pick(f, v, group);
 
-	spick(v[F_SPF], spf_keys, w, 2);
-	ob->spf = vtrue(w[0]);
+	ob->spf = vtrue(v[FACT_SPF_PRESENT]);
 	if (ob->spf) {
-		const char *p = vstr(w[1], &run->s1);
+		const char *p = vstr(v[FACT_SPF_POLICY], &run->s1);
 		static const char *const pol[] = {"-all", "~all", "?all", "+all"};
 		ob->spf_pol = SPF_NOPOLICY;
 		for (int i = 0; p && i < 4; i++)
@@ -475,65 +376,61 @@ read_facts(struct run *run, struct record *r, struct obs *ob)
 				ob->spf_pol = i;
 	}
 
-	spick(v[F_DMARC], dm_keys, w, 5);
-	ob->dmarc = vtrue(w[0]);
+	ob->dmarc = vtrue(v[FACT_DMARC_PRESENT]);
 	if (ob->dmarc) {
-		ob->dmarc_rua = vtrue(w[4]);
-		ob->dmarc_sp = w[3].n && w[3].p[0] == '"';
-		if (w[1].n && !vtrue(w[1])) {
+		struct jspan sp = v[FACT_DMARC_SP];
+		ob->dmarc_rua = vtrue(v[FACT_DMARC_RUA]);
+		ob->dmarc_sp = sp.n && sp.p[0] == '"';
+		if (v[FACT_DMARC_VALID].n && !vtrue(v[FACT_DMARC_VALID])) {
 			ob->dm_p = ob->dm_sp = DM_INVALID;
 		} else {
-			ob->dm_p = dm_policy(vstr(w[2], &run->s1));
-			ob->dm_sp = dm_policy(vstr(w[3], &run->s1));
+			ob->dm_p = dm_policy(vstr(v[FACT_DMARC_P], &run->s1));
+			ob->dm_sp = dm_policy(vstr(sp, &run->s1));
 		}
 	}
 
-	spick(v[F_CAA], caa_keys, w, 3);
-	ob->caa = vtrue(w[0]);
-	ob->caa_iodef = vtrue(w[1]);
+	ob->caa = vtrue(v[FACT_CAA_PRESENT]);
+	ob->caa_iodef = vtrue(v[FACT_CAA_IODEF]);
 	long long ic = 0;
-	span_int(w[2], &ic);
+	span_int(v[FACT_CAA_ISSUE_COUNT], &ic);
 	ob->caa_bucket = ic <= 0 ? 0 : ic == 1 ? 1 : ic <= 5 ? 2 : ic <= 10 ? 3 : 4;
 
-	spick(v[F_MX], mx_keys, w, 2);
-	ob->mx = vtrue(w[0]);
-	ob->null_mx = vtrue(w[1]);
+	ob->mx = vtrue(v[FACT_MX_PRESENT]);
+	ob->null_mx = vtrue(v[FACT_MX_NULL_MX]);
 
-	spick(v[F_NS], ns_keys, w, 3);
 	long long lame = 0;
-	ob->ns_lame = span_int(w[0], &lame) && lame > 0;
-	ob->ns_inconsistent = vfalse(w[1]) || vfalse(w[2]);
+	ob->ns_lame = span_int(v[FACT_NS_LAME], &lame) && lame > 0;
+	ob->ns_inconsistent =
+	    vfalse(v[FACT_NS_SERIALS_CONSISTENT]) || vfalse(v[FACT_NS_SETS_CONSISTENT]);
 
-	spick(v[F_DNSSEC], dnssec_keys, w, 2);
-	const char *st = vstr(w[0], &run->s1);
+	const char *st = vstr(v[FACT_DNSSEC_STATUS], &run->s1);
 	for (int i = 0; st && i < DS_UNKNOWN; i++)
 		if (!strcmp(st, dss_key[i]))
 			ob->dnssec = i;
 	size_t it = 0;
-	struct jspan e;
-	ob->ds = w[1].n && w[1].p[0] == '[' && jscan_array_next(w[1], &it, &e);
+	struct jspan e, ds = v[FACT_DNSSEC_DS_ALGORITHMS];
+	ob->ds = ds.n && ds.p[0] == '[' && jscan_array_next(ds, &it, &e);
 
-	spick(v[F_BIMI], present_key, w, 1);
-	ob->bimi = vtrue(w[0]);
-	ob->ad = vtrue(v[F_AD]);
-	ob->has_mail = vstr(v[F_MAIL], &run->mail) != NULL;
-	ob->has_dnsp = vstr(v[F_DNSP], &run->dnsp) != NULL;
-	if (is_obj(v[F_SCAN])) {
+	ob->bimi = vtrue(v[FACT_BIMI_PRESENT]);
+	ob->ad = vtrue(v[FACT_ACTIVE_DIRECTORY]);
+	ob->has_mail = vstr(v[FACT_MAIL_PROVIDER], &run->mail) != NULL;
+	ob->has_dnsp = vstr(v[FACT_DNS_PROVIDER], &run->dnsp) != NULL;
+	if (is_obj(group[FG_SCAN])) {
 		ob->scanned = true;
-		spick(v[F_SCAN], scan_key, w, NSCAN);
 		for (int i = 0; i < NSCAN; i++) {
 			long long x = 0;
-			if (span_int(w[i], &x) && x > 0)
+			if (span_int(v[scan_fact[i]], &x) && x > 0)
 				ob->scan[i] = x;
 		}
 	}
-	if (is_obj(v[F_DNSTATS]))
-		read_dnstats_facts(run, v[F_DNSTATS], ob);
-	if (is_obj(v[F_STXT])) {
-		spick(v[F_STXT], present_key, w, 1);
-		if (w[0].n)
-			ob->securitytxt = vtrue(w[0]);
-	}
+	if (is_obj(group[FG_DNSTATS]))
+		read_dnstats_facts(run, v, ob);
+	/* not one of dns-grade's facts: another enricher's security.txt check */
+	static const char *const present_key[] = {"present"};
+	struct jspan present;
+	spick(group[FG_SECURITYTXT], present_key, &present, 1);
+	if (present.n)
+		ob->securitytxt = vtrue(present);
 	return -1;
 }
 
@@ -719,46 +616,6 @@ histogram(struct figure **figs, size_t *n, const struct agg *a, int g)
 		snprintf(l, sizeof l, "%d-%d", b * 10, b == 9 ? 100 : b * 10 + 9);
 		fig_add_item(f, k, l, a->hist[g][b]);
 	}
-}
-
-struct named {
-	const char *key;
-	long long count;
-};
-
-static int
-named_cmp(const void *x, const void *y)
-{
-	const struct named *a = x, *b = y;
-	if (a->count != b->count)
-		return a->count > b->count ? -1 : 1;
-	return strcmp(a->key, b->key);
-}
-
-void
-fig_top(struct figure **figs, size_t *n, const char *key, const char *title, const char *section,
-	const char *of, long long denom, const struct names *t, long long none,
-	const char *none_label, long ntop)
-{
-	struct figure *f = report_add_fig(figs, n, key, title, section, FK_TOP, of, denom);
-	struct named *v = xcalloc(t->n + 1, sizeof *v);
-	size_t m = 0;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->key[i])
-			v[m++] = (struct named){t->key[i], t->count[i]};
-	qsort(v, m, sizeof *v, named_cmp);
-	long long other = t->overflow;
-	for (size_t i = 0; i < m; i++) {
-		if ((long)i < ntop)
-			fig_add_item(f, v[i].key, v[i].key, v[i].count);
-		else
-			other += v[i].count;
-	}
-	free(v);
-	if (other || m > (size_t)ntop)
-		fig_add_item(f, "(other)", "others", other);
-	if (none_label)
-		fig_add_item(f, "(none)", none_label, none);
 }
 
 static void

@@ -67,8 +67,8 @@ struct report {
 	char *store; /* the enrichment view: the store's path */
 };
 
-/* A table of names with counts (open addressing). At most NAMES_MAX distinct names are kept;
- * more are counted in overflow, so memory stays flat whatever the input. */
+/* A table of names with counts (names.c; open addressing). At most NAMES_MAX distinct names
+ * are kept; more are counted in overflow, so memory stays flat whatever the input. */
 #define NAMES_MAX 65536
 struct names {
 	char **key;

@@ -99,6 +99,31 @@ codes_in_manual() {
 	assert_output ''
 }
 
+# The facts domstat(7) names: "GROUP NAME" for each name in the item of a group (.It Ql spf
+# and the lines after it), "- NAME" for each name an item line itself gives.
+facts_in_manual() {
+	awk '
+		/^\.It Ic facts$/ { on = 1; next }
+		!on { next }
+		/^\.Bl/ { depth++; next }
+		/^\.El/ { if (--depth == 0) exit; next }
+		depth != 1 { next }
+		/^\.It Ql / { group = $3; for (i = 3; i <= NF; i++) if ($(i - 1) == "Ql") print "-", $i; next }
+		/^\.Ql / { print group, $2 }' "$TOP/man/man7/domstat.7" | sort -u
+}
+
+@test "domstat(7) documents every fact dns-grade writes (the facts table in common/facts.h)" {
+	facts_in_manual >documented
+	# every fact is written for every graded record, in the table's groups
+	head -1 "$GF/scans.ndjson" | dns-grade |
+		jq -r '.facts | to_entries[] | if (.value | type) == "object"
+			then .key as $g | .value | keys_unsorted[] | "\($g) \(.)" else "- \(.key)" end' |
+		sort -u >written
+	[ "$(count_lines written)" -gt 50 ]
+	run comm -23 written documented
+	assert_output ''
+}
+
 @test "SPF lookups are counted through include and redirect, with void lookups" {
 	run jq -c 'select(.case == "spf-lookups") | .facts.spf' "$GF/scans.domstat.golden"
 	assert_output '{"present":true,"policy":"-all","lookups":12,"void_lookups":3,"valid":false}'

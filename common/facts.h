@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: ISC */
+/* The facts member dns-grade writes and stats-report reads (domstat(7)): every fact's group,
+ * name and JSON type, once, in the order they are written. Written from an array of values
+ * indexed by fact (facts_write), read back into an array of spans indexed the same way
+ * (facts_pick), so neither side depends on where a fact sits. */
+#ifndef FACTS_H
+#define FACTS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "buf.h"
+#include "jscan.h"
+
+enum fact_type {
+	FACT_BOOL,	   /* true or false */
+	FACT_BOOL_OR_NULL, /* true, false or null */
+	FACT_INT,	   /* an integer */
+	FACT_INT_OR_NULL,  /* an integer or null */
+	FACT_STR,	   /* a string */
+	FACT_STR_OR_NULL,  /* a string or null */
+	FACT_INTS,	   /* an array of integers */
+	FACT_NULL,	   /* always null (a fact DNStats stopped collecting) */
+};
+
+/* The objects facts groups its facts in (FG_TOP: facts itself). securitytxt holds none of
+ * dns-grade's: another enricher's security.txt check, which stats-report reads (its present). */
+/* clang-format off */
+#define FACT_GROUPS(X)                                                                             \
+	X(SPF, "spf") X(DMARC, "dmarc") X(CAA, "caa") X(MX, "mx") X(NS, "ns") X(SOA, "soa")        \
+	X(DNSSEC, "dnssec") X(BIMI, "bimi") X(SCAN, "scan") X(DNSTATS, "dnstats")                  \
+	X(SECURITYTXT, "securitytxt")
+/* clang-format on */
+#define FACT_GROUP_ENUM(id, name) FG_##id,
+enum fact_group { FG_TOP, FACT_GROUPS(FACT_GROUP_ENUM) NFACT_GROUPS };
+#undef FACT_GROUP_ENUM
+extern const char *const fact_group_names[NFACT_GROUPS]; /* NULL for FG_TOP */
+
+/* id, group, name, type, in the order written. A group's facts are consecutive. */
+/* clang-format off */
+#define FACTS(X)                                                                                   \
+	X(SPF_PRESENT,       FG_SPF,    "present",            FACT_BOOL)                            \
+	X(SPF_POLICY,        FG_SPF,    "policy",             FACT_STR)                             \
+	X(SPF_LOOKUPS,       FG_SPF,    "lookups",            FACT_INT)                             \
+	X(SPF_VOID_LOOKUPS,  FG_SPF,    "void_lookups",       FACT_INT)                             \
+	X(SPF_VALID,         FG_SPF,    "valid",              FACT_BOOL)                            \
+	X(DMARC_PRESENT,     FG_DMARC,  "present",            FACT_BOOL)                            \
+	X(DMARC_VALID,       FG_DMARC,  "valid",              FACT_BOOL)                            \
+	X(DMARC_P,           FG_DMARC,  "p",                  FACT_STR_OR_NULL)                     \
+	X(DMARC_SP,          FG_DMARC,  "sp",                 FACT_STR_OR_NULL)                     \
+	X(DMARC_NP,          FG_DMARC,  "np",                 FACT_STR_OR_NULL)                     \
+	X(DMARC_PCT,         FG_DMARC,  "pct",                FACT_INT_OR_NULL)                     \
+	X(DMARC_RUA,         FG_DMARC,  "rua",                FACT_BOOL)                            \
+	X(DMARC_RUF,         FG_DMARC,  "ruf",                FACT_BOOL)                            \
+	X(CAA_PRESENT,       FG_CAA,    "present",            FACT_BOOL)                            \
+	X(CAA_FOUND_AT,      FG_CAA,    "found_at",           FACT_STR_OR_NULL)                     \
+	X(CAA_ISSUE_COUNT,   FG_CAA,    "issue_count",        FACT_INT)                             \
+	X(CAA_ISSUE,         FG_CAA,    "issue",              FACT_BOOL)                            \
+	X(CAA_ISSUEWILD,     FG_CAA,    "issuewild",          FACT_BOOL)                            \
+	X(CAA_IODEF,         FG_CAA,    "iodef",              FACT_BOOL)                            \
+	X(MX_PRESENT,        FG_MX,     "present",            FACT_BOOL)                            \
+	X(MX_NULL_MX,        FG_MX,     "null_mx",            FACT_BOOL)                            \
+	X(MX_HOSTS,          FG_MX,     "hosts",              FACT_INT)                             \
+	X(NS_COUNT,          FG_NS,     "count",              FACT_INT)                             \
+	X(NS_LAME,           FG_NS,     "lame",               FACT_INT)                             \
+	X(NS_SERIALS_CONSISTENT, FG_NS, "serials_consistent", FACT_BOOL)                            \
+	X(NS_SETS_CONSISTENT, FG_NS,    "ns_sets_consistent", FACT_BOOL)                            \
+	X(SOA_PRESENT,       FG_SOA,    "present",            FACT_BOOL)                            \
+	X(SOA_SERIAL,        FG_SOA,    "serial",             FACT_INT_OR_NULL)                     \
+	X(DNSSEC_STATUS,     FG_DNSSEC, "status",             FACT_STR_OR_NULL)                     \
+	X(DNSSEC_DS_ALGORITHMS, FG_DNSSEC, "ds_algorithms",   FACT_INTS)                            \
+	X(DNSSEC_DNSKEY_ALGORITHMS, FG_DNSSEC, "dnskey_algorithms", FACT_INTS)                      \
+	X(BIMI_PRESENT,      FG_BIMI,   "present",            FACT_BOOL)                            \
+	X(BIMI_VALID,        FG_BIMI,   "valid",              FACT_BOOL)                            \
+	X(MAIL_PROVIDER,     FG_TOP,     "mail_provider",      FACT_STR_OR_NULL)                     \
+	X(DNS_PROVIDER,      FG_TOP,     "dns_provider",       FACT_STR_OR_NULL)                     \
+	X(ACTIVE_DIRECTORY,  FG_TOP,     "active_directory",   FACT_BOOL)                            \
+	X(SCAN_QUERIES,      FG_SCAN,   "queries",            FACT_INT)                             \
+	X(SCAN_ANSWERED,     FG_SCAN,   "answered",           FACT_INT)                             \
+	X(SCAN_TIMEOUTS,     FG_SCAN,   "timeouts",           FACT_INT)                             \
+	X(SCAN_SERVFAIL,     FG_SCAN,   "servfail",           FACT_INT)                             \
+	X(SCAN_ERRORS,       FG_SCAN,   "errors",             FACT_INT)                             \
+	X(DNSTATS_HAS_MX,    FG_DNSTATS, "has_mx",            FACT_BOOL)                            \
+	X(DNSTATS_HAS_SPF,   FG_DNSTATS, "has_spf",           FACT_BOOL)                            \
+	X(DNSTATS_SPF_POLICY, FG_DNSTATS, "spf_policy",       FACT_STR_OR_NULL)                     \
+	X(DNSTATS_HAS_DMARC, FG_DNSTATS, "has_dmarc",         FACT_BOOL)                            \
+	X(DNSTATS_DMARC_POLICY, FG_DNSTATS, "dmarc_policy",   FACT_STR_OR_NULL)                     \
+	X(DNSTATS_DMARC_SUB_POLICY, FG_DNSTATS, "dmarc_sub_policy", FACT_STR_OR_NULL)               \
+	X(DNSTATS_HAS_DMARC_RUA, FG_DNSTATS, "has_dmarc_aggregate_reporting", FACT_BOOL)            \
+	X(DNSTATS_HAS_DMARC_RUF, FG_DNSTATS, "has_dmarc_forensic_reporting", FACT_BOOL)             \
+	X(DNSTATS_HAS_CAA,   FG_DNSTATS, "has_caa",           FACT_BOOL)                            \
+	X(DNSTATS_HAS_CAA_REPORTING, FG_DNSTATS, "has_caa_reporting", FACT_BOOL)                    \
+	X(DNSTATS_CAA_ISSUE_COUNT, FG_DNSTATS, "caa_issue_count", FACT_INT)                         \
+	X(DNSTATS_CAA_WILDCARD_COUNT, FG_DNSTATS, "caa_wildcard_count", FACT_INT)                   \
+	X(DNSTATS_HAS_DNSSEC, FG_DNSTATS, "has_dnssec",       FACT_BOOL)                            \
+	X(DNSTATS_DS_ALGORITHM, FG_DNSTATS, "dnssec_ds_algorithm", FACT_INT)                        \
+	X(DNSTATS_DIGEST_TYPE, FG_DNSTATS, "dnssec_digest_type", FACT_INT)                          \
+	X(DNSTATS_DNSKEY_ALGORITHM, FG_DNSTATS, "dnssec_dnskey_algorithm", FACT_INT)                \
+	X(DNSTATS_HAS_MSDC,  FG_DNSTATS, "has_msdc",          FACT_BOOL_OR_NULL)                    \
+	X(DNSTATS_HAS_SECURITYTXT, FG_DNSTATS, "has_securitytxt", FACT_NULL)
+/* clang-format on */
+
+#define FACT_ENUM(id, group, name, type) FACT_##id,
+enum fact { FACTS(FACT_ENUM) NFACTS };
+#undef FACT_ENUM
+
+struct fact_def {
+	enum fact_group group;
+	const char *name;
+	enum fact_type type;
+	const char *key; /* as written: "\"name\":" */
+	size_t keylen;
+};
+extern const struct fact_def fact_defs[NFACTS];
+
+/* A fact's value for facts_write: which fields count is the fact's type. */
+struct fact_val {
+	bool null;	 /* for the _OR_NULL types (and FACT_NULL) */
+	long long i;	 /* FACT_BOOL*, FACT_INT* */
+	const char *s;	 /* FACT_STR*: n bytes */
+	const int *ints; /* FACT_INTS: n of them */
+	size_t n;
+};
+
+static inline struct fact_val
+fact_bool(bool v)
+{
+	return (struct fact_val){.i = v};
+}
+
+static inline struct fact_val
+fact_int(long long v)
+{
+	return (struct fact_val){.i = v};
+}
+
+/* A string, or null for NULL. */
+static inline struct fact_val
+fact_str(const char *s)
+{
+	return (struct fact_val){.null = !s, .s = s, .n = s ? strlen(s) : 0};
+}
+
+static inline struct fact_val
+fact_strn(const char *s, size_t n)
+{
+	return (struct fact_val){.s = s, .n = n};
+}
+
+static inline struct fact_val
+fact_ints(const int *v, size_t n)
+{
+	return (struct fact_val){.ints = v, .n = n};
+}
+
+static inline struct fact_val
+fact_null(void)
+{
+	return (struct fact_val){.null = true};
+}
+
+/* The facts object, every fact in table order, each written as its type says. */
+void facts_write(struct buf *b, const struct fact_val v[NFACTS]);
+/* The value of every fact in a facts object (from a record that passed jscan), n == 0 when
+ * absent or null; facts of a group that is not an object are absent. Of repeated keys the last
+ * one counts. group (if not NULL) gets each group's value the same way. */
+void facts_pick(struct jspan facts, struct jspan v[NFACTS], struct jspan group[NFACT_GROUPS]);
+
+#endif
