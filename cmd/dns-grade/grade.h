@@ -180,13 +180,11 @@ struct grader {
 	int overall;
 	struct facts facts;
 	struct buf tmp, tmp2;
-	struct dnssec_cache *dnssec_cache; /* verdicts by the exact DNSSEC text (infra.c) */
 	struct mail_state *mail;	   /* buffers the mail checks reuse (mail.c) */
 };
 
 void grader_init(struct grader *g);
 void grader_free(struct grader *g);
-void dnssec_cache_free(struct grader *g);
 /* Run every check and fill findings and facts (domstat scale remarks). */
 void grade_checks(struct grader *g);
 /* Grades on the domstat scale from the findings and facts. */

@@ -85,21 +85,13 @@ addr_public(const char *a, size_t n, bool *parsed)
 	return false;
 }
 
-/* Is the C string s the lowercase word w (n letters a-z) but for the case of ASCII letters
- * (DNS is case-insensitive in ASCII only; strcasecmp asks the locale)? A byte matches a letter
- * when it is that letter with bit 5 set or not (c | 0x20); s is read no further than its
- * first byte that differs, so never past its NUL. word_is passes the length of a literal, so
- * that the loop unrolls. */
-static inline bool
-word_is_n(const char *s, const char *w, size_t n)
+/* Is the C string the lowercase word w but for the case of ASCII letters (DNS names and
+ * mnemonics are case-insensitive in ASCII only, whatever the locale)? */
+static bool
+word_is(const char *s, const char *w)
 {
-#pragma GCC unroll 8
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] | 0x20) != (unsigned char)w[i])
-			return false;
-	return !s[n];
+	return s && ascii_word_eq(s, strlen(s), w);
 }
-#define word_is(s, w) word_is_n(s, w, sizeof w - 1)
 
 /* memcmp(a, b, n) == 0 for the names compared here (mostly 8 to 32 bytes), inline: eight
  * bytes at a time, the last eight overlapping the ones before. */
@@ -901,225 +893,37 @@ verify(ldns_rr_list *ds, ldns_rr_list *keys, ldns_rr_list *sigs, time_t started,
 	ldns_rr_list_free(trusted);
 }
 
-/* Verdicts by the exact text ldns is given for every DS, DNSKEY and RRSIG of the domain (in
- * order, tagged by list), whether a verdict is wanted, and the clock: the same text parses to
- * the same RRs, so the findings and the verdict are the same. With the verdict the slot keeps
- * what ldns made of each of those RRs, so a hit asks ldns nothing. It pays when a stored scan
- * holds the same zone more than once (a benchmark that repeats records; a zone served to many
- * domains); a real scan of distinct signed zones misses every time and costs the parse and
- * the signature checks, plus the key. */
-#define CACHE_SETS    64
-#define CACHE_WAYS    4 /* a few zones that share a set do not evict each other */
-#define CACHE_MAX_KEY 16384
-
-/* What ldns made of one DS, DNSKEY or RRSIG: it parsed; an RRSIG covering DNSKEY. */
-enum { P_OK = 1, P_SIG = 2 };
-
-struct cache_slot {
-	unsigned long long hash;
-	struct buf key;
-	struct buf parsed; /* a P_ byte each for the RRs walked, DS first */
-	struct verdict v;
-};
-
-struct dnssec_cache {
-	struct cache_slot slot[CACHE_SETS][CACHE_WAYS];
-	unsigned char next[CACHE_SETS]; /* the way to replace next */
-	struct buf key, parsed;		/* this domain's */
-};
-
-/* Append one RR to the key: a tag, the text's length and the text ('X' alone: no text). */
-static void
-key_add_rr(struct buf *key, char tag, const struct jv *rr)
+/* Parse one DS, DNSKEY or RRSIG for ldns: NULL when it has no text or ldns refuses it. */
+static ldns_rr *
+parse_rr(struct buf *text, const struct jv *rr)
 {
-	size_t at = key->len;
-	unsigned char head[5] = {(unsigned char)tag};
-	buf_add(key, head, sizeof head);
-	if (!rr_text(key, rr)) {
-		key->s[at] = 'X';
-		return;
-	}
-	size_t n = key->len - at - sizeof head;
-	for (int k = 0; k < 4; k++)
-		key->s[at + 1 + k] = (char)(unsigned char)(n >> (8 * k));
-}
-
-/* FNV-1a over eight bytes at a time, rotated so high bits reach the slot index, then
- * MurmurHash3's finaliser. */
-static unsigned long long
-key_hash(const struct buf *b)
-{
-	unsigned long long h = 14695981039346656037ULL, w;
-	size_t i = 0;
-	for (; i + 8 <= b->len; i += 8) {
-		memcpy(&w, b->s + i, 8);
-		h = (h ^ w) * 1099511628211ULL;
-		h = h << 31 | h >> 33;
-	}
-	for (; i < b->len; i++)
-		h = (h ^ (unsigned char)b->s[i]) * 1099511628211ULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	return h ^ h >> 33;
-}
-
-static const struct cache_slot *
-cache_get(struct grader *g, const struct buf *key, unsigned long long h)
-{
-	const struct cache_slot *set = g->dnssec_cache->slot[h % CACHE_SETS];
-	for (int k = 0; k < CACHE_WAYS; k++) {
-		const struct cache_slot *c = &set[k];
-		if (c->hash == h && c->key.len == key->len && !memcmp(c->key.s, key->s, key->len))
-			return c;
-	}
-	return NULL;
-}
-
-static void
-cache_put(struct grader *g, const struct buf *key, unsigned long long h, const struct buf *parsed,
-	  const struct verdict *v)
-{
-	struct dnssec_cache *dc = g->dnssec_cache;
-	unsigned char *way = &dc->next[h % CACHE_SETS];
-	struct cache_slot *c = &dc->slot[h % CACHE_SETS][*way];
-	*way = (unsigned char)((*way + 1) % CACHE_WAYS);
-	c->hash = h;
-	buf_reset(&c->key);
-	buf_add(&c->key, key->s, key->len);
-	buf_reset(&c->parsed);
-	buf_add(&c->parsed, parsed->s, parsed->len);
-	c->v = *v;
-}
-
-void
-dnssec_cache_free(struct grader *g)
-{
-	if (!g->dnssec_cache)
-		return;
-	for (size_t i = 0; i < CACHE_SETS; i++)
-		for (size_t k = 0; k < CACHE_WAYS; k++) {
-			buf_free(&g->dnssec_cache->slot[i][k].key);
-			buf_free(&g->dnssec_cache->slot[i][k].parsed);
-		}
-	buf_free(&g->dnssec_cache->key);
-	buf_free(&g->dnssec_cache->parsed);
-	free(g->dnssec_cache);
-	g->dnssec_cache = NULL;
-}
-
-/* One pass over the DS, DNSKEY and RRSIG RRs: a cache hit replays what ldns made of each
- * (hit->parsed), a miss asks ldns and notes it in parsed. */
-struct rr_walk {
-	const struct cache_slot *hit;
-	size_t next;
-	struct buf *parsed, *text;
-	ldns_rr_list *ds, *keys, *sigs;
-	bool sigs_needed; /* else an RRSIG ('S') is not given to ldns: walked as one that fails */
-};
-
-static unsigned
-walk_rr(struct rr_walk *w, const struct jv *rr, char tag)
-{
-	if (w->hit)
-		return w->next < w->hit->parsed.len ? (unsigned char)w->hit->parsed.s[w->next++]
-						    : 0;
-	unsigned r = 0;
 	ldns_rr *x = NULL;
-	buf_reset(w->text);
-	if ((tag != 'S' || w->sigs_needed) && rr_text(w->text, rr) &&
-	    ((x = rr_new_plain(w->text->s)) ||
-	     ldns_rr_new_frm_str(&x, w->text->s, 0, NULL, NULL) == LDNS_STATUS_OK)) {
-		r = P_OK;
-		if (tag == 'D') {
-			ldns_rr_list_push_rr(w->ds, x);
-		} else if (tag == 'K') {
-			ldns_rr_list_push_rr(w->keys, x);
-		} else if (ldns_rr_get_type(x) == LDNS_RR_TYPE_RRSIG &&
-			   ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(x)) == LDNS_RR_TYPE_DNSKEY) {
-			ldns_rr_list_push_rr(w->sigs, x);
-			r |= P_SIG;
-		} else {
-			ldns_rr_free(x);
-		}
-	}
-	buf_addc_fast(w->parsed, (char)r);
-	return r;
-}
-
-/* The DNSKEY query's RRs that matter here: DNSKEY ('K') and RRSIG ('S'); 0 for others. */
-static char
-key_tag(const struct jv *rr)
-{
-	const char *type = rr_str(rr, K_type, NULL);
-	return word_is(type, "dnskey") ? 'K' : word_is(type, "rrsig") ? 'S' : 0;
+	buf_reset(text);
+	if (!rr_text(text, rr))
+		return NULL;
+	if ((x = rr_new_plain(text->s)))
+		return x;
+	if (ldns_rr_new_frm_str(&x, text->s, 0, NULL, NULL) != LDNS_STATUS_OK)
+		return NULL;
+	return x;
 }
 
 static void
-check_dnssec(struct grader *g, const struct survey *sv)
+check_dnssec(struct grader *g)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_DNSSEC];
 	struct facts *fa = &g->facts;
-	const struct query *dsq = sv->at[T_DS], *kq = sv->at[T_DNSKEY];
-	/* the DNSKEY query's first RR: the passes over its RRs start from it (most zones have
-	 * none, and no DS: those passes are skipped) */
-	size_t k0 = 0;
-	const struct jv *rr0 = q_rr(kq, T_ANY, &k0);
-	bool nds = q_has(dsq, T_DS), nkeys = rr0 && q_has(kq, T_DNSKEY); /* any at all */
-	bool want = nds && nkeys; /* a verdict on the signatures */
-
-	if (!g->dnssec_cache)
-		g->dnssec_cache = xcalloc(1, sizeof *g->dnssec_cache);
-	/* The key: every RR the passes below may give ldns, from the JSON alone. */
-	struct buf *key = &g->dnssec_cache->key;
-	buf_reset(key);
-	bool cacheable = true; /* the key holds them all */
-	size_t i = 0;
-	const struct jv *rr;
-	while (nds && cacheable && (rr = q_rr(dsq, T_DS, &i))) {
-		key_add_rr(key, 'D', rr);
-		cacheable = key->len <= CACHE_MAX_KEY;
-	}
-	i = k0;
-	char tags[64]; /* key_tag of the first RRs, for the pass below */
-	size_t ntags = 0, nsig = 0;
-	for (rr = rr0; cacheable && rr; rr = q_rr(kq, T_ANY, &i)) {
-		char tag = key_tag(rr);
-		if (ntags < sizeof tags)
-			tags[ntags++] = tag;
-		nsig += tag == 'S';
-		if (tag)
-			key_add_rr(key, tag, rr);
-		cacheable = key->len <= CACHE_MAX_KEY;
-	}
-	bool any = key->len > 0; /* no RR for ldns: nothing to parse, cache or verify */
-	unsigned long long h = 0;
-	if (cacheable && any) {
-		long long started = (long long)s->started;
-		buf_addc(key, want ? 'V' : 'N');
-		buf_add(key, &started, sizeof started);
-		h = key_hash(key);
-	}
-
-	struct rr_walk w = {.hit = cacheable && any ? cache_get(g, key, h) : NULL,
-			    .parsed = &g->dnssec_cache->parsed,
-			    .text = &g->tmp,
-			    /* Without a verdict to give, the RRSIGs matter only as the count of
-			     * those over DNSKEY, which ends the pass below at 16: with fewer
-			     * RRSIGs in all it cannot, and none need be read. */
-			    .sigs_needed = want || !cacheable || nsig >= 16};
-	buf_reset(w.parsed);
-	if (any && !w.hit) {
-		w.ds = ldns_rr_list_new();
-		w.keys = ldns_rr_list_new();
-		w.sigs = ldns_rr_list_new();
-	}
+	const struct query *dsq = scan_find(s, s->domain, s->domainlen, T_DS),
+			   *kq = scan_find(s, s->domain, s->domainlen, T_DNSKEY);
+	bool nds = q_count(dsq, T_DS) > 0, nkeys = q_count(kq, T_DNSKEY) > 0;
+	ldns_rr_list *ds = ldns_rr_list_new(), *keys = ldns_rr_list_new(),
+		     *sigs = ldns_rr_list_new();
 	/* a real zone has a handful of each; more is hostile data, left unchecked */
 	size_t nd = 0, nk = 0, ns = 0; /* parsed DS, DNSKEY, RRSIG over DNSKEY */
-	i = 0;
-	while (nds && (rr = q_rr(dsq, T_DS, &i)) && nd < 16) {
+	size_t i = 0;
+	const struct jv *rr;
+	while ((rr = q_rr(dsq, T_DS, &i)) && nd < 16) {
 		long long alg, dt;
 		if (rr_int(rr, K_algorithm, &alg)) {
 			add_alg(fa->dnssec.ds_alg, &fa->dnssec.nds, (int)alg);
@@ -1136,42 +940,47 @@ check_dnssec(struct grader *g, const struct survey *sv)
 				findings_add(f, "UNKNOWN_DIGEST", SEV_WARNING,
 					     "unknown DS digest type %lld", dt);
 		}
-		if (walk_rr(&w, rr, 'D') & P_OK)
+		ldns_rr *x = parse_rr(&g->tmp, rr);
+		if (x) {
+			ldns_rr_list_push_rr(ds, x);
 			nd++;
-		else
+		} else {
 			findings_add(f, "INVALID_DS_RECORD", SEV_ERROR,
 				     "DS record that does not parse");
+		}
 	}
-	i = k0;
-	size_t jk = 0;
-	for (rr = rr0; rr && nk < 32 && ns < 16; rr = q_rr(kq, T_ANY, &i), jk++) {
-		char tag = jk < ntags ? tags[jk] : key_tag(rr);
-		if (!tag)
-			continue;
-		unsigned r = walk_rr(&w, rr, tag);
-		if (tag == 'K') {
+	i = 0;
+	while ((rr = q_rr(kq, T_ANY, &i)) && nk < 32 && ns < 16) {
+		if (word_is(rr_str(rr, K_type, NULL), "dnskey")) {
 			long long alg;
 			if (rr_int(rr, K_algorithm, &alg)) {
 				add_alg(fa->dnssec.key_alg, &fa->dnssec.nkey, (int)alg);
 				judge_alg(f, "DNSKEY", alg);
 			}
-			if (r & P_OK)
+			ldns_rr *x = parse_rr(&g->tmp, rr);
+			if (x) {
+				ldns_rr_list_push_rr(keys, x);
 				nk++;
-			else
+			} else {
 				findings_add(f, "INVALID_DNSKEY_RECORD", SEV_ERROR,
 					     "DNSKEY record that does not parse");
-		} else if (r & P_SIG) {
-			ns++;
+			}
+		} else if (word_is(rr_str(rr, K_type, NULL), "rrsig")) {
+			ldns_rr *x = parse_rr(&g->tmp, rr);
+			if (x && ldns_rr_get_type(x) == LDNS_RR_TYPE_RRSIG &&
+			    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(x)) == LDNS_RR_TYPE_DNSKEY) {
+				ldns_rr_list_push_rr(sigs, x);
+				ns++;
+			} else {
+				ldns_rr_free(x);
+			}
 		}
 	}
 	bool nsec3 = false;
-	const struct query *pq = sv->at[T_NSEC3PARAM];
 	i = 0;
-	if ((rr = q_rr(pq, T_NSEC3PARAM, &i)))
+	if ((rr = q_rr(scan_find(s, s->domain, s->domainlen, T_NSEC3PARAM), T_NSEC3PARAM, &i)))
 		check_nsec3(f, rr, &nsec3);
-	for (size_t k = sv->auth_from; k < s->nq && !nsec3; k++) {
-		if (!s->qs[k].authority)
-			continue;
+	for (size_t k = 0; k < s->nq && !nsec3; k++) {
 		size_t j = 0;
 		const struct jv *a;
 		while (!nsec3 && (a = q_auth_rr(&s->qs[k], T_NSEC3, &j)))
@@ -1179,17 +988,11 @@ check_dnssec(struct grader *g, const struct survey *sv)
 	}
 
 	struct verdict v = {.kind = V_NO_MATCH};
-	if (w.hit) {
-		v = w.hit->v;
-	} else if (any) {
-		if (want)
-			verify(w.ds, w.keys, w.sigs, s->started, &v);
-		if (cacheable)
-			cache_put(g, key, h, w.parsed, &v);
-		ldns_rr_list_deep_free(w.ds);
-		ldns_rr_list_deep_free(w.keys);
-		ldns_rr_list_deep_free(w.sigs);
-	}
+	if (nds && nkeys)
+		verify(ds, keys, sigs, s->started, &v);
+	ldns_rr_list_deep_free(ds);
+	ldns_rr_list_deep_free(keys);
+	ldns_rr_list_deep_free(sigs);
 
 	if (!nds) {
 		if (nkeys) {
@@ -1320,6 +1123,6 @@ check_infra(struct grader *g)
 	survey(g, &sv);
 	check_ns_soa(g, &sv);
 	check_caa(g, &sv);
-	check_dnssec(g, &sv);
+	check_dnssec(g);
 	check_facts(g, &sv);
 }
