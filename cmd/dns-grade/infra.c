@@ -13,16 +13,6 @@
 #include "ipaddr.h"
 #include "xalloc.h"
 
-/* Labels of 1 to 63 letters, digits, '_' and '-', neither starting nor ending with '-', 253
- * bytes in all, final dots aside. */
-bool
-hostname_ok(const char *s, size_t n)
-{
-	while (n && s[n - 1] == '.')
-		n--;
-	return ascii_hostname_ok(s, n);
-}
-
 /* Is an IPv4 address in one of the special-purpose blocks (RFC 6890): 0/8, 10/8,
  * 100.64/10, 127/8, 169.254/16, 172.16/12, 192.0.0/24, 192.0.2/24, 192.168/16, 198.18/15,
  * 198.51.100/24, 203.0.113/24, 224/4 and 240/4? By the first byte: most are in none. */
@@ -93,40 +83,12 @@ word_is(const char *s, const char *w)
 	return s && ascii_word_eq(s, strlen(s), w);
 }
 
-/* memcmp(a, b, n) == 0 for the names compared here (mostly 8 to 32 bytes), inline: eight
- * bytes at a time, the last eight overlapping the ones before. */
-static inline bool
-same_bytes(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-	if (n < 8)
-		return !memcmp(a, b, n);
-	for (size_t i = 0; i + 8 < n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			return false;
-	}
-	memcpy(&x, a + n - 8, 8);
-	memcpy(&y, b + n - 8, 8);
-	return x == y;
-}
-
 /* Does the query's answer hold an RR of the type (q_count > 0 without counting them all)? */
 static bool
 q_has(const struct query *q, enum rr_type type)
 {
 	size_t i = 0;
 	return q_rr(q, type, &i) != NULL;
-}
-
-/* name_eq of a query's name (no final dots: scan_load) and the n bytes at b (no final dots
- * either): the same bytes are the same name whatever the locale, so strncasecmp is asked
- * only about names that differ. */
-static inline bool
-qname_is(const struct query *q, const char *b, size_t n)
-{
-	return q->qlen == n && (same_bytes(q->q, b, n) || !strncasecmp(q->q, b, n));
 }
 
 /* strcmp of the two names with A-Z lowered, without copying them. */
@@ -224,99 +186,30 @@ same_hosts(const struct query *q, const struct ns_hosts *hs)
 		const char *h = rr_str(rr, K_host, &l);
 		if (!h)
 			continue;
-		if (k == hs->n || hs->len[k] != l || !same_bytes(hs->h[k], h, l))
+		if (k == hs->n || hs->len[k] != l || memcmp(hs->h[k], h, l))
 			return false;
 		k++;
 	}
 	return k == hs->n;
 }
 
-/* What several checks need from the list of queries, read in one pass (survey). */
-struct survey {
-	size_t dn;			/* the domain's length without final dots */
-	size_t direct_from, direct_to;	/* no direct query is outside these */
-	size_t auth_from;		/* no query before this one has an authority section */
-	const struct query *at[NTYPES]; /* scan_find(domain, type) for the APEX_TYPES */
-	const struct query *msdcs;	/* scan_find("_msdcs." domain, SOA) */
-	const struct query *ns;		/* at[T_NS] */
-	struct ns_hosts apex;		/* its hosts */
+/* The domain's NS query and its hosts, which the NS and provider checks share. */
+struct apex {
+	const struct query *ns;
+	struct ns_hosts hosts;
 };
 
-/* The types the checks look up at the domain itself. */
-#define APEX_TYPES                                                                                 \
-	(1u << T_NS | 1u << T_SOA | 1u << T_CAA | 1u << T_DS | 1u << T_DNSKEY |                    \
-	 1u << T_NSEC3PARAM | 1u << T_MX)
-
-/* scan_find's rule, one query at a time in the order of the queries: of the non-direct queries
- * of a type (q->tcode) for a name, the first with an answer, else the first. */
+/* The scan counters (facts). */
 static void
-find_step(const struct query **best, const struct query *q)
-{
-	if (!*best || (q->answered && !(*best)->answered))
-		*best = q;
-}
-
-/* Is the query for "_msdcs." and the domain (dn bytes, at most 253)? As qname_is: the same
- * bytes, else strncasecmp of the whole name. */
-static bool
-msdcs_is(const struct query *q, const char *domain, size_t dn)
-{
-	if (q->qlen != 7 + dn)
-		return false;
-	if (!memcmp(q->q, "_msdcs.", 7) && !memcmp(q->q + 7, domain, dn))
-		return true;
-	char name[7 + 253];
-	memcpy(name, "_msdcs.", 7);
-	memcpy(name + 7, domain, dn);
-	return !strncasecmp(q->q, name, 7 + dn);
-}
-
-/* Is the C string the word "ad-probe" (strcmp, a byte at a time)? */
-static bool
-is_ad_probe(const char *w)
-{
-	static const char word[] = "ad-probe";
-	for (size_t i = 0; i < sizeof word; i++)
-		if (w[i] != word[i])
-			return false;
-	return true;
-}
-
-/* The scan counters (facts) and where the other checks need to look. The queries at the
- * domain are found here in the one pass instead of by seven calls of scan_find: it walks the
- * non-direct queries of a type (q->tcode, grade.h) in order, as this loop meets them, and
- * takes the same one (find_step), with the same name test (qname_is). */
-static void
-survey(struct grader *g, struct survey *sv)
+count_queries(struct grader *g)
 {
 	struct scan *s = g->s;
 	struct facts *fa = &g->facts;
-	sv->dn = s->domainlen;
-	while (sv->dn && s->domain[sv->dn - 1] == '.')
-		sv->dn--;
-	sv->direct_from = sv->auth_from = s->nq;
-	sv->direct_to = 0;
-	memset(sv->at, 0, sizeof sv->at);
-	sv->msdcs = NULL;
 	for (size_t i = 0; i < s->nq; i++) {
 		const struct query *q = &s->qs[i];
-		if (q->direct) {
-			if (sv->direct_from == s->nq)
-				sv->direct_from = i;
-			sv->direct_to = i + 1;
-		} else if (q->tcode >= 0 && (APEX_TYPES >> q->tcode & 1) &&
-			   !(sv->at[q->tcode] && sv->at[q->tcode]->answered) &&
-			   qname_is(q, s->domain, sv->dn)) {
-			find_step(&sv->at[q->tcode], q);
-		} else if (q->tcode == T_SOA && !(sv->msdcs && sv->msdcs->answered) &&
-			   sv->dn <= 253 && msdcs_is(q, s->domain, sv->dn)) {
-			find_step(&sv->msdcs, q);
-		}
-		if (q->authority && sv->auth_from == s->nq)
-			sv->auth_from = i;
 		if (q->answered) {
 			fa->scan.answered++;
-			if (word_is(q->rcode, "servfail")) /* rcode: answered */
+			if (word_is(q->rcode, "servfail"))
 				fa->scan.servfail++;
 		}
 		if (q->error && !strcmp(q->error, "timeout"))
@@ -325,8 +218,6 @@ survey(struct grader *g, struct survey *sv)
 			fa->scan.errors++;
 	}
 	fa->scan.queries = (int)s->nq;
-	sv->ns = sv->at[T_NS];
-	ns_hosts(sv->ns, &sv->apex);
 }
 
 /* The addresses of a host: its answered A query's, then its AAAA query's (up to max); asked:
@@ -357,11 +248,11 @@ addresses(const struct scan *s, const char *host, size_t hn, const char **addrs,
 }
 
 static void
-check_ns_soa(struct grader *g, const struct survey *sv)
+check_ns_soa(struct grader *g, const struct apex *ap)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_NS], *fs = &g->f[C_SOA];
-	const struct ns_hosts *apex = &sv->apex;
+	const struct ns_hosts *apex = &ap->hosts;
 	size_t count = apex->count; /* the hosts past 64 are counted, not checked: hostile data */
 	const char *seen_addr[64];
 	size_t seen_len[64], nseen = 0;
@@ -391,7 +282,7 @@ check_ns_soa(struct grader *g, const struct survey *sv)
 			}
 			for (size_t m = 0; m < nseen; m++)
 				if (seen_len[m] == lens[k] &&
-				    same_bytes(seen_addr[m], addrs[k], lens[k]))
+				    !memcmp(seen_addr[m], addrs[k], lens[k]))
 					findings_add(
 					    f, "NS_SAME_ADDRESS", SEV_WARNING,
 					    "address %.*s serves more than one name server name",
@@ -415,9 +306,9 @@ check_ns_soa(struct grader *g, const struct survey *sv)
 	bool ns_ok = true, serial_ok = true, have_serial = false, have_apex_set = false;
 	long long serial0 = 0;
 	int lame = 0;
-	for (size_t k = sv->direct_from; k < sv->direct_to; k++) {
+	for (size_t k = 0; k < s->nq; k++) {
 		const struct query *d = &s->qs[k];
-		if (!d->direct || !qname_is(d, s->domain, sv->dn))
+		if (!d->direct || !name_eq(d->q, d->qlen, s->domain, s->domainlen))
 			continue;
 		const char *srv = d->server ? d->server : "?";
 		if (word_is(d->type, "soa")) {
@@ -470,7 +361,7 @@ check_ns_soa(struct grader *g, const struct survey *sv)
 	g->facts.ns.ns_sets_consistent = ns_ok;
 
 	/* SOA: present, single, fields and timers (Zonemaster ZONE02 to ZONE06). */
-	const struct query *sq = sv->at[T_SOA];
+	const struct query *sq = scan_find(s, s->domain, s->domainlen, T_SOA);
 	size_t i = 0, nsoa = 0;
 	const struct jv *rr = q_rr(sq, T_SOA, &i); /* the first, then the count */
 	for (size_t j = i; rr && q_rr(sq, T_SOA, &j);)
@@ -527,7 +418,7 @@ check_ns_soa(struct grader *g, const struct survey *sv)
 
 /* CAA: the relevant RRset is the first found climbing from the domain towards the root. */
 static void
-check_caa(struct grader *g, const struct survey *sv)
+check_caa(struct grader *g)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_CAA];
@@ -537,8 +428,7 @@ check_caa(struct grader *g, const struct survey *sv)
 	const struct jv *first = NULL; /* its first CAA RR, at i */
 	size_t i = 0;
 	for (;;) {
-		const struct query *x =
-		    name == s->domain ? sv->at[T_CAA] : scan_find(s, name, n, T_CAA);
+		const struct query *x = scan_find(s, name, n, T_CAA);
 		i = 0;
 		if ((first = q_rr(x, T_CAA, &i))) {
 			q = x;
@@ -1060,23 +950,20 @@ ns_provider(const struct grader *g, const char *h, size_t hn)
 
 /* DNStats' is_a_msft_dc: an _msdcs zone whose random sibling does not exist. */
 static void
-check_facts(struct grader *g, const struct survey *sv)
+check_facts(struct grader *g, const struct apex *ap)
 {
 	struct scan *s = g->s;
 	struct facts *fa = &g->facts;
-	const struct query *ms = sv->msdcs;
-	if (s->domainlen > 253) { /* scan_load keeps domains shorter: survey looked for those */
-		struct buf *b = &g->tmp;
-		buf_reset(b);
-		buf_add(b, "_msdcs.", 7);
-		buf_add(b, s->domain, s->domainlen);
-		ms = scan_find(s, b->s, b->len, T_SOA);
-	}
+	struct buf *b = &g->tmp;
+	buf_reset(b);
+	buf_add(b, "_msdcs.", 7);
+	buf_add(b, s->domain, s->domainlen);
+	const struct query *ms = scan_find(s, b->s, b->len, T_SOA);
 	bool ms_soa = q_has(ms, T_SOA);
 	/* the last "ad-probe" query matters only to a domain with an _msdcs zone */
 	const struct query *probe = NULL;
 	for (size_t i = 0; ms_soa && i < s->nq; i++)
-		if (s->qs[i].why && s->qs[i].why[0] == 'a' && is_ad_probe(s->qs[i].why))
+		if (s->qs[i].why && !strcmp(s->qs[i].why, "ad-probe"))
 			probe = &s->qs[i];
 	bool probe_soa = q_has(probe, T_SOA);
 	fa->ad = ms_soa && !probe_soa;
@@ -1084,7 +971,7 @@ check_facts(struct grader *g, const struct survey *sv)
 
 	/* Providers: the lowest-preference MX host and the first NS host that a table knows. */
 	if (g->prov) {
-		const struct query *mx = sv->at[T_MX];
+		const struct query *mx = scan_find(s, s->domain, s->domainlen, T_MX);
 		long long best = 70000;
 		size_t i = 0;
 		const struct jv *rr;
@@ -1103,11 +990,11 @@ check_facts(struct grader *g, const struct survey *sv)
 			}
 		}
 		/* the apex's hosts as listed (all of them unless there are over 64) */
-		for (size_t j = 0; !fa->dns_provider && j < sv->apex.n; j++)
-			fa->dns_provider = ns_provider(g, sv->apex.h[j], sv->apex.len[j]);
+		for (size_t j = 0; !fa->dns_provider && j < ap->hosts.n; j++)
+			fa->dns_provider = ns_provider(g, ap->hosts.h[j], ap->hosts.len[j]);
 		i = 0;
-		while (!fa->dns_provider && sv->apex.count > sv->apex.n &&
-		       (rr = q_rr(sv->ns, T_NS, &i))) {
+		while (!fa->dns_provider && ap->hosts.count > ap->hosts.n &&
+		       (rr = q_rr(ap->ns, T_NS, &i))) {
 			size_t hn;
 			const char *h = rr_str(rr, K_host, &hn);
 			if (h)
@@ -1119,10 +1006,12 @@ check_facts(struct grader *g, const struct survey *sv)
 void
 check_infra(struct grader *g)
 {
-	struct survey sv;
-	survey(g, &sv);
-	check_ns_soa(g, &sv);
-	check_caa(g, &sv);
+	struct apex ap;
+	ap.ns = scan_find(g->s, g->s->domain, g->s->domainlen, T_NS);
+	ns_hosts(ap.ns, &ap.hosts);
+	count_queries(g);
+	check_ns_soa(g, &ap);
+	check_caa(g);
 	check_dnssec(g);
-	check_facts(g, &sv);
+	check_facts(g, &ap);
 }

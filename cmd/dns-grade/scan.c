@@ -20,6 +20,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "ascii.h"
 #include "grade.h"
 #include "jscan.h"
 #include "utf8.h"
@@ -1071,6 +1072,16 @@ load_queries(struct scan *s)
 		s->qs[s->nq++] = x;
 	}
 	return 0;
+}
+
+/* Labels of 1 to 63 letters, digits, '_' and '-', neither starting nor ending with '-', 253
+ * bytes in all, final dots aside. */
+bool
+hostname_ok(const char *s, size_t n)
+{
+	while (n && s[n - 1] == '.')
+		n--;
+	return ascii_hostname_ok(s, n);
 }
 
 bool
