@@ -42,7 +42,7 @@ struct scan {
 	struct buf problem; /* first problem with the scan data, for the errors entry */
 	unsigned nproblems;
 	bool read; /* scan_read_member read the member, scan_load_read has not used it yet */
-	unsigned char key_next[256]; /* the member name that followed each one last (scan.c) */
+	unsigned char key_slot[128]; /* member names by hash (scan.c) */
 };
 
 /* Load the dns member's text (valid JSON: the record layer checked it). Returns 0, or -1 with
