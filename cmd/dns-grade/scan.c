@@ -631,47 +631,16 @@ str_member(const struct jv *o, int id, size_t *len)
 	return v->u.s;
 }
 
-/* strptime(t, "%Y-%m-%dT%H:%M:%S") then timegm for the form dns-scan writes (a four-digit year,
- * two-digit fields within glibc's ranges), without either: the seconds, and the end of what was
- * read; NULL for any other form. timegm carries a day or second past the month's or minute's
- * end into the next, as the sum below does. */
-static const char *
-iso_plain(const char *t, long long *secs)
-{
-	for (int i = 0; i < 19; i++) {
-		char want = i == 4 || i == 7 ? '-' : i == 10 ? 'T' : i == 13 || i == 16 ? ':' : 0;
-		if (want ? t[i] != want : t[i] < '0' || t[i] > '9')
-			return NULL;
-	}
-#define NUM2(at) ((t[at] - '0') * 10 + (t[(at) + 1] - '0'))
-	int y = NUM2(0) * 100 + NUM2(2), mo = NUM2(5), d = NUM2(8), h = NUM2(11), mi = NUM2(14),
-	    sec = NUM2(17);
-#undef NUM2
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 61)
-		return NULL;
-	/* days from 1970-01-01 to the first of the month (the proleptic Gregorian calendar, the
-	 * year taken from March so that leap days come last) */
-	int yy = mo <= 2 ? y - 1 : y, era = (yy >= 0 ? yy : yy - 399) / 400, yoe = yy - era * 400;
-	int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5,
-	    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	long long days = (long long)era * 146097 + doe - 719468 + (d - 1);
-	*secs = days * 86400 + h * 3600 + mi * 60 + sec;
-	return t + 19;
-}
-
 /* "2026-11-23T14:00:00Z" (seconds and zone optional) to a time. */
 static bool
 parse_iso(const char *t, time_t *out)
 {
-	long long secs;
-	const char *e = iso_plain(t, &secs);
 	struct tm tm;
-	if (!e) {
-		memset(&tm, 0, sizeof tm);
-		if (!(e = strptime(t, "%Y-%m-%dT%H:%M:%S", &tm)))
-			return false;
-		secs = timegm(&tm);
-	}
+	memset(&tm, 0, sizeof tm);
+	const char *e = strptime(t, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!e)
+		return false;
+	long long secs = timegm(&tm);
 	if (*e == '.')
 		while (*++e >= '0' && *e <= '9')
 			;
