@@ -9,7 +9,7 @@
  * the meaning the graders had when this was a json-c tree, to the byte: a repeated member name
  * means the last one, a name is compared up to an escaped NUL, integers saturate at the int64
  * range, anything with a fraction or exponent is not an integer, and a value nested 16 deep makes
- * the member unreadable ("nesting too deep"). */
+ * the member unusable. Its problems are reported in our words, with the byte where they are. */
 #include <assert.h>
 #include <stdarg.h>
 #include <limits.h>
@@ -44,8 +44,8 @@ struct jv {
 	uint32_t skip;	 /* slots this value and everything under it take (1 for a scalar) */
 	uint8_t type;	 /* enum jtype */
 	uint8_t kid;	 /* enum key of the member name (K_OTHER outside objects) */
-	int8_t tcode;	 /* an RR of an answer or authority array: type_code of its "type"
-			    string, RR_NOTYPE without one (set by load_queries) */
+	int8_t tcode;	 /* an object: type_code of its "type" member when that is a string,
+			    else RR_NOTYPE (set by read_tree for arr_rr and load_queries) */
 };
 
 enum { RR_NOTYPE = -2 };
