@@ -10,7 +10,6 @@
  * means the last one, a name is compared up to an escaped NUL, integers saturate at the int64
  * range, anything with a fraction or exponent is not an integer, and a value nested 16 deep makes
  * the member unusable. Its problems are reported in our words, with the byte where they are. */
-#include <assert.h>
 #include <stdarg.h>
 #include <limits.h>
 #include <stdint.h>
@@ -23,7 +22,6 @@
 
 #include "ascii.h"
 #include "grade.h"
-#include "hash.h"
 #include "jscan.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -43,7 +41,6 @@ struct jv {
 	uint32_t n;	 /* JV_STR: length; JV_ARR, JV_OBJ: number of children */
 	uint32_t skip;	 /* slots this value and everything under it take (1 for a scalar) */
 	uint8_t type;	 /* enum jtype */
-	uint8_t kid;	 /* enum key of the member name (K_OTHER outside objects) */
 	int8_t tcode;	 /* an object: type_code of its "type" member when that is a string,
 			    else RR_NOTYPE (set by read_tree for arr_rr and load_queries) */
 };
@@ -53,13 +50,10 @@ enum { RR_NOTYPE = -2 };
 /* json-c's depth with json_tokener_new_ex(16): a value under 16 containers is too deep */
 #define MAX_DEPTH 16
 
-static void key_slots_build(struct scan *s);
-
 void
 scan_init(struct scan *s)
 {
 	memset(s, 0, sizeof *s);
-	key_slots_build(s);
 }
 
 void
@@ -118,42 +112,21 @@ type_code(const char *t)
 	return -1;
 }
 
-/* The member names dns-scan writes, by number, and a table from a name's hash to its number
- * (built by scan_init in the scan, open addressing). */
+/* The member names dns-scan writes, by number (grade.h). A value's name is compared with them as
+ * text when it is looked up: objects are small, and most names are never asked for. */
 #define KEY_NAME(name) #name,
 static const char *const key_name[NKEYS] = {"", SCAN_KEYS(KEY_NAME)};
 #undef KEY_NAME
 #define KEY_LEN(name) sizeof #name - 1,
 static const unsigned char key_len[NKEYS] = {0, SCAN_KEYS(KEY_LEN)};
 #undef KEY_LEN
-#define KEY_MAX	  12 /* the longest name above */
-#define KEY_SLOTS (sizeof((struct scan *)0)->key_slot)
-_Static_assert(NKEYS < KEY_SLOTS / 2, "a hash table at most half full");
 
-static void
-key_slots_build(struct scan *s)
+/* Is a value's name the member name id? (The length and the first byte rule out most.) */
+static bool
+name_is(const struct jv *v, int id)
 {
-	for (int id = 1; id < NKEYS; id++) {
-		assert(key_len[id] <= KEY_MAX);
-		size_t h = hash_bytes(key_name[id], key_len[id]) % KEY_SLOTS;
-		while (s->key_slot[h])
-			h = (h + 1) % KEY_SLOTS;
-		s->key_slot[h] = (unsigned char)id;
-	}
-}
-
-/* The number of the member name k (n bytes, decoded), K_OTHER for any other. */
-static int
-key_id(const struct scan *s, const char *k, size_t n)
-{
-	if (n > KEY_MAX)
-		return K_OTHER;
-	for (size_t h = hash_bytes(k, n) % KEY_SLOTS; s->key_slot[h]; h = (h + 1) % KEY_SLOTS) {
-		int id = s->key_slot[h];
-		if (key_len[id] == n && !memcmp(key_name[id], k, n))
-			return id;
-	}
-	return K_OTHER;
+	return v->keylen == key_len[id] && v->key[0] == key_name[id][0] &&
+	       !memcmp(v->key, key_name[id], key_len[id]);
 }
 
 /* --- the reader --------------------------------------------------------------------------- */
@@ -421,10 +394,10 @@ read_number(char *p, struct jv *v)
 }
 
 /* The name of an object's member at p (its opening quote), up to the colon and the white
- * space after it: *key, *keylen and *kid name the value that follows. A name is compared up to
+ * space after it: *key and *keylen name the value that follows. A name is compared up to
  * an escaped NUL, as json-c kept names as C strings. */
 static char *
-read_name(struct reader *r, char *p, const char **key, size_t *keylen, int *kid)
+read_name(struct reader *r, char *p, const char **key, size_t *keylen)
 {
 	if (*p != '"')
 		return fail(r, P_BAD, p);
@@ -433,7 +406,6 @@ read_name(struct reader *r, char *p, const char **key, size_t *keylen, int *kid)
 		return fail(r, P_BAD, p);
 	if (*keylen != (size_t)(q - p - 2)) /* an escape (each one shrinks): maybe a NUL */
 		*keylen = strnlen(*key, *keylen);
-	*kid = key_id(r->s, *key, *keylen);
 	q = skip_ws(q);
 	if (*q != ':')
 		return fail(r, P_BAD, q);
@@ -478,7 +450,6 @@ read_tree(struct reader *r, char *p)
 	int depth = 0;
 	const char *key = NULL; /* the name of the value at p, in an object */
 	size_t keylen = 0;
-	int kid = K_OTHER;
 	s->nv = 0;
 	for (;;) {
 		if (depth >= MAX_DEPTH)
@@ -487,7 +458,6 @@ read_tree(struct reader *r, char *p)
 		struct jv *x = &s->v[s->nv++];
 		x->key = key;
 		x->keylen = (uint32_t)keylen;
-		x->kid = (uint8_t)kid;
 		x->n = 0;
 		x->skip = 1;
 		x->tcode = RR_NOTYPE;
@@ -501,7 +471,7 @@ read_tree(struct reader *r, char *p)
 			if (!(p = read_scalar(r, p, x)))
 				return NULL;
 			/* an object's RR type is its last "type" member when that is a string */
-			if (kid == K_type)
+			if (name_is(x, K_type)) /* only a member has a name */
 				parent->tcode =
 				    (int8_t)(x->type == JV_STR ? type_code(x->u.s) : RR_NOTYPE);
 			if (depth == 0)
@@ -509,7 +479,7 @@ read_tree(struct reader *r, char *p)
 			p = skip_ws(p);
 		}
 		if (x->type == JV_OBJ || x->type == JV_ARR) {
-			if (kid == K_type)
+			if (name_is(x, K_type)) /* only a member has a name */
 				parent->tcode = RR_NOTYPE;
 			if (*p != (x->type == JV_OBJ ? '}' : ']'))
 				goto element;
@@ -536,8 +506,7 @@ read_tree(struct reader *r, char *p)
 		if (s->v[open[depth - 1]].type == JV_ARR) {
 			key = NULL;
 			keylen = 0;
-			kid = K_OTHER;
-		} else if (!(p = read_name(r, p, &key, &keylen, &kid))) {
+		} else if (!(p = read_name(r, p, &key, &keylen))) {
 			return NULL;
 		}
 	}
@@ -560,7 +529,7 @@ get(const struct jv *o, int id)
 		return NULL;
 	const struct jv *v = o + 1, *found = NULL;
 	for (size_t i = 0; i < o->n; i++, v = next(v))
-		if (v->kid == id)
+		if (name_is(v, id))
 			found = v;
 	return found && found->type != JV_NULL ? found : NULL;
 }
@@ -637,15 +606,22 @@ enum {
 	Q_NKEYS
 };
 
-/* enum key to the members above (Q_NONE, a slot nobody reads, for the others: the walk over a
- * query's members stores each without a test) */
-static const unsigned char query_key[NKEYS] = {
-    [K_q] = Q_Q,	   [K_type] = Q_TYPE,
-    [K_why] = Q_WHY,	   [K_server] = Q_SERVER,
-    [K_rcode] = Q_RCODE,   [K_error] = Q_ERROR,
-    [K_direct] = Q_DIRECT, [K_aa] = Q_AA,
-    [K_answer] = Q_ANSWER, [K_authority] = Q_AUTHORITY,
+/* Their names */
+static const unsigned char query_keys[Q_NKEYS] = {
+    [Q_Q] = K_q,	   [Q_TYPE] = K_type,	  [Q_WHY] = K_why, [Q_SERVER] = K_server,
+    [Q_RCODE] = K_rcode,   [Q_ERROR] = K_error,	  [Q_DIRECT] = K_direct,
+    [Q_AA] = K_aa,	   [Q_ANSWER] = K_answer, [Q_AUTHORITY] = K_authority,
 };
+
+/* Which of them a query's member is (Q_NONE for the others: a slot nobody reads). */
+static int
+query_member(const struct jv *v)
+{
+	for (int i = Q_NONE + 1; i < Q_NKEYS; i++)
+		if (name_is(v, query_keys[i]))
+			return i;
+	return Q_NONE;
+}
 
 static const char *
 str_of(const struct jv *v, size_t *len)
@@ -768,7 +744,7 @@ load_queries(struct scan *s)
 		/* one walk over the members; a later member of the same name wins */
 		const struct jv *m[Q_NKEYS] = {0}, *mv = q + 1;
 		for (size_t k = 0; q->type == JV_OBJ && k < q->n; k++, mv = next(mv))
-			m[query_key[mv->kid]] = mv;
+			m[query_member(mv)] = mv;
 		if (q->type != JV_OBJ || !(x.q = str_of(m[Q_Q], &x.qlen)) ||
 		    !(x.type = str_of(m[Q_TYPE], NULL)) || x.qlen > 1024) {
 			scan_problem(s, "query %zu lacks 'q' or 'type'", i + 1);
