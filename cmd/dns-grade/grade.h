@@ -178,7 +178,7 @@ struct grader {
 	int overall;
 	struct facts facts;
 	struct buf tmp, tmp2;
-	struct mail_state *mail;	   /* buffers the mail checks reuse (mail.c) */
+	struct mail_state *mail; /* buffers the mail checks reuse (mail.c) */
 };
 
 void grader_init(struct grader *g);

@@ -608,9 +608,11 @@ enum {
 
 /* Their names */
 static const unsigned char query_keys[Q_NKEYS] = {
-    [Q_Q] = K_q,	   [Q_TYPE] = K_type,	  [Q_WHY] = K_why, [Q_SERVER] = K_server,
-    [Q_RCODE] = K_rcode,   [Q_ERROR] = K_error,	  [Q_DIRECT] = K_direct,
-    [Q_AA] = K_aa,	   [Q_ANSWER] = K_answer, [Q_AUTHORITY] = K_authority,
+    [Q_Q] = K_q,	   [Q_TYPE] = K_type,
+    [Q_WHY] = K_why,	   [Q_SERVER] = K_server,
+    [Q_RCODE] = K_rcode,   [Q_ERROR] = K_error,
+    [Q_DIRECT] = K_direct, [Q_AA] = K_aa,
+    [Q_ANSWER] = K_answer, [Q_AUTHORITY] = K_authority,
 };
 
 /* Which of them a query's member is (Q_NONE for the others: a slot nobody reads). */
@@ -683,8 +685,8 @@ scan_load(struct scan *s, const char *text, size_t n)
 	size_t used;
 	int rc = read_all(s, text, n, &used);
 	if (rc == P_DEEP) {
-		scan_problem(s, "dns member: a value nested %d containers deep at byte %zu", MAX_DEPTH,
-			     used);
+		scan_problem(s, "dns member: a value nested %d containers deep at byte %zu",
+			     MAX_DEPTH, used);
 		return -1;
 	}
 	if (rc != P_OK) {
