@@ -42,7 +42,6 @@ struct scan {
 	struct buf problem; /* first problem with the scan data, for the errors entry */
 	unsigned nproblems;
 	bool read; /* scan_read_member read the member, scan_load_read has not used it yet */
-	unsigned char key_next[256]; /* the member name that followed each one last (scan.c) */
 };
 
 /* Load the dns member's text (valid JSON: the record layer checked it). Returns 0, or -1 with
@@ -60,8 +59,7 @@ void scan_clear(struct scan *s);
 void scan_free(struct scan *s);
 void scan_problem(struct scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The member names dns-scan writes: the reader numbers them as it reads (scan.c) and the
- * graders ask for members by number. */
+/* The member names dns-scan writes: the graders ask for members by number (scan.c). */
 /* clang-format off */
 #define SCAN_KEYS(X)                                                                               \
 	X(v) X(domain) X(started) X(profile) X(resolvers) X(elapsed_ms) X(queries) X(q) X(type)    \
@@ -181,13 +179,11 @@ struct grader {
 	int overall;
 	struct facts facts;
 	struct buf tmp, tmp2;
-	struct dnssec_cache *dnssec_cache; /* verdicts by the exact DNSSEC text (infra.c) */
-	struct mail_state *mail;	   /* buffers the mail checks reuse (mail.c) */
+	struct mail_state *mail; /* buffers the mail checks reuse (mail.c) */
 };
 
 void grader_init(struct grader *g);
 void grader_free(struct grader *g);
-void dnssec_cache_free(struct grader *g);
 /* Run every check and fill findings and facts (domstat scale remarks). */
 void grade_checks(struct grader *g);
 /* Grades on the domstat scale from the findings and facts. */

@@ -22,7 +22,6 @@ grader_free(struct grader *g)
 	buf_free(&g->facts.caa.found_at);
 	buf_free(&g->tmp);
 	buf_free(&g->tmp2);
-	dnssec_cache_free(g);
 	mail_state_free(g);
 	dnstats_free(g);
 }

@@ -13,16 +13,6 @@
 #include "ipaddr.h"
 #include "xalloc.h"
 
-/* Labels of 1 to 63 letters, digits, '_' and '-', neither starting nor ending with '-', 253
- * bytes in all, final dots aside. */
-bool
-hostname_ok(const char *s, size_t n)
-{
-	while (n && s[n - 1] == '.')
-		n--;
-	return ascii_hostname_ok(s, n);
-}
-
 /* Is an IPv4 address in one of the special-purpose blocks (RFC 6890): 0/8, 10/8,
  * 100.64/10, 127/8, 169.254/16, 172.16/12, 192.0.0/24, 192.0.2/24, 192.168/16, 198.18/15,
  * 198.51.100/24, 203.0.113/24, 224/4 and 240/4? By the first byte: most are in none. */
@@ -85,39 +75,12 @@ addr_public(const char *a, size_t n, bool *parsed)
 	return false;
 }
 
-/* Is the C string s the lowercase word w (n letters a-z) but for the case of ASCII letters
- * (DNS is case-insensitive in ASCII only; strcasecmp asks the locale)? A byte matches a letter
- * when it is that letter with bit 5 set or not (c | 0x20); s is read no further than its
- * first byte that differs, so never past its NUL. word_is passes the length of a literal, so
- * that the loop unrolls. */
-static inline bool
-word_is_n(const char *s, const char *w, size_t n)
+/* Is the C string the lowercase word w but for the case of ASCII letters (DNS names and
+ * mnemonics are case-insensitive in ASCII only, whatever the locale)? */
+static bool
+word_is(const char *s, const char *w)
 {
-#pragma GCC unroll 8
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] | 0x20) != (unsigned char)w[i])
-			return false;
-	return !s[n];
-}
-#define word_is(s, w) word_is_n(s, w, sizeof w - 1)
-
-/* memcmp(a, b, n) == 0 for the names compared here (mostly 8 to 32 bytes), inline: eight
- * bytes at a time, the last eight overlapping the ones before. */
-static inline bool
-same_bytes(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-	if (n < 8)
-		return !memcmp(a, b, n);
-	for (size_t i = 0; i + 8 < n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			return false;
-	}
-	memcpy(&x, a + n - 8, 8);
-	memcpy(&y, b + n - 8, 8);
-	return x == y;
+	return s && ascii_word_eq(s, strlen(s), w);
 }
 
 /* Does the query's answer hold an RR of the type (q_count > 0 without counting them all)? */
@@ -126,15 +89,6 @@ q_has(const struct query *q, enum rr_type type)
 {
 	size_t i = 0;
 	return q_rr(q, type, &i) != NULL;
-}
-
-/* name_eq of a query's name (no final dots: scan_load) and the n bytes at b (no final dots
- * either): the same bytes are the same name whatever the locale, so strncasecmp is asked
- * only about names that differ. */
-static inline bool
-qname_is(const struct query *q, const char *b, size_t n)
-{
-	return q->qlen == n && (same_bytes(q->q, b, n) || !strncasecmp(q->q, b, n));
 }
 
 /* strcmp of the two names with A-Z lowered, without copying them. */
@@ -232,99 +186,30 @@ same_hosts(const struct query *q, const struct ns_hosts *hs)
 		const char *h = rr_str(rr, K_host, &l);
 		if (!h)
 			continue;
-		if (k == hs->n || hs->len[k] != l || !same_bytes(hs->h[k], h, l))
+		if (k == hs->n || hs->len[k] != l || memcmp(hs->h[k], h, l))
 			return false;
 		k++;
 	}
 	return k == hs->n;
 }
 
-/* What several checks need from the list of queries, read in one pass (survey). */
-struct survey {
-	size_t dn;			/* the domain's length without final dots */
-	size_t direct_from, direct_to;	/* no direct query is outside these */
-	size_t auth_from;		/* no query before this one has an authority section */
-	const struct query *at[NTYPES]; /* scan_find(domain, type) for the APEX_TYPES */
-	const struct query *msdcs;	/* scan_find("_msdcs." domain, SOA) */
-	const struct query *ns;		/* at[T_NS] */
-	struct ns_hosts apex;		/* its hosts */
+/* The domain's NS query and its hosts, which the NS and provider checks share. */
+struct apex {
+	const struct query *ns;
+	struct ns_hosts hosts;
 };
 
-/* The types the checks look up at the domain itself. */
-#define APEX_TYPES                                                                                 \
-	(1u << T_NS | 1u << T_SOA | 1u << T_CAA | 1u << T_DS | 1u << T_DNSKEY |                    \
-	 1u << T_NSEC3PARAM | 1u << T_MX)
-
-/* scan_find's rule, one query at a time in the order of the queries: of the non-direct queries
- * of a type (q->tcode) for a name, the first with an answer, else the first. */
+/* The scan counters (facts). */
 static void
-find_step(const struct query **best, const struct query *q)
-{
-	if (!*best || (q->answered && !(*best)->answered))
-		*best = q;
-}
-
-/* Is the query for "_msdcs." and the domain (dn bytes, at most 253)? As qname_is: the same
- * bytes, else strncasecmp of the whole name. */
-static bool
-msdcs_is(const struct query *q, const char *domain, size_t dn)
-{
-	if (q->qlen != 7 + dn)
-		return false;
-	if (!memcmp(q->q, "_msdcs.", 7) && !memcmp(q->q + 7, domain, dn))
-		return true;
-	char name[7 + 253];
-	memcpy(name, "_msdcs.", 7);
-	memcpy(name + 7, domain, dn);
-	return !strncasecmp(q->q, name, 7 + dn);
-}
-
-/* Is the C string the word "ad-probe" (strcmp, a byte at a time)? */
-static bool
-is_ad_probe(const char *w)
-{
-	static const char word[] = "ad-probe";
-	for (size_t i = 0; i < sizeof word; i++)
-		if (w[i] != word[i])
-			return false;
-	return true;
-}
-
-/* The scan counters (facts) and where the other checks need to look. The queries at the
- * domain are found here in the one pass instead of by seven calls of scan_find: it walks the
- * non-direct queries of a type (q->tcode, grade.h) in order, as this loop meets them, and
- * takes the same one (find_step), with the same name test (qname_is). */
-static void
-survey(struct grader *g, struct survey *sv)
+count_queries(struct grader *g)
 {
 	struct scan *s = g->s;
 	struct facts *fa = &g->facts;
-	sv->dn = s->domainlen;
-	while (sv->dn && s->domain[sv->dn - 1] == '.')
-		sv->dn--;
-	sv->direct_from = sv->auth_from = s->nq;
-	sv->direct_to = 0;
-	memset(sv->at, 0, sizeof sv->at);
-	sv->msdcs = NULL;
 	for (size_t i = 0; i < s->nq; i++) {
 		const struct query *q = &s->qs[i];
-		if (q->direct) {
-			if (sv->direct_from == s->nq)
-				sv->direct_from = i;
-			sv->direct_to = i + 1;
-		} else if (q->tcode >= 0 && (APEX_TYPES >> q->tcode & 1) &&
-			   !(sv->at[q->tcode] && sv->at[q->tcode]->answered) &&
-			   qname_is(q, s->domain, sv->dn)) {
-			find_step(&sv->at[q->tcode], q);
-		} else if (q->tcode == T_SOA && !(sv->msdcs && sv->msdcs->answered) &&
-			   sv->dn <= 253 && msdcs_is(q, s->domain, sv->dn)) {
-			find_step(&sv->msdcs, q);
-		}
-		if (q->authority && sv->auth_from == s->nq)
-			sv->auth_from = i;
 		if (q->answered) {
 			fa->scan.answered++;
-			if (word_is(q->rcode, "servfail")) /* rcode: answered */
+			if (word_is(q->rcode, "servfail"))
 				fa->scan.servfail++;
 		}
 		if (q->error && !strcmp(q->error, "timeout"))
@@ -333,8 +218,6 @@ survey(struct grader *g, struct survey *sv)
 			fa->scan.errors++;
 	}
 	fa->scan.queries = (int)s->nq;
-	sv->ns = sv->at[T_NS];
-	ns_hosts(sv->ns, &sv->apex);
 }
 
 /* The addresses of a host: its answered A query's, then its AAAA query's (up to max); asked:
@@ -365,11 +248,11 @@ addresses(const struct scan *s, const char *host, size_t hn, const char **addrs,
 }
 
 static void
-check_ns_soa(struct grader *g, const struct survey *sv)
+check_ns_soa(struct grader *g, const struct apex *ap)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_NS], *fs = &g->f[C_SOA];
-	const struct ns_hosts *apex = &sv->apex;
+	const struct ns_hosts *apex = &ap->hosts;
 	size_t count = apex->count; /* the hosts past 64 are counted, not checked: hostile data */
 	const char *seen_addr[64];
 	size_t seen_len[64], nseen = 0;
@@ -399,7 +282,7 @@ check_ns_soa(struct grader *g, const struct survey *sv)
 			}
 			for (size_t m = 0; m < nseen; m++)
 				if (seen_len[m] == lens[k] &&
-				    same_bytes(seen_addr[m], addrs[k], lens[k]))
+				    !memcmp(seen_addr[m], addrs[k], lens[k]))
 					findings_add(
 					    f, "NS_SAME_ADDRESS", SEV_WARNING,
 					    "address %.*s serves more than one name server name",
@@ -423,9 +306,9 @@ check_ns_soa(struct grader *g, const struct survey *sv)
 	bool ns_ok = true, serial_ok = true, have_serial = false, have_apex_set = false;
 	long long serial0 = 0;
 	int lame = 0;
-	for (size_t k = sv->direct_from; k < sv->direct_to; k++) {
+	for (size_t k = 0; k < s->nq; k++) {
 		const struct query *d = &s->qs[k];
-		if (!d->direct || !qname_is(d, s->domain, sv->dn))
+		if (!d->direct || !name_eq(d->q, d->qlen, s->domain, s->domainlen))
 			continue;
 		const char *srv = d->server ? d->server : "?";
 		if (word_is(d->type, "soa")) {
@@ -478,7 +361,7 @@ check_ns_soa(struct grader *g, const struct survey *sv)
 	g->facts.ns.ns_sets_consistent = ns_ok;
 
 	/* SOA: present, single, fields and timers (Zonemaster ZONE02 to ZONE06). */
-	const struct query *sq = sv->at[T_SOA];
+	const struct query *sq = scan_find(s, s->domain, s->domainlen, T_SOA);
 	size_t i = 0, nsoa = 0;
 	const struct jv *rr = q_rr(sq, T_SOA, &i); /* the first, then the count */
 	for (size_t j = i; rr && q_rr(sq, T_SOA, &j);)
@@ -535,7 +418,7 @@ check_ns_soa(struct grader *g, const struct survey *sv)
 
 /* CAA: the relevant RRset is the first found climbing from the domain towards the root. */
 static void
-check_caa(struct grader *g, const struct survey *sv)
+check_caa(struct grader *g)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_CAA];
@@ -545,8 +428,7 @@ check_caa(struct grader *g, const struct survey *sv)
 	const struct jv *first = NULL; /* its first CAA RR, at i */
 	size_t i = 0;
 	for (;;) {
-		const struct query *x =
-		    name == s->domain ? sv->at[T_CAA] : scan_find(s, name, n, T_CAA);
+		const struct query *x = scan_find(s, name, n, T_CAA);
 		i = 0;
 		if ((first = q_rr(x, T_CAA, &i))) {
 			q = x;
@@ -619,162 +501,9 @@ rr_text(struct buf *b, const struct jv *rr)
 	rr_int(rr, K_ttl, &ttl);
 	if (ttl < 0 || ttl > 2147483647LL)
 		ttl = 0;
-	char num[24], *p = num + sizeof num;
-	unsigned long long t = (unsigned long long)ttl;
-	do
-		*--p = (char)('0' + t % 10);
-	while (t /= 10);
-	size_t tn = strlen(type);
-	buf_grow(b, nn + 1 + sizeof num + 4 + tn + 1 + dn);
-	char *o = b->s + b->len;
-	memcpy(o, name, nn);
-	o += nn;
-	if (!nn || name[nn - 1] != '.')
-		*o++ = '.';
-	*o++ = ' ';
-	memcpy(o, p, (size_t)(num + sizeof num - p));
-	o += num + sizeof num - p;
-	memcpy(o, " IN ", 4);
-	o += 4;
-	memcpy(o, type, tn);
-	o += tn;
-	*o++ = ' ';
-	memcpy(o, data, dn);
-	o += dn;
-	*o = '\0';
-	b->len = (size_t)(o - b->s);
+	buf_addf(b, "%.*s%s %lld IN %s %.*s", (int)nn, name, nn && name[nn - 1] == '.' ? "" : ".",
+		 ttl, type, (int)dn, data);
 	return true;
-}
-
-/* Bytes of an owner name (and of the data's tokens, with + / =) for which ldns's tokenizer
- * (ldns_bget_token) does nothing but copy: no space, tab, newline, CR, parenthesis, ';', '"',
- * backslash, '@' (the origin), '$', NUL or byte over 0x7e. */
-static bool
-plain_name_byte(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '.' || c == '-' || c == '_';
-}
-
-static bool
-plain_data_byte(unsigned char c)
-{
-	return plain_name_byte(c) || c == '+' || c == '/' || c == '=';
-}
-
-/* The rdata field types of DS, DNSKEY and RRSIG, which ldns_rr_new_frm_str reads from a
- * token by ldns_rdf_new_frm_str alone (no quotes, no origin but for the '@' excluded above). */
-static bool
-plain_field(ldns_rdf_type t)
-{
-	switch (t) {
-	case LDNS_RDF_TYPE_INT8:
-	case LDNS_RDF_TYPE_INT16:
-	case LDNS_RDF_TYPE_INT32:
-	case LDNS_RDF_TYPE_ALG:
-	case LDNS_RDF_TYPE_TYPE:
-	case LDNS_RDF_TYPE_TIME:
-	case LDNS_RDF_TYPE_DNAME:
-	case LDNS_RDF_TYPE_B64:
-	case LDNS_RDF_TYPE_HEX:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* ldns_rr_new_frm_str(text) for rr_text's text of a DS, DNSKEY or RRSIG as dns-scan writes it:
- * "owner. ttl IN TYPE f1 f2 ... fn", the owner and the fields of plain bytes, one space between
- * fields, exactly the type's number of fields. On such a text ldns's tokenizer only splits at
- * the spaces, so ldns_rr_new_frm_str comes down to what is done here with its own functions:
- * ldns_dname_new_frm_str of the owner, ldns_str2period of the TTL, the class and type by name,
- * ldns_rdf_new_frm_str of each field in the order of the type's descriptor. NULL for any other
- * text or when a field does not convert: the caller then asks ldns_rr_new_frm_str, so a text
- * it may read otherwise is never judged here. Saves ldns's byte-at-a-time tokenizer and its
- * 64 KiB scratch buffers, most of the cost of reading an RR. */
-static ldns_rr *
-rr_new_plain(const char *t)
-{
-	char owner[254], ttl[11], type[7], tok[4097];
-	const char *p = t;
-	while (plain_name_byte((unsigned char)*p))
-		p++;
-	size_t on = (size_t)(p - t);
-	if (on == 0 || on > 253 || *p != ' ')
-		return NULL;
-	memcpy(owner, t, on);
-	owner[on] = '\0';
-	const char *tt = ++p;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (p == tt || p - tt > 10 || memcmp(p, " IN ", 4))
-		return NULL;
-	memcpy(ttl, tt, (size_t)(p - tt));
-	ttl[p - tt] = '\0';
-	const char *ty = p += 4;
-	while (*p >= 'A' && *p <= 'Z')
-		p++;
-	if (p - ty > 6 || *p != ' ')
-		return NULL;
-	memcpy(type, ty, (size_t)(p - ty));
-	type[p - ty] = '\0';
-	/* ldns_get_rr_type_by_name of these three names, without its walk over every type */
-	ldns_rr_type rt = !strcmp(type, "DS")	    ? LDNS_RR_TYPE_DS
-			  : !strcmp(type, "DNSKEY") ? LDNS_RR_TYPE_DNSKEY
-			  : !strcmp(type, "RRSIG")  ? LDNS_RR_TYPE_RRSIG
-						    : 0;
-	if (!rt)
-		return NULL;
-	const ldns_rr_descriptor *desc = ldns_rr_descript((uint16_t)rt);
-	if (!desc || ldns_rr_descriptor_minimum(desc) != ldns_rr_descriptor_maximum(desc) ||
-	    ldns_rr_descriptor_maximum(desc) > 9)
-		return NULL;
-	size_t nf = ldns_rr_descriptor_maximum(desc);
-	const char *f[9], *data = ++p;
-	size_t fl[9], n = 0;
-	for (;;) {
-		const char *s0 = p;
-		while (plain_data_byte((unsigned char)*p))
-			p++;
-		if (p == s0 || n == nf || !plain_field(ldns_rr_descriptor_field_type(desc, n)))
-			return NULL;
-		f[n] = s0;
-		fl[n++] = (size_t)(p - s0);
-		if (!*p)
-			break;
-		if (*p++ != ' ')
-			return NULL;
-	}
-	if (n != nf || p - data > 4096)
-		return NULL;
-
-	ldns_rdf *o = ldns_dname_new_frm_str(owner);
-	if (!o)
-		return NULL;
-	ldns_rr *rr = ldns_rr_new();
-	ldns_rr_set_owner(rr, o);
-	ldns_rr_set_question(rr, false);
-	const char *end;
-	ldns_rr_set_ttl(rr, (uint32_t)ldns_str2period(ttl, &end));
-	ldns_rr_set_class(rr, ldns_get_rr_class_by_name("IN"));
-	ldns_rr_set_type(rr, rt);
-	for (size_t k = 0; k < n; k++) {
-		ldns_rdf_type ft = ldns_rr_descriptor_field_type(desc, k);
-		memcpy(tok, f[k], fl[k]);
-		tok[fl[k]] = '\0';
-		ldns_rdf *r = ldns_rdf_new_frm_str(ft, tok);
-		if (r && ft == LDNS_RDF_TYPE_DNAME && ldns_rdf_size(r) > 1 &&
-		    ldns_rdf_data(r)[0] == 1 && ldns_rdf_data(r)[1] == '@') {
-			ldns_rdf_deep_free(r); /* cannot be: '@' is not plain */
-			r = NULL;
-		}
-		if (!r) {
-			ldns_rr_free(rr);
-			return NULL;
-		}
-		ldns_rr_push_rdf(rr, r);
-	}
-	return rr;
 }
 
 static void
@@ -901,225 +630,35 @@ verify(ldns_rr_list *ds, ldns_rr_list *keys, ldns_rr_list *sigs, time_t started,
 	ldns_rr_list_free(trusted);
 }
 
-/* Verdicts by the exact text ldns is given for every DS, DNSKEY and RRSIG of the domain (in
- * order, tagged by list), whether a verdict is wanted, and the clock: the same text parses to
- * the same RRs, so the findings and the verdict are the same. With the verdict the slot keeps
- * what ldns made of each of those RRs, so a hit asks ldns nothing. It pays when a stored scan
- * holds the same zone more than once (a benchmark that repeats records; a zone served to many
- * domains); a real scan of distinct signed zones misses every time and costs the parse and
- * the signature checks, plus the key. */
-#define CACHE_SETS    64
-#define CACHE_WAYS    4 /* a few zones that share a set do not evict each other */
-#define CACHE_MAX_KEY 16384
-
-/* What ldns made of one DS, DNSKEY or RRSIG: it parsed; an RRSIG covering DNSKEY. */
-enum { P_OK = 1, P_SIG = 2 };
-
-struct cache_slot {
-	unsigned long long hash;
-	struct buf key;
-	struct buf parsed; /* a P_ byte each for the RRs walked, DS first */
-	struct verdict v;
-};
-
-struct dnssec_cache {
-	struct cache_slot slot[CACHE_SETS][CACHE_WAYS];
-	unsigned char next[CACHE_SETS]; /* the way to replace next */
-	struct buf key, parsed;		/* this domain's */
-};
-
-/* Append one RR to the key: a tag, the text's length and the text ('X' alone: no text). */
-static void
-key_add_rr(struct buf *key, char tag, const struct jv *rr)
+/* Parse one DS, DNSKEY or RRSIG for ldns: NULL when it has no text or ldns refuses it. */
+static ldns_rr *
+parse_rr(struct buf *text, const struct jv *rr)
 {
-	size_t at = key->len;
-	unsigned char head[5] = {(unsigned char)tag};
-	buf_add(key, head, sizeof head);
-	if (!rr_text(key, rr)) {
-		key->s[at] = 'X';
-		return;
-	}
-	size_t n = key->len - at - sizeof head;
-	for (int k = 0; k < 4; k++)
-		key->s[at + 1 + k] = (char)(unsigned char)(n >> (8 * k));
-}
-
-/* FNV-1a over eight bytes at a time, rotated so high bits reach the slot index, then
- * MurmurHash3's finaliser. */
-static unsigned long long
-key_hash(const struct buf *b)
-{
-	unsigned long long h = 14695981039346656037ULL, w;
-	size_t i = 0;
-	for (; i + 8 <= b->len; i += 8) {
-		memcpy(&w, b->s + i, 8);
-		h = (h ^ w) * 1099511628211ULL;
-		h = h << 31 | h >> 33;
-	}
-	for (; i < b->len; i++)
-		h = (h ^ (unsigned char)b->s[i]) * 1099511628211ULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	return h ^ h >> 33;
-}
-
-static const struct cache_slot *
-cache_get(struct grader *g, const struct buf *key, unsigned long long h)
-{
-	const struct cache_slot *set = g->dnssec_cache->slot[h % CACHE_SETS];
-	for (int k = 0; k < CACHE_WAYS; k++) {
-		const struct cache_slot *c = &set[k];
-		if (c->hash == h && c->key.len == key->len && !memcmp(c->key.s, key->s, key->len))
-			return c;
-	}
-	return NULL;
-}
-
-static void
-cache_put(struct grader *g, const struct buf *key, unsigned long long h, const struct buf *parsed,
-	  const struct verdict *v)
-{
-	struct dnssec_cache *dc = g->dnssec_cache;
-	unsigned char *way = &dc->next[h % CACHE_SETS];
-	struct cache_slot *c = &dc->slot[h % CACHE_SETS][*way];
-	*way = (unsigned char)((*way + 1) % CACHE_WAYS);
-	c->hash = h;
-	buf_reset(&c->key);
-	buf_add(&c->key, key->s, key->len);
-	buf_reset(&c->parsed);
-	buf_add(&c->parsed, parsed->s, parsed->len);
-	c->v = *v;
-}
-
-void
-dnssec_cache_free(struct grader *g)
-{
-	if (!g->dnssec_cache)
-		return;
-	for (size_t i = 0; i < CACHE_SETS; i++)
-		for (size_t k = 0; k < CACHE_WAYS; k++) {
-			buf_free(&g->dnssec_cache->slot[i][k].key);
-			buf_free(&g->dnssec_cache->slot[i][k].parsed);
-		}
-	buf_free(&g->dnssec_cache->key);
-	buf_free(&g->dnssec_cache->parsed);
-	free(g->dnssec_cache);
-	g->dnssec_cache = NULL;
-}
-
-/* One pass over the DS, DNSKEY and RRSIG RRs: a cache hit replays what ldns made of each
- * (hit->parsed), a miss asks ldns and notes it in parsed. */
-struct rr_walk {
-	const struct cache_slot *hit;
-	size_t next;
-	struct buf *parsed, *text;
-	ldns_rr_list *ds, *keys, *sigs;
-	bool sigs_needed; /* else an RRSIG ('S') is not given to ldns: walked as one that fails */
-};
-
-static unsigned
-walk_rr(struct rr_walk *w, const struct jv *rr, char tag)
-{
-	if (w->hit)
-		return w->next < w->hit->parsed.len ? (unsigned char)w->hit->parsed.s[w->next++]
-						    : 0;
-	unsigned r = 0;
 	ldns_rr *x = NULL;
-	buf_reset(w->text);
-	if ((tag != 'S' || w->sigs_needed) && rr_text(w->text, rr) &&
-	    ((x = rr_new_plain(w->text->s)) ||
-	     ldns_rr_new_frm_str(&x, w->text->s, 0, NULL, NULL) == LDNS_STATUS_OK)) {
-		r = P_OK;
-		if (tag == 'D') {
-			ldns_rr_list_push_rr(w->ds, x);
-		} else if (tag == 'K') {
-			ldns_rr_list_push_rr(w->keys, x);
-		} else if (ldns_rr_get_type(x) == LDNS_RR_TYPE_RRSIG &&
-			   ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(x)) == LDNS_RR_TYPE_DNSKEY) {
-			ldns_rr_list_push_rr(w->sigs, x);
-			r |= P_SIG;
-		} else {
-			ldns_rr_free(x);
-		}
-	}
-	buf_addc_fast(w->parsed, (char)r);
-	return r;
-}
-
-/* The DNSKEY query's RRs that matter here: DNSKEY ('K') and RRSIG ('S'); 0 for others. */
-static char
-key_tag(const struct jv *rr)
-{
-	const char *type = rr_str(rr, K_type, NULL);
-	return word_is(type, "dnskey") ? 'K' : word_is(type, "rrsig") ? 'S' : 0;
+	buf_reset(text);
+	if (!rr_text(text, rr))
+		return NULL;
+	if (ldns_rr_new_frm_str(&x, text->s, 0, NULL, NULL) != LDNS_STATUS_OK)
+		return NULL;
+	return x;
 }
 
 static void
-check_dnssec(struct grader *g, const struct survey *sv)
+check_dnssec(struct grader *g)
 {
 	struct scan *s = g->s;
 	struct findings *f = &g->f[C_DNSSEC];
 	struct facts *fa = &g->facts;
-	const struct query *dsq = sv->at[T_DS], *kq = sv->at[T_DNSKEY];
-	/* the DNSKEY query's first RR: the passes over its RRs start from it (most zones have
-	 * none, and no DS: those passes are skipped) */
-	size_t k0 = 0;
-	const struct jv *rr0 = q_rr(kq, T_ANY, &k0);
-	bool nds = q_has(dsq, T_DS), nkeys = rr0 && q_has(kq, T_DNSKEY); /* any at all */
-	bool want = nds && nkeys; /* a verdict on the signatures */
-
-	if (!g->dnssec_cache)
-		g->dnssec_cache = xcalloc(1, sizeof *g->dnssec_cache);
-	/* The key: every RR the passes below may give ldns, from the JSON alone. */
-	struct buf *key = &g->dnssec_cache->key;
-	buf_reset(key);
-	bool cacheable = true; /* the key holds them all */
-	size_t i = 0;
-	const struct jv *rr;
-	while (nds && cacheable && (rr = q_rr(dsq, T_DS, &i))) {
-		key_add_rr(key, 'D', rr);
-		cacheable = key->len <= CACHE_MAX_KEY;
-	}
-	i = k0;
-	char tags[64]; /* key_tag of the first RRs, for the pass below */
-	size_t ntags = 0, nsig = 0;
-	for (rr = rr0; cacheable && rr; rr = q_rr(kq, T_ANY, &i)) {
-		char tag = key_tag(rr);
-		if (ntags < sizeof tags)
-			tags[ntags++] = tag;
-		nsig += tag == 'S';
-		if (tag)
-			key_add_rr(key, tag, rr);
-		cacheable = key->len <= CACHE_MAX_KEY;
-	}
-	bool any = key->len > 0; /* no RR for ldns: nothing to parse, cache or verify */
-	unsigned long long h = 0;
-	if (cacheable && any) {
-		long long started = (long long)s->started;
-		buf_addc(key, want ? 'V' : 'N');
-		buf_add(key, &started, sizeof started);
-		h = key_hash(key);
-	}
-
-	struct rr_walk w = {.hit = cacheable && any ? cache_get(g, key, h) : NULL,
-			    .parsed = &g->dnssec_cache->parsed,
-			    .text = &g->tmp,
-			    /* Without a verdict to give, the RRSIGs matter only as the count of
-			     * those over DNSKEY, which ends the pass below at 16: with fewer
-			     * RRSIGs in all it cannot, and none need be read. */
-			    .sigs_needed = want || !cacheable || nsig >= 16};
-	buf_reset(w.parsed);
-	if (any && !w.hit) {
-		w.ds = ldns_rr_list_new();
-		w.keys = ldns_rr_list_new();
-		w.sigs = ldns_rr_list_new();
-	}
+	const struct query *dsq = scan_find(s, s->domain, s->domainlen, T_DS),
+			   *kq = scan_find(s, s->domain, s->domainlen, T_DNSKEY);
+	bool nds = q_count(dsq, T_DS) > 0, nkeys = q_count(kq, T_DNSKEY) > 0;
+	ldns_rr_list *ds = ldns_rr_list_new(), *keys = ldns_rr_list_new(),
+		     *sigs = ldns_rr_list_new();
 	/* a real zone has a handful of each; more is hostile data, left unchecked */
 	size_t nd = 0, nk = 0, ns = 0; /* parsed DS, DNSKEY, RRSIG over DNSKEY */
-	i = 0;
-	while (nds && (rr = q_rr(dsq, T_DS, &i)) && nd < 16) {
+	size_t i = 0;
+	const struct jv *rr;
+	while ((rr = q_rr(dsq, T_DS, &i)) && nd < 16) {
 		long long alg, dt;
 		if (rr_int(rr, K_algorithm, &alg)) {
 			add_alg(fa->dnssec.ds_alg, &fa->dnssec.nds, (int)alg);
@@ -1136,42 +675,47 @@ check_dnssec(struct grader *g, const struct survey *sv)
 				findings_add(f, "UNKNOWN_DIGEST", SEV_WARNING,
 					     "unknown DS digest type %lld", dt);
 		}
-		if (walk_rr(&w, rr, 'D') & P_OK)
+		ldns_rr *x = parse_rr(&g->tmp, rr);
+		if (x) {
+			ldns_rr_list_push_rr(ds, x);
 			nd++;
-		else
+		} else {
 			findings_add(f, "INVALID_DS_RECORD", SEV_ERROR,
 				     "DS record that does not parse");
+		}
 	}
-	i = k0;
-	size_t jk = 0;
-	for (rr = rr0; rr && nk < 32 && ns < 16; rr = q_rr(kq, T_ANY, &i), jk++) {
-		char tag = jk < ntags ? tags[jk] : key_tag(rr);
-		if (!tag)
-			continue;
-		unsigned r = walk_rr(&w, rr, tag);
-		if (tag == 'K') {
+	i = 0;
+	while ((rr = q_rr(kq, T_ANY, &i)) && nk < 32 && ns < 16) {
+		if (word_is(rr_str(rr, K_type, NULL), "dnskey")) {
 			long long alg;
 			if (rr_int(rr, K_algorithm, &alg)) {
 				add_alg(fa->dnssec.key_alg, &fa->dnssec.nkey, (int)alg);
 				judge_alg(f, "DNSKEY", alg);
 			}
-			if (r & P_OK)
+			ldns_rr *x = parse_rr(&g->tmp, rr);
+			if (x) {
+				ldns_rr_list_push_rr(keys, x);
 				nk++;
-			else
+			} else {
 				findings_add(f, "INVALID_DNSKEY_RECORD", SEV_ERROR,
 					     "DNSKEY record that does not parse");
-		} else if (r & P_SIG) {
-			ns++;
+			}
+		} else if (word_is(rr_str(rr, K_type, NULL), "rrsig")) {
+			ldns_rr *x = parse_rr(&g->tmp, rr);
+			if (x && ldns_rr_get_type(x) == LDNS_RR_TYPE_RRSIG &&
+			    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(x)) == LDNS_RR_TYPE_DNSKEY) {
+				ldns_rr_list_push_rr(sigs, x);
+				ns++;
+			} else {
+				ldns_rr_free(x);
+			}
 		}
 	}
 	bool nsec3 = false;
-	const struct query *pq = sv->at[T_NSEC3PARAM];
 	i = 0;
-	if ((rr = q_rr(pq, T_NSEC3PARAM, &i)))
+	if ((rr = q_rr(scan_find(s, s->domain, s->domainlen, T_NSEC3PARAM), T_NSEC3PARAM, &i)))
 		check_nsec3(f, rr, &nsec3);
-	for (size_t k = sv->auth_from; k < s->nq && !nsec3; k++) {
-		if (!s->qs[k].authority)
-			continue;
+	for (size_t k = 0; k < s->nq && !nsec3; k++) {
 		size_t j = 0;
 		const struct jv *a;
 		while (!nsec3 && (a = q_auth_rr(&s->qs[k], T_NSEC3, &j)))
@@ -1179,17 +723,11 @@ check_dnssec(struct grader *g, const struct survey *sv)
 	}
 
 	struct verdict v = {.kind = V_NO_MATCH};
-	if (w.hit) {
-		v = w.hit->v;
-	} else if (any) {
-		if (want)
-			verify(w.ds, w.keys, w.sigs, s->started, &v);
-		if (cacheable)
-			cache_put(g, key, h, w.parsed, &v);
-		ldns_rr_list_deep_free(w.ds);
-		ldns_rr_list_deep_free(w.keys);
-		ldns_rr_list_deep_free(w.sigs);
-	}
+	if (nds && nkeys)
+		verify(ds, keys, sigs, s->started, &v);
+	ldns_rr_list_deep_free(ds);
+	ldns_rr_list_deep_free(keys);
+	ldns_rr_list_deep_free(sigs);
 
 	if (!nds) {
 		if (nkeys) {
@@ -1257,23 +795,20 @@ ns_provider(const struct grader *g, const char *h, size_t hn)
 
 /* DNStats' is_a_msft_dc: an _msdcs zone whose random sibling does not exist. */
 static void
-check_facts(struct grader *g, const struct survey *sv)
+check_facts(struct grader *g, const struct apex *ap)
 {
 	struct scan *s = g->s;
 	struct facts *fa = &g->facts;
-	const struct query *ms = sv->msdcs;
-	if (s->domainlen > 253) { /* scan_load keeps domains shorter: survey looked for those */
-		struct buf *b = &g->tmp;
-		buf_reset(b);
-		buf_add(b, "_msdcs.", 7);
-		buf_add(b, s->domain, s->domainlen);
-		ms = scan_find(s, b->s, b->len, T_SOA);
-	}
+	struct buf *b = &g->tmp;
+	buf_reset(b);
+	buf_add(b, "_msdcs.", 7);
+	buf_add(b, s->domain, s->domainlen);
+	const struct query *ms = scan_find(s, b->s, b->len, T_SOA);
 	bool ms_soa = q_has(ms, T_SOA);
 	/* the last "ad-probe" query matters only to a domain with an _msdcs zone */
 	const struct query *probe = NULL;
 	for (size_t i = 0; ms_soa && i < s->nq; i++)
-		if (s->qs[i].why && s->qs[i].why[0] == 'a' && is_ad_probe(s->qs[i].why))
+		if (s->qs[i].why && !strcmp(s->qs[i].why, "ad-probe"))
 			probe = &s->qs[i];
 	bool probe_soa = q_has(probe, T_SOA);
 	fa->ad = ms_soa && !probe_soa;
@@ -1281,7 +816,7 @@ check_facts(struct grader *g, const struct survey *sv)
 
 	/* Providers: the lowest-preference MX host and the first NS host that a table knows. */
 	if (g->prov) {
-		const struct query *mx = sv->at[T_MX];
+		const struct query *mx = scan_find(s, s->domain, s->domainlen, T_MX);
 		long long best = 70000;
 		size_t i = 0;
 		const struct jv *rr;
@@ -1300,11 +835,11 @@ check_facts(struct grader *g, const struct survey *sv)
 			}
 		}
 		/* the apex's hosts as listed (all of them unless there are over 64) */
-		for (size_t j = 0; !fa->dns_provider && j < sv->apex.n; j++)
-			fa->dns_provider = ns_provider(g, sv->apex.h[j], sv->apex.len[j]);
+		for (size_t j = 0; !fa->dns_provider && j < ap->hosts.n; j++)
+			fa->dns_provider = ns_provider(g, ap->hosts.h[j], ap->hosts.len[j]);
 		i = 0;
-		while (!fa->dns_provider && sv->apex.count > sv->apex.n &&
-		       (rr = q_rr(sv->ns, T_NS, &i))) {
+		while (!fa->dns_provider && ap->hosts.count > ap->hosts.n &&
+		       (rr = q_rr(ap->ns, T_NS, &i))) {
 			size_t hn;
 			const char *h = rr_str(rr, K_host, &hn);
 			if (h)
@@ -1316,10 +851,12 @@ check_facts(struct grader *g, const struct survey *sv)
 void
 check_infra(struct grader *g)
 {
-	struct survey sv;
-	survey(g, &sv);
-	check_ns_soa(g, &sv);
-	check_caa(g, &sv);
-	check_dnssec(g, &sv);
-	check_facts(g, &sv);
+	struct apex ap;
+	ap.ns = scan_find(g->s, g->s->domain, g->s->domainlen, T_NS);
+	ns_hosts(ap.ns, &ap.hosts);
+	count_queries(g);
+	check_ns_soa(g, &ap);
+	check_caa(g);
+	check_dnssec(g);
+	check_facts(g, &ap);
 }
