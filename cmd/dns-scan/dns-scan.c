@@ -81,14 +81,26 @@ struct options {
 	uint16_t apex[16]; /* apex types */
 	size_t napex;
 	size_t window;
-	bool unordered, stats, progress;
+	bool unordered, stats, progress, canary;
 };
+
+/* How a resolver query ended, for the domain's scan status: answered (NOERROR, NXDOMAIN), or
+ * failed by the cause of its last attempt (dns_cause, then OTHER for any other rcode). */
+enum outcome { O_NONE, O_ANSWERED, O_FAILED };
+#define CAUSE_OTHER DNS_C_COUNT /* FORMERR, NOTIMP and other rcodes that end a query */
+#define NCAUSES	    (DNS_C_COUNT + 1)
+static const char *const cause_name[NCAUSES] = {"servfail", "refused", "timeout",
+						"malformed", "network", "other"};
+#define TAG_CD 0x80000000u /* the result is the CD=1 question asked again after a SERVFAIL */
 
 struct slot {
 	char *q;
 	uint16_t type;
 	uint8_t why;
 	bool direct, dnssec, done, answered;
+	bool cd_pending; /* the object waits for the CD=1 answer before its closing brace */
+	uint8_t outcome, cause;
+	int rcode; /* of the answer, -1 when none */
 	unsigned acts;
 	struct dns_addr to;
 	char server[64];
@@ -768,7 +780,9 @@ run_actions(struct job *j, size_t idx, const ldns_pkt *p)
 	free(q);
 }
 
-/* The query object of the `dns` member (domstat(7)). */
+static void answer_json(struct buf *b, const struct dns_result *res);
+
+/* The query object of the `dns` member (domstat(7)), without its closing brace. */
 static void
 slot_json(struct slot *s, const struct dns_result *res)
 {
@@ -783,6 +797,36 @@ slot_json(struct slot *s, const struct dns_result *res)
 	jsonw_key(b, "server");
 	jsonw_strz(b, s->server);
 	buf_adds(b, s->direct ? ",\"direct\":true" : ",\"direct\":false");
+	answer_json(b, res);
+}
+
+/* The failed attempts before (or ending) a query: [{"server":...,"cause":...}, ...]. */
+static void
+failures_json(struct buf *b, const struct dns_result *res)
+{
+	jsonw_key(b, "failed_attempts");
+	buf_addc(b, '[');
+	for (unsigned i = 0; i < res->nfailures; i++) {
+		const struct dns_failure *f = &res->failures[i];
+		char a[64];
+		if (f->resolver >= 0)
+			dns_addr_str(&opt.resolvers[f->resolver], a, sizeof a);
+		else
+			dns_addr_str(&res->server, a, sizeof a);
+		buf_adds(b, i ? ",{\"server\":" : "{\"server\":");
+		jsonw_strz(b, a);
+		jsonw_key(b, "cause");
+		jsonw_strz(b, dns_cause_str(f->cause));
+		buf_addc(b, '}');
+	}
+	buf_addc(b, ']');
+}
+
+/* The members of a query object from its result: rcode, flags, time, records or error. */
+static void
+answer_json(struct buf *b, const struct dns_result *res)
+{
+	char tmp[16];
 	const ldns_pkt *p = res->pkt;
 	if (p) {
 		jsonw_key(b, "rcode");
@@ -809,15 +853,74 @@ slot_json(struct slot *s, const struct dns_result *res)
 		jsonw_key(b, "detail");
 		jsonw_strz(b, res->detail);
 	}
-	buf_addc(b, '}');
+	if (p && ldns_pkt_edns_data(p)) {
+		size_t at = b->len;
+		jsonw_key(b, "ede");
+		if (!dns_json_ede(b, p))
+			buf_truncate(b, at);
+	}
+	if (res->nfailures)
+		failures_json(b, res);
 }
 
 static void job_finished(struct job *j);
+
+/* Note how a question ended, for the domain's status. Direct questions to name servers are
+ * facts about those servers (a lame one is a finding, not a failed scan): not counted. */
+static void
+classify(struct slot *s, const struct dns_result *res)
+{
+	s->rcode = res->pkt ? (int)ldns_pkt_get_rcode(res->pkt) : -1;
+	if (s->direct || res->err == DNS_ESKIPPED)
+		return;
+	s->outcome = O_FAILED;
+	switch (s->rcode) {
+	case LDNS_RCODE_NOERROR:
+	case LDNS_RCODE_NXDOMAIN:
+		s->outcome = O_ANSWERED;
+		break;
+	case LDNS_RCODE_SERVFAIL:
+		s->cause = DNS_C_SERVFAIL;
+		break;
+	case LDNS_RCODE_REFUSED:
+		s->cause = DNS_C_REFUSED;
+		break;
+	case -1:
+		s->cause = res->err == DNS_ETIMEOUT	 ? DNS_C_TIMEOUT
+			   : res->err == DNS_EMALFORMED ? DNS_C_MALFORMED
+							: DNS_C_NETWORK;
+		break;
+	default:
+		s->cause = CAUSE_OTHER;
+	}
+}
+
+/* The answer to a SERVFAIL question asked again with CD=1: inside the first one's object. */
+static void
+cd_result(struct job *j, uint32_t idx, struct dns_result *res)
+{
+	struct slot *s = &j->slots[idx];
+	char a[64];
+	dns_addr_str(&res->server, a, sizeof a);
+	buf_adds(&s->json, ",\"cd_retry\":{\"server\":");
+	jsonw_strz(&s->json, a);
+	answer_json(&s->json, res);
+	buf_adds(&s->json, "}}");
+	s->cd_pending = false;
+	if (res->pkt)
+		ldns_pkt_free(res->pkt);
+	if (--j->outstanding == 0)
+		job_finished(j);
+}
 
 static void
 on_result(void *ctx, uint32_t tag, struct dns_result *res)
 {
 	struct job *j = ctx;
+	if (tag & TAG_CD) {
+		cd_result(j, tag & ~TAG_CD, res);
+		return;
+	}
 	struct slot *s = &j->slots[tag];
 	/* most answers come from the same few servers: keep the last one's text */
 	static struct dns_addr last;
@@ -831,11 +934,23 @@ on_result(void *ctx, uint32_t tag, struct dns_result *res)
 	s->done = true;
 	s->answered = res->pkt != NULL;
 	slot_json(s, res);
+	classify(s, res);
 	if (res->pkt) {
 		if (s->acts)
 			run_actions(j, tag, res->pkt);
+		s = &j->slots[tag]; /* the follow-ups may have moved the slots */
+		/* a validating resolver's SERVFAIL hides why: with CD=1 a bogus zone's data comes
+		 * back (the grader tells bogus from broken), a broken zone fails again */
+		if (s->rcode == LDNS_RCODE_SERVFAIL && !s->direct) {
+			s->cd_pending = true;
+			j->outstanding++;
+			dns_submit(engine, s->q, s->type, DNS_Q_CD | (s->dnssec ? DNS_Q_DO : 0), NULL,
+				   on_result, j, tag | TAG_CD);
+		}
 		ldns_pkt_free(res->pkt);
 	}
+	if (!s->cd_pending)
+		buf_addc(&s->json, '}');
 	if (--j->outstanding == 0)
 		job_finished(j);
 }
@@ -854,7 +969,48 @@ slot_cmp(const void *a, const void *b)
 	return strcmp(x->server, y->server);
 }
 
-static void
+/* The domain's scan status (domstat(7)): nxdomain when the apex does not exist, else ok,
+ * partial or failed by how many of the questions to the resolvers failed; failed counts them
+ * by cause. Returns the number of failed questions. */
+static size_t
+scan_status(const struct job *j, struct buf *b)
+{
+	unsigned long counts[NCAUSES] = {0};
+	size_t answered = 0, failed = 0;
+	bool apex_nx = false, apex_ok = false;
+	for (size_t i = 0; i < j->nslots; i++) {
+		const struct slot *s = &j->slots[i];
+		if (s->outcome == O_FAILED) {
+			failed++;
+			counts[s->cause]++;
+		} else if (s->outcome == O_ANSWERED) {
+			answered++;
+			if (s->why == W_APEX && !strcmp(s->q, j->domain)) {
+				if (s->rcode == LDNS_RCODE_NXDOMAIN)
+					apex_nx = true;
+				else
+					apex_ok = true;
+			}
+		}
+	}
+	const char *status = apex_nx && !apex_ok ? "nxdomain"
+			     : failed == 0	     ? "ok"
+			     : answered == 0	     ? "failed"
+						     : "partial";
+	jsonw_key(b, "status");
+	jsonw_strz(b, status);
+	jsonw_key(b, "failed");
+	for (size_t c = 0; c < NCAUSES; c++) {
+		buf_adds(b, c ? ",\"" : "{\"");
+		buf_adds(b, cause_name[c]);
+		buf_adds(b, "\":");
+		jsonw_int(b, (long long)counts[c]);
+	}
+	buf_addc(b, '}');
+	return apex_nx && !apex_ok ? 0 : failed;
+}
+
+static size_t
 add_dns_member(struct job *j)
 {
 	qsort(j->slots, j->nslots, sizeof *j->slots, slot_cmp);
@@ -873,6 +1029,7 @@ add_dns_member(struct job *j)
 	buf_add(b, resolvers_json.s, resolvers_json.len);
 	jsonw_key(b, "elapsed_ms");
 	jsonw_int(b, (long long)(dns_now_ms() - j->start_ms + 0.5));
+	size_t failed = scan_status(j, b);
 	jsonw_key(b, "queries");
 	buf_addc(b, '[');
 	for (size_t i = 0; i < j->nslots; i++) {
@@ -882,6 +1039,7 @@ add_dns_member(struct job *j)
 	}
 	buf_adds(b, "]}");
 	rec_set_end(&j->rec);
+	return failed;
 }
 
 static void
@@ -920,12 +1078,16 @@ job_finished(struct job *j)
 	j->done = true;
 	domains_done++;
 	if (j->scanning) {
-		add_dns_member(j);
+		size_t failed = add_dns_member(j);
 		size_t answered = 0;
 		for (size_t i = 0; i < j->nslots; i++)
 			answered += j->slots[i].answered;
 		if (answered == 0 && j->nslots > 0)
 			rec_error_code(&j->rec, "dns-no-answer", "no answer to any of %zu queries",
+				       j->nslots);
+		else if (failed)
+			rec_error_code(&j->rec, "dns-incomplete",
+				       "%zu of %zu queries failed (see dns.failed)", failed,
 				       j->nslots);
 		/* the record holds the member now; a job waiting for its turn keeps only that */
 		for (size_t i = 0; i < j->nslots; i++) {
