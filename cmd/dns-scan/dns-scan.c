@@ -136,7 +136,7 @@ usage(void)
 {
 	fprintf(
 	    stderr,
-	    "usage: dns-scan [--stats] [--unordered] [-c N] [-f field] [-r addr[:port]]...\n"
+	    "usage: dns-scan [--canary] [--stats] [--unordered] [-c N] [-f field] [-r addr[:port]]...\n"
 	    "                [--resolvers file] [--profile dnstats|full|minimal] [--types list]\n"
 	    "                [--ns-port port] [--ns-allow cidr]... [--qps N] [--timeout secs]\n"
 	    "                [--retries N] [--window N] [--max-line bytes]\n");
@@ -159,6 +159,8 @@ help(void)
 	       "      --ns-port PORT        port of direct queries to name servers (default 53)\n"
 	       "      --ns-allow CIDR       ranges direct queries may go to (repeatable; default "
 	       "all)\n"
+	       "      --canary              warn about resolvers that answer a name that cannot "
+	       "exist\n"
 	       "      --window N            records held for ordered output (default 1000)\n"
 	       "      --unordered           write records as they finish, not in input order\n"
 	       "      --stats               print a summary on standard error at the end\n"
@@ -301,6 +303,7 @@ parse_options(int argc, char **argv)
 		OPT_WINDOW,
 		OPT_UNORDERED,
 		OPT_STATS,
+		OPT_CANARY,
 		OPT_MAXLINE
 	};
 	static const struct option longopts[] = {
@@ -317,6 +320,7 @@ parse_options(int argc, char **argv)
 	    {"window", required_argument, NULL, OPT_WINDOW},
 	    {"unordered", no_argument, NULL, OPT_UNORDERED},
 	    {"stats", no_argument, NULL, OPT_STATS},
+	    {"canary", no_argument, NULL, OPT_CANARY},
 	    {"field", required_argument, NULL, 'f'},
 	    {"max-line", required_argument, NULL, OPT_MAXLINE},
 	    {"help", no_argument, NULL, 'h'},
@@ -377,6 +381,9 @@ parse_options(int argc, char **argv)
 			break;
 		case OPT_STATS:
 			opt.stats = true;
+			break;
+		case OPT_CANARY:
+			opt.canary = true;
 			break;
 		case 'f':
 			opt.field = optarg;
@@ -1261,13 +1268,76 @@ print_stats(void)
 		 st->network, skipped);
 	buf_addf(&b,
 		 "%s: truncated %llu, TCP %llu, dropped: wrong ID or question %llu, "
-		 "malformed %llu\n",
-		 tool_name, st->truncated, st->tcp, st->mismatched, st->malformed);
+		 "malformed %llu; asked again after SERVFAIL or REFUSED %llu\n",
+		 tool_name, st->truncated, st->tcp, st->mismatched, st->malformed, st->retried);
+	for (size_t i = 0; i < opt.nresolvers; i++) {
+		const struct dns_resolver_stats *rs = dns_engine_resolver_stats(engine, i);
+		char a[64];
+		dns_addr_str(&opt.resolvers[i], a, sizeof a);
+		buf_addf(&b, "%s: resolver %s: attempts=%llu answers=%llu", tool_name, a, rs->sent,
+			 rs->answers);
+		for (int c = 0; c < DNS_C_COUNT; c++)
+			buf_addf(&b, " %s=%llu", dns_cause_str((enum dns_cause)c), rs->failed[c]);
+		buf_addf(&b, " set_aside=%llu\n", rs->rested);
+	}
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	buf_addf(&b, "%s: peak memory %ld KiB\n", tool_name, ru.ru_maxrss);
 	fwrite(b.s, 1, b.len, stderr);
 	buf_free(&b);
+}
+
+/* ---- the canary ---- */
+
+struct canary {
+	int rcode; /* -1: no answer */
+	size_t answers;
+};
+
+static void
+on_canary(void *ctx, uint32_t tag, struct dns_result *res)
+{
+	struct canary *c = (struct canary *)ctx + tag;
+	if (res->pkt) {
+		c->rcode = (int)ldns_pkt_get_rcode(res->pkt);
+		c->answers = ldns_rr_list_rr_count(ldns_pkt_answer(res->pkt));
+		ldns_pkt_free(res->pkt);
+	}
+}
+
+/* Ask each resolver for a random name under a random top-level label with a hyphen (no
+ * top-level domain may have one, RFC 1123 section 2.1 and the root zone's rules, and a random
+ * one is in no cache): a resolver that answers it with data rewrites NXDOMAIN (a sinkhole, or
+ * an ISP's search page), so every domain that does not exist would look alive through it. */
+static void
+run_canary(void)
+{
+	uint8_t r[12];
+	arc4random_buf(r, sizeof r);
+	char name[64];
+	snprintf(name, sizeof name, "%02x%02x%02x%02x%02x%02x%02x%02x.canary-%02x%02x%02x%02x",
+		 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11]);
+	struct canary *v = xcalloc(opt.nresolvers, sizeof *v);
+	for (size_t i = 0; i < opt.nresolvers; i++) {
+		v[i].rcode = -1;
+		dns_submit(engine, name, LDNS_RR_TYPE_A, DNS_Q_PINNED, &opt.resolvers[i], on_canary,
+			   v, (uint32_t)i);
+	}
+	while (dns_engine_pending(engine))
+		dns_engine_run(engine, 100);
+	for (size_t i = 0; i < opt.nresolvers; i++) {
+		char a[64], tmp[16];
+		dns_addr_str(&opt.resolvers[i], a, sizeof a);
+		if (v[i].rcode == LDNS_RCODE_NOERROR && v[i].answers > 0)
+			tool_warn("resolver %s answers '%s', a name that cannot exist: it rewrites "
+				  "NXDOMAIN, so domains that do not exist look alive through it",
+				  a, name);
+		else if (v[i].rcode != LDNS_RCODE_NXDOMAIN)
+			tool_warn("resolver %s answered the canary '%s' with %s, not NXDOMAIN", a,
+				  name,
+				  v[i].rcode < 0 ? "no answer" : dns_rcode_str((unsigned)v[i].rcode, tmp));
+	}
+	free(v);
 }
 
 /* Is a whole line already buffered (so reading it will not wait)? */
@@ -1285,6 +1355,8 @@ main(int argc, char **argv)
 	engine = dns_engine_new(&opt.dns);
 	if (!engine)
 		tool_die("cannot start the event loop: %s", strerror(errno));
+	if (opt.canary)
+		run_canary();
 	buf_addc(&resolvers_json, '[');
 	for (size_t i = 0; i < opt.nresolvers; i++) {
 		char a[64];

@@ -11,11 +11,16 @@
 #         refusing  access refused for every client: REFUSED as a bare header, no question
 #         sinkhole  every name, even one that cannot exist, has A 192.0.2.66 (a local-zone
 #                   redirect at the root), as a resolver that rewrites NXDOMAIN would say
+#       List every zone the server hosts, not only the parent: a delegation's NS and glue
+#       name port 53, so Unbound would leave the stub for the zone's servers at port 53.
 #       Config and log live in $DNS_TMP/unbound-ID (DNS_TMP defaults to BATS_FILE_TMPDIR).
 #       One process per mode: Unbound's interface-action cannot refuse on one address only
 #       here, since its default access-control for 127.0.0.0/8 wins and every client is
 #       127.0.0.1.
 #   unbound_stop ID / unbound_stop_all
+#
+# Unbound sets aside, for a while, an authoritative server that handed it bogus data: serve a
+# zone meant to be bogus from a Knot of its own, or the other zones slow down after it.
 #
 # Nothing leaves 127.0.0.0/8: names outside the stub zones are answered NXDOMAIN by Unbound
 # itself (a static local zone at the root), and the root hints name an address of the test's
@@ -61,8 +66,11 @@ unbound_start() {
 		[ "$spec" = -- ] && break
 		zone=${spec%%=*}
 		first=${first:-$zone}
-		# the zone's names are looked up, not answered by the root's static zone
-		[ "$mode" = good ] && printf '    local-zone: "%s." transparent\n' "$zone" >>"$dir/unbound.conf"
+		# Unbound's own default zone for test. (RFC 6761) would answer first
+		case $mode in
+		good) printf '    local-zone: "%s." transparent\n' "$zone" ;;
+		sinkhole) printf '    local-zone: "%s." redirect\n    local-data: "%s. 60 IN A 192.0.2.66"\n' "$zone" "$zone" ;;
+		esac >>"$dir/unbound.conf"
 		stubs+=("$zone" "${spec#*=}")
 	done
 	for spec in "$@"; do
