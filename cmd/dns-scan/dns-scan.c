@@ -13,12 +13,14 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "dmarc.h"
 #include "dname.h"
 #include "dns.h"
 #include "dnsjson.h"
 #include "jsonw.h"
 #include "progress.h"
 #include "record.h"
+#include "spf.h"
 #include "tool.h"
 #include "xalloc.h"
 
@@ -556,61 +558,75 @@ spf_ask(struct job *j, const char *q, uint16_t type, unsigned acts)
 		j->spf_queries++;
 }
 
-/* The SPF records among TXT answers: walk include/redirect targets and the names a, mx and
- * exists would look up (RFC 7208 section 5), so grading can count lookups and void lookups. */
+/* A TXT record's character-strings joined, as SPF (RFC 7208 section 3.3) and DMARC read them. */
+static void
+txt_joined(const ldns_rr *rr, struct buf *out)
+{
+	buf_reset(out);
+	for (size_t k = 0; k < ldns_rr_rd_count(rr); k++) {
+		const ldns_rdf *f = ldns_rr_rdf(rr, k);
+		if (ldns_rdf_size(f) > 1)
+			buf_add(out, ldns_rdf_data(f) + 1, ldns_rdf_size(f) - 1);
+	}
+}
+
+/* Ask what one parsed SPF term would look up (RFC 7208 section 5): the include's TXT, A and
+ * AAAA of an a target, MX of an mx target (then its exchanges' addresses), A of exists. */
+static void
+spf_ask_term(struct job *j, const char *owner, const struct spf_term *t, struct buf *name)
+{
+	const char *target = t->arg ? t->arg : owner;
+	size_t tlen = t->arg ? t->arglen : strlen(owner);
+	if (t->macro || !text_qname(target, tlen, name))
+		return; /* macros need the sender; not expanded at scan time */
+	switch (t->mech) {
+	case SPF_INCLUDE:
+		spf_ask(j, name->s, LDNS_RR_TYPE_TXT, ACT_SPF);
+		break;
+	case SPF_A:
+		spf_ask(j, name->s, LDNS_RR_TYPE_A, 0);
+		spf_ask(j, name->s, LDNS_RR_TYPE_AAAA, 0);
+		break;
+	case SPF_MX:
+		spf_ask(j, name->s, LDNS_RR_TYPE_MX, ACT_SPFMX);
+		break;
+	case SPF_EXISTS:
+		spf_ask(j, name->s, LDNS_RR_TYPE_A, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The SPF records among TXT answers, parsed by common/spf.c (the grader's parser): ask what
+ * their terms look up and follow the redirect, so grading can count lookups and void lookups.
+ * Terms after "all" are never evaluated (RFC 7208 section 5.1), and a redirect beside an
+ * "all" is ignored (section 6.1): neither is asked. */
 static void
 walk_spf(struct job *j, const char *owner, const ldns_rr_list *ans)
 {
 	struct buf rec = BUF_INIT, name = BUF_INIT;
+	struct spf_record r;
+	struct findings f;
+	spf_record_init(&r);
+	findings_init(&f);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(ans); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT)
 			continue;
-		buf_reset(&rec);
-		for (size_t k = 0; k < ldns_rr_rd_count(rr); k++) {
-			const ldns_rdf *f = ldns_rr_rdf(rr, k);
-			if (ldns_rdf_size(f) > 1)
-				buf_add(&rec, ldns_rdf_data(f) + 1, ldns_rdf_size(f) - 1);
-		}
-		if (rec.len < 6 || strncasecmp(rec.s, "v=spf1", 6) ||
-		    (rec.len > 6 && rec.s[6] != ' '))
+		txt_joined(rr, &rec);
+		if (!spf_is_record(rec.s, rec.len))
 			continue;
-		char *save = NULL;
-		for (char *t = strtok_r(rec.s + 6, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-			if (*t == '+' || *t == '-' || *t == '~' || *t == '?')
-				t++;
-			size_t mlen = strcspn(t, ":/=");
-			char *arg = t[mlen] == ':' || t[mlen] == '=' ? t + mlen + 1 : NULL;
-			size_t alen = arg ? strcspn(arg, "/") : 0;
-			bool is_mod = t[mlen] == '=';
-			const char *target = arg;
-			size_t tlen = alen;
-			if (!arg) {
-				target = owner;
-				tlen = strlen(owner);
-			}
-#define IS(word) (mlen == strlen(word) && !strncasecmp(t, word, mlen))
-			if (IS("include") && !is_mod && arg) {
-				if (text_qname(target, tlen, &name))
-					spf_ask(j, name.s, LDNS_RR_TYPE_TXT, ACT_SPF);
-			} else if (IS("redirect") && is_mod) {
-				if (text_qname(target, tlen, &name))
-					spf_ask(j, name.s, LDNS_RR_TYPE_TXT, ACT_SPF);
-			} else if (IS("a") && !is_mod) {
-				if (text_qname(target, tlen, &name)) {
-					spf_ask(j, name.s, LDNS_RR_TYPE_A, 0);
-					spf_ask(j, name.s, LDNS_RR_TYPE_AAAA, 0);
-				}
-			} else if (IS("mx") && !is_mod) {
-				if (text_qname(target, tlen, &name))
-					spf_ask(j, name.s, LDNS_RR_TYPE_MX, ACT_SPFMX);
-			} else if (IS("exists") && !is_mod && arg) {
-				if (text_qname(target, tlen, &name))
-					spf_ask(j, name.s, LDNS_RR_TYPE_A, 0);
-			}
-#undef IS
-		}
+		findings_reset(&f);
+		spf_parse(rec.s, rec.len, &r, &f);
+		for (size_t t = 0; t < r.nterms && r.terms[t].mech != SPF_ALL; t++)
+			spf_ask_term(j, owner, &r.terms[t], &name);
+		if (r.redirect && !r.redirect_macro && !r.all &&
+		    text_qname(r.redirect, r.redirect_len, &name))
+			spf_ask(j, name.s, LDNS_RR_TYPE_TXT, ACT_SPF);
 	}
+	spf_record_free(&r);
+	findings_free(&f);
 	buf_free(&rec);
 	buf_free(&name);
 }
@@ -641,63 +657,41 @@ external_host(const char *host, const char *domain)
 	return external;
 }
 
-/* DMARC rua/ruf addresses in other domains: ask <domain>._report._dmarc.<host> TXT. */
+/* DMARC rua/ruf addresses in other domains: ask <domain>._report._dmarc.<host> TXT (RFC 7489
+ * section 7.1). The record is read by common/dmarc.c, which cuts a mailto: address's domain at
+ * its '?' and its '!'. */
 static void
 check_dmarc_reports(struct job *j, const ldns_rr_list *ans)
 {
 	struct buf rec = BUF_INIT, host = BUF_INIT, q = BUF_INIT;
+	struct dmarc_record d;
+	struct findings f;
+	dmarc_record_init(&d);
+	findings_init(&f);
 	unsigned asked = 0;
-	for (size_t i = 0; i < ldns_rr_list_rr_count(ans); i++) {
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ans) && asked < MAX_REPORT_DESTS; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT)
 			continue;
-		buf_reset(&rec);
-		for (size_t k = 0; k < ldns_rr_rd_count(rr); k++) {
-			const ldns_rdf *f = ldns_rr_rdf(rr, k);
-			if (ldns_rdf_size(f) > 1)
-				buf_add(&rec, ldns_rdf_data(f) + 1, ldns_rdf_size(f) - 1);
-		}
-		if (rec.len < 8 || strncmp(rec.s, "v=DMARC1", 8))
+		txt_joined(rr, &rec);
+		if (!dmarc_is_record(rec.s, rec.len))
 			continue;
-		char *save = NULL;
-		for (char *tag = strtok_r(rec.s, ";", &save); tag;
-		     tag = strtok_r(NULL, ";", &save)) {
-			tag += strspn(tag, " \t");
-			size_t klen = strcspn(tag, " \t=");
-			if (!((klen == 3 &&
-			       (!strncasecmp(tag, "rua", 3) || !strncasecmp(tag, "ruf", 3)))))
+		findings_reset(&f);
+		dmarc_parse(rec.s, rec.len, &d, &f);
+		for (size_t u = 0; u < d.nuris && asked < MAX_REPORT_DESTS; u++) {
+			const struct dmarc_uri *du = &d.uris[u];
+			if (!du->mailto || !du->host || !text_qname(du->host, du->hostlen, &host) ||
+			    !external_host(host.s, j->domain))
 				continue;
-			char *v = tag + klen;
-			v += strspn(v, " \t");
-			if (*v != '=')
-				continue;
-			v++;
-			char *save2 = NULL;
-			for (char *uri = strtok_r(v, ",", &save2); uri;
-			     uri = strtok_r(NULL, ",", &save2)) {
-				uri += strspn(uri, " \t");
-				if (strncasecmp(uri, "mailto:", 7))
-					continue;
-				char *at = NULL;
-				for (char *p = uri + 7; *p && *p != '!' && *p != ' ' && *p != '\t';
-				     p++)
-					if (*p == '@')
-						at = p;
-				if (!at)
-					continue;
-				size_t hl = strcspn(at + 1, "! \t");
-				if (!text_qname(at + 1, hl, &host) ||
-				    !external_host(host.s, j->domain))
-					continue;
-				if (asked++ >= MAX_REPORT_DESTS)
-					break;
-				buf_reset(&q);
-				buf_addf(&q, "%s._report._dmarc.%s", j->domain, host.s);
-				if (q.len <= 253)
-					ask(j, W_DMARCREP, q.s, LDNS_RR_TYPE_TXT, 0, NULL);
-			}
+			asked++;
+			buf_reset(&q);
+			buf_addf(&q, "%s._report._dmarc.%s", j->domain, host.s);
+			if (q.len <= 253)
+				ask(j, W_DMARCREP, q.s, LDNS_RR_TYPE_TXT, 0, NULL);
 		}
 	}
+	dmarc_record_free(&d);
+	findings_free(&f);
 	buf_free(&rec);
 	buf_free(&host);
 	buf_free(&q);

@@ -190,6 +190,18 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	assert_line --index 1 0
 }
 
+@test "SPF terms after all are not asked, nor a redirect beside all" {
+	printf 'afterall.spf.test\nredirall.spf.test\n' | "${SCAN[@]}" --types spf >out
+	run -0 jq -r '[.dns.queries[] | select(.why=="spf") | "\(.q)/\(.type)"] | join(" ")' out
+	assert_output "$(printf 'host.spf.test/A host.spf.test/AAAA\n')"
+}
+
+@test "DMARC report address with ?query and !size: the authorisation is asked of its domain" {
+	echo qmark.spf.test | "${SCAN[@]}" --types dmarc,dmarc-report >out
+	run -0 jq -r '[.dns.queries[] | select(.why=="dmarc-report") | .q] | join(" ")' out
+	assert_output "qmark.spf.test._report._dmarc.other.test qmark.spf.test._report._dmarc.reports.ext.test"
+}
+
 @test "SPF loop ends: each name is asked once" {
 	echo loop.spf.test | "${SCAN[@]}" --types spf >out
 	run -0 jq -r '[.dns.queries[] | select(.why=="spf") | .q] | join(" ")' out
