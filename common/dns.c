@@ -395,10 +395,12 @@ dns_engine_resolver_stats(const struct dns_engine *e, size_t i)
 static void
 attempt_failed(struct dns_engine *e, struct dq *q, enum dns_cause c)
 {
-	if (q->nfails < DNS_MAX_ATTEMPTS)
-		q->fails[q->nfails++] = (struct dns_failure){.resolver = q->resolver, .cause = c};
+	/* a query to a given address keeps only its end: its attempts are that server's facts,
+	 * whose timing (an ICMP error now, a timeout another time) says nothing more */
 	if (q->resolver < 0)
 		return;
+	if (q->nfails < DNS_MAX_ATTEMPTS)
+		q->fails[q->nfails++] = (struct dns_failure){.resolver = q->resolver, .cause = c};
 	struct resolver *r = &e->res[q->resolver];
 	r->st.failed[c]++;
 	if (++r->fails >= REST_AFTER) {

@@ -86,8 +86,9 @@ struct dns_result {
 	bool tc;		/* a UDP answer was truncated (pkt is it when TCP failed too) */
 	double ms;		/* from first send to the end */
 	const char *detail;	/* human text for errors, or NULL; valid during the callback */
-	/* the attempts that failed, in order (the last may be the result itself: a SERVFAIL or
-	 * REFUSED answer when no attempt was left); valid during the callback */
+	/* the attempts to the resolvers that failed, in order (the last may be the result
+	 * itself: a SERVFAIL or REFUSED answer when no attempt was left); none for queries to a
+	 * given address; valid during the callback */
 	const struct dns_failure *failures;
 	unsigned nfailures;
 };

@@ -18,6 +18,7 @@
 #include "dns.h"
 #include "dnsjson.h"
 #include "jsonw.h"
+#include "parent.h"
 #include "progress.h"
 #include "record.h"
 #include "spf.h"
@@ -38,15 +39,18 @@ enum why {
 	W_CAA,
 	W_MXADDR,
 	W_DMARCREP,
+	W_PARENT,
 	W_COUNT
 };
-static const char *const why_name[W_COUNT] = {"apex",  "www",	    "dmarc",   "bimi",
-					      "msdcs", "ad-probe",  "ns-addr", "ns-direct",
-					      "spf",   "caa-climb", "mx-addr", "dmarc-report"};
+static const char *const why_name[W_COUNT] = {
+    "apex", "www",	 "dmarc",   "bimi",	    "msdcs", "ad-probe", "ns-addr",
+    "ns-direct", "spf", "caa-climb", "mx-addr", "dmarc-report", "parent"};
 
 /* Parts of a scan a profile turns on (one bit per `why` beyond the apex). */
 #define F(w)	   (1u << (w))
-#define FOLLOW_UPS (F(W_NSADDR) | F(W_NSDIRECT) | F(W_SPF) | F(W_CAA) | F(W_MXADDR) | F(W_DMARCREP))
+#define FOLLOW_UPS                                                                                 \
+	(F(W_NSADDR) | F(W_NSDIRECT) | F(W_SPF) | F(W_CAA) | F(W_MXADDR) | F(W_DMARCREP) |           \
+	 F(W_PARENT))
 
 /* What an answer sets off. */
 enum {
@@ -58,7 +62,11 @@ enum {
 	ACT_CAA = 32,	   /* CAA: climb to the parent when there is none */
 	ACT_DMARCREP = 64, /* _dmarc TXT: authorisation of external report addresses */
 	ACT_ADPROBE = 128, /* _msdcs SOA: the random-label wildcard probe */
+	ACT_REFERRAL = 256, /* the parent's delegation: its NS names, when the apex has none */
 };
+
+/* What the apex NS question gave, for the servers of a delegation the apex does not name. */
+enum { APEX_NS_PENDING, APEX_NS_FOUND, APEX_NS_NONE };
 
 /* Bounds that end loops and keep a hostile domain's work finite. */
 #define SPF_MAX_QUERIES	 40
@@ -115,7 +123,12 @@ struct job {
 	struct slot *slots;
 	size_t nslots, capslots;
 	unsigned outstanding, spf_queries;
-	bool done, scanning, spf_bounded;
+	bool done, scanning, spf_bounded, has_parent;
+	int parent_cause;	/* -1, or why the parent's servers could not be found */
+	uint8_t apex_ns;	/* APEX_NS_* */
+	struct buf parent_json; /* the `parent` member */
+	struct buf ref;		/* NS names of the parent's referral, each ending in NUL */
+	size_t nref;
 	double start_ms;
 	time_t start_wall;
 	struct job *next_free;
@@ -123,6 +136,7 @@ struct job {
 
 static struct options opt;
 static struct dns_engine *engine;
+static struct parents *parents;
 static struct job **ring; /* in input order */
 static size_t ring_head, ring_n;
 static size_t active; /* jobs read and not yet written */
@@ -697,6 +711,58 @@ check_dmarc_reports(struct job *j, const ldns_rr_list *ans)
 	buf_free(&q);
 }
 
+/* The servers of the referral, asked as the apex NS answer's would be. */
+static void
+seed_from_referral(struct job *j)
+{
+	unsigned acts = (opt.features & F(W_NSDIRECT)) ? ACT_NSDIRECT : 0;
+	struct buf name = BUF_INIT;
+	for (size_t off = 0, i = 0; i < j->nref; i++) {
+		buf_reset(&name);
+		buf_adds(&name, j->ref.s + off); /* ask() may grow nothing of j->ref, but copy */
+		off += name.len + 1;
+		ask_addrs(j, W_NSADDR, name.s, acts);
+	}
+	buf_free(&name);
+}
+
+/* The apex NS question gave no name server (empty, failed or unanswered): the delegation's
+ * servers come from the parent's referral, now or when it comes. */
+static void
+apex_ns_none(struct job *j)
+{
+	j->apex_ns = APEX_NS_NONE;
+	seed_from_referral(j);
+}
+
+/* A parent server's answer to NS of the domain: the NS names it delegates to (authority of a
+ * referral, or the answer of a server that also serves the child). */
+static void
+take_referral(struct job *j, const ldns_pkt *p, struct buf *name)
+{
+	const ldns_rr_list *lists[2] = {ldns_pkt_answer(p), ldns_pkt_authority(p)};
+	size_t before = j->nref;
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < ldns_rr_list_rr_count(lists[k]) && j->nref < MAX_NS_NAMES;
+		     i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(lists[k], i);
+			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
+			    !rdf_qname(ldns_rr_rdf(rr, 0), name))
+				continue;
+			bool seen = false;
+			for (size_t off = 0, m = 0; m < j->nref && !seen; m++) {
+				seen = !strcmp(j->ref.s + off, name->s);
+				off += strlen(j->ref.s + off) + 1;
+			}
+			if (seen)
+				continue;
+			buf_add(&j->ref, name->s, name->len + 1);
+			j->nref++;
+		}
+	if (j->nref > before && j->apex_ns == APEX_NS_NONE)
+		seed_from_referral(j);
+}
+
 static bool
 has_type(const ldns_rr_list *l, ldns_rr_type t)
 {
@@ -727,7 +793,13 @@ run_actions(struct job *j, size_t idx, const ldns_pkt *p)
 				k++;
 			}
 		}
+		if (k == 0)
+			apex_ns_none(j);
+		else
+			j->apex_ns = APEX_NS_FOUND;
 	}
+	if (acts & ACT_REFERRAL)
+		take_referral(j, p, &name);
 	if (acts & ACT_NSDIRECT) {
 		unsigned k = 0;
 		for (size_t i = 0; i < n && k < MAX_NS_ADDRS; i++) {
@@ -781,7 +853,7 @@ run_actions(struct job *j, size_t idx, const ldns_pkt *p)
 	free(q);
 }
 
-static void answer_json(struct buf *b, const struct dns_result *res);
+static void answer_json(struct buf *b, const struct dns_result *res, bool additional);
 
 /* The query object of the `dns` member (domstat(7)), without its closing brace. */
 static void
@@ -798,7 +870,7 @@ slot_json(struct slot *s, const struct dns_result *res)
 	jsonw_key(b, "server");
 	jsonw_strz(b, s->server);
 	buf_adds(b, s->direct ? ",\"direct\":true" : ",\"direct\":false");
-	answer_json(b, res);
+	answer_json(b, res, s->why == W_PARENT);
 }
 
 /* The failed attempts before (or ending) a query: [{"server":...,"cause":...}, ...]. */
@@ -825,7 +897,7 @@ failures_json(struct buf *b, const struct dns_result *res)
 
 /* The members of a query object from its result: rcode, flags, time, records or error. */
 static void
-answer_json(struct buf *b, const struct dns_result *res)
+answer_json(struct buf *b, const struct dns_result *res, bool additional)
 {
 	char tmp[16];
 	const ldns_pkt *p = res->pkt;
@@ -845,6 +917,10 @@ answer_json(struct buf *b, const struct dns_result *res)
 		if (ldns_rr_list_rr_count(ldns_pkt_authority(p))) {
 			jsonw_key(b, "authority");
 			dns_json_rr_list(b, ldns_pkt_authority(p));
+		}
+		if (additional && ldns_rr_list_rr_count(ldns_pkt_additional(p))) {
+			jsonw_key(b, "additional"); /* the glue of a referral */
+			dns_json_rr_list(b, ldns_pkt_additional(p));
 		}
 	} else {
 		jsonw_key(b, "error");
@@ -905,7 +981,7 @@ cd_result(struct job *j, uint32_t idx, struct dns_result *res)
 	dns_addr_str(&res->server, a, sizeof a);
 	buf_adds(&s->json, ",\"cd_retry\":{\"server\":");
 	jsonw_strz(&s->json, a);
-	answer_json(&s->json, res);
+	answer_json(&s->json, res, false);
 	buf_adds(&s->json, "}}");
 	s->cd_pending = false;
 	if (res->pkt)
@@ -949,6 +1025,9 @@ on_result(void *ctx, uint32_t tag, struct dns_result *res)
 				   on_result, j, tag | TAG_CD);
 		}
 		ldns_pkt_free(res->pkt);
+	} else if (s->acts & ACT_NSADDR) {
+		apex_ns_none(j);
+		s = &j->slots[tag];
 	}
 	if (!s->cd_pending)
 		buf_addc(&s->json, '}');
@@ -994,6 +1073,10 @@ scan_status(const struct job *j, struct buf *b)
 			}
 		}
 	}
+	if (j->has_parent && j->parent_cause >= 0) {
+		failed++;
+		counts[j->parent_cause]++;
+	}
 	const char *status = apex_nx && !apex_ok ? "nxdomain"
 			     : failed == 0	     ? "ok"
 			     : answered == 0	     ? "failed"
@@ -1031,6 +1114,10 @@ add_dns_member(struct job *j)
 	jsonw_key(b, "elapsed_ms");
 	jsonw_int(b, (long long)(dns_now_ms() - j->start_ms + 0.5));
 	size_t failed = scan_status(j, b);
+	if (j->has_parent) {
+		jsonw_key(b, "parent");
+		buf_add(b, j->parent_json.s, j->parent_json.len);
+	}
 	jsonw_key(b, "queries");
 	buf_addc(b, '[');
 	for (size_t i = 0; i < j->nslots; i++) {
@@ -1113,11 +1200,49 @@ job_new(void)
 		j = xcalloc(1, sizeof *j);
 		rec_init(&j->rec);
 	}
-	j->done = j->scanning = j->spf_bounded = false;
+	j->done = j->scanning = j->spf_bounded = j->has_parent = false;
 	j->outstanding = j->spf_queries = 0;
 	j->nslots = 0;
+	j->parent_cause = -1;
+	j->apex_ns = APEX_NS_PENDING;
+	buf_reset(&j->parent_json);
+	buf_reset(&j->ref);
+	j->nref = 0;
 	active++;
 	return j;
+}
+
+/* The parent zone's servers are known (or could not be found): ask each for the delegation,
+ * NS of the domain without recursion, and describe the parent in the `parent` member. */
+static void
+on_parent(void *ctx, const struct parent_info *p)
+{
+	struct job *j = ctx;
+	struct buf *b = &j->parent_json;
+	j->has_parent = true;
+	j->parent_cause = p->cause;
+	buf_adds(b, "{\"zone\":");
+	if (p->zone)
+		jsonw_strz(b, p->zone);
+	else
+		buf_adds(b, "null");
+	jsonw_key(b, "ns");
+	buf_addc(b, '[');
+	for (size_t i = 0; i < p->nns; i++) {
+		if (i)
+			buf_addc(b, ',');
+		jsonw_strz(b, p->ns[i]);
+	}
+	buf_addc(b, ']');
+	if (p->cause >= 0) {
+		jsonw_key(b, "error");
+		jsonw_strz(b, cause_name[p->cause]);
+	}
+	buf_addc(b, '}');
+	for (size_t i = 0; i < p->naddrs; i++)
+		ask(j, W_PARENT, j->domain, LDNS_RR_TYPE_NS, ACT_REFERRAL, &p->addrs[i]);
+	if (--j->outstanding == 0)
+		job_finished(j);
 }
 
 static void
@@ -1172,6 +1297,11 @@ start_scan(struct job *j)
 			ask(j, W_APEX, d, LDNS_RR_TYPE_CAA, ACT_CAA, NULL);
 	}
 	buf_free(&q);
+	const char *dot = strchr(d, '.');
+	if ((f & F(W_PARENT)) && dot && dot[1]) {
+		j->outstanding++; /* until the parent's servers are known */
+		parents_get(parents, dot + 1, on_parent, j);
+	}
 	if (j->outstanding == 0)
 		job_finished(j);
 }
@@ -1349,6 +1479,7 @@ main(int argc, char **argv)
 	engine = dns_engine_new(&opt.dns);
 	if (!engine)
 		tool_die("cannot start the event loop: %s", strerror(errno));
+	parents = parents_new(engine, opt.ns_port);
 	if (opt.canary)
 		run_canary();
 	buf_addc(&resolvers_json, '[');
@@ -1420,9 +1551,12 @@ main(int argc, char **argv)
 		free_jobs = j->next_free;
 		rec_free(&j->rec);
 		free(j->slots);
+		buf_free(&j->parent_json);
+		buf_free(&j->ref);
 		free(j);
 	}
 	free(ring);
+	parents_free(parents);
 	dns_engine_free(engine);
 	buf_free(&resolvers_json);
 	free(opt.resolvers);

@@ -27,8 +27,22 @@ setup_file() {
 	knot_start ns2 "$DNS_NET.2" "$DNS_PORT" deleg.test="$ZONES/deleg.test.ns2.zone"
 	# a server of its own (Unbound sets aside a server that gave it bogus data)
 	knot_start bogus "$DNS_NET.4" "$DNS_PORT" bogus.test="$t/bogus.zone"
+	# a parent and a child that disagree on the child's name servers, and a lame delegation
+	{
+		printf '$ORIGIN ptest.\n$TTL 300\n@ SOA ns1.ptest. h.ptest. 1 7200 3600 1209600 300\n'
+		printf '@ NS ns1.ptest.\nns1 A %s.7\n' "$DNS_NET"
+		printf 'child NS ns1.child.ptest.\nchild NS ns2.child.ptest.\n'
+		printf 'ns1.child A %s.8\nns2.child A %s.8\n' "$DNS_NET" "$DNS_NET"
+		printf 'lame NS ns1.lame.ptest.\nns1.lame A %s.9\n' "$DNS_NET"
+	} >"$t/ptest.zone"
+	{
+		printf '$ORIGIN child.ptest.\n$TTL 300\n@ SOA ns1 h 1 7200 3600 1209600 300\n'
+		printf '@ NS ns1\n@ NS ns3\nns1 A %s.8\nns3 A %s.8\n' "$DNS_NET" "$DNS_NET"
+	} >"$t/child.zone"
+	knot_start parent "$DNS_NET.7" "$DNS_PORT" ptest="$t/ptest.zone"
+	knot_start child "$DNS_NET.8" "$DNS_PORT" child.ptest="$t/child.zone"
 	# resolvers as users have them: Unbound in front of the zones above
-	local z stubs=()
+	local z stubs=("ptest=$DNS_NET.7@$DNS_PORT" "child.ptest=$DNS_NET.8@$DNS_PORT")
 	for z in test full.test _msdcs.full.test ext.test spf.test caa.test deleg.test signed.test \
 		mixed.test; do
 		stubs+=("$z=$DNS_NET.1@$DNS_PORT")
@@ -105,7 +119,7 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	run -0 jq -r '[.dns.queries[] | select(.why=="apex") | .type] | sort | join(" ")' out
 	assert_output "A AAAA CAA DNSKEY DS MX NS NSEC3PARAM SOA TXT"
 	run -0 jq -r '[.dns.queries[] | .why] | unique | join(" ")' out
-	assert_output "ad-probe apex bimi dmarc dmarc-report msdcs mx-addr ns-addr ns-direct spf www"
+	assert_output "ad-probe apex bimi dmarc dmarc-report msdcs mx-addr ns-addr ns-direct parent spf www"
 	# the shape of an answered query
 	run -0 jq -r '.dns.queries[] | select(.why=="apex" and .type=="SOA") |
 		[.q, .server, .direct, .rcode, .aa, .ad, .tc, .tcp, (.ms|type), has("error")] | @tsv' out
@@ -498,4 +512,42 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	run -0 jq -r '.dns.queries[0] | [.rcode, .server, .failed_attempts[0].cause, .failed_attempts[0].server] | @tsv' <<<"$output"
 	assert_output "$(printf 'NXDOMAIN\t%s\trefused\t%s' "$GOOD" "$DNS_NET.5:$DNS_PORT")"
 	[[ "$stderr" == *"dropped: wrong ID or question 0"* ]]
+}
+
+@test "the parent's delegation is asked of the parent's servers, glue included" {
+	run -0 dns-scan -r "$GOOD" --ns-port "$DNS_PORT" --ns-allow 127.0.0.0/8 --types NS,parent <<<child.ptest
+	echo "$output" >out
+	run -0 jq -c '.dns.parent' out
+	assert_output '{"zone":"ptest","ns":["ns1.ptest"]}'
+	# the parent says ns1 and ns2, the child ns1 and ns3: the grader compares the two
+	run -0 jq -r '.dns.queries[] | select(.why=="parent") | [.server, .direct, .aa,
+		([.authority[] | select(.type=="NS") | .host] | sort | join(",")),
+		([.additional[] | "\(.name)=\(.address)"] | sort | join(","))] | @tsv' out
+	assert_output "$(printf '%s\ttrue\tfalse\tns1.child.ptest,ns2.child.ptest\tns1.child.ptest=%s,ns2.child.ptest=%s' "$DNS_NET.7:$DNS_PORT" "$DNS_NET.8" "$DNS_NET.8")"
+	run -0 jq -r '.dns.queries[] | select(.why=="apex") | [.answer[].host] | sort | join(",")' out
+	assert_output "ns1.child.ptest,ns3.child.ptest"
+}
+
+@test "a lame delegation: the apex NS fails, so the servers come from the parent's referral" {
+	run -1 --separate-stderr dns-scan -r "$GOOD" --ns-port "$DNS_PORT" --ns-allow 127.0.0.0/8 \
+		--types NS,parent,ns-addr --timeout 4 <<<lame.ptest
+	echo "$output" >out
+	# Unbound gives up on the lame server in its own time: SERVFAIL, or no answer before ours
+	run -0 jq -r '.dns.queries[] | select(.why=="apex") | .rcode // .error' out
+	assert_output --regexp '^(SERVFAIL|timeout)$'
+	run -0 jq -r '[.dns.queries[] | select(.why=="ns-addr") | "\(.q)/\(.type)"] | join(" ")' out
+	assert_output "ns1.lame.ptest/A ns1.lame.ptest/AAAA"
+	run -0 jq -r '.dns.queries[] | select(.why=="parent") | [.additional[0].address, .aa] | @tsv' out
+	assert_output "$(printf '%s\tfalse' "$DNS_NET.9")"
+	# nothing of the zone could be asked through the resolver
+	run -0 jq -r '.dns.status' out
+	assert_output failed
+}
+
+@test "a parent that cannot be found is a failure of the scan, named in dns.parent" {
+	run -1 --separate-stderr dns-scan -r "$REFUSING" -r "$GOOD" --types parent --retries 0 \
+		--timeout 2 <<<full.test
+	# --retries 0: whichever lookup goes to the refusing resolver fails for good
+	run -0 jq -r '.dns.parent.error' <<<"$output"
+	assert_output refused
 }
