@@ -1097,7 +1097,8 @@ scan_status(const struct job *j, struct buf *b)
 static size_t
 add_dns_member(struct job *j)
 {
-	qsort(j->slots, j->nslots, sizeof *j->slots, slot_cmp);
+	if (j->nslots) /* none when only the parent was asked */
+		qsort(j->slots, j->nslots, sizeof *j->slots, slot_cmp);
 	struct buf *b = rec_set_begin(&j->rec, "dns");
 	buf_adds(b, "{\"v\":1,\"domain\":");
 	jsonw_strz(b, j->domain);
@@ -1176,7 +1177,7 @@ job_finished(struct job *j)
 		else if (failed)
 			rec_error_code(&j->rec, "dns-incomplete",
 				       "%zu of %zu queries failed (see dns.failed)", failed,
-				       j->nslots);
+				       j->nslots + j->has_parent);
 		/* the record holds the member now; a job waiting for its turn keeps only that */
 		for (size_t i = 0; i < j->nslots; i++) {
 			free(j->slots[i].q);
