@@ -59,7 +59,7 @@ struct dq {
 	unsigned nfails;
 	ldns_pkt *lastfail; /* the last SERVFAIL or REFUSED answer, the result if nothing better */
 	bool refused;	    /* the last attempt failed at once (ICMP, send error) */
-	bool fail_now; /* could not even be built: ends at the next pump */
+	bool fail_now;	    /* could not even be built: ends at the next pump */
 	ldns_pkt *trunc;
 	uint8_t *tbuf; /* TCP: length-prefixed query, then the answer */
 	size_t tlen, toff;
@@ -840,7 +840,7 @@ next_attempt(struct dns_engine *e, struct dq *q)
 {
 	close_fd(q);
 	attempt_failed(e, q,
-		       q->st != Q_UDP || q->refused	   ? DNS_C_NETWORK
+		       q->st != Q_UDP || q->refused	? DNS_C_NETWORK
 		       : q->malformed > q->malformed_at ? DNS_C_MALFORMED
 							: DNS_C_TIMEOUT);
 	if (q->attempt < e->retries && q->st == Q_UDP) {

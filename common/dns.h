@@ -138,8 +138,8 @@ enum {
 	DNS_Q_PINNED = 8, /* RD=1, to the given address only (one resolver, e.g. a canary) */
 };
 /* Queue a question. name is an A-label name without the trailing dot; to is the server for
- * DNS_Q_DIRECT and DNS_Q_PINNED (else NULL: the resolvers in turn). The callback always runs later, from
- * dns_engine_run; a name ldns cannot encode ends as DNS_ENETWORK with a detail. */
+ * DNS_Q_DIRECT and DNS_Q_PINNED (else NULL: the resolvers in turn). The callback always runs later,
+ * from dns_engine_run; a name ldns cannot encode ends as DNS_ENETWORK with a detail. */
 void dns_submit(struct dns_engine *e, const char *name, uint16_t type, unsigned flags,
 		const struct dns_addr *to, dns_done_fn cb, void *ctx, uint32_t tag);
 

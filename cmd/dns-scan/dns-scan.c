@@ -43,25 +43,25 @@ enum why {
 	W_COUNT
 };
 static const char *const why_name[W_COUNT] = {
-    "apex", "www",	 "dmarc",   "bimi",	    "msdcs", "ad-probe", "ns-addr",
+    "apex",	 "www", "dmarc",     "bimi",	"msdcs",	"ad-probe", "ns-addr",
     "ns-direct", "spf", "caa-climb", "mx-addr", "dmarc-report", "parent"};
 
 /* Parts of a scan a profile turns on (one bit per `why` beyond the apex). */
-#define F(w)	   (1u << (w))
+#define F(w) (1u << (w))
 #define FOLLOW_UPS                                                                                 \
-	(F(W_NSADDR) | F(W_NSDIRECT) | F(W_SPF) | F(W_CAA) | F(W_MXADDR) | F(W_DMARCREP) |           \
+	(F(W_NSADDR) | F(W_NSDIRECT) | F(W_SPF) | F(W_CAA) | F(W_MXADDR) | F(W_DMARCREP) |         \
 	 F(W_PARENT))
 
 /* What an answer sets off. */
 enum {
-	ACT_NSADDR = 1,	   /* apex NS: A/AAAA of each name server */
-	ACT_NSDIRECT = 2,  /* NS address: SOA and NS asked of it directly */
-	ACT_SPF = 4,	   /* TXT: walk the SPF record */
-	ACT_SPFMX = 8,	   /* SPF mx: A/AAAA of the exchanges */
-	ACT_MXADDR = 16,   /* apex MX: A/AAAA of the exchanges */
-	ACT_CAA = 32,	   /* CAA: climb to the parent when there is none */
-	ACT_DMARCREP = 64, /* _dmarc TXT: authorisation of external report addresses */
-	ACT_ADPROBE = 128, /* _msdcs SOA: the random-label wildcard probe */
+	ACT_NSADDR = 1,	    /* apex NS: A/AAAA of each name server */
+	ACT_NSDIRECT = 2,   /* NS address: SOA and NS asked of it directly */
+	ACT_SPF = 4,	    /* TXT: walk the SPF record */
+	ACT_SPFMX = 8,	    /* SPF mx: A/AAAA of the exchanges */
+	ACT_MXADDR = 16,    /* apex MX: A/AAAA of the exchanges */
+	ACT_CAA = 32,	    /* CAA: climb to the parent when there is none */
+	ACT_DMARCREP = 64,  /* _dmarc TXT: authorisation of external report addresses */
+	ACT_ADPROBE = 128,  /* _msdcs SOA: the random-label wildcard probe */
 	ACT_REFERRAL = 256, /* the parent's delegation: its NS names, when the apex has none */
 };
 
@@ -99,7 +99,7 @@ struct options {
 enum outcome { O_NONE, O_ANSWERED, O_FAILED };
 #define CAUSE_OTHER DNS_C_COUNT /* FORMERR, NOTIMP and other rcodes that end a query */
 #define NCAUSES	    (DNS_C_COUNT + 1)
-static const char *const cause_name[NCAUSES] = {"servfail", "refused", "timeout",
+static const char *const cause_name[NCAUSES] = {"servfail",  "refused", "timeout",
 						"malformed", "network", "other"};
 #define TAG_CD 0x80000000u /* the result is the CD=1 question asked again after a SERVFAIL */
 
@@ -150,12 +150,12 @@ static double run_start;
 static void
 usage(void)
 {
-	fprintf(
-	    stderr,
-	    "usage: dns-scan [--canary] [--stats] [--unordered] [-c N] [-f field] [-r addr[:port]]...\n"
-	    "                [--resolvers file] [--profile dnstats|full|minimal] [--types list]\n"
-	    "                [--ns-port port] [--ns-allow cidr]... [--qps N] [--timeout secs]\n"
-	    "                [--retries N] [--window N] [--max-line bytes]\n");
+	fprintf(stderr,
+		"usage: dns-scan [--canary] [--stats] [--unordered] [-c N] [-f field]\n"
+		"                [-r addr[:port]]... [--resolvers file]\n"
+		"                [--profile dnstats|full|minimal] [--types list]\n"
+		"                [--ns-port port] [--ns-allow cidr]... [--qps N] [--timeout secs]\n"
+		"                [--retries N] [--window N] [--max-line bytes]\n");
 	exit(EXIT_FATAL);
 }
 
@@ -963,7 +963,7 @@ classify(struct slot *s, const struct dns_result *res)
 		s->cause = DNS_C_REFUSED;
 		break;
 	case -1:
-		s->cause = res->err == DNS_ETIMEOUT	 ? DNS_C_TIMEOUT
+		s->cause = res->err == DNS_ETIMEOUT	? DNS_C_TIMEOUT
 			   : res->err == DNS_EMALFORMED ? DNS_C_MALFORMED
 							: DNS_C_NETWORK;
 		break;
@@ -1021,8 +1021,8 @@ on_result(void *ctx, uint32_t tag, struct dns_result *res)
 		if (s->rcode == LDNS_RCODE_SERVFAIL && !s->direct) {
 			s->cd_pending = true;
 			j->outstanding++;
-			dns_submit(engine, s->q, s->type, DNS_Q_CD | (s->dnssec ? DNS_Q_DO : 0), NULL,
-				   on_result, j, tag | TAG_CD);
+			dns_submit(engine, s->q, s->type, DNS_Q_CD | (s->dnssec ? DNS_Q_DO : 0),
+				   NULL, on_result, j, tag | TAG_CD);
 		}
 		ldns_pkt_free(res->pkt);
 	} else if (s->acts & ACT_NSADDR) {
@@ -1078,9 +1078,9 @@ scan_status(const struct job *j, struct buf *b)
 		counts[j->parent_cause]++;
 	}
 	const char *status = apex_nx && !apex_ok ? "nxdomain"
-			     : failed == 0	     ? "ok"
-			     : answered == 0	     ? "failed"
-						     : "partial";
+			     : failed == 0	 ? "ok"
+			     : answered == 0	 ? "failed"
+						 : "partial";
 	jsonw_key(b, "status");
 	jsonw_strz(b, status);
 	jsonw_key(b, "failed");
@@ -1460,7 +1460,8 @@ run_canary(void)
 		else if (v[i].rcode != LDNS_RCODE_NXDOMAIN)
 			tool_warn("resolver %s answered the canary '%s' with %s, not NXDOMAIN", a,
 				  name,
-				  v[i].rcode < 0 ? "no answer" : dns_rcode_str((unsigned)v[i].rcode, tmp));
+				  v[i].rcode < 0 ? "no answer"
+						 : dns_rcode_str((unsigned)v[i].rcode, tmp));
 	}
 	free(v);
 }

@@ -13,8 +13,8 @@
 #define PARENT_MAX_ADDRS 8 /* addresses asked for the delegation */
 
 struct parent_info {
-	const char *zone;  /* the parent zone (the owner of the SOA it answered), or NULL */
-	char *const *ns;   /* its name servers' names */
+	const char *zone; /* the parent zone (the owner of the SOA it answered), or NULL */
+	char *const *ns;  /* its name servers' names */
 	size_t nns;
 	const struct dns_addr *addrs; /* their addresses, with the name server port */
 	size_t naddrs;
