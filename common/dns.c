@@ -54,9 +54,12 @@ struct dq {
 	dns_done_fn cb;
 	void *ctx;
 	uint32_t tag;
-	unsigned malformed;
-	bool refused;  /* the last attempt failed at once (ICMP, send error) */
-	bool fail_now; /* could not even be built: ends at the next pump */
+	unsigned malformed, malformed_at; /* unparsable answers: in all, before this attempt */
+	struct dns_failure fails[DNS_MAX_ATTEMPTS];
+	unsigned nfails;
+	ldns_pkt *lastfail; /* the last SERVFAIL or REFUSED answer, the result if nothing better */
+	bool refused;	    /* the last attempt failed at once (ICMP, send error) */
+	bool fail_now;	    /* could not even be built: ends at the next pump */
 	ldns_pkt *trunc;
 	uint8_t *tbuf; /* TCP: length-prefixed query, then the answer */
 	size_t tlen, toff;
@@ -65,8 +68,9 @@ struct dq {
 
 struct resolver {
 	struct dns_addr addr;
-	unsigned fails;
+	unsigned fails; /* in a row */
 	double rest_until;
+	struct dns_resolver_stats st;
 };
 
 /* A connected UDP socket shared by many queries to one resolver, or to one name server's
@@ -182,6 +186,14 @@ dns_err_str(enum dns_err e)
 		return "skipped";
 	}
 	return "?";
+}
+
+const char *
+dns_cause_str(enum dns_cause c)
+{
+	static const char *const names[DNS_C_COUNT] = {"servfail", "refused", "timeout",
+						       "malformed", "network"};
+	return c < DNS_C_COUNT ? names[c] : "?";
 }
 
 double
@@ -314,6 +326,8 @@ dq_free(struct dq *q)
 	ldns_rdf_deep_free(q->qname);
 	if (q->trunc)
 		ldns_pkt_free(q->trunc);
+	if (q->lastfail)
+		ldns_pkt_free(q->lastfail);
 	free(q);
 }
 
@@ -371,6 +385,31 @@ dns_engine_stats(const struct dns_engine *e)
 	return &e->st;
 }
 
+const struct dns_resolver_stats *
+dns_engine_resolver_stats(const struct dns_engine *e, size_t i)
+{
+	return &e->res[i].st;
+}
+
+/* An attempt of q failed: note it for the result and against its resolver's health. */
+static void
+attempt_failed(struct dns_engine *e, struct dq *q, enum dns_cause c)
+{
+	/* a query to a given address keeps only its end: its attempts are that server's facts,
+	 * whose timing (an ICMP error now, a timeout another time) says nothing more */
+	if (q->resolver < 0)
+		return;
+	if (q->nfails < DNS_MAX_ATTEMPTS)
+		q->fails[q->nfails++] = (struct dns_failure){.resolver = q->resolver, .cause = c};
+	struct resolver *r = &e->res[q->resolver];
+	r->st.failed[c]++;
+	if (++r->fails >= REST_AFTER) {
+		r->rest_until = dns_now_ms() + REST_MS;
+		r->fails = 0;
+		r->st.rested++;
+	}
+}
+
 static void
 pool_release(struct dns_engine *e, struct dq *q)
 {
@@ -406,8 +445,13 @@ finish(struct dns_engine *e, struct dq *q, enum dns_err err, ldns_pkt *pkt, bool
 	if (q->st != Q_QUEUED)
 		e->inflight--;
 	e->pending--;
-	struct dns_result res = {
-	    .err = err, .pkt = pkt, .server = q->server, .tcp = tcp, .ms = dns_now_ms() - q->start};
+	struct dns_result res = {.err = err,
+				 .pkt = pkt,
+				 .server = q->server,
+				 .tcp = tcp,
+				 .ms = dns_now_ms() - q->start,
+				 .failures = q->fails,
+				 .nfailures = q->nfails};
 	if (pkt && pkt == q->trunc)
 		q->trunc = NULL;
 	res.tc = q->trunc != NULL || (pkt && !tcp && ldns_pkt_tc(pkt));
@@ -430,15 +474,6 @@ finish(struct dns_engine *e, struct dq *q, enum dns_err err, ldns_pkt *pkt, bool
 	case DNS_ESKIPPED:
 		break;
 	}
-	if (q->resolver >= 0) {
-		struct resolver *r = &e->res[q->resolver];
-		if (err == DNS_OK) {
-			r->fails = 0;
-		} else if (++r->fails >= REST_AFTER) {
-			r->rest_until = dns_now_ms() + REST_MS;
-			r->fails = 0;
-		}
-	}
 	q->cb(q->ctx, q->tag, &res);
 	dq_free(q);
 }
@@ -454,8 +489,12 @@ build_query(struct dq *q)
 		return false;
 	uint8_t *w = q->wire;
 	memset(w, 0, 12);
-	if (!(q->flags & DNS_Q_DIRECT))
-		w[2] = 0x01;	      /* RD */
+	if (!(q->flags & DNS_Q_DIRECT)) {
+		w[2] = 0x01; /* RD */
+		w[3] = 0x20; /* AD: the resolver's verdict in every answer (RFC 6840 5.7) */
+	}
+	if (q->flags & DNS_Q_CD)
+		w[3] |= 0x10;
 	ldns_write_uint16(w + 4, 1);  /* QDCOUNT */
 	ldns_write_uint16(w + 10, 1); /* ARCOUNT: the OPT record */
 	memcpy(w + 12, ldns_rdf_data(q->qname), nl);
@@ -519,17 +558,21 @@ dns_submit(struct dns_engine *e, const char *name, uint16_t type, unsigned flags
 	e->queued++;
 }
 
+/* The next resolver in turn that is not resting, other than avoid (the one whose answer just
+ * failed) when there is a choice. */
 static int
-pick_resolver(struct dns_engine *e)
+pick_resolver(struct dns_engine *e, int avoid)
 {
 	double now = dns_now_ms();
 	for (size_t k = 0; k < e->nres; k++) {
 		size_t i = (e->next_res + k) % e->nres;
-		if (e->res[i].rest_until <= now) {
+		if ((int)i != avoid && e->res[i].rest_until <= now) {
 			e->next_res = i + 1;
 			return (int)i;
 		}
 	}
+	if (avoid >= 0 && e->res[avoid].rest_until <= now)
+		return avoid;
 	/* all resting: use them anyway, in turn */
 	size_t i = e->next_res++ % e->nres;
 	return (int)i;
@@ -658,7 +701,7 @@ send_pooled(struct dns_engine *e, struct dq *q)
 {
 	size_t base = (size_t)q->resolver * e->pool, n = e->pool;
 	ssize_t direct = -1;
-	if (q->flags & DNS_Q_DIRECT) {
+	if (q->flags & (DNS_Q_DIRECT | DNS_Q_PINNED)) {
 		if ((direct = direct_slot(e, &q->server)) < 0)
 			return false;
 		n = 1;
@@ -763,10 +806,12 @@ on_pool(struct dns_engine *e, size_t i)
 static void
 send_udp(struct dns_engine *e, struct dq *q)
 {
-	if (!(q->flags & DNS_Q_DIRECT)) {
-		q->resolver = pick_resolver(e);
+	if (!(q->flags & (DNS_Q_DIRECT | DNS_Q_PINNED))) {
+		q->resolver = pick_resolver(e, q->resolver);
 		q->server = e->res[q->resolver].addr;
+		e->res[q->resolver].st.sent++;
 	}
+	q->malformed_at = q->malformed;
 	q->id = random_id(e);
 	q->wire[0] = (uint8_t)(q->id >> 8);
 	q->wire[1] = (uint8_t)(q->id & 0xff);
@@ -794,13 +839,10 @@ static void
 next_attempt(struct dns_engine *e, struct dq *q)
 {
 	close_fd(q);
-	if (q->resolver >= 0) {
-		struct resolver *r = &e->res[q->resolver];
-		if (++r->fails >= REST_AFTER) {
-			r->rest_until = dns_now_ms() + REST_MS;
-			r->fails = 0;
-		}
-	}
+	attempt_failed(e, q,
+		       q->st != Q_UDP || q->refused	? DNS_C_NETWORK
+		       : q->malformed > q->malformed_at ? DNS_C_MALFORMED
+							: DNS_C_TIMEOUT);
 	if (q->attempt < e->retries && q->st == Q_UDP) {
 		q->attempt++;
 		send_udp(e, q);
@@ -810,7 +852,12 @@ next_attempt(struct dns_engine *e, struct dq *q)
 		finish(e, q, DNS_OK, q->trunc, false);
 		return;
 	}
-	q->resolver = -1; /* already counted */
+	if (q->lastfail) { /* a failing answer says more than the timeout after it */
+		ldns_pkt *p = q->lastfail;
+		q->lastfail = NULL;
+		finish(e, q, DNS_OK, p, false);
+		return;
+	}
 	if (q->malformed)
 		finish(e, q, DNS_EMALFORMED, NULL, false);
 	else if (q->refused)
@@ -823,7 +870,18 @@ next_attempt(struct dns_engine *e, struct dq *q)
 static bool
 matches(const struct dq *q, const ldns_pkt *p)
 {
-	if (!ldns_pkt_qr(p) || ldns_pkt_id(p) != q->id || ldns_pkt_qdcount(p) != 1)
+	if (!ldns_pkt_qr(p) || ldns_pkt_id(p) != q->id)
+		return false;
+	if (ldns_pkt_qdcount(p) == 0) {
+		/* a refusal or failure need not repeat the question (Unbound's access-control
+		 * refuse sends a bare header): from the right address, port and ID it is that
+		 * server's answer, and it carries no data a spoofer could plant */
+		ldns_pkt_rcode rc = ldns_pkt_get_rcode(p);
+		return (rc == LDNS_RCODE_SERVFAIL || rc == LDNS_RCODE_REFUSED ||
+			rc == LDNS_RCODE_FORMERR || rc == LDNS_RCODE_NOTIMPL) &&
+		       ldns_pkt_ancount(p) == 0 && ldns_pkt_nscount(p) == 0;
+	}
+	if (ldns_pkt_qdcount(p) != 1)
 		return false;
 	const ldns_rr *qr = ldns_rr_list_rr(ldns_pkt_question(p), 0);
 	return qr && ldns_rr_get_type(qr) == q->type && ldns_rr_get_class(qr) == LDNS_RR_CLASS_IN &&
@@ -933,6 +991,26 @@ got_answer(struct dns_engine *e, struct dq *q, const uint8_t *buf, size_t n, boo
 		q->trunc = p;
 		start_tcp(e, q);
 		return true;
+	}
+	ldns_pkt_rcode rc = ldns_pkt_get_rcode(p);
+	if (q->resolver >= 0) {
+		if (rc == LDNS_RCODE_SERVFAIL || rc == LDNS_RCODE_REFUSED) {
+			attempt_failed(e, q,
+				       rc == LDNS_RCODE_SERVFAIL ? DNS_C_SERVFAIL : DNS_C_REFUSED);
+			if (q->attempt < e->retries) { /* on to the next resolver at once */
+				e->st.retried++;
+				if (q->lastfail)
+					ldns_pkt_free(q->lastfail);
+				q->lastfail = p;
+				close_fd(q);
+				q->attempt++;
+				send_udp(e, q);
+				return true;
+			}
+		} else {
+			e->res[q->resolver].fails = 0;
+			e->res[q->resolver].st.answers++;
+		}
 	}
 	q->detail[0] = '\0';
 	finish(e, q, DNS_OK, p, tcp);

@@ -2,9 +2,10 @@
  * connected UDP sockets per resolver (random source ports, renewed every 1024 queries, sends
  * batched with sendmmsg, answers read with recvmmsg), direct queries share a connected socket
  * per name server address (a fresh one of their own when all 256 slots are busy); random
- * IDs, EDNS0 with a 1232-byte buffer, TCP when an answer is truncated, retries with backoff, a
- * global in-flight limit and a rate cap. ldns builds and parses every packet; an answer counts
- * only if its source (the connected socket), ID and question match.
+ * IDs, EDNS0 with a 1232-byte buffer, TCP when an answer is truncated, retries with backoff
+ * (and on the next resolver after a failing answer), a global in-flight limit and a rate cap.
+ * ldns builds and parses every packet; an answer counts only if its source (the connected
+ * socket), ID and question match (a failure rcode may come without the question).
  * Library code: it never prints and never exits. */
 #ifndef DNS_H
 #define DNS_H
@@ -58,6 +59,24 @@ enum dns_err {
 };
 const char *dns_err_str(enum dns_err e);
 
+/* Why one attempt of a resolver query did not end it (the query went on to another resolver,
+ * or ended with the last of these). */
+enum dns_cause {
+	DNS_C_SERVFAIL,
+	DNS_C_REFUSED,
+	DNS_C_TIMEOUT,
+	DNS_C_MALFORMED, /* only unparsable answers came back in the attempt's time */
+	DNS_C_NETWORK,	 /* not sent, connection refused, TCP fallback failed */
+	DNS_C_COUNT
+};
+const char *dns_cause_str(enum dns_cause c);
+
+struct dns_failure {
+	int resolver; /* index into the resolvers, or -1 for a query to a given address */
+	enum dns_cause cause;
+};
+#define DNS_MAX_ATTEMPTS 11 /* --retries is at most 10 */
+
 /* What a query ended with, handed to the callback. The callback owns pkt (may be NULL). */
 struct dns_result {
 	enum dns_err err;
@@ -67,6 +86,11 @@ struct dns_result {
 	bool tc;		/* a UDP answer was truncated (pkt is it when TCP failed too) */
 	double ms;		/* from first send to the end */
 	const char *detail;	/* human text for errors, or NULL; valid during the callback */
+	/* the attempts to the resolvers that failed, in order (the last may be the result
+	 * itself: a SERVFAIL or REFUSED answer when no attempt was left); none for queries to a
+	 * given address; valid during the callback */
+	const struct dns_failure *failures;
+	unsigned nfailures;
 };
 
 typedef void (*dns_done_fn)(void *ctx, uint32_t tag, struct dns_result *res);
@@ -85,6 +109,14 @@ struct dns_stats {
 	unsigned long long mismatched; /* right source, wrong ID or question: dropped */
 	unsigned long long malformed;  /* right source, unparsable: dropped */
 	unsigned long long rcodes[16];
+	unsigned long long retried; /* attempts that moved on after a SERVFAIL or REFUSED answer */
+};
+
+/* One resolver's health over the run. */
+struct dns_resolver_stats {
+	unsigned long long sent, answers; /* attempts, and answers that ended a query */
+	unsigned long long failed[DNS_C_COUNT];
+	unsigned long long rested; /* times it was set aside after failing again and again */
 };
 
 struct dns_engine;
@@ -92,13 +124,22 @@ struct dns_engine;
 struct dns_engine *dns_engine_new(const struct dns_options *o);
 void dns_engine_free(struct dns_engine *e);
 
+/* Queries to the resolvers carry RD and AD (RFC 6840 section 5.7: AD in a query asks for the
+ * resolver's verdict in every answer, DO or not). A SERVFAIL or REFUSED answer from a resolver
+ * (with or without the question: it came from the right address, port and ID), a timeout, an
+ * unparsable answer or a network error moves the query on to the next resolver, up to
+ * `retries` attempts after the first; NOERROR, NXDOMAIN and other rcodes end it. A resolver
+ * that fails several attempts in a row is set aside for a while. Queries to a given address
+ * (DIRECT, PINNED) retry on that address after a timeout only: any answer ends them. */
 enum {
 	DNS_Q_DO = 1,	  /* set the DNSSEC OK bit */
 	DNS_Q_DIRECT = 2, /* RD=0, to the given address only (not the resolvers) */
+	DNS_Q_CD = 4,	  /* set Checking Disabled: a validating resolver hands over bogus data */
+	DNS_Q_PINNED = 8, /* RD=1, to the given address only (one resolver, e.g. a canary) */
 };
 /* Queue a question. name is an A-label name without the trailing dot; to is the server for
- * DNS_Q_DIRECT (else NULL: the resolvers in turn). The callback always runs later, from
- * dns_engine_run; a name ldns cannot encode ends as DNS_ENETWORK with a detail. */
+ * DNS_Q_DIRECT and DNS_Q_PINNED (else NULL: the resolvers in turn). The callback always runs later,
+ * from dns_engine_run; a name ldns cannot encode ends as DNS_ENETWORK with a detail. */
 void dns_submit(struct dns_engine *e, const char *name, uint16_t type, unsigned flags,
 		const struct dns_addr *to, dns_done_fn cb, void *ctx, uint32_t tag);
 
@@ -112,6 +153,8 @@ bool dns_engine_run(struct dns_engine *e, int timeout_ms);
 size_t dns_engine_pending(const struct dns_engine *e);
 size_t dns_engine_queued(const struct dns_engine *e);
 const struct dns_stats *dns_engine_stats(const struct dns_engine *e);
+/* Resolver i's health (i below nresolvers). */
+const struct dns_resolver_stats *dns_engine_resolver_stats(const struct dns_engine *e, size_t i);
 /* Monotonic milliseconds. */
 double dns_now_ms(void);
 

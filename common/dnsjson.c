@@ -422,3 +422,37 @@ dns_json_rr_list(struct buf *b, const ldns_rr_list *l)
 	}
 	buf_addc(b, ']');
 }
+
+bool
+dns_json_ede(struct buf *b, const ldns_pkt *p)
+{
+	const ldns_rdf *opts = ldns_pkt_edns_data(p);
+	if (!opts)
+		return false;
+	const uint8_t *d = ldns_rdf_data(opts);
+	size_t n = ldns_rdf_size(opts), off = 0;
+	bool any = false;
+	while (off + 4 <= n) {
+		unsigned code = (unsigned)(d[off] << 8 | d[off + 1]);
+		size_t len = (size_t)(d[off + 2] << 8 | d[off + 3]);
+		off += 4;
+		if (len > n - off)
+			break;
+		/* option 15: INFO-CODE, then EXTRA-TEXT (UTF-8, may be empty) */
+		if (code == 15 && len >= 2) {
+			buf_addc(b, any ? ',' : '[');
+			any = true;
+			buf_adds(b, "{\"code\":");
+			put_uint(b, (unsigned)(d[off] << 8 | d[off + 1]));
+			if (len > 2) {
+				jsonw_key(b, "text");
+				jsonw_str(b, (const char *)d + off + 2, len - 2);
+			}
+			buf_addc(b, '}');
+		}
+		off += len;
+	}
+	if (any)
+		buf_addc(b, ']');
+	return any;
+}

@@ -17,6 +17,10 @@ bool dns_rdf_text_ldns(struct buf *o, const ldns_rdf *rdf);
 void dns_json_rr(struct buf *b, const ldns_rr *rr);
 /* [RR, ...] */
 void dns_json_rr_list(struct buf *b, const ldns_rr_list *l);
+/* The extended DNS errors of an answer (RFC 8914, EDNS option 15) as
+ * [{"code":N,"text":...}, ...] ("text" only when the server gave one); false (b unchanged)
+ * when there are none. */
+bool dns_json_ede(struct buf *b, const ldns_pkt *p);
 /* "NOERROR", "NXDOMAIN", ..., or "RCODE<n>"; into tmp (at least 16 bytes). */
 const char *dns_rcode_str(unsigned rcode, char *tmp);
 /* "TXT", "TYPE65534", ... into tmp (at least 16 bytes). */

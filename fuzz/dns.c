@@ -1,9 +1,10 @@
 /* DNS answers as dns-scan receives them (common/dns.c hands the datagram to ldns_wire2pkt
  * through dns_wire2pkt) turned into the `dns` member's JSON by common/dnsjson.c: arbitrary
  * bytes as if a server sent them.
- * Checks: every section of a parsed packet becomes one valid JSON array of objects; the
- * rcode and type names are short C strings; the presentation form dnsjson.c writes itself for
- * the common rdf types is byte for byte what ldns writes. */
+ * Checks: every section of a parsed packet becomes one valid JSON array of objects, and its
+ * extended DNS errors (dns_json_ede) one too or nothing; the rcode and type names are short C
+ * strings; the presentation form dnsjson.c writes itself for the common rdf types is byte for
+ * byte what ldns writes. */
 #include <stdbool.h> /* before ldns, which otherwise makes bool a signed char here */
 #include <string.h>
 
@@ -82,6 +83,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	section(ldns_pkt_answer(p));
 	section(ldns_pkt_authority(p));
 	section(ldns_pkt_additional(p));
+	/* extended DNS errors from the OPT record's options: a valid JSON array, or nothing */
+	struct buf b = BUF_INIT;
+	if (dns_json_ede(&b, p))
+		FUZZ_CHECK(b.s[0] == '[' && jscan_value(b.s, b.len, NULL, NULL) == 0);
+	else
+		FUZZ_CHECK(b.len == 0);
+	buf_free(&b);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(ldns_pkt_answer(p)); i++)
 		FUZZ_CHECK(
 		    strlen(dns_type_str(ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(p), i)),

@@ -18,6 +18,8 @@ FAULTS = """
 delay1-*     the first UDP query for a name and type is answered 0.5 s late, later ones at once
 delayall-*   every UDP answer 3 s late (longer than any timeout the tests give)
 servfail-*   rcode SERVFAIL            refused-*   rcode REFUSED
+refusednoq-* rcode REFUSED as a bare header, no question (Unbound's access-control refuse)
+flags-*      a TXT record telling the query's header bits: "rd=1 ad=1 cd=0"
 otherq-*     only answers about another question (right ID)
 noq-*        right ID, no question section, one A record
 ptrloop-*    an answer whose owner name is a compression pointer to itself
@@ -110,6 +112,13 @@ def udp_answer(q, kind):
     question = q[12:end]
     if kind in ("servfail", "refused"):
         return header(ident, 2 if kind == "servfail" else 5) + question
+    if kind == "refusednoq":
+        return header(ident, 5, qd=0)
+    if kind == "flags":
+        text = "rd=%d ad=%d cd=%d" % (q[2] & 1, q[3] >> 5 & 1, q[3] >> 4 & 1)
+        rdata = bytes([len(text)]) + text.encode()
+        return header(ident, an=1) + question + b"\xc0\x0c" + \
+            struct.pack("!HHIH", 16, 1, 60, len(rdata)) + rdata
     if kind == "otherq":
         return answer(q, ident, b"\x05other\x04test\x00")
     if kind == "noq":

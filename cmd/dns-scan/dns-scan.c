@@ -13,12 +13,15 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "dmarc.h"
 #include "dname.h"
 #include "dns.h"
 #include "dnsjson.h"
 #include "jsonw.h"
+#include "parent.h"
 #include "progress.h"
 #include "record.h"
+#include "spf.h"
 #include "tool.h"
 #include "xalloc.h"
 
@@ -36,27 +39,34 @@ enum why {
 	W_CAA,
 	W_MXADDR,
 	W_DMARCREP,
+	W_PARENT,
 	W_COUNT
 };
-static const char *const why_name[W_COUNT] = {"apex",  "www",	    "dmarc",   "bimi",
-					      "msdcs", "ad-probe",  "ns-addr", "ns-direct",
-					      "spf",   "caa-climb", "mx-addr", "dmarc-report"};
+static const char *const why_name[W_COUNT] = {
+    "apex",	 "www", "dmarc",     "bimi",	"msdcs",	"ad-probe", "ns-addr",
+    "ns-direct", "spf", "caa-climb", "mx-addr", "dmarc-report", "parent"};
 
 /* Parts of a scan a profile turns on (one bit per `why` beyond the apex). */
-#define F(w)	   (1u << (w))
-#define FOLLOW_UPS (F(W_NSADDR) | F(W_NSDIRECT) | F(W_SPF) | F(W_CAA) | F(W_MXADDR) | F(W_DMARCREP))
+#define F(w) (1u << (w))
+#define FOLLOW_UPS                                                                                 \
+	(F(W_NSADDR) | F(W_NSDIRECT) | F(W_SPF) | F(W_CAA) | F(W_MXADDR) | F(W_DMARCREP) |         \
+	 F(W_PARENT))
 
 /* What an answer sets off. */
 enum {
-	ACT_NSADDR = 1,	   /* apex NS: A/AAAA of each name server */
-	ACT_NSDIRECT = 2,  /* NS address: SOA and NS asked of it directly */
-	ACT_SPF = 4,	   /* TXT: walk the SPF record */
-	ACT_SPFMX = 8,	   /* SPF mx: A/AAAA of the exchanges */
-	ACT_MXADDR = 16,   /* apex MX: A/AAAA of the exchanges */
-	ACT_CAA = 32,	   /* CAA: climb to the parent when there is none */
-	ACT_DMARCREP = 64, /* _dmarc TXT: authorisation of external report addresses */
-	ACT_ADPROBE = 128, /* _msdcs SOA: the random-label wildcard probe */
+	ACT_NSADDR = 1,	    /* apex NS: A/AAAA of each name server */
+	ACT_NSDIRECT = 2,   /* NS address: SOA and NS asked of it directly */
+	ACT_SPF = 4,	    /* TXT: walk the SPF record */
+	ACT_SPFMX = 8,	    /* SPF mx: A/AAAA of the exchanges */
+	ACT_MXADDR = 16,    /* apex MX: A/AAAA of the exchanges */
+	ACT_CAA = 32,	    /* CAA: climb to the parent when there is none */
+	ACT_DMARCREP = 64,  /* _dmarc TXT: authorisation of external report addresses */
+	ACT_ADPROBE = 128,  /* _msdcs SOA: the random-label wildcard probe */
+	ACT_REFERRAL = 256, /* the parent's delegation: its NS names, when the apex has none */
 };
+
+/* What the apex NS question gave, for the servers of a delegation the apex does not name. */
+enum { APEX_NS_PENDING, APEX_NS_FOUND, APEX_NS_NONE };
 
 /* Bounds that end loops and keep a hostile domain's work finite. */
 #define SPF_MAX_QUERIES	 40
@@ -81,14 +91,26 @@ struct options {
 	uint16_t apex[16]; /* apex types */
 	size_t napex;
 	size_t window;
-	bool unordered, stats, progress;
+	bool unordered, stats, progress, canary;
 };
+
+/* How a resolver query ended, for the domain's scan status: answered (NOERROR, NXDOMAIN), or
+ * failed by the cause of its last attempt (dns_cause, then OTHER for any other rcode). */
+enum outcome { O_NONE, O_ANSWERED, O_FAILED };
+#define CAUSE_OTHER DNS_C_COUNT /* FORMERR, NOTIMP and other rcodes that end a query */
+#define NCAUSES	    (DNS_C_COUNT + 1)
+static const char *const cause_name[NCAUSES] = {"servfail",  "refused", "timeout",
+						"malformed", "network", "other"};
+#define TAG_CD 0x80000000u /* the result is the CD=1 question asked again after a SERVFAIL */
 
 struct slot {
 	char *q;
 	uint16_t type;
 	uint8_t why;
 	bool direct, dnssec, done, answered;
+	bool cd_pending; /* the object waits for the CD=1 answer before its closing brace */
+	uint8_t outcome, cause;
+	int rcode; /* of the answer, -1 when none */
 	unsigned acts;
 	struct dns_addr to;
 	char server[64];
@@ -101,7 +123,12 @@ struct job {
 	struct slot *slots;
 	size_t nslots, capslots;
 	unsigned outstanding, spf_queries;
-	bool done, scanning, spf_bounded;
+	bool done, scanning, spf_bounded, has_parent;
+	int parent_cause;	/* -1, or why the parent's servers could not be found */
+	uint8_t apex_ns;	/* APEX_NS_* */
+	struct buf parent_json; /* the `parent` member */
+	struct buf ref;		/* NS names of the parent's referral, each ending in NUL */
+	size_t nref;
 	double start_ms;
 	time_t start_wall;
 	struct job *next_free;
@@ -109,6 +136,7 @@ struct job {
 
 static struct options opt;
 static struct dns_engine *engine;
+static struct parents *parents;
 static struct job **ring; /* in input order */
 static size_t ring_head, ring_n;
 static size_t active; /* jobs read and not yet written */
@@ -122,12 +150,12 @@ static double run_start;
 static void
 usage(void)
 {
-	fprintf(
-	    stderr,
-	    "usage: dns-scan [--stats] [--unordered] [-c N] [-f field] [-r addr[:port]]...\n"
-	    "                [--resolvers file] [--profile dnstats|full|minimal] [--types list]\n"
-	    "                [--ns-port port] [--ns-allow cidr]... [--qps N] [--timeout secs]\n"
-	    "                [--retries N] [--window N] [--max-line bytes]\n");
+	fprintf(stderr,
+		"usage: dns-scan [--canary] [--stats] [--unordered] [-c N] [-f field]\n"
+		"                [-r addr[:port]]... [--resolvers file]\n"
+		"                [--profile dnstats|full|minimal] [--types list]\n"
+		"                [--ns-port port] [--ns-allow cidr]... [--qps N] [--timeout secs]\n"
+		"                [--retries N] [--window N] [--max-line bytes]\n");
 	exit(EXIT_FATAL);
 }
 
@@ -147,6 +175,8 @@ help(void)
 	       "      --ns-port PORT        port of direct queries to name servers (default 53)\n"
 	       "      --ns-allow CIDR       ranges direct queries may go to (repeatable; default "
 	       "all)\n"
+	       "      --canary              warn about resolvers that answer a name that cannot "
+	       "exist\n"
 	       "      --window N            records held for ordered output (default 1000)\n"
 	       "      --unordered           write records as they finish, not in input order\n"
 	       "      --stats               print a summary on standard error at the end\n"
@@ -289,6 +319,7 @@ parse_options(int argc, char **argv)
 		OPT_WINDOW,
 		OPT_UNORDERED,
 		OPT_STATS,
+		OPT_CANARY,
 		OPT_MAXLINE
 	};
 	static const struct option longopts[] = {
@@ -305,6 +336,7 @@ parse_options(int argc, char **argv)
 	    {"window", required_argument, NULL, OPT_WINDOW},
 	    {"unordered", no_argument, NULL, OPT_UNORDERED},
 	    {"stats", no_argument, NULL, OPT_STATS},
+	    {"canary", no_argument, NULL, OPT_CANARY},
 	    {"field", required_argument, NULL, 'f'},
 	    {"max-line", required_argument, NULL, OPT_MAXLINE},
 	    {"help", no_argument, NULL, 'h'},
@@ -365,6 +397,9 @@ parse_options(int argc, char **argv)
 			break;
 		case OPT_STATS:
 			opt.stats = true;
+			break;
+		case OPT_CANARY:
+			opt.canary = true;
 			break;
 		case 'f':
 			opt.field = optarg;
@@ -537,61 +572,75 @@ spf_ask(struct job *j, const char *q, uint16_t type, unsigned acts)
 		j->spf_queries++;
 }
 
-/* The SPF records among TXT answers: walk include/redirect targets and the names a, mx and
- * exists would look up (RFC 7208 section 5), so grading can count lookups and void lookups. */
+/* A TXT record's character-strings joined, as SPF (RFC 7208 section 3.3) and DMARC read them. */
+static void
+txt_joined(const ldns_rr *rr, struct buf *out)
+{
+	buf_reset(out);
+	for (size_t k = 0; k < ldns_rr_rd_count(rr); k++) {
+		const ldns_rdf *f = ldns_rr_rdf(rr, k);
+		if (ldns_rdf_size(f) > 1)
+			buf_add(out, ldns_rdf_data(f) + 1, ldns_rdf_size(f) - 1);
+	}
+}
+
+/* Ask what one parsed SPF term would look up (RFC 7208 section 5): the include's TXT, A and
+ * AAAA of an a target, MX of an mx target (then its exchanges' addresses), A of exists. */
+static void
+spf_ask_term(struct job *j, const char *owner, const struct spf_term *t, struct buf *name)
+{
+	const char *target = t->arg ? t->arg : owner;
+	size_t tlen = t->arg ? t->arglen : strlen(owner);
+	if (t->macro || !text_qname(target, tlen, name))
+		return; /* macros need the sender; not expanded at scan time */
+	switch (t->mech) {
+	case SPF_INCLUDE:
+		spf_ask(j, name->s, LDNS_RR_TYPE_TXT, ACT_SPF);
+		break;
+	case SPF_A:
+		spf_ask(j, name->s, LDNS_RR_TYPE_A, 0);
+		spf_ask(j, name->s, LDNS_RR_TYPE_AAAA, 0);
+		break;
+	case SPF_MX:
+		spf_ask(j, name->s, LDNS_RR_TYPE_MX, ACT_SPFMX);
+		break;
+	case SPF_EXISTS:
+		spf_ask(j, name->s, LDNS_RR_TYPE_A, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The SPF records among TXT answers, parsed by common/spf.c (the grader's parser): ask what
+ * their terms look up and follow the redirect, so grading can count lookups and void lookups.
+ * Terms after "all" are never evaluated (RFC 7208 section 5.1), and a redirect beside an
+ * "all" is ignored (section 6.1): neither is asked. */
 static void
 walk_spf(struct job *j, const char *owner, const ldns_rr_list *ans)
 {
 	struct buf rec = BUF_INIT, name = BUF_INIT;
+	struct spf_record r;
+	struct findings f;
+	spf_record_init(&r);
+	findings_init(&f);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(ans); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT)
 			continue;
-		buf_reset(&rec);
-		for (size_t k = 0; k < ldns_rr_rd_count(rr); k++) {
-			const ldns_rdf *f = ldns_rr_rdf(rr, k);
-			if (ldns_rdf_size(f) > 1)
-				buf_add(&rec, ldns_rdf_data(f) + 1, ldns_rdf_size(f) - 1);
-		}
-		if (rec.len < 6 || strncasecmp(rec.s, "v=spf1", 6) ||
-		    (rec.len > 6 && rec.s[6] != ' '))
+		txt_joined(rr, &rec);
+		if (!spf_is_record(rec.s, rec.len))
 			continue;
-		char *save = NULL;
-		for (char *t = strtok_r(rec.s + 6, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-			if (*t == '+' || *t == '-' || *t == '~' || *t == '?')
-				t++;
-			size_t mlen = strcspn(t, ":/=");
-			char *arg = t[mlen] == ':' || t[mlen] == '=' ? t + mlen + 1 : NULL;
-			size_t alen = arg ? strcspn(arg, "/") : 0;
-			bool is_mod = t[mlen] == '=';
-			const char *target = arg;
-			size_t tlen = alen;
-			if (!arg) {
-				target = owner;
-				tlen = strlen(owner);
-			}
-#define IS(word) (mlen == strlen(word) && !strncasecmp(t, word, mlen))
-			if (IS("include") && !is_mod && arg) {
-				if (text_qname(target, tlen, &name))
-					spf_ask(j, name.s, LDNS_RR_TYPE_TXT, ACT_SPF);
-			} else if (IS("redirect") && is_mod) {
-				if (text_qname(target, tlen, &name))
-					spf_ask(j, name.s, LDNS_RR_TYPE_TXT, ACT_SPF);
-			} else if (IS("a") && !is_mod) {
-				if (text_qname(target, tlen, &name)) {
-					spf_ask(j, name.s, LDNS_RR_TYPE_A, 0);
-					spf_ask(j, name.s, LDNS_RR_TYPE_AAAA, 0);
-				}
-			} else if (IS("mx") && !is_mod) {
-				if (text_qname(target, tlen, &name))
-					spf_ask(j, name.s, LDNS_RR_TYPE_MX, ACT_SPFMX);
-			} else if (IS("exists") && !is_mod && arg) {
-				if (text_qname(target, tlen, &name))
-					spf_ask(j, name.s, LDNS_RR_TYPE_A, 0);
-			}
-#undef IS
-		}
+		findings_reset(&f);
+		spf_parse(rec.s, rec.len, &r, &f);
+		for (size_t t = 0; t < r.nterms && r.terms[t].mech != SPF_ALL; t++)
+			spf_ask_term(j, owner, &r.terms[t], &name);
+		if (r.redirect && !r.redirect_macro && !r.all &&
+		    text_qname(r.redirect, r.redirect_len, &name))
+			spf_ask(j, name.s, LDNS_RR_TYPE_TXT, ACT_SPF);
 	}
+	spf_record_free(&r);
+	findings_free(&f);
 	buf_free(&rec);
 	buf_free(&name);
 }
@@ -622,66 +671,96 @@ external_host(const char *host, const char *domain)
 	return external;
 }
 
-/* DMARC rua/ruf addresses in other domains: ask <domain>._report._dmarc.<host> TXT. */
+/* DMARC rua/ruf addresses in other domains: ask <domain>._report._dmarc.<host> TXT (RFC 7489
+ * section 7.1). The record is read by common/dmarc.c, which cuts a mailto: address's domain at
+ * its '?' and its '!'. */
 static void
 check_dmarc_reports(struct job *j, const ldns_rr_list *ans)
 {
 	struct buf rec = BUF_INIT, host = BUF_INIT, q = BUF_INIT;
+	struct dmarc_record d;
+	struct findings f;
+	dmarc_record_init(&d);
+	findings_init(&f);
 	unsigned asked = 0;
-	for (size_t i = 0; i < ldns_rr_list_rr_count(ans); i++) {
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ans) && asked < MAX_REPORT_DESTS; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT)
 			continue;
-		buf_reset(&rec);
-		for (size_t k = 0; k < ldns_rr_rd_count(rr); k++) {
-			const ldns_rdf *f = ldns_rr_rdf(rr, k);
-			if (ldns_rdf_size(f) > 1)
-				buf_add(&rec, ldns_rdf_data(f) + 1, ldns_rdf_size(f) - 1);
-		}
-		if (rec.len < 8 || strncmp(rec.s, "v=DMARC1", 8))
+		txt_joined(rr, &rec);
+		if (!dmarc_is_record(rec.s, rec.len))
 			continue;
-		char *save = NULL;
-		for (char *tag = strtok_r(rec.s, ";", &save); tag;
-		     tag = strtok_r(NULL, ";", &save)) {
-			tag += strspn(tag, " \t");
-			size_t klen = strcspn(tag, " \t=");
-			if (!((klen == 3 &&
-			       (!strncasecmp(tag, "rua", 3) || !strncasecmp(tag, "ruf", 3)))))
+		findings_reset(&f);
+		dmarc_parse(rec.s, rec.len, &d, &f);
+		for (size_t u = 0; u < d.nuris && asked < MAX_REPORT_DESTS; u++) {
+			const struct dmarc_uri *du = &d.uris[u];
+			if (!du->mailto || !du->host || !text_qname(du->host, du->hostlen, &host) ||
+			    !external_host(host.s, j->domain))
 				continue;
-			char *v = tag + klen;
-			v += strspn(v, " \t");
-			if (*v != '=')
-				continue;
-			v++;
-			char *save2 = NULL;
-			for (char *uri = strtok_r(v, ",", &save2); uri;
-			     uri = strtok_r(NULL, ",", &save2)) {
-				uri += strspn(uri, " \t");
-				if (strncasecmp(uri, "mailto:", 7))
-					continue;
-				char *at = NULL;
-				for (char *p = uri + 7; *p && *p != '!' && *p != ' ' && *p != '\t';
-				     p++)
-					if (*p == '@')
-						at = p;
-				if (!at)
-					continue;
-				size_t hl = strcspn(at + 1, "! \t");
-				if (!text_qname(at + 1, hl, &host) ||
-				    !external_host(host.s, j->domain))
-					continue;
-				if (asked++ >= MAX_REPORT_DESTS)
-					break;
-				buf_reset(&q);
-				buf_addf(&q, "%s._report._dmarc.%s", j->domain, host.s);
-				if (q.len <= 253)
-					ask(j, W_DMARCREP, q.s, LDNS_RR_TYPE_TXT, 0, NULL);
-			}
+			asked++;
+			buf_reset(&q);
+			buf_addf(&q, "%s._report._dmarc.%s", j->domain, host.s);
+			if (q.len <= 253)
+				ask(j, W_DMARCREP, q.s, LDNS_RR_TYPE_TXT, 0, NULL);
 		}
 	}
+	dmarc_record_free(&d);
+	findings_free(&f);
 	buf_free(&rec);
 	buf_free(&host);
 	buf_free(&q);
+}
+
+/* The servers of the referral, asked as the apex NS answer's would be. */
+static void
+seed_from_referral(struct job *j)
+{
+	unsigned acts = (opt.features & F(W_NSDIRECT)) ? ACT_NSDIRECT : 0;
+	struct buf name = BUF_INIT;
+	for (size_t off = 0, i = 0; i < j->nref; i++) {
+		buf_reset(&name);
+		buf_adds(&name, j->ref.s + off); /* ask() may grow nothing of j->ref, but copy */
+		off += name.len + 1;
+		ask_addrs(j, W_NSADDR, name.s, acts);
+	}
+	buf_free(&name);
+}
+
+/* The apex NS question gave no name server (empty, failed or unanswered): the delegation's
+ * servers come from the parent's referral, now or when it comes. */
+static void
+apex_ns_none(struct job *j)
+{
+	j->apex_ns = APEX_NS_NONE;
+	seed_from_referral(j);
+}
+
+/* A parent server's answer to NS of the domain: the NS names it delegates to (authority of a
+ * referral, or the answer of a server that also serves the child). */
+static void
+take_referral(struct job *j, const ldns_pkt *p, struct buf *name)
+{
+	const ldns_rr_list *lists[2] = {ldns_pkt_answer(p), ldns_pkt_authority(p)};
+	size_t before = j->nref;
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < ldns_rr_list_rr_count(lists[k]) && j->nref < MAX_NS_NAMES;
+		     i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(lists[k], i);
+			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
+			    !rdf_qname(ldns_rr_rdf(rr, 0), name))
+				continue;
+			bool seen = false;
+			for (size_t off = 0, m = 0; m < j->nref && !seen; m++) {
+				seen = !strcmp(j->ref.s + off, name->s);
+				off += strlen(j->ref.s + off) + 1;
+			}
+			if (seen)
+				continue;
+			buf_add(&j->ref, name->s, name->len + 1);
+			j->nref++;
+		}
+	if (j->nref > before && j->apex_ns == APEX_NS_NONE)
+		seed_from_referral(j);
 }
 
 static bool
@@ -714,7 +793,13 @@ run_actions(struct job *j, size_t idx, const ldns_pkt *p)
 				k++;
 			}
 		}
+		if (k == 0)
+			apex_ns_none(j);
+		else
+			j->apex_ns = APEX_NS_FOUND;
 	}
+	if (acts & ACT_REFERRAL)
+		take_referral(j, p, &name);
 	if (acts & ACT_NSDIRECT) {
 		unsigned k = 0;
 		for (size_t i = 0; i < n && k < MAX_NS_ADDRS; i++) {
@@ -768,7 +853,9 @@ run_actions(struct job *j, size_t idx, const ldns_pkt *p)
 	free(q);
 }
 
-/* The query object of the `dns` member (domstat(7)). */
+static void answer_json(struct buf *b, const struct dns_result *res, bool additional);
+
+/* The query object of the `dns` member (domstat(7)), without its closing brace. */
 static void
 slot_json(struct slot *s, const struct dns_result *res)
 {
@@ -783,6 +870,36 @@ slot_json(struct slot *s, const struct dns_result *res)
 	jsonw_key(b, "server");
 	jsonw_strz(b, s->server);
 	buf_adds(b, s->direct ? ",\"direct\":true" : ",\"direct\":false");
+	answer_json(b, res, s->why == W_PARENT);
+}
+
+/* The failed attempts before (or ending) a query: [{"server":...,"cause":...}, ...]. */
+static void
+failures_json(struct buf *b, const struct dns_result *res)
+{
+	jsonw_key(b, "failed_attempts");
+	buf_addc(b, '[');
+	for (unsigned i = 0; i < res->nfailures; i++) {
+		const struct dns_failure *f = &res->failures[i];
+		char a[64];
+		if (f->resolver >= 0)
+			dns_addr_str(&opt.resolvers[f->resolver], a, sizeof a);
+		else
+			dns_addr_str(&res->server, a, sizeof a);
+		buf_adds(b, i ? ",{\"server\":" : "{\"server\":");
+		jsonw_strz(b, a);
+		jsonw_key(b, "cause");
+		jsonw_strz(b, dns_cause_str(f->cause));
+		buf_addc(b, '}');
+	}
+	buf_addc(b, ']');
+}
+
+/* The members of a query object from its result: rcode, flags, time, records or error. */
+static void
+answer_json(struct buf *b, const struct dns_result *res, bool additional)
+{
+	char tmp[16];
 	const ldns_pkt *p = res->pkt;
 	if (p) {
 		jsonw_key(b, "rcode");
@@ -801,6 +918,10 @@ slot_json(struct slot *s, const struct dns_result *res)
 			jsonw_key(b, "authority");
 			dns_json_rr_list(b, ldns_pkt_authority(p));
 		}
+		if (additional && ldns_rr_list_rr_count(ldns_pkt_additional(p))) {
+			jsonw_key(b, "additional"); /* the glue of a referral */
+			dns_json_rr_list(b, ldns_pkt_additional(p));
+		}
 	} else {
 		jsonw_key(b, "error");
 		jsonw_strz(b, dns_err_str(res->err));
@@ -809,15 +930,74 @@ slot_json(struct slot *s, const struct dns_result *res)
 		jsonw_key(b, "detail");
 		jsonw_strz(b, res->detail);
 	}
-	buf_addc(b, '}');
+	if (p && ldns_pkt_edns_data(p)) {
+		size_t at = b->len;
+		jsonw_key(b, "ede");
+		if (!dns_json_ede(b, p))
+			buf_truncate(b, at);
+	}
+	if (res->nfailures)
+		failures_json(b, res);
 }
 
 static void job_finished(struct job *j);
+
+/* Note how a question ended, for the domain's status. Direct questions to name servers are
+ * facts about those servers (a lame one is a finding, not a failed scan): not counted. */
+static void
+classify(struct slot *s, const struct dns_result *res)
+{
+	s->rcode = res->pkt ? (int)ldns_pkt_get_rcode(res->pkt) : -1;
+	if (s->direct || res->err == DNS_ESKIPPED)
+		return;
+	s->outcome = O_FAILED;
+	switch (s->rcode) {
+	case LDNS_RCODE_NOERROR:
+	case LDNS_RCODE_NXDOMAIN:
+		s->outcome = O_ANSWERED;
+		break;
+	case LDNS_RCODE_SERVFAIL:
+		s->cause = DNS_C_SERVFAIL;
+		break;
+	case LDNS_RCODE_REFUSED:
+		s->cause = DNS_C_REFUSED;
+		break;
+	case -1:
+		s->cause = res->err == DNS_ETIMEOUT	? DNS_C_TIMEOUT
+			   : res->err == DNS_EMALFORMED ? DNS_C_MALFORMED
+							: DNS_C_NETWORK;
+		break;
+	default:
+		s->cause = CAUSE_OTHER;
+	}
+}
+
+/* The answer to a SERVFAIL question asked again with CD=1: inside the first one's object. */
+static void
+cd_result(struct job *j, uint32_t idx, struct dns_result *res)
+{
+	struct slot *s = &j->slots[idx];
+	char a[64];
+	dns_addr_str(&res->server, a, sizeof a);
+	buf_adds(&s->json, ",\"cd_retry\":{\"server\":");
+	jsonw_strz(&s->json, a);
+	answer_json(&s->json, res, false);
+	buf_adds(&s->json, "}}");
+	s->cd_pending = false;
+	if (res->pkt)
+		ldns_pkt_free(res->pkt);
+	if (--j->outstanding == 0)
+		job_finished(j);
+}
 
 static void
 on_result(void *ctx, uint32_t tag, struct dns_result *res)
 {
 	struct job *j = ctx;
+	if (tag & TAG_CD) {
+		cd_result(j, tag & ~TAG_CD, res);
+		return;
+	}
 	struct slot *s = &j->slots[tag];
 	/* most answers come from the same few servers: keep the last one's text */
 	static struct dns_addr last;
@@ -831,11 +1011,26 @@ on_result(void *ctx, uint32_t tag, struct dns_result *res)
 	s->done = true;
 	s->answered = res->pkt != NULL;
 	slot_json(s, res);
+	classify(s, res);
 	if (res->pkt) {
 		if (s->acts)
 			run_actions(j, tag, res->pkt);
+		s = &j->slots[tag]; /* the follow-ups may have moved the slots */
+		/* a validating resolver's SERVFAIL hides why: with CD=1 a bogus zone's data comes
+		 * back (the grader tells bogus from broken), a broken zone fails again */
+		if (s->rcode == LDNS_RCODE_SERVFAIL && !s->direct) {
+			s->cd_pending = true;
+			j->outstanding++;
+			dns_submit(engine, s->q, s->type, DNS_Q_CD | (s->dnssec ? DNS_Q_DO : 0),
+				   NULL, on_result, j, tag | TAG_CD);
+		}
 		ldns_pkt_free(res->pkt);
+	} else if (s->acts & ACT_NSADDR) {
+		apex_ns_none(j);
+		s = &j->slots[tag];
 	}
+	if (!s->cd_pending)
+		buf_addc(&s->json, '}');
 	if (--j->outstanding == 0)
 		job_finished(j);
 }
@@ -854,10 +1049,56 @@ slot_cmp(const void *a, const void *b)
 	return strcmp(x->server, y->server);
 }
 
-static void
+/* The domain's scan status (domstat(7)): nxdomain when the apex does not exist, else ok,
+ * partial or failed by how many of the questions to the resolvers failed; failed counts them
+ * by cause. Returns the number of failed questions. */
+static size_t
+scan_status(const struct job *j, struct buf *b)
+{
+	unsigned long counts[NCAUSES] = {0};
+	size_t answered = 0, failed = 0;
+	bool apex_nx = false, apex_ok = false;
+	for (size_t i = 0; i < j->nslots; i++) {
+		const struct slot *s = &j->slots[i];
+		if (s->outcome == O_FAILED) {
+			failed++;
+			counts[s->cause]++;
+		} else if (s->outcome == O_ANSWERED) {
+			answered++;
+			if (s->why == W_APEX && !strcmp(s->q, j->domain)) {
+				if (s->rcode == LDNS_RCODE_NXDOMAIN)
+					apex_nx = true;
+				else
+					apex_ok = true;
+			}
+		}
+	}
+	if (j->has_parent && j->parent_cause >= 0) {
+		failed++;
+		counts[j->parent_cause]++;
+	}
+	const char *status = apex_nx && !apex_ok ? "nxdomain"
+			     : failed == 0	 ? "ok"
+			     : answered == 0	 ? "failed"
+						 : "partial";
+	jsonw_key(b, "status");
+	jsonw_strz(b, status);
+	jsonw_key(b, "failed");
+	for (size_t c = 0; c < NCAUSES; c++) {
+		buf_adds(b, c ? ",\"" : "{\"");
+		buf_adds(b, cause_name[c]);
+		buf_adds(b, "\":");
+		jsonw_int(b, (long long)counts[c]);
+	}
+	buf_addc(b, '}');
+	return apex_nx && !apex_ok ? 0 : failed;
+}
+
+static size_t
 add_dns_member(struct job *j)
 {
-	qsort(j->slots, j->nslots, sizeof *j->slots, slot_cmp);
+	if (j->nslots) /* none when only the parent was asked */
+		qsort(j->slots, j->nslots, sizeof *j->slots, slot_cmp);
 	struct buf *b = rec_set_begin(&j->rec, "dns");
 	buf_adds(b, "{\"v\":1,\"domain\":");
 	jsonw_strz(b, j->domain);
@@ -873,6 +1114,11 @@ add_dns_member(struct job *j)
 	buf_add(b, resolvers_json.s, resolvers_json.len);
 	jsonw_key(b, "elapsed_ms");
 	jsonw_int(b, (long long)(dns_now_ms() - j->start_ms + 0.5));
+	size_t failed = scan_status(j, b);
+	if (j->has_parent) {
+		jsonw_key(b, "parent");
+		buf_add(b, j->parent_json.s, j->parent_json.len);
+	}
 	jsonw_key(b, "queries");
 	buf_addc(b, '[');
 	for (size_t i = 0; i < j->nslots; i++) {
@@ -882,6 +1128,7 @@ add_dns_member(struct job *j)
 	}
 	buf_adds(b, "]}");
 	rec_set_end(&j->rec);
+	return failed;
 }
 
 static void
@@ -920,13 +1167,17 @@ job_finished(struct job *j)
 	j->done = true;
 	domains_done++;
 	if (j->scanning) {
-		add_dns_member(j);
+		size_t failed = add_dns_member(j);
 		size_t answered = 0;
 		for (size_t i = 0; i < j->nslots; i++)
 			answered += j->slots[i].answered;
 		if (answered == 0 && j->nslots > 0)
 			rec_error_code(&j->rec, "dns-no-answer", "no answer to any of %zu queries",
 				       j->nslots);
+		else if (failed)
+			rec_error_code(&j->rec, "dns-incomplete",
+				       "%zu of %zu queries failed (see dns.failed)", failed,
+				       j->nslots + j->has_parent);
 		/* the record holds the member now; a job waiting for its turn keeps only that */
 		for (size_t i = 0; i < j->nslots; i++) {
 			free(j->slots[i].q);
@@ -950,11 +1201,49 @@ job_new(void)
 		j = xcalloc(1, sizeof *j);
 		rec_init(&j->rec);
 	}
-	j->done = j->scanning = j->spf_bounded = false;
+	j->done = j->scanning = j->spf_bounded = j->has_parent = false;
 	j->outstanding = j->spf_queries = 0;
 	j->nslots = 0;
+	j->parent_cause = -1;
+	j->apex_ns = APEX_NS_PENDING;
+	buf_reset(&j->parent_json);
+	buf_reset(&j->ref);
+	j->nref = 0;
 	active++;
 	return j;
+}
+
+/* The parent zone's servers are known (or could not be found): ask each for the delegation,
+ * NS of the domain without recursion, and describe the parent in the `parent` member. */
+static void
+on_parent(void *ctx, const struct parent_info *p)
+{
+	struct job *j = ctx;
+	struct buf *b = &j->parent_json;
+	j->has_parent = true;
+	j->parent_cause = p->cause;
+	buf_adds(b, "{\"zone\":");
+	if (p->zone)
+		jsonw_strz(b, p->zone);
+	else
+		buf_adds(b, "null");
+	jsonw_key(b, "ns");
+	buf_addc(b, '[');
+	for (size_t i = 0; i < p->nns; i++) {
+		if (i)
+			buf_addc(b, ',');
+		jsonw_strz(b, p->ns[i]);
+	}
+	buf_addc(b, ']');
+	if (p->cause >= 0) {
+		jsonw_key(b, "error");
+		jsonw_strz(b, cause_name[p->cause]);
+	}
+	buf_addc(b, '}');
+	for (size_t i = 0; i < p->naddrs; i++)
+		ask(j, W_PARENT, j->domain, LDNS_RR_TYPE_NS, ACT_REFERRAL, &p->addrs[i]);
+	if (--j->outstanding == 0)
+		job_finished(j);
 }
 
 static void
@@ -1009,6 +1298,11 @@ start_scan(struct job *j)
 			ask(j, W_APEX, d, LDNS_RR_TYPE_CAA, ACT_CAA, NULL);
 	}
 	buf_free(&q);
+	const char *dot = strchr(d, '.');
+	if ((f & F(W_PARENT)) && dot && dot[1]) {
+		j->outstanding++; /* until the parent's servers are known */
+		parents_get(parents, dot + 1, on_parent, j);
+	}
 	if (j->outstanding == 0)
 		job_finished(j);
 }
@@ -1099,13 +1393,77 @@ print_stats(void)
 		 st->network, skipped);
 	buf_addf(&b,
 		 "%s: truncated %llu, TCP %llu, dropped: wrong ID or question %llu, "
-		 "malformed %llu\n",
-		 tool_name, st->truncated, st->tcp, st->mismatched, st->malformed);
+		 "malformed %llu; asked again after SERVFAIL or REFUSED %llu\n",
+		 tool_name, st->truncated, st->tcp, st->mismatched, st->malformed, st->retried);
+	for (size_t i = 0; i < opt.nresolvers; i++) {
+		const struct dns_resolver_stats *rs = dns_engine_resolver_stats(engine, i);
+		char a[64];
+		dns_addr_str(&opt.resolvers[i], a, sizeof a);
+		buf_addf(&b, "%s: resolver %s: attempts=%llu answers=%llu", tool_name, a, rs->sent,
+			 rs->answers);
+		for (int c = 0; c < DNS_C_COUNT; c++)
+			buf_addf(&b, " %s=%llu", dns_cause_str((enum dns_cause)c), rs->failed[c]);
+		buf_addf(&b, " set_aside=%llu\n", rs->rested);
+	}
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	buf_addf(&b, "%s: peak memory %ld KiB\n", tool_name, ru.ru_maxrss);
 	fwrite(b.s, 1, b.len, stderr);
 	buf_free(&b);
+}
+
+/* ---- the canary ---- */
+
+struct canary {
+	int rcode; /* -1: no answer */
+	size_t answers;
+};
+
+static void
+on_canary(void *ctx, uint32_t tag, struct dns_result *res)
+{
+	struct canary *c = (struct canary *)ctx + tag;
+	if (res->pkt) {
+		c->rcode = (int)ldns_pkt_get_rcode(res->pkt);
+		c->answers = ldns_rr_list_rr_count(ldns_pkt_answer(res->pkt));
+		ldns_pkt_free(res->pkt);
+	}
+}
+
+/* Ask each resolver for a random name under a random top-level label with a hyphen (no
+ * top-level domain may have one, RFC 1123 section 2.1 and the root zone's rules, and a random
+ * one is in no cache): a resolver that answers it with data rewrites NXDOMAIN (a sinkhole, or
+ * an ISP's search page), so every domain that does not exist would look alive through it. */
+static void
+run_canary(void)
+{
+	uint8_t r[12];
+	arc4random_buf(r, sizeof r);
+	char name[64];
+	snprintf(name, sizeof name, "%02x%02x%02x%02x%02x%02x%02x%02x.canary-%02x%02x%02x%02x",
+		 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11]);
+	struct canary *v = xcalloc(opt.nresolvers, sizeof *v);
+	for (size_t i = 0; i < opt.nresolvers; i++) {
+		v[i].rcode = -1;
+		dns_submit(engine, name, LDNS_RR_TYPE_A, DNS_Q_PINNED, &opt.resolvers[i], on_canary,
+			   v, (uint32_t)i);
+	}
+	while (dns_engine_pending(engine))
+		dns_engine_run(engine, 100);
+	for (size_t i = 0; i < opt.nresolvers; i++) {
+		char a[64], tmp[16];
+		dns_addr_str(&opt.resolvers[i], a, sizeof a);
+		if (v[i].rcode == LDNS_RCODE_NOERROR && v[i].answers > 0)
+			tool_warn("resolver %s answers '%s', a name that cannot exist: it rewrites "
+				  "NXDOMAIN, so domains that do not exist look alive through it",
+				  a, name);
+		else if (v[i].rcode != LDNS_RCODE_NXDOMAIN)
+			tool_warn("resolver %s answered the canary '%s' with %s, not NXDOMAIN", a,
+				  name,
+				  v[i].rcode < 0 ? "no answer"
+						 : dns_rcode_str((unsigned)v[i].rcode, tmp));
+	}
+	free(v);
 }
 
 /* Is a whole line already buffered (so reading it will not wait)? */
@@ -1123,6 +1481,9 @@ main(int argc, char **argv)
 	engine = dns_engine_new(&opt.dns);
 	if (!engine)
 		tool_die("cannot start the event loop: %s", strerror(errno));
+	parents = parents_new(engine, opt.ns_port);
+	if (opt.canary)
+		run_canary();
 	buf_addc(&resolvers_json, '[');
 	for (size_t i = 0; i < opt.nresolvers; i++) {
 		char a[64];
@@ -1192,9 +1553,12 @@ main(int argc, char **argv)
 		free_jobs = j->next_free;
 		rec_free(&j->rec);
 		free(j->slots);
+		buf_free(&j->parent_json);
+		buf_free(&j->ref);
 		free(j);
 	}
 	free(ring);
+	parents_free(parents);
 	dns_engine_free(engine);
 	buf_free(&resolvers_json);
 	free(opt.resolvers);

@@ -7,21 +7,55 @@ load dns_server
 
 setup_file() {
 	load dns_server
+	load unbound
 	dns_pick_net
 	local t="$BATS_FILE_TMPDIR"
 	dns_zone_file "$ZONES/signed.test.zone" "$t/signed.in"
-	local ds
+	local ds other
 	ds=$(dns_sign_zone signed.test "$t/signed.in" "$t/signed.zone")
+	# bogus.test: signed, but its trust anchor is the DS of other keys (a validating
+	# resolver answers SERVFAIL); mixed.test: its MX host is in bogus.test
+	sed 's/signed\.test\./bogus.test./g' "$t/signed.in" >"$t/bogus.in"
+	dns_sign_zone bogus.test "$t/bogus.in" "$t/bogus.zone" >/dev/null
+	other=$(dns_sign_zone bogus.test "$t/bogus.in" "$t/bogus-other.zone")
 	{ cat "$ZONES/test.zone"; echo "$ds"; } >"$t/test.zone"
 	knot_start main "$DNS_NET.1" "$DNS_PORT" test="$t/test.zone" \
 		full.test="$ZONES/full.test.zone" _msdcs.full.test="$ZONES/_msdcs.full.test.zone" \
 		ext.test="$ZONES/ext.test.zone" spf.test="$ZONES/spf.test.zone" \
 		caa.test="$ZONES/caa.test.zone" deleg.test="$ZONES/deleg.test.zone" \
-		signed.test="$t/signed.zone"
+		signed.test="$t/signed.zone" mixed.test="$ZONES/mixed.test.zone"
 	knot_start ns2 "$DNS_NET.2" "$DNS_PORT" deleg.test="$ZONES/deleg.test.ns2.zone"
+	# a server of its own (Unbound sets aside a server that gave it bogus data)
+	knot_start bogus "$DNS_NET.4" "$DNS_PORT" bogus.test="$t/bogus.zone"
+	# a parent and a child that disagree on the child's name servers, and a lame delegation
+	{
+		printf '$ORIGIN ptest.\n$TTL 300\n@ SOA ns1.ptest. h.ptest. 1 7200 3600 1209600 300\n'
+		printf '@ NS ns1.ptest.\nns1 A %s.7\n' "$DNS_NET"
+		printf 'child NS ns1.child.ptest.\nchild NS ns2.child.ptest.\n'
+		printf 'ns1.child A %s.8\nns2.child A %s.8\n' "$DNS_NET" "$DNS_NET"
+		printf 'lame NS ns1.lame.ptest.\nns1.lame A %s.9\n' "$DNS_NET"
+	} >"$t/ptest.zone"
+	{
+		printf '$ORIGIN child.ptest.\n$TTL 300\n@ SOA ns1 h 1 7200 3600 1209600 300\n'
+		printf '@ NS ns1\n@ NS ns3\nns1 A %s.8\nns3 A %s.8\n' "$DNS_NET" "$DNS_NET"
+	} >"$t/child.zone"
+	knot_start parent "$DNS_NET.7" "$DNS_PORT" ptest="$t/ptest.zone"
+	knot_start child "$DNS_NET.8" "$DNS_PORT" child.ptest="$t/child.zone"
+	# resolvers as users have them: Unbound in front of the zones above
+	local z stubs=("ptest=$DNS_NET.7@$DNS_PORT" "child.ptest=$DNS_NET.8@$DNS_PORT")
+	for z in test full.test _msdcs.full.test ext.test spf.test caa.test deleg.test signed.test \
+		mixed.test; do
+		stubs+=("$z=$DNS_NET.1@$DNS_PORT")
+	done
+	stubs+=("bogus.test=$DNS_NET.4@$DNS_PORT")
+	unbound_start good good "$DNS_NET.20" "$DNS_PORT" "${stubs[@]}" -- "$ds" "$other"
+	unbound_start refusing refusing "$DNS_NET.21" "$DNS_PORT" "${stubs[@]}"
+	unbound_start sinkhole sinkhole "$DNS_NET.22" "$DNS_PORT" "${stubs[@]}"
 }
 
 teardown_file() {
+	load unbound
+	unbound_stop_all
 	knot_stop_all
 }
 
@@ -29,6 +63,7 @@ setup() {
 	setup_isolated
 	SCAN=(dns-scan -r "$DNS_NET.1:$DNS_PORT" --ns-port "$DNS_PORT" --ns-allow 127.0.0.0/8
 		--timeout 2)
+	GOOD="$DNS_NET.20:$DNS_PORT" REFUSING="$DNS_NET.21:$DNS_PORT" SINKHOLE="$DNS_NET.22:$DNS_PORT"
 }
 
 teardown() {
@@ -84,7 +119,7 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	run -0 jq -r '[.dns.queries[] | select(.why=="apex") | .type] | sort | join(" ")' out
 	assert_output "A AAAA CAA DNSKEY DS MX NS NSEC3PARAM SOA TXT"
 	run -0 jq -r '[.dns.queries[] | .why] | unique | join(" ")' out
-	assert_output "ad-probe apex bimi dmarc dmarc-report msdcs mx-addr ns-addr ns-direct spf www"
+	assert_output "ad-probe apex bimi dmarc dmarc-report msdcs mx-addr ns-addr ns-direct parent spf www"
 	# the shape of an answered query
 	run -0 jq -r '.dns.queries[] | select(.why=="apex" and .type=="SOA") |
 		[.q, .server, .direct, .rcode, .aa, .ad, .tc, .tcp, (.ms|type), has("error")] | @tsv' out
@@ -167,6 +202,18 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	assert_line --index 1 "_spf.full.test"
 	run -0 jq -r '[.dns.queries[] | select(.why=="spf") | .q] | map(select(contains("%"))) | length' out
 	assert_line --index 1 0
+}
+
+@test "SPF terms after all are not asked, nor a redirect beside all" {
+	printf 'afterall.spf.test\nredirall.spf.test\n' | "${SCAN[@]}" --types spf >out
+	run -0 jq -r '[.dns.queries[] | select(.why=="spf") | "\(.q)/\(.type)"] | join(" ")' out
+	assert_output "$(printf 'host.spf.test/A host.spf.test/AAAA\n')"
+}
+
+@test "DMARC report address with ?query and !size: the authorisation is asked of its domain" {
+	echo qmark.spf.test | "${SCAN[@]}" --types dmarc,dmarc-report >out
+	run -0 jq -r '[.dns.queries[] | select(.why=="dmarc-report") | .q] | join(" ")' out
+	assert_output "qmark.spf.test._report._dmarc.other.test qmark.spf.test._report._dmarc.reports.ext.test"
 }
 
 @test "SPF loop ends: each name is asked once" {
@@ -360,4 +407,147 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	assert_output "$(printf '%s\tNOERROR,NOERROR\n%s\tNOERROR,NOERROR' "$DNS_NET.1:$DNS_PORT" "$DNS_NET.1:$DNS_PORT")"
 	run -2 dns-scan --resolvers /nonexistent </dev/null
 	assert_output --partial "cannot open '/nonexistent'"
+}
+
+# ---- through Unbound: the failure policy and the scan status ----
+
+@test "through Unbound: a secure answer says AD without DO, and the records match the direct scan" {
+	echo signed.test | dns-scan -r "$GOOD" --types A,TXT,SOA >out
+	run -0 jq -r '[.dns.queries[] | "\(.type) \(.rcode) \(.ad)"] | join(",")' out
+	assert_output "A NOERROR true,SOA NOERROR true,TXT NOERROR true"
+	run -0 jq -r '.dns.status' out
+	assert_output ok
+	# the same data as the authoritative server gives (TTLs aside: Unbound counts them down)
+	printf '%s\n' full.test caa.test spf.test nope.full.test >in
+	data='.dns.queries | map({q, type, why, rcode, answer: [.answer[]? | .data] | sort})'
+	dns-scan -r "$GOOD" --types SOA,NS,MX,TXT,CAA,A,AAAA <in | jq -c "$data" >via
+	"${SCAN[@]}" --types SOA,NS,MX,TXT,CAA,A,AAAA <in | jq -c "$data" >direct
+	[ "$(count_lines via)" -eq 4 ]
+	run -0 diff direct via
+}
+
+@test "through Unbound: a bogus zone is SERVFAIL with its extended error, asked again with CD=1" {
+	run -1 --separate-stderr dns-scan -r "$GOOD" --types A,DNSKEY <<<bogus.test
+	echo "$output" >out
+	run -0 jq -r '.dns.queries[] | [.type, .rcode, .ad, (.ede[0].code), (.failed_attempts | length),
+		.cd_retry.rcode, (.cd_retry.answer | length > 0)] | @tsv' out
+	# 6: DNSSEC Bogus (RFC 8914); three attempts (--retries 2), then the CD=1 question
+	assert_output "$(printf 'A\tSERVFAIL\tfalse\t6\t3\tNOERROR\ttrue\nDNSKEY\tSERVFAIL\tfalse\t6\t3\tNOERROR\ttrue')"
+	run -0 jq -r '.cd_retry.answer[0].address' <(jq -c '.dns.queries[0]' out)
+	assert_output 192.0.2.60
+	run -0 jq -c '[.dns.status, .dns.failed.servfail, .errors[0].code]' out
+	assert_output '["failed",2,"dns-incomplete"]'
+}
+
+@test "through Unbound: one bogus host among good answers makes the domain partial, exit 1" {
+	run -1 --separate-stderr dns-scan -r "$GOOD" --types MX,TXT,mx-addr <<<mixed.test
+	echo "$output" >out
+	run -0 jq -c '[.dns.status, .dns.failed, ([.dns.queries[] | select(.rcode=="SERVFAIL") | .q] | unique)]' out
+	assert_output '["partial",{"servfail":2,"refused":0,"timeout":0,"malformed":0,"network":0,"other":0},["mail.bogus.test"]]'
+	[[ "$stderr" == *"dns-scan: line 1: 2 of 6 queries failed (see dns.failed)"* ]]
+}
+
+@test "through Unbound: a refusing resolver's bare REFUSED is its answer at once, not a timeout" {
+	# Unbound's access-control refuse: a header without the question
+	run -0 kdig +retry=0 -p "$DNS_PORT" "@$DNS_NET.21" SOA full.test
+	assert_output --partial "status: REFUSED"
+	assert_output --partial "QUERY: 0"
+	run -1 --separate-stderr dns-scan -r "$REFUSING" --types SOA,TXT --timeout 30 --retries 1 \
+		--stats <<<full.test
+	echo "$output" >out
+	# each question: two attempts, both refused, well within one --timeout of 30 s
+	run -0 jq -r '.dns.queries[] | [.rcode, ([.failed_attempts[].cause] | join(",")), (.ms < 5000)] | @tsv' out
+	assert_output "$(printf 'REFUSED\trefused,refused\ttrue\nREFUSED\trefused,refused\ttrue')"
+	run -0 jq -c '[.dns.status, .dns.failed.refused, .errors[0].code]' out
+	assert_output '["failed",2,"dns-incomplete"]'
+	[[ "$stderr" == *"resolver $REFUSING: attempts=4 answers=0 servfail=0 refused=4 timeout=0"* ]]
+	[[ "$stderr" == *"dropped: wrong ID or question 0"* ]]
+}
+
+@test "through Unbound: -r REFUSING -r GOOD: every refused question is asked of the good one" {
+	printf '%s\n' full.test caa.test spf.test nope.full.test >in
+	run --separate-stderr dns-scan -r "$REFUSING" -r "$GOOD" --profile minimal --stats <in
+	[ "$status" -eq 0 ]
+	echo "$output" >out
+	run -0 jq -r '[.dns.status, ([.dns.queries[] | .rcode] | unique | join(","))] | @tsv' out
+	assert_output "$(printf 'ok\tNOERROR\nok\tNOERROR,NXDOMAIN\nok\tNOERROR,NXDOMAIN\nnxdomain\tNXDOMAIN')"
+	# every answer came from the good resolver; those first sent to the other say so
+	run -0 jq -r '[.dns.queries[] | .server] | unique | join(",")' out
+	assert_output "$(printf '%s\n' "$GOOD" "$GOOD" "$GOOD" "$GOOD")"
+	refused=$(jq -s --arg r "$REFUSING" '[.[].dns.queries[] | .failed_attempts // [] | .[] | select(.cause=="refused" and .server==$r)] | length' out)
+	[ "$refused" -ge 1 ]
+	[[ "$stderr" == *"resolver $REFUSING: "*" refused=$refused "* ]]
+	run -0 jq -s 'map(has("errors")) | any' out
+	assert_output false
+}
+
+@test "a nonexistent domain is status nxdomain, not a failure: exit 0" {
+	run -0 --separate-stderr dns-scan -r "$GOOD" --profile minimal <<<nope.full.test
+	run -0 jq -c '[.dns.status, .dns.failed.servfail, has("errors")]' <<<"$output"
+	assert_output '["nxdomain",0,false]'
+}
+
+@test "--canary warns about a resolver that answers a name that cannot exist, not about a good one" {
+	run -0 --separate-stderr dns-scan --canary -r "$GOOD" --types SOA <<<full.test
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr dns-scan --canary -r "$GOOD" -r "$SINKHOLE" --types SOA <<<full.test
+	[[ "$stderr" == *"dns-scan: resolver $SINKHOLE answers '"*".canary-"*"', a name that cannot exist: it rewrites NXDOMAIN"* ]]
+	[[ "$stderr" != *"resolver $GOOD"* ]]
+	# the sinkhole's answer for a name that does not exist
+	run -0 kdig +short -p "$DNS_PORT" "@$DNS_NET.22" A nope.full.test
+	assert_output 192.0.2.66
+}
+
+@test "questions to a resolver carry RD=1 and AD=1 (RFC 6840 5.7), and CD=0" {
+	start_responder faults
+	run -0 dns-scan -r "$DNS_NET.5:$DNS_PORT" --types TXT --timeout 1 <<<flags-x.test
+	run -0 jq -r '.dns.queries[0].answer[0].txt[0]' <<<"$output"
+	assert_output "rd=1 ad=1 cd=0"
+}
+
+@test "a bare REFUSED header from the responder is that resolver's answer, asked again elsewhere" {
+	start_responder faults
+	run -0 --separate-stderr dns-scan -r "$DNS_NET.5:$DNS_PORT" -r "$GOOD" --types SOA \
+		--timeout 10 --stats <<<refusednoq-x.full.test
+	run -0 jq -r '.dns.queries[0] | [.rcode, .server, .failed_attempts[0].cause, .failed_attempts[0].server] | @tsv' <<<"$output"
+	assert_output "$(printf 'NXDOMAIN\t%s\trefused\t%s' "$GOOD" "$DNS_NET.5:$DNS_PORT")"
+	[[ "$stderr" == *"dropped: wrong ID or question 0"* ]]
+}
+
+@test "the parent's delegation is asked of the parent's servers, glue included" {
+	run -0 dns-scan -r "$GOOD" --ns-port "$DNS_PORT" --ns-allow 127.0.0.0/8 --types NS,parent <<<child.ptest
+	echo "$output" >out
+	run -0 jq -c '.dns.parent' out
+	assert_output '{"zone":"ptest","ns":["ns1.ptest"]}'
+	# the parent says ns1 and ns2, the child ns1 and ns3: the grader compares the two
+	run -0 jq -r '.dns.queries[] | select(.why=="parent") | [.server, .direct, .aa,
+		([.authority[] | select(.type=="NS") | .host] | sort | join(",")),
+		([.additional[] | "\(.name)=\(.address)"] | sort | join(","))] | @tsv' out
+	assert_output "$(printf '%s\ttrue\tfalse\tns1.child.ptest,ns2.child.ptest\tns1.child.ptest=%s,ns2.child.ptest=%s' "$DNS_NET.7:$DNS_PORT" "$DNS_NET.8" "$DNS_NET.8")"
+	run -0 jq -r '.dns.queries[] | select(.why=="apex") | [.answer[].host] | sort | join(",")' out
+	assert_output "ns1.child.ptest,ns3.child.ptest"
+}
+
+@test "a lame delegation: the apex NS fails, so the servers come from the parent's referral" {
+	run -1 --separate-stderr dns-scan -r "$GOOD" --ns-port "$DNS_PORT" --ns-allow 127.0.0.0/8 \
+		--types NS,parent,ns-addr --timeout 4 <<<lame.ptest
+	echo "$output" >out
+	# Unbound gives up on the lame server in its own time: SERVFAIL, or no answer before ours
+	run -0 jq -r '.dns.queries[] | select(.why=="apex") | .rcode // .error' out
+	assert_output --regexp '^(SERVFAIL|timeout)$'
+	run -0 jq -r '[.dns.queries[] | select(.why=="ns-addr") | "\(.q)/\(.type)"] | join(" ")' out
+	assert_output "ns1.lame.ptest/A ns1.lame.ptest/AAAA"
+	run -0 jq -r '.dns.queries[] | select(.why=="parent") | [.additional[0].address, .aa] | @tsv' out
+	assert_output "$(printf '%s\tfalse' "$DNS_NET.9")"
+	# nothing of the zone could be asked through the resolver
+	run -0 jq -r '.dns.status' out
+	assert_output failed
+}
+
+@test "a parent that cannot be found is a failure of the scan, named in dns.parent" {
+	run -1 --separate-stderr dns-scan -r "$REFUSING" -r "$GOOD" --types parent --retries 0 \
+		--timeout 2 <<<full.test
+	# --retries 0: whichever lookup goes to the refusing resolver fails for good
+	run -0 jq -r '.dns.parent.error' <<<"$output"
+	assert_output refused
 }

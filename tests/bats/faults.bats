@@ -348,18 +348,28 @@ open(sys.argv[1], "w").write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDRE
 sys.exit(rc)' "$f" "$@"
 }
 
-@test "DNS: SERVFAIL and REFUSED are answers with their rcode, not errors" {
+@test "DNS: SERVFAIL and REFUSED are answers with their rcode, asked again, and the domain failed" {
 	need_dns
-	printf 'servfail-%s.test\nrefused-%s.test\nok-%s.test\n' $BATS_TEST_NUMBER{,,} >in
-	run -0 --separate-stderr scan <in
+	printf 'servfail-%s.test\nrefused-%s.test\nok-%s.test\nrefusednoq-%s.test\n' $BATS_TEST_NUMBER{,,,} >in
+	run -1 --separate-stderr scan <in
 	echo "$output" >out
 	same_names in out
-	assert_equal "$(qf out 1 '"\(.rcode) \(.error) \(.answer | length)"')" "SERVFAIL null 0"
-	assert_equal "$(qf out 2 '"\(.rcode) \(.error) \(.answer | length)"')" "REFUSED null 0"
-	assert_equal "$(qf out 3 '"\(.rcode) \(.answer[0].address)"')" "NOERROR 192.0.2.1"
-	[[ "$stderr" == *"SERVFAIL 1, REFUSED 1"* ]]
-	run -0 jq -s 'map(has("errors")) | any' out
-	assert_output false
+	# the last answer is kept; each of the three attempts (--retries 2) is named
+	assert_equal "$(qf out 1 '"\(.rcode) \(.error) \(.answer | length) \([.failed_attempts[].cause] | join(","))"')" "SERVFAIL null 0 servfail,servfail,servfail"
+	assert_equal "$(qf out 2 '"\(.rcode) \(.error) \(.answer | length) \([.failed_attempts[].cause] | join(","))"')" "REFUSED null 0 refused,refused,refused"
+	assert_equal "$(qf out 3 '"\(.rcode) \(.answer[0].address) \(.failed_attempts)"')" "NOERROR 192.0.2.1 null"
+	# a bare REFUSED header (no question) is that server's answer, not a spoofing attempt
+	assert_equal "$(qf out 4 '"\(.rcode) \(.error)"')" "REFUSED null"
+	# a SERVFAIL is asked once more with CD=1, its answer inside the first one's object
+	assert_equal "$(qf out 1 .cd_retry.rcode)" SERVFAIL
+	assert_equal "$(qf out 2 .cd_retry)" null
+	run -0 jq -r '[.dns.status, .dns.failed.servfail, .dns.failed.refused, (.errors[0].code // "-")] | @tsv' out
+	assert_output "$(printf 'failed\t1\t0\tdns-incomplete\nfailed\t0\t1\tdns-incomplete\nok\t0\t0\t-\nfailed\t0\t1\tdns-incomplete')"
+	[[ "$stderr" == *"dns-scan: line 1: 1 of 1 queries failed (see dns.failed)"* ]]
+	# final answers: the SERVFAIL and its CD=1 question, two REFUSED; 8 attempts moved on
+	[[ "$stderr" == *"SERVFAIL 2, REFUSED 2"* ]]
+	[[ "$stderr" == *"asked again after SERVFAIL or REFUSED 8"* ]]
+	[ "$(stat_n 'wrong ID or question')" -eq 0 ]
 }
 
 @test "DNS: a late answer is dropped and the retry answers; answers later than the whole timeout end as timeout" {
@@ -495,9 +505,10 @@ sys.exit(rc)' "$f" "$@"
 	run -0 out_names out
 	assert_equal "$output" "$(sed -e 's/^{"domain":"\([^"]*\)".*/\1/' in)"
 	assert_equal "$(sed -n 17p out | jq -c .keep)" "[1]"
-	# the records whose only query failed, the bad lines, and nothing else carry errors
+	# the records whose only query failed (SERVFAIL and REFUSED included), the bad lines, and
+	# nothing else carry errors
 	run -0 jq -r 'select(.errors) | input_line_number' <(sed 's/^$/{}/' out)
-	assert_output "$(printf '%s\n' 4 5 6 8 14 15 18 19)"
+	assert_output "$(printf '%s\n' 2 3 4 5 6 8 14 15 18 19)"
 }
 
 # ---- RDAP: domain-born against tests/rdap-server.py ----

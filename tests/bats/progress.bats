@@ -125,8 +125,10 @@ assert_silent() {
 }
 
 @test "dns-scan: a progress line on a terminal, nothing in a pipe" {
+	# minimal: only names of full.test, the one zone served (Knot refuses the others, and a
+	# refused question makes the scan incomplete)
 	local scan=(dns-scan -r "$DNS_NET.1:$DNS_PORT" --ns-port "$DNS_PORT" --ns-allow 127.0.0.0/8
-		--timeout 2)
+		--timeout 2 --profile minimal)
 	printf 'full.test\nfull.test\n' >in
 	on_tty in "${scan[@]}"
 	assert_progress dns-scan "domains"
