@@ -98,9 +98,10 @@ rec_read(struct rec_reader *rr, struct record *r)
 	r->lineno = rr->lr.lineno;
 	if (too_long) {
 		r->kind = REC_BAD;
-		buf_add(&r->text, line, len < RAW_KEEP_TOO_LONG ? len : RAW_KEEP_TOO_LONG);
-		rec_error(r, "line longer than %zu bytes (only its first %d bytes are kept in raw)",
-			  rr->lr.max, RAW_KEEP_TOO_LONG);
+		size_t keep = len < RAW_KEEP_TOO_LONG ? len : RAW_KEEP_TOO_LONG;
+		buf_add(&r->text, line, keep);
+		rec_error(r, "line longer than %zu bytes (only its first %zu bytes are kept in raw)",
+			  rr->lr.max, keep);
 		return 1;
 	}
 	size_t b = 0, e = len;

@@ -50,20 +50,7 @@ vwarn_line(const char *fmt, va_list ap)
 	progress_clear();
 	buf_vaddf(&msg, fmt, ap);
 	buf_addf(&b, "%s: ", tool_name);
-	const unsigned char *s = (const unsigned char *)buf_str(&msg);
-	for (size_t i = 0; i < msg.len;) {
-		uint32_t cp;
-		size_t n = utf8_decode1(s + i, msg.len - i, &cp);
-		if (cp < 0x20 || cp == 0x7f)
-			buf_addf(&b, "\\x%02x", (unsigned)cp);
-		else if (cp >= 0x80 && cp < 0xa0)
-			buf_addf(&b, "\\u%04x", (unsigned)cp);
-		else if (cp == UTF8_REPLACEMENT)
-			buf_add_utf8(&b, cp);
-		else
-			buf_add(&b, (const char *)s + i, n);
-		i += n;
-	}
+	buf_add_printable(&b, buf_str(&msg), msg.len);
 	buf_addc(&b, '\n');
 	fwrite(b.s, 1, b.len, stderr);
 	buf_free(&msg);

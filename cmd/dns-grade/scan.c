@@ -975,9 +975,12 @@ txt_strings(struct scan *s, const struct jv *rr, struct buf *out, const char *se
 		}
 		size_t len = e->n;
 		total += len;
-		if (len > 255 || total > 65535) {
-			scan_problem(s, "TXT string of %zu bytes (DNS allows 255, 65535 in all)",
-				     len);
+		if (len > 255) {
+			scan_problem(s, "TXT string of %zu bytes (DNS allows 255)", len);
+			return false;
+		}
+		if (total > 65535) {
+			scan_problem(s, "TXT strings of %zu bytes in all (DNS allows 65535)", total);
 			return false;
 		}
 		const char *p = e->u.s;

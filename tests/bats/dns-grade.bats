@@ -312,6 +312,19 @@ PY
 	assert_output '["BAD_DNS_DATA",false,true]'
 }
 
+@test "TXT strings over 65535 bytes in all are refused naming their total, not one string" {
+	python3 - >big.ndjson <<'PY'
+import json
+d = "big.example.com"
+txt = ["v=spf1 -all"] + ["a" * 255] * 300
+q = {"q": d, "type": "TXT", "why": "apex", "rcode": "NOERROR", "answer": [
+     {"name": d, "type": "TXT", "ttl": 1, "data": "x", "txt": txt}]}
+print(json.dumps({"domain": d, "dns": {"v": 1, "domain": d, "queries": [q]}}))
+PY
+	run -1 --separate-stderr dns-grade <big.ndjson
+	[[ "$stderr" == *"TXT strings of 65546 bytes in all (DNS allows 65535)"* ]]
+}
+
 @test "DMARC reports need authorising only outside the registrable domain the public suffix list gives" {
 	python3 - >reports.ndjson <<'PY'
 import json

@@ -128,6 +128,11 @@ setup() {
 	[ "$(jq -r '.raw | length' <<<"${lines[1]}")" -eq 4096 ]
 	[[ "$stderr" == *"line 2: line longer than 4096 bytes"* ]]
 	assert_equal "$(jq -r .domain <<<"${lines[2]}")" "next.com"
+	# under 4096 the message says how much raw really holds
+	run --separate-stderr -1 domain-freq --max-line 300 <in
+	raw=$(jq -r '.raw | length' <<<"${lines[1]}")
+	[[ "$stderr" == *"line 2: line longer than 300 bytes (only its first $raw bytes are kept in raw)"* ]]
+	[ "$raw" -le 4096 ]
 }
 
 @test "hostile bytes: NUL and bad UTF-8 in a bare line still give one valid JSON line" {
