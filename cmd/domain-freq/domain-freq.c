@@ -201,19 +201,26 @@ parse_options(int argc, char **argv, struct options *o)
 		o->word_alert = o->table ? 4.0 : -INFINITY;
 }
 
+/* The file given with OPT, or the shipped one (a share/ path); dies naming what is missing.
+ * Returns what to free once the file is read (NULL when the user named it). */
+static char *
+data_path(const char **path, const char *shipped, const char *what, const char *opt)
+{
+	if (*path)
+		return NULL;
+	char *found = share_path(shipped);
+	if (!found)
+		tool_die("cannot find the default %s %s (set DOMSTAT_SHARE or use %s)", what,
+			 shipped, opt);
+	*path = found;
+	return found;
+}
+
 static void
 load_table(struct freq_table *t, const char *path)
 {
 	struct buf why = BUF_INIT;
-	char *found = NULL;
-	if (!path) {
-		found = share_path("freq/domstat.freq");
-		if (!found)
-			tool_die(
-			    "cannot find the default table freq/domstat.freq (set DOMSTAT_SHARE "
-			    "or use --table)");
-		path = found;
-	}
+	char *found = data_path(&path, "freq/domstat.freq", "table", "--table");
 	if (freq_load(t, path, &why) < 0)
 		tool_die("cannot load table: %s", why.s);
 	free(found);
@@ -224,15 +231,7 @@ static void
 load_ngram(struct ngram_model *m, const char *path)
 {
 	struct buf why = BUF_INIT;
-	char *found = NULL;
-	if (!path) {
-		found = share_path("freq/domstat.ngram");
-		if (!found)
-			tool_die(
-			    "cannot find the default model freq/domstat.ngram (set DOMSTAT_SHARE "
-			    "or use --ngram)");
-		path = found;
-	}
+	char *found = data_path(&path, "freq/domstat.ngram", "model", "--ngram");
 	if (ngram_load(m, path, &why) < 0)
 		tool_die("cannot load n-gram model: %s", why.s);
 	ngram_prepare(m);
