@@ -16,7 +16,9 @@ lr_init(struct linereader *lr, int fd, size_t max)
 	memset(lr, 0, sizeof *lr);
 	lr->fd = fd;
 	lr->max = max ? max : LINE_MAX_DEFAULT;
-	lr->cap = lr->max + CHUNK;
+	/* the buffer grows only for a line that needs it (up to max + CHUNK): a large max costs
+	 * no memory until such a line comes */
+	lr->cap = lr->max + CHUNK < 2 * CHUNK ? lr->max + CHUNK : 2 * CHUNK;
 	lr->buf = xmalloc(lr->cap);
 }
 
@@ -44,10 +46,16 @@ fill(struct linereader *lr)
 		lr->end -= lr->start;
 		lr->start = 0;
 	}
+	if (lr->end == lr->cap) { /* a line longer than the buffer, not yet over max */
+		size_t want = lr->cap * 2 < lr->max + CHUNK ? lr->cap * 2 : lr->max + CHUNK;
+		lr->buf = xrealloc(lr->buf, want);
+		lr->cap = want;
+	}
 	if (lr->before_block && would_block(lr->fd))
 		lr->before_block(lr->arg);
+	size_t room = lr->cap - lr->end < CHUNK ? lr->cap - lr->end : CHUNK;
 	for (;;) {
-		ssize_t r = read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);
+		ssize_t r = read(lr->fd, lr->buf + lr->end, room);
 		if (r < 0 && errno == EINTR && lr->stop && *lr->stop) {
 			lr->eof = true; /* a signal asked the command to finish */
 			return 0;
