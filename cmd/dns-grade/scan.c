@@ -66,6 +66,8 @@ scan_clear(struct scan *s)
 	s->nq = 0;
 	memset(s->type_first, 0xff, sizeof s->type_first); /* -1: no query of that type */
 	s->nproblems = 0;
+	s->status = s->profile = NULL;
+	s->refused = -1;
 	s->read = false;
 	buf_reset(&s->problem);
 }
@@ -727,6 +729,11 @@ load_queries(struct scan *s)
 	const char *st = str_member(s->root, K_started, NULL);
 	if (!st || !parse_iso(st, &s->started))
 		s->started = time(NULL);
+	s->status = str_member(s->root, K_status, NULL);
+	s->profile = str_member(s->root, K_profile, NULL);
+	const struct jv *failed = member(s->root, K_failed, JV_OBJ), *ref;
+	if ((ref = member(failed, K_refused, JV_INT)))
+		s->refused = ref->u.i;
 	const struct jv *qs = member(s->root, K_queries, JV_ARR);
 	if (!qs) {
 		scan_problem(s, "dns member: no 'queries' array");
@@ -762,6 +769,7 @@ load_queries(struct scan *s)
 		x.direct = m[Q_DIRECT] && m[Q_DIRECT]->type == JV_BOOL && m[Q_DIRECT]->u.i;
 		x.aa = m[Q_AA] && m[Q_AA]->type == JV_BOOL && m[Q_AA]->u.i;
 		x.answered = x.rcode != NULL;
+		x.final = x.rcode && (!strcasecmp(x.rcode, "NOERROR") || !strcasecmp(x.rcode, "NXDOMAIN"));
 		if (m[Q_ANSWER]) {
 			if (m[Q_ANSWER]->type == JV_ARR)
 				x.answer = m[Q_ANSWER];
@@ -803,20 +811,32 @@ name_eq(const char *a, size_t an, const char *b, size_t bn)
 	return an == bn && !strncasecmp(a, b, an);
 }
 
-/* Keep q in *best if it is the first candidate; true when it has an answer (the one to take). */
+/* Keep q in *best if it is the first candidate or the first answered one; true when its answer
+ * is final (NOERROR or NXDOMAIN: the one to take, over a SERVFAIL or REFUSED another resolver
+ * gave). */
 static inline bool
 pick(const struct query **best, const struct query *q)
 {
-	if (!*best)
+	if (!*best || (q->answered && !(*best)->answered))
 		*best = q;
-	if (!q->answered)
+	if (!q->final)
 		return false;
 	*best = q;
 	return true;
 }
 
-/* The first non-direct query for (name, type), preferring one with an answer: only the
- * queries of that type (load_queries links them in order). */
+const char *
+q_unknown(const struct query *q)
+{
+	if (!q)
+		return "not asked";
+	if (q->final)
+		return NULL;
+	return q->rcode ? q->rcode : q->error ? q->error : "no answer";
+}
+
+/* The first non-direct query for (name, type), preferring one with a final answer, then one
+ * with an answer: only the queries of that type (load_queries links them in order). */
 const struct query *
 scan_find(const struct scan *s, const char *name, size_t n, enum rr_type type)
 {

@@ -596,6 +596,9 @@ for why, hosts in (("mx-addr", ["aspmx.l.google.com", "alt1.aspmx.l.google.com"]
                 ans.append({"name": h, "type": t, "ttl": 300, "data": a, "address": a})
             qs.append({"q": h, "type": t, "why": why, "direct": False, "rcode": "NOERROR",
                        "aa": False, "tc": True, "tcp": True, "answer": ans})
+# the record asks no DS, DNSKEY or BIMI: answered, none (else those grades and overall are null)
+for q, t in (("good.example.com", "DS"), ("good.example.com", "DNSKEY"), ("default._bimi.good.example.com", "TXT")):
+    qs.append({"q": q, "type": t, "why": "apex", "direct": False, "rcode": "NOERROR", "aa": False, "answer": []})
 ns = next(q for q in qs if q["type"] == "NS" and q["why"] == "apex")
 ns["answer"].append(dict(ns["answer"][0], data="carl.ns.cloudflare.com.", host="carl.ns.cloudflare.com"))
 print(json.dumps(r, separators=(",", ":")))' >big.ndjson
