@@ -22,11 +22,25 @@ setup_file() {
 		caa.test="$ZONES/caa.test.zone" deleg.test="$ZONES/deleg.test.zone" \
 		signed.test="$t/signed.zone" grade.test="$ZONES/grade.test.zone" &&
 		knot_start ns2 "$DNS_NET.2" "$DNS_PORT" deleg.test="$ZONES/deleg.test.ns2.zone" &&
-		touch "$t/knot-up"
+		touch "$t/knot-up" || return 0
+	# resolvers as users have them (tests/bats/unbound.bash): a validating Unbound in front of
+	# those zones, and one that refuses every query
+	command -v unbound >/dev/null || return 0
+	load unbound
+	local z stubs=()
+	for z in test full.test _msdcs.full.test ext.test spf.test caa.test deleg.test signed.test \
+		grade.test; do
+		stubs+=("$z=$DNS_NET.1@$DNS_PORT")
+	done
+	unbound_start good good "$DNS_NET.20" "$DNS_PORT" "${stubs[@]}" -- "$ds" &&
+		unbound_start refusing refusing "$DNS_NET.21" "$DNS_PORT" "${stubs[@]}" &&
+		touch "$t/unbound-up"
 }
 
 teardown_file() {
 	load dns_server
+	load unbound
+	unbound_stop_all
 	knot_stop_all
 }
 
@@ -36,6 +50,28 @@ scan() {
 	command -v dns-scan >/dev/null || skip "needs dns-scan"
 	printf '%s\n' "$@" | dns-scan -r "$DNS_NET.1:$DNS_PORT" --ns-port "$DNS_PORT" \
 		--ns-allow 127.0.0.0/8 --timeout 2
+}
+
+# Scan names with dns-scan through resolvers (-r ADDR:PORT ..., then dns-scan's options).
+scan_via() {
+	[ -e "$BATS_FILE_TMPDIR/unbound-up" ] || skip "needs knotd, ldnsutils and unbound"
+	command -v dns-scan >/dev/null || skip "needs dns-scan"
+	local args=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		args+=(-r "$1")
+		shift
+	done
+	shift
+	dns-scan "${args[@]}" --ns-port "$DNS_PORT" --ns-allow 127.0.0.0/8 --timeout 2 "$@"
+}
+
+GOOD() { echo "$DNS_NET.20:$DNS_PORT"; }
+REFUSING() { echo "$DNS_NET.21:$DNS_PORT"; }
+
+# What a graded record says, the scan's own counters aside (they count the failed attempts).
+verdict() {
+	jq -c '{domain, grades, remarks: (.remarks | sort_by(.category, .code, .msg)),
+		facts: (.facts | del(.scan))}'
 }
 
 GF="$BATS_TEST_DIRNAME/fixtures/dns-grade"
@@ -607,4 +643,122 @@ print(json.dumps(r, separators=(",", ":")))' >big.ndjson
 	assert_equal "$stderr" ''
 	run -0 jq -c '[.errors, .grades.overall > 0, .facts.mx.hosts]' <<<"$output"
 	assert_output '[null,true,2]'
+}
+
+@test "through Unbound: a resolver that refuses every query: no grade, remarks name REFUSED, exit 0" {
+	run -1 --separate-stderr scan_via "$(REFUSING)" -- --profile minimal <<<full.test
+	printf '%s\n' "$output" >scan.ndjson
+	# dns-scan already said so (dns-incomplete, exit 1): dns-grade grades what it can, exit 0
+	local sc
+	for sc in domstat dnstats; do
+		run -0 --separate-stderr dns-grade --scale "$sc" <scan.ndjson
+		assert_equal "$stderr" ''
+		run -0 jq -c '[.grades[]] | unique' <<<"$output"
+		assert_output '[null]'
+	done
+	run -0 dns-grade <scan.ndjson
+	printf '%s\n' "$output" >graded.ndjson
+	# the questions asked were refused, the others never asked
+	run -0 jq -r '.remarks[] | "\(.category) \(.code) \(.msg)"' graded.ndjson
+	assert_line "spf DNS_TEMPORARY_ERROR no usable answer to TXT of 'full.test': REFUSED"
+	assert_line "dmarc DNS_TEMPORARY_ERROR no usable answer to TXT of '_dmarc.full.test': REFUSED"
+	assert_line "mx DNS_TEMPORARY_ERROR no usable answer to MX of 'full.test': REFUSED"
+	assert_line "caa NOT_SCANNED CAA of 'full.test' was not asked (profile 'minimal')"
+	run -0 jq -c '[.remarks[].code] | unique' graded.ndjson
+	assert_output '["DNS_TEMPORARY_ERROR","NOT_SCANNED"]'
+	# unknown, not false
+	run -0 jq -c '[.facts.exists, .facts.spf.present, .facts.dmarc.present, .facts.mx.present,
+		.facts.dnstats.has_spf, .facts.scan.status, .facts.scan.refused > 0]' graded.ndjson
+	assert_output '[null,null,null,null,null,"failed",true]'
+}
+
+@test "through Unbound: -r REFUSING -r GOOD grades the same as GOOD alone" {
+	printf '%s\n' full.test caa.test chain.spf.test signed.test grade.test >in
+	run -0 --separate-stderr scan_via "$(GOOD)" -- <in
+	printf '%s\n' "$output" >good.ndjson
+	run -0 --separate-stderr scan_via "$(REFUSING)" "$(GOOD)" -- <in
+	printf '%s\n' "$output" >both.ndjson
+	# the refusing resolver was asked, and refused
+	run -0 jq -s '[.[].dns.queries[] | .failed_attempts // [] | .[] | select(.cause == "refused")] | length > 0' both.ndjson
+	assert_output true
+	local sc
+	for sc in domstat dnstats; do
+		dns-grade --scale "$sc" <good.ndjson | verdict >good.$sc
+		dns-grade --scale "$sc" <both.ndjson | verdict >both.$sc
+		[ "$(count_lines good.$sc)" -eq 5 ]
+		diff -u good.$sc both.$sc
+	done
+	# and they are grades, not nulls
+	run -0 jq -c 'select(.domain == "full.test") | [.grades.spf, .grades.dmarc, .grades.mx]' good.domstat
+	refute_output --partial null
+}
+
+@test "through Unbound: a domain that does not exist gets no grades, exists false and one remark" {
+	run -0 --separate-stderr scan_via "$(GOOD)" -- <<<nope.full.test
+	printf '%s\n' "$output" >scan.ndjson
+	run -0 jq -r .dns.status scan.ndjson
+	assert_output nxdomain
+	local sc
+	for sc in domstat dnstats; do
+		run -0 --separate-stderr dns-grade --scale "$sc" <scan.ndjson
+		run -0 jq -c '[([.grades[]] | unique), .facts.exists, [.remarks[] | [.category, .code]]]' <<<"$output"
+		assert_output '[[null],false,[["domain","DOMAIN_DOES_NOT_EXIST"]]]'
+	done
+	# a record of an older dns-scan (no status member) is judged from its apex answers
+	jq -c 'del(.dns.status, .dns.failed)' scan.ndjson | dns-grade >old.ndjson
+	run -0 jq -c '[.grades.overall, .facts.exists, [.remarks[].code]]' old.ndjson
+	assert_output '[null,false,["DOMAIN_DOES_NOT_EXIST"]]'
+}
+
+@test "through Unbound: what --profile minimal or --types spf never asked is null, not 0" {
+	# caa.test has CAA: the full scan finds it, the minimal one never asks
+	scan_via "$(GOOD)" -- <<<caa.test | dns-grade >full.ndjson
+	run -0 jq -c '[.facts.caa.present, .grades.caa > 0]' full.ndjson
+	assert_output '[true,true]'
+	scan_via "$(GOOD)" -- --profile minimal <<<caa.test | dns-grade >minimal.ndjson
+	run -0 jq -c '[.grades.caa, .grades.dnssec, .grades.overall, .facts.caa.present,
+		[.remarks[] | select(.category == "caa") | .code]]' minimal.ndjson
+	assert_output '[null,null,null,null,["NOT_SCANNED"]]'
+	run -0 jq -r '.remarks[].code' minimal.ndjson
+	refute_line NO_CAA_RECORDS
+	# what minimal asked is graded as in the full scan
+	run -0 jq -c '[.grades.spf, .grades.dmarc, .grades.soa, .grades.mx]' full.ndjson
+	local want=$output
+	run -0 jq -c '[.grades.spf, .grades.dmarc, .grades.soa, .grades.mx]' minimal.ndjson
+	assert_output "$want"
+	# --types spf: TXT and its walk only (full.test's "v=spf1 a mx ..." asks its MX: known)
+	scan_via "$(GOOD)" -- --types spf <<<full.test | dns-grade >spf.ndjson
+	run -0 jq -c '[.grades.spf != null, .grades.dmarc, .grades.ns, .grades.soa, .grades.caa,
+		.grades.dnssec, .grades.overall, .facts.dmarc.present, .facts.ns.count]' spf.ndjson
+	assert_output '[true,null,null,null,null,null,null,null,null]'
+	run -0 jq -c '[.remarks[] | select(.category != "spf" and .category != "mx") | .code] | unique' spf.ndjson
+	assert_output '["NOT_SCANNED"]'
+	run -0 jq -c '[.grades.mx, .facts.mx.present]' spf.ndjson
+	assert_output '[100,true]'
+}
+
+@test "a scan through Unbound grades the same as the direct scan wherever both could answer" {
+	local names=(full.test signed.test deleg.test chain.spf.test loop.spf.test long.spf.test
+		sub.caa.test redir.spf.test grade.test)
+	printf '%s\n' "${names[@]}" >in
+	scan_via "$DNS_NET.1:$DNS_PORT" -- <in >direct.ndjson || true
+	scan_via "$(GOOD)" -- <in >unbound.ndjson || true
+	[ "$(count_lines direct.ndjson)" -eq ${#names[@]} ]
+	[ "$(count_lines unbound.ndjson)" -eq ${#names[@]} ]
+	local sc
+	for sc in domstat dnstats; do
+		# each category's grade where neither is null
+		dns-grade --scale "$sc" <direct.ndjson >d.ndjson || true
+		dns-grade --scale "$sc" <unbound.ndjson >u.ndjson || true
+		run -0 jq -rs --slurpfile u u.ndjson '
+			[range(length) as $i | .[$i] as $d | $u[$i] as $v | $d.grades | keys[] as $c
+			 | select($d.grades[$c] != null and $v.grades[$c] != null
+				  and $d.grades[$c] != $v.grades[$c])
+			 | "\($d.domain) \($c): direct \($d.grades[$c]), through Unbound \($v.grades[$c])"]
+			| .[]' d.ndjson
+		assert_output ''
+		# and most of them could be compared
+		run -0 jq -s '[.[].grades[] | select(. != null)] | length' u.ndjson
+		[ "$output" -ge $((${#names[@]} * 6)) ]
+	done
 }
