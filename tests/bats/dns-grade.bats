@@ -99,6 +99,38 @@ codes_in_manual() {
 	diff -u "$GF/scans.dnstats.golden" <(printf '%s\n' "$output" | added)
 }
 
+@test "unknown data (not asked, timeout, SERVFAIL, REFUSED) and NXDOMAIN grade as the golden files say" {
+	local sc
+	for sc in domstat dnstats; do
+		run -0 --separate-stderr dns-grade --scale "$sc" <"$GF/unknown.ndjson"
+		diff -u "$GF/unknown.$sc.golden" <(printf '%s\n' "$output" | added)
+	done
+}
+
+@test "a category whose question failed or was never asked is null with one remark, its facts null" {
+	g() { jq -c --arg c "$1" "select(.case == \$c) | $2" "$GF/unknown.domstat.golden"; }
+	assert_equal "$(g spf-timeout '[.grades.spf, .grades.overall, .facts.spf.present, .facts.dnstats.has_spf, [.remarks[] | select(.category == "spf") | .msg]]')" \
+		"[null,null,null,null,[\"no usable answer to TXT of 'spf-timeout.example.com': timeout\"]]"
+	assert_equal "$(g dmarc-servfail '[.grades.dmarc, .grades.bimi, .facts.dmarc.present, [.remarks[] | select(.category == "dmarc" or .category == "bimi") | .code]]')" \
+		'[null,null,null,["DNS_TEMPORARY_ERROR","DNS_TEMPORARY_ERROR"]]'
+	# a failed DS question leaves a signed zone indeterminate, not signed-without-ds
+	assert_equal "$(g ds-refused '[.grades.dnssec, .facts.dnssec.status, [.remarks[] | select(.category == "dnssec") | .msg]]')" \
+		"[null,null,[\"no usable answer to DS of 'ds-refused.example.com': REFUSED\"]]"
+	# the CAA climb: a parent that failed before any CAA was found
+	assert_equal "$(g caa-parent-servfail '[.grades.caa, .facts.caa.present]')" '[null,null]'
+	# without an SPF record DNStats grades SPF by the MX, which timed out; domstat does not
+	assert_equal "$(g spf-none-mx-timeout '[.grades.spf, .grades.mx]')" '[0,null]'
+	assert_equal "$(jq -c 'select(.case == "spf-none-mx-timeout") | [.grades.spf, .grades.mx]' "$GF/unknown.dnstats.golden")" '[null,null]'
+	# a domain that does not exist, with dns-scan's status or without (older records)
+	assert_equal "$(g nxdomain '[.facts.exists, .grades.overall, .remarks]')" \
+		"[false,null,[{\"category\":\"domain\",\"code\":\"DOMAIN_DOES_NOT_EXIST\",\"severity\":\"error\",\"msg\":\"'nxdomain.example.com' does not exist (NXDOMAIN): nothing to grade\"}]]"
+	assert_equal "$(g nxdomain-old '[.facts.exists, .grades.overall, [.remarks[].code]]')" '[false,null,["DOMAIN_DOES_NOT_EXIST"]]'
+	assert_equal "$(g refused-all '[.facts.exists, .facts.scan.status, .facts.scan.refused, ([.grades[]] | unique)]')" '[null,"failed",19,[null]]'
+	# answered: exists, every grade a number (the same scan in scans.ndjson grades alike)
+	run -0 jq -c '[.facts.exists, .facts.scan.status, ([.grades[] | type] | unique)]' <(head -1 "$GF/scans.domstat.golden")
+	assert_output '[true,null,["number"]]'
+}
+
 @test "keeps one output line per input line with the input members first and unchanged" {
 	dns-grade <"$GF/scans.ndjson" >out.ndjson 2>/dev/null || true
 	[ "$(count_lines out.ndjson)" -eq "$(count_lines "$GF/scans.ndjson")" ]
@@ -117,7 +149,8 @@ codes_in_manual() {
 @test "every remark code of the domstat scale in dns-grade(1) is produced by some stored scan" {
 	codes_in_manual '.Ss Remark codes' '.Ss DNStats scale' >want
 	[ "$(count_lines want)" -gt 120 ]
-	jq -r '.remarks[]?.code' "$GF/scans.domstat.golden" "$GF/hostile.golden" | sort -u >got
+	jq -r '.remarks[]?.code' "$GF/scans.domstat.golden" "$GF/unknown.domstat.golden" \
+		"$GF/hostile.golden" | sort -u >got
 	run comm -23 want got
 	assert_output ''
 	# and nothing is produced that the manual does not list
@@ -128,7 +161,8 @@ codes_in_manual() {
 @test "every remark code of the dnstats scale in dns-grade(1) is produced by some stored scan" {
 	codes_in_manual '.Ss DNStats scale' '.Sh ' >want
 	[ "$(count_lines want)" -gt 60 ]
-	jq -r '.remarks[]? | select(.category != "dnssec") | .code' "$GF/scans.dnstats.golden" | sort -u >got
+	jq -r '.remarks[]? | select(.category != "dnssec") | .code' "$GF/scans.dnstats.golden" \
+		"$GF/unknown.dnstats.golden" | sort -u >got
 	run comm -23 want got
 	assert_output ''
 	run comm -13 want got
