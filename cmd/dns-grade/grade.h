@@ -22,10 +22,10 @@ struct jv;
 struct query {
 	const char *q, *type, *why, *server, *rcode, *error;
 	size_t qlen;
-	int tcode;			     /* type_code(type) (scan.c) */
-	int type_next;			     /* the next non-direct query of that type, or -1 */
-	bool direct, aa, answered;	     /* answered: an rcode is present */
-	bool final;			     /* answered NOERROR or NXDOMAIN: present or absent data */
+	int tcode;		   /* type_code(type) (scan.c) */
+	int type_next;		   /* the next non-direct query of that type, or -1 */
+	bool direct, aa, answered; /* answered: an rcode is present */
+	bool final;		   /* answered NOERROR or NXDOMAIN: present or absent data */
 	const struct jv *answer, *authority; /* arrays or NULL */
 };
 
@@ -40,12 +40,12 @@ struct scan {
 	time_t started; /* the scan's clock (DNSSEC validity), or now */
 	struct query *qs;
 	size_t nq, cap;
-	int type_first[16]; /* the first non-direct query of each known type, or -1 (scan.c) */
+	int type_first[16];  /* the first non-direct query of each known type, or -1 (scan.c) */
 	const char *status;  /* dns.status ("ok", "nxdomain", "partial", "failed") or NULL (older
 				dns-scan) */
 	const char *profile; /* dns.profile or NULL */
 	long long refused;   /* dns.failed.refused, or -1 when absent */
-	struct buf problem; /* first problem with the scan data, for the errors entry */
+	struct buf problem;  /* first problem with the scan data, for the errors entry */
 	unsigned nproblems;
 	bool read; /* scan_read_member read the member, scan_load_read has not used it yet */
 };
@@ -188,10 +188,10 @@ struct grader {
 	const struct providers *prov;
 	struct findings f[NCAT];
 	struct dnstats *dnstats; /* DNStats' facts and buffers (dnstats.h) */
-	int grades[NCAT]; /* GRADE_NULL: unknown */
+	int grades[NCAT];	 /* GRADE_NULL: unknown */
 	int overall;
 	struct findings domain; /* remarks on the domain as a whole (DOMAIN_DOES_NOT_EXIST) */
-	bool spf_needs_mx;	/* the SPF grade of the scale used depends on MX (DNStats' no-SPF) */
+	bool spf_needs_mx; /* the SPF grade of the scale used depends on MX (DNStats' no-SPF) */
 	struct facts facts;
 	struct buf tmp, tmp2;
 	struct mail_state *mail; /* buffers the mail checks reuse (mail.c) */

@@ -250,8 +250,7 @@ grade_unknowns(struct grader *g, bool dnstats)
 		return;
 	}
 	const struct query *mx = scan_find(s, d, dn, T_MX);
-	if (!unknown_remark(g, C_SPF, scan_find(s, d, dn, T_TXT), "TXT", d, dn) &&
-	    g->spf_needs_mx)
+	if (!unknown_remark(g, C_SPF, scan_find(s, d, dn, T_TXT), "TXT", d, dn) && g->spf_needs_mx)
 		unknown_remark(g, C_SPF, mx, "MX", d, dn);
 	prefixed(&g->tmp, "_dmarc.", s);
 	const struct query *dq = scan_find(s, g->tmp.s, g->tmp.len, T_TXT);
@@ -271,8 +270,8 @@ grade_unknowns(struct grader *g, bool dnstats)
 		unknown_remark(g, C_DNSSEC, scan_find(s, d, dn, T_DNSKEY), "DNSKEY", d, dn);
 	prefixed(&g->tmp, "default._bimi.", s);
 	if (!g->facts.unknown[C_BIMI])
-		unknown_remark(g, C_BIMI, scan_find(s, g->tmp.s, g->tmp.len, T_TXT), "TXT", g->tmp.s,
-		       g->tmp.len);
+		unknown_remark(g, C_BIMI, scan_find(s, g->tmp.s, g->tmp.len, T_TXT), "TXT",
+			       g->tmp.s, g->tmp.len);
 	/* the categories overall weighs: domstat's all but BIMI, DNStats' chart SPF, DMARC, CAA */
 	for (int c = 0; c < NCAT; c++)
 		if (g->facts.unknown[c] &&

@@ -769,7 +769,8 @@ load_queries(struct scan *s)
 		x.direct = m[Q_DIRECT] && m[Q_DIRECT]->type == JV_BOOL && m[Q_DIRECT]->u.i;
 		x.aa = m[Q_AA] && m[Q_AA]->type == JV_BOOL && m[Q_AA]->u.i;
 		x.answered = x.rcode != NULL;
-		x.final = x.rcode && (!strcasecmp(x.rcode, "NOERROR") || !strcasecmp(x.rcode, "NXDOMAIN"));
+		x.final = x.rcode &&
+			  (!strcasecmp(x.rcode, "NOERROR") || !strcasecmp(x.rcode, "NXDOMAIN"));
 		if (m[Q_ANSWER]) {
 			if (m[Q_ANSWER]->type == JV_ARR)
 				x.answer = m[Q_ANSWER];
