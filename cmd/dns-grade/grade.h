@@ -27,6 +27,8 @@ struct query {
 	bool direct, aa, answered; /* answered: an rcode is present */
 	bool final;		   /* answered NOERROR or NXDOMAIN: present or absent data */
 	const struct jv *answer, *authority; /* arrays or NULL */
+	const struct jv *ede;		     /* extended DNS errors (RFC 8914): an array or NULL */
+	const char *cd_rcode;		     /* the rcode of the question asked again with CD=1 */
 };
 
 struct scan {
@@ -74,7 +76,7 @@ void scan_problem(struct scan *s, const char *fmt, ...) __attribute__((format(pr
 	X(serial) X(refresh) X(retry) X(expire) X(minimum) X(flags) X(tag) X(value) X(preference)  \
 	X(exchange) X(algorithm) X(key_tag) X(protocol) X(digest_type) X(digest) X(type_covered)   \
 	X(signer) X(original_ttl) X(labels) X(inception) X(expiration) X(salt) X(iterations)       \
-	X(target) X(status) X(failed) X(refused)
+	X(target) X(status) X(failed) X(refused) X(ede) X(code) X(text) X(cd_retry)
 /* clang-format on */
 #define SCAN_KEY_ENUM(name) K_##name,
 enum scan_key { K_OTHER, SCAN_KEYS(SCAN_KEY_ENUM) NKEYS };
@@ -97,6 +99,9 @@ const struct query *scan_find(const struct scan *s, const char *name, size_t n, 
  * answered NOERROR or NXDOMAIN, "not asked" for q NULL, else its rcode ("SERVFAIL", "REFUSED",
  * ...) or its error ("timeout", ...). */
 const char *q_unknown(const struct query *q);
+/* The first extended DNS error of a query's answer (RFC 8914): false when it has none; *text
+ * NULL when the error came without one. */
+bool q_ede(const struct query *q, long long *code, const char **text);
 /* Answer RRs of a type (or T_ANY) in a query: iterate with *i from 0. */
 const struct jv *q_rr(const struct query *q, enum rr_type type, size_t *i);
 /* The same over the authority section. */

@@ -147,9 +147,25 @@ unknown_remark(struct grader *g, enum cat c, const struct query *q, const char *
 			     FV(n), name, prof ? " (profile '" : "", prof ? prof : "",
 			     prof ? "')" : "");
 	} else {
+		/* what the resolver said of its failure: a bogus zone is told from a broken one by
+		 * its extended error (RFC 8914) and by the answer it gives with checking disabled
+		 */
+		long long code;
+		const char *text;
+		struct buf *b = &g->tmp2;
+		buf_reset(b);
+		if (q_ede(q, &code, &text)) {
+			buf_addf(b, " (extended DNS error %lld", code);
+			if (text)
+				buf_addf(b, ": %.*s", FV(strlen(text)), text);
+			buf_addc(b, ')');
+		}
+		if (q->cd_rcode && !strcasecmp(q->cd_rcode, "NOERROR"))
+			buf_adds(
+			    b, "; asked with CD=1 it answers NOERROR: the data does not validate");
 		findings_add(f, "DNS_TEMPORARY_ERROR", SEV_WARNING,
-			     "no usable answer to %s of '%.*s': %.*s", type, FV(n), name,
-			     FV(strlen(why)), why);
+			     "no usable answer to %s of '%.*s': %.*s%s", type, FV(n), name,
+			     FV(strlen(why)), why, b->len ? b->s : "");
 	}
 	g->facts.unknown[c] = true;
 	g->grades[c] = GRADE_NULL;
@@ -265,9 +281,13 @@ grade_unknowns(struct grader *g, bool dnstats)
 		ns_addr_unknown(g, nsq);
 	unknown_remark(g, C_SOA, scan_find(s, d, dn, T_SOA), "SOA", d, dn);
 	unknown_remark(g, C_MX, mx, "MX", d, dn);
-	/* without the DS answer a signed zone's status is indeterminate (RFC 4035 4.3) */
-	if (!unknown_remark(g, C_DNSSEC, scan_find(s, d, dn, T_DS), "DS", d, dn))
-		unknown_remark(g, C_DNSSEC, scan_find(s, d, dn, T_DNSKEY), "DNSKEY", d, dn);
+	/* without the DS answer a signed zone's status is indeterminate (RFC 4035 4.3); a question
+	 * that failed is named before one never asked */
+	const struct query *ds = scan_find(s, d, dn, T_DS), *key = scan_find(s, d, dn, T_DNSKEY);
+	if (!(ds && unknown_remark(g, C_DNSSEC, ds, "DS", d, dn)) &&
+	    !(key && unknown_remark(g, C_DNSSEC, key, "DNSKEY", d, dn)) &&
+	    !unknown_remark(g, C_DNSSEC, ds, "DS", d, dn))
+		unknown_remark(g, C_DNSSEC, key, "DNSKEY", d, dn);
 	prefixed(&g->tmp, "default._bimi.", s);
 	if (!g->facts.unknown[C_BIMI])
 		unknown_remark(g, C_BIMI, scan_find(s, g->tmp.s, g->tmp.len, T_TXT), "TXT",

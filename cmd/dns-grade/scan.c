@@ -605,6 +605,8 @@ enum {
 	Q_AA,
 	Q_ANSWER,
 	Q_AUTHORITY,
+	Q_EDE,
+	Q_CD_RETRY,
 	Q_NKEYS
 };
 
@@ -615,6 +617,7 @@ static const unsigned char query_keys[Q_NKEYS] = {
     [Q_RCODE] = K_rcode,   [Q_ERROR] = K_error,
     [Q_DIRECT] = K_direct, [Q_AA] = K_aa,
     [Q_ANSWER] = K_answer, [Q_AUTHORITY] = K_authority,
+    [Q_EDE] = K_ede,	   [Q_CD_RETRY] = K_cd_retry,
 };
 
 /* Which of them a query's member is (Q_NONE for the others: a slot nobody reads). */
@@ -779,6 +782,9 @@ load_queries(struct scan *s)
 		}
 		if (m[Q_AUTHORITY] && m[Q_AUTHORITY]->type == JV_ARR)
 			x.authority = m[Q_AUTHORITY];
+		if (m[Q_EDE] && m[Q_EDE]->type == JV_ARR)
+			x.ede = m[Q_EDE];
+		x.cd_rcode = str_member(m[Q_CD_RETRY], K_rcode, NULL);
 		x.type_next = -1;
 		if (x.tcode >= 0 && !x.direct) {
 			if (last[x.tcode] < 0)
@@ -834,6 +840,17 @@ q_unknown(const struct query *q)
 	if (q->final)
 		return NULL;
 	return q->rcode ? q->rcode : q->error ? q->error : "no answer";
+}
+
+bool
+q_ede(const struct query *q, long long *code, const char **text)
+{
+	const struct jv *e = q && q->ede && q->ede->n ? q->ede + 1 : NULL, *c;
+	if (!(c = member(e, K_code, JV_INT)))
+		return false;
+	*code = c->u.i;
+	*text = str_member(e, K_text, NULL);
+	return true;
 }
 
 /* The first non-direct query for (name, type), preferring one with a final answer, then one

@@ -27,12 +27,19 @@ setup_file() {
 	# those zones, and one that refuses every query
 	command -v unbound >/dev/null || return 0
 	load unbound
-	local z stubs=()
+	# bogus.test: signed, but its trust anchor is the DS of other keys (Unbound answers
+	# SERVFAIL), on a server of its own (Unbound sets aside a server that gave bogus data)
+	local other z stubs=()
+	sed 's/signed\.test\./bogus.test./g' "$t/signed.in" >"$t/bogus.in"
+	dns_sign_zone bogus.test "$t/bogus.in" "$t/bogus.zone" >/dev/null &&
+		other=$(dns_sign_zone bogus.test "$t/bogus.in" "$t/bogus-other.zone") &&
+		knot_start bogus "$DNS_NET.4" "$DNS_PORT" bogus.test="$t/bogus.zone" || return 0
 	for z in test full.test _msdcs.full.test ext.test spf.test caa.test deleg.test signed.test \
 		grade.test; do
 		stubs+=("$z=$DNS_NET.1@$DNS_PORT")
 	done
-	unbound_start good good "$DNS_NET.20" "$DNS_PORT" "${stubs[@]}" -- "$ds" &&
+	stubs+=("bogus.test=$DNS_NET.4@$DNS_PORT")
+	unbound_start good good "$DNS_NET.20" "$DNS_PORT" "${stubs[@]}" -- "$ds" "$other" &&
 		unbound_start refusing refusing "$DNS_NET.21" "$DNS_PORT" "${stubs[@]}" &&
 		touch "$t/unbound-up"
 }
@@ -694,9 +701,9 @@ print(json.dumps(r, separators=(",", ":")))' >big.ndjson
 	printf '%s\n' "$output" >graded.ndjson
 	# the questions asked were refused, the others never asked
 	run -0 jq -r '.remarks[] | "\(.category) \(.code) \(.msg)"' graded.ndjson
-	assert_line "spf DNS_TEMPORARY_ERROR no usable answer to TXT of 'full.test': REFUSED"
-	assert_line "dmarc DNS_TEMPORARY_ERROR no usable answer to TXT of '_dmarc.full.test': REFUSED"
-	assert_line "mx DNS_TEMPORARY_ERROR no usable answer to MX of 'full.test': REFUSED"
+	assert_line "spf DNS_TEMPORARY_ERROR no usable answer to TXT of 'full.test': REFUSED (extended DNS error 18)"
+	assert_line "dmarc DNS_TEMPORARY_ERROR no usable answer to TXT of '_dmarc.full.test': REFUSED (extended DNS error 18)"
+	assert_line "mx DNS_TEMPORARY_ERROR no usable answer to MX of 'full.test': REFUSED (extended DNS error 18)"
 	assert_line "caa NOT_SCANNED CAA of 'full.test' was not asked (profile 'minimal')"
 	run -0 jq -c '[.remarks[].code] | unique' graded.ndjson
 	assert_output '["DNS_TEMPORARY_ERROR","NOT_SCANNED"]'
@@ -795,4 +802,21 @@ print(json.dumps(r, separators=(",", ":")))' >big.ndjson
 		run -0 jq -s '[.[].grades[] | select(. != null)] | length' u.ndjson
 		[ "$output" -ge $((${#names[@]} * 6)) ]
 	done
+}
+
+@test "through Unbound: a bogus zone's SERVFAIL is unknown, not absent, and named by its extended error" {
+	# no DS: the lab's test. zone does not delegate bogus.test (Unbound has it as a stub zone)
+	run -1 --separate-stderr scan_via "$(GOOD)" -- --types DNSKEY,MX,SOA <<<bogus.test
+	printf '%s\n' "$output" >scan.ndjson
+	run -0 jq -r '.dns.queries[] | select(.type == "DNSKEY") | [.rcode, .ede[0].code, .cd_retry.rcode] | @tsv' scan.ndjson
+	assert_output "$(printf 'SERVFAIL\t6\tNOERROR')"
+	run -0 --separate-stderr dns-grade <scan.ndjson
+	printf '%s\n' "$output" >graded.ndjson
+	run -0 jq -c '[.grades.dnssec, .grades.mx, .grades.soa, .facts.dnssec.status, .facts.mx.present]' graded.ndjson
+	assert_output '[null,null,null,null,null]'
+	run -0 jq -r '.remarks[] | select(.category == "dnssec") | "\(.code) \(.msg)"' graded.ndjson
+	assert_output --regexp "^DNS_TEMPORARY_ERROR no usable answer to DNSKEY of 'bogus.test': SERVFAIL \(extended DNS error 6[:)].*; asked with CD=1 it answers NOERROR: the data does not validate$"
+	run -0 jq -r '.remarks[].code' graded.ndjson
+	refute_line NO_DNSKEY
+	refute_line NO_MX_RECORDS
 }
