@@ -610,24 +610,36 @@ enum {
 	Q_NKEYS
 };
 
-/* Their names */
-static const unsigned char query_keys[Q_NKEYS] = {
-    [Q_Q] = K_q,	   [Q_TYPE] = K_type,
-    [Q_WHY] = K_why,	   [Q_SERVER] = K_server,
-    [Q_RCODE] = K_rcode,   [Q_ERROR] = K_error,
-    [Q_DIRECT] = K_direct, [Q_AA] = K_aa,
-    [Q_ANSWER] = K_answer, [Q_AUTHORITY] = K_authority,
-    [Q_EDE] = K_ede,	   [Q_CD_RETRY] = K_cd_retry,
-};
-
-/* Which of them a query's member is (Q_NONE for the others: a slot nobody reads). */
+/* Which of them a query's member is (Q_NONE for the others: a slot nobody reads), by its first
+ * byte, then its name: every member of every query is asked. */
 static int
 query_member(const struct jv *v)
 {
-	for (int i = Q_NONE + 1; i < Q_NKEYS; i++)
-		if (name_is(v, query_keys[i]))
-			return i;
-	return Q_NONE;
+	switch (v->key[0]) {
+	case 'q':
+		return name_is(v, K_q) ? Q_Q : Q_NONE;
+	case 't':
+		return name_is(v, K_type) ? Q_TYPE : Q_NONE;
+	case 'w':
+		return name_is(v, K_why) ? Q_WHY : Q_NONE;
+	case 's':
+		return name_is(v, K_server) ? Q_SERVER : Q_NONE;
+	case 'r':
+		return name_is(v, K_rcode) ? Q_RCODE : Q_NONE;
+	case 'e':
+		return name_is(v, K_error) ? Q_ERROR : name_is(v, K_ede) ? Q_EDE : Q_NONE;
+	case 'd':
+		return name_is(v, K_direct) ? Q_DIRECT : Q_NONE;
+	case 'a':
+		return name_is(v, K_aa)		 ? Q_AA
+		       : name_is(v, K_answer)	 ? Q_ANSWER
+		       : name_is(v, K_authority) ? Q_AUTHORITY
+						 : Q_NONE;
+	case 'c':
+		return name_is(v, K_cd_retry) ? Q_CD_RETRY : Q_NONE;
+	default:
+		return Q_NONE;
+	}
 }
 
 static const char *
