@@ -39,39 +39,40 @@ extern const char *const fact_group_names[NFACT_GROUPS]; /* NULL for FG_TOP */
 /* id, group, name, type, in the order written. A group's facts are consecutive. */
 /* clang-format off */
 #define FACTS(X)                                                                                   \
-	X(SPF_PRESENT,       FG_SPF,    "present",            FACT_BOOL)                            \
-	X(SPF_POLICY,        FG_SPF,    "policy",             FACT_STR)                             \
-	X(SPF_LOOKUPS,       FG_SPF,    "lookups",            FACT_INT)                             \
-	X(SPF_VOID_LOOKUPS,  FG_SPF,    "void_lookups",       FACT_INT)                             \
-	X(SPF_VALID,         FG_SPF,    "valid",              FACT_BOOL)                            \
-	X(DMARC_PRESENT,     FG_DMARC,  "present",            FACT_BOOL)                            \
-	X(DMARC_VALID,       FG_DMARC,  "valid",              FACT_BOOL)                            \
+	X(EXISTS,            FG_TOP,    "exists",             FACT_BOOL_OR_NULL)                    \
+	X(SPF_PRESENT,       FG_SPF,    "present",            FACT_BOOL_OR_NULL)                    \
+	X(SPF_POLICY,        FG_SPF,    "policy",             FACT_STR_OR_NULL)                     \
+	X(SPF_LOOKUPS,       FG_SPF,    "lookups",            FACT_INT_OR_NULL)                     \
+	X(SPF_VOID_LOOKUPS,  FG_SPF,    "void_lookups",       FACT_INT_OR_NULL)                     \
+	X(SPF_VALID,         FG_SPF,    "valid",              FACT_BOOL_OR_NULL)                    \
+	X(DMARC_PRESENT,     FG_DMARC,  "present",            FACT_BOOL_OR_NULL)                    \
+	X(DMARC_VALID,       FG_DMARC,  "valid",              FACT_BOOL_OR_NULL)                    \
 	X(DMARC_P,           FG_DMARC,  "p",                  FACT_STR_OR_NULL)                     \
 	X(DMARC_SP,          FG_DMARC,  "sp",                 FACT_STR_OR_NULL)                     \
 	X(DMARC_NP,          FG_DMARC,  "np",                 FACT_STR_OR_NULL)                     \
 	X(DMARC_PCT,         FG_DMARC,  "pct",                FACT_INT_OR_NULL)                     \
-	X(DMARC_RUA,         FG_DMARC,  "rua",                FACT_BOOL)                            \
-	X(DMARC_RUF,         FG_DMARC,  "ruf",                FACT_BOOL)                            \
-	X(CAA_PRESENT,       FG_CAA,    "present",            FACT_BOOL)                            \
+	X(DMARC_RUA,         FG_DMARC,  "rua",                FACT_BOOL_OR_NULL)                    \
+	X(DMARC_RUF,         FG_DMARC,  "ruf",                FACT_BOOL_OR_NULL)                    \
+	X(CAA_PRESENT,       FG_CAA,    "present",            FACT_BOOL_OR_NULL)                    \
 	X(CAA_FOUND_AT,      FG_CAA,    "found_at",           FACT_STR_OR_NULL)                     \
-	X(CAA_ISSUE_COUNT,   FG_CAA,    "issue_count",        FACT_INT)                             \
-	X(CAA_ISSUE,         FG_CAA,    "issue",              FACT_BOOL)                            \
-	X(CAA_ISSUEWILD,     FG_CAA,    "issuewild",          FACT_BOOL)                            \
-	X(CAA_IODEF,         FG_CAA,    "iodef",              FACT_BOOL)                            \
-	X(MX_PRESENT,        FG_MX,     "present",            FACT_BOOL)                            \
-	X(MX_NULL_MX,        FG_MX,     "null_mx",            FACT_BOOL)                            \
-	X(MX_HOSTS,          FG_MX,     "hosts",              FACT_INT)                             \
-	X(NS_COUNT,          FG_NS,     "count",              FACT_INT)                             \
-	X(NS_LAME,           FG_NS,     "lame",               FACT_INT)                             \
-	X(NS_SERIALS_CONSISTENT, FG_NS, "serials_consistent", FACT_BOOL)                            \
-	X(NS_SETS_CONSISTENT, FG_NS,    "ns_sets_consistent", FACT_BOOL)                            \
-	X(SOA_PRESENT,       FG_SOA,    "present",            FACT_BOOL)                            \
+	X(CAA_ISSUE_COUNT,   FG_CAA,    "issue_count",        FACT_INT_OR_NULL)                     \
+	X(CAA_ISSUE,         FG_CAA,    "issue",              FACT_BOOL_OR_NULL)                    \
+	X(CAA_ISSUEWILD,     FG_CAA,    "issuewild",          FACT_BOOL_OR_NULL)                    \
+	X(CAA_IODEF,         FG_CAA,    "iodef",              FACT_BOOL_OR_NULL)                    \
+	X(MX_PRESENT,        FG_MX,     "present",            FACT_BOOL_OR_NULL)                    \
+	X(MX_NULL_MX,        FG_MX,     "null_mx",            FACT_BOOL_OR_NULL)                    \
+	X(MX_HOSTS,          FG_MX,     "hosts",              FACT_INT_OR_NULL)                     \
+	X(NS_COUNT,          FG_NS,     "count",              FACT_INT_OR_NULL)                     \
+	X(NS_LAME,           FG_NS,     "lame",               FACT_INT_OR_NULL)                     \
+	X(NS_SERIALS_CONSISTENT, FG_NS, "serials_consistent", FACT_BOOL_OR_NULL)                    \
+	X(NS_SETS_CONSISTENT, FG_NS,    "ns_sets_consistent", FACT_BOOL_OR_NULL)                    \
+	X(SOA_PRESENT,       FG_SOA,    "present",            FACT_BOOL_OR_NULL)                    \
 	X(SOA_SERIAL,        FG_SOA,    "serial",             FACT_INT_OR_NULL)                     \
 	X(DNSSEC_STATUS,     FG_DNSSEC, "status",             FACT_STR_OR_NULL)                     \
 	X(DNSSEC_DS_ALGORITHMS, FG_DNSSEC, "ds_algorithms",   FACT_INTS)                            \
 	X(DNSSEC_DNSKEY_ALGORITHMS, FG_DNSSEC, "dnskey_algorithms", FACT_INTS)                      \
-	X(BIMI_PRESENT,      FG_BIMI,   "present",            FACT_BOOL)                            \
-	X(BIMI_VALID,        FG_BIMI,   "valid",              FACT_BOOL)                            \
+	X(BIMI_PRESENT,      FG_BIMI,   "present",            FACT_BOOL_OR_NULL)                    \
+	X(BIMI_VALID,        FG_BIMI,   "valid",              FACT_BOOL_OR_NULL)                    \
 	X(MAIL_PROVIDER,     FG_TOP,     "mail_provider",      FACT_STR_OR_NULL)                     \
 	X(DNS_PROVIDER,      FG_TOP,     "dns_provider",       FACT_STR_OR_NULL)                     \
 	X(ACTIVE_DIRECTORY,  FG_TOP,     "active_directory",   FACT_BOOL)                            \
@@ -80,22 +81,24 @@ extern const char *const fact_group_names[NFACT_GROUPS]; /* NULL for FG_TOP */
 	X(SCAN_TIMEOUTS,     FG_SCAN,   "timeouts",           FACT_INT)                             \
 	X(SCAN_SERVFAIL,     FG_SCAN,   "servfail",           FACT_INT)                             \
 	X(SCAN_ERRORS,       FG_SCAN,   "errors",             FACT_INT)                             \
-	X(DNSTATS_HAS_MX,    FG_DNSTATS, "has_mx",            FACT_BOOL)                            \
-	X(DNSTATS_HAS_SPF,   FG_DNSTATS, "has_spf",           FACT_BOOL)                            \
+	X(SCAN_STATUS,       FG_SCAN,   "status",             FACT_STR_OR_NULL)                     \
+	X(SCAN_REFUSED,      FG_SCAN,   "refused",            FACT_INT_OR_NULL)                     \
+	X(DNSTATS_HAS_MX,    FG_DNSTATS, "has_mx",            FACT_BOOL_OR_NULL)                    \
+	X(DNSTATS_HAS_SPF,   FG_DNSTATS, "has_spf",           FACT_BOOL_OR_NULL)                    \
 	X(DNSTATS_SPF_POLICY, FG_DNSTATS, "spf_policy",       FACT_STR_OR_NULL)                     \
-	X(DNSTATS_HAS_DMARC, FG_DNSTATS, "has_dmarc",         FACT_BOOL)                            \
+	X(DNSTATS_HAS_DMARC, FG_DNSTATS, "has_dmarc",         FACT_BOOL_OR_NULL)                    \
 	X(DNSTATS_DMARC_POLICY, FG_DNSTATS, "dmarc_policy",   FACT_STR_OR_NULL)                     \
 	X(DNSTATS_DMARC_SUB_POLICY, FG_DNSTATS, "dmarc_sub_policy", FACT_STR_OR_NULL)               \
-	X(DNSTATS_HAS_DMARC_RUA, FG_DNSTATS, "has_dmarc_aggregate_reporting", FACT_BOOL)            \
-	X(DNSTATS_HAS_DMARC_RUF, FG_DNSTATS, "has_dmarc_forensic_reporting", FACT_BOOL)             \
-	X(DNSTATS_HAS_CAA,   FG_DNSTATS, "has_caa",           FACT_BOOL)                            \
-	X(DNSTATS_HAS_CAA_REPORTING, FG_DNSTATS, "has_caa_reporting", FACT_BOOL)                    \
-	X(DNSTATS_CAA_ISSUE_COUNT, FG_DNSTATS, "caa_issue_count", FACT_INT)                         \
-	X(DNSTATS_CAA_WILDCARD_COUNT, FG_DNSTATS, "caa_wildcard_count", FACT_INT)                   \
-	X(DNSTATS_HAS_DNSSEC, FG_DNSTATS, "has_dnssec",       FACT_BOOL)                            \
-	X(DNSTATS_DS_ALGORITHM, FG_DNSTATS, "dnssec_ds_algorithm", FACT_INT)                        \
-	X(DNSTATS_DIGEST_TYPE, FG_DNSTATS, "dnssec_digest_type", FACT_INT)                          \
-	X(DNSTATS_DNSKEY_ALGORITHM, FG_DNSTATS, "dnssec_dnskey_algorithm", FACT_INT)                \
+	X(DNSTATS_HAS_DMARC_RUA, FG_DNSTATS, "has_dmarc_aggregate_reporting", FACT_BOOL_OR_NULL)    \
+	X(DNSTATS_HAS_DMARC_RUF, FG_DNSTATS, "has_dmarc_forensic_reporting", FACT_BOOL_OR_NULL)     \
+	X(DNSTATS_HAS_CAA,   FG_DNSTATS, "has_caa",           FACT_BOOL_OR_NULL)                    \
+	X(DNSTATS_HAS_CAA_REPORTING, FG_DNSTATS, "has_caa_reporting", FACT_BOOL_OR_NULL)            \
+	X(DNSTATS_CAA_ISSUE_COUNT, FG_DNSTATS, "caa_issue_count", FACT_INT_OR_NULL)                 \
+	X(DNSTATS_CAA_WILDCARD_COUNT, FG_DNSTATS, "caa_wildcard_count", FACT_INT_OR_NULL)           \
+	X(DNSTATS_HAS_DNSSEC, FG_DNSTATS, "has_dnssec",       FACT_BOOL_OR_NULL)                    \
+	X(DNSTATS_DS_ALGORITHM, FG_DNSTATS, "dnssec_ds_algorithm", FACT_INT_OR_NULL)                \
+	X(DNSTATS_DIGEST_TYPE, FG_DNSTATS, "dnssec_digest_type", FACT_INT_OR_NULL)                  \
+	X(DNSTATS_DNSKEY_ALGORITHM, FG_DNSTATS, "dnssec_dnskey_algorithm", FACT_INT_OR_NULL)        \
 	X(DNSTATS_HAS_MSDC,  FG_DNSTATS, "has_msdc",          FACT_BOOL_OR_NULL)                    \
 	X(DNSTATS_HAS_SECURITYTXT, FG_DNSTATS, "has_securitytxt", FACT_NULL)
 /* clang-format on */

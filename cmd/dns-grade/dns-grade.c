@@ -88,10 +88,66 @@ parse_options(int argc, char **argv, struct options *o)
 		usage();
 }
 
+/* The category each fact depends on, NCAT for none: its value is null when that category's data
+ * is unknown (grade_unknowns). */
+static enum cat
+fact_cat(int f)
+{
+	switch (fact_defs[f].group) {
+	case FG_SPF:
+		return C_SPF;
+	case FG_DMARC:
+		return C_DMARC;
+	case FG_CAA:
+		return C_CAA;
+	case FG_MX:
+		return C_MX;
+	case FG_NS:
+		return C_NS;
+	case FG_SOA:
+		return C_SOA;
+	case FG_DNSSEC:
+		return C_DNSSEC;
+	case FG_BIMI:
+		return C_BIMI;
+	default:
+		break;
+	}
+	switch (f) {
+	case FACT_MAIL_PROVIDER:
+	case FACT_DNSTATS_HAS_MX:
+		return C_MX;
+	case FACT_DNS_PROVIDER:
+		return C_NS;
+	case FACT_DNSTATS_HAS_SPF:
+	case FACT_DNSTATS_SPF_POLICY:
+		return C_SPF;
+	case FACT_DNSTATS_HAS_DMARC:
+	case FACT_DNSTATS_DMARC_POLICY:
+	case FACT_DNSTATS_DMARC_SUB_POLICY:
+	case FACT_DNSTATS_HAS_DMARC_RUA:
+	case FACT_DNSTATS_HAS_DMARC_RUF:
+		return C_DMARC;
+	case FACT_DNSTATS_HAS_CAA:
+	case FACT_DNSTATS_HAS_CAA_REPORTING:
+	case FACT_DNSTATS_CAA_ISSUE_COUNT:
+	case FACT_DNSTATS_CAA_WILDCARD_COUNT:
+		return C_CAA;
+	case FACT_DNSTATS_HAS_DNSSEC:
+	case FACT_DNSTATS_DS_ALGORITHM:
+	case FACT_DNSTATS_DIGEST_TYPE:
+	case FACT_DNSTATS_DNSKEY_ALGORITHM:
+		return C_DNSSEC;
+	default:
+		return NCAT;
+	}
+}
+
 /* Every fact's value, by the shared table (common/facts.h) that stats-report reads them by. */
 static void
-fact_values(const struct facts *fa, struct fact_val v[NFACTS])
+fact_values(const struct facts *fa, const struct scan *s, struct fact_val v[NFACTS])
 {
+	v[FACT_EXISTS] = fa->exists < 0 ? fact_null() : fact_bool(fa->exists);
 	v[FACT_SPF_PRESENT] = fact_bool(fa->spf.present);
 	v[FACT_SPF_POLICY] = fact_str(fa->spf.policy ? fa->spf.policy : "none");
 	v[FACT_SPF_LOOKUPS] = fact_int(fa->spf.lookups);
@@ -134,6 +190,8 @@ fact_values(const struct facts *fa, struct fact_val v[NFACTS])
 	v[FACT_SCAN_TIMEOUTS] = fact_int(fa->scan.timeouts);
 	v[FACT_SCAN_SERVFAIL] = fact_int(fa->scan.servfail);
 	v[FACT_SCAN_ERRORS] = fact_int(fa->scan.errors);
+	v[FACT_SCAN_STATUS] = fact_str(s->status);
+	v[FACT_SCAN_REFUSED] = s->refused >= 0 ? fact_int(s->refused) : fact_null();
 	const struct legacy *l = &fa->legacy;
 	v[FACT_DNSTATS_HAS_MX] = fact_bool(l->has_mx);
 	v[FACT_DNSTATS_HAS_SPF] = fact_bool(l->has_spf);
@@ -153,6 +211,12 @@ fact_values(const struct facts *fa, struct fact_val v[NFACTS])
 	v[FACT_DNSTATS_DNSKEY_ALGORITHM] = fact_int(l->dnskey_algorithm);
 	v[FACT_DNSTATS_HAS_MSDC] = l->has_msdc < 0 ? fact_null() : fact_bool(l->has_msdc);
 	v[FACT_DNSTATS_HAS_SECURITYTXT] = fact_null();
+	/* what depends on unknown data is unknown, not false (the algorithm lists stay lists) */
+	for (int f = 0; f < NFACTS; f++) {
+		enum cat c = fact_cat(f);
+		if (c < NCAT && fa->unknown[c] && fact_defs[f].type != FACT_INTS)
+			v[f] = fact_null();
+	}
 }
 
 static void
@@ -165,6 +229,15 @@ str_or_null(struct buf *b, const char *s)
 }
 
 static void
+grade_or_null(struct buf *b, int grade)
+{
+	if (grade == GRADE_NULL)
+		buf_adds(b, "null");
+	else
+		jsonw_int(b, grade);
+}
+
+static void
 emit_grades(struct record *r, struct grader *g, bool dnstats)
 {
 	struct buf *b = rec_set_begin(r, "grades");
@@ -172,23 +245,24 @@ emit_grades(struct record *r, struct grader *g, bool dnstats)
 		buf_adds(b, c ? ",\"" : "{\"");
 		buf_adds(b, cat_names[c]);
 		buf_adds(b, "\":");
-		jsonw_int(b, g->grades[c]);
+		grade_or_null(b, g->grades[c]);
 	}
 	buf_adds(b, ",\"overall\":");
-	jsonw_int(b, g->overall);
+	grade_or_null(b, g->overall);
 	buf_addc(b, '}');
 	rec_set_end(r);
 	rec_set_strz(r, "grade_scale", dnstats ? "dnstats" : "domstat");
 	b = rec_set_begin(r, "remarks");
 	buf_addc(b, '[');
 	bool first = true;
-	for (int c = 0; c < NCAT; c++) {
-		const struct findings *f = &g->f[c];
+	/* the domain's remarks (category "domain"), then each category's */
+	for (int c = -1; c < NCAT; c++) {
+		const struct findings *f = c < 0 ? &g->domain : &g->f[c];
 		for (size_t i = 0; i < f->n; i++) {
 			/* category, code and severity are names of ours: no escaping */
 			buf_adds(b, first ? "{\"category\":\"" : ",{\"category\":\"");
 			first = false;
-			buf_adds(b, cat_names[c]);
+			buf_adds(b, c < 0 ? "domain" : cat_names[c]);
 			buf_adds(b, "\",\"code\":");
 			str_or_null(b, f->v[i].code);
 			buf_adds(b, ",\"severity\":\"");
@@ -201,7 +275,7 @@ emit_grades(struct record *r, struct grader *g, bool dnstats)
 	buf_addc(b, ']');
 	rec_set_end(r);
 	struct fact_val v[NFACTS];
-	fact_values(&g->facts, v);
+	fact_values(&g->facts, g->s, v);
 	facts_write(rec_set_begin(r, "facts"), v);
 	rec_set_end(r);
 }
@@ -228,6 +302,7 @@ grade_record(struct record *r, struct grader *g, bool dnstats)
 		grade_dnstats(g);
 	else
 		grade_domstat(g);
+	grade_unknowns(g, dnstats);
 	emit_grades(r, g, dnstats);
 	if (g->s->nproblems)
 		rec_error_code(r, "BAD_DNS_DATA", "%s%s", g->s->problem.s,

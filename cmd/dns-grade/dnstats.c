@@ -162,5 +162,7 @@ void
 grade_dnstats(struct grader *g)
 {
 	dnstats_checks(g);
+	/* a domain without one SPF record is graded by its MX (spf_grade) */
+	g->spf_needs_mx = g->dnstats->facts.spf.records != 1;
 	scale_dnstats(&g->facts, &g->dnstats->facts, g->f, g->grades, &g->overall);
 }

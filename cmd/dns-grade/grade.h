@@ -2,6 +2,7 @@
  * the facts reports need, the two grading scales. */
 #ifndef GRADE_H
 #define GRADE_H
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -21,10 +22,13 @@ struct jv;
 struct query {
 	const char *q, *type, *why, *server, *rcode, *error;
 	size_t qlen;
-	int tcode;			     /* type_code(type) (scan.c) */
-	int type_next;			     /* the next non-direct query of that type, or -1 */
-	bool direct, aa, answered;	     /* answered: an rcode is present */
+	int tcode;		   /* type_code(type) (scan.c) */
+	int type_next;		   /* the next non-direct query of that type, or -1 */
+	bool direct, aa, answered; /* answered: an rcode is present */
+	bool final;		   /* answered NOERROR or NXDOMAIN: present or absent data */
 	const struct jv *answer, *authority; /* arrays or NULL */
+	const struct jv *ede;		     /* extended DNS errors (RFC 8914): an array or NULL */
+	const char *cd_rcode;		     /* the rcode of the question asked again with CD=1 */
 };
 
 struct scan {
@@ -38,8 +42,12 @@ struct scan {
 	time_t started; /* the scan's clock (DNSSEC validity), or now */
 	struct query *qs;
 	size_t nq, cap;
-	int type_first[16]; /* the first non-direct query of each known type, or -1 (scan.c) */
-	struct buf problem; /* first problem with the scan data, for the errors entry */
+	int type_first[16];  /* the first non-direct query of each known type, or -1 (scan.c) */
+	const char *status;  /* dns.status ("ok", "nxdomain", "partial", "failed") or NULL (older
+				dns-scan) */
+	const char *profile; /* dns.profile or NULL */
+	long long refused;   /* dns.failed.refused, or -1 when absent */
+	struct buf problem;  /* first problem with the scan data, for the errors entry */
 	unsigned nproblems;
 	bool read; /* scan_read_member read the member, scan_load_read has not used it yet */
 };
@@ -68,7 +76,7 @@ void scan_problem(struct scan *s, const char *fmt, ...) __attribute__((format(pr
 	X(serial) X(refresh) X(retry) X(expire) X(minimum) X(flags) X(tag) X(value) X(preference)  \
 	X(exchange) X(algorithm) X(key_tag) X(protocol) X(digest_type) X(digest) X(type_covered)   \
 	X(signer) X(original_ttl) X(labels) X(inception) X(expiration) X(salt) X(iterations)       \
-	X(target)
+	X(target) X(status) X(failed) X(refused) X(ede) X(code) X(text) X(cd_retry)
 /* clang-format on */
 #define SCAN_KEY_ENUM(name) K_##name,
 enum scan_key { K_OTHER, SCAN_KEYS(SCAN_KEY_ENUM) NKEYS };
@@ -84,8 +92,16 @@ enum scan_key { K_OTHER, SCAN_KEYS(SCAN_KEY_ENUM) NKEYS };
 enum rr_type { SCAN_TYPES(SCAN_TYPE_ENUM) NTYPES, T_ANY };
 #undef SCAN_TYPE_ENUM
 
-/* The first non-direct query for (name, type), preferring one with an answer. */
+/* The first non-direct query for (name, type), preferring one answered NOERROR or NXDOMAIN, then
+ * one with any answer. */
 const struct query *scan_find(const struct scan *s, const char *name, size_t n, enum rr_type type);
+/* Why a query's answer tells nothing (neither data nor its absence): NULL when it was
+ * answered NOERROR or NXDOMAIN, "not asked" for q NULL, else its rcode ("SERVFAIL", "REFUSED",
+ * ...) or its error ("timeout", ...). */
+const char *q_unknown(const struct query *q);
+/* The first extended DNS error of a query's answer (RFC 8914): false when it has none; *text
+ * NULL when the error came without one. */
+bool q_ede(const struct query *q, long long *code, const char **text);
 /* Answer RRs of a type (or T_ANY) in a query: iterate with *i from 0. */
 const struct jv *q_rr(const struct query *q, enum rr_type type, size_t *i);
 /* The same over the authority section. */
@@ -167,6 +183,8 @@ struct facts {
 	struct {
 		int queries, answered, timeouts, servfail, errors;
 	} scan;
+	int exists;	    /* 1: some apex question answered NOERROR, 0: NXDOMAIN, -1: unknown */
+	bool unknown[NCAT]; /* the category's data is unknown: its grade and facts are null */
 	struct legacy legacy;
 };
 
@@ -175,8 +193,10 @@ struct grader {
 	const struct providers *prov;
 	struct findings f[NCAT];
 	struct dnstats *dnstats; /* DNStats' facts and buffers (dnstats.h) */
-	int grades[NCAT];
+	int grades[NCAT];	 /* GRADE_NULL: unknown */
 	int overall;
+	struct findings domain; /* remarks on the domain as a whole (DOMAIN_DOES_NOT_EXIST) */
+	bool spf_needs_mx; /* the SPF grade of the scale used depends on MX (DNStats' no-SPF) */
 	struct facts facts;
 	struct buf tmp, tmp2;
 	struct mail_state *mail; /* buffers the mail checks reuse (mail.c) */
@@ -192,6 +212,12 @@ void grade_domstat(struct grader *g);
  * replaces the findings of its seven categories. */
 void grade_dnstats(struct grader *g);
 void dnstats_free(struct grader *g);
+/* After either scale: a category whose data is unknown (not asked, or asked and not answered
+ * NOERROR or NXDOMAIN) gets a null grade and one remark saying why, overall is null when a
+ * category it weighs is; a domain that does not exist gets no grades and one remark. */
+void grade_unknowns(struct grader *g, bool dnstats);
+#define GRADE_NULL INT_MIN
+
 /* The domstat scale, facts and findings in, grades out: one category's grade, all of them. */
 int domstat_grade(enum cat c, const struct facts *fa, const struct findings *f);
 void scale_domstat(const struct facts *fa, const struct findings f[NCAT], int grades[NCAT],

@@ -3,6 +3,7 @@
  * the checks' driver and the domstat scale (kept apart from main and the output so the fuzz
  * target fuzz/dns_member.c can link it); DNStats' scale is dnstats.c. */
 #include <string.h>
+#include <strings.h>
 
 #include "grade.h"
 
@@ -12,6 +13,7 @@ grader_init(struct grader *g)
 	memset(g, 0, sizeof *g);
 	for (int c = 0; c < NCAT; c++)
 		findings_init(&g->f[c]);
+	findings_init(&g->domain);
 }
 
 void
@@ -19,6 +21,7 @@ grader_free(struct grader *g)
 {
 	for (int c = 0; c < NCAT; c++)
 		findings_free(&g->f[c]);
+	findings_free(&g->domain);
 	buf_free(&g->facts.caa.found_at);
 	buf_free(&g->tmp);
 	buf_free(&g->tmp2);
@@ -36,6 +39,7 @@ grade_checks(struct grader *g)
 	memset(&g->facts, 0, sizeof g->facts);
 	g->facts.caa.found_at = found_at;
 	g->facts.dnssec.status = "insecure";
+	g->spf_needs_mx = false;
 	check_mail(g);
 	check_infra(g);
 	legacy_facts(g);
@@ -121,4 +125,190 @@ void
 grade_domstat(struct grader *g)
 {
 	scale_domstat(&g->facts, g->f, g->grades, &g->overall);
+}
+
+/* --- three values: present, absent, unknown ----------------------------------------------- */
+
+/* How a category whose key question told nothing is remarked: never asked (the profile or
+ * --types left it out) or asked without a usable answer (SERVFAIL, REFUSED, a timeout: RFC
+ * 7208 and 7489 call that a temporary error, not an absence). True when q tells nothing. */
+static bool
+unknown_remark(struct grader *g, enum cat c, const struct query *q, const char *type,
+	       const char *name, size_t n)
+{
+	const char *why = q_unknown(q);
+	if (!why)
+		return false;
+	struct findings *f = &g->f[c];
+	findings_reset(f);
+	/* the message is put together here, not by a format: a minimal profile's records have
+	 * several of these, and a format of six arguments costs more than grading them */
+	struct buf *b = &g->tmp2;
+	buf_reset(b);
+	if (!q) {
+		buf_adds(b, type);
+		buf_adds(b, " of '");
+		buf_add(b, name, (size_t)FV(n));
+		buf_adds(b, "' was not asked");
+		if (g->s->profile) {
+			buf_adds(b, " (profile '");
+			buf_add(b, g->s->profile, (size_t)FV(strlen(g->s->profile)));
+			buf_adds(b, "')");
+		}
+		findings_add(f, "NOT_SCANNED", SEV_NOTICE, "%s", b->s);
+	} else {
+		buf_adds(b, "no usable answer to ");
+		buf_adds(b, type);
+		buf_adds(b, " of '");
+		buf_add(b, name, (size_t)FV(n));
+		buf_adds(b, "': ");
+		buf_add(b, why, (size_t)FV(strlen(why)));
+		/* what the resolver said of its failure: a bogus zone is told from a broken one by
+		 * its extended error (RFC 8914) and by the answer it gives with checking disabled
+		 */
+		long long code;
+		const char *text;
+		if (q_ede(q, &code, &text)) {
+			buf_addf(b, " (extended DNS error %lld", code);
+			if (text) {
+				buf_adds(b, ": ");
+				buf_add(b, text, (size_t)FV(strlen(text)));
+			}
+			buf_addc(b, ')');
+		}
+		if (q->cd_rcode && !strcasecmp(q->cd_rcode, "NOERROR"))
+			buf_adds(
+			    b, "; asked with CD=1 it answers NOERROR: the data does not validate");
+		findings_add(f, "DNS_TEMPORARY_ERROR", SEV_WARNING, "%s", b->s);
+	}
+	g->facts.unknown[c] = true;
+	g->grades[c] = GRADE_NULL;
+	return true;
+}
+
+/* The name prefix + domain in b. */
+static const char *
+prefixed(struct buf *b, const char *prefix, const struct scan *s)
+{
+	buf_reset(b);
+	buf_adds(b, prefix);
+	buf_add(b, s->domain, s->domainlen);
+	return b->s;
+}
+
+/* Does the domain exist? dns-scan's status says so when it has one (nxdomain: an apex question
+ * ended NXDOMAIN and none NOERROR); older records are judged the same way from the apex
+ * questions. */
+static int
+domain_exists(const struct scan *s)
+{
+	if (s->status && !strcmp(s->status, "nxdomain"))
+		return 0;
+	bool nx = false;
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct query *q = &s->qs[i];
+		if (q->direct || !q->final || q->qlen != s->domainlen ||
+		    !name_eq(q->q, q->qlen, s->domain, s->domainlen))
+			continue;
+		if (!strcasecmp(q->rcode, "NOERROR"))
+			return 1;
+		nx = true;
+	}
+	return nx ? 0 : -1;
+}
+
+/* CAA is looked for at the name, then at each parent (RFC 8659 3): unknown when the name's
+ * question, or a parent's asked before any CAA was found, told nothing. A parent never asked is
+ * where the climb stopped. */
+static void
+caa_unknown(struct grader *g)
+{
+	struct scan *s = g->s;
+	const char *name = s->domain;
+	size_t n = s->domainlen;
+	for (;;) {
+		const struct query *x = scan_find(s, name, n, T_CAA);
+		size_t i = 0;
+		if (x && q_rr(x, T_CAA, &i))
+			return;
+		if ((x || name == s->domain) && unknown_remark(g, C_CAA, x, "CAA", name, n))
+			return;
+		const char *dot = memchr(name, '.', n);
+		if (!dot)
+			return;
+		n -= (size_t)(dot + 1 - name);
+		name = dot + 1;
+	}
+}
+
+/* DNStats' NS grade takes off points for a name server without an address: unknown when neither
+ * the A nor the AAAA question of some name server told anything (the profile did not ask them,
+ * or they failed). */
+static void
+ns_addr_unknown(struct grader *g, const struct query *nsq)
+{
+	size_t i = 0, hn;
+	const struct jv *rr;
+	while ((rr = q_rr(nsq, T_NS, &i))) {
+		const char *h = rr_str(rr, K_host, &hn);
+		if (!h)
+			continue;
+		const struct query *a = scan_find(g->s, h, hn, T_A),
+				   *aaaa = scan_find(g->s, h, hn, T_AAAA);
+		if (q_unknown(a) && q_unknown(aaaa) &&
+		    unknown_remark(g, C_NS, a ? a : aaaa, a || !aaaa ? "A" : "AAAA", h, hn))
+			return;
+	}
+}
+
+void
+grade_unknowns(struct grader *g, bool dnstats)
+{
+	struct scan *s = g->s;
+	const char *d = s->domain;
+	size_t dn = s->domainlen;
+	findings_reset(&g->domain);
+	g->facts.exists = domain_exists(s);
+	if (g->facts.exists == 0) {
+		for (int c = 0; c < NCAT; c++) {
+			findings_reset(&g->f[c]);
+			g->grades[c] = GRADE_NULL;
+		}
+		g->overall = GRADE_NULL;
+		findings_add(&g->domain, "DOMAIN_DOES_NOT_EXIST", SEV_ERROR,
+			     "'%.*s' does not exist (NXDOMAIN): nothing to grade", FV(dn), d);
+		return;
+	}
+	const struct query *mx = scan_find(s, d, dn, T_MX);
+	if (!unknown_remark(g, C_SPF, scan_find(s, d, dn, T_TXT), "TXT", d, dn) && g->spf_needs_mx)
+		unknown_remark(g, C_SPF, mx, "MX", d, dn);
+	prefixed(&g->tmp, "_dmarc.", s);
+	const struct query *dq = scan_find(s, g->tmp.s, g->tmp.len, T_TXT);
+	/* BIMI asks for a DMARC policy that is enforced (its DMARC_* remarks) */
+	if (unknown_remark(g, C_DMARC, dq, "TXT", g->tmp.s, g->tmp.len))
+		unknown_remark(g, C_BIMI, dq, "TXT", g->tmp.s, g->tmp.len);
+	caa_unknown(g);
+	/* a delegation the parent named but no server answered for is a finding of its own */
+	const struct query *nsq = scan_find(s, d, dn, T_NS);
+	if (!findings_has(&g->f[C_NS], "LAME_DELEGATION") &&
+	    !unknown_remark(g, C_NS, nsq, "NS", d, dn) && dnstats)
+		ns_addr_unknown(g, nsq);
+	unknown_remark(g, C_SOA, scan_find(s, d, dn, T_SOA), "SOA", d, dn);
+	unknown_remark(g, C_MX, mx, "MX", d, dn);
+	/* without the DS answer a signed zone's status is indeterminate (RFC 4035 4.3); a question
+	 * that failed is named before one never asked */
+	const struct query *ds = scan_find(s, d, dn, T_DS), *key = scan_find(s, d, dn, T_DNSKEY);
+	if (!(ds && unknown_remark(g, C_DNSSEC, ds, "DS", d, dn)) &&
+	    !(key && unknown_remark(g, C_DNSSEC, key, "DNSKEY", d, dn)) &&
+	    !unknown_remark(g, C_DNSSEC, ds, "DS", d, dn))
+		unknown_remark(g, C_DNSSEC, key, "DNSKEY", d, dn);
+	prefixed(&g->tmp, "default._bimi.", s);
+	if (!g->facts.unknown[C_BIMI])
+		unknown_remark(g, C_BIMI, scan_find(s, g->tmp.s, g->tmp.len, T_TXT), "TXT",
+			       g->tmp.s, g->tmp.len);
+	/* the categories overall weighs: domstat's all but BIMI, DNStats' chart SPF, DMARC, CAA */
+	for (int c = 0; c < NCAT; c++)
+		if (g->facts.unknown[c] &&
+		    (dnstats ? c == C_SPF || c == C_DMARC || c == C_CAA : c != C_BIMI))
+			g->overall = GRADE_NULL;
 }

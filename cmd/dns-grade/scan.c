@@ -66,6 +66,8 @@ scan_clear(struct scan *s)
 	s->nq = 0;
 	memset(s->type_first, 0xff, sizeof s->type_first); /* -1: no query of that type */
 	s->nproblems = 0;
+	s->status = s->profile = NULL;
+	s->refused = -1;
 	s->read = false;
 	buf_reset(&s->problem);
 }
@@ -603,26 +605,41 @@ enum {
 	Q_AA,
 	Q_ANSWER,
 	Q_AUTHORITY,
+	Q_EDE,
+	Q_CD_RETRY,
 	Q_NKEYS
 };
 
-/* Their names */
-static const unsigned char query_keys[Q_NKEYS] = {
-    [Q_Q] = K_q,	   [Q_TYPE] = K_type,
-    [Q_WHY] = K_why,	   [Q_SERVER] = K_server,
-    [Q_RCODE] = K_rcode,   [Q_ERROR] = K_error,
-    [Q_DIRECT] = K_direct, [Q_AA] = K_aa,
-    [Q_ANSWER] = K_answer, [Q_AUTHORITY] = K_authority,
-};
-
-/* Which of them a query's member is (Q_NONE for the others: a slot nobody reads). */
+/* Which of them a query's member is (Q_NONE for the others: a slot nobody reads), by its first
+ * byte, then its name: every member of every query is asked. */
 static int
 query_member(const struct jv *v)
 {
-	for (int i = Q_NONE + 1; i < Q_NKEYS; i++)
-		if (name_is(v, query_keys[i]))
-			return i;
-	return Q_NONE;
+	switch (v->key[0]) {
+	case 'q':
+		return name_is(v, K_q) ? Q_Q : Q_NONE;
+	case 't':
+		return name_is(v, K_type) ? Q_TYPE : Q_NONE;
+	case 'w':
+		return name_is(v, K_why) ? Q_WHY : Q_NONE;
+	case 's':
+		return name_is(v, K_server) ? Q_SERVER : Q_NONE;
+	case 'r':
+		return name_is(v, K_rcode) ? Q_RCODE : Q_NONE;
+	case 'e':
+		return name_is(v, K_error) ? Q_ERROR : name_is(v, K_ede) ? Q_EDE : Q_NONE;
+	case 'd':
+		return name_is(v, K_direct) ? Q_DIRECT : Q_NONE;
+	case 'a':
+		return name_is(v, K_aa)		 ? Q_AA
+		       : name_is(v, K_answer)	 ? Q_ANSWER
+		       : name_is(v, K_authority) ? Q_AUTHORITY
+						 : Q_NONE;
+	case 'c':
+		return name_is(v, K_cd_retry) ? Q_CD_RETRY : Q_NONE;
+	default:
+		return Q_NONE;
+	}
 }
 
 static const char *
@@ -727,6 +744,11 @@ load_queries(struct scan *s)
 	const char *st = str_member(s->root, K_started, NULL);
 	if (!st || !parse_iso(st, &s->started))
 		s->started = time(NULL);
+	s->status = str_member(s->root, K_status, NULL);
+	s->profile = str_member(s->root, K_profile, NULL);
+	const struct jv *failed = member(s->root, K_failed, JV_OBJ), *ref;
+	if ((ref = member(failed, K_refused, JV_INT)))
+		s->refused = ref->u.i;
 	const struct jv *qs = member(s->root, K_queries, JV_ARR);
 	if (!qs) {
 		scan_problem(s, "dns member: no 'queries' array");
@@ -762,6 +784,8 @@ load_queries(struct scan *s)
 		x.direct = m[Q_DIRECT] && m[Q_DIRECT]->type == JV_BOOL && m[Q_DIRECT]->u.i;
 		x.aa = m[Q_AA] && m[Q_AA]->type == JV_BOOL && m[Q_AA]->u.i;
 		x.answered = x.rcode != NULL;
+		x.final = x.rcode &&
+			  (!strcasecmp(x.rcode, "NOERROR") || !strcasecmp(x.rcode, "NXDOMAIN"));
 		if (m[Q_ANSWER]) {
 			if (m[Q_ANSWER]->type == JV_ARR)
 				x.answer = m[Q_ANSWER];
@@ -770,6 +794,9 @@ load_queries(struct scan *s)
 		}
 		if (m[Q_AUTHORITY] && m[Q_AUTHORITY]->type == JV_ARR)
 			x.authority = m[Q_AUTHORITY];
+		if (m[Q_EDE] && m[Q_EDE]->type == JV_ARR)
+			x.ede = m[Q_EDE];
+		x.cd_rcode = str_member(m[Q_CD_RETRY], K_rcode, NULL);
 		x.type_next = -1;
 		if (x.tcode >= 0 && !x.direct) {
 			if (last[x.tcode] < 0)
@@ -803,20 +830,43 @@ name_eq(const char *a, size_t an, const char *b, size_t bn)
 	return an == bn && !strncasecmp(a, b, an);
 }
 
-/* Keep q in *best if it is the first candidate; true when it has an answer (the one to take). */
+/* Keep q in *best if it is the first candidate or the first answered one; true when its answer
+ * is final (NOERROR or NXDOMAIN: the one to take, over a SERVFAIL or REFUSED another resolver
+ * gave). */
 static inline bool
 pick(const struct query **best, const struct query *q)
 {
-	if (!*best)
+	if (!*best || (q->answered && !(*best)->answered))
 		*best = q;
-	if (!q->answered)
+	if (!q->final)
 		return false;
 	*best = q;
 	return true;
 }
 
-/* The first non-direct query for (name, type), preferring one with an answer: only the
- * queries of that type (load_queries links them in order). */
+const char *
+q_unknown(const struct query *q)
+{
+	if (!q)
+		return "not asked";
+	if (q->final)
+		return NULL;
+	return q->rcode ? q->rcode : q->error ? q->error : "no answer";
+}
+
+bool
+q_ede(const struct query *q, long long *code, const char **text)
+{
+	const struct jv *e = q && q->ede && q->ede->n ? q->ede + 1 : NULL, *c;
+	if (!(c = member(e, K_code, JV_INT)))
+		return false;
+	*code = c->u.i;
+	*text = str_member(e, K_text, NULL);
+	return true;
+}
+
+/* The first non-direct query for (name, type), preferring one with a final answer, then one
+ * with an answer: only the queries of that type (load_queries links them in order). */
 const struct query *
 scan_find(const struct scan *s, const char *name, size_t n, enum rr_type type)
 {

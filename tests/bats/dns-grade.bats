@@ -22,11 +22,32 @@ setup_file() {
 		caa.test="$ZONES/caa.test.zone" deleg.test="$ZONES/deleg.test.zone" \
 		signed.test="$t/signed.zone" grade.test="$ZONES/grade.test.zone" &&
 		knot_start ns2 "$DNS_NET.2" "$DNS_PORT" deleg.test="$ZONES/deleg.test.ns2.zone" &&
-		touch "$t/knot-up"
+		touch "$t/knot-up" || return 0
+	# resolvers as users have them (tests/bats/unbound.bash): a validating Unbound in front of
+	# those zones, and one that refuses every query
+	command -v unbound >/dev/null || return 0
+	load unbound
+	# bogus.test: signed, but its trust anchor is the DS of other keys (Unbound answers
+	# SERVFAIL), on a server of its own (Unbound sets aside a server that gave bogus data)
+	local other z stubs=()
+	sed 's/signed\.test\./bogus.test./g' "$t/signed.in" >"$t/bogus.in"
+	dns_sign_zone bogus.test "$t/bogus.in" "$t/bogus.zone" >/dev/null &&
+		other=$(dns_sign_zone bogus.test "$t/bogus.in" "$t/bogus-other.zone") &&
+		knot_start bogus "$DNS_NET.4" "$DNS_PORT" bogus.test="$t/bogus.zone" || return 0
+	for z in test full.test _msdcs.full.test ext.test spf.test caa.test deleg.test signed.test \
+		grade.test; do
+		stubs+=("$z=$DNS_NET.1@$DNS_PORT")
+	done
+	stubs+=("bogus.test=$DNS_NET.4@$DNS_PORT")
+	unbound_start good good "$DNS_NET.20" "$DNS_PORT" "${stubs[@]}" -- "$ds" "$other" &&
+		unbound_start refusing refusing "$DNS_NET.21" "$DNS_PORT" "${stubs[@]}" &&
+		touch "$t/unbound-up"
 }
 
 teardown_file() {
 	load dns_server
+	load unbound
+	unbound_stop_all
 	knot_stop_all
 }
 
@@ -36,6 +57,28 @@ scan() {
 	command -v dns-scan >/dev/null || skip "needs dns-scan"
 	printf '%s\n' "$@" | dns-scan -r "$DNS_NET.1:$DNS_PORT" --ns-port "$DNS_PORT" \
 		--ns-allow 127.0.0.0/8 --timeout 2
+}
+
+# Scan names with dns-scan through resolvers (-r ADDR:PORT ..., then dns-scan's options).
+scan_via() {
+	[ -e "$BATS_FILE_TMPDIR/unbound-up" ] || skip "needs knotd, ldnsutils and unbound"
+	command -v dns-scan >/dev/null || skip "needs dns-scan"
+	local args=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		args+=(-r "$1")
+		shift
+	done
+	shift
+	dns-scan "${args[@]}" --ns-port "$DNS_PORT" --ns-allow 127.0.0.0/8 --timeout 2 "$@"
+}
+
+GOOD() { echo "$DNS_NET.20:$DNS_PORT"; }
+REFUSING() { echo "$DNS_NET.21:$DNS_PORT"; }
+
+# What a graded record says, the scan's own counters aside (they count the failed attempts).
+verdict() {
+	jq -c '{domain, grades, remarks: (.remarks | sort_by(.category, .code, .msg)),
+		facts: (.facts | del(.scan))}'
 }
 
 GF="$BATS_TEST_DIRNAME/fixtures/dns-grade"
@@ -63,6 +106,38 @@ codes_in_manual() {
 	diff -u "$GF/scans.dnstats.golden" <(printf '%s\n' "$output" | added)
 }
 
+@test "unknown data (not asked, timeout, SERVFAIL, REFUSED) and NXDOMAIN grade as the golden files say" {
+	local sc
+	for sc in domstat dnstats; do
+		run -0 --separate-stderr dns-grade --scale "$sc" <"$GF/unknown.ndjson"
+		diff -u "$GF/unknown.$sc.golden" <(printf '%s\n' "$output" | added)
+	done
+}
+
+@test "a category whose question failed or was never asked is null with one remark, its facts null" {
+	g() { jq -c --arg c "$1" "select(.case == \$c) | $2" "$GF/unknown.domstat.golden"; }
+	assert_equal "$(g spf-timeout '[.grades.spf, .grades.overall, .facts.spf.present, .facts.dnstats.has_spf, [.remarks[] | select(.category == "spf") | .msg]]')" \
+		"[null,null,null,null,[\"no usable answer to TXT of 'spf-timeout.example.com': timeout\"]]"
+	assert_equal "$(g dmarc-servfail '[.grades.dmarc, .grades.bimi, .facts.dmarc.present, [.remarks[] | select(.category == "dmarc" or .category == "bimi") | .code]]')" \
+		'[null,null,null,["DNS_TEMPORARY_ERROR","DNS_TEMPORARY_ERROR"]]'
+	# a failed DS question leaves a signed zone indeterminate, not signed-without-ds
+	assert_equal "$(g ds-refused '[.grades.dnssec, .facts.dnssec.status, [.remarks[] | select(.category == "dnssec") | .msg]]')" \
+		"[null,null,[\"no usable answer to DS of 'ds-refused.example.com': REFUSED\"]]"
+	# the CAA climb: a parent that failed before any CAA was found
+	assert_equal "$(g caa-parent-servfail '[.grades.caa, .facts.caa.present]')" '[null,null]'
+	# without an SPF record DNStats grades SPF by the MX, which timed out; domstat does not
+	assert_equal "$(g spf-none-mx-timeout '[.grades.spf, .grades.mx]')" '[0,null]'
+	assert_equal "$(jq -c 'select(.case == "spf-none-mx-timeout") | [.grades.spf, .grades.mx]' "$GF/unknown.dnstats.golden")" '[null,null]'
+	# a domain that does not exist, with dns-scan's status or without (older records)
+	assert_equal "$(g nxdomain '[.facts.exists, .grades.overall, .remarks]')" \
+		"[false,null,[{\"category\":\"domain\",\"code\":\"DOMAIN_DOES_NOT_EXIST\",\"severity\":\"error\",\"msg\":\"'nxdomain.example.com' does not exist (NXDOMAIN): nothing to grade\"}]]"
+	assert_equal "$(g nxdomain-old '[.facts.exists, .grades.overall, [.remarks[].code]]')" '[false,null,["DOMAIN_DOES_NOT_EXIST"]]'
+	assert_equal "$(g refused-all '[.facts.exists, .facts.scan.status, .facts.scan.refused, ([.grades[]] | unique)]')" '[null,"failed",19,[null]]'
+	# answered: exists, every grade a number (the same scan in scans.ndjson grades alike)
+	run -0 jq -c '[.facts.exists, .facts.scan.status, ([.grades[] | type] | unique)]' <(head -1 "$GF/scans.domstat.golden")
+	assert_output '[true,null,["number"]]'
+}
+
 @test "keeps one output line per input line with the input members first and unchanged" {
 	dns-grade <"$GF/scans.ndjson" >out.ndjson 2>/dev/null || true
 	[ "$(count_lines out.ndjson)" -eq "$(count_lines "$GF/scans.ndjson")" ]
@@ -81,7 +156,8 @@ codes_in_manual() {
 @test "every remark code of the domstat scale in dns-grade(1) is produced by some stored scan" {
 	codes_in_manual '.Ss Remark codes' '.Ss DNStats scale' >want
 	[ "$(count_lines want)" -gt 120 ]
-	jq -r '.remarks[]?.code' "$GF/scans.domstat.golden" "$GF/hostile.golden" | sort -u >got
+	jq -r '.remarks[]?.code' "$GF/scans.domstat.golden" "$GF/unknown.domstat.golden" \
+		"$GF/hostile.golden" | sort -u >got
 	run comm -23 want got
 	assert_output ''
 	# and nothing is produced that the manual does not list
@@ -92,7 +168,8 @@ codes_in_manual() {
 @test "every remark code of the dnstats scale in dns-grade(1) is produced by some stored scan" {
 	codes_in_manual '.Ss DNStats scale' '.Sh ' >want
 	[ "$(count_lines want)" -gt 60 ]
-	jq -r '.remarks[]? | select(.category != "dnssec") | .code' "$GF/scans.dnstats.golden" | sort -u >got
+	jq -r '.remarks[]? | select(.category != "dnssec") | .code' "$GF/scans.dnstats.golden" \
+		"$GF/unknown.dnstats.golden" | sort -u >got
 	run comm -23 want got
 	assert_output ''
 	run comm -13 want got
@@ -609,6 +686,9 @@ for why, hosts in (("mx-addr", ["aspmx.l.google.com", "alt1.aspmx.l.google.com"]
                 ans.append({"name": h, "type": t, "ttl": 300, "data": a, "address": a})
             qs.append({"q": h, "type": t, "why": why, "direct": False, "rcode": "NOERROR",
                        "aa": False, "tc": True, "tcp": True, "answer": ans})
+# the record asks no DS, DNSKEY or BIMI: answered, none (else those grades and overall are null)
+for q, t in (("good.example.com", "DS"), ("good.example.com", "DNSKEY"), ("default._bimi.good.example.com", "TXT")):
+    qs.append({"q": q, "type": t, "why": "apex", "direct": False, "rcode": "NOERROR", "aa": False, "answer": []})
 ns = next(q for q in qs if q["type"] == "NS" and q["why"] == "apex")
 ns["answer"].append(dict(ns["answer"][0], data="carl.ns.cloudflare.com.", host="carl.ns.cloudflare.com"))
 print(json.dumps(r, separators=(",", ":")))' >big.ndjson
@@ -617,4 +697,139 @@ print(json.dumps(r, separators=(",", ":")))' >big.ndjson
 	assert_equal "$stderr" ''
 	run -0 jq -c '[.errors, .grades.overall > 0, .facts.mx.hosts]' <<<"$output"
 	assert_output '[null,true,2]'
+}
+
+@test "through Unbound: a resolver that refuses every query: no grade, remarks name REFUSED, exit 0" {
+	run -1 --separate-stderr scan_via "$(REFUSING)" -- --profile minimal <<<full.test
+	printf '%s\n' "$output" >scan.ndjson
+	# dns-scan already said so (dns-incomplete, exit 1): dns-grade grades what it can, exit 0
+	local sc
+	for sc in domstat dnstats; do
+		run -0 --separate-stderr dns-grade --scale "$sc" <scan.ndjson
+		assert_equal "$stderr" ''
+		run -0 jq -c '[.grades[]] | unique' <<<"$output"
+		assert_output '[null]'
+	done
+	run -0 dns-grade <scan.ndjson
+	printf '%s\n' "$output" >graded.ndjson
+	# the questions asked were refused, the others never asked
+	run -0 jq -r '.remarks[] | "\(.category) \(.code) \(.msg)"' graded.ndjson
+	assert_line "spf DNS_TEMPORARY_ERROR no usable answer to TXT of 'full.test': REFUSED (extended DNS error 18)"
+	assert_line "dmarc DNS_TEMPORARY_ERROR no usable answer to TXT of '_dmarc.full.test': REFUSED (extended DNS error 18)"
+	assert_line "mx DNS_TEMPORARY_ERROR no usable answer to MX of 'full.test': REFUSED (extended DNS error 18)"
+	assert_line "caa NOT_SCANNED CAA of 'full.test' was not asked (profile 'minimal')"
+	run -0 jq -c '[.remarks[].code] | unique' graded.ndjson
+	assert_output '["DNS_TEMPORARY_ERROR","NOT_SCANNED"]'
+	# unknown, not false
+	run -0 jq -c '[.facts.exists, .facts.spf.present, .facts.dmarc.present, .facts.mx.present,
+		.facts.dnstats.has_spf, .facts.scan.status, .facts.scan.refused > 0]' graded.ndjson
+	assert_output '[null,null,null,null,null,"failed",true]'
+}
+
+@test "through Unbound: -r REFUSING -r GOOD grades the same as GOOD alone" {
+	printf '%s\n' full.test caa.test chain.spf.test signed.test grade.test >in
+	run -0 --separate-stderr scan_via "$(GOOD)" -- <in
+	printf '%s\n' "$output" >good.ndjson
+	run -0 --separate-stderr scan_via "$(REFUSING)" "$(GOOD)" -- <in
+	printf '%s\n' "$output" >both.ndjson
+	# the refusing resolver was asked, and refused
+	run -0 jq -s '[.[].dns.queries[] | .failed_attempts // [] | .[] | select(.cause == "refused")] | length > 0' both.ndjson
+	assert_output true
+	local sc
+	for sc in domstat dnstats; do
+		dns-grade --scale "$sc" <good.ndjson | verdict >good.$sc
+		dns-grade --scale "$sc" <both.ndjson | verdict >both.$sc
+		[ "$(count_lines good.$sc)" -eq 5 ]
+		diff -u good.$sc both.$sc
+	done
+	# and they are grades, not nulls
+	run -0 jq -c 'select(.domain == "full.test") | [.grades.spf, .grades.dmarc, .grades.mx]' good.domstat
+	refute_output --partial null
+}
+
+@test "through Unbound: a domain that does not exist gets no grades, exists false and one remark" {
+	run -0 --separate-stderr scan_via "$(GOOD)" -- <<<nope.full.test
+	printf '%s\n' "$output" >scan.ndjson
+	run -0 jq -r .dns.status scan.ndjson
+	assert_output nxdomain
+	local sc
+	for sc in domstat dnstats; do
+		run -0 --separate-stderr dns-grade --scale "$sc" <scan.ndjson
+		run -0 jq -c '[([.grades[]] | unique), .facts.exists, [.remarks[] | [.category, .code]]]' <<<"$output"
+		assert_output '[[null],false,[["domain","DOMAIN_DOES_NOT_EXIST"]]]'
+	done
+	# a record of an older dns-scan (no status member) is judged from its apex answers
+	jq -c 'del(.dns.status, .dns.failed)' scan.ndjson | dns-grade >old.ndjson
+	run -0 jq -c '[.grades.overall, .facts.exists, [.remarks[].code]]' old.ndjson
+	assert_output '[null,false,["DOMAIN_DOES_NOT_EXIST"]]'
+}
+
+@test "through Unbound: what --profile minimal or --types spf never asked is null, not 0" {
+	# caa.test has CAA: the full scan finds it, the minimal one never asks
+	scan_via "$(GOOD)" -- <<<caa.test | dns-grade >full.ndjson
+	run -0 jq -c '[.facts.caa.present, .grades.caa > 0]' full.ndjson
+	assert_output '[true,true]'
+	scan_via "$(GOOD)" -- --profile minimal <<<caa.test | dns-grade >minimal.ndjson
+	run -0 jq -c '[.grades.caa, .grades.dnssec, .grades.overall, .facts.caa.present,
+		[.remarks[] | select(.category == "caa") | .code]]' minimal.ndjson
+	assert_output '[null,null,null,null,["NOT_SCANNED"]]'
+	run -0 jq -r '.remarks[].code' minimal.ndjson
+	refute_line NO_CAA_RECORDS
+	# what minimal asked is graded as in the full scan
+	run -0 jq -c '[.grades.spf, .grades.dmarc, .grades.soa, .grades.mx]' full.ndjson
+	local want=$output
+	run -0 jq -c '[.grades.spf, .grades.dmarc, .grades.soa, .grades.mx]' minimal.ndjson
+	assert_output "$want"
+	# --types spf: TXT and its walk only (full.test's "v=spf1 a mx ..." asks its MX: known)
+	scan_via "$(GOOD)" -- --types spf <<<full.test | dns-grade >spf.ndjson
+	run -0 jq -c '[.grades.spf != null, .grades.dmarc, .grades.ns, .grades.soa, .grades.caa,
+		.grades.dnssec, .grades.overall, .facts.dmarc.present, .facts.ns.count]' spf.ndjson
+	assert_output '[true,null,null,null,null,null,null,null,null]'
+	run -0 jq -c '[.remarks[] | select(.category != "spf" and .category != "mx") | .code] | unique' spf.ndjson
+	assert_output '["NOT_SCANNED"]'
+	run -0 jq -c '[.grades.mx, .facts.mx.present]' spf.ndjson
+	assert_output '[100,true]'
+}
+
+@test "a scan through Unbound grades the same as the direct scan wherever both could answer" {
+	local names=(full.test signed.test deleg.test chain.spf.test loop.spf.test long.spf.test
+		sub.caa.test redir.spf.test grade.test)
+	printf '%s\n' "${names[@]}" >in
+	scan_via "$DNS_NET.1:$DNS_PORT" -- <in >direct.ndjson || true
+	scan_via "$(GOOD)" -- <in >unbound.ndjson || true
+	[ "$(count_lines direct.ndjson)" -eq ${#names[@]} ]
+	[ "$(count_lines unbound.ndjson)" -eq ${#names[@]} ]
+	local sc
+	for sc in domstat dnstats; do
+		# each category's grade where neither is null
+		dns-grade --scale "$sc" <direct.ndjson >d.ndjson || true
+		dns-grade --scale "$sc" <unbound.ndjson >u.ndjson || true
+		run -0 jq -rs --slurpfile u u.ndjson '
+			[range(length) as $i | .[$i] as $d | $u[$i] as $v | $d.grades | keys[] as $c
+			 | select($d.grades[$c] != null and $v.grades[$c] != null
+				  and $d.grades[$c] != $v.grades[$c])
+			 | "\($d.domain) \($c): direct \($d.grades[$c]), through Unbound \($v.grades[$c])"]
+			| .[]' d.ndjson
+		assert_output ''
+		# and most of them could be compared
+		run -0 jq -s '[.[].grades[] | select(. != null)] | length' u.ndjson
+		[ "$output" -ge $((${#names[@]} * 6)) ]
+	done
+}
+
+@test "through Unbound: a bogus zone's SERVFAIL is unknown, not absent, and named by its extended error" {
+	# no DS: the lab's test. zone does not delegate bogus.test (Unbound has it as a stub zone)
+	run -1 --separate-stderr scan_via "$(GOOD)" -- --types DNSKEY,MX,SOA <<<bogus.test
+	printf '%s\n' "$output" >scan.ndjson
+	run -0 jq -r '.dns.queries[] | select(.type == "DNSKEY") | [.rcode, .ede[0].code, .cd_retry.rcode] | @tsv' scan.ndjson
+	assert_output "$(printf 'SERVFAIL\t6\tNOERROR')"
+	run -0 --separate-stderr dns-grade <scan.ndjson
+	printf '%s\n' "$output" >graded.ndjson
+	run -0 jq -c '[.grades.dnssec, .grades.mx, .grades.soa, .facts.dnssec.status, .facts.mx.present]' graded.ndjson
+	assert_output '[null,null,null,null,null]'
+	run -0 jq -r '.remarks[] | select(.category == "dnssec") | "\(.code) \(.msg)"' graded.ndjson
+	assert_output --regexp "^DNS_TEMPORARY_ERROR no usable answer to DNSKEY of 'bogus.test': SERVFAIL \(extended DNS error 6[:)].*; asked with CD=1 it answers NOERROR: the data does not validate$"
+	run -0 jq -r '.remarks[].code' graded.ndjson
+	refute_line NO_DNSKEY
+	refute_line NO_MX_RECORDS
 }
