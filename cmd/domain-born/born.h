@@ -13,6 +13,7 @@
 #include "record.h"
 #include "store.h"
 #include "whois.h"
+#include "window.h"
 #include "http.h"
 #include "isc.h"
 #include "rdap.h"
@@ -159,11 +160,9 @@ struct memo {
  * variables. */
 struct born {
 	struct options opt;
-	int64_t fixed_now; /* the injected clock (DOMSTAT_NOW), moved on per record; -1: real */
-	/* the window: a ring of slots indexed by absolute record number */
-	struct slot *ring;
-	size_t ring_cap, head_no, tail_no; /* records head_no..tail_no-1 are in the window */
-	size_t window_bytes;		   /* bytes of input held there */
+	int64_t fixed_now;   /* the injected clock (DOMSTAT_NOW), moved on per record; -1: real */
+	struct window win;   /* of struct slot, by absolute record number */
+	size_t window_bytes; /* bytes of input held there */
 	/* the network and its politeness (sched.c) */
 	struct http *http;
 	struct server *servers;

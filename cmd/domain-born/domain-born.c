@@ -33,7 +33,7 @@ static struct born *closed_pipe_run;
 static struct slot *
 slot_at(struct born *b, size_t no)
 {
-	return &b->ring[no % b->ring_cap];
+	return window_at(&b->win, no);
 }
 
 static void
@@ -47,27 +47,36 @@ show_progress(struct born *b, bool final)
 		      b->progress.fetched, b->progress.errors, b->total_active);
 }
 
+static bool
+slot_done(void *arg, void *slot)
+{
+	(void)arg;
+	return ((struct slot *)slot)->done;
+}
+
+static void
+emit_slot(void *arg, void *slot)
+{
+	struct born *b = arg;
+	struct slot *s = slot;
+	if (s->has_result) {
+		apply(b, &s->rec, &s->res);
+		if (!s->res.ok || s->res.created == DATE_UNKNOWN)
+			b->progress.errors++;
+	}
+	rec_emit(&s->rec);
+	b->window_bytes -= s->rec.text.len;
+	/* keep memory flat: drop buffers an unusually long record left behind */
+	if (s->rec.text.cap > 65536)
+		rec_free(&s->rec);
+	s->done = s->has_result = false;
+	b->progress.done++;
+}
+
 void
 emit_ready(struct born *b)
 {
-	while (b->head_no < b->tail_no) {
-		struct slot *s = slot_at(b, b->head_no);
-		if (!s->done)
-			break;
-		if (s->has_result) {
-			apply(b, &s->rec, &s->res);
-			if (!s->res.ok || s->res.created == DATE_UNKNOWN)
-				b->progress.errors++;
-		}
-		rec_emit(&s->rec);
-		b->window_bytes -= s->rec.text.len;
-		/* keep memory flat: drop buffers an unusually long record left behind */
-		if (s->rec.text.cap > 65536)
-			rec_free(&s->rec);
-		s->done = s->has_result = false;
-		b->head_no++;
-		b->progress.done++;
-	}
+	window_drain(&b->win, slot_done, emit_slot, b);
 	show_progress(b, false);
 }
 
@@ -200,11 +209,10 @@ main(int argc, char **argv)
 				 now_s(b));
 	}
 	sched_init(b);
-	b->ring_cap = (size_t)b->opt.window;
-	b->ring = xcalloc(b->ring_cap, sizeof *b->ring);
-	for (size_t i = 0; i < b->ring_cap; i++) {
-		rec_init(&b->ring[i].rec);
-		result_init(&b->ring[i].res);
+	window_init(&b->win, (size_t)b->opt.window, sizeof(struct slot));
+	for (size_t i = 0; i < b->win.cap; i++) {
+		rec_init(&slot_at(b, i)->rec);
+		result_init(&slot_at(b, i)->res);
 	}
 	dname_init(&b->dn);
 	progress_init(b->opt.progress);
@@ -223,15 +231,15 @@ main(int argc, char **argv)
 	for (;;) {
 		if (stop_signal)
 			break;
-		while (!eof && b->tail_no - b->head_no < b->ring_cap &&
-		       b->window_bytes < WINDOW_BYTES) {
-			rc = rec_read(&in, &slot_at(b, b->tail_no)->rec);
+		while (!eof && !window_full(&b->win) && b->window_bytes < WINDOW_BYTES) {
+			struct slot *next = window_next(&b->win);
+			rc = rec_read(&in, &next->rec);
 			if (rc <= 0) {
 				eof = true;
 				break;
 			}
-			b->window_bytes += slot_at(b, b->tail_no)->rec.text.len;
-			admit(b, b->tail_no++);
+			b->window_bytes += next->rec.text.len;
+			admit(b, window_push(&b->win));
 			if (b->fixed_now >= 0)
 				b->fixed_now += b->opt.now_step;
 			emit_ready(b);
@@ -244,7 +252,7 @@ main(int argc, char **argv)
 			}
 		}
 		emit_ready(b);
-		if (eof && b->head_no == b->tail_no)
+		if (eof && window_empty(&b->win))
 			break;
 		pump(b, 1000, -1);
 	}
@@ -268,11 +276,11 @@ main(int argc, char **argv)
 	}
 	b->db = NULL;
 
-	for (size_t i = 0; i < b->ring_cap; i++) {
-		rec_free(&b->ring[i].rec);
-		result_free(&b->ring[i].res);
+	for (size_t i = 0; i < b->win.cap; i++) {
+		rec_free(&slot_at(b, i)->rec);
+		result_free(&slot_at(b, i)->res);
 	}
-	free(b->ring);
+	window_free(&b->win);
 	sched_free(b);
 	whois_free(b);
 	memo_free(b);
