@@ -196,8 +196,14 @@ main(int argc, char **argv)
 		tool_die("%s", why.s);
 	if (b->opt.bs.file) {
 		b->opt.bs.now = now_s(b);
-		if (bootstrap_load(&b->boot, &b->opt.bs) < 0)
+		if (bootstrap_load(&b->boot, &b->opt.bs) < 0) {
+			/* the run lives on main's stack: free what it holds before returning */
+			store_close(b->db, &why);
+			http_free(b->http);
+			bootstrap_free(&b->boot);
+			buf_free(&why);
 			return tool_finish(EXIT_FATAL);
+		}
 	}
 	for (int i = 0; i < b->opt.nsources; i++)
 		b->isc_on |= b->opt.sources[i] == SRC_ISC && !b->opt.offline;
