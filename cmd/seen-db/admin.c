@@ -57,8 +57,7 @@ format_row(struct buf *out, const char *domain, const struct seen_info *si,
 	put_date(out, "expires", si->expires, dates);
 	if (with_live) {
 		jsonw_key(out, "live");
-		bool live =
-		    store_seen_live(si, ri && !ri->error_code ? ri->expires : DATE_UNKNOWN, now);
+		bool live = store_seen_is_live(si, ri, now);
 		buf_adds(out, live ? "true" : "false");
 	}
 	if (ri) {

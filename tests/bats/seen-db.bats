@@ -277,6 +277,9 @@ setup() { setup_isolated; }
 	dir=$(mktemp -d /tmp/seen-db-ro.XXXXXX)
 	chmod 755 "$dir"
 	run -0 seen-db --db "$dir/ro.db" <<<'example.com'
+	mkdir "$dir/bin"
+	cp "$(command -v seen-db)" "$dir/bin/seen-db"
+	chmod 755 "$dir/bin" "$dir/bin/seen-db"
 	chmod 444 "$dir/ro.db"
 	chmod 555 "$dir"
 	if [ "$(id -u)" = 0 ]; then
@@ -284,7 +287,9 @@ setup() { setup_isolated; }
 	else
 		as=()
 	fi
-	run -2 --separate-stderr "${as[@]}" env PATH="$PATH" HOME=/nonexistent "$(command -v seen-db)" --db "$dir/ro.db" <<<'example.com'
+	# the other user runs a copy beside the store: the checkout may sit in a folder only its
+	# owner can enter (mktemp -d), and seen-db needs nothing else from it to refuse the store
+	run -2 --separate-stderr "${as[@]}" env PATH=/usr/bin:/bin HOME=/nonexistent "$dir/bin/seen-db" --db "$dir/ro.db" <<<'example.com'
 	chmod 755 "$dir"
 	rm -rf "$dir"
 	assert_equal "$stderr" "seen-db: cannot open '$dir/ro.db': the store is read-only (no write permission)"

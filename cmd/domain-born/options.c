@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: ISC */
+/* domain-born's options: usage, --help and the parse into struct options. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "born.h"
+#include "tool.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+		"usage: domain-born [--allow-http] [--allow-private] [--compat] [--offline | "
+		"--refresh]\n"
+		"                   [-f field] [-j N] [--bootstrap FILE] [--cacert FILE]\n"
+		"                   [--date-format iso|http] [--db FILE] [--established-days N]\n"
+		"                   [--isc-url URL] [--max-body BYTES] [--server-conns N]\n"
+		"                   [--server-rate N] [--source rdap|isc|isc,rdap|rdap,isc]\n"
+		"                   [--timeout SECS] [--whois] [--whois-server HOST[:PORT]]\n"
+		"                   [--whois-map FILE]\n");
+	exit(EXIT_FATAL);
+}
+
+static void
+help(void)
+{
+	printf("domain-born: add RDAP registration dates and age to each domain record.\n\n"
+	       "  -f, --field PATH         member holding the domain (default domain)\n"
+	       "      --established-days N NEW when registered at most N days ago (default 730)\n"
+	       "      --date-format STYLE  iso (default) or http (RFC 1123, domain_stats' form)\n"
+	       "      --compat             domain_stats' shape: category ERROR on failures\n"
+	       "      --bootstrap FILE     RDAP bootstrap file (default: IANA's, cached daily)\n"
+	       "      --bootstrap-url URL  where to download it (default IANA)\n"
+	       "      --overrides FILE     extra bootstrap services for TLDs IANA lacks\n"
+	       "      --allow-http         accept http:// RDAP services and redirects\n"
+	       "      --allow-private      follow redirects and registrar links to loopback or\n"
+	       "                           private addresses (refused by default)\n"
+	       "      --cacert FILE        CA certificates to trust (PEM)\n"
+	       "  -j, --jobs N             lookups in flight in all (default 64)\n"
+	       "      --server-conns N     lookups in flight per server (default 4)\n"
+	       "      --server-rate N      requests per second per server (default 10)\n"
+	       "      --retries N          retries after 429/503 (default 1)\n"
+	       "      --retry-wait-max S   longest Retry-After honoured (default 120)\n"
+	       "      --timeout SECS       whole request (default 20)\n"
+	       "      --connect-timeout S  connection (default 10)\n"
+	       "      --max-body BYTES     largest answer read (default 1048576)\n"
+	       "      --max-redirects N    redirects followed (default 5)\n"
+	       "      --no-related         never follow the registrar's link\n"
+	       "      --window N           records held for ordering (default 1024)\n"
+	       "      --max-line BYTES     longest input line handled (default 1048576)\n"
+	       "      --progress / --no-progress  progress line on stderr (default: on a tty)\n"
+	       "      --whois              ask whois (port 43) when a TLD has no RDAP service\n"
+	       "      --whois-server H[:P] send every whois query there (implies --whois)\n"
+	       "      --whois-map FILE     lines \"tld host[:port]\" choosing whois servers\n"
+	       "      --source LIST        rdap (default), isc, isc,rdap or rdap,isc: where to\n"
+	       "                           ask, in order of preference\n"
+	       "      --isc-url URL        the ISC service (JSON commands over HTTPS POST)\n"
+	       "      --db FILE            the store (default $DOMSTAT_DB or\n"
+	       "                           $XDG_DATA_HOME/domstat/domains.db)\n"
+	       "      --offline            answer from the store only\n"
+	       "      --refresh            ignore stored answers (still store new ones)\n"
+	       "      --ttl-max SECS       longest a success is kept (default 90 days)\n"
+	       "      --ttl-no-expiry SECS success without an expiry date (default 30 days)\n"
+	       "      --ttl-not-found SECS 404 from the registry (default 86400)\n"
+	       "      --ttl-error SECS     other failures (default 3600); 429 is never kept\n"
+	       "  -h, --help               this help\n"
+	       "  -V, --version            version\n\n"
+	       "See domain-born(1) and domstat(7).\n");
+	exit(tool_finish(0));
+}
+
+enum {
+	OPT_EST = 256,
+	OPT_DATEFMT,
+	OPT_COMPAT,
+	OPT_BOOT,
+	OPT_BOOTURL,
+	OPT_OVER,
+	OPT_HTTP,
+	OPT_PRIVATE,
+	OPT_CACERT,
+	OPT_SCONNS,
+	OPT_SRATE,
+	OPT_RETRIES,
+	OPT_RWAIT,
+	OPT_TIMEOUT,
+	OPT_CTIMEOUT,
+	OPT_MAXBODY,
+	OPT_REDIRS,
+	OPT_NOREL,
+	OPT_WINDOW,
+	OPT_MAXLINE,
+	OPT_PROGRESS,
+	OPT_NOPROGRESS,
+	OPT_DB,
+	OPT_OFFLINE,
+	OPT_REFRESH,
+	OPT_TTLMAX,
+	OPT_TTLNOEXP,
+	OPT_TTLNF,
+	OPT_TTLERR,
+	OPT_WHOIS,
+	OPT_WHOISSERVER,
+	OPT_WHOISMAP,
+	OPT_SOURCE,
+	OPT_ISCURL,
+};
+
+/* "rdap", "isc", "isc,rdap" or "rdap,isc". */
+static void
+parse_sources(struct options *o, const char *arg)
+{
+	o->nsources = 0;
+	for (const char *p = arg; *p;) {
+		size_t n = strcspn(p, ",");
+		enum source_kind src;
+		if (n == 4 && !strncmp(p, "rdap", 4))
+			src = SRC_RDAP;
+		else if (n == 3 && !strncmp(p, "isc", 3))
+			src = SRC_ISC;
+		else
+			tool_die("invalid value for --source: '%s'", arg);
+		if (o->nsources == 2 || (o->nsources == 1 && o->sources[0] == src))
+			tool_die("invalid value for --source: '%s'", arg);
+		o->sources[o->nsources++] = src;
+		p += n;
+		if (*p == ',' && *++p == '\0')
+			tool_die("invalid value for --source: '%s'", arg);
+	}
+	if (!o->nsources)
+		tool_die("invalid value for --source: '%s'", arg);
+}
+
+void
+born_parse_options(struct options *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"field", required_argument, NULL, 'f'},
+	    {"established-days", required_argument, NULL, OPT_EST},
+	    {"date-format", required_argument, NULL, OPT_DATEFMT},
+	    {"compat", no_argument, NULL, OPT_COMPAT},
+	    {"bootstrap", required_argument, NULL, OPT_BOOT},
+	    {"bootstrap-url", required_argument, NULL, OPT_BOOTURL},
+	    {"overrides", required_argument, NULL, OPT_OVER},
+	    {"allow-http", no_argument, NULL, OPT_HTTP},
+	    {"allow-private", no_argument, NULL, OPT_PRIVATE},
+	    {"cacert", required_argument, NULL, OPT_CACERT},
+	    {"jobs", required_argument, NULL, 'j'},
+	    {"server-conns", required_argument, NULL, OPT_SCONNS},
+	    {"server-rate", required_argument, NULL, OPT_SRATE},
+	    {"retries", required_argument, NULL, OPT_RETRIES},
+	    {"retry-wait-max", required_argument, NULL, OPT_RWAIT},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"connect-timeout", required_argument, NULL, OPT_CTIMEOUT},
+	    {"max-body", required_argument, NULL, OPT_MAXBODY},
+	    {"max-redirects", required_argument, NULL, OPT_REDIRS},
+	    {"no-related", no_argument, NULL, OPT_NOREL},
+	    {"window", required_argument, NULL, OPT_WINDOW},
+	    {"max-line", required_argument, NULL, OPT_MAXLINE},
+	    {"progress", no_argument, NULL, OPT_PROGRESS},
+	    {"no-progress", no_argument, NULL, OPT_NOPROGRESS},
+	    {"db", required_argument, NULL, OPT_DB},
+	    {"offline", no_argument, NULL, OPT_OFFLINE},
+	    {"refresh", no_argument, NULL, OPT_REFRESH},
+	    {"ttl-max", required_argument, NULL, OPT_TTLMAX},
+	    {"ttl-no-expiry", required_argument, NULL, OPT_TTLNOEXP},
+	    {"ttl-not-found", required_argument, NULL, OPT_TTLNF},
+	    {"ttl-error", required_argument, NULL, OPT_TTLERR},
+	    {"whois", no_argument, NULL, OPT_WHOIS},
+	    {"whois-server", required_argument, NULL, OPT_WHOISSERVER},
+	    {"whois-map", required_argument, NULL, OPT_WHOISMAP},
+	    {"source", required_argument, NULL, OPT_SOURCE},
+	    {"isc-url", required_argument, NULL, OPT_ISCURL},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	*o = (struct options){
+	    .fixed_now = -1,
+	    .field = "domain",
+	    .established_days = 730,
+	    .date_style = DATE_ISO,
+	    .jobs = 64,
+	    .server_conns = 4,
+	    .server_rate = 10,
+	    .retries = 1,
+	    .retry_wait_max = 120,
+	    .ttl_max = 90 * DAY,
+	    .ttl_no_expiry = 30 * DAY,
+	    .ttl_not_found = DAY,
+	    .ttl_error = 3600,
+	    .window = 1024,
+	    .progress = PROGRESS_AUTO,
+	    .http = {.connect_timeout_ms = 10000,
+		     .timeout_ms = 20000,
+		     .max_body = 1 << 20,
+		     .max_redirects = 5},
+	    .bs = {.url = "https://data.iana.org/rdap/dns.json"},
+	    .sources = {SRC_RDAP},
+	    .nsources = 1,
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "f:j:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->field = optarg;
+			break;
+		case OPT_EST:
+			o->established_days = opt_long("established-days", optarg, 0, 100000);
+			break;
+		case OPT_DATEFMT: {
+			int s = date_style_parse(optarg);
+			if (s < 0)
+				tool_die("invalid value for --date-format: '%s'", optarg);
+			o->date_style = (enum date_style)s;
+			break;
+		}
+		case OPT_COMPAT:
+			o->compat = true;
+			break;
+		case OPT_BOOT:
+			o->bs.file = optarg;
+			break;
+		case OPT_BOOTURL:
+			o->bs.url = optarg;
+			break;
+		case OPT_OVER:
+			o->bs.overrides = optarg;
+			break;
+		case OPT_HTTP:
+			o->http.allow_http = true;
+			break;
+		case OPT_PRIVATE:
+			o->http.allow_private = true;
+			break;
+		case OPT_CACERT:
+			o->http.cacert = optarg;
+			break;
+		case 'j':
+			o->jobs = opt_long("jobs", optarg, 1, 10000);
+			break;
+		case OPT_SCONNS:
+			o->server_conns = opt_long("server-conns", optarg, 1, 1000);
+			break;
+		case OPT_SRATE:
+			o->server_rate = opt_double("server-rate", optarg, 0.001, 1e6);
+			break;
+		case OPT_RETRIES:
+			o->retries = opt_long("retries", optarg, 0, 100);
+			break;
+		case OPT_RWAIT:
+			o->retry_wait_max = opt_long("retry-wait-max", optarg, 0, 86400);
+			break;
+		case OPT_TIMEOUT:
+			o->http.timeout_ms =
+			    (long)(opt_double("timeout", optarg, 0.001, 3600) * 1000);
+			break;
+		case OPT_CTIMEOUT:
+			o->http.connect_timeout_ms =
+			    (long)(opt_double("connect-timeout", optarg, 0.001, 3600) * 1000);
+			break;
+		case OPT_MAXBODY:
+			o->http.max_body = (size_t)opt_long("max-body", optarg, 1024, 1L << 30);
+			break;
+		case OPT_REDIRS:
+			o->http.max_redirects = opt_long("max-redirects", optarg, 0, 50);
+			break;
+		case OPT_NOREL:
+			o->no_related = true;
+			break;
+		case OPT_WINDOW:
+			o->window = opt_long("window", optarg, 1, 1000000);
+			break;
+		case OPT_MAXLINE:
+			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
+			break;
+		case OPT_PROGRESS:
+			o->progress = PROGRESS_ON;
+			break;
+		case OPT_NOPROGRESS:
+			o->progress = PROGRESS_OFF;
+			break;
+		case OPT_DB:
+			o->db = optarg;
+			break;
+		case OPT_OFFLINE:
+			o->offline = true;
+			break;
+		case OPT_REFRESH:
+			o->refresh = true;
+			break;
+		case OPT_TTLMAX:
+			o->ttl_max = opt_long("ttl-max", optarg, 0, 100L * 365 * DAY);
+			break;
+		case OPT_TTLNOEXP:
+			o->ttl_no_expiry = opt_long("ttl-no-expiry", optarg, 0, 100L * 365 * DAY);
+			break;
+		case OPT_TTLNF:
+			o->ttl_not_found = opt_long("ttl-not-found", optarg, 0, 100L * 365 * DAY);
+			break;
+		case OPT_TTLERR:
+			o->ttl_error = opt_long("ttl-error", optarg, 0, 100L * 365 * DAY);
+			break;
+		case OPT_WHOIS:
+			o->whois = true;
+			break;
+		case OPT_WHOISSERVER:
+			o->whois_server = optarg;
+			o->whois = true;
+			break;
+		case OPT_WHOISMAP:
+			o->whois_map = optarg;
+			o->whois = true;
+			break;
+		case OPT_SOURCE:
+			parse_sources(o, optarg);
+			break;
+		case OPT_ISCURL:
+			o->isc_url = optarg;
+			break;
+		case 'h':
+			help();
+			break;
+		case 'V':
+			tool_version();
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || (o->offline && o->refresh))
+		usage();
+	for (int i = 0; i < o->nsources; i++)
+		if (o->sources[i] == SRC_ISC && !o->isc_url)
+			tool_die("--source isc needs --isc-url");
+	o->http.user_agent = "domain-born/" VERSION " (domstat)";
+	o->http.accept = "application/rdap+json, application/json";
+	o->bs.http = o->http;
+	o->bs.http.accept = NULL;
+	o->bs.http.max_body = 16 * 1024 * 1024;
+	const char *env = getenv("DOMSTAT_NOW");
+	if (env && *env) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(env, &end, 10);
+		if (errno || *end || v < 0)
+			tool_die("invalid value for DOMSTAT_NOW: '%s'", env);
+		o->fixed_now = v;
+	}
+	env = getenv("DOMSTAT_NOW_STEP");
+	if (env && *env) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(env, &end, 10);
+		if (errno || *end || v < 0 || v > 100LL * 365 * DAY)
+			tool_die("invalid value for DOMSTAT_NOW_STEP: '%s'", env);
+		o->now_step = v;
+	}
+	if (!o->bs.file) {
+		env = getenv("DOMSTAT_BOOTSTRAP");
+		if (env && *env)
+			o->bs.file = env;
+	}
+}
