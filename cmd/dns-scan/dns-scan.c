@@ -23,6 +23,7 @@
 #include "record.h"
 #include "spf.h"
 #include "tool.h"
+#include "window.h"
 #include "xalloc.h"
 
 /* Why a question was asked: the `why` member, in output order. */
@@ -137,8 +138,7 @@ struct job {
 static struct options opt;
 static struct dns_engine *engine;
 static struct parents *parents;
-static struct job **ring; /* in input order */
-static size_t ring_head, ring_n;
+static struct window order; /* the jobs in input order (not with --unordered) */
 static size_t active; /* jobs read and not yet written */
 static struct job *free_jobs;
 static struct dname scratch_name;
@@ -1314,7 +1314,7 @@ take_record(struct record *in, struct dname *dn)
 	struct job *j = job_new();
 	rec_copy(&j->rec, in);
 	if (!opt.unordered)
-		ring[(ring_head + ring_n++) % opt.window] = j;
+		*(struct job **)window_at(&order, window_push(&order)) = j;
 	bytes_read += in->text.len + 1;
 	if (rec_require_name(&j->rec)) {
 		if (dname_set(dn, j->rec.name.s, j->rec.name.len) < 0) {
@@ -1328,16 +1328,26 @@ take_record(struct record *in, struct dname *dn)
 	job_finished(j);
 }
 
+static bool
+job_is_done(void *arg, void *slot)
+{
+	(void)arg;
+	return (*(struct job **)slot)->done;
+}
+
+static void
+job_emit(void *arg, void *slot)
+{
+	(void)arg;
+	struct job *j = *(struct job **)slot;
+	rec_emit(&j->rec);
+	job_release(j);
+}
+
 static void
 emit_ready(void)
 {
-	while (ring_n && ring[ring_head]->done) {
-		struct job *j = ring[ring_head];
-		ring_head = (ring_head + 1) % opt.window;
-		ring_n--;
-		rec_emit(&j->rec);
-		job_release(j);
-	}
+	window_drain(&order, job_is_done, job_emit, NULL);
 }
 
 /* ---- progress and statistics ---- */
@@ -1494,7 +1504,7 @@ main(int argc, char **argv)
 	}
 	buf_addc(&resolvers_json, ']');
 	if (!opt.unordered)
-		ring = xcalloc(opt.window, sizeof *ring);
+		window_init(&order, opt.window, sizeof(struct job *));
 	dname_init(&scratch_name);
 
 	struct rec_reader in;
@@ -1557,7 +1567,7 @@ main(int argc, char **argv)
 		buf_free(&j->ref);
 		free(j);
 	}
-	free(ring);
+	window_free(&order);
 	parents_free(parents);
 	dns_engine_free(engine);
 	buf_free(&resolvers_json);
