@@ -125,6 +125,11 @@ struct legacy {
 	int has_msdc; /* 1, 0, -1 = null */
 };
 
+/* What the lookups a category rests on came to, for grading it unknown (null) rather than
+ * absent: answered (found or not), a temporary DNS error (SERVFAIL, REFUSED, another rcode
+ * but NOERROR and NXDOMAIN, a timeout, a malformed answer), or never asked by the scan. */
+enum fetch { FETCH_ANSWERED, FETCH_TEMPERROR, FETCH_NOT_ASKED };
+
 struct facts {
 	struct {
 		bool present, valid;
@@ -148,7 +153,9 @@ struct facts {
 	} mx;
 	struct {
 		int count, lame;
-		bool serials_consistent, ns_sets_consistent;
+		/* 1 consistent, 0 not, -1 unknown: no server was asked, or none answered */
+		int serials_consistent, ns_sets_consistent;
+		int parent_child_consistent; /* the parent's delegation NS set is the apex's */
 	} ns;
 	struct {
 		bool present;
@@ -168,6 +175,13 @@ struct facts {
 		int queries, answered, timeouts, servfail, errors;
 	} scan;
 	struct legacy legacy;
+	struct {
+		enum fetch spf;	     /* the domain's TXT query */
+		enum fetch spf_walk; /* an include or redirect target's (SPF_TEMPERROR) */
+		enum fetch dmarc;    /* _dmarc's TXT query */
+		enum fetch ns;	     /* FETCH_TEMPERROR: no server of the delegation answered */
+		enum fetch dnssec;   /* the DS or DNSKEY query (status "indeterminate") */
+	} fetched;
 };
 
 struct grader {

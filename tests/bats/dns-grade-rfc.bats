@@ -1,0 +1,145 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# dns-grade judged by the RFCs on failures: a temporary DNS error is never an absence (RFC 7208
+# 4.4 and 5.2, RFC 7489 6.6.3), dead SPF text and RFC 9989's removed DMARC tags, the delegation
+# as the parent and the child each tell it, and DNSSEC from the chain. Scans through Unbound on
+# loopback as users make them, and stored dns-scan records for rcodes no real server here gives.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+GF="$BATS_TEST_DIRNAME/fixtures/dns-grade"
+
+setup_file() {
+	command -v knotd >/dev/null && command -v unbound >/dev/null &&
+		command -v ldns-signzone >/dev/null || return 0
+	load dns_server
+	load unbound
+	dns_pick_net
+	local t="$BATS_FILE_TMPDIR"
+	# rfc.test: SPF and DMARC, an include target in down.test, which its server refuses
+	dns_zone_file "$ZONES/rfc.test.zone" "$t/rfc.zone"
+	# a parent (ptest) and its children: child.ptest whose own NS set differs from the
+	# parent's delegation, lame.ptest whose only server answers nothing
+	{
+		printf '$ORIGIN ptest.\n$TTL 300\n@ SOA ns1.ptest. h.ptest. 1 7200 3600 1209600 300\n'
+		printf '@ NS ns1.ptest.\nns1 A %s.7\n' "$DNS_NET"
+		printf 'child NS ns1.child.ptest.\nchild NS ns2.child.ptest.\n'
+		printf 'ns1.child A %s.8\nns2.child A %s.8\n' "$DNS_NET" "$DNS_NET"
+		printf 'lame NS ns1.lame.ptest.\nlame NS ns2.lame.ptest.\n'
+		printf 'ns1.lame A %s.9\nns2.lame A %s.10\n' "$DNS_NET" "$DNS_NET"
+	} >"$t/ptest.zone"
+	{
+		printf '$ORIGIN child.ptest.\n$TTL 300\n@ SOA ns1 h 1 7200 3600 1209600 300\n'
+		printf '@ NS ns1\n@ NS ns3\nns1 A %s.8\nns3 A %s.8\n' "$DNS_NET" "$DNS_NET"
+		printf '@ TXT "v=spf1 -all"\n'
+	} >"$t/child.zone"
+	knot_start main "$DNS_NET.1" "$DNS_PORT" rfc.test="$t/rfc.zone" &&
+		knot_start parent "$DNS_NET.7" "$DNS_PORT" ptest="$t/ptest.zone" &&
+		knot_start child "$DNS_NET.8" "$DNS_PORT" child.ptest="$t/child.zone" || return 0
+	local stubs=("rfc.test=$DNS_NET.1@$DNS_PORT" "down.test=$DNS_NET.1@$DNS_PORT" "ptest=$DNS_NET.7@$DNS_PORT"
+		"child.ptest=$DNS_NET.8@$DNS_PORT")
+	unbound_start good good "$DNS_NET.20" "$DNS_PORT" "${stubs[@]}" &&
+		unbound_start refusing refusing "$DNS_NET.21" "$DNS_PORT" "${stubs[@]}" &&
+		touch "$t/up"
+}
+
+teardown_file() {
+	load unbound
+	load dns_server
+	unbound_stop_all
+	knot_stop_all
+}
+
+setup() {
+	setup_isolated
+	GOOD="$DNS_NET.20:$DNS_PORT" REFUSING="$DNS_NET.21:$DNS_PORT"
+}
+
+# Scan names through the resolvers given as -r options (then the names), then grade them.
+scan() {
+	[ -e "$BATS_FILE_TMPDIR/up" ] || skip "needs knotd, unbound and ldnsutils"
+	command -v dns-scan >/dev/null || skip "needs dns-scan"
+	local rs=()
+	while [ "$1" = -r ]; do
+		rs+=(-r "$2")
+		shift 2
+	done
+	printf '%s\n' "$@" | dns-scan "${rs[@]}" --ns-port "$DNS_PORT" --ns-allow 127.0.0.0/8 \
+		--timeout 1 --retries 1 >scan.ndjson || true
+	dns-grade <scan.ndjson >graded.ndjson
+}
+
+# The codes of a domain's remarks in a category, space-separated.
+codes() {
+	jq -r --arg d "$1" --arg c "$2" \
+		'select(.domain == $d) | [.remarks[] | select(.category == $c) | .code] | join(" ")' \
+		graded.ndjson
+}
+
+# One stored case of scans.ndjson graded.
+stored() {
+	jq -c --arg c "$1" 'select(.case == $c)' "$GF/scans.ndjson" | dns-grade
+}
+
+@test "SPF: an include target answered SERVFAIL or REFUSED is a temperror, the record stays valid" {
+	run -0 --separate-stderr stored spf-temperror
+	run jq -r '[.remarks[] | select(.category == "spf") | "\(.code) \(.msg)"] | .[]' <<<"$output"
+	assert_line "SPF_TEMPERROR include 'sf.example.net': the TXT query failed (SERVFAIL), a temporary error"
+	assert_line "SPF_TEMPERROR include 'ref.example.net': the TXT query failed (REFUSED), a temporary error"
+	refute_output --partial INCLUDE_TARGET_NO_SPF
+	run -0 --separate-stderr stored spf-temperror
+	[ "$(jq '.facts.spf.valid' <<<"$output")" = true ]
+	# an NXDOMAIN target is still "none": a permerror
+	run -0 --separate-stderr stored spf-targets
+	run jq -r '[.remarks[] | select(.category == "spf") | .code] | join(" ")' <<<"$output"
+	assert_output "INCLUDE_TARGET_NO_SPF INCLUDE_TARGET_INVALID INCLUDE_TARGET_INVALID SPF_TEMPERROR"
+}
+
+@test "SPF and DMARC: a failed query at the domain or at _dmarc is a temperror, not an absence" {
+	run -0 --separate-stderr stored spf-apex-servfail
+	run jq -r '[.remarks[] | select(.category == "spf") | .code] | join(" ")' <<<"$output"
+	assert_output SPF_LOOKUP_TEMPERROR
+	run -0 --separate-stderr stored dmarc-servfail
+	run jq -r '[.remarks[] | select(.category == "dmarc") | .code] | join(" ")' <<<"$output"
+	assert_output DMARC_TEMPERROR
+}
+
+@test "SPF: terms after all are dead text, not walked, and said so" {
+	run -0 --separate-stderr stored spf-after-all
+	run jq -c '[[.remarks[] | select(.category == "spf") | .code], .facts.spf.lookups, .facts.spf.valid]' <<<"$output"
+	assert_output '[["TERMS_AFTER_ALL"],0,true]'
+}
+
+@test "DMARC: bad pct, rf and ri are warnings about obsolete tags; report addresses cut at ? and !" {
+	run -0 --separate-stderr stored dmarc-removed-tags
+	run jq -c '[.facts.dmarc.valid, .facts.dmarc.pct, [.remarks[] | select(.category == "dmarc") | "\(.code):\(.severity)"]]' <<<"$output"
+	assert_output '[true,null,["INVALID_PCT_VALUE:warning","INVALID_RF_VALUE:warning","INVALID_RI_VALUE:warning","REPORT_URI_SIZE_OBSOLETE:notice","EXTERNAL_REPORT_NOT_AUTHORIZED:warning"]]'
+	# the address before '?' was checked (NXDOMAIN: not authorised); the one whose check
+	# failed (SERVFAIL) is not called unauthorised
+	run -0 --separate-stderr stored dmarc-removed-tags
+	run jq -r '.remarks[] | select(.code == "EXTERNAL_REPORT_NOT_AUTHORIZED") | .msg' <<<"$output"
+	assert_output --partial "rua destination 'reports.example.net'"
+	refute_output --partial ok.example.org
+}
+
+@test "through a refusing resolver, SPF and DMARC are temperrors, never NO_SPF_FOUND or NO_DMARC_RECORD" {
+	scan -r "$REFUSING" rfc.test
+	[ "$(jq -r .dns.status scan.ndjson)" = failed ]
+	run codes rfc.test spf
+	assert_output SPF_LOOKUP_TEMPERROR
+	run codes rfc.test dmarc
+	assert_output DMARC_TEMPERROR
+}
+
+@test "through Unbound, an include target nobody serves is a temperror and a missing one is none" {
+	scan -r "$GOOD" rfc.test
+	run jq -r 'select(.domain == "rfc.test") | .remarks[] | select(.category == "spf") | "\(.code) \(.msg)"' graded.ndjson
+	assert_line --partial "SPF_TEMPERROR include 'spf.down.test': the TXT query failed"
+	assert_line "INCLUDE_TARGET_NO_SPF include 'nospf.rfc.test' has no SPF record"
+	assert_line --partial "TERMS_AFTER_ALL"
+	refute_output --partial "after.rfc.test"
+	# pct=150: a warning about an obsolete tag, the record valid
+	run jq -c 'select(.domain == "rfc.test") | [.facts.dmarc.valid, [.remarks[] | select(.category == "dmarc") | "\(.code):\(.severity)"]]' graded.ndjson
+	assert_output '[true,["INVALID_PCT_VALUE:warning","NO_RUA:notice"]]'
+}
