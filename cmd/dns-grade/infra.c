@@ -3,6 +3,7 @@
 #include <stdbool.h> /* before ldns, which otherwise makes bool a signed char here */
 #include <ldns/ldns.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -193,6 +194,83 @@ same_hosts(const struct query *q, const struct ns_hosts *hs)
 	return k == hs->n;
 }
 
+/* Did the query fail: an rcode but NOERROR and NXDOMAIN, or no answer for another reason than
+ * the scan skipping it (a timeout, a malformed answer)? A failure says nothing of the data. */
+static bool
+q_failed(const struct query *q)
+{
+	if (!q)
+		return false;
+	if (!q->answered)
+		return q->error && strcmp(q->error, "skipped");
+	return !word_is(q->rcode, "noerror") && !word_is(q->rcode, "nxdomain");
+}
+
+static const char *
+q_cause(const struct query *q)
+{
+	return q->answered ? q->rcode : q->error ? q->error : "no answer";
+}
+
+/* The delegation as the parent's servers gave it (why:"parent", asked directly): the NS of
+ * the domain in a referral's authority section (or an answer's, from a server that also
+ * serves the child), from the first such answer. */
+static void
+parent_hosts(const struct scan *s, struct ns_hosts *out, const struct query **from)
+{
+	out->n = out->count = 0;
+	*from = NULL;
+	for (size_t k = 0; k < s->nq && !*from; k++) {
+		const struct query *q = &s->qs[k];
+		if (!q->direct || !q->why || strcmp(q->why, "parent") || !word_is(q->type, "ns") ||
+		    !q->answered || !word_is(q->rcode, "noerror") ||
+		    !name_eq(q->q, q->qlen, s->domain, s->domainlen))
+			continue;
+		for (int sec = 0; sec < 2 && !out->count; sec++) {
+			size_t i = 0, l;
+			const struct jv *rr;
+			while ((rr = sec ? q_rr(q, T_NS, &i) : q_auth_rr(q, T_NS, &i))) {
+				const char *h = rr_str(rr, K_host, &l), *o;
+				size_t on;
+				if (!h || !(o = rr_str(rr, K_name, &on)) ||
+				    !name_eq(o, on, s->domain, s->domainlen))
+					continue;
+				if (out->n < 64) {
+					out->h[out->n] = h;
+					out->len[out->n++] = l;
+				}
+				out->count++;
+			}
+		}
+		if (out->count)
+			*from = q;
+	}
+}
+
+/* Append to out the names of the comma-joined sorted set a that are not in b. */
+static void
+set_minus(struct buf *out, const char *a, const char *b)
+{
+	size_t blen = strlen(b);
+	for (const char *p = a; *p;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		bool in = false;
+		for (const char *q = b; q < b + blen && !in;) {
+			const char *qe = strchr(q, ',');
+			size_t qn = qe ? (size_t)(qe - q) : strlen(q);
+			in = qn == n && !memcmp(p, q, n);
+			q += qn + 1;
+		}
+		if (!in) {
+			if (out->len)
+				buf_adds(out, ", ");
+			buf_add(out, p, n);
+		}
+		p += n + (e != NULL);
+	}
+}
+
 /* The domain's NS query and its hosts, which the NS and provider checks share. */
 struct apex {
 	const struct query *ns;
@@ -247,6 +325,38 @@ addresses(const struct scan *s, const char *host, size_t hn, const char **addrs,
 	}
 }
 
+/* NS_SAME_ADDRESS once per address that several host names share, naming them all: the
+ * (address, host) pairs in order, a host's repeats of an address aside. */
+static void
+same_address(struct findings *f, struct buf *names, const char *const *addr, const size_t *alen,
+	     const char *const *host, const size_t *hlen, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool first = true;
+		for (size_t j = 0; j < i && first; j++)
+			first = alen[j] != alen[i] || memcmp(addr[j], addr[i], alen[i]);
+		if (!first)
+			continue;
+		buf_reset(names);
+		size_t hosts = 0;
+		for (size_t j = i; j < n; j++) {
+			if (alen[j] != alen[i] || memcmp(addr[j], addr[i], alen[i]))
+				continue;
+			bool dup = false;
+			for (size_t k = i; k < j && !dup; k++)
+				dup = alen[k] == alen[i] && !memcmp(addr[k], addr[i], alen[i]) &&
+				      name_eq(host[k], hlen[k], host[j], hlen[j]);
+			if (dup)
+				continue;
+			buf_addf(names, "%s'%.*s'", hosts++ ? ", " : "", FV(hlen[j]), host[j]);
+		}
+		if (hosts > 1)
+			findings_add(f, "NS_SAME_ADDRESS", SEV_WARNING,
+				     "address %.*s serves %zu name server names: %s", FV(alen[i]),
+				     addr[i], hosts, buf_str(names));
+	}
+}
+
 static void
 check_ns_soa(struct grader *g, const struct apex *ap)
 {
@@ -254,8 +364,9 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 	struct findings *f = &g->f[C_NS], *fs = &g->f[C_SOA];
 	const struct ns_hosts *apex = &ap->hosts;
 	size_t count = apex->count; /* the hosts past 64 are counted, not checked: hostile data */
-	const char *seen_addr[64];
-	size_t seen_len[64], nseen = 0;
+	/* every (address, host), for NS_SAME_ADDRESS once per address */
+	const char *seen_addr[64], *seen_host[64];
+	size_t seen_len[64], seen_hlen[64], nseen = 0;
 	for (size_t j = 0; j < apex->n; j++) {
 		const char *h = apex->h[j];
 		size_t hn = apex->len[j];
@@ -280,35 +391,109 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 					    "name server '%.*s' has the bad address '%.*s'", FV(hn),
 					    h, FV(lens[k]), addrs[k]);
 			}
-			for (size_t m = 0; m < nseen; m++)
-				if (seen_len[m] == lens[k] &&
-				    !memcmp(seen_addr[m], addrs[k], lens[k]))
-					findings_add(
-					    f, "NS_SAME_ADDRESS", SEV_WARNING,
-					    "address %.*s serves more than one name server name",
-					    FV(lens[k]), addrs[k]);
 			if (nseen < 64) {
 				seen_addr[nseen] = addrs[k];
-				seen_len[nseen++] = lens[k];
+				seen_len[nseen] = lens[k];
+				seen_host[nseen] = h;
+				seen_hlen[nseen++] = hn;
 			}
 		}
 	}
+	same_address(f, &g->tmp, seen_addr, seen_len, seen_host, seen_hlen, nseen);
 	g->facts.ns.count = (int)count;
-	if (count == 0)
+	/* The delegation as the parent has it, and whether any server answered for the zone:
+	 * a failed NS query is not "no NS records" (RFC 4035 aside, any failure is unknown). */
+	struct ns_hosts parent;
+	const struct query *pq;
+	parent_hosts(s, &parent, &pq);
+	bool any_direct = false, any_auth = false;
+	for (size_t k = 0; k < s->nq; k++) {
+		const struct query *d = &s->qs[k];
+		if (!d->direct || (d->why && !strcmp(d->why, "parent")) ||
+		    !name_eq(d->q, d->qlen, s->domain, s->domainlen) ||
+		    (!d->answered && d->error && !strcmp(d->error, "skipped")))
+			continue;
+		any_direct = true;
+		if (d->answered && word_is(d->rcode, "noerror") && d->aa)
+			any_auth = true;
+	}
+	const struct query *sq = scan_find(s, s->domain, s->domainlen, T_SOA);
+	bool ns_failed = q_failed(ap->ns), soa_failed = q_failed(sq);
+	bool lame_all = count == 0 && ns_failed && !any_auth && (parent.count || any_direct);
+	if (lame_all) {
+		/* name the servers: the parent's delegation, else the addresses asked */
+		struct buf *names = &g->tmp;
+		buf_reset(names);
+		if (parent.count) {
+			hosts_set(&parent, names);
+		} else {
+			for (size_t k = 0; k < s->nq; k++) {
+				const struct query *d = &s->qs[k];
+				if (d->direct && d->server && word_is(d->type, "soa") &&
+				    name_eq(d->q, d->qlen, s->domain, s->domainlen)) {
+					if (names->len)
+						buf_addc(names, ',');
+					buf_adds(names, d->server);
+				}
+			}
+		}
+		g->facts.fetched.ns = FETCH_TEMPERROR;
+		findings_add(f, "LAME_DELEGATION", SEV_ERROR,
+			     "no server of the delegation answers for the zone (%.*s); the resolver "
+			     "said %s",
+			     FV(names->len), buf_str(names), q_cause(ap->ns));
+	} else if (count == 0 && ns_failed) {
+		g->facts.fetched.ns = FETCH_TEMPERROR;
+		findings_add(f, "NS_TEMPERROR", SEV_WARNING,
+			     "the NS query for '%.*s' failed (%s): its name servers are unknown",
+			     FV(s->domainlen), s->domain, q_cause(ap->ns));
+	} else if (count == 0) {
+		if (!ap->ns)
+			g->facts.fetched.ns = FETCH_NOT_ASKED;
 		findings_add(f, "NO_NS_RECORDS", SEV_ERROR, "no NS records for '%.*s'",
 			     FV(s->domainlen), s->domain);
-	else if (count == 1)
+	} else if (count == 1)
 		findings_add(f, "ONLY_ONE_NS_RECORD", SEV_WARNING, "only one name server");
+
+	/* The parent's delegation against the zone's own NS set (RFC 1034 4.2.2: they should
+	 * be the same; resolvers use either). */
+	g->facts.ns.parent_child_consistent = -1;
+	if (parent.count && count && parent.count <= 64 && count <= 64) {
+		struct buf *pset = &g->tmp, *cset = &g->tmp2;
+		hosts_set(&parent, pset);
+		hosts_set(apex, cset);
+		bool same = !strcmp(buf_str(pset), buf_str(cset));
+		g->facts.ns.parent_child_consistent = same;
+		if (!same) {
+			struct buf only_p = {0}, only_c = {0};
+			set_minus(&only_p, buf_str(pset), buf_str(cset));
+			set_minus(&only_c, buf_str(cset), buf_str(pset));
+			findings_add(f, "NS_PARENT_CHILD_MISMATCH", SEV_WARNING,
+				     "the parent (%s) delegates to '%s', the zone lists '%s': only "
+				     "the parent has %s, only the zone %s",
+				     pq->server ? pq->server : "?", buf_str(pset), buf_str(cset),
+				     only_p.len ? buf_str(&only_p) : "none",
+				     only_c.len ? buf_str(&only_c) : "none");
+			buf_free(&only_p);
+			buf_free(&only_c);
+		}
+	}
 
 	/* What every server said when asked directly. The apex's set is built when a server's
 	 * list is not the apex's very hosts. */
 	struct buf *apex_set = &g->tmp, *set = &g->tmp2;
 	bool ns_ok = true, serial_ok = true, have_serial = false, have_apex_set = false;
+	bool ns_compared = false;
 	long long serial0 = 0;
 	int lame = 0;
+	/* each server's serial, for SOA_SERIAL_MISMATCH to name them */
+	char serials[480];
+	size_t sl = 0;
+	serials[0] = '\0';
 	for (size_t k = 0; k < s->nq; k++) {
 		const struct query *d = &s->qs[k];
-		if (!d->direct || !name_eq(d->q, d->qlen, s->domain, s->domainlen))
+		if (!d->direct || !name_eq(d->q, d->qlen, s->domain, s->domainlen) ||
+		    (d->why && !strcmp(d->why, "parent")))
 			continue;
 		const char *srv = d->server ? d->server : "?";
 		if (word_is(d->type, "soa")) {
@@ -329,6 +514,11 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 			} else {
 				long long ser;
 				if (rr_int(soa, K_serial, &ser)) {
+					int w = sl + 80 < sizeof serials
+						    ? snprintf(serials + sl, sizeof serials - sl,
+							       "%s%.60s %lld", sl ? ", " : "", srv, ser)
+						    : 0;
+					sl += w > 0 ? (size_t)w : 0;
 					if (have_serial && ser != serial0)
 						serial_ok = false;
 					serial0 = have_serial ? serial0 : ser;
@@ -337,6 +527,7 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 			}
 		} else if (word_is(d->type, "ns") && d->answered && word_is(d->rcode, "noerror") &&
 			   d->aa) {
+			ns_compared = true;
 			if (!ns_ok || same_hosts(d, apex))
 				continue; /* the apex's set, or a mismatch already reported */
 			if (!have_apex_set) {
@@ -355,20 +546,31 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 	}
 	if (!serial_ok)
 		findings_add(fs, "SOA_SERIAL_MISMATCH", SEV_WARNING,
-			     "name servers answer with different SOA serials");
-	g->facts.ns.lame = lame;
-	g->facts.ns.serials_consistent = serial_ok;
-	g->facts.ns.ns_sets_consistent = ns_ok;
+			     "name servers answer with different SOA serials: %s", serials);
+	g->facts.ns.lame = lame_all && !lame ? (int)parent.count : lame;
+	/* unknown when no server answered the question */
+	g->facts.ns.serials_consistent = have_serial ? serial_ok : -1;
+	g->facts.ns.ns_sets_consistent = ns_compared ? ns_ok : -1;
 
 	/* SOA: present, single, fields and timers (Zonemaster ZONE02 to ZONE06). */
-	const struct query *sq = scan_find(s, s->domain, s->domainlen, T_SOA);
 	size_t i = 0, nsoa = 0;
 	const struct jv *rr = q_rr(sq, T_SOA, &i); /* the first, then the count */
 	for (size_t j = i; rr && q_rr(sq, T_SOA, &j);)
 		nsoa++;
 	nsoa += rr != NULL;
 	g->facts.soa.serial = -1;
+	if (nsoa == 0 && soa_failed) {
+		g->facts.fetched.soa = FETCH_TEMPERROR;
+		if (!lame_all) /* LAME_DELEGATION already says why */
+			findings_add(fs, "SOA_TEMPERROR", SEV_WARNING,
+				     "the SOA query for '%.*s' failed (%s): whether it has one is "
+				     "unknown",
+				     FV(s->domainlen), s->domain, q_cause(sq));
+		return;
+	}
 	if (nsoa == 0) {
+		if (!sq)
+			g->facts.fetched.soa = FETCH_NOT_ASKED;
 		findings_add(fs, "NO_SOA", SEV_ERROR, "no SOA record for '%.*s'", FV(s->domainlen),
 			     s->domain);
 		return;

@@ -143,3 +143,41 @@ stored() {
 	run jq -c 'select(.domain == "rfc.test") | [.facts.dmarc.valid, [.remarks[] | select(.category == "dmarc") | "\(.code):\(.severity)"]]' graded.ndjson
 	assert_output '[true,["INVALID_PCT_VALUE:warning","NO_RUA:notice"]]'
 }
+
+@test "NS through Unbound: the parent's delegation and the zone's NS set differ, the names given" {
+	scan -r "$GOOD" child.ptest
+	run jq -r 'select(.domain == "child.ptest") | .remarks[] | select(.code == "NS_PARENT_CHILD_MISMATCH") | .msg' graded.ndjson
+	assert_output --partial "delegates to 'ns1.child.ptest,ns2.child.ptest', the zone lists 'ns1.child.ptest,ns3.child.ptest': only the parent has ns2.child.ptest, only the zone ns3.child.ptest"
+	# one address behind two names: said once, with both names
+	run jq -r 'select(.domain == "child.ptest") | .remarks[] | select(.code == "NS_SAME_ADDRESS") | .msg' graded.ndjson
+	assert_output "address $DNS_NET.8 serves 2 name server names: 'ns1.child.ptest', 'ns3.child.ptest'"
+}
+
+@test "NS through Unbound: a delegation where no server answers is LAME_DELEGATION naming them, not NO_NS_RECORDS or NO_SOA" {
+	scan -r "$GOOD" lame.ptest
+	run jq -r 'select(.domain == "lame.ptest") | .remarks[] | select(.category == "ns" or .category == "soa") | "\(.code) \(.msg)"' graded.ndjson
+	assert_line --partial "LAME_DELEGATION no server of the delegation answers for the zone (ns1.lame.ptest,ns2.lame.ptest)"
+	refute_output --partial NO_NS_RECORDS
+	refute_output --partial NO_SOA
+}
+
+@test "NS and SOA: stored scans of a lame delegation, a parent mismatch, a failed SOA query" {
+	run -0 --separate-stderr stored ns-lame
+	run jq -r '[.remarks[] | select(.category == "ns" or .category == "soa") | .code] | join(" ")' <<<"$output"
+	assert_output "LAME_DELEGATION LAME_DELEGATION NS_NO_RESPONSE"
+	run -0 --separate-stderr stored soa-temperror
+	run jq -r '[.remarks[] | select(.category == "soa") | "\(.code) \(.msg)"] | .[]' <<<"$output"
+	assert_output "SOA_TEMPERROR the SOA query for 'soa-temperror.example.com' failed (REFUSED): whether it has one is unknown"
+	run -0 --separate-stderr stored ns-parent-mismatch
+	run jq -r '[.remarks[] | select(.category == "ns") | .code] | join(" ")' <<<"$output"
+	assert_output NS_PARENT_CHILD_MISMATCH
+}
+
+@test "SOA_SERIAL_MISMATCH names the servers and their serials; NS_SAME_ADDRESS comes once per address" {
+	run -0 --separate-stderr stored ns-one
+	run jq -r '.remarks[] | select(.code == "SOA_SERIAL_MISMATCH") | .msg' <<<"$output"
+	assert_output "name servers answer with different SOA serials: 173.245.58.61:53 1, 173.245.58.61:53 2"
+	run -0 --separate-stderr stored ns-broken
+	run jq -r '[.remarks[] | select(.code == "NS_SAME_ADDRESS") | .msg] | .[]' <<<"$output"
+	assert_output "address 10.0.0.1 serves 2 name server names: 'ns1.ns-broken.example.com', 'ns2.ns-broken.example.com'"
+}
