@@ -91,6 +91,14 @@ const struct jv *q_rr(const struct query *q, enum rr_type type, size_t *i);
 /* The same over the authority section. */
 const struct jv *q_auth_rr(const struct query *q, enum rr_type type, size_t *i);
 size_t q_count(const struct query *q, enum rr_type type);
+/* The resolver's validation verdict on a query's answer (its ad member): 1, 0, -1 absent. */
+int q_ad(const struct scan *s, const struct query *q);
+/* A SERVFAIL query's cd_retry (the question asked again with CD=1) as a query of its own:
+ * its server, rcode, aa, answer and authority. false when there is none. */
+bool q_cd_retry(const struct scan *s, const struct query *q, struct query *out);
+/* The extended DNS error codes (RFC 8914) of a query's answer, or of its cd_retry's: up to
+ * max of them into codes, how many. */
+size_t q_ede(const struct scan *s, const struct query *q, bool cd, int *codes, size_t max);
 /* Typed members of an RR. */
 const char *rr_str(const struct jv *rr, enum scan_key key, size_t *len);
 bool rr_int(const struct jv *rr, enum scan_key key, long long *v);

@@ -845,6 +845,67 @@ parse_rr(struct buf *text, const struct jv *rr)
 	return x;
 }
 
+/* Do the EDE codes (RFC 8914) say the resolver found the data bogus: 1 Unsupported DNSKEY
+ * Algorithm and 2 Unsupported DS Digest Type aside (those make a zone insecure), 5 to 12
+ * (Indeterminate, Bogus, expired and not yet valid signatures, missing keys, signatures or
+ * denials)? Then a SERVFAIL is the zone's DNSSEC failing, not the zone's servers. */
+static bool
+ede_bogus(const int *codes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (codes[i] >= 5 && codes[i] <= 12)
+			return true;
+	return false;
+}
+
+/* ", EDE 6,9" for the codes, each once; "" for none. */
+static void
+ede_text(struct buf *b, const int *codes, size_t n)
+{
+	buf_reset(b);
+	for (size_t i = 0, shown = 0; i < n; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = codes[j] == codes[i];
+		if (!seen)
+			buf_addf(b, "%s%d", shown++ ? "," : ", EDE ", codes[i]);
+	}
+}
+
+/* A validating resolver hides a bogus zone's data behind SERVFAIL; the question asked again
+ * with CD=1 has it. *q becomes that retry when it answered NOERROR; the EDE codes of both
+ * answers go to codes. Returns whether *q was a SERVFAIL. */
+static bool
+use_cd_retry(const struct scan *s, const struct query **q, struct query *cd, bool *used,
+	     int *codes, size_t *ncodes)
+{
+	*used = false;
+	if (!*q || !(*q)->answered || !word_is((*q)->rcode, "servfail"))
+		return false;
+	*ncodes += q_ede(s, *q, false, codes + *ncodes, 8 - *ncodes);
+	if (q_cd_retry(s, *q, cd)) {
+		*ncodes += q_ede(s, *q, true, codes + *ncodes, 8 - *ncodes);
+		if (cd->answered && word_is(cd->rcode, "noerror")) {
+			*q = cd;
+			*used = true;
+		}
+	}
+	return true;
+}
+
+/* Is the DS set signed (an RRSIG over DS in the answer)? Not so when the parent is unsigned:
+ * then no chain of trust reaches the zone, whatever its keys. */
+static bool
+ds_signed(const struct query *q)
+{
+	size_t i = 0;
+	const struct jv *rr;
+	while ((rr = q_rr(q, T_RRSIG, &i)))
+		if (word_is(rr_str(rr, K_type_covered, NULL), "ds"))
+			return true;
+	return false;
+}
+
 static void
 check_dnssec(struct grader *g)
 {
@@ -853,6 +914,42 @@ check_dnssec(struct grader *g)
 	struct facts *fa = &g->facts;
 	const struct query *dsq = scan_find(s, s->domain, s->domainlen, T_DS),
 			   *kq = scan_find(s, s->domain, s->domainlen, T_DNSKEY);
+	const struct query *kq_resolver = kq;
+	struct query ds_cd, k_cd;
+	int ede[8];
+	size_t nede = 0;
+	bool ds_cdu, k_cdu;
+	bool servfail = use_cd_retry(s, &dsq, &ds_cd, &ds_cdu, ede, &nede);
+	servfail |= use_cd_retry(s, &kq, &k_cd, &k_cdu, ede, &nede);
+	bool bogus_ede = ede_bogus(ede, nede);
+	ede_text(&g->tmp2, ede, nede);
+	/* RFC 4035 4.3: without the DS answer (or, under a DS, the DNSKEY one) the status is
+	 * indeterminate, unless the resolver's EDE say it validated and failed */
+	const struct query *failed = q_failed(dsq) ? dsq : NULL;
+	if (!failed && q_failed(kq) && q_count(dsq, T_DS) > 0)
+		failed = kq;
+	if (failed) {
+		if (bogus_ede) {
+			fa->dnssec.status = "bogus";
+			findings_add(f, "DNSSEC_VALIDATION_FAILED", SEV_ERROR,
+				     "the resolver failed to validate the zone (%s%s) and the data "
+				     "asked with CD=1 is missing",
+				     q_cause(failed), buf_str(&g->tmp2));
+		} else {
+			fa->dnssec.status = "indeterminate";
+			fa->fetched.dnssec = FETCH_TEMPERROR;
+			findings_add(f, "DNSSEC_TEMPERROR", SEV_WARNING,
+				     "the %s query failed (%s%s): the DNSSEC status is unknown",
+				     failed == dsq ? "DS" : "DNSKEY", q_cause(failed),
+				     buf_str(&g->tmp2));
+		}
+		return;
+	}
+	if (ds_cdu || k_cdu)
+		findings_add(f, "DNSSEC_VALIDATION_FAILED", SEV_ERROR,
+			     "the resolver answered SERVFAIL%s: the data it gave with CD=1 is judged "
+			     "here",
+			     buf_str(&g->tmp2));
 	bool nds = q_count(dsq, T_DS) > 0, nkeys = q_count(kq, T_DNSKEY) > 0;
 	ldns_rr_list *ds = ldns_rr_list_new(), *keys = ldns_rr_list_new(),
 		     *sigs = ldns_rr_list_new();
@@ -942,6 +1039,8 @@ check_dnssec(struct grader *g)
 			findings_add(f, "NO_DS_RECORDS", SEV_NOTICE,
 				     "the zone is not signed (no DS at the parent)");
 		}
+		if (ds_cdu || k_cdu)
+			fa->dnssec.status = "bogus"; /* the validating resolver said so */
 		return;
 	}
 	fa->dnssec.status = "bogus";
@@ -956,7 +1055,23 @@ check_dnssec(struct grader *g)
 	} else if (v.kind == V_NOT_SIGNED) {
 		findings_add(f, "DNSKEY_NOT_SIGNED", SEV_ERROR, "the DNSKEY set has no RRSIG");
 	} else if (v.good) {
-		fa->dnssec.status = "secure";
+		if (ds_cdu || k_cdu || (servfail && bogus_ede)) {
+			/* the keys match, but the resolver could not validate: the chain or
+			 * another signature fails (DNSSEC_VALIDATION_FAILED said so) */
+		} else if (q_ad(s, kq_resolver) != 1 &&
+			   q_ad(s, scan_find(s, s->domain, s->domainlen, T_SOA)) != 1 &&
+			   !ds_signed(dsq)) {
+			/* RFC 4033 3.1: an island of security, not secure: nothing above
+			 * vouches for the DS */
+			fa->dnssec.status = "insecure";
+			findings_add(f, "DNSSEC_ISLAND", SEV_WARNING,
+				     "the keys match the DS, but the parent's DS set is not signed "
+				     "and the resolver did not validate: no chain of trust reaches "
+				     "the zone");
+		} else {
+			/* the resolver validated it (AD), or the parent signed the DS set */
+			fa->dnssec.status = "secure";
+		}
 		if (v.soonest >= 0 && v.soonest < 43200)
 			findings_add(f, "RRSIG_EXPIRES_SOON", SEV_WARNING,
 				     "the DNSKEY signature expires in %lld s", v.soonest);
@@ -974,6 +1089,8 @@ check_dnssec(struct grader *g)
 			     "no DNSKEY signature verifies against the DS: %s",
 			     ldns_get_errorstr_by_id(v.worst));
 	}
+	if (ds_cdu || k_cdu)
+		fa->dnssec.status = "bogus"; /* the validating resolver said so */
 }
 
 /* Is host the domain or a name under it? */

@@ -17,7 +17,7 @@ setup_file() {
 	load unbound
 	dns_pick_net
 	local t="$BATS_FILE_TMPDIR"
-	# rfc.test: SPF and DMARC, an include target in down.test, which its server refuses
+	# rfc.test: SPF and DMARC, an include target in down.example, which its server refuses
 	dns_zone_file "$ZONES/rfc.test.zone" "$t/rfc.zone"
 	# a parent (ptest) and its children: child.ptest whose own NS set differs from the
 	# parent's delegation, lame.ptest whose only server answers nothing
@@ -34,12 +34,42 @@ setup_file() {
 		printf '@ NS ns1\n@ NS ns3\nns1 A %s.8\nns3 A %s.8\n' "$DNS_NET" "$DNS_NET"
 		printf '@ TXT "v=spf1 -all"\n'
 	} >"$t/child.zone"
-	knot_start main "$DNS_NET.1" "$DNS_PORT" rfc.test="$t/rfc.zone" &&
+	# signed.test: signed, its DS in the unsigned test. zone; bogus.test: signed, but its
+	# DS at the parent and the resolver's trust anchor are those of other keys
+	local ds other
+	dns_zone_file "$ZONES/signed.test.zone" "$t/signed.in"
+	ds=$(dns_sign_zone signed.test "$t/signed.in" "$t/signed.zone") || return 0
+	sed 's/signed\.test\./bogus.test./g' "$t/signed.in" >"$t/bogus.in"
+	dns_sign_zone bogus.test "$t/bogus.in" "$t/bogus.zone" >/dev/null || return 0
+	other=$(dns_sign_zone bogus.test "$t/bogus.in" "$t/bogus-other.zone") || return 0
+	{
+		printf '$ORIGIN test.
+$TTL 300
+@ SOA ns1.test. h.test. 1 7200 3600 1209600 300
+'
+		printf '@ NS ns1.test.
+ns1 A %s.1
+signed NS ns1.test.
+' "$DNS_NET"
+		printf 'bogus NS ns1.bogus.test.
+ns1.bogus A %s.4
+' "$DNS_NET"
+		echo "$ds"
+		echo "$other"
+	} >"$t/test.zone"
+	knot_start main "$DNS_NET.1" "$DNS_PORT" rfc.test="$t/rfc.zone" test="$t/test.zone" \
+		signed.test="$t/signed.zone" &&
+		knot_start bogus "$DNS_NET.4" "$DNS_PORT" bogus.test="$t/bogus.zone" &&
 		knot_start parent "$DNS_NET.7" "$DNS_PORT" ptest="$t/ptest.zone" &&
 		knot_start child "$DNS_NET.8" "$DNS_PORT" child.ptest="$t/child.zone" || return 0
-	local stubs=("rfc.test=$DNS_NET.1@$DNS_PORT" "down.test=$DNS_NET.1@$DNS_PORT" "ptest=$DNS_NET.7@$DNS_PORT"
-		"child.ptest=$DNS_NET.8@$DNS_PORT")
-	unbound_start good good "$DNS_NET.20" "$DNS_PORT" "${stubs[@]}" &&
+	local stubs=("rfc.test=$DNS_NET.1@$DNS_PORT" "down.example=$DNS_NET.1@$DNS_PORT"
+		"ptest=$DNS_NET.7@$DNS_PORT" "child.ptest=$DNS_NET.8@$DNS_PORT"
+		"test=$DNS_NET.1@$DNS_PORT" "signed.test=$DNS_NET.1@$DNS_PORT"
+		"bogus.test=$DNS_NET.4@$DNS_PORT")
+	# good validates from trust anchors at signed.test (its DS) and bogus.test (the other
+	# keys' DS); plain validates nothing, as a resolver without a root anchor
+	unbound_start good good "$DNS_NET.20" "$DNS_PORT" "${stubs[@]}" -- "$ds" "$other" &&
+		unbound_start plain good "$DNS_NET.22" "$DNS_PORT" "${stubs[@]}" &&
 		unbound_start refusing refusing "$DNS_NET.21" "$DNS_PORT" "${stubs[@]}" &&
 		touch "$t/up"
 }
@@ -53,7 +83,7 @@ teardown_file() {
 
 setup() {
 	setup_isolated
-	GOOD="$DNS_NET.20:$DNS_PORT" REFUSING="$DNS_NET.21:$DNS_PORT"
+	GOOD="$DNS_NET.20:$DNS_PORT" REFUSING="$DNS_NET.21:$DNS_PORT" PLAIN="$DNS_NET.22:$DNS_PORT"
 }
 
 # Scan names through the resolvers given as -r options (then the names), then grade them.
@@ -135,7 +165,7 @@ stored() {
 @test "through Unbound, an include target nobody serves is a temperror and a missing one is none" {
 	scan -r "$GOOD" rfc.test
 	run jq -r 'select(.domain == "rfc.test") | .remarks[] | select(.category == "spf") | "\(.code) \(.msg)"' graded.ndjson
-	assert_line --partial "SPF_TEMPERROR include 'spf.down.test': the TXT query failed"
+	assert_line --partial "SPF_TEMPERROR include 'spf.down.example': the TXT query failed"
 	assert_line "INCLUDE_TARGET_NO_SPF include 'nospf.rfc.test' has no SPF record"
 	assert_line --partial "TERMS_AFTER_ALL"
 	refute_output --partial "after.rfc.test"
@@ -180,4 +210,48 @@ stored() {
 	run -0 --separate-stderr stored ns-broken
 	run jq -r '[.remarks[] | select(.code == "NS_SAME_ADDRESS") | .msg] | .[]' <<<"$output"
 	assert_output "address 10.0.0.1 serves 2 name server names: 'ns1.ns-broken.example.com', 'ns2.ns-broken.example.com'"
+}
+
+# The DNSSEC facts and remarks of a graded domain.
+dnssec() {
+	jq -c --arg d "$1" 'select(.domain == $d) | [.facts.dnssec.status, [.remarks[] | select(.category == "dnssec") | .code]]' graded.ndjson
+}
+
+@test "DNSSEC through a validating resolver: AD makes a signed zone secure" {
+	scan -r "$GOOD" signed.test
+	[ "$(jq -c '[.dns.queries[] | select(.q == "signed.test" and .type == "DNSKEY") | .ad][0]' scan.ndjson)" = true ]
+	run dnssec signed.test
+	assert_output --partial '["secure",'
+}
+
+@test "DNSSEC: a signed zone under an unsigned parent, not validated, is insecure (an island), never secure" {
+	scan -r "$PLAIN" signed.test
+	run dnssec signed.test
+	assert_output --regexp '^\["insecure",\[.*"DNSSEC_ISLAND"'
+	# the stored scan: keys matching the DS, no RRSIG over the DS, no AD
+	run -0 --separate-stderr stored dnssec-island-parent
+	run jq -c '[.facts.dnssec.status, [.remarks[] | select(.category == "dnssec") | .code]]' <<<"$output"
+	assert_output '["insecure",["DNSSEC_ISLAND"]]'
+}
+
+@test "DNSSEC: a bogus zone's SERVFAIL is judged from the CD=1 retry's data" {
+	scan -r "$GOOD" bogus.test
+	[ "$(jq -r '[.dns.queries[] | select(.q == "bogus.test" and .type == "DNSKEY" and (.direct | not))][0] | "\(.rcode) \(.cd_retry.rcode)"' scan.ndjson)" = "SERVFAIL NOERROR" ]
+	run dnssec bogus.test
+	assert_output '["bogus",["DNSSEC_VALIDATION_FAILED","DS_NO_MATCHING_DNSKEY"]]'
+	run jq -r 'select(.domain == "bogus.test") | .remarks[] | select(.code == "DNSSEC_VALIDATION_FAILED") | .msg' graded.ndjson
+	assert_output --partial "the resolver answered SERVFAIL, EDE "
+}
+
+@test "DNSSEC: a failed DS query leaves the status indeterminate, not signed-without-ds (RFC 4035 4.3)" {
+	scan -r "$REFUSING" signed.test
+	run dnssec signed.test
+	assert_output '["indeterminate",["DNSSEC_TEMPERROR"]]'
+	run -0 --separate-stderr stored dnssec-ds-timeout
+	run jq -c '[.facts.dnssec.status, [.remarks[] | select(.category == "dnssec") | .msg]]' <<<"$output"
+	assert_output '["indeterminate",["the DS query failed (timeout): the DNSSEC status is unknown"]]'
+	# a SERVFAIL whose EDE says the signatures expired, with no data in the CD=1 retry: bogus
+	run -0 --separate-stderr stored dnssec-servfail-ede
+	run jq -c '[.facts.dnssec.status, [.remarks[] | select(.category == "dnssec") | .code]]' <<<"$output"
+	assert_output '["bogus",["DNSSEC_VALIDATION_FAILED"]]'
 }
