@@ -180,7 +180,8 @@ stored() {
 	assert_output --partial "delegates to 'ns1.child.ptest,ns2.child.ptest', the zone lists 'ns1.child.ptest,ns3.child.ptest': only the parent has ns2.child.ptest, only the zone ns3.child.ptest"
 	# one address behind two names: said once, with both names
 	run jq -r 'select(.domain == "child.ptest") | .remarks[] | select(.code == "NS_SAME_ADDRESS") | .msg' graded.ndjson
-	assert_output "address $DNS_NET.8 serves 2 name server names: 'ns1.child.ptest', 'ns3.child.ptest'"
+	# (the resolver rotates the NS set: either order)
+	assert_output --regexp "^address $DNS_NET\.8 serves 2 name server names: ('ns1.child.ptest', 'ns3.child.ptest'|'ns3.child.ptest', 'ns1.child.ptest')\$"
 }
 
 @test "NS through Unbound: a delegation where no server answers is LAME_DELEGATION naming them, not NO_NS_RECORDS or NO_SOA" {
