@@ -3,7 +3,6 @@
 #include <stdbool.h> /* before ldns, which otherwise makes bool a signed char here */
 #include <ldns/ldns.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -337,6 +336,12 @@ same_address(struct findings *f, struct buf *names, const char *const *addr, con
 			first = alen[j] != alen[i] || memcmp(addr[j], addr[i], alen[i]);
 		if (!first)
 			continue;
+		size_t other = i + 1; /* most addresses are one host's: no message to build */
+		while (other < n && (alen[other] != alen[i] || memcmp(addr[other], addr[i], alen[i]) ||
+				     name_eq(host[other], hlen[other], host[i], hlen[i])))
+			other++;
+		if (other == n)
+			continue;
 		buf_reset(names);
 		size_t hosts = 0;
 		for (size_t j = i; j < n; j++) {
@@ -487,9 +492,9 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 	long long serial0 = 0;
 	int lame = 0;
 	/* each server's serial, for SOA_SERIAL_MISMATCH to name them */
-	char serials[480];
-	size_t sl = 0;
-	serials[0] = '\0';
+	const char *ser_srv[16];
+	long long ser_val[16];
+	size_t nser = 0;
 	for (size_t k = 0; k < s->nq; k++) {
 		const struct query *d = &s->qs[k];
 		if (!d->direct || !name_eq(d->q, d->qlen, s->domain, s->domainlen) ||
@@ -514,11 +519,10 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 			} else {
 				long long ser;
 				if (rr_int(soa, K_serial, &ser)) {
-					int w = sl + 80 < sizeof serials
-						    ? snprintf(serials + sl, sizeof serials - sl,
-							       "%s%.60s %lld", sl ? ", " : "", srv, ser)
-						    : 0;
-					sl += w > 0 ? (size_t)w : 0;
+					if (nser < 16) {
+						ser_srv[nser] = srv;
+						ser_val[nser++] = ser;
+					}
 					if (have_serial && ser != serial0)
 						serial_ok = false;
 					serial0 = have_serial ? serial0 : ser;
@@ -544,9 +548,14 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 			}
 		}
 	}
-	if (!serial_ok)
+	if (!serial_ok) {
+		struct buf *b = &g->tmp;
+		buf_reset(b);
+		for (size_t k = 0; k < nser; k++)
+			buf_addf(b, "%s%.60s %lld", k ? ", " : "", ser_srv[k], ser_val[k]);
 		findings_add(fs, "SOA_SERIAL_MISMATCH", SEV_WARNING,
-			     "name servers answer with different SOA serials: %s", serials);
+			     "name servers answer with different SOA serials: %s", buf_str(b));
+	}
 	g->facts.ns.lame = lame_all && !lame ? (int)parent.count : lame;
 	/* unknown when no server answered the question */
 	g->facts.ns.serials_consistent = have_serial ? serial_ok : -1;
@@ -906,6 +915,17 @@ ds_signed(const struct query *q)
 	return false;
 }
 
+/* Did the resolver validate the zone: AD on the DNSKEY answer, or, when that says nothing,
+ * on the SOA answer? */
+static bool
+resolver_validated(const struct scan *s, const struct query *kq)
+{
+	int ad = q_ad(s, kq);
+	if (ad < 0)
+		ad = q_ad(s, scan_find(s, s->domain, s->domainlen, T_SOA));
+	return ad == 1;
+}
+
 static void
 check_dnssec(struct grader *g)
 {
@@ -1058,9 +1078,7 @@ check_dnssec(struct grader *g)
 		if (ds_cdu || k_cdu || (servfail && bogus_ede)) {
 			/* the keys match, but the resolver could not validate: the chain or
 			 * another signature fails (DNSSEC_VALIDATION_FAILED said so) */
-		} else if (q_ad(s, kq_resolver) != 1 &&
-			   q_ad(s, scan_find(s, s->domain, s->domainlen, T_SOA)) != 1 &&
-			   !ds_signed(dsq)) {
+		} else if (!ds_signed(dsq) && !resolver_validated(s, kq_resolver)) {
 			/* RFC 4033 3.1: an island of security, not secure: nothing above
 			 * vouches for the DS */
 			fa->dnssec.status = "insecure";

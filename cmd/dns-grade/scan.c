@@ -1031,7 +1031,14 @@ query_object(const struct scan *s, const struct query *q)
 	const struct jv *qs = q ? member(s->root, K_queries, JV_ARR) : NULL;
 	const struct jv *o = qs ? qs + 1 : NULL;
 	for (size_t i = 0; qs && i < qs->n; i++, o = next(o)) {
-		const struct jv *v = get(o, K_q);
+		if (o->type != JV_OBJ || o->n == 0)
+			continue;
+		/* dns-scan writes q first: its string is the query's own, or another query's */
+		const struct jv *v = o + 1;
+		if (!name_is(v, K_q) || v->type != JV_STR)
+			v = get(o, K_q);
+		else if (v->u.s != q->q)
+			continue;
 		if (v && v->type == JV_STR && v->u.s == q->q)
 			return o;
 	}
