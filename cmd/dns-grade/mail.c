@@ -237,6 +237,19 @@ walk_target(struct walk *w, const char *t, size_t tn, bool redirect)
 	return all;
 }
 
+/* A mechanism whose query failed ends check_host() in temperror too (RFC 7208 5): say so,
+ * neither void nor a permerror. */
+static void
+term_temperror(struct walk *w, const char *mech, const char *t, size_t tn, const struct query *q)
+{
+	if (!q_failed(q))
+		return;
+	findings_add(w->f, "SPF_TEMPERROR", SEV_WARNING,
+		     "%s '%.*s': the %s query failed (%s), a temporary error", mech, FV(tn), t,
+		     q->type, q_cause(q));
+	w->temperror = true;
+}
+
 static void
 walk_record(struct walk *w, const char *dom, size_t dn, const struct spf_record *r, char *all)
 {
@@ -263,8 +276,10 @@ walk_record(struct walk *w, const char *dom, size_t dn, const struct spf_record 
 			if ((a || aaaa) && (!a || q_void(a, T_A)) &&
 			    (!aaaa || q_void(aaaa, T_AAAA)))
 				w->voids++;
+			term_temperror(w, "a", tg, tn, q_failed(a) ? a : aaaa);
 		} else if (t->mech == SPF_MX) {
 			const struct query *mx = scan_find(s, tg, tn, T_MX);
+			term_temperror(w, "mx", tg, tn, mx);
 			if (q_void(mx, T_MX))
 				w->voids++;
 			size_t n = q_count(mx, T_MX);
@@ -275,8 +290,10 @@ walk_record(struct walk *w, const char *dom, size_t dn, const struct spf_record 
 				w->permerror = true;
 			}
 		} else if (t->mech == SPF_EXISTS) {
-			if (q_void(scan_find(s, tg, tn, T_A), T_A))
+			const struct query *a = scan_find(s, tg, tn, T_A);
+			if (q_void(a, T_A))
 				w->voids++;
+			term_temperror(w, "exists", tg, tn, a);
 		}
 	}
 	*all = r->all;

@@ -117,6 +117,8 @@ stored() {
 	run jq -r '[.remarks[] | select(.category == "spf") | "\(.code) \(.msg)"] | .[]' <<<"$output"
 	assert_line "SPF_TEMPERROR include 'sf.example.net': the TXT query failed (SERVFAIL), a temporary error"
 	assert_line "SPF_TEMPERROR include 'ref.example.net': the TXT query failed (REFUSED), a temporary error"
+	# so is a failed query of an a, mx or exists term: neither void nor a permerror
+	assert_line "SPF_TEMPERROR a 'af.example.net': the A query failed (SERVFAIL), a temporary error"
 	refute_output --partial INCLUDE_TARGET_NO_SPF
 	run -0 --separate-stderr stored spf-temperror
 	[ "$(jq '.facts.spf.valid' <<<"$output")" = true ]
