@@ -358,10 +358,11 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 				bad = "INVALID_RF_VALUE";
 			}
 			if (bad)
-				findings_add(f, bad, SEV_WARNING,
-					     "bad %s value '%.*s', ignored: the tag is obsolete (RFC "
-					     "9989)",
-					     k, FV(vn), v);
+				findings_add(
+				    f, bad, SEV_WARNING,
+				    "bad %s value '%.*s', ignored: the tag is obsolete (RFC "
+				    "9989)",
+				    k, FV(vn), v);
 			else
 				findings_add(f, "REMOVED_TAG", SEV_NOTICE,
 					     "tag '%s' was removed by RFC 9989", k);

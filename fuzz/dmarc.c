@@ -37,7 +37,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(r.pct >= -1 && r.pct <= 100);
 	for (size_t i = 0; i < f.n; i++)
 		if (!strcmp(f.v[i].code, "INVALID_PCT_VALUE") ||
-		    !strcmp(f.v[i].code, "INVALID_RF_VALUE") || !strcmp(f.v[i].code, "INVALID_RI_VALUE"))
+		    !strcmp(f.v[i].code, "INVALID_RF_VALUE") ||
+		    !strcmp(f.v[i].code, "INVALID_RI_VALUE"))
 			FUZZ_CHECK(f.v[i].sev == SEV_WARNING);
 	(void)dmarc_policy_name(dmarc_effective(&r, r.p));
 	(void)dmarc_policy_name(dmarc_effective(&r, r.sp));

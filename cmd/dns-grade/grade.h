@@ -187,7 +187,7 @@ struct facts {
 		enum fetch spf;	     /* the domain's TXT query */
 		enum fetch spf_walk; /* an include or redirect target's (SPF_TEMPERROR) */
 		enum fetch dmarc;    /* _dmarc's TXT query */
-		enum fetch ns;	     /* FETCH_TEMPERROR: the NS query failed (LAME_DELEGATION, NS_TEMPERROR) */
+		enum fetch ns;	     /* the NS query (LAME_DELEGATION, NS_TEMPERROR) */
 		enum fetch soa;	     /* the SOA query */
 		enum fetch dnssec;   /* the DS or DNSKEY query (status "indeterminate") */
 	} fetched;

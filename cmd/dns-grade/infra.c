@@ -337,8 +337,9 @@ same_address(struct findings *f, struct buf *names, const char *const *addr, con
 		if (!first)
 			continue;
 		size_t other = i + 1; /* most addresses are one host's: no message to build */
-		while (other < n && (alen[other] != alen[i] || memcmp(addr[other], addr[i], alen[i]) ||
-				     name_eq(host[other], hlen[other], host[i], hlen[i])))
+		while (other < n &&
+		       (alen[other] != alen[i] || memcmp(addr[other], addr[i], alen[i]) ||
+			name_eq(host[other], hlen[other], host[i], hlen[i])))
 			other++;
 		if (other == n)
 			continue;
@@ -443,10 +444,11 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 			}
 		}
 		g->facts.fetched.ns = FETCH_TEMPERROR;
-		findings_add(f, "LAME_DELEGATION", SEV_ERROR,
-			     "no server of the delegation answers for the zone (%.*s); the resolver "
-			     "said %s",
-			     FV(names->len), buf_str(names), q_cause(ap->ns));
+		findings_add(
+		    f, "LAME_DELEGATION", SEV_ERROR,
+		    "no server of the delegation answers for the zone (%.*s); the resolver "
+		    "said %s",
+		    FV(names->len), buf_str(names), q_cause(ap->ns));
 	} else if (count == 0 && ns_failed) {
 		g->facts.fetched.ns = FETCH_TEMPERROR;
 		findings_add(f, "NS_TEMPERROR", SEV_WARNING,
@@ -885,8 +887,8 @@ ede_text(struct buf *b, const int *codes, size_t n)
  * with CD=1 has it. *q becomes that retry when it answered NOERROR; the EDE codes of both
  * answers go to codes. Returns whether *q was a SERVFAIL. */
 static bool
-use_cd_retry(const struct scan *s, const struct query **q, struct query *cd, bool *used,
-	     int *codes, size_t *ncodes)
+use_cd_retry(const struct scan *s, const struct query **q, struct query *cd, bool *used, int *codes,
+	     size_t *ncodes)
 {
 	*used = false;
 	if (!*q || !(*q)->answered || !word_is((*q)->rcode, "servfail"))
@@ -966,10 +968,11 @@ check_dnssec(struct grader *g)
 		return;
 	}
 	if (ds_cdu || k_cdu)
-		findings_add(f, "DNSSEC_VALIDATION_FAILED", SEV_ERROR,
-			     "the resolver answered SERVFAIL%s: the data it gave with CD=1 is judged "
-			     "here",
-			     buf_str(&g->tmp2));
+		findings_add(
+		    f, "DNSSEC_VALIDATION_FAILED", SEV_ERROR,
+		    "the resolver answered SERVFAIL%s: the data it gave with CD=1 is judged "
+		    "here",
+		    buf_str(&g->tmp2));
 	bool nds = q_count(dsq, T_DS) > 0, nkeys = q_count(kq, T_DNSKEY) > 0;
 	ldns_rr_list *ds = ldns_rr_list_new(), *keys = ldns_rr_list_new(),
 		     *sigs = ldns_rr_list_new();
