@@ -20,7 +20,8 @@ setup_file() {
 	# rfc.test: SPF and DMARC, an include target in down.example, which its server refuses
 	dns_zone_file "$ZONES/rfc.test.zone" "$t/rfc.zone"
 	# a parent (ptest) and its children: child.ptest whose own NS set differs from the
-	# parent's delegation, lame.ptest whose only server answers nothing
+	# parent's delegation, lame.ptest whose servers answer nothing, refused.ptest whose
+	# server refuses it (the resolver says SERVFAIL)
 	{
 		printf '$ORIGIN ptest.\n$TTL 300\n@ SOA ns1.ptest. h.ptest. 1 7200 3600 1209600 300\n'
 		printf '@ NS ns1.ptest.\nns1 A %s.7\n' "$DNS_NET"
@@ -28,6 +29,7 @@ setup_file() {
 		printf 'ns1.child A %s.8\nns2.child A %s.8\n' "$DNS_NET" "$DNS_NET"
 		printf 'lame NS ns1.lame.ptest.\nlame NS ns2.lame.ptest.\n'
 		printf 'ns1.lame A %s.9\nns2.lame A %s.10\n' "$DNS_NET" "$DNS_NET"
+		printf 'refused NS ns1.refused.ptest.\nns1.refused A %s.1\n' "$DNS_NET"
 	} >"$t/ptest.zone"
 	{
 		printf '$ORIGIN child.ptest.\n$TTL 300\n@ SOA ns1 h 1 7200 3600 1209600 300\n'
@@ -190,6 +192,18 @@ stored() {
 	scan -r "$GOOD" lame.ptest
 	run jq -r 'select(.domain == "lame.ptest") | .remarks[] | select(.category == "ns" or .category == "soa") | "\(.code) \(.msg)"' graded.ndjson
 	assert_line --partial "LAME_DELEGATION no server of the delegation answers for the zone (ns1.lame.ptest,ns2.lame.ptest)"
+	refute_output --partial NO_NS_RECORDS
+	refute_output --partial NO_SOA
+}
+
+@test "NS through Unbound: a zone its server refuses is a lame delegation, not a zone without NS or SOA" {
+	scan -r "$GOOD" refused.ptest
+	# Unbound tries the server for longer than the scan waits: SERVFAIL or a timeout
+	run jq -r '[.dns.queries[] | select(.q == "refused.ptest" and .type == "NS" and .why == "apex")][0] | .rcode // .error' scan.ndjson
+	assert_output --regexp '^(SERVFAIL|timeout)$'
+
+	run jq -r 'select(.domain == "refused.ptest") | .remarks[] | select(.category == "ns" or .category == "soa") | "\(.code) \(.msg)"' graded.ndjson
+	assert_line --regexp "^LAME_DELEGATION no server of the delegation answers for the zone \(ns1\.refused\.ptest\); the resolver said (SERVFAIL|timeout)\$"
 	refute_output --partial NO_NS_RECORDS
 	refute_output --partial NO_SOA
 }
