@@ -408,7 +408,7 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 	same_address(f, &g->tmp, seen_addr, seen_len, seen_host, seen_hlen, nseen);
 	g->facts.ns.count = (int)count;
 	/* The delegation as the parent has it, and whether any server answered for the zone:
-	 * a failed NS query is not "no NS records" (RFC 4035 aside, any failure is unknown). */
+	 * a failed NS query is not "no NS records" but a lame delegation, or unknown. */
 	struct ns_hosts parent;
 	const struct query *pq;
 	parent_hosts(s, &parent, &pq);
