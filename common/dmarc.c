@@ -334,8 +334,9 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 				findings_add(f, "INVALID_PSD_VALUE", SEV_ERROR,
 					     "bad psd value '%.*s'", FV(vn), v);
 		} else {
-			findings_add(f, "REMOVED_TAG", SEV_NOTICE,
-				     "tag '%s' was removed by RFC 9989", k);
+			/* RFC 9989 removed pct, rf and ri: receivers ignore them, and even RFC 7489
+			 * 6.3 fell back to the default on a bad value. A bad value is worth a
+			 * warning, never an invalid record. */
 			long x = 0;
 			bool num = vn > 0 && vn <= 10;
 			for (size_t j = 0; j < vn; j++) {
@@ -344,20 +345,27 @@ dmarc_parse(const char *s, size_t n, struct dmarc_record *r, struct findings *f)
 				else if (num)
 					x = x * 10 + (v[j] - '0');
 			}
+			const char *bad = NULL;
 			if (kidx == T_PCT) {
 				if (!num || x > 100)
-					findings_add(f, "INVALID_PCT_VALUE", SEV_ERROR,
-						     "bad pct value '%.*s'", FV(vn), v);
+					bad = "INVALID_PCT_VALUE";
 				else
 					r->pct = (int)x;
 			} else if (kidx == T_RI) {
 				if (!num || x > 4294967295L)
-					findings_add(f, "INVALID_RI_VALUE", SEV_ERROR,
-						     "bad ri value '%.*s'", FV(vn), v);
+					bad = "INVALID_RI_VALUE";
 			} else if (!ascii_word_eq(v, vn, "afrf")) {
-				findings_add(f, "INVALID_RF_VALUE", SEV_ERROR,
-					     "bad rf value '%.*s'", FV(vn), v);
+				bad = "INVALID_RF_VALUE";
 			}
+			if (bad)
+				findings_add(
+				    f, bad, SEV_WARNING,
+				    "bad %s value '%.*s', ignored: the tag is obsolete (RFC "
+				    "9989)",
+				    k, FV(vn), v);
+			else
+				findings_add(f, "REMOVED_TAG", SEV_NOTICE,
+					     "tag '%s' was removed by RFC 9989", k);
 		}
 	}
 	if (r->p == DMARC_UNSET)

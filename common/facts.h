@@ -66,6 +66,7 @@ extern const char *const fact_group_names[NFACT_GROUPS]; /* NULL for FG_TOP */
 	X(NS_LAME,           FG_NS,     "lame",               FACT_INT_OR_NULL)                     \
 	X(NS_SERIALS_CONSISTENT, FG_NS, "serials_consistent", FACT_BOOL_OR_NULL)                    \
 	X(NS_SETS_CONSISTENT, FG_NS,    "ns_sets_consistent", FACT_BOOL_OR_NULL)                    \
+	X(NS_PARENT_CHILD_CONSISTENT, FG_NS, "parent_child_consistent", FACT_BOOL_OR_NULL)          \
 	X(SOA_PRESENT,       FG_SOA,    "present",            FACT_BOOL_OR_NULL)                    \
 	X(SOA_SERIAL,        FG_SOA,    "serial",             FACT_INT_OR_NULL)                     \
 	X(DNSSEC_STATUS,     FG_DNSSEC, "status",             FACT_STR_OR_NULL)                     \

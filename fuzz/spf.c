@@ -1,6 +1,7 @@
 /* SPF records (dns-grade's common/spf.c) over arbitrary TXT text: spf_is_record, spf_parse.
  * Checks: every term's argument and the redirect and exp domain-specs point into the text;
- * findings stay bounded. */
+ * findings stay bounded; the record's all is its first all term's qualifier (what dns-grade's walk,
+ * which stops there, reports as the policy). */
 #include <string.h>
 
 #include "findings.h"
@@ -39,6 +40,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(strchr("+-~?", r.terms[i].qual) && r.terms[i].qual);
 		inside(s, size, r.terms[i].arg, r.terms[i].arglen);
 	}
+	/* the walk stops at the first all (RFC 7208 5.1) and takes its qualifier as the policy */
+	size_t first_all = 0;
+	while (first_all < r.nterms && r.terms[first_all].mech != SPF_ALL)
+		first_all++;
+	FUZZ_CHECK(first_all < r.nterms ? r.all == r.terms[first_all].qual : r.all == 0);
 	inside(s, size, r.redirect, r.redirect_len);
 	inside(s, size, r.exp, r.exp_len);
 	fuzz_check_findings(&f);

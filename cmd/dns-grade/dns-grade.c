@@ -143,6 +143,13 @@ fact_cat(int f)
 	}
 }
 
+/* A fact that may be unknown: 1 true, 0 false, -1 null (nothing was asked that tells). */
+static struct fact_val
+fact_tri(int v)
+{
+	return v < 0 ? fact_null() : fact_bool(v);
+}
+
 /* Every fact's value, by the shared table (common/facts.h) that stats-report reads them by. */
 static void
 fact_values(const struct facts *fa, const struct scan *s, struct fact_val v[NFACTS])
@@ -173,8 +180,9 @@ fact_values(const struct facts *fa, const struct scan *s, struct fact_val v[NFAC
 	v[FACT_MX_HOSTS] = fact_int(fa->mx.hosts);
 	v[FACT_NS_COUNT] = fact_int(fa->ns.count);
 	v[FACT_NS_LAME] = fact_int(fa->ns.lame);
-	v[FACT_NS_SERIALS_CONSISTENT] = fact_bool(fa->ns.serials_consistent);
-	v[FACT_NS_SETS_CONSISTENT] = fact_bool(fa->ns.ns_sets_consistent);
+	v[FACT_NS_SERIALS_CONSISTENT] = fact_tri(fa->ns.serials_consistent);
+	v[FACT_NS_SETS_CONSISTENT] = fact_tri(fa->ns.ns_sets_consistent);
+	v[FACT_NS_PARENT_CHILD_CONSISTENT] = fact_tri(fa->ns.parent_child_consistent);
 	v[FACT_SOA_PRESENT] = fact_bool(fa->soa.present);
 	v[FACT_SOA_SERIAL] = fa->soa.serial >= 0 ? fact_int(fa->soa.serial) : fact_null();
 	v[FACT_DNSSEC_STATUS] = fact_str(fa->dnssec.status);

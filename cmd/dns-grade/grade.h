@@ -107,6 +107,14 @@ const struct jv *q_rr(const struct query *q, enum rr_type type, size_t *i);
 /* The same over the authority section. */
 const struct jv *q_auth_rr(const struct query *q, enum rr_type type, size_t *i);
 size_t q_count(const struct query *q, enum rr_type type);
+/* The resolver's validation verdict on a query's answer (its ad member): 1, 0, -1 absent. */
+int q_ad(const struct scan *s, const struct query *q);
+/* A SERVFAIL query's cd_retry (the question asked again with CD=1) as a query of its own:
+ * its server, rcode, aa, answer and authority. false when there is none. */
+bool q_cd_retry(const struct scan *s, const struct query *q, struct query *out);
+/* The extended DNS error codes (RFC 8914) of a query's answer, or of its cd_retry's: up to
+ * max of them into codes, how many. */
+size_t q_ede_codes(const struct scan *s, const struct query *q, bool cd, int *codes, size_t max);
 /* Typed members of an RR. */
 const char *rr_str(const struct jv *rr, enum scan_key key, size_t *len);
 bool rr_int(const struct jv *rr, enum scan_key key, long long *v);
@@ -141,6 +149,11 @@ struct legacy {
 	int has_msdc; /* 1, 0, -1 = null */
 };
 
+/* What the lookups a category rests on came to, for grading it unknown (null) rather than
+ * absent: answered (found or not), a temporary DNS error (SERVFAIL, REFUSED, another rcode
+ * but NOERROR and NXDOMAIN, a timeout, a malformed answer), or never asked by the scan. */
+enum fetch { FETCH_ANSWERED, FETCH_TEMPERROR, FETCH_NOT_ASKED };
+
 struct facts {
 	struct {
 		bool present, valid;
@@ -164,7 +177,9 @@ struct facts {
 	} mx;
 	struct {
 		int count, lame;
-		bool serials_consistent, ns_sets_consistent;
+		/* 1 consistent, 0 not, -1 unknown: no server was asked, or none answered */
+		int serials_consistent, ns_sets_consistent;
+		int parent_child_consistent; /* the parent's delegation NS set is the apex's */
 	} ns;
 	struct {
 		bool present;
@@ -186,6 +201,14 @@ struct facts {
 	int exists;	    /* 1: some apex question answered NOERROR, 0: NXDOMAIN, -1: unknown */
 	bool unknown[NCAT]; /* the category's data is unknown: its grade and facts are null */
 	struct legacy legacy;
+	struct {
+		enum fetch spf;	     /* the domain's TXT query */
+		enum fetch spf_walk; /* an include or redirect target's (SPF_TEMPERROR) */
+		enum fetch dmarc;    /* _dmarc's TXT query */
+		enum fetch ns;	     /* the NS query (LAME_DELEGATION, NS_TEMPERROR) */
+		enum fetch soa;	     /* the SOA query */
+		enum fetch dnssec;   /* the DS or DNSKEY query (status "indeterminate") */
+	} fetched;
 };
 
 struct grader {

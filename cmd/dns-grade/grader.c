@@ -298,7 +298,12 @@ grade_unknowns(struct grader *g, bool dnstats)
 	/* without the DS answer a signed zone's status is indeterminate (RFC 4035 4.3); a question
 	 * that failed is named before one never asked */
 	const struct query *ds = scan_find(s, d, dn, T_DS), *key = scan_find(s, d, dn, T_DNSKEY);
-	if (!(ds && unknown_remark(g, C_DNSSEC, ds, "DS", d, dn)) &&
+	/* a SERVFAIL whose CD=1 answer or extended error showed data that does not validate is
+	 * a verdict (bogus), not a gap: the infra check judged it */
+	bool bogus = g->facts.dnssec.status && !strcmp(g->facts.dnssec.status, "bogus");
+	if (bogus)
+		;
+	else if (!(ds && unknown_remark(g, C_DNSSEC, ds, "DS", d, dn)) &&
 	    !(key && unknown_remark(g, C_DNSSEC, key, "DNSKEY", d, dn)) &&
 	    !unknown_remark(g, C_DNSSEC, ds, "DS", d, dn))
 		unknown_remark(g, C_DNSSEC, key, "DNSKEY", d, dn);

@@ -193,6 +193,83 @@ same_hosts(const struct query *q, const struct ns_hosts *hs)
 	return k == hs->n;
 }
 
+/* Did the query fail: an rcode but NOERROR and NXDOMAIN, or no answer for another reason than
+ * the scan skipping it (a timeout, a malformed answer)? A failure says nothing of the data. */
+static bool
+q_failed(const struct query *q)
+{
+	if (!q)
+		return false;
+	if (!q->answered)
+		return q->error && strcmp(q->error, "skipped");
+	return !word_is(q->rcode, "noerror") && !word_is(q->rcode, "nxdomain");
+}
+
+static const char *
+q_cause(const struct query *q)
+{
+	return q->answered ? q->rcode : q->error ? q->error : "no answer";
+}
+
+/* The delegation as the parent's servers gave it (why:"parent", asked directly): the NS of
+ * the domain in a referral's authority section (or an answer's, from a server that also
+ * serves the child), from the first such answer. */
+static void
+parent_hosts(const struct scan *s, struct ns_hosts *out, const struct query **from)
+{
+	out->n = out->count = 0;
+	*from = NULL;
+	for (size_t k = 0; k < s->nq && !*from; k++) {
+		const struct query *q = &s->qs[k];
+		if (!q->direct || !q->why || strcmp(q->why, "parent") || !word_is(q->type, "ns") ||
+		    !q->answered || !word_is(q->rcode, "noerror") ||
+		    !name_eq(q->q, q->qlen, s->domain, s->domainlen))
+			continue;
+		for (int sec = 0; sec < 2 && !out->count; sec++) {
+			size_t i = 0, l;
+			const struct jv *rr;
+			while ((rr = sec ? q_rr(q, T_NS, &i) : q_auth_rr(q, T_NS, &i))) {
+				const char *h = rr_str(rr, K_host, &l), *o;
+				size_t on;
+				if (!h || !(o = rr_str(rr, K_name, &on)) ||
+				    !name_eq(o, on, s->domain, s->domainlen))
+					continue;
+				if (out->n < 64) {
+					out->h[out->n] = h;
+					out->len[out->n++] = l;
+				}
+				out->count++;
+			}
+		}
+		if (out->count)
+			*from = q;
+	}
+}
+
+/* Append to out the names of the comma-joined sorted set a that are not in b. */
+static void
+set_minus(struct buf *out, const char *a, const char *b)
+{
+	size_t blen = strlen(b);
+	for (const char *p = a; *p;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		bool in = false;
+		for (const char *q = b; q < b + blen && !in;) {
+			const char *qe = strchr(q, ',');
+			size_t qn = qe ? (size_t)(qe - q) : strlen(q);
+			in = qn == n && !memcmp(p, q, n);
+			q += qn + 1;
+		}
+		if (!in) {
+			if (out->len)
+				buf_adds(out, ", ");
+			buf_add(out, p, n);
+		}
+		p += n + (e != NULL);
+	}
+}
+
 /* The domain's NS query and its hosts, which the NS and provider checks share. */
 struct apex {
 	const struct query *ns;
@@ -247,6 +324,45 @@ addresses(const struct scan *s, const char *host, size_t hn, const char **addrs,
 	}
 }
 
+/* NS_SAME_ADDRESS once per address that several host names share, naming them all: the
+ * (address, host) pairs in order, a host's repeats of an address aside. */
+static void
+same_address(struct findings *f, struct buf *names, const char *const *addr, const size_t *alen,
+	     const char *const *host, const size_t *hlen, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool first = true;
+		for (size_t j = 0; j < i && first; j++)
+			first = alen[j] != alen[i] || memcmp(addr[j], addr[i], alen[i]);
+		if (!first)
+			continue;
+		size_t other = i + 1; /* most addresses are one host's: no message to build */
+		while (other < n &&
+		       (alen[other] != alen[i] || memcmp(addr[other], addr[i], alen[i]) ||
+			name_eq(host[other], hlen[other], host[i], hlen[i])))
+			other++;
+		if (other == n)
+			continue;
+		buf_reset(names);
+		size_t hosts = 0;
+		for (size_t j = i; j < n; j++) {
+			if (alen[j] != alen[i] || memcmp(addr[j], addr[i], alen[i]))
+				continue;
+			bool dup = false;
+			for (size_t k = i; k < j && !dup; k++)
+				dup = alen[k] == alen[i] && !memcmp(addr[k], addr[i], alen[i]) &&
+				      name_eq(host[k], hlen[k], host[j], hlen[j]);
+			if (dup)
+				continue;
+			buf_addf(names, "%s'%.*s'", hosts++ ? ", " : "", FV(hlen[j]), host[j]);
+		}
+		if (hosts > 1)
+			findings_add(f, "NS_SAME_ADDRESS", SEV_WARNING,
+				     "address %.*s serves %zu name server names: %s", FV(alen[i]),
+				     addr[i], hosts, buf_str(names));
+	}
+}
+
 static void
 check_ns_soa(struct grader *g, const struct apex *ap)
 {
@@ -254,8 +370,9 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 	struct findings *f = &g->f[C_NS], *fs = &g->f[C_SOA];
 	const struct ns_hosts *apex = &ap->hosts;
 	size_t count = apex->count; /* the hosts past 64 are counted, not checked: hostile data */
-	const char *seen_addr[64];
-	size_t seen_len[64], nseen = 0;
+	/* every (address, host), for NS_SAME_ADDRESS once per address */
+	const char *seen_addr[64], *seen_host[64];
+	size_t seen_len[64], seen_hlen[64], nseen = 0;
 	for (size_t j = 0; j < apex->n; j++) {
 		const char *h = apex->h[j];
 		size_t hn = apex->len[j];
@@ -280,35 +397,110 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 					    "name server '%.*s' has the bad address '%.*s'", FV(hn),
 					    h, FV(lens[k]), addrs[k]);
 			}
-			for (size_t m = 0; m < nseen; m++)
-				if (seen_len[m] == lens[k] &&
-				    !memcmp(seen_addr[m], addrs[k], lens[k]))
-					findings_add(
-					    f, "NS_SAME_ADDRESS", SEV_WARNING,
-					    "address %.*s serves more than one name server name",
-					    FV(lens[k]), addrs[k]);
 			if (nseen < 64) {
 				seen_addr[nseen] = addrs[k];
-				seen_len[nseen++] = lens[k];
+				seen_len[nseen] = lens[k];
+				seen_host[nseen] = h;
+				seen_hlen[nseen++] = hn;
 			}
 		}
 	}
+	same_address(f, &g->tmp, seen_addr, seen_len, seen_host, seen_hlen, nseen);
 	g->facts.ns.count = (int)count;
-	if (count == 0)
+	/* The delegation as the parent has it, and whether any server answered for the zone:
+	 * a failed NS query is not "no NS records" but a lame delegation, or unknown. */
+	struct ns_hosts parent;
+	const struct query *pq;
+	parent_hosts(s, &parent, &pq);
+	bool any_direct = false, any_auth = false;
+	for (size_t k = 0; k < s->nq; k++) {
+		const struct query *d = &s->qs[k];
+		if (!d->direct || (d->why && !strcmp(d->why, "parent")) ||
+		    !name_eq(d->q, d->qlen, s->domain, s->domainlen) ||
+		    (!d->answered && d->error && !strcmp(d->error, "skipped")))
+			continue;
+		any_direct = true;
+		if (d->answered && word_is(d->rcode, "noerror") && d->aa)
+			any_auth = true;
+	}
+	const struct query *sq = scan_find(s, s->domain, s->domainlen, T_SOA);
+	bool ns_failed = q_failed(ap->ns), soa_failed = q_failed(sq);
+	bool lame_all = count == 0 && ns_failed && !any_auth && (parent.count || any_direct);
+	if (lame_all) {
+		/* name the servers: the parent's delegation, else the addresses asked */
+		struct buf *names = &g->tmp;
+		buf_reset(names);
+		if (parent.count) {
+			hosts_set(&parent, names);
+		} else {
+			for (size_t k = 0; k < s->nq; k++) {
+				const struct query *d = &s->qs[k];
+				if (d->direct && d->server && word_is(d->type, "soa") &&
+				    name_eq(d->q, d->qlen, s->domain, s->domainlen)) {
+					if (names->len)
+						buf_addc(names, ',');
+					buf_adds(names, d->server);
+				}
+			}
+		}
+		g->facts.fetched.ns = FETCH_TEMPERROR;
+		findings_add(
+		    f, "LAME_DELEGATION", SEV_ERROR,
+		    "no server of the delegation answers for the zone (%.*s); the resolver "
+		    "said %s",
+		    FV(names->len), buf_str(names), q_cause(ap->ns));
+	} else if (count == 0 && ns_failed) {
+		g->facts.fetched.ns = FETCH_TEMPERROR;
+		findings_add(f, "NS_TEMPERROR", SEV_WARNING,
+			     "the NS query for '%.*s' failed (%s): its name servers are unknown",
+			     FV(s->domainlen), s->domain, q_cause(ap->ns));
+	} else if (count == 0) {
+		if (!ap->ns)
+			g->facts.fetched.ns = FETCH_NOT_ASKED;
 		findings_add(f, "NO_NS_RECORDS", SEV_ERROR, "no NS records for '%.*s'",
 			     FV(s->domainlen), s->domain);
-	else if (count == 1)
+	} else if (count == 1)
 		findings_add(f, "ONLY_ONE_NS_RECORD", SEV_WARNING, "only one name server");
+
+	/* The parent's delegation against the zone's own NS set (RFC 1034 4.2.2: they should
+	 * be the same; resolvers use either). */
+	g->facts.ns.parent_child_consistent = -1;
+	if (parent.count && count && parent.count <= 64 && count <= 64) {
+		struct buf *pset = &g->tmp, *cset = &g->tmp2;
+		hosts_set(&parent, pset);
+		hosts_set(apex, cset);
+		bool same = !strcmp(buf_str(pset), buf_str(cset));
+		g->facts.ns.parent_child_consistent = same;
+		if (!same) {
+			struct buf only_p = {0}, only_c = {0};
+			set_minus(&only_p, buf_str(pset), buf_str(cset));
+			set_minus(&only_c, buf_str(cset), buf_str(pset));
+			findings_add(f, "NS_PARENT_CHILD_MISMATCH", SEV_WARNING,
+				     "the parent (%s) delegates to '%s', the zone lists '%s': only "
+				     "the parent has %s, only the zone %s",
+				     pq->server ? pq->server : "?", buf_str(pset), buf_str(cset),
+				     only_p.len ? buf_str(&only_p) : "none",
+				     only_c.len ? buf_str(&only_c) : "none");
+			buf_free(&only_p);
+			buf_free(&only_c);
+		}
+	}
 
 	/* What every server said when asked directly. The apex's set is built when a server's
 	 * list is not the apex's very hosts. */
 	struct buf *apex_set = &g->tmp, *set = &g->tmp2;
 	bool ns_ok = true, serial_ok = true, have_serial = false, have_apex_set = false;
+	bool ns_compared = false;
 	long long serial0 = 0;
 	int lame = 0;
+	/* each server's serial, for SOA_SERIAL_MISMATCH to name them */
+	const char *ser_srv[16];
+	long long ser_val[16];
+	size_t nser = 0;
 	for (size_t k = 0; k < s->nq; k++) {
 		const struct query *d = &s->qs[k];
-		if (!d->direct || !name_eq(d->q, d->qlen, s->domain, s->domainlen))
+		if (!d->direct || !name_eq(d->q, d->qlen, s->domain, s->domainlen) ||
+		    (d->why && !strcmp(d->why, "parent")))
 			continue;
 		const char *srv = d->server ? d->server : "?";
 		if (word_is(d->type, "soa")) {
@@ -329,6 +521,10 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 			} else {
 				long long ser;
 				if (rr_int(soa, K_serial, &ser)) {
+					if (nser < 16) {
+						ser_srv[nser] = srv;
+						ser_val[nser++] = ser;
+					}
 					if (have_serial && ser != serial0)
 						serial_ok = false;
 					serial0 = have_serial ? serial0 : ser;
@@ -337,6 +533,7 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 			}
 		} else if (word_is(d->type, "ns") && d->answered && word_is(d->rcode, "noerror") &&
 			   d->aa) {
+			ns_compared = true;
 			if (!ns_ok || same_hosts(d, apex))
 				continue; /* the apex's set, or a mismatch already reported */
 			if (!have_apex_set) {
@@ -353,22 +550,38 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 			}
 		}
 	}
-	if (!serial_ok)
+	if (!serial_ok) {
+		struct buf *b = &g->tmp;
+		buf_reset(b);
+		for (size_t k = 0; k < nser; k++)
+			buf_addf(b, "%s%.60s %lld", k ? ", " : "", ser_srv[k], ser_val[k]);
 		findings_add(fs, "SOA_SERIAL_MISMATCH", SEV_WARNING,
-			     "name servers answer with different SOA serials");
-	g->facts.ns.lame = lame;
-	g->facts.ns.serials_consistent = serial_ok;
-	g->facts.ns.ns_sets_consistent = ns_ok;
+			     "name servers answer with different SOA serials: %s", buf_str(b));
+	}
+	g->facts.ns.lame = lame_all && !lame ? (int)parent.count : lame;
+	/* unknown when no server answered the question */
+	g->facts.ns.serials_consistent = have_serial ? serial_ok : -1;
+	g->facts.ns.ns_sets_consistent = ns_compared ? ns_ok : -1;
 
 	/* SOA: present, single, fields and timers (Zonemaster ZONE02 to ZONE06). */
-	const struct query *sq = scan_find(s, s->domain, s->domainlen, T_SOA);
 	size_t i = 0, nsoa = 0;
 	const struct jv *rr = q_rr(sq, T_SOA, &i); /* the first, then the count */
 	for (size_t j = i; rr && q_rr(sq, T_SOA, &j);)
 		nsoa++;
 	nsoa += rr != NULL;
 	g->facts.soa.serial = -1;
+	if (nsoa == 0 && soa_failed) {
+		g->facts.fetched.soa = FETCH_TEMPERROR;
+		if (!lame_all) /* LAME_DELEGATION already says why */
+			findings_add(fs, "SOA_TEMPERROR", SEV_WARNING,
+				     "the SOA query for '%.*s' failed (%s): whether it has one is "
+				     "unknown",
+				     FV(s->domainlen), s->domain, q_cause(sq));
+		return;
+	}
 	if (nsoa == 0) {
+		if (!sq)
+			g->facts.fetched.soa = FETCH_NOT_ASKED;
 		findings_add(fs, "NO_SOA", SEV_ERROR, "no SOA record for '%.*s'", FV(s->domainlen),
 			     s->domain);
 		return;
@@ -643,6 +856,78 @@ parse_rr(struct buf *text, const struct jv *rr)
 	return x;
 }
 
+/* Do the EDE codes (RFC 8914) say the resolver found the data bogus: 1 Unsupported DNSKEY
+ * Algorithm and 2 Unsupported DS Digest Type aside (those make a zone insecure), 5 to 12
+ * (Indeterminate, Bogus, expired and not yet valid signatures, missing keys, signatures or
+ * denials)? Then a SERVFAIL is the zone's DNSSEC failing, not the zone's servers. */
+static bool
+ede_bogus(const int *codes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (codes[i] >= 5 && codes[i] <= 12)
+			return true;
+	return false;
+}
+
+/* ", EDE 6,9" for the codes, each once; "" for none. */
+static void
+ede_text(struct buf *b, const int *codes, size_t n)
+{
+	buf_reset(b);
+	for (size_t i = 0, shown = 0; i < n; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = codes[j] == codes[i];
+		if (!seen)
+			buf_addf(b, "%s%d", shown++ ? "," : ", EDE ", codes[i]);
+	}
+}
+
+/* A validating resolver hides a bogus zone's data behind SERVFAIL; the question asked again
+ * with CD=1 has it. *q becomes that retry when it answered NOERROR; the EDE codes of both
+ * answers go to codes. Returns whether *q was a SERVFAIL. */
+static bool
+use_cd_retry(const struct scan *s, const struct query **q, struct query *cd, bool *used, int *codes,
+	     size_t *ncodes)
+{
+	*used = false;
+	if (!*q || !(*q)->answered || !word_is((*q)->rcode, "servfail"))
+		return false;
+	*ncodes += q_ede_codes(s, *q, false, codes + *ncodes, 8 - *ncodes);
+	if (q_cd_retry(s, *q, cd)) {
+		*ncodes += q_ede_codes(s, *q, true, codes + *ncodes, 8 - *ncodes);
+		if (cd->answered && word_is(cd->rcode, "noerror")) {
+			*q = cd;
+			*used = true;
+		}
+	}
+	return true;
+}
+
+/* Is the DS set signed (an RRSIG over DS in the answer)? Not so when the parent is unsigned:
+ * then no chain of trust reaches the zone, whatever its keys. */
+static bool
+ds_signed(const struct query *q)
+{
+	size_t i = 0;
+	const struct jv *rr;
+	while ((rr = q_rr(q, T_RRSIG, &i)))
+		if (word_is(rr_str(rr, K_type_covered, NULL), "ds"))
+			return true;
+	return false;
+}
+
+/* Did the resolver validate the zone: AD on the DNSKEY answer, or, when that says nothing,
+ * on the SOA answer? */
+static bool
+resolver_validated(const struct scan *s, const struct query *kq)
+{
+	int ad = q_ad(s, kq);
+	if (ad < 0)
+		ad = q_ad(s, scan_find(s, s->domain, s->domainlen, T_SOA));
+	return ad == 1;
+}
+
 static void
 check_dnssec(struct grader *g)
 {
@@ -651,6 +936,43 @@ check_dnssec(struct grader *g)
 	struct facts *fa = &g->facts;
 	const struct query *dsq = scan_find(s, s->domain, s->domainlen, T_DS),
 			   *kq = scan_find(s, s->domain, s->domainlen, T_DNSKEY);
+	const struct query *kq_resolver = kq;
+	struct query ds_cd, k_cd;
+	int ede[8];
+	size_t nede = 0;
+	bool ds_cdu, k_cdu;
+	bool servfail = use_cd_retry(s, &dsq, &ds_cd, &ds_cdu, ede, &nede);
+	servfail |= use_cd_retry(s, &kq, &k_cd, &k_cdu, ede, &nede);
+	bool bogus_ede = ede_bogus(ede, nede);
+	ede_text(&g->tmp2, ede, nede);
+	/* RFC 4035 4.3: without the DS answer (or, under a DS, the DNSKEY one) the status is
+	 * indeterminate, unless the resolver's EDE say it validated and failed */
+	const struct query *failed = q_failed(dsq) ? dsq : NULL;
+	if (!failed && q_failed(kq) && q_count(dsq, T_DS) > 0)
+		failed = kq;
+	if (failed) {
+		if (bogus_ede) {
+			fa->dnssec.status = "bogus";
+			findings_add(f, "DNSSEC_VALIDATION_FAILED", SEV_ERROR,
+				     "the resolver failed to validate the zone (%s%s) and the data "
+				     "asked with CD=1 is missing",
+				     q_cause(failed), buf_str(&g->tmp2));
+		} else {
+			fa->dnssec.status = "indeterminate";
+			fa->fetched.dnssec = FETCH_TEMPERROR;
+			findings_add(f, "DNSSEC_TEMPERROR", SEV_WARNING,
+				     "the %s query failed (%s%s): the DNSSEC status is unknown",
+				     failed == dsq ? "DS" : "DNSKEY", q_cause(failed),
+				     buf_str(&g->tmp2));
+		}
+		return;
+	}
+	if (ds_cdu || k_cdu)
+		findings_add(
+		    f, "DNSSEC_VALIDATION_FAILED", SEV_ERROR,
+		    "the resolver answered SERVFAIL%s: the data it gave with CD=1 is judged "
+		    "here",
+		    buf_str(&g->tmp2));
 	bool nds = q_count(dsq, T_DS) > 0, nkeys = q_count(kq, T_DNSKEY) > 0;
 	ldns_rr_list *ds = ldns_rr_list_new(), *keys = ldns_rr_list_new(),
 		     *sigs = ldns_rr_list_new();
@@ -740,6 +1062,8 @@ check_dnssec(struct grader *g)
 			findings_add(f, "NO_DS_RECORDS", SEV_NOTICE,
 				     "the zone is not signed (no DS at the parent)");
 		}
+		if (ds_cdu || k_cdu)
+			fa->dnssec.status = "bogus"; /* the validating resolver said so */
 		return;
 	}
 	fa->dnssec.status = "bogus";
@@ -754,7 +1078,21 @@ check_dnssec(struct grader *g)
 	} else if (v.kind == V_NOT_SIGNED) {
 		findings_add(f, "DNSKEY_NOT_SIGNED", SEV_ERROR, "the DNSKEY set has no RRSIG");
 	} else if (v.good) {
-		fa->dnssec.status = "secure";
+		if (ds_cdu || k_cdu || (servfail && bogus_ede)) {
+			/* the keys match, but the resolver could not validate: the chain or
+			 * another signature fails (DNSSEC_VALIDATION_FAILED said so) */
+		} else if (!ds_signed(dsq) && !resolver_validated(s, kq_resolver)) {
+			/* RFC 4033 3.1: an island of security, not secure: nothing above
+			 * vouches for the DS */
+			fa->dnssec.status = "insecure";
+			findings_add(f, "DNSSEC_ISLAND", SEV_WARNING,
+				     "the keys match the DS, but the parent's DS set is not signed "
+				     "and the resolver did not validate: no chain of trust reaches "
+				     "the zone");
+		} else {
+			/* the resolver validated it (AD), or the parent signed the DS set */
+			fa->dnssec.status = "secure";
+		}
 		if (v.soonest >= 0 && v.soonest < 43200)
 			findings_add(f, "RRSIG_EXPIRES_SOON", SEV_WARNING,
 				     "the DNSKEY signature expires in %lld s", v.soonest);
@@ -772,6 +1110,8 @@ check_dnssec(struct grader *g)
 			     "no DNSKEY signature verifies against the DS: %s",
 			     ldns_get_errorstr_by_id(v.worst));
 	}
+	if (ds_cdu || k_cdu)
+		fa->dnssec.status = "bogus"; /* the validating resolver said so */
 }
 
 /* Is host the domain or a name under it? */

@@ -41,7 +41,7 @@ struct walk {
 	struct grader *g;
 	struct findings *f;
 	unsigned lookups, voids, records;
-	bool permerror;
+	bool permerror, temperror;
 	const char *stack[WALK_MAX_DEPTH + 1];
 	size_t stackn[WALK_MAX_DEPTH + 1];
 	int depth;
@@ -121,14 +121,36 @@ take_text(struct buf *to, struct buf *from)
 	*from = t;
 }
 
+/* Did the query fail (RFC 7208 5 and RFC 7489 6.6.3: SERVFAIL, REFUSED or another rcode but
+ * NOERROR and NXDOMAIN, a timeout, a malformed answer)? That is a temporary error, never an
+ * answer that there is nothing: a query the scan skipped or never asked is neither. */
+static bool
+q_failed(const struct query *q)
+{
+	if (!q)
+		return false;
+	if (!q->answered)
+		return q->error && strcmp(q->error, "skipped");
+	return strcasecmp(q->rcode, "NOERROR") && strcasecmp(q->rcode, "NXDOMAIN");
+}
+
+/* Why a failed query failed: its rcode, else its error. */
+static const char *
+q_cause(const struct query *q)
+{
+	return q->answered ? q->rcode : q->error ? q->error : "no answer";
+}
+
 /* The single SPF record of a name from the scan: 1 found (text in out), 0 none, -1 several,
- * -2 not scanned or no answer. */
+ * -2 not scanned or skipped, -3 the query failed (a temperror). */
 static int
 spf_select(struct scan *s, const char *name, size_t n, struct buf *out, struct buf *scratch,
 	   const struct query **qp)
 {
 	const struct query *q = scan_find(s, name, n, T_TXT);
 	*qp = q;
+	if (q_failed(q))
+		return -3;
 	if (!q || !q->answered)
 		return -2;
 	int found = 0;
@@ -165,12 +187,17 @@ walk_target(struct walk *w, const char *t, size_t tn, bool redirect)
 	const struct query *q;
 	char all = 0;
 	int sel = spf_select(w->g->s, t, tn, text, &m->txt, &q);
-	if (sel == -2) {
-		if (q && q->error && strcmp(q->error, "skipped"))
-			findings_add(w->f, "SPF_LOOKUP_FAILED", SEV_NOTICE, "%s '%.*s': %s", what,
-				     FV(tn), t, q->error);
+	if (sel == -3) {
+		/* RFC 7208 5.2 and 6.1: check_host() ends in temperror, not permerror; the
+		 * record may be fine, the grade does not say it is broken */
+		findings_add(w->f, "SPF_TEMPERROR", SEV_WARNING,
+			     "%s '%.*s': the TXT query failed (%s), a temporary error", what,
+			     FV(tn), t, q_cause(q));
+		w->temperror = true;
 		return 0;
 	}
+	if (sel == -2)
+		return 0;
 	if (q_void(q, T_TXT))
 		w->voids++;
 	if (sel == 0) {
@@ -210,13 +237,28 @@ walk_target(struct walk *w, const char *t, size_t tn, bool redirect)
 	return all;
 }
 
+/* A mechanism whose query failed ends check_host() in temperror too (RFC 7208 5): say so,
+ * neither void nor a permerror. */
+static void
+term_temperror(struct walk *w, const char *mech, const char *t, size_t tn, const struct query *q)
+{
+	if (!q_failed(q))
+		return;
+	findings_add(w->f, "SPF_TEMPERROR", SEV_WARNING,
+		     "%s '%.*s': the %s query failed (%s), a temporary error", mech, FV(tn), t,
+		     q->type, q_cause(q));
+	w->temperror = true;
+}
+
 static void
 walk_record(struct walk *w, const char *dom, size_t dn, const struct spf_record *r, char *all)
 {
 	struct scan *s = w->g->s;
 	for (size_t i = 0; i < r->nterms; i++) {
 		const struct spf_term *t = &r->terms[i];
-		if (t->mech == SPF_ALL || t->mech == SPF_IP4 || t->mech == SPF_IP6)
+		if (t->mech == SPF_ALL)
+			break; /* RFC 7208 5.1: mechanisms after "all" are never tested */
+		if (t->mech == SPF_IP4 || t->mech == SPF_IP6)
 			continue;
 		/* far past the limit the count no longer matters: bound the work */
 		if (w->lookups >= SPF_COUNT_MAX)
@@ -234,8 +276,10 @@ walk_record(struct walk *w, const char *dom, size_t dn, const struct spf_record 
 			if ((a || aaaa) && (!a || q_void(a, T_A)) &&
 			    (!aaaa || q_void(aaaa, T_AAAA)))
 				w->voids++;
+			term_temperror(w, "a", tg, tn, q_failed(a) ? a : aaaa);
 		} else if (t->mech == SPF_MX) {
 			const struct query *mx = scan_find(s, tg, tn, T_MX);
+			term_temperror(w, "mx", tg, tn, mx);
 			if (q_void(mx, T_MX))
 				w->voids++;
 			size_t n = q_count(mx, T_MX);
@@ -246,8 +290,10 @@ walk_record(struct walk *w, const char *dom, size_t dn, const struct spf_record 
 				w->permerror = true;
 			}
 		} else if (t->mech == SPF_EXISTS) {
-			if (q_void(scan_find(s, tg, tn, T_A), T_A))
+			const struct query *a = scan_find(s, tg, tn, T_A);
+			if (q_void(a, T_A))
 				w->voids++;
+			term_temperror(w, "exists", tg, tn, a);
 		}
 	}
 	*all = r->all;
@@ -256,6 +302,20 @@ walk_record(struct walk *w, const char *dom, size_t dn, const struct spf_record 
 		if (!r->redirect_macro)
 			*all = walk_target(w, r->redirect, r->redirect_len, true);
 	}
+}
+
+/* RFC 7208 5.1: terms after the first "all" are never tested (a modifier there still is one,
+ * and a syntax error anywhere still counts, 4.6): say they are dead text. */
+static void
+dead_terms(const struct spf_record *r, struct findings *f)
+{
+	for (size_t i = 0; i + 1 < r->nterms; i++)
+		if (r->terms[i].mech == SPF_ALL) {
+			findings_add(f, "TERMS_AFTER_ALL", SEV_NOTICE,
+				     "%zu mechanism%s after 'all' never tested (RFC 7208 5.1)",
+				     r->nterms - i - 1, r->nterms - i - 1 == 1 ? "" : "s");
+			return;
+		}
 }
 
 static const char *
@@ -285,6 +345,16 @@ check_spf(struct grader *g)
 	const struct query *q;
 	struct buf *text = &m->spf_text[0];
 	int sel = spf_select(s, s->domain, s->domainlen, text, &m->txt, &q);
+	if (sel == -3) {
+		/* RFC 7208 4.4: a temperror, not "none": whether there is a record is unknown */
+		g->facts.fetched.spf = FETCH_TEMPERROR;
+		findings_add(f, "SPF_LOOKUP_TEMPERROR", SEV_WARNING,
+			     "the TXT query for '%.*s' failed (%s): whether it has SPF is unknown",
+			     FV(s->domainlen), s->domain, q_cause(q));
+		return;
+	}
+	if (sel == -2 && !q)
+		g->facts.fetched.spf = FETCH_NOT_ASKED;
 	if (sel == -2 || sel == 0) {
 		findings_add(f, "NO_SPF_FOUND", SEV_WARNING, "no SPF record at '%.*s'",
 			     FV(s->domainlen), s->domain);
@@ -298,11 +368,14 @@ check_spf(struct grader *g)
 	}
 	struct spf_record *r = &m->spf[0];
 	spf_parse(text->s, text->len, r, f);
+	dead_terms(r, f);
 	struct walk w = {.g = g, .f = f};
 	w.stack[0] = s->domain;
 	w.stackn[0] = s->domainlen;
 	char all = 0;
 	walk_record(&w, s->domain, s->domainlen, r, &all);
+	if (w.temperror)
+		g->facts.fetched.spf_walk = FETCH_TEMPERROR;
 	if (w.lookups > SPF_MAX_LOOKUPS) {
 		findings_add(f, "TOO_MANY_DNS_LOOKUPS", SEV_ERROR,
 			     "%u DNS-querying terms through include and redirect (limit 10)",
@@ -385,8 +458,8 @@ check_report_auth(struct grader *g, const struct dmarc_record *r)
 		domain_name(&g->tmp2, "", s, "._report._dmarc.");
 		buf_adds(&g->tmp2, dest->ascii.s);
 		const struct query *q = scan_find(s, g->tmp2.s, g->tmp2.len, T_TXT);
-		if (!q || !q->answered)
-			continue;
+		if (!q || !q->answered || q_failed(q))
+			continue; /* not asked, or a temporary error: unknown, not refused */
 		bool ok = false;
 		size_t j = 0;
 		const struct jv *rr;
@@ -427,7 +500,17 @@ check_dmarc(struct grader *g)
 				     "an SPF record is published at '%s'", name->s);
 		}
 	}
+	if (found == 0 && q_failed(q)) {
+		/* RFC 7489 6.6.3: a transient DNS error is not "no record" */
+		g->facts.fetched.dmarc = FETCH_TEMPERROR;
+		findings_add(f, "DMARC_TEMPERROR", SEV_WARNING,
+			     "the TXT query for '%s' failed (%s): whether it has DMARC is unknown",
+			     name->s, q_cause(q));
+		return;
+	}
 	if (found == 0) {
+		if (!q)
+			g->facts.fetched.dmarc = FETCH_NOT_ASKED;
 		findings_add(f, "NO_DMARC_RECORD", SEV_WARNING, "no DMARC record at '%s'", name->s);
 		return;
 	}

@@ -1073,3 +1073,72 @@ rr_txt_quoted(struct scan *s, const struct jv *rr, struct buf *out)
 {
 	return txt_strings(s, rr, out, " ", true);
 }
+
+/* --- what only the DNSSEC check reads: the resolver's verdict and the CD=1 retry ---------- */
+
+/* The object of a loaded query in the queries array: the one whose q string is q->q (the
+ * reader's own copy, so the pointer is the query's). Only asked of a few queries a record. */
+static const struct jv *
+query_object(const struct scan *s, const struct query *q)
+{
+	const struct jv *qs = q ? member(s->root, K_queries, JV_ARR) : NULL;
+	const struct jv *o = qs ? qs + 1 : NULL;
+	for (size_t i = 0; qs && i < qs->n; i++, o = next(o)) {
+		if (o->type != JV_OBJ || o->n == 0)
+			continue;
+		/* dns-scan writes q first: its string is the query's own, or another query's */
+		const struct jv *v = o + 1;
+		if (!name_is(v, K_q) || v->type != JV_STR)
+			v = get(o, K_q);
+		else if (v->u.s != q->q)
+			continue;
+		if (v && v->type == JV_STR && v->u.s == q->q)
+			return o;
+	}
+	return NULL;
+}
+
+int
+q_ad(const struct scan *s, const struct query *q)
+{
+	const struct jv *v = get(query_object(s, q), K_ad);
+	return v && v->type == JV_BOOL ? (int)v->u.i : -1;
+}
+
+bool
+q_cd_retry(const struct scan *s, const struct query *q, struct query *out)
+{
+	const struct jv *c = get_named(query_object(s, q), "cd_retry");
+	if (!c || c->type != JV_OBJ)
+		return false;
+	*out = *q;
+	out->server = str_member(c, K_server, NULL);
+	out->rcode = str_member(c, K_rcode, NULL);
+	out->error = str_member(c, K_error, NULL);
+	out->answered = out->rcode != NULL;
+	out->final = out->rcode && (!strcasecmp(out->rcode, "NOERROR") ||
+				    !strcasecmp(out->rcode, "NXDOMAIN"));
+	const struct jv *aa = member(c, K_aa, JV_BOOL);
+	out->aa = aa && aa->u.i;
+	out->answer = member(c, K_answer, JV_ARR);
+	out->authority = member(c, K_authority, JV_ARR);
+	out->type_next = -1;
+	return true;
+}
+
+size_t
+q_ede_codes(const struct scan *s, const struct query *q, bool cd, int *codes, size_t max)
+{
+	const struct jv *o = query_object(s, q);
+	if (cd)
+		o = get_named(o, "cd_retry");
+	const struct jv *a = get_named(o, "ede");
+	size_t n = 0;
+	const struct jv *e = a && a->type == JV_ARR ? a + 1 : NULL;
+	for (size_t i = 0; e && i < a->n && n < max; i++, e = next(e)) {
+		const struct jv *c = get_named(e, "code");
+		if (c && c->type == JV_INT && c->u.i >= 0 && c->u.i <= 65535)
+			codes[n++] = (int)c->u.i;
+	}
+	return n;
+}
