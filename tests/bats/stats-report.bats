@@ -30,9 +30,10 @@ check_figures() { # records report
 	# DMARC p: alpha and golf reject, bravo none, delta quarantine, foxtrot invalid
 	run -0 jq -c '.figures.dmarc_policy.items | map({(.key): .count}) | add' r.json
 	assert_output '{"none":1,"quarantine":1,"reject":2,"no_policy":0,"invalid":1,"absent":3}'
-	# CAA issue counts 2, 7, 12 and five domains without: DNStats' buckets
-	run -0 jq -c '.figures.caa_issue_count.items | map(.count)' r.json
-	assert_output '[5,0,1,1,1]'
+	# CAA issue counts 2, 7, 12 and four domains without: DNStats' buckets (hotel has no CAA
+	# grade: not scanned for CAA, so in none)
+	run -0 jq -c '.figures.caa_issue_count | [.denominator, .items[].count]' r.json
+	assert_output '[7,4,0,1,1,1]'
 	# CAA grades of 7 domains (hotel has none): 100 x3 in the top bin, 0 x4 in the lowest
 	run -0 jq -c '.figures.grade_caa | [.denominator, .items[0].count, .items[9].count, .items[9].label, .mean]' r.json
 	assert_output '[7,4,3,"90-100",42.86]'
@@ -172,32 +173,38 @@ check_figures() { # records report
 	grep -q 'Example DNS &quot;Pro&quot; &lt;&amp;&gt;' r.html
 }
 
-# The lists each DNStats filter names, as jq filters written from spec 5.2.
+# The lists each DNStats filter names, as jq filters written from spec 5.2, with the figures'
+# definition of who counts (check.jq: a domain that does not exist or could not be scanned is in
+# no list, one not scanned for a part in neither of that part's lists).
+LIST_DEFS='def status: if .facts.exists == false or .dns.status == "nxdomain" then "nxdomain"
+  elif (.dns.status | IN("ok", "partial", "failed")) then .dns.status else "no_status" end;
+def scanned: status | IN("nxdomain", "failed") | not;
+def counted(c): scanned and (.grades[c] | type) == "number";'
 list_filter() {
 	case "$1" in
-	mx_domains) echo '.facts.mx.present == true' ;;
-	no_mx_domains) echo '.facts.mx.present != true' ;;
-	dnssec_domains) echo '(.facts.dnssec.ds_algorithms // []) | length > 0' ;;
-	no_dnssec_domains) echo '(.facts.dnssec.ds_algorithms // []) | length == 0' ;;
-	caa_domains) echo '.facts.caa.present == true' ;;
-	no_caa_domains) echo '.facts.caa.present != true' ;;
-	caa_reporting_domains) echo '.facts.caa.iodef == true' ;;
-	no_caa_reporting_domains) echo '.facts.caa.iodef != true' ;;
-	dmarc_domains) echo '.facts.dmarc.present == true' ;;
-	no_dmarc_domains) echo '.facts.dmarc.present != true' ;;
+	mx_domains) echo 'counted("mx") and .facts.mx.present == true' ;;
+	no_mx_domains) echo 'counted("mx") and .facts.mx.present != true' ;;
+	dnssec_domains) echo 'counted("dnssec") and ((.facts.dnssec.ds_algorithms // []) | length > 0)' ;;
+	no_dnssec_domains) echo 'counted("dnssec") and ((.facts.dnssec.ds_algorithms // []) | length == 0)' ;;
+	caa_domains) echo 'counted("caa") and .facts.caa.present == true' ;;
+	no_caa_domains) echo 'counted("caa") and .facts.caa.present != true' ;;
+	caa_reporting_domains) echo 'counted("caa") and .facts.caa.iodef == true' ;;
+	no_caa_reporting_domains) echo 'counted("caa") and .facts.caa.iodef != true' ;;
+	dmarc_domains) echo 'counted("dmarc") and .facts.dmarc.present == true' ;;
+	no_dmarc_domains) echo 'counted("dmarc") and .facts.dmarc.present != true' ;;
 	dmarc_none | dmarc_quarantine | dmarc_reject)
-		echo ".facts.dmarc.present == true and .facts.dmarc.valid != false and .facts.dmarc.p == \"${1#dmarc_}\"" ;;
-	dmarc_no_policy) echo '.facts.dmarc.present == true and .facts.dmarc.valid != false and .facts.dmarc.p == null' ;;
-	dmarc_invalid) echo '.facts.dmarc.present == true and (.facts.dmarc.valid == false or (.facts.dmarc.p != null and (.facts.dmarc.p | IN("none","quarantine","reject") | not)))' ;;
-	spf_domains) echo '.facts.spf.present == true' ;;
-	no_spf_domains) echo '.facts.spf.present != true' ;;
-	spf_pass) echo '.facts.spf.present == true and .facts.spf.policy == "+all"' ;;
-	spf_neutral) echo '.facts.spf.present == true and .facts.spf.policy == "?all"' ;;
-	spf_softfail) echo '.facts.spf.present == true and .facts.spf.policy == "~all"' ;;
-	spf_fail) echo '.facts.spf.present == true and .facts.spf.policy == "-all"' ;;
-	spf_no_policy) echo '.facts.spf.present == true and (.facts.spf.policy | IN("-all","~all","?all","+all") | not)' ;;
-	securitytxt_domains) echo '.facts.securitytxt.present == true' ;;
-	no_securitytxt_domains) echo '.facts.securitytxt.present == false' ;;
+		echo "counted(\"dmarc\") and .facts.dmarc.present == true and .facts.dmarc.valid != false and .facts.dmarc.p == \"${1#dmarc_}\"" ;;
+	dmarc_no_policy) echo 'counted("dmarc") and .facts.dmarc.present == true and .facts.dmarc.valid != false and .facts.dmarc.p == null' ;;
+	dmarc_invalid) echo 'counted("dmarc") and .facts.dmarc.present == true and (.facts.dmarc.valid == false or (.facts.dmarc.p != null and (.facts.dmarc.p | IN("none","quarantine","reject") | not)))' ;;
+	spf_domains) echo 'counted("spf") and .facts.spf.present == true' ;;
+	no_spf_domains) echo 'counted("spf") and .facts.spf.present != true' ;;
+	spf_pass) echo 'counted("spf") and .facts.spf.present == true and .facts.spf.policy == "+all"' ;;
+	spf_neutral) echo 'counted("spf") and .facts.spf.present == true and .facts.spf.policy == "?all"' ;;
+	spf_softfail) echo 'counted("spf") and .facts.spf.present == true and .facts.spf.policy == "~all"' ;;
+	spf_fail) echo 'counted("spf") and .facts.spf.present == true and .facts.spf.policy == "-all"' ;;
+	spf_no_policy) echo 'counted("spf") and .facts.spf.present == true and (.facts.spf.policy | IN("-all","~all","?all","+all") | not)' ;;
+	securitytxt_domains) echo 'scanned and .facts.securitytxt.present == true' ;;
+	no_securitytxt_domains) echo 'scanned and .facts.securitytxt.present == false' ;;
 	*) return 1 ;;
 	esac
 }
@@ -215,7 +222,7 @@ list_filter() {
 		prog="$prog${prog:+, }(if ($(list_filter "$name")) then \"$name\t\(.rank // \"\"),\(.domain)\t\({rank, domain} | tojson)\" else empty end)"
 	done
 	assert_equal "$(echo $names | wc -w)" 24
-	jq -r "$prog" in.ndjson >expected.tsv
+	jq -r "$LIST_DEFS $prog" in.ndjson >expected.tsv
 	mkdir exp
 	for name in $names; do
 		echo "rank,domain" >"exp/$name.csv"
@@ -371,7 +378,7 @@ time.sleep(8)' &
 	[[ "$stderr" == "stats-report: "*"missing/none.db"* ]]
 }
 
-@test "DNStats-scale grades outside 0-100 are binned, and lists follow facts.dnstats" {
+@test "DNStats-scale grades outside 0-100 are binned; lists and figures share one definition" {
 	run -0 stats-report -F json --lists out --date 2026-11-01 "$F/dnstats.ndjson"
 	echo "$output" >r.json
 	run -0 check_figures "$F/dnstats.ndjson" r.json
@@ -380,12 +387,18 @@ time.sleep(8)' &
 	run -0 jq -c '[.input.skipped, .figures.grade_caa.items[0].count, .figures.grade_dmarc.items[9].count,
 		(.figures.grade_overall.items | .[0].count, .[9].count)]' r.json
 	assert_output '[0,1,1,1,1]'
-	# kilo's SPF is only reached through redirect: DNStats counted no SPF and no policy
-	assert_equal "$(tail -n +2 out/spf_domains.csv)" "11,lima.example"
-	assert_equal "$(tail -n +2 out/no_spf_domains.csv)" "10,kilo.example"
-	assert_equal "$(tail -n +2 out/spf_no_policy.csv)" "10,kilo.example"
-	assert_equal "$(tail -n +2 out/dmarc_no_policy.csv)" "11,lima.example"
-	assert_equal "$(tail -n +2 out/dnssec_domains.csv)" "11,lima.example"
+	# kilo's SPF is only reached through redirect: facts.dnstats.has_spf says false (DNStats'
+	# quirk), but it has SPF by RFC 7208 and the figures count it, so the lists do too
+	assert_equal "$(jq -r .facts.dnstats.has_spf "$F/dnstats.ndjson" | head -1)" false
+	assert_equal "$(tail -n +2 out/spf_domains.csv)" "$(printf '10,kilo.example\n11,lima.example')"
+	assert_equal "$(tail -n +2 out/no_spf_domains.csv)" ""
+	assert_equal "$(jq -c '.figures.spf_adoption | [.denominator, .items[0].count]' r.json)" '[2,2]'
+	assert_equal "$(tail -n +2 out/spf_softfail.csv)" "10,kilo.example"
+	# lima has no DNSSEC or MX grade (not scanned for them): in neither list, nor the figures
+	assert_equal "$(tail -n +2 out/dnssec_domains.csv)" ""
+	assert_equal "$(tail -n +2 out/no_dnssec_domains.csv)" "10,kilo.example"
+	assert_equal "$(tail -n +2 out/no_mx_domains.csv)" ""
+	assert_equal "$(jq -c '.figures.dnssec_adoption.denominator' r.json)" 1
 	# has_securitytxt is null: neither list
 	run -0 jq -c '[length, input | length]' out/securitytxt_domains.json out/no_securitytxt_domains.json
 	assert_output '[0,0]'
