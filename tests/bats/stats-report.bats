@@ -60,6 +60,16 @@ check_figures() { # records report
 	jq '.figures.spf_policy.items[0].count += 1' g.json >bad.json
 	run -0 check_figures gen.ndjson bad.json
 	assert_output --partial 'spf_policy'
+	# a stream with dns-scan's status on every record: nonexistent, failed, partial and
+	# not-asked parts, with null grades where a part is unknown
+	awk -v n=1200 -v seed=4 -v dnsstatus=1 -f "$F/gen.awk" >st.ndjson
+	run -0 jq -s -c 'group_by(.dns.status) | map(length > 50) | all' st.ndjson
+	assert_output true
+	stats-report -F json --date 2026-11-01 st.ndjson >s.json
+	run -0 check_figures st.ndjson s.json
+	assert_output '[]'
+	run -0 jq -c '.input | [.records, .skipped]' s.json
+	assert_output '[1200,0]'
 }
 
 @test "a perfect grade lands in the top bin, not the lowest" {
@@ -308,7 +318,7 @@ list_filter() {
 	cp h.db new.db
 	sqlite3 new.db 'PRAGMA user_version = 7'
 	run -2 --separate-stderr stats-report -F json --history new.db <"$F/graded.ndjson"
-	assert_equal "$stderr" "stats-report: history file 'new.db' has schema version 7, newer than this stats-report reads (1): use a newer stats-report"
+	assert_equal "$stderr" "stats-report: history file 'new.db' has schema version 7, newer than this stats-report reads (2): use a newer stats-report"
 	run -2 --separate-stderr stats-report --history new.db --list-runs
 	echo 'not a database, just text that is long enough to be a header......................' >text.db
 	run -2 --separate-stderr stats-report -F json --history text.db <"$F/graded.ndjson"
@@ -511,4 +521,130 @@ time.sleep(8)' &
 	assert_equal "$stderr" "stats-report: cannot open 'missing.ndjson': No such file or directory"
 	run -0 ls -A out
 	assert_output ''
+}
+
+# fixtures/stats-report/status.ndjson: 9 domains as dns-scan and dns-grade mark them. Ranks:
+# 1 ok, SPF only a redirect= (facts.dnstats.has_spf false), CAA found at the parent
+# 2 ok, no SPF; 3 nxdomain (graded the old way); 4 nxdomain (facts.exists false, null grades);
+# 5 failed, 12 refused (graded the old way, as absent); 6 failed, 10 timeouts (null grades);
+# 7 partial, 2 SERVFAIL, SPF and DMARC unknown (null); 8 ok, CAA and BIMI not asked (null);
+# 9 partial, a malformed answer and a network error, every part graded, no MX.
+@test "denominators leave out domains that do not exist, could not be scanned, or were not scanned for that part" {
+	run -0 stats-report -F json --date 2026-11-01 "$F/status.ndjson"
+	echo "$output" >r.json
+	run -0 check_figures "$F/status.ndjson" r.json
+	assert_output '[]'
+	# every record is read: null grades are not a broken record
+	run -0 jq -c '[.input.records, .input.skipped]' r.json
+	assert_output '[9,0]'
+	# SPF: of 1, 2, 8, 9 (3 and 4 do not exist, 5 and 6 failed, 7's SPF unknown); 1 has SPF by redirect
+	run -0 jq -c '.figures.spf_adoption | [.denominator, .items[0].count, .denominator_of]' r.json
+	assert_output '[4,3,"domains that exist and were scanned for SPF"]'
+	# CAA: of 1, 2, 7, 9 (8 was not asked); 1's CAA found at the parent counts
+	run -0 jq -c '.figures.caa_adoption | [.denominator, .items[0].count]' r.json
+	assert_output '[4,4]'
+	# MX: of 1, 2, 7, 8, 9: the old nxdomain record's "mx 100" and the refused one's absence are not counted
+	run -0 jq -c '.figures.mx_adoption | [.denominator, .items[0].count]' r.json
+	assert_output '[5,4]'
+	run -0 jq -c '[.figures.grade_overall.denominator, .figures.remark_codes.denominator, .figures.active_directory.denominator]' r.json
+	assert_output '[4,5,5]'
+	# the coverage section: by status, by cause, by part
+	run -0 jq -c '[.figures.scan_status.items[] | .count]' r.json
+	assert_output '[3,2,2,2,0]'
+	run -0 jq -c '.figures.not_scanned_causes | [.denominator, (.items | map({(.key): .count}) | add)]' r.json
+	assert_output '[7,{"servfail":1,"refused":1,"timeout":1,"malformed":1,"network":1,"other":0,"not_asked":1}]'
+	run -0 jq -c '.figures.not_scanned_parts.items | map({(.key): .count}) | add' r.json
+	assert_output '{"spf":3,"dmarc":3,"caa":3,"ns":2,"soa":2,"mx":2,"dnssec":2,"bimi":3}'
+	# and each part's denominator is the domains that exist less those left out of it
+	run -0 jq -e '(.figures.not_scanned_parts.items | map({(.key): .count}) | add) as $out
+		| .figures.not_scanned_parts.denominator as $e
+		| [.figures.spf_adoption, .figures.dmarc_adoption, .figures.caa_adoption, .figures.mx_adoption,
+		   .figures.bimi_adoption, .figures.dnssec_adoption, .figures.ns_lame] | map(.denominator)
+		== [$e - $out.spf, $e - $out.dmarc, $e - $out.caa, $e - $out.mx, $e - $out.bimi, $e - $out.dnssec, $e - $out.ns]' r.json
+	# the text report says it at the top
+	run -0 stats-report -F text --date 2026-11-01 "$F/status.ndjson"
+	assert_line "2 do not exist and 2 could not be scanned (2 more partly): each figure is of the domains that exist and were scanned for its part."
+	assert_line "SPF adoption                                         3 of 4           75.0%"
+}
+
+@test "--lists agree with the figures on every domain: a redirect= SPF and a parent's CAA are adopted in both" {
+	run -0 stats-report -F json --lists out --date 2026-11-01 "$F/status.ndjson"
+	echo "$output" >r.json
+	# each adoption figure's yes and no are its list and its no_ list, domain by domain
+	for pair in spf:spf_adoption caa:caa_adoption mx:mx_adoption dmarc:dmarc_adoption dnssec:dnssec_adoption \
+		caa_reporting:caa_reporting; do
+		local l=${pair%%:*} fig=${pair#*:}
+		assert_equal "$(($(count_lines "out/${l}_domains.csv") - 1))" \
+			"$(jq ".figures.$fig.items[0].count" r.json)"
+		assert_equal "$(($(count_lines "out/no_${l}_domains.csv") - 1))" \
+			"$(jq ".figures.$fig.items[1].count" r.json)"
+	done
+	# the policy lists are the policy figure's items
+	for p in fail softfail neutral pass no_policy; do
+		assert_equal "$(($(count_lines "out/spf_$p.csv") - 1))" \
+			"$(jq --arg p "$p" '.figures.spf_policy.items[] | select(.key == $p) | .count' r.json)"
+	done
+	grep -qx '1,redirect.example' out/spf_domains.csv
+	! grep -q redirect.example out/no_spf_domains.csv
+	grep -qx '1,redirect.example' out/caa_domains.csv
+	! grep -q redirect.example out/no_caa_domains.csv
+	# a domain that does not exist or could not be scanned is in no list; one not scanned for
+	# a part in neither of its lists
+	run -0 sh -c 'cat out/*.csv | grep -c -e gone- -e refused-old -e timeout-new || true'
+	assert_output 0
+	run -0 sh -c 'cat out/spf_domains.csv out/no_spf_domains.csv | grep -c servfail-part || true'
+	assert_output 0
+	run -0 sh -c 'cat out/caa_domains.csv out/no_caa_domains.csv | grep -c minimal || true'
+	assert_output 0
+	grep -qx '8,minimal.example' out/spf_domains.csv
+}
+
+@test "the jq oracle catches a wrong denominator or a miscounted coverage figure" {
+	run -0 stats-report -F json --date 2026-11-01 "$F/status.ndjson"
+	echo "$output" >r.json
+	# what stats-report gave before: every graded domain in the denominator
+	jq '.figures.spf_adoption.denominator = 7 | .figures.spf_adoption.items[1].count = 4' r.json >bad1.json
+	run -0 sh -c 'jq -n --slurpfile recs "$1" --slurpfile rep "$2" -f "$3" | jq -r ".[]"' sh \
+		"$F/status.ndjson" bad1.json "$F/check.jq"
+	assert_line 'figures: spf_adoption: expected {"denominator":4,"counts":{"yes":3,"no":1}}, got {"denominator":7,"counts":{"yes":3,"no":4}}'
+	jq '.figures.not_scanned_causes.items[1].count = 0' r.json >bad2.json
+	run -0 check_figures "$F/status.ndjson" bad2.json
+	assert_output --partial 'figures: not_scanned_causes: expected'
+}
+
+@test "--history: schema 1 is brought to 2 in one transaction; the coverage counts are kept per run" {
+	[ -x "${DOMSTAT_REF_BIN:-/work/ref/bin}/stats-report" ] || skip "needs the reference stats-report (schema 1)"
+	"${DOMSTAT_REF_BIN:-/work/ref/bin}/stats-report" -F json --history h.db --date 2026-11-01 "$F/graded.ndjson" >/dev/null
+	assert_equal "$(sqlite3 h.db 'PRAGMA user_version')" 1
+	cp h.db before.db
+	# read-only uses leave a schema 1 file as it is
+	run -0 stats-report --history h.db --list-runs
+	assert_output "$(printf 'run\tdate\trecords\tskipped\tnonexistent\tpartial\tfailed\n1\t2026-11-01\t8\t0\t\t\t')"
+	cmp before.db h.db
+	# a writer that cannot get the lock migrates nothing
+	python3 -c 'import sqlite3, time
+c = sqlite3.connect("h.db", isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open("locked", "w").close()
+time.sleep(5)' &
+	local pid=$!
+	while [ ! -e locked ]; do sleep 0.1; done
+	run -2 --separate-stderr stats-report -F json --history h.db --date 2026-11-02 "$F/status.ndjson"
+	kill "$pid"
+	wait "$pid" || true
+	assert_equal "$(sqlite3 h.db 'PRAGMA user_version')" 1
+	# the next run migrates and stores its counts; the old run's are unknown, not 0
+	run -0 stats-report -F json --history h.db --date 2026-11-02 "$F/status.ndjson"
+	echo "$output" >r.json
+	assert_equal "$(sqlite3 h.db 'PRAGMA user_version')" 2
+	run -0 stats-report --history h.db --list-runs
+	assert_output "$(printf 'run\tdate\trecords\tskipped\tnonexistent\tpartial\tfailed\n1\t2026-11-01\t8\t0\t\t\t\n2\t2026-11-02\t9\t0\t2\t2\t2')"
+	# the share that could not be scanned shows against the day before (once both have it)
+	run -0 jq -c '.figures.scan_status.items[] | select(.key == "failed") | [.pct, .delta_pct]' r.json
+	assert_output '[22.22,null]'
+	jq -c 'select(.dns.status == "failed")' "$F/status.ndjson" >broken.ndjson
+	run -0 stats-report -F json --history h.db --date 2026-11-03 broken.ndjson
+	run -0 jq -c '.figures.scan_status.items[] | select(.key == "failed") | [.pct, .delta_pct]' <<<"$output"
+	assert_output '[100,77.78]'
+	run -0 stats-report --history h.db --run 1 -F json
 }
