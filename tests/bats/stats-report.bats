@@ -287,7 +287,7 @@ list_filter() {
 	run -0 jq -c '.figures.spf_adoption.trend | map([.run_id, .date, .pct])' r3.json
 	assert_output '[[1,"2026-11-01",100],[2,"2026-11-08",83.33],[3,"2026-11-15",75]]'
 	run -0 stats-report --history h.db --list-runs
-	assert_output "$(printf 'run\tdate\trecords\tskipped\n1\t2026-11-01\t4\t0\n2\t2026-11-08\t6\t0\n3\t2026-11-15\t8\t0')"
+	assert_output "$(printf 'run\tdate\trecords\tskipped\tnonexistent\tpartial\tfailed\n1\t2026-11-01\t4\t0\t0\t0\t0\n2\t2026-11-08\t6\t0\t0\t0\t0\n3\t2026-11-15\t8\t0\t0\t0\t0')"
 	# text shows the change; HTML draws one trend line per adoption figure
 	run -0 stats-report -F text --history h.db --run 3
 	assert_output --partial "changes in percentage points against run 2 (2026-11-08)"
@@ -509,7 +509,7 @@ time.sleep(8)' &
 	run -0 stats-report -F json --history h.db --date 2026-11-01 three.ndjson
 	assert_equal "$(jq .run_id <<<"$output")" 1
 	run -0 stats-report --history h.db --list-runs
-	assert_output "$(printf 'run\tdate\trecords\tskipped\n1\t2026-11-01\t3\t0')"
+	assert_output "$(printf 'run\tdate\trecords\tskipped\tnonexistent\tpartial\tfailed\n1\t2026-11-01\t3\t0\t0\t0\t0')"
 	assert_equal "$(sqlite3 h.db 'SELECT count(DISTINCT run_id), max(denominator) FROM figures WHERE figure = "spf_adoption"')" "1|3"
 	stats-report -F json --history h.db --date 2026-11-02 "$F/graded.ndjson" >r2.json
 	assert_equal "$(jq .run_id r2.json)" 2
