@@ -565,6 +565,8 @@ time.sleep(8)' &
 	run -0 stats-report -F text --date 2026-11-01 "$F/status.ndjson"
 	assert_line "2 do not exist and 2 could not be scanned (2 more partly): each figure is of the domains that exist and were scanned for its part."
 	assert_line "SPF adoption                                         3 of 4           75.0%"
+	run -0 stats-report -F html --date 2026-11-01 "$F/status.ndjson"
+	assert_output --partial "<p><strong>2</strong> do not exist and <strong>2</strong> could not be scanned (2 more partly)"
 }
 
 @test "--lists agree with the figures on every domain: a redirect= SPF and a parent's CAA are adopted in both" {
