@@ -197,6 +197,7 @@ struct obs {
 	int status;
 	bool cause[NFC];
 	bool counted[G_OVERALL + 1]; /* of the domains that exist and were scanned for that part */
+	bool scanned_any;	     /* exists, not a failed scan, some part graded */
 	bool sev[NSEV];
 	size_t code_at[MAX_CODES]; /* offsets into run->codes */
 	size_t ncodes;
@@ -211,7 +212,7 @@ read_grades(struct run *run, struct record *r, struct obs *ob)
 		rec_error(r, "no grades: record skipped");
 		return SK_NO_GRADES;
 	}
-	int n = 0;
+	int n = 0, nnull = 0;
 	size_t it = 0;
 	struct jmember m;
 	while (jscan_object_next(g, &it, &m)) {
@@ -224,8 +225,10 @@ read_grades(struct run *run, struct record *r, struct obs *ob)
 			rec_error(r, "unknown grade category '%s': record skipped", run->s1.s);
 			return SK_UNKNOWN_CATEGORY;
 		}
-		if (m.val.n == 4 && !memcmp(m.val.p, "null", 4))
+		if (m.val.n == 4 && !memcmp(m.val.p, "null", 4)) {
+			nnull++;
 			continue;
+		}
 		long long x;
 		/* DNStats' scale goes below 0 (CAA) and above 100 (DMARC, overall) */
 		bool dnstats = ob->scale && !strcmp(ob->scale, "dnstats");
@@ -238,9 +241,9 @@ read_grades(struct run *run, struct record *r, struct obs *ob)
 		ob->grade[i] = (int)x;
 		n++;
 	}
-	/* every grade null: a domain that does not exist or could not be scanned is counted as
-	 * such; a record that says nothing of its scan is not a graded record */
-	if (!n && ob->status == ST_NONE) {
+	/* every grade null: a domain that does not exist or could not be scanned, counted as such
+	 * (in no part's figures); an empty grades object is not a graded record */
+	if (!n && !nnull) {
 		rec_error(r, "no grades: record skipped");
 		return SK_NO_GRADES;
 	}
@@ -261,7 +264,8 @@ read_remarks(struct run *run, struct record *r, struct obs *ob)
 	size_t it = 0;
 	while (jscan_array_next(a, &it, &m)) {
 		const char *cat = sstr(m, "category", &run->s1);
-		if (!cat || !known_category(cat)) {
+		/* "domain": dns-grade's remark on the domain as a whole (DOMAIN_DOES_NOT_EXIST) */
+		if (!cat || (!known_category(cat) && strcmp(cat, "domain"))) {
 			rec_error(r, "remark with unknown category '%s': record skipped",
 				  cat ? cat : "(none)");
 			return SK_UNKNOWN_CATEGORY;
@@ -335,19 +339,29 @@ vstr(struct jspan v, struct buf *b)
 	return buf_str(b);
 }
 
-/* The scan's verdict on the domain (dns-scan's .dns.status and .dns.failed) and dns-grade's
- * facts.exists; read before the grades, since a domain that does not exist has none. */
+static int
+status_of(struct jspan v)
+{
+	for (int i = 0; i < ST_NONE; i++)
+		if (v.n == strlen(status_key[i]) + 2 && !memcmp(v.p + 1, status_key[i], v.n - 2))
+			return i;
+	return ST_NONE;
+}
+
+/* The scan's verdict on the domain (dns-scan's .dns.status and .dns.failed; dns-grade's copy in
+ * facts.scan.status when the dns member is gone) and dns-grade's facts.exists; read before the
+ * grades, since a domain that does not exist has none. */
 static void
 read_status(struct record *r, struct obs *ob)
 {
-	struct jspan d, v, f, fails[FC_NOT_ASKED];
+	struct jspan d, v, f, sc, fails[FC_NOT_ASKED];
+	bool has_status = false;
 	ob->status = ST_NONE;
 	if (rec_get(r, "dns", &d) && is_obj(d)) {
-		if (sget(d, "status", &v) && v.p[0] == '"')
-			for (int i = 0; i < ST_NONE; i++)
-				if (v.n == strlen(status_key[i]) + 2 &&
-				    !memcmp(v.p + 1, status_key[i], v.n - 2))
-					ob->status = i;
+		if (sget(d, "status", &v) && v.p[0] == '"') {
+			ob->status = status_of(v);
+			has_status = true;
+		}
 		if (sget(d, "failed", &f)) {
 			spick(f, cause_key, fails, FC_NOT_ASKED);
 			for (int i = 0; i < FC_NOT_ASKED; i++) {
@@ -356,7 +370,11 @@ read_status(struct record *r, struct obs *ob)
 			}
 		}
 	}
-	if (rec_get(r, "facts", &f) && is_obj(f) && sget(f, "exists", &v) && vfalse(v))
+	if (!rec_get(r, "facts", &f) || !is_obj(f))
+		return;
+	if (!has_status && sget(f, "scan", &sc) && sget(sc, "status", &v) && v.p[0] == '"')
+		ob->status = status_of(v);
+	if (sget(f, "exists", &v) && vfalse(v))
 		ob->status = ST_NXDOMAIN;
 }
 
@@ -372,10 +390,16 @@ set_counted(struct obs *ob)
 		ob->counted[i] = scanned && ob->grade[i] != GRADE_NONE;
 		any_missing |= i < G_OVERALL && !ob->counted[i];
 	}
-	bool any_failed = false;
+	bool any_failed = false, any_counted = false;
 	for (int i = 0; i < FC_NOT_ASKED; i++)
 		any_failed |= ob->cause[i];
-	ob->cause[FC_NOT_ASKED] = scanned && any_missing && !any_failed;
+	for (int i = 0; i < G_OVERALL; i++)
+		any_counted |= ob->counted[i];
+	/* a domain with no part graded tells nothing of its mail or name servers either */
+	ob->scanned_any = scanned && any_counted;
+	/* only a record that says what failed can say that nothing did */
+	ob->cause[FC_NOT_ASKED] = (ob->status == ST_OK || ob->status == ST_PARTIAL) &&
+				  any_missing && !any_failed;
 	if (ob->status == ST_NXDOMAIN)
 		memset(ob->cause, 0, sizeof ob->cause);
 }
@@ -525,7 +549,7 @@ agg_add(const struct run *run, struct agg *a, const struct obs *ob, bool names)
 		a->gn[i]++;
 		a->gsum[i] += ob->grade[i];
 	}
-	if (ob->status == ST_FAILED)
+	if (!ob->scanned_any)
 		return;
 	/* the rest is of every domain that exists and was scanned at all */
 	a->scanned_n++;
@@ -634,7 +658,7 @@ take_record(struct run *run, struct record *r)
 			    .spf_policy = ob.spf_pol,
 			    .securitytxt = ob.securitytxt,
 			    .rank = ob.rank,
-			    .scanned = ob.status != ST_NXDOMAIN && ob.status != ST_FAILED,
+			    .scanned = ob.scanned_any,
 			    .mx_known = ob.counted[G_MX],
 			    .ds_known = ob.counted[G_DNSSEC],
 			    .caa_known = ob.counted[G_CAA],

@@ -186,10 +186,12 @@ check_figures() { # records report
 # The lists each DNStats filter names, as jq filters written from spec 5.2, with the figures'
 # definition of who counts (check.jq: a domain that does not exist or could not be scanned is in
 # no list, one not scanned for a part in neither of that part's lists).
-LIST_DEFS='def status: if .facts.exists == false or .dns.status == "nxdomain" then "nxdomain"
-  elif (.dns.status | IN("ok", "partial", "failed")) then .dns.status else "no_status" end;
+LIST_DEFS='def status: (if .dns.status | type == "string" then .dns.status else .facts.scan.status end) as $s
+  | if .facts.exists == false or $s == "nxdomain" then "nxdomain"
+  elif ($s | IN("ok", "partial", "failed")) then $s else "no_status" end;
 def scanned: status | IN("nxdomain", "failed") | not;
-def counted(c): scanned and (.grades[c] | type) == "number";'
+def counted(c): scanned and (.grades[c] | type) == "number";
+def scanned_any: scanned and any(("spf", "dmarc", "caa", "ns", "soa", "mx", "dnssec", "bimi") as $p | counted($p); .);'
 list_filter() {
 	case "$1" in
 	mx_domains) echo 'counted("mx") and .facts.mx.present == true' ;;
@@ -213,8 +215,8 @@ list_filter() {
 	spf_softfail) echo 'counted("spf") and .facts.spf.present == true and .facts.spf.policy == "~all"' ;;
 	spf_fail) echo 'counted("spf") and .facts.spf.present == true and .facts.spf.policy == "-all"' ;;
 	spf_no_policy) echo 'counted("spf") and .facts.spf.present == true and (.facts.spf.policy | IN("-all","~all","?all","+all") | not)' ;;
-	securitytxt_domains) echo 'scanned and .facts.securitytxt.present == true' ;;
-	no_securitytxt_domains) echo 'scanned and .facts.securitytxt.present == false' ;;
+	securitytxt_domains) echo 'scanned_any and .facts.securitytxt.present == true' ;;
+	no_securitytxt_domains) echo 'scanned_any and .facts.securitytxt.present == false' ;;
 	*) return 1 ;;
 	esac
 }
@@ -649,4 +651,23 @@ time.sleep(5)' &
 	run -0 jq -c '.figures.scan_status.items[] | select(.key == "failed") | [.pct, .delta_pct]' <<<"$output"
 	assert_output '[100,77.78]'
 	run -0 stats-report --history h.db --run 1 -F json
+}
+
+# fixtures/stats-report/threevalued.ndjson: records in the shape of dns-grade's three values
+# without dns-scan's dns member (its status copied in facts.scan.status): a domain that does not
+# exist (facts.exists false, null grades, one remark of category "domain"), one whose every
+# question was refused (null grades), one whose CAA was not asked.
+@test "dns-grade's three values: null grades and facts.exists are read, nothing is skipped" {
+	run -0 stats-report -F json --lists out --date 2026-11-01 "$F/threevalued.ndjson"
+	echo "$output" >r.json
+	run -0 check_figures "$F/threevalued.ndjson" r.json
+	assert_output '[]'
+	run -0 jq -c '[.input.records, .input.skipped, [.figures.scan_status.items[].count],
+		.figures.spf_adoption.denominator, .figures.caa_adoption.denominator,
+		.figures.grade_overall.denominator, .figures.mail_providers.denominator,
+		(.figures.not_scanned_causes.items[] | select(.key == "not_asked") | .count)]' r.json
+	assert_output '[3,0,[1,1,0,1,0],1,0,0,1,1]'
+	assert_equal "$(tail -n +2 out/spf_domains.csv)" "3,minimal.example"
+	run -0 sh -c 'cat out/*caa*.csv | grep -c example || true'
+	assert_output 0
 }
