@@ -187,7 +187,7 @@ check_figures() { # records report
 # definition of who counts (check.jq: a domain that does not exist or could not be scanned is in
 # no list, one not scanned for a part in neither of that part's lists).
 LIST_DEFS='def status: (if .dns.status | type == "string" then .dns.status else .facts.scan.status end) as $s
-  | if .facts.exists == false or $s == "nxdomain" then "nxdomain"
+  | if $s == "nxdomain" or (.facts.exists == false and all(.grades[]; type != "number")) then "nxdomain"
   elif ($s | IN("ok", "partial", "failed")) then $s else "no_status" end;
 def scanned: status | IN("nxdomain", "failed") | not;
 def counted(c): scanned and (.grades[c] | type) == "number";
