@@ -189,7 +189,7 @@ struct obs {
 	int spf_pol, dm_p, dm_sp, dnssec, caa_bucket;
 	bool spf, dmarc, dmarc_sp, dmarc_rua, mx, null_mx, caa, caa_iodef, ds, bimi, ad;
 	bool ns_lame, ns_inconsistent;
-	int securitytxt;    /* -1 unknown */
+	int securitytxt; /* -1 unknown */
 	bool has_mail, has_dnsp;
 	const char *scale;
 	long long scan[NSCAN];
@@ -412,8 +412,8 @@ set_counted(struct obs *ob)
 	/* a domain with no part graded tells nothing of its mail or name servers either */
 	ob->scanned_any = scanned && any_counted;
 	/* only a record that says what failed can say that nothing did */
-	ob->cause[FC_NOT_ASKED] = (ob->status == ST_OK || ob->status == ST_PARTIAL) &&
-				  any_missing && !any_failed;
+	ob->cause[FC_NOT_ASKED] =
+	    (ob->status == ST_OK || ob->status == ST_PARTIAL) && any_missing && !any_failed;
 	if (ob->status == ST_NXDOMAIN)
 		memset(ob->cause, 0, sizeof ob->cause);
 }
@@ -748,9 +748,13 @@ scan_figs(const struct agg *a, struct figure **figs, size_t *n)
 		fig_add_item(f, status_key[i], status_label[i], a->status[i]);
 	f = report_add_fig(figs, n, "not_scanned_causes", "Domains not fully scanned, by cause",
 			   "Scan", FK_COUNTS, "domains that exist", a->exists);
-	static const char *const cause_label[NFC] = {
-	    "SERVFAIL", "REFUSED", "timeout", "malformed answer", "network error",
-	    "other error", "not asked (left out by the scan profile)"};
+	static const char *const cause_label[NFC] = {"SERVFAIL",
+						     "REFUSED",
+						     "timeout",
+						     "malformed answer",
+						     "network error",
+						     "other error",
+						     "not asked (left out by the scan profile)"};
 	for (int i = 0; i < NFC; i++)
 		fig_add_item(f, cause_key[i], cause_label[i], a->cause[i]);
 	f = report_add_fig(figs, n, "not_scanned_parts",
@@ -838,8 +842,8 @@ build_figs(const struct agg *a, struct figure **figs, size_t *n, bool full, long
 	histogram(figs, n, a, G_OVERALL);
 	if (!full)
 		return;
-	struct figure *f = report_add_fig(figs, n, "grade_scale", "Grade scale", "Grades", FK_DIST,
-					  OF_SCANNED, S);
+	struct figure *f =
+	    report_add_fig(figs, n, "grade_scale", "Grade scale", "Grades", FK_DIST, OF_SCANNED, S);
 	fig_add_item(f, "domstat", "domstat", a->scale_domstat);
 	fig_add_item(f, "dnstats", "dnstats", a->scale_dnstats);
 	fig_add_item(f, "other", "other or missing", a->scale_other);
