@@ -193,6 +193,11 @@ teardown() {
 	run -0 stats-report --history state/history.db --list-runs
 	assert_line "$(printf '2\t2026-11-04\t4\t0\t0\t0\t4')"
 	[ -s s3.log ]
+	# and its report shows it against the day before: every domain could not be scanned, and
+	# no figure counts them as lacking a record
+	grep -qE '^  could not be scanned +4 +100\.0%  \+[0-9]+\.[0-9]$' "$R/2026-11-04/report.txt"
+	run -0 jq -c '[.figures.spf_adoption.denominator, .figures.mx_adoption.denominator]' "$R/2026-11-04/report.json"
+	assert_output '[0,0]'
 	DOMSTAT_DAILY_MAX_UNSCANNED_RISE=x DOMSTAT_DAILY_DATE=2026-11-05 run -2 --separate-stderr sh "$DAILY"
 	[[ "$stderr" == *"invalid DOMSTAT_DAILY_MAX_UNSCANNED_RISE 'x'"* ]]
 }
