@@ -12,8 +12,10 @@
 #include "tool.h"
 #include "xalloc.h"
 
-/* The schema version this program writes; a file with a higher one is refused. */
-#define HISTORY_SCHEMA	1
+/* The schema version this program writes; a file with a higher one is refused, one with a
+ * lower one is brought up to it when opened for writing. 2: runs keep the scan's coverage
+ * (nonexistent, partial, failed), so a run with a broken resolver shows as such. */
+#define HISTORY_SCHEMA	2
 #define HISTORY_BUSY_MS 1000
 /* "domh": new history files say whose they are; older ones have 0 */
 #define HISTORY_APPLICATION_ID 0x646f6d68
@@ -21,6 +23,7 @@
 struct history {
 	sqlite3 *db;
 	char *path;
+	int version;   /* the file's schema version */
 	bool in_store; /* history_store's transaction is open until history_close */
 };
 
@@ -80,6 +83,19 @@ identity(struct history *h, int *version, int *appid, int *ours, int *ntables)
 		tool_die("'%s' is not a history file (it has other tables)", h->path);
 }
 
+/* Schema 1 to 2, inside the caller's transaction: the coverage counts of each run, NULL for the
+ * runs stored before (unknown, not zero). */
+static void
+migrate(struct history *h)
+{
+	exec(h,
+	     "ALTER TABLE runs ADD COLUMN nonexistent INTEGER;"
+	     "ALTER TABLE runs ADD COLUMN partial INTEGER;"
+	     "ALTER TABLE runs ADD COLUMN failed INTEGER;"
+	     "PRAGMA user_version = 2;",
+	     "update its schema");
+}
+
 struct history *
 history_open(const char *path, bool create)
 {
@@ -122,9 +138,21 @@ history_open(const char *path, bool create)
 			     "PRAGMA user_version = 1;",
 			     "create its tables");
 			exec(h, sql, "create its tables");
+			version = 1;
 		}
+		if (version < HISTORY_SCHEMA)
+			migrate(h);
 		exec(h, "COMMIT", "create its tables");
+	} else if (version < HISTORY_SCHEMA && create) {
+		/* one transaction: another stats-report sees the old schema or the new one, and a
+		 * failure halfway (a full disk) leaves the old one as it was */
+		exec(h, "BEGIN IMMEDIATE", "update its schema");
+		identity(h, &version, &appid, &ours, &ntables);
+		if (version < HISTORY_SCHEMA)
+			migrate(h);
+		exec(h, "COMMIT", "update its schema");
 	}
+	identity(h, &h->version, &appid, &ours, &ntables);
 	return h;
 }
 
@@ -174,13 +202,21 @@ history_store(struct history *h, struct report *r)
 			db_die(h, rc, "replace the run");
 		sqlite3_finalize(st);
 	}
-	st = prepare(h, "INSERT INTO runs(id, date, records, skipped, report) VALUES(?,?,?,?,?)");
+	st = prepare(h, "INSERT INTO runs(id, date, records, skipped, report, nonexistent, partial,"
+			" failed) VALUES(?,?,?,?,?,?,?,?)");
 	if (again)
 		sqlite3_bind_int64(st, 1, old);
 	sqlite3_bind_text(st, 2, r->date, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, r->records);
 	sqlite3_bind_int64(st, 4, r->skipped);
 	sqlite3_bind_text(st, 5, json.s, (int)json.len, SQLITE_STATIC);
+	const struct figure *cov = report_find(r->figs, r->nfigs, "scan_status");
+	static const char *const cov_item[] = {"nxdomain", "partial", "failed"};
+	for (int i = 0; i < 3; i++) {
+		const struct item *it = cov ? fig_find(cov, cov_item[i]) : NULL;
+		if (it)
+			sqlite3_bind_int64(st, 6 + i, it->count);
+	}
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
 		db_die(h, rc, "store the run");
@@ -309,14 +345,26 @@ history_annotate(struct history *h, struct report *r)
 void
 history_list(struct history *h, struct buf *out)
 {
-	sqlite3_stmt *st = prepare(h, "SELECT id, date, records, skipped FROM runs ORDER BY id");
-	buf_adds(out, "run\tdate\trecords\tskipped\n");
+	/* a file of schema 1 (read only here, so not migrated) has no coverage: empty cells */
+	sqlite3_stmt *st = prepare(
+	    h, h->version >= 2 ? "SELECT id, date, records, skipped, nonexistent, partial, failed "
+				 "FROM runs ORDER BY id"
+			       : "SELECT id, date, records, skipped, NULL, NULL, NULL "
+				 "FROM runs ORDER BY id");
+	buf_adds(out, "run\tdate\trecords\tskipped\tnonexistent\tpartial\tfailed\n");
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		buf_addf(out, "%lld\t%s\t%lld\t%lld\n", (long long)sqlite3_column_int64(st, 0),
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		buf_addf(out, "%lld\t%s\t%lld\t%lld", (long long)sqlite3_column_int64(st, 0),
 			 (const char *)sqlite3_column_text(st, 1),
 			 (long long)sqlite3_column_int64(st, 2),
 			 (long long)sqlite3_column_int64(st, 3));
+		for (int i = 4; i < 7; i++) {
+			buf_addc(out, '\t');
+			if (sqlite3_column_type(st, i) != SQLITE_NULL)
+				buf_addf(out, "%lld", (long long)sqlite3_column_int64(st, i));
+		}
+		buf_addc(out, '\n');
+	}
 	if (rc != SQLITE_DONE)
 		db_die(h, rc, "list the runs");
 	sqlite3_finalize(st);

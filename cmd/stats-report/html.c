@@ -363,6 +363,17 @@ render_html(const struct report *r, struct buf *b)
 			buf_addf(b, " %lld", r->skip[i].count);
 		}
 		buf_adds(b, r->nskip ? ").</p>" : ".</p>");
+		/* the figures leave these out: said at the top, as in the text format */
+		const struct figure *st = report_find(r->figs, r->nfigs, "scan_status");
+		const struct item *nx = st ? fig_find(st, "nxdomain") : NULL,
+				  *pa = st ? fig_find(st, "partial") : NULL,
+				  *fa = st ? fig_find(st, "failed") : NULL;
+		if (nx && pa && fa)
+			buf_addf(b,
+				 "<p><strong>%lld</strong> do not exist and <strong>%lld</strong> "
+				 "could not be scanned (%lld more partly): each figure is of the "
+				 "domains that exist and were scanned for its part.</p>",
+				 nx->count, fa->count, pa->count);
 	}
 	if (r->run_id) {
 		buf_addf(b, "<p>Run %lld", r->run_id);

@@ -202,22 +202,32 @@ void
 lists_add(struct lists *l, const struct list_obs *o, const char *domain, size_t n)
 {
 	long r = o->rank;
-	put(l, o->mx ? L_MX : L_NO_MX, r, domain, n);
-	put(l, o->ds ? L_DNSSEC : L_NO_DNSSEC, r, domain, n);
-	put(l, o->caa ? L_CAA : L_NO_CAA, r, domain, n);
-	put(l, o->caa_reporting ? L_CAA_REP : L_NO_CAA_REP, r, domain, n);
-	put(l, o->dmarc ? L_DMARC : L_NO_DMARC, r, domain, n);
+	if (!o->scanned)
+		return;
+	if (o->mx_known)
+		put(l, o->mx ? L_MX : L_NO_MX, r, domain, n);
+	if (o->ds_known)
+		put(l, o->ds ? L_DNSSEC : L_NO_DNSSEC, r, domain, n);
+	if (o->caa_known) {
+		put(l, o->caa ? L_CAA : L_NO_CAA, r, domain, n);
+		put(l, o->caa_reporting ? L_CAA_REP : L_NO_CAA_REP, r, domain, n);
+	}
 	static const int dm[] = {[DM_NONE] = L_DMARC_NONE,	 [DM_QUAR] = L_DMARC_QUAR,
 				 [DM_REJECT] = L_DMARC_REJECT,	 [DM_NOPOLICY] = L_DMARC_NOPOL,
 				 [DM_INVALID] = L_DMARC_INVALID, [DM_ABSENT] = -1};
-	if (dm[o->dmarc_policy] >= 0)
-		put(l, dm[o->dmarc_policy], r, domain, n);
-	put(l, o->spf ? L_SPF : L_NO_SPF, r, domain, n);
+	if (o->dmarc_known) {
+		put(l, o->dmarc ? L_DMARC : L_NO_DMARC, r, domain, n);
+		if (dm[o->dmarc_policy] >= 0)
+			put(l, dm[o->dmarc_policy], r, domain, n);
+	}
 	static const int sp[] = {
 	    [SPF_FAIL] = L_SPF_FAIL, [SPF_SOFTFAIL] = L_SPF_SOFTFAIL, [SPF_NEUTRAL] = L_SPF_NEUTRAL,
 	    [SPF_PASS] = L_SPF_PASS, [SPF_NOPOLICY] = L_SPF_NOPOL,    [SPF_ABSENT] = -1};
-	if (sp[o->spf_policy] >= 0)
-		put(l, sp[o->spf_policy], r, domain, n);
+	if (o->spf_known) {
+		put(l, o->spf ? L_SPF : L_NO_SPF, r, domain, n);
+		if (sp[o->spf_policy] >= 0)
+			put(l, sp[o->spf_policy], r, domain, n);
+	}
 	if (o->securitytxt >= 0)
 		put(l, o->securitytxt ? L_STXT : L_NO_STXT, r, domain, n);
 }

@@ -12,6 +12,10 @@ struct list_obs {
 	int dmarc_policy, spf_policy;
 	int securitytxt; /* -1: the record says nothing about security.txt */
 	long rank;	 /* -1: none */
+	/* The same "adopted" as the figures': a domain that does not exist or could not be
+	 * scanned is in no list, one not scanned for a part in neither of that part's lists. */
+	bool scanned;
+	bool mx_known, ds_known, caa_known, dmarc_known, spf_known;
 };
 
 struct lists;

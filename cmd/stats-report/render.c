@@ -70,6 +70,17 @@ header_text(const struct report *r, struct buf *b, bool md)
 		buf_addf(b, " %lld", r->skip[i].count);
 	}
 	buf_adds(b, r->nskip ? ").\n" : ".\n");
+	/* the figures leave these out: said at the top, so no figure is read without them */
+	const struct figure *st = report_find(r->figs, r->nfigs, "scan_status");
+	const struct item *nx = st ? fig_find(st, "nxdomain") : NULL,
+			  *pa = st ? fig_find(st, "partial") : NULL,
+			  *fa = st ? fig_find(st, "failed") : NULL;
+	if (nx && pa && fa)
+		buf_addf(
+		    b,
+		    "%s%lld do not exist and %lld could not be scanned (%lld more partly): "
+		    "each figure is of the domains that exist and were scanned for its part.\n",
+		    md ? "\n" : "", nx->count, fa->count, pa->count);
 }
 
 static const char *
@@ -103,7 +114,10 @@ tiers_text(const struct report *r, struct buf *b, bool md)
 			buf_addf(b, " %lld |", r->tiers[t].domains);
 		buf_addc(b, '\n');
 	} else {
-		buf_addf(b, "\n== By rank (percentage of each tier's domains)\n%-44s", "");
+		buf_addf(
+		    b,
+		    "\n== By rank (percentage of each tier's domains scanned for that part)\n%-44s",
+		    "");
 		for (size_t t = 0; t < r->ntiers; t++)
 			buf_addf(b, " %11s", r->tiers[t].key);
 		buf_addf(b, "\n%-44s", "domains");

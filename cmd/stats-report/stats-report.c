@@ -53,6 +53,18 @@ enum { SC_QUERIES, SC_ANSWERED, SC_TIMEOUTS, SC_SERVFAIL, SC_ERRORS, NSCAN };
 static const char *const scan_key[NSCAN] = {"queries", "answered", "timeouts", "servfail",
 					    "errors"};
 
+/* What dns-scan says of the domain (.dns.status; facts.exists false from dns-grade reads as
+ * nxdomain). Records without a status (older pipelines) count as scanned, as before. */
+enum { ST_OK, ST_NXDOMAIN, ST_PARTIAL, ST_FAILED, ST_NONE, NST };
+static const char *const status_key[NST] = {"ok", "nxdomain", "partial", "failed", "no_status"};
+static const char *const status_label[NST] = {"scanned", "does not exist", "partly scanned",
+					      "could not be scanned", "no scan status"};
+/* Why a domain that exists was not (fully) scanned: dns-scan's .dns.failed causes (a question
+ * failed that way), then "not asked" (a part left ungraded while nothing failed). */
+enum { FC_SERVFAIL, FC_REFUSED, FC_TIMEOUT, FC_MALFORMED, FC_NETWORK, FC_OTHER, FC_NOT_ASKED, NFC };
+static const char *const cause_key[NFC] = {"servfail", "refused", "timeout",  "malformed",
+					   "network",  "other",	  "not_asked"};
+
 /* Skip reasons, in report order. */
 enum { SK_BROKEN, SK_NO_GRADES, SK_BAD_GRADE, SK_UNKNOWN_CATEGORY, SK_BAD_MEMBER, NSK };
 static const char *const skip_key[NSK] = {"broken_line", "no_grades", "bad_grade",
@@ -61,6 +73,8 @@ static const char *const skip_key[NSK] = {"broken_line", "no_grades", "bad_grade
 /* The counters of one rank tier (or of the whole run). */
 struct agg {
 	long long n;
+	long long status[NST], cause[NFC], exists, scanned_n;
+	long long cn[G_OVERALL + 1]; /* domains counted in a part's figures (G_OVERALL: overall) */
 	long long spf, dmarc, dmarc_sp, dmarc_rua, mx, null_mx, caa, caa_iodef, ds, bimi, ad;
 	long long ns_lame, ns_inconsistent;
 	long long spf_pol[NSPF], dm_p[NDM], dm_sp[NDM], caa_b[5], dnssec[NDSS];
@@ -175,13 +189,17 @@ struct obs {
 	int spf_pol, dm_p, dm_sp, dnssec, caa_bucket;
 	bool spf, dmarc, dmarc_sp, dmarc_rua, mx, null_mx, caa, caa_iodef, ds, bimi, ad;
 	bool ns_lame, ns_inconsistent;
-	int securitytxt;    /* -1 unknown */
-	struct list_obs dl; /* from facts.dnstats (DNStats' own list facts), if dnstats_facts */
-	bool dnstats_facts;
+	int securitytxt; /* -1 unknown */
 	bool has_mail, has_dnsp;
 	const char *scale;
 	long long scan[NSCAN];
 	bool scanned;
+	int status;
+	bool cause[NFC];
+	bool counted[G_OVERALL + 1]; /* of the domains that exist and were scanned for that part */
+	bool scanned_any;	     /* exists, not a failed scan, some part graded */
+	bool has_status;	     /* .dns.status was there */
+	int ngraded;		     /* grades that are not null */
 	bool sev[NSEV];
 	size_t code_at[MAX_CODES]; /* offsets into run->codes */
 	size_t ncodes;
@@ -196,7 +214,7 @@ read_grades(struct run *run, struct record *r, struct obs *ob)
 		rec_error(r, "no grades: record skipped");
 		return SK_NO_GRADES;
 	}
-	int n = 0;
+	int n = 0, nnull = 0;
 	size_t it = 0;
 	struct jmember m;
 	while (jscan_object_next(g, &it, &m)) {
@@ -209,8 +227,10 @@ read_grades(struct run *run, struct record *r, struct obs *ob)
 			rec_error(r, "unknown grade category '%s': record skipped", run->s1.s);
 			return SK_UNKNOWN_CATEGORY;
 		}
-		if (m.val.n == 4 && !memcmp(m.val.p, "null", 4))
+		if (m.val.n == 4 && !memcmp(m.val.p, "null", 4)) {
+			nnull++;
 			continue;
+		}
 		long long x;
 		/* DNStats' scale goes below 0 (CAA) and above 100 (DMARC, overall) */
 		bool dnstats = ob->scale && !strcmp(ob->scale, "dnstats");
@@ -223,7 +243,10 @@ read_grades(struct run *run, struct record *r, struct obs *ob)
 		ob->grade[i] = (int)x;
 		n++;
 	}
-	if (!n) {
+	/* every grade null: a domain that does not exist or could not be scanned, counted as such
+	 * (in no part's figures); an empty grades object is not a graded record */
+	ob->ngraded = n;
+	if (!n && !nnull) {
 		rec_error(r, "no grades: record skipped");
 		return SK_NO_GRADES;
 	}
@@ -244,7 +267,8 @@ read_remarks(struct run *run, struct record *r, struct obs *ob)
 	size_t it = 0;
 	while (jscan_array_next(a, &it, &m)) {
 		const char *cat = sstr(m, "category", &run->s1);
-		if (!cat || !known_category(cat)) {
+		/* "domain": dns-grade's remark on the domain as a whole (DOMAIN_DOES_NOT_EXIST) */
+		if (!cat || (!known_category(cat) && strcmp(cat, "domain"))) {
 			rec_error(r, "remark with unknown category '%s': record skipped",
 				  cat ? cat : "(none)");
 			return SK_UNKNOWN_CATEGORY;
@@ -318,31 +342,80 @@ vstr(struct jspan v, struct buf *b)
 	return buf_str(b);
 }
 
-/* DNStats' list facts as dns-grade computes them (domstat(7), facts.dnstats). */
-static void
-read_dnstats_facts(struct run *run, const struct jspan v[NFACTS], struct obs *ob)
+static int
+status_of(struct jspan v)
 {
-	struct list_obs *l = &ob->dl;
-	ob->dnstats_facts = true;
-	l->mx = vtrue(v[FACT_DNSTATS_HAS_MX]);
-	l->ds = vtrue(v[FACT_DNSTATS_HAS_DNSSEC]);
-	l->caa = vtrue(v[FACT_DNSTATS_HAS_CAA]);
-	l->caa_reporting = vtrue(v[FACT_DNSTATS_HAS_CAA_REPORTING]);
-	l->dmarc = vtrue(v[FACT_DNSTATS_HAS_DMARC]);
-	l->spf = vtrue(v[FACT_DNSTATS_HAS_SPF]);
-	const char *p = vstr(v[FACT_DNSTATS_DMARC_POLICY], &run->s1);
-	l->dmarc_policy = DM_ABSENT; /* no list */
-	for (int i = 0; p && i < DM_ABSENT; i++)
-		if (!strcmp(p, dm_key[i]))
-			l->dmarc_policy = i;
-	static const char *const pol[] = {"-all", "~all", "?all", "+all", "no_policy"};
-	p = vstr(v[FACT_DNSTATS_SPF_POLICY], &run->s1);
-	l->spf_policy = SPF_ABSENT; /* no list */
-	for (int i = 0; p && i < 5; i++)
-		if (!strcmp(p, pol[i]))
-			l->spf_policy = i;
-	struct jspan stxt = v[FACT_DNSTATS_HAS_SECURITYTXT];
-	l->securitytxt = stxt.n ? vtrue(stxt) : -1;
+	for (int i = 0; i < ST_NONE; i++)
+		if (v.n == strlen(status_key[i]) + 2 && !memcmp(v.p + 1, status_key[i], v.n - 2))
+			return i;
+	return ST_NONE;
+}
+
+/* The scan's verdict on the domain (dns-scan's .dns.status and .dns.failed; dns-grade's copy in
+ * facts.scan.status when the dns member is gone) and dns-grade's facts.exists; read before the
+ * grades, since a domain that does not exist has none. */
+static void
+read_status(struct record *r, struct obs *ob)
+{
+	struct jspan d, v, f, fails[FC_NOT_ASKED];
+	ob->status = ST_NONE;
+	if (rec_get(r, "dns", &d) && is_obj(d)) {
+		if (sget(d, "status", &v) && v.p[0] == '"') {
+			ob->status = status_of(v);
+			ob->has_status = true;
+		}
+		if (sget(d, "failed", &f)) {
+			spick(f, cause_key, fails, FC_NOT_ASKED);
+			for (int i = 0; i < FC_NOT_ASKED; i++) {
+				long long x;
+				ob->cause[i] = span_int(fails[i], &x) && x > 0;
+			}
+		}
+	}
+}
+
+/* The rest of the verdict, from facts (read_facts): dns-grade's copy of the status when the dns
+ * member is gone, and facts.exists false, which comes with every grade null (looked for only
+ * then: another pass over every record's facts would cost a third of the run time). */
+static void
+read_status_facts(struct jspan f, struct jspan scan, struct obs *ob)
+{
+	static const char *const status_key1[] = {"status"};
+	struct jspan v;
+	/* most records have no such member: a memmem is much cheaper than walking the object */
+	if (!ob->has_status && scan.n && memmem(scan.p, scan.n, "\"status\"", 8)) {
+		spick(scan, status_key1, &v, 1);
+		if (v.n && v.p[0] == '"')
+			ob->status = status_of(v);
+	}
+	if (!ob->ngraded && sget(f, "exists", &v) && vfalse(v))
+		ob->status = ST_NXDOMAIN;
+}
+
+/* Which parts' figures count the domain: one that exists, was not a failed scan, and has a
+ * grade for that part (dns-grade gives null to a part whose data is unknown). The figures and
+ * the lists both go by this, so they agree on every domain. */
+static void
+set_counted(struct obs *ob)
+{
+	bool scanned = ob->status != ST_NXDOMAIN && ob->status != ST_FAILED;
+	bool any_missing = false;
+	for (int i = 0; i <= G_OVERALL; i++) {
+		ob->counted[i] = scanned && ob->grade[i] != GRADE_NONE;
+		any_missing |= i < G_OVERALL && !ob->counted[i];
+	}
+	bool any_failed = false, any_counted = false;
+	for (int i = 0; i < FC_NOT_ASKED; i++)
+		any_failed |= ob->cause[i];
+	for (int i = 0; i < G_OVERALL; i++)
+		any_counted |= ob->counted[i];
+	/* a domain with no part graded tells nothing of its mail or name servers either */
+	ob->scanned_any = scanned && any_counted;
+	/* only a record that says what failed can say that nothing did */
+	ob->cause[FC_NOT_ASKED] =
+	    (ob->status == ST_OK || ob->status == ST_PARTIAL) && any_missing && !any_failed;
+	if (ob->status == ST_NXDOMAIN)
+		memset(ob->cause, 0, sizeof ob->cause);
 }
 
 /* The facts of scan, in scan_key's order. */
@@ -365,6 +438,7 @@ read_facts(struct run *run, struct record *r, struct obs *ob)
 		return SK_BAD_MEMBER;
 	}
 	facts_pick(f, v, group);
+	read_status_facts(f, group[FG_SCAN], ob);
 
 	ob->spf = vtrue(v[FACT_SPF_PRESENT]);
 	if (ob->spf) {
@@ -423,8 +497,6 @@ read_facts(struct run *run, struct record *r, struct obs *ob)
 				ob->scan[i] = x;
 		}
 	}
-	if (is_obj(group[FG_DNSTATS]))
-		read_dnstats_facts(run, v, ob);
 	/* not one of dns-grade's facts: another enricher's security.txt check */
 	static const char *const present_key[] = {"present"};
 	struct jspan present;
@@ -438,26 +510,53 @@ static void
 agg_add(const struct run *run, struct agg *a, const struct obs *ob, bool names)
 {
 	a->n++;
-	a->spf += ob->spf;
-	a->dmarc += ob->dmarc;
-	a->dmarc_sp += ob->dmarc_sp;
-	a->dmarc_rua += ob->dmarc_rua;
-	a->mx += ob->mx;
-	a->null_mx += ob->null_mx;
-	a->caa += ob->caa;
-	a->caa_iodef += ob->caa_iodef;
-	a->ds += ob->ds;
-	a->bimi += ob->bimi;
-	a->ad += ob->ad;
-	a->ns_lame += ob->ns_lame;
-	a->ns_inconsistent += ob->ns_inconsistent;
-	a->spf_pol[ob->spf_pol]++;
-	a->dm_p[ob->dm_p]++;
-	a->dm_sp[ob->dm_sp]++;
-	a->caa_b[ob->caa_bucket]++;
-	a->dnssec[ob->dnssec]++;
+	a->status[ob->status]++;
+	for (int i = 0; i < NFC; i++)
+		a->cause[i] += ob->cause[i];
+	if (ob->scanned) {
+		a->scanned++;
+		for (int i = 0; i < NSCAN; i++)
+			a->scan[i] += ob->scan[i];
+	}
+	if (ob->status == ST_NXDOMAIN)
+		return;
+	a->exists++;
+	for (int i = 0; i <= G_OVERALL; i++)
+		a->cn[i] += ob->counted[i];
+	/* each part's figures count only the domains scanned for that part */
+	const bool *c = ob->counted;
+	if (c[G_SPF]) {
+		a->spf += ob->spf;
+		a->spf_pol[ob->spf_pol]++;
+	}
+	if (c[G_DMARC]) {
+		a->dmarc += ob->dmarc;
+		a->dmarc_sp += ob->dmarc_sp;
+		a->dmarc_rua += ob->dmarc_rua;
+		a->dm_p[ob->dm_p]++;
+		a->dm_sp[ob->dm_sp]++;
+	}
+	if (c[G_MX]) {
+		a->mx += ob->mx;
+		a->null_mx += ob->null_mx;
+	}
+	if (c[G_CAA]) {
+		a->caa += ob->caa;
+		a->caa_iodef += ob->caa_iodef;
+		a->caa_b[ob->caa_bucket]++;
+	}
+	if (c[G_DNSSEC]) {
+		a->ds += ob->ds;
+		a->dnssec[ob->dnssec]++;
+	}
+	if (c[G_BIMI])
+		a->bimi += ob->bimi;
+	if (c[G_NS]) {
+		a->ns_lame += ob->ns_lame;
+		a->ns_inconsistent += ob->ns_inconsistent;
+	}
 	for (int i = 0; i < NGRADE; i++) {
-		if (ob->grade[i] == GRADE_NONE)
+		if (!c[i])
 			continue;
 		/* 10-point bins; a perfect 100 belongs in the top bin */
 		int bin = ob->grade[i] >= 90 ? 9 : ob->grade[i] < 0 ? 0 : ob->grade[i] / 10;
@@ -465,17 +564,17 @@ agg_add(const struct run *run, struct agg *a, const struct obs *ob, bool names)
 		a->gn[i]++;
 		a->gsum[i] += ob->grade[i];
 	}
+	if (!ob->scanned_any)
+		return;
+	/* the rest is of every domain that exists and was scanned at all */
+	a->scanned_n++;
+	a->ad += ob->ad;
 	bool any = false;
 	for (int i = 0; i < NSEV; i++) {
 		a->sev[i] += ob->sev[i];
 		any |= ob->sev[i];
 	}
 	a->with_remarks += any || ob->ncodes;
-	if (ob->scanned) {
-		a->scanned++;
-		for (int i = 0; i < NSCAN; i++)
-			a->scan[i] += ob->scan[i];
-	}
 	if (!ob->scale)
 		a->scale_other++;
 	else if (!strcmp(ob->scale, "domstat"))
@@ -495,8 +594,8 @@ agg_add(const struct run *run, struct agg *a, const struct obs *ob, bool names)
 	else
 		a->dns_none++;
 	for (size_t i = 0; i < ob->ncodes; i++) {
-		const char *c = run->codes.s + ob->code_at[i];
-		names_add(&a->codes, c, strlen(c));
+		const char *code = run->codes.s + ob->code_at[i];
+		names_add(&a->codes, code, strlen(code));
 	}
 }
 
@@ -542,11 +641,13 @@ take_record(struct run *run, struct record *r)
 			else
 				ob.scale = "other";
 		}
+		read_status(r, &ob);
 		why = read_grades(run, r, &ob);
 		if (why < 0)
 			why = read_remarks(run, r, &ob);
 		if (why < 0)
 			why = read_facts(run, r, &ob);
+		set_counted(&ob);
 	}
 	if (why >= 0) {
 		run->skipped++;
@@ -572,11 +673,13 @@ take_record(struct run *run, struct record *r)
 			    .spf_policy = ob.spf_pol,
 			    .securitytxt = ob.securitytxt,
 			    .rank = ob.rank,
+			    .scanned = ob.scanned_any,
+			    .mx_known = ob.counted[G_MX],
+			    .ds_known = ob.counted[G_DNSSEC],
+			    .caa_known = ob.counted[G_CAA],
+			    .dmarc_known = ob.counted[G_DMARC],
+			    .spf_known = ob.counted[G_SPF],
 			};
-			if (ob.dnstats_facts) {
-				lo = ob.dl;
-				lo.rank = ob.rank;
-			}
 			lists_add(run->lists, &lo, r->has_name ? r->name.s : "",
 				  r->has_name ? r->name.len : 0);
 		}
@@ -585,12 +688,31 @@ take_record(struct run *run, struct record *r)
 
 /* Building the model from the counters. */
 
+/* What a part's figures are "of": the domains that exist and were scanned for that part. */
+static const char *
+of_part(int g)
+{
+	static const char *const of[NGRADE] = {
+	    "domains that exist and were scanned for SPF",
+	    "domains that exist and were scanned for DMARC",
+	    "domains that exist and were scanned for CAA",
+	    "domains that exist and were scanned for NS",
+	    "domains that exist and were scanned for SOA",
+	    "domains that exist and were scanned for MX",
+	    "domains that exist and were scanned for DNSSEC",
+	    "domains that exist and were scanned for BIMI",
+	    "domains that exist and were scanned for every part graded overall",
+	};
+	return of[g];
+}
+
+#define OF_SCANNED "domains that exist and were scanned"
+
 static void
 adoption(struct figure **figs, size_t *n, const char *key, const char *title, const char *section,
-	 long long yes, long long all)
+	 long long yes, long long all, const char *of)
 {
-	struct figure *f =
-	    report_add_fig(figs, n, key, title, section, FK_ADOPTION, "graded domains", all);
+	struct figure *f = report_add_fig(figs, n, key, title, section, FK_ADOPTION, of, all);
 	fig_add_item(f, "yes", "yes", yes);
 	fig_add_item(f, "no", "no", all - yes);
 }
@@ -598,14 +720,11 @@ adoption(struct figure **figs, size_t *n, const char *key, const char *title, co
 static void
 histogram(struct figure **figs, size_t *n, const struct agg *a, int g)
 {
-	char key[32], title[64], of[64];
+	char key[32], title[64];
 	snprintf(key, sizeof key, "grade_%s", grade_key[g]);
 	snprintf(title, sizeof title, "%s grade", grade_title[g]);
-	snprintf(of, sizeof of, "domains with %s%s",
-		 g == G_OVERALL ? "an overall grade" : "a grade for ",
-		 g == G_OVERALL ? "" : grade_title[g]);
 	struct figure *f =
-	    report_add_fig(figs, n, key, title, grade_section[g], FK_HIST, of, a->gn[g]);
+	    report_add_fig(figs, n, key, title, grade_section[g], FK_HIST, of_part(g), a->gn[g]);
 	if (a->gn[g]) {
 		f->has_mean = true;
 		f->mean = (double)a->gsum[g] / (double)a->gn[g];
@@ -618,85 +737,124 @@ histogram(struct figure **figs, size_t *n, const struct agg *a, int g)
 	}
 }
 
+/* How many domains did not exist and how many could not be scanned, by cause and by part: the
+ * difference between the run's domains and each figure's denominator. */
+static void
+scan_figs(const struct agg *a, struct figure **figs, size_t *n)
+{
+	struct figure *f = report_add_fig(figs, n, "scan_status", "Domains by scan status", "Scan",
+					  FK_DIST, "graded domains", a->n);
+	for (int i = 0; i < NST; i++)
+		fig_add_item(f, status_key[i], status_label[i], a->status[i]);
+	f = report_add_fig(figs, n, "not_scanned_causes", "Domains not fully scanned, by cause",
+			   "Scan", FK_COUNTS, "domains that exist", a->exists);
+	static const char *const cause_label[NFC] = {"SERVFAIL",
+						     "REFUSED",
+						     "timeout",
+						     "malformed answer",
+						     "network error",
+						     "other error",
+						     "not asked (left out by the scan profile)"};
+	for (int i = 0; i < NFC; i++)
+		fig_add_item(f, cause_key[i], cause_label[i], a->cause[i]);
+	f = report_add_fig(figs, n, "not_scanned_parts",
+			   "Domains left out of a part's figures (not scanned for it)", "Scan",
+			   FK_COUNTS, "domains that exist", a->exists);
+	for (int i = 0; i < G_OVERALL; i++)
+		fig_add_item(f, grade_key[i], grade_title[i], a->exists - a->cn[i]);
+}
+
 static void
 build_figs(const struct agg *a, struct figure **figs, size_t *n, bool full, long ntop)
 {
-	long long N = a->n;
-	adoption(figs, n, "spf_adoption", "SPF adoption", "SPF", a->spf, N);
+	const long long *cn = a->cn;
+	long long S = a->scanned_n;
+	adoption(figs, n, "spf_adoption", "SPF adoption", "SPF", a->spf, cn[G_SPF], of_part(G_SPF));
 	if (full) {
 		struct figure *f = report_add_fig(figs, n, "spf_policy", "SPF policy", "SPF",
-						  FK_DIST, "graded domains", N);
+						  FK_DIST, of_part(G_SPF), cn[G_SPF]);
 		for (int i = 0; i < NSPF; i++)
 			fig_add_item(f, spf_key[i], spf_label[i], a->spf_pol[i]);
 		histogram(figs, n, a, G_SPF);
 	}
-	adoption(figs, n, "dmarc_adoption", "DMARC adoption", "DMARC", a->dmarc, N);
+	const char *dm = of_part(G_DMARC);
+	adoption(figs, n, "dmarc_adoption", "DMARC adoption", "DMARC", a->dmarc, cn[G_DMARC], dm);
 	adoption(figs, n, "dmarc_sp_adoption", "DMARC subdomain policy adoption", "DMARC",
-		 a->dmarc_sp, N);
+		 a->dmarc_sp, cn[G_DMARC], dm);
 	adoption(figs, n, "dmarc_reporting", "DMARC aggregate reporting (rua)", "DMARC",
-		 a->dmarc_rua, N);
+		 a->dmarc_rua, cn[G_DMARC], dm);
 	if (full) {
 		struct figure *f = report_add_fig(figs, n, "dmarc_policy", "DMARC policy (p)",
-						  "DMARC", FK_DIST, "graded domains", N);
+						  "DMARC", FK_DIST, dm, cn[G_DMARC]);
 		for (int i = 0; i < NDM; i++)
 			fig_add_item(f, dm_key[i], dm_label[i], a->dm_p[i]);
 		f = report_add_fig(figs, n, "dmarc_sp_policy", "DMARC subdomain policy (sp)",
-				   "DMARC", FK_DIST, "graded domains", N);
+				   "DMARC", FK_DIST, dm, cn[G_DMARC]);
 		for (int i = 0; i < NDM; i++)
 			fig_add_item(f, dm_key[i], sp_label[i], a->dm_sp[i]);
 		histogram(figs, n, a, G_DMARC);
 	}
-	adoption(figs, n, "caa_adoption", "CAA adoption", "CAA", a->caa, N);
-	adoption(figs, n, "caa_reporting", "CAA reporting (iodef)", "CAA", a->caa_iodef, N);
+	const char *caa = of_part(G_CAA);
+	adoption(figs, n, "caa_adoption", "CAA adoption", "CAA", a->caa, cn[G_CAA], caa);
+	adoption(figs, n, "caa_reporting", "CAA reporting (iodef)", "CAA", a->caa_iodef, cn[G_CAA],
+		 caa);
 	if (full) {
 		struct figure *f = report_add_fig(figs, n, "caa_issue_count", "CAA issue count",
-						  "CAA", FK_DIST, "graded domains", N);
+						  "CAA", FK_DIST, caa, cn[G_CAA]);
 		for (int i = 0; i < 5; i++)
 			fig_add_item(f, caa_key[i], caa_key[i], a->caa_b[i]);
 		histogram(figs, n, a, G_CAA);
 	}
-	adoption(figs, n, "mx_adoption", "Has MX records", "Mail", a->mx, N);
-	adoption(figs, n, "null_mx", "Null MX (RFC 7505)", "Mail", a->null_mx, N);
-	adoption(figs, n, "bimi_adoption", "BIMI adoption", "Mail", a->bimi, N);
+	const char *mx = of_part(G_MX);
+	adoption(figs, n, "mx_adoption", "Has MX records", "Mail", a->mx, cn[G_MX], mx);
+	adoption(figs, n, "null_mx", "Null MX (RFC 7505)", "Mail", a->null_mx, cn[G_MX], mx);
+	adoption(figs, n, "bimi_adoption", "BIMI adoption", "Mail", a->bimi, cn[G_BIMI],
+		 of_part(G_BIMI));
 	if (full) {
 		histogram(figs, n, a, G_MX);
 		histogram(figs, n, a, G_BIMI);
 	}
-	adoption(figs, n, "dnssec_adoption", "DNSSEC adoption (DS present)", "DNS", a->ds, N);
+	const char *dnssec = of_part(G_DNSSEC);
+	adoption(figs, n, "dnssec_adoption", "DNSSEC adoption (DS present)", "DNS", a->ds,
+		 cn[G_DNSSEC], dnssec);
 	if (full) {
 		struct figure *f = report_add_fig(figs, n, "dnssec_status", "DNSSEC status", "DNS",
-						  FK_DIST, "graded domains", N);
+						  FK_DIST, dnssec, cn[G_DNSSEC]);
 		for (int i = 0; i < NDSS; i++)
 			fig_add_item(f, dss_key[i], dss_key[i], a->dnssec[i]);
 		histogram(figs, n, a, G_DNSSEC);
 	}
-	adoption(figs, n, "ns_lame", "Lame delegation (a lame name server)", "DNS", a->ns_lame, N);
+	const char *ns = of_part(G_NS);
+	adoption(figs, n, "ns_lame", "Lame delegation (a lame name server)", "DNS", a->ns_lame,
+		 cn[G_NS], ns);
 	adoption(figs, n, "ns_inconsistent", "Name servers disagree (serial or NS set)", "DNS",
-		 a->ns_inconsistent, N);
-	adoption(figs, n, "active_directory", "Active Directory records exposed", "DNS", a->ad, N);
+		 a->ns_inconsistent, cn[G_NS], ns);
+	adoption(figs, n, "active_directory", "Active Directory records exposed", "DNS", a->ad, S,
+		 OF_SCANNED);
 	if (full) {
 		histogram(figs, n, a, G_NS);
 		histogram(figs, n, a, G_SOA);
-		fig_top(figs, n, "mail_providers", "Mail providers", "Providers", "graded domains",
-			N, &a->mail, a->mail_none, "no provider recognised", ntop);
-		fig_top(figs, n, "dns_providers", "DNS providers", "Providers", "graded domains", N,
+		fig_top(figs, n, "mail_providers", "Mail providers", "Providers", OF_SCANNED, S,
+			&a->mail, a->mail_none, "no provider recognised", ntop);
+		fig_top(figs, n, "dns_providers", "DNS providers", "Providers", OF_SCANNED, S,
 			&a->dnsp, a->dns_none, "no provider recognised", ntop);
 	}
 	histogram(figs, n, a, G_OVERALL);
 	if (!full)
 		return;
-	struct figure *f = report_add_fig(figs, n, "grade_scale", "Grade scale", "Grades", FK_DIST,
-					  "graded domains", N);
+	struct figure *f =
+	    report_add_fig(figs, n, "grade_scale", "Grade scale", "Grades", FK_DIST, OF_SCANNED, S);
 	fig_add_item(f, "domstat", "domstat", a->scale_domstat);
 	fig_add_item(f, "dnstats", "dnstats", a->scale_dnstats);
 	fig_add_item(f, "other", "other or missing", a->scale_other);
 	f = report_add_fig(figs, n, "remark_severity", "Domains with remarks, by severity",
-			   "Remarks", FK_COUNTS, "graded domains", N);
+			   "Remarks", FK_COUNTS, OF_SCANNED, S);
 	fig_add_item(f, "any", "any remark", a->with_remarks);
 	for (int i = 0; i < NSEV; i++)
 		fig_add_item(f, sev_key[i], sev_key[i], a->sev[i]);
 	fig_top(figs, n, "remark_codes", "Top remark codes", "Remarks",
-		"graded domains (each counted once per code)", N, &a->codes, 0, NULL, ntop);
+		OF_SCANNED " (each counted once per code)", S, &a->codes, 0, NULL, ntop);
+	scan_figs(a, figs, n);
 	f = report_add_fig(figs, n, "scan_health", "Scan health", "Scan", FK_COUNTS, "DNS queries",
 			   a->scan[SC_QUERIES]);
 	for (int i = SC_ANSWERED; i < NSCAN; i++)

@@ -3,6 +3,12 @@
 # write the day's report, lists and history into a dated folder; optionally upload it to S3.
 # Run from cron or domstat-daily.timer; every setting is an environment variable (see
 # domstat(7), DAILY SCAN). POSIX sh; needs flock(1) from util-linux.
+#
+# DOMSTAT_DAILY_MAX_UNSCANNED_RISE (default 10): a run whose share of domains that could not
+# be (fully) scanned (dns-scan's status partial or failed, of the run's graded domains) is more
+# than this many percentage points above the previous run's is neither stored nor uploaded: its
+# figures would be about a broken resolver or network, not about the domains. The script says
+# both shares and exits 2; the history stays as it was. 100 turns the check off.
 set -eu
 
 : "${DOMSTAT_DAILY_DIR:=/var/lib/domstat}"
@@ -14,6 +20,7 @@ set -eu
 : "${DOMSTAT_DAILY_LIMIT:=}"
 : "${DOMSTAT_DAILY_GZIP:=1}"
 : "${DOMSTAT_DAILY_KEEP:=0}"
+: "${DOMSTAT_DAILY_MAX_UNSCANNED_RISE:=10}"
 : "${DOMSTAT_SCAN_OPTS:=--stats}"
 : "${DOMSTAT_GRADE_OPTS:=}"
 : "${DOMSTAT_REPORT_OPTS:=}"
@@ -44,6 +51,11 @@ esac
 case $DOMSTAT_DAILY_KEEP in
 '' | *[!0-9]*) die "invalid DOMSTAT_DAILY_KEEP '$DOMSTAT_DAILY_KEEP' (days)" ;;
 esac
+case $DOMSTAT_DAILY_MAX_UNSCANNED_RISE in
+'' | *[!0-9]*) die "invalid DOMSTAT_DAILY_MAX_UNSCANNED_RISE '$DOMSTAT_DAILY_MAX_UNSCANNED_RISE' (percentage points, 0 to 100)" ;;
+esac
+[ "$DOMSTAT_DAILY_MAX_UNSCANNED_RISE" -le 100 ] ||
+	die "invalid DOMSTAT_DAILY_MAX_UNSCANNED_RISE '$DOMSTAT_DAILY_MAX_UNSCANNED_RISE' (percentage points, 0 to 100)"
 command -v flock >/dev/null 2>&1 || die "flock(1) is needed (Debian package util-linux)"
 for c in dns-scan dns-grade stats-report; do
 	command -v "$c" >/dev/null 2>&1 || die "'$c' is not on PATH ($PATH)"
@@ -129,10 +141,36 @@ if [ -n "$failed" ]; then
 	die "failed:$failed; the partial run is in '$tmp', the history is unchanged"
 fi
 
-# The same run again as JSON (for programs) and text (the cron mail), from the history.
 # (a day run again replaced its run under the same id, which need not be the last)
-run=$(stats-report --history "$hist" --list-runs | awk -F '\t' -v d="$day" '$2 == d { print $1 }')
+runs=$(stats-report --history "$hist" --list-runs) || die "cannot list the runs of '$hist'"
+run=$(printf '%s\n' "$runs" | awk -F '\t' -v d="$day" '$2 == d { print $1 }')
 [ -n "$run" ] || die "the run is missing from the history '$hist'"
+
+# A broken resolver or network makes every domain look unscannable (or, worse, absent): such a
+# run is compared with the run before it (list-runs: partial and failed of records) and refused
+# when its share is far above. No previous run, or one stored before these counts were kept,
+# counts as 0 %.
+verdict=$(printf '%s\n' "$runs" | awk -F '\t' -v id="$run" -v max="$DOMSTAT_DAILY_MAX_UNSCANNED_RISE" '
+	function share(r) { return rec[r] > 0 && bad[r] != "" ? 100 * bad[r] / rec[r] : 0 }
+	NR > 1 {
+		rec[$1] = $3; day[$1] = $2
+		bad[$1] = ($6 == "" || $7 == "") ? "" : $6 + $7
+		if ($1 < id && $1 > prev) prev = $1
+	}
+	END {
+		now = share(id); before = prev ? share(prev) : 0
+		was = prev ? sprintf("%.1f %% in the previous run (%s)", before, day[prev]) \
+			: "0 % (no previous run)"
+		if (prev && bad[prev] == "") was = "0 % (the previous run has no such count)"
+		printf "%s\t%.1f %% of its domains could not be scanned (partial or failed), against %s", \
+			(now - before > max ? "refuse" : "ok"), now, was
+	}') || die "cannot compare the run with the previous one"
+case $verdict in
+refuse*)
+	die "refusing to store or upload the run of $day: ${verdict#*	}, more than DOMSTAT_DAILY_MAX_UNSCANNED_RISE=$DOMSTAT_DAILY_MAX_UNSCANNED_RISE points above; the run is in '$tmp', the history is unchanged" ;;
+esac
+
+# The same run again as JSON (for programs) and text (the cron mail), from the history.
 stats-report --history "$hist" --run "$run" -F json >"$tmp/report.json" ||
 	die "cannot render run $run as JSON"
 stats-report --history "$hist" --run "$run" -F text >"$tmp/report.txt" ||

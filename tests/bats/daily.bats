@@ -11,6 +11,8 @@ setup_file() {
 
 teardown_file() {
 	load dns_server
+	load unbound
+	unbound_stop_all
 	knot_stop_all
 }
 
@@ -31,7 +33,7 @@ teardown() {
 }
 
 @test "two days: dated folders with report and lists, the second report shows the first" {
-	DOMSTAT_DAILY_DATE=2026-11-01 DOMSTAT_DAILY_LIMIT=3 run -0 sh "$DAILY"
+	DOMSTAT_DAILY_DATE=2026-11-01 DOMSTAT_DAILY_LIMIT=2 run -0 sh "$DAILY"
 	DOMSTAT_DAILY_DATE=2026-11-02 run -0 sh "$DAILY"
 	# the text report is what cron mails
 	assert_line --partial "Run 2, changes in percentage points against run 1 (2026-11-01)"
@@ -41,12 +43,18 @@ teardown() {
 		[ ! -e "$R/$d.partial" ]
 	done
 	# every graded record kept (compressed), one per list line scanned
-	[ "$(gzip -dc "$R/2026-11-01/graded.ndjson.gz" | wc -l)" -eq 3 ]
+	[ "$(gzip -dc "$R/2026-11-01/graded.ndjson.gz" | wc -l)" -eq 2 ]
 	gzip -dc "$R/2026-11-02/graded.ndjson.gz" >graded
 	assert_equal "$(jq -r '"\(.rank),\(.domain)"' graded)" "$(cat list.csv)"
-	# the lists are those of the graded records
+	# the lists are those of the graded records; nxdomain.test, which does not exist, is in
+	# no list and no figure's denominator
 	assert_equal "$(tail -n +2 "$R/2026-11-02/lists/spf_domains.csv")" \
 		"$(jq -r 'select(.facts.spf.present) | "\(.rank),\(.domain)"' graded)"
+	run -0 sh -c 'cat "$1"/lists/*.csv | grep -c nxdomain.test || true' sh "$R/2026-11-02"
+	assert_output 0
+	run -0 jq -c '[.figures.spf_adoption.denominator, (.figures.scan_status.items[] | select(.key == "nxdomain") | .count)]' \
+		"$R/2026-11-02/report.json"
+	assert_output '[3,1]'
 	# history: run 2 is compared with run 1, and the change is the difference of the two
 	run jq -r '"\(.run_id) \(.previous_run.run_id) \(.previous_run.date)"' "$R/2026-11-02/report.json"
 	assert_output "2 1 2026-11-01"
@@ -141,4 +149,55 @@ teardown() {
 	run -0 stats-report --history state/history.db --list-runs
 	[ "${#lines[@]}" -eq 4 ]
 	DOMSTAT_DAILY_KEEP=x DOMSTAT_DAILY_DATE=2026-11-03 run -2 sh "$DAILY"
+}
+
+@test "a run whose every query was refused or timed out is neither stored nor uploaded, and says why" {
+	command -v unbound >/dev/null || skip "needs unbound (Debian package unbound)"
+	load unbound
+	unbound_start refusing refusing "$DNS_NET.21" "$DNS_PORT"
+	DOMSTAT_DAILY_DATE=2026-11-01 run -0 sh "$DAILY"
+	before=$(jq '[.figures.scan_status.items[] | select(.key == "partial" or .key == "failed") | .pct] | add' \
+		"$R/2026-11-01/report.json")
+	cp state/history.db before.db
+	python3 "$TOP/tests/s3_put_server.py" s3.port s3.log AKIDTEST s3cretKEY &
+	S3_PID=$!
+	for _ in $(seq 1 50); do
+		[ -s s3.port ] && break
+		sleep 0.1
+	done
+	printf 'user = "AKIDTEST:s3cretKEY"\n' >s3.curl
+	export S3_URL="http://127.0.0.1:$(cat s3.port)" S3_CURL_CONFIG="$PWD/s3.curl"
+	# a resolver that refuses everything: every domain failed
+	DOMSTAT_SCAN_OPTS="-r $DNS_NET.21:$DNS_PORT --timeout 2" DOMSTAT_DAILY_DATE=2026-11-02 \
+		run -2 --separate-stderr sh "$DAILY"
+	[[ "$stderr" == *"refusing to store or upload the run of 2026-11-02: 100.0 % of its domains could not be scanned (partial or failed), against $(printf '%.1f' "$before") % in the previous run (2026-11-01), more than DOMSTAT_DAILY_MAX_UNSCANNED_RISE=10 points above"* ]]
+	cmp before.db state/history.db
+	[ ! -e "$R/2026-11-02" ] && [ -d "$R/2026-11-02.partial" ]
+	[ ! -s s3.log ]
+	# a resolver that never answers: every question timed out
+	python3 "$TOP/tests/dns_responder.py" "$DNS_NET.5" "$DNS_PORT" silent >responder.out 2>&1 &
+	local rpid=$!
+	for _ in $(seq 1 50); do
+		grep -q ready responder.out && break
+		sleep 0.1
+	done
+	DOMSTAT_SCAN_OPTS="-r $DNS_NET.5:$DNS_PORT --timeout 1 --retries 0" DOMSTAT_DAILY_DATE=2026-11-03 \
+		run -2 --separate-stderr sh "$DAILY"
+	kill "$rpid"
+	[[ "$stderr" == *"refusing to store or upload the run of 2026-11-03: 100.0 % of its domains"* ]]
+	cmp before.db state/history.db
+	[ ! -s s3.log ]
+	# the limit is the user's: 100 lets the broken run through (and the history then shows it)
+	DOMSTAT_DAILY_MAX_UNSCANNED_RISE=100 DOMSTAT_SCAN_OPTS="-r $DNS_NET.21:$DNS_PORT --timeout 2" \
+		DOMSTAT_DAILY_DATE=2026-11-04 run -0 sh "$DAILY"
+	run -0 stats-report --history state/history.db --list-runs
+	assert_line "$(printf '2\t2026-11-04\t4\t0\t0\t0\t4')"
+	[ -s s3.log ]
+	# and its report shows it against the day before: every domain could not be scanned, and
+	# no figure counts them as lacking a record
+	grep -qE '^  could not be scanned +4 +100\.0%  \+[0-9]+\.[0-9]$' "$R/2026-11-04/report.txt"
+	run -0 jq -c '[.figures.spf_adoption.denominator, .figures.mx_adoption.denominator]' "$R/2026-11-04/report.json"
+	assert_output '[0,0]'
+	DOMSTAT_DAILY_MAX_UNSCANNED_RISE=x DOMSTAT_DAILY_DATE=2026-11-05 run -2 --separate-stderr sh "$DAILY"
+	[[ "$stderr" == *"invalid DOMSTAT_DAILY_MAX_UNSCANNED_RISE 'x'"* ]]
 }

@@ -30,9 +30,10 @@ check_figures() { # records report
 	# DMARC p: alpha and golf reject, bravo none, delta quarantine, foxtrot invalid
 	run -0 jq -c '.figures.dmarc_policy.items | map({(.key): .count}) | add' r.json
 	assert_output '{"none":1,"quarantine":1,"reject":2,"no_policy":0,"invalid":1,"absent":3}'
-	# CAA issue counts 2, 7, 12 and five domains without: DNStats' buckets
-	run -0 jq -c '.figures.caa_issue_count.items | map(.count)' r.json
-	assert_output '[5,0,1,1,1]'
+	# CAA issue counts 2, 7, 12 and four domains without: DNStats' buckets (hotel has no CAA
+	# grade: not scanned for CAA, so in none)
+	run -0 jq -c '.figures.caa_issue_count | [.denominator, .items[].count]' r.json
+	assert_output '[7,4,0,1,1,1]'
 	# CAA grades of 7 domains (hotel has none): 100 x3 in the top bin, 0 x4 in the lowest
 	run -0 jq -c '.figures.grade_caa | [.denominator, .items[0].count, .items[9].count, .items[9].label, .mean]' r.json
 	assert_output '[7,4,3,"90-100",42.86]'
@@ -59,6 +60,16 @@ check_figures() { # records report
 	jq '.figures.spf_policy.items[0].count += 1' g.json >bad.json
 	run -0 check_figures gen.ndjson bad.json
 	assert_output --partial 'spf_policy'
+	# a stream with dns-scan's status on every record: nonexistent, failed, partial and
+	# not-asked parts, with null grades where a part is unknown
+	awk -v n=1200 -v seed=4 -v dnsstatus=1 -f "$F/gen.awk" >st.ndjson
+	run -0 jq -s -c 'group_by(.dns.status) | map(length > 50) | all' st.ndjson
+	assert_output true
+	stats-report -F json --date 2026-11-01 st.ndjson >s.json
+	run -0 check_figures st.ndjson s.json
+	assert_output '[]'
+	run -0 jq -c '.input | [.records, .skipped]' s.json
+	assert_output '[1200,0]'
 }
 
 @test "a perfect grade lands in the top bin, not the lowest" {
@@ -172,32 +183,40 @@ check_figures() { # records report
 	grep -q 'Example DNS &quot;Pro&quot; &lt;&amp;&gt;' r.html
 }
 
-# The lists each DNStats filter names, as jq filters written from spec 5.2.
+# The lists each DNStats filter names, as jq filters written from spec 5.2, with the figures'
+# definition of who counts (check.jq: a domain that does not exist or could not be scanned is in
+# no list, one not scanned for a part in neither of that part's lists).
+LIST_DEFS='def status: (if .dns.status | type == "string" then .dns.status else .facts.scan.status end) as $s
+  | if $s == "nxdomain" or (.facts.exists == false and all(.grades[]; type != "number")) then "nxdomain"
+  elif ($s | IN("ok", "partial", "failed")) then $s else "no_status" end;
+def scanned: status | IN("nxdomain", "failed") | not;
+def counted(c): scanned and (.grades[c] | type) == "number";
+def scanned_any: scanned and any(("spf", "dmarc", "caa", "ns", "soa", "mx", "dnssec", "bimi") as $p | counted($p); .);'
 list_filter() {
 	case "$1" in
-	mx_domains) echo '.facts.mx.present == true' ;;
-	no_mx_domains) echo '.facts.mx.present != true' ;;
-	dnssec_domains) echo '(.facts.dnssec.ds_algorithms // []) | length > 0' ;;
-	no_dnssec_domains) echo '(.facts.dnssec.ds_algorithms // []) | length == 0' ;;
-	caa_domains) echo '.facts.caa.present == true' ;;
-	no_caa_domains) echo '.facts.caa.present != true' ;;
-	caa_reporting_domains) echo '.facts.caa.iodef == true' ;;
-	no_caa_reporting_domains) echo '.facts.caa.iodef != true' ;;
-	dmarc_domains) echo '.facts.dmarc.present == true' ;;
-	no_dmarc_domains) echo '.facts.dmarc.present != true' ;;
+	mx_domains) echo 'counted("mx") and .facts.mx.present == true' ;;
+	no_mx_domains) echo 'counted("mx") and .facts.mx.present != true' ;;
+	dnssec_domains) echo 'counted("dnssec") and ((.facts.dnssec.ds_algorithms // []) | length > 0)' ;;
+	no_dnssec_domains) echo 'counted("dnssec") and ((.facts.dnssec.ds_algorithms // []) | length == 0)' ;;
+	caa_domains) echo 'counted("caa") and .facts.caa.present == true' ;;
+	no_caa_domains) echo 'counted("caa") and .facts.caa.present != true' ;;
+	caa_reporting_domains) echo 'counted("caa") and .facts.caa.iodef == true' ;;
+	no_caa_reporting_domains) echo 'counted("caa") and .facts.caa.iodef != true' ;;
+	dmarc_domains) echo 'counted("dmarc") and .facts.dmarc.present == true' ;;
+	no_dmarc_domains) echo 'counted("dmarc") and .facts.dmarc.present != true' ;;
 	dmarc_none | dmarc_quarantine | dmarc_reject)
-		echo ".facts.dmarc.present == true and .facts.dmarc.valid != false and .facts.dmarc.p == \"${1#dmarc_}\"" ;;
-	dmarc_no_policy) echo '.facts.dmarc.present == true and .facts.dmarc.valid != false and .facts.dmarc.p == null' ;;
-	dmarc_invalid) echo '.facts.dmarc.present == true and (.facts.dmarc.valid == false or (.facts.dmarc.p != null and (.facts.dmarc.p | IN("none","quarantine","reject") | not)))' ;;
-	spf_domains) echo '.facts.spf.present == true' ;;
-	no_spf_domains) echo '.facts.spf.present != true' ;;
-	spf_pass) echo '.facts.spf.present == true and .facts.spf.policy == "+all"' ;;
-	spf_neutral) echo '.facts.spf.present == true and .facts.spf.policy == "?all"' ;;
-	spf_softfail) echo '.facts.spf.present == true and .facts.spf.policy == "~all"' ;;
-	spf_fail) echo '.facts.spf.present == true and .facts.spf.policy == "-all"' ;;
-	spf_no_policy) echo '.facts.spf.present == true and (.facts.spf.policy | IN("-all","~all","?all","+all") | not)' ;;
-	securitytxt_domains) echo '.facts.securitytxt.present == true' ;;
-	no_securitytxt_domains) echo '.facts.securitytxt.present == false' ;;
+		echo "counted(\"dmarc\") and .facts.dmarc.present == true and .facts.dmarc.valid != false and .facts.dmarc.p == \"${1#dmarc_}\"" ;;
+	dmarc_no_policy) echo 'counted("dmarc") and .facts.dmarc.present == true and .facts.dmarc.valid != false and .facts.dmarc.p == null' ;;
+	dmarc_invalid) echo 'counted("dmarc") and .facts.dmarc.present == true and (.facts.dmarc.valid == false or (.facts.dmarc.p != null and (.facts.dmarc.p | IN("none","quarantine","reject") | not)))' ;;
+	spf_domains) echo 'counted("spf") and .facts.spf.present == true' ;;
+	no_spf_domains) echo 'counted("spf") and .facts.spf.present != true' ;;
+	spf_pass) echo 'counted("spf") and .facts.spf.present == true and .facts.spf.policy == "+all"' ;;
+	spf_neutral) echo 'counted("spf") and .facts.spf.present == true and .facts.spf.policy == "?all"' ;;
+	spf_softfail) echo 'counted("spf") and .facts.spf.present == true and .facts.spf.policy == "~all"' ;;
+	spf_fail) echo 'counted("spf") and .facts.spf.present == true and .facts.spf.policy == "-all"' ;;
+	spf_no_policy) echo 'counted("spf") and .facts.spf.present == true and (.facts.spf.policy | IN("-all","~all","?all","+all") | not)' ;;
+	securitytxt_domains) echo 'scanned_any and .facts.securitytxt.present == true' ;;
+	no_securitytxt_domains) echo 'scanned_any and .facts.securitytxt.present == false' ;;
 	*) return 1 ;;
 	esac
 }
@@ -215,7 +234,7 @@ list_filter() {
 		prog="$prog${prog:+, }(if ($(list_filter "$name")) then \"$name\t\(.rank // \"\"),\(.domain)\t\({rank, domain} | tojson)\" else empty end)"
 	done
 	assert_equal "$(echo $names | wc -w)" 24
-	jq -r "$prog" in.ndjson >expected.tsv
+	jq -r "$LIST_DEFS $prog" in.ndjson >expected.tsv
 	mkdir exp
 	for name in $names; do
 		echo "rank,domain" >"exp/$name.csv"
@@ -270,7 +289,7 @@ list_filter() {
 	run -0 jq -c '.figures.spf_adoption.trend | map([.run_id, .date, .pct])' r3.json
 	assert_output '[[1,"2026-11-01",100],[2,"2026-11-08",83.33],[3,"2026-11-15",75]]'
 	run -0 stats-report --history h.db --list-runs
-	assert_output "$(printf 'run\tdate\trecords\tskipped\n1\t2026-11-01\t4\t0\n2\t2026-11-08\t6\t0\n3\t2026-11-15\t8\t0')"
+	assert_output "$(printf 'run\tdate\trecords\tskipped\tnonexistent\tpartial\tfailed\n1\t2026-11-01\t4\t0\t0\t0\t0\n2\t2026-11-08\t6\t0\t0\t0\t0\n3\t2026-11-15\t8\t0\t0\t0\t0')"
 	# text shows the change; HTML draws one trend line per adoption figure
 	run -0 stats-report -F text --history h.db --run 3
 	assert_output --partial "changes in percentage points against run 2 (2026-11-08)"
@@ -301,7 +320,7 @@ list_filter() {
 	cp h.db new.db
 	sqlite3 new.db 'PRAGMA user_version = 7'
 	run -2 --separate-stderr stats-report -F json --history new.db <"$F/graded.ndjson"
-	assert_equal "$stderr" "stats-report: history file 'new.db' has schema version 7, newer than this stats-report reads (1): use a newer stats-report"
+	assert_equal "$stderr" "stats-report: history file 'new.db' has schema version 7, newer than this stats-report reads (2): use a newer stats-report"
 	run -2 --separate-stderr stats-report --history new.db --list-runs
 	echo 'not a database, just text that is long enough to be a header......................' >text.db
 	run -2 --separate-stderr stats-report -F json --history text.db <"$F/graded.ndjson"
@@ -371,7 +390,7 @@ time.sleep(8)' &
 	[[ "$stderr" == "stats-report: "*"missing/none.db"* ]]
 }
 
-@test "DNStats-scale grades outside 0-100 are binned, and lists follow facts.dnstats" {
+@test "DNStats-scale grades outside 0-100 are binned; lists and figures share one definition" {
 	run -0 stats-report -F json --lists out --date 2026-11-01 "$F/dnstats.ndjson"
 	echo "$output" >r.json
 	run -0 check_figures "$F/dnstats.ndjson" r.json
@@ -380,12 +399,18 @@ time.sleep(8)' &
 	run -0 jq -c '[.input.skipped, .figures.grade_caa.items[0].count, .figures.grade_dmarc.items[9].count,
 		(.figures.grade_overall.items | .[0].count, .[9].count)]' r.json
 	assert_output '[0,1,1,1,1]'
-	# kilo's SPF is only reached through redirect: DNStats counted no SPF and no policy
-	assert_equal "$(tail -n +2 out/spf_domains.csv)" "11,lima.example"
-	assert_equal "$(tail -n +2 out/no_spf_domains.csv)" "10,kilo.example"
-	assert_equal "$(tail -n +2 out/spf_no_policy.csv)" "10,kilo.example"
-	assert_equal "$(tail -n +2 out/dmarc_no_policy.csv)" "11,lima.example"
-	assert_equal "$(tail -n +2 out/dnssec_domains.csv)" "11,lima.example"
+	# kilo's SPF is only reached through redirect: facts.dnstats.has_spf says false (DNStats'
+	# quirk), but it has SPF by RFC 7208 and the figures count it, so the lists do too
+	assert_equal "$(jq -r .facts.dnstats.has_spf "$F/dnstats.ndjson" | head -1)" false
+	assert_equal "$(tail -n +2 out/spf_domains.csv)" "$(printf '10,kilo.example\n11,lima.example')"
+	assert_equal "$(tail -n +2 out/no_spf_domains.csv)" ""
+	assert_equal "$(jq -c '.figures.spf_adoption | [.denominator, .items[0].count]' r.json)" '[2,2]'
+	assert_equal "$(tail -n +2 out/spf_softfail.csv)" "10,kilo.example"
+	# lima has no DNSSEC or MX grade (not scanned for them): in neither list, nor the figures
+	assert_equal "$(tail -n +2 out/dnssec_domains.csv)" ""
+	assert_equal "$(tail -n +2 out/no_dnssec_domains.csv)" "10,kilo.example"
+	assert_equal "$(tail -n +2 out/no_mx_domains.csv)" ""
+	assert_equal "$(jq -c '.figures.dnssec_adoption.denominator' r.json)" 1
 	# has_securitytxt is null: neither list
 	run -0 jq -c '[length, input | length]' out/securitytxt_domains.json out/no_securitytxt_domains.json
 	assert_output '[0,0]'
@@ -486,7 +511,7 @@ time.sleep(8)' &
 	run -0 stats-report -F json --history h.db --date 2026-11-01 three.ndjson
 	assert_equal "$(jq .run_id <<<"$output")" 1
 	run -0 stats-report --history h.db --list-runs
-	assert_output "$(printf 'run\tdate\trecords\tskipped\n1\t2026-11-01\t3\t0')"
+	assert_output "$(printf 'run\tdate\trecords\tskipped\tnonexistent\tpartial\tfailed\n1\t2026-11-01\t3\t0\t0\t0\t0')"
 	assert_equal "$(sqlite3 h.db 'SELECT count(DISTINCT run_id), max(denominator) FROM figures WHERE figure = "spf_adoption"')" "1|3"
 	stats-report -F json --history h.db --date 2026-11-02 "$F/graded.ndjson" >r2.json
 	assert_equal "$(jq .run_id r2.json)" 2
@@ -498,4 +523,151 @@ time.sleep(8)' &
 	assert_equal "$stderr" "stats-report: cannot open 'missing.ndjson': No such file or directory"
 	run -0 ls -A out
 	assert_output ''
+}
+
+# fixtures/stats-report/status.ndjson: 9 domains as dns-scan and dns-grade mark them. Ranks:
+# 1 ok, SPF only a redirect= (facts.dnstats.has_spf false), CAA found at the parent
+# 2 ok, no SPF; 3 nxdomain (graded the old way); 4 nxdomain (facts.exists false, null grades);
+# 5 failed, 12 refused (graded the old way, as absent); 6 failed, 10 timeouts (null grades);
+# 7 partial, 2 SERVFAIL, SPF and DMARC unknown (null); 8 ok, CAA and BIMI not asked (null);
+# 9 partial, a malformed answer and a network error, every part graded, no MX.
+@test "denominators leave out domains that do not exist, could not be scanned, or were not scanned for that part" {
+	run -0 stats-report -F json --date 2026-11-01 "$F/status.ndjson"
+	echo "$output" >r.json
+	run -0 check_figures "$F/status.ndjson" r.json
+	assert_output '[]'
+	# every record is read: null grades are not a broken record
+	run -0 jq -c '[.input.records, .input.skipped]' r.json
+	assert_output '[9,0]'
+	# SPF: of 1, 2, 8, 9 (3 and 4 do not exist, 5 and 6 failed, 7's SPF unknown); 1 has SPF by redirect
+	run -0 jq -c '.figures.spf_adoption | [.denominator, .items[0].count, .denominator_of]' r.json
+	assert_output '[4,3,"domains that exist and were scanned for SPF"]'
+	# CAA: of 1, 2, 7, 9 (8 was not asked); 1's CAA found at the parent counts
+	run -0 jq -c '.figures.caa_adoption | [.denominator, .items[0].count]' r.json
+	assert_output '[4,4]'
+	# MX: of 1, 2, 7, 8, 9: the old nxdomain record's "mx 100" and the refused one's absence are not counted
+	run -0 jq -c '.figures.mx_adoption | [.denominator, .items[0].count]' r.json
+	assert_output '[5,4]'
+	run -0 jq -c '[.figures.grade_overall.denominator, .figures.remark_codes.denominator, .figures.active_directory.denominator]' r.json
+	assert_output '[4,5,5]'
+	# the coverage section: by status, by cause, by part
+	run -0 jq -c '[.figures.scan_status.items[] | .count]' r.json
+	assert_output '[3,2,2,2,0]'
+	run -0 jq -c '.figures.not_scanned_causes | [.denominator, (.items | map({(.key): .count}) | add)]' r.json
+	assert_output '[7,{"servfail":1,"refused":1,"timeout":1,"malformed":1,"network":1,"other":0,"not_asked":1}]'
+	run -0 jq -c '.figures.not_scanned_parts.items | map({(.key): .count}) | add' r.json
+	assert_output '{"spf":3,"dmarc":3,"caa":3,"ns":2,"soa":2,"mx":2,"dnssec":2,"bimi":3}'
+	# and each part's denominator is the domains that exist less those left out of it
+	run -0 jq -e '(.figures.not_scanned_parts.items | map({(.key): .count}) | add) as $out
+		| .figures.not_scanned_parts.denominator as $e
+		| [.figures.spf_adoption, .figures.dmarc_adoption, .figures.caa_adoption, .figures.mx_adoption,
+		   .figures.bimi_adoption, .figures.dnssec_adoption, .figures.ns_lame] | map(.denominator)
+		== [$e - $out.spf, $e - $out.dmarc, $e - $out.caa, $e - $out.mx, $e - $out.bimi, $e - $out.dnssec, $e - $out.ns]' r.json
+	# the text report says it at the top
+	run -0 stats-report -F text --date 2026-11-01 "$F/status.ndjson"
+	assert_line "2 do not exist and 2 could not be scanned (2 more partly): each figure is of the domains that exist and were scanned for its part."
+	assert_line "SPF adoption                                         3 of 4           75.0%"
+	run -0 stats-report -F html --date 2026-11-01 "$F/status.ndjson"
+	assert_output --partial "<p><strong>2</strong> do not exist and <strong>2</strong> could not be scanned (2 more partly)"
+}
+
+@test "--lists agree with the figures on every domain: a redirect= SPF and a parent's CAA are adopted in both" {
+	run -0 stats-report -F json --lists out --date 2026-11-01 "$F/status.ndjson"
+	echo "$output" >r.json
+	# each adoption figure's yes and no are its list and its no_ list, domain by domain
+	for pair in spf:spf_adoption caa:caa_adoption mx:mx_adoption dmarc:dmarc_adoption dnssec:dnssec_adoption \
+		caa_reporting:caa_reporting; do
+		local l=${pair%%:*} fig=${pair#*:}
+		assert_equal "$(($(count_lines "out/${l}_domains.csv") - 1))" \
+			"$(jq ".figures.$fig.items[0].count" r.json)"
+		assert_equal "$(($(count_lines "out/no_${l}_domains.csv") - 1))" \
+			"$(jq ".figures.$fig.items[1].count" r.json)"
+	done
+	# the policy lists are the policy figure's items
+	for p in fail softfail neutral pass no_policy; do
+		assert_equal "$(($(count_lines "out/spf_$p.csv") - 1))" \
+			"$(jq --arg p "$p" '.figures.spf_policy.items[] | select(.key == $p) | .count' r.json)"
+	done
+	grep -qx '1,redirect.example' out/spf_domains.csv
+	! grep -q redirect.example out/no_spf_domains.csv
+	grep -qx '1,redirect.example' out/caa_domains.csv
+	! grep -q redirect.example out/no_caa_domains.csv
+	# a domain that does not exist or could not be scanned is in no list; one not scanned for
+	# a part in neither of its lists
+	run -0 sh -c 'cat out/*.csv | grep -c -e gone- -e refused-old -e timeout-new || true'
+	assert_output 0
+	run -0 sh -c 'cat out/spf_domains.csv out/no_spf_domains.csv | grep -c servfail-part || true'
+	assert_output 0
+	run -0 sh -c 'cat out/caa_domains.csv out/no_caa_domains.csv | grep -c minimal || true'
+	assert_output 0
+	grep -qx '8,minimal.example' out/spf_domains.csv
+}
+
+@test "the jq oracle catches a wrong denominator or a miscounted coverage figure" {
+	run -0 stats-report -F json --date 2026-11-01 "$F/status.ndjson"
+	echo "$output" >r.json
+	# what stats-report gave before: every graded domain in the denominator
+	jq '.figures.spf_adoption.denominator = 7 | .figures.spf_adoption.items[1].count = 4' r.json >bad1.json
+	run -0 sh -c 'jq -n --slurpfile recs "$1" --slurpfile rep "$2" -f "$3" | jq -r ".[]"' sh \
+		"$F/status.ndjson" bad1.json "$F/check.jq"
+	assert_line 'figures: spf_adoption: expected {"denominator":4,"counts":{"yes":3,"no":1}}, got {"denominator":7,"counts":{"yes":3,"no":4}}'
+	jq '.figures.not_scanned_causes.items[1].count = 0' r.json >bad2.json
+	run -0 check_figures "$F/status.ndjson" bad2.json
+	assert_output --partial 'figures: not_scanned_causes: expected'
+}
+
+@test "--history: schema 1 is brought to 2 in one transaction; the coverage counts are kept per run" {
+	[ -x "${DOMSTAT_REF_BIN:-/work/ref/bin}/stats-report" ] || skip "needs the reference stats-report (schema 1)"
+	"${DOMSTAT_REF_BIN:-/work/ref/bin}/stats-report" -F json --history h.db --date 2026-11-01 "$F/graded.ndjson" >/dev/null
+	assert_equal "$(sqlite3 h.db 'PRAGMA user_version')" 1
+	cp h.db before.db
+	# read-only uses leave a schema 1 file as it is
+	run -0 stats-report --history h.db --list-runs
+	assert_output "$(printf 'run\tdate\trecords\tskipped\tnonexistent\tpartial\tfailed\n1\t2026-11-01\t8\t0\t\t\t')"
+	cmp before.db h.db
+	# a writer that cannot get the lock migrates nothing
+	python3 -c 'import sqlite3, time
+c = sqlite3.connect("h.db", isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open("locked", "w").close()
+time.sleep(5)' &
+	local pid=$!
+	while [ ! -e locked ]; do sleep 0.1; done
+	run -2 --separate-stderr stats-report -F json --history h.db --date 2026-11-02 "$F/status.ndjson"
+	kill "$pid"
+	wait "$pid" || true
+	assert_equal "$(sqlite3 h.db 'PRAGMA user_version')" 1
+	# the next run migrates and stores its counts; the old run's are unknown, not 0
+	run -0 stats-report -F json --history h.db --date 2026-11-02 "$F/status.ndjson"
+	echo "$output" >r.json
+	assert_equal "$(sqlite3 h.db 'PRAGMA user_version')" 2
+	run -0 stats-report --history h.db --list-runs
+	assert_output "$(printf 'run\tdate\trecords\tskipped\tnonexistent\tpartial\tfailed\n1\t2026-11-01\t8\t0\t\t\t\n2\t2026-11-02\t9\t0\t2\t2\t2')"
+	# the share that could not be scanned shows against the day before (once both have it)
+	run -0 jq -c '.figures.scan_status.items[] | select(.key == "failed") | [.pct, .delta_pct]' r.json
+	assert_output '[22.22,null]'
+	jq -c 'select(.dns.status == "failed")' "$F/status.ndjson" >broken.ndjson
+	run -0 stats-report -F json --history h.db --date 2026-11-03 broken.ndjson
+	run -0 jq -c '.figures.scan_status.items[] | select(.key == "failed") | [.pct, .delta_pct]' <<<"$output"
+	assert_output '[100,77.78]'
+	run -0 stats-report --history h.db --run 1 -F json
+}
+
+# fixtures/stats-report/threevalued.ndjson: records in the shape of dns-grade's three values
+# without dns-scan's dns member (its status copied in facts.scan.status): a domain that does not
+# exist (facts.exists false, null grades, one remark of category "domain"), one whose every
+# question was refused (null grades), one whose CAA was not asked.
+@test "dns-grade's three values: null grades and facts.exists are read, nothing is skipped" {
+	run -0 stats-report -F json --lists out --date 2026-11-01 "$F/threevalued.ndjson"
+	echo "$output" >r.json
+	run -0 check_figures "$F/threevalued.ndjson" r.json
+	assert_output '[]'
+	run -0 jq -c '[.input.records, .input.skipped, [.figures.scan_status.items[].count],
+		.figures.spf_adoption.denominator, .figures.caa_adoption.denominator,
+		.figures.grade_overall.denominator, .figures.mail_providers.denominator,
+		(.figures.not_scanned_causes.items[] | select(.key == "not_asked") | .count)]' r.json
+	assert_output '[3,0,[1,1,0,1,0],1,0,0,1,1]'
+	assert_equal "$(tail -n +2 out/spf_domains.csv)" "3,minimal.example"
+	run -0 sh -c 'cat out/*caa*.csv | grep -c example || true'
+	assert_output 0
 }
