@@ -450,10 +450,8 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 		    "said %s",
 		    FV(names->len), buf_str(names), q_cause(ap->ns));
 	} else if (count == 0 && ns_failed) {
+		/* unknown, not absent: grade_unknowns says why (DNS_TEMPORARY_ERROR) */
 		g->facts.fetched.ns = FETCH_TEMPERROR;
-		findings_add(f, "NS_TEMPERROR", SEV_WARNING,
-			     "the NS query for '%.*s' failed (%s): its name servers are unknown",
-			     FV(s->domainlen), s->domain, q_cause(ap->ns));
 	} else if (count == 0) {
 		if (!ap->ns)
 			g->facts.fetched.ns = FETCH_NOT_ASKED;
@@ -571,12 +569,8 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 	nsoa += rr != NULL;
 	g->facts.soa.serial = -1;
 	if (nsoa == 0 && soa_failed) {
+		/* unknown, not absent: grade_unknowns says why (DNS_TEMPORARY_ERROR) */
 		g->facts.fetched.soa = FETCH_TEMPERROR;
-		if (!lame_all) /* LAME_DELEGATION already says why */
-			findings_add(fs, "SOA_TEMPERROR", SEV_WARNING,
-				     "the SOA query for '%.*s' failed (%s): whether it has one is "
-				     "unknown",
-				     FV(s->domainlen), s->domain, q_cause(sq));
 		return;
 	}
 	if (nsoa == 0) {
@@ -959,11 +953,8 @@ check_dnssec(struct grader *g)
 				     q_cause(failed), buf_str(&g->tmp2));
 		} else {
 			fa->dnssec.status = "indeterminate";
+			/* grade_unknowns names the failed question (DNS_TEMPORARY_ERROR) */
 			fa->fetched.dnssec = FETCH_TEMPERROR;
-			findings_add(f, "DNSSEC_TEMPERROR", SEV_WARNING,
-				     "the %s query failed (%s%s): the DNSSEC status is unknown",
-				     failed == dsq ? "DS" : "DNSKEY", q_cause(failed),
-				     buf_str(&g->tmp2));
 		}
 		return;
 	}

@@ -347,10 +347,7 @@ check_spf(struct grader *g)
 	int sel = spf_select(s, s->domain, s->domainlen, text, &m->txt, &q);
 	if (sel == -3) {
 		/* RFC 7208 4.4: a temperror, not "none": whether there is a record is unknown */
-		g->facts.fetched.spf = FETCH_TEMPERROR;
-		findings_add(f, "SPF_LOOKUP_TEMPERROR", SEV_WARNING,
-			     "the TXT query for '%.*s' failed (%s): whether it has SPF is unknown",
-			     FV(s->domainlen), s->domain, q_cause(q));
+		g->facts.fetched.spf = FETCH_TEMPERROR; /* grade_unknowns says why */
 		return;
 	}
 	if (sel == -2 && !q)
@@ -502,10 +499,7 @@ check_dmarc(struct grader *g)
 	}
 	if (found == 0 && q_failed(q)) {
 		/* RFC 7489 6.6.3: a transient DNS error is not "no record" */
-		g->facts.fetched.dmarc = FETCH_TEMPERROR;
-		findings_add(f, "DMARC_TEMPERROR", SEV_WARNING,
-			     "the TXT query for '%s' failed (%s): whether it has DMARC is unknown",
-			     name->s, q_cause(q));
+		g->facts.fetched.dmarc = FETCH_TEMPERROR; /* grade_unknowns says why */
 		return;
 	}
 	if (found == 0) {
