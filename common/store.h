@@ -119,9 +119,6 @@ int store_seen_import(struct store *s, const char *domain, const struct seen_inf
 		      struct buf *why);
 /* Is this row live at now, given its registration (NULL if none)? The rule above. */
 bool store_seen_is_live(const struct seen_info *si, const struct reg_info *ri, int64_t now);
-/* The same given only the registration's expiry (DATE_UNKNOWN if none), for a caller that has
- * already left out a registration that is an error. */
-bool store_seen_live(const struct seen_info *si, int64_t reg_expires, int64_t now);
 
 /* Walk seen rows in domain order from offset (at most limit, -1 = all). fn gets the row and
  * the registration (NULL if none); returning non-zero stops the walk with that value. */

@@ -182,12 +182,6 @@ store_seen_import(struct store *s, const char *domain, const struct seen_info *i
 }
 
 bool
-store_seen_live(const struct seen_info *si, int64_t reg_expires, int64_t now)
-{
-	return store_live_until(si->never_expire, si->expires, reg_expires, false) >= now;
-}
-
-bool
 store_seen_is_live(const struct seen_info *si, const struct reg_info *ri, int64_t now)
 {
 	return store_live_until(si->never_expire, si->expires, ri ? ri->expires : DATE_UNKNOWN,

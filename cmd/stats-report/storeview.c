@@ -42,7 +42,7 @@ each(void *arg, const char *domain, const struct seen_info *si, const struct reg
 	(void)domain;
 	w->seen++;
 	w->never_expire += si->never_expire;
-	w->live += store_seen_live(si, ri ? ri->expires : DATE_UNKNOWN, w->now);
+	w->live += store_seen_is_live(si, ri, w->now); /* seen-db stats' own rule */
 	int64_t day = si->first_seen >= w->today ? 0 : (w->today - si->first_seen + 86399) / 86400;
 	if (day < DAYS)
 		w->per_day[day]++;
