@@ -44,8 +44,11 @@ static const char *const dm_label[NDM] = {"none",      "quarantine",	 "reject",
 static const char *const sp_label[NDM] = {"none",      "quarantine",	 "reject",
 					  "no sp tag", "invalid record", "no DMARC record"};
 enum { DS_SECURE, DS_INSECURE, DS_BOGUS, DS_SIGNED_NO_DS, DS_UNKNOWN, NDSS };
-static const char *const dss_key[NDSS] = {"secure", "insecure", "bogus", "signed-without-ds",
-					  "unknown"};
+static const char *const dss_key[NDSS] = {
+    "secure", "insecure", "bogus",
+    "signed-without-ds", /* a DNSKEY and no DS at the parent */
+    "unknown",
+};
 static const char *const caa_key[5] = {"0", "1", "2-5", "6-10", "11+"};
 enum { SEV_ERROR, SEV_WARNING, SEV_NOTICE, NSEV };
 static const char *const sev_key[NSEV] = {"error", "warning", "notice"};
