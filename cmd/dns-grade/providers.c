@@ -52,6 +52,8 @@ entry_cmp(const void *x, const void *y)
 static void
 table_sort(struct table *t)
 {
+	if (t->n == 0) /* no table read: qsort must not see its NULL array */
+		return;
 	qsort(t->v, t->n, sizeof *t->v, entry_cmp);
 	size_t w = 0;
 	for (size_t i = 0; i < t->n; i++) {
