@@ -30,3 +30,9 @@ require_shared() {
 count_lines() {
 	wc -l <"$1" | tr -d ' '
 }
+
+# Are the commands under test a sanitizer build (make asan)? They run three to ten times slower
+# there: a test of sheer volume scales its input down, keeping everything it checks.
+sanitized() {
+	ldd "$(command -v seen-db)" 2>/dev/null | grep -q 'libasan\|libubsan'
+}
