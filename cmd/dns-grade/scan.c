@@ -103,13 +103,15 @@ static const unsigned char type_len[NTYPES] = {SCAN_TYPES(TYPE_LEN)};
 #undef TYPE_LEN
 
 /* A number for the RR types the graders look up (in any case of ASCII letters, as DNS
- * mnemonics are), -1 for others. Each name is compared with its terminating NUL, so t matches
- * only when it ends there too: no strlen of t first (this runs for every RR the reader reads). */
+ * mnemonics are), -1 for others. It runs for every RR the reader reads, so it does not measure
+ * t first: the first letter rules out most types, and a type's name is compared with its
+ * terminating NUL, so t matches only when it ends there too. */
 static int
 type_code(const char *t)
 {
+	unsigned char first = (unsigned char)(*t | 0x20); /* a letter's lower case */
 	for (int i = 0; i < NTYPES; i++)
-		if (ascii_case_eq(t, types[i], type_len[i] + 1u))
+		if ((types[i][0] | 0x20) == first && ascii_case_eq(t, types[i], type_len[i] + 1u))
 			return i;
 	return -1;
 }
