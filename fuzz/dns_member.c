@@ -132,7 +132,9 @@ same_rrs(const struct query *q, json_object *arr)
 	}
 }
 
-/* scan_find as a walk over every query (what it was before it kept a list per type). */
+/* scan_find as a walk over every query (what it was before it kept a list per type): the
+ * first query with a final answer (NOERROR or NXDOMAIN), else the first answered one, else the
+ * first one. */
 static const struct query *
 find_all(const struct scan *s, const char *name, size_t n, const char *type)
 {
@@ -144,9 +146,9 @@ find_all(const struct scan *s, const char *name, size_t n, const char *type)
 		if (q->direct || q->qlen != n || strcasecmp(q->type, type) ||
 		    strncasecmp(q->q, name, n))
 			continue;
-		if (q->answered)
+		if (q->final)
 			return q;
-		if (!best)
+		if (!best || (q->answered && !best->answered))
 			best = q;
 	}
 	return best;

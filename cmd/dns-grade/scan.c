@@ -103,13 +103,15 @@ static const unsigned char type_len[NTYPES] = {SCAN_TYPES(TYPE_LEN)};
 #undef TYPE_LEN
 
 /* A number for the RR types the graders look up (in any case of ASCII letters, as DNS
- * mnemonics are), -1 for others. */
+ * mnemonics are), -1 for others. It runs for every RR the reader reads, so it does not measure
+ * t first: the first letter rules out most types, and a type's name is compared with its
+ * terminating NUL, so t matches only when it ends there too. */
 static int
 type_code(const char *t)
 {
-	size_t n = strlen(t);
+	unsigned char first = (unsigned char)(*t | 0x20); /* a letter's lower case */
 	for (int i = 0; i < NTYPES; i++)
-		if (type_len[i] == n && ascii_case_eq(t, types[i], n))
+		if ((types[i][0] | 0x20) == first && ascii_case_eq(t, types[i], type_len[i] + 1u))
 			return i;
 	return -1;
 }
@@ -443,21 +445,24 @@ read_scalar(struct reader *r, char *p, struct jv *x)
 
 /* The value at p (no white space before it) and everything in it, each value into the next
  * slot of s->v. The open containers are on a stack, not a recursion: a value under MAX_DEPTH
- * of them is too deep, whatever it is. */
+ * of them is too deep, whatever it is. The stack holds pointers (s->v is sized before reading
+ * and does not move), and whether the innermost container is an object is kept in a local, so
+ * the loop run for every value reads no other slot to find where it is. */
 static char *
 read_tree(struct reader *r, char *p)
 {
 	struct scan *s = r->s;
-	size_t open[MAX_DEPTH]; /* the slots of the open containers, the innermost last */
+	struct jv *open[MAX_DEPTH]; /* the open containers, the innermost last */
 	int depth = 0;
+	bool in_object = false; /* open[depth - 1] is an object: its elements have names */
 	const char *key = NULL; /* the name of the value at p, in an object */
 	size_t keylen = 0;
+	struct jv *x = s->v; /* the slot of the value at p */
 	s->nv = 0;
-	for (;;) {
+	for (;; x++) {
 		if (depth >= MAX_DEPTH)
 			return fail(r, P_DEEP, p);
-		struct jv *parent = depth ? &s->v[open[depth - 1]] : NULL;
-		struct jv *x = &s->v[s->nv++];
+		struct jv *parent = depth ? open[depth - 1] : NULL;
 		x->key = key;
 		x->keylen = (uint32_t)keylen;
 		x->n = 0;
@@ -467,36 +472,41 @@ read_tree(struct reader *r, char *p)
 			parent->n++;
 		if (*p == '{' || *p == '[') {
 			x->type = *p == '{' ? JV_OBJ : JV_ARR;
-			open[depth++] = (size_t)(x - s->v);
+			/* an object's RR type is its last "type" member when that is a string */
+			if (name_is(x, K_type)) /* only a member has a name */
+				parent->tcode = RR_NOTYPE;
+			open[depth++] = x;
+			in_object = x->type == JV_OBJ;
 			p = skip_ws(p + 1);
+			if (*p != (in_object ? '}' : ']'))
+				goto element;
 		} else {
 			if (!(p = read_scalar(r, p, x)))
 				return NULL;
-			/* an object's RR type is its last "type" member when that is a string */
-			if (name_is(x, K_type)) /* only a member has a name */
+			if (name_is(x, K_type))
 				parent->tcode =
 				    (int8_t)(x->type == JV_STR ? type_code(x->u.s) : RR_NOTYPE);
-			if (depth == 0)
+			if (depth == 0) {
+				s->nv = 1;
 				return p;
+			}
 			p = skip_ws(p);
-		}
-		if (x->type == JV_OBJ || x->type == JV_ARR) {
-			if (name_is(x, K_type)) /* only a member has a name */
-				parent->tcode = RR_NOTYPE;
-			if (*p != (x->type == JV_OBJ ? '}' : ']'))
+			if (*p == ',') {
+				p = skip_ws(p + 1);
 				goto element;
-		} else if (*p == ',') {
-			p = skip_ws(p + 1);
-			goto element;
+			}
 		}
 		/* p at the end of the innermost container, or a comma after one that ended */
 		for (;;) {
-			struct jv *o = &s->v[open[depth - 1]];
-			if (*p != (o->type == JV_OBJ ? '}' : ']'))
+			struct jv *o = open[depth - 1];
+			if (*p != (in_object ? '}' : ']'))
 				return fail(r, P_BAD, p);
-			o->skip = (uint32_t)(&s->v[s->nv] - o);
-			if (--depth == 0)
+			o->skip = (uint32_t)(x + 1 - o);
+			if (--depth == 0) {
+				s->nv = (size_t)(x + 1 - s->v);
 				return p + 1;
+			}
+			in_object = open[depth - 1]->type == JV_OBJ;
 			p = skip_ws(p + 1);
 			if (*p == ',') {
 				p = skip_ws(p + 1);
@@ -505,7 +515,7 @@ read_tree(struct reader *r, char *p)
 		}
 	element:
 		/* p at an element of the innermost container */
-		if (s->v[open[depth - 1]].type == JV_ARR) {
+		if (!in_object) {
 			key = NULL;
 			keylen = 0;
 		} else if (!(p = read_name(r, p, &key, &keylen))) {
@@ -763,49 +773,51 @@ load_queries(struct scan *s)
 		s->type_first[t] = last[t] = -1;
 	const struct jv *q = qs + 1;
 	for (size_t i = 0; i < nq; i++, q += q->skip) {
-		struct query x;
-		memset(&x, 0, sizeof x);
+		/* filled in place (not copied there), every field below: it counts only when it
+		 * has q and type */
+		struct query *x = &s->qs[s->nq];
 		/* one walk over the members; a later member of the same name wins */
 		const struct jv *m[Q_NKEYS] = {0}, *mv = q + 1;
 		for (size_t k = 0; q->type == JV_OBJ && k < q->n; k++, mv = next(mv))
 			m[query_member(mv)] = mv;
-		if (q->type != JV_OBJ || !(x.q = str_of(m[Q_Q], &x.qlen)) ||
-		    !(x.type = str_of(m[Q_TYPE], NULL)) || x.qlen > 1024) {
+		if (q->type != JV_OBJ || !(x->q = str_of(m[Q_Q], &x->qlen)) ||
+		    !(x->type = str_of(m[Q_TYPE], NULL)) || x->qlen > 1024) {
 			scan_problem(s, "query %zu lacks 'q' or 'type'", i + 1);
 			continue;
 		}
-		while (x.qlen && x.q[x.qlen - 1] == '.')
-			x.qlen--;
-		x.tcode = q->tcode; /* type_code(x.type), from the reader */
-		x.why = str_of(m[Q_WHY], NULL);
-		x.server = str_of(m[Q_SERVER], NULL);
-		x.rcode = str_of(m[Q_RCODE], NULL);
-		x.error = str_of(m[Q_ERROR], NULL);
-		x.direct = m[Q_DIRECT] && m[Q_DIRECT]->type == JV_BOOL && m[Q_DIRECT]->u.i;
-		x.aa = m[Q_AA] && m[Q_AA]->type == JV_BOOL && m[Q_AA]->u.i;
-		x.answered = x.rcode != NULL;
-		x.final = x.rcode &&
-			  (!strcasecmp(x.rcode, "NOERROR") || !strcasecmp(x.rcode, "NXDOMAIN"));
+		while (x->qlen && x->q[x->qlen - 1] == '.')
+			x->qlen--;
+		x->tcode = q->tcode; /* type_code(x->type), from the reader */
+		x->why = str_of(m[Q_WHY], NULL);
+		x->server = str_of(m[Q_SERVER], NULL);
+		x->rcode = str_of(m[Q_RCODE], NULL);
+		x->error = str_of(m[Q_ERROR], NULL);
+		x->direct = m[Q_DIRECT] && m[Q_DIRECT]->type == JV_BOOL && m[Q_DIRECT]->u.i;
+		x->aa = m[Q_AA] && m[Q_AA]->type == JV_BOOL && m[Q_AA]->u.i;
+		x->answered = x->rcode != NULL;
+		x->answer = x->authority = x->ede = NULL;
+		x->final = x->rcode &&
+			  (!strcasecmp(x->rcode, "NOERROR") || !strcasecmp(x->rcode, "NXDOMAIN"));
 		if (m[Q_ANSWER]) {
 			if (m[Q_ANSWER]->type == JV_ARR)
-				x.answer = m[Q_ANSWER];
+				x->answer = m[Q_ANSWER];
 			else
 				scan_problem(s, "query %zu: 'answer' is not an array", i + 1);
 		}
 		if (m[Q_AUTHORITY] && m[Q_AUTHORITY]->type == JV_ARR)
-			x.authority = m[Q_AUTHORITY];
+			x->authority = m[Q_AUTHORITY];
 		if (m[Q_EDE] && m[Q_EDE]->type == JV_ARR)
-			x.ede = m[Q_EDE];
-		x.cd_rcode = str_member(m[Q_CD_RETRY], K_rcode, NULL);
-		x.type_next = -1;
-		if (x.tcode >= 0 && !x.direct) {
-			if (last[x.tcode] < 0)
-				s->type_first[x.tcode] = (int)s->nq;
+			x->ede = m[Q_EDE];
+		x->cd_rcode = str_member(m[Q_CD_RETRY], K_rcode, NULL);
+		x->type_next = -1;
+		if (x->tcode >= 0 && !x->direct) {
+			if (last[x->tcode] < 0)
+				s->type_first[x->tcode] = (int)s->nq;
 			else
-				s->qs[last[x.tcode]].type_next = (int)s->nq;
-			last[x.tcode] = (int)s->nq;
+				s->qs[last[x->tcode]].type_next = (int)s->nq;
+			last[x->tcode] = (int)s->nq;
 		}
-		s->qs[s->nq++] = x;
+		s->nq++;
 	}
 	return 0;
 }
