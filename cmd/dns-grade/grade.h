@@ -99,6 +99,8 @@ const struct query *scan_find(const struct scan *s, const char *name, size_t n, 
  * answered NOERROR or NXDOMAIN, "not asked" for q NULL, else its rcode ("SERVFAIL", "REFUSED",
  * ...) or its error ("timeout", ...). */
 const char *q_unknown(const struct query *q);
+/* Did it fail (a temporary error: neither data nor its absence)? false for NULL or skipped. */
+bool q_failed(const struct query *q);
 /* The first extended DNS error of a query's answer (RFC 8914): false when it has none; *text
  * NULL when the error came without one. */
 bool q_ede(const struct query *q, long long *code, const char **text);

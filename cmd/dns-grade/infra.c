@@ -193,17 +193,6 @@ same_hosts(const struct query *q, const struct ns_hosts *hs)
 	return k == hs->n;
 }
 
-/* Did the query fail: an rcode but NOERROR and NXDOMAIN, or no answer for another reason than
- * the scan skipping it (a timeout, a malformed answer)? A failure says nothing of the data. */
-static bool
-q_failed(const struct query *q)
-{
-	if (!q)
-		return false;
-	if (!q->answered)
-		return q->error && strcmp(q->error, "skipped");
-	return !word_is(q->rcode, "noerror") && !word_is(q->rcode, "nxdomain");
-}
 
 static const char *
 q_cause(const struct query *q)

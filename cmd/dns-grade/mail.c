@@ -121,18 +121,6 @@ take_text(struct buf *to, struct buf *from)
 	*from = t;
 }
 
-/* Did the query fail (RFC 7208 5 and RFC 7489 6.6.3: SERVFAIL, REFUSED or another rcode but
- * NOERROR and NXDOMAIN, a timeout, a malformed answer)? That is a temporary error, never an
- * answer that there is nothing: a query the scan skipped or never asked is neither. */
-static bool
-q_failed(const struct query *q)
-{
-	if (!q)
-		return false;
-	if (!q->answered)
-		return q->error && strcmp(q->error, "skipped");
-	return strcasecmp(q->rcode, "NOERROR") && strcasecmp(q->rcode, "NXDOMAIN");
-}
 
 /* Why a failed query failed: its rcode, else its error. */
 static const char *

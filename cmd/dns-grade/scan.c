@@ -866,6 +866,19 @@ q_unknown(const struct query *q)
 	return q->rcode ? q->rcode : q->error ? q->error : "no answer";
 }
 
+/* Did the query fail: SERVFAIL, REFUSED or another rcode but NOERROR and NXDOMAIN, a timeout,
+ * a malformed answer? That is a temporary error (RFC 7208 5, RFC 7489 6.6.3), never an answer
+ * that there is nothing; a query the scan skipped or never asked is neither. */
+bool
+q_failed(const struct query *q)
+{
+	if (!q)
+		return false;
+	if (!q->answered)
+		return q->error && strcmp(q->error, "skipped");
+	return !q->final;
+}
+
 bool
 q_ede(const struct query *q, long long *code, const char **text)
 {
