@@ -15,7 +15,8 @@ struct opt {
 	const char *name; /* long name; NULL makes the row a line of text in --help */
 	const char *arg;  /* the value's name ("PATH"; "[FILE]" if it may be left out), or NULL */
 	const char *help; /* --help's text; '\n' starts another line in the same column */
-	const char *only; /* NULL, or the usage forms (keys, space separated) it belongs to */
+	const char *only; /* the usage lines it is shown in: NULL for the first one only, else
+			   * their keys, space separated ("main" is the first) */
 };
 
 /* A further usage line: "cmd LEAD [options whose only names KEY] OPERANDS". */
@@ -36,14 +37,16 @@ struct opts {
 	char shortopts[2 * OPTS_MAX + 1];
 };
 
-/* The rows every filter has, in the order --help shows them last. */
+/* --max-line, whose default (a string) differs between commands. */
+#define OPT_ROW_MAX_LINE(dflt)                                                                 \
+	{OPT_MAX_LINE, "max-line", "BYTES", "longest input line handled (default " dflt ")", NULL}
+/* The rows every command ends its table with. */
 #define OPT_ROWS_COMMON                                                                        \
-	{OPT_MAX_LINE, "max-line", "BYTES", "longest input line handled (default 1048576)", NULL}, \
-	    {OPT_PROGRESS, "progress", NULL, "show a progress line on stderr (default: on a tty)", \
-	     NULL},                                                                                \
-	    {OPT_NO_PROGRESS, "no-progress", NULL, "never show it", NULL},                         \
-	    {'h', "help", NULL, "this help", NULL}, {'V', "version", NULL, "version", NULL}, {     \
-		0, NULL, NULL, NULL, NULL                                                          \
+	{OPT_PROGRESS, "progress", NULL, "show a progress line on stderr (default: on a tty)", \
+	 NULL},                                                                                \
+	    {OPT_NO_PROGRESS, "no-progress", NULL, "never show it", NULL},                     \
+	    {'h', "help", NULL, "this help", NULL}, {'V', "version", NULL, "version", NULL}, { \
+		0, NULL, NULL, NULL, NULL                                                      \
 	}
 
 /* getopt_long over the table: the next option's id, '?' for an unknown one, -1 at the end. */

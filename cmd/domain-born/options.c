@@ -44,7 +44,7 @@ enum {
 	OPT_ISCURL,
 };
 
-static const struct opt table[] = {
+static const struct opt opt_table[] = {
     {'f', "field", "PATH", "member holding the domain (default domain)", NULL},
     {OPT_EST, "established-days", "N", "NEW when registered at most N days ago (default 730)",
      NULL},
@@ -86,13 +86,14 @@ static const struct opt table[] = {
      NULL},
     {OPT_TTLNF, "ttl-not-found", "SECS", "404 from the registry (default 86400)", NULL},
     {OPT_TTLERR, "ttl-error", "SECS", "other failures (default 3600); 429 is never kept", NULL},
+    OPT_ROW_MAX_LINE("1048576"),
     OPT_ROWS_COMMON,
 };
 
 static struct opts opts = {
     .cmd = "domain-born",
     .about = "domain-born: add RDAP registration dates and age to each domain record.",
-    .table = table,
+    .table = opt_table,
 };
 
 /* "rdap", "isc", "isc,rdap" or "rdap,isc". */

@@ -14,7 +14,7 @@ setup() {
 
 # The option rows of CMD --help, one "--long x" a line (x: its short letter, if any).
 help_options() {
-	"$1" --help | sed -nE 's/^ +(-([A-Za-z]), )?--([a-z][a-z0-9-]*).*/--\3 \2/p'
+	"$1" --help | sed -nE 's/^  (-([A-Za-z]), |    )--([a-z][a-z0-9-]*).*/--\3 \2/p'
 }
 
 # The SYNOPSIS of man page $1, '\-' read as '-'.
@@ -82,7 +82,8 @@ check() {
 	for c in $CMDS; do
 		run -2 "$c" --no-such-option
 		while read -r long short; do
-			[[ $output == *"[$long"[\ \]]* || ( -n $short && $output == *"[-$short"[\ \]]* ) ]] ||
+			[[ $output =~ (^|[[ ])$long([] ]|$) ||
+				( -n $short && $output =~ \[-$short[] ] ) ]] ||
 				fail "$c: usage lacks $long"
 		done < <(help_options "$c")
 	done
