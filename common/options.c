@@ -78,8 +78,8 @@ usage_cmp(const void *a, const void *b)
 static bool
 belongs(const struct opt *r, const char *key)
 {
-	if (!r->only || !key)
-		return !r->only && !key;
+	if (!r->only)
+		return !strcmp(key, "main");
 	size_t n = strlen(key);
 	for (const char *p = r->only; (p = strstr(p, key)); p += n)
 		if ((p == r->only || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
@@ -122,7 +122,7 @@ usage_line(const struct opts *o, const char *prefix, const char *lead, const cha
 void
 opts_usage(const struct opts *o)
 {
-	usage_line(o, "usage: ", NULL, NULL, o->operands);
+	usage_line(o, "usage: ", NULL, "main", o->operands);
 	for (const struct opt_form *f = o->forms; f && f->key; f++)
 		usage_line(o, "       ", f->lead, f->key, f->operands);
 	exit(EXIT_FATAL);
