@@ -16,7 +16,8 @@ struct opt {
 	const char *arg;  /* the value's name ("PATH"; "[FILE]" if it may be left out), or NULL */
 	const char *help; /* --help's text; '\n' starts another line in the same column */
 	const char *only; /* the usage lines it is shown in: NULL for the first one only, else
-			   * their keys, space separated ("main" is the first) */
+			   * their keys, space separated ("main" is the first); a word that is no
+			   * key ("none") leaves it to a form's lead */
 };
 
 /* A further usage line: "cmd LEAD [options whose only names KEY] OPERANDS". */
@@ -37,17 +38,20 @@ struct opts {
 	char shortopts[2 * OPTS_MAX + 1];
 };
 
-/* --max-line, whose default (a string) differs between commands. */
-#define OPT_ROW_MAX_LINE(dflt)                                                                 \
-	{OPT_MAX_LINE, "max-line", "BYTES", "longest input line handled (default " dflt ")", NULL}
-/* The rows every command ends its table with. */
-#define OPT_ROWS_COMMON                                                                        \
+/* Rows every command has. --max-line's default (a string) differs between commands; only is
+ * as in struct opt. */
+#define OPT_ROW_MAX_LINE(dflt, only)                                                           \
+	{OPT_MAX_LINE, "max-line", "BYTES", "longest input line handled (default " dflt ")", only}
+#define OPT_ROWS_PROGRESS(only)                                                                \
 	{OPT_PROGRESS, "progress", NULL, "show a progress line on stderr (default: on a tty)", \
-	 NULL},                                                                                \
-	    {OPT_NO_PROGRESS, "no-progress", NULL, "never show it", NULL},                     \
-	    {'h', "help", NULL, "this help", NULL}, {'V', "version", NULL, "version", NULL}, { \
+	 only},                                                                                \
+	    {OPT_NO_PROGRESS, "no-progress", NULL, "never show it", only}
+/* The end of every table. */
+#define OPT_ROWS_HELP                                                                          \
+	{'h', "help", NULL, "this help", NULL}, {'V', "version", NULL, "version", NULL}, {     \
 		0, NULL, NULL, NULL, NULL                                                      \
 	}
+#define OPT_ROWS_COMMON OPT_ROWS_PROGRESS(NULL), OPT_ROWS_HELP
 
 /* getopt_long over the table: the next option's id, '?' for an unknown one, -1 at the end. */
 int opts_next(struct opts *o, int argc, char **argv);

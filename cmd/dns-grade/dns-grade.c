@@ -30,7 +30,7 @@ static const struct opt opt_table[] = {
     {OPT_SCALE, "scale", "SCALE", "domstat (default) or dnstats (DNStats' graders)", NULL},
     {OPT_PROV, "providers", "DIR", "read DIR/ns.tsv and DIR/mx.tsv before the shipped tables",
      NULL},
-    OPT_ROW_MAX_LINE("16777216"),
+    OPT_ROW_MAX_LINE("16777216", NULL),
     OPT_ROWS_COMMON,
 };
 

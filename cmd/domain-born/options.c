@@ -86,7 +86,7 @@ static const struct opt opt_table[] = {
      NULL},
     {OPT_TTLNF, "ttl-not-found", "SECS", "404 from the registry (default 86400)", NULL},
     {OPT_TTLERR, "ttl-error", "SECS", "other failures (default 3600); 429 is never kept", NULL},
-    OPT_ROW_MAX_LINE("1048576"),
+    OPT_ROW_MAX_LINE("1048576", NULL),
     OPT_ROWS_COMMON,
 };
 

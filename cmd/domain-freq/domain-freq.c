@@ -84,7 +84,7 @@ static const struct opt opt_table[] = {
      "read domains on stdin and write an n-gram model of their\n"
      "registrable labels on stdout (--ngram: extend it)",
      "none"},
-    OPT_ROW_MAX_LINE("1048576"),
+    OPT_ROW_MAX_LINE("1048576", NULL),
     OPT_ROWS_COMMON,
 };
 
