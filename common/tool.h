@@ -1,6 +1,6 @@
 /* The frame every command shares: its name, messages on stderr, checked numbers from the
- * command line, where shipped data lives, and a checked end of output. This file and record.c
- * are the only shared code that prints, because printing is their job. */
+ * command line, where shipped data lives, and a checked end of output. This file, record.c and
+ * options.c are the only shared code that prints, because printing is their job. */
 #ifndef TOOL_H
 #define TOOL_H
 #include <stdbool.h>

@@ -1,6 +1,5 @@
 /* dns-grade: validate and grade each domain scanned by dns-scan (its `dns` member) against the
  * RFCs, and add grades, remarks and the facts reports need. Asks no DNS. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "facts.h"
 #include "grade.h"
 #include "jsonw.h"
+#include "options.h"
 #include "progress.h"
 #include "record.h"
 #include "tool.h"
@@ -21,46 +21,32 @@ struct options {
 	bool dnstats;
 	const char *providers;
 	size_t max_line;
+	enum progress_mode progress;
 };
 
-static void
-usage(void)
-{
-	fprintf(
-	    stderr,
-	    "usage: dns-grade [--scale domstat|dnstats] [--providers DIR] [--max-line BYTES]\n");
-	exit(EXIT_FATAL);
-}
+enum { OPT_SCALE = 256, OPT_PROV };
 
-static void
-help(void)
-{
-	printf("dns-grade: grade each domain scanned by dns-scan (its dns member).\n\n"
-	       "      --scale SCALE      domstat (default) or dnstats (DNStats' graders)\n"
-	       "      --providers DIR    read DIR/ns.tsv and DIR/mx.tsv before the shipped tables\n"
-	       "      --max-line BYTES   longest input line handled (default 16777216)\n"
-	       "  -h, --help             this help\n"
-	       "  -V, --version          version\n\n"
-	       "See dns-grade(1) and domstat(7).\n");
-	exit(tool_finish(0));
-}
+static const struct opt opt_table[] = {
+    {OPT_SCALE, "scale", "SCALE", "domstat (default) or dnstats (DNStats' graders)", NULL},
+    {OPT_PROV, "providers", "DIR", "read DIR/ns.tsv and DIR/mx.tsv before the shipped tables",
+     NULL},
+    OPT_ROW_MAX_LINE("16777216", NULL),
+    OPT_ROWS_COMMON,
+};
+
+static struct opts opts = {
+    .cmd = "dns-grade",
+    .about = "dns-grade: grade each domain scanned by dns-scan (its dns member).",
+    .table = opt_table,
+};
 
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_SCALE = 256, OPT_PROV, OPT_MAXLINE };
-	static const struct option longopts[] = {
-	    {"scale", required_argument, NULL, OPT_SCALE},
-	    {"providers", required_argument, NULL, OPT_PROV},
-	    {"max-line", required_argument, NULL, OPT_MAXLINE},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
 	/* dns-scan's lines are read whole, 4000-record answers of a hostile zone too (3.5 MB) */
-	*o = (struct options){.max_line = 16 << 20};
+	*o = (struct options){.max_line = 16 << 20, .progress = PROGRESS_AUTO};
 	int c;
-	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		switch (c) {
 		case OPT_SCALE:
 			if (!strcmp(optarg, "dnstats"))
@@ -71,21 +57,27 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_PROV:
 			o->providers = optarg;
 			break;
-		case OPT_MAXLINE:
+		case OPT_MAX_LINE:
 			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
 			break;
+		case OPT_PROGRESS:
+			o->progress = PROGRESS_ON;
+			break;
+		case OPT_NO_PROGRESS:
+			o->progress = PROGRESS_OFF;
+			break;
 		case 'h':
-			help();
+			opts_help(&opts);
 			break;
 		case 'V':
 			tool_version();
 			break;
 		default:
-			usage();
+			opts_usage(&opts);
 		}
 	}
 	if (optind != argc)
-		usage();
+		opts_usage(&opts);
 }
 
 /* The category each fact depends on, NCAT for none: its value is null when that category's data
@@ -345,7 +337,7 @@ main(int argc, char **argv)
 	g.prov = prov;
 	int rc;
 	unsigned long long n = 0;
-	progress_init(PROGRESS_AUTO);
+	progress_init(o.progress);
 	while ((rc = rec_read(&in, &r)) > 0) {
 		if (r.kind == REC_JSON || r.kind == REC_NAME)
 			grade_record(&r, &g, o.dnstats);

@@ -2,7 +2,6 @@
  * add it to the record as the `dns` member (domstat(7)). Collects facts only; dns-grade judges. */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "dns.h"
 #include "dnsjson.h"
 #include "jsonw.h"
+#include "options.h"
 #include "parent.h"
 #include "progress.h"
 #include "record.h"
@@ -147,46 +147,49 @@ static unsigned long long domains_done, skipped;
 static unsigned long long bytes_read;
 static double run_start;
 
-static void
-usage(void)
-{
-	fprintf(stderr,
-		"usage: dns-scan [--canary] [--stats] [--unordered] [-c N] [-f field]\n"
-		"                [-r addr[:port]]... [--resolvers file]\n"
-		"                [--profile dnstats|full|minimal] [--types list]\n"
-		"                [--ns-port port] [--ns-allow cidr]... [--qps N] [--timeout secs]\n"
-		"                [--retries N] [--window N] [--max-line bytes]\n");
-	exit(EXIT_FATAL);
-}
+enum {
+	OPT_RESOLVERS = 256,
+	OPT_QPS,
+	OPT_TIMEOUT,
+	OPT_RETRIES,
+	OPT_PROFILE,
+	OPT_TYPES,
+	OPT_NSPORT,
+	OPT_NSALLOW,
+	OPT_WINDOW,
+	OPT_UNORDERED,
+	OPT_STATS,
+	OPT_CANARY
+};
 
-static void
-help(void)
-{
-	printf("dns-scan: add everything DNS says about each domain as the `dns` member.\n\n"
-	       "  -r, --resolver ADDR[:PORT]  recursive resolver (repeatable; default: "
-	       "/etc/resolv.conf)\n"
-	       "      --resolvers FILE      resolvers, one ADDR[:PORT] a line\n"
-	       "  -c, --concurrency N       queries in flight at once (default 100)\n"
-	       "      --qps N               at most N new queries a second (default: no cap)\n"
-	       "      --timeout SECS        time for one query, all retries together (default 5)\n"
-	       "      --retries N           attempts after the first (default 2)\n"
-	       "      --profile NAME        full (default), dnstats or minimal\n"
-	       "      --types LIST          apex types and parts, e.g. MX,TXT,spf,dmarc (custom)\n"
-	       "      --ns-port PORT        port of direct queries to name servers (default 53)\n"
-	       "      --ns-allow CIDR       ranges direct queries may go to (repeatable; default "
-	       "all)\n"
-	       "      --canary              warn about resolvers that answer a name that cannot "
-	       "exist\n"
-	       "      --window N            records held for ordered output (default 1000)\n"
-	       "      --unordered           write records as they finish, not in input order\n"
-	       "      --stats               print a summary on standard error at the end\n"
-	       "  -f, --field PATH          member holding the domain (default domain)\n"
-	       "      --max-line BYTES      longest input line handled (default 1048576)\n"
-	       "  -h, --help                this help\n"
-	       "  -V, --version             version\n\n"
-	       "See dns-scan(1) and domstat(7).\n");
-	exit(tool_finish(0));
-}
+static const struct opt opt_table[] = {
+    {'r', "resolver", "ADDR[:PORT]", "recursive resolver (repeatable; default: /etc/resolv.conf)",
+     NULL},
+    {OPT_RESOLVERS, "resolvers", "FILE", "resolvers, one ADDR[:PORT] a line", NULL},
+    {'c', "concurrency", "N", "queries in flight at once (default 100)", NULL},
+    {OPT_QPS, "qps", "N", "at most N new queries a second (default: no cap)", NULL},
+    {OPT_TIMEOUT, "timeout", "SECS", "time for one query, all retries together (default 5)", NULL},
+    {OPT_RETRIES, "retries", "N", "attempts after the first (default 2)", NULL},
+    {OPT_PROFILE, "profile", "NAME", "full (default), dnstats or minimal", NULL},
+    {OPT_TYPES, "types", "LIST", "apex types and parts, e.g. MX,TXT,spf,dmarc (custom)", NULL},
+    {OPT_NSPORT, "ns-port", "PORT", "port of direct queries to name servers (default 53)", NULL},
+    {OPT_NSALLOW, "ns-allow", "CIDR", "ranges direct queries may go to (repeatable; default all)",
+     NULL},
+    {OPT_CANARY, "canary", NULL, "warn about resolvers that answer a name that cannot exist",
+     NULL},
+    {OPT_WINDOW, "window", "N", "records held for ordered output (default 1000)", NULL},
+    {OPT_UNORDERED, "unordered", NULL, "write records as they finish, not in input order", NULL},
+    {OPT_STATS, "stats", NULL, "print a summary on standard error at the end", NULL},
+    {'f', "field", "PATH", "member holding the domain (default domain)", NULL},
+    OPT_ROW_MAX_LINE("1048576", NULL),
+    OPT_ROWS_COMMON,
+};
+
+static struct opts opts = {
+    .cmd = "dns-scan",
+    .about = "dns-scan: add everything DNS says about each domain as the `dns` member.",
+    .table = opt_table,
+};
 
 /* ---- profiles ---- */
 
@@ -307,43 +310,8 @@ read_resolvers(const char *path)
 static void
 parse_options(int argc, char **argv)
 {
-	enum {
-		OPT_RESOLVERS = 256,
-		OPT_QPS,
-		OPT_TIMEOUT,
-		OPT_RETRIES,
-		OPT_PROFILE,
-		OPT_TYPES,
-		OPT_NSPORT,
-		OPT_NSALLOW,
-		OPT_WINDOW,
-		OPT_UNORDERED,
-		OPT_STATS,
-		OPT_CANARY,
-		OPT_MAXLINE
-	};
-	static const struct option longopts[] = {
-	    {"resolver", required_argument, NULL, 'r'},
-	    {"resolvers", required_argument, NULL, OPT_RESOLVERS},
-	    {"concurrency", required_argument, NULL, 'c'},
-	    {"qps", required_argument, NULL, OPT_QPS},
-	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-	    {"retries", required_argument, NULL, OPT_RETRIES},
-	    {"profile", required_argument, NULL, OPT_PROFILE},
-	    {"types", required_argument, NULL, OPT_TYPES},
-	    {"ns-port", required_argument, NULL, OPT_NSPORT},
-	    {"ns-allow", required_argument, NULL, OPT_NSALLOW},
-	    {"window", required_argument, NULL, OPT_WINDOW},
-	    {"unordered", no_argument, NULL, OPT_UNORDERED},
-	    {"stats", no_argument, NULL, OPT_STATS},
-	    {"canary", no_argument, NULL, OPT_CANARY},
-	    {"field", required_argument, NULL, 'f'},
-	    {"max-line", required_argument, NULL, OPT_MAXLINE},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
 	opt.field = "domain";
+	enum progress_mode progress = PROGRESS_AUTO;
 	opt.dns.inflight = 100;
 	opt.dns.timeout_ms = 5000;
 	opt.dns.retries = 2;
@@ -352,7 +320,7 @@ parse_options(int argc, char **argv)
 	set_profile("full");
 	const char *types = NULL, *profile = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "c:f:r:hV", longopts, NULL)) != -1) {
+	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		switch (c) {
 		case 'r':
 			add_resolver(optarg);
@@ -404,21 +372,27 @@ parse_options(int argc, char **argv)
 		case 'f':
 			opt.field = optarg;
 			break;
-		case OPT_MAXLINE:
+		case OPT_MAX_LINE:
 			opt.max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
 			break;
+		case OPT_PROGRESS:
+			progress = PROGRESS_ON;
+			break;
+		case OPT_NO_PROGRESS:
+			progress = PROGRESS_OFF;
+			break;
 		case 'h':
-			help();
+			opts_help(&opts);
 			break;
 		case 'V':
 			tool_version();
 			break;
 		default:
-			usage();
+			opts_usage(&opts);
 		}
 	}
 	if (optind != argc)
-		usage();
+		opts_usage(&opts);
 	if (profile && types)
 		tool_die("--profile and --types cannot be used together");
 	if (profile)
@@ -432,7 +406,7 @@ parse_options(int argc, char **argv)
 	}
 	opt.dns.resolvers = opt.resolvers;
 	opt.dns.nresolvers = opt.nresolvers;
-	progress_init(PROGRESS_AUTO);
+	progress_init(progress);
 	opt.progress = progress_on();
 }
 

@@ -1,76 +1,14 @@
 /* SPDX-License-Identifier: ISC */
-/* domain-born's options: usage, --help and the parse into struct options. */
+/* domain-born's options: their table (usage and --help come from it) and the parse into
+ * struct options. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "born.h"
+#include "options.h"
 #include "tool.h"
-
-static void
-usage(void)
-{
-	fprintf(stderr,
-		"usage: domain-born [--allow-http] [--allow-private] [--compat] [--offline | "
-		"--refresh]\n"
-		"                   [-f field] [-j N] [--bootstrap FILE] [--cacert FILE]\n"
-		"                   [--date-format iso|http] [--db FILE] [--established-days N]\n"
-		"                   [--isc-url URL] [--max-body BYTES] [--server-conns N]\n"
-		"                   [--server-rate N] [--source rdap|isc|isc,rdap|rdap,isc]\n"
-		"                   [--timeout SECS] [--whois] [--whois-server HOST[:PORT]]\n"
-		"                   [--whois-map FILE]\n");
-	exit(EXIT_FATAL);
-}
-
-static void
-help(void)
-{
-	printf("domain-born: add RDAP registration dates and age to each domain record.\n\n"
-	       "  -f, --field PATH         member holding the domain (default domain)\n"
-	       "      --established-days N NEW when registered at most N days ago (default 730)\n"
-	       "      --date-format STYLE  iso (default) or http (RFC 1123, domain_stats' form)\n"
-	       "      --compat             domain_stats' shape: category ERROR on failures\n"
-	       "      --bootstrap FILE     RDAP bootstrap file (default: IANA's, cached daily)\n"
-	       "      --bootstrap-url URL  where to download it (default IANA)\n"
-	       "      --overrides FILE     extra bootstrap services for TLDs IANA lacks\n"
-	       "      --allow-http         accept http:// RDAP services and redirects\n"
-	       "      --allow-private      follow redirects and registrar links to loopback or\n"
-	       "                           private addresses (refused by default)\n"
-	       "      --cacert FILE        CA certificates to trust (PEM)\n"
-	       "  -j, --jobs N             lookups in flight in all (default 64)\n"
-	       "      --server-conns N     lookups in flight per server (default 4)\n"
-	       "      --server-rate N      requests per second per server (default 10)\n"
-	       "      --retries N          retries after 429/503 (default 1)\n"
-	       "      --retry-wait-max S   longest Retry-After honoured (default 120)\n"
-	       "      --timeout SECS       whole request (default 20)\n"
-	       "      --connect-timeout S  connection (default 10)\n"
-	       "      --max-body BYTES     largest answer read (default 1048576)\n"
-	       "      --max-redirects N    redirects followed (default 5)\n"
-	       "      --no-related         never follow the registrar's link\n"
-	       "      --window N           records held for ordering (default 1024)\n"
-	       "      --max-line BYTES     longest input line handled (default 1048576)\n"
-	       "      --progress / --no-progress  progress line on stderr (default: on a tty)\n"
-	       "      --whois              ask whois (port 43) when a TLD has no RDAP service\n"
-	       "      --whois-server H[:P] send every whois query there (implies --whois)\n"
-	       "      --whois-map FILE     lines \"tld host[:port]\" choosing whois servers\n"
-	       "      --source LIST        rdap (default), isc, isc,rdap or rdap,isc: where to\n"
-	       "                           ask, in order of preference\n"
-	       "      --isc-url URL        the ISC service (JSON commands over HTTPS POST)\n"
-	       "      --db FILE            the store (default $DOMSTAT_DB or\n"
-	       "                           $XDG_DATA_HOME/domstat/domains.db)\n"
-	       "      --offline            answer from the store only\n"
-	       "      --refresh            ignore stored answers (still store new ones)\n"
-	       "      --ttl-max SECS       longest a success is kept (default 90 days)\n"
-	       "      --ttl-no-expiry SECS success without an expiry date (default 30 days)\n"
-	       "      --ttl-not-found SECS 404 from the registry (default 86400)\n"
-	       "      --ttl-error SECS     other failures (default 3600); 429 is never kept\n"
-	       "  -h, --help               this help\n"
-	       "  -V, --version            version\n\n"
-	       "See domain-born(1) and domstat(7).\n");
-	exit(tool_finish(0));
-}
 
 enum {
 	OPT_EST = 256,
@@ -92,9 +30,6 @@ enum {
 	OPT_REDIRS,
 	OPT_NOREL,
 	OPT_WINDOW,
-	OPT_MAXLINE,
-	OPT_PROGRESS,
-	OPT_NOPROGRESS,
 	OPT_DB,
 	OPT_OFFLINE,
 	OPT_REFRESH,
@@ -107,6 +42,58 @@ enum {
 	OPT_WHOISMAP,
 	OPT_SOURCE,
 	OPT_ISCURL,
+};
+
+static const struct opt opt_table[] = {
+    {'f', "field", "PATH", "member holding the domain (default domain)", NULL},
+    {OPT_EST, "established-days", "N", "NEW when registered at most N days ago (default 730)",
+     NULL},
+    {OPT_DATEFMT, "date-format", "STYLE", "iso (default) or http (RFC 1123, domain_stats' form)",
+     NULL},
+    {OPT_COMPAT, "compat", NULL, "domain_stats' shape: category ERROR on failures", NULL},
+    {OPT_BOOT, "bootstrap", "FILE", "RDAP bootstrap file (default: IANA's, cached daily)", NULL},
+    {OPT_BOOTURL, "bootstrap-url", "URL", "where to download it (default IANA)", NULL},
+    {OPT_OVER, "overrides", "FILE", "extra bootstrap services for TLDs IANA lacks", NULL},
+    {OPT_HTTP, "allow-http", NULL, "accept http:// RDAP services and redirects", NULL},
+    {OPT_PRIVATE, "allow-private", NULL,
+     "follow redirects and registrar links to loopback or\nprivate addresses (refused by default)",
+     NULL},
+    {OPT_CACERT, "cacert", "FILE", "CA certificates to trust (PEM)", NULL},
+    {'j', "jobs", "N", "lookups in flight in all (default 64)", NULL},
+    {OPT_SCONNS, "server-conns", "N", "lookups in flight per server (default 4)", NULL},
+    {OPT_SRATE, "server-rate", "N", "requests per second per server (default 10)", NULL},
+    {OPT_RETRIES, "retries", "N", "retries after 429/503 (default 1)", NULL},
+    {OPT_RWAIT, "retry-wait-max", "S", "longest Retry-After honoured (default 120)", NULL},
+    {OPT_TIMEOUT, "timeout", "SECS", "whole request (default 20)", NULL},
+    {OPT_CTIMEOUT, "connect-timeout", "S", "connection (default 10)", NULL},
+    {OPT_MAXBODY, "max-body", "BYTES", "largest answer read (default 1048576)", NULL},
+    {OPT_REDIRS, "max-redirects", "N", "redirects followed (default 5)", NULL},
+    {OPT_NOREL, "no-related", NULL, "never follow the registrar's link", NULL},
+    {OPT_WINDOW, "window", "N", "records held for ordering (default 1024)", NULL},
+    {OPT_WHOIS, "whois", NULL, "ask whois (port 43) when a TLD has no RDAP service", NULL},
+    {OPT_WHOISSERVER, "whois-server", "H[:P]", "send every whois query there (implies --whois)",
+     NULL},
+    {OPT_WHOISMAP, "whois-map", "FILE", "lines \"tld host[:port]\" choosing whois servers", NULL},
+    {OPT_SOURCE, "source", "LIST",
+     "rdap (default), isc, isc,rdap or rdap,isc: where to\nask, in order of preference", NULL},
+    {OPT_ISCURL, "isc-url", "URL", "the ISC service (JSON commands over HTTPS POST)", NULL},
+    {OPT_DB, "db", "FILE",
+     "the store (default $DOMSTAT_DB or\n$XDG_DATA_HOME/domstat/domains.db)", NULL},
+    {OPT_OFFLINE, "offline", NULL, "answer from the store only (not with --refresh)", NULL},
+    {OPT_REFRESH, "refresh", NULL, "ignore stored answers (still store new ones)", NULL},
+    {OPT_TTLMAX, "ttl-max", "SECS", "longest a success is kept (default 90 days)", NULL},
+    {OPT_TTLNOEXP, "ttl-no-expiry", "SECS", "success without an expiry date (default 30 days)",
+     NULL},
+    {OPT_TTLNF, "ttl-not-found", "SECS", "404 from the registry (default 86400)", NULL},
+    {OPT_TTLERR, "ttl-error", "SECS", "other failures (default 3600); 429 is never kept", NULL},
+    OPT_ROW_MAX_LINE("1048576", NULL),
+    OPT_ROWS_COMMON,
+};
+
+static struct opts opts = {
+    .cmd = "domain-born",
+    .about = "domain-born: add RDAP registration dates and age to each domain record.",
+    .table = opt_table,
 };
 
 /* "rdap", "isc", "isc,rdap" or "rdap,isc". */
@@ -137,47 +124,6 @@ parse_sources(struct options *o, const char *arg)
 void
 born_parse_options(struct options *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"field", required_argument, NULL, 'f'},
-	    {"established-days", required_argument, NULL, OPT_EST},
-	    {"date-format", required_argument, NULL, OPT_DATEFMT},
-	    {"compat", no_argument, NULL, OPT_COMPAT},
-	    {"bootstrap", required_argument, NULL, OPT_BOOT},
-	    {"bootstrap-url", required_argument, NULL, OPT_BOOTURL},
-	    {"overrides", required_argument, NULL, OPT_OVER},
-	    {"allow-http", no_argument, NULL, OPT_HTTP},
-	    {"allow-private", no_argument, NULL, OPT_PRIVATE},
-	    {"cacert", required_argument, NULL, OPT_CACERT},
-	    {"jobs", required_argument, NULL, 'j'},
-	    {"server-conns", required_argument, NULL, OPT_SCONNS},
-	    {"server-rate", required_argument, NULL, OPT_SRATE},
-	    {"retries", required_argument, NULL, OPT_RETRIES},
-	    {"retry-wait-max", required_argument, NULL, OPT_RWAIT},
-	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-	    {"connect-timeout", required_argument, NULL, OPT_CTIMEOUT},
-	    {"max-body", required_argument, NULL, OPT_MAXBODY},
-	    {"max-redirects", required_argument, NULL, OPT_REDIRS},
-	    {"no-related", no_argument, NULL, OPT_NOREL},
-	    {"window", required_argument, NULL, OPT_WINDOW},
-	    {"max-line", required_argument, NULL, OPT_MAXLINE},
-	    {"progress", no_argument, NULL, OPT_PROGRESS},
-	    {"no-progress", no_argument, NULL, OPT_NOPROGRESS},
-	    {"db", required_argument, NULL, OPT_DB},
-	    {"offline", no_argument, NULL, OPT_OFFLINE},
-	    {"refresh", no_argument, NULL, OPT_REFRESH},
-	    {"ttl-max", required_argument, NULL, OPT_TTLMAX},
-	    {"ttl-no-expiry", required_argument, NULL, OPT_TTLNOEXP},
-	    {"ttl-not-found", required_argument, NULL, OPT_TTLNF},
-	    {"ttl-error", required_argument, NULL, OPT_TTLERR},
-	    {"whois", no_argument, NULL, OPT_WHOIS},
-	    {"whois-server", required_argument, NULL, OPT_WHOISSERVER},
-	    {"whois-map", required_argument, NULL, OPT_WHOISMAP},
-	    {"source", required_argument, NULL, OPT_SOURCE},
-	    {"isc-url", required_argument, NULL, OPT_ISCURL},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
 	*o = (struct options){
 	    .fixed_now = -1,
 	    .field = "domain",
@@ -203,7 +149,7 @@ born_parse_options(struct options *o, int argc, char **argv)
 	    .nsources = 1,
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "f:j:hV", longopts, NULL)) != -1) {
+	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		switch (c) {
 		case 'f':
 			o->field = optarg;
@@ -274,13 +220,13 @@ born_parse_options(struct options *o, int argc, char **argv)
 		case OPT_WINDOW:
 			o->window = opt_long("window", optarg, 1, 1000000);
 			break;
-		case OPT_MAXLINE:
+		case OPT_MAX_LINE:
 			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
 			break;
 		case OPT_PROGRESS:
 			o->progress = PROGRESS_ON;
 			break;
-		case OPT_NOPROGRESS:
+		case OPT_NO_PROGRESS:
 			o->progress = PROGRESS_OFF;
 			break;
 		case OPT_DB:
@@ -322,17 +268,17 @@ born_parse_options(struct options *o, int argc, char **argv)
 			o->isc_url = optarg;
 			break;
 		case 'h':
-			help();
+			opts_help(&opts);
 			break;
 		case 'V':
 			tool_version();
 			break;
 		default:
-			usage();
+			opts_usage(&opts);
 		}
 	}
 	if (optind != argc || (o->offline && o->refresh))
-		usage();
+		opts_usage(&opts);
 	for (int i = 0; i < o->nsources; i++)
 		if (o->sources[i] == SRC_ISC && !o->isc_url)
 			tool_die("--source isc needs --isc-url");

@@ -1,7 +1,6 @@
 /* domain-freq: score how ordinary the characters of each domain look (freq.py's two numbers,
  * and a character 4-gram model of registrable labels) and alert on names that look random; or,
  * with --train or --train-ngram, build a table or a model from a corpus. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "dname.h"
 #include "freq.h"
 #include "jsonw.h"
+#include "options.h"
 #include "progress.h"
 #include "record.h"
 #include "tool.h"
@@ -29,96 +29,83 @@ struct options {
 	bool train_ngram;
 	enum score_on on;
 	size_t max_line;
+	enum progress_mode progress;
 	bool train;
 	long weight;
 	bool case_sensitive;
 	const char *ignore_chars;
 };
 
-static void
-usage(void)
-{
-	fprintf(
-	    stderr,
-	    "usage: domain-freq [--no-ngram] [-f field] [-t table] [--avg-alert N]\n"
-	    "                   [--max-line BYTES] [--ngram FILE] [--ngram-alert N]\n"
-	    "                   [--ngram-min-length N] [--score-on registrable|name|label]\n"
-	    "                   [--word-alert N]\n"
-	    "       domain-freq --train [--case-sensitive] [-t table] [--ignore-chars CHARS]\n"
-	    "                   [--weight N] < corpus > table.freq\n"
-	    "       domain-freq --train-ngram [-f field] [--ngram FILE] < names > model.ngram\n");
-	exit(EXIT_FATAL);
-}
+enum {
+	OPT_AVG = 256,
+	OPT_WORD,
+	OPT_ON,
+	OPT_TRAIN,
+	OPT_WEIGHT,
+	OPT_CASE,
+	OPT_IGNORE,
+	OPT_NGRAM,
+	OPT_NGRAM_ALERT,
+	OPT_NGRAM_MIN,
+	OPT_NO_NGRAM,
+	OPT_TRAIN_NGRAM
+};
 
-static void
-help(void)
-{
-	printf(
-	    "domain-freq: add freq.py character-pair scores and alerts to each domain record.\n\n"
-	    "  -f, --field PATH       member holding the domain (dotted path; default domain)\n"
-	    "  -t, --table FILE       frequency table in freq.py format (default: shipped table)\n"
-	    "      --avg-alert N      alert when the average score is below N (default 5.0 with\n"
-	    "                         --table; with the shipped table no pair-score alerts)\n"
-	    "      --word-alert N     alert when the word score is below N (default 4.0 with\n"
-	    "                         --table; with the shipped table no pair-score alerts)\n"
-	    "      --ngram FILE       n-gram model of labels (default: shipped model)\n"
-	    "      --ngram-alert N    alert when ngram_score is below N bits (default -4.0)\n"
-	    "      --ngram-min-length N  only on labels of N or more a-z 0-9 - (default 6)\n"
-	    "      --no-ngram         no ngram_score and no LOW-NGRAM-SCORE (freq.py's output)\n"
-	    "      --score-on WHAT    registrable (default), name (the whole name), or label\n"
-	    "                         (the registrable domain without its public suffix)\n"
-	    "      --max-line BYTES   longest input line handled (default 1048576)\n"
-	    "      --train            read a corpus on stdin and write a table on stdout\n"
-	    "      --weight N         with --train: count each pair N times (default 1)\n"
-	    "      --case-sensitive   with --train: a table that does not fold case\n"
-	    "      --ignore-chars S   with --train: characters scoring ignores\n"
-	    "      --train-ngram      read domains on stdin and write an n-gram model of their\n"
-	    "                         registrable labels on stdout (--ngram: extend it)\n"
-	    "  -h, --help             this help\n"
-	    "  -V, --version          version\n\n"
-	    "See domain-freq(1) and domstat(7).\n");
-	exit(tool_finish(0));
-}
+static const struct opt opt_table[] = {
+    {'f', "field", "PATH", "member holding the domain (dotted path; default domain)",
+     "main train-ngram"},
+    {'t', "table", "FILE", "frequency table in freq.py format (default: shipped table)",
+     "main train"},
+    {OPT_AVG, "avg-alert", "N",
+     "alert when the average score is below N (default 5.0 with\n"
+     "--table; with the shipped table no pair-score alerts)",
+     NULL},
+    {OPT_WORD, "word-alert", "N",
+     "alert when the word score is below N (default 4.0 with\n"
+     "--table; with the shipped table no pair-score alerts)",
+     NULL},
+    {OPT_NGRAM, "ngram", "FILE", "n-gram model of labels (default: shipped model)",
+     "main train-ngram"},
+    {OPT_NGRAM_ALERT, "ngram-alert", "N", "alert when ngram_score is below N bits (default -4.0)",
+     NULL},
+    {OPT_NGRAM_MIN, "ngram-min-length", "N", "only on labels of N or more a-z 0-9 - (default 6)",
+     NULL},
+    {OPT_NO_NGRAM, "no-ngram", NULL, "no ngram_score and no LOW-NGRAM-SCORE (freq.py's output)",
+     NULL},
+    {OPT_ON, "score-on", "WHAT",
+     "registrable (default), name (the whole name), or label\n"
+     "(the registrable domain without its public suffix)",
+     NULL},
+    {OPT_TRAIN, "train", NULL, "read a corpus on stdin and write a table on stdout", "none"},
+    {OPT_WEIGHT, "weight", "N", "with --train: count each pair N times (default 1)", "train"},
+    {OPT_CASE, "case-sensitive", NULL, "with --train: a table that does not fold case", "train"},
+    {OPT_IGNORE, "ignore-chars", "S", "with --train: characters scoring ignores", "train"},
+    {OPT_TRAIN_NGRAM, "train-ngram", NULL,
+     "read domains on stdin and write an n-gram model of their\n"
+     "registrable labels on stdout (--ngram: extend it)",
+     "none"},
+    OPT_ROW_MAX_LINE("1048576", NULL),
+    OPT_ROWS_COMMON,
+};
+
+static const struct opt_form forms[] = {
+    {"train", "--train", "< corpus > table.freq"},
+    {"train-ngram", "--train-ngram", "< names > model.ngram"},
+    {NULL, NULL, NULL},
+};
+
+static struct opts opts = {
+    .cmd = "domain-freq",
+    .about = "domain-freq: add freq.py character-pair scores and alerts to each domain record.",
+    .table = opt_table,
+    .forms = forms,
+};
 
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	enum {
-		OPT_AVG = 256,
-		OPT_WORD,
-		OPT_ON,
-		OPT_MAXLINE,
-		OPT_TRAIN,
-		OPT_WEIGHT,
-		OPT_CASE,
-		OPT_IGNORE,
-		OPT_NGRAM,
-		OPT_NGRAM_ALERT,
-		OPT_NGRAM_MIN,
-		OPT_NO_NGRAM,
-		OPT_TRAIN_NGRAM
-	};
-	static const struct option longopts[] = {
-	    {"field", required_argument, NULL, 'f'},
-	    {"table", required_argument, NULL, 't'},
-	    {"avg-alert", required_argument, NULL, OPT_AVG},
-	    {"word-alert", required_argument, NULL, OPT_WORD},
-	    {"score-on", required_argument, NULL, OPT_ON},
-	    {"max-line", required_argument, NULL, OPT_MAXLINE},
-	    {"train", no_argument, NULL, OPT_TRAIN},
-	    {"weight", required_argument, NULL, OPT_WEIGHT},
-	    {"case-sensitive", no_argument, NULL, OPT_CASE},
-	    {"ignore-chars", required_argument, NULL, OPT_IGNORE},
-	    {"ngram", required_argument, NULL, OPT_NGRAM},
-	    {"ngram-alert", required_argument, NULL, OPT_NGRAM_ALERT},
-	    {"ngram-min-length", required_argument, NULL, OPT_NGRAM_MIN},
-	    {"no-ngram", no_argument, NULL, OPT_NO_NGRAM},
-	    {"train-ngram", no_argument, NULL, OPT_TRAIN_NGRAM},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
 	*o = (struct options){.field = "domain",
+			      .progress = PROGRESS_AUTO,
 			      .avg_alert = NAN,
 			      .word_alert = NAN,
 			      .ngram_alert = -4.0,
@@ -126,7 +113,7 @@ parse_options(int argc, char **argv, struct options *o)
 			      .weight = 1,
 			      .ignore_chars = FREQ_DEFAULT_IGNORE};
 	int c;
-	while ((c = getopt_long(argc, argv, "f:t:hV", longopts, NULL)) != -1) {
+	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		switch (c) {
 		case 'f':
 			o->field = optarg;
@@ -150,8 +137,14 @@ parse_options(int argc, char **argv, struct options *o)
 			else
 				tool_die("invalid value for --score-on: '%s'", optarg);
 			break;
-		case OPT_MAXLINE:
+		case OPT_MAX_LINE:
 			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
+			break;
+		case OPT_PROGRESS:
+			o->progress = PROGRESS_ON;
+			break;
+		case OPT_NO_PROGRESS:
+			o->progress = PROGRESS_OFF;
 			break;
 		case OPT_TRAIN:
 			o->train = true;
@@ -181,17 +174,17 @@ parse_options(int argc, char **argv, struct options *o)
 			o->train_ngram = true;
 			break;
 		case 'h':
-			help();
+			opts_help(&opts);
 			break;
 		case 'V':
 			tool_version();
 			break;
 		default:
-			usage();
+			opts_usage(&opts);
 		}
 	}
 	if (optind != argc || (o->train && o->train_ngram))
-		usage();
+		opts_usage(&opts);
 	/* freq.py's thresholds belong to freq.py's tables. The shipped table's pair scores alert
 	 * on too many ordinary names at them (domain-freq(1), CAVEATS): there ngram_score alerts.
 	 */
@@ -294,7 +287,7 @@ train_ngram(const struct options *o)
 	dname_init(&d);
 	int rc;
 	unsigned long long n = 0;
-	progress_init(PROGRESS_AUTO);
+	progress_init(o->progress);
 	while ((rc = rec_read(&in, &r)) > 0) {
 		const char *s;
 		size_t len;
@@ -342,7 +335,7 @@ train(const struct options *o)
 	bool too_long;
 	int rc;
 	unsigned long long n = 0;
-	progress_init(PROGRESS_AUTO);
+	progress_init(o->progress);
 	while ((rc = lr_next(&lr, &line, &len, &too_long)) > 0) {
 		freq_train(&t, line, len, (uint64_t)o->weight);
 		progress_count(++n, "lines trained");
@@ -473,7 +466,7 @@ main(int argc, char **argv)
 	dname_init(&d);
 	int rc;
 	unsigned long long n = 0;
-	progress_init(PROGRESS_AUTO);
+	progress_init(o.progress);
 	while ((rc = rec_read(&in, &r)) > 0) {
 		if (rec_require_name(&r))
 			score_record(&r, &d, &table, &model, &o);

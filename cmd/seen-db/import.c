@@ -625,7 +625,7 @@ cmd_import(const struct options *o, int argc, char **argv)
 	store_set_batch(im.s, IMPORT_CHUNK + 1, 3600 * 1000L);
 	dname_init(&im.d);
 	catch_signals();
-	progress_init(PROGRESS_AUTO);
+	progress_init(o->progress);
 	int status = 0;
 	for (int i = 0; i < argc && !stop_signal; i++) {
 		im.fname = argv[i];

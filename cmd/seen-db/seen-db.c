@@ -1,7 +1,6 @@
 /* seen-db: remember every registrable domain this site has seen and alert on first contact
  * (exactly once, even with many writers on one store); admin subcommands around the store. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "isc.h"
 #include "jscan.h"
 #include "jsonw.h"
+#include "options.h"
 #include "progress.h"
 #include "record.h"
 #include "seen-db.h"
@@ -30,65 +30,11 @@
 volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t idle; /* blocked on input with nothing uncommitted */
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: seen-db [--compat] [--date-format iso|http] [--db FILE]\n"
-			"               [--established-days N] [-f field] [--max-line BYTES]\n"
-			"       seen-db [--db FILE] import [--never-expire] [--format F] [--tag "
-			"NAME]\n"
-			"                              [--seed-version V] [FILE ...]\n"
-			"       seen-db [--db FILE] export [--format ndjson|domain-stats]\n"
-			"       seen-db [--db FILE] get NAME\n"
-			"       seen-db [--db FILE] browse [--offset N] [--limit N]\n"
-			"       seen-db [--db FILE] stats [--reset]\n"
-			"       seen-db [--db FILE] expire | vacuum\n"
-			"       seen-db depuny [NAME ...]\n");
-	exit(EXIT_FATAL);
-}
-
-static void
-help(void)
-{
-	printf(
-	    "seen-db: remember every domain seen here; alert YOUR-FIRST-CONTACT once per "
-	    "domain.\n\n"
-	    "Filter (default):\n"
-	    "  -f, --field PATH         member holding the domain (default domain)\n"
-	    "      --db FILE            the store (default $DOMSTAT_DB, else\n"
-	    "                           $XDG_DATA_HOME/domstat/domains.db)\n"
-	    "      --date-format F      iso (default) or http (RFC 1123, as domain_stats)\n"
-	    "      --compat             print exactly domain_stats' reply object instead\n"
-	    "      --established-days N registration age that makes a domain ESTABLISHED (730)\n"
-	    "      --max-line BYTES     longest input line handled (default 1048576)\n\n"
-	    "Subcommands:\n"
-	    "  import [FILE ...]        NDJSON, bare list, rank,domain CSV or domain_stats export\n"
-	    "         --tag NAME        source tag (default: from the records, else file stem)\n"
-	    "         --never-expire    imported names never expire\n"
-	    "         --seed-version V  record the seed list's version (major.minor) for\n"
-	    "                           domain-born's ISC status reports\n"
-	    "         --format F        auto (default), ndjson, list, csv, domain-stats\n"
-	    "  export                   every record as NDJSON (--format domain-stats: one array)\n"
-	    "  get NAME                 one record\n"
-	    "  browse                   --offset N --limit N (at most %d) records in name order\n"
-	    "  stats                    counts, counters, size, integrity (--reset: zero "
-	    "counters)\n"
-	    "  expire                   delete records whose registration has expired\n"
-	    "  vacuum                   rebuild the file to its smallest size\n"
-	    "  depuny [NAME ...]        the Unicode form of xn-- names\n\n"
-	    "  -h, --help               this help\n"
-	    "  -V, --version            version\n\n"
-	    "See seen-db(1) and domstat(7).\n",
-	    BROWSE_MAX_LIMIT);
-	exit(tool_finish(0));
-}
-
 enum {
 	OPT_DB = 256,
 	OPT_DATES,
 	OPT_COMPAT,
 	OPT_ESTAB,
-	OPT_MAXLINE,
 	OPT_TAG,
 	OPT_NX,
 	OPT_FORMAT,
@@ -96,6 +42,73 @@ enum {
 	OPT_LIMIT,
 	OPT_RESET,
 	OPT_SEEDVER
+};
+
+#define STR_(x) #x
+#define STR(x)	STR_(x)
+
+/* The subcommands are text rows of --help's "Subcommands:" section, which the completion reads;
+ * their options follow, each saying which subcommand takes it. */
+static const struct opt opt_table[] = {
+    {0, NULL, NULL, "Filter (default):", NULL},
+    {'f', "field", "PATH", "member holding the domain (default domain)", NULL},
+    {OPT_DB, "db", "FILE",
+     "the store (default $DOMSTAT_DB, else\n$XDG_DATA_HOME/domstat/domains.db)", NULL},
+    {OPT_DATES, "date-format", "F", "iso (default) or http (RFC 1123, as domain_stats)",
+     "main export"},
+    {OPT_COMPAT, "compat", NULL, "print exactly domain_stats' reply object instead", NULL},
+    {OPT_ESTAB, "established-days", "N", "registration age that makes a domain ESTABLISHED (730)",
+     NULL},
+    OPT_ROW_MAX_LINE("1048576", "main import"),
+    OPT_ROWS_PROGRESS("main import"),
+    {0, NULL, NULL, "", NULL},
+    {0, NULL, NULL, "Subcommands:", NULL},
+    {0, NULL, NULL, "  import [FILE ...]         NDJSON, bare list, rank,domain CSV or domain_stats",
+     NULL},
+    {0, NULL, NULL, "  export                    every record as NDJSON", NULL},
+    {0, NULL, NULL, "  get NAME                  one record", NULL},
+    {0, NULL, NULL, "  browse                    records in name order", NULL},
+    {0, NULL, NULL, "  stats                     counts, counters, size, integrity", NULL},
+    {0, NULL, NULL, "  expire                    delete records whose registration has expired",
+     NULL},
+    {0, NULL, NULL, "  vacuum                    rebuild the file to its smallest size", NULL},
+    {0, NULL, NULL, "  depuny [NAME ...]         the Unicode form of xn-- names", NULL},
+    {0, NULL, NULL, "", NULL},
+    {0, NULL, NULL, "Subcommand options:", NULL},
+    {OPT_TAG, "tag", "NAME", "import: source tag (default: from the records, else file stem)",
+     "import"},
+    {OPT_NX, "never-expire", NULL, "import: imported names never expire", "import"},
+    {OPT_SEEDVER, "seed-version", "V",
+     "import: record the seed list's version (major.minor)\nfor domain-born's ISC status reports",
+     "import"},
+    {OPT_FORMAT, "format", "F",
+     "import: auto (default), ndjson, list, csv, domain-stats;\n"
+     "export: ndjson (default) or domain-stats (one array)",
+     "import export"},
+    {OPT_OFFSET, "offset", "N", "browse: skip the first N records (default 0)", "browse"},
+    {OPT_LIMIT, "limit", "N",
+     "browse: at most N records (default 100, at most " STR(BROWSE_MAX_LIMIT) ")", "browse"},
+    {OPT_RESET, "reset", NULL, "stats: zero the counters after showing them", "stats"},
+    {0, NULL, NULL, "", NULL},
+    OPT_ROWS_HELP,
+};
+
+static const struct opt_form forms[] = {
+    {"import", "[--db FILE] import", "[FILE ...]"},
+    {"export", "[--db FILE] export", NULL},
+    {"get", "[--db FILE] get NAME", NULL},
+    {"browse", "[--db FILE] browse", NULL},
+    {"stats", "[--db FILE] stats", NULL},
+    {"expire", "[--db FILE] expire | vacuum", NULL},
+    {"depuny", "depuny", "[NAME ...]"},
+    {NULL, NULL, NULL},
+};
+
+static struct opts opts = {
+    .cmd = "seen-db",
+    .about = "seen-db: remember every domain seen here; alert YOUR-FIRST-CONTACT once per domain.",
+    .table = opt_table,
+    .forms = forms,
 };
 
 /* Which subcommand each option belongs to (NULL: the filter and every subcommand). */
@@ -136,31 +149,14 @@ owner_allows(const char *owner, const char *cmd)
 static const char *
 parse_options(int argc, char **argv, struct options *o, int *first_operand)
 {
-	static const struct option longopts[] = {
-	    {"field", required_argument, NULL, 'f'},
-	    {"db", required_argument, NULL, OPT_DB},
-	    {"date-format", required_argument, NULL, OPT_DATES},
-	    {"compat", no_argument, NULL, OPT_COMPAT},
-	    {"established-days", required_argument, NULL, OPT_ESTAB},
-	    {"max-line", required_argument, NULL, OPT_MAXLINE},
-	    {"tag", required_argument, NULL, OPT_TAG},
-	    {"never-expire", no_argument, NULL, OPT_NX},
-	    {"seed-version", required_argument, NULL, OPT_SEEDVER},
-	    {"format", required_argument, NULL, OPT_FORMAT},
-	    {"offset", required_argument, NULL, OPT_OFFSET},
-	    {"limit", required_argument, NULL, OPT_LIMIT},
-	    {"reset", no_argument, NULL, OPT_RESET},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
 	*o = (struct options){.field = "domain",
 			      .dates = DATE_ISO,
 			      .established_days = ESTABLISHED_DAYS,
 			      .seed_version = -1,
-			      .limit = 100};
+			      .limit = 100,
+			      .progress = PROGRESS_AUTO};
 	int used[16] = {0}, nused = 0, c, style;
-	while ((c = getopt_long(argc, argv, "f:hV", longopts, NULL)) != -1) {
+	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		if (option_owner(c) && nused < 16)
 			used[nused++] = c;
 		switch (c) {
@@ -182,8 +178,14 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 		case OPT_ESTAB:
 			o->established_days = opt_long("established-days", optarg, 0, 100000);
 			break;
-		case OPT_MAXLINE:
+		case OPT_MAX_LINE:
 			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
+			break;
+		case OPT_PROGRESS:
+			o->progress = PROGRESS_ON;
+			break;
+		case OPT_NO_PROGRESS:
+			o->progress = PROGRESS_OFF;
 			break;
 		case OPT_TAG:
 			if (!*optarg)
@@ -212,24 +214,24 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 			o->reset = true;
 			break;
 		case 'h':
-			help();
+			opts_help(&opts);
 			break;
 		case 'V':
 			tool_version();
 			break;
 		default:
-			usage();
+			opts_usage(&opts);
 		}
 	}
 	const char *cmd = optind < argc ? argv[optind] : NULL;
 	for (int i = 0; i < nused; i++) {
 		if (!owner_allows(option_owner(used[i]), cmd)) {
 			const char *name = "?";
-			for (const struct option *lo = longopts; lo->name; lo++)
+			for (const struct option *lo = opts.longopts; lo->name; lo++)
 				if (lo->val == used[i])
 					name = lo->name;
 			tool_warn("--%s only applies to %s", name, option_owner(used[i]));
-			usage();
+			opts_usage(&opts);
 		}
 	}
 	*first_operand = optind;
@@ -659,7 +661,7 @@ filter(const struct options *o)
 	rec_init(&r);
 	int rc;
 	unsigned long long n = 0;
-	progress_init(PROGRESS_AUTO);
+	progress_init(o->progress);
 	while ((rc = rec_read(&in, &r)) > 0) {
 		idle = 0;
 		f.lineno = r.lineno;
@@ -711,5 +713,5 @@ main(int argc, char **argv)
 		if (!strcmp(cmd, cmds[i].name))
 			return cmds[i].fn(&o, argc - first - 1, argv + first + 1);
 	tool_warn("unknown subcommand '%s'", cmd);
-	usage();
+	opts_usage(&opts);
 }

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "date.h"
+#include "progress.h"
 #include "store.h"
 
 #define BROWSE_MAX_LIMIT 10000
@@ -20,6 +21,7 @@ struct options {
 	bool compat;
 	long established_days;
 	size_t max_line;
+	enum progress_mode progress;
 	/* subcommands */
 	const char *tag;
 	bool never_expire;

@@ -3,7 +3,6 @@
  * the other filters it writes a report, not one line per record. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "buf.h"
 #include "facts.h"
 #include "jsonw.h"
+#include "options.h"
 #include "progress.h"
 #include "record.h"
 #include "stats.h"
@@ -102,6 +102,7 @@ struct options {
 	bool store;
 	const char *store_path;
 	size_t max_line;
+	enum progress_mode progress;
 	char **files;
 	int nfiles;
 };
@@ -896,44 +897,47 @@ build_report(struct run *run, struct report *rep)
 	}
 }
 
-static void
-usage(void)
-{
-	fprintf(stderr,
-		"usage: stats-report [-f field] [-F text|json|markdown|html] [--date DATE]\n"
-		"                    [--history FILE] [--lists DIR] [--top N] [--max-line BYTES]\n"
-		"                    [file ...]\n"
-		"       stats-report --history FILE --list-runs\n"
-		"       stats-report --history FILE --run ID [-F format]\n"
-		"       stats-report --store [FILE] [-F format]\n");
-	exit(EXIT_FATAL);
-}
+enum { OPT_DATE = 256, OPT_TOP, OPT_HISTORY, OPT_LIST_RUNS, OPT_RUN, OPT_LISTS, OPT_STORE };
 
-static void
-help(void)
-{
-	printf("stats-report: read graded records (dns-grade's output) and write one report of\n"
-	       "adoption figures, policies, providers and grade distributions.\n"
-	       "It writes a report, not one line per record.\n\n"
-	       "  -f, --field PATH       member holding the domain (default domain)\n"
-	       "  -F, --format FORMAT    text (default on a terminal), json (default otherwise),\n"
-	       "                         markdown, or html (one self-contained file)\n"
-	       "      --date DATE        the run's date, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n"
-	       "                         (default: now)\n"
-	       "      --top N            providers and remark codes shown by name (default 10)\n"
-	       "      --history FILE     store the run's figures in FILE (SQLite) and show the\n"
-	       "                         change against the previous run\n"
-	       "      --list-runs        with --history: list the stored runs\n"
-	       "      --run ID           with --history: render a stored run again\n"
-	       "      --lists DIR        write DNStats' domain lists as DIR/NAME.csv and .json\n"
-	       "      --store [FILE]     summarise the seen-db/domain-born store instead\n"
-	       "                         (default $DOMSTAT_DB, else the XDG data folder)\n"
-	       "      --max-line BYTES   longest input line handled (default 1048576)\n"
-	       "  -h, --help             this help\n"
-	       "  -V, --version          version\n\n"
-	       "See stats-report(1) and domstat(7).\n");
-	exit(tool_finish(0));
-}
+static const struct opt opt_table[] = {
+    {'f', "field", "PATH", "member holding the domain (default domain)", NULL},
+    {'F', "format", "FORMAT",
+     "text (default on a terminal), json (default otherwise),\n"
+     "markdown, or html (one self-contained file)",
+     NULL},
+    {OPT_DATE, "date", "DATE",
+     "the run's date, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n(default: now)", NULL},
+    {OPT_TOP, "top", "N", "providers and remark codes shown by name (default 10)", NULL},
+    {OPT_HISTORY, "history", "FILE",
+     "store the run's figures in FILE (SQLite) and show the\nchange against the previous run",
+     NULL},
+    {OPT_LIST_RUNS, "list-runs", NULL, "with --history: list the stored runs", "none"},
+    {OPT_RUN, "run", "ID", "with --history: render a stored run again", "none"},
+    {OPT_LISTS, "lists", "DIR", "write DNStats' domain lists as DIR/NAME.csv and .json", NULL},
+    {OPT_STORE, "store", "[FILE]",
+     "summarise the seen-db/domain-born store instead\n"
+     "(default $DOMSTAT_DB, else the XDG data folder)",
+     "none"},
+    OPT_ROW_MAX_LINE("1048576", NULL),
+    OPT_ROWS_COMMON,
+};
+
+static const struct opt_form forms[] = {
+    {"list-runs", "--history FILE --list-runs", NULL},
+    {"run", "--history FILE --run ID", "[-F FORMAT]"},
+    {"store", "--store [FILE]", "[-F FORMAT]"},
+    {NULL, NULL, NULL},
+};
+
+static struct opts opts = {
+    .cmd = "stats-report",
+    .about = "stats-report: read graded records (dns-grade's output) and write one report of\n"
+	     "adoption figures, policies, providers and grade distributions.\n"
+	     "It writes a report, not one line per record.",
+    .table = opt_table,
+    .operands = "[file ...]",
+    .forms = forms,
+};
 
 static bool
 valid_date(const char *s)
@@ -952,34 +956,9 @@ valid_date(const char *s)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	enum {
-		OPT_DATE = 256,
-		OPT_TOP,
-		OPT_HISTORY,
-		OPT_LIST_RUNS,
-		OPT_RUN,
-		OPT_LISTS,
-		OPT_MAXLINE,
-		OPT_STORE
-	};
-	static const struct option longopts[] = {
-	    {"field", required_argument, NULL, 'f'},
-	    {"format", required_argument, NULL, 'F'},
-	    {"date", required_argument, NULL, OPT_DATE},
-	    {"top", required_argument, NULL, OPT_TOP},
-	    {"history", required_argument, NULL, OPT_HISTORY},
-	    {"list-runs", no_argument, NULL, OPT_LIST_RUNS},
-	    {"run", required_argument, NULL, OPT_RUN},
-	    {"lists", required_argument, NULL, OPT_LISTS},
-	    {"store", optional_argument, NULL, OPT_STORE},
-	    {"max-line", required_argument, NULL, OPT_MAXLINE},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
-	*o = (struct options){.field = "domain", .top = 10};
+	*o = (struct options){.field = "domain", .top = 10, .progress = PROGRESS_AUTO};
 	int c;
-	while ((c = getopt_long(argc, argv, "f:F:hV", longopts, NULL)) != -1) {
+	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		switch (c) {
 		case 'f':
 			o->field = optarg;
@@ -1023,29 +1002,35 @@ parse_options(int argc, char **argv, struct options *o)
 			o->store = true;
 			o->store_path = optarg;
 			break;
-		case OPT_MAXLINE:
+		case OPT_MAX_LINE:
 			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
 			break;
+		case OPT_PROGRESS:
+			o->progress = PROGRESS_ON;
+			break;
+		case OPT_NO_PROGRESS:
+			o->progress = PROGRESS_OFF;
+			break;
 		case 'h':
-			help();
+			opts_help(&opts);
 			break;
 		case 'V':
 			tool_version();
 			break;
 		default:
-			usage();
+			opts_usage(&opts);
 		}
 	}
 	if ((o->list_runs || o->run) && !o->history)
 		tool_die("--list-runs and --run need --history FILE");
 	if ((o->list_runs || o->run) && (optind != argc || o->lists))
-		usage();
+		opts_usage(&opts);
 	if (o->store) {
 		/* --store FILE as well as --store=FILE: the view reads no records */
 		if (!o->store_path && optind + 1 == argc)
 			o->store_path = argv[optind++];
 		if (optind != argc || o->history || o->lists)
-			usage();
+			opts_usage(&opts);
 	}
 	if (!o->format_set)
 		o->format = isatty(STDOUT_FILENO) ? OUT_TEXT : OUT_JSON;
@@ -1147,7 +1132,7 @@ main(int argc, char **argv)
 	run.o = &o;
 	if (o.lists)
 		run.lists = lists_open(o.lists);
-	progress_init(PROGRESS_AUTO);
+	progress_init(o.progress);
 	if (o.nfiles == 0) {
 		read_input(&run, STDIN_FILENO, "(stdin)");
 	} else {
