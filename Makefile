@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # domstat: domain and DNS intelligence filters. The only build file.
 # Adding a command: one word in CMDS plus its folder cmd/<name>/ (every .c there is linked).
 

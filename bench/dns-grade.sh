@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # dns-grade throughput and memory (a measurement, not a test).
 #
 # First, and what counts: distinct records. bench/lab/dns-lab.sh builds a loopback lab of N

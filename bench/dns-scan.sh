@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Benchmark dns-scan against Knot DNS on loopback: N synthetic zones (default 100000) with a
 # mix of MX, SPF (with an include), DMARC (some with external reports), CAA, www and AAAA;
 # dns-scan scans them all (full profile), then dnsperf replays the exact same questions

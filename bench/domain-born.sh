@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # domain-born throughput on loopback (nothing leaves the machine):
 #  1. cold: 10,000 new names spread over 20 RDAP servers (the fixture server on 20 ports of
 #     127.0.0.1, or with BENCH_PROCS=20 one process on each of 127.0.0.1-20; every answer delayed

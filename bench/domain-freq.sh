@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # domain-freq throughput and memory (a measurement, not a test).
 # Generates N Suricata-style DNS log records (default 1,000,000; names drawn with a Zipf-like
 # skew from 50,000 distinct names, as real resolver logs repeat names), scores them 3 times and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Detection quality of domain-freq's scores (a measurement, not a test). Benign names: the
 # even-ranked half of Alexa's top 100,000 (../shared/datasets/top-1m.csv), the half the shipped
 # n-gram model was not trained on (share/freq/make-ngram.sh trains on the odd ranks). Malicious:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # seen-db import time and warm-store filter throughput (a measurement, not a test).
 # 1. Imports a generated 1,000,000-line ranked CSV (Tranco's "rank,domain" shape) into a new
 #    store: wall time, CPU time, peak RSS (target: under 5 s).

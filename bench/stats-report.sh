@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # stats-report throughput and memory (a measurement, not a test).
 # Generates N graded records in dns-grade's output shape (default 1,000,000; the generator is
 # tests/bats/fixtures/stats-report/gen.awk), reports on them 3 times in JSON on one core and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ASCII case-insensitive equality of the words and names of DNS records (SPF mechanisms,
  * DMARC, BIMI and CAA tags and values, host names): without the locale, which the RFCs do not
  * know, and without strlen, since the record parsers compare every tag of every record. */

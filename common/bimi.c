@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* BIMI record syntax. */
 #include <string.h>
 #include <strings.h>

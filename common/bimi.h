@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* BIMI assertion records (draft-brand-indicators-for-message-identification): version, tags,
  * logo and evidence URLs. A pure function; consistency with DMARC is the caller's. */
 #ifndef BIMI_H

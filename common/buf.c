@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The growable byte buffer. */
 #include <stdio.h>
 #include <stdlib.h>

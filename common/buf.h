@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The one growable byte buffer used everywhere (git's strbuf idea). Always NUL-terminated. */
 #ifndef BUF_H
 #define BUF_H

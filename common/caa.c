@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* CAA property checks (RFC 8659 section 4, RFC 8657 section 4, RFC 9495). */
 #include <stdint.h>
 #include <string.h>

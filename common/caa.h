@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* CAA properties (RFC 8659, RFC 8657 parameters, RFC 9495 issuemail): flags, tag syntax and
  * length, issue/issuewild value grammar, iodef URLs, the critical flag on unknown tags. */
 #ifndef CAA_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Date formatting and strict parsing, independent of the local time zone. */
 #include <stdbool.h>
 #include <string.h>

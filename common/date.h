@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Dates as the filters print and parse them. Times are Unix seconds (UTC) in int64_t. */
 #ifndef DATE_H
 #define DATE_H

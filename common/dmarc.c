@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* DMARC record syntax (RFC 9989 section 4.7, RFC 7489 section 6.3 for the removed tags). */
 #include <stdlib.h>
 #include <string.h>

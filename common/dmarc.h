@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* DMARC policy records (RFC 9989, with RFC 7489's removed tags recognised): tag syntax, the
  * policies, report URIs. A pure function: text in, structure and findings out. */
 #ifndef DMARC_H

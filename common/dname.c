@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Domain-name normalisation, checks and registrable-domain reduction. */
 #include <idn2.h>
 #include <libpsl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Domain names as the filters see them: normalised (lowercase, one trailing dot dropped,
  * Unicode kept for people and A-labels for lookups), checked against DNS limits, and reduced to
  * the registrable domain (eTLD+1) by libpsl with the system's public suffix list. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The DNS client's event loop: queries queued, sent over UDP on pooled connected sockets (or a
  * fresh socket of their own), retried with backoff, moved to TCP on truncation, matched
  * strictly, timed out by a heap. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* An asynchronous DNS client for bulk scans: one epoll loop; resolver queries share a pool of
  * connected UDP sockets per resolver (random source ports, renewed every 1024 queries, sends
  * batched with sendmmsg, answers read with recvmmsg), direct queries share a connected socket

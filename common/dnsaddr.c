@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Server addresses, address ranges and resolv.conf for the DNS client. */
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Resource records as JSON: presentation data from ldns plus typed members. */
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Resource records as JSON for the `dns` member (see domstat(7)): owner, type, TTL, the ldns
  * presentation rdata, and typed members where grading needs them. */
 #ifndef DNSJSON_H

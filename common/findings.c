@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Findings of the record parsers: a bounded list of (code, severity, message). */
 #include <stdarg.h>
 #include <stdlib.h>

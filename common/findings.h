@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Findings of the record parsers (SPF, DMARC, CAA, BIMI): a stable code, a severity and a
  * short message naming the offending value. Bounded: a hostile record cannot make thousands. */
 #ifndef FINDINGS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* freq.py-compatible tables and scores. The formulas follow freq.py's FreqCounter: see
  * share/freq/README or the domain-freq manual for the derivation of each term. */
 #include <errno.h>

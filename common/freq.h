@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Character-pair frequency tables and scores, exactly as Mark Baggett's freq.py computes them
  * (table format [ignore_case, ignorechars, rows], Latin-1 file bytes; even-then-odd pair order;
  * the average and word probabilities), so existing tables and alert thresholds carry over. */

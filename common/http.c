@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A small libcurl multi wrapper: bounded GETs in parallel, errors as stable short codes. */
 #include <arpa/inet.h>
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Many HTTP GETs at once over libcurl's multi interface, each with a body cap, timeouts and a
  * bounded number of redirects, and transport failures sorted into stable short codes. The
  * caller decides what to start and when; this file only moves bytes. */

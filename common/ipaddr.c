@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* IP address text to bytes exactly as glibc's inet_pton reads it, without the NUL-terminated copy
  * inet_pton needs: dns-grade parses thousands of addresses a second out of scan data (NS
  * addresses, MX addresses, SPF ip4/ip6), so the same answers are worth having in place. The

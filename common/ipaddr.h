@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* IP address text to bytes as glibc's inet_pton reads it, on n bytes in place (no copy, no NUL
  * needed): true and the address in out, or false (out unchanged). */
 #ifndef IPADDR_H

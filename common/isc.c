@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The ISC domain API's requests and answers (see isc.h); strict about what it accepts, since
  * the answers decide what is cached and for how long. */
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The SANS ISC domain API as domain_stats specified it: JSON commands config, status and query
  * POSTed to one URL. Building the requests and reading the answers, as pure functions over
  * bytes (no I/O), so the answer parsers can be fuzzed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Strict JSON scanning: validation plus member spans, no tree and no copies. */
 #include <stdint.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Strict scanning of JSON text (RFC 8259) without building a tree: validate a record line and
  * find the byte spans of its members, so records pass through byte-identical and fast. */
 #ifndef JSCAN_H

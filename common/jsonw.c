@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Writing JSON values. */
 #include <math.h>
 #include <stdbool.h>

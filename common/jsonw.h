@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Writing JSON values into a buf: strings (always valid UTF-8 out), numbers, freq.py-style floats.
  */
 #ifndef JSONW_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Bounded line reader over read(2). */
 #include <errno.h>
 #include <poll.h>

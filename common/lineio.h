@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Reading lines from a file descriptor with a bound on line length, so memory stays flat
  * whatever the input. Lines may hold any bytes, NUL included. */
 #ifndef LINEIO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The progress line on stderr (see progress.h). */
 #include <stdarg.h>
 #include <stdio.h>

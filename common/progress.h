@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The progress line of long runs: one status line on stderr, redrawn at most twice a second,
  * only when stderr is a terminal (DOMSTAT_PROGRESS=1 or 0 forces it on or off), so a command
  * in a pipeline or under cron stays silent. tool_warn() erases it before a message. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* RDAP bootstrap matching and domain answer parsing (RFC 9224, RFC 9083), without I/O. */
 #include <ctype.h>
 #include <limits.h>

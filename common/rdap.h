@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* RDAP for domain names, as pure functions over bytes: the RFC 9224 bootstrap registry with its
  * label-wise longest match, and the dates of an RFC 9083 domain answer. No I/O here, so the
  * parsers can be fuzzed and unit-tested on their own. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The record contract: reading and classifying lines, adding members, writing them back. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The record contract every filter keeps: one record per input line (a JSON object or a bare
  * domain name), one JSON object per output line in the same order, the input's members kept
  * byte-identical, the command's members added, `alerts` and `errors` merged, bad lines turned

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* SPF record syntax (RFC 7208 sections 4.5, 4.6, 5, 6 and 7). */
 #include <stdlib.h>
 #include <string.h>

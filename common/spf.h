@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* SPF records (RFC 7208): selection and full syntax of every mechanism and modifier, including
  * CIDR bounds, domain-spec toplabel rules and macros. A pure function: text in, terms and
  * findings out. The DNS walk (lookup limits, void lookups, loops) is the caller's. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The shared SQLite store, its frame: opening with schema checks and migrations, lock-fair
  * batched transactions, counters, and the helpers the tables' parts (store_seen.c,
  * store_reg.c, store_cache.c) share. Data only ever goes in through bound parameters. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The embedded store shared by seen-db and domain-born: one SQLite file (WAL, busy timeout,
  * versioned schema) holding what this site has seen, what is known of registrations, and
  * counters. Library code: errors come back in `why`, nothing is printed. */

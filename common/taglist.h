@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Tag-lists as DMARC and BIMI records write them (RFC 6376 section 3.2 syntax):
  * "v=X; tag=value; tag=value", parts split on ';' with white space around them trimmed.
  * Inline: the record parsers ask for every part of every record. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The command frame: name, messages, checked numbers, data lookup, checked output. */
 #include <errno.h>
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The frame every command shares: its name, messages on stderr, checked numbers from the
  * command line, where shipped data lives, and a checked end of output. This file, record.c and
  * options.c are the only shared code that prints, because printing is their job. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* UTF-8 decoding and encoding. */
 #include "utf8.h"
 

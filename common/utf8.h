@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* UTF-8 decoding with U+FFFD replacement (Unicode's "maximal subpart" rule, as Python does). */
 #ifndef UTF8_H
 #define UTF8_H

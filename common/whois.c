@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* whois port-43 client and creation/expiry line parser (best effort: the format is free text). */
 #include <ctype.h>
 #include <errno.h>

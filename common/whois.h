@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* whois (RFC 3912, port 43) as a best-effort fallback for domains without RDAP: a non-blocking
  * client with a bounded read, and a parser for the common creation/expiry lines. The parser is a
  * pure function over bytes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Allocation that cannot fail: on out-of-memory print one line and exit 2. */
 #include <stdio.h>
 #include <stdlib.h>

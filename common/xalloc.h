@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Allocation that cannot fail: out of memory ends the program (the only place common/ may exit). */
 #ifndef XALLOC_H
 #define XALLOC_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # bash completion for the six domstat commands. One script serves all six: options are read
 # from the command's own --help at the first TAB (so they never drift from the program), and
 # only the choices of a few option values are listed here. `make install` puts a copy named

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* BIMI assertion records (dns-grade's common/bimi.c) over arbitrary TXT text.
  * Checks: findings stay bounded, messages are C strings. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* CAA properties (dns-grade's common/caa.c): caa_check over an arbitrary flags value, tag
  * and value, as dns-grade hands them over from dns-scan's answers.
  * Input: two bytes of flags (big-endian, minus 1: -1 to 65534, the range dns-grade clamps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Date parsing over arbitrary bytes: date_parse_iso (RDAP events, record timestamps) and
  * date_parse_http (RFC 1123 dates, domain_stats' form).
  * Checks: a parsed time formats and parses back to the same time in both styles. */

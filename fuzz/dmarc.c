@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* DMARC records (dns-grade's common/dmarc.c) over arbitrary TXT text: dmarc_is_record,
  * dmarc_parse, dmarc_effective.
  * Checks: report URI hosts point into the text; pct is -1 or 0 to 100; findings bounded; a bad

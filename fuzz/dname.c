@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Domain-name normalisation and IDN conversion over arbitrary bytes: dname_set, then
  * dname_registrable and dname_to_unicode, as the filters use them on attacker-chosen names.
  * Checks: a valid name has an A-label form of printable ASCII within the DNS limits; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* DNS answers as dns-scan receives them (common/dns.c hands the datagram to ldns_wire2pkt
  * through dns_wire2pkt) turned into the `dns` member's JSON by common/dnsjson.c: arbitrary
  * bytes as if a server sent them.

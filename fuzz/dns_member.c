@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dns-grade's reading of the dns member (cmd/dns-grade/scan.c) and its graders.
  * Input: the member's text.
  * Checks: over any text, the record line {"dns":TEXT} scans the same (result, error and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* freq.py tables and n-gram models over arbitrary bytes (domain-freq --table and --ngram read
  * any file they are given) and scores of arbitrary names.
  * Input: byte 0 below 0x30 scores the rest against a fixed small table; 0x30 to 0x3F: the rest

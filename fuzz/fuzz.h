@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Shared helpers of the libFuzzer targets in this folder (see fuzz/README). */
 #ifndef FUZZ_H
 #define FUZZ_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ipaddr_v4 and ipaddr_v6 (common/ipaddr.c) over arbitrary bytes.
  * Checks: both agree with glibc's inet_pton on the text up to the first NUL, in the answer and
  * in the bytes; over the whole input (NULs included) they refuse whatever holds a NUL. */

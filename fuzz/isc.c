@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The ISC service's answers (common/isc.c) over arbitrary bytes, as any service at --isc-url
  * may send them: isc_parse_config, isc_parse_status, isc_parse_answer, then isc_prohibited.
  * Input: byte 0 picks the parser (mod 3), the rest is the answer body.

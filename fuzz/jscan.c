@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The strict JSON scanner over arbitrary bytes: jscan_object and jscan_value, then, on text
  * they accept, the helpers that trust validated text (member and element iteration, key
  * comparison, string decoding, dotted paths).

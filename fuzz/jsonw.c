@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* JSON writing and UTF-8 repair over arbitrary bytes: every string a filter copies from its
  * input into a record (names, answers, RDAP fields) goes through jsonw_str.
  * Checks: jsonw_str always writes one valid JSON string that decodes to the input with

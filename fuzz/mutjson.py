@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Structure-aware mutations of NDJSON records for the commands whose parsers are not
 reachable as functions (dns-grade reading the dns member, stats-report, seen-db import):
 replace members at any depth with values of other types, drop them, repeat them, lengthen

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* RDAP domain answers (domain-born's common/rdap.c) over arbitrary bytes, as any RDAP server
  * may send them: rdap_parse_domain.
  * Input: byte 0 picks the query name (none, an ASCII name, an A-label name), the rest is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The RDAP bootstrap registry (domain-born's common/rdap.c) over arbitrary bytes: domain-born
  * reads dns.json from its cache or from IANA, so the file is outside data too.
  * Checks: a lookup's base URL ends in '/', is https unless http was allowed, and is the same

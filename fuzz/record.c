@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The NDJSON record reader over arbitrary bytes: lineio's bounded lines, rec_read's
  * classification and field lookup, the record changes a filter makes, rec_copy and rec_format.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* seen-db import over arbitrary bytes: the format sniffing, NDJSON records, bare lists,
  * rank,domain CSV and domain_stats' export array (json-c's incremental tokener), written to a
  * real store on /dev/shm (or $TMPDIR).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* SPF records (dns-grade's common/spf.c) over arbitrary TXT text: spf_is_record, spf_parse.
  * Checks: every term's argument and the redirect and exp domain-specs point into the text;
  * findings stay bounded; the record's all is its first all term's qualifier (what dns-grade's walk,

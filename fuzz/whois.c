@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* whois answers (domain-born's common/whois.c) over arbitrary bytes, as any port-43 server
  * may send them: whois_parse, whois_date; and the query line for any host and name.
  * Checks: dates are unknown or within years 1 to 9999 (a day either side for offsets); a

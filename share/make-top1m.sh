@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Build share/top1m.import, the seed list domstat ships, on standard output.
 # Source: the Public Suffix List as Debian's publicsuffix package installs it (MPL-2.0,
 # https://publicsuffix.org/). Its comments name, for most entries, the web site of the

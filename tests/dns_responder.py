@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """A misbehaving DNS responder on loopback for dns-scan's tests.
 
 usage: dns_responder.py ADDR PORT MODE

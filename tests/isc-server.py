@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """A loopback stand-in for the SANS ISC domain API (domain_stats' specification) for
 domain-born's tests: JSON POSTs {"command": "config" | "status" | "query", ...} to any path, over
 HTTPS with the certificate given (standard library only).

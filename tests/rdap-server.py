@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Loopback RDAP and whois servers for domain-born's tests and benchmark (standard library only).
 
 HTTP(S): GET <anything>/domain/<name>. If <fixtures>/<name>.json exists it is the 200 answer;

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """A loopback stand-in for S3's PUT Object, for the daily script's upload test (standard library).
 
 usage: s3_put_server.py PORT_FILE LOG ACCESS_KEY SECRET_KEY

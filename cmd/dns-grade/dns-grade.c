@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dns-grade: validate and grade each domain scanned by dns-scan (its `dns` member) against the
  * RFCs, and add grades, remarks and the facts reports need. Asks no DNS. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* DNStats' scale (dnstats.md sections 2 and 3): its validators replace the remarks of its seven
  * categories (dnstats_mail.c, dnstats_infra.c), then its graders weigh what they found. DNStats
  * had no DNSSEC grade: that category keeps the domstat scale. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dns-grade's internals: the scan as read from the dns member, the checks of each category,
  * the facts reports need, the two grading scales. */
 #ifndef GRADE_H

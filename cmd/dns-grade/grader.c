@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dns-grade's grader in stages: the checks of every category over a loaded scan fill the
  * findings and facts, then a scale, facts and findings in, writes the grades. This file holds
  * the checks' driver and the domstat scale (kept apart from main and the output so the fuzz

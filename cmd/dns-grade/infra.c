@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Name-server checks: NS, SOA, CAA, DNSSEC; and the facts that need no grade (Active
  * Directory, scan counters, providers). */
 #include <stdbool.h> /* before ldns, which otherwise makes bool a signed char here */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Mail checks: SPF (with the walk through include and redirect), DMARC, MX, BIMI. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Provider tables: "suffix<TAB>provider name" lines matched against NS and MX host names on
  * label boundaries, the longest suffix winning. User tables are read first and win. */
 #include <errno.h>

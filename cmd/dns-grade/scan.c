@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Reading dns-scan's `dns` member, checking every member before use: hostile or truncated scan
  * data becomes a problem report, never a crash.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dns-scan: ask DNS everything grading needs about each domain, in one asynchronous pass, and
  * add it to the record as the `dns` member (domstat(7)). Collects facts only; dns-grade judges. */
 #include <ctype.h>

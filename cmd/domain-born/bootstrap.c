@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The RDAP bootstrap registry: a given file, or IANA's, kept in the user's cache folder and
  * refreshed at most daily with a conditional GET; a stale copy serves (with a warning) when a
  * refresh fails. Overrides add TLDs IANA lists no server for. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* domain-born's own pieces shared between its files: domain-born.c (main, the window, admitting
  * records), options.c, result.c, answers.c (the answer cache), sched.c (scheduling and
  * politeness), the sources src_rdap.c, src_isc.c, src_whois.c, bootstrap.c, iscclient.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* domain-born: the registration and expiry dates of each record's registrable domain from RDAP
  * (RFC 9224 bootstrap, RFC 9083 events), the ISC service or whois, many lookups at once,
  * polite to each server, cached in the shared store, output in input order. This file: main,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* domain-born's side of the ISC service: the config asked once at start, the status report
  * sent at start and then every `interval` minutes, and the decision to stop using the service
  * (a client too old, or denied) so that records fall back to RDAP instead of failing. */

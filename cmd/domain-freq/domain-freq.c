@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* domain-freq: score how ordinary the characters of each domain look (freq.py's two numbers,
  * and a character 4-gram model of registrable labels) and alert on names that look random; or,
  * with --train or --train-ngram, build a table or a model from a corpus. */

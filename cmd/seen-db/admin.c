@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* seen-db's admin subcommands that read or maintain the store: export, get, browse, stats,
  * expire, vacuum, depuny. */
 #include <stdint.h>

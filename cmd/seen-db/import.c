@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* seen-db import: NDJSON records, bare lists, rank,domain CSV (Tranco, Umbrella) and
  * domain_stats' export array (streamed with json-c's incremental tokener, never slurped).
  * Imported names never raise a first contact; importing the same file again changes nothing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* seen-db: remember every registrable domain this site has seen and alert on first contact
  * (exactly once, even with many writers on one store); admin subcommands around the store. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* seen-db's parts: the filter (seen-db.c) and the admin subcommands (admin.c, import.c). */
 #ifndef SEEN_DB_H
 #define SEEN_DB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* --history: a small SQLite file with each run's figures (never the records), so a report can
  * show its change against the previous run and a trend over all runs. */
 #include <errno.h>

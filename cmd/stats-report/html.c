@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The HTML format: one self-contained file (inline CSS, SVG charts drawn here, no scripts or
  * fonts to fetch), well-formed as XML too so any parser can check it. */
 #include <math.h>

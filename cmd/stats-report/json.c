@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The JSON format: every figure under a stable key (documented in stats-report(1)), and the
  * same text read back when a stored run is rendered again. */
 #include <json-c/json.h>

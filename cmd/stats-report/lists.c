@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* DNStats' domain lists (spec 5.2), one CSV and one JSON file each, written as the records
  * stream past: the only output that grows with the input, so it never stays in memory. */
 #include <errno.h>

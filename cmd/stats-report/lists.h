@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* DNStats' downloadable domain lists, written to files while the records stream past. */
 #ifndef LISTS_H
 #define LISTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The report model: figures with their items, shared by the aggregation and every format. */
 #include <math.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The text and markdown formats. Text that came from input (labels such as provider names,
  * dates, paths) is shown with its control characters escaped, as messages on stderr are: a
  * report goes to terminals and cron mails, and must carry no one's escape sequences. */

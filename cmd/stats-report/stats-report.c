@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* stats-report: turn graded records (dns-grade's output) into one report of adoption figures,
  * policies, providers and grade distributions, in one streaming pass with flat memory. Unlike
  * the other filters it writes a report, not one line per record. */

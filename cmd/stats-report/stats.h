@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* stats-report's report model: a fixed set of figures (count, percentage, denominator) built
  * from one streaming pass, or read back from a stored run; every output format renders it. */
 #ifndef STATS_H

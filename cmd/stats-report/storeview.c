@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* --store: the enrichment view, a summary of the store seen-db and domain-born share (counts,
  * first contacts per day, NEW vs ESTABLISHED, RDAP outcomes, registries), read through
  * common/store.h in one walk with flat memory. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The whole toolchain on bundled samples (`make demo`, or run it from an installed
 # share/domstat/examples/): scan and grade a short list of well-known domains, enrich a sample
 # of Suricata DNS log lines, then print the text reports. The steps that need the internet

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # domstat-daily: the DNStats daily job without Celery. Scan a ranked domain list, grade it and
 # write the day's report, lists and history into a dated folder; optionally upload it to S3.
 # Run from cron or domstat-daily.timer; every setting is an environment variable (see

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # domstat-enrich: run the enrichment filters over the lines of a mixed log (Suricata eve.json,
 # Zeek's JSON dns.log, any NDJSON) that hold a domain, and pass every other line through
 # byte for byte, all in input order, streaming. See domstat(7), SIEM AND IDS.

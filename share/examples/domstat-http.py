@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """domstat-http: domain_stats' HTTP interface (GET /<domain>) over the domstat filters.
 
 For SIEMs that can only make web calls, and for domain_stats' own Zeek script. The answer is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Builds domstat's default frequency table with domain-freq's own trainer (run by
 # `make freq-table`). The corpus is made here, deterministically, from one source we can name
 # and redistribute: the English word list of Debian's wamerican package (SCOWL, public-domain

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # domstat-zeek: domain_stats for Zeek without a server. Reads Zeek's DNS log as JSON (dns.log
 # with LogAscii::use_json, or the dns-json.log of domstat.zeek) and enriches it offline with
 # the domstat filters. See domstat(7), SIEM AND IDS.

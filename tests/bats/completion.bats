@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # The bash completion (completion/domstat.bash) in a real bash: every long option each
 # command's --help shows is offered, option values and subcommands complete, and every
 # fixed choice it offers is one the command accepts.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # share/examples/domstat-daily.sh end to end: scan, grade and report a ranked list against
 # Knot DNS on loopback, into dated folders with history, lock, failures and the S3 upload.
 

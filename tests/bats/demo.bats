@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # The demo (share/examples/demo.sh, `make demo`) without internet: its network steps are
 # pointed at closed loopback ports (nothing leaves the machine), and it must say which steps
 # could not reach the network, complete the offline ones and exit 0. The DNS step is also run

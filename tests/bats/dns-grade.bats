@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # dns-grade: grading stored scans (golden files), every remark code, both scales, hostile
 # input, the RFC 7208 suite, and scan-then-grade over real zones when dns-scan is there.
 

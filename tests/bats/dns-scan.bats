@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # dns-scan against Knot DNS on loopback: every query goes to 127.0.0.0/8 (-r, --ns-port,
 # --ns-allow), nothing leaves the machine.
 bats_require_minimum_version 1.5.0

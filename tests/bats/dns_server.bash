@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Authoritative DNS servers (Knot DNS) on loopback for tests: dns-scan's and dns-grade's.
 #
 #   dns_pick_net                 sets DNS_NET (a random 127.a.b prefix) and DNS_PORT (a high port)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # domain-born's ISC source (--source, --isc-url) against a loopback stand-in for the ISC service
 # (tests/isc-server.py, HTTPS with a throwaway certificate) and the RDAP fixture server for the
 # fallback. Each test puts its own name in the service's path, so its requests are its own in

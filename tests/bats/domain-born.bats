@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # domain-born against real HTTP(S) servers on loopback serving our own fixtures
 # (tests/rdap-server.py); nothing here reaches the internet.
 load helper

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # domain-freq: the record contract every filter shares, freq.py-exact scores and alerts, and the
 # n-gram model of labels (ngram_score, LOW-NGRAM-SCORE).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Faults from outside, with real servers on loopback, that the commands' own suites do not
 # cover. In every case: one output line per input line, in order; the per-record error as
 # domstat(7) and the man pages document it, named on stderr with the line number; the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Fuzz regressions: every fuzz target replays its seeds and the inputs that once crashed it
 # (fuzz/corpus/<target>/crash-*), and the crashing inputs go through the real commands too.
 # The target binaries come from `make fuzz-build` (build-fuzz/fuzz/, or $DOMSTAT_FUZZ_BIN);

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Loaded by every .bats file: isolates each test and finds the build under test.
 bats_require_minimum_version 1.5.0
 bats_load_library bats-support

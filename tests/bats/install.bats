@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # make install / uninstall / installcheck, and installed commands finding their shipped data
 # without this checkout. The build under test ($DOMSTAT_BIN's folder) is copied once and the
 # copy made for PREFIX=$P: only tool.o (which holds DATADIR) is compiled again and the six

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Scale-out with GNU parallel as README and domstat(7) show it: blocks of the input on several
 # jobs give what one process gives, with -k or with the merge step; stores merge across hosts.
 

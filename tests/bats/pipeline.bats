@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Whole pipelines: filters compose, every line arrives once and in order, input survives.
 
 load helper

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Every command draws a progress line on stderr when stderr is a terminal (a pseudo-terminal
 # from util-linux's script(1) here) and writes nothing there in a pipe. The input comes slowly
 # (a pause after its first line, longer than the half second between redraws), so each run is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # seen-db: the store of every domain seen here, first contact, imports and admin views.
 load helper
 bats_require_minimum_version 1.5.0

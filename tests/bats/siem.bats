@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # SIEM and IDS recipes, offline: Zeek's JSON dns.log (share/zeek/domstat-zeek.sh) and
 # Suricata's eve.json (share/examples/domstat-enrich.sh) on hand-written sample logs.
 

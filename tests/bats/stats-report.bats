@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # stats-report: one report from a stream of graded records.
 bats_require_minimum_version 1.5.0
 load helper

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Every command under valgrind's memcheck on a small representative run: no invalid reads or
 # writes, no use of uninitialised values, no definitely or indirectly lost memory (memory
 # still reachable at exit, such as caches freed by the kernel, is allowed). Skipped when
