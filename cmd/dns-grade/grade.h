@@ -257,6 +257,7 @@ void ns_set(const struct query *q, struct buf *out);
 void check_mail(struct grader *g);
 void mail_state_free(struct grader *g);
 void check_infra(struct grader *g);
+void check_dnssec(struct grader *g); /* dnssec.c */
 void legacy_facts(struct grader *g);
 
 #endif
