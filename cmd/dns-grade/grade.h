@@ -15,15 +15,15 @@
 enum cat { C_SPF, C_DMARC, C_CAA, C_NS, C_SOA, C_MX, C_DNSSEC, C_BIMI, NCAT };
 extern const char *const cat_names[NCAT];
 
-/* A value of the dns member, read in one pass into a flat array in document order (scan.c).
- * Strings are decoded in a private copy of the member's text and NUL-terminated, as json-c gave
- * them before. */
+/* A value of the dns member, read in one pass into a flat array in document order (scan_read.c;
+ * its layout is in scan_jv.h). Strings are decoded in a private copy of the member's text and
+ * NUL-terminated, as json-c gave them before. */
 struct jv;
 
 struct query {
 	const char *q, *type, *why, *server, *rcode, *error;
 	size_t qlen;
-	int tcode;		   /* type_code(type) (scan.c) */
+	int tcode;		   /* type_code(type) (scan_read.c) */
 	int type_next;		   /* the next non-direct query of that type, or -1 */
 	bool direct, aa, answered; /* answered: an rcode is present */
 	bool final;		   /* answered NOERROR or NXDOMAIN: present or absent data */

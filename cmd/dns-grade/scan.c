@@ -197,7 +197,6 @@ str_of(const struct jv *v, size_t *len)
 	return v->u.s;
 }
 
-
 static int load_queries(struct scan *s);
 
 int

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* The JSON reader of dns-scan's `dns` member, checking every member before use: hostile or truncated scan
- * data becomes a problem report, never a crash.
+/* The JSON reader of dns-scan's `dns` member, checking every member before use: hostile or
+ * truncated scan data becomes a problem report, never a crash.
  *
  * The member's text is copied once and read in one pass into a flat array of values, usually while
  * the record layer validates the line (scan_read_member: the reader checks what it reads as
