@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* dns-grade's reading of the dns member (cmd/dns-grade/scan.c) and its graders.
+/* dns-grade's reading of the dns member (cmd/dns-grade/scan_read.c, scan.c) and its graders.
  * Input: the member's text.
  * Checks: over any text, the record line {"dns":TEXT} scans the same (result, error and its
  * offset, member spans) whether the member goes to scan_read_member while the line is
