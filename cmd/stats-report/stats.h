@@ -3,10 +3,13 @@
  * from one streaming pass, or read back from a stored run; every output format renders it. */
 #ifndef STATS_H
 #define STATS_H
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "buf.h"
+#include "lists.h"
+#include "progress.h"
 
 #define REPORT_SCHEMA 1
 
@@ -127,5 +130,92 @@ bool history_load(struct history *h, long long run_id, struct report *r);
 void history_list(struct history *h, struct buf *out);
 /* Deltas against the run before r->run_id and trends up to it. */
 void history_annotate(struct history *h, struct report *r);
+
+/* The run's counters and what reads a graded record into them (read.c); stats-report.c makes
+ * the figures from them. The keys and labels are defined in stats-report.c. */
+#define GRADE_NONE INT_MIN
+enum { G_SPF, G_DMARC, G_CAA, G_NS, G_SOA, G_MX, G_DNSSEC, G_BIMI, G_OVERALL, NGRADE };
+extern const char *const grade_key[NGRADE];
+extern const char *const grade_title[NGRADE];
+extern const char *const grade_section[NGRADE];
+
+extern const char *const spf_key[NSPF];
+extern const char *const spf_label[NSPF];
+extern const char *const dm_key[NDM];
+extern const char *const dm_label[NDM];
+extern const char *const sp_label[NDM];
+enum { DS_SECURE, DS_INSECURE, DS_BOGUS, DS_SIGNED_NO_DS, DS_UNKNOWN, NDSS };
+extern const char *const dss_key[NDSS];
+extern const char *const caa_key[5];
+enum { SEV_ERROR, SEV_WARNING, SEV_NOTICE, NSEV };
+extern const char *const sev_key[NSEV];
+enum { SC_QUERIES, SC_ANSWERED, SC_TIMEOUTS, SC_SERVFAIL, SC_ERRORS, NSCAN };
+extern const char *const scan_key[NSCAN];
+
+/* What dns-scan says of the domain (.dns.status; facts.exists false from dns-grade reads as
+ * nxdomain). Records without a status (older pipelines) count as scanned, as before. */
+enum { ST_OK, ST_NXDOMAIN, ST_PARTIAL, ST_FAILED, ST_NONE, NST };
+extern const char *const status_key[NST];
+extern const char *const status_label[NST];
+/* Why a domain that exists was not (fully) scanned: dns-scan's .dns.failed causes (a question
+ * failed that way), then "not asked" (a part left ungraded while nothing failed). */
+enum { FC_SERVFAIL, FC_REFUSED, FC_TIMEOUT, FC_MALFORMED, FC_NETWORK, FC_OTHER, FC_NOT_ASKED, NFC };
+extern const char *const cause_key[NFC];
+
+/* Skip reasons, in report order. */
+enum { SK_BROKEN, SK_NO_GRADES, SK_BAD_GRADE, SK_UNKNOWN_CATEGORY, SK_BAD_MEMBER, NSK };
+extern const char *const skip_key[NSK];
+
+/* The counters of one rank tier (or of the whole run). */
+struct agg {
+	long long n;
+	long long status[NST], cause[NFC], exists, scanned_n;
+	long long cn[G_OVERALL + 1]; /* domains counted in a part's figures (G_OVERALL: overall) */
+	long long spf, dmarc, dmarc_sp, dmarc_rua, mx, null_mx, caa, caa_iodef, ds, bimi, ad;
+	long long ns_lame, ns_inconsistent;
+	long long spf_pol[NSPF], dm_p[NDM], dm_sp[NDM], caa_b[5], dnssec[NDSS];
+	long long hist[NGRADE][10], gn[NGRADE], gsum[NGRADE];
+	long long sev[NSEV], with_remarks;
+	long long scan[NSCAN], scanned;
+	long long scale_domstat, scale_dnstats, scale_other;
+	long long mail_none, dns_none;
+	struct names mail, dnsp, codes;
+};
+
+struct options {
+	const char *field;
+	enum out_format format;
+	bool format_set;
+	long top;
+	const char *date;
+	const char *history;
+	bool list_runs;
+	long long run;
+	const char *lists;
+	bool store;
+	const char *store_path;
+	size_t max_line;
+	enum progress_mode progress;
+	char **files;
+	int nfiles;
+};
+
+/* Tiers when records carry a rank. */
+#define NTIERS 4
+extern const long tier_limit[NTIERS];
+extern const char *const tier_key[NTIERS];
+
+struct run {
+	struct agg all, tier[NTIERS - 1];
+	bool ranked;
+	long long lines, skipped, skip[NSK];
+	struct buf s1, mail, dnsp, codes; /* decoded strings of the current record */
+	struct lists *lists;
+	const struct options *o;
+};
+
+struct record;
+/* Count one record of the input (blank lines aside) in run, or count it as skipped, why. */
+void take_record(struct run *run, struct record *r);
 
 #endif
