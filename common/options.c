@@ -171,3 +171,24 @@ opts_help(const struct opts *o)
 	printf("\nSee %s(1) and domstat(7).\n", o->cmd);
 	exit(tool_finish(0));
 }
+
+bool
+opts_common(const struct opts *o, int c, size_t *max_line, enum progress_mode *progress)
+{
+	switch (c) {
+	case OPT_MAX_LINE:
+		*max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
+		return true;
+	case OPT_PROGRESS:
+		*progress = PROGRESS_ON;
+		return true;
+	case OPT_NO_PROGRESS:
+		*progress = PROGRESS_OFF;
+		return true;
+	case 'h':
+		opts_help(o);
+	case 'V':
+		tool_version();
+	}
+	return false;
+}

@@ -5,6 +5,10 @@
 #ifndef OPTIONS_H
 #define OPTIONS_H
 #include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "progress.h"
 
 /* Ids of the options every command shares that have no short letter; a command's own ids
  * start at 256 and stay below these. */
@@ -55,6 +59,10 @@ struct opts {
 
 /* getopt_long over the table: the next option's id, '?' for an unknown one, -1 at the end. */
 int opts_next(struct opts *o, int argc, char **argv);
+/* Take c if it is one of the options every command shares (OPT_ROW_MAX_LINE, OPT_ROWS_PROGRESS,
+ * OPT_ROWS_HELP): sets *max_line or *progress, or prints --help or --version and exits.
+ * Returns whether it was one of them, so a command's own switch sees only its own options. */
+bool opts_common(const struct opts *o, int c, size_t *max_line, enum progress_mode *progress);
 /* The usage lines on stderr, then exit 2. */
 void opts_usage(const struct opts *o) __attribute__((noreturn));
 /* --help on stdout, then exit 0 (2 if stdout fails). */

@@ -48,6 +48,8 @@ parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){.max_line = 16 << 20, .progress = PROGRESS_AUTO};
 	int c;
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
+		if (opts_common(&opts, c, &o->max_line, &o->progress))
+			continue;
 		switch (c) {
 		case OPT_SCALE:
 			if (!strcmp(optarg, "dnstats"))
@@ -57,21 +59,6 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_PROV:
 			o->providers = optarg;
-			break;
-		case OPT_MAX_LINE:
-			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
-			break;
-		case OPT_PROGRESS:
-			o->progress = PROGRESS_ON;
-			break;
-		case OPT_NO_PROGRESS:
-			o->progress = PROGRESS_OFF;
-			break;
-		case 'h':
-			opts_help(&opts);
-			break;
-		case 'V':
-			tool_version();
 			break;
 		default:
 			opts_usage(&opts);

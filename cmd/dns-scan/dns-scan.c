@@ -206,6 +206,8 @@ parse_options(int argc, char **argv)
 	const char *types = NULL, *profile = NULL;
 	int c;
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
+		if (opts_common(&opts, c, &opt.max_line, &progress))
+			continue;
 		switch (c) {
 		case 'r':
 			add_resolver(optarg);
@@ -256,21 +258,6 @@ parse_options(int argc, char **argv)
 			break;
 		case 'f':
 			opt.field = optarg;
-			break;
-		case OPT_MAX_LINE:
-			opt.max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
-			break;
-		case OPT_PROGRESS:
-			progress = PROGRESS_ON;
-			break;
-		case OPT_NO_PROGRESS:
-			progress = PROGRESS_OFF;
-			break;
-		case 'h':
-			opts_help(&opts);
-			break;
-		case 'V':
-			tool_version();
 			break;
 		default:
 			opts_usage(&opts);

@@ -150,6 +150,8 @@ born_parse_options(struct options *o, int argc, char **argv)
 	};
 	int c;
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
+		if (opts_common(&opts, c, &o->max_line, &o->progress))
+			continue;
 		switch (c) {
 		case 'f':
 			o->field = optarg;
@@ -220,15 +222,6 @@ born_parse_options(struct options *o, int argc, char **argv)
 		case OPT_WINDOW:
 			o->window = opt_long("window", optarg, 1, 1000000);
 			break;
-		case OPT_MAX_LINE:
-			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
-			break;
-		case OPT_PROGRESS:
-			o->progress = PROGRESS_ON;
-			break;
-		case OPT_NO_PROGRESS:
-			o->progress = PROGRESS_OFF;
-			break;
 		case OPT_DB:
 			o->db = optarg;
 			break;
@@ -266,12 +259,6 @@ born_parse_options(struct options *o, int argc, char **argv)
 			break;
 		case OPT_ISCURL:
 			o->isc_url = optarg;
-			break;
-		case 'h':
-			opts_help(&opts);
-			break;
-		case 'V':
-			tool_version();
 			break;
 		default:
 			opts_usage(&opts);

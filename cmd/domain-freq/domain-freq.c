@@ -115,6 +115,8 @@ parse_options(int argc, char **argv, struct options *o)
 			      .ignore_chars = FREQ_DEFAULT_IGNORE};
 	int c;
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
+		if (opts_common(&opts, c, &o->max_line, &o->progress))
+			continue;
 		switch (c) {
 		case 'f':
 			o->field = optarg;
@@ -137,15 +139,6 @@ parse_options(int argc, char **argv, struct options *o)
 				o->on = ON_LABEL;
 			else
 				tool_die("invalid value for --score-on: '%s'", optarg);
-			break;
-		case OPT_MAX_LINE:
-			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
-			break;
-		case OPT_PROGRESS:
-			o->progress = PROGRESS_ON;
-			break;
-		case OPT_NO_PROGRESS:
-			o->progress = PROGRESS_OFF;
 			break;
 		case OPT_TRAIN:
 			o->train = true;
@@ -173,12 +166,6 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_TRAIN_NGRAM:
 			o->train_ngram = true;
-			break;
-		case 'h':
-			opts_help(&opts);
-			break;
-		case 'V':
-			tool_version();
 			break;
 		default:
 			opts_usage(&opts);

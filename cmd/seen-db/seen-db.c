@@ -160,6 +160,8 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		if (option_owner(c) && nused < 16)
 			used[nused++] = c;
+		if (opts_common(&opts, c, &o->max_line, &o->progress))
+			continue;
 		switch (c) {
 		case 'f':
 			o->field = optarg;
@@ -178,15 +180,6 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 			break;
 		case OPT_ESTAB:
 			o->established_days = opt_long("established-days", optarg, 0, 100000);
-			break;
-		case OPT_MAX_LINE:
-			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
-			break;
-		case OPT_PROGRESS:
-			o->progress = PROGRESS_ON;
-			break;
-		case OPT_NO_PROGRESS:
-			o->progress = PROGRESS_OFF;
 			break;
 		case OPT_TAG:
 			if (!*optarg)
@@ -213,12 +206,6 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 			break;
 		case OPT_RESET:
 			o->reset = true;
-			break;
-		case 'h':
-			opts_help(&opts);
-			break;
-		case 'V':
-			tool_version();
 			break;
 		default:
 			opts_usage(&opts);

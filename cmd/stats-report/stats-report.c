@@ -326,6 +326,8 @@ parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){.field = "domain", .top = 10, .progress = PROGRESS_AUTO};
 	int c;
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
+		if (opts_common(&opts, c, &o->max_line, &o->progress))
+			continue;
 		switch (c) {
 		case 'f':
 			o->field = optarg;
@@ -368,21 +370,6 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_STORE:
 			o->store = true;
 			o->store_path = optarg;
-			break;
-		case OPT_MAX_LINE:
-			o->max_line = (size_t)opt_long("max-line", optarg, 256, 1L << 30);
-			break;
-		case OPT_PROGRESS:
-			o->progress = PROGRESS_ON;
-			break;
-		case OPT_NO_PROGRESS:
-			o->progress = PROGRESS_OFF;
-			break;
-		case 'h':
-			opts_help(&opts);
-			break;
-		case 'V':
-			tool_version();
 			break;
 		default:
 			opts_usage(&opts);
