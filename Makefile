@@ -107,7 +107,7 @@ check:
 # FUZZ_TARGETS='jscan date' picks targets; FUZZ_FLAGS adds libFuzzer options.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 2
+FUZZ_SMOKE_SECONDS ?= 1
 FUZZ_TARGETS ?= $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_MAKE     = $(MAKE) O=build-fuzz CC=$(FUZZ_CC) \
