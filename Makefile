@@ -83,7 +83,7 @@ valgrind: all
 	DOMSTAT_BIN=$(abspath $(O)/bin) $(BATS) $(BATSFLAGS) tests/bats/valgrind.bats
 
 # What CI and README run: the whole suite on the normal build and on the sanitizer build, and a
-# few seconds of each fuzz target. The three are mostly waiting (servers, pipes, sleeps), so
+# second of each fuzz target. The three are mostly waiting (servers, pipes, sleeps), so
 # they run side by side once everything is built; each writes its own log, printed whole in
 # turn afterwards so the TAP lines of one suite stay together. CHECKJOBS: bats jobs per suite.
 CHECKJOBS ?= $(shell command -v parallel >/dev/null 2>&1 && echo --jobs 3 --no-parallelize-within-files)
