@@ -21,8 +21,8 @@ static const struct {
 const struct fact_def fact_defs[NFACTS] = {FACTS(FACT_DEF)};
 #undef FACT_DEF
 
-static void
-write_val(struct buf *b, enum fact_type type, const struct fact_val *v)
+void
+facts_write_value(struct buf *b, enum fact_type type, const struct fact_val *v)
 {
 	switch (type) {
 	case FACT_BOOL_OR_NULL:
@@ -82,7 +82,7 @@ facts_write(struct buf *b, const struct fact_val v[NFACTS])
 			buf_add(b, group_key[d->group].s, group_key[d->group].n);
 		open = d->group;
 		buf_add(b, d->key, d->keylen);
-		write_val(b, d->type, &v[f]);
+		facts_write_value(b, d->type, &v[f]);
 	}
 	if (open != FG_TOP)
 		buf_addc(b, '}');

@@ -165,6 +165,8 @@ fact_null(void)
 
 /* The facts object, every fact in table order, each written as its type says. */
 void facts_write(struct buf *b, const struct fact_val v[NFACTS]);
+/* One value as facts_write writes it (nothing for FACT_NULL: the caller writes null). */
+void facts_write_value(struct buf *b, enum fact_type type, const struct fact_val *v);
 /* The value of every fact in a facts object (from a record that passed jscan), n == 0 when
  * absent or null; facts of a group that is not an object are absent. Of repeated keys the last
  * one counts. group (if not NULL) gets each group's value the same way. */
