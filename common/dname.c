@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicase.h>
+#include <uninorm.h>
 
 #include "dname.h"
 #include "utf8.h"
@@ -136,6 +137,58 @@ ascii_only(const unsigned char *s, size_t n)
 	return true;
 }
 
+static bool
+has_alabel(const char *s)
+{
+	return !strncmp(s, "xn--", 4) || strstr(s, ".xn--");
+}
+
+/* The text form of a name IDNA refuses, mapped as far as UTS #46 would have: compatibility
+ * forms folded (NFKC: fullwidth letters and U+FF0E), case mapped, the ideographic full stops
+ * made dots. Only scoring reads it; nothing is looked up under it. */
+static void
+text_fallback(struct dname *d, const char *s, size_t n)
+{
+	struct buf repaired = BUF_INIT;
+	buf_add_utf8_repaired(&repaired, s, n);
+	size_t lowlen = 0;
+	uint8_t *low = u8_tolower((const uint8_t *)repaired.s, repaired.len, NULL, UNINORM_NFKC,
+				  NULL, &lowlen);
+	buf_reset(&d->text);
+	if (low)
+		buf_add(&d->text, low, lowlen);
+	else
+		buf_add(&d->text, repaired.s, repaired.len);
+	free(low);
+	buf_free(&repaired);
+	/* U+3002 (and U+FF61, which NFKC made U+3002) separates labels in UTS #46 */
+	size_t w = 0;
+	for (size_t i = 0; i < d->text.len; i++) {
+		if (i + 3 <= d->text.len && !memcmp(d->text.s + i, "\xe3\x80\x82", 3)) {
+			d->text.s[w++] = '.';
+			i += 2;
+		} else
+			d->text.s[w++] = d->text.s[i];
+	}
+	buf_truncate(&d->text, w);
+	if (d->text.len > 0 && d->text.s[d->text.len - 1] == '.')
+		buf_truncate(&d->text, d->text.len - 1);
+}
+
+/* A valid name's text form: the Unicode form of its A-labels, so that "xn--bcher-kva.de",
+ * "BÜCHER.de" and "bücher.de" are one text as they are one lookup. */
+static void
+text_of_ascii(struct dname *d)
+{
+	buf_reset(&d->text);
+	char *u = NULL;
+	if (has_alabel(d->ascii.s) && idn2_to_unicode_8z8z(d->ascii.s, &u, 0) == IDN2_OK)
+		buf_adds(&d->text, u);
+	else
+		buf_add(&d->text, d->ascii.s, d->ascii.len);
+	idn2_free(u);
+}
+
 int
 dname_set(struct dname *d, const char *s, size_t n)
 {
@@ -161,41 +214,47 @@ dname_set(struct dname *d, const char *s, size_t n)
 		if (bad_char)
 			return invalid(d, "control character or space in name%s", "");
 		buf_add(&d->ascii, d->text.s, n);
-		return check_limits(d);
+		if (check_limits(d) < 0)
+			return -1;
+		if (has_alabel(d->ascii.s))
+			text_of_ascii(d);
+		return 0;
 	}
 
-	/* Non-ASCII: decode (repairing bad bytes), lowercase with full Unicode rules. */
-	struct buf repaired = BUF_INIT;
-	buf_add_utf8_repaired(&repaired, s, n);
-	bool had_bad_bytes = !utf8_valid(s, n);
-	size_t lowlen = 0;
-	uint8_t *low =
-	    u8_tolower((const uint8_t *)repaired.s, repaired.len, NULL, NULL, NULL, &lowlen);
-	if (low) {
-		buf_add(&d->text, low, lowlen);
-		free(low);
-	} else {
-		buf_add(&d->text, repaired.s, repaired.len);
-	}
-	buf_free(&repaired);
-	if (had_bad_bytes)
+	/* Non-ASCII: UTS #46 mapping (case, fullwidth forms, the ideographic full stop) and
+	 * conversion to A-labels first; the text form is then the Unicode form of the result. */
+	if (!utf8_valid(s, n)) {
+		text_fallback(d, s, n);
 		return invalid(d, "invalid UTF-8 in name%s", "");
-	for (size_t i = 0; i < d->text.len; i++)
-		if ((unsigned char)d->text.s[i] <= 0x20 || d->text.s[i] == 0x7f)
+	}
+	for (size_t i = 0; i < n; i++)
+		if (u[i] <= 0x20 || u[i] == 0x7f) {
+			text_fallback(d, s, n);
 			return invalid(d, "control character or space in name%s", "");
-	char *a = NULL;
-	int rc = idn2_to_ascii_8z(d->text.s, &a, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-	if (rc != IDN2_OK)
+		}
+	char *z = xstrndup(s, n), *a = NULL;
+	int rc = idn2_to_ascii_8z(z, &a, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+	free(z);
+	if (rc != IDN2_OK) {
+		text_fallback(d, s, n);
 		return invalid(d, "not a valid internationalized name: %s", idn2_strerror(rc));
+	}
 	buf_adds(&d->ascii, a);
 	idn2_free(a);
 	if (d->ascii.len > 0 && d->ascii.s[d->ascii.len - 1] == '.')
 		buf_truncate(&d->ascii, d->ascii.len - 1);
 	/* UTS #46 maps some characters to ASCII ones the ASCII path refuses (U+00A0 to a space) */
 	for (size_t i = 0; i < d->ascii.len; i++)
-		if ((unsigned char)d->ascii.s[i] <= 0x20 || d->ascii.s[i] == 0x7f)
+		if ((unsigned char)d->ascii.s[i] <= 0x20 || d->ascii.s[i] == 0x7f) {
+			text_fallback(d, s, n);
 			return invalid(d, "control character or space in name%s", "");
-	return check_limits(d);
+		}
+	if (check_limits(d) < 0) {
+		text_fallback(d, s, n);
+		return -1;
+	}
+	text_of_ascii(d);
+	return 0;
 }
 
 static const char *registrable_uncached(const char *name);
