@@ -111,15 +111,21 @@ check_limits(struct dname *d)
 			return invalid(d, "character %s not allowed in a domain name", bad);
 		}
 		if (le - p >= 4 && !memcmp(p, "xn--", 4)) {
-			/* an A-label must decode to a valid U-label */
+			/* an A-label must decode to a valid U-label that encodes back to it (not
+			 * "xn--abc-", whose Unicode form abc is another name) */
 			char *label = strndup(p, (size_t)(le - p)), *u = NULL;
+			uint8_t *back = NULL;
 			int rc = label ? idn2_to_unicode_8z8z(label, &u, 0) : IDN2_MALLOC;
 			if (rc == IDN2_OK)
-				rc = idn2_lookup_u8((const uint8_t *)u, NULL, IDN2_NONTRANSITIONAL);
+				rc = idn2_lookup_u8((const uint8_t *)u, &back, IDN2_NONTRANSITIONAL);
+			bool same = rc == IDN2_OK && !strcmp((const char *)back, label);
 			free(label);
 			idn2_free(u);
+			idn2_free(back);
 			if (rc != IDN2_OK)
 				return invalid(d, "bad A-label: %s", idn2_strerror(rc));
+			if (!same)
+				return invalid(d, "bad A-label: %s", "not the encoding of its Unicode form");
 		}
 		if (!dot)
 			break;
