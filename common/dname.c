@@ -149,11 +149,12 @@ has_alabel(const char *s)
 	return !strncmp(s, "xn--", 4) || strstr(s, ".xn--");
 }
 
-/* The text form of a name IDNA refuses, mapped as far as UTS #46 would have: compatibility
- * forms folded (NFKC: fullwidth letters and U+FF0E), case mapped, the ideographic full stops
- * made dots. Only scoring reads it; nothing is looked up under it. */
+/* UTS #46's mapping, as far as this step needs it: compatibility forms folded (NFKC: fullwidth
+ * letters and digits, U+FF0E, U+FF61 to U+3002, the long s), case mapped, the ideographic full
+ * stop U+3002 made a dot, then one trailing dot dropped. Into d->text; s is valid UTF-8, or
+ * has its ill-formed bytes shown as U+FFFD. */
 static void
-text_fallback(struct dname *d, const char *s, size_t n)
+map_text(struct dname *d, const char *s, size_t n)
 {
 	struct buf repaired = BUF_INIT;
 	buf_add_utf8_repaired(&repaired, s, n);
@@ -167,7 +168,6 @@ text_fallback(struct dname *d, const char *s, size_t n)
 		buf_add(&d->text, repaired.s, repaired.len);
 	free(low);
 	buf_free(&repaired);
-	/* U+3002 (and U+FF61, which NFKC made U+3002) separates labels in UTS #46 */
 	size_t w = 0;
 	for (size_t i = 0; i < d->text.len; i++) {
 		if (i + 3 <= d->text.len && !memcmp(d->text.s + i, "\xe3\x80\x82", 3)) {
@@ -176,9 +176,9 @@ text_fallback(struct dname *d, const char *s, size_t n)
 		} else
 			d->text.s[w++] = d->text.s[i];
 	}
+	if (w > 0 && d->text.s[w - 1] == '.')
+		w--;
 	buf_truncate(&d->text, w);
-	if (d->text.len > 0 && d->text.s[d->text.len - 1] == '.')
-		buf_truncate(&d->text, d->text.len - 1);
 }
 
 /* A valid name's text form: the Unicode form of its A-labels, so that "xn--bcher-kva.de",
@@ -195,6 +195,67 @@ text_of_ascii(struct dname *d)
 	idn2_free(u);
 }
 
+/* An ASCII name (no trailing dot): lowercase, host-name rules, A-labels checked. */
+static int
+set_ascii(struct dname *d, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	buf_reset(&d->text);
+	buf_grow(&d->text, n);
+	bool bad_char = false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = u[i];
+		if (c <= 0x20 || c == 0x7f)
+			bad_char = true;
+		d->text.s[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	d->text.len = n;
+	d->text.s[n] = '\0';
+	if (bad_char)
+		return invalid(d, "control character or space in name%s", "");
+	buf_add(&d->ascii, d->text.s, n);
+	if (check_limits(d) < 0)
+		return -1;
+	if (has_alabel(d->ascii.s))
+		text_of_ascii(d);
+	return 0;
+}
+
+/* The mapped name in d->text to A-labels in d->ascii, label by label: a label that the mapping
+ * made ASCII follows the ASCII rules (so "ａｂ－－ｃ" is "ab--c" as it is spelled in ASCII), the
+ * others IDNA2008 (libidn2, nontransitional: ß stays ß). */
+static int
+to_alabels(struct dname *d)
+{
+	const char *s = d->text.s, *end = s + d->text.len;
+	struct buf label = BUF_INIT;
+	int rc = IDN2_OK;
+	for (const char *p = s; rc == IDN2_OK && p <= end;) {
+		const char *dot = memchr(p, '.', (size_t)(end - p));
+		const char *le = dot ? dot : end;
+		if (p > s)
+			buf_addc(&d->ascii, '.');
+		if (ascii_only((const unsigned char *)p, (size_t)(le - p))) {
+			buf_add(&d->ascii, p, (size_t)(le - p));
+		} else {
+			char *a = NULL;
+			buf_reset(&label);
+			buf_add(&label, p, (size_t)(le - p));
+			rc = idn2_to_ascii_8z(label.s, &a, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+			if (rc == IDN2_OK)
+				buf_adds(&d->ascii, a);
+			idn2_free(a);
+		}
+		if (!dot)
+			break;
+		p = dot + 1;
+	}
+	buf_free(&label);
+	if (rc != IDN2_OK)
+		return invalid(d, "not a valid internationalized name: %s", idn2_strerror(rc));
+	return 0;
+}
+
 int
 dname_set(struct dname *d, const char *s, size_t n)
 {
@@ -203,62 +264,34 @@ dname_set(struct dname *d, const char *s, size_t n)
 	buf_reset(&d->ascii);
 	d->invalid = NULL;
 	d->reg_text = d->reg_ascii = NULL;
-	if (n > 0 && s[n - 1] == '.')
-		n--;
 
-	if (ascii_only(u, n)) {
-		buf_grow(&d->text, n);
-		bool bad_char = false;
-		for (size_t i = 0; i < n; i++) {
-			unsigned char c = u[i];
-			if (c <= 0x20 || c == 0x7f)
-				bad_char = true;
-			d->text.s[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		}
-		d->text.len = n;
-		d->text.s[n] = '\0';
-		if (bad_char)
-			return invalid(d, "control character or space in name%s", "");
-		buf_add(&d->ascii, d->text.s, n);
-		if (check_limits(d) < 0)
-			return -1;
-		if (has_alabel(d->ascii.s))
-			text_of_ascii(d);
-		return 0;
-	}
+	if (ascii_only(u, n))
+		return set_ascii(d, s, n > 0 && s[n - 1] == '.' ? n - 1 : n);
 
-	/* Non-ASCII: UTS #46 mapping (case, fullwidth forms, the ideographic full stop) and
-	 * conversion to A-labels first; the text form is then the Unicode form of the result. */
-	if (!utf8_valid(s, n)) {
-		text_fallback(d, s, n);
+	/* Non-ASCII: the UTS #46 mapping first (it may make the name ASCII: "ＦＵＬＬ．ｔｅｓｔ"),
+	 * then A-labels; the text form is then the Unicode form of the result. A name refused
+	 * keeps the mapped text, which only scoring reads. */
+	map_text(d, s, n);
+	if (!utf8_valid(s, n))
 		return invalid(d, "invalid UTF-8 in name%s", "");
-	}
 	for (size_t i = 0; i < n; i++)
-		if (u[i] <= 0x20 || u[i] == 0x7f) {
-			text_fallback(d, s, n);
+		if (u[i] <= 0x20 || u[i] == 0x7f)
 			return invalid(d, "control character or space in name%s", "");
-		}
-	char *z = xstrndup(s, n), *a = NULL;
-	int rc = idn2_to_ascii_8z(z, &a, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-	free(z);
-	if (rc != IDN2_OK) {
-		text_fallback(d, s, n);
-		return invalid(d, "not a valid internationalized name: %s", idn2_strerror(rc));
+	if (ascii_only((const unsigned char *)d->text.s, d->text.len)) {
+		struct buf mapped = BUF_INIT;
+		buf_add(&mapped, d->text.s, d->text.len);
+		int rc = set_ascii(d, mapped.s, mapped.len);
+		buf_free(&mapped);
+		return rc;
 	}
-	buf_adds(&d->ascii, a);
-	idn2_free(a);
-	if (d->ascii.len > 0 && d->ascii.s[d->ascii.len - 1] == '.')
-		buf_truncate(&d->ascii, d->ascii.len - 1);
-	/* UTS #46 maps some characters to ASCII ones the ASCII path refuses (U+00A0 to a space) */
-	for (size_t i = 0; i < d->ascii.len; i++)
-		if ((unsigned char)d->ascii.s[i] <= 0x20 || d->ascii.s[i] == 0x7f) {
-			text_fallback(d, s, n);
-			return invalid(d, "control character or space in name%s", "");
-		}
-	if (check_limits(d) < 0) {
-		text_fallback(d, s, n);
+	if (to_alabels(d) < 0)
 		return -1;
-	}
+	/* the mapping makes some characters ASCII ones the ASCII rules refuse (U+00A0 a space) */
+	for (size_t i = 0; i < d->ascii.len; i++)
+		if ((unsigned char)d->ascii.s[i] <= 0x20 || d->ascii.s[i] == 0x7f)
+			return invalid(d, "control character or space in name%s", "");
+	if (check_limits(d) < 0)
+		return -1;
 	text_of_ascii(d);
 	return 0;
 }
