@@ -117,7 +117,8 @@ check_limits(struct dname *d)
 			uint8_t *back = NULL;
 			int rc = label ? idn2_to_unicode_8z8z(label, &u, 0) : IDN2_MALLOC;
 			if (rc == IDN2_OK)
-				rc = idn2_lookup_u8((const uint8_t *)u, &back, IDN2_NONTRANSITIONAL);
+				rc =
+				    idn2_lookup_u8((const uint8_t *)u, &back, IDN2_NONTRANSITIONAL);
 			bool same = rc == IDN2_OK && !strcmp((const char *)back, label);
 			free(label);
 			idn2_free(u);
@@ -125,7 +126,8 @@ check_limits(struct dname *d)
 			if (rc != IDN2_OK)
 				return invalid(d, "bad A-label: %s", idn2_strerror(rc));
 			if (!same)
-				return invalid(d, "bad A-label: %s", "not the encoding of its Unicode form");
+				return invalid(d, "bad A-label: %s",
+					       "not the encoding of its Unicode form");
 		}
 		if (!dot)
 			break;
