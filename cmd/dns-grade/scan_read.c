@@ -50,15 +50,6 @@ type_code(const char *t)
 	return -1;
 }
 
-/* The member names dns-scan writes, by number (grade.h). A value's name is compared with them as
- * text when it is looked up: objects are small, and most names are never asked for. */
-#define KEY_NAME(name) #name,
-const char *const key_name[NKEYS] = {"", SCAN_KEYS(KEY_NAME)};
-#undef KEY_NAME
-#define KEY_LEN(name) sizeof #name - 1,
-const unsigned char key_len[NKEYS] = {0, SCAN_KEYS(KEY_LEN)};
-#undef KEY_LEN
-
 /* --- the reader --------------------------------------------------------------------------- */
 
 /* The functions below take the position and return the one after what they read, or NULL on
