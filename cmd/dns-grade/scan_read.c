@@ -398,6 +398,7 @@ read_tree(struct reader *r, char *p)
 	struct scan *s = r->s;
 	struct jv *open[MAX_DEPTH]; /* the open containers, the innermost last */
 	int depth = 0;
+	struct jv *parent = NULL; /* open[depth - 1], the container of the value at p */
 	bool in_object = false; /* open[depth - 1] is an object: its elements have names */
 	const char *key = NULL; /* the name of the value at p, in an object */
 	size_t keylen = 0;
@@ -406,7 +407,6 @@ read_tree(struct reader *r, char *p)
 	for (;; x++) {
 		if (depth >= MAX_DEPTH)
 			return fail(r, P_DEEP, p);
-		struct jv *parent = depth ? open[depth - 1] : NULL;
 		x->key = key;
 		x->keylen = (uint32_t)keylen;
 		x->n = 0;
@@ -419,7 +419,7 @@ read_tree(struct reader *r, char *p)
 			/* an object's RR type is its last "type" member when that is a string */
 			if (name_is(x, K_type)) /* only a member has a name */
 				parent->tcode = RR_NOTYPE;
-			open[depth++] = x;
+			open[depth++] = parent = x;
 			in_object = x->type == JV_OBJ;
 			p = skip_ws(p + 1);
 			if (*p != (in_object ? '}' : ']'))
@@ -442,15 +442,15 @@ read_tree(struct reader *r, char *p)
 		}
 		/* p at the end of the innermost container, or a comma after one that ended */
 		for (;;) {
-			struct jv *o = open[depth - 1];
 			if (*p != (in_object ? '}' : ']'))
 				return fail(r, P_BAD, p);
-			o->skip = (uint32_t)(x + 1 - o);
+			parent->skip = (uint32_t)(x + 1 - parent);
 			if (--depth == 0) {
 				s->nv = (size_t)(x + 1 - s->v);
 				return p + 1;
 			}
-			in_object = open[depth - 1]->type == JV_OBJ;
+			parent = open[depth - 1];
+			in_object = parent->type == JV_OBJ;
 			p = skip_ws(p + 1);
 			if (*p == ',') {
 				p = skip_ws(p + 1);
