@@ -354,9 +354,11 @@ read_name(struct reader *r, char *p, const char **key, size_t *keylen)
 		return fail(r, P_BAD, p);
 	if (*keylen != (size_t)(q - p - 2)) /* an escape (each one shrinks): maybe a NUL */
 		*keylen = strnlen(*key, *keylen);
-	q = skip_ws(q);
-	if (*q != ':')
-		return fail(r, P_BAD, q);
+	if (*q != ':') { /* white space before the colon (dns-scan writes none) */
+		q = skip_ws(q);
+		if (*q != ':')
+			return fail(r, P_BAD, q);
+	}
 	return skip_ws(q + 1);
 }
 
