@@ -349,11 +349,17 @@ read_name(struct reader *r, char *p, const char **key, size_t *keylen)
 {
 	if (*p != '"')
 		return fail(r, P_BAD, p);
-	char *q = read_string(r, p, key, keylen);
-	if (!q)
-		return fail(r, P_BAD, p);
-	if (*keylen != (size_t)(q - p - 2)) /* an escape (each one shrinks): maybe a NUL */
-		*keylen = strnlen(*key, *keylen);
+	char *start = p + 1, *q = find_stop(start);
+	if (*q == '"') { /* plain bytes, as every name dns-scan writes */
+		*q = '\0';
+		*key = start;
+		*keylen = (size_t)(q - start);
+		q++;
+	} else {
+		if (!(q = read_string_rest(r, start, q, key, keylen)))
+			return fail(r, P_BAD, p);
+		*keylen = strnlen(*key, *keylen); /* up to an escaped NUL, if any */
+	}
 	if (*q != ':') { /* white space before the colon (dns-scan writes none) */
 		q = skip_ws(q);
 		if (*q != ':')
