@@ -407,8 +407,8 @@ read_tree(struct reader *r, char *p)
 	struct jv *open[MAX_DEPTH]; /* the open containers, the innermost last */
 	int depth = 0;
 	struct jv *parent = NULL; /* open[depth - 1], the container of the value at p */
-	bool in_object = false; /* open[depth - 1] is an object: its elements have names */
-	const char *key = NULL; /* the name of the value at p, in an object */
+	bool in_object = false;	  /* open[depth - 1] is an object: its elements have names */
+	const char *key = NULL;	  /* the name of the value at p, in an object */
 	size_t keylen = 0;
 	struct jv *x = s->v; /* the slot of the value at p */
 	s->nv = 0;
