@@ -774,7 +774,7 @@ integrity() {
 
 	invalid-name
 	ESTABLISHED
-	no-registrable
+	no-registrable-domain
 	invalid-name
 	rate-limited
 	timeout

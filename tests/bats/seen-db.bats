@@ -274,7 +274,7 @@ setup() { setup_isolated; }
 	assert_line -n 0 --partial '"domain":"first.com"'
 	assert_line -n 1 --partial '"code":"not-stored"'
 	[ "${#lines[@]}" -eq 2 ]
-	assert_equal "$(head -1 <<<"$stderr")" "seen-db: line 2: not stored: cannot write to '$db': database is locked by another process (gave up after 300 ms)"
+	assert_equal "$(head -1 <<<"$stderr")" "seen-db: line 2: not stored: cannot write to '$db': database is locked by another process (gave up after 300 ms) [not-stored]"
 }
 
 @test "a read-only store: clear message naming the file, exit 2" {
