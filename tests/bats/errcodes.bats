@@ -33,10 +33,10 @@ documented() {
 
 @test "every code a command's source can write is on the list" {
 	code_list | sort >list
-	# the literals given as codes: rec_error_code, domain-born's result_fail, the RDAP, whois
-	# and HTTP clients' codes, dns-scan's error and cause values
+	# the literals given as codes: rec_error_code, seen-db import's reject, domain-born's
+	# result_fail, the RDAP, whois and HTTP clients' codes, dns-scan's error and cause values
 	{
-		grep -rhoE '(rec_error_code|result_fail)\([^,]+, *"[^"]*"' "$TOP/cmd" "$TOP/common" |
+		grep -rhoE '(rec_error_code|result_fail|reject)\([^,]+, *"[^"]*"' "$TOP/cmd" "$TOP/common" |
 			sed -E 's/.*"([^"]*)"$/\1/'
 		grep -rhoE '\bfail\((d|c), *"[^"]*"' "$TOP/common/rdap.c" "$TOP/common/whois.c" |
 			sed -E 's/.*"([^"]*)"$/\1/'
@@ -99,6 +99,13 @@ codes_of() { # out err
 	printf '%s\n' "$stderr" >err
 	run -0 sed -n 's/.* \[\([a-z0-9-]*\)\]$/\1/p' err
 	assert_output $'invalid-json\nunknown-category\nbad-grade\nbad-member\nno-grades'
+	codes_of /dev/null err >>all
+	# seen-db import says why it rejects a name the same way
+	printf '%s\n' '{bad' 'localhost' 'a..b' '{"x":1}' 'example.com' >import.txt
+	run -1 --separate-stderr seen-db import import.txt
+	printf '%s\n' "$stderr" >err
+	run -0 sed -n 's/.* \[\([a-z0-9-]*\)\]$/\1/p' err
+	assert_output $'invalid-json\nno-registrable-domain\ninvalid-name\nno-field'
 	codes_of /dev/null err >>all
 	run -0 comm -23 <(sort -u all) list
 	assert_output ""
