@@ -199,7 +199,7 @@ take_record(struct record *in, struct dname *dn)
 	bytes_read += in->text.len + 1;
 	if (rec_require_name(&j->rec)) {
 		if (dname_set(dn, j->rec.name.s, j->rec.name.len) < 0) {
-			rec_error(&j->rec, "invalid name: %s", dn->invalid);
+			rec_error_code(&j->rec, "invalid-name", "invalid name: %s", dn->invalid);
 		} else {
 			idn_annotate(&j->rec, dn);
 			j->domain = xstrdup(dn->ascii.s);

@@ -131,7 +131,8 @@ admit(struct born *b, size_t no)
 		goto done;
 	}
 	if (!dname_registrable(&b->dn)) {
-		result_fail(&res, "no-registrable", "no registrable domain in '%s'", b->dn.text.s);
+		result_fail(&res, "no-registrable-domain", "no registrable domain in '%s'",
+			    b->dn.text.s);
 		goto done;
 	}
 	idn_annotate(r, &b->dn);

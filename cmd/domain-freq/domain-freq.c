@@ -266,7 +266,8 @@ train_ngram(const struct options *o)
 			if (registrable_label(&d, &s, &len))
 				ngram_train(&m, s, len);
 			else
-				rec_error(&r, "no registrable domain in '%s'", d.text.s);
+				rec_error_code(&r, "no-registrable-domain",
+					       "no registrable domain in '%s'", d.text.s);
 		}
 		progress_count(++n, "names trained");
 	}
@@ -372,16 +373,17 @@ score_record(struct record *r, struct dname *d, struct freq_table *t, const stru
 		if (!has_label) {
 			rec_set_strz(r, "freq_score", "ERROR");
 			if (!valid)
-				rec_error(r, "invalid name: %s", d->invalid);
+				rec_error_code(r, "invalid-name", "invalid name: %s", d->invalid);
 			else
-				rec_error(r, "no registrable domain in '%s'", d->text.s);
+				rec_error_code(r, "no-registrable-domain",
+					       "no registrable domain in '%s'", d->text.s);
 			return;
 		}
 		s = o->on == ON_LABEL ? label : d->reg_text;
 		n = o->on == ON_LABEL ? nlabel : d->text.len - (size_t)(s - d->text.s);
 	} else if (n == 0) {
 		rec_set_strz(r, "freq_score", "ERROR");
-		rec_error(r, "invalid name: %s", d->invalid);
+		rec_error_code(r, "invalid-name", "invalid name: %s", d->invalid);
 		return;
 	}
 	double avg, word;
@@ -402,7 +404,7 @@ score_record(struct record *r, struct dname *d, struct freq_table *t, const stru
 		score_ngram(r, label, nlabel, m, o);
 	/* Scored as freq.py would, but the name itself is still reported. */
 	if (!valid)
-		rec_error(r, "invalid name: %s", d->invalid);
+		rec_error_code(r, "invalid-name", "invalid name: %s", d->invalid);
 }
 
 int

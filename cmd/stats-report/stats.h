@@ -186,7 +186,6 @@ struct agg {
 struct options {
 	const char *field;
 	enum out_format format;
-	bool format_set;
 	long top;
 	const char *date;
 	const char *history;
@@ -219,5 +218,12 @@ struct run {
 struct record;
 /* Count one record of the input (blank lines aside) in run, or count it as skipped, why. */
 void take_record(struct run *run, struct record *r);
+
+/* "s" for a count of nouns other than one, for the report's sentences */
+static inline const char *
+plural(long long n)
+{
+	return n == 1 ? "" : "s";
+}
 
 #endif

@@ -381,7 +381,7 @@ requests() {
 	a..com
 	EOF
 	run jq -c '.errors[0].code' <<<"$output"
-	assert_output $'"no-registrable"\nnull\n"invalid-name"'
+	assert_output $'"no-registrable-domain"\n"field-not-string"\n"invalid-name"'
 	run -1 --separate-stderr born <<<$'localhost\n\na.com'
 	assert_equal "$(printf '%s\n' "$output" | sed -n 2p)" ""
 }

@@ -96,7 +96,7 @@ setup() {
 @test "a record without the field, or with a non-string field, gets an error and is kept" {
 	printf '{"x":1}\n{"domain":7}\n' >in
 	run --separate-stderr -1 domain-freq <in
-	assert_equal "$(jq -c . <<<"${lines[0]}")" '{"x":1,"errors":[{"by":"domain-freq","msg":"no '"'"'domain'"'"' member"}]}'
+	assert_equal "$(jq -c . <<<"${lines[0]}")" '{"x":1,"errors":[{"by":"domain-freq","code":"no-field","msg":"no '"'"'domain'"'"' member"}]}'
 	assert_equal "$(jq -r '.domain' <<<"${lines[1]}")" "7"
 	[[ "$stderr" == *"line 2: member 'domain' is not a string"* ]]
 }
