@@ -64,7 +64,8 @@ mtasts_txt_parse(const char *s, size_t n, struct mtasts_txt *r, struct findings 
 		findings_add(f, "MTA_STS_BAD_ID", SEV_ERROR, "no id field (RFC 8461 section 3.1)");
 		ok = false;
 	} else if (ids > 1) {
-		findings_add(f, "MTA_STS_BAD_ID", SEV_ERROR, "%u id fields: a policy has one id", ids);
+		findings_add(f, "MTA_STS_BAD_ID", SEV_ERROR, "%u id fields: a policy has one id",
+			     ids);
 		ok = false;
 	} else if (!id_ok(r->id, r->idlen)) {
 		findings_add(f, "MTA_STS_BAD_ID", SEV_ERROR,

@@ -16,8 +16,8 @@
 #include "tool.h"
 
 /* The categories in grade.h's order. */
-const char *const cat_names[NCAT] = {"spf",	  "dmarc",   "caa",  "ns",   "soa", "mx",
-				     "dnssec", "bimi", "mta_sts", "tls_rpt", "dane", "dkim"};
+const char *const cat_names[NCAT] = {"spf",    "dmarc", "caa",	   "ns",      "soa",  "mx",
+				     "dnssec", "bimi",	"mta_sts", "tls_rpt", "dane", "dkim"};
 
 struct options {
 	bool dnstats;
@@ -192,9 +192,11 @@ fact_values(const struct facts *fa, const struct scan *s, struct fact_val v[NFAC
 	v[FACT_DANE_USAGES] = fact_ints(fa->dane.usages, (size_t)fa->dane.nusages);
 	v[FACT_DKIM_PRESENT] = fact_bool(fa->dkim.present);
 	v[FACT_IPV6_NS] = fact_tri(fa->ipv6.ns);
-	v[FACT_IPV6_NS_WITHOUT] = fa->ipv6.ns_without >= 0 ? fact_int(fa->ipv6.ns_without) : fact_null();
+	v[FACT_IPV6_NS_WITHOUT] =
+	    fa->ipv6.ns_without >= 0 ? fact_int(fa->ipv6.ns_without) : fact_null();
 	v[FACT_IPV6_MX] = fact_tri(fa->ipv6.mx);
-	v[FACT_IPV6_MX_WITHOUT] = fa->ipv6.mx_without >= 0 ? fact_int(fa->ipv6.mx_without) : fact_null();
+	v[FACT_IPV6_MX_WITHOUT] =
+	    fa->ipv6.mx_without >= 0 ? fact_int(fa->ipv6.mx_without) : fact_null();
 	v[FACT_MAIL_PROVIDER] = fact_str(fa->mail_provider);
 	v[FACT_DNS_PROVIDER] = fact_str(fa->dns_provider);
 	v[FACT_ACTIVE_DIRECTORY] = fact_bool(fa->ad);

@@ -231,7 +231,7 @@ struct facts {
 		bool present;
 	} dkim;
 	struct {
-		int ns, mx;		    /* 1 every host has AAAA, 0 not, -1 unknown or no host */
+		int ns, mx; /* 1 every host has AAAA, 0 not, -1 unknown or no host */
 		int ns_without, mx_without; /* hosts without AAAA, -1 unknown */
 	} ipv6;
 	const char *mail_provider, *dns_provider;
@@ -263,7 +263,7 @@ struct grader {
 	bool spf_needs_mx; /* the SPF grade of the scale used depends on MX (DNStats' no-SPF) */
 	struct facts facts;
 	struct buf tmp, tmp2;
-	struct mail_state *mail; /* buffers the mail checks reuse (mail.c) */
+	struct mail_state *mail;	   /* buffers the mail checks reuse (mail.c) */
 	struct transport_state *transport; /* and the transport checks' (transport.c) */
 };
 

@@ -102,13 +102,13 @@ cap_of(enum cat c, const struct facts *fa, const struct findings *f)
 	case C_BIMI:
 		return fa->bimi.present ? 100 : 0;
 	case C_MTASTS:
-		return !fa->mta_sts.present || findings_has(f, "MTA_STS_MULTIPLE_RECORDS") ? 0
-		       : !fa->mta_sts.valid ? 20 /* senders take it as no policy */
-					    : 100;
+		if (!fa->mta_sts.present || findings_has(f, "MTA_STS_MULTIPLE_RECORDS"))
+			return 0;
+		return fa->mta_sts.valid ? 100 : 20; /* invalid: senders take it as no policy */
 	case C_TLSRPT:
-		return !fa->tls_rpt.present || findings_has(f, "TLSRPT_MULTIPLE_RECORDS") ? 0
-		       : !fa->tls_rpt.valid					   ? 20
-										   : 100;
+		if (!fa->tls_rpt.present || findings_has(f, "TLSRPT_MULTIPLE_RECORDS"))
+			return 0;
+		return fa->tls_rpt.valid ? 100 : 20;
 	case C_DANE:
 		/* TLSA records that did not validate are unusable (RFC 7672 section 2.2) */
 		return fa->dane.present && fa->dane.validated == 1 ? 100 : 0;

@@ -128,7 +128,24 @@ check_tls_rpt(struct grader *g)
 	g->facts.tls_rpt.rua_https = r.https > 0;
 }
 
-/* The MX hosts (not the null MX), without final dots: up to HOSTS_MAX, in answer order. */
+/* Hosts in name order (an RRset's order changes from answer to answer, remarks must not). */
+static void
+sort_hosts(const char *host[], size_t len[], size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0; k--) {
+			size_t m = len[k - 1] < len[k] ? len[k - 1] : len[k];
+			int c = strncasecmp(host[k - 1], host[k], m);
+			if (c < 0 || (c == 0 && len[k - 1] <= len[k]))
+				break;
+			const char *th = host[k];
+			size_t tl = len[k];
+			host[k] = host[k - 1], len[k] = len[k - 1];
+			host[k - 1] = th, len[k - 1] = tl;
+		}
+}
+
+/* The MX hosts (not the null MX), without final dots: up to HOSTS_MAX, in name order. */
 static size_t
 mx_hosts(const struct scan *s, const char *host[HOSTS_MAX], size_t len[HOSTS_MAX])
 {
@@ -148,6 +165,7 @@ mx_hosts(const struct scan *s, const char *host[HOSTS_MAX], size_t len[HOSTS_MAX
 		if (!dup)
 			host[n] = ex, len[n++] = en;
 	}
+	sort_hosts(host, len, n);
 	return n;
 }
 
@@ -225,7 +243,8 @@ check_dane(struct grader *g)
 			n++;
 			if (!rr_int(rr, K_usage, &u) || !rr_int(rr, K_selector, &sel) ||
 			    !rr_int(rr, K_matching_type, &mt)) {
-				scan_problem(s, "TLSA record without usage, selector or matching type");
+				scan_problem(
+				    s, "TLSA record without usage, selector or matching type");
 				continue;
 			}
 			if (u >= 0 && u <= 3)
@@ -233,15 +252,17 @@ check_dane(struct grader *g)
 			long hex = tlsa_hex_len(rr);
 			if (u > 3 || sel > 1 || mt > 2 || (mt == 1 && hex != 64) ||
 			    (mt == 2 && hex != 128) || hex <= 0)
-				findings_add(f, "DANE_BAD_PARAMETERS", SEV_ERROR,
-					     "TLSA %lld %lld %lld at '%s': an unknown usage, selector "
-					     "or matching type, or a digest of the wrong length",
-					     u, sel, mt, t->name.s);
+				findings_add(
+				    f, "DANE_BAD_PARAMETERS", SEV_ERROR,
+				    "TLSA %lld %lld %lld at '%s': an unknown usage, selector "
+				    "or matching type, or a digest of the wrong length",
+				    u, sel, mt, t->name.s);
 			else if (u == 0 || u == 1)
-				findings_add(f, "DANE_PKIX_USAGE", SEV_WARNING,
-					     "TLSA usage %lld (%s) at '%s': SMTP clients do not use "
-					     "PKIX usages (RFC 7672 section 3.1.3)",
-					     u, u ? "PKIX-EE" : "PKIX-TA", t->name.s);
+				findings_add(
+				    f, "DANE_PKIX_USAGE", SEV_WARNING,
+				    "TLSA usage %lld (%s) at '%s': SMTP clients do not use "
+				    "PKIX usages (RFC 7672 section 3.1.3)",
+				    u, u ? "PKIX-EE" : "PKIX-TA", t->name.s);
 		}
 		if (n == 0) {
 			if (without++ < 4) {
@@ -299,8 +320,8 @@ check_dkim(struct grader *g)
 /* IPv6 reach of a set of hosts: 1 all have AAAA, 0 not (names of some in list), -1 unknown
  * (an AAAA question told nothing, or no host). */
 static int
-ipv6_reach(const struct scan *s, const char *const *host, const size_t *len, size_t n,
-	   int *without, struct buf *list)
+ipv6_reach(const struct scan *s, const char *const *host, const size_t *len, size_t n, int *without,
+	   struct buf *list)
 {
 	int unknown = 0;
 	*without = 0;
@@ -346,6 +367,7 @@ check_ipv6(struct grader *g)
 		if (h && hn)
 			host[n] = h, len[n++] = hn;
 	}
+	sort_hosts(host, len, n);
 	struct facts *fa = &g->facts;
 	fa->ipv6.ns = ipv6_reach(s, host, len, n, &fa->ipv6.ns_without, &t->list);
 	if (fa->ipv6.ns == 0)
@@ -381,11 +403,11 @@ transport_unknowns(struct grader *g)
 	struct scan *s = g->s;
 	struct transport_state *t = state(g);
 	named(&t->name, "_mta-sts.", s);
-	unknown_remark(g, C_MTASTS, scan_find(s, t->name.s, t->name.len, T_TXT), "TXT",
-		       t->name.s, t->name.len);
+	unknown_remark(g, C_MTASTS, scan_find(s, t->name.s, t->name.len, T_TXT), "TXT", t->name.s,
+		       t->name.len);
 	named(&t->name, "_smtp._tls.", s);
-	unknown_remark(g, C_TLSRPT, scan_find(s, t->name.s, t->name.len, T_TXT), "TXT",
-		       t->name.s, t->name.len);
+	unknown_remark(g, C_TLSRPT, scan_find(s, t->name.s, t->name.len, T_TXT), "TXT", t->name.s,
+		       t->name.len);
 	const struct query *mx = scan_find(s, s->domain, s->domainlen, T_MX);
 	named(&t->name, "_domainkey.", s);
 	if (!unknown_remark(g, C_DKIM, scan_find(s, t->name.s, t->name.len, T_TXT), "TXT",
