@@ -107,7 +107,7 @@ set_profile(const char *name)
 		types = full;
 		n = sizeof full / sizeof *full;
 		opt.features = F(W_APEX) | F(W_WWW) | F(W_DMARC) | F(W_BIMI) | F(W_MSDCS) |
-			       F(W_ADPROBE) | FOLLOW_UPS;
+			       F(W_ADPROBE) | F(W_MTASTS) | F(W_TLSRPT) | F(W_DKIM) | FOLLOW_UPS;
 	} else if (!strcmp(name, "dnstats")) {
 		types = dnstats;
 		n = sizeof dnstats / sizeof *dnstats;

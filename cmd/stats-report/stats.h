@@ -135,7 +135,26 @@ void history_annotate(struct history *h, struct report *r);
 /* The run's counters and what reads a graded record into them (read.c); stats-report.c makes
  * the figures from them. The keys and labels are defined in stats-report.c. */
 #define GRADE_NONE INT_MIN
-enum { G_SPF, G_DMARC, G_CAA, G_NS, G_SOA, G_MX, G_DNSSEC, G_BIMI, G_OVERALL, NGRADE };
+enum {
+	G_SPF,
+	G_DMARC,
+	G_CAA,
+	G_NS,
+	G_SOA,
+	G_MX,
+	G_DNSSEC,
+	G_BIMI,
+	G_MTASTS, /* the mail-transport parts: dns-grade's domstat scale only */
+	G_TLSRPT,
+	G_DANE,
+	G_DKIM,
+	G_OVERALL,
+	NGRADE
+};
+#define G_FIRST_TRANSPORT G_MTASTS
+/* A mail-transport record (MTA-STS, TLS-RPT) or DANE's TLSA: valid (validated), not, absent. */
+enum { TR_VALID, TR_INVALID, TR_ABSENT, NTR };
+extern const char *const tr_key[NTR];
 extern const char *const grade_key[NGRADE];
 extern const char *const grade_title[NGRADE];
 extern const char *const grade_section[NGRADE];
@@ -174,6 +193,9 @@ struct agg {
 	long long cn[G_OVERALL + 1]; /* domains counted in a part's figures (G_OVERALL: overall) */
 	long long spf, dmarc, dmarc_sp, dmarc_rua, mx, null_mx, caa, caa_iodef, ds, bimi, ad;
 	long long ns_lame, ns_inconsistent;
+	long long mta_sts, tls_rpt, dane, dane_valid, dkim;
+	long long mta_sts_rec[NTR], tls_rpt_rec[NTR], dane_rec[NTR];
+	long long v6_ns, v6_ns_known, v6_mx, v6_mx_known; /* of the domains where it is known */
 	long long spf_pol[NSPF], dm_p[NDM], dm_sp[NDM], caa_b[5], dnssec[NDSS];
 	long long hist[NGRADE][10], gn[NGRADE], gsum[NGRADE];
 	long long sev[NSEV], with_remarks;
