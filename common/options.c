@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "jpath.h"
 #include "options.h"
 #include "tool.h"
 
@@ -117,6 +118,18 @@ usage_line(const struct opts *o, const char *prefix, const char *lead, const cha
 			col += fprintf(stderr, " %s", w);
 	}
 	fputc('\n', stderr);
+}
+
+const char *
+opt_field(const char *arg)
+{
+	struct jpath p;
+	const char *why;
+	size_t at;
+	if (jpath_parse(&p, arg, strlen(arg), &why, &at) < 0)
+		tool_die("invalid value for --field: '%s' (%s at byte %zu)", arg, why, at + 1);
+	jpath_free(&p);
+	return arg;
 }
 
 void
