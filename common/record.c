@@ -44,7 +44,8 @@ rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_lin
 void
 rec_reader_files(struct rec_reader *rr, char *const *names, int n)
 {
-	if (n > 0)
+	/* "-" alone is standard input as without operands */
+	if (n > 1 || (n == 1 && strcmp(names[0], "-")))
 		lr_files(&rr->lr, names, (size_t)n);
 }
 
