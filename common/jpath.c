@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "jpath.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static bool
@@ -96,6 +97,11 @@ jpath_parse(struct jpath *p, const char *text, size_t n, const char **why, size_
 {
 	memset(p, 0, sizeof *p);
 	p->keys_only = true;
+	for (size_t k = 0; k < n; k++)
+		if ((unsigned char)text[k] < 0x20 || text[k] == 0x7f)
+			return fail(why, at, "control character", k);
+	if (!utf8_valid(text, n))
+		return fail(why, at, "invalid UTF-8", 0);
 	size_t i = 0;
 	if (i < n && text[i] == '.')
 		i++;
