@@ -87,6 +87,7 @@ void
 rec_free(struct record *r)
 {
 	buf_free(&r->text);
+	buf_free(&r->raw);
 	buf_free(&r->name);
 	buf_free(&r->vals);
 	buf_free(&r->alerts);
@@ -100,6 +101,7 @@ static void
 rec_clear(struct record *r)
 {
 	buf_reset(&r->text);
+	buf_reset(&r->raw);
 	buf_reset(&r->name);
 	buf_reset(&r->vals);
 	buf_reset(&r->alerts);
@@ -185,6 +187,8 @@ rec_read(struct rec_reader *rr, struct record *r)
 		while (d < e && d - b < 9 && line[d] >= '0' && line[d] <= '9')
 			rank = rank * 10 + (line[d++] - '0');
 		buf_add(&r->text, line + b, e - b);
+		if (rr->pass != PASS_NONE && (b > 0 || e < len)) /* for rec_pass */
+			buf_add(&r->raw, line, len);
 		if (d > b && d + 1 < e && line[d] == ',') {
 			r->rank = rank;
 			r->name_off = d + 1 - b;
@@ -197,6 +201,8 @@ rec_read(struct rec_reader *rr, struct record *r)
 		return 1;
 	}
 	buf_add(&r->text, line + b, e - b);
+	if (rr->pass != PASS_NONE && (b > 0 || e < len)) /* for rec_pass */
+		buf_add(&r->raw, line, len);
 	const char *why;
 	size_t at;
 	struct jspan v;
@@ -246,6 +252,11 @@ rec_pass(struct record *r)
 {
 	if (r->kind == REC_JSON || r->kind == REC_NAME) {
 		r->kind = REC_PASS;
+		if (r->raw.len) {
+			struct buf t = r->text;
+			r->text = r->raw;
+			r->raw = t;
+		}
 		r->members.n = 0;
 		r->has_name = false;
 	}
@@ -298,6 +309,7 @@ rec_copy(struct record *dst, const struct record *src)
 	dst->file = src->file;
 	dst->deferred = NULL; /* what the hook read belongs to the command, for this read only */
 	copy_buf(&dst->text, &src->text);
+	copy_buf(&dst->raw, &src->raw);
 	copy_buf(&dst->name, &src->name);
 	copy_buf(&dst->vals, &src->vals);
 	copy_buf(&dst->alerts, &src->alerts);

@@ -48,6 +48,7 @@ struct record {
 	unsigned long lineno;
 	const char *file; /* the file operand it was read from, or NULL for standard input */
 	struct buf text;	 /* the line as read (JSON: the object text) */
+	struct buf raw;		 /* with a pass mode: the line as read when text is not */
 	struct jmembers members; /* JSON: top-level members, spans into text */
 	bool has_name;		 /* the domain field was found and is a string */
 	enum rec_name_state name_state;
