@@ -144,6 +144,10 @@ jpath_parse(struct jpath *p, const char *text, size_t n, const char **why, size_
 			jpath_free(p);
 			return -1;
 		}
+		if (first && p->step[0].kind == JPATH_INDEX) {
+			jpath_free(p);
+			return fail(why, at, "a record is an object, not an array", 0);
+		}
 		first = false;
 	}
 	return 0;

@@ -36,7 +36,7 @@ struct jpath {
  *	path := ["."] step ( "." name | bracket )*	step := name | bracket
  *	name := one or more bytes other than . [ ] " and white space
  *	bracket := "[" JSON-string "]" | "[" digits "]" | "[]"
- * A path has at least one step. */
+ * A path has at least one step, and does not start with an index (a record is an object). */
 int jpath_parse(struct jpath *p, const char *text, size_t n, const char **why, size_t *at);
 void jpath_free(struct jpath *p);
 

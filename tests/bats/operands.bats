@@ -127,7 +127,7 @@ know() {
 			[[ "$stderr" == "$c: invalid value for --field: '$p' ("* ]] || fail "$c -f '$p': $stderr"
 		done
 	done
-	for p in 'a..b' 'a]' 'a["x"' 'a[x]' '' '.' 'a.[0' '[0'; do
+	for p in 'a..b' 'a]' 'a["x"' 'a[x]' '' '.' 'a.[0' '[0' '[0].a'; do
 		run -2 --separate-stderr domain-freq -f "$p" <<<"example.com"
 		[[ "$stderr" == "domain-freq: invalid value for --field: '$p' ("* ]] || fail "-f '$p': $stderr"
 	done
