@@ -10,8 +10,8 @@
 static bool
 name_byte(char c)
 {
-	return c != '.' && c != '[' && c != ']' && c != '"' && c != ' ' && c != '\t' &&
-	       c != '\n' && c != '\r' && c != '\f' && c != '\v';
+	return c != '.' && c != '[' && c != ']' && c != '"' && c != ' ' && c != '\t' && c != '\n' &&
+	       c != '\r' && c != '\f' && c != '\v';
 }
 
 static int
@@ -46,8 +46,7 @@ set_key(struct jpath_step *s, const char *k, size_t n)
 
 /* A bracket at text[*i] == '['; moves *i past its ']'. */
 static int
-parse_bracket(struct jpath *p, const char *text, size_t n, size_t *i, const char **why,
-	      size_t *at)
+parse_bracket(struct jpath *p, const char *text, size_t n, size_t *i, const char **why, size_t *at)
 {
 	size_t start = *i, j = *i + 1;
 	if (j < n && text[j] == ']') {
@@ -129,7 +128,7 @@ jpath_parse(struct jpath *p, const char *text, size_t n, const char **why, size_
 				i++;
 			if (i == s)
 				rc = fail(why, at,
-					  i >= n	       ? "no member after '.'"
+					  i >= n	   ? "no member after '.'"
 					  : text[i] == '.' ? "empty member name"
 					  : text[i] == ']' ? "unbalanced ']'"
 							   : "unexpected character",
@@ -137,8 +136,8 @@ jpath_parse(struct jpath *p, const char *text, size_t n, const char **why, size_
 			else
 				set_key(add_step(p, JPATH_KEY), text + s, i - s);
 		} else {
-			rc = fail(why, at, text[i] == ']' ? "unbalanced ']'" : "expected '.' or '['",
-				  i);
+			rc = fail(why, at,
+				  text[i] == ']' ? "unbalanced ']'" : "expected '.' or '['", i);
 		}
 		if (rc < 0) {
 			jpath_free(p);

@@ -46,7 +46,7 @@ struct rec_added {
 struct record {
 	enum rec_kind kind;
 	unsigned long lineno;
-	const char *file; /* the file operand it was read from, or NULL for standard input */
+	const char *file;	 /* the file operand it was read from, or NULL for standard input */
 	struct buf text;	 /* the line as read (JSON: the object text) */
 	struct buf raw;		 /* with a pass mode: the line as read when text is not */
 	struct jmembers members; /* JSON: top-level members, spans into text */

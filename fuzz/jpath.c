@@ -86,7 +86,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			       NULL, NULL) == 0) {
 		bool has_walked = jpath_find(&m, &p, &walked);
 		if (has_walked)
-			FUZZ_CHECK(walked.n > 0 && jscan_value(walked.p, walked.n, NULL, NULL) == 0);
+			FUZZ_CHECK(walked.n > 0 &&
+				   jscan_value(walked.p, walked.n, NULL, NULL) == 0);
 		if (p.keys_only && p.n <= JSCAN_PATH_MAX_PARTS) {
 			FUZZ_CHECK(has_inpass == has_walked);
 			FUZZ_CHECK(!has_walked || (inpass.p == walked.p && inpass.n == walked.n));

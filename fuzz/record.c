@@ -22,9 +22,9 @@
 #include "jscan.h"
 #include "record.h"
 
-static const char *const fields[] = {
-    "domain", "dns.rrname", "a.b.c", "errors", "alerts", "", "a[\"x.y\"]", "dns.queries[].rrname",
-    ".a[0].b", "rrname"};
+static const char *const fields[] = {"domain",	"dns.rrname", "a.b.c",	    "errors",
+				     "alerts",	"",	      "a[\"x.y\"]", "dns.queries[].rrname",
+				     ".a[0].b", "rrname"};
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
