@@ -181,6 +181,9 @@ opts_help(const struct opts *o)
 		if (!*r->help)
 			putchar('\n');
 	}
+	if (o->operands && strstr(o->operands, "FILE"))
+		printf("\nFILE ... are read one after the other ('-' is standard input, which is read\n"
+		       "when there is none); see domstat(7), Input files.\n");
 	printf("\nSee %s(1) and domstat(7).\n", o->cmd);
 	exit(tool_finish(0));
 }
