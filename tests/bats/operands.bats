@@ -193,3 +193,21 @@ know() {
 	run -1 --separate-stderr domain-freq --no-ngram <<<$'1,example.com\nrank,domain'
 	[ "${#lines[@]}" -eq 2 ]
 }
+
+@test "domstat-enrich.sh: eve DNS format 3 by a [] path, with and without a jq condition" {
+	cat >eve3.json <<-'EOF'
+		{"event_type":"flow","flow_id":1987654321098765433}
+		{"event_type":"dns","dns":{"version":3,"type":"request","queries":[{"rrname":"xjq7kz2vbw9p.info","rrtype":"A"}]}}
+		{"event_type":"dns","dns":{"version":3,"type":"response","queries":[{"rrname":"www.example.com","rrtype":"A"}]}}
+	EOF
+	local e="$TOP/share/examples/domstat-enrich.sh"
+	run -0 --separate-stderr sh "$e" -f 'dns.queries[].rrname' <eve3.json
+	printf '%s\n' "$output" >out
+	cmp <(head -n 1 eve3.json) <(head -n 1 out)
+	[ "$(grep -c '"freq_score"' out)" -eq 2 ]
+	rm store.db
+	run -0 --separate-stderr sh "$e" -f 'dns.queries[].rrname' -s '.dns.type == "request"' <eve3.json
+	printf '%s\n' "$output" >out
+	cmp <(sed 2d eve3.json) <(sed 2d out)
+	sed -n 2p out | jq -e '.alerts == ["LOW-NGRAM-SCORE", "YOUR-FIRST-CONTACT"]' >/dev/null
+}
