@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "idn.h"
 #include "jsonw.h"
 #include "scan.h"
 #include "xalloc.h"
@@ -200,6 +201,7 @@ take_record(struct record *in, struct dname *dn)
 		if (dname_set(dn, j->rec.name.s, j->rec.name.len) < 0) {
 			rec_error(&j->rec, "invalid name: %s", dn->invalid);
 		} else {
+			idn_annotate(&j->rec, dn);
 			j->domain = xstrdup(dn->ascii.s);
 			start_scan(j);
 			return;

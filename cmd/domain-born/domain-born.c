@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "dname.h"
 #include "http.h"
+#include "idn.h"
 #include "progress.h"
 #include "record.h"
 #include "store.h"
@@ -133,6 +134,7 @@ admit(struct born *b, size_t no)
 		result_fail(&res, "no-registrable", "no registrable domain in '%s'", b->dn.text.s);
 		goto done;
 	}
+	idn_annotate(r, &b->dn);
 	const char *domain = b->dn.reg_ascii;
 	if (b->isc_on)
 		isc_client_tick(&b->isc, now_s(b));

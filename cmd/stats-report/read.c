@@ -578,8 +578,13 @@ take_record(struct run *run, struct record *r)
 			    .dmarc_known = ob.counted[G_DMARC],
 			    .spf_known = ob.counted[G_SPF],
 			};
-			lists_add(run->lists, &lo, r->has_name ? r->name.s : "",
-				  r->has_name ? r->name.len : 0);
+			/* the name as dns-scan asked it (A-labels, UTS #46 mapped) however the
+			 * input spelled it; an invalid one as it came */
+			const struct buf *name = &r->name;
+			if (r->has_name && dname_set(&run->dn, r->name.s, r->name.len) == 0)
+				name = &run->dn.ascii;
+			lists_add(run->lists, &lo, r->has_name ? name->s : "",
+				  r->has_name ? name->len : 0);
 		}
 	}
 }

@@ -509,6 +509,7 @@ main(int argc, char **argv)
 	buf_free(&run.mail);
 	buf_free(&run.dnsp);
 	buf_free(&run.codes);
+	dname_free(&run.dn);
 
 	build_report(&run, &rep);
 	rep.date = o.date ? xstrdup(o.date) : now_date();

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "dname.h"
 #include "lists.h"
 #include "progress.h"
 
@@ -211,6 +212,7 @@ struct run {
 	bool ranked;
 	long long lines, skipped, skip[NSK];
 	struct buf s1, mail, dnsp, codes; /* decoded strings of the current record */
+	struct dname dn;		  /* its name, for the lists */
 	struct lists *lists;
 	const struct options *o;
 };

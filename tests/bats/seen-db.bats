@@ -357,10 +357,14 @@ setup() { setup_isolated; }
 	run -2 seen-db --tag x
 }
 
-@test "depuny shows the Unicode form of xn-- names" {
-	run -0 seen-db depuny xn--bcher-kva.de xn--yutube-wqf.com
+@test "depuny shows the Unicode form of xn-- names, and says when it is a look-alike" {
+	run -0 --separate-stderr seen-db depuny xn--bcher-kva.de xn--yutube-wqf.com xn--80ak6aa92e.com
 	# the example of domain_stats' /depuny: a homograph with a Cyrillic o
-	assert_output "$(printf 'bücher.de\ny\xd0\xbeutube.com')"
+	assert_output "$(printf 'bücher.de\ny\xd0\xbeutube.com\n\xd0\xb0\xd1\x80\xd1\x80\xd3\x8f\xd0\xb5.com')"
+	# the two look-alikes are named on stderr, the ordinary IDN is not
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	assert_equal "${stderr_lines[0]}" "seen-db: MIXED-SCRIPT: 'yоutube.com' (xn--yutube-wqf.com): a label mixes scripts"
+	assert_equal "${stderr_lines[1]}" "seen-db: MIXED-SCRIPT: 'аррӏе.com' (xn--80ak6aa92e.com): a label of Cyrillic or Greek letters that look like Latin ones"
 	run -0 seen-db depuny <<<'xn--bcher-kva.de'
 	assert_output 'bücher.de'
 }
@@ -494,4 +498,24 @@ setup() { setup_isolated; }
 	assert_equal "$stderr" ''
 	assert_line -n 0 --regexp '^\{"domain":"bom.com","n":1,"seen_by_you":"[^"]*","seen_by_isc":"RDAP","alerts":\["YOUR-FIRST-CONTACT"\]\}$'
 	assert_line -n 1 --regexp '^\{"domain":"bare.org",.*"alerts":\["YOUR-FIRST-CONTACT"\]\}$'
+}
+
+@test "every spelling of a name is one domain: one first contact, one row, found by get" {
+	printf '%s\n' 'bücher.de' xn--bcher-kva.de 'BÜCHER。de' 'example。com' 'ＥＸＡＭＰＬＥ．ｃｏｍ' \
+		'www.Example.com' 'аррӏе.com' >in
+	run -0 --separate-stderr seen-db <in
+	assert_equal "$stderr" ""
+	run -0 jq -r '[(.alerts // [] | join(",")), .name_ascii // "-", .name_unicode // "-"] | @tsv' <<<"$output"
+	assert_output "$(printf '%s\t%s\t%s\n' \
+		YOUR-FIRST-CONTACT xn--bcher-kva.de 'bücher.de' \
+		'' xn--bcher-kva.de 'bücher.de' \
+		'' xn--bcher-kva.de 'bücher.de' \
+		YOUR-FIRST-CONTACT - - \
+		'' - - \
+		'' - - \
+		MIXED-SCRIPT,YOUR-FIRST-CONTACT xn--80ak6aa92e.com 'аррӏе.com')"
+	run -0 sqlite3 "$XDG_DATA_HOME/domstat/domains.db" 'SELECT domain, times_seen FROM seen ORDER BY domain'
+	assert_output "$(printf 'example.com|3\nxn--80ak6aa92e.com|1\nxn--bcher-kva.de|3')"
+	run -0 seen-db get 'ＢＵ̈ＣＨＥＲ．de'
+	assert_output --partial '"xn--bcher-kva.de"'
 }

@@ -483,6 +483,16 @@ time.sleep(8)' &
 	assert_output '=HYPERLINK("http://x.test","y")'
 }
 
+@test "--lists hold each name in the form dns-scan asked it, however the input spelled it" {
+	for d in 'BÜCHER.example' 'xn--bcher-kva.Example' 'ＡＬＰＨＡ．example' 'alpha。example'; do
+		jq -c --arg d "$d" '.domain = $d' <(head -1 "$F/graded.ndjson")
+	done >in.ndjson
+	run -0 stats-report -F json --lists out in.ndjson
+	run -0 cat out/mx_domains.csv
+	assert_output "$(printf '%s\n' 'rank,domain' '1,xn--bcher-kva.example' '1,xn--bcher-kva.example' \
+		'1,alpha.example' '1,alpha.example')"
+}
+
 @test "a foreign SQLite file given as --history or --store is refused and left byte-identical" {
 	sqlite3 other.db 'CREATE TABLE t (x); INSERT INTO t VALUES (1)'
 	cp other.db other.orig
