@@ -7,7 +7,7 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-#define PATH_MAX_PARTS 16
+#define PATH_MAX_PARTS JSCAN_PATH_MAX_PARTS
 
 /* While validating, the scanner can also find the member a dotted path names, so a record's
  * domain costs no second walk over the text. */
@@ -306,6 +306,26 @@ jscan_object_defer(const char *s, size_t n, struct jmembers *out, const char *pa
 		   struct jspan *found, bool *has_found, struct jscan_defer *defer,
 		   const char **why, size_t *at)
 {
+	const char *part[PATH_MAX_PARTS];
+	size_t partlen[PATH_MAX_PARTS];
+	int nparts = 0;
+	for (const char *p = path; p && nparts < PATH_MAX_PARTS;) {
+		const char *dot = strchr(p, '.');
+		part[nparts] = p;
+		partlen[nparts++] = dot ? (size_t)(dot - p) : strlen(p);
+		p = dot ? dot + 1 : NULL;
+	}
+	if (path && nparts == PATH_MAX_PARTS && strchr(part[PATH_MAX_PARTS - 1], '.'))
+		nparts = -1; /* a path deeper than we follow finds nothing */
+	return jscan_object_parts(s, n, out, part, partlen, nparts, found, has_found, defer, why,
+				  at);
+}
+
+int
+jscan_object_parts(const char *s, size_t n, struct jmembers *out, const char *const *part,
+		   const size_t *partlen, int nparts, struct jspan *found, bool *has_found,
+		   struct jscan_defer *defer, const char **why, size_t *at)
+{
 	bool unused_has;
 	struct jspan unused_found;
 	struct scanner sc = {.s = s,
@@ -319,14 +339,13 @@ jscan_object_defer(const char *s, size_t n, struct jmembers *out, const char *pa
 		defer->taken = NULL;
 	if (!plain_char['a'])
 		init_tables();
-	for (const char *p = path; p && sc.nparts < PATH_MAX_PARTS;) {
-		const char *dot = strchr(p, '.');
-		sc.part[sc.nparts] = p;
-		sc.partlen[sc.nparts++] = dot ? (size_t)(dot - p) : strlen(p);
-		p = dot ? dot + 1 : NULL;
+	if (nparts > PATH_MAX_PARTS)
+		nparts = -1;
+	for (int k = 0; k < nparts; k++) {
+		sc.part[k] = part[k];
+		sc.partlen[k] = partlen[k];
 	}
-	if (path && sc.nparts == PATH_MAX_PARTS && strchr(sc.part[PATH_MAX_PARTS - 1], '.'))
-		sc.nparts = 0; /* a path deeper than we follow finds nothing */
+	sc.nparts = nparts > 0 ? nparts : 0;
 	sc.onpath = sc.nparts ? 0 : -1;
 	out->n = 0;
 	skip_ws(&sc);

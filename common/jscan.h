@@ -9,6 +9,8 @@
 #include "buf.h"
 
 #define JSCAN_MAX_DEPTH 512
+/* Deepest path jscan_object_find follows while it validates. */
+#define JSCAN_PATH_MAX_PARTS 16
 
 struct jspan {
 	const char *p;
@@ -51,6 +53,11 @@ int jscan_object_find(const char *s, size_t n, struct jmembers *out, const char 
 int jscan_object_defer(const char *s, size_t n, struct jmembers *out, const char *path,
 		       struct jspan *found, bool *has_found, struct jscan_defer *defer,
 		       const char **why, size_t *at);
+/* The same with the path given as its member names (part[k], partlen[k] bytes, which may hold
+ * dots); nparts 0 looks for nothing, and so does a path deeper than JSCAN_PATH_MAX_PARTS. */
+int jscan_object_parts(const char *s, size_t n, struct jmembers *out, const char *const *part,
+		       const size_t *partlen, int nparts, struct jspan *found, bool *has_found,
+		       struct jscan_defer *defer, const char **why, size_t *at);
 /* Validate any JSON text holding one value. */
 int jscan_value(const char *s, size_t n, const char **why, size_t *at);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* Bounded line reader over read(2). */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,43 @@ lr_init(struct linereader *lr, int fd, size_t max)
 }
 
 void
+lr_files(struct linereader *lr, char *const *names, size_t n)
+{
+	lr->files = names;
+	lr->nfiles = n;
+	lr->nextfile = 0;
+	lr->fd = -1;
+	lr->eof = true; /* the first lr_next opens the first file */
+}
+
+/* The file after the one that ended: 1 when it is open, 0 when there is none, -1 when it
+ * cannot be opened. */
+static int
+next_file(struct linereader *lr)
+{
+	if (lr->nextfile >= lr->nfiles || (lr->stop && *lr->stop))
+		return 0;
+	if (lr->fd > 0)
+		close(lr->fd);
+	const char *name = lr->files[lr->nextfile++];
+	lr->name = strcmp(name, "-") ? name : NULL;
+	lr->fd = lr->name ? open(name, O_RDONLY | O_CLOEXEC) : 0;
+	if (lr->fd < 0) {
+		lr->error = errno;
+		return -1;
+	}
+	lr->eof = false;
+	lr->start = lr->end = 0;
+	lr->lineno = 0;
+	return 1;
+}
+
+void
 lr_free(struct linereader *lr)
 {
+	if (lr->files && lr->fd > 0)
+		close(lr->fd);
+	lr->fd = -1;
 	free(lr->buf);
 	free(lr->head);
 	lr->buf = lr->head = NULL;
@@ -128,8 +164,13 @@ lr_next(struct linereader *lr, const char **line, size_t *len, bool *too_long)
 			*len = n;
 			return 1;
 		}
-		if (lr->eof)
-			return 0;
+		if (lr->eof) {
+			int next = next_file(lr);
+			if (next <= 0)
+				return next;
+			scanned = 0;
+			continue;
+		}
 		scanned = avail;
 		if (fill(lr) < 0)
 			return -1;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "jpath.h"
 #include "options.h"
 #include "tool.h"
 
@@ -119,6 +120,18 @@ usage_line(const struct opts *o, const char *prefix, const char *lead, const cha
 	fputc('\n', stderr);
 }
 
+const char *
+opt_field(const char *arg)
+{
+	struct jpath p;
+	const char *why;
+	size_t at;
+	if (jpath_parse(&p, arg, strlen(arg), &why, &at) < 0)
+		tool_die("invalid value for --field: '%s' (%s at byte %zu)", arg, why, at + 1);
+	jpath_free(&p);
+	return arg;
+}
+
 void
 opts_usage(const struct opts *o)
 {
@@ -168,6 +181,9 @@ opts_help(const struct opts *o)
 		if (!*r->help)
 			putchar('\n');
 	}
+	if (o->operands && strstr(o->operands, "FILE"))
+		printf("\nFILE ... are read one after the other ('-' is standard input, which is read\n"
+		       "when there is none); see domstat(7), Input files.\n");
 	printf("\nSee %s(1) and domstat(7).\n", o->cmd);
 	exit(tool_finish(0));
 }

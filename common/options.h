@@ -46,6 +46,13 @@ struct opts {
  * as in struct opt. */
 #define OPT_ROW_MAX_LINE(dflt, only)                                                           \
 	{OPT_MAX_LINE, "max-line", "BYTES", "longest input line handled (default " dflt ")", only}
+/* --field and --pass-through, the same in every filter (domstat(7), INPUT). */
+#define OPT_ROW_FIELD(only)                                                                    \
+	{'f', "field", "PATH", "member holding the domain, a jq path (default domain)", only}
+#define OPT_ROW_PASS(help, only) {'P', "pass-through", NULL, help, only}
+#define OPT_PASS_HELP                                                                          \
+	"lines without the field, or whose field is no domain\n"                                \
+	"name, pass unchanged, with no error"
 #define OPT_ROWS_PROGRESS(only)                                                                \
 	{OPT_PROGRESS, "progress", NULL, "show a progress line on stderr (default: on a tty)", \
 	 only},                                                                                \
@@ -63,6 +70,9 @@ int opts_next(struct opts *o, int argc, char **argv);
  * OPT_ROWS_HELP): sets *max_line or *progress, or prints --help or --version and exits.
  * Returns whether it was one of them, so a command's own switch sees only its own options. */
 bool opts_common(const struct opts *o, int c, size_t *max_line, enum progress_mode *progress);
+/* The value of --field after checking it is a path domstat(7) describes: when it is not, say
+ * why and exit 2 before any input is read. */
+const char *opt_field(const char *arg);
 /* The usage lines on stderr, then exit 2. */
 void opts_usage(const struct opts *o) __attribute__((noreturn));
 /* --help on stdout, then exit 0 (2 if stdout fails). */

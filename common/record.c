@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "dname.h"
 #include "errcode.h"
 #include "jsonw.h"
 #include "record.h"
@@ -31,7 +33,32 @@ rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_lin
 	lr_init(&rr->lr, fd, max_line);
 	rr->lr.before_block = flush_stdout;
 	rr->field = field && *field ? field : "domain";
+	const char *why;
+	size_t at;
+	if (jpath_parse(&rr->path, rr->field, strlen(rr->field), &why, &at) < 0)
+		tool_die("invalid value for --field: '%s' (%s at byte %zu)", rr->field, why,
+			 at + 1);
 	rr->defer = NULL;
+	rr->pass = PASS_NONE;
+	rr->check = NULL;
+}
+
+void
+rec_reader_files(struct rec_reader *rr, char *const *names, int n)
+{
+	/* "-" alone is standard input as without operands */
+	if (n > 1 || (n == 1 && strcmp(names[0], "-")))
+		lr_files(&rr->lr, names, (size_t)n);
+}
+
+void
+rec_reader_pass(struct rec_reader *rr, enum rec_pass_mode mode)
+{
+	rr->pass = mode;
+	if (mode == PASS_NAMES && !rr->check) {
+		rr->check = xmalloc(sizeof *rr->check);
+		dname_init(rr->check);
+	}
 }
 
 void
@@ -44,6 +71,12 @@ void
 rec_reader_free(struct rec_reader *rr)
 {
 	lr_free(&rr->lr);
+	jpath_free(&rr->path);
+	if (rr->check) {
+		dname_free(rr->check);
+		free(rr->check);
+		rr->check = NULL;
+	}
 }
 
 void
@@ -56,6 +89,7 @@ void
 rec_free(struct record *r)
 {
 	buf_free(&r->text);
+	buf_free(&r->raw);
 	buf_free(&r->name);
 	buf_free(&r->vals);
 	buf_free(&r->alerts);
@@ -69,6 +103,7 @@ static void
 rec_clear(struct record *r)
 {
 	buf_reset(&r->text);
+	buf_reset(&r->raw);
 	buf_reset(&r->name);
 	buf_reset(&r->vals);
 	buf_reset(&r->alerts);
@@ -79,6 +114,7 @@ rec_clear(struct record *r)
 	r->has_name = false;
 	r->name_state = NAME_MISSING;
 	r->rank = -1;
+	r->name_off = 0;
 	r->deferred = NULL;
 }
 
@@ -88,17 +124,46 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/* A ranked list's header line ("rank,domain", as some Tranco downloads begin): no record. */
+static bool
+is_list_header(const char *s, size_t n)
+{
+	return n == 11 && !strncasecmp(s, "rank,domain", 11);
+}
+
+/* Turn r into a REC_PASS record holding the line as read. */
+static void
+pass_line(struct record *r, const char *line, size_t len)
+{
+	r->kind = REC_PASS;
+	buf_reset(&r->text);
+	buf_add(&r->text, line, len);
+	r->members.n = 0;
+	r->has_name = false;
+}
+
+/* PASS_NAMES: is the name of r no DNS name at all? */
+static bool
+not_a_name(struct rec_reader *rr, const struct record *r)
+{
+	return dname_set(rr->check, r->name.s, r->name.len) < 0;
+}
+
 int
 rec_read(struct rec_reader *rr, struct record *r)
 {
 	const char *line;
 	size_t len;
 	bool too_long;
-	int rc = lr_next(&rr->lr, &line, &len, &too_long);
+	int rc;
+	do
+		rc = lr_next(&rr->lr, &line, &len, &too_long);
+	while (rc > 0 && rr->lr.lineno == 1 && !too_long && is_list_header(line, len));
 	if (rc <= 0)
 		return rc;
 	rec_clear(r);
 	r->lineno = rr->lr.lineno;
+	r->file = rr->lr.name;
 	if (too_long) {
 		r->kind = REC_BAD;
 		size_t keep = len < RAW_KEEP_TOO_LONG ? len : RAW_KEEP_TOO_LONG;
@@ -125,23 +190,42 @@ rec_read(struct rec_reader *rr, struct record *r)
 		long rank = 0;
 		while (d < e && d - b < 9 && line[d] >= '0' && line[d] <= '9')
 			rank = rank * 10 + (line[d++] - '0');
+		buf_add(&r->text, line + b, e - b);
+		if (rr->pass != PASS_NONE && (b > 0 || e < len)) /* for rec_pass */
+			buf_add(&r->raw, line, len);
 		if (d > b && d + 1 < e && line[d] == ',') {
 			r->rank = rank;
-			b = d + 1;
+			r->name_off = d + 1 - b;
 		}
-		buf_add(&r->text, line + b, e - b);
-		buf_add(&r->name, line + b, e - b);
+		buf_add(&r->name, line + b + r->name_off, e - b - r->name_off);
 		r->has_name = true;
 		r->name_state = NAME_OK;
+		if (rr->pass == PASS_NAMES && not_a_name(rr, r))
+			pass_line(r, line, len);
 		return 1;
 	}
 	buf_add(&r->text, line + b, e - b);
+	if (rr->pass != PASS_NONE && (b > 0 || e < len)) /* for rec_pass */
+		buf_add(&r->raw, line, len);
 	const char *why;
 	size_t at;
 	struct jspan v;
 	bool found;
-	if (jscan_object_defer(r->text.s, r->text.len, &r->members, rr->field, &v, &found,
-			       rr->defer, &why, &at) < 0) {
+	const struct jpath *p = &rr->path;
+	const char *part[JPATH_MAX_STEPS];
+	size_t partlen[JPATH_MAX_STEPS];
+	int nparts = 0;
+	if (p->keys_only && p->n <= JSCAN_PATH_MAX_PARTS) /* found while the line is checked */
+		for (size_t k = 0; k < p->n; k++) {
+			part[nparts] = p->step[k].key;
+			partlen[nparts++] = p->step[k].keylen;
+		}
+	if (jscan_object_parts(r->text.s, r->text.len, &r->members, part, partlen, nparts, &v,
+			       &found, rr->defer, &why, &at) < 0) {
+		if (rr->pass != PASS_NONE) {
+			pass_line(r, line, len);
+			return 1;
+		}
 		r->kind = REC_BAD;
 		buf_reset(&r->text);
 		buf_add(&r->text, line, len);
@@ -150,6 +234,8 @@ rec_read(struct rec_reader *rr, struct record *r)
 	}
 	r->kind = REC_JSON;
 	r->deferred = rr->defer ? rr->defer->taken : NULL;
+	if (!nparts)
+		found = jpath_find(&r->members, p, &v);
 	if (!found) {
 		r->name_state = rec_get(r, "errors", &v) ? NAME_UPSTREAM_ERROR : NAME_MISSING;
 	} else if (v.p[0] != '"') {
@@ -160,7 +246,24 @@ rec_read(struct rec_reader *rr, struct record *r)
 		r->name_state = NAME_OK;
 	}
 	r->field = rr->field;
+	if (rr->pass == PASS_NAMES && (r->name_state != NAME_OK || not_a_name(rr, r)))
+		pass_line(r, line, len);
 	return 1;
+}
+
+void
+rec_pass(struct record *r)
+{
+	if (r->kind == REC_JSON || r->kind == REC_NAME) {
+		r->kind = REC_PASS;
+		if (r->raw.len) {
+			struct buf t = r->text;
+			r->text = r->raw;
+			r->raw = t;
+		}
+		r->members.n = 0;
+		r->has_name = false;
+	}
 }
 
 bool
@@ -206,8 +309,11 @@ rec_copy(struct record *dst, const struct record *src)
 	dst->field = src->field;
 	dst->nerrors = src->nerrors;
 	dst->rank = src->rank;
+	dst->name_off = src->name_off;
+	dst->file = src->file;
 	dst->deferred = NULL; /* what the hook read belongs to the command, for this read only */
 	copy_buf(&dst->text, &src->text);
+	copy_buf(&dst->raw, &src->raw);
 	copy_buf(&dst->name, &src->name);
 	copy_buf(&dst->vals, &src->vals);
 	copy_buf(&dst->alerts, &src->alerts);
@@ -342,7 +448,10 @@ rec_error_code(struct record *r, const char *code, const char *fmt, ...)
 	buf_addc(&r->errors, '}');
 	r->nerrors++;
 	any_record_error = 1;
-	tool_warn("line %lu: %s [%s]", r->lineno, msg.s, code);
+	if (r->file)
+		tool_warn("%s:%lu: %s [%s]", r->file, r->lineno, msg.s, code);
+	else
+		tool_warn("line %lu: %s [%s]", r->lineno, msg.s, code);
 	buf_free(&msg);
 }
 
@@ -542,12 +651,15 @@ format_rest(const struct record *r, size_t head, struct buf *out)
 	switch (r->kind) {
 	case REC_BLANK:
 		break;
+	case REC_PASS:
+		buf_add(out, buf_str(&r->text), r->text.len);
+		break;
 	case REC_NAME:
 		if (r->rank >= 0)
 			buf_addf(out, "{\"rank\":%ld,\"domain\":", r->rank);
 		else
 			buf_adds(out, "{\"domain\":");
-		jsonw_str(out, r->text.s, r->text.len);
+		jsonw_str(out, r->text.s + r->name_off, r->text.len - r->name_off);
 		put_new_members(r, NULL, false, false, out, false);
 		buf_addc(out, '}');
 		break;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "jpath.h"
 #include "jscan.h"
 #include "lineio.h"
 
@@ -17,6 +18,17 @@ enum rec_kind {
 	REC_JSON,  /* a JSON object */
 	REC_NAME,  /* a bare domain name, or "rank,name" from a ranked list (Tranco CSV) */
 	REC_BAD,   /* unusable line (broken JSON, over-long): output carries it as "raw" */
+	REC_PASS,  /* --pass-through: a line that is no record for this command, written back as
+		    * it was read (text), with nothing added and no error */
+};
+
+struct dname;
+
+/* What --pass-through lets by (rec_reader_pass). */
+enum rec_pass_mode {
+	PASS_NONE,
+	PASS_LINES, /* lines that are not JSON objects (broken JSON) */
+	PASS_NAMES, /* those, and records whose field is missing, not a string or no DNS name */
 };
 
 /* What became of the domain field of a JSON record. */
@@ -34,7 +46,9 @@ struct rec_added {
 struct record {
 	enum rec_kind kind;
 	unsigned long lineno;
+	const char *file;	 /* the file operand it was read from, or NULL for standard input */
 	struct buf text;	 /* the line as read (JSON: the object text) */
+	struct buf raw;		 /* with a pass mode: the line as read when text is not */
 	struct jmembers members; /* JSON: top-level members, spans into text */
 	bool has_name;		 /* the domain field was found and is a string */
 	enum rec_name_state name_state;
@@ -47,17 +61,27 @@ struct record {
 	struct buf errors; /* new error objects, comma-separated */
 	unsigned nerrors;
 	long rank;	      /* REC_NAME from a "rank,name" line, else -1 */
+	size_t name_off;      /* REC_NAME: where the name starts in text (after "rank,") */
 	const char *deferred; /* REC_JSON: the value the reader's defer hook took, or NULL */
 };
 
 struct rec_reader {
 	struct linereader lr;
-	const char *field;	   /* dotted path of the domain, default "domain" */
+	const char *field;	   /* the path of the domain as given, default "domain" */
+	struct jpath path;	   /* field, parsed */
 	struct jscan_defer *defer; /* a member the command reads while the line is checked */
+	enum rec_pass_mode pass;
+	struct dname *check; /* PASS_NAMES: for telling names from other strings */
 };
 
-/* fd is usually 0; field may be NULL for "domain"; max_line 0 for the default (1 MiB). */
+/* fd is usually 0; field may be NULL for "domain" (it must be a valid path: see opt_field);
+ * max_line 0 for the default (1 MiB). */
 void rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_line);
+/* Read the files named (the command's operands, checked with tool_check_files) instead of fd;
+ * n 0 keeps fd. Messages then name the file of each line ("tranco.csv:12: ..."). */
+void rec_reader_files(struct rec_reader *rr, char *const *names, int n);
+/* Let what mode names pass through unchanged (REC_PASS) instead of becoming errors. */
+void rec_reader_pass(struct rec_reader *rr, enum rec_pass_mode mode);
 void rec_reader_free(struct rec_reader *rr);
 /* Have defer->read take the top-level member defer->key while each line is validated (see
  * jscan_object_defer); rec_read sets record.deferred to the value it took. */
@@ -70,6 +94,9 @@ void rec_init(struct record *r);
 void rec_free(struct record *r);
 /* Copy src (text, spans, additions) into dst, for commands that keep records in flight. */
 void rec_copy(struct record *dst, const struct record *src);
+
+/* Make r, as read, a REC_PASS record (a command's own test, as dns-grade's for its dns member). */
+void rec_pass(struct record *r);
 
 /* Is there a name to work on? If not, add the error that says why (none when an earlier
  * filter already reported one for this record, or for blank and bad lines). */

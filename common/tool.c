@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "dname.h"
 #include "progress.h"
 #include "tool.h"
 #include "utf8.h"
@@ -144,6 +146,52 @@ opt_long(const char *opt, const char *arg, long min, long max)
 	if (errno || end == arg || *end || v < min || v > max)
 		tool_die("invalid value for --%s: '%s' (expected %ld to %ld)", opt, arg, min, max);
 	return v;
+}
+
+/* Would a person have meant this operand as a domain name? A name with a registrable domain
+ * and nothing of a path about it. */
+static bool
+looks_like_domain(const char *s)
+{
+	if (strchr(s, '/') || !strchr(s, '.'))
+		return false;
+	struct dname d;
+	dname_init(&d);
+	bool yes = dname_set(&d, s, strlen(s)) == 0 && dname_registrable(&d);
+	dname_free(&d);
+	return yes;
+}
+
+void
+tool_check_files(char *const *names, int n, const char *lookup)
+{
+	for (int i = 0; i < n; i++) {
+		const char *f = names[i];
+		struct stat sb;
+		if (!strcmp(f, "-"))
+			continue;
+		if (stat(f, &sb) == 0 && S_ISDIR(sb.st_mode))
+			tool_die("cannot read '%s': %s", f, strerror(EISDIR));
+		if (access(f, R_OK) == 0)
+			continue;
+		int e = errno;
+		if (e == ENOENT && looks_like_domain(f)) {
+			if (lookup)
+				tool_die("cannot open '%s': %s (to look up one name: %s %s)", f,
+					 strerror(e), lookup, f);
+			tool_die("cannot open '%s': %s (to look up one name: echo %s | %s)", f,
+				 strerror(e), f, tool_name);
+		}
+		tool_die("cannot open '%s': %s", f, strerror(e));
+	}
+}
+
+void
+tool_die_read(const struct linereader *lr)
+{
+	if (lr->name)
+		tool_die("cannot read '%s': %s", lr->name, strerror(lr->error));
+	tool_die("cannot read input: %s", strerror(lr->error));
 }
 
 static char *

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "lineio.h"
 
 #define EXIT_RECORD_ERRORS 1
 #define EXIT_FATAL	   2
@@ -36,6 +37,14 @@ int tool_finish(int status);
 /* Checked conversions of option arguments: on error print "invalid value for --opt" and exit 2. */
 double opt_double(const char *opt, const char *arg, double min, double max);
 long opt_long(const char *opt, const char *arg, long min, long max);
+
+/* Check a filter's file operands before any input is read: each must be "-" (standard input)
+ * or a file that can be read and is not a folder; otherwise say why and exit 2. An operand that
+ * is no file but looks like a domain name gets a hint on how to look one name up: lookup
+ * followed by the name ("seen-db get"), or when lookup is NULL "echo NAME | command". */
+void tool_check_files(char *const *names, int n, const char *lookup);
+/* Die (status 2) on a failed read of lr: "cannot read 'FILE': why", or of standard input. */
+void tool_die_read(const struct linereader *lr) __attribute__((noreturn));
 
 /* Find shipped data: $DOMSTAT_SHARE, then in-tree (next to the build), then installed
  * (relative to the binary, then DATADIR). Returns a malloc'd path or NULL. */

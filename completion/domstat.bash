@@ -97,13 +97,14 @@ _domstat()
 		return 0
 	fi
 
-	# a subcommand first (seen-db), else file operands (import FILE ..., stats-report FILE)
+	# a subcommand first (seen-db) when one matches, else file operands (every filter reads
+	# files; import FILE ...)
 	if ((COMP_CWORD == 1)); then
 		local subs
 		subs=$(_domstat_subcommands "$cmd")
 		if [[ -n $subs ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "$subs" -- "$cur")
-			return 0
+			((${#COMPREPLY[@]} > 0)) && return 0
 		fi
 	fi
 	compopt -o filenames 2>/dev/null

@@ -8,8 +8,11 @@
  * SOCK_SEQPACKET socket, so each read(2) returns exactly one write: in pieces of 64 KiB when
  * the input's length is even, else in pieces of 1 to 200 bytes, so lines are split across
  * reads the way a pipe splits them, and every run of an input is the same.
+ * An input of odd length reads with --pass-through (PASS_NAMES), and a path that is no valid
+ * --field reads as "domain".
  * Checks: every non-blank record formats to one line holding exactly one JSON object, the
- * input's members and added members all present; a copy formats the same. */
+ * input's members and added members all present (a passed-through line: the line itself, with
+ * no newline inside); a copy formats the same. */
 #include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,8 +22,9 @@
 #include "jscan.h"
 #include "record.h"
 
-static const char *const fields[] = {"domain", "dns.rrname", "a.b.c", "errors", "alerts",
-				     "",       "x..y",	     "a.",    ".",	"rrname"};
+static const char *const fields[] = {"domain",	"dns.rrname", "a.b.c",	    "errors",
+				     "alerts",	"",	      "a[\"x.y\"]", "dns.queries[].rrname",
+				     ".a[0].b", "rrname"};
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -38,6 +42,10 @@ check_line(const struct record *r, const struct buf *out)
 	FUZZ_CHECK(out->len >= 1 && out->s[out->len - 1] == '\n');
 	if (r->kind == REC_BLANK) {
 		FUZZ_CHECK(out->len == 1);
+		return;
+	}
+	if (r->kind == REC_PASS) {
+		FUZZ_CHECK(out->len == r->text.len + 1 && !memcmp(out->s, r->text.s, r->text.len));
 		return;
 	}
 	FUZZ_CHECK(!memchr(out->s, '\n', out->len - 1));
@@ -162,6 +170,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	data += skip;
 	size -= skip;
+	struct jpath valid;
+	if (jpath_parse(&valid, field, strlen(field), NULL, NULL) < 0)
+		field = "domain";
+	jpath_free(&valid);
 
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) < 0)
@@ -188,6 +200,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lr->error = 0;
 	}
 	rr->field = *field ? field : "domain";
+	jpath_free(&rr->path);
+	FUZZ_CHECK(jpath_parse(&rr->path, rr->field, strlen(rr->field), NULL, NULL) == 0);
+	rec_reader_pass(rr, size % 2 ? PASS_NAMES : PASS_NONE);
 	struct record r, copy;
 	struct buf out = BUF_INIT, out2 = BUF_INIT;
 	rec_init(&r);
@@ -195,8 +210,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned long lines = 0;
 	int rc;
 	while ((rc = rec_read(rr, &r)) > 0) {
-		lines++;
-		FUZZ_CHECK(r.lineno == lines);
+		/* a list's header line is no record */
+		FUZZ_CHECK(r.lineno == lines + 1 || (lines == 0 && r.lineno == 2));
+		lines = r.lineno;
+		if (r.kind == REC_PASS) {
+			FUZZ_CHECK(!rec_require_name(&r) && r.nerrors == 0);
+			buf_reset(&out);
+			rec_format(&r, &out);
+			check_line(&r, &out);
+			continue;
+		}
 		bool named = rec_require_name(&r);
 		FUZZ_CHECK(!named || r.has_name);
 		struct jspan v;

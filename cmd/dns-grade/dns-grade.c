@@ -21,6 +21,9 @@ const char *const cat_names[NCAT] = {"spf",    "dmarc", "caa",	   "ns",      "so
 
 struct options {
 	bool dnstats;
+	bool pass;    /* --pass-through */
+	char **files; /* operands: the input files, none for standard input */
+	int nfiles;
 	const char *providers;
 	size_t max_line;
 	enum progress_mode progress;
@@ -32,6 +35,9 @@ static const struct opt opt_table[] = {
     {OPT_SCALE, "scale", "SCALE", "domstat (default) or dnstats (DNStats' graders)", NULL},
     {OPT_PROV, "providers", "DIR", "read DIR/ns.tsv and DIR/mx.tsv before the shipped tables",
      NULL},
+    OPT_ROW_PASS("lines without a dns member, and lines that are no\n"
+		 "JSON object, pass unchanged, with no error",
+		 NULL),
     OPT_ROW_MAX_LINE("16777216", NULL),
     OPT_ROWS_COMMON,
 };
@@ -40,6 +46,7 @@ static struct opts opts = {
     .cmd = "dns-grade",
     .about = "dns-grade: grade each domain scanned by dns-scan (its dns member).",
     .table = opt_table,
+    .operands = "[FILE ...]",
 };
 
 static void
@@ -61,12 +68,16 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_PROV:
 			o->providers = optarg;
 			break;
+		case 'P':
+			o->pass = true;
+			break;
 		default:
 			opts_usage(&opts);
 		}
 	}
-	if (optind != argc)
-		opts_usage(&opts);
+	o->files = argv + optind;
+	o->nfiles = argc - optind;
+	tool_check_files(o->files, o->nfiles, NULL);
 }
 
 /* The category each fact depends on, NCAT for none: its value is null when that category's data
@@ -298,9 +309,13 @@ emit_grades(struct record *r, struct grader *g, bool dnstats)
 }
 
 static void
-grade_record(struct record *r, struct grader *g, bool dnstats)
+grade_record(struct record *r, struct grader *g, bool dnstats, bool pass)
 {
 	struct jspan dns;
+	if (!rec_get(r, "dns", &dns) && pass) {
+		rec_pass(r);
+		return;
+	}
 	if (!rec_get(r, "dns", &dns)) {
 		/* dns-scan (or an earlier filter) already said why there is no scan */
 		if (!rec_get(r, "errors", &dns))
@@ -345,6 +360,9 @@ main(int argc, char **argv)
 	struct scan scan;
 	struct grader g;
 	rec_reader_init(&in, STDIN_FILENO, NULL, o.max_line);
+	rec_reader_files(&in, o.files, o.nfiles);
+	if (o.pass)
+		rec_reader_pass(&in, PASS_LINES);
 	rec_init(&r);
 	scan_init(&scan);
 	struct jscan_defer defer = {.key = "dns", .keylen = 3, .read = read_dns, .arg = &scan};
@@ -357,12 +375,12 @@ main(int argc, char **argv)
 	progress_init(o.progress);
 	while ((rc = rec_read(&in, &r)) > 0) {
 		if (r.kind == REC_JSON || r.kind == REC_NAME)
-			grade_record(&r, &g, o.dnstats);
+			grade_record(&r, &g, o.dnstats, o.pass);
 		rec_emit(&r);
 		progress_count(++n, "records");
 	}
 	if (rc < 0)
-		tool_die("cannot read input: %s", strerror(in.lr.error));
+		tool_die_read(&in.lr);
 	progress_count_end(n, "records");
 	grader_free(&g);
 	scan_free(&scan);

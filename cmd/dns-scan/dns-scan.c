@@ -65,7 +65,8 @@ static const struct opt opt_table[] = {
     {OPT_WINDOW, "window", "N", "records held for ordered output (default 1000)", NULL},
     {OPT_UNORDERED, "unordered", NULL, "write records as they finish, not in input order", NULL},
     {OPT_STATS, "stats", NULL, "print a summary on standard error at the end", NULL},
-    {'f', "field", "PATH", "member holding the domain (default domain)", NULL},
+    OPT_ROW_FIELD(NULL),
+    OPT_ROW_PASS(OPT_PASS_HELP, NULL),
     OPT_ROW_MAX_LINE("1048576", NULL),
     OPT_ROWS_COMMON,
 };
@@ -74,6 +75,7 @@ static struct opts opts = {
     .cmd = "dns-scan",
     .about = "dns-scan: add everything DNS says about each domain as the `dns` member.",
     .table = opt_table,
+    .operands = "[FILE ...]",
 };
 
 /* ---- profiles ---- */
@@ -257,14 +259,18 @@ parse_options(int argc, char **argv)
 			opt.canary = true;
 			break;
 		case 'f':
-			opt.field = optarg;
+			opt.field = opt_field(optarg);
+			break;
+		case 'P':
+			opt.pass = true;
 			break;
 		default:
 			opts_usage(&opts);
 		}
 	}
-	if (optind != argc)
-		opts_usage(&opts);
+	opt.files = argv + optind;
+	opt.nfiles = argc - optind;
+	tool_check_files(opt.files, opt.nfiles, NULL);
 	if (profile && types)
 		tool_die("--profile and --types cannot be used together");
 	if (profile)
@@ -441,14 +447,28 @@ main(int argc, char **argv)
 	struct record r;
 	struct dname dn;
 	rec_reader_init(&in, STDIN_FILENO, opt.field, opt.max_line);
+	rec_reader_files(&in, opt.files, opt.nfiles);
+	if (opt.pass)
+		rec_reader_pass(&in, PASS_NAMES);
 	rec_init(&r);
 	dname_init(&dn);
-	bool watched = dns_engine_watch(engine, STDIN_FILENO);
+	/* standard input is watched when it is a pipe or a terminal (epoll takes no regular
+	 * file); file operands are read as they come (a FIFO among them may keep answers waiting
+	 * while it is read) */
+	bool watched = in.lr.fd == STDIN_FILENO && dns_engine_watch(engine, STDIN_FILENO);
 	bool readable = !watched, eof = false;
 	off_t input_size = 0;
 	struct stat sb;
-	if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode))
-		input_size = sb.st_size;
+	for (int i = 0; i < (opt.nfiles ? opt.nfiles : 1); i++) {
+		const char *f = opt.nfiles ? opt.files[i] : "-";
+		if (strcmp(f, "-") ? stat(f, &sb) : fstat(STDIN_FILENO, &sb))
+			continue;
+		if (!S_ISREG(sb.st_mode)) {
+			input_size = 0;
+			break;
+		}
+		input_size += sb.st_size;
+	}
 	run_start = dns_now_ms();
 	double last_flush = run_start;
 	for (;;) {
@@ -457,7 +477,8 @@ main(int argc, char **argv)
 		       (!watched || readable || line_buffered(&in.lr))) {
 			int rc = rec_read(&in, &r);
 			if (rc < 0)
-				tool_die("cannot read input: %s", strerror(in.lr.error));
+				tool_die_read(&in.lr);
+
 			if (rc == 0) {
 				eof = true;
 				break;

@@ -65,6 +65,9 @@ enum { APEX_NS_PENDING, APEX_NS_FOUND, APEX_NS_NONE };
 
 struct options {
 	const char *field;
+	char **files; /* operands: the input files, none for standard input */
+	int nfiles;
+	bool pass; /* --pass-through */
 	size_t max_line;
 	struct dns_options dns;
 	struct dns_addr *resolvers;

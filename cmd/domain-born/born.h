@@ -73,6 +73,9 @@ void isc_client_free(struct isc_client *c);
 struct source;
 struct options {
 	const char *field;
+	char **files; /* operands: the input files, none for standard input */
+	int nfiles;
+	bool pass; /* --pass-through */
 	size_t max_line;
 	long established_days;
 	enum date_style date_style;
@@ -161,6 +164,7 @@ struct memo {
  * variables. */
 struct born {
 	struct options opt;
+	const struct linereader *input; /* the records' reader, for its file descriptor */
 	int64_t fixed_now;   /* the injected clock (DOMSTAT_NOW), moved on per record; -1: real */
 	struct window win;   /* of struct slot, by absolute record number */
 	size_t window_bytes; /* bytes of input held there */

@@ -102,7 +102,7 @@ before_block(void *arg)
 		tool_out("", 0);
 	/* answers go out as they come while the input is quiet */
 	while (work_pending(b) && !stop_signal) {
-		bool readable = pump(b, 1000, STDIN_FILENO);
+		bool readable = pump(b, 1000, b->input->fd);
 		if (fflush(stdout) != 0)
 			tool_out("", 0);
 		if (readable)
@@ -232,6 +232,10 @@ main(int argc, char **argv)
 
 	struct rec_reader in;
 	rec_reader_init(&in, STDIN_FILENO, b->opt.field, b->opt.max_line);
+	rec_reader_files(&in, b->opt.files, b->opt.nfiles);
+	if (b->opt.pass)
+		rec_reader_pass(&in, PASS_NAMES);
+	b->input = &in.lr;
 	in.lr.before_block = before_block;
 	in.lr.arg = b;
 	in.lr.stop = &stop_signal;
@@ -267,7 +271,7 @@ main(int argc, char **argv)
 		pump(b, 1000, -1);
 	}
 	if (rc < 0)
-		tool_die("cannot read input: %s", strerror(in.lr.error));
+		tool_die_read(&in.lr);
 	show_progress(b, true);
 	if (stop_signal) {
 		int sig = stop_signal;

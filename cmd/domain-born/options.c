@@ -45,7 +45,8 @@ enum {
 };
 
 static const struct opt opt_table[] = {
-    {'f', "field", "PATH", "member holding the domain (default domain)", NULL},
+    OPT_ROW_FIELD(NULL),
+    OPT_ROW_PASS(OPT_PASS_HELP, NULL),
     {OPT_EST, "established-days", "N", "NEW when registered at most N days ago (default 730)",
      NULL},
     {OPT_DATEFMT, "date-format", "STYLE", "iso (default) or http (RFC 1123, domain_stats' form)",
@@ -95,6 +96,7 @@ static struct opts opts = {
     .about = "domain-born: add the registration and expiry dates (RDAP, whois or the ISC\n"
 	     "service) and a NEW or ESTABLISHED category to each domain record.",
     .table = opt_table,
+    .operands = "[FILE ...]",
 };
 
 /* "rdap", "isc", "isc,rdap" or "rdap,isc". */
@@ -155,7 +157,10 @@ born_parse_options(struct options *o, int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'f':
-			o->field = optarg;
+			o->field = opt_field(optarg);
+			break;
+		case 'P':
+			o->pass = true;
 			break;
 		case OPT_EST:
 			o->established_days = opt_long("established-days", optarg, 0, 100000);
@@ -265,8 +270,11 @@ born_parse_options(struct options *o, int argc, char **argv)
 			opts_usage(&opts);
 		}
 	}
-	if (optind != argc || (o->offline && o->refresh))
+	if (o->offline && o->refresh)
 		opts_usage(&opts);
+	o->files = argv + optind;
+	o->nfiles = argc - optind;
+	tool_check_files(o->files, o->nfiles, NULL);
 	for (int i = 0; i < o->nsources; i++)
 		if (o->sources[i] == SRC_ISC && !o->isc_url)
 			tool_die("--source isc needs --isc-url");

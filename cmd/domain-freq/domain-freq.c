@@ -22,6 +22,9 @@ enum score_on { ON_REGISTRABLE, ON_NAME, ON_LABEL };
 
 struct options {
 	const char *field;
+	char **files; /* operands: the input files, none for standard input */
+	int nfiles;
+	bool pass;
 	const char *table;
 	const char *ngram;
 	double avg_alert, word_alert; /* NAN: not given */
@@ -54,8 +57,8 @@ enum {
 };
 
 static const struct opt opt_table[] = {
-    {'f', "field", "PATH", "member holding the domain (dotted path; default domain)",
-     "main train-ngram"},
+    OPT_ROW_FIELD("main train-ngram"),
+    OPT_ROW_PASS(OPT_PASS_HELP, NULL),
     {'t', "table", "FILE", "frequency table in freq.py format (default: shipped table)",
      "main train"},
     {OPT_AVG, "avg-alert", "N",
@@ -78,12 +81,12 @@ static const struct opt opt_table[] = {
      "registrable (default), name (the whole name), or label\n"
      "(the registrable domain without its public suffix)",
      NULL},
-    {OPT_TRAIN, "train", NULL, "read a corpus on stdin and write a table on stdout", "none"},
+    {OPT_TRAIN, "train", NULL, "read a corpus and write a table on stdout", "none"},
     {OPT_WEIGHT, "weight", "N", "with --train: count each pair N times (default 1)", "train"},
     {OPT_CASE, "case-sensitive", NULL, "with --train: a table that does not fold case", "train"},
     {OPT_IGNORE, "ignore-chars", "S", "with --train: characters scoring ignores", "train"},
     {OPT_TRAIN_NGRAM, "train-ngram", NULL,
-     "read domains on stdin and write an n-gram model of their\n"
+     "read domains and write an n-gram model of their\n"
      "registrable labels on stdout (--ngram: extend it)",
      "none"},
     OPT_ROW_MAX_LINE("1048576", NULL),
@@ -91,8 +94,8 @@ static const struct opt opt_table[] = {
 };
 
 static const struct opt_form forms[] = {
-    {"train", "--train", "< corpus > table.freq"},
-    {"train-ngram", "--train-ngram", "< names > model.ngram"},
+    {"train", "--train", "[FILE ...] > table.freq"},
+    {"train-ngram", "--train-ngram", "[FILE ...] > model.ngram"},
     {NULL, NULL, NULL},
 };
 
@@ -100,6 +103,7 @@ static struct opts opts = {
     .cmd = "domain-freq",
     .about = "domain-freq: add freq.py character-pair scores and alerts to each domain record.",
     .table = opt_table,
+    .operands = "[FILE ...]",
     .forms = forms,
 };
 
@@ -120,7 +124,10 @@ parse_options(int argc, char **argv, struct options *o)
 			continue;
 		switch (c) {
 		case 'f':
-			o->field = optarg;
+			o->field = opt_field(optarg);
+			break;
+		case 'P':
+			o->pass = true;
 			break;
 		case 't':
 			o->table = optarg;
@@ -172,8 +179,11 @@ parse_options(int argc, char **argv, struct options *o)
 			opts_usage(&opts);
 		}
 	}
-	if (optind != argc || (o->train && o->train_ngram))
+	if (o->train && o->train_ngram)
 		opts_usage(&opts);
+	o->files = argv + optind;
+	o->nfiles = argc - optind;
+	tool_check_files(o->files, o->nfiles, NULL);
 	/* freq.py's thresholds belong to freq.py's tables. The shipped table's pair scores alert
 	 * on too many ordinary names at them (domain-freq(1), CAVEATS): there ngram_score alerts.
 	 */
@@ -253,6 +263,7 @@ train_ngram(const struct options *o)
 	struct record r;
 	struct dname d;
 	rec_reader_init(&in, STDIN_FILENO, o->field, o->max_line);
+	rec_reader_files(&in, o->files, o->nfiles);
 	rec_init(&r);
 	dname_init(&d);
 	int rc;
@@ -272,7 +283,7 @@ train_ngram(const struct options *o)
 		progress_count(++n, "names trained");
 	}
 	if (rc < 0)
-		tool_die("cannot read input: %s", strerror(in.lr.error));
+		tool_die_read(&in.lr);
 	progress_count_end(n, "names trained");
 	struct buf out = BUF_INIT;
 	ngram_write(&m, &out);
@@ -299,6 +310,8 @@ train(const struct options *o)
 	freq_parse_ignore(&t, ign.s, ign.len);
 	struct linereader lr;
 	lr_init(&lr, STDIN_FILENO, 0);
+	if (o->nfiles)
+		lr_files(&lr, o->files, (size_t)o->nfiles);
 	const char *line;
 	size_t len;
 	bool too_long;
@@ -310,7 +323,7 @@ train(const struct options *o)
 		progress_count(++n, "lines trained");
 	}
 	if (rc < 0)
-		tool_die("cannot read input: %s", strerror(lr.error));
+		tool_die_read(&lr);
 	progress_count_end(n, "lines trained");
 	struct buf out = BUF_INIT;
 	freq_write(&t, &out);
@@ -430,6 +443,9 @@ main(int argc, char **argv)
 	struct record r;
 	struct dname d;
 	rec_reader_init(&in, STDIN_FILENO, o.field, o.max_line);
+	rec_reader_files(&in, o.files, o.nfiles);
+	if (o.pass)
+		rec_reader_pass(&in, PASS_NAMES);
 	rec_init(&r);
 	dname_init(&d);
 	int rc;
@@ -442,7 +458,7 @@ main(int argc, char **argv)
 		progress_count(++n, "records");
 	}
 	if (rc < 0)
-		tool_die("cannot read input: %s", strerror(in.lr.error));
+		tool_die_read(&in.lr);
 	progress_count_end(n, "records");
 
 	dname_free(&d);

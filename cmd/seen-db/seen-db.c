@@ -53,7 +53,8 @@ enum {
  * their options follow, each saying which subcommand takes it. */
 static const struct opt opt_table[] = {
     {0, NULL, NULL, "Filter (default):", NULL},
-    {'f', "field", "PATH", "member holding the domain (default domain)", NULL},
+    OPT_ROW_FIELD(NULL),
+    OPT_ROW_PASS(OPT_PASS_HELP, NULL),
     {OPT_DB, "db", "FILE",
      "the store (default $DOMSTAT_DB, else\n$XDG_DATA_HOME/domstat/domains.db)", NULL},
     {OPT_DATES, "date-format", "F", "iso (default) or http (RFC 1123, as domain_stats)",
@@ -110,8 +111,28 @@ static struct opts opts = {
     .cmd = "seen-db",
     .about = "seen-db: remember every domain seen here; alert YOUR-FIRST-CONTACT once per domain.",
     .table = opt_table,
+    .operands = "[FILE ...]",
     .forms = forms,
 };
+
+static const struct {
+	const char *name;
+	int (*fn)(const struct options *, int, char **);
+} subcommands[] = {
+    {"import", cmd_import}, {"export", cmd_export}, {"get", cmd_get},
+    {"browse", cmd_browse}, {"stats", cmd_stats},   {"expire", cmd_expire},
+    {"vacuum", cmd_vacuum}, {"depuny", cmd_depuny},
+};
+
+/* The subcommand an operand names, or -1 when it is the filter's first file. */
+static int
+subcommand(const char *arg)
+{
+	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+		if (!strcmp(arg, subcommands[i].name))
+			return (int)i;
+	return -1;
+}
 
 /* Which subcommand each option belongs to (NULL: the filter and every subcommand). */
 static const char *
@@ -130,6 +151,7 @@ option_owner(int c)
 	case OPT_RESET:
 		return "stats";
 	case 'f':
+	case 'P':
 	case OPT_COMPAT:
 	case OPT_ESTAB:
 		return "the filter";
@@ -165,7 +187,10 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 			continue;
 		switch (c) {
 		case 'f':
-			o->field = optarg;
+			o->field = opt_field(optarg);
+			break;
+		case 'P':
+			o->pass = true;
 			break;
 		case OPT_DB:
 			o->db = optarg;
@@ -212,7 +237,9 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 			opts_usage(&opts);
 		}
 	}
-	const char *cmd = optind < argc ? argv[optind] : NULL;
+	/* the first operand names a subcommand, or else every operand is a file to filter (a
+	 * file named like a subcommand is given as ./import) */
+	const char *cmd = optind < argc && subcommand(argv[optind]) >= 0 ? argv[optind] : NULL;
 	for (int i = 0; i < nused; i++) {
 		if (!owner_allows(option_owner(used[i]), cmd)) {
 			const char *name = "?";
@@ -224,6 +251,15 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 		}
 	}
 	*first_operand = optind;
+	if (!cmd && optind < argc && !strpbrk(argv[optind], "./") && access(argv[optind], F_OK)) {
+		tool_warn("unknown subcommand '%s' (and no such file)", argv[optind]);
+		opts_usage(&opts);
+	}
+	if (!cmd) {
+		o->files = argv + optind;
+		o->nfiles = argc - optind;
+		tool_check_files(o->files, o->nfiles, "seen-db get");
+	}
 	return cmd;
 }
 
@@ -574,7 +610,7 @@ see(struct filter *f, struct record *r)
 {
 	const struct options *o = f->o;
 	if (!rec_require_name(r)) {
-		if (o->compat && r->kind != REC_BLANK)
+		if (o->compat && r->kind != REC_BLANK && r->kind != REC_PASS)
 			compat_error(f, r);
 		else
 			emit(f, r);
@@ -646,6 +682,9 @@ filter(const struct options *o)
 	struct rec_reader in;
 	struct record r;
 	rec_reader_init(&in, STDIN_FILENO, o->field, o->max_line);
+	rec_reader_files(&in, o->files, o->nfiles);
+	if (o->pass)
+		rec_reader_pass(&in, PASS_NAMES);
 	in.lr.before_block = idle_hook;
 	in.lr.arg = &f;
 	rec_init(&r);
@@ -668,7 +707,7 @@ filter(const struct options *o)
 	if (stop_signal)
 		die_of_signal();
 	if (rc < 0)
-		tool_die("cannot read input: %s", strerror(in.lr.error));
+		tool_die_read(&in.lr);
 	dname_free(&f.d);
 	rec_free(&r);
 	rec_free(&f.first);
@@ -691,17 +730,6 @@ main(int argc, char **argv)
 		o.dates = DATE_HTTP;
 	if (!cmd)
 		return filter(&o);
-	static const struct {
-		const char *name;
-		int (*fn)(const struct options *, int, char **);
-	} cmds[] = {
-	    {"import", cmd_import}, {"export", cmd_export}, {"get", cmd_get},
-	    {"browse", cmd_browse}, {"stats", cmd_stats},   {"expire", cmd_expire},
-	    {"vacuum", cmd_vacuum}, {"depuny", cmd_depuny},
-	};
-	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-		if (!strcmp(cmd, cmds[i].name))
-			return cmds[i].fn(&o, argc - first - 1, argv + first + 1);
-	tool_warn("unknown subcommand '%s'", cmd);
-	opts_usage(&opts);
+	int i = subcommand(cmd);
+	return subcommands[i].fn(&o, argc - first - 1, argv + first + 1);
 }

@@ -18,6 +18,9 @@
 struct options {
 	const char *db;
 	const char *field;
+	char **files; /* the filter's operands: input files, none for standard input */
+	int nfiles;
+	bool pass; /* --pass-through */
 	enum date_style dates;
 	bool compat;
 	long established_days;

@@ -566,7 +566,7 @@ record_rank(const struct record *r)
 void
 take_record(struct run *run, struct record *r)
 {
-	if (r->kind == REC_BLANK)
+	if (r->kind == REC_BLANK || r->kind == REC_PASS)
 		return;
 	run->lines++;
 	int why = -1;

@@ -328,7 +328,10 @@ build_report(struct run *run, struct report *rep)
 enum { OPT_DATE = 256, OPT_TOP, OPT_HISTORY, OPT_LIST_RUNS, OPT_RUN, OPT_LISTS, OPT_STORE };
 
 static const struct opt opt_table[] = {
-    {'f', "field", "PATH", "member holding the domain (default domain)", NULL},
+    OPT_ROW_FIELD(NULL),
+    OPT_ROW_PASS("lines that are no graded record (no grades member,\n"
+		 "no JSON object) are left out: not counted, no message",
+		 NULL),
     {'F', "format", "FORMAT",
      "text (the default), json (for programs), markdown,\n"
      "or html (one self-contained file)",
@@ -363,7 +366,7 @@ static struct opts opts = {
 	     "adoption figures, policies, providers and grade distributions.\n"
 	     "It writes a report, not one line per record.",
     .table = opt_table,
-    .operands = "[file ...]",
+    .operands = "[FILE ...]",
     .forms = forms,
 };
 
@@ -396,7 +399,10 @@ parse_options(int argc, char **argv, struct options *o)
 			continue;
 		switch (c) {
 		case 'f':
-			o->field = optarg;
+			o->field = opt_field(optarg);
+			break;
+		case 'P':
+			o->pass = true;
 			break;
 		case 'F':
 			if (!strcmp(optarg, "text"))
@@ -453,22 +459,30 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
+	if (!o->list_runs && !o->run && !o->store)
+		tool_check_files(o->files, o->nfiles, NULL);
 }
 
 static void
-read_input(struct run *run, int fd, const char *name)
+read_input(struct run *run)
 {
 	struct rec_reader in;
 	struct record r;
-	rec_reader_init(&in, fd, run->o->field, run->o->max_line);
+	struct jspan g;
+	rec_reader_init(&in, STDIN_FILENO, run->o->field, run->o->max_line);
+	rec_reader_files(&in, run->o->files, run->o->nfiles);
+	if (run->o->pass)
+		rec_reader_pass(&in, PASS_LINES);
 	rec_init(&r);
 	int rc;
 	while ((rc = rec_read(&in, &r)) > 0) {
+		if (run->o->pass && !rec_get(&r, "grades", &g))
+			rec_pass(&r);
 		take_record(run, &r);
 		progress_count((unsigned long long)run->lines, "records read");
 	}
 	if (rc < 0)
-		tool_die("cannot read '%s': %s", name, strerror(in.lr.error));
+		tool_die_read(&in.lr);
 	rec_free(&r);
 	rec_reader_free(&in);
 }
@@ -550,21 +564,7 @@ main(int argc, char **argv)
 	if (o.lists)
 		run.lists = lists_open(o.lists);
 	progress_init(o.progress);
-	if (o.nfiles == 0) {
-		read_input(&run, STDIN_FILENO, "(stdin)");
-	} else {
-		for (int i = 0; i < o.nfiles; i++) {
-			if (!strcmp(o.files[i], "-")) {
-				read_input(&run, STDIN_FILENO, "(stdin)");
-				continue;
-			}
-			int fd = open(o.files[i], O_RDONLY);
-			if (fd < 0)
-				tool_die("cannot open '%s': %s", o.files[i], strerror(errno));
-			read_input(&run, fd, o.files[i]);
-			close(fd);
-		}
-	}
+	read_input(&run);
 	progress_count_end((unsigned long long)run.lines, "records read");
 	if (run.lists)
 		lists_close(run.lists);

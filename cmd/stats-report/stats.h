@@ -220,6 +220,7 @@ struct options {
 	enum progress_mode progress;
 	char **files;
 	int nfiles;
+	bool pass; /* --pass-through: lines that are no graded record are left out unsaid */
 };
 
 /* Tiers when records carry a rank. */

@@ -5,14 +5,19 @@
 # byte for byte, all in input order, streaming. See domstat(7), SIEM AND IDS.
 #
 # usage: domstat-enrich.sh [-f FIELD] [-m MEMBER] [-s JQ-CONDITION] < log > enriched
-#   -f FIELD         dotted path of the domain member (default domain): dns.rrname, query
+#   -f FIELD         path of the domain member (default domain): dns.rrname, query,
+#                    'dns.queries[].rrname' (see domstat(7), Field paths)
 #   -m MEMBER        keep the log line as it was and add the filters' output object to it as
 #                    MEMBER (for filters that print their own object, like seen-db --compat)
 #   -s CONDITION     a jq condition a record must also meet, e.g. '.dns.type == "query"'
 #   DOMSTAT_ENRICH   the filters, a shell pipeline reading and writing NDJSON; $DOMSTAT_FIELD
-#                    holds FIELD (default: domain-freq | seen-db, both with -f FIELD)
-# Lines that are not JSON objects, lack FIELD (as a string) or fail CONDITION are passed
-# through. Exit status: the filters' (0, or 1 when some records carried errors); 2 on failure.
+#                    holds FIELD
+# Without -m, -s and DOMSTAT_ENRICH this is only
+#   domain-freq -P -f FIELD | seen-db -P -f FIELD
+# (the filters' --pass-through lets the other lines by). With them, jq picks the lines that are
+# JSON objects holding FIELD as a string and meeting CONDITION, the filters get those alone,
+# and the others are passed around them. Exit status: the filters' (0, or 1 when some records
+# carried errors); 2 on failure.
 set -eu
 
 me=domstat-enrich
@@ -41,12 +46,17 @@ case $member in
 	exit 2
 	;;
 esac
+DOMSTAT_FIELD=$field
+export DOMSTAT_FIELD
+if [ -z "$member" ] && [ "$cond" = true ] && [ -z "${DOMSTAT_ENRICH:-}" ]; then
+	# shellcheck disable=SC2016 # the inner shell expands it
+	exec sh -c 'domain-freq -P -f "$DOMSTAT_FIELD" | seen-db -P -f "$DOMSTAT_FIELD"'
+fi
 command -v jq >/dev/null 2>&1 || {
 	echo "$me: jq is needed (Debian package jq)" >&2
 	exit 2
 }
-DOMSTAT_FIELD=$field
-export DOMSTAT_FIELD
+# the filters see only the lines chosen, so they need no --pass-through
 : "${DOMSTAT_ENRICH:=domain-freq -f \"\$DOMSTAT_FIELD\" | seen-db -f \"\$DOMSTAT_FIELD\"}"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/domstat-enrich.XXXXXX")
@@ -68,13 +78,25 @@ fi
 	echo "$rc" >"$tmp/rc"
 ) &
 
+# Does the line hold FIELD as a string? A path with brackets is jq's own syntax; a dotted one
+# may hold bytes jq's would read otherwise (dns-name), so it is split into names.
+# shellcheck disable=SC2016 # $f is jq's variable
+case $field in
+*'['*)
+	path=$field
+	case $path in .*) ;; *) path=.$path ;; esac
+	has="([($path)? | strings] | length > 0)"
+	;;
+*) has='((getpath($f | ltrimstr(".") | split(".")) | type) == "string")' ;;
+esac
+
 # jq only classifies: D (enrich) or P (pass), then a tab and the line as read. The splitter
 # writes the marker before the line, so the merger always knows a filtered line is due and
 # the three streams cannot wait on each other; both flush every line for live logs.
 rc=0
 # shellcheck disable=SC2086,SC2016 # $awk is a command with its option; the programs are awk's
 jq -rR --unbuffered --arg f "$field" \
-	"(try (fromjson | if type == \"object\" and (getpath(\$f | split(\".\")) | type) == \"string\" and ($cond) then \"D\" else \"P\" end) catch \"P\") + \"\\t\" + ." |
+	"(try (fromjson | if type == \"object\" and $has and ($cond) then \"D\" else \"P\" end) catch \"P\") + \"\\t\" + ." |
 	$awk -v IN="$tmp/in" -v MEM="$member" '
 		BEGIN { printf "" > IN } # the filters wait for a writer, even when no line is theirs
 		substr($0, 1, 1) == "D" {

@@ -142,13 +142,14 @@ check_figures() { # records report
 @test "bad records are skipped with their reasons, on stderr and in the report" {
 	run -1 --separate-stderr stats-report -F json --date 2026-11-01 "$F/bad.ndjson"
 	echo "$output" >r.json
+	# messages name the file operand and its line
 	run -0 jq -c '.input' r.json
 	assert_output '{"lines":11,"records":2,"skipped":9,"skipped_by_reason":{"broken_line":1,"no_grades":4,"bad_grade":2,"unknown_category":2}}'
-	[[ "$stderr" == *"stats-report: line 2: invalid JSON"* ]]
-	[[ "$stderr" == *"stats-report: line 4: unknown grade category 'whois': record skipped"* ]]
-	[[ "$stderr" == *"stats-report: line 5: remark with unknown category 'tls': record skipped"* ]]
-	[[ "$stderr" == *"stats-report: line 6: grade 'spf' is not an integer from 0 to 100"* ]]
-	[[ "$stderr" == *"stats-report: line 8: not a graded record"* ]]
+	[[ "$stderr" == *"stats-report: $F/bad.ndjson:2: invalid JSON"* ]]
+	[[ "$stderr" == *"stats-report: $F/bad.ndjson:4: unknown grade category 'whois': record skipped"* ]]
+	[[ "$stderr" == *"stats-report: $F/bad.ndjson:5: remark with unknown category 'tls': record skipped"* ]]
+	[[ "$stderr" == *"stats-report: $F/bad.ndjson:6: grade 'spf' is not an integer from 0 to 100"* ]]
+	[[ "$stderr" == *"stats-report: $F/bad.ndjson:8: not a graded record"* ]]
 	# the report still holds the good records
 	run -0 jq -c '.figures.grade_overall.denominator' r.json
 	assert_output 2
@@ -585,8 +586,13 @@ time.sleep(8)' &
 }
 
 @test "--lists: a run that dies (an unreadable input file) leaves no temporary file behind" {
+	# a missing operand is found before anything is read or made
 	run -2 --separate-stderr stats-report -F json --lists out "$F/graded.ndjson" missing.ndjson
 	assert_equal "$stderr" "stats-report: cannot open 'missing.ndjson': No such file or directory"
+	[ ! -e out ]
+	# one that fails while it is read (reading address 0 of its own memory is an I/O error)
+	run -2 --separate-stderr stats-report -F json --lists out "$F/graded.ndjson" /proc/self/mem
+	assert_equal "$stderr" "stats-report: cannot read '/proc/self/mem': Input/output error"
 	run -0 ls -A out
 	assert_output ''
 }
