@@ -62,7 +62,7 @@ setup() {
 	run -0 sh "$TOP/share/examples/demo.sh"
 	assert_line "dns-scan, dns-grade: 1 domains graded ($DOMSTAT_DEMO_DIR/graded.ndjson)"
 	assert_line --regexp '^Domain report, [0-9]{4}-[0-9]{2}-[0-9]{2}$'
-	assert_line "1 graded domains from 1 records read; 0 records skipped."
+	assert_line "1 graded domain from 1 record read; 0 records skipped."
 	assert_line "demo: done offline; could not reach the network: domain-born(RDAP) (see $DOMSTAT_DEMO_DIR/*.err)"
 	run -0 jq -e '.grades.overall > 0' "$DOMSTAT_DEMO_DIR/graded.ndjson"
 }
