@@ -29,7 +29,7 @@ know() {
 	run -1 --separate-stderr domain-freq --no-ngram a.txt - c.txt <<<"beta.example.net"
 	assert_equal "$(jq -r .domain <<<"$output" | paste -sd ' ')" \
 		"alpha.example.com bad..name beta.example.net gamma.example.org"
-	assert_equal "$stderr" "domain-freq: a.txt:2: invalid name: empty label"
+	assert_equal "$stderr" "domain-freq: a.txt:2: invalid name: empty label [invalid-name]"
 	# a line of standard input keeps its old name
 	run -1 --separate-stderr domain-freq --no-ngram - <<<"bad..name"
 	assert_equal "$stderr" "domain-freq: line 1: invalid name: empty label"
@@ -115,7 +115,7 @@ know() {
 	run -1 seen-db get example.org
 	# a path that finds nothing is the usual error, naming the path as given
 	run -1 --separate-stderr domain-freq -f 'dns.queries[].rrname' <<<'{"dns":{"queries":[]}}'
-	assert_equal "$stderr" "domain-freq: line 1: no 'dns.queries[].rrname' member"
+	assert_equal "$stderr" "domain-freq: line 1: no 'dns.queries[].rrname' member [no-field]"
 }
 
 @test "an invalid --field is a usage error in every command, before any input is read" {
