@@ -300,6 +300,74 @@ setup() { setup_isolated; }
 	assert_equal "$output" ""
 }
 
+# Run a command that may write only where the file modes let it: as root, without the
+# capabilities that override them (root's own files then obey their modes as anyone's do).
+no_write() {
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --inh-caps=-dac_override,-dac_read_search,-fowner \
+			--bounding-set=-dac_override,-dac_read_search,-fowner -- "$@"
+	else
+		"$@"
+	fi
+}
+
+@test "get, stats, export and stats-report --store read a store in a folder the user cannot write, idle or while others write it" {
+	mkdir ro
+	run -0 seen-db --db ro/x.db <<<'old.com'
+	chmod 444 ro/x.db
+	chmod 555 ro
+	# the test itself cannot write there, and no writer has the store open
+	run -1 no_write touch ro/probe
+	[ ! -e ro/x.db-wal ]
+	run -0 --separate-stderr no_write seen-db --db ro/x.db get old.com
+	assert_output --partial '"domain":"old.com","source":"RDAP"'
+	run -0 --separate-stderr no_write seen-db --db ro/x.db stats
+	assert_output --partial '"domains":1,"live":1,'
+	assert_output --partial '"integrity":"ok"'
+	run -0 --separate-stderr no_write seen-db --db ro/x.db export
+	assert_output --regexp '^\{"domain":"old.com",'
+	run -0 --separate-stderr no_write stats-report --store ro/x.db -F json
+	assert_equal "$(jq -r '.figures.store_lookups.items[] | select(.key == "first_contacts") | .count' <<<"$output")" 1
+	[ ! -e ro/x.db-wal ]
+	# a seen-db at work keeps the store open: its commits are in the WAL, not yet in the file
+	mkfifo feed hold
+	seen-db --db ro/x.db <feed >seen.out &
+	exec 7>feed
+	echo 'new.com' >&7
+	for i in $(seq 1 100); do [ -s seen.out ] && break; sleep 0.02; done
+	assert_equal "$(jq -r .domain seen.out)" new.com
+	[ -e ro/x.db-wal ]
+	run -0 --separate-stderr no_write seen-db --db ro/x.db get new.com
+	assert_output --partial '"domain":"new.com"'
+	# and another writer's transaction is open: readers see what was committed before it
+	sqlite3 ro/x.db <hold >held.out &
+	exec 8>hold
+	echo "BEGIN IMMEDIATE; INSERT INTO seen(domain, first_seen, last_seen, source) VALUES ('pending.com', 1, 1, 'x'); SELECT 'held';" >&8
+	for i in $(seq 1 100); do [ -s held.out ] && break; sleep 0.02; done
+	run -0 --separate-stderr no_write seen-db --db ro/x.db export
+	assert_equal "$(jq -r .domain <<<"$output" | paste -sd' ')" 'new.com old.com'
+	run -0 --separate-stderr no_write seen-db --db ro/x.db stats
+	assert_output --partial '"domains":2,'
+	run -0 --separate-stderr no_write stats-report --store ro/x.db -F json
+	assert_equal "$(jq -r '.figures.store_file.items[0].count' <<<"$output")" 2
+	exec 8>&- 7>&-
+	wait
+	chmod 755 ro
+}
+
+@test "--db in a folder that does not exist is an error, not a new store; the default folders are created" {
+	run -2 --separate-stderr seen-db --db "$BATS_TEST_TMPDIR/no/such/x.db" <<<'example.com'
+	assert_equal "$stderr" "seen-db: cannot create '$BATS_TEST_TMPDIR/no/such/x.db': no folder '$BATS_TEST_TMPDIR/no/such' (only the default store's folders are created)"
+	assert_output ''
+	[ ! -e "$BATS_TEST_TMPDIR/no" ]
+	DOMSTAT_DB="$BATS_TEST_TMPDIR/no/x.db" run -2 --separate-stderr domain-born --offline <<<'example.com'
+	[ ! -e "$BATS_TEST_TMPDIR/no" ]
+	run -2 --separate-stderr seen-db --db "$BATS_TEST_TMPDIR/no/x.db" import /dev/null
+	[ ! -e "$BATS_TEST_TMPDIR/no" ]
+	run -0 seen-db <<<'example.com'
+	[ -s "$XDG_DATA_HOME/domstat/domains.db" ]
+}
+
 @test "a corrupt store or one from a newer schema is refused with the file and the reason" {
 	head -c 8192 /dev/urandom >bad.db
 	run -2 --separate-stderr seen-db --db bad.db <<<'example.com'
