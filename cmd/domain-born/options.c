@@ -8,6 +8,7 @@
 
 #include "born.h"
 #include "options.h"
+#include "settings.h"
 #include "tool.h"
 
 enum {
@@ -122,6 +123,21 @@ parse_sources(struct options *o, const char *arg)
 		tool_die("invalid value for --source: '%s'", arg);
 }
 
+/* What the shared settings (settings.h) set and the options did not. */
+static void
+shared_settings(struct options *o)
+{
+	struct settings st;
+	struct buf why = BUF_INIT;
+	settings_init(&st);
+	if (settings_load(&st, &why) < 0)
+		tool_die("%s", why.s);
+	if (st.established_days >= 0)
+		o->established_days = st.established_days;
+	settings_free(&st);
+	buf_free(&why);
+}
+
 void
 born_parse_options(struct options *o, int argc, char **argv)
 {
@@ -150,6 +166,7 @@ born_parse_options(struct options *o, int argc, char **argv)
 	    .nsources = 1,
 	};
 	int c;
+	bool estab_given = false;
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		if (opts_common(&opts, c, &o->max_line, &o->progress))
 			continue;
@@ -159,6 +176,7 @@ born_parse_options(struct options *o, int argc, char **argv)
 			break;
 		case OPT_EST:
 			o->established_days = opt_long("established-days", optarg, 0, 100000);
+			estab_given = true;
 			break;
 		case OPT_DATEFMT: {
 			int s = date_style_parse(optarg);
@@ -267,6 +285,8 @@ born_parse_options(struct options *o, int argc, char **argv)
 	}
 	if (optind != argc || (o->offline && o->refresh))
 		opts_usage(&opts);
+	if (!estab_given)
+		shared_settings(o);
 	for (int i = 0; i < o->nsources; i++)
 		if (o->sources[i] == SRC_ISC && !o->isc_url)
 			tool_die("--source isc needs --isc-url");

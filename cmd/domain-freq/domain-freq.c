@@ -15,6 +15,7 @@
 #include "jsonw.h"
 #include "options.h"
 #include "progress.h"
+#include "settings.h"
 #include "record.h"
 #include "tool.h"
 
@@ -103,6 +104,25 @@ static struct opts opts = {
     .forms = forms,
 };
 
+/* The thresholds not given as options, from the shared settings (settings.h). */
+static void
+shared_thresholds(struct options *o)
+{
+	struct settings st;
+	struct buf why = BUF_INIT;
+	settings_init(&st);
+	if (settings_load(&st, &why) < 0)
+		tool_die("%s", why.s);
+	if (isnan(o->avg_alert))
+		o->avg_alert = st.freq_avg_alert;
+	if (isnan(o->word_alert))
+		o->word_alert = st.freq_word_alert;
+	if (isnan(o->ngram_alert))
+		o->ngram_alert = isnan(st.ngram_alert) ? -4.0 : st.ngram_alert;
+	settings_free(&st);
+	buf_free(&why);
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -110,7 +130,7 @@ parse_options(int argc, char **argv, struct options *o)
 			      .progress = PROGRESS_AUTO,
 			      .avg_alert = NAN,
 			      .word_alert = NAN,
-			      .ngram_alert = -4.0,
+			      .ngram_alert = NAN,
 			      .ngram_min = 6,
 			      .weight = 1,
 			      .ignore_chars = FREQ_DEFAULT_IGNORE};
@@ -174,6 +194,7 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind != argc || (o->train && o->train_ngram))
 		opts_usage(&opts);
+	shared_thresholds(o);
 	/* freq.py's thresholds belong to freq.py's tables. The shipped table's pair scores alert
 	 * on too many ordinary names at them (domain-freq(1), CAVEATS): there ngram_score alerts.
 	 */

@@ -223,9 +223,14 @@ setup() { setup_isolated; }
 }
 
 @test "--compat on a first contact: alert order, ERROR fields, escaped non-ASCII, RFC 1123 dates" {
+	# no registration date: domain_stats' reply to a failed RDAP lookup, every date ERROR
 	printf '%s\n' '{"domain":"bücher.de","alerts":["RDAP lookup to https://www.rdap.net/domain/xn--bcher-kva.de returned 404","LOW-FREQ-SCORES"]}' >in
 	run -0 seen-db --compat <in
-	assert_output --regexp '^\{"alerts":\["LOW-FREQ-SCORES","YOUR-FIRST-CONTACT","RDAP lookup to https://www.rdap.net/domain/xn--bcher-kva.de returned 404"\],"category":"ERROR","freq_score":"ERROR","seen_by_isc":"RDAP","seen_by_web":"ERROR","seen_by_you":"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"\}$'
+	assert_output '{"alerts":["LOW-FREQ-SCORES","YOUR-FIRST-CONTACT","RDAP lookup to https://www.rdap.net/domain/xn--bcher-kva.de returned 404"],"category":"ERROR","freq_score":"ERROR","seen_by_isc":"ERROR","seen_by_web":"ERROR","seen_by_you":"ERROR"}'
+	# a date from domain-born: the reply of a lookup that worked
+	printf '%s\n' '{"domain":"new.de","seen_by_web":"2001-02-03T04:05:06Z","category":"ESTABLISHED","seen_by_isc":"RDAP"}' >in1
+	run -0 seen-db --compat <in1
+	assert_output --regexp '^\{"alerts":\["YOUR-FIRST-CONTACT"\],"category":"ESTABLISHED","freq_score":"ERROR","seen_by_isc":"RDAP","seen_by_web":"Sat, 03 Feb 2001 04:05:06 GMT","seen_by_you":"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"\}$'
 	printf '%s\n' '{"domain":"xn--bcher-kva.de","alerts":["caf\u00e9 \ud83d\ude00"]}' >in2
 	run -0 seen-db --compat <in2
 	assert_output --partial '{"alerts":["caf\u00e9 \ud83d\ude00"],'
@@ -293,7 +298,7 @@ setup() { setup_isolated; }
 	fi
 	# the other user runs a copy beside the store: the checkout may sit in a folder only its
 	# owner can enter (mktemp -d), and seen-db needs nothing else from it to refuse the store
-	run -2 --separate-stderr "${as[@]}" env PATH=/usr/bin:/bin HOME=/nonexistent "$dir/bin/seen-db" --db "$dir/ro.db" <<<'example.com'
+	run -2 --separate-stderr "${as[@]}" env PATH=/usr/bin:/bin HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent "$dir/bin/seen-db" --db "$dir/ro.db" <<<'example.com'
 	chmod 755 "$dir"
 	rm -rf "$dir"
 	assert_equal "$stderr" "seen-db: cannot open '$dir/ro.db': the store is read-only (no write permission)"
