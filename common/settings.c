@@ -24,7 +24,8 @@ static const struct key {
     {"db", "DOMSTAT_DB", K_PATH, offsetof(struct settings, db)},
     {"established_days", "DOMSTAT_ESTABLISHED_DAYS", K_DAYS,
      offsetof(struct settings, established_days)},
-    {"freq_avg_alert", "DOMSTAT_FREQ_AVG_ALERT", K_SCORE, offsetof(struct settings, freq_avg_alert)},
+    {"freq_avg_alert", "DOMSTAT_FREQ_AVG_ALERT", K_SCORE,
+     offsetof(struct settings, freq_avg_alert)},
     {"freq_word_alert", "DOMSTAT_FREQ_WORD_ALERT", K_SCORE,
      offsetof(struct settings, freq_word_alert)},
     {"ngram_alert", "DOMSTAT_NGRAM_ALERT", K_SCORE, offsetof(struct settings, ngram_alert)},
@@ -104,8 +105,7 @@ is_space(char c)
 }
 
 int
-settings_parse(struct settings *st, const char *text, size_t len, const char *file,
-	       struct buf *why)
+settings_parse(struct settings *st, const char *text, size_t len, const char *file, struct buf *why)
 {
 	struct buf line = BUF_INIT;
 	unsigned long lineno = 0;

@@ -226,9 +226,8 @@ store_resolve_path(bool *is_default, struct buf *why)
 	else {
 		if (why) {
 			buf_reset(why);
-			buf_adds(why,
-				 "no store given and neither DOMSTAT_DB, the settings' db, "
-				 "XDG_DATA_HOME nor HOME is set");
+			buf_adds(why, "no store given and neither DOMSTAT_DB, the settings' db, "
+				      "XDG_DATA_HOME nor HOME is set");
 		}
 		return NULL;
 	}
@@ -519,7 +518,8 @@ parent_exists(const char *path, struct buf *why)
 		struct stat st;
 		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			struct buf msg = BUF_INIT;
-			buf_addf(&msg, "no folder '%s' (only the default store's folders are created)",
+			buf_addf(&msg,
+				 "no folder '%s' (only the default store's folders are created)",
 				 dir);
 			ret = store_failf(why, "cannot create", path, msg.s);
 			buf_free(&msg);
@@ -759,9 +759,10 @@ store_close(struct store *s, struct buf *why)
 		return 0;
 	int ret = store_commit(s, why);
 	if (ret == 0 && s->immutable && changed_since_open(s))
-		ret = store_failf(why, "cannot read", s->path,
-				  "another process changed it while it was read without locks (the "
-				  "folder is not writable, so readers cannot take them): run again");
+		ret =
+		    store_failf(why, "cannot read", s->path,
+				"another process changed it while it was read without locks (the "
+				"folder is not writable, so readers cannot take them): run again");
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	if (sqlite3_close(s->db) != SQLITE_OK && ret == 0)

@@ -60,17 +60,19 @@ static const struct opt opt_table[] = {
     {'t', "table", "FILE", "frequency table in freq.py format (default: shipped table)",
      "main train"},
     {OPT_AVG, "avg-alert", "N",
-     "alert when the average score is below N (default 5.0 with\n"
-     "--table; with the shipped table no pair-score alerts)",
+     "alert when the average score is below N (default: the\n"
+     "settings' freq_avg_alert, else 5.0 with --table; with\n"
+     "the shipped table no pair-score alerts)",
      NULL},
     {OPT_WORD, "word-alert", "N",
-     "alert when the word score is below N (default 4.0 with\n"
-     "--table; with the shipped table no pair-score alerts)",
+     "alert when the word score is below N (default: the\n"
+     "settings' freq_word_alert, else 4.0 with --table; with\n"
+     "the shipped table no pair-score alerts)",
      NULL},
     {OPT_NGRAM, "ngram", "FILE", "n-gram model of labels (default: shipped model)",
      "main train-ngram"},
-    {OPT_NGRAM_ALERT, "ngram-alert", "N", "alert when ngram_score is below N bits (default -4.0)",
-     NULL},
+    {OPT_NGRAM_ALERT, "ngram-alert", "N",
+     "alert when ngram_score is below N bits (default: the\nsettings' ngram_alert, else -4.0)", NULL},
     {OPT_NGRAM_MIN, "ngram-min-length", "N", "only on labels of N or more a-z 0-9 - (default 6)",
      NULL},
     {OPT_NO_NGRAM, "no-ngram", NULL, "no ngram_score and no LOW-NGRAM-SCORE (freq.py's output)",
