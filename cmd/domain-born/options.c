@@ -48,7 +48,9 @@ enum {
 static const struct opt opt_table[] = {
     {'f', "field", "PATH", "member holding the domain (default domain)", NULL},
     {OPT_EST, "established-days", "N",
-     "NEW when registered at most N days ago (default:\nthe settings' established_days, else 730)", NULL},
+     "NEW when registered at most N days ago (default:\n"
+     "the settings' established_days, else 730)",
+     NULL},
     {OPT_DATEFMT, "date-format", "STYLE", "iso (default) or http (RFC 1123, domain_stats' form)",
      NULL},
     {OPT_COMPAT, "compat", NULL,
@@ -80,7 +82,8 @@ static const struct opt opt_table[] = {
      "rdap (default), isc, isc,rdap or rdap,isc: where to\nask, in order of preference", NULL},
     {OPT_ISCURL, "isc-url", "URL", "the ISC service (JSON commands over HTTPS POST)", NULL},
     {OPT_DB, "db", "FILE",
-     "the store (default $DOMSTAT_DB, else the settings'\ndb, else $XDG_DATA_HOME/domstat/domains.db)",
+     "the store (default $DOMSTAT_DB, else the settings'\n"
+     "db, else $XDG_DATA_HOME/domstat/domains.db)",
      NULL},
     {OPT_OFFLINE, "offline", NULL, "answer from the store only (not with --refresh)", NULL},
     {OPT_REFRESH, "refresh", NULL, "ignore stored answers (still store new ones)", NULL},

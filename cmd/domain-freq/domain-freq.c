@@ -72,7 +72,9 @@ static const struct opt opt_table[] = {
     {OPT_NGRAM, "ngram", "FILE", "n-gram model of labels (default: shipped model)",
      "main train-ngram"},
     {OPT_NGRAM_ALERT, "ngram-alert", "N",
-     "alert when ngram_score is below N bits (default: the\nsettings' ngram_alert, else -4.0)", NULL},
+     "alert when ngram_score is below N bits (default: the\n"
+     "settings' ngram_alert, else -4.0)",
+     NULL},
     {OPT_NGRAM_MIN, "ngram-min-length", "N", "only on labels of N or more a-z 0-9 - (default 6)",
      NULL},
     {OPT_NO_NGRAM, "no-ngram", NULL, "no ngram_score and no LOW-NGRAM-SCORE (freq.py's output)",

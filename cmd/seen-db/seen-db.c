@@ -56,13 +56,15 @@ static const struct opt opt_table[] = {
     {0, NULL, NULL, "Filter (default):", NULL},
     {'f', "field", "PATH", "member holding the domain (default domain)", NULL},
     {OPT_DB, "db", "FILE",
-     "the store (default $DOMSTAT_DB, else the settings'\ndb, else $XDG_DATA_HOME/domstat/domains.db)",
+     "the store (default $DOMSTAT_DB, else the settings'\n"
+     "db, else $XDG_DATA_HOME/domstat/domains.db)",
      NULL},
     {OPT_DATES, "date-format", "F", "iso (default) or http (RFC 1123, as domain_stats)",
      "main export"},
     {OPT_COMPAT, "compat", NULL, "print exactly domain_stats' reply object instead", NULL},
     {OPT_ESTAB, "established-days", "N",
-     "registration age that makes a domain ESTABLISHED\n(default: the settings' established_days, else 730)",
+     "registration age that makes a domain ESTABLISHED\n"
+     "(default: the settings' established_days, else 730)",
      NULL},
     OPT_ROW_MAX_LINE("1048576", "main import"),
     OPT_ROWS_PROGRESS("main import"),
