@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "settings.h"
 #include "store.h"
 #include "store_int.h"
 #include "xalloc.h"
@@ -197,12 +198,24 @@ make_parent(const char *path, struct buf *why)
 	return ret;
 }
 
-char *
-store_default_path(struct buf *why)
+/* The store store_open(NULL, ...) opens: the settings' (settings.h: $DOMSTAT_DB, else the
+ * settings file's db), else the default under XDG_DATA_HOME (*is_default: whose folders
+ * store_open may create). malloc'd; NULL with why if there is none. */
+static char *
+store_resolve_path(bool *is_default, struct buf *why)
 {
-	const char *env = getenv("DOMSTAT_DB");
-	if (env && *env)
-		return xstrdup(env);
+	*is_default = false;
+	struct settings st;
+	settings_init(&st);
+	if (settings_load(&st, why) < 0) {
+		settings_free(&st);
+		return NULL;
+	}
+	char *db = st.db;
+	st.db = NULL;
+	settings_free(&st);
+	if (db)
+		return db;
 	struct buf p = BUF_INIT;
 	const char *xdg = getenv("XDG_DATA_HOME");
 	const char *home = getenv("HOME");
@@ -213,13 +226,20 @@ store_default_path(struct buf *why)
 	else {
 		if (why) {
 			buf_reset(why);
-			buf_adds(why,
-				 "no store given and neither DOMSTAT_DB, XDG_DATA_HOME nor HOME "
-				 "is set");
+			buf_adds(why, "no store given and neither DOMSTAT_DB, the settings' db, "
+				      "XDG_DATA_HOME nor HOME is set");
 		}
 		return NULL;
 	}
+	*is_default = true;
 	return p.s;
+}
+
+char *
+store_default_path(struct buf *why)
+{
+	bool is_default;
+	return store_resolve_path(&is_default, why);
 }
 
 static bool
@@ -385,10 +405,135 @@ create_private(const char *path, struct buf *why)
 
 static int busy_wait(void *arg, int n);
 
+/* "file:" URI of path with immutable=1: '%', '?' and '#' (and bytes that are not printable)
+ * percent-escaped, as SQLite's URI rules want. */
+static char *
+immutable_uri(const char *path)
+{
+	struct buf u = BUF_INIT;
+	buf_adds(&u, "file:");
+	for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+		if (*c == '%' || *c == '?' || *c == '#' || *c <= ' ' || *c >= 0x7f)
+			buf_addf(&u, "%%%02X", *c);
+		else
+			buf_addc(&u, (char)*c);
+	}
+	buf_adds(&u, "?immutable=1");
+	return u.s;
+}
+
+/* Open the connection (s->db) to name and make it ready: 0, or -1 with why (s->db may be left
+ * open, for its error code). */
+static int
+connect_db(struct store *s, const char *name, bool immutable, struct buf *why)
+{
+	bool ro = s->flags & STORE_READONLY;
+	int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (immutable)
+		oflags |= SQLITE_OPEN_URI;
+	int rc = sqlite3_open_v2(name, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		if (s->db)
+			return store_fail_db(s, why, "cannot open", rc);
+		return store_failf(why, "cannot open", s->path, "out of memory");
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_handler(s->db, busy_wait, s);
+	if (!ro && sqlite3_db_readonly(s->db, "main") == 1)
+		return store_failf(why, "cannot open", s->path,
+				   "the store is read-only (no write permission)");
+	/* A warm store serves lookups from memory: a page cache big enough for a few million
+	 * names (it only grows as pages are used), and reads through a memory map. */
+	if (store_exec(s, "PRAGMA cache_size = -" STORE_CACHE_KIB, "cannot open", why) < 0 ||
+	    store_exec(s, "PRAGMA mmap_size = " STORE_MMAP_BYTES, "cannot open", why) < 0)
+		return -1;
+	if (store_register_functions(s, why) < 0 || prepare_file_waiting(s, why) < 0)
+		return -1;
+	return 0;
+}
+
+/* Did a read-only connection fail only because SQLite could not make the WAL's side files
+ * (-wal, -shm) beside a store in a folder the user cannot write? */
+static bool
+wal_files_refused(struct store *s)
+{
+	if (!(s->flags & STORE_READONLY) || !s->db)
+		return false;
+	int rc = sqlite3_extended_errcode(s->db);
+	if ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN)
+		return false;
+	struct buf wal = BUF_INIT;
+	buf_addf(&wal, "%s-wal", s->path);
+	struct stat st;
+	bool absent = stat(wal.s, &st) < 0 && errno == ENOENT;
+	buf_free(&wal);
+	return absent;
+}
+
+/* Open read-only a store whose WAL side files cannot be made. With no -wal file, no process
+ * has the store open and the main file holds every commit: it is read as it is, without
+ * locks (SQLite's immutable=1). A writer may start meanwhile; the main file changes only when
+ * one checkpoints, so store_close compares the file with how it was (ro_stat) and reports a
+ * read that may have been torn. */
+static int
+connect_immutable(struct store *s, struct buf *why)
+{
+	sqlite3_close(s->db);
+	s->db = NULL;
+	if (stat(s->path, &s->ro_stat) < 0)
+		return store_failf(why, "cannot open", s->path, strerror(errno));
+	char *uri = immutable_uri(s->path);
+	int ret = connect_db(s, uri, true, why);
+	free(uri);
+	s->immutable = ret == 0;
+	return ret;
+}
+
+/* Did the main file change since connect_immutable looked at it? */
+static bool
+changed_since_open(const struct store *s)
+{
+	struct stat st;
+	const struct stat *o = &s->ro_stat;
+	if (stat(s->path, &st) < 0)
+		return true;
+	return st.st_ino != o->st_ino || st.st_dev != o->st_dev || st.st_size != o->st_size ||
+	       st.st_mtim.tv_sec != o->st_mtim.tv_sec || st.st_mtim.tv_nsec != o->st_mtim.tv_nsec ||
+	       st.st_ctim.tv_sec != o->st_ctim.tv_sec || st.st_ctim.tv_nsec != o->st_ctim.tv_nsec;
+}
+
+/* The folder of path exists (a store is never made in a folder the user did not make, so a
+ * mistyped --db cannot start an empty store); 0, or -1 with why. */
+static int
+parent_exists(const char *path, struct buf *why)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	int ret = 0;
+	if (slash) {
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		struct stat st;
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			struct buf msg = BUF_INIT;
+			buf_addf(&msg,
+				 "no folder '%s' (only the default store's folders are created)",
+				 dir);
+			ret = store_failf(why, "cannot create", path, msg.s);
+			buf_free(&msg);
+		}
+	}
+	free(dir);
+	return ret;
+}
+
 struct store *
 store_open(const char *path, int flags, struct buf *why)
 {
-	char *p = path ? xstrdup(path) : store_default_path(why);
+	bool is_default = false;
+	char *p = path ? xstrdup(path) : store_resolve_path(&is_default, why);
 	if (!p)
 		return NULL;
 	bool ro = flags & STORE_READONLY;
@@ -398,7 +543,8 @@ store_open(const char *path, int flags, struct buf *why)
 		free(p);
 		return NULL;
 	}
-	if (!ro && (make_parent(p, why) < 0 || create_private(p, why) < 0)) {
+	if (!ro && ((is_default ? make_parent(p, why) : parent_exists(p, why)) < 0 ||
+		    create_private(p, why) < 0)) {
 		free(p);
 		return NULL;
 	}
@@ -424,28 +570,10 @@ store_open(const char *path, int flags, struct buf *why)
 		if (*end == '\0' && v >= 1 && v <= STORE_BATCH_ROWS)
 			s->batch_rows = v;
 	}
-	int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	int rc = sqlite3_open_v2(p, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		if (s->db)
-			store_fail_db(s, why, "cannot open", rc);
-		else
-			store_failf(why, "cannot open", p, "out of memory");
-		goto fail;
+	if (connect_db(s, p, false, why) < 0) {
+		if (!wal_files_refused(s) || connect_immutable(s, why) < 0)
+			goto fail;
 	}
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_handler(s->db, busy_wait, s);
-	if (!ro && sqlite3_db_readonly(s->db, "main") == 1) {
-		store_failf(why, "cannot open", p, "the store is read-only (no write permission)");
-		goto fail;
-	}
-	/* A warm store serves lookups from memory: a page cache big enough for a few million
-	 * names (it only grows as pages are used), and reads through a memory map. */
-	if (store_exec(s, "PRAGMA cache_size = -" STORE_CACHE_KIB, "cannot open", why) < 0 ||
-	    store_exec(s, "PRAGMA mmap_size = " STORE_MMAP_BYTES, "cannot open", why) < 0)
-		goto fail;
-	if (store_register_functions(s, why) < 0 || prepare_file_waiting(s, why) < 0)
-		goto fail;
 	return s;
 fail:
 	sqlite3_close(s->db);
@@ -630,6 +758,11 @@ store_close(struct store *s, struct buf *why)
 	if (!s)
 		return 0;
 	int ret = store_commit(s, why);
+	if (ret == 0 && s->immutable && changed_since_open(s))
+		ret =
+		    store_failf(why, "cannot read", s->path,
+				"another process changed it while it was read without locks (the "
+				"folder is not writable, so readers cannot take them): run again");
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	if (sqlite3_close(s->db) != SQLITE_OK && ret == 0)

@@ -26,9 +26,13 @@
 
 struct store; /* opaque */
 
-/* Open (creating with mode 0600, its folder 0700) or fail with a message in why naming the file
- * and reason. path NULL = $DOMSTAT_DB, else $XDG_DATA_HOME/domstat/domains.db
- * (~/.local/share/domstat/domains.db). flags: STORE_READONLY. */
+/* Open (creating with mode 0600) or fail with a message in why naming the file and reason.
+ * path NULL = the settings' store ($DOMSTAT_DB, else the settings file's db: settings.h), else
+ * $XDG_DATA_HOME/domstat/domains.db (~/.local/share/domstat/domains.db), the only one whose
+ * missing folders are created (mode 0700): another path in a folder that does not exist is an
+ * error. flags: STORE_READONLY, which writes nothing and needs no write permission: a store
+ * in a folder the user cannot write is read without locks when no process has it open (and
+ * store_close fails if one changed it meanwhile). */
 struct store *store_open(const char *path, int flags, struct buf *why);
 int store_close(struct store *s, struct buf *why); /* commits; -1 on failure */
 const char *store_path(const struct store *s);

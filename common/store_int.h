@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "store.h"
@@ -80,6 +81,8 @@ struct store {
 	size_t ndefer;
 	struct buf str[5]; /* strings handed out by the get functions */
 	struct known_cache cache;
+	bool immutable;	     /* read without locks: the folder refused the WAL's side files */
+	struct stat ro_stat; /* the main file when it was opened so */
 };
 
 /* ---- store.c: helpers every part uses ---- */

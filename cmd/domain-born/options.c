@@ -8,6 +8,7 @@
 
 #include "born.h"
 #include "options.h"
+#include "settings.h"
 #include "tool.h"
 
 enum {
@@ -47,11 +48,14 @@ enum {
 static const struct opt opt_table[] = {
     OPT_ROW_FIELD(NULL),
     OPT_ROW_PASS(OPT_PASS_HELP, NULL),
-    {OPT_EST, "established-days", "N", "NEW when registered at most N days ago (default 730)",
+    {OPT_EST, "established-days", "N",
+     "NEW when registered at most N days ago (default:\n"
+     "the settings' established_days, else 730)",
      NULL},
     {OPT_DATEFMT, "date-format", "STYLE", "iso (default) or http (RFC 1123, domain_stats' form)",
      NULL},
-    {OPT_COMPAT, "compat", NULL, "domain_stats' shape: category ERROR on failures", NULL},
+    {OPT_COMPAT, "compat", NULL,
+     "domain_stats' shape: category ERROR on failures, the\nerror text among the alerts", NULL},
     {OPT_BOOT, "bootstrap", "FILE", "RDAP bootstrap file (default: IANA's, cached daily)", NULL},
     {OPT_BOOTURL, "bootstrap-url", "URL", "where to download it (default IANA)", NULL},
     {OPT_OVER, "overrides", "FILE", "extra bootstrap services for TLDs IANA lacks", NULL},
@@ -79,7 +83,9 @@ static const struct opt opt_table[] = {
      "rdap (default), isc, isc,rdap or rdap,isc: where to\nask, in order of preference", NULL},
     {OPT_ISCURL, "isc-url", "URL", "the ISC service (JSON commands over HTTPS POST)", NULL},
     {OPT_DB, "db", "FILE",
-     "the store (default $DOMSTAT_DB or\n$XDG_DATA_HOME/domstat/domains.db)", NULL},
+     "the store (default $DOMSTAT_DB, else the settings'\n"
+     "db, else $XDG_DATA_HOME/domstat/domains.db)",
+     NULL},
     {OPT_OFFLINE, "offline", NULL, "answer from the store only (not with --refresh)", NULL},
     {OPT_REFRESH, "refresh", NULL, "ignore stored answers (still store new ones)", NULL},
     {OPT_TTLMAX, "ttl-max", "SECS", "longest a success is kept (default 90 days)", NULL},
@@ -124,6 +130,21 @@ parse_sources(struct options *o, const char *arg)
 		tool_die("invalid value for --source: '%s'", arg);
 }
 
+/* What the shared settings (settings.h) set and the options did not. */
+static void
+shared_settings(struct options *o)
+{
+	struct settings st;
+	struct buf why = BUF_INIT;
+	settings_init(&st);
+	if (settings_load(&st, &why) < 0)
+		tool_die("%s", why.s);
+	if (st.established_days >= 0)
+		o->established_days = st.established_days;
+	settings_free(&st);
+	buf_free(&why);
+}
+
 void
 born_parse_options(struct options *o, int argc, char **argv)
 {
@@ -152,6 +173,7 @@ born_parse_options(struct options *o, int argc, char **argv)
 	    .nsources = 1,
 	};
 	int c;
+	bool estab_given = false;
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		if (opts_common(&opts, c, &o->max_line, &o->progress))
 			continue;
@@ -164,6 +186,7 @@ born_parse_options(struct options *o, int argc, char **argv)
 			break;
 		case OPT_EST:
 			o->established_days = opt_long("established-days", optarg, 0, 100000);
+			estab_given = true;
 			break;
 		case OPT_DATEFMT: {
 			int s = date_style_parse(optarg);
@@ -275,6 +298,8 @@ born_parse_options(struct options *o, int argc, char **argv)
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
 	tool_check_files(o->files, o->nfiles, NULL);
+	if (!estab_given)
+		shared_settings(o);
 	for (int i = 0; i < o->nsources; i++)
 		if (o->sources[i] == SRC_ISC && !o->isc_url)
 			tool_die("--source isc needs --isc-url");

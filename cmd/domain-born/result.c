@@ -111,7 +111,10 @@ apply(struct born *b, struct record *r, const struct result *res)
 		return;
 	}
 	apply_notes(r, res);
+	const char *msg = res->msg.len ? res->msg.s : "no registration date";
 	if (b->opt.compat) {
+		/* domain_stats' reply to a failed lookup: the error text among the alerts */
+		rec_alert(r, msg);
 		rec_set_strz(r, "seen_by_web", "ERROR");
 		if (res->expires != DATE_UNKNOWN)
 			add_date(b, r, "expires", res->expires);
@@ -120,8 +123,7 @@ apply(struct born *b, struct record *r, const struct result *res)
 	} else if (res->expires != DATE_UNKNOWN) {
 		add_date(b, r, "expires", res->expires);
 	}
-	rec_error_code(r, res->code[0] ? res->code : "no-events", "%s",
-		       res->msg.len ? res->msg.s : "no registration date");
+	rec_error_code(r, res->code[0] ? res->code : "no-events", "%s", msg);
 }
 
 void

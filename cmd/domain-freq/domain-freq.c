@@ -15,6 +15,7 @@
 #include "jsonw.h"
 #include "options.h"
 #include "progress.h"
+#include "settings.h"
 #include "record.h"
 #include "tool.h"
 
@@ -62,16 +63,20 @@ static const struct opt opt_table[] = {
     {'t', "table", "FILE", "frequency table in freq.py format (default: shipped table)",
      "main train"},
     {OPT_AVG, "avg-alert", "N",
-     "alert when the average score is below N (default 5.0 with\n"
-     "--table; with the shipped table no pair-score alerts)",
+     "alert when the average score is below N (default: the\n"
+     "settings' freq_avg_alert, else 5.0 with --table; with\n"
+     "the shipped table no pair-score alerts)",
      NULL},
     {OPT_WORD, "word-alert", "N",
-     "alert when the word score is below N (default 4.0 with\n"
-     "--table; with the shipped table no pair-score alerts)",
+     "alert when the word score is below N (default: the\n"
+     "settings' freq_word_alert, else 4.0 with --table; with\n"
+     "the shipped table no pair-score alerts)",
      NULL},
     {OPT_NGRAM, "ngram", "FILE", "n-gram model of labels (default: shipped model)",
      "main train-ngram"},
-    {OPT_NGRAM_ALERT, "ngram-alert", "N", "alert when ngram_score is below N bits (default -4.0)",
+    {OPT_NGRAM_ALERT, "ngram-alert", "N",
+     "alert when ngram_score is below N bits (default: the\n"
+     "settings' ngram_alert, else -4.0)",
      NULL},
     {OPT_NGRAM_MIN, "ngram-min-length", "N", "only on labels of N or more a-z 0-9 - (default 6)",
      NULL},
@@ -107,6 +112,25 @@ static struct opts opts = {
     .forms = forms,
 };
 
+/* The thresholds not given as options, from the shared settings (settings.h). */
+static void
+shared_thresholds(struct options *o)
+{
+	struct settings st;
+	struct buf why = BUF_INIT;
+	settings_init(&st);
+	if (settings_load(&st, &why) < 0)
+		tool_die("%s", why.s);
+	if (isnan(o->avg_alert))
+		o->avg_alert = st.freq_avg_alert;
+	if (isnan(o->word_alert))
+		o->word_alert = st.freq_word_alert;
+	if (isnan(o->ngram_alert))
+		o->ngram_alert = isnan(st.ngram_alert) ? -4.0 : st.ngram_alert;
+	settings_free(&st);
+	buf_free(&why);
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -114,7 +138,7 @@ parse_options(int argc, char **argv, struct options *o)
 			      .progress = PROGRESS_AUTO,
 			      .avg_alert = NAN,
 			      .word_alert = NAN,
-			      .ngram_alert = -4.0,
+			      .ngram_alert = NAN,
 			      .ngram_min = 6,
 			      .weight = 1,
 			      .ignore_chars = FREQ_DEFAULT_IGNORE};
@@ -184,6 +208,7 @@ parse_options(int argc, char **argv, struct options *o)
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
 	tool_check_files(o->files, o->nfiles, NULL);
+	shared_thresholds(o);
 	/* freq.py's thresholds belong to freq.py's tables. The shipped table's pair scores alert
 	 * on too many ordinary names at them (domain-freq(1), CAVEATS): there ngram_score alerts.
 	 */

@@ -45,7 +45,8 @@ put_str(struct buf *b, const char *key, const char *s)
 
 void
 format_row(struct buf *out, const char *domain, const struct seen_info *si,
-	   const struct reg_info *ri, enum date_style dates, int64_t now, bool with_live)
+	   const struct reg_info *ri, enum date_style dates, int64_t now, bool with_live,
+	   long established_days)
 {
 	buf_addc(out, '{');
 	put_str(out, "domain", domain);
@@ -62,6 +63,8 @@ format_row(struct buf *out, const char *domain, const struct seen_info *si,
 		bool live = store_seen_is_live(si, ri, now);
 		buf_adds(out, live ? "true" : "false");
 	}
+	if (established_days >= 0 && ri && !ri->error_code && ri->created != DATE_UNKNOWN)
+		put_str(out, "category", category_of(ri->created, now, established_days));
 	if (ri) {
 		jsonw_key(out, "registration");
 		buf_addc(out, '{');
@@ -102,6 +105,7 @@ struct walk {
 	struct freq_table *freq;
 	struct dname d;
 	long n, skipped;
+	long category_days; /* established_days for a category member; -1: none (export) */
 };
 
 static int
@@ -109,7 +113,7 @@ row_ndjson(void *arg, const char *domain, const struct seen_info *si, const stru
 {
 	struct walk *w = arg;
 	buf_reset(&w->line);
-	format_row(&w->line, domain, si, ri, w->o->dates, w->now, false);
+	format_row(&w->line, domain, si, ri, w->o->dates, w->now, false, w->category_days);
 	buf_addc(&w->line, '\n');
 	tool_out(w->line.s, w->line.len);
 	w->n++;
@@ -177,7 +181,7 @@ cmd_export(const struct options *o, int argc, char **argv)
 		tool_die("invalid value for --format: '%s' (ndjson or domain-stats)", o->format);
 	struct store *s = open_store(o, STORE_READONLY);
 	catch_signals();
-	struct walk w = {.o = o, .now = (int64_t)time(NULL)};
+	struct walk w = {.o = o, .now = (int64_t)time(NULL), .category_days = -1};
 	struct freq_table table;
 	if (ds) {
 		freq_init(&table);
@@ -245,7 +249,8 @@ cmd_get(const struct options *o, int argc, char **argv)
 		int reg = store_reg_get(s, dom, &ri, &why);
 		if (reg < 0)
 			tool_die("%s", why.s);
-		format_row(&line, dom, &si, reg ? &ri : NULL, o->dates, (int64_t)time(NULL), true);
+		format_row(&line, dom, &si, reg ? &ri : NULL, o->dates, (int64_t)time(NULL), true,
+			   o->established_days);
 		buf_addc(&line, '\n');
 		tool_out(line.s, line.len);
 	} else {
@@ -266,7 +271,7 @@ cmd_browse(const struct options *o, int argc, char **argv)
 	(void)argv;
 	no_operands("browse", argc);
 	struct store *s = open_store(o, STORE_READONLY);
-	struct walk w = {.o = o, .now = (int64_t)time(NULL)};
+	struct walk w = {.o = o, .now = (int64_t)time(NULL), .category_days = o->established_days};
 	struct buf why = BUF_INIT;
 	if (store_seen_each(s, o->offset, o->limit, row_ndjson, &w, &why) < 0)
 		tool_die("%s", why.s);

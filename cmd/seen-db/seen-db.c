@@ -20,6 +20,7 @@
 #include "progress.h"
 #include "record.h"
 #include "seen-db.h"
+#include "settings.h"
 #include "store.h"
 #include "tool.h"
 #include "utf8.h"
@@ -56,11 +57,15 @@ static const struct opt opt_table[] = {
     OPT_ROW_FIELD(NULL),
     OPT_ROW_PASS(OPT_PASS_HELP, NULL),
     {OPT_DB, "db", "FILE",
-     "the store (default $DOMSTAT_DB, else\n$XDG_DATA_HOME/domstat/domains.db)", NULL},
+     "the store (default $DOMSTAT_DB, else the settings'\n"
+     "db, else $XDG_DATA_HOME/domstat/domains.db)",
+     NULL},
     {OPT_DATES, "date-format", "F", "iso (default) or http (RFC 1123, as domain_stats)",
      "main export"},
     {OPT_COMPAT, "compat", NULL, "print exactly domain_stats' reply object instead", NULL},
-    {OPT_ESTAB, "established-days", "N", "registration age that makes a domain ESTABLISHED (730)",
+    {OPT_ESTAB, "established-days", "N",
+     "registration age that makes a domain ESTABLISHED\n"
+     "(default: the settings' established_days, else 730)",
      NULL},
     OPT_ROW_MAX_LINE("1048576", "main import"),
     OPT_ROWS_PROGRESS("main import"),
@@ -170,6 +175,21 @@ owner_allows(const char *owner, const char *cmd)
 	return strstr(owner, cmd) != NULL && strcmp(owner, "the filter") != 0;
 }
 
+/* established_days from the shared settings (settings.h), else dflt. */
+static long
+shared_established_days(long dflt)
+{
+	struct settings st;
+	struct buf why = BUF_INIT;
+	settings_init(&st);
+	if (settings_load(&st, &why) < 0)
+		tool_die("%s", why.s);
+	long days = st.established_days >= 0 ? st.established_days : dflt;
+	settings_free(&st);
+	buf_free(&why);
+	return days;
+}
+
 static const char *
 parse_options(int argc, char **argv, struct options *o, int *first_operand)
 {
@@ -180,6 +200,7 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 			      .limit = 100,
 			      .progress = PROGRESS_AUTO};
 	int used[16] = {0}, nused = 0, c, style;
+	bool estab_given = false;
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		if (option_owner(c) && nused < 16)
 			used[nused++] = c;
@@ -206,6 +227,7 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 			break;
 		case OPT_ESTAB:
 			o->established_days = opt_long("established-days", optarg, 0, 100000);
+			estab_given = true;
 			break;
 		case OPT_TAG:
 			if (!*optarg)
@@ -250,6 +272,8 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 			opts_usage(&opts);
 		}
 	}
+	if (!estab_given)
+		o->established_days = shared_established_days(ESTABLISHED_DAYS);
 	*first_operand = optind;
 	if (!cmd && optind < argc && !strpbrk(argv[optind], "./") && access(argv[optind], F_OK)) {
 		tool_warn("unknown subcommand '%s' (and no such file)", argv[optind]);
@@ -547,49 +571,67 @@ compat_error(struct filter *f, const struct record *r)
 	buf_add(&f->pending, f->out.s, f->out.len);
 }
 
-/* A date member of the input (ISO or RFC 1123) as RFC 1123, else "ERROR". */
+/* The messages of domain-born's error entries on the input record, as alerts of r: where
+ * domain_stats put the RDAP error text. */
 static void
-compat_date_from(const struct record *r, const char *key, struct buf *out, struct buf *tmp)
+lookup_errors_as_alerts(struct record *r, struct buf *tmp)
 {
-	int64_t t;
-	if (get_str(r, key, tmp) && (date_parse_iso(tmp->s, tmp->len, &t) == 0 ||
-				     date_parse_http(tmp->s, tmp->len, &t) == 0)) {
-		buf_addc(out, '"');
-		date_format(out, t, DATE_HTTP);
-		buf_addc(out, '"');
-	} else
-		buf_adds(out, "\"ERROR\"");
+	struct jspan arr, el, by, msg;
+	if (!rec_get(r, "errors", &arr) || !arr.n || arr.p[0] != '[')
+		return;
+	for (size_t it = 0; jscan_array_next(arr, &it, &el);) {
+		if (!el.n || el.p[0] != '{' || !jscan_get(el, "by", 2, &by) ||
+		    !jscan_get(el, "msg", 3, &msg) || msg.n < 2 || msg.p[0] != '"' || by.n < 2 ||
+		    by.p[0] != '"')
+			continue;
+		buf_reset(tmp);
+		jscan_str_decode(by, tmp);
+		if (strcmp(tmp->s, "domain-born"))
+			continue;
+		buf_reset(tmp);
+		jscan_str_decode(msg, tmp);
+		rec_alert(r, tmp->s);
+	}
 }
 
+/* domain_stats' reply. With a registration date (the store's, or the input's seen_by_web from
+ * domain-born): the category by established_days, the dates, and where the record came from.
+ * Without one, the lookup failed (or none was made), and the reply is domain_stats' for an
+ * RDAP failure: every date and the category "ERROR" (also what domain-born --compat wrote),
+ * the error texts among the alerts. */
 static void
-compat_emit(struct filter *f, const struct record *r, const struct seen_info *si, int64_t created,
+compat_emit(struct filter *f, struct record *r, const struct seen_info *si, int64_t created,
 	    int64_t now)
 {
 	struct buf *o = &f->out;
+	if (created == DATE_UNKNOWN && get_str(r, "seen_by_web", &f->tmp) &&
+	    date_parse_iso(f->tmp.s, f->tmp.len, &created) < 0 &&
+	    date_parse_http(f->tmp.s, f->tmp.len, &created) < 0)
+		created = DATE_UNKNOWN;
+	bool known = created != DATE_UNKNOWN;
+	if (!known)
+		lookup_errors_as_alerts(r, &f->tmp);
 	buf_reset(o);
 	buf_addc(o, '{');
 	compat_alerts(r, o);
 	buf_adds(o, ",\"category\":");
-	bool reg_known = created != DATE_UNKNOWN;
-	if (reg_known)
+	if (known)
 		py_strz(o, category_of(created, now, f->o->established_days));
-	else if (get_str(r, "category", &f->tmp) &&
-		 (!strcmp(f->tmp.s, "NEW") || !strcmp(f->tmp.s, "ESTABLISHED")))
-		py_strz(o, f->tmp.s);
 	else
 		buf_adds(o, "\"ERROR\"");
 	buf_adds(o, ",\"freq_score\":");
 	compat_freq(r, o, &f->tmp);
+	if (!known) {
+		buf_adds(o, ",\"seen_by_isc\":\"ERROR\",\"seen_by_web\":\"ERROR\","
+			    "\"seen_by_you\":\"ERROR\"}\n");
+		buf_add(&f->pending, o->s, o->len);
+		return;
+	}
 	buf_adds(o, ",\"seen_by_isc\":");
 	py_strz(o, si->source ? si->source : "RDAP");
-	buf_adds(o, ",\"seen_by_web\":");
-	if (reg_known) {
-		buf_addc(o, '"');
-		date_format(o, created, DATE_HTTP);
-		buf_addc(o, '"');
-	} else
-		compat_date_from(r, "seen_by_web", o, &f->tmp);
-	buf_adds(o, ",\"seen_by_you\":\"");
+	buf_adds(o, ",\"seen_by_web\":\"");
+	date_format(o, created, DATE_HTTP);
+	buf_adds(o, "\",\"seen_by_you\":\"");
 	date_format(o, si->first_seen, DATE_HTTP);
 	buf_adds(o, "\"}\n");
 	buf_add(&f->pending, o->s, o->len);

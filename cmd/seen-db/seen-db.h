@@ -48,9 +48,11 @@ void die_of_signal(void) __attribute__((noreturn));
 
 /* "ESTABLISHED" or "NEW" by the age of a registration. */
 const char *category_of(int64_t created, int64_t now, long established_days);
-/* One row as our NDJSON line (export, browse, get): no newline. */
+/* One row as our NDJSON line (export, browse, get): no newline. With established_days >= 0,
+ * a known registration's category too (browse, get). */
 void format_row(struct buf *out, const char *domain, const struct seen_info *si,
-		const struct reg_info *ri, enum date_style dates, int64_t now, bool with_live);
+		const struct reg_info *ri, enum date_style dates, int64_t now, bool with_live,
+		long established_days);
 
 int cmd_import(const struct options *o, int argc, char **argv);
 int cmd_export(const struct options *o, int argc, char **argv);

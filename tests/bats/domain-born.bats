@@ -237,11 +237,53 @@ requests() {
 	assert_output $'not-found\nnot-found'
 }
 
-@test "--compat gives domain_stats' ERROR shape" {
+@test "--compat gives domain_stats' ERROR shape, the error text among the alerts" {
 	run -1 --separate-stderr born --compat <<<"nf404-b.com"
-	assert_output '{"domain":"nf404-b.com","seen_by_web":"ERROR","category":"ERROR","seen_by_isc":"ERROR","errors":[{"by":"domain-born","code":"not-found","msg":"not registered (404 from http://127.0.0.1:'"$(port main)"')"}]}'
+	msg="not registered (404 from http://127.0.0.1:$(port main))"
+	assert_output '{"domain":"nf404-b.com","seen_by_web":"ERROR","category":"ERROR","seen_by_isc":"ERROR","alerts":["'"$msg"'"],"errors":[{"by":"domain-born","code":"not-found","msg":"'"$msg"'"}]}'
 	run -1 --separate-stderr born <<<"nf404-b.com"
 	refute_output --partial ERROR
+}
+
+@test "an RDAP failure through domain-born and seen-db --compat is domain_stats' reply, first and cached" {
+	msg="not registered (404 from http://127.0.0.1:$(port main))"
+	want='{"alerts":["YOUR-FIRST-CONTACT","'"$msg"'"],"category":"ERROR","freq_score":"ERROR","seen_by_isc":"ERROR","seen_by_web":"ERROR","seen_by_you":"ERROR"}'
+	born --compat <<<"nf404-c.com" 2>/dev/null | seen-db --compat >out
+	assert_equal "$(cat out)" "$want"
+	# domain_stats answers a cached error without YOUR-FIRST-CONTACT
+	born --compat <<<"www.nf404-c.com" 2>/dev/null | seen-db --compat >out
+	assert_equal "$(cat out)" "${want/\"YOUR-FIRST-CONTACT\",/}"
+	# domain-born's own shape (the error entry) gives the same reply
+	born <<<"nf404-d.com" 2>/dev/null | seen-db --compat >out
+	assert_equal "$(cat out)" "${want//nf404-c/nf404-d}"
+}
+
+@test "established_days and the store from the settings file: domain-born and seen-db --compat agree" {
+	unset DOMSTAT_DB
+	mkdir -p "$XDG_CONFIG_HOME/domstat"
+	printf '# shared by every command\ndb = %s\n  established_days =  10000 \n' "$BATS_TEST_TMPDIR/shared.db" >"$XDG_CONFIG_HOME/domstat/config"
+	# zulu.com was registered in 2005: ESTABLISHED at 730 days, NEW at 10000
+	run -0 born <<<"www.zulu.com"
+	assert_output --partial '"category":"NEW"'
+	run -0 seen-db --compat <<<"www.zulu.com"
+	assert_output --partial '"category":"NEW","freq_score":"ERROR","seen_by_isc":"RDAP","seen_by_web":"Tue, 02 Aug 2005 14:16:36 GMT"'
+	run -0 sqlite3 "$BATS_TEST_TMPDIR/shared.db" 'SELECT group_concat(domain) FROM seen; SELECT group_concat(domain) FROM registration'
+	assert_output $'zulu.com\nzulu.com'
+	[ ! -e "$XDG_DATA_HOME/domstat" ]
+	# the environment over the file, the command line over both
+	DOMSTAT_ESTABLISHED_DAYS=730 run -0 seen-db --compat <<<"zulu.com"
+	assert_output --partial '"category":"ESTABLISHED"'
+	DOMSTAT_ESTABLISHED_DAYS=730 run -0 born --established-days 9000 <<<"zulu.com"
+	assert_output --partial '"category":"NEW"'
+	# a mistyped key or value stops every command that reads the file, naming the line
+	printf 'db = %s\nestablished_dayz = 1\n' "$BATS_TEST_TMPDIR/shared.db" >"$XDG_CONFIG_HOME/domstat/config"
+	run -2 --separate-stderr seen-db --compat <<<"zulu.com"
+	assert_equal "$stderr" "seen-db: $XDG_CONFIG_HOME/domstat/config line 2: unknown setting 'established_dayz'"
+	printf 'established_days = soon\n' >"$XDG_CONFIG_HOME/domstat/config"
+	run -2 --separate-stderr born <<<"zulu.com"
+	assert_equal "$stderr" "domain-born: $XDG_CONFIG_HOME/domstat/config line 1: invalid value for established_days: 'soon' (days, 0 to 100000)"
+	DOMSTAT_CONFIG=/nonexistent/config run -2 --separate-stderr domain-freq <<<"zulu.com"
+	assert_equal "$stderr" "domain-freq: cannot read settings '/nonexistent/config': No such file or directory"
 }
 
 @test "500, 403, truncated JSON, non-JSON, no events and wrong object class are per-record errors" {

@@ -417,3 +417,17 @@ setup() {
 	assert_output "$(printf '%s\ttrue\n' 'аррӏе.com' xn--80ak6aa92e.com 'pаypal.com'
 		printf '%s\tfalse\n' 'bücher.de' '例え.jp' 'пример.ru' 'ελλάδα.gr' 'аррӏе.рф' 'ＥＸＡＭＰＬＥ．ｃｏｍ')"
 }
+
+@test "the alert thresholds come from the shared settings file, the environment over it, options over both" {
+	mkdir -p "$XDG_CONFIG_HOME/domstat"
+	printf 'ngram_alert = 100\nfreq_avg_alert = 50\nfreq_word_alert = 1\n' >"$XDG_CONFIG_HOME/domstat/config"
+	run -0 domain-freq <<<'www.google.com'
+	assert_output '{"domain":"www.google.com","freq_score":[13.1057,11.1517],"ngram_score":26.0986,"alerts":["SUSPECT-FREQ-SCORE","LOW-NGRAM-SCORE"]}'
+	DOMSTAT_NGRAM_ALERT=-100 DOMSTAT_FREQ_WORD_ALERT=20 run -0 domain-freq <<<'www.google.com'
+	assert_output --partial '"alerts":["LOW-FREQ-SCORES"]'
+	DOMSTAT_NGRAM_ALERT=-100 run -0 domain-freq --avg-alert 1 --ngram-alert 100 <<<'www.google.com'
+	assert_output --partial '"alerts":["LOW-NGRAM-SCORE"]}'
+	rm "$XDG_CONFIG_HOME/domstat/config"
+	run -0 domain-freq <<<'www.google.com'
+	refute_output --partial alerts
+}

@@ -211,7 +211,7 @@ integrity() {
 	assert_output 50000
 }
 
-@test "a store on a read-only filesystem: exit 2 with the file named, for the filter and the readers" {
+@test "a store on a read-only filesystem: the filter exits 2 with the file named, the readers read it" {
 	small_fs 4096 || skip "needs root and mount (tmpfs)"
 	db="$MNT/r.db"
 	run -0 seen-db --db "$db" <<<"example.com"
@@ -219,10 +219,17 @@ integrity() {
 	run -2 --separate-stderr seen-db --db "$db" <<<"$(printf 'example.com\nnew.com')"
 	assert_equal "$output" ""
 	assert_equal "$stderr" "seen-db: cannot open '$db': the store is read-only (no write permission)"
-	for sub in stats export "get example.com"; do
-		run -2 --separate-stderr seen-db --db "$db" $sub
-		[[ "$stderr" == "seen-db: cannot open '$db': "* ]]
-	done
+	# not even root can make the WAL's side files there: get, stats, export and stats-report
+	# read the store as it is
+	run -0 --separate-stderr seen-db --db "$db" get example.com
+	assert_output --partial '"domain":"example.com"'
+	run -0 --separate-stderr seen-db --db "$db" stats
+	assert_output --partial '"domains":1,'
+	run -0 --separate-stderr seen-db --db "$db" export
+	assert_output --regexp '^\{"domain":"example.com",'
+	run -0 --separate-stderr stats-report -F json --store "$db"
+	assert_equal "$(jq -r .figures.store_file.items[0].count <<<"$output")" 1
+	[ ! -e "$db-wal" ]
 }
 
 @test "a truncated store file is refused or still works: never a crash, never a lost line" {

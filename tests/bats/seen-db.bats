@@ -223,9 +223,14 @@ setup() { setup_isolated; }
 }
 
 @test "--compat on a first contact: alert order, ERROR fields, escaped non-ASCII, RFC 1123 dates" {
+	# no registration date: domain_stats' reply to a failed RDAP lookup, every date ERROR
 	printf '%s\n' '{"domain":"bücher.de","alerts":["RDAP lookup to https://www.rdap.net/domain/xn--bcher-kva.de returned 404","LOW-FREQ-SCORES"]}' >in
 	run -0 seen-db --compat <in
-	assert_output --regexp '^\{"alerts":\["LOW-FREQ-SCORES","YOUR-FIRST-CONTACT","RDAP lookup to https://www.rdap.net/domain/xn--bcher-kva.de returned 404"\],"category":"ERROR","freq_score":"ERROR","seen_by_isc":"RDAP","seen_by_web":"ERROR","seen_by_you":"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"\}$'
+	assert_output '{"alerts":["LOW-FREQ-SCORES","YOUR-FIRST-CONTACT","RDAP lookup to https://www.rdap.net/domain/xn--bcher-kva.de returned 404"],"category":"ERROR","freq_score":"ERROR","seen_by_isc":"ERROR","seen_by_web":"ERROR","seen_by_you":"ERROR"}'
+	# a date from domain-born: the reply of a lookup that worked
+	printf '%s\n' '{"domain":"new.de","seen_by_web":"2001-02-03T04:05:06Z","category":"ESTABLISHED","seen_by_isc":"RDAP"}' >in1
+	run -0 seen-db --compat <in1
+	assert_output --regexp '^\{"alerts":\["YOUR-FIRST-CONTACT"\],"category":"ESTABLISHED","freq_score":"ERROR","seen_by_isc":"RDAP","seen_by_web":"Sat, 03 Feb 2001 04:05:06 GMT","seen_by_you":"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"\}$'
 	printf '%s\n' '{"domain":"xn--bcher-kva.de","alerts":["caf\u00e9 \ud83d\ude00"]}' >in2
 	run -0 seen-db --compat <in2
 	assert_output --partial '{"alerts":["caf\u00e9 \ud83d\ude00"],'
@@ -293,11 +298,79 @@ setup() { setup_isolated; }
 	fi
 	# the other user runs a copy beside the store: the checkout may sit in a folder only its
 	# owner can enter (mktemp -d), and seen-db needs nothing else from it to refuse the store
-	run -2 --separate-stderr "${as[@]}" env PATH=/usr/bin:/bin HOME=/nonexistent "$dir/bin/seen-db" --db "$dir/ro.db" <<<'example.com'
+	run -2 --separate-stderr "${as[@]}" env PATH=/usr/bin:/bin HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent "$dir/bin/seen-db" --db "$dir/ro.db" <<<'example.com'
 	chmod 755 "$dir"
 	rm -rf "$dir"
 	assert_equal "$stderr" "seen-db: cannot open '$dir/ro.db': the store is read-only (no write permission)"
 	assert_equal "$output" ""
+}
+
+# Run a command that may write only where the file modes let it: as root, without the
+# capabilities that override them (root's own files then obey their modes as anyone's do).
+no_write() {
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --inh-caps=-dac_override,-dac_read_search,-fowner \
+			--bounding-set=-dac_override,-dac_read_search,-fowner -- "$@"
+	else
+		"$@"
+	fi
+}
+
+@test "get, stats, export and stats-report --store read a store in a folder the user cannot write, idle or while others write it" {
+	mkdir ro
+	run -0 seen-db --db ro/x.db <<<'old.com'
+	chmod 444 ro/x.db
+	chmod 555 ro
+	# the test itself cannot write there, and no writer has the store open
+	run -1 no_write touch ro/probe
+	[ ! -e ro/x.db-wal ]
+	run -0 --separate-stderr no_write seen-db --db ro/x.db get old.com
+	assert_output --partial '"domain":"old.com","source":"RDAP"'
+	run -0 --separate-stderr no_write seen-db --db ro/x.db stats
+	assert_output --partial '"domains":1,"live":1,'
+	assert_output --partial '"integrity":"ok"'
+	run -0 --separate-stderr no_write seen-db --db ro/x.db export
+	assert_output --regexp '^\{"domain":"old.com",'
+	run -0 --separate-stderr no_write stats-report --store ro/x.db -F json
+	assert_equal "$(jq -r '.figures.store_lookups.items[] | select(.key == "first_contacts") | .count' <<<"$output")" 1
+	[ ! -e ro/x.db-wal ]
+	# a seen-db at work keeps the store open: its commits are in the WAL, not yet in the file
+	mkfifo feed hold
+	seen-db --db ro/x.db <feed >seen.out &
+	exec 7>feed
+	echo 'new.com' >&7
+	for i in $(seq 1 100); do [ -s seen.out ] && break; sleep 0.02; done
+	assert_equal "$(jq -r .domain seen.out)" new.com
+	[ -e ro/x.db-wal ]
+	run -0 --separate-stderr no_write seen-db --db ro/x.db get new.com
+	assert_output --partial '"domain":"new.com"'
+	# and another writer's transaction is open: readers see what was committed before it
+	sqlite3 ro/x.db <hold >held.out &
+	exec 8>hold
+	echo "BEGIN IMMEDIATE; INSERT INTO seen(domain, first_seen, last_seen, source) VALUES ('pending.com', 1, 1, 'x'); SELECT 'held';" >&8
+	for i in $(seq 1 100); do [ -s held.out ] && break; sleep 0.02; done
+	run -0 --separate-stderr no_write seen-db --db ro/x.db export
+	assert_equal "$(jq -r .domain <<<"$output" | paste -sd' ')" 'new.com old.com'
+	run -0 --separate-stderr no_write seen-db --db ro/x.db stats
+	assert_output --partial '"domains":2,'
+	run -0 --separate-stderr no_write stats-report --store ro/x.db -F json
+	assert_equal "$(jq -r '.figures.store_file.items[0].count' <<<"$output")" 2
+	exec 8>&- 7>&-
+	wait
+	chmod 755 ro
+}
+
+@test "--db in a folder that does not exist is an error, not a new store; the default folders are created" {
+	run -2 --separate-stderr seen-db --db "$BATS_TEST_TMPDIR/no/such/x.db" <<<'example.com'
+	assert_equal "$stderr" "seen-db: cannot create '$BATS_TEST_TMPDIR/no/such/x.db': no folder '$BATS_TEST_TMPDIR/no/such' (only the default store's folders are created)"
+	assert_output ''
+	[ ! -e "$BATS_TEST_TMPDIR/no" ]
+	DOMSTAT_DB="$BATS_TEST_TMPDIR/no/x.db" run -2 --separate-stderr domain-born --offline <<<'example.com'
+	[ ! -e "$BATS_TEST_TMPDIR/no" ]
+	run -2 --separate-stderr seen-db --db "$BATS_TEST_TMPDIR/no/x.db" import /dev/null
+	[ ! -e "$BATS_TEST_TMPDIR/no" ]
+	run -0 seen-db <<<'example.com'
+	[ -s "$XDG_DATA_HOME/domstat/domains.db" ]
 }
 
 @test "a corrupt store or one from a newer schema is refused with the file and the reason" {

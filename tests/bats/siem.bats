@@ -46,10 +46,10 @@ input_part() {
 	# the frequency probabilities are domain-freq's two scores of that name
 	want=$(echo xjq7kz2vbw9p.info | domain-freq | jq -c .freq_score)
 	run -0 jq -c 'select(.query == "xjq7kz2vbw9p.info") | [[.freq_avg_prob, .freq_word_prob], .alerts]' out
-	assert_output "[$want,[\"YOUR-FIRST-CONTACT\",\"LOW-NGRAM-SCORE\"]]"
-	# an unknown domain: domain_stats' ERROR values, the first-contact date in RFC 1123 form
-	run -0 jq -r 'select(.query == "mail.google.com") | "\(.category) \(.seen_by_web) \(.seen_by_you)"' out
-	assert_output --regexp '^ERROR ERROR [A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} 20[0-9]{2} [0-9:]{8} GMT$'
+	assert_output "[$want,[\"YOUR-FIRST-CONTACT\",\"LOW-NGRAM-SCORE\",\"'xjq7kz2vbw9p.info' is not in the store (--offline)\"]]"
+	# an unknown domain: domain_stats' values for a failed lookup, every date ERROR
+	run -0 jq -r 'select(.query == "mail.google.com") | "\(.category) \(.seen_by_web) \(.seen_by_you) \(.seen_by_isc)"' out
+	assert_output 'ERROR ERROR ERROR ERROR'
 	# no registrable domain: domain_stats' own answer
 	run -0 jq -c 'select(.query == "wpad.localdomain") | [.alerts, .freq_avg_prob, .seen_by_you]' out
 	assert_output '[["No valid eTLD exists for this domain."],"ERROR","ERROR"]'
@@ -154,9 +154,8 @@ input_part() {
 	[ -s ls.db ]
 }
 
-@test "domstat-http: GET /<domain> on loopback answers what seen-db --compat answers" {
-	export DOMSTAT_ENRICH='domain-freq | domain-born --offline --date-format http |
-		seen-db --compat --date-format http'
+# Start share/examples/domstat-http.py on a loopback port; $url is where it answers.
+start_http() {
 	python3 "$TOP/share/examples/domstat-http.py" --port 0 --port-file http.port 2>http.err &
 	HTTP_PID=$!
 	for _ in $(seq 1 50); do
@@ -166,6 +165,12 @@ input_part() {
 	read -r addr port <http.port
 	assert_equal "$addr" 127.0.0.1
 	url="http://127.0.0.1:$port"
+}
+
+@test "domstat-http: GET /<domain> on loopback answers what seen-db --compat answers" {
+	export DOMSTAT_ENRICH='domain-freq | domain-born --offline --date-format http |
+		seen-db --compat --date-format http'
+	start_http
 	# the same names through the same filters on a copy of the store, by hand
 	echo '{"domain":"zeek.org","created":"1999-05-11T00:00:00Z","expires":"2030-05-11T00:00:00Z"}' |
 		seen-db --db ref.db import --tag rdap 2>/dev/null
@@ -179,17 +184,46 @@ input_part() {
 	run -0 jq -r .seen_by_you got
 	assert_line --index 0 --regexp '^[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} 20[0-9]{2} [0-9:]{8} GMT$'
 	assert_line --index 2 ERROR
-	jq -e -s '.[1].alerts == ["YOUR-FIRST-CONTACT"] and .[0].category == "ESTABLISHED"' got
+	jq -e -s '.[1].alerts == ["YOUR-FIRST-CONTACT", "'"'google.com' is not in the store (--offline)"'"] and .[0].category == "ESTABLISHED"' got
 	# asked again: known now
 	run -0 curl -sS --fail "$url/mail.google.com"
-	assert_equal "$(jq -c .alerts <<<"$output")" '[]'
+	assert_equal "$(jq -c .alerts <<<"$output")" '["'"'google.com' is not in the store (--offline)"'"]'
 	# a line break or a JSON object in the name is refused, and the stream stays in step
 	run -0 curl -sS -o /dev/null -w '%{http_code}' "$url/evil.com%0Aother.com"
 	assert_output 400
 	run -0 curl -sS -o /dev/null -w '%{http_code}' "$url/%7B%22domain%22:%22x.com%22%7D"
 	assert_output 400
 	run -0 curl -sS "$url/b%C3%BCcher.de"
-	jq -e '.alerts == ["YOUR-FIRST-CONTACT"] and (.freq_score | type) == "array"' <<<"$output"
+	jq -e '.alerts[0] == "YOUR-FIRST-CONTACT" and (.freq_score | type) == "array"' <<<"$output"
+}
+
+@test "domstat-http: domain-born by default; /stats, /cache_get, /cache_browse, /depuny from seen-db; /stats-reset refused" {
+	# no RDAP service for any TLD: domain-born answers every lookup itself, offline
+	echo '{"version":"1.0","publication":"2026-01-01T00:00:00Z","services":[]}' >bs.json
+	export DOMSTAT_BOOTSTRAP="$PWD/bs.json"
+	start_http
+	run -0 curl -sS --fail "$url/mail.google.com"
+	assert_output '{"alerts":["YOUR-FIRST-CONTACT","no RDAP service for '"'google.com'"'"],"category":"ERROR","freq_score":[13.1057,11.1517],"seen_by_isc":"ERROR","seen_by_web":"ERROR","seen_by_you":"ERROR"}'
+	run -0 curl -sS --fail "$url/www.zeek.org"
+	jq -e '.category == "ESTABLISHED" and .seen_by_web == "Tue, 11 May 1999 00:00:00 GMT"' <<<"$output"
+	run -0 curl -sS --fail "$url/stats"
+	assert_output --regexp '^\{"hit":1,"miss":1,"rdap_fail":0,"rdap_good":0,"size":[0-9]+,"warnings":\[\]\}$'
+	run -0 curl -sS --fail "$url/cache_get?domain=zeek.org"
+	assert_output --regexp '^\{"cache_expires":"Sat, 11 May 2030 00:00:00 GMT","cache_value":\{"alerts":\[\],"category":"ESTABLISHED","freq_score":\[[0-9.]+,[0-9.]+\],"seen_by_isc":"rdap","seen_by_web":"Tue, 11 May 1999 00:00:00 GMT","seen_by_you":"[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} 20[0-9]{2} [0-9:]{8} GMT"\},"domain":"zeek.org"\}$'
+	run -0 curl -sS --fail "$url/cache_get?domain=nowhere.org"
+	assert_output '{"text":"That domain is not in the database."}'
+	run -0 curl -sS --fail "$url/cache_get"
+	assert_output '{"text":"Try /cache_get?domain=markbaggett.com"}'
+	run -0 curl -sS --fail "$url/cache_browse?offset=0&limit=1"
+	assert_equal "$(jq -c '[.[0].next, .[1].domain, (.|length)]' <<<"$output")" '["'"$url"'/cache_browse?offset=1&limit=1","google.com",2]'
+	run -0 curl -sS --fail "$url/cache_browse"
+	assert_equal "$(jq -c '[.[].domain]' <<<"$output")" '["google.com","zeek.org"]'
+	run -0 curl -sS --fail "$url/depuny?domain=xn--bcher-kva.de"
+	assert_output '"b\u00fccher.de"'
+	run -0 curl -sS -o /dev/null -w '%{http_code}' "$url/stats-reset"
+	assert_output 404
+	run -0 curl -sS --fail "$url/stats"
+	assert_output --partial '"hit":1,"miss":1,'
 }
 
 @test "a reader that goes away (| head) ends the recipes quietly with status 0" {
