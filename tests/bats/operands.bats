@@ -32,7 +32,7 @@ know() {
 	assert_equal "$stderr" "domain-freq: a.txt:2: invalid name: empty label [invalid-name]"
 	# a line of standard input keeps its old name
 	run -1 --separate-stderr domain-freq --no-ngram - <<<"bad..name"
-	assert_equal "$stderr" "domain-freq: line 1: invalid name: empty label"
+	assert_equal "$stderr" "domain-freq: line 1: invalid name: empty label [invalid-name]"
 	# the other five, each with a line it reports
 	printf '{"domain":"bad..name"}\n' >bad.ndjson
 	printf 'x y\n' >bad.txt
