@@ -276,7 +276,11 @@ transfer_done(struct http_req *r)
 		jsonw_key(b, "error");
 		jsonw_strz(b, r->code);
 		jsonw_key(b, "detail");
-		jsonw_str(b, r->msg.s, r->msg.len);
+		if (!strcmp(r->code, "private-address"))
+			jsonw_strz(b, "refused to connect to a loopback or private address (see "
+				      "--https-allow)");
+		else
+			jsonw_str(b, r->msg.s, r->msg.len);
 	} else {
 		if (r->effective_url && strcmp(r->effective_url, r->url)) {
 			jsonw_key(b, "effective_url");
