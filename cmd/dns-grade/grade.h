@@ -11,8 +11,9 @@
 #include "buf.h"
 #include "dmarc.h"
 #include "findings.h"
+#include "mtasts.h"
 
-enum cat { C_SPF, C_DMARC, C_CAA, C_NS, C_SOA, C_MX, C_DNSSEC, C_BIMI, NCAT };
+enum cat { C_SPF, C_DMARC, C_CAA, C_NS, C_SOA, C_MX, C_DNSSEC, C_BIMI, C_MTASTS, C_SECTXT, NCAT };
 extern const char *const cat_names[NCAT];
 
 /* A value of the dns member, read in one pass into a flat array in document order (scan_read.c;
@@ -196,6 +197,18 @@ struct facts {
 	struct {
 		bool present, valid;
 	} bimi;
+	struct https_facts {
+		int sts_txt;	/* _mta-sts TXT v=STSv1: 1, 0, -1 unknown */
+		int sts_present; /* a policy was served (2xx over verified TLS) */
+		bool sts_valid;
+		const char *sts_mode; /* NULL: none or invalid */
+		long long sts_max_age, sts_mx; /* -1: none */
+		int sts_mx_covered;	       /* every MX host matches: 1, 0, -1 unknown */
+		const char *sts_error;	       /* how the fetch failed, NULL when it did not */
+		int sec_present;
+		bool sec_valid, sec_contact, sec_expires, sec_expired, sec_signed;
+		const char *sec_error;
+	} https;
 	const char *mail_provider, *dns_provider;
 	bool ad;
 	struct {
@@ -226,6 +239,7 @@ struct grader {
 	struct facts facts;
 	struct buf tmp, tmp2;
 	struct mail_state *mail; /* buffers the mail checks reuse (mail.c) */
+	struct mtasts_policy https_sts; /* the policy https.c parses, its buffer reused */
 };
 
 void grader_init(struct grader *g);
@@ -259,5 +273,10 @@ void mail_state_free(struct grader *g);
 void check_infra(struct grader *g);
 void check_dnssec(struct grader *g); /* dnssec.c */
 void legacy_facts(struct grader *g);
+/* https.c: the MTA-STS policy and security.txt categories (dns-scan's https member) */
+void check_https(struct grader *g);
+int https_cap(enum cat c, const struct facts *fa);
+void https_unknowns(struct grader *g, bool dnstats); /* after a scale: null grades */
+void https_free(struct grader *g);
 
 #endif

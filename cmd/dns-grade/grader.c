@@ -27,6 +27,7 @@ grader_free(struct grader *g)
 	buf_free(&g->tmp);
 	buf_free(&g->tmp2);
 	mail_state_free(g);
+	https_free(g);
 	dnstats_free(g);
 }
 
@@ -43,6 +44,7 @@ grade_checks(struct grader *g)
 	g->spf_needs_mx = false;
 	check_mail(g);
 	check_infra(g);
+	check_https(g);
 	legacy_facts(g);
 }
 
@@ -99,6 +101,9 @@ cap_of(enum cat c, const struct facts *fa, const struct findings *f)
 									 : 0;
 	case C_BIMI:
 		return fa->bimi.present ? 100 : 0;
+	case C_MTASTS:
+	case C_SECTXT:
+		return https_cap(c, fa);
 	default:
 		return 0;
 	}
@@ -113,7 +118,7 @@ domstat_grade(enum cat c, const struct facts *fa, const struct findings *f)
 void
 scale_domstat(const struct facts *fa, const struct findings f[NCAT], int grades[NCAT], int *overall)
 {
-	static const int weight[NCAT] = {20, 20, 10, 15, 10, 10, 15, 0};
+	static const int weight[NCAT] = {20, 20, 10, 15, 10, 10, 15, 0, 0, 0};
 	int sum = 0;
 	for (int c = 0; c < NCAT; c++) {
 		grades[c] = domstat_grade(c, fa, &f[c]);
@@ -312,9 +317,11 @@ grade_unknowns(struct grader *g, bool dnstats)
 	if (!g->facts.unknown[C_BIMI])
 		unknown_remark(g, C_BIMI, scan_find(s, g->tmp.s, g->tmp.len, T_TXT), "TXT",
 			       g->tmp.s, g->tmp.len);
-	/* the categories overall weighs: domstat's all but BIMI, DNStats' chart SPF, DMARC, CAA */
+	https_unknowns(g, dnstats);
+	/* the categories overall weighs: domstat's all before BIMI (BIMI and the HTTPS ones are
+	 * not weighed), DNStats' chart SPF, DMARC, CAA */
 	for (int c = 0; c < NCAT; c++)
 		if (g->facts.unknown[c] &&
-		    (dnstats ? c == C_SPF || c == C_DMARC || c == C_CAA : c != C_BIMI))
+		    (dnstats ? c == C_SPF || c == C_DMARC || c == C_CAA : c < C_BIMI))
 			g->overall = GRADE_NULL;
 }
