@@ -26,12 +26,15 @@
 #include "lists.h"
 
 /* The report's keys and labels; the types they index are in stats.h. */
-const char *const grade_key[NGRADE] = {"spf", "dmarc",	"caa",	"ns",	  "soa",
-				       "mx",  "dnssec", "bimi", "overall"};
-const char *const grade_title[NGRADE] = {"SPF", "DMARC",  "CAA",  "NS",	    "SOA",
-					 "MX",	"DNSSEC", "BIMI", "Overall"};
-const char *const grade_section[NGRADE] = {"SPF",  "DMARC", "CAA",  "DNS",   "DNS",
-					   "Mail", "DNS",   "Mail", "Grades"};
+const char *const grade_key[NGRADE] = {"spf",	 "dmarc",	   "caa",	  "ns",
+				       "soa",	 "mx",		   "dnssec",	  "bimi",
+				       "mta_sts_policy", "security_txt", "overall"};
+const char *const grade_title[NGRADE] = {"SPF", "DMARC",  "CAA",  "NS",		    "SOA",
+					 "MX",	"DNSSEC", "BIMI", "MTA-STS policy", "security.txt",
+					 "Overall"};
+const char *const grade_section[NGRADE] = {"SPF", "DMARC", "CAA",  "DNS", "DNS",   "Mail",
+					   "DNS", "Mail",  "Mail", "Web", "Grades"};
+const char *const sts_key[NSTS] = {"enforce", "testing", "none", "invalid"};
 const char *const spf_key[NSPF] = {"fail", "softfail", "neutral", "pass", "no_policy", "absent"};
 const char *const spf_label[NSPF] = {"-all (fail)", "~all (softfail)", "?all (neutral)",
 				     "+all (pass)", "no all policy",   "no SPF record"};
@@ -72,6 +75,8 @@ of_part(int g)
 	    "domains that exist and were scanned for MX",
 	    "domains that exist and were scanned for DNSSEC",
 	    "domains that exist and were scanned for BIMI",
+	    "domains that exist and whose MTA-STS policy was fetched",
+	    "domains that exist and whose security.txt was fetched",
 	    "domains that exist and were scanned for every part graded overall",
 	};
 	return of[g];
@@ -185,6 +190,36 @@ build_figs(const struct agg *a, struct figure **figs, size_t *n, bool full, long
 		histogram(figs, n, a, G_MX);
 		histogram(figs, n, a, G_BIMI);
 	}
+	const char *sts = of_part(G_MTASTS);
+	adoption(figs, n, "mta_sts_adoption", "MTA-STS policy served", "Mail", a->sts,
+		 cn[G_MTASTS], sts);
+	adoption(figs, n, "mta_sts_txt_without_policy", "MTA-STS TXT record without a policy",
+		 "Mail", a->sts_txt_only, cn[G_MTASTS], sts);
+	adoption(figs, n, "mta_sts_policy_without_txt", "MTA-STS policy without a TXT record",
+		 "Mail", a->sts_no_txt, cn[G_MTASTS], sts);
+	adoption(figs, n, "mta_sts_mx_uncovered", "MTA-STS policy leaves an MX host out", "Mail",
+		 a->sts_uncovered, cn[G_MTASTS], sts);
+	if (full) {
+		struct figure *f = report_add_fig(figs, n, "mta_sts_mode", "MTA-STS policy mode",
+						  "Mail", FK_DIST, "domains serving an MTA-STS policy",
+						  a->sts);
+		static const char *const label[NSTS] = {"enforce", "testing", "none",
+							"invalid policy"};
+		for (int i = 0; i < NSTS; i++)
+			fig_add_item(f, sts_key[i], label[i], a->sts_mode[i]);
+		histogram(figs, n, a, G_MTASTS);
+	}
+	const char *sec = of_part(G_SECTXT);
+	adoption(figs, n, "securitytxt_adoption", "security.txt served", "Web", a->sec,
+		 cn[G_SECTXT], sec);
+	adoption(figs, n, "securitytxt_invalid", "security.txt with errors", "Web",
+		 a->sec_invalid, cn[G_SECTXT], sec);
+	adoption(figs, n, "securitytxt_expired", "security.txt expired", "Web", a->sec_expired,
+		 cn[G_SECTXT], sec);
+	adoption(figs, n, "securitytxt_signed", "security.txt signed (OpenPGP)", "Web",
+		 a->sec_signed, cn[G_SECTXT], sec);
+	if (full)
+		histogram(figs, n, a, G_SECTXT);
 	const char *dnssec = of_part(G_DNSSEC);
 	adoption(figs, n, "dnssec_adoption", "DNSSEC adoption (DS present)", "DNS", a->ds,
 		 cn[G_DNSSEC], dnssec);

@@ -134,7 +134,20 @@ void history_annotate(struct history *h, struct report *r);
 /* The run's counters and what reads a graded record into them (read.c); stats-report.c makes
  * the figures from them. The keys and labels are defined in stats-report.c. */
 #define GRADE_NONE INT_MIN
-enum { G_SPF, G_DMARC, G_CAA, G_NS, G_SOA, G_MX, G_DNSSEC, G_BIMI, G_OVERALL, NGRADE };
+enum {
+	G_SPF,
+	G_DMARC,
+	G_CAA,
+	G_NS,
+	G_SOA,
+	G_MX,
+	G_DNSSEC,
+	G_BIMI,
+	G_MTASTS, /* the HTTPS parts: a record without them (an older dns-grade, DNStats' scale) */
+	G_SECTXT, /* is not "not asked" for them, and overall never weighs them */
+	G_OVERALL,
+	NGRADE
+};
 extern const char *const grade_key[NGRADE];
 extern const char *const grade_title[NGRADE];
 extern const char *const grade_section[NGRADE];
@@ -148,6 +161,9 @@ enum { DS_SECURE, DS_INSECURE, DS_BOGUS, DS_SIGNED_NO_DS, DS_UNKNOWN, NDSS };
 extern const char *const dss_key[NDSS];
 extern const char *const caa_key[5];
 enum { SEV_ERROR, SEV_WARNING, SEV_NOTICE, NSEV };
+/* An MTA-STS policy's mode (facts.mta_sts_policy.mode), or a policy that is not valid. */
+enum { STS_ENFORCE, STS_TESTING, STS_NONE, STS_INVALID, NSTS };
+extern const char *const sts_key[NSTS];
 extern const char *const sev_key[NSEV];
 enum { SC_QUERIES, SC_ANSWERED, SC_TIMEOUTS, SC_SERVFAIL, SC_ERRORS, NSCAN };
 extern const char *const scan_key[NSCAN];
@@ -173,6 +189,8 @@ struct agg {
 	long long cn[G_OVERALL + 1]; /* domains counted in a part's figures (G_OVERALL: overall) */
 	long long spf, dmarc, dmarc_sp, dmarc_rua, mx, null_mx, caa, caa_iodef, ds, bimi, ad;
 	long long ns_lame, ns_inconsistent;
+	long long sts, sts_mode[NSTS], sts_invalid, sts_uncovered, sts_txt_only, sts_no_txt;
+	long long sec, sec_invalid, sec_expired, sec_signed;
 	long long spf_pol[NSPF], dm_p[NDM], dm_sp[NDM], caa_b[5], dnssec[NDSS];
 	long long hist[NGRADE][10], gn[NGRADE], gsum[NGRADE];
 	long long sev[NSEV], with_remarks;
