@@ -61,6 +61,7 @@ DIR/<host>/<file>.type); else the host's first label, past a leading "mta-sts.",
 slow*      the answer after 3 s           huge*      200 text/plain with 100 KiB
 moved*     301 to the same file elsewhere on this server
 toprivate* 302 to https://10.255.255.1/.well-known/<file> (a private address)
+forbidden* 403
 anything else 404. With --tls-alt-cert/--tls-alt-key, the hosts named in --tls-alt-names get
 that certificate (by SNI) instead of --tls-cert.
 The streamed kinds log "<time> <port> sent <name> <bytes on the wire>" when they end.
@@ -366,6 +367,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if kind.startswith("moved"):
             return self.send(301, b"", "text/plain",
                              [("Location", "/elsewhere/" + name)])
+        if kind.startswith("forbidden"):
+            return self.send(403, b"forbidden", "text/plain")
         if kind.startswith("toprivate"):
             return self.send(302, b"", "text/plain",
                              [("Location", "https://10.255.255.1/.well-known/" + name)])
