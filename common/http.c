@@ -137,16 +137,21 @@ on_body(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* Is this address one an RDAP answer must not send us to (SSRF guard): loopback, private,
- * shared, link-local, unique-local, unspecified or multicast? */
+/* Is this address one an answer must not send us to (SSRF guard): loopback, private, shared,
+ * link-local, unique-local, unspecified, multicast or reserved? */
 static bool
 private_address(const char *ip)
 {
 	unsigned char a[16];
+	/* also the ranges no public server has: documentation (RFC 5737, RFC 3849), benchmarking
+	 * (RFC 2544) and IETF protocol assignments (RFC 6890) */
 	if (inet_pton(AF_INET, ip, a) == 1)
 		return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 169 && a[1] == 254) ||
 		       (a[0] == 172 && (a[1] & 0xF0) == 16) || (a[0] == 192 && a[1] == 168) ||
-		       (a[0] == 100 && (a[1] & 0xC0) == 64) || a[0] >= 224;
+		       (a[0] == 100 && (a[1] & 0xC0) == 64) || a[0] >= 224 ||
+		       (a[0] == 192 && a[1] == 0 && (a[2] == 0 || a[2] == 2)) ||
+		       (a[0] == 198 && a[1] == 51 && a[2] == 100) ||
+		       (a[0] == 203 && a[1] == 0 && a[2] == 113) || (a[0] == 198 && (a[1] & 0xFE) == 18);
 	if (inet_pton(AF_INET6, ip, a) != 1)
 		return true; /* not an address we understand: refuse */
 	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -157,7 +162,8 @@ private_address(const char *ip)
 	static const unsigned char zero[15] = {0};
 	if (!memcmp(a, zero, 15) && a[15] <= 1)
 		return true; /* :: and ::1 */
-	return (a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) || a[0] == 0xFF;
+	return (a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) || a[0] == 0xFF ||
+	       (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8);
 }
 
 /* Called before each request is sent, redirects included, with the address connected to. */

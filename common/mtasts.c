@@ -154,13 +154,14 @@ one_field(struct mtasts_policy *p, struct findings *f, const char *k, size_t kn,
 				     "mx '%.*s' is not a host name or *. and a domain", FV(vn), v);
 		} else if (p->nkept < MTASTS_MAX_PATTERNS) {
 			for (size_t i = 0; i < vn; i++)
-				buf_addc(&p->mx, v[i] >= 'A' && v[i] <= 'Z' ? (char)(v[i] + 32) : v[i]);
+				buf_addc(&p->mx,
+					 v[i] >= 'A' && v[i] <= 'Z' ? (char)(v[i] + 32) : v[i]);
 			buf_addc(&p->mx, '\0');
 			p->nkept++;
 		}
 	} else if (!valid_ext_name(k, kn)) {
-		findings_add(f, "STS_POLICY_SYNTAX", SEV_ERROR, "line %zu: '%.*s' is not a field name",
-			     line, FV(kn), k);
+		findings_add(f, "STS_POLICY_SYNTAX", SEV_ERROR,
+			     "line %zu: '%.*s' is not a field name", line, FV(kn), k);
 	}
 	/* other extension fields are ignored (RFC 8461 3.2) */
 }

@@ -13,8 +13,8 @@
 
 enum mtasts_mode { MTASTS_MODE_UNSET, MTASTS_ENFORCE, MTASTS_TESTING, MTASTS_NONE };
 
-#define MTASTS_MAX_AGE_MAX 31557600LL /* RFC 8461 3.2: about a year */
-#define MTASTS_MAX_PATTERNS 64	      /* kept; more are counted, not stored */
+#define MTASTS_MAX_AGE_MAX  31557600LL /* RFC 8461 3.2: about a year */
+#define MTASTS_MAX_PATTERNS 64	       /* kept; more are counted, not stored */
 
 struct mtasts_policy {
 	bool valid;	       /* no error finding */

@@ -70,9 +70,10 @@ field(struct sectxt *t, struct findings *f, const char *l, size_t n, size_t line
 		t->expires_at = at;
 		if (at < now) {
 			t->expired = true;
-			findings_add(f, "SECURITY_TXT_EXPIRED", SEV_ERROR,
-				     "Expires '%.*s' has passed: the file is stale (RFC 9116 2.5.5)",
-				     FV(vn), v);
+			findings_add(
+			    f, "SECURITY_TXT_EXPIRED", SEV_ERROR,
+			    "Expires '%.*s' has passed: the file is stale (RFC 9116 2.5.5)", FV(vn),
+			    v);
 		} else if (at - now > YEAR) {
 			findings_add(f, "SECURITY_TXT_EXPIRES_FAR", SEV_WARNING,
 				     "Expires '%.*s' is more than a year ahead (RFC 9116 2.5.5 "

@@ -75,7 +75,7 @@ read_fetch(const struct jv *o, struct fetched *f)
 		f->got = GOT_REDIRECT;
 	else
 		f->got = f->status >= 500 || f->status == 429 || f->status == 0 ? GOT_UNKNOWN
-										  : GOT_STATUS;
+										: GOT_STATUS;
 }
 
 /* Is a media type text/plain (parameters aside)? */
@@ -172,10 +172,11 @@ check_mtasts(struct grader *g)
 				     x.detail ? x.detail : "TLS error");
 			break;
 		case GOT_REDIRECT:
-			findings_add(f, "STS_POLICY_REDIRECT", SEV_ERROR,
-				     "the policy URL answers %lld, a redirect, which senders must not "
-				     "follow (RFC 8461 3.3)",
-				     x.status);
+			findings_add(
+			    f, "STS_POLICY_REDIRECT", SEV_ERROR,
+			    "the policy URL answers %lld, a redirect, which senders must not "
+			    "follow (RFC 8461 3.3)",
+			    x.status);
 			break;
 		case GOT_TOO_LARGE:
 			findings_add(f, "STS_POLICY_TOO_LARGE", SEV_ERROR,
@@ -232,12 +233,11 @@ check_mtasts(struct grader *g)
 		if (mtasts_match(p, host, hn))
 			continue;
 		covered = 0;
-		findings_add(f, "STS_MX_NOT_COVERED",
-			     p->mode == MTASTS_ENFORCE ? SEV_ERROR : SEV_WARNING,
-			     "MX host '%.*s' matches no mx pattern of the policy: senders %s",
-			     FV(hn), host,
-			     p->mode == MTASTS_ENFORCE ? "will not deliver to it"
-						       : "report failures for it");
+		findings_add(
+		    f, "STS_MX_NOT_COVERED", p->mode == MTASTS_ENFORCE ? SEV_ERROR : SEV_WARNING,
+		    "MX host '%.*s' matches no mx pattern of the policy: senders %s", FV(hn), host,
+		    p->mode == MTASTS_ENFORCE ? "will not deliver to it"
+					      : "report failures for it");
 	}
 	if (hosts)
 		h->sts_mx_covered = covered;

@@ -18,9 +18,9 @@
 
 const char *const fetch_name[FETCH_COUNT] = {"mta-sts-policy", "security-txt"};
 
-#define FETCH_MAX_BODY (64 * 1024) /* a policy is a few lines, a security.txt a page */
-#define FETCH_MAX_REDIRECTS 3	   /* security.txt only: an MTA-STS fetch follows none */
-#define FETCH_MAX_ADDRS 8
+#define FETCH_MAX_BODY	    (64 * 1024) /* a policy is a few lines, a security.txt a page */
+#define FETCH_MAX_REDIRECTS 3		/* security.txt only: an MTA-STS fetch follows none */
+#define FETCH_MAX_ADDRS	    8
 
 static bool
 allowed(void *arg, const struct sockaddr *sa)
@@ -164,7 +164,7 @@ addresses_known(struct job *j, int k)
 		return;
 	}
 	struct http_req *r = http_req_new(url.s, f);
-	r->guard_private = true; /* the first address too: it came from the scanned zone */
+	r->guard_private = true;	  /* the first address too: it came from the scanned zone */
 	r->no_follow = k == FETCH_MTASTS; /* RFC 8461 3.3: redirects MUST NOT be followed */
 	struct buf ct = BUF_INIT;
 	struct buf host = BUF_INIT;
@@ -219,7 +219,7 @@ on_address(void *ctx, uint32_t tag, struct dns_result *res)
 			}
 		}
 	} else if (rcode != LDNS_RCODE_NXDOMAIN) {
-		f->dns_cause = rcode == LDNS_RCODE_SERVFAIL ? DNS_C_SERVFAIL
+		f->dns_cause = rcode == LDNS_RCODE_SERVFAIL  ? DNS_C_SERVFAIL
 			       : rcode == LDNS_RCODE_REFUSED ? DNS_C_REFUSED
 			       : rcode >= 0		     ? CAUSE_OTHER
 			       : res->err == DNS_ETIMEOUT    ? DNS_C_TIMEOUT
