@@ -559,7 +559,7 @@ time.sleep(8)' &
 	run -0 jq -c '.figures.not_scanned_causes | [.denominator, (.items | map({(.key): .count}) | add)]' r.json
 	assert_output '[7,{"servfail":1,"refused":1,"timeout":1,"malformed":1,"network":1,"other":0,"not_asked":1}]'
 	run -0 jq -c '.figures.not_scanned_parts.items | map({(.key): .count}) | add' r.json
-	assert_output '{"spf":3,"dmarc":3,"caa":3,"ns":2,"soa":2,"mx":2,"dnssec":2,"bimi":3}'
+	assert_output '{"spf":3,"dmarc":3,"caa":3,"ns":2,"soa":2,"mx":2,"dnssec":2,"bimi":3,"mta_sts_policy":7,"security_txt":7}'
 	# and each part's denominator is the domains that exist less those left out of it
 	run -0 jq -e '(.figures.not_scanned_parts.items | map({(.key): .count}) | add) as $out
 		| .figures.not_scanned_parts.denominator as $e
