@@ -129,8 +129,8 @@ one_field(struct mtasts_policy *p, struct findings *f, const char *k, size_t kn,
 		}
 		long long a = 0;
 		size_t i;
-		for (i = 0; i < vn && v[i] >= '0' && v[i] <= '9'; i++)
-			a = a * 10 + (v[i] - '0');
+		for (i = 0; i < vn && i <= 10 && v[i] >= '0' && v[i] <= '9'; i++)
+			a = a * 10 + (v[i] - '0'); /* 11 digits at most: no overflow */
 		if (vn == 0 || i != vn || vn > 10) {
 			findings_add(f, "STS_POLICY_MAX_AGE", SEV_ERROR,
 				     "max_age '%.*s' is not 1 to 10 digits", FV(vn), v);
