@@ -130,7 +130,8 @@ begin_json(struct job *j, int k, struct buf *url)
 	jsonw_str(b, host.s, host.len);
 	jsonw_key(b, "addresses");
 	buf_addc(b, '[');
-	buf_add(b, f->addrs.s, f->addrs.len);
+	if (f->addrs.len)
+		buf_add(b, f->addrs.s, f->addrs.len);
 	buf_addc(b, ']');
 	buf_free(&host);
 }
@@ -180,7 +181,7 @@ addresses_known(struct job *j, int k)
 		jsonw_key(b, "error");
 		jsonw_strz(b, r->code);
 		jsonw_key(b, "detail");
-		jsonw_str(b, r->msg.s, r->msg.len);
+		jsonw_str(b, buf_str(&r->msg), r->msg.len);
 		buf_addc(b, '}');
 		http_req_free(r);
 		done_one(j);
@@ -280,7 +281,7 @@ transfer_done(struct http_req *r)
 			jsonw_strz(b, "refused to connect to a loopback or private address (see "
 				      "--https-allow)");
 		else
-			jsonw_str(b, r->msg.s, r->msg.len);
+			jsonw_str(b, buf_str(&r->msg), r->msg.len);
 	} else {
 		if (r->effective_url && strcmp(r->effective_url, r->url)) {
 			jsonw_key(b, "effective_url");
