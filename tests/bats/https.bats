@@ -356,4 +356,10 @@ SECURITY_TXT_NO_EXPIRES"
 	assert_output '[11,["yes",1],["no",10]]'
 	run fig securitytxt_signed
 	assert_output '[11,["yes",1],["no",10]]'
+	# DNStats' security.txt lists, empty in DNStats' time, are filled from the same facts
+	run -0 stats-report -F json --no-progress --lists lists <"$BATS_FILE_TMPDIR/graded.ndjson"
+	run jq -r '.[].domain' lists/securitytxt_domains.json
+	assert_output $'good.https.test\npartial.https.test'
+	run jq -r 'length' lists/no_securitytxt_domains.json
+	assert_output 9
 }
