@@ -213,6 +213,7 @@ deb:
 
 lint:
 	mandoc -Tlint -Wwarning man/man1/*.1 man/man7/*.7
+	awk -f tests/man-quotes.awk man/man1/*.1 man/man7/*.7
 	clang-format --dry-run --Werror common/*.[ch] cmd/*/*.[ch] fuzz/*.[ch]
 	@if command -v shellcheck >/dev/null; then \
 		echo "shellcheck -s sh share/examples/*.sh share/zeek/*.sh"; \

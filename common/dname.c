@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicase.h>
+#include <uninorm.h>
 
 #include "dname.h"
 #include "utf8.h"
@@ -110,15 +111,23 @@ check_limits(struct dname *d)
 			return invalid(d, "character %s not allowed in a domain name", bad);
 		}
 		if (le - p >= 4 && !memcmp(p, "xn--", 4)) {
-			/* an A-label must decode to a valid U-label */
+			/* an A-label must decode to a valid U-label that encodes back to it (not
+			 * "xn--abc-", whose Unicode form abc is another name) */
 			char *label = strndup(p, (size_t)(le - p)), *u = NULL;
+			uint8_t *back = NULL;
 			int rc = label ? idn2_to_unicode_8z8z(label, &u, 0) : IDN2_MALLOC;
 			if (rc == IDN2_OK)
-				rc = idn2_lookup_u8((const uint8_t *)u, NULL, IDN2_NONTRANSITIONAL);
+				rc =
+				    idn2_lookup_u8((const uint8_t *)u, &back, IDN2_NONTRANSITIONAL);
+			bool same = rc == IDN2_OK && !strcmp((const char *)back, label);
 			free(label);
 			idn2_free(u);
+			idn2_free(back);
 			if (rc != IDN2_OK)
 				return invalid(d, "bad A-label: %s", idn2_strerror(rc));
+			if (!same)
+				return invalid(d, "bad A-label: %s",
+					       "not the encoding of its Unicode form");
 		}
 		if (!dot)
 			break;
@@ -136,6 +145,119 @@ ascii_only(const unsigned char *s, size_t n)
 	return true;
 }
 
+static bool
+has_alabel(const char *s)
+{
+	return !strncmp(s, "xn--", 4) || strstr(s, ".xn--");
+}
+
+/* UTS #46's mapping, as far as this step needs it: compatibility forms folded (NFKC: fullwidth
+ * letters and digits, U+FF0E, U+FF61 to U+3002, the long s), case mapped, the ideographic full
+ * stop U+3002 made a dot, then one trailing dot dropped. Into d->text; s is valid UTF-8, or
+ * has its ill-formed bytes shown as U+FFFD. */
+static void
+map_text(struct dname *d, const char *s, size_t n)
+{
+	struct buf repaired = BUF_INIT;
+	buf_add_utf8_repaired(&repaired, s, n);
+	size_t lowlen = 0;
+	uint8_t *low = u8_tolower((const uint8_t *)repaired.s, repaired.len, NULL, UNINORM_NFKC,
+				  NULL, &lowlen);
+	buf_reset(&d->text);
+	if (low)
+		buf_add(&d->text, low, lowlen);
+	else
+		buf_add(&d->text, repaired.s, repaired.len);
+	free(low);
+	buf_free(&repaired);
+	size_t w = 0;
+	for (size_t i = 0; i < d->text.len; i++) {
+		if (i + 3 <= d->text.len && !memcmp(d->text.s + i, "\xe3\x80\x82", 3)) {
+			d->text.s[w++] = '.';
+			i += 2;
+		} else
+			d->text.s[w++] = d->text.s[i];
+	}
+	if (w > 0 && d->text.s[w - 1] == '.')
+		w--;
+	buf_truncate(&d->text, w);
+}
+
+/* A valid name's text form: the Unicode form of its A-labels, so that "xn--bcher-kva.de",
+ * "BÜCHER.de" and "bücher.de" are one text as they are one lookup. */
+static void
+text_of_ascii(struct dname *d)
+{
+	buf_reset(&d->text);
+	char *u = NULL;
+	if (has_alabel(d->ascii.s) && idn2_to_unicode_8z8z(d->ascii.s, &u, 0) == IDN2_OK)
+		buf_adds(&d->text, u);
+	else
+		buf_add(&d->text, d->ascii.s, d->ascii.len);
+	idn2_free(u);
+}
+
+/* An ASCII name (no trailing dot): lowercase, host-name rules, A-labels checked. */
+static int
+set_ascii(struct dname *d, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	buf_reset(&d->text);
+	buf_grow(&d->text, n);
+	bool bad_char = false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = u[i];
+		if (c <= 0x20 || c == 0x7f)
+			bad_char = true;
+		d->text.s[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	d->text.len = n;
+	d->text.s[n] = '\0';
+	if (bad_char)
+		return invalid(d, "control character or space in name%s", "");
+	buf_add(&d->ascii, d->text.s, n);
+	if (check_limits(d) < 0)
+		return -1;
+	if (has_alabel(d->ascii.s))
+		text_of_ascii(d);
+	return 0;
+}
+
+/* The mapped name in d->text to A-labels in d->ascii, label by label: a label that the mapping
+ * made ASCII follows the ASCII rules (so "ａｂ－－ｃ" is "ab--c" as it is spelled in ASCII), the
+ * others IDNA2008 (libidn2, nontransitional: ß stays ß). */
+static int
+to_alabels(struct dname *d)
+{
+	const char *s = d->text.s, *end = s + d->text.len;
+	struct buf label = BUF_INIT;
+	int rc = IDN2_OK;
+	for (const char *p = s; rc == IDN2_OK && p <= end;) {
+		const char *dot = memchr(p, '.', (size_t)(end - p));
+		const char *le = dot ? dot : end;
+		if (p > s)
+			buf_addc(&d->ascii, '.');
+		if (ascii_only((const unsigned char *)p, (size_t)(le - p))) {
+			buf_add(&d->ascii, p, (size_t)(le - p));
+		} else {
+			char *a = NULL;
+			buf_reset(&label);
+			buf_add(&label, p, (size_t)(le - p));
+			rc = idn2_to_ascii_8z(label.s, &a, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+			if (rc == IDN2_OK)
+				buf_adds(&d->ascii, a);
+			idn2_free(a);
+		}
+		if (!dot)
+			break;
+		p = dot + 1;
+	}
+	buf_free(&label);
+	if (rc != IDN2_OK)
+		return invalid(d, "not a valid internationalized name: %s", idn2_strerror(rc));
+	return 0;
+}
+
 int
 dname_set(struct dname *d, const char *s, size_t n)
 {
@@ -144,58 +266,36 @@ dname_set(struct dname *d, const char *s, size_t n)
 	buf_reset(&d->ascii);
 	d->invalid = NULL;
 	d->reg_text = d->reg_ascii = NULL;
-	if (n > 0 && s[n - 1] == '.')
-		n--;
 
-	if (ascii_only(u, n)) {
-		buf_grow(&d->text, n);
-		bool bad_char = false;
-		for (size_t i = 0; i < n; i++) {
-			unsigned char c = u[i];
-			if (c <= 0x20 || c == 0x7f)
-				bad_char = true;
-			d->text.s[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		}
-		d->text.len = n;
-		d->text.s[n] = '\0';
-		if (bad_char)
-			return invalid(d, "control character or space in name%s", "");
-		buf_add(&d->ascii, d->text.s, n);
-		return check_limits(d);
-	}
+	if (ascii_only(u, n))
+		return set_ascii(d, s, n > 0 && s[n - 1] == '.' ? n - 1 : n);
 
-	/* Non-ASCII: decode (repairing bad bytes), lowercase with full Unicode rules. */
-	struct buf repaired = BUF_INIT;
-	buf_add_utf8_repaired(&repaired, s, n);
-	bool had_bad_bytes = !utf8_valid(s, n);
-	size_t lowlen = 0;
-	uint8_t *low =
-	    u8_tolower((const uint8_t *)repaired.s, repaired.len, NULL, NULL, NULL, &lowlen);
-	if (low) {
-		buf_add(&d->text, low, lowlen);
-		free(low);
-	} else {
-		buf_add(&d->text, repaired.s, repaired.len);
-	}
-	buf_free(&repaired);
-	if (had_bad_bytes)
+	/* Non-ASCII: the UTS #46 mapping first (it may make the name ASCII: "ＦＵＬＬ．ｔｅｓｔ"),
+	 * then A-labels; the text form is then the Unicode form of the result. A name refused
+	 * keeps the mapped text, which only scoring reads. */
+	map_text(d, s, n);
+	if (!utf8_valid(s, n))
 		return invalid(d, "invalid UTF-8 in name%s", "");
-	for (size_t i = 0; i < d->text.len; i++)
-		if ((unsigned char)d->text.s[i] <= 0x20 || d->text.s[i] == 0x7f)
+	for (size_t i = 0; i < n; i++)
+		if (u[i] <= 0x20 || u[i] == 0x7f)
 			return invalid(d, "control character or space in name%s", "");
-	char *a = NULL;
-	int rc = idn2_to_ascii_8z(d->text.s, &a, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-	if (rc != IDN2_OK)
-		return invalid(d, "not a valid internationalized name: %s", idn2_strerror(rc));
-	buf_adds(&d->ascii, a);
-	idn2_free(a);
-	if (d->ascii.len > 0 && d->ascii.s[d->ascii.len - 1] == '.')
-		buf_truncate(&d->ascii, d->ascii.len - 1);
-	/* UTS #46 maps some characters to ASCII ones the ASCII path refuses (U+00A0 to a space) */
+	if (ascii_only((const unsigned char *)d->text.s, d->text.len)) {
+		struct buf mapped = BUF_INIT;
+		buf_add(&mapped, d->text.s, d->text.len);
+		int rc = set_ascii(d, mapped.s, mapped.len);
+		buf_free(&mapped);
+		return rc;
+	}
+	if (to_alabels(d) < 0)
+		return -1;
+	/* the mapping makes some characters ASCII ones the ASCII rules refuse (U+00A0 a space) */
 	for (size_t i = 0; i < d->ascii.len; i++)
 		if ((unsigned char)d->ascii.s[i] <= 0x20 || d->ascii.s[i] == 0x7f)
 			return invalid(d, "control character or space in name%s", "");
-	return check_limits(d);
+	if (check_limits(d) < 0)
+		return -1;
+	text_of_ascii(d);
+	return 0;
 }
 
 static const char *registrable_uncached(const char *name);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
-/* Domain names as the filters see them: normalised (lowercase, one trailing dot dropped,
- * Unicode kept for people and A-labels for lookups), checked against DNS limits, and reduced to
- * the registrable domain (eTLD+1) by libpsl with the system's public suffix list. */
+/* Domain names as the filters see them: normalised (UTS #46 mapping first: case, fullwidth
+ * forms, ideographic full stops; one trailing dot dropped), kept in two forms that every
+ * spelling of one name shares (Unicode for people and scoring, A-labels for lookups and the
+ * store), checked against DNS limits, and reduced to the registrable domain (eTLD+1) by libpsl
+ * with the system's public suffix list. Every command reads names through dname_set. */
 #ifndef DNAME_H
 #define DNAME_H
 #include <stdbool.h>
@@ -10,7 +12,9 @@
 #include "buf.h"
 
 struct dname {
-	struct buf text;     /* decoded (ill-formed UTF-8 as U+FFFD), lowercased, no trailing dot */
+	/* valid: the Unicode form of ascii (U-labels for its xn-- labels); invalid: the input
+	 * mapped as far as it goes (ill-formed UTF-8 as U+FFFD, NFKC, lowercased) */
+	struct buf text;
 	struct buf ascii;    /* the A-label form when the name is valid */
 	const char *invalid; /* NULL when valid, else why not (valid until the next dname_set) */
 	struct buf why;

@@ -91,9 +91,8 @@ void rec_set_end(struct record *r);
 
 /* Append an alert (kept once even if the input already has it). */
 void rec_alert(struct record *r, const char *alert);
-/* Append {"by":tool,"msg":...} to `errors` and print "tool: line N: msg" on stderr. */
-void rec_error(struct record *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The same with a stable short code: {"by":tool,"code":code,"msg":...}. */
+/* Append {"by":tool,"code":code,"msg":...} to `errors` and print "tool: line N: msg [code]" on
+ * stderr. code is one of common/errcode.c's list (documented in domstat(7)). */
 void rec_error_code(struct record *r, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

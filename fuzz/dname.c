@@ -2,13 +2,16 @@
 /* Domain-name normalisation and IDN conversion over arbitrary bytes: dname_set, then
  * dname_registrable and dname_to_unicode, as the filters use them on attacker-chosen names.
  * Checks: a valid name has an A-label form of printable ASCII within the DNS limits; the
- * registrable domain is a suffix of the name at a label boundary; the A-label form of a valid name
- * is itself valid and normalises to itself. */
+ * registrable domain is a suffix of the name at a label boundary; both forms of a valid name (the
+ * A-label and the Unicode form) are valid spellings of it that normalise to the same two forms
+ * (one name however a log spells it); the Unicode form is the decoded A-label form; the
+ * mixed-script check reads any text, and finds nothing in an ASCII name. */
 #include <stdbool.h>
 #include <string.h>
 
 #include "dname.h"
 #include "fuzz.h"
+#include "idn.h"
 #include "utf8.h"
 
 int
@@ -61,11 +64,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(utf8_valid(u, strlen(u)));
 			free(u);
 		}
-		/* the lookup form is a fixed point */
+		/* the lookup form is a fixed point, and gives the same text */
 		FUZZ_CHECK(dname_set(&again, d.ascii.s, d.ascii.len) == 0);
 		FUZZ_CHECK(again.ascii.len == d.ascii.len &&
 			   !memcmp(again.ascii.s, d.ascii.s, d.ascii.len));
+		FUZZ_CHECK(again.text.len == d.text.len &&
+			   !memcmp(again.text.s, d.text.s, d.text.len));
+		/* the text form is a spelling of the same name */
+		FUZZ_CHECK(dname_set(&again, d.text.s, d.text.len) == 0);
+		FUZZ_CHECK(again.ascii.len == d.ascii.len &&
+			   !memcmp(again.ascii.s, d.ascii.s, d.ascii.len));
+		FUZZ_CHECK(again.text.len == d.text.len &&
+			   !memcmp(again.text.s, d.text.s, d.text.len));
+		bool ascii_text = true;
+		for (size_t i = 0; i < d.text.len; i++)
+			ascii_text &= (unsigned char)d.text.s[i] < 0x80;
+		if (ascii_text)
+			FUZZ_CHECK(d.text.len == d.ascii.len &&
+				   !memcmp(d.text.s, d.ascii.s, d.ascii.len) &&
+				   idn_mixed_script(d.text.s, d.text.len) == NULL);
 	}
+	(void)idn_mixed_script(d.text.s, d.text.len);
+	if (utf8_valid(s, size))
+		(void)idn_mixed_script(s, size);
 	/* dname_to_unicode on whatever bytes arrive (it takes a C string) */
 	if (size < 512) {
 		char *z = malloc(size + 1);

@@ -213,13 +213,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rec_set_int(&r, "n", 42);
 			rec_set_bool(&r, "ok", true);
 			rec_set_int(&r, "n", 43); /* replaced */
-			rec_error_code(&r, "fuzz", "line %lu", r.lineno);
+			rec_error_code(&r, "invalid-name", "line %lu", r.lineno);
 			break;
 		case 3:
 			/* clash with the input's own members */
 			rec_alert(&r, "high_entropy");
 			rec_alert(&r, "x");
-			rec_error(&r, "bad");
+			rec_error_code(&r, "no-field", "bad");
 			rec_set_json(&r, "domain", "\"d\"", 3);
 			if (r.kind == REC_JSON && r.members.n) {
 				struct buf key = BUF_INIT;

@@ -300,14 +300,14 @@ grade_record(struct record *r, struct grader *g, bool dnstats)
 	if (!rec_get(r, "dns", &dns)) {
 		/* dns-scan (or an earlier filter) already said why there is no scan */
 		if (!rec_get(r, "errors", &dns))
-			rec_error_code(r, "NO_DNS", "no 'dns' member (run dns-scan first)");
+			rec_error_code(r, "no-dns", "no 'dns' member (run dns-scan first)");
 		return;
 	}
 	/* the member read while the line was validated, or (another member of that name, or one
 	 * the strict reader left to jscan) read now */
 	int rc = r->deferred == dns.p ? scan_load_read(g->s) : scan_load(g->s, dns.p, dns.n);
 	if (rc < 0) {
-		rec_error_code(r, "BAD_DNS", "%s", g->s->problem.s);
+		rec_error_code(r, "bad-dns", "%s", g->s->problem.s);
 		return;
 	}
 	grade_checks(g);
@@ -318,7 +318,7 @@ grade_record(struct record *r, struct grader *g, bool dnstats)
 	grade_unknowns(g, dnstats);
 	emit_grades(r, g, dnstats);
 	if (g->s->nproblems)
-		rec_error_code(r, "BAD_DNS_DATA", "%s%s", g->s->problem.s,
+		rec_error_code(r, "bad-dns-data", "%s%s", g->s->problem.s,
 			       g->s->nproblems > 1 ? " (and more)" : "");
 }
 

@@ -36,9 +36,14 @@ enum { RR_NOTYPE = -2 };
 
 enum { P_OK = 0, P_DEEP = -1, P_BAD = -2 };
 
-/* The member names dns-scan writes, by number (grade.h), and their lengths (scan_read.c). */
-extern const char *const key_name[NKEYS];
-extern const unsigned char key_len[NKEYS];
+/* The member names dns-scan writes, by number (grade.h), and their lengths: here, not in one
+ * file, so that a name asked by its constant number compares as a constant of known length. */
+#define KEY_NAME(name) #name,
+static const char *const key_name[NKEYS] = {"", SCAN_KEYS(KEY_NAME)};
+#undef KEY_NAME
+#define KEY_LEN(name) sizeof #name - 1,
+static const unsigned char key_len[NKEYS] = {0, SCAN_KEYS(KEY_LEN)};
+#undef KEY_LEN
 
 /* Is a value's name the member name id? (The length and the first byte rule out most.) */
 static inline bool

@@ -50,15 +50,6 @@ type_code(const char *t)
 	return -1;
 }
 
-/* The member names dns-scan writes, by number (grade.h). A value's name is compared with them as
- * text when it is looked up: objects are small, and most names are never asked for. */
-#define KEY_NAME(name) #name,
-const char *const key_name[NKEYS] = {"", SCAN_KEYS(KEY_NAME)};
-#undef KEY_NAME
-#define KEY_LEN(name) sizeof #name - 1,
-const unsigned char key_len[NKEYS] = {0, SCAN_KEYS(KEY_LEN)};
-#undef KEY_LEN
-
 /* --- the reader --------------------------------------------------------------------------- */
 
 /* The functions below take the position and return the one after what they read, or NULL on
@@ -329,14 +320,22 @@ read_name(struct reader *r, char *p, const char **key, size_t *keylen)
 {
 	if (*p != '"')
 		return fail(r, P_BAD, p);
-	char *q = read_string(r, p, key, keylen);
-	if (!q)
-		return fail(r, P_BAD, p);
-	if (*keylen != (size_t)(q - p - 2)) /* an escape (each one shrinks): maybe a NUL */
-		*keylen = strnlen(*key, *keylen);
-	q = skip_ws(q);
-	if (*q != ':')
-		return fail(r, P_BAD, q);
+	char *start = p + 1, *q = find_stop(start);
+	if (*q == '"') { /* plain bytes, as every name dns-scan writes */
+		*q = '\0';
+		*key = start;
+		*keylen = (size_t)(q - start);
+		q++;
+	} else {
+		if (!(q = read_string_rest(r, start, q, key, keylen)))
+			return fail(r, P_BAD, p);
+		*keylen = strnlen(*key, *keylen); /* up to an escaped NUL, if any */
+	}
+	if (*q != ':') { /* white space before the colon (dns-scan writes none) */
+		q = skip_ws(q);
+		if (*q != ':')
+			return fail(r, P_BAD, q);
+	}
 	return skip_ws(q + 1);
 }
 
@@ -378,15 +377,15 @@ read_tree(struct reader *r, char *p)
 	struct scan *s = r->s;
 	struct jv *open[MAX_DEPTH]; /* the open containers, the innermost last */
 	int depth = 0;
-	bool in_object = false; /* open[depth - 1] is an object: its elements have names */
-	const char *key = NULL; /* the name of the value at p, in an object */
+	struct jv *parent = NULL; /* open[depth - 1], the container of the value at p */
+	bool in_object = false;	  /* open[depth - 1] is an object: its elements have names */
+	const char *key = NULL;	  /* the name of the value at p, in an object */
 	size_t keylen = 0;
 	struct jv *x = s->v; /* the slot of the value at p */
 	s->nv = 0;
 	for (;; x++) {
 		if (depth >= MAX_DEPTH)
 			return fail(r, P_DEEP, p);
-		struct jv *parent = depth ? open[depth - 1] : NULL;
 		x->key = key;
 		x->keylen = (uint32_t)keylen;
 		x->n = 0;
@@ -399,7 +398,7 @@ read_tree(struct reader *r, char *p)
 			/* an object's RR type is its last "type" member when that is a string */
 			if (name_is(x, K_type)) /* only a member has a name */
 				parent->tcode = RR_NOTYPE;
-			open[depth++] = x;
+			open[depth++] = parent = x;
 			in_object = x->type == JV_OBJ;
 			p = skip_ws(p + 1);
 			if (*p != (in_object ? '}' : ']'))
@@ -422,15 +421,15 @@ read_tree(struct reader *r, char *p)
 		}
 		/* p at the end of the innermost container, or a comma after one that ended */
 		for (;;) {
-			struct jv *o = open[depth - 1];
 			if (*p != (in_object ? '}' : ']'))
 				return fail(r, P_BAD, p);
-			o->skip = (uint32_t)(x + 1 - o);
+			parent->skip = (uint32_t)(x + 1 - parent);
 			if (--depth == 0) {
 				s->nv = (size_t)(x + 1 - s->v);
 				return p + 1;
 			}
-			in_object = open[depth - 1]->type == JV_OBJ;
+			parent = open[depth - 1];
+			in_object = parent->type == JV_OBJ;
 			p = skip_ws(p + 1);
 			if (*p == ',') {
 				p = skip_ws(p + 1);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "idn.h"
 #include "jsonw.h"
 #include "scan.h"
 #include "xalloc.h"
@@ -200,8 +201,9 @@ take_record(struct record *in, struct dname *dn)
 	bytes_read += in->text.len + 1;
 	if (rec_require_name(&j->rec)) {
 		if (dname_set(dn, j->rec.name.s, j->rec.name.len) < 0) {
-			rec_error(&j->rec, "invalid name: %s", dn->invalid);
+			rec_error_code(&j->rec, "invalid-name", "invalid name: %s", dn->invalid);
 		} else {
+			idn_annotate(&j->rec, dn);
 			j->domain = xstrdup(dn->ascii.s);
 			start_scan(j);
 			return;

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "dname.h"
 #include "http.h"
+#include "idn.h"
 #include "progress.h"
 #include "record.h"
 #include "store.h"
@@ -130,9 +131,11 @@ admit(struct born *b, size_t no)
 		goto done;
 	}
 	if (!dname_registrable(&b->dn)) {
-		result_fail(&res, "no-registrable", "no registrable domain in '%s'", b->dn.text.s);
+		result_fail(&res, "no-registrable-domain", "no registrable domain in '%s'",
+			    b->dn.text.s);
 		goto done;
 	}
+	idn_annotate(r, &b->dn);
 	const char *domain = b->dn.reg_ascii;
 	if (b->isc_on)
 		isc_client_tick(&b->isc, now_s(b));

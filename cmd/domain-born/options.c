@@ -92,7 +92,8 @@ static const struct opt opt_table[] = {
 
 static struct opts opts = {
     .cmd = "domain-born",
-    .about = "domain-born: add RDAP registration dates and age to each domain record.",
+    .about = "domain-born: add the registration and expiry dates (RDAP, whois or the ISC\n"
+	     "service) and a NEW or ESTABLISHED category to each domain record.",
     .table = opt_table,
 };
 

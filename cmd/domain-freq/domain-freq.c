@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "dname.h"
 #include "freq.h"
+#include "idn.h"
 #include "jsonw.h"
 #include "options.h"
 #include "progress.h"
@@ -220,7 +221,9 @@ load_ngram(struct ngram_model *m, const char *path)
 	buf_free(&why);
 }
 
-/* The registrable domain without its public suffix ("fbcdn" of static.xx.fbcdn.net). */
+/* The registrable domain without its public suffix ("fbcdn" of static.xx.fbcdn.net), in the
+ * name's text form: an A-label is read as its Unicode form, so "xn--mnchen-3ya" scores as the
+ * letters of "münchen" (its ü splitting the n-gram runs) and not as a random string. */
 static bool
 registrable_label(struct dname *d, const char **s, size_t *n)
 {
@@ -233,33 +236,12 @@ registrable_label(struct dname *d, const char **s, size_t *n)
 	return true;
 }
 
-/* The label as the n-gram model reads it: an A-label in its Unicode form, so that the
- * letters of "xn--mnchen-3ya" read as those of "münchen" (its ü splitting the runs) and not
- * as a random string. Returns the bytes to read, in u when decoded. */
-static const char *
-ngram_text(const char *label, size_t *n, struct buf *u)
-{
-	if (*n < 4 || strncmp(label, "xn--", 4) != 0)
-		return label;
-	buf_reset(u);
-	buf_add(u, label, *n);
-	char *dec = dname_to_unicode(buf_str(u));
-	if (!dec)
-		return label;
-	buf_reset(u);
-	buf_adds(u, dec);
-	free(dec);
-	*n = u->len;
-	return u->s;
-}
-
 /* --train-ngram: the registrable label of every record's name adds its windows. Records
  * without one are reported as scoring reports them, and left out. */
 static int
 train_ngram(const struct options *o)
 {
 	struct ngram_model m;
-	struct buf u = BUF_INIT;
 	ngram_init(&m);
 	if (o->ngram) {
 		struct buf why = BUF_INIT;
@@ -281,11 +263,11 @@ train_ngram(const struct options *o)
 		size_t len;
 		if (rec_require_name(&r)) {
 			dname_set(&d, r.name.s, r.name.len);
-			if (registrable_label(&d, &s, &len)) {
-				s = ngram_text(s, &len, &u);
+			if (registrable_label(&d, &s, &len))
 				ngram_train(&m, s, len);
-			} else
-				rec_error(&r, "no registrable domain in '%s'", d.text.s);
+			else
+				rec_error_code(&r, "no-registrable-domain",
+					       "no registrable domain in '%s'", d.text.s);
 		}
 		progress_count(++n, "names trained");
 	}
@@ -296,7 +278,6 @@ train_ngram(const struct options *o)
 	ngram_write(&m, &out);
 	tool_out(out.s, out.len);
 	buf_free(&out);
-	buf_free(&u);
 	dname_free(&d);
 	rec_free(&r);
 	rec_reader_free(&in);
@@ -370,10 +351,7 @@ score_ngram(struct record *r, const char *s, size_t n, const struct ngram_model 
 	    const struct options *o)
 {
 	size_t syms;
-	struct buf u = BUF_INIT;
-	s = ngram_text(s, &n, &u);
 	double score = ngram_score(m, s, n, &syms);
-	buf_free(&u);
 	struct buf *v = rec_set_begin(r, "ngram_score");
 	double bits = add_bits(v, score);
 	rec_set_end(r);
@@ -386,6 +364,7 @@ score_record(struct record *r, struct dname *d, struct freq_table *t, const stru
 	     const struct options *o)
 {
 	int valid = dname_set(d, r->name.s, r->name.len) == 0;
+	idn_annotate(r, d);
 	const char *label = NULL, *s = d->text.s;
 	size_t nlabel = 0, n = d->text.len;
 	bool has_label =
@@ -394,16 +373,17 @@ score_record(struct record *r, struct dname *d, struct freq_table *t, const stru
 		if (!has_label) {
 			rec_set_strz(r, "freq_score", "ERROR");
 			if (!valid)
-				rec_error(r, "invalid name: %s", d->invalid);
+				rec_error_code(r, "invalid-name", "invalid name: %s", d->invalid);
 			else
-				rec_error(r, "no registrable domain in '%s'", d->text.s);
+				rec_error_code(r, "no-registrable-domain",
+					       "no registrable domain in '%s'", d->text.s);
 			return;
 		}
 		s = o->on == ON_LABEL ? label : d->reg_text;
 		n = o->on == ON_LABEL ? nlabel : d->text.len - (size_t)(s - d->text.s);
 	} else if (n == 0) {
 		rec_set_strz(r, "freq_score", "ERROR");
-		rec_error(r, "invalid name: %s", d->invalid);
+		rec_error_code(r, "invalid-name", "invalid name: %s", d->invalid);
 		return;
 	}
 	double avg, word;
@@ -424,7 +404,7 @@ score_record(struct record *r, struct dname *d, struct freq_table *t, const stru
 		score_ngram(r, label, nlabel, m, o);
 	/* Scored as freq.py would, but the name itself is still reported. */
 	if (!valid)
-		rec_error(r, "invalid name: %s", d->invalid);
+		rec_error_code(r, "invalid-name", "invalid name: %s", d->invalid);
 }
 
 int

@@ -12,6 +12,7 @@
 #include "date.h"
 #include "dname.h"
 #include "freq.h"
+#include "idn.h"
 #include "jsonw.h"
 #include "lineio.h"
 #include "seen-db.h"
@@ -388,6 +389,10 @@ depuny_one(const char *name, size_t n, struct buf *line)
 		buf_adds(line, u);
 		buf_addc(line, '\n');
 		tool_out(line->s, line->len);
+		/* the look-alike is the reason to ask: say so where the answer is read */
+		const char *why = idn_mixed_script(u, strlen(u));
+		if (why)
+			tool_warn("%s: '%s' (%s): %s", IDN_ALERT, u, z, why);
 	} else {
 		tool_warn("cannot decode '%s'", z ? z : "");
 		bad = 1;

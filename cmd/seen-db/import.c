@@ -2,6 +2,7 @@
 /* seen-db import: NDJSON records, bare lists, rank,domain CSV (Tranco, Umbrella) and
  * domain_stats' export array (streamed with json-c's incremental tokener, never slurped).
  * Imported names never raise a first contact; importing the same file again changes nothing. */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -15,6 +16,7 @@
 #include "buf.h"
 #include "date.h"
 #include "dname.h"
+#include "errcode.h"
 #include "jscan.h"
 #include "progress.h"
 #include "record.h"
@@ -86,11 +88,17 @@ static void __attribute__((noreturn)) import_failed(struct importer *im)
 	exit(tool_finish(EXIT_FATAL));
 }
 
+/* code: from common/errcode.c, as a record error would carry it; NULL when the reader has
+ * already reported the line with its code */
 static void
-reject(struct importer *im, const char *fmt, const char *arg)
+reject(struct importer *im, const char *code, const char *fmt, const char *arg)
 {
 	struct buf m = BUF_INIT;
 	buf_addf(&m, fmt, arg);
+	if (code) {
+		assert(errcode_known(code));
+		buf_addf(&m, " [%s]", code);
+	}
 	tool_warn("'%s': %lu: %s", im->fname, im->at, m.s);
 	buf_free(&m);
 	im->rejected++;
@@ -176,11 +184,11 @@ static void
 import_item(struct importer *im, const char *name, size_t n, struct item *it)
 {
 	if (dname_set(&im->d, name, n) < 0) {
-		reject(im, "invalid name: %s", im->d.invalid);
+		reject(im, "invalid-name", "invalid name: %s", im->d.invalid);
 		return;
 	}
 	if (!dname_registrable(&im->d)) {
-		reject(im, "no registrable domain in '%s'", im->d.text.s);
+		reject(im, "no-registrable-domain", "no registrable domain in '%s'", im->d.text.s);
 		return;
 	}
 	if (im->npend == 0)
@@ -259,7 +267,7 @@ member_time(struct importer *im, struct jspan obj, const char *key, int64_t *t, 
 		return false;
 	if (span_time(v, &im->tmp, t) < 0) {
 		*bad = true;
-		reject(im, "'%s' is not a date", key);
+		reject(im, "bad-date", "'%s' is not a date", key);
 	}
 	return true;
 }
@@ -365,11 +373,11 @@ import_lines(struct importer *im, struct rec_reader *in)
 		if (r.kind == REC_BLANK)
 			continue;
 		if (r.kind == REC_BAD) {
-			reject(im, "%s", "not a record (broken JSON or an over-long line)");
+			reject(im, NULL, "%s", "not a record (broken JSON or an over-long line)");
 			continue;
 		}
 		if (!r.has_name) {
-			reject(im, "no '%s' member", in->field);
+			reject(im, "no-field", "no '%s' member", in->field);
 			continue;
 		}
 		if (r.kind == REC_JSON) {
@@ -396,12 +404,15 @@ import_element(struct importer *im, json_object *obj)
 {
 	json_object *v;
 	if (!json_object_is_type(obj, json_type_object)) {
-		reject(im, "%s", "element is not an object");
+		reject(im, "no-field", "%s", "element is not an object");
 		return;
 	}
-	if (!json_object_object_get_ex(obj, "domain", &v) ||
-	    !json_object_is_type(v, json_type_string)) {
-		reject(im, "%s", "element has no 'domain' string");
+	if (!json_object_object_get_ex(obj, "domain", &v)) {
+		reject(im, "no-field", "%s", "element has no 'domain' member");
+		return;
+	}
+	if (!json_object_is_type(v, json_type_string)) {
+		reject(im, "field-not-string", "%s", "element's 'domain' is not a string");
 		return;
 	}
 	const char *name = json_object_get_string(v);

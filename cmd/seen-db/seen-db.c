@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "date.h"
 #include "dname.h"
+#include "idn.h"
 #include "isc.h"
 #include "jscan.h"
 #include "jsonw.h"
@@ -592,6 +593,7 @@ see(struct filter *f, struct record *r)
 			emit(f, r);
 		return;
 	}
+	idn_annotate(r, &f->d);
 	int64_t now = (int64_t)time(NULL);
 	bool was_open = store_in_batch(f->s);
 	unsigned long commits = store_commits(f->s);

@@ -350,14 +350,16 @@ render_html(const struct report *r, struct buf *b)
 	esc(b, r->date);
 	buf_adds(b, "</h1>");
 	if (r->store) {
-		buf_addf(b, "<p><strong>%lld</strong> domains seen in ", r->records);
+		buf_addf(b, "<p><strong>%lld</strong> domain%s seen in ", r->records,
+			 plural(r->records));
 		esc(b, r->store);
 		buf_adds(b, ".</p>");
 	} else {
 		buf_addf(b,
-			 "<p><strong>%lld</strong> graded domains from %lld records read; "
-			 "%lld records skipped",
-			 r->records, r->lines, r->skipped);
+			 "<p><strong>%lld</strong> graded domain%s from %lld record%s read; "
+			 "%lld record%s skipped",
+			 r->records, plural(r->records), r->lines, plural(r->lines), r->skipped,
+			 plural(r->skipped));
 		for (size_t i = 0; i < r->nskip; i++) {
 			buf_adds(b, i ? ", " : " (");
 			esc(b, r->skip[i].key);

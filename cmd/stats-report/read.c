@@ -112,7 +112,7 @@ read_grades(struct run *run, struct record *r, struct obs *ob)
 {
 	struct jspan g;
 	if (!rec_get(r, "grades", &g) || !is_obj(g)) {
-		rec_error(r, "no grades: record skipped");
+		rec_error_code(r, "no-grades", "no grades: record skipped");
 		return SK_NO_GRADES;
 	}
 	int n = 0, nnull = 0;
@@ -125,7 +125,8 @@ read_grades(struct run *run, struct record *r, struct obs *ob)
 		if (i == NGRADE) {
 			buf_reset(&run->s1);
 			jscan_str_decode(m.key, &run->s1);
-			rec_error(r, "unknown grade category '%s': record skipped", run->s1.s);
+			rec_error_code(r, "unknown-category",
+				       "unknown grade category '%s': record skipped", run->s1.s);
 			return SK_UNKNOWN_CATEGORY;
 		}
 		if (m.val.n == 4 && !memcmp(m.val.p, "null", 4)) {
@@ -137,8 +138,9 @@ read_grades(struct run *run, struct record *r, struct obs *ob)
 		bool dnstats = ob->scale && !strcmp(ob->scale, "dnstats");
 		if (!span_int(m.val, &x) || (!dnstats && (x < 0 || x > 100)) ||
 		    (dnstats && (x < -100000 || x > 100000))) {
-			rec_error(r, "grade '%s' is not an integer from 0 to 100: record skipped",
-				  grade_key[i]);
+			rec_error_code(r, "bad-grade",
+				       "grade '%s' is not an integer from 0 to 100: record skipped",
+				       grade_key[i]);
 			return SK_BAD_GRADE;
 		}
 		ob->grade[i] = (int)x;
@@ -148,7 +150,7 @@ read_grades(struct run *run, struct record *r, struct obs *ob)
 	 * (in no part's figures); an empty grades object is not a graded record */
 	ob->ngraded = n;
 	if (!n && !nnull) {
-		rec_error(r, "no grades: record skipped");
+		rec_error_code(r, "no-grades", "no grades: record skipped");
 		return SK_NO_GRADES;
 	}
 	return -1;
@@ -161,7 +163,7 @@ read_remarks(struct run *run, struct record *r, struct obs *ob)
 	if (!rec_get(r, "remarks", &a) || (a.n == 4 && !memcmp(a.p, "null", 4)))
 		return -1;
 	if (a.p[0] != '[') {
-		rec_error(r, "remarks is not an array: record skipped");
+		rec_error_code(r, "bad-member", "remarks is not an array: record skipped");
 		return SK_BAD_MEMBER;
 	}
 	buf_reset(&run->codes);
@@ -170,8 +172,9 @@ read_remarks(struct run *run, struct record *r, struct obs *ob)
 		const char *cat = sstr(m, "category", &run->s1);
 		/* "domain": dns-grade's remark on the domain as a whole (DOMAIN_DOES_NOT_EXIST) */
 		if (!cat || (!known_category(cat) && strcmp(cat, "domain"))) {
-			rec_error(r, "remark with unknown category '%s': record skipped",
-				  cat ? cat : "(none)");
+			rec_error_code(r, "unknown-category",
+				       "remark with unknown category '%s': record skipped",
+				       cat ? cat : "(none)");
 			return SK_UNKNOWN_CATEGORY;
 		}
 		const char *sev = sstr(m, "severity", &run->s1);
@@ -335,7 +338,7 @@ read_facts(struct run *run, struct record *r, struct obs *ob)
 	if (!rec_get(r, "facts", &f) || (f.n == 4 && !memcmp(f.p, "null", 4)))
 		return -1; /* graded without facts: every adoption figure counts it as "no" */
 	if (!is_obj(f)) {
-		rec_error(r, "facts is not an object: record skipped");
+		rec_error_code(r, "bad-member", "facts is not an object: record skipped");
 		return SK_BAD_MEMBER;
 	}
 	facts_pick(f, v, group);
@@ -550,7 +553,7 @@ take_record(struct run *run, struct record *r)
 	if (r->kind == REC_BAD) {
 		why = SK_BROKEN; /* rec_read has reported it */
 	} else if (r->kind != REC_JSON) {
-		rec_error(r, "not a graded record (a bare name): record skipped");
+		rec_error_code(r, "no-grades", "not a graded record (a bare name): record skipped");
 		why = SK_NO_GRADES;
 	} else {
 		for (int i = 0; i < NGRADE; i++)
@@ -604,8 +607,13 @@ take_record(struct run *run, struct record *r)
 			    .dmarc_known = ob.counted[G_DMARC],
 			    .spf_known = ob.counted[G_SPF],
 			};
-			lists_add(run->lists, &lo, r->has_name ? r->name.s : "",
-				  r->has_name ? r->name.len : 0);
+			/* the name as dns-scan asked it (A-labels, UTS #46 mapped) however the
+			 * input spelled it; an invalid one as it came */
+			const struct buf *name = &r->name;
+			if (r->has_name && dname_set(&run->dn, r->name.s, r->name.len) == 0)
+				name = &run->dn.ascii;
+			lists_add(run->lists, &lo, r->has_name ? name->s : "",
+				  r->has_name ? name->len : 0);
 		}
 	}
 }

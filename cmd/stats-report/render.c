@@ -43,8 +43,8 @@ header_text(const struct report *r, struct buf *b, bool md)
 	if (r->store) {
 		buf_adds(b, md ? "# Store report, " : "Store report, ");
 		prose(b, r->date, md);
-		buf_addf(b, md ? "\n\n%lld domains seen in " : "\n%lld domains seen in ",
-			 r->records);
+		buf_addf(b, "%s%lld domain%s seen in ", md ? "\n\n" : "\n", r->records,
+			 plural(r->records));
 		prose(b, r->store, md);
 		buf_adds(b, ".\n");
 		return;
@@ -63,8 +63,9 @@ header_text(const struct report *r, struct buf *b, bool md)
 			buf_adds(b, ", the first stored run");
 		buf_adds(b, md ? ".\n\n" : "\n");
 	}
-	buf_addf(b, "%lld graded domains from %lld records read; %lld records skipped", r->records,
-		 r->lines, r->skipped);
+	buf_addf(b, "%lld graded domain%s from %lld record%s read; %lld record%s skipped",
+		 r->records, plural(r->records), r->lines, plural(r->lines), r->skipped,
+		 plural(r->skipped));
 	for (size_t i = 0; i < r->nskip; i++) {
 		buf_adds(b, i ? ", " : " (");
 		prose(b, r->skip[i].key, md);

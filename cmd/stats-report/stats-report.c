@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "date.h"
 #include "facts.h"
 #include "jsonw.h"
 #include "options.h"
@@ -304,8 +305,8 @@ enum { OPT_DATE = 256, OPT_TOP, OPT_HISTORY, OPT_LIST_RUNS, OPT_RUN, OPT_LISTS, 
 static const struct opt opt_table[] = {
     {'f', "field", "PATH", "member holding the domain (default domain)", NULL},
     {'F', "format", "FORMAT",
-     "text (default on a terminal), json (default otherwise),\n"
-     "markdown, or html (one self-contained file)",
+     "text (the default), json (for programs), markdown,\n"
+     "or html (one self-contained file)",
      NULL},
     {OPT_DATE, "date", "DATE",
      "the run's date, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n(default: now)", NULL},
@@ -341,6 +342,8 @@ static struct opts opts = {
     .forms = forms,
 };
 
+/* The two forms --date takes, checked by the date parser the records' dates go through, so
+ * 2026-02-31 is refused as the registries' dates are. */
 static bool
 valid_date(const char *s)
 {
@@ -352,7 +355,10 @@ valid_date(const char *s)
 	for (size_t i = 0; i < n; i++)
 		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
 			return false;
-	return true;
+	char iso[sizeof full];
+	snprintf(iso, sizeof iso, "%.10sT%s", s, n == sizeof day - 1 ? "00:00:00Z" : s + 11);
+	int64_t t;
+	return date_parse_iso(iso, strlen(iso), &t) == 0;
 }
 
 static void
@@ -368,7 +374,6 @@ parse_options(int argc, char **argv, struct options *o)
 			o->field = optarg;
 			break;
 		case 'F':
-			o->format_set = true;
 			if (!strcmp(optarg, "text"))
 				o->format = OUT_TEXT;
 			else if (!strcmp(optarg, "json"))
@@ -421,8 +426,6 @@ parse_options(int argc, char **argv, struct options *o)
 		if (optind != argc || o->history || o->lists)
 			opts_usage(&opts);
 	}
-	if (!o->format_set)
-		o->format = isatty(STDOUT_FILENO) ? OUT_TEXT : OUT_JSON;
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
 }
@@ -544,6 +547,7 @@ main(int argc, char **argv)
 	buf_free(&run.mail);
 	buf_free(&run.dnsp);
 	buf_free(&run.codes);
+	dname_free(&run.dn);
 
 	build_report(&run, &rep);
 	rep.date = o.date ? xstrdup(o.date) : now_date();

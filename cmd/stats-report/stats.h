@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "dname.h"
 #include "lists.h"
 #include "progress.h"
 
@@ -203,7 +204,6 @@ struct agg {
 struct options {
 	const char *field;
 	enum out_format format;
-	bool format_set;
 	long top;
 	const char *date;
 	const char *history;
@@ -228,6 +228,7 @@ struct run {
 	bool ranked;
 	long long lines, skipped, skip[NSK];
 	struct buf s1, mail, dnsp, codes; /* decoded strings of the current record */
+	struct dname dn;		  /* its name, for the lists */
 	struct lists *lists;
 	const struct options *o;
 };
@@ -235,5 +236,12 @@ struct run {
 struct record;
 /* Count one record of the input (blank lines aside) in run, or count it as skipped, why. */
 void take_record(struct run *run, struct record *r);
+
+/* "s" for a count of nouns other than one, for the report's sentences */
+static inline const char *
+plural(long long n)
+{
+	return n == 1 ? "" : "s";
+}
 
 #endif

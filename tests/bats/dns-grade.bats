@@ -389,9 +389,9 @@ suffixes() {
 	rec=$(head -n 1 "$GF/scans.ndjson")
 	dns=$(jq -c .dns <<<"$rec")
 	run -1 --separate-stderr dns-grade <<<"{\"dns\":5,\"dns\":$dns}"
-	assert_equal "$(jq -r '.errors[0].code' <<<"$output")" BAD_DNS
+	assert_equal "$(jq -r '.errors[0].code' <<<"$output")" bad-dns
 	run -1 --separate-stderr dns-grade <<<"{\"d\\u006es\":5,\"dns\":$dns}"
-	assert_equal "$(jq -r '.errors[0].code' <<<"$output")" BAD_DNS
+	assert_equal "$(jq -r '.errors[0].code' <<<"$output")" bad-dns
 	run -0 dns-grade <<<"{\"d\\u006es\":$dns,\"dns\":5}"
 	assert_equal "$(jq -c .grades <<<"$output")" "$(dns-grade <<<"$rec" | jq -c .grades)"
 	run -0 dns-grade <<<"{\"dns\":$dns,\"dns\":{\"v\":2}}"
@@ -418,7 +418,7 @@ print(json.dumps({"domain": d, "dns": {"v": 1, "domain": d, "queries": [q, m]}})
 PY
 	run -1 --separate-stderr dns-grade --max-line 4000000 <big.ndjson
 	run jq -c '[.errors[0].code, .facts.spf.present, .facts.mx.null_mx]' <<<"$output"
-	assert_output '["BAD_DNS_DATA",false,true]'
+	assert_output '["bad-dns-data",false,true]'
 }
 
 @test "TXT strings over 65535 bytes in all are refused naming their total, not one string" {

@@ -330,10 +330,16 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	assert_output caa.test
 }
 
-@test "Unicode names are scanned as their A-label" {
-	echo 'BÜCHER.full.test' | "${SCAN[@]}" --types SOA >out
-	run -0 jq -r '[.domain, .dns.domain, .dns.queries[0].q, .dns.queries[0].rcode] | @tsv' out
-	assert_output "$(printf 'BÜCHER.full.test\txn--bcher-kva.full.test\txn--bcher-kva.full.test\tNXDOMAIN')"
+@test "Unicode names are scanned as their A-label, with their Unicode form beside it" {
+	printf '%s\n' 'BÜCHER.full.test' 'xn--bcher-kva.FULL。test' 'full。test' 'ＦＵＬＬ．ｔｅｓｔ' 'аррӏе.full.test' |
+		"${SCAN[@]}" --types SOA >out
+	run -0 jq -r '[.domain, .dns.domain, .dns.queries[0].q, .dns.queries[0].rcode, .name_ascii // "-", .name_unicode // "-", (.alerts // [] | join(","))] | @tsv' out
+	assert_output "$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+		'BÜCHER.full.test' xn--bcher-kva.full.test xn--bcher-kva.full.test NXDOMAIN xn--bcher-kva.full.test 'bücher.full.test' '' \
+		'xn--bcher-kva.FULL。test' xn--bcher-kva.full.test xn--bcher-kva.full.test NXDOMAIN xn--bcher-kva.full.test 'bücher.full.test' '' \
+		'full。test' full.test full.test NOERROR - - '' \
+		'ＦＵＬＬ．ｔｅｓｔ' full.test full.test NOERROR - - '' \
+		'аррӏе.full.test' xn--80ak6aa92e.full.test xn--80ak6aa92e.full.test NXDOMAIN xn--80ak6aa92e.full.test 'аррӏе.full.test' MIXED-SCRIPT)"
 }
 
 @test "profiles: dnstats and minimal ask their own sets" {

@@ -381,7 +381,7 @@ requests() {
 	a..com
 	EOF
 	run jq -c '.errors[0].code' <<<"$output"
-	assert_output $'"no-registrable"\nnull\n"invalid-name"'
+	assert_output $'"no-registrable-domain"\n"field-not-string"\n"invalid-name"'
 	run -1 --separate-stderr born <<<$'localhost\n\na.com'
 	assert_equal "$(printf '%s\n' "$output" | sed -n 2p)" ""
 }
@@ -688,4 +688,22 @@ own() {
 	assert_output --partial '"code":"store-unreadable"'
 	assert_line -n 2 --partial '"seen_by_web":"2000-01-01T00:00:00Z"'
 	[[ "$stderr" == *"line 1: cannot read 'dmg.db': the store is damaged"* ]]
+}
+
+@test "--offline: every spelling of a name finds the one registration in the store" {
+	cp "$FIXTURES/seen-db/domain_stats-export.json" top1m.import
+	run -1 seen-db import top1m.import
+	printf '%s\n' 'bücher.de' 'BÜCHER。de' xn--bcher-kva.de 'ｗｗｗ．ＳＡＮＳ．ｏｒｇ' 'sans。org' Sans.Org \
+		'аррӏе.com' >in
+	run -1 --separate-stderr domain-born --offline --no-progress <in
+	run -0 jq -r '[.seen_by_web // .errors[0].code, .name_unicode // "-", (.alerts // [] | join(","))] | @tsv' <<<"$output"
+	assert_output "$(printf '%s\t%s\t%s\n' \
+		2018-11-26T01:42:03Z 'bücher.de' '' \
+		2018-11-26T01:42:03Z 'bücher.de' '' \
+		2018-11-26T01:42:03Z 'bücher.de' '' \
+		1995-08-04T04:00:00Z - '' \
+		1995-08-04T04:00:00Z - '' \
+		1995-08-04T04:00:00Z - '' \
+		offline 'аррӏе.com' MIXED-SCRIPT)"
+	assert_equal "$stderr" "domain-born: line 7: 'xn--80ak6aa92e.com' is not in the store (--offline)"
 }

@@ -96,7 +96,7 @@ setup() {
 @test "a record without the field, or with a non-string field, gets an error and is kept" {
 	printf '{"x":1}\n{"domain":7}\n' >in
 	run --separate-stderr -1 domain-freq <in
-	assert_equal "$(jq -c . <<<"${lines[0]}")" '{"x":1,"errors":[{"by":"domain-freq","msg":"no '"'"'domain'"'"' member"}]}'
+	assert_equal "$(jq -c . <<<"${lines[0]}")" '{"x":1,"errors":[{"by":"domain-freq","code":"no-field","msg":"no '"'"'domain'"'"' member"}]}'
 	assert_equal "$(jq -r '.domain' <<<"${lines[1]}")" "7"
 	[[ "$stderr" == *"line 2: member 'domain' is not a string"* ]]
 }
@@ -177,16 +177,26 @@ setup() {
 
 # --- domain-freq scores ---
 
-@test "parity with freq.py: every sample vector matches exactly" {
+@test "parity with freq.py: every sample vector spelled in its normal form matches exactly" {
 	require_shared freq/sample_vectors.tsv
-	tail -n +2 "$SHARED/freq/sample_vectors.tsv" | cut -f1 >names
+	# freq.py scores the string as given; domain-freq scores the normal form of the name
+	# (domain-freq(1)), so the two vectors spelled otherwise are checked below instead
+	tail -n +2 "$SHARED/freq/sample_vectors.tsv" | grep -a -v -e '^xn--' -e '^ſ' >vectors
+	[ "$(count_lines vectors)" -eq 28 ]
+	cut -f1 vectors >names
 	domain-freq --table "$SHARED/freq/freqtable2018.freq" <names 2>/dev/null |
 		jq -r 'if .freq_score == "ERROR" then "ERROR\tERROR" else "\(.freq_score[0])\t\(.freq_score[1])" end' >got
-	tail -n +2 "$SHARED/freq/sample_vectors.tsv" | cut -f2,3 >want
+	cut -f2,3 vectors >want
 	# jq prints 0.0 as 0: compare numerically, and ERROR as text
 	paste want got | awk -F'\t' '{ if ($1 == "ERROR") { if ($3 != "ERROR") exit 1 } else if ($1 + 0 != $3 + 0 || $2 + 0 != $4 + 0) exit 1 }'
 	# and the printed form is Python's shortest repr (0.0, 6.832, 12.2034)
-	grep -F "xn--mnchen-3ya.de" names | domain-freq --table "$SHARED/freq/freqtable2018.freq" | grep -F '"freq_score":[6.3402,8.912]'
+	grep -x -F "docs.python.org" names | domain-freq --table "$SHARED/freq/freqtable2018.freq" | grep -F '"freq_score":[8.0005,12.2034]'
+	# an A-label scores as its Unicode form, and UTS #46 maps the long s to s
+	t=(--table "$SHARED/freq/freqtable2018.freq")
+	assert_equal "$(domain-freq "${t[@]}" <<<xn--mnchen-3ya.de | jq -c .freq_score)" \
+		"$(domain-freq "${t[@]}" <<<münchen.de | jq -c .freq_score)"
+	assert_equal "$(domain-freq "${t[@]}" <<<ſecret.com | jq -c .freq_score)" \
+		"$(domain-freq "${t[@]}" <<<secret.com | jq -c .freq_score)"
 	printf '\321\201\320\260\320\271\321\202.\321\200\321\204\n' | domain-freq --table "$SHARED/freq/freqtable2018.freq" | grep -F '"freq_score":[0.0,0.0]'
 }
 
@@ -370,4 +380,40 @@ setup() {
 	require_shared datasets/top-1m.csv
 	sh "$TOP/share/freq/make-ngram.sh" "$(command -v domain-freq)" "$SHARED/datasets/top-1m.csv" >m.ngram
 	cmp m.ngram "$TOP/share/freq/domstat.ngram"
+}
+
+# --- one name however the log spells it (UTS #46), and look-alikes ---
+
+@test "full stops, fullwidth letters and case of UTS #46 give the name its plain spelling scores" {
+	printf '%s\n' example.com 'example。com' 'ＥＸＡＭＰＬＥ．ｃｏｍ' 'Example.COM' 'example｡com' >in
+	run -0 --separate-stderr domain-freq <in
+	assert_equal "$stderr" ""
+	[ "${#lines[@]}" -eq 5 ]
+	# one score for all five, and no IDN fields: the name is ASCII once mapped
+	run -0 bash -c "jq -c '[.freq_score, .ngram_score, .name_unicode, .errors]' <<<'$output' | sort -u"
+	assert_output --regexp '^\[\[[0-9.]+,[0-9.]+\],[0-9.]+,null,null\]$'
+}
+
+@test "an IDN scores as its Unicode form whether the log wrote the A-label or the U-label" {
+	printf '%s\n' 'bücher.de' 'BÜCHER.DE' xn--bcher-kva.de XN--BCHER-KVA.de 'bücher。de' >in
+	run -0 --separate-stderr domain-freq <in
+	run -0 jq -c '[.freq_score, .ngram_score, .name_ascii, .name_unicode]' <<<"$output"
+	[ "${#lines[@]}" -eq 5 ]
+	for l in "${lines[@]}"; do
+		assert_equal "$l" '[[10.3385,12.2509],6.8262,"xn--bcher-kva.de","bücher.de"]'
+	done
+	# the pair scores of --table and of --score-on name and label agree as well
+	for on in name label; do
+		run -0 domain-freq --score-on "$on" --table ab.freq --no-ngram <in
+		[ "$(jq -c .freq_score <<<"$output" | sort -u | wc -l)" -eq 1 ]
+	done
+}
+
+@test "MIXED-SCRIPT: a label of two scripts or of Latin look-alikes; not one script, nor Japanese" {
+	printf '%s\n' 'аррӏе.com' xn--80ak6aa92e.com 'pаypal.com' 'bücher.de' '例え.jp' 'пример.ru' \
+		'ελλάδα.gr' 'аррӏе.рф' 'ＥＸＡＭＰＬＥ．ｃｏｍ' >in
+	run -0 --separate-stderr domain-freq <in
+	run -0 jq -r '[.domain, (.alerts // [] | index("MIXED-SCRIPT") != null)] | @tsv' <<<"$output"
+	assert_output "$(printf '%s\ttrue\n' 'аррӏе.com' xn--80ak6aa92e.com 'pаypal.com'
+		printf '%s\tfalse\n' 'bücher.de' '例え.jp' 'пример.ru' 'ελλάδα.gr' 'аррӏе.рф' 'ＥＸＡＭＰＬＥ．ｃｏｍ')"
 }

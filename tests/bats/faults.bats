@@ -606,7 +606,7 @@ integrity() {
 	same_names in out
 	run codes out
 	assert_output $'too-large\ntoo-large\ntoo-large\nESTABLISHED'
-	[ "$(grep -c ': answer larger than 1048576 bytes$' <<<"$stderr")" -eq 3 ]
+	[ "$(grep -c ': answer larger than 1048576 bytes \[too-large\]$' <<<"$stderr")" -eq 3 ]
 	# the server saw the client go: it had sent a few MB, never the 2 GiB (or 66 MB of gzip)
 	for i in $(seq 40); do
 		[ "$(grep -c " sent [a-z]*-b.com " "$BATS_FILE_TMPDIR/main.log")" -ge 3 ] && break
@@ -774,7 +774,7 @@ integrity() {
 
 	invalid-name
 	ESTABLISHED
-	no-registrable
+	no-registrable-domain
 	invalid-name
 	rate-limited
 	timeout

@@ -85,6 +85,15 @@ FUZZ_BIN="${DOMSTAT_FUZZ_BIN:-$TOP/build-fuzz/fuzz}"
 	done
 }
 
+# Found by fuzz/dname: libidn2 applied its hyphen rules to the ASCII labels of a Unicode name,
+# so "bømlo.non.-" was refused while its A-label spelling was a valid name.
+@test "an ASCII label follows the ASCII rules whichever way the other labels are spelled" {
+	printf '%s\n' 'bømlo.non.-' 'xn--bmlo-gra.non.-' 'ａｂ－－ｃ.bømlo.no' 'ab--c.xn--bmlo-gra.no' >in
+	run -0 --separate-stderr domain-freq --score-on name <in
+	run -0 jq -r '.name_ascii' <<<"$output"
+	assert_output "$(printf '%s\n' xn--bmlo-gra.non.- xn--bmlo-gra.non.- ab--c.xn--bmlo-gra.no ab--c.xn--bmlo-gra.no)"
+}
+
 # Structure-aware mutation (fuzz/mutjson.py) for parsers that live inside commands: members
 # retyped, dropped, repeated, lengthened or grafted at any depth. FUZZ_MUT_SEEDS widens it.
 no_sanitizer_report() {

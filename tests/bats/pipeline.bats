@@ -26,9 +26,11 @@ setup() {
 	[ "$(count_lines out)" -eq "$(count_lines "$SAMPLE")" ]
 	# the input objects come back unchanged once the added members are taken away
 	diff <(jq -c . "$SAMPLE") \
-		<(jq -c 'del(.freq_score, .ngram_score, .alerts, .errors, .seen_by_you, .seen_by_isc, .seen_by_web, .category)' out)
+		<(jq -c 'del(.freq_score, .ngram_score, .alerts, .errors, .seen_by_you, .seen_by_isc, .seen_by_web, .category, .name_ascii, .name_unicode)' out)
 	# both filters added their fields to the same records
 	jq -s -e 'map(select(.dns.rrname == "www.sans.org"))[0] | (.freq_score | length) == 2 and .seen_by_you != null' out
+	# the IDN carries its A-label beside the Unicode form the log wrote
+	jq -s -e 'map(select(.dns.rrname == "münchen.de"))[0] | .name_ascii == "xn--mnchen-3ya.de" and .name_unicode == "münchen.de"' out
 }
 
 @test "enrichment: first contact once per registrable domain, none on the second pass" {

@@ -105,7 +105,7 @@ setup() { setup_isolated; }
 	run -1 --separate-stderr seen-db import list.txt tranco.csv
 	assert_equal "$stderr" "$(printf "%s\n" \
 		"seen-db: 'list.txt': 2 names imported, 0 rejected" \
-		"seen-db: 'tranco.csv': 3: no registrable domain in 'localhost'" \
+		"seen-db: 'tranco.csv': 3: no registrable domain in 'localhost' [no-registrable-domain]" \
 		"seen-db: 'tranco.csv': 2 names imported, 1 rejected")"
 	run -0 sqlite3 "$XDG_DATA_HOME/domstat/domains.db" 'SELECT domain, source, times_seen FROM seen ORDER BY domain'
 	assert_output "$(printf 'bbc.co.uk|tranco|0\nexample.co.uk|list|0\nexample.com|list|0\ngoogle.com|tranco|0')"
@@ -117,7 +117,7 @@ setup() { setup_isolated; }
 	cp "$FIXTURES/seen-db/domain_stats-export.json" top1m.import
 	run -1 --separate-stderr seen-db import top1m.import
 	assert_equal "$stderr" "$(printf "%s\n" \
-		"seen-db: 'top1m.import': 4: no registrable domain in 'com'" \
+		"seen-db: 'top1m.import': 4: no registrable domain in 'com' [no-registrable-domain]" \
 		"seen-db: 'top1m.import': 3 names imported, 1 rejected")"
 	run -0 seen-db --date-format=http <<<"$(printf 'www.sans.org\nxn--bcher-kva.de\nold-expired.com')"
 	assert_line -n 0 --partial '"seen_by_isc":"top1m","seen_by_web":"Fri, 04 Aug 1995 04:00:00 GMT","category":"ESTABLISHED"}'
@@ -139,7 +139,7 @@ setup() { setup_isolated; }
 		"seen-db: 'broken.json': 2 names imported, 0 rejected" \
 		"seen-db: 'cut.json': the JSON array is cut short after element 2" \
 		"seen-db: 'cut.json': 1 names imported, 0 rejected" \
-		"seen-db: 'short.json': 2: element is not an object" \
+		"seen-db: 'short.json': 2: element is not an object [no-field]" \
 		"seen-db: 'short.json': the JSON array is cut short after element 3" \
 		"seen-db: 'short.json': 1 names imported, 1 rejected" \
 		"seen-db: 'more.txt': 1 names imported, 0 rejected")"
@@ -274,7 +274,7 @@ setup() { setup_isolated; }
 	assert_line -n 0 --partial '"domain":"first.com"'
 	assert_line -n 1 --partial '"code":"not-stored"'
 	[ "${#lines[@]}" -eq 2 ]
-	assert_equal "$(head -1 <<<"$stderr")" "seen-db: line 2: not stored: cannot write to '$db': database is locked by another process (gave up after 300 ms)"
+	assert_equal "$(head -1 <<<"$stderr")" "seen-db: line 2: not stored: cannot write to '$db': database is locked by another process (gave up after 300 ms) [not-stored]"
 }
 
 @test "a read-only store: clear message naming the file, exit 2" {
@@ -357,10 +357,14 @@ setup() { setup_isolated; }
 	run -2 seen-db --tag x
 }
 
-@test "depuny shows the Unicode form of xn-- names" {
-	run -0 seen-db depuny xn--bcher-kva.de xn--yutube-wqf.com
+@test "depuny shows the Unicode form of xn-- names, and says when it is a look-alike" {
+	run -0 --separate-stderr seen-db depuny xn--bcher-kva.de xn--yutube-wqf.com xn--80ak6aa92e.com
 	# the example of domain_stats' /depuny: a homograph with a Cyrillic o
-	assert_output "$(printf 'bücher.de\ny\xd0\xbeutube.com')"
+	assert_output "$(printf 'bücher.de\ny\xd0\xbeutube.com\n\xd0\xb0\xd1\x80\xd1\x80\xd3\x8f\xd0\xb5.com')"
+	# the two look-alikes are named on stderr, the ordinary IDN is not
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	assert_equal "${stderr_lines[0]}" "seen-db: MIXED-SCRIPT: 'yоutube.com' (xn--yutube-wqf.com): a label mixes scripts"
+	assert_equal "${stderr_lines[1]}" "seen-db: MIXED-SCRIPT: 'аррӏе.com' (xn--80ak6aa92e.com): a label of Cyrillic or Greek letters that look like Latin ones"
 	run -0 seen-db depuny <<<'xn--bcher-kva.de'
 	assert_output 'bücher.de'
 }
@@ -494,4 +498,24 @@ setup() { setup_isolated; }
 	assert_equal "$stderr" ''
 	assert_line -n 0 --regexp '^\{"domain":"bom.com","n":1,"seen_by_you":"[^"]*","seen_by_isc":"RDAP","alerts":\["YOUR-FIRST-CONTACT"\]\}$'
 	assert_line -n 1 --regexp '^\{"domain":"bare.org",.*"alerts":\["YOUR-FIRST-CONTACT"\]\}$'
+}
+
+@test "every spelling of a name is one domain: one first contact, one row, found by get" {
+	printf '%s\n' 'bücher.de' xn--bcher-kva.de 'BÜCHER。de' 'example。com' 'ＥＸＡＭＰＬＥ．ｃｏｍ' \
+		'www.Example.com' 'аррӏе.com' >in
+	run -0 --separate-stderr seen-db <in
+	assert_equal "$stderr" ""
+	run -0 jq -r '[(.alerts // [] | join(",")), .name_ascii // "-", .name_unicode // "-"] | @tsv' <<<"$output"
+	assert_output "$(printf '%s\t%s\t%s\n' \
+		YOUR-FIRST-CONTACT xn--bcher-kva.de 'bücher.de' \
+		'' xn--bcher-kva.de 'bücher.de' \
+		'' xn--bcher-kva.de 'bücher.de' \
+		YOUR-FIRST-CONTACT - - \
+		'' - - \
+		'' - - \
+		MIXED-SCRIPT,YOUR-FIRST-CONTACT xn--80ak6aa92e.com 'аррӏе.com')"
+	run -0 sqlite3 "$XDG_DATA_HOME/domstat/domains.db" 'SELECT domain, times_seen FROM seen ORDER BY domain'
+	assert_output "$(printf 'example.com|3\nxn--80ak6aa92e.com|1\nxn--bcher-kva.de|3')"
+	run -0 seen-db get 'ＢＵ̈ＣＨＥＲ．de'
+	assert_output --partial '"xn--bcher-kva.de"'
 }

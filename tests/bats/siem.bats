@@ -27,7 +27,7 @@ teardown() {
 # The members of a record that are not among domain_stats' added ones, one object a line.
 input_part() {
 	jq -c 'del(.freq_score, .ngram_score, .seen_by_you, .seen_by_isc, .seen_by_web, .expires, .category,
-		.alerts, .errors)' "$@"
+		.alerts, .errors, .name_ascii, .name_unicode)' "$@"
 }
 
 @test "zeek -d: domainstats.log lines with domain_stats.zeek's fields and the server's values" {
@@ -74,6 +74,9 @@ input_part() {
 	# first contact once per registrable domain: docs.zeek.org shares zeek.org (known anyway)
 	run -0 jq -r 'select(.alerts | index("YOUR-FIRST-CONTACT")) | .query' out
 	assert_output "$(printf 'www.wikipedia.org\nxjq7kz2vbw9p.info\nxn--bcher-kva.de\nmail.google.com')"
+	# the IDN's record carries its Unicode form beside the A-label the log wrote
+	run -0 jq -r 'select(.name_unicode) | [.query, .name_ascii, .name_unicode] | @tsv' out
+	assert_output "$(printf 'xn--bcher-kva.de\txn--bcher-kva.de\tbücher.de')"
 }
 
 @test "suricata: DNS events enriched, every other event byte for byte, big flow ids intact" {

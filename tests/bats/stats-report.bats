@@ -88,10 +88,45 @@ check_figures() { # records report
 	diff -u "$F/graded.md" <(echo "$output")
 }
 
-@test "json is the default when the output is not a terminal" {
-	stats-report --date 2026-11-01 <"$F/graded.ndjson" >r.json
+@test "text is the default in a pipe and in a file alike; -F json is for programs" {
+	stats-report --date 2026-11-01 <"$F/graded.ndjson" >r.txt
+	diff -u "$F/graded.txt" r.txt
+	run -0 bash -c 'stats-report --date 2026-11-01 <"$1" | head -1' _ "$F/graded.ndjson"
+	assert_output "Domain report, 2026-11-01"
+	stats-report -F json --date 2026-11-01 <"$F/graded.ndjson" >r.json
 	run -0 jq -r '.report + " " + (.schema | tostring) + " " + .date' r.json
 	assert_output "stats-report 1 2026-11-01"
+}
+
+@test "--date off the calendar is a usage error and stores nothing in the history" {
+	stats-report -F json --history h.db --date 2026-11-01 <"$F/graded.ndjson" >/dev/null
+	for d in 2026-13-01 2026-02-31 2026-00-10 2026-04-31 2025-02-29 2026-11-01T24:00:00Z; do
+		run -2 --separate-stderr stats-report --history h.db --date "$d" <"$F/graded.ndjson"
+		assert_equal "$output" ""
+		[[ "$stderr" == "stats-report: invalid value for --date: '$d'"* ]]
+	done
+	run -2 stats-report --history new.db --date 2026-02-31 <"$F/graded.ndjson"
+	[ ! -e new.db ]
+	run -0 stats-report --history h.db --list-runs
+	assert_equal "${#lines[@]}" 2 # the header and the one good run
+	assert_line -n 1 --regexp $'^1\t2026-11-01\t8\t'
+	# the calendar's own dates still pass: a leap day, a month's last day
+	run -0 stats-report -F json --date 2024-02-29 </dev/null
+	run -0 stats-report -F json --date 2026-04-30T23:59:59Z </dev/null
+}
+
+@test "one of a thing is singular in the report's sentences" {
+	head -1 "$F/graded.ndjson" >one.ndjson
+	run -0 stats-report --date 2026-11-01 one.ndjson
+	assert_line -n 1 "1 graded domain from 1 record read; 0 records skipped."
+	run -0 stats-report -F html --date 2026-11-01 one.ndjson
+	assert_output --partial "<strong>1</strong> graded domain from 1 record read; 0 records skipped"
+	command -v seen-db >/dev/null || skip "needs seen-db"
+	echo example.com | seen-db --db one.db >/dev/null
+	run -0 stats-report --store one.db
+	assert_line -n 1 "1 domain seen in one.db."
+	run -0 stats-report --store one.db -F markdown
+	assert_output --partial "1 domain seen in "
 }
 
 @test "files given as operands are read in order, like one stream" {
@@ -480,6 +515,16 @@ time.sleep(8)' &
 	# the JSON lists keep the names as they are
 	run -0 jq -r '.[1].domain' out/mx_domains.json
 	assert_output '=HYPERLINK("http://x.test","y")'
+}
+
+@test "--lists hold each name in the form dns-scan asked it, however the input spelled it" {
+	for d in 'BÜCHER.example' 'xn--bcher-kva.Example' 'ＡＬＰＨＡ．example' 'alpha。example'; do
+		jq -c --arg d "$d" '.domain = $d' <(head -1 "$F/graded.ndjson")
+	done >in.ndjson
+	run -0 stats-report -F json --lists out in.ndjson
+	run -0 cat out/mx_domains.csv
+	assert_output "$(printf '%s\n' 'rank,domain' '1,xn--bcher-kva.example' '1,xn--bcher-kva.example' \
+		'1,alpha.example' '1,alpha.example')"
 }
 
 @test "a foreign SQLite file given as --history or --store is refused and left byte-identical" {
