@@ -375,6 +375,13 @@ typed(struct buf *b, const ldns_rr *rr)
 		if (rd >= 4)
 			nsec3_common(b, rr);
 		break;
+	case LDNS_RR_TYPE_TLSA:
+		if (rd >= 4) {
+			key_uint(b, "usage", ldns_rr_rdf(rr, 0));
+			key_uint(b, "selector", ldns_rr_rdf(rr, 1));
+			key_uint(b, "matching_type", ldns_rr_rdf(rr, 2));
+		}
+		break;
 	default:
 		break;
 	}

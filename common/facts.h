@@ -28,7 +28,8 @@ enum fact_type {
 #define FACT_GROUPS(X)                                                                             \
 	X(SPF, "spf") X(DMARC, "dmarc") X(CAA, "caa") X(MX, "mx") X(NS, "ns") X(SOA, "soa")        \
 	X(DNSSEC, "dnssec") X(BIMI, "bimi") X(SCAN, "scan") X(DNSTATS, "dnstats")                  \
-	X(MTASTS, "mta_sts_policy") X(SECURITYTXT, "securitytxt")
+	X(SECURITYTXT, "securitytxt") X(MTASTS, "mta_sts") X(TLSRPT, "tls_rpt") X(DANE, "dane")    \
+	X(DKIM, "dkim") X(IPV6, "ipv6") X(STSPOL, "mta_sts_policy")
 /* clang-format on */
 #define FACT_GROUP_ENUM(id, name) FG_##id,
 enum fact_group { FG_TOP, FACT_GROUPS(FACT_GROUP_ENUM) NFACT_GROUPS };
@@ -73,6 +74,22 @@ extern const char *const fact_group_names[NFACT_GROUPS]; /* NULL for FG_TOP */
 	X(DNSSEC_DNSKEY_ALGORITHMS, FG_DNSSEC, "dnskey_algorithms", FACT_INTS)                      \
 	X(BIMI_PRESENT,      FG_BIMI,   "present",            FACT_BOOL_OR_NULL)                    \
 	X(BIMI_VALID,        FG_BIMI,   "valid",              FACT_BOOL_OR_NULL)                    \
+	X(MTASTS_PRESENT,    FG_MTASTS, "present",            FACT_BOOL_OR_NULL)                    \
+	X(MTASTS_VALID,      FG_MTASTS, "valid",              FACT_BOOL_OR_NULL)                    \
+	X(MTASTS_ID,         FG_MTASTS, "id",                 FACT_STR_OR_NULL)                     \
+	X(TLSRPT_PRESENT,    FG_TLSRPT, "present",            FACT_BOOL_OR_NULL)                    \
+	X(TLSRPT_VALID,      FG_TLSRPT, "valid",              FACT_BOOL_OR_NULL)                    \
+	X(TLSRPT_RUA_MAILTO, FG_TLSRPT, "rua_mailto",         FACT_BOOL_OR_NULL)                    \
+	X(TLSRPT_RUA_HTTPS,  FG_TLSRPT, "rua_https",          FACT_BOOL_OR_NULL)                    \
+	X(DANE_PRESENT,      FG_DANE,   "present",            FACT_BOOL_OR_NULL)                    \
+	X(DANE_VALIDATED,    FG_DANE,   "validated",          FACT_BOOL_OR_NULL)                    \
+	X(DANE_HOSTS,        FG_DANE,   "hosts",              FACT_INT_OR_NULL)                     \
+	X(DANE_USAGES,       FG_DANE,   "usages",             FACT_INTS)                            \
+	X(DKIM_PRESENT,      FG_DKIM,   "present",            FACT_BOOL_OR_NULL)                    \
+	X(IPV6_NS,           FG_IPV6,   "ns",                 FACT_BOOL_OR_NULL)                    \
+	X(IPV6_NS_WITHOUT,   FG_IPV6,   "ns_without",         FACT_INT_OR_NULL)                     \
+	X(IPV6_MX,           FG_IPV6,   "mx",                 FACT_BOOL_OR_NULL)                    \
+	X(IPV6_MX_WITHOUT,   FG_IPV6,   "mx_without",         FACT_INT_OR_NULL)                     \
 	X(MAIL_PROVIDER,     FG_TOP,     "mail_provider",      FACT_STR_OR_NULL)                     \
 	X(DNS_PROVIDER,      FG_TOP,     "dns_provider",       FACT_STR_OR_NULL)                     \
 	X(ACTIVE_DIRECTORY,  FG_TOP,     "active_directory",   FACT_BOOL)                            \
@@ -101,14 +118,14 @@ extern const char *const fact_group_names[NFACT_GROUPS]; /* NULL for FG_TOP */
 	X(DNSTATS_DNSKEY_ALGORITHM, FG_DNSTATS, "dnssec_dnskey_algorithm", FACT_INT_OR_NULL)        \
 	X(DNSTATS_HAS_MSDC,  FG_DNSTATS, "has_msdc",          FACT_BOOL_OR_NULL)                    \
 	X(DNSTATS_HAS_SECURITYTXT, FG_DNSTATS, "has_securitytxt", FACT_BOOL_OR_NULL)             \
-	X(STS_PRESENT,       FG_MTASTS, "present",            FACT_BOOL_OR_NULL)                    \
-	X(STS_TXT,           FG_MTASTS, "txt",                FACT_BOOL_OR_NULL)                    \
-	X(STS_VALID,         FG_MTASTS, "valid",              FACT_BOOL_OR_NULL)                    \
-	X(STS_MODE,          FG_MTASTS, "mode",               FACT_STR_OR_NULL)                     \
-	X(STS_MAX_AGE,       FG_MTASTS, "max_age",            FACT_INT_OR_NULL)                     \
-	X(STS_MX_PATTERNS,   FG_MTASTS, "mx_patterns",        FACT_INT_OR_NULL)                     \
-	X(STS_MX_COVERED,    FG_MTASTS, "mx_covered",         FACT_BOOL_OR_NULL)                    \
-	X(STS_ERROR,         FG_MTASTS, "error",              FACT_STR_OR_NULL)                     \
+	X(STS_PRESENT,       FG_STSPOL, "present",            FACT_BOOL_OR_NULL)                    \
+	X(STS_TXT,           FG_STSPOL, "txt",                FACT_BOOL_OR_NULL)                    \
+	X(STS_VALID,         FG_STSPOL, "valid",              FACT_BOOL_OR_NULL)                    \
+	X(STS_MODE,          FG_STSPOL, "mode",               FACT_STR_OR_NULL)                     \
+	X(STS_MAX_AGE,       FG_STSPOL, "max_age",            FACT_INT_OR_NULL)                     \
+	X(STS_MX_PATTERNS,   FG_STSPOL, "mx_patterns",        FACT_INT_OR_NULL)                     \
+	X(STS_MX_COVERED,    FG_STSPOL, "mx_covered",         FACT_BOOL_OR_NULL)                    \
+	X(STS_ERROR,         FG_STSPOL, "error",              FACT_STR_OR_NULL)                     \
 	X(SECTXT_PRESENT,    FG_SECURITYTXT, "present",       FACT_BOOL_OR_NULL)                    \
 	X(SECTXT_VALID,      FG_SECURITYTXT, "valid",         FACT_BOOL_OR_NULL)                    \
 	X(SECTXT_CONTACT,    FG_SECURITYTXT, "contact",       FACT_BOOL_OR_NULL)                    \

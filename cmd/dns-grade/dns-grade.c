@@ -16,8 +16,9 @@
 #include "tool.h"
 
 /* The categories in grade.h's order. */
-const char *const cat_names[NCAT] = {"spf",	 "dmarc",  "caa",	     "ns",
-				     "soa",	 "mx",	   "dnssec",	     "bimi",
+const char *const cat_names[NCAT] = {"spf",	    "dmarc",	    "caa",     "ns",
+				     "soa",	    "mx",	    "dnssec",  "bimi",
+				     "mta_sts",	    "tls_rpt",	    "dane",    "dkim",
 				     "mta_sts_policy", "security_txt"};
 
 struct options {
@@ -94,6 +95,14 @@ fact_cat(int f)
 		return C_BIMI;
 	case FG_MTASTS:
 		return C_MTASTS;
+	case FG_TLSRPT:
+		return C_TLSRPT;
+	case FG_DANE:
+		return C_DANE;
+	case FG_DKIM:
+		return C_DKIM;
+	case FG_STSPOL:
+		return C_STSPOL;
 	case FG_SECURITYTXT:
 		return C_SECTXT;
 	default:
@@ -178,6 +187,24 @@ fact_values(const struct facts *fa, const struct scan *s, struct fact_val v[NFAC
 	v[FACT_DNSSEC_DNSKEY_ALGORITHMS] = fact_ints(fa->dnssec.key_alg, (size_t)fa->dnssec.nkey);
 	v[FACT_BIMI_PRESENT] = fact_bool(fa->bimi.present);
 	v[FACT_BIMI_VALID] = fact_bool(fa->bimi.valid);
+	v[FACT_MTASTS_PRESENT] = fact_bool(fa->mta_sts.present);
+	v[FACT_MTASTS_VALID] = fact_bool(fa->mta_sts.valid);
+	v[FACT_MTASTS_ID] = fact_str(fa->mta_sts.id);
+	v[FACT_TLSRPT_PRESENT] = fact_bool(fa->tls_rpt.present);
+	v[FACT_TLSRPT_VALID] = fact_bool(fa->tls_rpt.valid);
+	v[FACT_TLSRPT_RUA_MAILTO] = fact_bool(fa->tls_rpt.rua_mailto);
+	v[FACT_TLSRPT_RUA_HTTPS] = fact_bool(fa->tls_rpt.rua_https);
+	v[FACT_DANE_PRESENT] = fact_bool(fa->dane.present);
+	v[FACT_DANE_VALIDATED] = fact_tri(fa->dane.validated);
+	v[FACT_DANE_HOSTS] = fact_int(fa->dane.hosts);
+	v[FACT_DANE_USAGES] = fact_ints(fa->dane.usages, (size_t)fa->dane.nusages);
+	v[FACT_DKIM_PRESENT] = fact_bool(fa->dkim.present);
+	v[FACT_IPV6_NS] = fact_tri(fa->ipv6.ns);
+	v[FACT_IPV6_NS_WITHOUT] =
+	    fa->ipv6.ns_without >= 0 ? fact_int(fa->ipv6.ns_without) : fact_null();
+	v[FACT_IPV6_MX] = fact_tri(fa->ipv6.mx);
+	v[FACT_IPV6_MX_WITHOUT] =
+	    fa->ipv6.mx_without >= 0 ? fact_int(fa->ipv6.mx_without) : fact_null();
 	v[FACT_MAIL_PROVIDER] = fact_str(fa->mail_provider);
 	v[FACT_DNS_PROVIDER] = fact_str(fa->dns_provider);
 	v[FACT_ACTIVE_DIRECTORY] = fact_bool(fa->ad);
@@ -253,8 +280,10 @@ grade_or_null(struct buf *b, int grade)
 static void
 emit_grades(struct record *r, struct grader *g, bool dnstats)
 {
+	/* DNStats' scale grades its own categories only, and says nothing of the others */
+	int ncat = dnstats ? NCAT_DNSTATS : NCAT;
 	struct buf *b = rec_set_begin(r, "grades");
-	for (int c = 0; c < NCAT; c++) {
+	for (int c = 0; c < ncat; c++) {
 		buf_adds(b, c ? ",\"" : "{\"");
 		buf_adds(b, cat_names[c]);
 		buf_adds(b, "\":");
@@ -269,7 +298,7 @@ emit_grades(struct record *r, struct grader *g, bool dnstats)
 	buf_addc(b, '[');
 	bool first = true;
 	/* the domain's remarks (category "domain"), then each category's */
-	for (int c = -1; c < NCAT; c++) {
+	for (int c = -1; c < ncat; c++) {
 		const struct findings *f = c < 0 ? &g->domain : &g->f[c];
 		for (size_t i = 0; i < f->n; i++) {
 			/* category, code and severity are names of ours: no escaping */

@@ -13,7 +13,26 @@
 #include "findings.h"
 #include "mtasts.h"
 
-enum cat { C_SPF, C_DMARC, C_CAA, C_NS, C_SOA, C_MX, C_DNSSEC, C_BIMI, C_MTASTS, C_SECTXT, NCAT };
+/* DNStats' scale grades the first NCAT_DNSTATS; the mail-transport categories after BIMI
+ * (transport.c) are the domstat scale's only. */
+enum cat {
+	C_SPF,
+	C_DMARC,
+	C_CAA,
+	C_NS,
+	C_SOA,
+	C_MX,
+	C_DNSSEC,
+	C_BIMI,
+	C_MTASTS,
+	C_TLSRPT,
+	C_DANE,
+	C_DKIM,
+	C_STSPOL, /* the HTTPS categories (https.c): the domstat scale's only, not in overall */
+	C_SECTXT,
+	NCAT
+};
+#define NCAT_DNSTATS (C_BIMI + 1)
 extern const char *const cat_names[NCAT];
 
 /* A value of the dns member, read in one pass into a flat array in document order (scan_read.c;
@@ -78,7 +97,8 @@ void scan_problem(struct scan *s, const char *fmt, ...) __attribute__((format(pr
 	X(serial) X(refresh) X(retry) X(expire) X(minimum) X(flags) X(tag) X(value) X(preference)  \
 	X(exchange) X(algorithm) X(key_tag) X(protocol) X(digest_type) X(digest) X(type_covered)   \
 	X(signer) X(original_ttl) X(labels) X(inception) X(expiration) X(salt) X(iterations)       \
-	X(target) X(status) X(failed) X(refused) X(ede) X(code) X(text) X(cd_retry)
+	X(target) X(status) X(failed) X(refused) X(ede) X(code) X(text) X(cd_retry) X(usage)       \
+	X(selector) X(matching_type)
 /* clang-format on */
 #define SCAN_KEY_ENUM(name) K_##name,
 enum scan_key { K_OTHER, SCAN_KEYS(SCAN_KEY_ENUM) NKEYS };
@@ -88,7 +108,7 @@ enum scan_key { K_OTHER, SCAN_KEYS(SCAN_KEY_ENUM) NKEYS };
 /* clang-format off */
 #define SCAN_TYPES(X)                                                                              \
 	X(A) X(AAAA) X(CAA) X(DNSKEY) X(DS) X(MX) X(NS) X(SOA) X(TXT) X(NSEC3PARAM) X(CNAME)       \
-	X(RRSIG) X(NSEC3)
+	X(RRSIG) X(NSEC3) X(TLSA)
 /* clang-format on */
 #define SCAN_TYPE_ENUM(name) T_##name,
 enum rr_type { SCAN_TYPES(SCAN_TYPE_ENUM) NTYPES, T_ANY };
@@ -197,6 +217,26 @@ struct facts {
 	struct {
 		bool present, valid;
 	} bimi;
+	struct {
+		bool present, valid;
+		const char *id; /* NUL-terminated, in the transport state; NULL when none */
+	} mta_sts;
+	struct {
+		bool present, valid, rua_mailto, rua_https;
+	} tls_rpt;
+	struct {
+		bool present;
+		int validated; /* 1 every TLSA RRset validated (AD), 0 one did not, -1 none */
+		int hosts;     /* MX hosts with TLSA records */
+		int usages[4], nusages;
+	} dane;
+	struct {
+		bool present;
+	} dkim;
+	struct {
+		int ns, mx; /* 1 every host has AAAA, 0 not, -1 unknown or no host */
+		int ns_without, mx_without; /* hosts without AAAA, -1 unknown */
+	} ipv6;
 	struct https_facts {
 		int sts_txt;	/* _mta-sts TXT v=STSv1: 1, 0, -1 unknown */
 		int sts_present; /* a policy was served (2xx over verified TLS) */
@@ -238,7 +278,8 @@ struct grader {
 	bool spf_needs_mx; /* the SPF grade of the scale used depends on MX (DNStats' no-SPF) */
 	struct facts facts;
 	struct buf tmp, tmp2;
-	struct mail_state *mail; /* buffers the mail checks reuse (mail.c) */
+	struct mail_state *mail;	   /* buffers the mail checks reuse (mail.c) */
+	struct transport_state *transport; /* and the transport checks' (transport.c) */
 	struct mtasts_policy https_sts; /* the policy https.c parses, its buffer reused */
 };
 
@@ -272,6 +313,14 @@ void check_mail(struct grader *g);
 void mail_state_free(struct grader *g);
 void check_infra(struct grader *g);
 void check_dnssec(struct grader *g); /* dnssec.c */
+/* transport.c: MTA-STS's TXT record, TLS-RPT, DANE for SMTP, DKIM presence, IPv6 reach */
+void check_transport(struct grader *g);
+void transport_unknowns(struct grader *g);
+void transport_state_free(struct grader *g);
+/* A category whose key question (q, type of name) told nothing: its findings become one
+ * NOT_SCANNED or DNS_TEMPORARY_ERROR remark, its grade and facts null. True when it did. */
+bool unknown_remark(struct grader *g, enum cat c, const struct query *q, const char *type,
+		    const char *name, size_t n);
 void legacy_facts(struct grader *g);
 /* https.c: the MTA-STS policy and security.txt categories (dns-scan's https member) */
 void check_https(struct grader *g);

@@ -27,6 +27,7 @@ grader_free(struct grader *g)
 	buf_free(&g->tmp);
 	buf_free(&g->tmp2);
 	mail_state_free(g);
+	transport_state_free(g);
 	https_free(g);
 	dnstats_free(g);
 }
@@ -44,6 +45,7 @@ grade_checks(struct grader *g)
 	g->spf_needs_mx = false;
 	check_mail(g);
 	check_infra(g);
+	check_transport(g);
 	check_https(g);
 	legacy_facts(g);
 }
@@ -102,6 +104,20 @@ cap_of(enum cat c, const struct facts *fa, const struct findings *f)
 	case C_BIMI:
 		return fa->bimi.present ? 100 : 0;
 	case C_MTASTS:
+		if (!fa->mta_sts.present || findings_has(f, "MTA_STS_MULTIPLE_RECORDS"))
+			return 0;
+		return fa->mta_sts.valid ? 100 : 20; /* invalid: senders take it as no policy */
+	case C_TLSRPT:
+		if (!fa->tls_rpt.present || findings_has(f, "TLSRPT_MULTIPLE_RECORDS"))
+			return 0;
+		return fa->tls_rpt.valid ? 100 : 20;
+	case C_DANE:
+		/* TLSA records that did not validate are unusable (RFC 7672 section 2.2) */
+		return fa->dane.present && fa->dane.validated == 1 ? 100 : 0;
+	case C_DKIM:
+		/* a domain that receives no mail (null MX) need not sign any */
+		return fa->dkim.present || fa->mx.null_mx ? 100 : 0;
+	case C_STSPOL:
 	case C_SECTXT:
 		return https_cap(c, fa);
 	default:
@@ -118,7 +134,9 @@ domstat_grade(enum cat c, const struct facts *fa, const struct findings *f)
 void
 scale_domstat(const struct facts *fa, const struct findings f[NCAT], int grades[NCAT], int *overall)
 {
-	static const int weight[NCAT] = {20, 20, 10, 15, 10, 10, 15, 0, 0, 0};
+	/* BIMI, the mail-transport and the HTTPS categories are graded but not weighed
+	 * (domstat(7)) */
+	static const int weight[NCAT] = {20, 20, 10, 15, 10, 10, 15, 0, 0, 0, 0, 0, 0, 0};
 	int sum = 0;
 	for (int c = 0; c < NCAT; c++) {
 		grades[c] = domstat_grade(c, fa, &f[c]);
@@ -138,7 +156,7 @@ grade_domstat(struct grader *g)
 /* How a category whose key question told nothing is remarked: never asked (the profile or
  * --types left it out) or asked without a usable answer (SERVFAIL, REFUSED, a timeout: RFC
  * 7208 and 7489 call that a temporary error, not an absence). True when q tells nothing. */
-static bool
+bool
 unknown_remark(struct grader *g, enum cat c, const struct query *q, const char *type,
 	       const char *name, size_t n)
 {
@@ -317,9 +335,10 @@ grade_unknowns(struct grader *g, bool dnstats)
 	if (!g->facts.unknown[C_BIMI])
 		unknown_remark(g, C_BIMI, scan_find(s, g->tmp.s, g->tmp.len, T_TXT), "TXT",
 			       g->tmp.s, g->tmp.len);
+	transport_unknowns(g);
 	https_unknowns(g, dnstats);
-	/* the categories overall weighs: domstat's all before BIMI (BIMI and the HTTPS ones are
-	 * not weighed), DNStats' chart SPF, DMARC, CAA */
+	/* the categories overall weighs: domstat's the first seven, DNStats' chart SPF, DMARC,
+	 * CAA */
 	for (int c = 0; c < NCAT; c++)
 		if (g->facts.unknown[c] &&
 		    (dnstats ? c == C_SPF || c == C_DMARC || c == C_CAA : c < C_BIMI))

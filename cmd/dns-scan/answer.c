@@ -8,9 +8,10 @@
 #include "jsonw.h"
 #include "scan.h"
 
-const char *const why_name[W_COUNT] = {"apex",	   "www",	   "dmarc",	"bimi", "msdcs",
-				       "ad-probe", "ns-addr",	   "ns-direct", "spf",	"caa-climb",
-				       "mx-addr",  "dmarc-report", "parent"};
+const char *const why_name[W_COUNT] = {
+    "apex",    "www",	    "dmarc",   "bimi",	    "msdcs",   "ad-probe",
+    "ns-addr", "ns-direct", "spf",     "caa-climb", "mx-addr", "dmarc-report",
+    "parent",  "mta-sts",   "tls-rpt", "dkim",	    "dane"};
 
 const char *const cause_name[NCAUSES] = {"servfail",  "refused", "timeout",
 					 "malformed", "network", "other"};

@@ -119,7 +119,7 @@ set_profile(const char *name)
 		types = full;
 		n = sizeof full / sizeof *full;
 		opt.features = F(W_APEX) | F(W_WWW) | F(W_DMARC) | F(W_BIMI) | F(W_MSDCS) |
-			       F(W_ADPROBE) | FOLLOW_UPS;
+			       F(W_ADPROBE) | F(W_MTASTS) | F(W_TLSRPT) | F(W_DKIM) | FOLLOW_UPS;
 		opt.fetches = (1u << FETCH_COUNT) - 1;
 	} else if (!strcmp(name, "dnstats")) {
 		types = dnstats;

@@ -146,6 +146,8 @@ start_scan(struct job *j)
 			acts |= ACT_SPF;
 		if (t == LDNS_RR_TYPE_MX && (f & F(W_MXADDR)))
 			acts |= ACT_MXADDR;
+		if (t == LDNS_RR_TYPE_MX && (f & F(W_DANE)))
+			acts |= ACT_DANE;
 		if (t == LDNS_RR_TYPE_CAA && (f & F(W_CAA)))
 			acts |= ACT_CAA;
 		ask(j, W_APEX, d, t, acts, NULL);
@@ -167,6 +169,13 @@ start_scan(struct job *j)
 		SUB("default._bimi", W_BIMI, LDNS_RR_TYPE_TXT, 0);
 	if (f & F(W_MSDCS))
 		SUB("_msdcs", W_MSDCS, LDNS_RR_TYPE_SOA, (f & F(W_ADPROBE)) ? ACT_ADPROBE : 0);
+	if (f & F(W_MTASTS))
+		SUB("_mta-sts", W_MTASTS, LDNS_RR_TYPE_TXT, 0);
+	if (f & F(W_TLSRPT))
+		SUB("_smtp._tls", W_TLSRPT, LDNS_RR_TYPE_TXT, 0);
+	/* NXDOMAIN: no DKIM key under it; NOERROR (an empty non-terminal): some (RFC 8020) */
+	if (f & F(W_DKIM))
+		SUB("_domainkey", W_DKIM, LDNS_RR_TYPE_TXT, 0);
 #undef SUB
 	/* Parts asked for alone, without the apex answer that would set them off. */
 	if (!(f & F(W_APEX)) || !opt.napex) {
@@ -174,8 +183,10 @@ start_scan(struct job *j)
 			ask(j, W_APEX, d, LDNS_RR_TYPE_NS, ACT_NSADDR, NULL);
 		if (f & F(W_SPF))
 			ask(j, W_APEX, d, LDNS_RR_TYPE_TXT, ACT_SPF, NULL);
-		if (f & F(W_MXADDR))
-			ask(j, W_APEX, d, LDNS_RR_TYPE_MX, ACT_MXADDR, NULL);
+		if (f & (F(W_MXADDR) | F(W_DANE)))
+			ask(j, W_APEX, d, LDNS_RR_TYPE_MX,
+			    ((f & F(W_MXADDR)) ? ACT_MXADDR : 0) | ((f & F(W_DANE)) ? ACT_DANE : 0),
+			    NULL);
 		if (f & F(W_CAA))
 			ask(j, W_APEX, d, LDNS_RR_TYPE_CAA, ACT_CAA, NULL);
 	}

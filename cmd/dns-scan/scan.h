@@ -32,6 +32,10 @@ enum why {
 	W_MXADDR,
 	W_DMARCREP,
 	W_PARENT,
+	W_MTASTS,
+	W_TLSRPT,
+	W_DKIM,
+	W_DANE,
 	W_COUNT
 };
 extern const char *const why_name[W_COUNT];
@@ -40,7 +44,7 @@ extern const char *const why_name[W_COUNT];
 #define F(w) (1u << (w))
 #define FOLLOW_UPS                                                                                 \
 	(F(W_NSADDR) | F(W_NSDIRECT) | F(W_SPF) | F(W_CAA) | F(W_MXADDR) | F(W_DMARCREP) |         \
-	 F(W_PARENT))
+	 F(W_PARENT) | F(W_DANE))
 
 /* What an answer sets off. */
 enum {
@@ -53,6 +57,7 @@ enum {
 	ACT_DMARCREP = 64,  /* _dmarc TXT: authorisation of external report addresses */
 	ACT_ADPROBE = 128,  /* _msdcs SOA: the random-label wildcard probe */
 	ACT_REFERRAL = 256, /* the parent's delegation: its NS names, when the apex has none */
+	ACT_DANE = 512,	    /* apex MX: TLSA at _25._tcp of each exchange (RFC 7672) */
 };
 
 /* The HTTPS fetches of a scan (fetch.c), parts of their own beside the `why` ones: the

@@ -40,6 +40,14 @@ enum {
 	L_SPF_NOPOL,
 	L_STXT,
 	L_NO_STXT,
+	L_MTASTS,
+	L_NO_MTASTS,
+	L_TLSRPT,
+	L_NO_TLSRPT,
+	L_DANE,
+	L_NO_DANE,
+	L_DKIM,
+	L_NO_DKIM,
 	NLISTS
 };
 
@@ -68,6 +76,14 @@ static const char *const list_name[NLISTS] = {
     "spf_no_policy",
     "securitytxt_domains",
     "no_securitytxt_domains",
+    "mta_sts_domains",
+    "no_mta_sts_domains",
+    "tls_rpt_domains",
+    "no_tls_rpt_domains",
+    "dane_domains",
+    "no_dane_domains",
+    "dkim_domains",
+    "no_dkim_domains",
 };
 
 struct lists {
@@ -231,6 +247,14 @@ lists_add(struct lists *l, const struct list_obs *o, const char *domain, size_t 
 	}
 	if (o->securitytxt >= 0)
 		put(l, o->securitytxt ? L_STXT : L_NO_STXT, r, domain, n);
+	if (o->mta_sts_known)
+		put(l, o->mta_sts ? L_MTASTS : L_NO_MTASTS, r, domain, n);
+	if (o->tls_rpt_known)
+		put(l, o->tls_rpt ? L_TLSRPT : L_NO_TLSRPT, r, domain, n);
+	if (o->dane_known)
+		put(l, o->dane ? L_DANE : L_NO_DANE, r, domain, n);
+	if (o->dkim_known)
+		put(l, o->dkim ? L_DKIM : L_NO_DKIM, r, domain, n);
 }
 
 void

@@ -17,6 +17,9 @@ struct list_obs {
 	 * scanned is in no list, one not scanned for a part in neither of that part's lists. */
 	bool scanned;
 	bool mx_known, ds_known, caa_known, dmarc_known, spf_known;
+	/* the mail-transport parts: a record, usable DANE (validated TLSA), some DKIM key */
+	bool mta_sts, tls_rpt, dane, dkim;
+	bool mta_sts_known, tls_rpt_known, dane_known, dkim_known;
 };
 
 struct lists;

@@ -83,11 +83,15 @@ known_category(const char *s)
 /* What one graded record says, extracted before anything is counted. */
 #define MAX_CODES 64
 struct obs {
-	int grade[NGRADE]; /* GRADE_NONE: not graded */
+	int grade[NGRADE];   /* GRADE_NONE: not graded */
+	bool listed[NGRADE]; /* in the grades object, null or not */
 	int spf_pol, dm_p, dm_sp, dnssec, caa_bucket;
 	bool spf, dmarc, dmarc_sp, dmarc_rua, mx, null_mx, caa, caa_iodef, ds, bimi, ad;
 	bool ns_lame, ns_inconsistent;
-	int securitytxt; /* -1 unknown */
+	bool mta_sts, tls_rpt, dane, dane_valid, dkim;
+	int mta_sts_rec, tls_rpt_rec, dane_rec; /* TR_* */
+	int v6_ns, v6_mx;			/* -1 unknown */
+	int securitytxt;			/* -1 unknown */
 	bool sts, sts_uncovered, sts_txt_only, sts_no_txt;
 	int sts_mode; /* STS_* */
 	bool sec_invalid, sec_expired, sec_signed;
@@ -129,6 +133,7 @@ read_grades(struct run *run, struct record *r, struct obs *ob)
 				       "unknown grade category '%s': record skipped", run->s1.s);
 			return SK_UNKNOWN_CATEGORY;
 		}
+		ob->listed[i] = true;
 		if (m.val.n == 4 && !memcmp(m.val.p, "null", 4)) {
 			nnull++;
 			continue;
@@ -306,12 +311,16 @@ set_counted(struct obs *ob)
 	bool any_missing = false;
 	for (int i = 0; i <= G_OVERALL; i++) {
 		ob->counted[i] = scanned && ob->grade[i] != GRADE_NONE;
-		any_missing |= i < G_MTASTS && !ob->counted[i];
+		/* a mail-transport part the record does not list was not graded on its scale
+		 * (DNStats'), not left out by the scan; an HTTPS part's fetch fails without a DNS
+		 * cause: neither is "not asked" */
+		any_missing |= i < G_STSPOL && !ob->counted[i] &&
+			       (i < G_FIRST_TRANSPORT || ob->listed[i]);
 	}
 	bool any_failed = false, any_counted = false;
 	for (int i = 0; i < FC_NOT_ASKED; i++)
 		any_failed |= ob->cause[i];
-	for (int i = 0; i < G_MTASTS; i++)
+	for (int i = 0; i < G_STSPOL; i++)
 		any_counted |= ob->counted[i];
 	/* a domain with no part graded tells nothing of its mail or name servers either */
 	ob->scanned_any = scanned && any_counted;
@@ -335,6 +344,8 @@ read_facts(struct run *run, struct record *r, struct obs *ob)
 	ob->dm_p = ob->dm_sp = DM_ABSENT;
 	ob->dnssec = DS_UNKNOWN;
 	ob->securitytxt = -1;
+	ob->v6_ns = ob->v6_mx = -1;
+	ob->mta_sts_rec = ob->tls_rpt_rec = ob->dane_rec = TR_ABSENT;
 	if (!rec_get(r, "facts", &f) || (f.n == 4 && !memcmp(f.p, "null", 4)))
 		return -1; /* graded without facts: every adoption figure counts it as "no" */
 	if (!is_obj(f)) {
@@ -390,6 +401,21 @@ read_facts(struct run *run, struct record *r, struct obs *ob)
 	ob->ds = ds.n && ds.p[0] == '[' && jscan_array_next(ds, &it, &e);
 
 	ob->bimi = vtrue(v[FACT_BIMI_PRESENT]);
+	ob->mta_sts = vtrue(v[FACT_MTASTS_PRESENT]);
+	if (ob->mta_sts)
+		ob->mta_sts_rec = vtrue(v[FACT_MTASTS_VALID]) ? TR_VALID : TR_INVALID;
+	ob->tls_rpt = vtrue(v[FACT_TLSRPT_PRESENT]);
+	if (ob->tls_rpt)
+		ob->tls_rpt_rec = vtrue(v[FACT_TLSRPT_VALID]) ? TR_VALID : TR_INVALID;
+	ob->dane = vtrue(v[FACT_DANE_PRESENT]);
+	ob->dane_valid = ob->dane && vtrue(v[FACT_DANE_VALIDATED]);
+	if (ob->dane)
+		ob->dane_rec = ob->dane_valid ? TR_VALID : TR_INVALID;
+	ob->dkim = vtrue(v[FACT_DKIM_PRESENT]);
+	if (v[FACT_IPV6_NS].n)
+		ob->v6_ns = vtrue(v[FACT_IPV6_NS]);
+	if (v[FACT_IPV6_MX].n)
+		ob->v6_mx = vtrue(v[FACT_IPV6_MX]);
 	ob->ad = vtrue(v[FACT_ACTIVE_DIRECTORY]);
 	ob->has_mail = vstr(v[FACT_MAIL_PROVIDER], &run->mail) != NULL;
 	ob->has_dnsp = vstr(v[FACT_DNS_PROVIDER], &run->dnsp) != NULL;
@@ -465,6 +491,21 @@ agg_add(const struct run *run, struct agg *a, const struct obs *ob, bool names)
 	if (c[G_BIMI])
 		a->bimi += ob->bimi;
 	if (c[G_MTASTS]) {
+		a->mta_sts += ob->mta_sts;
+		a->mta_sts_rec[ob->mta_sts_rec]++;
+	}
+	if (c[G_TLSRPT]) {
+		a->tls_rpt += ob->tls_rpt;
+		a->tls_rpt_rec[ob->tls_rpt_rec]++;
+	}
+	if (c[G_DANE]) {
+		a->dane += ob->dane;
+		a->dane_valid += ob->dane_valid;
+		a->dane_rec[ob->dane_rec]++;
+	}
+	if (c[G_DKIM])
+		a->dkim += ob->dkim;
+	if (c[G_STSPOL]) {
 		a->sts += ob->sts;
 		if (ob->sts)
 			a->sts_mode[ob->sts_mode]++;
@@ -496,6 +537,14 @@ agg_add(const struct run *run, struct agg *a, const struct obs *ob, bool names)
 	/* the rest is of every domain that exists and was scanned at all */
 	a->scanned_n++;
 	a->ad += ob->ad;
+	if (ob->v6_ns >= 0) {
+		a->v6_ns_known++;
+		a->v6_ns += ob->v6_ns;
+	}
+	if (ob->v6_mx >= 0) {
+		a->v6_mx_known++;
+		a->v6_mx += ob->v6_mx;
+	}
 	bool any = false;
 	for (int i = 0; i < NSEV; i++) {
 		a->sev[i] += ob->sev[i];
@@ -599,6 +648,14 @@ take_record(struct run *run, struct record *r)
 			    .spf = ob.spf,
 			    .spf_policy = ob.spf_pol,
 			    .securitytxt = ob.securitytxt,
+			    .mta_sts = ob.mta_sts,
+			    .tls_rpt = ob.tls_rpt,
+			    .dane = ob.dane_valid,
+			    .dkim = ob.dkim,
+			    .mta_sts_known = ob.counted[G_MTASTS],
+			    .tls_rpt_known = ob.counted[G_TLSRPT],
+			    .dane_known = ob.counted[G_DANE],
+			    .dkim_known = ob.counted[G_DKIM],
 			    .rank = ob.rank,
 			    .scanned = ob.scanned_any,
 			    .mx_known = ob.counted[G_MX],

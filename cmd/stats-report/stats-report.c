@@ -27,14 +27,18 @@
 #include "lists.h"
 
 /* The report's keys and labels; the types they index are in stats.h. */
-const char *const grade_key[NGRADE] = {"spf",	 "dmarc",	   "caa",	  "ns",
-				       "soa",	 "mx",		   "dnssec",	  "bimi",
+const char *const grade_key[NGRADE] = {"spf",	    "dmarc",	  "caa",	  "ns",
+				       "soa",	    "mx",	  "dnssec",	  "bimi",
+				       "mta_sts",   "tls_rpt",	  "dane",	  "dkim",
 				       "mta_sts_policy", "security_txt", "overall"};
-const char *const grade_title[NGRADE] = {"SPF", "DMARC",  "CAA",  "NS",		    "SOA",
-					 "MX",	"DNSSEC", "BIMI", "MTA-STS policy", "security.txt",
-					 "Overall"};
-const char *const grade_section[NGRADE] = {"SPF", "DMARC", "CAA",  "DNS", "DNS",   "Mail",
-					   "DNS", "Mail",  "Mail", "Web", "Grades"};
+const char *const grade_title[NGRADE] = {"SPF",	   "DMARC",	     "CAA",	     "NS",
+					 "SOA",	   "MX",	     "DNSSEC",	     "BIMI",
+					 "MTA-STS", "TLS-RPT",	     "DANE",	     "DKIM",
+					 "MTA-STS policy", "security.txt", "Overall"};
+const char *const grade_section[NGRADE] = {"SPF",  "DMARC", "CAA",  "DNS",  "DNS",
+					   "Mail", "DNS",   "Mail", "Mail", "Mail",
+					   "Mail", "Mail",  "Mail", "Web",  "Grades"};
+const char *const tr_key[NTR] = {"valid", "invalid", "absent"};
 const char *const sts_key[NSTS] = {"enforce", "testing", "none", "invalid"};
 const char *const spf_key[NSPF] = {"fail", "softfail", "neutral", "pass", "no_policy", "absent"};
 const char *const spf_label[NSPF] = {"-all (fail)", "~all (softfail)", "?all (neutral)",
@@ -76,6 +80,10 @@ of_part(int g)
 	    "domains that exist and were scanned for MX",
 	    "domains that exist and were scanned for DNSSEC",
 	    "domains that exist and were scanned for BIMI",
+	    "domains that exist and were scanned for MTA-STS",
+	    "domains that exist and were scanned for TLS-RPT",
+	    "domains that exist and were scanned for DANE",
+	    "domains that exist and were scanned for DKIM",
 	    "domains that exist and whose MTA-STS policy was fetched",
 	    "domains that exist and whose security.txt was fetched",
 	    "domains that exist and were scanned for every part graded overall",
@@ -141,6 +149,58 @@ scan_figs(const struct agg *a, struct figure **figs, size_t *n)
 		fig_add_item(f, grade_key[i], grade_title[i], a->exists - a->cn[i]);
 }
 
+/* One figure per value of a record's state (valid, invalid, absent). */
+static void
+record_dist(struct figure **figs, size_t *n, const char *key, const char *title, int g,
+	    const long long v[NTR], const char *const label[NTR])
+{
+	struct figure *f =
+	    report_add_fig(figs, n, key, title, "Mail", FK_DIST, of_part(g), v[0] + v[1] + v[2]);
+	for (int i = 0; i < NTR; i++)
+		fig_add_item(f, tr_key[i], label[i], v[i]);
+}
+
+static void transport_dists(const struct agg *a, struct figure **figs, size_t *n);
+
+/* MTA-STS and TLS-RPT records, DANE, DKIM presence (dns-grade's domstat scale), then the IPv6
+ * reach of name servers and MX hosts. */
+static void
+transport_figs(const struct agg *a, struct figure **figs, size_t *n, bool full)
+{
+	const long long *cn = a->cn;
+	adoption(figs, n, "mta_sts_adoption", "MTA-STS record (_mta-sts TXT)", "Mail", a->mta_sts,
+		 cn[G_MTASTS], of_part(G_MTASTS));
+	adoption(figs, n, "tls_rpt_adoption", "SMTP TLS reporting (TLS-RPT)", "Mail", a->tls_rpt,
+		 cn[G_TLSRPT], of_part(G_TLSRPT));
+	adoption(figs, n, "dane_adoption", "DANE: TLSA records at an MX host", "Mail", a->dane,
+		 cn[G_DANE], of_part(G_DANE));
+	adoption(figs, n, "dane_validated", "DANE usable (every TLSA RRset validated)", "Mail",
+		 a->dane_valid, cn[G_DANE], of_part(G_DANE));
+	adoption(figs, n, "dkim_adoption", "DKIM keys published (_domainkey exists)", "Mail",
+		 a->dkim, cn[G_DKIM], of_part(G_DKIM));
+	if (full)
+		transport_dists(a, figs, n);
+	adoption(figs, n, "ipv6_ns", "Every name server has IPv6 (AAAA)", "IPv6", a->v6_ns,
+		 a->v6_ns_known, OF_SCANNED ", the AAAA of every name server known");
+	adoption(figs, n, "ipv6_mx", "Every MX host has IPv6 (AAAA)", "IPv6", a->v6_mx,
+		 a->v6_mx_known, OF_SCANNED ", with MX hosts, the AAAA of every one known");
+}
+
+static void
+transport_dists(const struct agg *a, struct figure **figs, size_t *n)
+{
+	static const char *const rec_label[NTR] = {"valid", "invalid or several", "no record"};
+	static const char *const dane_label[NTR] = {"validated", "not validated (no DNSSEC)",
+						    "no TLSA record"};
+	record_dist(figs, n, "mta_sts_record", "MTA-STS record", G_MTASTS, a->mta_sts_rec,
+		    rec_label);
+	record_dist(figs, n, "tls_rpt_record", "TLS-RPT record", G_TLSRPT, a->tls_rpt_rec,
+		    rec_label);
+	record_dist(figs, n, "dane_status", "DANE status", G_DANE, a->dane_rec, dane_label);
+	for (int g = G_FIRST_TRANSPORT; g < G_OVERALL; g++)
+		histogram(figs, n, a, g);
+}
+
 static void
 build_figs(const struct agg *a, struct figure **figs, size_t *n, bool full, long ntop)
 {
@@ -191,15 +251,16 @@ build_figs(const struct agg *a, struct figure **figs, size_t *n, bool full, long
 		histogram(figs, n, a, G_MX);
 		histogram(figs, n, a, G_BIMI);
 	}
-	const char *sts = of_part(G_MTASTS);
-	adoption(figs, n, "mta_sts_adoption", "MTA-STS policy served", "Mail", a->sts,
-		 cn[G_MTASTS], sts);
+	transport_figs(a, figs, n, full);
+	const char *sts = of_part(G_STSPOL);
+	adoption(figs, n, "mta_sts_policy_served", "MTA-STS policy served", "Mail", a->sts,
+		 cn[G_STSPOL], sts);
 	adoption(figs, n, "mta_sts_txt_without_policy", "MTA-STS TXT record without a policy",
-		 "Mail", a->sts_txt_only, cn[G_MTASTS], sts);
+		 "Mail", a->sts_txt_only, cn[G_STSPOL], sts);
 	adoption(figs, n, "mta_sts_policy_without_txt", "MTA-STS policy without a TXT record",
-		 "Mail", a->sts_no_txt, cn[G_MTASTS], sts);
+		 "Mail", a->sts_no_txt, cn[G_STSPOL], sts);
 	adoption(figs, n, "mta_sts_mx_uncovered", "MTA-STS policy leaves an MX host out", "Mail",
-		 a->sts_uncovered, cn[G_MTASTS], sts);
+		 a->sts_uncovered, cn[G_STSPOL], sts);
 	if (full) {
 		struct figure *f = report_add_fig(figs, n, "mta_sts_mode", "MTA-STS policy mode",
 						  "Mail", FK_DIST, "domains serving an MTA-STS policy",
@@ -208,7 +269,7 @@ build_figs(const struct agg *a, struct figure **figs, size_t *n, bool full, long
 							"invalid policy"};
 		for (int i = 0; i < NSTS; i++)
 			fig_add_item(f, sts_key[i], label[i], a->sts_mode[i]);
-		histogram(figs, n, a, G_MTASTS);
+		histogram(figs, n, a, G_STSPOL);
 	}
 	const char *sec = of_part(G_SECTXT);
 	adoption(figs, n, "securitytxt_adoption", "security.txt served", "Web", a->sec,
@@ -308,8 +369,8 @@ static const struct opt opt_table[] = {
      "text (the default), json (for programs), markdown,\n"
      "or html (one self-contained file)",
      NULL},
-    {OPT_DATE, "date", "DATE",
-     "the run's date, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n(default: now)", NULL},
+    {OPT_DATE, "date", "DATE", "the run's date, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n(default: now)",
+     NULL},
     {OPT_TOP, "top", "N", "providers and remark codes shown by name (default 10)", NULL},
     {OPT_HISTORY, "history", "FILE",
      "store the run's figures in FILE (SQLite) and show the\nchange against the previous run",

@@ -144,11 +144,19 @@ enum {
 	G_MX,
 	G_DNSSEC,
 	G_BIMI,
-	G_MTASTS, /* the HTTPS parts: a record without them (an older dns-grade, DNStats' scale) */
-	G_SECTXT, /* is not "not asked" for them, and overall never weighs them */
+	G_MTASTS, /* the mail-transport parts: dns-grade's domstat scale only */
+	G_TLSRPT,
+	G_DANE,
+	G_DKIM,
+	G_STSPOL, /* the HTTPS parts: never "not asked" (a fetch fails without a DNS cause) */
+	G_SECTXT,
 	G_OVERALL,
 	NGRADE
 };
+#define G_FIRST_TRANSPORT G_MTASTS
+/* A mail-transport record (MTA-STS, TLS-RPT) or DANE's TLSA: valid (validated), not, absent. */
+enum { TR_VALID, TR_INVALID, TR_ABSENT, NTR };
+extern const char *const tr_key[NTR];
 extern const char *const grade_key[NGRADE];
 extern const char *const grade_title[NGRADE];
 extern const char *const grade_section[NGRADE];
@@ -190,6 +198,9 @@ struct agg {
 	long long cn[G_OVERALL + 1]; /* domains counted in a part's figures (G_OVERALL: overall) */
 	long long spf, dmarc, dmarc_sp, dmarc_rua, mx, null_mx, caa, caa_iodef, ds, bimi, ad;
 	long long ns_lame, ns_inconsistent;
+	long long mta_sts, tls_rpt, dane, dane_valid, dkim;
+	long long mta_sts_rec[NTR], tls_rpt_rec[NTR], dane_rec[NTR];
+	long long v6_ns, v6_ns_known, v6_mx, v6_mx_known; /* of the domains where it is known */
 	long long sts, sts_mode[NSTS], sts_invalid, sts_uncovered, sts_txt_only, sts_no_txt;
 	long long sec, sec_invalid, sec_expired, sec_signed;
 	long long spf_pol[NSPF], dm_p[NDM], dm_sp[NDM], caa_b[5], dnssec[NDSS];

@@ -273,3 +273,92 @@ dnssec() {
 	run jq -c '[.facts.dnssec.status, [.remarks[] | select(.category == "dnssec") | .code]]' <<<"$output"
 	assert_output '["bogus",["DNSSEC_VALIDATION_FAILED"]]'
 }
+
+# --- mail transport: MTA-STS's TXT record, TLS-RPT, DANE, DKIM presence, IPv6 reach -----------
+
+# A domain's grade, facts and remark codes in a category: "grade facts codes" as JSON.
+transport() {
+	jq -c --arg d "$1" --arg c "$2" --arg g "${3:-$2}" 'select(.domain == $d) |
+		[.grades[$c], .facts[$g], [.remarks[] | select(.category == $c) | .code]]' graded.ndjson
+}
+
+@test "DANE through a validating resolver: validated TLSA at every MX host, a PKIX usage flagged (RFC 7672 3.1.3)" {
+	scan -r "$GOOD" signed.test
+	[ "$(jq -c '[.dns.queries[] | select(.why == "dane") | [.q, .ad]]' scan.ndjson)" = '[["_25._tcp.mx.signed.test",true],["_25._tcp.mx2.signed.test",true]]' ]
+	run transport signed.test dane
+	assert_output '[90,{"present":true,"validated":true,"hosts":2,"usages":[1,3]},["DANE_PKIX_USAGE"]]'
+	run transport signed.test mta_sts
+	assert_output '[100,{"present":true,"valid":true,"id":"20261207T000000"},[]]'
+	run transport signed.test tls_rpt
+	assert_output '[100,{"present":true,"valid":true,"rua_mailto":true,"rua_https":true},[]]'
+	# _domainkey is an empty non-terminal (NOERROR): some key exists (RFC 8020)
+	run transport signed.test dkim
+	assert_output '[100,{"present":true},[]]'
+	# the new categories are not weighed: overall is what the seven make of it
+	run jq -c 'select(.domain == "signed.test") | [.facts.ipv6, .grade_scale, (.grades | keys | length)]' graded.ndjson
+	assert_output '[{"ns":false,"ns_without":1,"mx":false,"mx_without":1},"domstat",13]'
+	run jq -r 'select(.domain == "signed.test") | .remarks[] | select(.code == "NS_NO_IPV6" or .code == "MX_NO_IPV6") | "\(.category) \(.severity) \(.msg)"' graded.ndjson
+	assert_line "ns notice 1 of 1 name servers without an IPv6 address (AAAA): 'ns1.test'"
+	assert_line "mx notice 1 of 2 MX hosts without an IPv6 address (AAAA): 'mx2.signed.test'"
+}
+
+@test "DANE: TLSA without DNSSEC is an error, never usable (RFC 7672 2.2)" {
+	# the signed zone through a resolver that validates nothing, and an unsigned zone
+	scan -r "$PLAIN" signed.test rfc.test
+	run transport signed.test dane
+	assert_output '[0,{"present":true,"validated":false,"hosts":2,"usages":[1,3]},["DANE_NOT_VALIDATED","DANE_PKIX_USAGE","DANE_NOT_VALIDATED"]]'
+	scan -r "$GOOD" rfc.test
+	run transport rfc.test dane
+	assert_output '[0,{"present":true,"validated":false,"hosts":1,"usages":[3]},["DANE_NOT_VALIDATED"]]'
+}
+
+@test "DANE: MX hosts without TLSA, a digest of the wrong length, a null MX" {
+	scan -r "$GOOD" bad.rfc.test nullmx.rfc.test
+	run jq -r 'select(.domain == "bad.rfc.test") | .remarks[] | select(.category == "dane") | "\(.code) \(.msg)"' graded.ndjson
+	assert_line "DANE_BAD_PARAMETERS TLSA 3 1 1 at '_25._tcp.mx3.rfc.test': an unknown usage, selector or matching type, or a digest of the wrong length"
+	assert_line "DANE_PARTIAL 1 of 3 MX hosts without TLSA records ('mx2.rfc.test'): mail to them is not protected"
+	run transport nullmx.rfc.test dane
+	assert_output '[0,{"present":false,"validated":null,"hosts":0,"usages":[]},["DANE_NO_TLSA"]]'
+}
+
+@test "MTA-STS and TLS-RPT TXT records: none, several, a bad id, a bad field, a bad report URI" {
+	scan -r "$GOOD" rfc.test bad.rfc.test inv.rfc.test nullmx.rfc.test
+	run transport rfc.test mta_sts
+	assert_output '[20,{"present":true,"valid":false,"id":null},["MTA_STS_BAD_ID"]]'
+	run transport rfc.test tls_rpt
+	assert_output '[20,{"present":true,"valid":false,"rua_mailto":false,"rua_https":false},["TLSRPT_BAD_RUA"]]'
+	run transport bad.rfc.test mta_sts
+	assert_output '[0,{"present":true,"valid":false,"id":null},["MTA_STS_MULTIPLE_RECORDS"]]'
+	run transport bad.rfc.test tls_rpt
+	assert_output '[0,{"present":true,"valid":false,"rua_mailto":false,"rua_https":false},["TLSRPT_MULTIPLE_RECORDS"]]'
+	run transport inv.rfc.test mta_sts
+	assert_output '[20,{"present":true,"valid":false,"id":null},["MTA_STS_INVALID_RECORD"]]'
+	run transport inv.rfc.test tls_rpt
+	assert_output '[20,{"present":true,"valid":false,"rua_mailto":true,"rua_https":false},["TLSRPT_INVALID_RECORD"]]'
+	run transport nullmx.rfc.test mta_sts
+	assert_output '[0,{"present":false,"valid":false,"id":null},["MTA_STS_NO_RECORD"]]'
+	run transport nullmx.rfc.test tls_rpt
+	assert_output '[0,{"present":false,"valid":false,"rua_mailto":false,"rua_https":false},["TLSRPT_NO_RECORD"]]'
+}
+
+@test "DKIM presence from _domainkey alone: NXDOMAIN is no key, a null-MX domain with keys is remarked" {
+	scan -r "$GOOD" rfc.test nullmx.rfc.test
+	[ "$(jq -r '.dns.queries[] | select(.why == "dkim" and .q == "_domainkey.rfc.test") | .rcode' scan.ndjson)" = NXDOMAIN ]
+	run transport rfc.test dkim
+	assert_output '[0,{"present":false},["DKIM_NO_KEYS"]]'
+	run transport nullmx.rfc.test dkim
+	assert_output '[100,{"present":true},["DKIM_KEYS_ON_NULL_MX"]]'
+}
+
+@test "mail transport through a refusing resolver is unknown (null), never absent; DNStats' scale shows none of it" {
+	scan -r "$REFUSING" signed.test
+	for c in mta_sts tls_rpt dane dkim; do
+		run transport signed.test "$c"
+		assert_output --regexp '^\[null,\{("[a-z_]+":(null|\[\]),?)*\},\["DNS_TEMPORARY_ERROR"\]\]$'
+	done
+	run jq -c '.facts.ipv6' graded.ndjson
+	assert_output '{"ns":null,"ns_without":null,"mx":null,"mx_without":null}'
+	dns-grade --scale dnstats <scan.ndjson >dnstats.ndjson
+	run jq -c '[(.grades | keys), [.remarks[].category] - ["spf", "dmarc", "caa", "ns", "soa", "mx", "dnssec", "bimi"]]' dnstats.ndjson
+	assert_output '[["bimi","caa","dmarc","dnssec","mx","ns","overall","soa","spf"],[]]'
+}

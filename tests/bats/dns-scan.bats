@@ -120,7 +120,7 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	run -0 jq -r '[.dns.queries[] | select(.why=="apex") | .type] | sort | join(" ")' out
 	assert_output "A AAAA CAA DNSKEY DS MX NS NSEC3PARAM SOA TXT"
 	run -0 jq -r '[.dns.queries[] | .why] | unique | join(" ")' out
-	assert_output "ad-probe apex bimi dmarc dmarc-report msdcs mx-addr ns-addr ns-direct parent spf www"
+	assert_output "ad-probe apex bimi dane dkim dmarc dmarc-report msdcs mta-sts mx-addr ns-addr ns-direct parent spf tls-rpt www"
 	# the shape of an answered query
 	run -0 jq -r '.dns.queries[] | select(.why=="apex" and .type=="SOA") |
 		[.q, .server, .direct, .rcode, .aa, .ad, .tc, .tcp, (.ms|type), has("error")] | @tsv' out
@@ -144,6 +144,22 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	assert_output "$(printf '192.0.2.10\n2001:db8::10')"
 	run -0 jq -r '.dns.queries[] | select(.why=="www" and .type=="A") | .answer[] | "\(.type) \(.name) \(.target // .address)"' out
 	assert_output "$(printf 'CNAME www.full.test full.test\nA full.test 192.0.2.10')"
+}
+
+@test "mail transport parts: --types asks _mta-sts, _smtp._tls and _domainkey TXT, and TLSA at each MX host's _25._tcp" {
+	echo full.test | "${SCAN[@]}" --types mta-sts,tls-rpt,dkim,dane >out
+	run -0 jq -r '.dns.queries[] | "\(.why) \(.type) \(.q) \(.rcode)"' out
+	assert_output "$(printf '%s\n' 'apex MX full.test NOERROR' 'mta-sts TXT _mta-sts.full.test NOERROR' \
+		'tls-rpt TXT _smtp._tls.full.test NXDOMAIN' 'dkim TXT _domainkey.full.test NXDOMAIN' \
+		'dane TLSA _25._tcp.mail.full.test NOERROR' \
+		'dane TLSA _25._tcp.mx.ext.test NXDOMAIN')"
+	# TLSA's typed members, with AD asked of the resolver as for every question
+	run -0 jq -c '.dns.queries[] | select(.why == "dane" and .rcode == "NOERROR") | .answer[] | [.usage, .selector, .matching_type, .data]' out
+	assert_output '[3,1,1,"3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"]'
+	# the dnstats and minimal profiles ask none of them
+	echo full.test | "${SCAN[@]}" --profile dnstats >out
+	run -0 jq -c '[.dns.queries[] | select(.why == "mta-sts" or .why == "tls-rpt" or .why == "dkim" or .why == "dane")]' out
+	assert_output '[]'
 }
 
 @test "TXT bytes that are not UTF-8 become U+FFFD; data keeps the escapes" {

@@ -705,5 +705,5 @@ own() {
 		1995-08-04T04:00:00Z - '' \
 		1995-08-04T04:00:00Z - '' \
 		offline 'аррӏе.com' MIXED-SCRIPT)"
-	assert_equal "$stderr" "domain-born: line 7: 'xn--80ak6aa92e.com' is not in the store (--offline)"
+	assert_equal "$stderr" "domain-born: line 7: 'xn--80ak6aa92e.com' is not in the store (--offline) [offline]"
 }

@@ -48,7 +48,7 @@ PAGES=("$TOP"/man/man1/*.1 "$TOP"/man/man7/*.7)
 	n=0
 	for d in "$TOP"/cmd/*/; do
 		c=$(basename "$d")
-		grep -qE 'dname_(set|registrable)\(' "$d"*.c || continue
+		grep -qE 'dname_registrable\(' "$d"*.c || continue
 		grep -q '^\.It Ev DOMSTAT_PSL' "$TOP/man/man1/$c.1" || {
 			echo "$c reads the public suffix list; $c(1) does not name DOMSTAT_PSL"
 			return 1

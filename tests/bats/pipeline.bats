@@ -70,6 +70,12 @@ setup() {
 	[ "$spf" -ge 2 ]
 	run jq -r '.figures.spf_adoption | "\(.denominator) \(.items[0].count)"' report.json
 	assert_output "3 $spf"
+	# the mail-transport parts: full.test has an MTA-STS record and a TLSA record, which Knot
+	# asked directly cannot validate (no AD): DANE counted as not validated, and said so
+	run jq -c '[.figures.mta_sts_adoption, .figures.dane_status] | map([.denominator, (.items | map(.count))])' report.json
+	assert_output '[[3,[1,2]],[3,[0,1,2]]]'
+	run jq -r 'select(any(.remarks[]; .code == "DANE_NOT_VALIDATED")) | .domain' graded.ndjson
+	assert_output full.test
 	stats-report --format html <graded.ndjson >report.html 2>/dev/null || true
 	grep -q '<svg' report.html
 }

@@ -227,7 +227,8 @@ LIST_DEFS='def status: (if .dns.status | type == "string" then .dns.status else 
   elif ($s | IN("ok", "partial", "failed")) then $s else "no_status" end;
 def scanned: status | IN("nxdomain", "failed") | not;
 def counted(c): scanned and (.grades[c] | type) == "number";
-def scanned_any: scanned and any(("spf", "dmarc", "caa", "ns", "soa", "mx", "dnssec", "bimi") as $p | counted($p); .);'
+def scanned_any: scanned and any(("spf", "dmarc", "caa", "ns", "soa", "mx", "dnssec", "bimi",
+  "mta_sts", "tls_rpt", "dane", "dkim") as $p | counted($p); .);'
 list_filter() {
 	case "$1" in
 	mx_domains) echo 'counted("mx") and .facts.mx.present == true' ;;
@@ -253,6 +254,14 @@ list_filter() {
 	spf_no_policy) echo 'counted("spf") and .facts.spf.present == true and (.facts.spf.policy | IN("-all","~all","?all","+all") | not)' ;;
 	securitytxt_domains) echo 'scanned_any and .facts.securitytxt.present == true' ;;
 	no_securitytxt_domains) echo 'scanned_any and .facts.securitytxt.present == false' ;;
+	mta_sts_domains) echo 'counted("mta_sts") and .facts.mta_sts.present == true' ;;
+	no_mta_sts_domains) echo 'counted("mta_sts") and .facts.mta_sts.present != true' ;;
+	tls_rpt_domains) echo 'counted("tls_rpt") and .facts.tls_rpt.present == true' ;;
+	no_tls_rpt_domains) echo 'counted("tls_rpt") and .facts.tls_rpt.present != true' ;;
+	dane_domains) echo 'counted("dane") and .facts.dane.present == true and .facts.dane.validated == true' ;;
+	no_dane_domains) echo 'counted("dane") and (.facts.dane.present != true or .facts.dane.validated != true)' ;;
+	dkim_domains) echo 'counted("dkim") and .facts.dkim.present == true' ;;
+	no_dkim_domains) echo 'counted("dkim") and .facts.dkim.present != true' ;;
 	*) return 1 ;;
 	esac
 }
@@ -269,7 +278,7 @@ list_filter() {
 		names="$names $name"
 		prog="$prog${prog:+, }(if ($(list_filter "$name")) then \"$name\t\(.rank // \"\"),\(.domain)\t\({rank, domain} | tojson)\" else empty end)"
 	done
-	assert_equal "$(echo $names | wc -w)" 24
+	assert_equal "$(echo $names | wc -w)" 32
 	jq -r "$LIST_DEFS $prog" in.ndjson >expected.tsv
 	mkdir exp
 	for name in $names; do
@@ -468,7 +477,16 @@ time.sleep(8)' &
 		assert_output '[true,0]'
 		run -0 check_figures graded.ndjson r.json
 		assert_output '[]'
+		cp r.json "r-$scale.json"
 	done
+	# the mail-transport parts: adoption and DANE's status on the domstat scale (the stored
+	# scans have one domain without MTA-STS, one whose TLSA did not validate, six without
+	# TLSA); DNStats' scale grades none of them, which is no part the scan left out
+	run -0 jq -c '[.figures.mta_sts_adoption, .figures.dane_status, .figures.dkim_adoption]
+		| map([.denominator, (.items | map(.count))])' r-domstat.json
+	assert_output '[[110,[109,1]],[106,[99,1,6]],[110,[109,1]]]'
+	run -0 jq -c '[.figures.mta_sts_adoption.denominator, (.figures.not_scanned_causes.items[] | select(.key == "not_asked") | .count)]' r-dnstats.json
+	assert_output '[0,0]'
 }
 
 @test "--lists writes through no symlink planted at any temporary or final name" {
@@ -482,13 +500,13 @@ time.sleep(8)' &
 			ln -s ../victim "out/$name.$ext"
 		done
 	done
-	[ "$(find out -type l | wc -l)" -eq 96 ]
+	[ "$(find out -type l | wc -l)" -eq 128 ]
 	run -0 stats-report -F json --lists out --date 2026-11-01 "$F/graded.ndjson"
 	cmp victim victim.orig
 	# the lists are regular files now, and the planted temporary links were not used
-	[ "$(find out -maxdepth 1 -name '*.csv' -type f | wc -l)" -eq 24 ]
-	[ "$(find out -maxdepth 1 -name '*.json' -type f | wc -l)" -eq 24 ]
-	[ "$(find out -type l | wc -l)" -eq 48 ]
+	[ "$(find out -maxdepth 1 -name '*.csv' -type f | wc -l)" -eq 32 ]
+	[ "$(find out -maxdepth 1 -name '*.json' -type f | wc -l)" -eq 32 ]
+	[ "$(find out -type l | wc -l)" -eq 64 ]
 	assert_equal "$(head -1 out/mx_domains.csv)" "rank,domain"
 }
 
@@ -604,7 +622,7 @@ time.sleep(8)' &
 	run -0 jq -c '.figures.not_scanned_causes | [.denominator, (.items | map({(.key): .count}) | add)]' r.json
 	assert_output '[7,{"servfail":1,"refused":1,"timeout":1,"malformed":1,"network":1,"other":0,"not_asked":1}]'
 	run -0 jq -c '.figures.not_scanned_parts.items | map({(.key): .count}) | add' r.json
-	assert_output '{"spf":3,"dmarc":3,"caa":3,"ns":2,"soa":2,"mx":2,"dnssec":2,"bimi":3,"mta_sts_policy":7,"security_txt":7}'
+	assert_output '{"spf":3,"dmarc":3,"caa":3,"ns":2,"soa":2,"mx":2,"dnssec":2,"bimi":3,"mta_sts":7,"tls_rpt":7,"dane":7,"dkim":7,"mta_sts_policy":7,"security_txt":7}'
 	# and each part's denominator is the domains that exist less those left out of it
 	run -0 jq -e '(.figures.not_scanned_parts.items | map({(.key): .count}) | add) as $out
 		| .figures.not_scanned_parts.denominator as $e
