@@ -138,12 +138,12 @@ got_words(const struct fetched *f)
 static void
 check_mtasts(struct grader *g)
 {
-	struct findings *f = &g->f[C_MTASTS];
+	struct findings *f = &g->f[C_STSPOL];
 	struct https_facts *h = &g->facts.https;
 	const struct jv *o = fetch_of(g->s, "mta-sts-policy");
 	h->sts_txt = sts_txt(g);
 	if (!o) {
-		not_scanned(g, C_MTASTS, "mta-sts-policy");
+		not_scanned(g, C_STSPOL, "mta-sts-policy");
 		return;
 	}
 	struct fetched x;
@@ -155,7 +155,7 @@ check_mtasts(struct grader *g)
 			     "unknown, not absent)",
 			     x.error ? x.error : "HTTP status", x.detail ? ": " : "",
 			     x.detail ? x.detail : "");
-		g->facts.unknown[C_MTASTS] = true;
+		g->facts.unknown[C_STSPOL] = true;
 		return;
 	}
 	if (x.got != GOT_BODY) {
@@ -320,12 +320,12 @@ https_cap(enum cat c, const struct facts *fa)
 void
 https_unknowns(struct grader *g, bool dnstats)
 {
-	for (int c = C_MTASTS; c <= C_SECTXT; c++)
+	for (int c = C_STSPOL; c <= C_SECTXT; c++)
 		if (dnstats || g->facts.unknown[c])
 			g->grades[c] = GRADE_NULL;
 	if (dnstats) {
 		/* not graded on DNStats' scale, which never had them: no remarks either */
-		findings_reset(&g->f[C_MTASTS]);
+		findings_reset(&g->f[C_STSPOL]);
 		findings_reset(&g->f[C_SECTXT]);
 	}
 }

@@ -197,7 +197,7 @@ transport_dists(const struct agg *a, struct figure **figs, size_t *n)
 	record_dist(figs, n, "tls_rpt_record", "TLS-RPT record", G_TLSRPT, a->tls_rpt_rec,
 		    rec_label);
 	record_dist(figs, n, "dane_status", "DANE status", G_DANE, a->dane_rec, dane_label);
-	for (int g = G_FIRST_TRANSPORT; g < G_OVERALL; g++)
+	for (int g = G_FIRST_TRANSPORT; g < G_STSPOL; g++)
 		histogram(figs, n, a, g);
 }
 

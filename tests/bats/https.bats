@@ -340,7 +340,7 @@ SECURITY_TXT_NO_EXPIRES"
 	local r=$output
 	fig() { jq -c --arg k "$1" '.figures[$k] | [.denominator, (.items[] | [.key, .count])]' <<<"$r"; }
 	# 14 domains; slow and private unknown for MTA-STS, slow, toprivate and private for security.txt
-	run fig mta_sts_adoption
+	run fig mta_sts_policy_served
 	assert_output '[12,["yes",3],["no",9]]'
 	run fig mta_sts_mode
 	assert_output '[3,["enforce",2],["testing",1],["none",0],["invalid",0]]'

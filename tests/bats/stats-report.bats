@@ -480,11 +480,12 @@ time.sleep(8)' &
 		cp r.json "r-$scale.json"
 	done
 	# the mail-transport parts: adoption and DANE's status on the domstat scale (the stored
-	# scans have one domain without MTA-STS, one whose TLSA did not validate, six without
-	# TLSA); DNStats' scale grades none of them, which is no part the scan left out
+	# scans have three domains without MTA-STS, two of them MTA-STS policy cases, one whose
+	# TLSA did not validate, six without TLSA); DNStats' scale grades none of them, which is
+	# no part the scan left out
 	run -0 jq -c '[.figures.mta_sts_adoption, .figures.dane_status, .figures.dkim_adoption]
 		| map([.denominator, (.items | map(.count))])' r-domstat.json
-	assert_output '[[110,[109,1]],[106,[99,1,6]],[110,[109,1]]]'
+	assert_output '[[122,[119,3]],[118,[111,1,6]],[122,[121,1]]]'
 	run -0 jq -c '[.figures.mta_sts_adoption.denominator, (.figures.not_scanned_causes.items[] | select(.key == "not_asked") | .count)]' r-dnstats.json
 	assert_output '[0,0]'
 }
