@@ -239,6 +239,8 @@ setup_easy(const struct http_opts *o, CURL *e, struct http_req *r, const char *c
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
 	}
 	r->max_body = o->max_body;
+	if (o->buffer_size > 0)
+		curl_easy_setopt(e, CURLOPT_BUFFERSIZE, o->buffer_size);
 	if (r->no_follow)
 		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	if (r->connect_to) {

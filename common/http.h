@@ -22,6 +22,7 @@ struct http_opts {
 	const char *cacert; /* CA bundle file, NULL for the system's */
 	const char *user_agent;
 	const char *accept; /* Accept header, NULL for none */
+	long buffer_size;   /* libcurl's receive buffer per transfer (bytes), 0 for its 16 KiB */
 	/* with allow_private off: a private address this says yes to may be reached all the
 	 * same (dns-scan's --https-allow ranges); NULL for none */
 	bool (*allow_addr)(void *arg, const struct sockaddr *sa);

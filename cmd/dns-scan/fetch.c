@@ -53,6 +53,9 @@ fetch_init(void)
 	    .timeout_ms = opt.dns.timeout_ms,
 	    .max_body = FETCH_MAX_BODY,
 	    .max_redirects = FETCH_MAX_REDIRECTS,
+	    /* up to two transfers a job in the window: libcurl's 16 KiB each would be most of
+	     * the scan's memory, for answers of a few hundred bytes */
+	    .buffer_size = 4096,
 	    .cacert = opt.cacert,
 	    .user_agent = "dns-scan/" VERSION " (domstat)",
 	    .allow_addr = allowed,
