@@ -21,6 +21,7 @@
 #define REST_MS	   2000.0 /* how long it rests */
 /* epoll data: 0 = the watched descriptor, odd = a pooled socket (index << 1 | 1), else a dq */
 #define WATCH_TAG 0u
+#define AUX_TAG	  2u /* never a query's address (aligned) nor a pool's tag (odd) */
 #define POOL_MAX  64 /* sockets per resolver */
 #define POOL_USES                                                                                  \
 	1024 /* queries a pooled socket sends before a fresh one (new port) replaces it            \
@@ -95,6 +96,7 @@ struct dns_engine {
 	struct dq **heap;
 	size_t nheap, capheap;
 	int watch_fd;
+	bool aux_ready;
 	struct dns_stats st;
 	uint8_t rbuf[65536];
 	struct usock *socks; /* nres * pool for the resolvers, then DIRECT_SLOTS */
@@ -366,6 +368,21 @@ dns_engine_watch(struct dns_engine *e, int fd)
 		return false;
 	e->watch_fd = fd;
 	return true;
+}
+
+bool
+dns_engine_watch_aux(struct dns_engine *e, int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = AUX_TAG};
+	return epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) == 0;
+}
+
+bool
+dns_engine_aux_ready(struct dns_engine *e)
+{
+	bool r = e->aux_ready;
+	e->aux_ready = false;
+	return r;
 }
 
 size_t
@@ -1164,6 +1181,10 @@ dns_engine_run(struct dns_engine *e, int timeout_ms)
 	for (int i = 0; i < n; i++) {
 		if (evs[i].data.u64 == WATCH_TAG) {
 			ready = true;
+			continue;
+		}
+		if (evs[i].data.u64 == AUX_TAG) {
+			e->aux_ready = true;
 			continue;
 		}
 		if (evs[i].data.u64 & 1) {

@@ -147,6 +147,10 @@ void dns_submit(struct dns_engine *e, const char *name, uint16_t type, unsigned 
 /* Watch one more descriptor for input (e.g. stdin); false if it cannot be watched (a regular
  * file: then it is always ready). */
 bool dns_engine_watch(struct dns_engine *e, int fd);
+/* Watch another descriptor (e.g. the epoll descriptor of HTTP transfers, http_event_fd) that
+ * wakes dns_engine_run; dns_engine_aux_ready says (once) whether it became readable. */
+bool dns_engine_watch_aux(struct dns_engine *e, int fd);
+bool dns_engine_aux_ready(struct dns_engine *e);
 /* Wait up to timeout_ms for network events and timers, run the callbacks due. Returns true if
  * the watched descriptor became readable. */
 bool dns_engine_run(struct dns_engine *e, int timeout_ms);

@@ -23,14 +23,13 @@ enum fact_type {
 	FACT_NULL,	   /* always null (a fact DNStats stopped collecting) */
 };
 
-/* The objects facts groups its facts in (FG_TOP: facts itself). securitytxt holds none of
- * dns-grade's: another enricher's security.txt check, which stats-report reads (its present). */
+/* The objects facts groups its facts in (FG_TOP: facts itself). */
 /* clang-format off */
 #define FACT_GROUPS(X)                                                                             \
 	X(SPF, "spf") X(DMARC, "dmarc") X(CAA, "caa") X(MX, "mx") X(NS, "ns") X(SOA, "soa")        \
 	X(DNSSEC, "dnssec") X(BIMI, "bimi") X(SCAN, "scan") X(DNSTATS, "dnstats")                  \
 	X(SECURITYTXT, "securitytxt") X(MTASTS, "mta_sts") X(TLSRPT, "tls_rpt") X(DANE, "dane")    \
-	X(DKIM, "dkim") X(IPV6, "ipv6")
+	X(DKIM, "dkim") X(IPV6, "ipv6") X(STSPOL, "mta_sts_policy")
 /* clang-format on */
 #define FACT_GROUP_ENUM(id, name) FG_##id,
 enum fact_group { FG_TOP, FACT_GROUPS(FACT_GROUP_ENUM) NFACT_GROUPS };
@@ -118,7 +117,22 @@ extern const char *const fact_group_names[NFACT_GROUPS]; /* NULL for FG_TOP */
 	X(DNSTATS_DIGEST_TYPE, FG_DNSTATS, "dnssec_digest_type", FACT_INT_OR_NULL)                  \
 	X(DNSTATS_DNSKEY_ALGORITHM, FG_DNSTATS, "dnssec_dnskey_algorithm", FACT_INT_OR_NULL)        \
 	X(DNSTATS_HAS_MSDC,  FG_DNSTATS, "has_msdc",          FACT_BOOL_OR_NULL)                    \
-	X(DNSTATS_HAS_SECURITYTXT, FG_DNSTATS, "has_securitytxt", FACT_NULL)
+	X(DNSTATS_HAS_SECURITYTXT, FG_DNSTATS, "has_securitytxt", FACT_BOOL_OR_NULL)             \
+	X(STS_PRESENT,       FG_STSPOL, "present",            FACT_BOOL_OR_NULL)                    \
+	X(STS_TXT,           FG_STSPOL, "txt",                FACT_BOOL_OR_NULL)                    \
+	X(STS_VALID,         FG_STSPOL, "valid",              FACT_BOOL_OR_NULL)                    \
+	X(STS_MODE,          FG_STSPOL, "mode",               FACT_STR_OR_NULL)                     \
+	X(STS_MAX_AGE,       FG_STSPOL, "max_age",            FACT_INT_OR_NULL)                     \
+	X(STS_MX_PATTERNS,   FG_STSPOL, "mx_patterns",        FACT_INT_OR_NULL)                     \
+	X(STS_MX_COVERED,    FG_STSPOL, "mx_covered",         FACT_BOOL_OR_NULL)                    \
+	X(STS_ERROR,         FG_STSPOL, "error",              FACT_STR_OR_NULL)                     \
+	X(SECTXT_PRESENT,    FG_SECURITYTXT, "present",       FACT_BOOL_OR_NULL)                    \
+	X(SECTXT_VALID,      FG_SECURITYTXT, "valid",         FACT_BOOL_OR_NULL)                    \
+	X(SECTXT_CONTACT,    FG_SECURITYTXT, "contact",       FACT_BOOL_OR_NULL)                    \
+	X(SECTXT_EXPIRES,    FG_SECURITYTXT, "expires",       FACT_BOOL_OR_NULL)                    \
+	X(SECTXT_EXPIRED,    FG_SECURITYTXT, "expired",       FACT_BOOL_OR_NULL)                    \
+	X(SECTXT_SIGNED,     FG_SECURITYTXT, "signed",        FACT_BOOL_OR_NULL)                    \
+	X(SECTXT_ERROR,      FG_SECURITYTXT, "error",         FACT_STR_OR_NULL)
 /* clang-format on */
 
 #define FACT_ENUM(id, group, name, type) FACT_##id,

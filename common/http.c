@@ -5,6 +5,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -17,7 +20,17 @@ struct http {
 	char *cacert, *user_agent, *accept;
 	struct curl_slist *headers;
 	size_t active;
+	int ep;		 /* http_event_fd's epoll descriptor, -1 before */
+	double timer_at; /* when libcurl's timer is due (ms, CLOCK_MONOTONIC), -1 none */
 };
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
 
 static bool curl_ready;
 
@@ -45,6 +58,8 @@ http_new(const struct http_opts *o, struct buf *why)
 		curl_ready = true;
 	}
 	struct http *h = xcalloc(1, sizeof *h);
+	h->ep = -1;
+	h->timer_at = -1;
 	h->o = *o;
 	fill_defaults(&h->o);
 	h->cacert = o->cacert ? xstrdup(o->cacert) : NULL;
@@ -72,6 +87,8 @@ http_free(struct http *h)
 		return;
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
+	if (h->ep >= 0)
+		close(h->ep);
 	curl_slist_free_all(h->headers);
 	free(h->cacert);
 	free(h->user_agent);
@@ -96,6 +113,9 @@ http_req_free(struct http_req *r)
 	if (r->easy)
 		curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->headers);
+	curl_slist_free_all(r->connect);
+	free(r->connect_to);
+	free(r->content_type);
 	free(r->url);
 	free(r->post);
 	free(r->effective_url);
@@ -117,16 +137,21 @@ on_body(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* Is this address one an RDAP answer must not send us to (SSRF guard): loopback, private,
- * shared, link-local, unique-local, unspecified or multicast? */
+/* Is this address one an answer must not send us to (SSRF guard): loopback, private, shared,
+ * link-local, unique-local, unspecified, multicast or reserved? */
 static bool
 private_address(const char *ip)
 {
 	unsigned char a[16];
+	/* also the ranges no public server has: documentation (RFC 5737, RFC 3849), benchmarking
+	 * (RFC 2544) and IETF protocol assignments (RFC 6890) */
 	if (inet_pton(AF_INET, ip, a) == 1)
 		return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 169 && a[1] == 254) ||
 		       (a[0] == 172 && (a[1] & 0xF0) == 16) || (a[0] == 192 && a[1] == 168) ||
-		       (a[0] == 100 && (a[1] & 0xC0) == 64) || a[0] >= 224;
+		       (a[0] == 100 && (a[1] & 0xC0) == 64) || a[0] >= 224 ||
+		       (a[0] == 192 && a[1] == 0 && (a[2] == 0 || a[2] == 2)) ||
+		       (a[0] == 198 && a[1] == 51 && a[2] == 100) ||
+		       (a[0] == 203 && a[1] == 0 && a[2] == 113) || (a[0] == 198 && (a[1] & 0xFE) == 18);
 	if (inet_pton(AF_INET6, ip, a) != 1)
 		return true; /* not an address we understand: refuse */
 	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -137,7 +162,8 @@ private_address(const char *ip)
 	static const unsigned char zero[15] = {0};
 	if (!memcmp(a, zero, 15) && a[15] <= 1)
 		return true; /* :: and ::1 */
-	return (a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) || a[0] == 0xFF;
+	return (a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) || a[0] == 0xFF ||
+	       (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8);
 }
 
 /* Called before each request is sent, redirects included, with the address connected to. */
@@ -148,11 +174,32 @@ on_prereq(void *arg, char *ip, char *local_ip, int port, int local_port)
 	(void)local_ip, (void)port, (void)local_port;
 	bool guarded = r->guard_private || r->hops > 0;
 	r->hops++;
-	if (guarded && private_address(ip)) {
+	if (guarded && private_address(ip) && !r->allowed_ip) {
 		r->private_refused = true;
 		return CURL_PREREQFUNC_ABORT;
 	}
 	return CURL_PREREQFUNC_OK;
+}
+
+/* Called before each connection is opened: a refused address is never connected to (the
+ * prerequest check above sees the address only once connected). */
+static curl_socket_t
+on_open(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct http_req *r = arg;
+	(void)purpose;
+	char ip[INET6_ADDRSTRLEN] = "";
+	const struct sockaddr *sa = &a->addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
+	r->allowed_ip = r->allow_addr && r->allow_addr(r->allow_arg, sa);
+	if ((r->guard_private || r->hops > 0) && private_address(ip) && !r->allowed_ip) {
+		r->private_refused = true;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
 }
 
 static void
@@ -192,9 +239,21 @@ setup_easy(const struct http_opts *o, CURL *e, struct http_req *r, const char *c
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
 	}
 	r->max_body = o->max_body;
+	if (o->buffer_size > 0)
+		curl_easy_setopt(e, CURLOPT_BUFFERSIZE, o->buffer_size);
+	if (r->no_follow)
+		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	if (r->connect_to) {
+		r->connect = curl_slist_append(NULL, r->connect_to);
+		curl_easy_setopt(e, CURLOPT_CONNECT_TO, r->connect);
+	}
 	if (!o->allow_private) {
+		r->allow_addr = o->allow_addr;
+		r->allow_arg = o->allow_arg;
 		curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
 		curl_easy_setopt(e, CURLOPT_PREREQDATA, r);
+		curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open);
+		curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, r);
 	}
 }
 
@@ -228,7 +287,7 @@ http_active(const struct http *h)
 static void
 classify(struct http_req *r, CURLcode rc, const char *detail)
 {
-	if (r->private_refused) {
+	if (r->private_refused && rc != CURLE_OK) {
 		r->code = "private-address";
 		buf_adds(&r->msg, "refused to follow a link to a loopback or private address "
 				  "(see --allow-private)");
@@ -294,16 +353,19 @@ finish(struct http_req *r, CURLcode rc, const char *detail)
 	curl_off_t ra = 0;
 	if (curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
 		r->retry_after = (int64_t)ra;
+	char *ct = NULL;
+	if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
+		r->content_type = xstrdup(ct);
+	curl_off_t us = 0;
+	if (curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &us) == CURLE_OK)
+		r->ms = (double)us / 1000.0;
 	classify(r, rc, detail);
 }
 
-struct http_req *
-http_poll(struct http *h, int timeout_ms, struct http_waitfd *fds, unsigned nfds)
+/* The finished requests, linked by ->next. */
+static struct http_req *
+collect(struct http *h)
 {
-	for (unsigned i = 0; i < nfds; i++)
-		fds[i].revents = 0;
-	int running = 0;
-	curl_multi_perform(h->multi, &running);
 	struct http_req *done = NULL, **tail = &done;
 	CURLMsg *m;
 	int left;
@@ -320,6 +382,17 @@ http_poll(struct http *h, int timeout_ms, struct http_waitfd *fds, unsigned nfds
 		*tail = r;
 		tail = &r->next;
 	}
+	return done;
+}
+
+struct http_req *
+http_poll(struct http *h, int timeout_ms, struct http_waitfd *fds, unsigned nfds)
+{
+	for (unsigned i = 0; i < nfds; i++)
+		fds[i].revents = 0;
+	int running = 0;
+	curl_multi_perform(h->multi, &running);
+	struct http_req *done = collect(h);
 	if (done)
 		return done;
 	struct curl_waitfd stackfds[16], *wfd = stackfds;
@@ -338,6 +411,79 @@ http_poll(struct http *h, int timeout_ms, struct http_waitfd *fds, unsigned nfds
 	if (wfd != stackfds)
 		free(wfd);
 	return NULL;
+}
+
+static int
+on_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
+{
+	struct http *h = arg;
+	(void)e, (void)sockp;
+	if (what == CURL_POLL_REMOVE) {
+		epoll_ctl(h->ep, EPOLL_CTL_DEL, fd, NULL);
+		return 0;
+	}
+	struct epoll_event ev = {.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0) |
+					   ((what & CURL_POLL_OUT) ? EPOLLOUT : 0),
+				 .data.fd = fd};
+	if (epoll_ctl(h->ep, EPOLL_CTL_MOD, fd, &ev) < 0)
+		epoll_ctl(h->ep, EPOLL_CTL_ADD, fd, &ev);
+	return 0;
+}
+
+static int
+on_timer(CURLM *m, long ms, void *arg)
+{
+	struct http *h = arg;
+	(void)m;
+	h->timer_at = ms < 0 ? -1 : now_ms() + (double)ms;
+	return 0;
+}
+
+int
+http_event_fd(struct http *h)
+{
+	if (h->ep >= 0)
+		return h->ep;
+	h->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (h->ep < 0)
+		return -1;
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	return h->ep;
+}
+
+long
+http_next_ms(const struct http *h)
+{
+	if (h->timer_at < 0)
+		return -1;
+	double d = h->timer_at - now_ms();
+	return d <= 0 ? 0 : (long)d + 1;
+}
+
+struct http_req *
+http_step(struct http *h)
+{
+	int running = 0;
+	struct epoll_event evs[64];
+	int n = epoll_wait(h->ep, evs, 64, 0);
+	for (int i = 0; i < n; i++) {
+		int flags = 0;
+		if (evs[i].events & (EPOLLIN | EPOLLHUP))
+			flags |= CURL_CSELECT_IN;
+		if (evs[i].events & EPOLLOUT)
+			flags |= CURL_CSELECT_OUT;
+		if (evs[i].events & EPOLLERR)
+			flags |= CURL_CSELECT_ERR;
+		curl_multi_socket_action(h->multi, evs[i].data.fd, flags, &running);
+	}
+	if (h->timer_at >= 0 && now_ms() >= h->timer_at) {
+		h->timer_at = -1;
+		curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	}
+	return collect(h);
 }
 
 /* One blocking request (a GET with If-Modified-Since when since > 0, or a POST of json). */

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "buf.h"
 
@@ -21,6 +22,11 @@ struct http_opts {
 	const char *cacert; /* CA bundle file, NULL for the system's */
 	const char *user_agent;
 	const char *accept; /* Accept header, NULL for none */
+	long buffer_size;   /* libcurl's receive buffer per transfer (bytes), 0 for its 16 KiB */
+	/* with allow_private off: a private address this says yes to may be reached all the
+	 * same (dns-scan's --https-allow ranges); NULL for none */
+	bool (*allow_addr)(void *arg, const struct sockaddr *sa);
+	void *allow_arg;
 };
 
 struct http_req {
@@ -30,11 +36,15 @@ struct http_req {
 	char *post; /* a JSON body to POST (malloc'd, freed by http_req_free); NULL for a GET */
 	bool guard_private; /* refuse a private address even for the first hop (links found in
 			       answers) */
+	bool no_follow;	    /* do not follow redirects: a 3xx answer is the result */
+	char *connect_to;   /* "HOST:PORT:ADDR:PORT" (CURLOPT_CONNECT_TO), malloc'd, or NULL */
 	/* results, valid once the request is done */
 	long status; /* HTTP status of the last answer, 0 if none */
 	struct buf body;
 	char *effective_url; /* after redirects, malloc'd */
 	int64_t retry_after; /* seconds from a Retry-After header, -1 when absent */
+	char *content_type;  /* of the last answer, malloc'd, NULL when none */
+	double ms;	     /* the transfer's total time */
 	const char *code;    /* NULL when an HTTP answer arrived; else "timeout", "tls",
 				"network", "too-large", "too-many-redirects", "insecure-redirect",
 				"private-address" */
@@ -42,8 +52,12 @@ struct http_req {
 	/* private */
 	void *easy;
 	void *headers; /* a POST's own header list */
+	void *connect; /* the connect_to list */
 	bool too_large;
 	bool private_refused;
+	bool allowed_ip; /* the address connected to is one allow_addr accepted */
+	bool (*allow_addr)(void *arg, const struct sockaddr *sa);
+	void *allow_arg;
 	unsigned hops;
 	size_t max_body;
 	struct http_req *next;
@@ -71,6 +85,15 @@ struct http_waitfd {
  * descriptors (their revents are set). Finished requests are returned as a list linked by
  * ->next (NULL when none); when some finished, no waiting is done. */
 struct http_req *http_poll(struct http *h, int timeout_ms, struct http_waitfd *fds, unsigned nfds);
+
+/* Or drive the transfers from the caller's own event loop (dns-scan's), not http_poll: the
+ * sockets of libcurl are kept in an epoll descriptor, returned here (-1 on failure), that the
+ * caller watches for input with its own; http_next_ms says how long the caller may wait before
+ * http_step is due (-1: no timer); http_step moves the transfers on without waiting and
+ * returns the finished ones as http_poll does. Call it before starting any request. */
+int http_event_fd(struct http *h);
+long http_next_ms(const struct http *h);
+struct http_req *http_step(struct http *h);
 
 /* One POST of a JSON body to url, blocking: the HTTP status with the answer in body, or -1 with
  * why. For the few control requests of a service (see isc.h). */

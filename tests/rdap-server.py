@@ -55,6 +55,15 @@ badutf8name-* the ldhName holds invalid UTF-8
 escname-*    the ldhName holds terminal escape sequences and a newline
 deep-*       a normal answer plus a member nested 100000 arrays deep
 deepobj-*    a normal answer plus a member nested 100000 objects deep
+With --wellknown DIR, GET /.well-known/<file> is answered by the Host header (port left out):
+DIR/<host>/<file> is the 200 answer (text/plain; charset=utf-8, or the type in
+DIR/<host>/<file>.type); else the host's first label, past a leading "mta-sts.", chooses:
+slow*      the answer after 3 s           huge*      200 text/plain with 100 KiB
+moved*     301 to the same file elsewhere on this server
+toprivate* 302 to https://10.255.255.1/.well-known/<file> (a private address)
+forbidden* 403
+anything else 404. With --tls-alt-cert/--tls-alt-key, the hosts named in --tls-alt-names get
+that certificate (by SNI) instead of --tls-cert.
 The streamed kinds log "<time> <port> sent <name> <bytes on the wire>" when they end.
 Paths /bootstrap-never and /bootstrap-giant: the bootstrap server never answers, or sends
 2 GiB.
@@ -128,6 +137,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if cfg.latency:
             time.sleep(cfg.latency / 1000.0)
         path = self.path.split("?")[0]
+        if cfg.wellknown and path.startswith("/.well-known/"):
+            return self.wellknown(path[len("/.well-known/"):])
         if path.startswith("/bootstrap"):
             return self.bootstrap()
         if "/domain/" not in path:
@@ -339,6 +350,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 f.write("%.3f %d sent %s %d\n" % (time.time(), self.server.server_address[1],
                                                   name, sent))
 
+    def wellknown(self, name):
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
+        f = os.path.join(self.server.cfg.wellknown, host, name)
+        if "/" not in name and ".." not in host and os.path.isfile(f):
+            ctype = "text/plain; charset=utf-8"
+            if os.path.isfile(f + ".type"):
+                ctype = open(f + ".type").read().strip()
+            return self.send(200, open(f, "rb").read(), ctype)
+        kind = host[len("mta-sts."):] if host.startswith("mta-sts.") else host
+        if kind.startswith("slow"):
+            time.sleep(3)
+            return self.send(200, b"version: STSv1\n", "text/plain")
+        if kind.startswith("huge"):
+            return self.send(200, b"#" * (100 * 1024), "text/plain")
+        if kind.startswith("moved"):
+            return self.send(301, b"", "text/plain",
+                             [("Location", "/elsewhere/" + name)])
+        if kind.startswith("forbidden"):
+            return self.send(403, b"forbidden", "text/plain")
+        if kind.startswith("toprivate"):
+            return self.send(302, b"", "text/plain",
+                             [("Location", "https://10.255.255.1/.well-known/" + name)])
+        return self.send(404, b"not found", "text/plain")
+
     def bootstrap(self):
         cfg = self.server.cfg
         if self.path.startswith("/bootstrap-never"):
@@ -414,6 +449,10 @@ def main():
     ap.add_argument("--other", default="http://127.0.0.1:9/")
     ap.add_argument("--bootstrap-file")
     ap.add_argument("--whois", action="store_true", help="serve whois (port 43 protocol)")
+    ap.add_argument("--wellknown", help="serve /.well-known/ files by host from this directory")
+    ap.add_argument("--tls-alt-cert")
+    ap.add_argument("--tls-alt-key")
+    ap.add_argument("--tls-alt-names", default="")
     cfg = ap.parse_args()
     if not cfg.addr.startswith("127."):
         sys.exit("loopback only")
@@ -432,6 +471,16 @@ def main():
         if cfg.tls_cert:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(cfg.tls_cert, cfg.tls_key)
+            if cfg.tls_alt_cert:
+                alt = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                alt.load_cert_chain(cfg.tls_alt_cert, cfg.tls_alt_key)
+                names = set(cfg.tls_alt_names.split(","))
+
+                def pick(sock, name, _ctx, alt=alt, names=names):
+                    if name in names:
+                        sock.context = alt
+
+                ctx.sni_callback = pick
             srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
         ports.append(srv.server_address[1])
         threading.Thread(target=srv.serve_forever, daemon=True).start()

@@ -16,8 +16,10 @@
 #include "tool.h"
 
 /* The categories in grade.h's order. */
-const char *const cat_names[NCAT] = {"spf",    "dmarc", "caa",	   "ns",      "soa",  "mx",
-				     "dnssec", "bimi",	"mta_sts", "tls_rpt", "dane", "dkim"};
+const char *const cat_names[NCAT] = {"spf",	    "dmarc",	    "caa",     "ns",
+				     "soa",	    "mx",	    "dnssec",  "bimi",
+				     "mta_sts",	    "tls_rpt",	    "dane",    "dkim",
+				     "mta_sts_policy", "security_txt"};
 
 struct options {
 	bool dnstats;
@@ -110,6 +112,10 @@ fact_cat(int f)
 		return C_DANE;
 	case FG_DKIM:
 		return C_DKIM;
+	case FG_STSPOL:
+		return C_STSPOL;
+	case FG_SECURITYTXT:
+		return C_SECTXT;
 	default:
 		break;
 	}
@@ -138,6 +144,8 @@ fact_cat(int f)
 	case FACT_DNSTATS_DIGEST_TYPE:
 	case FACT_DNSTATS_DNSKEY_ALGORITHM:
 		return C_DNSSEC;
+	case FACT_DNSTATS_HAS_SECURITYTXT:
+		return C_SECTXT;
 	default:
 		return NCAT;
 	}
@@ -236,7 +244,24 @@ fact_values(const struct facts *fa, const struct scan *s, struct fact_val v[NFAC
 	v[FACT_DNSTATS_DIGEST_TYPE] = fact_int(l->digest_type);
 	v[FACT_DNSTATS_DNSKEY_ALGORITHM] = fact_int(l->dnskey_algorithm);
 	v[FACT_DNSTATS_HAS_MSDC] = l->has_msdc < 0 ? fact_null() : fact_bool(l->has_msdc);
-	v[FACT_DNSTATS_HAS_SECURITYTXT] = fact_null();
+	const struct https_facts *h = &fa->https;
+	v[FACT_DNSTATS_HAS_SECURITYTXT] = fact_bool(h->sec_present == 1);
+	v[FACT_STS_PRESENT] = fact_bool(h->sts_present == 1);
+	v[FACT_STS_TXT] = fact_tri(h->sts_txt);
+	v[FACT_STS_VALID] = h->sts_present == 1 ? fact_bool(h->sts_valid) : fact_null();
+	v[FACT_STS_MODE] = fact_str(h->sts_mode);
+	v[FACT_STS_MAX_AGE] = h->sts_max_age >= 0 ? fact_int(h->sts_max_age) : fact_null();
+	v[FACT_STS_MX_PATTERNS] = h->sts_present == 1 ? fact_int(h->sts_mx) : fact_null();
+	v[FACT_STS_MX_COVERED] = fact_tri(h->sts_mx_covered);
+	v[FACT_STS_ERROR] = fact_str(h->sts_error);
+	bool sp = h->sec_present == 1;
+	v[FACT_SECTXT_PRESENT] = fact_bool(sp);
+	v[FACT_SECTXT_VALID] = sp ? fact_bool(h->sec_valid) : fact_null();
+	v[FACT_SECTXT_CONTACT] = sp ? fact_bool(h->sec_contact) : fact_null();
+	v[FACT_SECTXT_EXPIRES] = sp ? fact_bool(h->sec_expires) : fact_null();
+	v[FACT_SECTXT_EXPIRED] = sp && h->sec_expires ? fact_bool(h->sec_expired) : fact_null();
+	v[FACT_SECTXT_SIGNED] = sp ? fact_bool(h->sec_signed) : fact_null();
+	v[FACT_SECTXT_ERROR] = fact_str(h->sec_error);
 	/* what depends on unknown data is unknown, not false (the algorithm lists stay lists) */
 	for (int f = 0; f < NFACTS; f++) {
 		enum cat c = fact_cat(f);

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "dmarc.h"
 #include "findings.h"
+#include "mtasts.h"
 
 /* DNStats' scale grades the first NCAT_DNSTATS; the mail-transport categories after BIMI
  * (transport.c) are the domstat scale's only. */
@@ -27,6 +28,8 @@ enum cat {
 	C_TLSRPT,
 	C_DANE,
 	C_DKIM,
+	C_STSPOL, /* the HTTPS categories (https.c): the domstat scale's only, not in overall */
+	C_SECTXT,
 	NCAT
 };
 #define NCAT_DNSTATS (C_BIMI + 1)
@@ -234,6 +237,18 @@ struct facts {
 		int ns, mx; /* 1 every host has AAAA, 0 not, -1 unknown or no host */
 		int ns_without, mx_without; /* hosts without AAAA, -1 unknown */
 	} ipv6;
+	struct https_facts {
+		int sts_txt;	/* _mta-sts TXT v=STSv1: 1, 0, -1 unknown */
+		int sts_present; /* a policy was served (2xx over verified TLS) */
+		bool sts_valid;
+		const char *sts_mode; /* NULL: none or invalid */
+		long long sts_max_age, sts_mx; /* -1: none */
+		int sts_mx_covered;	       /* every MX host matches: 1, 0, -1 unknown */
+		const char *sts_error;	       /* how the fetch failed, NULL when it did not */
+		int sec_present;
+		bool sec_valid, sec_contact, sec_expires, sec_expired, sec_signed;
+		const char *sec_error;
+	} https;
 	const char *mail_provider, *dns_provider;
 	bool ad;
 	struct {
@@ -265,6 +280,7 @@ struct grader {
 	struct buf tmp, tmp2;
 	struct mail_state *mail;	   /* buffers the mail checks reuse (mail.c) */
 	struct transport_state *transport; /* and the transport checks' (transport.c) */
+	struct mtasts_policy https_sts; /* the policy https.c parses, its buffer reused */
 };
 
 void grader_init(struct grader *g);
@@ -306,5 +322,10 @@ void transport_state_free(struct grader *g);
 bool unknown_remark(struct grader *g, enum cat c, const struct query *q, const char *type,
 		    const char *name, size_t n);
 void legacy_facts(struct grader *g);
+/* https.c: the MTA-STS policy and security.txt categories (dns-scan's https member) */
+void check_https(struct grader *g);
+int https_cap(enum cat c, const struct facts *fa);
+void https_unknowns(struct grader *g, bool dnstats); /* after a scale: null grades */
+void https_free(struct grader *g);
 
 #endif

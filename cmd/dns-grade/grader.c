@@ -28,6 +28,7 @@ grader_free(struct grader *g)
 	buf_free(&g->tmp2);
 	mail_state_free(g);
 	transport_state_free(g);
+	https_free(g);
 	dnstats_free(g);
 }
 
@@ -45,6 +46,7 @@ grade_checks(struct grader *g)
 	check_mail(g);
 	check_infra(g);
 	check_transport(g);
+	check_https(g);
 	legacy_facts(g);
 }
 
@@ -115,6 +117,9 @@ cap_of(enum cat c, const struct facts *fa, const struct findings *f)
 	case C_DKIM:
 		/* a domain that receives no mail (null MX) need not sign any */
 		return fa->dkim.present || fa->mx.null_mx ? 100 : 0;
+	case C_STSPOL:
+	case C_SECTXT:
+		return https_cap(c, fa);
 	default:
 		return 0;
 	}
@@ -129,8 +134,9 @@ domstat_grade(enum cat c, const struct facts *fa, const struct findings *f)
 void
 scale_domstat(const struct facts *fa, const struct findings f[NCAT], int grades[NCAT], int *overall)
 {
-	/* BIMI and the mail-transport categories are graded but not weighed (domstat(7)) */
-	static const int weight[NCAT] = {20, 20, 10, 15, 10, 10, 15, 0, 0, 0, 0, 0};
+	/* BIMI, the mail-transport and the HTTPS categories are graded but not weighed
+	 * (domstat(7)) */
+	static const int weight[NCAT] = {20, 20, 10, 15, 10, 10, 15, 0, 0, 0, 0, 0, 0, 0};
 	int sum = 0;
 	for (int c = 0; c < NCAT; c++) {
 		grades[c] = domstat_grade(c, fa, &f[c]);
@@ -330,6 +336,7 @@ grade_unknowns(struct grader *g, bool dnstats)
 		unknown_remark(g, C_BIMI, scan_find(s, g->tmp.s, g->tmp.len, T_TXT), "TXT",
 			       g->tmp.s, g->tmp.len);
 	transport_unknowns(g);
+	https_unknowns(g, dnstats);
 	/* the categories overall weighs: domstat's the first seven, DNStats' chart SPF, DMARC,
 	 * CAA */
 	for (int c = 0; c < NCAT; c++)

@@ -288,7 +288,9 @@ add_dns_member(struct job *j)
 			buf_addc(b, ',');
 		buf_add(b, j->slots[i].json.s, j->slots[i].json.len);
 	}
-	buf_adds(b, "]}");
+	buf_addc(b, ']');
+	fetch_json(j, b);
+	buf_addc(b, '}');
 	rec_set_end(&j->rec);
 	return failed;
 }

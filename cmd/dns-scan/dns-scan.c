@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "dnsjson.h"
+#include "http.h"
 #include "jsonw.h"
 #include "options.h"
 #include "progress.h"
@@ -24,6 +25,7 @@
 struct options opt;
 struct dns_engine *engine;
 struct parents *parents;
+struct http *https;
 struct window order; /* the jobs in input order (not with --unordered) */
 size_t active;	     /* jobs read and not yet written */
 struct job *free_jobs;
@@ -45,7 +47,10 @@ enum {
 	OPT_WINDOW,
 	OPT_UNORDERED,
 	OPT_STATS,
-	OPT_CANARY
+	OPT_CANARY,
+	OPT_HTTPS_PORT,
+	OPT_HTTPS_ALLOW,
+	OPT_CACERT
 };
 
 static const struct opt opt_table[] = {
@@ -60,6 +65,12 @@ static const struct opt opt_table[] = {
     {OPT_TYPES, "types", "LIST", "apex types and parts, e.g. MX,TXT,spf,dmarc (custom)", NULL},
     {OPT_NSPORT, "ns-port", "PORT", "port of direct queries to name servers (default 53)", NULL},
     {OPT_NSALLOW, "ns-allow", "CIDR", "ranges direct queries may go to (repeatable; default all)",
+     NULL},
+    {OPT_HTTPS_PORT, "https-port", "PORT", "port the HTTPS fetches connect to (default 443)",
+     NULL},
+    {OPT_HTTPS_ALLOW, "https-allow", "CIDR",
+     "private range the HTTPS fetches may reach (repeatable; default none)", NULL},
+    {OPT_CACERT, "cacert", "FILE", "CA certificates for the HTTPS fetches (default the system's)",
      NULL},
     {OPT_CANARY, "canary", NULL, "warn about resolvers that answer a name that cannot exist", NULL},
     {OPT_WINDOW, "window", "N", "records held for ordered output (default 1000)", NULL},
@@ -103,6 +114,7 @@ set_profile(const char *name)
 	static const uint16_t minimal[] = {LDNS_RR_TYPE_SOA, LDNS_RR_TYPE_NS, LDNS_RR_TYPE_MX,
 					   LDNS_RR_TYPE_TXT};
 	opt.napex = 0;
+	opt.fetches = 0;
 	const uint16_t *types;
 	size_t n;
 	if (!strcmp(name, "full")) {
@@ -110,6 +122,7 @@ set_profile(const char *name)
 		n = sizeof full / sizeof *full;
 		opt.features = F(W_APEX) | F(W_WWW) | F(W_DMARC) | F(W_BIMI) | F(W_MSDCS) |
 			       F(W_ADPROBE) | F(W_MTASTS) | F(W_TLSRPT) | F(W_DKIM) | FOLLOW_UPS;
+		opt.fetches = (1u << FETCH_COUNT) - 1;
 	} else if (!strcmp(name, "dnstats")) {
 		types = dnstats;
 		n = sizeof dnstats / sizeof *dnstats;
@@ -133,9 +146,12 @@ set_types(const char *list)
 {
 	opt.napex = 0;
 	opt.features = 0;
+	opt.fetches = 0;
 	opt.profile = "custom";
 	char *copy = xstrdup(list), *save = NULL;
 	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		if (fetch_part(t))
+			continue;
 		int w;
 		for (w = 0; w < W_COUNT; w++)
 			if (!strcasecmp(t, why_name[w]))
@@ -156,7 +172,7 @@ set_types(const char *list)
 		opt.features |= F(W_NSADDR); /* the addresses come from there */
 	if (opt.features & F(W_MSDCS))
 		opt.features |= F(W_ADPROBE);
-	if (!opt.features)
+	if (!opt.features && !opt.fetches)
 		tool_die("invalid value for --types: nothing to ask");
 }
 
@@ -203,6 +219,7 @@ parse_options(int argc, char **argv)
 	opt.dns.timeout_ms = 5000;
 	opt.dns.retries = 2;
 	opt.ns_port = 53;
+	opt.https_port = 443;
 	opt.window = 1000;
 	set_profile("full");
 	const char *types = NULL, *profile = NULL;
@@ -257,6 +274,19 @@ parse_options(int argc, char **argv)
 			break;
 		case OPT_CANARY:
 			opt.canary = true;
+			break;
+		case OPT_HTTPS_PORT:
+			opt.https_port = (uint16_t)opt_long("https-port", optarg, 1, 65535);
+			break;
+		case OPT_HTTPS_ALLOW:
+			opt.https_allow = xgrow(opt.https_allow, &opt.caphttps_allow,
+						opt.nhttps_allow + 1, sizeof *opt.https_allow);
+			if (dns_cidr_parse(optarg, &opt.https_allow[opt.nhttps_allow]) < 0)
+				tool_die("invalid value for --https-allow: '%s'", optarg);
+			opt.nhttps_allow++;
+			break;
+		case OPT_CACERT:
+			opt.cacert = optarg;
 			break;
 		case 'f':
 			opt.field = opt_field(optarg);
@@ -428,6 +458,7 @@ main(int argc, char **argv)
 	if (!engine)
 		tool_die("cannot start the event loop: %s", strerror(errno));
 	parents = parents_new(engine, opt.ns_port);
+	fetch_init();
 	if (opt.canary)
 		run_canary();
 	buf_addc(&resolvers_json, '[');
@@ -497,8 +528,9 @@ main(int argc, char **argv)
 			fflush(stdout);
 			last_flush = now;
 		}
-		if (dns_engine_run(engine, opt.progress ? 500 : 1000))
+		if (dns_engine_run(engine, fetch_wait_ms(opt.progress ? 500 : 1000)))
 			readable = true;
+		fetch_step();
 	}
 	if (opt.progress)
 		progress(true, input_size);
@@ -516,13 +548,16 @@ main(int argc, char **argv)
 		free(j->slots);
 		buf_free(&j->parent_json);
 		buf_free(&j->ref);
+		fetch_release(j);
 		free(j);
 	}
 	window_free(&order);
 	parents_free(parents);
+	fetch_free();
 	dns_engine_free(engine);
 	buf_free(&resolvers_json);
 	free(opt.resolvers);
 	free(opt.allow);
+	free(opt.https_allow);
 	return tool_finish(rec_status());
 }

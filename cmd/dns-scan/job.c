@@ -90,6 +90,7 @@ job_new(void)
 	buf_reset(&j->parent_json);
 	buf_reset(&j->ref);
 	j->nref = 0;
+	fetch_reset(j);
 	active++;
 	return j;
 }
@@ -190,6 +191,7 @@ start_scan(struct job *j)
 			ask(j, W_APEX, d, LDNS_RR_TYPE_CAA, ACT_CAA, NULL);
 	}
 	buf_free(&q);
+	fetch_start(j);
 	const char *dot = strchr(d, '.');
 	if ((f & F(W_PARENT)) && dot && dot[1]) {
 		j->outstanding++; /* until the parent's servers are known */

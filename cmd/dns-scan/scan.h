@@ -60,6 +60,26 @@ enum {
 	ACT_DANE = 512,	    /* apex MX: TLSA at _25._tcp of each exchange (RFC 7672) */
 };
 
+/* The HTTPS fetches of a scan (fetch.c), parts of their own beside the `why` ones: the
+ * `https` member, in this order. */
+enum fetch_kind { FETCH_MTASTS, FETCH_SECTXT, FETCH_COUNT };
+extern const char *const fetch_name[FETCH_COUNT];
+
+/* One fetch of a job: the A and AAAA of its host through the resolvers, then the GET. */
+struct job;
+struct fetch {
+	struct job *job;
+	uint8_t kind;	     /* enum fetch_kind */
+	uint8_t naddrs;
+	bool on;	     /* asked for this job */
+	uint8_t dns_pending; /* of the A and AAAA questions */
+	int dns_cause;	     /* -1, or why an address question failed (cause_name) */
+	struct buf addrs;    /* the addresses found, a JSON array's members */
+	char first[64];	     /* the first address, for connecting (an IPv4 one if any) */
+	bool first_v4;
+	struct buf json; /* the finished object */
+};
+
 /* What the apex NS question gave, for the servers of a delegation the apex does not name. */
 enum { APEX_NS_PENDING, APEX_NS_FOUND, APEX_NS_NONE };
 
@@ -81,6 +101,11 @@ struct options {
 	size_t napex;
 	size_t window;
 	bool unordered, stats, progress, canary;
+	unsigned fetches;	      /* 1 << fetch_kind */
+	uint16_t https_port;	      /* where the fetches connect (default 443) */
+	struct dns_cidr *https_allow; /* private ranges the fetches may reach */
+	size_t nhttps_allow, caphttps_allow;
+	const char *cacert;
 };
 
 /* How a resolver query ended, for the domain's scan status: answered (NOERROR, NXDOMAIN), or
@@ -119,6 +144,7 @@ struct job {
 	size_t nref;
 	double start_ms;
 	time_t start_wall;
+	struct fetch fetch[FETCH_COUNT];
 	struct job *next_free;
 };
 
@@ -126,6 +152,7 @@ struct job {
 extern struct options opt;
 extern struct dns_engine *engine;
 extern struct parents *parents;
+extern struct http *https; /* the HTTPS transfers, NULL when no fetch is asked */
 extern struct window order; /* the jobs in input order (not with --unordered) */
 extern size_t active;	    /* jobs read and not yet written */
 extern struct job *free_jobs;
@@ -144,6 +171,18 @@ void run_actions(struct job *j, size_t idx, const ldns_pkt *p);
 /* answer.c: how a question ended, and the `dns` member */
 void on_result(void *ctx, uint32_t tag, struct dns_result *res);
 size_t add_dns_member(struct job *j);
+
+/* fetch.c: the HTTPS fetches (MTA-STS policy, security.txt) on dns-scan's own loop */
+void fetch_init(void);
+void fetch_free(void);
+void fetch_start(struct job *j);
+void fetch_reset(struct job *j);
+void fetch_release(struct job *j); /* frees the buffers of a job about to be freed */
+void fetch_json(struct job *j, struct buf *b); /* the https member, when any was asked */
+/* Move the transfers on (called each turn of the loop); the wait the loop may take at most. */
+void fetch_step(void);
+int fetch_wait_ms(int wait);
+bool fetch_part(const char *name); /* --types: a fetch part's name turns it on */
 
 /* job.c: one job per input record, written in input order unless --unordered */
 void job_finished(struct job *j);

@@ -92,6 +92,9 @@ struct obs {
 	int mta_sts_rec, tls_rpt_rec, dane_rec; /* TR_* */
 	int v6_ns, v6_mx;			/* -1 unknown */
 	int securitytxt;			/* -1 unknown */
+	bool sts, sts_uncovered, sts_txt_only, sts_no_txt;
+	int sts_mode; /* STS_* */
+	bool sec_invalid, sec_expired, sec_signed;
 	bool has_mail, has_dnsp;
 	const char *scale;
 	long long scan[NSCAN];
@@ -309,14 +312,15 @@ set_counted(struct obs *ob)
 	for (int i = 0; i <= G_OVERALL; i++) {
 		ob->counted[i] = scanned && ob->grade[i] != GRADE_NONE;
 		/* a mail-transport part the record does not list was not graded on its scale
-		 * (DNStats'), not left out by the scan */
-		any_missing |=
-		    i < G_OVERALL && !ob->counted[i] && (i < G_FIRST_TRANSPORT || ob->listed[i]);
+		 * (DNStats'), not left out by the scan; an HTTPS part's fetch fails without a DNS
+		 * cause: neither is "not asked" */
+		any_missing |= i < G_STSPOL && !ob->counted[i] &&
+			       (i < G_FIRST_TRANSPORT || ob->listed[i]);
 	}
 	bool any_failed = false, any_counted = false;
 	for (int i = 0; i < FC_NOT_ASKED; i++)
 		any_failed |= ob->cause[i];
-	for (int i = 0; i < G_OVERALL; i++)
+	for (int i = 0; i < G_STSPOL; i++)
 		any_counted |= ob->counted[i];
 	/* a domain with no part graded tells nothing of its mail or name servers either */
 	ob->scanned_any = scanned && any_counted;
@@ -423,12 +427,21 @@ read_facts(struct run *run, struct record *r, struct obs *ob)
 				ob->scan[i] = x;
 		}
 	}
-	/* not one of dns-grade's facts: another enricher's security.txt check */
-	static const char *const present_key[] = {"present"};
-	struct jspan present;
-	spick(group[FG_SECURITYTXT], present_key, &present, 1);
-	if (present.n)
-		ob->securitytxt = vtrue(present);
+	/* security.txt: dns-grade's facts (another enricher may write the same group) */
+	if (v[FACT_SECTXT_PRESENT].n)
+		ob->securitytxt = vtrue(v[FACT_SECTXT_PRESENT]);
+	ob->sec_invalid = vfalse(v[FACT_SECTXT_VALID]);
+	ob->sec_expired = vtrue(v[FACT_SECTXT_EXPIRED]);
+	ob->sec_signed = vtrue(v[FACT_SECTXT_SIGNED]);
+	ob->sts = vtrue(v[FACT_STS_PRESENT]);
+	ob->sts_mode = STS_INVALID;
+	const char *mode = vstr(v[FACT_STS_MODE], &run->s1);
+	for (int i = 0; mode && i < STS_INVALID && !vfalse(v[FACT_STS_VALID]); i++)
+		if (!strcmp(mode, sts_key[i]))
+			ob->sts_mode = i;
+	ob->sts_uncovered = vfalse(v[FACT_STS_MX_COVERED]);
+	ob->sts_txt_only = vtrue(v[FACT_STS_TXT]) && vfalse(v[FACT_STS_PRESENT]);
+	ob->sts_no_txt = vfalse(v[FACT_STS_TXT]) && ob->sts;
 	return -1;
 }
 
@@ -492,6 +505,20 @@ agg_add(const struct run *run, struct agg *a, const struct obs *ob, bool names)
 	}
 	if (c[G_DKIM])
 		a->dkim += ob->dkim;
+	if (c[G_STSPOL]) {
+		a->sts += ob->sts;
+		if (ob->sts)
+			a->sts_mode[ob->sts_mode]++;
+		a->sts_uncovered += ob->sts_uncovered;
+		a->sts_txt_only += ob->sts_txt_only;
+		a->sts_no_txt += ob->sts_no_txt;
+	}
+	if (c[G_SECTXT]) {
+		a->sec += ob->securitytxt == 1;
+		a->sec_invalid += ob->sec_invalid;
+		a->sec_expired += ob->sec_expired;
+		a->sec_signed += ob->sec_signed;
+	}
 	if (c[G_NS]) {
 		a->ns_lame += ob->ns_lame;
 		a->ns_inconsistent += ob->ns_inconsistent;

@@ -27,15 +27,19 @@
 #include "lists.h"
 
 /* The report's keys and labels; the types they index are in stats.h. */
-const char *const grade_key[NGRADE] = {"spf",  "dmarc",	 "caa",	   "ns",      "soa",
-				       "mx",   "dnssec", "bimi",   "mta_sts", "tls_rpt",
-				       "dane", "dkim",	 "overall"};
-const char *const grade_title[NGRADE] = {"SPF",	 "DMARC",  "CAA",    "NS",	"SOA",
-					 "MX",	 "DNSSEC", "BIMI",   "MTA-STS", "TLS-RPT",
-					 "DANE", "DKIM",   "Overall"};
-const char *const grade_section[NGRADE] = {"SPF",  "DMARC", "CAA",  "DNS",  "DNS",  "Mail",  "DNS",
-					   "Mail", "Mail",  "Mail", "Mail", "Mail", "Grades"};
+const char *const grade_key[NGRADE] = {"spf",	    "dmarc",	  "caa",	  "ns",
+				       "soa",	    "mx",	  "dnssec",	  "bimi",
+				       "mta_sts",   "tls_rpt",	  "dane",	  "dkim",
+				       "mta_sts_policy", "security_txt", "overall"};
+const char *const grade_title[NGRADE] = {"SPF",	   "DMARC",	     "CAA",	     "NS",
+					 "SOA",	   "MX",	     "DNSSEC",	     "BIMI",
+					 "MTA-STS", "TLS-RPT",	     "DANE",	     "DKIM",
+					 "MTA-STS policy", "security.txt", "Overall"};
+const char *const grade_section[NGRADE] = {"SPF",  "DMARC", "CAA",  "DNS",  "DNS",
+					   "Mail", "DNS",   "Mail", "Mail", "Mail",
+					   "Mail", "Mail",  "Mail", "Web",  "Grades"};
 const char *const tr_key[NTR] = {"valid", "invalid", "absent"};
+const char *const sts_key[NSTS] = {"enforce", "testing", "none", "invalid"};
 const char *const spf_key[NSPF] = {"fail", "softfail", "neutral", "pass", "no_policy", "absent"};
 const char *const spf_label[NSPF] = {"-all (fail)", "~all (softfail)", "?all (neutral)",
 				     "+all (pass)", "no all policy",   "no SPF record"};
@@ -80,6 +84,8 @@ of_part(int g)
 	    "domains that exist and were scanned for TLS-RPT",
 	    "domains that exist and were scanned for DANE",
 	    "domains that exist and were scanned for DKIM",
+	    "domains that exist and whose MTA-STS policy was fetched",
+	    "domains that exist and whose security.txt was fetched",
 	    "domains that exist and were scanned for every part graded overall",
 	};
 	return of[g];
@@ -191,7 +197,7 @@ transport_dists(const struct agg *a, struct figure **figs, size_t *n)
 	record_dist(figs, n, "tls_rpt_record", "TLS-RPT record", G_TLSRPT, a->tls_rpt_rec,
 		    rec_label);
 	record_dist(figs, n, "dane_status", "DANE status", G_DANE, a->dane_rec, dane_label);
-	for (int g = G_FIRST_TRANSPORT; g < G_OVERALL; g++)
+	for (int g = G_FIRST_TRANSPORT; g < G_STSPOL; g++)
 		histogram(figs, n, a, g);
 }
 
@@ -246,6 +252,36 @@ build_figs(const struct agg *a, struct figure **figs, size_t *n, bool full, long
 		histogram(figs, n, a, G_BIMI);
 	}
 	transport_figs(a, figs, n, full);
+	const char *sts = of_part(G_STSPOL);
+	adoption(figs, n, "mta_sts_policy_served", "MTA-STS policy served", "Mail", a->sts,
+		 cn[G_STSPOL], sts);
+	adoption(figs, n, "mta_sts_txt_without_policy", "MTA-STS TXT record without a policy",
+		 "Mail", a->sts_txt_only, cn[G_STSPOL], sts);
+	adoption(figs, n, "mta_sts_policy_without_txt", "MTA-STS policy without a TXT record",
+		 "Mail", a->sts_no_txt, cn[G_STSPOL], sts);
+	adoption(figs, n, "mta_sts_mx_uncovered", "MTA-STS policy leaves an MX host out", "Mail",
+		 a->sts_uncovered, cn[G_STSPOL], sts);
+	if (full) {
+		struct figure *f = report_add_fig(figs, n, "mta_sts_mode", "MTA-STS policy mode",
+						  "Mail", FK_DIST, "domains serving an MTA-STS policy",
+						  a->sts);
+		static const char *const label[NSTS] = {"enforce", "testing", "none",
+							"invalid policy"};
+		for (int i = 0; i < NSTS; i++)
+			fig_add_item(f, sts_key[i], label[i], a->sts_mode[i]);
+		histogram(figs, n, a, G_STSPOL);
+	}
+	const char *sec = of_part(G_SECTXT);
+	adoption(figs, n, "securitytxt_adoption", "security.txt served", "Web", a->sec,
+		 cn[G_SECTXT], sec);
+	adoption(figs, n, "securitytxt_invalid", "security.txt with errors", "Web",
+		 a->sec_invalid, cn[G_SECTXT], sec);
+	adoption(figs, n, "securitytxt_expired", "security.txt expired", "Web", a->sec_expired,
+		 cn[G_SECTXT], sec);
+	adoption(figs, n, "securitytxt_signed", "security.txt signed (OpenPGP)", "Web",
+		 a->sec_signed, cn[G_SECTXT], sec);
+	if (full)
+		histogram(figs, n, a, G_SECTXT);
 	const char *dnssec = of_part(G_DNSSEC);
 	adoption(figs, n, "dnssec_adoption", "DNSSEC adoption (DS present)", "DNS", a->ds,
 		 cn[G_DNSSEC], dnssec);

@@ -148,6 +148,8 @@ enum {
 	G_TLSRPT,
 	G_DANE,
 	G_DKIM,
+	G_STSPOL, /* the HTTPS parts: never "not asked" (a fetch fails without a DNS cause) */
+	G_SECTXT,
 	G_OVERALL,
 	NGRADE
 };
@@ -168,6 +170,9 @@ enum { DS_SECURE, DS_INSECURE, DS_BOGUS, DS_SIGNED_NO_DS, DS_UNKNOWN, NDSS };
 extern const char *const dss_key[NDSS];
 extern const char *const caa_key[5];
 enum { SEV_ERROR, SEV_WARNING, SEV_NOTICE, NSEV };
+/* An MTA-STS policy's mode (facts.mta_sts_policy.mode), or a policy that is not valid. */
+enum { STS_ENFORCE, STS_TESTING, STS_NONE, STS_INVALID, NSTS };
+extern const char *const sts_key[NSTS];
 extern const char *const sev_key[NSEV];
 enum { SC_QUERIES, SC_ANSWERED, SC_TIMEOUTS, SC_SERVFAIL, SC_ERRORS, NSCAN };
 extern const char *const scan_key[NSCAN];
@@ -196,6 +201,8 @@ struct agg {
 	long long mta_sts, tls_rpt, dane, dane_valid, dkim;
 	long long mta_sts_rec[NTR], tls_rpt_rec[NTR], dane_rec[NTR];
 	long long v6_ns, v6_ns_known, v6_mx, v6_mx_known; /* of the domains where it is known */
+	long long sts, sts_mode[NSTS], sts_invalid, sts_uncovered, sts_txt_only, sts_no_txt;
+	long long sec, sec_invalid, sec_expired, sec_signed;
 	long long spf_pol[NSPF], dm_p[NDM], dm_sp[NDM], caa_b[5], dnssec[NDSS];
 	long long hist[NGRADE][10], gn[NGRADE], gsum[NGRADE];
 	long long sev[NSEV], with_remarks;

@@ -167,7 +167,7 @@ codes_in_manual() {
 	graded scans domstat
 	run jq -c 'select(.case == "good") | [.grades, .remarks, .facts.dnssec.status, .facts.spf.policy]' \
 		"$LIVE/scans.domstat"
-	assert_output '[{"spf":100,"dmarc":100,"caa":100,"ns":100,"soa":100,"mx":100,"dnssec":100,"bimi":100,"mta_sts":100,"tls_rpt":100,"dane":100,"dkim":100,"overall":100},[],"secure","-all"]'
+	assert_output '[{"spf":100,"dmarc":100,"caa":100,"ns":100,"soa":100,"mx":100,"dnssec":100,"bimi":100,"mta_sts":100,"tls_rpt":100,"dane":100,"dkim":100,"mta_sts_policy":100,"security_txt":100,"overall":100},[],"secure","-all"]'
 }
 
 @test "every remark code of the domstat scale in dns-grade(1) is produced by some stored scan" {

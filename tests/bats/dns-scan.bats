@@ -88,7 +88,7 @@ start_responder() {
 
 # The record without what changes from run to run (times).
 stable() {
-	jq -c 'if .dns then .dns |= (del(.started, .elapsed_ms) | .queries |= map(del(.ms))) else . end'
+	jq -c 'if .dns then .dns |= (del(.started, .elapsed_ms) | .queries |= map(del(.ms)) | if .https then .https |= map(del(.ms)) else . end) else . end'
 }
 
 q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects

@@ -481,11 +481,12 @@ time.sleep(8)' &
 		cp r.json "r-$scale.json"
 	done
 	# the mail-transport parts: adoption and DANE's status on the domstat scale (the stored
-	# scans have one domain without MTA-STS, one whose TLSA did not validate, six without
-	# TLSA); DNStats' scale grades none of them, which is no part the scan left out
+	# scans have three domains without MTA-STS, two of them MTA-STS policy cases, one whose
+	# TLSA did not validate, six without TLSA); DNStats' scale grades none of them, which is
+	# no part the scan left out
 	run -0 jq -c '[.figures.mta_sts_adoption, .figures.dane_status, .figures.dkim_adoption]
 		| map([.denominator, (.items | map(.count))])' r-domstat.json
-	assert_output '[[110,[109,1]],[106,[99,1,6]],[110,[109,1]]]'
+	assert_output '[[122,[119,3]],[118,[111,1,6]],[122,[121,1]]]'
 	run -0 jq -c '[.figures.mta_sts_adoption.denominator, (.figures.not_scanned_causes.items[] | select(.key == "not_asked") | .count)]' r-dnstats.json
 	assert_output '[0,0]'
 }
@@ -628,7 +629,7 @@ time.sleep(8)' &
 	run -0 jq -c '.figures.not_scanned_causes | [.denominator, (.items | map({(.key): .count}) | add)]' r.json
 	assert_output '[7,{"servfail":1,"refused":1,"timeout":1,"malformed":1,"network":1,"other":0,"not_asked":1}]'
 	run -0 jq -c '.figures.not_scanned_parts.items | map({(.key): .count}) | add' r.json
-	assert_output '{"spf":3,"dmarc":3,"caa":3,"ns":2,"soa":2,"mx":2,"dnssec":2,"bimi":3,"mta_sts":7,"tls_rpt":7,"dane":7,"dkim":7}'
+	assert_output '{"spf":3,"dmarc":3,"caa":3,"ns":2,"soa":2,"mx":2,"dnssec":2,"bimi":3,"mta_sts":7,"tls_rpt":7,"dane":7,"dkim":7,"mta_sts_policy":7,"security_txt":7}'
 	# and each part's denominator is the domains that exist less those left out of it
 	run -0 jq -e '(.figures.not_scanned_parts.items | map({(.key): .count}) | add) as $out
 		| .figures.not_scanned_parts.denominator as $e
