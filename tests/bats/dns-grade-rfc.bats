@@ -296,7 +296,7 @@ transport() {
 	assert_output '[100,{"present":true},[]]'
 	# the new categories are not weighed: overall is what the seven make of it
 	run jq -c 'select(.domain == "signed.test") | [.facts.ipv6, .grade_scale, (.grades | keys | length)]' graded.ndjson
-	assert_output '[{"ns":false,"ns_without":1,"mx":false,"mx_without":1},"domstat",13]'
+	assert_output '[{"ns":false,"ns_without":1,"mx":false,"mx_without":1},"domstat",15]'
 	run jq -r 'select(.domain == "signed.test") | .remarks[] | select(.code == "NS_NO_IPV6" or .code == "MX_NO_IPV6") | "\(.category) \(.severity) \(.msg)"' graded.ndjson
 	assert_line "ns notice 1 of 1 name servers without an IPv6 address (AAAA): 'ns1.test'"
 	assert_line "mx notice 1 of 2 MX hosts without an IPv6 address (AAAA): 'mx2.signed.test'"

@@ -16,11 +16,13 @@ PAGES=("$TOP"/man/man1/*.1 "$TOP"/man/man7/*.7)
 	assert_output ""
 	# the check itself: the pattern that rendered as (‘a to ‘b’’) is caught, with its line
 	printf '%s\n' '.Dd November 23, 2026' '.Pq Ql www.sans.org No scores Ql sans.org ,' \
-		'.Ql 6.832 , Ql 0.0 .' '.Ql \&No match' '.Ql www. Ns Ar domain' >bad.1
+		'.Ql 6.832 , Ql 0.0 .' '.Ql \&No match' '.Ql www. Ns Ar domain' \
+		'.Pq Ql localhost , an IP address' '.Ql dig +short , .' >bad.1
 	run -1 awk -f "$TOP/tests/man-quotes.awk" bad.1
 	assert_line -n 0 --partial "bad.1:2: 'No' after 'Ql'"
-	assert_line -n 1 --partial "bad.1:3: 'Ql' after 'Ql'"
-	assert_equal "${#lines[@]}" 2
+	assert_line -n 1 --partial "bad.1:3: ',' after 'Ql'"
+	assert_line -n 2 --partial "bad.1:6: ',' after 'Ql'"
+	assert_equal "${#lines[@]}" 3
 	grep -q 'awk -f tests/man-quotes.awk' "$TOP/Makefile"
 	# and the pages render every quotation closed where it opened
 	command -v mandoc >/dev/null || skip "needs mandoc"

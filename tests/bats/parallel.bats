@@ -35,7 +35,8 @@ setup() {
 # and each query took, and the order in which queries finished.
 stable() {
 	jq -c 'if .dns then .dns |= (del(.started, .elapsed_ms) |
-		.queries |= (map(del(.ms)) | sort_by(tojson))) else . end'
+		.queries |= (map(del(.ms)) | sort_by(tojson)) |
+		if .https then .https |= map(del(.ms)) else . end) else . end'
 }
 
 # The number of jobs parallel ran, from its --joblog.
