@@ -55,20 +55,26 @@ check_figures() { # records report
 	stats-report -F json --date 2026-11-01 gen.ndjson >g.json
 	run -0 jq -r '.figures.mail_providers.items | map(.key) | index("(other)") != null' g.json
 	assert_output true
-	run -0 check_figures gen.ndjson g.json
-	assert_output '[]'
-	# and the check does notice a wrong figure
-	jq '.figures.spf_policy.items[0].count += 1' g.json >bad.json
-	run -0 check_figures gen.ndjson bad.json
-	assert_output --partial 'spf_policy'
+	# the oracle (seconds of jq) checks arithmetic the sanitizer build shares with the normal
+	# one: there the streams only go through stats-report
+	if ! sanitized; then
+		run -0 check_figures gen.ndjson g.json
+		assert_output '[]'
+		# and the check does notice a wrong figure
+		jq '.figures.spf_policy.items[0].count += 1' g.json >bad.json
+		run -0 check_figures gen.ndjson bad.json
+		assert_output --partial 'spf_policy'
+	fi
 	# a stream with dns-scan's status on every record: nonexistent, failed, partial and
 	# not-asked parts, with null grades where a part is unknown
 	awk -v n=1200 -v seed=4 -v dnsstatus=1 -f "$F/gen.awk" >st.ndjson
 	run -0 jq -s -c 'group_by(.dns.status) | map(length > 50) | all' st.ndjson
 	assert_output true
 	stats-report -F json --date 2026-11-01 st.ndjson >s.json
-	run -0 check_figures st.ndjson s.json
-	assert_output '[]'
+	if ! sanitized; then
+		run -0 check_figures st.ndjson s.json
+		assert_output '[]'
+	fi
 	run -0 jq -c '.input | [.records, .skipped]' s.json
 	assert_output '[1200,0]'
 }
