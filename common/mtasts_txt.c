@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* MTA-STS TXT record syntax (RFC 8461 section 3.1). */
 #include "mtasts_txt.h"
-#include "taglist.h"
 #include "txtfield.h"
 
 #define STS_VERSION "v=STSv1"
@@ -38,25 +37,18 @@ mtasts_txt_parse(const char *s, size_t n, struct mtasts_txt *r, struct findings 
 	bool ok = true;
 	unsigned ids = 0, fields = 0;
 	size_t i = sizeof STS_VERSION - 1;
-	const char *t;
-	size_t tn;
-	while (taglist_next(s, n, &i, &t, &tn)) {
-		if (++fields > 64)
-			break;
-		const char *eq = memchr(t, '=', tn);
-		size_t kn = eq ? (size_t)(eq - t) : tn;
-		const char *v = eq ? eq + 1 : t + tn;
-		size_t vn = (size_t)(t + tn - v);
-		if (kn == 2 && t[0] == 'i' && t[1] == 'd') {
+	struct txtfield fl;
+	while (txtfield_next(s, n, &i, &fields, &fl)) {
+		if (txtfield_is(&fl, "id")) {
 			if (ids++ == 0) {
-				r->id = v;
-				r->idlen = vn;
+				r->id = fl.value;
+				r->idlen = fl.valuelen;
 			}
 			continue;
 		}
-		if (!eq || !txtfield_name_ok(t, kn) || !txtfield_value_ok(v, vn)) {
+		if (!txtfield_ext_ok(&fl)) {
 			findings_add(f, "MTA_STS_INVALID_RECORD", SEV_ERROR,
-				     "not a field name=value: '%.*s'", FV(tn), t);
+				     "not a field name=value: '%.*s'", FV(fl.len), fl.text);
 			ok = false;
 		}
 	}

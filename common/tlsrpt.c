@@ -2,7 +2,6 @@
 /* SMTP TLS reporting record syntax (RFC 8460 section 3). */
 #include <strings.h>
 
-#include "taglist.h"
 #include "tlsrpt.h"
 #include "txtfield.h"
 
@@ -36,6 +35,29 @@ uri(struct tlsrpt_record *r, const char *u, size_t n)
 	return false;
 }
 
+/* tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri): each URI counted, each bad one a finding. */
+static bool
+rua_uris(struct tlsrpt_record *r, const char *v, size_t vn, struct findings *f)
+{
+	bool ok = true;
+	size_t k = 0;
+	while (k <= vn) {
+		const char *c = k < vn ? memchr(v + k, ',', vn - k) : NULL;
+		size_t end = c ? (size_t)(c - v) : vn, a = k, b = end;
+		while (a < b && (v[a] == ' ' || v[a] == '\t'))
+			a++;
+		while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t'))
+			b--;
+		if (!uri(r, v + a, b - a)) {
+			findings_add(f, "TLSRPT_BAD_RUA", SEV_ERROR,
+				     "rua '%.*s' is not a mailto: or https: URI", FV(b - a), v + a);
+			ok = false;
+		}
+		k = end + 1;
+	}
+	return ok;
+}
+
 void
 tlsrpt_parse(const char *s, size_t n, struct tlsrpt_record *r, struct findings *f)
 {
@@ -48,44 +70,22 @@ tlsrpt_parse(const char *s, size_t n, struct tlsrpt_record *r, struct findings *
 	bool ok = true;
 	unsigned ruas = 0, fields = 0;
 	size_t i = sizeof RPT_VERSION - 1;
-	const char *t;
-	size_t tn;
-	while (taglist_next(s, n, &i, &t, &tn)) {
-		if (++fields > 64)
-			break;
-		const char *eq = memchr(t, '=', tn);
-		size_t kn = eq ? (size_t)(eq - t) : tn;
-		const char *v = eq ? eq + 1 : t + tn;
-		size_t vn = (size_t)(t + tn - v);
-		if (kn == 3 && !memcmp(t, "rua", 3) && eq) {
+	struct txtfield fl;
+	while (txtfield_next(s, n, &i, &fields, &fl)) {
+		if (txtfield_is(&fl, "rua") && fl.has_value) {
 			if (ruas++) {
 				findings_add(f, "TLSRPT_BAD_RUA", SEV_ERROR,
-					     "a second rua field: '%.*s'", FV(tn), t);
+					     "a second rua field: '%.*s'", FV(fl.len), fl.text);
 				ok = false;
 				continue;
 			}
-			/* tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri) */
-			size_t k = 0;
-			while (k <= vn) {
-				const char *c = k < vn ? memchr(v + k, ',', vn - k) : NULL;
-				size_t end = c ? (size_t)(c - v) : vn, a = k, b = end;
-				while (a < b && (v[a] == ' ' || v[a] == '\t'))
-					a++;
-				while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t'))
-					b--;
-				if (!uri(r, v + a, b - a)) {
-					findings_add(f, "TLSRPT_BAD_RUA", SEV_ERROR,
-						     "rua '%.*s' is not a mailto: or https: URI",
-						     FV(b - a), v + a);
-					ok = false;
-				}
-				k = end + 1;
-			}
+			if (!rua_uris(r, fl.value, fl.valuelen, f))
+				ok = false;
 			continue;
 		}
-		if (!eq || !txtfield_name_ok(t, kn) || !txtfield_value_ok(v, vn)) {
+		if (!txtfield_ext_ok(&fl)) {
 			findings_add(f, "TLSRPT_INVALID_RECORD", SEV_ERROR,
-				     "not a field name=value: '%.*s'", FV(tn), t);
+				     "not a field name=value: '%.*s'", FV(fl.len), fl.text);
 			ok = false;
 		}
 	}
