@@ -189,6 +189,28 @@ opts_help(const struct opts *o)
 }
 
 bool
+opts_record(int c, const char **field, bool *pass)
+{
+	switch (c) {
+	case 'f':
+		*field = opt_field(optarg);
+		return true;
+	case 'P':
+		*pass = true;
+		return true;
+	}
+	return false;
+}
+
+void
+opts_files(int argc, char **argv, char ***files, int *nfiles, const char *lookup)
+{
+	*files = argv + optind;
+	*nfiles = argc - optind;
+	tool_check_files(*files, *nfiles, lookup);
+}
+
+bool
 opts_common(const struct opts *o, int c, size_t *max_line, enum progress_mode *progress)
 {
 	switch (c) {

@@ -73,6 +73,12 @@ bool opts_common(const struct opts *o, int c, size_t *max_line, enum progress_mo
 /* The value of --field after checking it is a path domstat(7) describes: when it is not, say
  * why and exit 2 before any input is read. */
 const char *opt_field(const char *arg);
+/* Take c if it is --field or --pass-through (OPT_ROW_FIELD, OPT_ROW_PASS), which every filter
+ * reads the same way: sets *field (a checked path) or *pass. Returns whether it was one. */
+bool opts_record(int c, const char **field, bool *pass);
+/* The operands after the options are the input files, read in order (none: standard input);
+ * each is checked now, before anything is read or made (tool_check_files, with its hint). */
+void opts_files(int argc, char **argv, char ***files, int *nfiles, const char *lookup);
 /* The usage lines on stderr, then exit 2. */
 void opts_usage(const struct opts *o) __attribute__((noreturn));
 /* --help on stdout, then exit 0 (2 if stdout fails). */

@@ -77,9 +77,7 @@ parse_options(int argc, char **argv, struct options *o)
 			opts_usage(&opts);
 		}
 	}
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
-	tool_check_files(o->files, o->nfiles, NULL);
+	opts_files(argc, argv, &o->files, &o->nfiles, NULL);
 }
 
 /* The category each fact depends on, NCAT for none: its value is null when that category's data

@@ -227,6 +227,8 @@ parse_options(int argc, char **argv)
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		if (opts_common(&opts, c, &opt.max_line, &progress))
 			continue;
+		if (opts_record(c, &opt.field, &opt.pass))
+			continue;
 		switch (c) {
 		case 'r':
 			add_resolver(optarg);
@@ -288,19 +290,11 @@ parse_options(int argc, char **argv)
 		case OPT_CACERT:
 			opt.cacert = optarg;
 			break;
-		case 'f':
-			opt.field = opt_field(optarg);
-			break;
-		case 'P':
-			opt.pass = true;
-			break;
 		default:
 			opts_usage(&opts);
 		}
 	}
-	opt.files = argv + optind;
-	opt.nfiles = argc - optind;
-	tool_check_files(opt.files, opt.nfiles, NULL);
+	opts_files(argc, argv, &opt.files, &opt.nfiles, NULL);
 	if (profile && types)
 		tool_die("--profile and --types cannot be used together");
 	if (profile)

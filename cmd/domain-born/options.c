@@ -177,13 +177,9 @@ born_parse_options(struct options *o, int argc, char **argv)
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		if (opts_common(&opts, c, &o->max_line, &o->progress))
 			continue;
+		if (opts_record(c, &o->field, &o->pass))
+			continue;
 		switch (c) {
-		case 'f':
-			o->field = opt_field(optarg);
-			break;
-		case 'P':
-			o->pass = true;
-			break;
 		case OPT_EST:
 			o->established_days = opt_long("established-days", optarg, 0, 100000);
 			estab_given = true;
@@ -295,9 +291,7 @@ born_parse_options(struct options *o, int argc, char **argv)
 	}
 	if (o->offline && o->refresh)
 		opts_usage(&opts);
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
-	tool_check_files(o->files, o->nfiles, NULL);
+	opts_files(argc, argv, &o->files, &o->nfiles, NULL);
 	if (!estab_given)
 		shared_settings(o);
 	for (int i = 0; i < o->nsources; i++)

@@ -146,13 +146,9 @@ parse_options(int argc, char **argv, struct options *o)
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		if (opts_common(&opts, c, &o->max_line, &o->progress))
 			continue;
+		if (opts_record(c, &o->field, &o->pass))
+			continue;
 		switch (c) {
-		case 'f':
-			o->field = opt_field(optarg);
-			break;
-		case 'P':
-			o->pass = true;
-			break;
 		case 't':
 			o->table = optarg;
 			break;
@@ -205,9 +201,7 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->train && o->train_ngram)
 		opts_usage(&opts);
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
-	tool_check_files(o->files, o->nfiles, NULL);
+	opts_files(argc, argv, &o->files, &o->nfiles, NULL);
 	shared_thresholds(o);
 	/* freq.py's thresholds belong to freq.py's tables. The shipped table's pair scores alert
 	 * on too many ordinary names at them (domain-freq(1), CAVEATS): there ngram_score alerts.

@@ -206,13 +206,9 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 			used[nused++] = c;
 		if (opts_common(&opts, c, &o->max_line, &o->progress))
 			continue;
+		if (opts_record(c, &o->field, &o->pass))
+			continue;
 		switch (c) {
-		case 'f':
-			o->field = opt_field(optarg);
-			break;
-		case 'P':
-			o->pass = true;
-			break;
 		case OPT_DB:
 			o->db = optarg;
 			break;
@@ -279,11 +275,8 @@ parse_options(int argc, char **argv, struct options *o, int *first_operand)
 		tool_warn("unknown subcommand '%s' (and no such file)", argv[optind]);
 		opts_usage(&opts);
 	}
-	if (!cmd) {
-		o->files = argv + optind;
-		o->nfiles = argc - optind;
-		tool_check_files(o->files, o->nfiles, "seen-db get");
-	}
+	if (!cmd)
+		opts_files(argc, argv, &o->files, &o->nfiles, "seen-db get");
 	return cmd;
 }
 

@@ -433,13 +433,9 @@ parse_options(int argc, char **argv, struct options *o)
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		if (opts_common(&opts, c, &o->max_line, &o->progress))
 			continue;
+		if (opts_record(c, &o->field, &o->pass))
+			continue;
 		switch (c) {
-		case 'f':
-			o->field = opt_field(optarg);
-			break;
-		case 'P':
-			o->pass = true;
-			break;
 		case 'F':
 			if (!strcmp(optarg, "text"))
 				o->format = OUT_TEXT;
