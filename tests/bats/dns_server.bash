@@ -30,6 +30,39 @@ dns_zone_file() {
 	sed -e "s/@NS1@/$DNS_NET.1/g" -e "s/@NS2@/$DNS_NET.2/g" -e "s/@NS3@/$DNS_NET.3/g" "$1" >"$2"
 }
 
+# server_wait_up WHAT DIR ADDR PORT QNAME PATTERN LOG...: wait until the server whose pid is in
+# DIR/pid answers an SOA query for QNAME at ADDR@PORT with a status line matching PATTERN (grep
+# -E); when it exits, or after 10 s, print WHAT and its LOG files and fail.
+server_wait_up() {
+	local what=$1 dir=$2 addr=$3 port=$4 qname=$5 pattern=$6 i
+	shift 6
+	for i in $(seq 1 100); do
+		if kdig +retry=0 +timeout=1 -p "$port" "@$addr" SOA "$qname" 2>/dev/null |
+			grep -qE "$pattern"; then
+			return 0
+		fi
+		kill -0 "$(cat "$dir/pid")" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "$what did not start on $addr@$port:" >&2
+	cat "$@" >&2 2>/dev/null
+	return 1
+}
+
+# server_stop DIR: stop the server whose pid is in DIR/pid (TERM, then KILL after 5 s).
+server_stop() {
+	local dir=$1 pid i
+	[ -f "$dir/pid" ] || return 0
+	pid=$(cat "$dir/pid")
+	kill "$pid" 2>/dev/null || true
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$pid" 2>/dev/null || true
+	rm -f "$dir/pid"
+}
+
 knot_start() {
 	local id=$1 addr=$2 port=$3
 	shift 3
@@ -53,33 +86,12 @@ knot_start() {
 	done
 	knotd -c "$dir/knot.conf" >"$dir/stdout.log" 2>&1 &
 	echo $! >"$dir/pid"
-	local i
-	for i in $(seq 1 100); do
-		if kdig +retry=0 +timeout=1 -p "$port" "@$addr" SOA "$first." 2>/dev/null |
-			grep -q 'status: NOERROR'; then
-			return 0
-		fi
-		kill -0 "$(cat "$dir/pid")" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "knotd $id did not start on $addr@$port:" >&2
-	cat "$dir/stdout.log" "$dir/knot.log" >&2 2>/dev/null
-	return 1
+	server_wait_up "knotd $id" "$dir" "$addr" "$port" "$first." 'status: NOERROR' \
+		"$dir/stdout.log" "$dir/knot.log"
 }
 
 knot_stop() {
-	local dir="${DNS_TMP:-$BATS_FILE_TMPDIR}/knot-$1"
-	[ -f "$dir/pid" ] || return 0
-	local pid
-	pid=$(cat "$dir/pid")
-	kill "$pid" 2>/dev/null || true
-	local i
-	for i in $(seq 1 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$pid" 2>/dev/null || true
-	rm -f "$dir/pid"
+	server_stop "${DNS_TMP:-$BATS_FILE_TMPDIR}/knot-$1"
 }
 
 knot_stop_all() {

@@ -26,6 +26,9 @@
 # itself (a static local zone at the root), and the root hints name an address of the test's
 # own network where nothing listens, so even a priming query stays on loopback.
 
+# The waiting and stopping it shares with Knot's helpers.
+declare -F server_stop >/dev/null || source "${BASH_SOURCE[0]%/*}/dns_server.bash"
+
 unbound_start() {
 	local id=$1 mode=$2 addr=$3 port=$4
 	shift 4
@@ -86,32 +89,13 @@ unbound_start() {
 	fi
 	unbound -d -c "$dir/unbound.conf" >"$dir/stdout.log" 2>&1 &
 	echo $! >"$dir/pid"
-	for i in $(seq 1 100); do
-		# any answer will do: the refusing one says REFUSED
-		if kdig +retry=0 +timeout=1 -p "$port" "@$addr" SOA "${first:-test}." 2>/dev/null |
-			grep -q 'status: '; then
-			return 0
-		fi
-		kill -0 "$(cat "$dir/pid")" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "unbound $id did not start on $addr@$port:" >&2
-	cat "$dir/stdout.log" "$dir/unbound.log" >&2 2>/dev/null
-	return 1
+	# any answer will do: the refusing one says REFUSED
+	server_wait_up "unbound $id" "$dir" "$addr" "$port" "${first:-test}." 'status: ' \
+		"$dir/stdout.log" "$dir/unbound.log"
 }
 
 unbound_stop() {
-	local dir="${DNS_TMP:-$BATS_FILE_TMPDIR}/unbound-$1"
-	[ -f "$dir/pid" ] || return 0
-	local pid i
-	pid=$(cat "$dir/pid")
-	kill "$pid" 2>/dev/null || true
-	for i in $(seq 1 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$pid" 2>/dev/null || true
-	rm -f "$dir/pid"
+	server_stop "${DNS_TMP:-$BATS_FILE_TMPDIR}/unbound-$1"
 }
 
 unbound_stop_all() {
