@@ -20,7 +20,7 @@ const char *const fetch_name[FETCH_COUNT] = {"mta-sts-policy", "security-txt"};
 
 #define FETCH_MAX_BODY	    (64 * 1024) /* a policy is a few lines, a security.txt a page */
 #define FETCH_MAX_REDIRECTS 3		/* security.txt only: an MTA-STS fetch follows none */
-#define FETCH_MAX_ADDRS	    8
+#define FETCH_MAX_ADDRS	    8 /* of each family */
 
 static bool
 allowed(void *arg, const struct sockaddr *sa)
@@ -84,13 +84,14 @@ fetch_reset(struct job *j)
 		struct fetch *f = &j->fetch[k];
 		f->job = j;
 		f->kind = (uint8_t)k;
-		f->naddrs = 0;
+		f->naddrs[0] = f->naddrs[1] = 0;
 		f->on = false;
 		f->dns_pending = 0;
 		f->dns_cause = -1;
 		f->first[0] = '\0';
 		f->first_v4 = false;
-		buf_reset(&f->addrs);
+		buf_reset(&f->addrs[0]);
+		buf_reset(&f->addrs[1]);
 		buf_reset(&f->json);
 	}
 }
@@ -99,7 +100,8 @@ void
 fetch_release(struct job *j)
 {
 	for (int k = 0; k < FETCH_COUNT; k++) {
-		buf_free(&j->fetch[k].addrs);
+		buf_free(&j->fetch[k].addrs[0]);
+		buf_free(&j->fetch[k].addrs[1]);
 		buf_free(&j->fetch[k].json);
 	}
 }
@@ -133,8 +135,10 @@ begin_json(struct job *j, int k, struct buf *url)
 	jsonw_str(b, host.s, host.len);
 	jsonw_key(b, "addresses");
 	buf_addc(b, '[');
-	if (f->addrs.len)
-		buf_add(b, f->addrs.s, f->addrs.len);
+	buf_add(b, f->addrs[0].s, f->addrs[0].len);
+	if (f->addrs[0].len && f->addrs[1].len)
+		buf_addc(b, ',');
+	buf_add(b, f->addrs[1].s, f->addrs[1].len);
 	buf_addc(b, ']');
 	buf_free(&host);
 }
@@ -201,22 +205,22 @@ on_address(void *ctx, uint32_t tag, struct dns_result *res)
 	int rcode = p ? (int)ldns_pkt_get_rcode(p) : -1;
 	if (rcode == LDNS_RCODE_NOERROR) {
 		ldns_rr_list *an = ldns_pkt_answer(p);
-		for (size_t i = 0; i < ldns_rr_list_rr_count(an) && f->naddrs < FETCH_MAX_ADDRS;
-		     i++) {
+		for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
 			ldns_rr *rr = ldns_rr_list_rr(an, i);
 			ldns_rr_type t = ldns_rr_get_type(rr);
 			if ((t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA) || !ldns_rr_rdf(rr, 0))
 				continue;
 			char ip[INET6_ADDRSTRLEN];
 			const ldns_rdf *d = ldns_rr_rdf(rr, 0);
-			int fam = t == LDNS_RR_TYPE_A ? AF_INET : AF_INET6;
-			if (ldns_rdf_size(d) != (fam == AF_INET ? 4u : 16u) ||
+			int fam = t == LDNS_RR_TYPE_A ? AF_INET : AF_INET6, v6 = fam == AF_INET6;
+			if (f->naddrs[v6] >= FETCH_MAX_ADDRS ||
+			    ldns_rdf_size(d) != (fam == AF_INET ? 4u : 16u) ||
 			    !inet_ntop(fam, ldns_rdf_data(d), ip, sizeof ip))
 				continue;
-			if (f->addrs.len)
-				buf_addc(&f->addrs, ',');
-			jsonw_strz(&f->addrs, ip);
-			f->naddrs++;
+			if (f->addrs[v6].len)
+				buf_addc(&f->addrs[v6], ',');
+			jsonw_strz(&f->addrs[v6], ip);
+			f->naddrs[v6]++;
 			if (!f->first[0] || (fam == AF_INET && !f->first_v4)) {
 				snprintf(f->first, sizeof f->first, "%s", ip);
 				f->first_v4 = fam == AF_INET;

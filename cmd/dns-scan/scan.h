@@ -70,11 +70,12 @@ struct job;
 struct fetch {
 	struct job *job;
 	uint8_t kind;	     /* enum fetch_kind */
-	uint8_t naddrs;
+	uint8_t naddrs[2];   /* of each family, as addrs */
 	bool on;	     /* asked for this job */
 	uint8_t dns_pending; /* of the A and AAAA questions */
 	int dns_cause;	     /* -1, or why an address question failed (cause_name) */
-	struct buf addrs;    /* the addresses found, a JSON array's members */
+	struct buf addrs[2]; /* the addresses found, A's then AAAA's (JSON array members): apart,
+			      * so the record does not show which answer came first */
 	char first[64];	     /* the first address, for connecting (an IPv4 one if any) */
 	bool first_v4;
 	struct buf json; /* the finished object */

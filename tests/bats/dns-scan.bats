@@ -574,3 +574,13 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	run -0 jq -r '.dns.parent.error' <<<"$output"
 	assert_output refused
 }
+
+@test "an HTTPS host's addresses: the A answer's before the AAAA answer's, whichever came first" {
+	# the resolver has the AAAA in its cache and asks Knot for the A: the AAAA answer comes
+	# first (the fetch itself is refused: the addresses are reserved ones)
+	kdig +retry=0 -p "$DNS_PORT" "@$DNS_NET.20" dual.full.test AAAA >/dev/null
+	echo dual.full.test |
+		dns-scan -r "$DNS_NET.20:$DNS_PORT" --types security-txt >out.ndjson
+	run -0 jq -c '.dns.https[0].addresses' out.ndjson
+	assert_output '["192.0.2.80","2001:db8::80"]'
+}
