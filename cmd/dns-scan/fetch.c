@@ -135,10 +135,13 @@ begin_json(struct job *j, int k, struct buf *url)
 	jsonw_str(b, host.s, host.len);
 	jsonw_key(b, "addresses");
 	buf_addc(b, '[');
-	buf_add(b, f->addrs[0].s, f->addrs[0].len);
-	if (f->addrs[0].len && f->addrs[1].len)
-		buf_addc(b, ',');
-	buf_add(b, f->addrs[1].s, f->addrs[1].len);
+	for (int v6 = 0; v6 < 2; v6++) {
+		if (!f->addrs[v6].len)
+			continue;
+		if (v6 && f->addrs[0].len)
+			buf_addc(b, ',');
+		buf_add(b, f->addrs[v6].s, f->addrs[v6].len);
+	}
 	buf_addc(b, ']');
 	buf_free(&host);
 }
