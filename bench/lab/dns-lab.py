@@ -217,9 +217,11 @@ class Lab:
         label = name[:-len(tld) - 1]
         deleg = [f"{label} 86400 NS {h}." for h in nss] + glue
 
-        # web
+        # web: documentation addresses only (RFC 5737), never a host on the internet: the full
+        # profile fetches https://<domain>/.well-known/security.txt from them, and dns-scan
+        # refuses these before connecting
         if r.random() < 0.93:
-            z.append(f"@ 300 A 198.51.{r.randrange(100)}.{r.randrange(1, 255)}")
+            z.append(f"@ 300 A {r.choice(('198.51.100', '203.0.113'))}.{r.randrange(1, 255)}")
             if r.random() < 0.45:
                 z.append(f"@ 300 AAAA 2001:db8:{r.randrange(65536):x}::{r.randrange(1, 65536):x}")
             if r.random() < 0.6:
