@@ -567,6 +567,32 @@ no_write() {
 	done
 }
 
+@test "no symlink planted at the store's name or its -wal, -shm and -journal names is written through" {
+	echo secret >victim
+	cp victim victim.orig
+	# a dangling link as the store is not followed to create its target
+	ln -s target.db dangling.db
+	run -2 seen-db --db dangling.db <<<'example.com'
+	[ ! -e target.db ]
+	# SQLite's side files, planted beside a new store and beside one in use
+	seen-db --db old.db <<<'old.com' >/dev/null
+	for side in -wal -shm -journal; do
+		for db in "new$side.db" old.db; do
+			ln -s victim "$db$side"
+			st=0
+			seen-db --db "$db" <<<'example.com' >/dev/null 2>&1 || st=$?
+			[ "$st" -eq 0 ] || [ "$st" -eq 2 ]
+			domain-born --db "$db" --offline <<<'example.com' >/dev/null 2>&1 || true
+			cmp victim victim.orig
+			rm -f "$db$side"
+		done
+	done
+	# the store in use is refused while a link is there, and sound once it is gone
+	run -0 seen-db --db old.db <<<'example.com'
+	run -0 sqlite3 old.db 'PRAGMA integrity_check; SELECT domain FROM seen ORDER BY domain'
+	assert_output "$(printf 'ok\nexample.com\nold.com')"
+}
+
 @test "a UTF-8 byte order mark before a record or a name is no part of the line" {
 	run -0 --separate-stderr seen-db < <(printf '\xef\xbb\xbf{"domain":"bom.com","n":1}\n\xef\xbb\xbfbare.org\n')
 	assert_equal "$stderr" ''
