@@ -569,6 +569,16 @@ time.sleep(8)' &
 	ln -s target.db link.db
 	run -2 --separate-stderr stats-report -F json --history link.db <"$F/graded.ndjson"
 	[ ! -e target.db ]
+	# nor is one at SQLite's journal name, beside a new history file or one in use
+	echo secret >victim
+	cp victim victim.orig
+	ln -s victim h.db-journal
+	run -0 stats-report -F json --history h.db --date 2026-11-01 "$F/graded.ndjson"
+	ln -sf victim h.db-journal
+	run -2 stats-report -F json --history h.db --date 2026-11-02 "$F/graded.ndjson"
+	cmp victim victim.orig
+	rm h.db-journal
+	assert_equal "$(sqlite3 h.db 'SELECT count(*) FROM runs')" 1
 }
 
 @test "--history is one transaction: an unreadable earlier run stores nothing; the same date again replaces its run" {
