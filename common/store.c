@@ -279,7 +279,9 @@ static int
 version_check(struct store *s, int version, int appid, int ntables, struct buf *why)
 {
 	char msg[160];
-	if (appid != 0 && appid != STORE_APPLICATION_ID)
+	/* Every store has had our application id since its schema was first made, in the same
+	 * transaction as its version: a version without it is another program's. */
+	if ((appid != 0 || version != 0) && appid != STORE_APPLICATION_ID)
 		return store_failf(why, "cannot open", s->path,
 				   "not a domstat store (another program's database)");
 	if (version == 0 && appid == 0 && ntables > 0)

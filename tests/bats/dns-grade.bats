@@ -714,7 +714,7 @@ SPF_SYNTAX_CODES='["INVALID_CHARACTER","INVALID_MECHANISM","INVALID_MODIFIER","I
 	assert_output '["dnstats",98,16,85,0]'
 }
 
-@test "a 3.5 MB scan record (4000-record answers of a hostile zone) is graded with the default --max-line" {
+@test "a 3.5 MB scan record (4000-record answers of a hostile zone) is graded and counted with the default --max-line" {
 	# the good.example.com scan, whose MX and NS hosts each answer 4000 A and 4000 AAAA records,
 	# as dns-scan writes them after TCP fallback
 	head -1 "$GF/jsonedge.ndjson" | python3 -c '
@@ -740,8 +740,14 @@ print(json.dumps(r, separators=(",", ":")))' >big.ndjson
 	[ "$(stat -c %s big.ndjson)" -gt 3500000 ]
 	run -0 --separate-stderr dns-grade <big.ndjson
 	assert_equal "$stderr" ''
-	run -0 jq -c '[.errors, .grades.overall > 0, .facts.mx.hosts]' <<<"$output"
+	printf '%s\n' "$output" >graded.ndjson
+	run -0 jq -c '[.errors, .grades.overall > 0, .facts.mx.hosts]' graded.ndjson
 	assert_output '[null,true,2]'
+	# the graded record keeps the dns member: stats-report counts it by default too
+	run -0 --separate-stderr stats-report -F json graded.ndjson
+	assert_equal "$stderr" ''
+	run -0 jq -c '.input | [.records, .skipped]' <<<"$output"
+	assert_output '[1,0]'
 }
 
 @test "through Unbound: a resolver that refuses every query: no grade, remarks name REFUSED, exit 0" {

@@ -550,9 +550,11 @@ no_write() {
 @test "a foreign SQLite file given as the store is refused by every command and left byte-identical" {
 	sqlite3 other.db 'CREATE TABLE t (x); INSERT INTO t VALUES (1)'
 	sqlite3 app.db 'PRAGMA application_id = 42; CREATE TABLE u (y)'
-	cp other.db other.orig
-	cp app.db app.orig
-	for db in other.db app.db; do
+	# a schema version of its own (ours and 1 below it) but no application id: not ours either
+	sqlite3 v2.db 'PRAGMA user_version = 2; CREATE TABLE seen (x)'
+	sqlite3 v1.db 'PRAGMA user_version = 1; CREATE TABLE w (z)'
+	for db in other.db app.db v2.db v1.db; do
+		cp "$db" "$db.orig"
 		run -2 --separate-stderr seen-db --db "$db" <<<'example.com'
 		assert_output ''
 		[[ "$stderr" == "seen-db: cannot open '$db': not a domstat store ("* ]]
@@ -560,10 +562,35 @@ no_write() {
 		run -2 seen-db --db "$db" expire
 		run -2 domain-born --db "$db" --offline <<<'example.com'
 		run -2 stats-report --store "$db"
+		cmp "$db" "$db.orig"
+		[ ! -e "$db-wal" ]
 	done
-	cmp other.db other.orig
-	cmp app.db app.orig
-	[ ! -e other.db-wal ] && [ ! -e app.db-wal ]
+}
+
+@test "no symlink planted at the store's name or its -wal, -shm and -journal names is written through" {
+	echo secret >victim
+	cp victim victim.orig
+	# a dangling link as the store is not followed to create its target
+	ln -s target.db dangling.db
+	run -2 seen-db --db dangling.db <<<'example.com'
+	[ ! -e target.db ]
+	# SQLite's side files, planted beside a new store and beside one in use
+	seen-db --db old.db <<<'old.com' >/dev/null
+	for side in -wal -shm -journal; do
+		for db in "new$side.db" old.db; do
+			ln -s victim "$db$side"
+			st=0
+			seen-db --db "$db" <<<'example.com' >/dev/null 2>&1 || st=$?
+			[ "$st" -eq 0 ] || [ "$st" -eq 2 ]
+			domain-born --db "$db" --offline <<<'example.com' >/dev/null 2>&1 || true
+			cmp victim victim.orig
+			rm -f "$db$side"
+		done
+	done
+	# the store in use is refused while a link is there, and sound once it is gone
+	run -0 seen-db --db old.db <<<'example.com'
+	run -0 sqlite3 old.db 'PRAGMA integrity_check; SELECT domain FROM seen ORDER BY domain'
+	assert_output "$(printf 'ok\nexample.com\nold.com')"
 }
 
 @test "a UTF-8 byte order mark before a record or a name is no part of the line" {

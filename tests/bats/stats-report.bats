@@ -174,10 +174,11 @@ check_figures() { # records report
 		head -c 3000000 /dev/zero | tr '\0' 'a'
 		echo
 	} >hostile.ndjson
-	run -1 --separate-stderr stats-report -F html --date 2026-11-01 hostile.ndjson
+	# the 3 MB line is over-long under a 1 MiB --max-line (the default reads 16 MiB whole)
+	run -1 --separate-stderr stats-report -F html --max-line 1048576 --date 2026-11-01 hostile.ndjson
 	echo "$output" >r.html
 	xmllint --noout r.html
-	run -1 --separate-stderr stats-report -F json --date 2026-11-01 hostile.ndjson
+	run -1 --separate-stderr stats-report -F json --max-line 1048576 --date 2026-11-01 hostile.ndjson
 	echo "$output" >r.json
 	# facts nested 400 deep (not an object), grades out of range, the over-long line
 	run -0 jq -c '[.input.records, .input.skipped, .input.skipped_by_reason]' r.json
@@ -569,6 +570,16 @@ time.sleep(8)' &
 	ln -s target.db link.db
 	run -2 --separate-stderr stats-report -F json --history link.db <"$F/graded.ndjson"
 	[ ! -e target.db ]
+	# nor is one at SQLite's journal name, beside a new history file or one in use
+	echo secret >victim
+	cp victim victim.orig
+	ln -s victim h.db-journal
+	run -0 stats-report -F json --history h.db --date 2026-11-01 "$F/graded.ndjson"
+	ln -sf victim h.db-journal
+	run -2 stats-report -F json --history h.db --date 2026-11-02 "$F/graded.ndjson"
+	cmp victim victim.orig
+	rm h.db-journal
+	assert_equal "$(sqlite3 h.db 'SELECT count(*) FROM runs')" 1
 }
 
 @test "--history is one transaction: an unreadable earlier run stores nothing; the same date again replaces its run" {
