@@ -42,6 +42,10 @@ struct opts {
 	char shortopts[2 * OPTS_MAX + 1];
 };
 
+/* A number macro as a string literal, for a default in a row's help: OPT_STR(REC_SCAN_READ_MAX). */
+#define OPT_STR_(x) #x
+#define OPT_STR(x)  OPT_STR_(x)
+
 /* Rows every command has. --max-line's default (a string) differs between commands; only is
  * as in struct opt. */
 #define OPT_ROW_MAX_LINE(dflt, only)                                                           \

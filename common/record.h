@@ -22,6 +22,16 @@ enum rec_kind {
 		    * it was read (text), with nothing added and no error */
 };
 
+/* dns-scan's records and the commands that read them: dns-grade and stats-report take lines up
+ * to REC_SCAN_READ_MAX by default (their --max-line), and dns-scan keeps every record it writes
+ * within REC_SCAN_WRITE_MAX, half of that, by cutting its largest answers when it must
+ * (dns-scan(1)). The other half is headroom for what dns-grade adds while keeping the dns member
+ * (grades, facts and remarks: a few kilobytes, at most 32 findings a category), so the graded
+ * record is read whole too. One number, so the writer's bound and the readers' default cannot
+ * drift; a plain one, so that --help can print it (OPT_STR). */
+#define REC_SCAN_READ_MAX  16777216
+#define REC_SCAN_WRITE_MAX (REC_SCAN_READ_MAX / 2)
+
 struct dname;
 
 /* What --pass-through lets by (rec_reader_pass). */

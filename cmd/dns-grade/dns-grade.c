@@ -40,7 +40,7 @@ static const struct opt opt_table[] = {
     OPT_ROW_PASS("lines without a dns member, and lines that are no\n"
 		 "JSON object, pass unchanged, with no error",
 		 NULL),
-    OPT_ROW_MAX_LINE("16777216", NULL),
+    OPT_ROW_MAX_LINE(OPT_STR(REC_SCAN_READ_MAX), NULL),
     OPT_ROWS_COMMON,
 };
 
@@ -54,8 +54,8 @@ static struct opts opts = {
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	/* dns-scan's lines are read whole, 4000-record answers of a hostile zone too (3.5 MB) */
-	*o = (struct options){.max_line = 16 << 20, .progress = PROGRESS_AUTO};
+	/* every line dns-scan writes is read whole (it keeps them within REC_SCAN_WRITE_MAX) */
+	*o = (struct options){.max_line = REC_SCAN_READ_MAX, .progress = PROGRESS_AUTO};
 	int c;
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		if (opts_common(&opts, c, &o->max_line, &o->progress))

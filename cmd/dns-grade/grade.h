@@ -47,6 +47,8 @@ struct query {
 	int type_next;		   /* the next non-direct query of that type, or -1 */
 	bool direct, aa, answered; /* answered: an rcode is present */
 	bool final;		   /* answered NOERROR or NXDOMAIN: present or absent data */
+	bool cut; /* dns-scan emptied its RR lists to bound the record ("dropped"): read as a
+		   * query that failed, with error Q_CUT, neither data nor its absence */
 	const struct jv *answer, *authority; /* arrays or NULL */
 	const struct jv *ede;		     /* extended DNS errors (RFC 8914): an array or NULL */
 	const char *cd_rcode;		     /* the rcode of the question asked again with CD=1 */
@@ -98,7 +100,7 @@ void scan_problem(struct scan *s, const char *fmt, ...) __attribute__((format(pr
 	X(exchange) X(algorithm) X(key_tag) X(protocol) X(digest_type) X(digest) X(type_covered)   \
 	X(signer) X(original_ttl) X(labels) X(inception) X(expiration) X(salt) X(iterations)       \
 	X(target) X(status) X(failed) X(refused) X(ede) X(code) X(text) X(cd_retry) X(usage)       \
-	X(selector) X(matching_type)
+	X(selector) X(matching_type) X(dropped)
 /* clang-format on */
 #define SCAN_KEY_ENUM(name) K_##name,
 enum scan_key { K_OTHER, SCAN_KEYS(SCAN_KEY_ENUM) NKEYS };
@@ -117,6 +119,8 @@ enum rr_type { SCAN_TYPES(SCAN_TYPE_ENUM) NTYPES, T_ANY };
 /* The first non-direct query for (name, type), preferring one answered NOERROR or NXDOMAIN, then
  * one with any answer. */
 const struct query *scan_find(const struct scan *s, const char *name, size_t n, enum rr_type type);
+/* The error of a query whose answer dns-scan cut (its "dropped" member). */
+extern const char Q_CUT[];
 /* Why a query's answer tells nothing (neither data nor its absence): NULL when it was
  * answered NOERROR or NXDOMAIN, "not asked" for q NULL, else its rcode ("SERVFAIL", "REFUSED",
  * ...) or its error ("timeout", ...). */

@@ -393,7 +393,7 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 		const struct query *d = &s->qs[k];
 		if (!d->direct || (d->why && !strcmp(d->why, "parent")) ||
 		    !name_eq(d->q, d->qlen, s->domain, s->domainlen) ||
-		    (!d->answered && d->error && !strcmp(d->error, "skipped")))
+		    (!d->answered && d->error && !strcmp(d->error, "skipped")) || d->cut)
 			continue;
 		any_direct = true;
 		if (d->answered && word_is(d->rcode, "noerror") && d->aa)
@@ -481,7 +481,8 @@ check_ns_soa(struct grader *g, const struct apex *ap)
 			size_t j = 0;
 			const struct jv *soa = q_rr(d, T_SOA, &j);
 			if (!d->answered) {
-				if (d->error && !strcmp(d->error, "skipped"))
+				/* not sent, or its answer cut: nothing said of the server */
+				if ((d->error && !strcmp(d->error, "skipped")) || d->cut)
 					continue;
 				lame++;
 				findings_add(f, "NS_NO_RESPONSE", SEV_ERROR,

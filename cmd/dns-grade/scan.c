@@ -115,6 +115,7 @@ enum {
 	Q_RCODE,
 	Q_ERROR,
 	Q_DIRECT,
+	Q_DROPPED,
 	Q_AA,
 	Q_ANSWER,
 	Q_AUTHORITY,
@@ -142,7 +143,7 @@ query_member(const struct jv *v)
 	case 'e':
 		return name_is(v, K_error) ? Q_ERROR : name_is(v, K_ede) ? Q_EDE : Q_NONE;
 	case 'd':
-		return name_is(v, K_direct) ? Q_DIRECT : Q_NONE;
+		return name_is(v, K_direct) ? Q_DIRECT : name_is(v, K_dropped) ? Q_DROPPED : Q_NONE;
 	case 'a':
 		return name_is(v, K_aa)		 ? Q_AA
 		       : name_is(v, K_answer)	 ? Q_ANSWER
@@ -271,6 +272,14 @@ load_queries(struct scan *s)
 		if (m[Q_EDE] && m[Q_EDE]->type == JV_ARR)
 			x->ede = m[Q_EDE];
 		x->cd_rcode = str_member(m[Q_CD_RETRY], K_rcode, NULL);
+		/* records dns-scan cut to bound the line: what is left is no answer, and no
+		 * absence either (a failure, like a timeout) */
+		x->cut = m[Q_DROPPED] && m[Q_DROPPED]->type == JV_INT && m[Q_DROPPED]->u.i > 0;
+		if (x->cut) {
+			x->rcode = x->cd_rcode = NULL;
+			x->error = Q_CUT;
+			x->answered = x->final = false;
+		}
 		x->type_next = -1;
 		if (x->tcode >= 0 && !x->direct) {
 			if (last[x->tcode] < 0)
@@ -317,6 +326,8 @@ pick(const struct query **best, const struct query *q)
 	*best = q;
 	return true;
 }
+
+const char Q_CUT[] = "answer too large, cut by dns-scan";
 
 const char *
 q_unknown(const struct query *q)

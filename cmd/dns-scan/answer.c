@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: ISC */
 /* dns-scan's answers: how each question ended (answered, or failed and why; SERVFAIL asked
- * again with CD=1), its query object, and the `dns` member with the domain's scan status. */
+ * again with CD=1), its query object, and the `dns` member with the domain's scan status,
+ * kept within the bound its readers take whole (REC_SCAN_WRITE_MAX). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "dnsjson.h"
 #include "jsonw.h"
+#include "record.h"
 #include "scan.h"
+#include "xalloc.h"
+
+/* What a record holds besides its input line and added members: their punctuation and the
+ * error that job_finished adds after the dns member. */
+#define RECORD_SLACK 4096
 
 const char *const why_name[W_COUNT] = {
     "apex",    "www",	    "dmarc",   "bimi",	    "msdcs",   "ad-probe",
@@ -16,7 +23,7 @@ const char *const why_name[W_COUNT] = {
 const char *const cause_name[NCAUSES] = {"servfail",  "refused", "timeout",
 					 "malformed", "network", "other"};
 
-static void answer_json(struct buf *b, const struct dns_result *res, bool additional);
+static void answer_json(struct slot *s, const struct dns_result *res, bool additional);
 
 /* The query object of the `dns` member (domstat(7)), without its closing brace. */
 static void
@@ -33,7 +40,7 @@ slot_json(struct slot *s, const struct dns_result *res)
 	jsonw_key(b, "server");
 	jsonw_strz(b, s->server);
 	buf_adds(b, s->direct ? ",\"direct\":true" : ",\"direct\":false");
-	answer_json(b, res, s->why == W_PARENT);
+	answer_json(s, res, s->why == W_PARENT);
 }
 
 /* The failed attempts before (or ending) a query: [{"server":...,"cause":...}, ...]. */
@@ -58,10 +65,28 @@ failures_json(struct buf *b, const struct dns_result *res)
 	buf_addc(b, ']');
 }
 
-/* The members of a query object from its result: rcode, flags, time, records or error. */
+/* An RR list of a query object, noted in the slot so that it can be cut (cut_slot). */
 static void
-answer_json(struct buf *b, const struct dns_result *res, bool additional)
+rr_list_json(struct slot *s, const char *key, const ldns_rr_list *l)
 {
+	struct buf *b = &s->json;
+	jsonw_key(b, key);
+	size_t at = b->len, n = l ? ldns_rr_list_rr_count(l) : 0;
+	dns_json_rr_list(b, l);
+	if (n && s->nlists < SLOT_LISTS) {
+		s->lists[s->nlists][0] = (uint32_t)at;
+		s->lists[s->nlists][1] = (uint32_t)(b->len - at);
+		s->nlists++;
+		s->nrr += (uint32_t)n;
+	}
+}
+
+/* The members of a query object (in s->json) from its result: rcode, flags, time, records or
+ * error. */
+static void
+answer_json(struct slot *s, const struct dns_result *res, bool additional)
+{
+	struct buf *b = &s->json;
 	char tmp[16];
 	const ldns_pkt *p = res->pkt;
 	if (p) {
@@ -75,16 +100,12 @@ answer_json(struct buf *b, const struct dns_result *res, bool additional)
 	jsonw_key(b, "ms");
 	jsonw_round(b, res->ms, 1);
 	if (p) {
-		jsonw_key(b, "answer");
-		dns_json_rr_list(b, ldns_pkt_answer(p));
-		if (ldns_rr_list_rr_count(ldns_pkt_authority(p))) {
-			jsonw_key(b, "authority");
-			dns_json_rr_list(b, ldns_pkt_authority(p));
-		}
-		if (additional && ldns_rr_list_rr_count(ldns_pkt_additional(p))) {
-			jsonw_key(b, "additional"); /* the glue of a referral */
-			dns_json_rr_list(b, ldns_pkt_additional(p));
-		}
+		rr_list_json(s, "answer", ldns_pkt_answer(p));
+		if (ldns_rr_list_rr_count(ldns_pkt_authority(p)))
+			rr_list_json(s, "authority", ldns_pkt_authority(p));
+		/* a referral's glue */
+		if (additional && ldns_rr_list_rr_count(ldns_pkt_additional(p)))
+			rr_list_json(s, "additional", ldns_pkt_additional(p));
 	} else {
 		jsonw_key(b, "error");
 		jsonw_strz(b, dns_err_str(res->err));
@@ -142,7 +163,7 @@ cd_result(struct job *j, uint32_t idx, struct dns_result *res)
 	dns_addr_str(&res->server, a, sizeof a);
 	buf_adds(&s->json, ",\"cd_retry\":{\"server\":");
 	jsonw_strz(&s->json, a);
-	answer_json(&s->json, res, false);
+	answer_json(s, res, false);
 	buf_adds(&s->json, "}}");
 	s->cd_pending = false;
 	if (res->pkt)
@@ -212,8 +233,9 @@ slot_cmp(const void *a, const void *b)
 }
 
 /* The domain's scan status (domstat(7)): nxdomain when the apex does not exist, else ok,
- * partial or failed by how many of the questions to the resolvers failed; failed counts them
- * by cause. Returns the number of failed questions. */
+ * partial or failed by how many of the questions to the resolvers failed (a query whose
+ * answer was cut makes an ok scan partial); failed counts them by cause. Returns the number
+ * of failed questions. */
 static size_t
 scan_status(const struct job *j, struct buf *b)
 {
@@ -239,10 +261,10 @@ scan_status(const struct job *j, struct buf *b)
 		failed++;
 		counts[j->parent_cause]++;
 	}
-	const char *status = apex_nx && !apex_ok ? "nxdomain"
-			     : failed == 0	 ? "ok"
-			     : answered == 0	 ? "failed"
-						 : "partial";
+	const char *status = apex_nx && !apex_ok	   ? "nxdomain"
+			     : failed == 0 && j->ncut == 0 ? "ok"
+			     : answered == 0		   ? "failed"
+							   : "partial";
 	jsonw_key(b, "status");
 	jsonw_strz(b, status);
 	jsonw_key(b, "failed");
@@ -256,12 +278,80 @@ scan_status(const struct job *j, struct buf *b)
 	return apex_nx && !apex_ok ? 0 : failed;
 }
 
-size_t
-add_dns_member(struct job *j)
+/* The bytes of a query's RR lists that cutting them saves (each becomes "[]"). */
+static size_t
+lists_len(const struct slot *s)
 {
-	if (j->nslots) /* none when only the parent was asked */
-		qsort(j->slots, j->nslots, sizeof *j->slots, slot_cmp);
-	struct buf *b = rec_set_begin(&j->rec, "dns");
+	size_t n = 0;
+	for (unsigned k = 0; k < s->nlists; k++)
+		n += s->lists[k][1] - 2;
+	return n;
+}
+
+/* Empty the RR lists of a finished query object and say how many RRs went: "dropped". */
+static void
+cut_slot(struct slot *s)
+{
+	struct buf b = BUF_INIT;
+	size_t at = 0;
+	for (unsigned k = 0; k < s->nlists; k++) {
+		buf_add(&b, s->json.s + at, s->lists[k][0] - at);
+		buf_adds(&b, "[]");
+		at = s->lists[k][0] + s->lists[k][1];
+	}
+	buf_add(&b, s->json.s + at, s->json.len - 1 - at); /* up to its closing brace */
+	buf_adds(&b, ",\"dropped\":");
+	jsonw_int(&b, s->nrr);
+	buf_addc(&b, '}');
+	buf_free(&s->json);
+	s->json = b;
+	s->cut = true;
+}
+
+struct cut {
+	size_t len, idx;
+};
+
+/* Largest lists first; among equals, in output order. */
+static int
+cut_cmp(const void *a, const void *b)
+{
+	const struct cut *x = a, *y = b;
+	if (x->len != y->len)
+		return x->len > y->len ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* A record over its bound by `over` bytes: empty the RR lists of its queries, the largest
+ * first, until it fits (or none is left). The rule depends only on the answers, not on the
+ * order they came in, so the same answers are always cut the same way. */
+static void
+cut_answers(struct job *j, size_t over)
+{
+	struct cut *c = xcalloc(j->nslots, sizeof *c);
+	size_t n = 0;
+	for (size_t i = 0; i < j->nslots; i++)
+		if (j->slots[i].nrr) {
+			c[n].len = lists_len(&j->slots[i]);
+			c[n++].idx = i;
+		}
+	qsort(c, n, sizeof *c, cut_cmp);
+	for (size_t i = 0; i < n && over > 0; i++) {
+		struct slot *s = &j->slots[c[i].idx];
+		size_t before = s->json.len;
+		cut_slot(s);
+		j->ncut++;
+		j->dropped += s->nrr;
+		if (s->json.len < before)
+			over -= before - s->json.len < over ? before - s->json.len : over;
+	}
+	free(c);
+}
+
+/* The dns member's value into b; returns the number of failed questions. */
+static size_t
+dns_member(struct job *j, struct buf *b)
+{
 	buf_adds(b, "{\"v\":1,\"domain\":");
 	jsonw_strz(b, j->domain);
 	char when[32];
@@ -291,6 +381,25 @@ add_dns_member(struct job *j)
 	buf_addc(b, ']');
 	fetch_json(j, b);
 	buf_addc(b, '}');
+	return failed;
+}
+
+size_t
+add_dns_member(struct job *j)
+{
+	if (j->nslots) /* none when only the parent was asked */
+		qsort(j->slots, j->nslots, sizeof *j->slots, slot_cmp);
+	j->ncut = j->dropped = 0;
+	struct buf *b = rec_set_begin(&j->rec, "dns");
+	size_t start = b->len;
+	size_t failed = dns_member(j, b);
+	/* the line: the input's, what this command added (b holds it all, the member last) */
+	size_t line = j->rec.text.len + b->len + j->rec.errors.len + RECORD_SLACK;
+	if (line > REC_SCAN_WRITE_MAX) {
+		cut_answers(j, line - REC_SCAN_WRITE_MAX);
+		buf_truncate(b, start);
+		failed = dns_member(j, b);
+	}
 	rec_set_end(&j->rec);
 	return failed;
 }

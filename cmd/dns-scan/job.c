@@ -52,13 +52,25 @@ job_finished(struct job *j)
 		size_t answered = 0;
 		for (size_t i = 0; i < j->nslots; i++)
 			answered += j->slots[i].answered;
+		size_t asked = j->nslots + j->has_parent;
 		if (answered == 0 && j->nslots > 0)
 			rec_error_code(&j->rec, "dns-no-answer", "no answer to any of %zu queries",
 				       j->nslots);
+		else if (failed && j->ncut)
+			rec_error_code(
+			    &j->rec, "dns-incomplete",
+			    "%zu of %zu queries failed (see dns.failed); the answers of %zu "
+			    "were cut to keep the record within %d bytes (%zu RRs dropped)",
+			    failed, asked, j->ncut, REC_SCAN_WRITE_MAX, j->dropped);
 		else if (failed)
 			rec_error_code(&j->rec, "dns-incomplete",
-				       "%zu of %zu queries failed (see dns.failed)", failed,
-				       j->nslots + j->has_parent);
+				       "%zu of %zu queries failed (see dns.failed)", failed, asked);
+		else if (j->ncut)
+			rec_error_code(
+			    &j->rec, "dns-incomplete",
+			    "the answers of %zu of %zu queries were cut to keep the record "
+			    "within %d bytes (%zu RRs dropped, see dns.queries[].dropped)",
+			    j->ncut, asked, REC_SCAN_WRITE_MAX, j->dropped);
 		/* the record holds the member now; a job waiting for its turn keeps only that */
 		for (size_t i = 0; i < j->nslots; i++) {
 			free(j->slots[i].q);

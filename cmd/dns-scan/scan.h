@@ -117,18 +117,26 @@ enum outcome { O_NONE, O_ANSWERED, O_FAILED };
 extern const char *const cause_name[NCAUSES];
 #define TAG_CD 0x80000000u /* the result is the CD=1 question asked again after a SERVFAIL */
 
+/* The RR lists a query object can hold: answer, authority, additional (a referral's glue), and
+ * the answer and authority of its cd_retry. */
+#define SLOT_LISTS 5
+
 struct slot {
 	char *q;
 	uint16_t type;
 	uint8_t why;
 	bool direct, dnssec, done, answered;
 	bool cd_pending; /* the object waits for the CD=1 answer before its closing brace */
+	bool cut;	 /* its RR lists were emptied to keep the record within its bound */
 	uint8_t outcome, cause;
 	int rcode; /* of the answer, -1 when none */
 	unsigned acts;
 	struct dns_addr to;
 	char server[64];
-	struct buf json; /* the finished query object */
+	struct buf json;	       /* the finished query object */
+	uint8_t nlists;		       /* non-empty RR lists in json */
+	uint32_t nrr;		       /* the RRs in them */
+	uint32_t lists[SLOT_LISTS][2]; /* where each is in json ("[...]"): offset, length */
 };
 
 struct job {
@@ -143,6 +151,7 @@ struct job {
 	struct buf parent_json; /* the `parent` member */
 	struct buf ref;		/* NS names of the parent's referral, each ending in NUL */
 	size_t nref;
+	size_t ncut, dropped; /* queries whose RR lists were cut, and the RRs they lost */
 	double start_ms;
 	time_t start_wall;
 	struct fetch fetch[FETCH_COUNT];

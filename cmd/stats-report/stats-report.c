@@ -347,7 +347,7 @@ static const struct opt opt_table[] = {
      "summarise the seen-db/domain-born store instead\n"
      "(default $DOMSTAT_DB, else the XDG data folder)",
      "none"},
-    OPT_ROW_MAX_LINE("16777216", NULL),
+    OPT_ROW_MAX_LINE(OPT_STR(REC_SCAN_READ_MAX), NULL),
     OPT_ROWS_COMMON,
 };
 
@@ -390,10 +390,10 @@ valid_date(const char *s)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	/* dns-grade's default: the graded record of a 3.5 MB scan (it keeps the dns member) is
-	 * read whole, not skipped */
+	/* dns-grade's default: the graded form of every record dns-scan writes (it keeps the dns
+	 * member) is read whole, not skipped */
 	*o = (struct options){
-	    .field = "domain", .top = 10, .max_line = 16 << 20, .progress = PROGRESS_AUTO};
+	    .field = "domain", .top = 10, .max_line = REC_SCAN_READ_MAX, .progress = PROGRESS_AUTO};
 	int c;
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		if (opts_common(&opts, c, &o->max_line, &o->progress))

@@ -6,6 +6,13 @@ bats_require_minimum_version 1.5.0
 load helper
 load dns_server
 
+# A domain whose scan passes dns-scan's record bound (8 MiB): 2500 MX records of 202-byte names
+# (setup_file adds them to the test. zone), whose hosts are in a zone of their own where a
+# wildcard answers 1550 A records for any of them (Knot adds no glue from there: quick).
+BOUND_LABEL=$(printf '%063d' 0 | tr 0 x)
+BOUND=$BOUND_LABEL.$BOUND_LABEL.$BOUND_LABEL.bound.test
+BOUND_HOSTS=$BOUND_LABEL.$BOUND_LABEL.$BOUND_LABEL.wild.test
+
 setup_file() {
 	load dns_server
 	load unbound
@@ -19,12 +26,24 @@ setup_file() {
 	sed 's/signed\.test\./bogus.test./g' "$t/signed.in" >"$t/bogus.in"
 	dns_sign_zone bogus.test "$t/bogus.in" "$t/bogus.zone" >/dev/null
 	other=$(dns_sign_zone bogus.test "$t/bogus.in" "$t/bogus-other.zone")
-	{ cat "$ZONES/test.zone"; echo "$ds"; } >"$t/test.zone"
+	{
+		cat "$ZONES/test.zone"
+		echo "$ds"
+		awk -v d="$BOUND." -v h="$BOUND_HOSTS." \
+			'BEGIN { for (i = 0; i < 2500; i++) printf "%s MX 10 m%d.%s\n", d, i, h }'
+	} >"$t/test.zone"
+	{
+		printf '$ORIGIN wild.test.\n$TTL 300\n@ SOA ns1.test. h.test. 1 7200 3600 1209600 300\n'
+		printf '@ NS ns1.test.\n'
+		awk -v h="$BOUND_HOSTS." \
+			'BEGIN { for (i = 0; i < 1550; i++) printf "*.%s A 10.%d.%d.1\n", h, i / 256, i % 256 }'
+	} >"$t/wild.zone"
 	knot_start main "$DNS_NET.1" "$DNS_PORT" test="$t/test.zone" \
 		full.test="$ZONES/full.test.zone" _msdcs.full.test="$ZONES/_msdcs.full.test.zone" \
 		ext.test="$ZONES/ext.test.zone" spf.test="$ZONES/spf.test.zone" \
 		caa.test="$ZONES/caa.test.zone" deleg.test="$ZONES/deleg.test.zone" \
-		signed.test="$t/signed.zone" mixed.test="$ZONES/mixed.test.zone"
+		signed.test="$t/signed.zone" mixed.test="$ZONES/mixed.test.zone" \
+		wild.test="$t/wild.zone"
 	knot_start ns2 "$DNS_NET.2" "$DNS_PORT" deleg.test="$ZONES/deleg.test.ns2.zone"
 	# a server of its own (Unbound sets aside a server that gave it bogus data)
 	knot_start bogus "$DNS_NET.4" "$DNS_PORT" bogus.test="$t/bogus.zone"
@@ -204,6 +223,30 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	run -0 jq -r '.dns.queries[0] | [.tc, .tcp, .rcode, (.answer|length), (.answer[0].txt|length)] | @tsv' out
 	assert_output "$(printf 'true\ttrue\tNOERROR\t3\t3')"
 	grep -q 'truncated 1, TCP 1' err
+}
+
+@test "a record past the 8 MiB bound: its largest answer is cut, the record says so, dns-grade grades it by default with mx unknown" {
+	# 2500 MX records (1.7 MB of JSON) and 16 MX hosts' answers of 1550 A records (7.1 MB)
+	local rc=0
+	"${SCAN[@]}" <<<"$BOUND" >out 2>err || rc=$?
+	[ "$rc" -eq 1 ]
+	[ "$(count_lines out)" -eq 1 ]
+	[ "$(stat -c %s out)" -le 8388608 ]
+	[ "$(stat -c %s out)" -gt 6000000 ]
+	# the MX answer, the largest, went: its query says how many RRs; the others are whole
+	run -0 jq -c '[.dns.status, [.errors[].code],
+		[.dns.queries[] | select(.dropped) | [.type, .why, .dropped, .answer]],
+		([.dns.queries[] | select(.why == "mx-addr" and .type == "A") | .answer | length] |
+		 [length, unique])]' out
+	assert_output '["partial",["dns-incomplete"],[["MX","apex",2500,[]]],[16,[1550]]]'
+	grep -Fq 'the answers of 1 of ' err
+	grep -Fq ' were cut to keep the record within 8388608 bytes (2500 RRs dropped, see dns.queries[].dropped) [dns-incomplete]' err
+	# read whole with dns-grade's default --max-line; the cut MX answer is unknown, not absent
+	run -0 --separate-stderr dns-grade out
+	assert_equal "$stderr" ''
+	run -0 jq -c '[.errors[].by, .grades.mx, .facts.mx.present,
+		[.remarks[] | select(.category == "mx") | [.code, .msg]]]' <<<"$output"
+	assert_output "[\"dns-scan\",null,null,[[\"DNS_TEMPORARY_ERROR\",\"no usable answer to MX of '${BOUND:0:60}': answer too large, cut by dns-scan\"]]]"
 }
 
 @test "SPF walk follows includes and asks a, mx and exists targets" {
