@@ -750,6 +750,36 @@ print(json.dumps(r, separators=(",", ":")))' >big.ndjson
 	assert_output '[1,0]'
 }
 
+@test "a query whose answer dns-scan cut (dropped) is a failure, never an absence" {
+	local base
+	base=$(head -1 "$GF/jsonedge.ndjson")
+	# the A and AAAA of an MX host and a name server's SOA asked directly, with no records: as
+	# answered they are findings (no address, a lame server), as cut by dns-scan none
+	local add='def q($n; $t; $why; $d): {q: $n, type: $t, why: $why, server: "192.0.2.1:53",
+			direct: $d, rcode: "NOERROR", aa: $d, answer: []} + if $cut then {dropped: 7} else {} end;
+		.dns.queries += [q("aspmx.l.google.com"; "A"; "mx-addr"; false),
+			q("aspmx.l.google.com"; "AAAA"; "mx-addr"; false),
+			q("good.example.com"; "SOA"; "ns-direct"; true)]'
+	local summary='[[.remarks[] | select(.category == "mx" or .category == "ns") | .code],
+		.facts.scan.answered, .facts.scan.errors]'
+	jq -c --argjson cut false "$add" <<<"$base" >answered.ndjson
+	run -0 --separate-stderr dns-grade answered.ndjson
+	run -0 jq -c "$summary" <<<"$output"
+	assert_output '[["LAME_DELEGATION","MX_TARGET_NO_ADDRESS"],10,0]'
+	jq -c --argjson cut true "$add" <<<"$base" >cut.ndjson
+	run -0 --separate-stderr dns-grade cut.ndjson
+	assert_equal "$stderr" ''
+	run -0 jq -c "$summary" <<<"$output"
+	assert_output '[[],7,3]'
+	# the domain's own MX cut: mx unknown, with the reason
+	jq -c '(.dns.queries[] | select(.type == "MX" and .why == "apex")) |= . + {answer: [], dropped: 2}' \
+		<<<"$base" >mx.ndjson
+	run -0 --separate-stderr dns-grade mx.ndjson
+	run -0 jq -c '[.grades.mx, .facts.mx.present, .grades.overall,
+		[.remarks[] | select(.category == "mx") | [.code, .msg]]]' <<<"$output"
+	assert_output '[null,null,null,[["DNS_TEMPORARY_ERROR","no usable answer to MX of '"'"'good.example.com'"'"': answer too large, cut by dns-scan"]]]'
+}
+
 @test "through Unbound: a resolver that refuses every query: no grade, remarks name REFUSED, exit 0" {
 	run -1 --separate-stderr scan_via "$(REFUSING)" -- --profile minimal <<<full.test
 	printf '%s\n' "$output" >scan.ndjson
