@@ -903,12 +903,6 @@ store_exec_count(struct store *s, const char *sql, int64_t now, int64_t *out, st
 	return 0;
 }
 
-/* The live rule for a whole-table scan: ?1 of the point form becomes the row's own domain. */
-#define LIVE_SCAN                                                                                  \
-	"(s.never_expire <> 0 OR s.expires IS NULL OR s.expires >= ?2 OR "                         \
-	"coalesce((SELECT r.expires FROM registration r WHERE r.domain = s.domain AND "            \
-	"r.error_code IS NULL), s.expires) >= ?2)"
-
 int
 store_vacuum(struct store *s, struct buf *why)
 {
