@@ -124,7 +124,7 @@ start_sshd() {
 	SSHD_PID=$!
 	export PARALLEL_SSH="ssh -F $d/ssh_config"
 	local i
-	for i in $(seq 1 50); do
+	for i in $(seq 1 300); do
 		ssh -F "$d/ssh_config" scan1 true 2>/dev/null && return 0
 		sleep 0.1
 	done
