@@ -78,7 +78,7 @@ start_responder() {
 	python3 "$TOP/tests/dns_responder.py" "$DNS_NET.5" "$DNS_PORT" "$1" >responder.out 2>&1 &
 	RESPONDER_PID=$!
 	local i
-	for i in $(seq 1 50); do
+	for i in $(seq 1 300); do
 		grep -q ready responder.out 2>/dev/null && return 0
 		sleep 0.1
 	done

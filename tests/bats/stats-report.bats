@@ -383,12 +383,14 @@ list_filter() {
 c = sqlite3.connect("h.db", isolation_level=None)
 c.execute("BEGIN EXCLUSIVE")
 open("locked", "w").close()
-time.sleep(8)' &
+time.sleep(120)' &
 	local pid=$!
-	while [ ! -e locked ]; do sleep 0.1; done
-	run -2 --separate-stderr stats-report -F json --history h.db <"$F/graded.ndjson"
+	for _ in $(seq 300); do [ -e locked ] && break; sleep 0.1; done
+	[ -e locked ]
+	run --separate-stderr stats-report -F json --history h.db <"$F/graded.ndjson"
 	kill "$pid"
 	wait "$pid" || true
+	[ "$status" -eq 2 ]
 	[[ "$stderr" == "stats-report: history file 'h.db' is locked by another process"* ]]
 	# nothing was stored by the refused runs
 	run -0 stats-report --history h.db --list-runs
@@ -720,12 +722,14 @@ time.sleep(8)' &
 c = sqlite3.connect("h.db", isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
 open("locked", "w").close()
-time.sleep(5)' &
+time.sleep(120)' &
 	local pid=$!
-	while [ ! -e locked ]; do sleep 0.1; done
-	run -2 --separate-stderr stats-report -F json --history h.db --date 2026-11-02 "$F/status.ndjson"
+	for _ in $(seq 300); do [ -e locked ] && break; sleep 0.1; done
+	[ -e locked ]
+	run --separate-stderr stats-report -F json --history h.db --date 2026-11-02 "$F/status.ndjson"
 	kill "$pid"
 	wait "$pid" || true
+	[ "$status" -eq 2 ]
 	assert_equal "$(sqlite3 h.db 'PRAGMA user_version')" 1
 	# the next run migrates and stores its counts; the old run's are unknown, not 0
 	run -0 stats-report -F json --history h.db --date 2026-11-02 "$F/status.ndjson"
