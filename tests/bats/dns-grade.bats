@@ -405,6 +405,18 @@ suffixes() {
 	assert_equal "$stderr" ''
 }
 
+@test "--field: a scan kept under another member, at any depth, is graded as under dns" {
+	head -n 20 "$GF/scans.ndjson" >in.ndjson
+	dns-grade <in.ndjson | jq -c '[.grades, .facts, .remarks]' >want
+	jq -c '{domain, kept: {scan: .dns}}' in.ndjson | dns-grade -f kept.scan |
+		jq -c '[.grades, .facts, .remarks]' >got
+	run -0 diff want got
+	jq -c '{domain, s: .dns}' in.ndjson | dns-grade --field '["s"]' | jq -c '[.grades, .facts, .remarks]' >got
+	run -0 diff want got
+	run -1 --separate-stderr dns-grade -f scan <<<'{"domain":"example.com","dns":{}}'
+	assert_equal "$stderr" "dns-grade: line 1: no 'scan' member (run dns-scan first) [no-dns]"
+}
+
 @test "a TXT string of megabytes is refused as impossible scan data, the rest is graded" {
 	python3 - >big.ndjson <<'PY'
 import json
