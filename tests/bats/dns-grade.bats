@@ -886,3 +886,31 @@ print(json.dumps(r, separators=(",", ":")))' >big.ndjson
 	refute_line NO_DNSKEY
 	refute_line NO_MX_RECORDS
 }
+
+@test "through Unbound: a _dmarc CNAME into another zone is followed to the record it names" {
+	run -0 --separate-stderr scan_via "$(GOOD)" -- --types dmarc <<<alias.ext.test
+	printf '%s\n' "$output" >scan.ndjson
+	run -0 jq -r '.dns.queries[] | select(.q == "_dmarc.alias.ext.test") | [.rcode, (.answer | map(.type) | join(","))] | @tsv' scan.ndjson
+	assert_output "$(printf 'NOERROR\tCNAME,TXT')"
+	run -0 --separate-stderr dns-grade <scan.ndjson
+	run -0 jq -c '[.facts.dmarc.present, .facts.dmarc.valid, .facts.dmarc.p, .grades.dmarc > 0,
+		[.remarks[] | select(.category == "dmarc") | .code]]' <<<"$output"
+	assert_output --regexp '^\[true,true,"reject",true,'
+	refute_output --partial NO_DMARC_RECORD
+}
+
+@test "README's recipe: the domains not scanned ok, picked with jq, scanned again through a good resolver, then graded" {
+	printf '1,full.test\n2,caa.test\n3,nope.full.test\n' >list.csv
+	run -1 --separate-stderr scan_via "$(REFUSING)" -- --profile minimal <list.csv
+	printf '%s\n' "$output" >scan.ndjson
+	run -0 jq -r .dns.status scan.ndjson
+	assert_output "$(printf 'failed\nfailed\nfailed')"
+	# README.md, "The two jobs": the jq lines as they stand there
+	jq -c 'select(.dns.status != "ok") | del(.dns, .errors)' scan.ndjson >again.ndjson
+	run -0 --separate-stderr scan_via "$(GOOD)" -- --profile minimal <again.ndjson
+	printf '%s\n' "$output" >rescan.ndjson
+	jq -c 'select(.dns.status == "ok")' scan.ndjson | cat - rescan.ndjson | dns-grade >graded.ndjson
+	# every domain once, with its rank, now scanned: graded, or known not to exist
+	run -0 jq -r '"\(.rank),\(.domain),\(.dns.status),\(.facts.exists),\(.grades.spf != null and .grades.mx != null),\(has("errors"))"' graded.ndjson
+	assert_output "$(printf '1,full.test,ok,true,true,false\n2,caa.test,ok,true,true,false\n3,nope.full.test,nxdomain,false,false,false')"
+}
