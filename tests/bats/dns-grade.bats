@@ -870,7 +870,7 @@ print(json.dumps(r, separators=(",", ":")))' >big.ndjson
 
 @test "through Unbound: a bogus zone is bogus (its CD=1 data does not validate), the rest of its SERVFAILs unknown, not absent" {
 	# no DS: the lab's test. zone does not delegate bogus.test (Unbound has it as a stub zone)
-	run -1 --separate-stderr scan_via "$(GOOD)" -- --types DNSKEY,MX,SOA <<<bogus.test
+	run -1 --separate-stderr scan_via "$(GOOD)" -- --types DNSKEY,MX,SOA,TXT,dmarc <<<bogus.test
 	printf '%s\n' "$output" >scan.ndjson
 	run -0 jq -r '.dns.queries[] | select(.type == "DNSKEY") | [.rcode, .ede[0].code, .cd_retry.rcode] | @tsv' scan.ndjson
 	assert_output "$(printf 'SERVFAIL\t6\tNOERROR')"
@@ -885,6 +885,13 @@ print(json.dumps(r, separators=(",", ":")))' >big.ndjson
 	run -0 jq -r '.remarks[].code' graded.ndjson
 	refute_line NO_DNSKEY
 	refute_line NO_MX_RECORDS
+	# the domain's own TXT and _dmarc answered SERVFAIL: unknown, not NO_SPF_FOUND or NO_DMARC_RECORD
+	run -0 jq -r '.remarks[] | select(.category == "spf" or .category == "dmarc") | "\(.category) \(.code) \(.msg)"' graded.ndjson
+	assert_line --regexp "^spf DNS_TEMPORARY_ERROR no usable answer to TXT of 'bogus.test': SERVFAIL "
+	assert_line --regexp "^dmarc DNS_TEMPORARY_ERROR no usable answer to TXT of '_dmarc.bogus.test': SERVFAIL "
+	[ "${#lines[@]}" -eq 2 ]
+	run -0 jq -c '[.grades.spf, .grades.dmarc, .facts.spf.present, .facts.dmarc.present]' graded.ndjson
+	assert_output '[null,null,null,null]'
 }
 
 @test "through Unbound: a _dmarc CNAME into another zone is followed to the record it names" {
