@@ -500,6 +500,9 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	refused=$(jq -s --arg r "$REFUSING" '[.[].dns.queries[] | .failed_attempts // [] | .[] | select(.cause=="refused" and .server==$r)] | length' out)
 	[ "$refused" -ge 1 ]
 	[[ "$stderr" == *"resolver $REFUSING: "*" refused=$refused "* ]]
+	# five failures in a row set a resolver aside for a while (dns-scan(1)); none was a timeout
+	line=$(grep -F "resolver $REFUSING: " <<<"$stderr")
+	[[ "$line" == *" timeout=0 "* && "$line" == *" set_aside="[1-9]* ]]
 	run -0 jq -s 'map(has("errors")) | any' out
 	assert_output false
 }
