@@ -27,6 +27,10 @@ struct reg_cache_slot {
 	char name[REG_CACHE_NAME];
 };
 
+/* File scope on purpose: the Public Suffix List and the answers drawn from it are one per
+ * process, loaded once (dname_psl_load) and read by every name any part of a command reduces,
+ * so dname_set and its callers need not carry them; the cache is emptied whenever the list
+ * changes. */
 static struct reg_cache_slot *reg_cache;
 
 static psl_ctx_t *psl;
