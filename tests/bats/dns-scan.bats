@@ -241,6 +241,13 @@ q() { # q FILE JQ-FILTER-ON-QUERIES: the matching query objects
 	assert_output '["partial",["dns-incomplete"],[["MX","apex",2500,[]]],[16,[1550]]]'
 	grep -Fq 'the answers of 1 of ' err
 	grep -Fq ' were cut to keep the record within 8388608 bytes (2500 RRs dropped, see dns.queries[].dropped) [dns-incomplete]' err
+	# scanned again (a line that long needs --max-line), the dns member it has is replaced, not
+	# counted: the same cut, no other
+	rc=0
+	"${SCAN[@]}" --max-line 8388608 <out >again 2>/dev/null || rc=$?
+	[ "$rc" -eq 1 ]
+	run -0 jq -c '[.dns.queries[] | select(.dropped) | [.type, .dropped]]' again
+	assert_output '[["MX",2500]]'
 	# read whole with dns-grade's default --max-line; the cut MX answer is unknown, not absent
 	run -0 --separate-stderr dns-grade out
 	assert_equal "$stderr" ''
