@@ -9,6 +9,7 @@
 #include <uninorm.h>
 
 #include "dname.h"
+#include "psl.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -31,6 +32,27 @@ static struct reg_cache_slot *reg_cache;
 
 static psl_ctx_t *psl;
 static bool psl_owned;
+/* libpsl's answers by hash (psl.h), built once a run has asked PSL_INDEX_AFTER names: building
+ * costs some milliseconds, which a run of a few names would only lose. Both read the same bytes,
+ * kept until then (the file may be replaced while a long run goes on). */
+#define PSL_INDEX_AFTER 4096
+static struct psl_index *psl_idx;
+static struct buf psl_text;
+static unsigned long psl_asked;
+
+/* libpsl's context of the list's bytes (psl_load_file reads the file as this does) */
+static psl_ctx_t *
+psl_from_text(void)
+{
+	if (psl_text.len == 0)
+		return NULL; /* libpsl reads no list from an empty file either */
+	FILE *m = fmemopen(psl_text.s, psl_text.len, "rb");
+	if (!m)
+		return NULL;
+	psl_ctx_t *p = psl_load_fp(m);
+	fclose(m);
+	return p;
+}
 
 int
 dname_psl_load(const char *file)
@@ -38,13 +60,28 @@ dname_psl_load(const char *file)
 	if (psl_owned)
 		psl_free(psl);
 	psl_owned = false;
+	psl_index_free(psl_idx);
+	psl_idx = NULL;
+	buf_free(&psl_text);
+	psl_asked = 0;
 	if (reg_cache)
 		memset(reg_cache, 0, REG_CACHE_SLOTS * sizeof *reg_cache);
-	psl = psl_load_file(file ? file : SYSTEM_PSL);
+	psl = NULL;
+	FILE *fp = fopen(file ? file : SYSTEM_PSL, "rb");
+	if (fp) {
+		char chunk[65536];
+		size_t r;
+		while ((r = fread(chunk, 1, sizeof chunk, fp)) > 0)
+			buf_add(&psl_text, chunk, r);
+		if (!ferror(fp))
+			psl = psl_from_text();
+		fclose(fp);
+	}
 	if (psl) {
 		psl_owned = true;
 		return 0;
 	}
+	buf_free(&psl_text);
 	psl = (psl_ctx_t *)psl_builtin();
 	return -1;
 }
@@ -327,11 +364,23 @@ static const char *
 registrable_uncached(const char *name)
 {
 	const psl_ctx_t *p = the_psl();
-	const char *reg = psl_registrable_domain(p, name);
+	if (psl_text.len && ++psl_asked == PSL_INDEX_AFTER) {
+		FILE *m = fmemopen(psl_text.s, psl_text.len, "rb");
+		if (m) {
+			psl_idx = psl_index_build(p, m);
+			fclose(m);
+		}
+		buf_free(&psl_text);
+	}
+	const char *reg =
+	    psl_idx ? psl_index_registrable(psl_idx, name) : psl_registrable_domain(p, name);
 	if (!reg)
 		return NULL;
 	const char *suffix = strchr(reg, '.');
-	if (!suffix || !psl_is_public_suffix2(p, suffix + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
+	if (!suffix)
+		return NULL;
+	if (psl_idx ? !psl_index_is_suffix(psl_idx, suffix + 1)
+		    : !psl_is_public_suffix2(p, suffix + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
 		return NULL;
 	return reg;
 }
