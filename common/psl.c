@@ -14,18 +14,20 @@
 #include "xalloc.h"
 
 struct psl_slot {
-	const char *label; /* NULL: empty slot */
-	uint32_t len, hash;
+	const char *label;
+	uint32_t len;
 	bool self;  /* psl_is_public_suffix2(label, ANY | NO_STAR_RULE) */
 	bool child; /* the same of "<no rule>.label": label is a wildcard rule */
 };
 
+/* Most names asked about hold no rule: their lookups end in the hashes alone (4 bytes a slot,
+ * 128 KiB for the whole list), never touching a slot or a label. */
 struct psl_index {
 	const psl_ctx_t *psl;
+	uint32_t *hash; /* 0: empty slot */
 	struct psl_slot *slot;
 	size_t mask;
-	char *labels; /* the labels' bytes, one after another */
-	size_t nlabels, cap;
+	char *labels; /* the labels' bytes, NUL after each */
 };
 
 /* Words read from the list, NUL after each. */
@@ -43,20 +45,19 @@ hash_of(const char *s, size_t n)
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	return h ? h : 1; /* 0 marks an empty slot */
 }
 
 static const struct psl_slot *
 find(const struct psl_index *x, const char *s, size_t n)
 {
 	uint32_t h = hash_of(s, n);
-	for (size_t i = h & x->mask;; i = (i + 1) & x->mask) {
+	for (size_t i = h & x->mask; x->hash[i]; i = (i + 1) & x->mask) {
 		const struct psl_slot *e = &x->slot[i];
-		if (!e->label)
-			return NULL;
-		if (e->hash == h && e->len == n && !memcmp(e->label, s, n))
+		if (x->hash[i] == h && e->len == n && !memcmp(e->label, s, n))
 			return e;
 	}
+	return NULL;
 }
 
 /* Add a label unless it is there. */
@@ -65,10 +66,11 @@ add(struct psl_index *x, const char *s, size_t n)
 {
 	uint32_t h = hash_of(s, n);
 	size_t i = h & x->mask;
-	for (; x->slot[i].label; i = (i + 1) & x->mask)
-		if (x->slot[i].hash == h && x->slot[i].len == n && !memcmp(x->slot[i].label, s, n))
+	for (; x->hash[i]; i = (i + 1) & x->mask)
+		if (x->hash[i] == h && x->slot[i].len == n && !memcmp(x->slot[i].label, s, n))
 			return;
-	x->slot[i] = (struct psl_slot){.label = s, .len = (uint32_t)n, .hash = h};
+	x->hash[i] = h;
+	x->slot[i] = (struct psl_slot){.label = s, .len = (uint32_t)n};
 }
 
 static void
@@ -136,6 +138,7 @@ psl_index_build(const psl_ctx_t *p, FILE *fp)
 	size_t size = 16;
 	while (size < 2 * l.count + 1)
 		size *= 2;
+	x->hash = xcalloc(size, sizeof *x->hash);
 	x->slot = xcalloc(size, sizeof *x->slot);
 	x->mask = size - 1;
 	for (size_t at = 0; at < l.len; at += strlen(l.s + at) + 1)
@@ -145,7 +148,7 @@ psl_index_build(const psl_ctx_t *p, FILE *fp)
 	const int type = PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE;
 	for (size_t i = 0; i <= x->mask; i++) {
 		struct psl_slot *e = &x->slot[i];
-		if (!e->label)
+		if (!x->hash[i])
 			continue;
 		for (unsigned k = 0;; k++) {
 			buf_reset(&probe);
@@ -172,6 +175,7 @@ psl_index_free(struct psl_index *x)
 {
 	if (!x)
 		return;
+	free(x->hash);
 	free(x->slot);
 	free(x->labels);
 	free(x);
