@@ -16,20 +16,6 @@
 /* The text form: libpsl looks names up in it several times faster than in the .dafsa form. */
 #define SYSTEM_PSL "/usr/share/publicsuffix/public_suffix_list.dat"
 
-/* Log streams repeat the same names over and over: remember recent answers of the public
- * suffix lookup, the costliest step per record, in a small direct-mapped cache. */
-#define REG_CACHE_SLOTS 8192
-#define REG_CACHE_NAME	62
-#define REG_NONE	255
-
-struct reg_cache_slot {
-	uint8_t len; /* 0: empty */
-	uint8_t off; /* registrable domain offset, or REG_NONE */
-	char name[REG_CACHE_NAME];
-};
-
-static struct reg_cache_slot *reg_cache;
-
 static psl_ctx_t *psl;
 static bool psl_owned;
 /* libpsl's answers by hash (psl.h), built once a run has asked PSL_INDEX_AFTER names: building
@@ -64,8 +50,6 @@ dname_psl_load(const char *file)
 	psl_idx = NULL;
 	buf_free(&psl_text);
 	psl_asked = 0;
-	if (reg_cache)
-		memset(reg_cache, 0, REG_CACHE_SLOTS * sizeof *reg_cache);
 	psl = NULL;
 	FILE *fp = fopen(file ? file : SYSTEM_PSL, "rb");
 	if (fp) {
@@ -335,33 +319,10 @@ dname_set(struct dname *d, const char *s, size_t n)
 	return 0;
 }
 
-static const char *registrable_uncached(const char *name);
-
-static const char *
-registrable(const char *name)
-{
-	size_t n = strlen(name);
-	if (n == 0 || n > REG_CACHE_NAME)
-		return registrable_uncached(name);
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
-	if (!reg_cache)
-		reg_cache = xcalloc(REG_CACHE_SLOTS, sizeof *reg_cache);
-	struct reg_cache_slot *slot = &reg_cache[h % REG_CACHE_SLOTS];
-	if (slot->len == n && !memcmp(slot->name, name, n))
-		return slot->off == REG_NONE ? NULL : name + slot->off;
-	const char *reg = registrable_uncached(name);
-	slot->len = (uint8_t)n;
-	slot->off = reg ? (uint8_t)(reg - name) : REG_NONE;
-	memcpy(slot->name, name, n);
-	return reg;
-}
-
 /* The registrable domain of a lowercase name, only when its public suffix is in the list itself
  * (libpsl would otherwise apply the implicit "*" rule to unknown TLDs like .local). */
 static const char *
-registrable_uncached(const char *name)
+registrable(const char *name)
 {
 	const psl_ctx_t *p = the_psl();
 	if (psl_text.len && ++psl_asked == PSL_INDEX_AFTER) {
