@@ -16,6 +16,10 @@
 /* The text form: libpsl looks names up in it several times faster than in the .dafsa form. */
 #define SYSTEM_PSL "/usr/share/publicsuffix/public_suffix_list.dat"
 
+/* File scope on purpose: the Public Suffix List and the answers drawn from it are one per
+ * process, loaded once (dname_psl_load) and read by every name any part of a command reduces,
+ * so dname_set and its callers need not carry them; the index is dropped whenever the list
+ * changes. */
 static psl_ctx_t *psl;
 static bool psl_owned;
 /* libpsl's answers by hash (psl.h), built once a run has asked PSL_INDEX_AFTER names: building

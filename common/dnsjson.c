@@ -9,6 +9,8 @@
 #include "dnsjson.h"
 #include "jsonw.h"
 
+/* Scratch space reused by every record's conversion, so one is not allocated per field; file
+ * scope because nothing outlives a call (each use starts by clearing it). */
 static ldns_buffer *scratch;
 static struct buf text; /* the presentation form of the last rdf */
 
@@ -188,9 +190,9 @@ dns_name_add(struct buf *b, const ldns_rdf *name)
 const char *
 dns_rcode_str(unsigned rcode, char *tmp)
 {
-	static const char *names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-				      "NOTIMP",	 "REFUSED", "YXDOMAIN", "YXRRSET",
-				      "NXRRSET", "NOTAUTH", "NOTZONE"};
+	static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					    "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+					    "NXRRSET", "NOTAUTH", "NOTZONE"};
 	if (rcode < sizeof names / sizeof *names)
 		return names[rcode];
 	snprintf(tmp, 16, "RCODE%u", rcode);
@@ -398,7 +400,8 @@ dns_json_rr(struct buf *b, const ldns_rr *rr)
 	jsonw_key(b, "ttl");
 	put_uint(b, ldns_rr_ttl(rr));
 	jsonw_key(b, "data");
-	/* the rdata fields joined by spaces, as ldns_rr_new_frm_str reads them back */
+	/* the rdata fields joined by spaces, as ldns_rr_new_frm_str reads them back (static: a
+	 * buffer reused call to call, reset before use; it holds nothing between calls) */
 	static struct buf data;
 	buf_reset(&data);
 	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {

@@ -100,7 +100,8 @@ clear_row(struct freq_table *t, uint32_t a)
 /* Python's case rules for one character: cased means islower() or isupper(); lower, upper and
  * swapcase are full mappings, which count only when they give a single character. */
 
-/* The answers for Latin-1 are asked for 65536 times per table: keep them. */
+/* The answers for Latin-1 are asked for 65536 times per table: keep them (file scope: they
+ * are facts of Unicode, filled once per process and never changed after). */
 static struct {
 	bool ready;
 	bool cased[256];

@@ -32,6 +32,8 @@ now_ms(void)
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
+/* libcurl's curl_global_init must run once per process, whichever of http_new and the blocking
+ * requests comes first: that fact, not any one client's, is kept here. */
 static bool curl_ready;
 
 static void

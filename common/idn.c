@@ -54,6 +54,7 @@ struct scripts {
 static const struct scripts *
 scripts(void)
 {
+	/* looked up once per process: the handles are libunistring's constants */
 	static struct scripts t;
 	if (!t.latin)
 		t = (struct scripts){uc_script_byname("Latin"),	   uc_script_byname("Han"),

@@ -30,7 +30,8 @@ struct scanner {
 
 static int scan_value(struct scanner *sc);
 
-/* Bytes that stand for themselves inside a string: printable ASCII but the quote and backslash. */
+/* Bytes that stand for themselves inside a string: printable ASCII but the quote and backslash.
+ * Filled once by init_tables, constant after (a table C cannot write as an initializer). */
 static unsigned char plain_char[256];
 
 static void

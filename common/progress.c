@@ -13,6 +13,9 @@
 
 #define REDRAW_MS 500
 
+/* One progress line per process, on its one stderr, drawn from wherever a command counts and
+ * erased by tool_warn from wherever a message is written: file scope so those calls need no
+ * handle to pass around. */
 static bool enabled, shown, ever_drawn, output_on_screen;
 static double started_ms, last_ms;
 

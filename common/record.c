@@ -17,6 +17,8 @@
 /* How much of an over-long line is kept in the "raw" member of its error record. */
 #define RAW_KEEP_TOO_LONG 4096
 
+/* Whether any record of the run carried an error, for rec_status: the run's exit status is
+ * one per process, set from wherever a record is found bad. */
 static int any_record_error;
 
 static void
@@ -688,6 +690,7 @@ rec_format(const struct record *r, struct buf *out)
 void
 rec_emit(const struct record *r)
 {
+	/* reused record to record so output allocates nothing per line; reset before each use */
 	static struct buf out;
 	/* the unchanged head goes out from where it is, not through another copy */
 	size_t head = verbatim_head(r);

@@ -20,7 +20,7 @@
 #define STORE_BATCH_ROWS 10000
 #define STORE_BATCH_MS	 200
 /* How long a writer waits for another's lock before giving up ($DOMSTAT_BUSY_TIMEOUT, ms).
- * Writers poll every millisecond and take turns (see store.c: short batches under
+ * Writers poll every millisecond and take turns (see store_batch.c: short batches under
  * contention, a pause after a long batch), since SQLite's lock has no queue. */
 #define STORE_BUSY_TIMEOUT_MS 10000
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
-/* What the store's parts (store.c: opening, migration, batching and counters; store_seen.c:
- * the seen table and the live rule; store_reg.c: registrations; store_cache.c: the sighting
- * cache) share. Private to common/store*.c: commands include store.h only. */
+/* What the store's parts (store.c: opening, migration and closing; store_batch.c: batches
+ * and counters; store_seen.c: the seen table and the live rule; store_reg.c: registrations;
+ * store_cache.c: the sighting cache) share. Private to common/store*.c: commands include store.h
+ * only. */
 #ifndef STORE_INT_H
 #define STORE_INT_H
 #include <sqlite3.h>
@@ -98,9 +99,6 @@ int64_t store_col_time(sqlite3_stmt *q, int i);
 /* Copy a text column into the store's k-th string buffer (NULL stays NULL). */
 const char *store_col_text(struct store *s, sqlite3_stmt *q, int i, int k);
 int store_exec(struct store *s, const char *sql, const char *what, struct buf *why);
-/* Run a write statement inside the current batch, or in its own transaction. */
-int store_write_begin(struct store *s, bool *own, struct buf *why);
-int store_write_end(struct store *s, bool own, int ret, struct buf *why);
 /* Make a statement ready for its next use; passes ret through. */
 int store_stmt_end(sqlite3_stmt *q, int ret);
 /* Step a statement that returns no rows, then reset it. */
@@ -108,11 +106,16 @@ int store_step_done(struct store *s, sqlite3_stmt *q, struct buf *why);
 /* Bind the key of a one-row lookup and step it: 1 with the row to read, 0 when there is none,
  * -1 on an error (in why). The caller reads the row, then ends with store_stmt_end(). */
 int store_lookup_row(struct store *s, sqlite3_stmt *q, const char *key, struct buf *why);
-/* End the read transaction store_seen_sight keeps open between writes. */
-void store_end_read(struct store *s);
 /* Run sql (one statement, ?2 bound to now when it has it): its count(*), or the rows it
  * changed, into *out. */
 int store_exec_count(struct store *s, const char *sql, int64_t now, int64_t *out, struct buf *why);
+
+/* ---- store_batch.c ---- */
+/* Run a write statement inside the current batch, or in its own transaction. */
+int store_write_begin(struct store *s, bool *own, struct buf *why);
+int store_write_end(struct store *s, bool own, int ret, struct buf *why);
+/* End the read transaction store_seen_sight keeps open between writes. */
+void store_end_read(struct store *s);
 
 /* ---- store_seen.c ---- */
 /* The live rule as a time: the last moment at which a seen row is live (INT64_MAX when it

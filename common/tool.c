@@ -18,6 +18,8 @@
 #include "utf8.h"
 #include "xalloc.h"
 
+/* The command's name for every message, set once by tool_init, and stdout's buffer: one
+ * process, one name, one stdout. */
 const char *tool_name = PROJECT;
 static char stdout_buffer[1 << 16];
 
@@ -86,6 +88,8 @@ tool_version(void)
 	exit(tool_finish(0));
 }
 
+/* What to save when the reader goes away: output_failed runs deep inside tool_out, which has
+ * no context to hand it, so the command registers it here once. */
 static void (*closed_pipe_hook)(void);
 
 void

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "facts.h"
 #include "grade.h"
+#include "jpath.h"
 #include "jsonw.h"
 #include "options.h"
 #include "progress.h"
@@ -23,6 +24,7 @@ const char *const cat_names[NCAT] = {"spf",	    "dmarc",	    "caa",     "ns",
 
 struct options {
 	bool dnstats;
+	const char *field; /* --field: where dns-scan's scan is, a jq path (default dns) */
 	bool pass;    /* --pass-through */
 	char **files; /* operands: the input files, none for standard input */
 	int nfiles;
@@ -37,6 +39,7 @@ static const struct opt opt_table[] = {
     {OPT_SCALE, "scale", "SCALE", "domstat (default) or dnstats (DNStats' graders)", NULL},
     {OPT_PROV, "providers", "DIR", "read DIR/ns.tsv and DIR/mx.tsv before the shipped tables",
      NULL},
+    {'f', "field", "PATH", "member holding dns-scan's scan, a jq path (default dns)", NULL},
     OPT_ROW_PASS("lines without a dns member, and lines that are no\n"
 		 "JSON object, pass unchanged, with no error",
 		 NULL),
@@ -55,10 +58,11 @@ static void
 parse_options(int argc, char **argv, struct options *o)
 {
 	/* dns-scan's lines are read whole, 4000-record answers of a hostile zone too (3.5 MB) */
-	*o = (struct options){.max_line = 16 << 20, .progress = PROGRESS_AUTO};
+	*o = (struct options){.field = "dns", .max_line = 16 << 20, .progress = PROGRESS_AUTO};
 	int c;
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
-		if (opts_common(&opts, c, &o->max_line, &o->progress))
+		if (opts_common(&opts, c, &o->max_line, &o->progress) ||
+		    opts_record(c, &o->field, &o->pass))
 			continue;
 		switch (c) {
 		case OPT_SCALE:
@@ -69,9 +73,6 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_PROV:
 			o->providers = optarg;
-			break;
-		case 'P':
-			o->pass = true;
 			break;
 		default:
 			opts_usage(&opts);
@@ -331,18 +332,28 @@ emit_grades(struct record *r, struct grader *g, bool dnstats)
 	rec_set_end(r);
 }
 
+/* What grade_record needs besides the record and the grader. */
+struct grading {
+	const char *field;	 /* --field as given */
+	const struct jpath *path; /* and parsed */
+	bool dnstats, pass;
+};
+
 static void
-grade_record(struct record *r, struct grader *g, bool dnstats, bool pass)
+grade_record(struct record *r, struct grader *g, const struct grading *how)
 {
+	bool dnstats = how->dnstats;
 	struct jspan dns;
-	if (!rec_get(r, "dns", &dns) && pass) {
+	bool found = r->kind == REC_JSON && jpath_find(&r->members, how->path, &dns);
+	if (!found && how->pass) {
 		rec_pass(r);
 		return;
 	}
-	if (!rec_get(r, "dns", &dns)) {
+	if (!found) {
 		/* dns-scan (or an earlier filter) already said why there is no scan */
 		if (!rec_get(r, "errors", &dns))
-			rec_error_code(r, "no-dns", "no 'dns' member (run dns-scan first)");
+			rec_error_code(r, "no-dns", "no '%s' member (run dns-scan first)",
+				       how->field);
 		return;
 	}
 	/* the member read while the line was validated, or (another member of that name, or one
@@ -388,8 +399,19 @@ main(int argc, char **argv)
 		rec_reader_pass(&in, PASS_LINES);
 	rec_init(&r);
 	scan_init(&scan);
-	struct jscan_defer defer = {.key = "dns", .keylen = 3, .read = read_dns, .arg = &scan};
-	rec_reader_defer(&in, &defer);
+	struct jpath path;
+	const char *why;
+	size_t at;
+	if (jpath_parse(&path, o.field, strlen(o.field), &why, &at) < 0) /* opt_field checked it */
+		tool_die("invalid value for --field: '%s' (%s at byte %zu)", o.field, why, at + 1);
+	/* a top-level member is read while the line is validated; one deeper, once it is found */
+	struct jscan_defer defer = {.read = read_dns, .arg = &scan};
+	if (path.keys_only && path.n == 1) {
+		defer.key = path.step[0].key;
+		defer.keylen = path.step[0].keylen;
+		rec_reader_defer(&in, &defer);
+	}
+	struct grading how = {.field = o.field, .path = &path, .dnstats = o.dnstats, .pass = o.pass};
 	grader_init(&g);
 	g.s = &scan;
 	g.prov = prov;
@@ -398,7 +420,7 @@ main(int argc, char **argv)
 	progress_init(o.progress);
 	while ((rc = rec_read(&in, &r)) > 0) {
 		if (r.kind == REC_JSON || r.kind == REC_NAME)
-			grade_record(&r, &g, o.dnstats, o.pass);
+			grade_record(&r, &g, &how);
 		rec_emit(&r);
 		progress_count(++n, "records");
 	}
@@ -406,6 +428,7 @@ main(int argc, char **argv)
 		tool_die_read(&in.lr);
 	progress_count_end(n, "records");
 	grader_free(&g);
+	jpath_free(&path);
 	scan_free(&scan);
 	rec_free(&r);
 	rec_reader_free(&in);

@@ -17,38 +17,6 @@
 #include "scan_jv.h"
 
 void
-scan_init(struct scan *s)
-{
-	memset(s, 0, sizeof *s);
-}
-
-void
-scan_clear(struct scan *s)
-{
-	s->root = NULL;
-	s->nv = 0;
-	s->domain = NULL;
-	s->domainlen = 0;
-	s->nq = 0;
-	memset(s->type_first, 0xff, sizeof s->type_first); /* -1: no query of that type */
-	s->nproblems = 0;
-	s->status = s->profile = NULL;
-	s->refused = -1;
-	s->read = false;
-	buf_reset(&s->problem);
-}
-
-void
-scan_free(struct scan *s)
-{
-	scan_clear(s);
-	free(s->qs);
-	free(s->text);
-	free(s->v);
-	buf_free(&s->problem);
-}
-
-void
 scan_problem(struct scan *s, const char *fmt, ...)
 {
 	if (s->nproblems++ == 0) {

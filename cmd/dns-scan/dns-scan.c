@@ -21,7 +21,9 @@
 #include "tool.h"
 #include "xalloc.h"
 
-/* The run's state, shared with the other files through scan.h. */
+/* The run's state, shared with the other files through scan.h: one run per process, set up
+ * by main and read by the jobs' callbacks (query.c, answer.c, fetch.c, job.c), which the DNS
+ * engine and libcurl call with a job only. Not yet one context struct as domain-born's. */
 struct options opt;
 struct dns_engine *engine;
 struct parents *parents;

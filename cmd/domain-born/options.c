@@ -97,6 +97,8 @@ static const struct opt opt_table[] = {
     OPT_ROWS_COMMON,
 };
 
+/* The option table with the getopt_long tables opts_next makes from it on its first call (the
+ * only thing written here; file scope as in every command, whose main reads it once). */
 static struct opts opts = {
     .cmd = "domain-born",
     .about = "domain-born: add the registration and expiry dates (RDAP, whois or the ISC\n"

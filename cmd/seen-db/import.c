@@ -282,7 +282,7 @@ registration_alerts(struct jspan reg, struct buf *out)
 	buf_reset(out);
 	if (!jscan_get(reg, "alerts", 6, &arr) || !arr.n || arr.p[0] != '[')
 		return false;
-	static struct buf one;
+	static struct buf one; /* reused alert to alert, reset before each; holds nothing after */
 	while (jscan_array_next(arr, &it, &el)) {
 		if (!el.n || el.p[0] != '"')
 			continue;
@@ -328,6 +328,8 @@ import_json_record(struct importer *im, const struct record *r, struct buf *src)
 		if (member_time(im, reg, "isc_seen", &it.reg.isc_seen, &bad) &&
 		    it.reg.isc_seen == DATE_UNKNOWN)
 			it.reg.isc_seen = 0;
+		/* static: it.reg's strings point into these until the item is stored, and one set
+		 * reused line to line spares an allocation per field; each is reset before use */
 		static struct buf ra;
 		if (registration_alerts(reg, &ra))
 			it.reg.alerts = ra.s;
@@ -626,7 +628,7 @@ cmd_import(const struct options *o, int argc, char **argv)
 				 "domain-stats)",
 				 o->format);
 	}
-	static char *dash[] = {"-"};
+	static char *dash[] = {"-"}; /* argv's type, so not const; never written */
 	if (argc == 0) {
 		argc = 1;
 		argv = dash;

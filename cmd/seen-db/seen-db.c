@@ -30,6 +30,8 @@
 /* Output held back for an open batch before it is committed early. */
 #define PENDING_MAX (4 * 1024 * 1024)
 
+/* Set by the SIGINT/SIGTERM handler, which can reach nothing else; read by every subcommand's
+ * loop (import.c, admin.c). idle tells the handler whether it may end the run at once. */
 volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t idle; /* blocked on input with nothing uncommitted */
 

@@ -26,44 +26,6 @@
 
 #include "lists.h"
 
-/* The report's keys and labels; the types they index are in stats.h. */
-const char *const grade_key[NGRADE] = {"spf",	    "dmarc",	  "caa",	  "ns",
-				       "soa",	    "mx",	  "dnssec",	  "bimi",
-				       "mta_sts",   "tls_rpt",	  "dane",	  "dkim",
-				       "mta_sts_policy", "security_txt", "overall"};
-const char *const grade_title[NGRADE] = {"SPF",	   "DMARC",	     "CAA",	     "NS",
-					 "SOA",	   "MX",	     "DNSSEC",	     "BIMI",
-					 "MTA-STS", "TLS-RPT",	     "DANE",	     "DKIM",
-					 "MTA-STS policy", "security.txt", "Overall"};
-const char *const grade_section[NGRADE] = {"SPF",  "DMARC", "CAA",  "DNS",  "DNS",
-					   "Mail", "DNS",   "Mail", "Mail", "Mail",
-					   "Mail", "Mail",  "Mail", "Web",  "Grades"};
-const char *const tr_key[NTR] = {"valid", "invalid", "absent"};
-const char *const sts_key[NSTS] = {"enforce", "testing", "none", "invalid"};
-const char *const spf_key[NSPF] = {"fail", "softfail", "neutral", "pass", "no_policy", "absent"};
-const char *const spf_label[NSPF] = {"-all (fail)", "~all (softfail)", "?all (neutral)",
-				     "+all (pass)", "no all policy",   "no SPF record"};
-const char *const dm_key[NDM] = {"none", "quarantine", "reject", "no_policy", "invalid", "absent"};
-const char *const dm_label[NDM] = {"none",	"quarantine",	  "reject",
-				   "no policy", "invalid record", "no DMARC record"};
-const char *const sp_label[NDM] = {"none",	"quarantine",	  "reject",
-				   "no sp tag", "invalid record", "no DMARC record"};
-const char *const dss_key[NDSS] = {
-    "secure",  "insecure", "bogus", "signed-without-ds", /* a DNSKEY and no DS at the parent */
-    "unknown",
-};
-const char *const caa_key[5] = {"0", "1", "2-5", "6-10", "11+"};
-const char *const sev_key[NSEV] = {"error", "warning", "notice"};
-const char *const scan_key[NSCAN] = {"queries", "answered", "timeouts", "servfail", "errors"};
-const char *const status_key[NST] = {"ok", "nxdomain", "partial", "failed", "no_status"};
-const char *const status_label[NST] = {"scanned", "does not exist", "partly scanned",
-				       "could not be scanned", "no scan status"};
-const char *const cause_key[NFC] = {"servfail", "refused", "timeout",  "malformed",
-				    "network",	"other",   "not_asked"};
-const char *const skip_key[NSK] = {"broken_line", "no_grades", "bad_grade", "unknown_category",
-				   "bad_member"};
-const long tier_limit[NTIERS] = {1000, 10000, 100000, 0};
-const char *const tier_key[NTIERS] = {"top_1000", "top_10000", "top_100000", "all"};
 
 /* Building the model from the counters. */
 
@@ -385,7 +347,7 @@ static const struct opt opt_table[] = {
      "summarise the seen-db/domain-born store instead\n"
      "(default $DOMSTAT_DB, else the XDG data folder)",
      "none"},
-    OPT_ROW_MAX_LINE("1048576", NULL),
+    OPT_ROW_MAX_LINE("16777216", NULL),
     OPT_ROWS_COMMON,
 };
 
@@ -428,7 +390,10 @@ valid_date(const char *s)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	*o = (struct options){.field = "domain", .top = 10, .progress = PROGRESS_AUTO};
+	/* dns-grade's default: the graded record of a 3.5 MB scan (it keeps the dns member) is
+	 * read whole, not skipped */
+	*o = (struct options){
+	    .field = "domain", .top = 10, .max_line = 16 << 20, .progress = PROGRESS_AUTO};
 	int c;
 	while ((c = opts_next(&opts, argc, argv)) != -1) {
 		if (opts_common(&opts, c, &o->max_line, &o->progress))

@@ -75,7 +75,9 @@ teardown() {
 	cp state/history.db before.db
 	DOMSTAT_SCAN_OPTS="$DOMSTAT_SCAN_OPTS --profile nosuch" DOMSTAT_DAILY_DATE=2026-11-02 \
 		run -2 --separate-stderr sh "$DAILY"
-	[[ "$stderr" == *"failed: dns-scan(exit 2)"* ]]
+	# dns-scan is named; the list stage before it may be named too, when dns-scan exited before
+	# cat had written the list into the pipe (SIGPIPE: more likely the slower the machine)
+	[[ "$stderr" == *"failed:"*" dns-scan(exit 2)"* ]]
 	[[ "$stderr" == *"invalid value for --profile"* ]]
 	[ ! -e "$R/2026-11-02" ] && [ -d "$R/2026-11-02.partial" ]
 	cmp before.db state/history.db
@@ -111,7 +113,7 @@ teardown() {
 @test "with S3_URL every report file is uploaded with a valid AWS SigV4 signature" {
 	python3 "$TOP/tests/s3_put_server.py" s3.port s3.log AKIDTEST s3cretKEY &
 	S3_PID=$!
-	for _ in $(seq 1 50); do
+	for _ in $(seq 1 300); do
 		[ -s s3.port ] && break
 		sleep 0.1
 	done
@@ -162,7 +164,7 @@ teardown() {
 	cp state/history.db before.db
 	python3 "$TOP/tests/s3_put_server.py" s3.port s3.log AKIDTEST s3cretKEY &
 	S3_PID=$!
-	for _ in $(seq 1 50); do
+	for _ in $(seq 1 300); do
 		[ -s s3.port ] && break
 		sleep 0.1
 	done
@@ -178,7 +180,7 @@ teardown() {
 	# a resolver that never answers: every question timed out
 	python3 "$TOP/tests/dns_responder.py" "$DNS_NET.5" "$DNS_PORT" silent >responder.out 2>&1 &
 	local rpid=$!
-	for _ in $(seq 1 50); do
+	for _ in $(seq 1 300); do
 		grep -q ready responder.out && break
 		sleep 0.1
 	done

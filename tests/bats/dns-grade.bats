@@ -405,6 +405,18 @@ suffixes() {
 	assert_equal "$stderr" ''
 }
 
+@test "--field: a scan kept under another member, at any depth, is graded as under dns" {
+	head -n 20 "$GF/scans.ndjson" >in.ndjson
+	dns-grade <in.ndjson | jq -c '[.grades, .facts, .remarks]' >want
+	jq -c '{domain, kept: {scan: .dns}}' in.ndjson | dns-grade -f kept.scan |
+		jq -c '[.grades, .facts, .remarks]' >got
+	run -0 diff want got
+	jq -c '{domain, s: .dns}' in.ndjson | dns-grade --field '["s"]' | jq -c '[.grades, .facts, .remarks]' >got
+	run -0 diff want got
+	run -1 --separate-stderr dns-grade -f scan <<<'{"domain":"example.com","dns":{}}'
+	assert_equal "$stderr" "dns-grade: line 1: no 'scan' member (run dns-scan first) [no-dns]"
+}
+
 @test "a TXT string of megabytes is refused as impossible scan data, the rest is graded" {
 	python3 - >big.ndjson <<'PY'
 import json
@@ -714,7 +726,7 @@ SPF_SYNTAX_CODES='["INVALID_CHARACTER","INVALID_MECHANISM","INVALID_MODIFIER","I
 	assert_output '["dnstats",98,16,85,0]'
 }
 
-@test "a 3.5 MB scan record (4000-record answers of a hostile zone) is graded with the default --max-line" {
+@test "a 3.5 MB scan record (4000-record answers of a hostile zone) is graded and counted with the default --max-line" {
 	# the good.example.com scan, whose MX and NS hosts each answer 4000 A and 4000 AAAA records,
 	# as dns-scan writes them after TCP fallback
 	head -1 "$GF/jsonedge.ndjson" | python3 -c '
@@ -740,8 +752,14 @@ print(json.dumps(r, separators=(",", ":")))' >big.ndjson
 	[ "$(stat -c %s big.ndjson)" -gt 3500000 ]
 	run -0 --separate-stderr dns-grade <big.ndjson
 	assert_equal "$stderr" ''
-	run -0 jq -c '[.errors, .grades.overall > 0, .facts.mx.hosts]' <<<"$output"
+	printf '%s\n' "$output" >graded.ndjson
+	run -0 jq -c '[.errors, .grades.overall > 0, .facts.mx.hosts]' graded.ndjson
 	assert_output '[null,true,2]'
+	# the graded record keeps the dns member: stats-report counts it by default too
+	run -0 --separate-stderr stats-report -F json graded.ndjson
+	assert_equal "$stderr" ''
+	run -0 jq -c '.input | [.records, .skipped]' <<<"$output"
+	assert_output '[1,0]'
 }
 
 @test "through Unbound: a resolver that refuses every query: no grade, remarks name REFUSED, exit 0" {
@@ -870,7 +888,7 @@ print(json.dumps(r, separators=(",", ":")))' >big.ndjson
 
 @test "through Unbound: a bogus zone is bogus (its CD=1 data does not validate), the rest of its SERVFAILs unknown, not absent" {
 	# no DS: the lab's test. zone does not delegate bogus.test (Unbound has it as a stub zone)
-	run -1 --separate-stderr scan_via "$(GOOD)" -- --types DNSKEY,MX,SOA <<<bogus.test
+	run -1 --separate-stderr scan_via "$(GOOD)" -- --types DNSKEY,MX,SOA,TXT,dmarc <<<bogus.test
 	printf '%s\n' "$output" >scan.ndjson
 	run -0 jq -r '.dns.queries[] | select(.type == "DNSKEY") | [.rcode, .ede[0].code, .cd_retry.rcode] | @tsv' scan.ndjson
 	assert_output "$(printf 'SERVFAIL\t6\tNOERROR')"
@@ -885,4 +903,39 @@ print(json.dumps(r, separators=(",", ":")))' >big.ndjson
 	run -0 jq -r '.remarks[].code' graded.ndjson
 	refute_line NO_DNSKEY
 	refute_line NO_MX_RECORDS
+	# the domain's own TXT and _dmarc answered SERVFAIL: unknown, not NO_SPF_FOUND or NO_DMARC_RECORD
+	run -0 jq -r '.remarks[] | select(.category == "spf" or .category == "dmarc") | "\(.category) \(.code) \(.msg)"' graded.ndjson
+	assert_line --regexp "^spf DNS_TEMPORARY_ERROR no usable answer to TXT of 'bogus.test': SERVFAIL "
+	assert_line --regexp "^dmarc DNS_TEMPORARY_ERROR no usable answer to TXT of '_dmarc.bogus.test': SERVFAIL "
+	[ "${#lines[@]}" -eq 2 ]
+	run -0 jq -c '[.grades.spf, .grades.dmarc, .facts.spf.present, .facts.dmarc.present]' graded.ndjson
+	assert_output '[null,null,null,null]'
+}
+
+@test "through Unbound: a _dmarc CNAME into another zone is followed to the record it names" {
+	run -0 --separate-stderr scan_via "$(GOOD)" -- --types dmarc <<<alias.ext.test
+	printf '%s\n' "$output" >scan.ndjson
+	run -0 jq -r '.dns.queries[] | select(.q == "_dmarc.alias.ext.test") | [.rcode, (.answer | map(.type) | join(","))] | @tsv' scan.ndjson
+	assert_output "$(printf 'NOERROR\tCNAME,TXT')"
+	run -0 --separate-stderr dns-grade <scan.ndjson
+	run -0 jq -c '[.facts.dmarc.present, .facts.dmarc.valid, .facts.dmarc.p, .grades.dmarc > 0,
+		[.remarks[] | select(.category == "dmarc") | .code]]' <<<"$output"
+	assert_output --regexp '^\[true,true,"reject",true,'
+	refute_output --partial NO_DMARC_RECORD
+}
+
+@test "README's recipe: the domains not scanned ok, picked with jq, scanned again through a good resolver, then graded" {
+	printf '1,full.test\n2,caa.test\n3,nope.full.test\n' >list.csv
+	run -1 --separate-stderr scan_via "$(REFUSING)" -- --profile minimal <list.csv
+	printf '%s\n' "$output" >scan.ndjson
+	run -0 jq -r .dns.status scan.ndjson
+	assert_output "$(printf 'failed\nfailed\nfailed')"
+	# README.md, "The two jobs": the jq lines as they stand there
+	jq -c 'select(.dns.status != "ok") | del(.dns, .errors)' scan.ndjson >again.ndjson
+	run -0 --separate-stderr scan_via "$(GOOD)" -- --profile minimal <again.ndjson
+	printf '%s\n' "$output" >rescan.ndjson
+	jq -c 'select(.dns.status == "ok")' scan.ndjson | cat - rescan.ndjson | dns-grade >graded.ndjson
+	# every domain once, with its rank, now scanned: graded, or known not to exist
+	run -0 jq -r '"\(.rank),\(.domain),\(.dns.status),\(.facts.exists),\(.grades.spf != null and .grades.mx != null),\(has("errors"))"' graded.ndjson
+	assert_output "$(printf '1,full.test,ok,true,true,false\n2,caa.test,ok,true,true,false\n3,nope.full.test,nxdomain,false,false,false')"
 }

@@ -20,9 +20,12 @@
 ZONES="${ZONES:-$(cd "$BATS_TEST_DIRNAME/../zones" 2>/dev/null && pwd)}"
 
 dns_pick_net() {
-	# other test files (and engineers) may run servers at the same time: spread out
+	# other test files (and engineers) may run servers at the same time: spread out. The port
+	# stays below Linux's ephemeral range (32768 up): the client sockets of every scan and
+	# kdig running beside this file, and the servers on port 0, take their ports from there,
+	# and one of them holding this port would keep the server from binding it
 	DNS_NET="127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1))"
-	DNS_PORT=$((RANDOM % 30000 + 20000))
+	DNS_PORT=$((RANDOM % 12000 + 20000))
 	export DNS_NET DNS_PORT
 }
 

@@ -16,7 +16,7 @@ start() {
 	"$PY" "$@" --port-file "$dir/$name.port" >"$dir/$name.err" 2>&1 3>&- &
 	echo $! >"$dir/$name.pid"
 	local i
-	for i in $(seq 100); do
+	for i in $(seq 600); do
 		[ -s "$dir/$name.port" ] && return 0
 		sleep 0.05
 	done

@@ -18,7 +18,7 @@ start_server() {
 		--fixtures "$FIXTURES/rdap" "$@" >"$dir/$name.err" 2>&1 3>&- &
 	echo $! >"$dir/$name.pid"
 	local i
-	for i in $(seq 100); do
+	for i in $(seq 600); do
 		[ -s "$dir/$name.port" ] && return 0
 		sleep 0.05
 	done
@@ -666,21 +666,24 @@ own() {
 }
 
 @test "answers are committed to the store while waiting for more input" {
-	{
-		echo zulu.com
-		sleep 4
-		echo noexp.com
-	} | born >out 3>&- &
+	# the input stays open (a fifo held by this test) until the first answer is stored and out
+	mkfifo feed
+	born <feed >out 3>&- &
+	local pid=$!
+	exec 7>feed
+	echo zulu.com >&7
 	local found=""
-	for _ in $(seq 35); do
-		sleep 0.1
+	for _ in $(seq 300); do
 		found=$(sqlite3 "$DOMSTAT_DB" "SELECT domain FROM registration" 2>/dev/null || true)
-		[ -n "$found" ] && break
+		[ -n "$found" ] && [ -s out ] && break
+		sleep 0.1
 	done
 	assert_equal "$found" "zulu.com"
 	# and the first answer is already out
 	assert_equal "$(jq -r .domain out)" "zulu.com"
-	wait
+	echo noexp.com >&7
+	exec 7>&-
+	wait "$pid"
 	assert_equal "$(count_lines out)" 2
 }
 
@@ -692,12 +695,12 @@ own() {
 	local pid=$!
 	exec 7>feed
 	echo zulu.com >&7
-	for _ in $(seq 50); do
+	for _ in $(seq 300); do
 		sleep 0.1
 		[ -s out ] && break
 	done
 	kill -TERM "$pid"
-	for _ in $(seq 30); do
+	for _ in $(seq 100); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done

@@ -40,7 +40,7 @@ https_server_start() {
 		>"$d/srv.err" 2>&1 3>&- &
 	echo $! >"$d/srv.pid"
 	local i
-	for i in $(seq 100); do
+	for i in $(seq 600); do
 		[ -s "$d/srv.port" ] && return 0
 		sleep 0.05
 	done

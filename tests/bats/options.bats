@@ -73,6 +73,10 @@ check() {
 		for o in --max-line --progress --no-progress --help --version; do
 			help_options "$c" | grep -q -- "^$o " || fail "$c --help lacks $o"
 		done
+		# -f names the member the command reads (the domain; dns-grade's the scan)
+		help_options "$c" | grep -qx -- "--field f" || fail "$c --help lacks -f, --field"
+		run -2 "$c" --field 'a['
+		assert_output --partial "invalid value for --field"
 		run -0 "$c" --version
 		run -2 "$c" --max-line 10
 		assert_output --partial "invalid value for --max-line"

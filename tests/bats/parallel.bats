@@ -87,46 +87,53 @@ start_sshd() {
 	ssh-keygen -q -t ed25519 -N '' -f "$d/host_key"
 	ssh-keygen -q -t ed25519 -N '' -f "$d/user_key"
 	cp "$d/user_key.pub" "$d/authorized_keys"
-	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	cat >"$d/sshd_config" <<-EOF
-	ListenAddress 127.0.0.1:$port
-	HostKey $d/host_key
-	PidFile $d/sshd.pid
-	AuthorizedKeysFile $d/authorized_keys
-	AuthenticationMethods publickey
-	PasswordAuthentication no
-	KbdInteractiveAuthentication no
-	UsePAM no
-	StrictModes no
-	PermitRootLogin prohibit-password
-	KexAlgorithms curve25519-sha256
-	SetEnv PATH=$bin:/usr/bin:/bin HOME=$d
-	EOF
-	cat >"$d/ssh_config" <<-EOF
-	Host scan1 scan2
-		HostName 127.0.0.1
-		Port $port
-		User $(id -un)
-		IdentityFile $d/user_key
-		IdentitiesOnly yes
-		HostKeyAlias domstat-test-sshd
-		UserKnownHostsFile $d/known_hosts
-		StrictHostKeyChecking yes
-		KexAlgorithms curve25519-sha256
-		BatchMode yes
-		LogLevel ERROR
-	EOF
 	echo "domstat-test-sshd $(cat "$d/host_key.pub")" >"$d/known_hosts"
 	# as root, sshd wants its privilege separation folder (made at boot where it runs as a
 	# service); as another user it runs without one
 	if [ "$(id -u)" = 0 ]; then mkdir -p /run/sshd; fi
-	"$SSHD" -D -f "$d/sshd_config" -E "$d/sshd.log" &
-	SSHD_PID=$!
 	export PARALLEL_SSH="ssh -F $d/ssh_config"
-	local i
-	for i in $(seq 1 50); do
-		ssh -F "$d/ssh_config" scan1 true 2>/dev/null && return 0
-		sleep 0.1
+	# a free port found now may be taken before sshd binds it (by any client socket beside
+	# this test): when sshd exits, try again on another
+	local try i
+	for try in 1 2 3 4 5; do
+		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		cat >"$d/sshd_config" <<-EOF
+		ListenAddress 127.0.0.1:$port
+		HostKey $d/host_key
+		PidFile $d/sshd.pid
+		AuthorizedKeysFile $d/authorized_keys
+		AuthenticationMethods publickey
+		PasswordAuthentication no
+		KbdInteractiveAuthentication no
+		UsePAM no
+		StrictModes no
+		PermitRootLogin prohibit-password
+		KexAlgorithms curve25519-sha256
+		SetEnv PATH=$bin:/usr/bin:/bin HOME=$d
+		EOF
+		cat >"$d/ssh_config" <<-EOF
+		Host scan1 scan2
+			HostName 127.0.0.1
+			Port $port
+			User $(id -un)
+			IdentityFile $d/user_key
+			IdentitiesOnly yes
+			HostKeyAlias domstat-test-sshd
+			UserKnownHostsFile $d/known_hosts
+			StrictHostKeyChecking yes
+			KexAlgorithms curve25519-sha256
+			BatchMode yes
+			LogLevel ERROR
+		EOF
+		"$SSHD" -D -f "$d/sshd_config" -E "$d/sshd.log" &
+		SSHD_PID=$!
+		for i in $(seq 1 300); do
+			ssh -F "$d/ssh_config" scan1 true 2>/dev/null && return 0
+			kill -0 "$SSHD_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$SSHD_PID" 2>/dev/null || true
+		wait "$SSHD_PID" 2>/dev/null || true
 	done
 	cat "$d/sshd.log" >&2
 	return 1

@@ -113,7 +113,7 @@ input_part() {
 	sh "$ENRICH" -f dns.rrname <feed >out 2>/dev/null &
 	exec 5>feed
 	sed -n 1,2p "$EVE" >&5
-	for _ in $(seq 1 50); do
+	for _ in $(seq 1 300); do
 		[ "$(count_lines out)" -eq 2 ] && break
 		sleep 0.1
 	done
@@ -158,7 +158,7 @@ input_part() {
 start_http() {
 	python3 "$TOP/share/examples/domstat-http.py" --port 0 --port-file http.port 2>http.err &
 	HTTP_PID=$!
-	for _ in $(seq 1 50); do
+	for _ in $(seq 1 300); do
 		[ -s http.port ] && break
 		sleep 0.1
 	done

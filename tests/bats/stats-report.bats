@@ -174,10 +174,11 @@ check_figures() { # records report
 		head -c 3000000 /dev/zero | tr '\0' 'a'
 		echo
 	} >hostile.ndjson
-	run -1 --separate-stderr stats-report -F html --date 2026-11-01 hostile.ndjson
+	# the 3 MB line is over-long under a 1 MiB --max-line (the default reads 16 MiB whole)
+	run -1 --separate-stderr stats-report -F html --max-line 1048576 --date 2026-11-01 hostile.ndjson
 	echo "$output" >r.html
 	xmllint --noout r.html
-	run -1 --separate-stderr stats-report -F json --date 2026-11-01 hostile.ndjson
+	run -1 --separate-stderr stats-report -F json --max-line 1048576 --date 2026-11-01 hostile.ndjson
 	echo "$output" >r.json
 	# facts nested 400 deep (not an object), grades out of range, the over-long line
 	run -0 jq -c '[.input.records, .input.skipped, .input.skipped_by_reason]' r.json
@@ -382,12 +383,14 @@ list_filter() {
 c = sqlite3.connect("h.db", isolation_level=None)
 c.execute("BEGIN EXCLUSIVE")
 open("locked", "w").close()
-time.sleep(8)' &
+time.sleep(120)' &
 	local pid=$!
-	while [ ! -e locked ]; do sleep 0.1; done
-	run -2 --separate-stderr stats-report -F json --history h.db <"$F/graded.ndjson"
+	for _ in $(seq 300); do [ -e locked ] && break; sleep 0.1; done
+	[ -e locked ]
+	run --separate-stderr stats-report -F json --history h.db <"$F/graded.ndjson"
 	kill "$pid"
 	wait "$pid" || true
+	[ "$status" -eq 2 ]
 	[[ "$stderr" == "stats-report: history file 'h.db' is locked by another process"* ]]
 	# nothing was stored by the refused runs
 	run -0 stats-report --history h.db --list-runs
@@ -569,6 +572,16 @@ time.sleep(8)' &
 	ln -s target.db link.db
 	run -2 --separate-stderr stats-report -F json --history link.db <"$F/graded.ndjson"
 	[ ! -e target.db ]
+	# nor is one at SQLite's journal name, beside a new history file or one in use
+	echo secret >victim
+	cp victim victim.orig
+	ln -s victim h.db-journal
+	run -0 stats-report -F json --history h.db --date 2026-11-01 "$F/graded.ndjson"
+	ln -sf victim h.db-journal
+	run -2 stats-report -F json --history h.db --date 2026-11-02 "$F/graded.ndjson"
+	cmp victim victim.orig
+	rm h.db-journal
+	assert_equal "$(sqlite3 h.db 'SELECT count(*) FROM runs')" 1
 }
 
 @test "--history is one transaction: an unreadable earlier run stores nothing; the same date again replaces its run" {
@@ -696,8 +709,8 @@ time.sleep(8)' &
 }
 
 @test "--history: schema 1 is brought to 2 in one transaction; the coverage counts are kept per run" {
-	[ -x "${DOMSTAT_REF_BIN:-/work/ref/bin}/stats-report" ] || skip "needs the reference stats-report (schema 1)"
-	"${DOMSTAT_REF_BIN:-/work/ref/bin}/stats-report" -F json --history h.db --date 2026-11-01 "$F/graded.ndjson" >/dev/null
+	# a history file as stats-report wrote it at schema 1 (see the fixture's head)
+	sqlite3 h.db <"$F/history-v1.sql"
 	assert_equal "$(sqlite3 h.db 'PRAGMA user_version')" 1
 	cp h.db before.db
 	# read-only uses leave a schema 1 file as it is
@@ -709,12 +722,14 @@ time.sleep(8)' &
 c = sqlite3.connect("h.db", isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
 open("locked", "w").close()
-time.sleep(5)' &
+time.sleep(120)' &
 	local pid=$!
-	while [ ! -e locked ]; do sleep 0.1; done
-	run -2 --separate-stderr stats-report -F json --history h.db --date 2026-11-02 "$F/status.ndjson"
+	for _ in $(seq 300); do [ -e locked ] && break; sleep 0.1; done
+	[ -e locked ]
+	run --separate-stderr stats-report -F json --history h.db --date 2026-11-02 "$F/status.ndjson"
 	kill "$pid"
 	wait "$pid" || true
+	[ "$status" -eq 2 ]
 	assert_equal "$(sqlite3 h.db 'PRAGMA user_version')" 1
 	# the next run migrates and stores its counts; the old run's are unknown, not 0
 	run -0 stats-report -F json --history h.db --date 2026-11-02 "$F/status.ndjson"
@@ -722,9 +737,10 @@ time.sleep(5)' &
 	assert_equal "$(sqlite3 h.db 'PRAGMA user_version')" 2
 	run -0 stats-report --history h.db --list-runs
 	assert_output "$(printf 'run\tdate\trecords\tskipped\tnonexistent\tpartial\tfailed\n1\t2026-11-01\t8\t0\t\t\t\n2\t2026-11-02\t9\t0\t2\t2\t2')"
-	# the share that could not be scanned shows against the day before (once both have it)
+	# the share that could not be scanned shows against the day before (run 1's stored report
+	# has the figure: none of its 8 records failed)
 	run -0 jq -c '.figures.scan_status.items[] | select(.key == "failed") | [.pct, .delta_pct]' r.json
-	assert_output '[22.22,null]'
+	assert_output '[22.22,22.22]'
 	jq -c 'select(.dns.status == "failed")' "$F/status.ndjson" >broken.ndjson
 	run -0 stats-report -F json --history h.db --date 2026-11-03 broken.ndjson
 	run -0 jq -c '.figures.scan_status.items[] | select(.key == "failed") | [.pct, .delta_pct]' <<<"$output"

@@ -113,7 +113,7 @@ hostile() {
 	python3 "$TOP/tests/rdap-server.py" --port-file "$d/rdap.port" --log "$d/rdap.log" \
 		--fixtures "$FIXTURES/rdap" >"$d/rdap.err" 2>&1 3>&- &
 	echo $! >"$d/rdap.pid"
-	for _ in $(seq 100); do [ -s "$d/rdap.port" ] && break; sleep 0.05; done
+	for _ in $(seq 600); do [ -s "$d/rdap.port" ] && break; sleep 0.05; done
 	local p
 	p=$(head -1 "$d/rdap.port")
 	printf '{"services":[[["com"],["http://127.0.0.1:%s/rdap/"]]]}\n' "$p" >bs.json
