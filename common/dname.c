@@ -9,32 +9,40 @@
 #include <uninorm.h>
 
 #include "dname.h"
+#include "psl.h"
 #include "utf8.h"
 #include "xalloc.h"
 
 /* The text form: libpsl looks names up in it several times faster than in the .dafsa form. */
 #define SYSTEM_PSL "/usr/share/publicsuffix/public_suffix_list.dat"
 
-/* Log streams repeat the same names over and over: remember recent answers of the public
- * suffix lookup, the costliest step per record, in a small direct-mapped cache. */
-#define REG_CACHE_SLOTS 8192
-#define REG_CACHE_NAME	62
-#define REG_NONE	255
-
-struct reg_cache_slot {
-	uint8_t len; /* 0: empty */
-	uint8_t off; /* registrable domain offset, or REG_NONE */
-	char name[REG_CACHE_NAME];
-};
-
 /* File scope on purpose: the Public Suffix List and the answers drawn from it are one per
  * process, loaded once (dname_psl_load) and read by every name any part of a command reduces,
- * so dname_set and its callers need not carry them; the cache is emptied whenever the list
+ * so dname_set and its callers need not carry them; the index is dropped whenever the list
  * changes. */
-static struct reg_cache_slot *reg_cache;
-
 static psl_ctx_t *psl;
 static bool psl_owned;
+/* libpsl's answers by hash (psl.h), built once a run has asked PSL_INDEX_AFTER names: building
+ * costs some milliseconds, which a run of a few names would only lose. Both read the same bytes,
+ * kept until then (the file may be replaced while a long run goes on). */
+#define PSL_INDEX_AFTER 4096
+static struct psl_index *psl_idx;
+static struct buf psl_text;
+static unsigned long psl_asked;
+
+/* libpsl's context of the list's bytes (psl_load_file reads the file as this does) */
+static psl_ctx_t *
+psl_from_text(void)
+{
+	if (psl_text.len == 0)
+		return NULL; /* libpsl reads no list from an empty file either */
+	FILE *m = fmemopen(psl_text.s, psl_text.len, "rb");
+	if (!m)
+		return NULL;
+	psl_ctx_t *p = psl_load_fp(m);
+	fclose(m);
+	return p;
+}
 
 int
 dname_psl_load(const char *file)
@@ -42,13 +50,26 @@ dname_psl_load(const char *file)
 	if (psl_owned)
 		psl_free(psl);
 	psl_owned = false;
-	if (reg_cache)
-		memset(reg_cache, 0, REG_CACHE_SLOTS * sizeof *reg_cache);
-	psl = psl_load_file(file ? file : SYSTEM_PSL);
+	psl_index_free(psl_idx);
+	psl_idx = NULL;
+	buf_free(&psl_text);
+	psl_asked = 0;
+	psl = NULL;
+	FILE *fp = fopen(file ? file : SYSTEM_PSL, "rb");
+	if (fp) {
+		char chunk[65536];
+		size_t r;
+		while ((r = fread(chunk, 1, sizeof chunk, fp)) > 0)
+			buf_add(&psl_text, chunk, r);
+		if (!ferror(fp))
+			psl = psl_from_text();
+		fclose(fp);
+	}
 	if (psl) {
 		psl_owned = true;
 		return 0;
 	}
+	buf_free(&psl_text);
 	psl = (psl_ctx_t *)psl_builtin();
 	return -1;
 }
@@ -302,40 +323,29 @@ dname_set(struct dname *d, const char *s, size_t n)
 	return 0;
 }
 
-static const char *registrable_uncached(const char *name);
-
-static const char *
-registrable(const char *name)
-{
-	size_t n = strlen(name);
-	if (n == 0 || n > REG_CACHE_NAME)
-		return registrable_uncached(name);
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
-	if (!reg_cache)
-		reg_cache = xcalloc(REG_CACHE_SLOTS, sizeof *reg_cache);
-	struct reg_cache_slot *slot = &reg_cache[h % REG_CACHE_SLOTS];
-	if (slot->len == n && !memcmp(slot->name, name, n))
-		return slot->off == REG_NONE ? NULL : name + slot->off;
-	const char *reg = registrable_uncached(name);
-	slot->len = (uint8_t)n;
-	slot->off = reg ? (uint8_t)(reg - name) : REG_NONE;
-	memcpy(slot->name, name, n);
-	return reg;
-}
-
 /* The registrable domain of a lowercase name, only when its public suffix is in the list itself
  * (libpsl would otherwise apply the implicit "*" rule to unknown TLDs like .local). */
 static const char *
-registrable_uncached(const char *name)
+registrable(const char *name)
 {
 	const psl_ctx_t *p = the_psl();
-	const char *reg = psl_registrable_domain(p, name);
+	if (psl_text.len && ++psl_asked == PSL_INDEX_AFTER) {
+		FILE *m = fmemopen(psl_text.s, psl_text.len, "rb");
+		if (m) {
+			psl_idx = psl_index_build(p, m);
+			fclose(m);
+		}
+		buf_free(&psl_text);
+	}
+	const char *reg =
+	    psl_idx ? psl_index_registrable(psl_idx, name) : psl_registrable_domain(p, name);
 	if (!reg)
 		return NULL;
 	const char *suffix = strchr(reg, '.');
-	if (!suffix || !psl_is_public_suffix2(p, suffix + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
+	if (!suffix)
+		return NULL;
+	if (psl_idx ? !psl_index_is_suffix(psl_idx, suffix + 1)
+		    : !psl_is_public_suffix2(p, suffix + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
 		return NULL;
 	return reg;
 }

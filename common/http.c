@@ -153,7 +153,8 @@ private_address(const char *ip)
 		       (a[0] == 100 && (a[1] & 0xC0) == 64) || a[0] >= 224 ||
 		       (a[0] == 192 && a[1] == 0 && (a[2] == 0 || a[2] == 2)) ||
 		       (a[0] == 198 && a[1] == 51 && a[2] == 100) ||
-		       (a[0] == 203 && a[1] == 0 && a[2] == 113) || (a[0] == 198 && (a[1] & 0xFE) == 18);
+		       (a[0] == 203 && a[1] == 0 && a[2] == 113) ||
+		       (a[0] == 198 && (a[1] & 0xFE) == 18);
 	if (inet_pton(AF_INET6, ip, a) != 1)
 		return true; /* not an address we understand: refuse */
 	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};

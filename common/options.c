@@ -30,8 +30,9 @@ build(struct opts *o)
 			continue;
 		if (n == OPTS_MAX)
 			tool_die("BUG: more than %d options", OPTS_MAX);
-		int has = !r->arg ? no_argument : r->arg[0] == '[' ? optional_argument
-								   : required_argument;
+		int has = !r->arg	     ? no_argument
+			  : r->arg[0] == '[' ? optional_argument
+					     : required_argument;
 		o->longopts[n++] = (struct option){r->name, has, NULL, r->id};
 		if (r->id > 0 && r->id < 128) {
 			o->shortopts[s++] = (char)r->id;
@@ -182,7 +183,8 @@ opts_help(const struct opts *o)
 			putchar('\n');
 	}
 	if (o->operands && strstr(o->operands, "FILE"))
-		printf("\nFILE ... are read one after the other ('-' is standard input, which is read\n"
+		printf("\nFILE ... are read one after the other ('-' is standard input, which is "
+		       "read\n"
 		       "when there is none); see domstat(7), Input files.\n");
 	printf("\nSee %s(1) and domstat(7).\n", o->cmd);
 	exit(tool_finish(0));

@@ -242,10 +242,10 @@ struct facts {
 		int ns_without, mx_without; /* hosts without AAAA, -1 unknown */
 	} ipv6;
 	struct https_facts {
-		int sts_txt;	/* _mta-sts TXT v=STSv1: 1, 0, -1 unknown */
+		int sts_txt;	 /* _mta-sts TXT v=STSv1: 1, 0, -1 unknown */
 		int sts_present; /* a policy was served (2xx over verified TLS) */
 		bool sts_valid;
-		const char *sts_mode; /* NULL: none or invalid */
+		const char *sts_mode;	       /* NULL: none or invalid */
 		long long sts_max_age, sts_mx; /* -1: none */
 		int sts_mx_covered;	       /* every MX host matches: 1, 0, -1 unknown */
 		const char *sts_error;	       /* how the fetch failed, NULL when it did not */
@@ -284,7 +284,7 @@ struct grader {
 	struct buf tmp, tmp2;
 	struct mail_state *mail;	   /* buffers the mail checks reuse (mail.c) */
 	struct transport_state *transport; /* and the transport checks' (transport.c) */
-	struct mtasts_policy https_sts; /* the policy https.c parses, its buffer reused */
+	struct mtasts_policy https_sts;	   /* the policy https.c parses, its buffer reused */
 };
 
 void grader_init(struct grader *g);

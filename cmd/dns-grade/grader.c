@@ -269,8 +269,8 @@ grade_unknowns(struct grader *g, bool dnstats)
 	if (bogus)
 		;
 	else if (!(ds && unknown_remark(g, C_DNSSEC, ds, "DS", d, dn)) &&
-	    !(key && unknown_remark(g, C_DNSSEC, key, "DNSKEY", d, dn)) &&
-	    !unknown_remark(g, C_DNSSEC, ds, "DS", d, dn))
+		 !(key && unknown_remark(g, C_DNSSEC, key, "DNSKEY", d, dn)) &&
+		 !unknown_remark(g, C_DNSSEC, ds, "DS", d, dn))
 		unknown_remark(g, C_DNSSEC, key, "DNSKEY", d, dn);
 	prefixed(&g->tmp, "default._bimi.", s);
 	if (!g->facts.unknown[C_BIMI])

@@ -122,7 +122,6 @@ take_text(struct buf *to, struct buf *from)
 	*from = t;
 }
 
-
 /* Why a failed query failed: its rcode, else its error. */
 static const char *
 q_cause(const struct query *q)

@@ -282,7 +282,7 @@ registration_alerts(struct jspan reg, struct buf *out)
 	buf_reset(out);
 	if (!jscan_get(reg, "alerts", 6, &arr) || !arr.n || arr.p[0] != '[')
 		return false;
-	static struct buf one; /* reused alert to alert, reset before each; holds nothing after */
+	static struct buf one; /* reused alert to alert, reset before each; empty after it */
 	while (jscan_array_next(arr, &it, &el)) {
 		if (!el.n || el.p[0] != '"')
 			continue;

@@ -73,8 +73,8 @@ static const struct opt opt_table[] = {
     OPT_ROWS_PROGRESS("main import"),
     {0, NULL, NULL, "", NULL},
     {0, NULL, NULL, "Subcommands:", NULL},
-    {0, NULL, NULL, "  import [FILE ...]         NDJSON, bare list, rank,domain CSV or domain_stats",
-     NULL},
+    {0, NULL, NULL,
+     "  import [FILE ...]         NDJSON, bare list, rank,domain CSV or domain_stats", NULL},
     {0, NULL, NULL, "  export                    every record as NDJSON", NULL},
     {0, NULL, NULL, "  get NAME                  one record", NULL},
     {0, NULL, NULL, "  browse                    records in name order", NULL},
@@ -126,9 +126,8 @@ static const struct {
 	const char *name;
 	int (*fn)(const struct options *, int, char **);
 } subcommands[] = {
-    {"import", cmd_import}, {"export", cmd_export}, {"get", cmd_get},
-    {"browse", cmd_browse}, {"stats", cmd_stats},   {"expire", cmd_expire},
-    {"vacuum", cmd_vacuum}, {"depuny", cmd_depuny},
+    {"import", cmd_import}, {"export", cmd_export}, {"get", cmd_get},	    {"browse", cmd_browse},
+    {"stats", cmd_stats},   {"expire", cmd_expire}, {"vacuum", cmd_vacuum}, {"depuny", cmd_depuny},
 };
 
 /* The subcommand an operand names, or -1 when it is the filter's first file. */

@@ -4,14 +4,36 @@
  * sit below all of them. */
 #include "stats.h"
 
-const char *const grade_key[NGRADE] = {"spf",	    "dmarc",	  "caa",	  "ns",
-				       "soa",	    "mx",	  "dnssec",	  "bimi",
-				       "mta_sts",   "tls_rpt",	  "dane",	  "dkim",
-				       "mta_sts_policy", "security_txt", "overall"};
-const char *const grade_title[NGRADE] = {"SPF",	   "DMARC",	     "CAA",	     "NS",
-					 "SOA",	   "MX",	     "DNSSEC",	     "BIMI",
-					 "MTA-STS", "TLS-RPT",	     "DANE",	     "DKIM",
-					 "MTA-STS policy", "security.txt", "Overall"};
+const char *const grade_key[NGRADE] = {"spf",
+				       "dmarc",
+				       "caa",
+				       "ns",
+				       "soa",
+				       "mx",
+				       "dnssec",
+				       "bimi",
+				       "mta_sts",
+				       "tls_rpt",
+				       "dane",
+				       "dkim",
+				       "mta_sts_policy",
+				       "security_txt",
+				       "overall"};
+const char *const grade_title[NGRADE] = {"SPF",
+					 "DMARC",
+					 "CAA",
+					 "NS",
+					 "SOA",
+					 "MX",
+					 "DNSSEC",
+					 "BIMI",
+					 "MTA-STS",
+					 "TLS-RPT",
+					 "DANE",
+					 "DKIM",
+					 "MTA-STS policy",
+					 "security.txt",
+					 "Overall"};
 const char *const grade_section[NGRADE] = {"SPF",  "DMARC", "CAA",  "DNS",  "DNS",
 					   "Mail", "DNS",   "Mail", "Mail", "Mail",
 					   "Mail", "Mail",  "Mail", "Web",  "Grades"};

@@ -314,8 +314,8 @@ set_counted(struct obs *ob)
 		/* a mail-transport part the record does not list was not graded on its scale
 		 * (DNStats'), not left out by the scan; an HTTPS part's fetch fails without a DNS
 		 * cause: neither is "not asked" */
-		any_missing |= i < G_STSPOL && !ob->counted[i] &&
-			       (i < G_FIRST_TRANSPORT || ob->listed[i]);
+		any_missing |=
+		    i < G_STSPOL && !ob->counted[i] && (i < G_FIRST_TRANSPORT || ob->listed[i]);
 	}
 	bool any_failed = false, any_counted = false;
 	for (int i = 0; i < FC_NOT_ASKED; i++)

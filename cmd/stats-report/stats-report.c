@@ -26,7 +26,6 @@
 
 #include "lists.h"
 
-
 /* Building the model from the counters. */
 
 /* What a part's figures are "of": the domains that exist and were scanned for that part. */
@@ -224,9 +223,9 @@ build_figs(const struct agg *a, struct figure **figs, size_t *n, bool full, long
 	adoption(figs, n, "mta_sts_mx_uncovered", "MTA-STS policy leaves an MX host out", "Mail",
 		 a->sts_uncovered, cn[G_STSPOL], sts);
 	if (full) {
-		struct figure *f = report_add_fig(figs, n, "mta_sts_mode", "MTA-STS policy mode",
-						  "Mail", FK_DIST, "domains serving an MTA-STS policy",
-						  a->sts);
+		struct figure *f =
+		    report_add_fig(figs, n, "mta_sts_mode", "MTA-STS policy mode", "Mail", FK_DIST,
+				   "domains serving an MTA-STS policy", a->sts);
 		static const char *const label[NSTS] = {"enforce", "testing", "none",
 							"invalid policy"};
 		for (int i = 0; i < NSTS; i++)
@@ -236,8 +235,8 @@ build_figs(const struct agg *a, struct figure **figs, size_t *n, bool full, long
 	const char *sec = of_part(G_SECTXT);
 	adoption(figs, n, "securitytxt_adoption", "security.txt served", "Web", a->sec,
 		 cn[G_SECTXT], sec);
-	adoption(figs, n, "securitytxt_invalid", "security.txt with errors", "Web",
-		 a->sec_invalid, cn[G_SECTXT], sec);
+	adoption(figs, n, "securitytxt_invalid", "security.txt with errors", "Web", a->sec_invalid,
+		 cn[G_SECTXT], sec);
 	adoption(figs, n, "securitytxt_expired", "security.txt expired", "Web", a->sec_expired,
 		 cn[G_SECTXT], sec);
 	adoption(figs, n, "securitytxt_signed", "security.txt signed (OpenPGP)", "Web",

@@ -124,6 +124,22 @@ setup() {
 	[[ "$stderr" == *"line 4: no registrable domain in 'host.corp.local'"* ]]
 }
 
+@test "registrable domains after the first 4,096 names (the public suffix index) are libpsl's as before" {
+	# wildcard and exception rules, a private-section rule, a name that is a rule, an IDN rule
+	# in both spellings, a name under no rule
+	printf '%s\n' www.ck x.www.ck a.ck b.a.ck city.kawasaki.jp foo.kawasaki.jp \
+		x.foo.kawasaki.jp africa.com x.africa.com me.blogspot.com пример.рф \
+		xn--e1afmkfd.xn--p1ai www.example.co.uk host.corp.local >probes
+	{ cat probes; seq -f 'filler%g.com' 4100; cat probes; } >in
+	run -1 --separate-stderr domain-freq <in
+	before=$(head -n 14 <<<"$output")
+	after=$(tail -n 14 <<<"$output")
+	assert_equal "$after" "$before"
+	# and they are the right ones: a.ck, foo.kawasaki.jp, africa.com are public suffixes
+	assert_equal "$(jq -r 'select(.freq_score == "ERROR") | .domain' <<<"$after" | tr '\n' ' ')" \
+		"a.ck foo.kawasaki.jp africa.com host.corp.local "
+}
+
 @test "a line over --max-line is an error record with its head kept, memory stays bounded" {
 	{ echo ok.com; head -c 100000 /dev/zero | tr '\0' a; echo; echo next.com; } >in
 	run --separate-stderr -1 domain-freq --max-line 4096 <in

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: ISC */
+/* The public suffix index (psl.h). libpsl (0.21, a list loaded from text) answers "is S a public
+ * suffix" by finding S among its rules (a rule found: yes, unless it is an exception) or else
+ * the parent of S among its wildcard rules; a single label is public by the implicit "*" rule.
+ * The index keeps, for every label that may be one of libpsl's rules, libpsl's answer for the
+ * label itself and for a child of it that is no rule: the only two answers a lookup needs. */
+#include <idn2.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "psl.h"
+#include "xalloc.h"
+
+struct psl_slot {
+	const char *label;
+	uint32_t len;
+	bool self;  /* psl_is_public_suffix2(label, ANY | NO_STAR_RULE) */
+	bool child; /* the same of "<no rule>.label": label is a wildcard rule */
+};
+
+/* Most names asked about hold no rule: their lookups end in the hashes alone (4 bytes a slot,
+ * 128 KiB for the whole list), never touching a slot or a label. */
+struct psl_index {
+	const psl_ctx_t *psl;
+	uint32_t *hash; /* 0: empty slot */
+	struct psl_slot *slot;
+	size_t mask;
+	char *labels; /* the labels' bytes, NUL after each */
+};
+
+/* Words read from the list, NUL after each. */
+struct labels {
+	char *s;
+	size_t len, cap, count;
+};
+
+/* A child label no rule can hold: a leading hyphen is no IDNA output, and the list has none. */
+#define PROBE "-psl-index-probe-"
+
+static uint32_t
+hash_of(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h ? h : 1; /* 0 marks an empty slot */
+}
+
+static const struct psl_slot *
+find(const struct psl_index *x, const char *s, size_t n)
+{
+	uint32_t h = hash_of(s, n);
+	for (size_t i = h & x->mask; x->hash[i]; i = (i + 1) & x->mask) {
+		const struct psl_slot *e = &x->slot[i];
+		if (x->hash[i] == h && e->len == n && !memcmp(e->label, s, n))
+			return e;
+	}
+	return NULL;
+}
+
+/* Add a label unless it is there. */
+static void
+add(struct psl_index *x, const char *s, size_t n)
+{
+	uint32_t h = hash_of(s, n);
+	size_t i = h & x->mask;
+	for (; x->hash[i]; i = (i + 1) & x->mask)
+		if (x->hash[i] == h && x->slot[i].len == n && !memcmp(x->slot[i].label, s, n))
+			return;
+	x->hash[i] = h;
+	x->slot[i] = (struct psl_slot){.label = s, .len = (uint32_t)n};
+}
+
+static void
+keep(struct labels *l, const char *s, size_t n)
+{
+	l->s = xgrow(l->s, &l->cap, l->len + n + 1, 1);
+	memcpy(l->s + l->len, s, n);
+	l->s[l->len + n] = '\0';
+	l->len += n + 1;
+	l->count++;
+}
+
+/* The labels libpsl makes rules of, as psl_load_fp reads them: fgets lines of at most 254 then
+ * 255 bytes, leading spaces skipped, "//" comments, the first word, "!" and "*." taken off, and
+ * a non-ASCII word's IDNA form as libpsl's libidn2 makes it. A line longer than that gives libpsl
+ * a second line, and the index its word too. Labels libpsl refuses (too long) are kept: its
+ * answer for them is still the right one. False when fp holds a DAFSA. */
+static bool
+read_labels(FILE *fp, struct labels *l)
+{
+	char buf[256];
+	char *line = fgets(buf, sizeof buf - 1, fp);
+	if (!line || (strlen(buf) == 16 && !strncmp(buf, ".DAFSA@PSL_", 11)))
+		return false;
+	do {
+		while (*line == ' ' || *line == '\t' || *line == '\r' || *line == '\n')
+			line++;
+		if (!*line || (line[0] == '/' && line[1] == '/'))
+			continue;
+		char *p = line;
+		while (*line && *line != ' ' && *line != '\t' && *line != '\r' && *line != '\n')
+			line++;
+		*line = '\0';
+		if (*p == '!')
+			p++;
+		else if (*p == '*') {
+			if (p[1] != '.')
+				continue;
+			p += 2;
+		}
+		keep(l, p, strlen(p));
+		bool ascii = true;
+		for (const char *c = p; *c; c++)
+			ascii = ascii && (unsigned char)*c < 0x80;
+		uint8_t *a = NULL;
+		if (!ascii && idn2_lookup_u8((const uint8_t *)p, &a,
+					     IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) == IDN2_OK)
+			keep(l, (const char *)a, strlen((const char *)a));
+		idn2_free(a);
+	} while ((line = fgets(buf, sizeof buf, fp)));
+	return true;
+}
+
+struct psl_index *
+psl_index_build(const psl_ctx_t *p, FILE *fp)
+{
+	struct labels l = {0};
+	if (!read_labels(fp, &l)) {
+		free(l.s);
+		return NULL;
+	}
+	struct psl_index *x = xcalloc(1, sizeof *x);
+	x->psl = p;
+	x->labels = l.s;
+	size_t size = 16;
+	while (size < 2 * l.count + 1)
+		size *= 2;
+	x->hash = xcalloc(size, sizeof *x->hash);
+	x->slot = xcalloc(size, sizeof *x->slot);
+	x->mask = size - 1;
+	for (size_t at = 0; at < l.len; at += strlen(l.s + at) + 1)
+		add(x, l.s + at, strlen(l.s + at));
+	/* libpsl's answers; the child asked about is one the index does not hold, so no rule */
+	struct buf probe = BUF_INIT;
+	const int type = PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE;
+	for (size_t i = 0; i <= x->mask; i++) {
+		struct psl_slot *e = &x->slot[i];
+		if (!x->hash[i])
+			continue;
+		for (unsigned k = 0;; k++) {
+			buf_reset(&probe);
+			for (unsigned z = 0; z < k; z++)
+				buf_addc(&probe, '0');
+			buf_adds(&probe, PROBE ".");
+			buf_add(&probe, e->label, e->len);
+			if (!find(x, probe.s, probe.len))
+				break;
+		}
+		e->child = psl_is_public_suffix2(p, probe.s, type) == 1;
+		/* libpsl takes one leading dot off what it is asked: ask ".label" for the label */
+		buf_reset(&probe);
+		buf_addc(&probe, '.');
+		buf_add(&probe, e->label, e->len);
+		e->self = psl_is_public_suffix2(p, probe.s, type) == 1;
+	}
+	buf_free(&probe);
+	return x;
+}
+
+void
+psl_index_free(struct psl_index *x)
+{
+	if (!x)
+		return;
+	free(x->hash);
+	free(x->slot);
+	free(x->labels);
+	free(x);
+}
+
+/* libpsl's is_public_suffix for a list loaded from text; star: the implicit "*" rule counts. */
+static bool
+is_public(const struct psl_index *x, const char *s, bool star)
+{
+	if (*s == '.')
+		s++;
+	unsigned labels = 1;
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (s[n] == '.' && ++labels == 256)
+			return false;
+	if (labels == 1 && star)
+		return true;
+	const struct psl_slot *e = find(x, s, n);
+	if (e)
+		return e->self;
+	const char *dot = memchr(s, '.', n);
+	if (!dot)
+		return false;
+	e = find(x, dot + 1, n - (size_t)(dot + 1 - s));
+	return e && e->child;
+}
+
+/* A name with an A-label may match the A-label form libpsl made of a Unicode rule, which the
+ * index does not hold: those names are libpsl's to answer. */
+static bool
+has_alabel(const char *s)
+{
+	return strstr(s, "xn--") != NULL;
+}
+
+const char *
+psl_index_registrable(const struct psl_index *x, const char *name)
+{
+	if (has_alabel(name))
+		return psl_registrable_domain(x->psl, name);
+	if (*name == '.')
+		return NULL;
+	/* libpsl looks at the last 8 labels and the one before them at most */
+	const char *domain = name, *regdom = NULL;
+	unsigned dots = 0;
+	for (const char *p = name + strlen(name); p-- > name;)
+		if (*p == '.' && ++dots > 8) {
+			domain = p + 1;
+			break;
+		}
+	while (!is_public(x, domain, true)) {
+		const char *dot = strchr(domain, '.');
+		if (!dot)
+			break;
+		regdom = domain;
+		domain = dot + 1;
+	}
+	return regdom;
+}
+
+bool
+psl_index_is_suffix(const struct psl_index *x, const char *s)
+{
+	if (has_alabel(s))
+		return psl_is_public_suffix2(x->psl, s, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) == 1;
+	return is_public(x, s, false);
+}
