@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "jscan.h"
+#include "jsonrun.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -29,17 +30,6 @@ struct scanner {
 };
 
 static int scan_value(struct scanner *sc);
-
-/* Bytes that stand for themselves inside a string: printable ASCII but the quote and backslash.
- * Filled once by init_tables, constant after (a table C cannot write as an initializer). */
-static unsigned char plain_char[256];
-
-static void
-init_tables(void)
-{
-	for (unsigned c = 0x20; c < 0x80; c++)
-		plain_char[c] = c != '"' && c != '\\';
-}
 
 static void
 skip_ws(struct scanner *sc)
@@ -67,10 +57,7 @@ scan_string(struct scanner *sc)
 	sc->escaped = false;
 	while (sc->i < sc->n) {
 		/* the common case first: a run of plain printable ASCII */
-		size_t i = sc->i, n = sc->n;
-		while (i < n && plain_char[p[i]])
-			i++;
-		sc->i = i;
+		sc->i += jsonrun_len(sc->s + sc->i, sc->s + sc->n);
 		if (sc->i >= sc->n)
 			break;
 		unsigned c = p[sc->i];
@@ -338,8 +325,6 @@ jscan_object_parts(const char *s, size_t n, struct jmembers *out, const char *co
 	*sc.has_found = false;
 	if (defer)
 		defer->taken = NULL;
-	if (!plain_char['a'])
-		init_tables();
 	if (nparts > PATH_MAX_PARTS)
 		nparts = -1;
 	for (int k = 0; k < nparts; k++) {
@@ -365,8 +350,6 @@ jscan_value(const char *s, size_t n, const char **why, size_t *at)
 	struct jspan unused_found;
 	struct scanner sc = {
 	    .s = s, .n = n, .onpath = -1, .found = &unused_found, .has_found = &unused_has};
-	if (!plain_char['a'])
-		init_tables();
 	skip_ws(&sc);
 	int rc = scan_value(&sc);
 	return finish(&sc, rc, why, at);

@@ -5,11 +5,13 @@
  * Checks: jscan_object accepts exactly the texts jscan_value accepts that are objects; member
  * iteration finds the same members as the scan; every member and element span is itself one
  * valid JSON value; jscan_object_find finds what jscan_path finds; decoded strings are valid UTF-8
- * and survive jsonw_str and a decode back. */
+ * and survive jsonw_str and a decode back; the plain-run finder of strings (jsonrun_len, SSE2
+ * where there is SSE2) finds at every offset what its byte-by-byte version finds. */
 #include <string.h>
 
 #include "fuzz.h"
 #include "jscan.h"
+#include "jsonrun.h"
 #include "jsonw.h"
 #include "utf8.h"
 
@@ -71,10 +73,26 @@ walk(struct jspan v, int depth)
 	}
 }
 
+/* jsonrun_len against jsonrun_len_scalar from every offset to the end of the input (libFuzzer's
+ * copy of it is exactly size bytes: AddressSanitizer sees a read past the end). The reference
+ * runs once per run: from any offset within a run, the run ends where it ends. */
+static void
+check_plain_runs(const char *s, size_t size)
+{
+	const char *end = s + size;
+	size_t stop = 0; /* where the run that holds offset i ends */
+	for (size_t i = 0; i <= size; i++) {
+		if (i > stop || i == 0)
+			stop = i + jsonrun_len_scalar(s + i, end);
+		FUZZ_CHECK(i + jsonrun_len(s + i, end) == stop);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
+	check_plain_runs(s, size);
 	struct jmembers m = {0};
 	const char *why = NULL;
 	size_t at = 0;
