@@ -31,12 +31,15 @@ struct scanner {
 
 static int scan_value(struct scanner *sc);
 
-static void
+static inline void
 skip_ws(struct scanner *sc)
 {
 	const char *s = sc->s;
 	size_t i = sc->i, n = sc->n;
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+	/* one test for the usual byte, a token (above the space): compact records have no white
+	 * space */
+	while (i < n && (unsigned char)s[i] <= ' ' &&
+	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
 	sc->i = i;
 }
@@ -49,14 +52,31 @@ fail(struct scanner *sc, const char *why)
 	return -1;
 }
 
-static int
+static int scan_string_rest(struct scanner *sc);
+
+/* The string at sc->i (its opening quote). The common case, plain bytes up to the closing
+ * quote, is small enough to inline where strings are scanned; the rest is not. */
+static inline int
 scan_string(struct scanner *sc)
 {
-	const unsigned char *p = (const unsigned char *)sc->s;
-	sc->i++; /* opening quote */
 	sc->escaped = false;
+	size_t i = sc->i + 1, n = sc->n; /* after the opening quote */
+	i += jsonrun_len(sc->s + i, sc->s + n);
+	sc->i = i;
+	if (i < n && sc->s[i] == '"') {
+		sc->i++;
+		return 0;
+	}
+	return scan_string_rest(sc);
+}
+
+/* The string from its first escape, control or multi-byte character on (sc->i). */
+static int
+scan_string_rest(struct scanner *sc)
+{
+	const unsigned char *p = (const unsigned char *)sc->s;
 	while (sc->i < sc->n) {
-		/* the common case first: a run of plain printable ASCII */
+		/* a run of plain printable ASCII (empty the first time round) */
 		sc->i += jsonrun_len(sc->s + sc->i, sc->s + sc->n);
 		if (sc->i >= sc->n)
 			break;
@@ -360,7 +380,10 @@ jscan_value(const char *s, size_t n, const char **why, size_t *at)
 static size_t
 skip_ws_at(const char *s, size_t n, size_t i)
 {
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+	/* one test for the usual byte, a token (above the space): compact records have no white
+	 * space */
+	while (i < n && (unsigned char)s[i] <= ' ' &&
+	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
 	return i;
 }
