@@ -124,10 +124,12 @@ scan_string_rest(struct scanner *sc)
 static int
 scan_digits(struct scanner *sc)
 {
-	size_t start = sc->i;
-	while (sc->i < sc->n && sc->s[sc->i] >= '0' && sc->s[sc->i] <= '9')
-		sc->i++;
-	return sc->i > start ? 0 : fail(sc, "bad number");
+	const char *s = sc->s;
+	size_t start = sc->i, i = start, n = sc->n; /* in locals: a store to sc->i each digit */
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	sc->i = i;
+	return i > start ? 0 : fail(sc, "bad number");
 }
 
 static int
@@ -236,7 +238,9 @@ scan_container(struct scanner *sc, struct jmembers *members)
 			*sc->has_found = true;
 		}
 		if (members) {
-			members->v = xgrow(members->v, &members->cap, members->n + 1, sizeof m);
+			if (members->n == members->cap) /* no call a member */
+				members->v =
+				    xgrow(members->v, &members->cap, members->n + 1, sizeof m);
 			members->v[members->n++] = m;
 		}
 		skip_ws(sc);
