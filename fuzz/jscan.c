@@ -14,6 +14,7 @@
 #include "jsonrun.h"
 #include "jsonw.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -74,18 +75,24 @@ walk(struct jspan v, int depth)
 }
 
 /* jsonrun_len against jsonrun_len_scalar from every offset to the end of the input (libFuzzer's
- * copy of it is exactly size bytes: AddressSanitizer sees a read past the end). The reference
- * runs once per run: from any offset within a run, the run ends where it ends. */
+ * copy of it is exactly size bytes: AddressSanitizer sees a read past the end), and
+ * jsonrun_len_padded on a copy followed by a NUL and 16 more bytes, as dns-grade pads its text.
+ * The reference runs once per run: from any offset within a run, the run ends where it ends. */
 static void
 check_plain_runs(const char *s, size_t size)
 {
 	const char *end = s + size;
+	char *pad = xmalloc(size + 17);
+	memcpy(pad, s, size);
+	memset(pad + size, 0, 17);
 	size_t stop = 0; /* where the run that holds offset i ends */
 	for (size_t i = 0; i <= size; i++) {
 		if (i > stop || i == 0)
 			stop = i + jsonrun_len_scalar(s + i, end);
 		FUZZ_CHECK(i + jsonrun_len(s + i, end) == stop);
+		FUZZ_CHECK(i + jsonrun_len_padded(pad + i, pad + size) == stop);
 	}
+	free(pad);
 }
 
 int
