@@ -8,6 +8,7 @@
 #include <unicase.h>
 #include <uninorm.h>
 
+#include "ascii.h"
 #include "dname.h"
 #include "psl.h"
 #include "utf8.h"
@@ -105,6 +106,12 @@ invalid(struct dname *d, const char *fmt, const char *arg)
 	return -1;
 }
 
+/* Host-name bytes: letters, digits, hyphen, and the underscore of service names (_dmarc,
+ * _tcp). Anything else is no name we look up, and must never reach a URL path (RDAP) or a
+ * query as something else. Lowercase letters only: check_limits sees the lowered form. */
+#define HOST_BYTE(c) (((c) >= 'a' && (c) <= 'z') || ASCII_DIGIT(c) || (c) == '-' || (c) == '_')
+static const unsigned char host_byte[256] = {ASCII_TABLE(HOST_BYTE)};
+
 /* DNS limits on the A-label form: labels of 1 to 63 octets, at most 253 in all. */
 static int
 check_limits(struct dname *d)
@@ -123,12 +130,8 @@ check_limits(struct dname *d)
 			return invalid(d, "empty label%s", "");
 		if (le - p > 63)
 			return invalid(d, "label longer than 63 octets%s", "");
-		/* Host names: letters, digits, hyphen, and the underscore of service names
-		 * (_dmarc, _tcp). Anything else is no name we look up, and must never reach a URL
-		 * path (RDAP) or a query as something else. */
 		for (const char *c = p; c < le; c++) {
-			if ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
-			    *c == '_')
+			if (host_byte[(unsigned char)*c])
 				continue;
 			char bad[8];
 			snprintf(bad, sizeof bad, (unsigned char)*c < 0x80 ? "'%c'" : "0x%02x",
@@ -230,11 +233,12 @@ set_ascii(struct dname *d, const char *s, size_t n)
 	buf_reset(&d->text);
 	buf_grow(&d->text, n);
 	bool bad_char = false;
+	char *t = d->text.s; /* not d->text.s in the loop: a char store may change it */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = u[i];
 		if (c <= 0x20 || c == 0x7f)
 			bad_char = true;
-		d->text.s[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		t[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 	d->text.len = n;
 	d->text.s[n] = '\0';

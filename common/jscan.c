@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "jscan.h"
+#include "jsonrun.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -30,23 +31,15 @@ struct scanner {
 
 static int scan_value(struct scanner *sc);
 
-/* Bytes that stand for themselves inside a string: printable ASCII but the quote and backslash.
- * Filled once by init_tables, constant after (a table C cannot write as an initializer). */
-static unsigned char plain_char[256];
-
-static void
-init_tables(void)
-{
-	for (unsigned c = 0x20; c < 0x80; c++)
-		plain_char[c] = c != '"' && c != '\\';
-}
-
-static void
+static inline void
 skip_ws(struct scanner *sc)
 {
 	const char *s = sc->s;
 	size_t i = sc->i, n = sc->n;
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+	/* one test for the usual byte, a token (above the space): compact records have no white
+	 * space */
+	while (i < n && (unsigned char)s[i] <= ' ' &&
+	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
 	sc->i = i;
 }
@@ -59,18 +52,32 @@ fail(struct scanner *sc, const char *why)
 	return -1;
 }
 
-static int
+static int scan_string_rest(struct scanner *sc);
+
+/* The string at sc->i (its opening quote). The common case, plain bytes up to the closing
+ * quote, is small enough to inline where strings are scanned; the rest is not. */
+static inline int
 scan_string(struct scanner *sc)
 {
-	const unsigned char *p = (const unsigned char *)sc->s;
-	sc->i++; /* opening quote */
 	sc->escaped = false;
+	size_t i = sc->i + 1, n = sc->n; /* after the opening quote */
+	i += jsonrun_len(sc->s + i, sc->s + n);
+	sc->i = i;
+	if (i < n && sc->s[i] == '"') {
+		sc->i++;
+		return 0;
+	}
+	return scan_string_rest(sc);
+}
+
+/* The string from its first escape, control or multi-byte character on (sc->i). */
+static int
+scan_string_rest(struct scanner *sc)
+{
+	const unsigned char *p = (const unsigned char *)sc->s;
 	while (sc->i < sc->n) {
-		/* the common case first: a run of plain printable ASCII */
-		size_t i = sc->i, n = sc->n;
-		while (i < n && plain_char[p[i]])
-			i++;
-		sc->i = i;
+		/* a run of plain printable ASCII (empty the first time round) */
+		sc->i += jsonrun_len(sc->s + sc->i, sc->s + sc->n);
 		if (sc->i >= sc->n)
 			break;
 		unsigned c = p[sc->i];
@@ -117,10 +124,12 @@ scan_string(struct scanner *sc)
 static int
 scan_digits(struct scanner *sc)
 {
-	size_t start = sc->i;
-	while (sc->i < sc->n && sc->s[sc->i] >= '0' && sc->s[sc->i] <= '9')
-		sc->i++;
-	return sc->i > start ? 0 : fail(sc, "bad number");
+	const char *s = sc->s;
+	size_t start = sc->i, i = start, n = sc->n; /* in locals: a store to sc->i each digit */
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	sc->i = i;
+	return i > start ? 0 : fail(sc, "bad number");
 }
 
 static int
@@ -229,7 +238,9 @@ scan_container(struct scanner *sc, struct jmembers *members)
 			*sc->has_found = true;
 		}
 		if (members) {
-			members->v = xgrow(members->v, &members->cap, members->n + 1, sizeof m);
+			if (members->n == members->cap) /* no call a member */
+				members->v =
+				    xgrow(members->v, &members->cap, members->n + 1, sizeof m);
 			members->v[members->n++] = m;
 		}
 		skip_ws(sc);
@@ -338,8 +349,6 @@ jscan_object_parts(const char *s, size_t n, struct jmembers *out, const char *co
 	*sc.has_found = false;
 	if (defer)
 		defer->taken = NULL;
-	if (!plain_char['a'])
-		init_tables();
 	if (nparts > PATH_MAX_PARTS)
 		nparts = -1;
 	for (int k = 0; k < nparts; k++) {
@@ -365,8 +374,6 @@ jscan_value(const char *s, size_t n, const char **why, size_t *at)
 	struct jspan unused_found;
 	struct scanner sc = {
 	    .s = s, .n = n, .onpath = -1, .found = &unused_found, .has_found = &unused_has};
-	if (!plain_char['a'])
-		init_tables();
 	skip_ws(&sc);
 	int rc = scan_value(&sc);
 	return finish(&sc, rc, why, at);
@@ -377,7 +384,10 @@ jscan_value(const char *s, size_t n, const char **why, size_t *at)
 static size_t
 skip_ws_at(const char *s, size_t n, size_t i)
 {
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+	/* one test for the usual byte, a token (above the space): compact records have no white
+	 * space */
+	while (i < n && (unsigned char)s[i] <= ' ' &&
+	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
 	return i;
 }

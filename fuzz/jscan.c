@@ -5,13 +5,16 @@
  * Checks: jscan_object accepts exactly the texts jscan_value accepts that are objects; member
  * iteration finds the same members as the scan; every member and element span is itself one
  * valid JSON value; jscan_object_find finds what jscan_path finds; decoded strings are valid UTF-8
- * and survive jsonw_str and a decode back. */
+ * and survive jsonw_str and a decode back; the plain-run finder of strings (jsonrun_len, SSE2
+ * where there is SSE2) finds at every offset what its byte-by-byte version finds. */
 #include <string.h>
 
 #include "fuzz.h"
 #include "jscan.h"
+#include "jsonrun.h"
 #include "jsonw.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -71,10 +74,32 @@ walk(struct jspan v, int depth)
 	}
 }
 
+/* jsonrun_len against jsonrun_len_scalar from every offset to the end of the input (libFuzzer's
+ * copy of it is exactly size bytes: AddressSanitizer sees a read past the end), and
+ * jsonrun_len_padded on a copy followed by a NUL and 16 more bytes, as dns-grade pads its text.
+ * The reference runs once per run: from any offset within a run, the run ends where it ends. */
+static void
+check_plain_runs(const char *s, size_t size)
+{
+	const char *end = s + size;
+	char *pad = xmalloc(size + 17);
+	memcpy(pad, s, size);
+	memset(pad + size, 0, 17);
+	size_t stop = 0; /* where the run that holds offset i ends */
+	for (size_t i = 0; i <= size; i++) {
+		if (i > stop || i == 0)
+			stop = i + jsonrun_len_scalar(s + i, end);
+		FUZZ_CHECK(i + jsonrun_len(s + i, end) == stop);
+		FUZZ_CHECK(i + jsonrun_len_padded(pad + i, pad + size) == stop);
+	}
+	free(pad);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
+	check_plain_runs(s, size);
 	struct jmembers m = {0};
 	const char *why = NULL;
 	size_t at = 0;

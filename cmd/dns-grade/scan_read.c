@@ -16,13 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "ascii.h"
 #include "grade.h"
 #include "jscan.h"
+#include "jsonrun.h"
 #include "scan_jv.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -150,31 +148,15 @@ put_utf8(char *w, unsigned cp)
 	return w;
 }
 
-/* The first byte at or after bs that ends a plain run of a string: the quote, the backslash,
- * a control character or a byte of a multi-byte character (checked one by one). The 16 NULs
- * after the text (read_all) stop it and make the loads past the end safe. With SSE2, sixteen
- * bytes at a time (a signed byte below 0x20 is a control character or part of a multi-byte
- * one): strings are most of a scan's bytes, and this is worth 10 % of the time on distinct
- * records. The fuzz target compares the strings read with json-c's. */
-static char *
-find_stop(char *bs)
+/* The first byte at or after p that ends a plain run of a string (jsonrun.h): the quote, the
+ * backslash, a control character or a byte of a multi-byte character. At the latest it is the
+ * end, whose NUL (read_all's padding of 16) reads as a control character, so the search needs
+ * no test of the end. Strings are most of a scan's bytes: the search goes 16 bytes at a time
+ * where SSE2 is there. The fuzz target compares the strings read with json-c's. */
+static inline char *
+find_stop(const struct reader *r, char *p)
 {
-#if defined(__SSE2__)
-	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'),
-		      ctl = _mm_set1_epi8(0x20);
-	for (;; bs += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)bs);
-		unsigned m = (unsigned)_mm_movemask_epi8(
-		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
-				 _mm_cmplt_epi8(x, ctl)));
-		if (m)
-			return bs + __builtin_ctz(m);
-	}
-#else
-	while (*bs != '"' && *bs != '\\' && (unsigned char)*bs >= 0x20 && (unsigned char)*bs < 0x80)
-		bs++;
-	return bs;
-#endif
+	return p + jsonrun_len_padded(p, r->end);
 }
 
 /* The string at p (its opening quote): decode it in place (escapes only ever shrink),
@@ -188,7 +170,7 @@ static char *read_string_rest(struct reader *r, char *start, char *bs, const cha
 static inline char *
 read_string(struct reader *r, char *p, const char **out, size_t *len)
 {
-	char *start = p + 1, *bs = find_stop(start);
+	char *start = p + 1, *bs = find_stop(r, start);
 	if (*bs == '"') {
 		*bs = '\0';
 		*out = start;
@@ -204,7 +186,7 @@ read_string_rest(struct reader *r, char *start, char *bs, const char **out, size
 {
 	char *end = r->end, *w = bs, *p = bs;
 	for (;;) {
-		char *q = find_stop(p); /* a plain run up to the next escape or special byte */
+		char *q = find_stop(r, p); /* a plain run up to the next escape or special byte */
 		if (q > p) {
 			memmove(w, p, (size_t)(q - p));
 			w += q - p;
@@ -354,7 +336,7 @@ read_name(struct reader *r, char *p, const char **key, size_t *keylen)
 {
 	if (*p != '"')
 		return fail(r, P_BAD, p);
-	char *start = p + 1, *q = find_stop(start);
+	char *start = p + 1, *q = find_stop(r, start);
 	if (*q == '"') { /* plain bytes, as every name dns-scan writes */
 		*q = '\0';
 		*key = start;
