@@ -48,23 +48,35 @@ struct opts {
 
 /* Rows every command has. --max-line's default (a string) differs between commands; only is
  * as in struct opt. */
-#define OPT_ROW_MAX_LINE(dflt, only)                                                           \
-	{OPT_MAX_LINE, "max-line", "BYTES", "longest input line handled (default " dflt ")", only}
+#define OPT_ROW_MAX_LINE(dflt, only)                                                               \
+	{                                                                                          \
+		OPT_MAX_LINE, "max-line", "BYTES",                                                 \
+		    "longest input line handled (default " dflt ")", only                          \
+	}
 /* --field and --pass-through, the same in every filter (domstat(7), INPUT). */
-#define OPT_ROW_FIELD(only)                                                                    \
-	{'f', "field", "PATH", "member holding the domain, a jq path (default domain)", only}
-#define OPT_ROW_PASS(help, only) {'P', "pass-through", NULL, help, only}
-#define OPT_PASS_HELP                                                                          \
-	"lines without the field, or whose field is no domain\n"                                \
+#define OPT_ROW_FIELD(only)                                                                        \
+	{                                                                                          \
+		'f', "field", "PATH", "member holding the domain, a jq path (default domain)",     \
+		    only                                                                           \
+	}
+#define OPT_ROW_PASS(help, only)                                                                   \
+	{                                                                                          \
+		'P', "pass-through", NULL, help, only                                              \
+	}
+#define OPT_PASS_HELP                                                                              \
+	"lines without the field, or whose field is no domain\n"                                   \
 	"name, pass unchanged, with no error"
-#define OPT_ROWS_PROGRESS(only)                                                                \
-	{OPT_PROGRESS, "progress", NULL, "show a progress line on stderr (default: on a tty)", \
-	 only},                                                                                \
-	    {OPT_NO_PROGRESS, "no-progress", NULL, "never show it", only}
+#define OPT_ROWS_PROGRESS(only)                                                                    \
+	{OPT_PROGRESS, "progress", NULL, "show a progress line on stderr (default: on a tty)",     \
+	 only},                                                                                    \
+	{                                                                                          \
+		OPT_NO_PROGRESS, "no-progress", NULL, "never show it", only                        \
+	}
 /* The end of every table. */
-#define OPT_ROWS_HELP                                                                          \
-	{'h', "help", NULL, "this help", NULL}, {'V', "version", NULL, "version", NULL}, {     \
-		0, NULL, NULL, NULL, NULL                                                      \
+#define OPT_ROWS_HELP                                                                              \
+	{'h', "help", NULL, "this help", NULL}, {'V', "version", NULL, "version", NULL},           \
+	{                                                                                          \
+		0, NULL, NULL, NULL, NULL                                                          \
 	}
 #define OPT_ROWS_COMMON OPT_ROWS_PROGRESS(NULL), OPT_ROWS_HELP
 

@@ -17,16 +17,26 @@
 #include "tool.h"
 
 /* The categories in grade.h's order. */
-const char *const cat_names[NCAT] = {"spf",	    "dmarc",	    "caa",     "ns",
-				     "soa",	    "mx",	    "dnssec",  "bimi",
-				     "mta_sts",	    "tls_rpt",	    "dane",    "dkim",
-				     "mta_sts_policy", "security_txt"};
+const char *const cat_names[NCAT] = {"spf",
+				     "dmarc",
+				     "caa",
+				     "ns",
+				     "soa",
+				     "mx",
+				     "dnssec",
+				     "bimi",
+				     "mta_sts",
+				     "tls_rpt",
+				     "dane",
+				     "dkim",
+				     "mta_sts_policy",
+				     "security_txt"};
 
 struct options {
 	bool dnstats;
 	const char *field; /* --field: where dns-scan's scan is, a jq path (default dns) */
-	bool pass;    /* --pass-through */
-	char **files; /* operands: the input files, none for standard input */
+	bool pass;	   /* --pass-through */
+	char **files;	   /* operands: the input files, none for standard input */
 	int nfiles;
 	const char *providers;
 	size_t max_line;
@@ -335,7 +345,7 @@ emit_grades(struct record *r, struct grader *g, bool dnstats)
 
 /* What grade_record needs besides the record and the grader. */
 struct grading {
-	const char *field;	 /* --field as given */
+	const char *field;	  /* --field as given */
 	const struct jpath *path; /* and parsed */
 	bool dnstats, pass;
 };
@@ -412,7 +422,8 @@ main(int argc, char **argv)
 		defer.keylen = path.step[0].keylen;
 		rec_reader_defer(&in, &defer);
 	}
-	struct grading how = {.field = o.field, .path = &path, .dnstats = o.dnstats, .pass = o.pass};
+	struct grading how = {
+	    .field = o.field, .path = &path, .dnstats = o.dnstats, .pass = o.pass};
 	grader_init(&g);
 	g.s = &scan;
 	g.prov = prov;

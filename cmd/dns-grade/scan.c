@@ -260,7 +260,7 @@ load_queries(struct scan *s)
 		x->answered = x->rcode != NULL;
 		x->answer = x->authority = x->ede = NULL;
 		x->final = x->rcode &&
-			  (!strcasecmp(x->rcode, "NOERROR") || !strcasecmp(x->rcode, "NXDOMAIN"));
+			   (!strcasecmp(x->rcode, "NOERROR") || !strcasecmp(x->rcode, "NXDOMAIN"));
 		if (m[Q_ANSWER]) {
 			if (m[Q_ANSWER]->type == JV_ARR)
 				x->answer = m[Q_ANSWER];
@@ -528,7 +528,8 @@ txt_strings(struct scan *s, const struct jv *rr, struct buf *out, const char *se
 			return false;
 		}
 		if (total > 65535) {
-			scan_problem(s, "TXT strings of %zu bytes in all (DNS allows 65535)", total);
+			scan_problem(s, "TXT strings of %zu bytes in all (DNS allows 65535)",
+				     total);
 			return false;
 		}
 		const char *p = e->u.s;
@@ -614,8 +615,8 @@ q_cd_retry(const struct scan *s, const struct query *q, struct query *out)
 	out->rcode = str_member(c, K_rcode, NULL);
 	out->error = str_member(c, K_error, NULL);
 	out->answered = out->rcode != NULL;
-	out->final = out->rcode && (!strcasecmp(out->rcode, "NOERROR") ||
-				    !strcasecmp(out->rcode, "NXDOMAIN"));
+	out->final = out->rcode &&
+		     (!strcasecmp(out->rcode, "NOERROR") || !strcasecmp(out->rcode, "NXDOMAIN"));
 	const struct jv *aa = member(c, K_aa, JV_BOOL);
 	out->aa = aa && aa->u.i;
 	out->answer = member(c, K_answer, JV_ARR);

@@ -20,7 +20,7 @@ const char *const fetch_name[FETCH_COUNT] = {"mta-sts-policy", "security-txt"};
 
 #define FETCH_MAX_BODY	    (64 * 1024) /* a policy is a few lines, a security.txt a page */
 #define FETCH_MAX_REDIRECTS 3		/* security.txt only: an MTA-STS fetch follows none */
-#define FETCH_MAX_ADDRS	    8 /* of each family */
+#define FETCH_MAX_ADDRS	    8		/* of each family */
 
 static bool
 allowed(void *arg, const struct sockaddr *sa)

@@ -162,7 +162,7 @@ struct job {
 extern struct options opt;
 extern struct dns_engine *engine;
 extern struct parents *parents;
-extern struct http *https; /* the HTTPS transfers, NULL when no fetch is asked */
+extern struct http *https;  /* the HTTPS transfers, NULL when no fetch is asked */
 extern struct window order; /* the jobs in input order (not with --unordered) */
 extern size_t active;	    /* jobs read and not yet written */
 extern struct job *free_jobs;
@@ -187,7 +187,7 @@ void fetch_init(void);
 void fetch_free(void);
 void fetch_start(struct job *j);
 void fetch_reset(struct job *j);
-void fetch_release(struct job *j); /* frees the buffers of a job about to be freed */
+void fetch_release(struct job *j);	       /* frees the buffers of a job about to be freed */
 void fetch_json(struct job *j, struct buf *b); /* the https member, when any was asked */
 /* Move the transfers on (called each turn of the loop); the wait the loop may take at most. */
 void fetch_step(void);
