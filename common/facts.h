@@ -23,6 +23,15 @@ enum fact_type {
 	FACT_NULL,	   /* always null (a fact DNStats stopped collecting) */
 };
 
+/* The grade categories, in the order dns-grade writes them in grades and remarks name them,
+ * and stats-report reads them (its own list adds "overall"): one list for both. */
+/* clang-format off */
+#define GRADE_CATEGORY_NAMES                                                                       \
+	"spf", "dmarc", "caa", "ns", "soa", "mx", "dnssec", "bimi", "mta_sts", "tls_rpt", "dane",  \
+	"dkim", "mta_sts_policy", "security_txt"
+/* clang-format on */
+#define GRADE_NCATEGORIES 14
+
 /* The objects facts groups its facts in (FG_TOP: facts itself). */
 /* clang-format off */
 #define FACT_GROUPS(X)                                                                             \

@@ -2,23 +2,11 @@
 /* The report's keys and labels, one table each (the types they index are in stats.h): the
  * reader of dns-grade's records (read.c), the model and every output format use them, so they
  * sit below all of them. */
+#include "facts.h"
 #include "stats.h"
 
-const char *const grade_key[NGRADE] = {"spf",
-				       "dmarc",
-				       "caa",
-				       "ns",
-				       "soa",
-				       "mx",
-				       "dnssec",
-				       "bimi",
-				       "mta_sts",
-				       "tls_rpt",
-				       "dane",
-				       "dkim",
-				       "mta_sts_policy",
-				       "security_txt",
-				       "overall"};
+const char *const grade_key[NGRADE] = {GRADE_CATEGORY_NAMES, "overall"};
+_Static_assert(NGRADE == GRADE_NCATEGORIES + 1, "dns-grade's categories and overall");
 const char *const grade_title[NGRADE] = {"SPF",
 					 "DMARC",
 					 "CAA",
