@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "mtasts.h"
+#include "textline.h"
 
 void
 mtasts_init(struct mtasts_policy *p)
@@ -177,14 +178,10 @@ mtasts_parse(const char *s, size_t n, struct mtasts_policy *p, struct findings *
 	size_t errors = findings_count(f, SEV_ERROR) + f->dropped_errors;
 	unsigned seen[FL_COUNT] = {0};
 	size_t line = 0, at = 0;
-	while (at < n) {
-		const char *l = s + at;
-		const char *nl = memchr(l, '\n', n - at);
-		size_t ln = nl ? (size_t)(nl - l) : n - at;
-		at += ln + (nl != NULL);
+	const char *l;
+	size_t ln;
+	while (text_line(s, n, &at, &l, &ln)) {
 		line++;
-		if (ln && l[ln - 1] == '\r')
-			ln--;
 		/* trailing white space is allowed after a field (*WSP before the delimiter) */
 		while (ln && is_wsp(l[ln - 1]))
 			ln--;

@@ -5,6 +5,7 @@
 
 #include "date.h"
 #include "sectxt.h"
+#include "textline.h"
 
 #define BEGIN_SIGNED "-----BEGIN PGP SIGNED MESSAGE-----"
 #define BEGIN_SIG    "-----BEGIN PGP SIGNATURE-----"
@@ -96,14 +97,10 @@ sectxt_parse(const char *s, size_t n, int64_t now, struct sectxt *t, struct find
 	size_t line = 0, at = 0;
 	unsigned nexpires = 0;
 	bool first = true;
-	while (at < n) {
-		const char *l = s + at;
-		const char *nl = memchr(l, '\n', n - at);
-		size_t ln = nl ? (size_t)(nl - l) : n - at;
-		at += ln + (nl != NULL);
+	const char *l;
+	size_t ln;
+	while (text_line(s, n, &at, &l, &ln)) {
 		line++;
-		if (ln && l[ln - 1] == '\r')
-			ln--;
 		if (first) {
 			first = false;
 			if (line_is(l, ln, BEGIN_SIGNED)) {
