@@ -10,14 +10,7 @@
 #include "findings.h"
 #include "fuzz.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -7,14 +7,7 @@
 #include "date.h"
 #include "fuzz.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 /* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: what four-digit years can print. */
 #define FIRST_TIME (-62135596800LL)

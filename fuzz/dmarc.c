@@ -9,20 +9,12 @@
 #include "findings.h"
 #include "fuzz.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size ? size : 1);
-	memcpy(s, data, size);
+	char *s = fuzz_copy(data, size);
 	struct dmarc_record r;
 	struct findings f;
 	findings_init(&f);

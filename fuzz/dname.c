@@ -14,14 +14,7 @@
 #include "idn.h"
 #include "utf8.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 static void
 check_suffix(const char *name, size_t n, const char *reg)

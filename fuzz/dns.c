@@ -16,14 +16,7 @@
 #include "fuzz.h"
 #include "jscan.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 /* dns_rdf_text's own writers against ldns' */
 static void

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -32,6 +33,19 @@ fuzz_quiet(void)
 		fuzz_quiet();                                                                      \
 		return 0;                                                                          \
 	}
+
+/* The input in a buffer of its own (not NUL-terminated: the parsers take a length), so a read
+ * past its end is one the sanitizer sees; the caller frees it. */
+static inline char *
+fuzz_copy(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size ? size : 1);
+	if (!s)
+		abort();
+	if (size)
+		memcpy(s, data, size);
+	return s;
+}
 
 /* A property the code promises does not hold: report it the way a crash is reported. */
 #define FUZZ_CHECK(cond)                                                                           \

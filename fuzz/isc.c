@@ -13,14 +13,7 @@
 #include "fuzz.h"
 #include "isc.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 static void
 check_date(int64_t t, bool required)

@@ -16,14 +16,7 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 static void
 check_string(struct jspan s)

@@ -13,14 +13,7 @@
 #include "jsonw.h"
 #include "utf8.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

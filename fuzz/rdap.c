@@ -11,14 +11,7 @@
 #include "fuzz.h"
 #include "rdap.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 static void
 check_date(int64_t t)

@@ -10,14 +10,7 @@
 #include "fuzz.h"
 #include "rdap.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 static void
 lookup(const struct rdap_bootstrap *bs, const char *name)
@@ -49,8 +42,7 @@ lookup(const struct rdap_bootstrap *bs, const char *name)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size ? size : 1);
-	memcpy(s, data, size);
+	char *s = fuzz_copy(data, size);
 	struct rdap_bootstrap *bs = rdap_bootstrap_new();
 	struct buf why = BUF_INIT;
 	int n = rdap_bootstrap_parse(bs, s, size, &why);

@@ -26,14 +26,7 @@ static const char *const fields[] = {"domain",	"dns.rrname", "a.b.c",	    "error
 				     "alerts",	"",	      "a[\"x.y\"]", "dns.queries[].rrname",
 				     ".a[0].b", "rrname"};
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 /* The output line must be one JSON object followed by its newline, and nothing else. */
 static void

@@ -9,14 +9,7 @@
 #include "fuzz.h"
 #include "spf.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 static void
 inside(const char *s, size_t n, const char *p, size_t len)
@@ -29,8 +22,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* a copy of exactly size bytes, so ASan sees any read past the text */
-	char *s = malloc(size ? size : 1);
-	memcpy(s, data, size);
+	char *s = fuzz_copy(data, size);
 	struct spf_record r;
 	struct findings f;
 	findings_init(&f);

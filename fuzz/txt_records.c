@@ -10,21 +10,13 @@
 #include "mtasts_txt.h"
 #include "tlsrpt.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* a copy of exactly the input's size, so ASan sees any read past the text */
-	char *s = malloc(size ? size : 1);
-	memcpy(s, data, size);
+	char *s = fuzz_copy(data, size);
 	struct findings f;
 
 	struct bimi_record b = {0};

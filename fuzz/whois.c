@@ -10,14 +10,7 @@
 #include "fuzz.h"
 #include "whois.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET()
 
 static void
 check_date(int64_t t)
@@ -29,8 +22,7 @@ check_date(int64_t t)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size ? size : 1);
-	memcpy(s, data, size);
+	char *s = fuzz_copy(data, size);
 	int64_t created = 0, expires = 0, t = 0;
 	(void)whois_parse(s, size, &created, &expires);
 	check_date(created);
