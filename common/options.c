@@ -9,6 +9,7 @@
 
 #include "jpath.h"
 #include "options.h"
+#include "settings.h"
 #include "tool.h"
 
 #define USAGE_WIDTH 80
@@ -131,6 +132,16 @@ opt_field(const char *arg)
 		tool_die("invalid value for --field: '%s' (%s at byte %zu)", arg, why, at + 1);
 	jpath_free(&p);
 	return arg;
+}
+
+void
+opts_settings(struct settings *st)
+{
+	struct buf why = BUF_INIT;
+	settings_init(st);
+	if (settings_load(st, &why) < 0)
+		tool_die("%s", why.s);
+	buf_free(&why);
 }
 
 void

@@ -95,6 +95,10 @@ bool opts_record(int c, const char **field, bool *pass);
 /* The operands after the options are the input files, read in order (none: standard input);
  * each is checked now, before anything is read or made (tool_check_files, with its hint). */
 void opts_files(int argc, char **argv, char ***files, int *nfiles, const char *lookup);
+/* The shared settings (settings.h) into st, for the options a command was not given: a broken
+ * settings file is a usage error naming its file and line (exit 2). settings_free(st) after. */
+struct settings;
+void opts_settings(struct settings *st);
 /* The usage lines on stderr, then exit 2. */
 void opts_usage(const struct opts *o) __attribute__((noreturn));
 /* --help on stdout, then exit 0 (2 if stdout fails). */

@@ -137,14 +137,10 @@ static void
 shared_settings(struct options *o)
 {
 	struct settings st;
-	struct buf why = BUF_INIT;
-	settings_init(&st);
-	if (settings_load(&st, &why) < 0)
-		tool_die("%s", why.s);
+	opts_settings(&st);
 	if (st.established_days >= 0)
 		o->established_days = st.established_days;
 	settings_free(&st);
-	buf_free(&why);
 }
 
 void

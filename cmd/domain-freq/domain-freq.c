@@ -117,10 +117,7 @@ static void
 shared_thresholds(struct options *o)
 {
 	struct settings st;
-	struct buf why = BUF_INIT;
-	settings_init(&st);
-	if (settings_load(&st, &why) < 0)
-		tool_die("%s", why.s);
+	opts_settings(&st);
 	if (isnan(o->avg_alert))
 		o->avg_alert = st.freq_avg_alert;
 	if (isnan(o->word_alert))
@@ -128,7 +125,6 @@ shared_thresholds(struct options *o)
 	if (isnan(o->ngram_alert))
 		o->ngram_alert = isnan(st.ngram_alert) ? -4.0 : st.ngram_alert;
 	settings_free(&st);
-	buf_free(&why);
 }
 
 static void

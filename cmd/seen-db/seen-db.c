@@ -181,13 +181,9 @@ static long
 shared_established_days(long dflt)
 {
 	struct settings st;
-	struct buf why = BUF_INIT;
-	settings_init(&st);
-	if (settings_load(&st, &why) < 0)
-		tool_die("%s", why.s);
+	opts_settings(&st);
 	long days = st.established_days >= 0 ? st.established_days : dflt;
 	settings_free(&st);
-	buf_free(&why);
 	return days;
 }
 
