@@ -2,8 +2,9 @@
 /* The public suffix index (psl.h). libpsl (0.21, a list loaded from text) answers "is S a public
  * suffix" by finding S among its rules (a rule found: yes, unless it is an exception) or else
  * the parent of S among its wildcard rules; a single label is public by the implicit "*" rule.
- * The index keeps, for every label that may be one of libpsl's rules, libpsl's answer for the
- * label itself and for a child of it that is no rule: the only two answers a lookup needs. */
+ * The index keeps, for every label that may be one of libpsl's rules and every suffix of one,
+ * libpsl's answer for the label itself and for a child of it that is no rule: the only two
+ * answers a lookup needs. */
 #include <idn2.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,25 +40,46 @@ struct labels {
 /* A child label no rule can hold: a leading hyphen is no IDNA output, and the list has none. */
 #define PROBE "-psl-index-probe-"
 
-static uint32_t
-hash_of(const char *s, size_t n)
+/* FNV-1a over the bytes from the last to the first: a name's suffixes, one label longer each
+ * time, are hashed by going on leftwards (psl_index_registrable), never from the start again. */
+#define HASH_BASIS 2166136261u
+
+static inline uint32_t
+hash_step(uint32_t h, unsigned char c)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return (h ^ c) * 16777619u;
+}
+
+static inline uint32_t
+hash_end(uint32_t h)
+{
 	return h ? h : 1; /* 0 marks an empty slot */
 }
 
-static const struct psl_slot *
-find(const struct psl_index *x, const char *s, size_t n)
+static uint32_t
+hash_of(const char *s, size_t n)
 {
-	uint32_t h = hash_of(s, n);
+	uint32_t h = HASH_BASIS;
+	while (n-- > 0)
+		h = hash_step(h, (unsigned char)s[n]);
+	return hash_end(h);
+}
+
+static const struct psl_slot *
+find_hashed(const struct psl_index *x, uint32_t h, const char *s, size_t n)
+{
 	for (size_t i = h & x->mask; x->hash[i]; i = (i + 1) & x->mask) {
 		const struct psl_slot *e = &x->slot[i];
 		if (x->hash[i] == h && e->len == n && !memcmp(e->label, s, n))
 			return e;
 	}
 	return NULL;
+}
+
+static const struct psl_slot *
+find(const struct psl_index *x, const char *s, size_t n)
+{
+	return find_hashed(x, hash_of(s, n), s, n);
 }
 
 /* Add a label unless it is there. */
@@ -73,6 +95,27 @@ add(struct psl_index *x, const char *s, size_t n)
 	x->slot[i] = (struct psl_slot){.label = s, .len = (uint32_t)n};
 }
 
+static size_t
+count_dots(const char *s, size_t n)
+{
+	size_t dots = 0;
+	for (size_t i = 0; i < n; i++)
+		dots += s[i] == '.';
+	return dots;
+}
+
+/* A word of the list and every suffix of it after a dot ("b.c" and "c" of "a.b.c"): a suffix of
+ * a name that is not in the index then has no longer suffix in it either, which ends
+ * psl_index_registrable's walk. */
+static void
+add_word(struct psl_index *x, const char *s, size_t n)
+{
+	add(x, s, n);
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '.')
+			add(x, s + i + 1, n - i - 1);
+}
+
 static void
 keep(struct labels *l, const char *s, size_t n)
 {
@@ -80,7 +123,7 @@ keep(struct labels *l, const char *s, size_t n)
 	memcpy(l->s + l->len, s, n);
 	l->s[l->len + n] = '\0';
 	l->len += n + 1;
-	l->count++;
+	l->count += 1 + (size_t)count_dots(s, n); /* the word and its suffixes (add_word) */
 }
 
 /* The labels libpsl makes rules of, as psl_load_fp reads them: fgets lines of at most 254 then
@@ -142,7 +185,7 @@ psl_index_build(const psl_ctx_t *p, FILE *fp)
 	x->slot = xcalloc(size, sizeof *x->slot);
 	x->mask = size - 1;
 	for (size_t at = 0; at < l.len; at += strlen(l.s + at) + 1)
-		add(x, l.s + at, strlen(l.s + at));
+		add_word(x, l.s + at, strlen(l.s + at));
 	/* libpsl's answers; the child asked about is one the index does not hold, so no rule */
 	struct buf probe = BUF_INIT;
 	const int type = PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE;
@@ -212,29 +255,45 @@ has_alabel(const char *s)
 	return strstr(s, "xn--") != NULL;
 }
 
+/* libpsl's psl_registrable_domain: the longest public suffix among the last 9 labels at most
+ * (the implicit "*" rule makes the last label one), and the label before it; NULL when no label
+ * is left before it. Walked from the right, a label more each step: a suffix missing from the
+ * index has no longer suffix there (add_word), so none further left is public. Names with an
+ * empty label (libpsl drops a leading dot from what it is asked) and names with an A-label are
+ * libpsl's to answer. */
 const char *
 psl_index_registrable(const struct psl_index *x, const char *name)
 {
-	if (has_alabel(name))
-		return psl_registrable_domain(x->psl, name);
-	if (*name == '.')
+	size_t n = strlen(name);
+	if (n == 0 || *name == '.')
 		return NULL;
-	/* libpsl looks at the last 8 labels and the one before them at most */
-	const char *domain = name, *regdom = NULL;
-	unsigned dots = 0;
-	for (const char *p = name + strlen(name); p-- > name;)
-		if (*p == '.' && ++dots > 8) {
-			domain = p + 1;
-			break;
+	if (has_alabel(name) || name[n - 1] == '.' || strstr(name, ".."))
+		return psl_registrable_domain(x->psl, name);
+	const char *end = name + n, *p = end, *public_at = NULL;
+	const struct psl_slot *shorter = NULL; /* the suffix one label shorter */
+	uint32_t h = HASH_BASIS;
+	unsigned labels, public_labels = 0;
+	for (labels = 1; labels <= 9; labels++) {
+		while (p > name && p[-1] != '.')
+			h = hash_step(h, (unsigned char)*--p);
+		const struct psl_slot *e = find_hashed(x, hash_end(h), p, (size_t)(end - p));
+		if (labels == 1 || (e ? e->self : shorter && shorter->child)) {
+			public_at = p;
+			public_labels = labels;
 		}
-	while (!is_public(x, domain, true)) {
-		const char *dot = strchr(domain, '.');
-		if (!dot)
+		if (!e || p == name)
 			break;
-		regdom = domain;
-		domain = dot + 1;
+		shorter = e;
+		h = hash_step(h, '.');
+		p--;
 	}
-	return regdom;
+	if (public_at == name || public_labels == 9)
+		return NULL; /* no label before it, or none that libpsl looks at */
+	/* the label before the public suffix */
+	const char *reg = public_at - 1;
+	while (reg > name && reg[-1] != '.')
+		reg--;
+	return reg;
 }
 
 bool
