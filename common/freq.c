@@ -259,55 +259,80 @@ freq_prepare(struct freq_table *t)
 	t->prepared = true;
 }
 
-void
-freq_score(struct freq_table *t, const char *s, size_t n, double *avg, double *word)
+/* The terms of a pair with a character beyond Latin-1, from the counts. */
+static void
+terms_beyond_latin1(struct freq_table *t, uint32_t a, uint32_t b, double *p, uint64_t *l1,
+		    uint64_t *l2)
 {
-	uint32_t stackbuf[256], *cp = stackbuf;
-	size_t len = 0, cap = 256;
-	freq_prepare(t);
-	const unsigned char *u = (const unsigned char *)s;
-	for (size_t i = 0; i < n;) {
-		if (len == cap) {
-			uint32_t *bigger = xmalloc(2 * cap * sizeof *bigger);
-			memcpy(bigger, cp, len * sizeof *cp);
-			if (cp != stackbuf)
-				free(cp);
-			cp = bigger;
-			cap *= 2;
-		}
-		if (u[i] < 0x80)
-			cp[len++] = u[i++];
-		else
-			i += utf8_decode1(u + i, n - i, &cp[len++]);
-	}
+	*p = pair_probability(t, a, b);
+	word_terms(t, a, b, l1, l2);
+}
+
+/* The two scores from the code points, adding the pairs in freq.py's order: all pairs starting
+ * at even offsets, then at odd offsets. A pair is skipped only when both of its characters are
+ * ignored (domain_stats' freq.py). Inlined twice: where all_latin1 is true (nearly every name) the
+ * loop makes no call, so its sums stay in registers; with a call in it, they went to the frame
+ * and each pair waited on the last one's stores. */
+static inline __attribute__((always_inline)) void
+sum_pairs(struct freq_table *t, const uint32_t *cp, size_t len, bool all_latin1, double *avg,
+	  double *word)
+{
+	const double *prob = t->p;
+	const uint64_t *row1 = t->l1, *pair2 = t->l2;
+	const bool *ign = t->ign;
 	double sum = 0.0;
 	size_t count = 0;
 	uint64_t tot1 = 0, tot2 = 0;
-	/* freq.py's pair order: all pairs starting at even offsets, then at odd offsets. A pair
-	 * is skipped only when both of its characters are ignored (domain_stats' freq.py). */
 	for (size_t start = 0; start < 2; start++) {
 		for (size_t i = start; i + 1 < len; i += 2) {
 			uint32_t a = cp[i], b = cp[i + 1];
-			if (ignored(t, a) && ignored(t, b))
-				continue;
-			count++;
-			if (a < 256 && b < 256) {
-				sum += t->p[a * 256 + b];
-				tot1 += t->l1[a];
-				tot2 += t->l2[a * 256 + b];
+			double pab;
+			uint64_t l1, l2;
+			if (all_latin1 || (a < 256 && b < 256)) {
+				if (ign[a] && ign[b])
+					continue;
+				pab = prob[a * 256 + b];
+				l1 = row1[a];
+				l2 = pair2[a * 256 + b];
 			} else {
-				uint64_t l1, l2;
-				sum += pair_probability(t, a, b);
-				word_terms(t, a, b, &l1, &l2);
-				tot1 += l1;
-				tot2 += l2;
+				if (ignored(t, a) && ignored(t, b))
+					continue;
+				terms_beyond_latin1(t, a, b, &pab, &l1, &l2);
 			}
+			count++;
+			sum += pab;
+			tot1 += l1;
+			tot2 += l2;
 		}
 	}
-	if (cp != stackbuf)
-		free(cp);
 	*avg = count ? sum / (double)count * 100.0 : 0.0;
 	*word = tot1 && tot2 ? (double)tot2 / (double)tot1 * 100.0 : 0.0;
+}
+
+void
+freq_score(struct freq_table *t, const char *s, size_t n, double *avg, double *word)
+{
+	freq_prepare(t);
+	/* the code points, at most one a byte */
+	uint32_t stackbuf[256], *cp = n <= 256 ? stackbuf : xmalloc(n * sizeof *cp);
+	size_t len = 0;
+	bool all_latin1 = true;
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		if (u[i] < 0x80) {
+			cp[len++] = u[i++];
+			continue;
+		}
+		i += utf8_decode1(u + i, n - i, &cp[len]);
+		all_latin1 = all_latin1 && cp[len] < 256;
+		len++;
+	}
+	if (all_latin1)
+		sum_pairs(t, cp, len, true, avg, word);
+	else
+		sum_pairs(t, cp, len, false, avg, word);
+	if (cp != stackbuf)
+		free(cp);
 }
 
 void
