@@ -112,33 +112,41 @@ invalid(struct dname *d, const char *fmt, const char *arg)
 #define HOST_BYTE(c) (((c) >= 'a' && (c) <= 'z') || ASCII_DIGIT(c) || (c) == '-' || (c) == '_')
 static const unsigned char host_byte[256] = {ASCII_TABLE(HOST_BYTE)};
 
-/* DNS limits on the A-label form: labels of 1 to 63 octets, at most 253 in all. */
+/* DNS limits on the A-label form: labels of 1 to 63 octets, at most 253 in all; alabels says
+ * whether a label starts with "xn--". */
 static int
-check_limits(struct dname *d)
+check_limits(struct dname *d, bool *alabels)
 {
 	const char *s = d->ascii.s;
 	size_t n = d->ascii.len;
+	*alabels = false;
 	if (n == 0)
 		return invalid(d, "empty name%s", "");
 	if (n > 253)
 		return invalid(d, "name longer than 253 octets%s", "");
-	const char *p = s, *end = s + n;
-	while (p <= end) {
-		const char *dot = memchr(p, '.', (size_t)(end - p));
-		const char *le = dot ? dot : end;
+	for (const char *p = s, *end = s + n;;) {
+		/* the label's host-name bytes, then its end: the dot or the name's end there, else
+		 * past the byte no host name has */
+		const char *c = p;
+		while (c < end && host_byte[(unsigned char)*c])
+			c++;
+		const char *le = c;
+		if (c < end && *c != '.') {
+			const char *dot = memchr(c, '.', (size_t)(end - c));
+			le = dot ? dot : end;
+		}
 		if (le == p)
 			return invalid(d, "empty label%s", "");
 		if (le - p > 63)
 			return invalid(d, "label longer than 63 octets%s", "");
-		for (const char *c = p; c < le; c++) {
-			if (host_byte[(unsigned char)*c])
-				continue;
+		if (c < le) {
 			char bad[8];
 			snprintf(bad, sizeof bad, (unsigned char)*c < 0x80 ? "'%c'" : "0x%02x",
 				 (unsigned char)*c);
 			return invalid(d, "character %s not allowed in a domain name", bad);
 		}
 		if (le - p >= 4 && !memcmp(p, "xn--", 4)) {
+			*alabels = true;
 			/* an A-label must decode to a valid U-label that encodes back to it (not
 			 * "xn--abc-", whose Unicode form abc is another name) */
 			char *label = strndup(p, (size_t)(le - p)), *u = NULL;
@@ -157,11 +165,10 @@ check_limits(struct dname *d)
 				return invalid(d, "bad A-label: %s",
 					       "not the encoding of its Unicode form");
 		}
-		if (!dot)
-			break;
-		p = dot + 1;
+		if (le == end)
+			return 0;
+		p = le + 1;
 	}
-	return 0;
 }
 
 static bool
@@ -171,12 +178,6 @@ ascii_only(const unsigned char *s, size_t n)
 		if (s[i] >= 0x80)
 			return false;
 	return true;
-}
-
-static bool
-has_alabel(const char *s)
-{
-	return !strncmp(s, "xn--", 4) || strstr(s, ".xn--");
 }
 
 /* UTS #46's mapping, as far as this step needs it: compatibility forms folded (NFKC: fullwidth
@@ -214,11 +215,11 @@ map_text(struct dname *d, const char *s, size_t n)
 /* A valid name's text form: the Unicode form of its A-labels, so that "xn--bcher-kva.de",
  * "BÜCHER.de" and "bücher.de" are one text as they are one lookup. */
 static void
-text_of_ascii(struct dname *d)
+text_of_ascii(struct dname *d, bool alabels)
 {
 	buf_reset(&d->text);
 	char *u = NULL;
-	if (has_alabel(d->ascii.s) && idn2_to_unicode_8z8z(d->ascii.s, &u, 0) == IDN2_OK)
+	if (alabels && idn2_to_unicode_8z8z(d->ascii.s, &u, 0) == IDN2_OK)
 		buf_adds(&d->text, u);
 	else
 		buf_add(&d->text, d->ascii.s, d->ascii.len);
@@ -245,10 +246,11 @@ set_ascii(struct dname *d, const char *s, size_t n)
 	if (bad_char)
 		return invalid(d, "control character or space in name%s", "");
 	buf_add(&d->ascii, d->text.s, n);
-	if (check_limits(d) < 0)
+	bool alabels;
+	if (check_limits(d, &alabels) < 0)
 		return -1;
-	if (has_alabel(d->ascii.s))
-		text_of_ascii(d);
+	if (alabels)
+		text_of_ascii(d, true);
 	return 0;
 }
 
@@ -321,9 +323,10 @@ dname_set(struct dname *d, const char *s, size_t n)
 	for (size_t i = 0; i < d->ascii.len; i++)
 		if ((unsigned char)d->ascii.s[i] <= 0x20 || d->ascii.s[i] == 0x7f)
 			return invalid(d, "control character or space in name%s", "");
-	if (check_limits(d) < 0)
+	bool alabels;
+	if (check_limits(d, &alabels) < 0)
 		return -1;
-	text_of_ascii(d);
+	text_of_ascii(d, alabels);
 	return 0;
 }
 

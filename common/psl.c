@@ -247,27 +247,34 @@ is_public(const struct psl_index *x, const char *s, bool star)
 	return e && e->child;
 }
 
-/* A name with an A-label may match the A-label form libpsl made of a Unicode rule, which the
- * index does not hold: those names are libpsl's to answer. */
+/* The names psl_index_registrable leaves to libpsl: those with an A-label, which may match the
+ * A-label form libpsl made of a Unicode rule (the index does not hold it), and those with an
+ * empty label (libpsl takes a leading dot off what it looks up, which the walk does not). One pass
+ * over the name, which also gives its length. */
 static bool
-has_alabel(const char *s)
+for_libpsl(const char *name, size_t *len)
 {
-	return strstr(s, "xn--") != NULL;
+	const char *p = name;
+	bool other = false;
+	for (; *p; p++)
+		if (*p == '.' ? p[1] == '.' || p[1] == '\0' : *p == 'x' && !strncmp(p, "xn--", 4))
+			other = true;
+	*len = (size_t)(p - name);
+	return other;
 }
 
 /* libpsl's psl_registrable_domain: the longest public suffix among the last 9 labels at most
  * (the implicit "*" rule makes the last label one), and the label before it; NULL when no label
  * is left before it. Walked from the right, a label more each step: a suffix missing from the
- * index has no longer suffix there (add_word), so none further left is public. Names with an
- * empty label (libpsl drops a leading dot from what it is asked) and names with an A-label are
- * libpsl's to answer. */
+ * index has no longer suffix there (add_word), so none further left is public. */
 const char *
 psl_index_registrable(const struct psl_index *x, const char *name)
 {
-	size_t n = strlen(name);
+	size_t n;
+	bool other = for_libpsl(name, &n);
 	if (n == 0 || *name == '.')
 		return NULL;
-	if (has_alabel(name) || name[n - 1] == '.' || strstr(name, ".."))
+	if (other)
 		return psl_registrable_domain(x->psl, name);
 	const char *end = name + n, *p = end, *public_at = NULL;
 	const struct psl_slot *shorter = NULL; /* the suffix one label shorter */
@@ -299,7 +306,7 @@ psl_index_registrable(const struct psl_index *x, const char *name)
 bool
 psl_index_is_suffix(const struct psl_index *x, const char *s)
 {
-	if (has_alabel(s))
+	if (strstr(s, "xn--")) /* for libpsl, as above */
 		return psl_is_public_suffix2(x->psl, s, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) == 1;
 	return is_public(x, s, false);
 }
