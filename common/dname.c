@@ -226,6 +226,11 @@ text_of_ascii(struct dname *d, bool alabels)
 	idn2_free(u);
 }
 
+#define LOWERCASE(c)	    ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define CONTROL_OR_SPACE(c) ((c) <= 0x20 || (c) == 0x7f)
+static const unsigned char lowercase[256] = {ASCII_TABLE(LOWERCASE)};
+static const unsigned char control_or_space[256] = {ASCII_TABLE(CONTROL_OR_SPACE)};
+
 /* An ASCII name (no trailing dot): lowercase, host-name rules, A-labels checked. */
 static int
 set_ascii(struct dname *d, const char *s, size_t n)
@@ -233,13 +238,11 @@ set_ascii(struct dname *d, const char *s, size_t n)
 	const unsigned char *u = (const unsigned char *)s;
 	buf_reset(&d->text);
 	buf_grow(&d->text, n);
-	bool bad_char = false;
-	char *t = d->text.s; /* not d->text.s in the loop: a char store may change it */
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = u[i];
-		if (c <= 0x20 || c == 0x7f)
-			bad_char = true;
-		t[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	unsigned char bad_char = 0;
+	char *t = d->text.s;		 /* not d->text.s in the loop: a char store may change it */
+	for (size_t i = 0; i < n; i++) { /* tables: no branch a byte */
+		bad_char |= control_or_space[u[i]];
+		t[i] = (char)lowercase[u[i]];
 	}
 	d->text.len = n;
 	d->text.s[n] = '\0';
