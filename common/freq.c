@@ -588,8 +588,35 @@ freq_write(const struct freq_table *t, struct buf *out)
 
 /* The n-gram model of labels. */
 
-#define NGRAM_END   (NGRAM_SYMS - 1)	       /* the boundary symbol, '^' or '$' in model text */
-#define NGRAM_START ((uint32_t)NGRAM_CTXS - 1) /* "^^^": every context symbol a boundary */
+#define NGRAM_END (NGRAM_SYMS - 1) /* the boundary symbol, '^' or '$' in model text */
+
+/* A window's place in a label: its context, the three symbols before the next one, as one
+ * number (a * S^2 + b * S + c, a the oldest), and those symbols. The next window's context is
+ * the cell less a * S^3: a subtraction where the remainder of a division by S^3 was a chain of
+ * multiplications, which each symbol waited on before its table read (ngram_score alone: 56 ns
+ * a label before, 35 after, on a million distinct labels). */
+struct ngram_window {
+	size_t ctx;
+	unsigned a, b, c;
+};
+/* "^^^": every context symbol a boundary */
+#define NGRAM_START ((struct ngram_window){NGRAM_CTXS - 1, NGRAM_END, NGRAM_END, NGRAM_END})
+
+static inline size_t
+ngram_cell(const struct ngram_window *w, unsigned next)
+{
+	return w->ctx * NGRAM_SYMS + next;
+}
+
+/* Move the window past next, whose cell was cell. */
+static inline void
+ngram_slide(struct ngram_window *w, size_t cell, unsigned next)
+{
+	w->ctx = cell - (size_t)w->a * NGRAM_CTXS;
+	w->a = w->b;
+	w->b = w->c;
+	w->c = next;
+}
 
 /* a-z (either case), 0-9, '-' as 0 to 36; anything else -1. A table: ngram_score reads one
  * a character of every name (the tests in a row cost 10 % of its instructions). */
@@ -641,19 +668,20 @@ void
 ngram_train(struct ngram_model *m, const char *label, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)label;
-	uint32_t ctx = NGRAM_START;
+	struct ngram_window w = NGRAM_START;
 	bool in_run = false;
 	for (size_t i = 0; i <= n; i++) {
 		int x = i < n ? ngram_sym(u[i]) : -1;
 		if (x < 0) {
 			if (in_run)
-				ngram_add(m, (size_t)ctx * NGRAM_SYMS + NGRAM_END, 1);
-			ctx = NGRAM_START;
+				ngram_add(m, ngram_cell(&w, NGRAM_END), 1);
+			w = NGRAM_START;
 			in_run = false;
 			continue;
 		}
-		ngram_add(m, (size_t)ctx * NGRAM_SYMS + (unsigned)x, 1);
-		ctx = (ctx * NGRAM_SYMS + (unsigned)x) % NGRAM_CTXS;
+		size_t cell = ngram_cell(&w, (unsigned)x);
+		ngram_add(m, cell, 1);
+		ngram_slide(&w, cell, (unsigned)x);
 		in_run = true;
 	}
 }
@@ -663,7 +691,7 @@ ngram_score(const struct ngram_model *m, const char *label, size_t n, size_t *ns
 {
 	const unsigned char *u = (const unsigned char *)label;
 	const int16_t *lp = m->lp;
-	uint32_t ctx = NGRAM_START;
+	struct ngram_window w = NGRAM_START;
 	bool in_run = false;
 	long sum = 0;
 	size_t syms = 0;
@@ -671,13 +699,14 @@ ngram_score(const struct ngram_model *m, const char *label, size_t n, size_t *ns
 		int x = i < n ? ngram_sym(u[i]) : -1;
 		if (x < 0) {
 			if (in_run)
-				sum += lp[(size_t)ctx * NGRAM_SYMS + NGRAM_END];
-			ctx = NGRAM_START;
+				sum += lp[ngram_cell(&w, NGRAM_END)];
+			w = NGRAM_START;
 			in_run = false;
 			continue;
 		}
-		sum += lp[(size_t)ctx * NGRAM_SYMS + (unsigned)x];
-		ctx = (ctx * NGRAM_SYMS + (unsigned)x) % NGRAM_CTXS;
+		size_t cell = ngram_cell(&w, (unsigned)x);
+		sum += lp[cell];
+		ngram_slide(&w, cell, (unsigned)x);
 		in_run = true;
 		syms++;
 	}
