@@ -271,12 +271,13 @@ terms_beyond_latin1(struct freq_table *t, uint32_t a, uint32_t b, double *p, uin
 
 /* The two scores from the code points, adding the pairs in freq.py's order: all pairs starting
  * at even offsets, then at odd offsets. A pair is skipped only when both of its characters are
- * ignored (domain_stats' freq.py). Inlined twice: where all_latin1 is true (nearly every name) the
- * loop makes no call, so its sums stay in registers; with a call in it, they went to the frame
- * and each pair waited on the last one's stores. */
+ * ignored (domain_stats' freq.py). The characters are the bytes of an ASCII string, or else
+ * code points. Inlined for each kind of string: where all_latin1 is true (nearly every name)
+ * the loop makes no call, so its sums stay in registers; with a call in it, they went to the
+ * frame and each pair waited on the last one's stores. */
 static inline __attribute__((always_inline)) void
-sum_pairs(struct freq_table *t, const uint32_t *cp, size_t len, bool all_latin1, double *avg,
-	  double *word)
+sum_pairs(struct freq_table *t, const unsigned char *bytes, const uint32_t *cp, size_t len,
+	  bool all_latin1, double *avg, double *word)
 {
 	const double *prob = t->p;
 	const uint64_t *row1 = t->l1, *pair2 = t->l2;
@@ -286,7 +287,7 @@ sum_pairs(struct freq_table *t, const uint32_t *cp, size_t len, bool all_latin1,
 	uint64_t tot1 = 0, tot2 = 0;
 	for (size_t start = 0; start < 2; start++) {
 		for (size_t i = start; i + 1 < len; i += 2) {
-			uint32_t a = cp[i], b = cp[i + 1];
+			uint32_t a = bytes ? bytes[i] : cp[i], b = bytes ? bytes[i + 1] : cp[i + 1];
 			double pab;
 			uint64_t l1, l2;
 			if (all_latin1 || (a < 256 && b < 256)) {
@@ -314,11 +315,18 @@ void
 freq_score(struct freq_table *t, const char *s, size_t n, double *avg, double *word)
 {
 	freq_prepare(t);
+	const unsigned char *u = (const unsigned char *)s;
+	size_t ascii = 0;
+	while (ascii < n && u[ascii] < 0x80)
+		ascii++;
+	if (ascii == n) { /* nearly every name: its bytes are its characters */
+		sum_pairs(t, u, NULL, n, true, avg, word);
+		return;
+	}
 	/* the code points, at most one a byte */
 	uint32_t stackbuf[256], *cp = n <= 256 ? stackbuf : xmalloc(n * sizeof *cp);
 	size_t len = 0;
 	bool all_latin1 = true;
-	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
 		if (u[i] < 0x80) {
 			cp[len++] = u[i++];
@@ -329,9 +337,9 @@ freq_score(struct freq_table *t, const char *s, size_t n, double *avg, double *w
 		len++;
 	}
 	if (all_latin1)
-		sum_pairs(t, cp, len, true, avg, word);
+		sum_pairs(t, NULL, cp, len, true, avg, word);
 	else
-		sum_pairs(t, cp, len, false, avg, word);
+		sum_pairs(t, NULL, cp, len, false, avg, word);
 	if (cp != stackbuf)
 		free(cp);
 }
