@@ -2,6 +2,7 @@
 /* Writing JSON values. */
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,7 +197,6 @@ jsonw_int(struct buf *b, long long v)
 static bool
 round4_exact(double x, unsigned long long *k)
 {
-	int e;
 	/* -0.0 prints as "-0.0", as jsonw_round does; above 9e11, k may exceed 2^53 and the value
 	 * returned would not be the printed one */
 	if (!(x >= 0) || signbit(x) || x > 9e11)
@@ -205,9 +205,16 @@ round4_exact(double x, unsigned long long *k)
 		*k = 0;
 		return true;
 	}
-	double f = frexp(x, &e); /* x = f * 2^e, 0.5 <= f < 1 */
-	unsigned long long m = (unsigned long long)ldexp(f, 53);
-	int shift = 53 - e; /* x = m * 2^-shift */
+	/* x = m * 2^-shift from its IEEE 754 fields (frexp and ldexp took a third of the time) */
+	uint64_t bits;
+	memcpy(&bits, &x, sizeof bits);
+	int biased = (int)(bits >> 52 & 0x7ff);
+	if (biased == 0) { /* subnormal: far below 0.00005 */
+		*k = 0;
+		return true;
+	}
+	unsigned long long m = (bits & ((UINT64_C(1) << 52) - 1)) | UINT64_C(1) << 52;
+	int shift = 1075 - biased;
 	unsigned __int128 v = (unsigned __int128)m * 10000u;
 	if (shift <= 0) {
 		*k = (unsigned long long)(v << -shift);
