@@ -347,15 +347,15 @@ registrable(const char *name)
 		}
 		buf_free(&psl_text);
 	}
-	const char *reg =
-	    psl_idx ? psl_index_registrable(psl_idx, name) : psl_registrable_domain(p, name);
-	if (!reg)
-		return NULL;
-	const char *suffix = strchr(reg, '.');
-	if (!suffix)
-		return NULL;
-	if (psl_idx ? !psl_index_is_suffix(psl_idx, suffix + 1)
-		    : !psl_is_public_suffix2(p, suffix + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
+	if (psl_idx) {
+		bool listed;
+		const char *reg = psl_index_registrable(psl_idx, name, &listed);
+		return listed ? reg : NULL;
+	}
+	const char *reg = psl_registrable_domain(p, name);
+	const char *suffix = reg ? strchr(reg, '.') : NULL;
+	if (!suffix ||
+	    psl_is_public_suffix2(p, suffix + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 1)
 		return NULL;
 	return reg;
 }

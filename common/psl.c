@@ -224,43 +224,26 @@ psl_index_free(struct psl_index *x)
 	free(x);
 }
 
-/* libpsl's is_public_suffix for a list loaded from text; star: the implicit "*" rule counts. */
+/* Has the name an A-label? It may match the A-label form libpsl made of a Unicode rule, which
+ * the index does not hold: such names are libpsl's to answer. */
 static bool
-is_public(const struct psl_index *x, const char *s, bool star)
+has_alabel(const char *s, size_t n)
 {
-	if (*s == '.')
-		s++;
-	unsigned labels = 1;
-	size_t n = 0;
-	for (; s[n]; n++)
-		if (s[n] == '.' && ++labels == 256)
-			return false;
-	if (labels == 1 && star)
-		return true;
-	const struct psl_slot *e = find(x, s, n);
-	if (e)
-		return e->self;
-	const char *dot = memchr(s, '.', n);
-	if (!dot)
-		return false;
-	e = find(x, dot + 1, n - (size_t)(dot + 1 - s));
-	return e && e->child;
+	for (const char *x = memchr(s, 'x', n); x; x = memchr(x + 1, 'x', n - (size_t)(x + 1 - s)))
+		if (n - (size_t)(x - s) >= 4 && !memcmp(x, "xn--", 4))
+			return true;
+	return false;
 }
 
-/* The names psl_index_registrable leaves to libpsl: those with an A-label, which may match the
- * A-label form libpsl made of a Unicode rule (the index does not hold it), and those with an
- * empty label (libpsl takes a leading dot off what it looks up, which the walk does not). One pass
- * over the name, which also gives its length. */
-static bool
-for_libpsl(const char *name, size_t *len)
+/* libpsl's answers to psl_index_registrable's two questions. */
+static const char *
+libpsl_registrable(const struct psl_index *x, const char *name, bool *listed)
 {
-	const char *p = name;
-	bool other = false;
-	for (; *p; p++)
-		if (*p == '.' ? p[1] == '.' || p[1] == '\0' : *p == 'x' && !strncmp(p, "xn--", 4))
-			other = true;
-	*len = (size_t)(p - name);
-	return other;
+	const char *reg = psl_registrable_domain(x->psl, name);
+	const char *suffix = reg ? strchr(reg, '.') : NULL;
+	*listed = suffix && psl_is_public_suffix2(x->psl, suffix + 1,
+						  PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) == 1;
+	return reg;
 }
 
 /* libpsl's psl_registrable_domain: the longest public suffix among the last 9 labels at most
@@ -268,45 +251,55 @@ for_libpsl(const char *name, size_t *len)
  * is left before it. Walked from the right, a label more each step: a suffix missing from the
  * index has no longer suffix there (add_word), so none further left is public. */
 const char *
-psl_index_registrable(const struct psl_index *x, const char *name)
+psl_index_registrable(const struct psl_index *x, const char *name, bool *listed)
 {
-	size_t n;
-	bool other = for_libpsl(name, &n);
+	bool unused;
+	listed = listed ? listed : &unused;
+	*listed = false;
+	size_t n = strlen(name);
 	if (n == 0 || *name == '.')
 		return NULL;
-	if (other)
-		return psl_registrable_domain(x->psl, name);
+	if (has_alabel(name, n))
+		return libpsl_registrable(x, name, listed);
 	const char *end = name + n, *p = end, *public_at = NULL;
 	const struct psl_slot *shorter = NULL; /* the suffix one label shorter */
 	uint32_t h = HASH_BASIS;
 	unsigned labels, public_labels = 0;
 	for (labels = 1; labels <= 9; labels++) {
+		const char *label_end = p;
 		while (p > name && p[-1] != '.')
 			h = hash_step(h, (unsigned char)*--p);
+		if (p == label_end) /* an empty label: libpsl takes a leading dot off what it looks
+				       up, which this walk does not */
+			return libpsl_registrable(x, name, listed);
 		const struct psl_slot *e = find_hashed(x, hash_end(h), p, (size_t)(end - p));
-		if (labels == 1 || (e ? e->self : shorter && shorter->child)) {
+		/* public by the rules (the list's own), or as a single label by the implicit "*" */
+		bool by_rules = e ? e->self : shorter && shorter->child;
+		if (by_rules || labels == 1) {
 			public_at = p;
 			public_labels = labels;
+			*listed = by_rules;
 		}
-		if (!e || p == name)
+		if (p == name)
 			break;
+		if (!e) {
+			/* no suffix further left is in the index; an empty label next would be
+			 * read as this suffix again */
+			if (p[-2] == '.')
+				return libpsl_registrable(x, name, listed);
+			break;
+		}
 		shorter = e;
 		h = hash_step(h, '.');
 		p--;
 	}
-	if (public_at == name || public_labels == 9)
+	if (public_at == name || public_labels == 9) {
+		*listed = false;
 		return NULL; /* no label before it, or none that libpsl looks at */
+	}
 	/* the label before the public suffix */
 	const char *reg = public_at - 1;
 	while (reg > name && reg[-1] != '.')
 		reg--;
 	return reg;
-}
-
-bool
-psl_index_is_suffix(const struct psl_index *x, const char *s)
-{
-	if (strstr(s, "xn--")) /* for libpsl, as above */
-		return psl_is_public_suffix2(x->psl, s, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) == 1;
-	return is_public(x, s, false);
 }

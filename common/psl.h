@@ -17,9 +17,9 @@ struct psl_index;
  * ask libpsl. */
 struct psl_index *psl_index_build(const psl_ctx_t *p, FILE *fp);
 void psl_index_free(struct psl_index *x);
-/* psl_registrable_domain(p, name) */
-const char *psl_index_registrable(const struct psl_index *x, const char *name);
-/* psl_is_public_suffix2(p, s, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) */
-bool psl_index_is_suffix(const struct psl_index *x, const char *s);
+/* psl_registrable_domain(p, name); with listed (or NULL), also whether the public suffix after
+ * its first label is one by the list's own rules (psl_is_public_suffix2 with PSL_TYPE_ANY |
+ * PSL_TYPE_NO_STAR_RULE), found on the way; false when there is none. */
+const char *psl_index_registrable(const struct psl_index *x, const char *name, bool *listed);
 
 #endif
