@@ -194,28 +194,47 @@ ignored_successors(struct freq_table *t, uint32_t a)
 	return sum;
 }
 
-/* FreqCounter._probability for one pair. */
-static double
-pair_probability(struct freq_table *t, uint32_t c1, uint32_t c2)
+/* FreqCounter._probability's denominator for the pairs that start with c1: the row's total less
+ * its ignored successors, both cases of c1 when folding; 0 where it gives 0. The same for
+ * every c2: freq_prepare asks it once a row. */
+static uint64_t
+pair_denominator(struct freq_table *t, uint32_t c1)
 {
 	if (t->ignore_case && row_total(t, c1) == 0 && row_total(t, swapcase(c1)) == 0)
-		return 0.0;
+		return 0;
 	if (!t->ignore_case && row_total(t, c1) == 0)
-		return 0.0;
-	uint64_t num, den, ign;
+		return 0;
+	uint64_t den, ign;
 	if (t->ignore_case && is_cased(c1)) {
 		uint32_t lo = map1(c1, false), up = map1(c1, true);
 		ign = ignored_successors(t, lo) + ignored_successors(t, up);
-		num = col(t, lo, c2) + col(t, up, c2);
 		den = row_total(t, lo) + row_total(t, up);
 	} else {
 		ign = ignored_successors(t, c1);
-		num = col(t, c1, c2);
 		den = row_total(t, c1);
 	}
-	if (den <= ign)
-		return 0.0; /* freq.py divides by zero here; no real table gets here */
-	return (double)num / (double)(den - ign);
+	/* den <= ign: freq.py divides by zero here; no real table gets here */
+	return den <= ign ? 0 : den - ign;
+}
+
+/* FreqCounter._probability for one pair, whose denominator is den. */
+static double
+pair_probability_over(struct freq_table *t, uint32_t c1, uint32_t c2, uint64_t den)
+{
+	if (den == 0)
+		return 0.0;
+	uint64_t num;
+	if (t->ignore_case && is_cased(c1))
+		num = col(t, map1(c1, false), c2) + col(t, map1(c1, true), c2);
+	else
+		num = col(t, c1, c2);
+	return (double)num / (double)den;
+}
+
+static double
+pair_probability(struct freq_table *t, uint32_t c1, uint32_t c2)
+{
+	return pair_probability_over(t, c1, c2, pair_denominator(t, c1));
 }
 
 /* The two word-formula terms of one pair. */
@@ -250,11 +269,20 @@ freq_prepare(struct freq_table *t)
 	}
 	t->totals_ready = true;
 	for (uint32_t a = 0; a < 256; a++) {
+		uint64_t unused;
+		word_terms(t, a, 0, &t->l1[a], &unused); /* l1 is the same for every b */
+		if (t->l1[a] == 0) {
+			/* no count starts with a (nor its other case, folding): every term is 0,
+			 * and most of the 256 rows are so */
+			memset(t->p + a * 256, 0, 256 * sizeof *t->p);
+			memset(t->l2 + a * 256, 0, 256 * sizeof *t->l2);
+			continue;
+		}
+		uint64_t den = pair_denominator(t, a);
 		for (uint32_t b = 0; b < 256; b++) {
 			uint64_t l1;
-			t->p[a * 256 + b] = pair_probability(t, a, b);
+			t->p[a * 256 + b] = pair_probability_over(t, a, b, den);
 			word_terms(t, a, b, &l1, &t->l2[a * 256 + b]);
-			t->l1[a] = l1;
 		}
 	}
 	t->prepared = true;
