@@ -226,27 +226,31 @@ text_of_ascii(struct dname *d, bool alabels)
 	idn2_free(u);
 }
 
-#define LOWERCASE(c)	    ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
-#define CONTROL_OR_SPACE(c) ((c) <= 0x20 || (c) == 0x7f)
+#define LOWERCASE(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+enum { CONTROL_OR_SPACE = 1, NOT_ASCII = 2 };
+#define BYTE_CLASS(c) ((c) >= 0x80 ? NOT_ASCII : (c) <= 0x20 || (c) == 0x7f ? CONTROL_OR_SPACE : 0)
 static const unsigned char lowercase[256] = {ASCII_TABLE(LOWERCASE)};
-static const unsigned char control_or_space[256] = {ASCII_TABLE(CONTROL_OR_SPACE)};
+static const unsigned char byte_class[256] = {ASCII_TABLE(BYTE_CLASS)};
 
-/* An ASCII name (no trailing dot): lowercase, host-name rules, A-labels checked. */
+/* A name (no trailing dot) lowercased, by the host-name rules, A-labels checked, when it is
+ * ASCII; NOT_ASCII when it is not (then d->text holds nothing of use). */
 static int
 set_ascii(struct dname *d, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	buf_reset(&d->text);
 	buf_grow(&d->text, n);
-	unsigned char bad_char = 0;
+	unsigned char classes = 0;
 	char *t = d->text.s;		 /* not d->text.s in the loop: a char store may change it */
 	for (size_t i = 0; i < n; i++) { /* tables: no branch a byte */
-		bad_char |= control_or_space[u[i]];
+		classes |= byte_class[u[i]];
 		t[i] = (char)lowercase[u[i]];
 	}
 	d->text.len = n;
 	d->text.s[n] = '\0';
-	if (bad_char)
+	if (classes & NOT_ASCII)
+		return NOT_ASCII;
+	if (classes & CONTROL_OR_SPACE)
 		return invalid(d, "control character or space in name%s", "");
 	buf_add(&d->ascii, d->text.s, n);
 	bool alabels;
@@ -301,8 +305,9 @@ dname_set(struct dname *d, const char *s, size_t n)
 	d->invalid = NULL;
 	d->reg_text = d->reg_ascii = NULL;
 
-	if (ascii_only(u, n))
-		return set_ascii(d, s, n > 0 && s[n - 1] == '.' ? n - 1 : n);
+	int rc = set_ascii(d, s, n > 0 && s[n - 1] == '.' ? n - 1 : n);
+	if (rc != NOT_ASCII)
+		return rc;
 
 	/* Non-ASCII: the UTS #46 mapping first (it may make the name ASCII: "ＦＵＬＬ．ｔｅｓｔ"),
 	 * then A-labels; the text form is then the Unicode form of the result. A name refused
@@ -316,7 +321,7 @@ dname_set(struct dname *d, const char *s, size_t n)
 	if (ascii_only((const unsigned char *)d->text.s, d->text.len)) {
 		struct buf mapped = BUF_INIT;
 		buf_add(&mapped, d->text.s, d->text.len);
-		int rc = set_ascii(d, mapped.s, mapped.len);
+		rc = set_ascii(d, mapped.s, mapped.len);
 		buf_free(&mapped);
 		return rc;
 	}
