@@ -4,6 +4,7 @@
 #define BUF_H
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *s;
@@ -17,8 +18,6 @@ struct buf {
 	}
 
 void buf_grow(struct buf *b, size_t extra);
-void buf_add(struct buf *b, const void *p, size_t n);
-void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
@@ -34,6 +33,25 @@ buf_room(struct buf *b, size_t extra)
 {
 	if (b->len + extra + 1 > b->cap)
 		buf_grow(b, extra);
+}
+
+/* n bytes at p: inline, as the output is written in many small pieces (a literal's are copied
+ * without a memcpy call). */
+static inline void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_room(b, n);
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* A C string: inline, so that the length of a literal (most callers') is a constant, not a
+ * strlen call for every piece of output. */
+static inline void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
 }
 
 static inline void

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* dns-grade: validate and grade each domain scanned by dns-scan (its `dns` member) against the
  * RFCs, and add grades, remarks and the facts reports need. Asks no DNS. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -387,6 +388,14 @@ main(int argc, char **argv)
 	struct options o;
 	tool_init("dns-grade");
 	parse_options(argc, argv, &o);
+#ifdef M_TRIM_THRESHOLD
+	/* ldns reads each DS, DNSKEY and RRSIG through 64 KiB buffers it allocates and frees:
+	 * under glibc's default (128 KiB) a free that leaves that much at the top of the heap
+	 * gives the pages back to the kernel, and the next record faults them in again (4,366 brk
+	 * calls over the 5,000 zones of the lab scan, 20 with this). Memory still stays flat: only
+	 * what a record once used is kept. */
+	mallopt(M_TRIM_THRESHOLD, 4 << 20);
+#endif
 	struct providers *prov = providers_load(o.providers);
 	struct rec_reader in;
 	struct record r;
