@@ -624,11 +624,10 @@ jscan_str_decode(struct jspan str, struct buf *out)
 {
 	const char *s = str.p + 1;
 	size_t n = str.n >= 2 ? str.n - 2 : 0, i = 0, run = 0;
-	while (i < n) {
-		if (s[i] != '\\') {
-			i++;
-			continue;
-		}
+	/* from escape to escape: most strings, names above all, have none */
+	const char *bs;
+	while (i < n && (bs = memchr(s + i, '\\', n - i))) {
+		i = (size_t)(bs - s);
 		buf_add(out, s + run, i - run);
 		char e = s[i + 1];
 		if (e == 'u') {
