@@ -590,8 +590,11 @@ verbatim_head(const struct record *r)
 		return 0;
 	/* The first bytes of the keys an added member could replace (a bit a byte): a member
 	 * whose key starts with an ASCII byte not among them, not an escape, clashes with none
-	 * (as key_is rules out), one test instead of one a key. An empty key sets them all. */
-	uint64_t first[4] = {0};
+	 * (as key_is rules out), one test instead of one a key. An empty key sets them all. The
+	 * bytes key_is cannot rule out are set too, so that one bit test a member is all: the
+	 * backslash, the non-ASCII bytes, and the quote (what follows the opening quote of an
+	 * empty key). */
+	uint64_t first[4] = {1ull << '"', 1ull << ('\\' & 63), ~0ull, ~0ull};
 	if (r->alerts.len)
 		first['a' >> 6] |= 1ull << ('a' & 63);
 	if (r->errors.len)
@@ -607,9 +610,7 @@ verbatim_head(const struct record *r)
 	for (size_t i = 0; i < r->members.n; i++) {
 		struct jspan key = r->members.v[i].key;
 		unsigned char c = (unsigned char)key.p[1];
-		if (key.n > 2 && c < 0x80 && c != '\\' && !(first[c >> 6] >> (c & 63) & 1))
-			continue;
-		if (clashes(r, key))
+		if ((first[c >> 6] >> (c & 63) & 1) && clashes(r, key))
 			return 0;
 	}
 	const char *close = memrchr(r->text.s, '}', r->text.len);
@@ -714,11 +715,9 @@ rec_emit(const struct record *r)
 {
 	/* reused record to record so output allocates nothing per line; reset before each use */
 	static struct buf out;
-	/* the unchanged head goes out from where it is, not through another copy */
-	size_t head = verbatim_head(r);
-	if (head)
-		tool_out(r->text.s, head);
+	/* the whole line in one write: a second write of the unchanged head from where it is
+	 * would save copying it here but cost more (stdio's work a call) than the copy */
 	buf_reset(&out);
-	format_rest(r, head, &out);
+	rec_format(r, &out);
 	tool_out(out.s, out.len);
 }
