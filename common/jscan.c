@@ -185,17 +185,21 @@ scan_word(struct scanner *sc, const char *p, const char *w, size_t len)
 
 static const char *scan_value_ws(struct scanner *sc, const char *p, int onpath);
 
-/* Any value at p, white space before it skipped; onpath is the path's depth the value is on
- * when it is an object, or -1. Inlined into the loops over members and elements, where most
- * values are strings and numbers. */
+/* Any value at p, white space before it skipped (*start: where the value starts); onpath is
+ * the path's depth the value is on when it is an object, or -1. Inlined into the loops over
+ * members and elements; strings and numbers, most values of a record, are tested for first. */
 static inline __attribute__((always_inline)) const char *
-scan_value(struct scanner *sc, const char *p, int onpath)
+scan_value(struct scanner *sc, const char *p, int onpath, const char **start)
 {
+	*start = p;
 	if (p >= sc->end)
 		return fail(sc, p, "unexpected end of text");
-	switch (*p) {
-	case '"':
+	char c = *p;
+	if (c == '"')
 		return scan_string(sc, p);
+	if (c == '-' || is_digit(c))
+		return scan_number(sc, p);
+	switch (c) {
 	case '{':
 		return scan_object(sc, p, onpath, NULL);
 	case '[':
@@ -210,19 +214,20 @@ scan_value(struct scanner *sc, const char *p, int onpath)
 	case '\t':
 	case '\n':
 	case '\r':
+		/* white space first: out of the way of compact records */
+		*start = p = skip_ws(p, sc->end);
 		return scan_value_ws(sc, p, onpath);
 	default:
-		if (*p == '-' || is_digit(*p))
-			return scan_number(sc, p);
 		return fail(sc, p, "unexpected character");
 	}
 }
 
-/* A value after white space: out of the way of compact records. */
+/* The value at p, after white space (there is none at p). */
 static const char *
 scan_value_ws(struct scanner *sc, const char *p, int onpath)
 {
-	return scan_value(sc, skip_ws(p, sc->end), onpath);
+	const char *start;
+	return scan_value(sc, p, onpath, &start);
 }
 
 /* Is the byte at *p c, once white space is skipped (*p moves past it)? The byte is tested
@@ -309,9 +314,7 @@ scan_object(struct scanner *sc, const char *p, int onpath, struct jmembers *memb
 			}
 		}
 		if (!took) {
-			p = skip_ws(p, end); /* nothing to skip in a compact record: one test */
-			m.val.p = p;
-			if (!(p = scan_value(sc, p, sub)))
+			if (!(p = scan_value(sc, p, sub, &m.val.p)))
 				return NULL;
 		} else {
 			m.val.p = defer->taken;
@@ -352,7 +355,8 @@ scan_array(struct scanner *sc, const char *p)
 		return p + 1;
 	}
 	for (;;) {
-		if (!(p = scan_value(sc, p, -1)))
+		const char *start;
+		if (!(p = scan_value(sc, p, -1, &start)))
 			return NULL;
 		if (next_is(&p, end, ',')) {
 			p++;
@@ -448,7 +452,8 @@ jscan_value(const char *s, size_t n, const char **why, size_t *at)
 	bool unused_has;
 	struct jspan unused_found;
 	struct scanner sc = {.end = s + n, .found = &unused_found, .has_found = &unused_has};
-	const char *p = scan_value(&sc, skip_ws(s, sc.end), -1);
+	const char *start;
+	const char *p = scan_value(&sc, skip_ws(s, sc.end), -1, &start);
 	return finish(&sc, s, p, why, at);
 }
 
