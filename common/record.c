@@ -208,6 +208,9 @@ rec_read(struct rec_reader *rr, struct record *r)
 		return 1;
 	}
 	buf_add(&r->text, line + b, e - b);
+	/* the room jscan_object_parts_padded reads into, zeroed (defined bytes for valgrind) */
+	buf_room(&r->text, JSCAN_PAD);
+	memset(r->text.s + r->text.len, 0, JSCAN_PAD);
 	if (rr->pass != PASS_NONE && (b > 0 || e < len)) /* for rec_pass */
 		buf_add(&r->raw, line, len);
 	const char *why;
@@ -223,8 +226,8 @@ rec_read(struct rec_reader *rr, struct record *r)
 			part[nparts] = p->step[k].key;
 			partlen[nparts++] = p->step[k].keylen;
 		}
-	if (jscan_object_parts(r->text.s, r->text.len, &r->members, part, partlen, nparts, &v,
-			       &found, rr->defer, &why, &at) < 0) {
+	if (jscan_object_parts_padded(r->text.s, r->text.len, &r->members, part, partlen, nparts,
+				      &v, &found, rr->defer, &why, &at) < 0) {
 		if (rr->pass != PASS_NONE) {
 			pass_line(r, line, len);
 			return 1;

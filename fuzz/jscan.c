@@ -9,7 +9,7 @@
  * where there is SSE2) finds at every offset what its byte-by-byte version finds; and the
  * scanner, rewritten for speed, does what the plain one it replaced does (fuzz/jscan_ref.h):
  * the same texts accepted, the same message at the same byte, the same members, path value
- * and deferred member. */
+ * and deferred member, and so does its variant for padded text. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -133,6 +133,38 @@ check_same_parts(const char *s, size_t size, const char *const *part, const size
 		FUZZ_CHECK(!has || (found.p == rfound.p && found.n == rfound.n));
 		FUZZ_CHECK(d.taken == rd.taken);
 	}
+	/* the padded variant on a copy followed by a NUL and bytes a scanner that read them as
+	 * text would trip on (quotes, digits, a backslash), in a buffer that ends there */
+	char *pad = xmalloc(size + JSCAN_PAD);
+	memcpy(pad, s, size);
+	for (size_t i = 0; i < JSCAN_PAD; i++)
+		pad[size + i] = "\"9\\1 e,}]:\"0{[\"t"[i];
+	pad[size] = '\0';
+	struct jmembers pm = {0};
+	struct jspan pfound = {0};
+	bool phas = false;
+	const char *pwhy = NULL;
+	size_t pat = 0;
+	struct jscan_defer pd = {"d", 1, take_digits, NULL, NULL};
+	int prc = jscan_object_parts_padded(pad, size, &pm, part, partlen, nparts, &pfound, &phas,
+					    defer ? &pd : NULL, &pwhy, &pat);
+	FUZZ_CHECK(prc == rrc);
+	if (prc < 0) {
+		FUZZ_CHECK(!strcmp(pwhy, rwhy) && pat == rat);
+	} else {
+		FUZZ_CHECK(pm.n == rm.n);
+		for (size_t i = 0; i < pm.n; i++) {
+			FUZZ_CHECK(pm.v[i].key.p - pad == rm.v[i].key.p - s &&
+				   pm.v[i].key.n == rm.v[i].key.n);
+			FUZZ_CHECK(pm.v[i].val.p - pad == rm.v[i].val.p - s &&
+				   pm.v[i].val.n == rm.v[i].val.n);
+		}
+		FUZZ_CHECK(phas == rhas);
+		FUZZ_CHECK(!phas || (pfound.p - pad == rfound.p - s && pfound.n == rfound.n));
+		FUZZ_CHECK((pd.taken ? pd.taken - pad : -1) == (rd.taken ? rd.taken - s : -1));
+	}
+	free(pad);
+	free(pm.v);
 	free(m.v);
 	free(rm.v);
 }
