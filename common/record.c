@@ -610,13 +610,19 @@ verbatim_head(const struct record *r)
 			first[0] = first[1] = first[2] = first[3] = ~0ull;
 		}
 	}
-	for (size_t i = 0; i < r->members.n; i++) {
-		struct jspan key = r->members.v[i].key;
+	/* in locals: through r they would be loaded again each member (clashes might change them) */
+	const struct jmember *mv = r->members.v;
+	size_t n = r->members.n;
+	for (size_t i = 0; i < n; i++) {
+		struct jspan key = mv[i].key;
 		unsigned char c = (unsigned char)key.p[1];
 		if ((first[c >> 6] >> (c & 63) & 1) && clashes(r, key))
 			return 0;
 	}
-	const char *close = memrchr(r->text.s, '}', r->text.len);
+	/* rec_read trimmed the line: the closing brace is its last byte */
+	const char *close = r->text.s[r->text.len - 1] == '}'
+				? r->text.s + r->text.len - 1
+				: memrchr(r->text.s, '}', r->text.len);
 	return (size_t)(close - r->text.s);
 }
 
