@@ -25,9 +25,9 @@ struct scanner {
 	const char *const *part; /* the path, its members' names */
 	const size_t *partlen;
 	int nparts;
-	unsigned taken;		  /* parts followed already (a bit each): only the first member of a
-				     name is followed, as jscan_path */
-	struct jspan *found;	  /* where to put the value the path names */
+	unsigned taken;	     /* parts followed already (a bit each): only the first member of a
+				name is followed, as jscan_path */
+	struct jspan *found; /* where to put the value the path names */
 	bool *has_found;
 	struct jscan_defer *defer; /* a top-level member read by the caller, or NULL */
 };
@@ -279,8 +279,7 @@ key_deferred(const struct jscan_defer *d, struct jspan key)
 /* The object whose '{' is at p. onpath: its depth along the path (its members may be on it),
  * or -1; members (the top-level object only) collects their spans. */
 static inline __attribute__((always_inline)) const char *
-scan_object_in(struct scanner *sc, const char *p, int onpath, struct jmembers *members,
-	       bool pad)
+scan_object_in(struct scanner *sc, const char *p, int onpath, struct jmembers *members, bool pad)
 {
 	const char *end = sc->end;
 	if (++sc->depth > JSCAN_MAX_DEPTH)
@@ -498,10 +497,9 @@ jscan_object_parts(const char *s, size_t n, struct jmembers *out, const char *co
 }
 
 int
-jscan_object_parts_padded(const char *s, size_t n, struct jmembers *out,
-			  const char *const *part, const size_t *partlen, int nparts,
-			  struct jspan *found, bool *has_found, struct jscan_defer *defer,
-			  const char **why, size_t *at)
+jscan_object_parts_padded(const char *s, size_t n, struct jmembers *out, const char *const *part,
+			  const size_t *partlen, int nparts, struct jspan *found, bool *has_found,
+			  struct jscan_defer *defer, const char **why, size_t *at)
 {
 	return object_parts(s, n, out, part, partlen, nparts, found, has_found, defer, why, at,
 			    true);

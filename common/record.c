@@ -610,7 +610,7 @@ verbatim_head(const struct record *r)
 			first[0] = first[1] = first[2] = first[3] = ~0ull;
 		}
 	}
-	/* in locals: through r they would be loaded again each member (clashes might change them) */
+	/* in locals: through r they would be loaded again each member (clashes may change r) */
 	const struct jmember *mv = r->members.v;
 	size_t n = r->members.n;
 	for (size_t i = 0; i < n; i++) {
