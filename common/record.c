@@ -30,20 +30,41 @@ flush_stdout(void *arg)
 		tool_out("", 0); /* reports the error the same way other writes do */
 }
 
-void
-rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_line)
+/* The field, its path, and the path as jscan follows it, together. */
+static void
+set_field(struct rec_reader *rr, const char *field)
 {
-	lr_init(&rr->lr, fd, max_line);
-	rr->lr.before_block = flush_stdout;
 	rr->field = field && *field ? field : "domain";
 	const char *why;
 	size_t at;
 	if (jpath_parse(&rr->path, rr->field, strlen(rr->field), &why, &at) < 0)
 		tool_die("invalid value for --field: '%s' (%s at byte %zu)", rr->field, why,
 			 at + 1);
+	const struct jpath *p = &rr->path;
+	rr->nparts = 0;
+	if (p->keys_only && p->n <= JSCAN_PATH_MAX_PARTS)
+		for (size_t k = 0; k < p->n; k++) {
+			rr->part[rr->nparts] = p->step[k].key;
+			rr->partlen[rr->nparts++] = p->step[k].keylen;
+		}
+}
+
+void
+rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_line)
+{
+	lr_init(&rr->lr, fd, max_line);
+	rr->lr.before_block = flush_stdout;
+	set_field(rr, field);
 	rr->defer = NULL;
 	rr->pass = PASS_NONE;
 	rr->check = NULL;
+}
+
+void
+rec_reader_field(struct rec_reader *rr, const char *field)
+{
+	jpath_free(&rr->path);
+	set_field(rr, field);
 }
 
 void
@@ -217,17 +238,9 @@ rec_read(struct rec_reader *rr, struct record *r)
 	size_t at;
 	struct jspan v;
 	bool found;
-	const struct jpath *p = &rr->path;
-	const char *part[JPATH_MAX_STEPS];
-	size_t partlen[JPATH_MAX_STEPS];
-	int nparts = 0;
-	if (p->keys_only && p->n <= JSCAN_PATH_MAX_PARTS) /* found while the line is checked */
-		for (size_t k = 0; k < p->n; k++) {
-			part[nparts] = p->step[k].key;
-			partlen[nparts++] = p->step[k].keylen;
-		}
-	if (jscan_object_parts_padded(r->text.s, r->text.len, &r->members, part, partlen, nparts,
-				      &v, &found, rr->defer, &why, &at) < 0) {
+	/* the name is found while the line is checked, or else by jpath_find */
+	if (jscan_object_parts_padded(r->text.s, r->text.len, &r->members, rr->part, rr->partlen,
+				      rr->nparts, &v, &found, rr->defer, &why, &at) < 0) {
 		if (rr->pass != PASS_NONE) {
 			pass_line(r, line, len);
 			return 1;
@@ -240,8 +253,8 @@ rec_read(struct rec_reader *rr, struct record *r)
 	}
 	r->kind = REC_JSON;
 	r->deferred = rr->defer ? rr->defer->taken : NULL;
-	if (!nparts)
-		found = jpath_find(&r->members, p, &v);
+	if (!rr->nparts)
+		found = jpath_find(&r->members, &rr->path, &v);
 	if (!found) {
 		r->name_state = rec_get(r, "errors", &v) ? NAME_UPSTREAM_ERROR : NAME_MISSING;
 	} else if (v.p[0] != '"') {
