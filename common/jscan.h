@@ -58,6 +58,15 @@ int jscan_object_defer(const char *s, size_t n, struct jmembers *out, const char
 int jscan_object_parts(const char *s, size_t n, struct jmembers *out, const char *const *part,
 		       const size_t *partlen, int nparts, struct jspan *found, bool *has_found,
 		       struct jscan_defer *defer, const char **why, size_t *at);
+/* How many readable bytes jscan_object_parts_padded needs at the end of its text. */
+#define JSCAN_PAD 16
+/* jscan_object_parts for text followed by JSCAN_PAD readable bytes, the first of them a NUL
+ * (a struct buf with that room: rec_read's lines): the scanner reads up to them instead of
+ * testing for the end before each byte. The same results. */
+int jscan_object_parts_padded(const char *s, size_t n, struct jmembers *out,
+			      const char *const *part, const size_t *partlen, int nparts,
+			      struct jspan *found, bool *has_found, struct jscan_defer *defer,
+			      const char **why, size_t *at);
 /* Validate any JSON text holding one value. */
 int jscan_value(const char *s, size_t n, const char **why, size_t *at);
 

@@ -30,20 +30,41 @@ flush_stdout(void *arg)
 		tool_out("", 0); /* reports the error the same way other writes do */
 }
 
-void
-rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_line)
+/* The field, its path, and the path as jscan follows it, together. */
+static void
+set_field(struct rec_reader *rr, const char *field)
 {
-	lr_init(&rr->lr, fd, max_line);
-	rr->lr.before_block = flush_stdout;
 	rr->field = field && *field ? field : "domain";
 	const char *why;
 	size_t at;
 	if (jpath_parse(&rr->path, rr->field, strlen(rr->field), &why, &at) < 0)
 		tool_die("invalid value for --field: '%s' (%s at byte %zu)", rr->field, why,
 			 at + 1);
+	const struct jpath *p = &rr->path;
+	rr->nparts = 0;
+	if (p->keys_only && p->n <= JSCAN_PATH_MAX_PARTS)
+		for (size_t k = 0; k < p->n; k++) {
+			rr->part[rr->nparts] = p->step[k].key;
+			rr->partlen[rr->nparts++] = p->step[k].keylen;
+		}
+}
+
+void
+rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_line)
+{
+	lr_init(&rr->lr, fd, max_line);
+	rr->lr.before_block = flush_stdout;
+	set_field(rr, field);
 	rr->defer = NULL;
 	rr->pass = PASS_NONE;
 	rr->check = NULL;
+}
+
+void
+rec_reader_field(struct rec_reader *rr, const char *field)
+{
+	jpath_free(&rr->path);
+	set_field(rr, field);
 }
 
 void
@@ -208,23 +229,18 @@ rec_read(struct rec_reader *rr, struct record *r)
 		return 1;
 	}
 	buf_add(&r->text, line + b, e - b);
+	/* the room jscan_object_parts_padded reads into, zeroed (defined bytes for valgrind) */
+	buf_room(&r->text, JSCAN_PAD);
+	memset(r->text.s + r->text.len, 0, JSCAN_PAD);
 	if (rr->pass != PASS_NONE && (b > 0 || e < len)) /* for rec_pass */
 		buf_add(&r->raw, line, len);
 	const char *why;
 	size_t at;
 	struct jspan v;
 	bool found;
-	const struct jpath *p = &rr->path;
-	const char *part[JPATH_MAX_STEPS];
-	size_t partlen[JPATH_MAX_STEPS];
-	int nparts = 0;
-	if (p->keys_only && p->n <= JSCAN_PATH_MAX_PARTS) /* found while the line is checked */
-		for (size_t k = 0; k < p->n; k++) {
-			part[nparts] = p->step[k].key;
-			partlen[nparts++] = p->step[k].keylen;
-		}
-	if (jscan_object_parts(r->text.s, r->text.len, &r->members, part, partlen, nparts, &v,
-			       &found, rr->defer, &why, &at) < 0) {
+	/* the name is found while the line is checked, or else by jpath_find */
+	if (jscan_object_parts_padded(r->text.s, r->text.len, &r->members, rr->part, rr->partlen,
+				      rr->nparts, &v, &found, rr->defer, &why, &at) < 0) {
 		if (rr->pass != PASS_NONE) {
 			pass_line(r, line, len);
 			return 1;
@@ -237,8 +253,8 @@ rec_read(struct rec_reader *rr, struct record *r)
 	}
 	r->kind = REC_JSON;
 	r->deferred = rr->defer ? rr->defer->taken : NULL;
-	if (!nparts)
-		found = jpath_find(&r->members, p, &v);
+	if (!rr->nparts)
+		found = jpath_find(&r->members, &rr->path, &v);
 	if (!found) {
 		r->name_state = rec_get(r, "errors", &v) ? NAME_UPSTREAM_ERROR : NAME_MISSING;
 	} else if (v.p[0] != '"') {
@@ -590,8 +606,11 @@ verbatim_head(const struct record *r)
 		return 0;
 	/* The first bytes of the keys an added member could replace (a bit a byte): a member
 	 * whose key starts with an ASCII byte not among them, not an escape, clashes with none
-	 * (as key_is rules out), one test instead of one a key. An empty key sets them all. */
-	uint64_t first[4] = {0};
+	 * (as key_is rules out), one test instead of one a key. An empty key sets them all. The
+	 * bytes key_is cannot rule out are set too, so that one bit test a member is all: the
+	 * backslash, the non-ASCII bytes, and the quote (what follows the opening quote of an
+	 * empty key). */
+	uint64_t first[4] = {1ull << '"', 1ull << ('\\' & 63), ~0ull, ~0ull};
 	if (r->alerts.len)
 		first['a' >> 6] |= 1ull << ('a' & 63);
 	if (r->errors.len)
@@ -604,15 +623,19 @@ verbatim_head(const struct record *r)
 			first[0] = first[1] = first[2] = first[3] = ~0ull;
 		}
 	}
-	for (size_t i = 0; i < r->members.n; i++) {
-		struct jspan key = r->members.v[i].key;
+	/* in locals: through r they would be loaded again each member (clashes may change r) */
+	const struct jmember *mv = r->members.v;
+	size_t n = r->members.n;
+	for (size_t i = 0; i < n; i++) {
+		struct jspan key = mv[i].key;
 		unsigned char c = (unsigned char)key.p[1];
-		if (key.n > 2 && c < 0x80 && c != '\\' && !(first[c >> 6] >> (c & 63) & 1))
-			continue;
-		if (clashes(r, key))
+		if ((first[c >> 6] >> (c & 63) & 1) && clashes(r, key))
 			return 0;
 	}
-	const char *close = memrchr(r->text.s, '}', r->text.len);
+	/* rec_read trimmed the line: the closing brace is its last byte */
+	const char *close = r->text.s[r->text.len - 1] == '}'
+				? r->text.s + r->text.len - 1
+				: memrchr(r->text.s, '}', r->text.len);
 	return (size_t)(close - r->text.s);
 }
 
@@ -714,11 +737,9 @@ rec_emit(const struct record *r)
 {
 	/* reused record to record so output allocates nothing per line; reset before each use */
 	static struct buf out;
-	/* the unchanged head goes out from where it is, not through another copy */
-	size_t head = verbatim_head(r);
-	if (head)
-		tool_out(r->text.s, head);
+	/* the whole line in one write: a second write of the unchanged head from where it is
+	 * would save copying it here but cost more (stdio's work a call) than the copy */
 	buf_reset(&out);
-	format_rest(r, head, &out);
+	rec_format(r, &out);
 	tool_out(out.s, out.len);
 }

@@ -77,8 +77,13 @@ struct record {
 
 struct rec_reader {
 	struct linereader lr;
-	const char *field;	   /* the path of the domain as given, default "domain" */
-	struct jpath path;	   /* field, parsed */
+	const char *field; /* the path of the domain as given, default "domain" */
+	struct jpath path; /* field, parsed */
+	/* path as its member names, for jscan to follow while it checks each line; nparts 0
+	 * when it cannot (an index or [] on the way, or too deep: jpath_find looks instead) */
+	const char *part[JSCAN_PATH_MAX_PARTS];
+	size_t partlen[JSCAN_PATH_MAX_PARTS];
+	int nparts;
 	struct jscan_defer *defer; /* a member the command reads while the line is checked */
 	enum rec_pass_mode pass;
 	struct dname *check; /* PASS_NAMES: for telling names from other strings */
@@ -87,6 +92,8 @@ struct rec_reader {
 /* fd is usually 0; field may be NULL for "domain" (it must be a valid path: see opt_field);
  * max_line 0 for the default (1 MiB). */
 void rec_reader_init(struct rec_reader *rr, int fd, const char *field, size_t max_line);
+/* Look for another field from now on (as rec_reader_init's field). */
+void rec_reader_field(struct rec_reader *rr, const char *field);
 /* Read the files named (the command's operands, checked with tool_check_files) instead of fd;
  * n 0 keeps fd. Messages then name the file of each line ("tranco.csv:12: ..."). */
 void rec_reader_files(struct rec_reader *rr, char *const *names, int n);
