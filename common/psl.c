@@ -95,6 +95,37 @@ add(struct psl_index *x, const char *s, size_t n)
 	x->slot[i] = (struct psl_slot){.label = s, .len = (uint32_t)n};
 }
 
+/* The table is made big enough for every word and suffix, repeats and all ("com" of most
+ * words); then it is remade at twice the labels it holds, as small as a load of a half
+ * allows: every lookup of every name reads it, so the cache keeps more of it. */
+static void
+shrink(struct psl_index *x)
+{
+	size_t used = 0, size = 16;
+	for (size_t i = 0; i <= x->mask; i++)
+		used += x->hash[i] != 0;
+	while (size < 2 * used + 1)
+		size *= 2;
+	if (size > x->mask)
+		return;
+	uint32_t *hash = xcalloc(size, sizeof *hash);
+	struct psl_slot *slot = xcalloc(size, sizeof *slot);
+	for (size_t i = 0; i <= x->mask; i++) {
+		if (!x->hash[i])
+			continue;
+		size_t j = x->hash[i] & (size - 1);
+		while (hash[j])
+			j = (j + 1) & (size - 1);
+		hash[j] = x->hash[i];
+		slot[j] = x->slot[i];
+	}
+	free(x->hash);
+	free(x->slot);
+	x->hash = hash;
+	x->slot = slot;
+	x->mask = size - 1;
+}
+
 static size_t
 count_dots(const char *s, size_t n)
 {
@@ -186,6 +217,7 @@ psl_index_build(const psl_ctx_t *p, FILE *fp)
 	x->mask = size - 1;
 	for (size_t at = 0; at < l.len; at += strlen(l.s + at) + 1)
 		add_word(x, l.s + at, strlen(l.s + at));
+	shrink(x);
 	/* libpsl's answers; the child asked about is one the index does not hold, so no rule */
 	struct buf probe = BUF_INIT;
 	const int type = PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE;
