@@ -5,9 +5,9 @@
 # own, as a scan of a list is and as a lookup cache would never see twice: real-shaped names made
 # of words from Debian's wamerican list (compounds, words with digits or hyphens; without the
 # list, made-up syllables), a fifth machine-made strings of letters and digits, under common
-# host labels and a mix of public suffixes. Scores them 3 times and prints lines/s per core from
-# the best run's CPU time (every run's figures and the load average beside it), the peak RSS;
-# then the peak RSS at N/10 to show memory stays flat.
+# host labels and a mix of public suffixes. Scores them 3 times, pinned to one core, and prints
+# lines/s per core from the best run's CPU time (every run's figures and the load average beside
+# it), the peak RSS; then the peak RSS at N/10 to show memory stays flat.
 # With FREQ_PY=/path/to/freq.py (Mark Baggett's, kept outside this repository) it also times
 # freq.py's FreqCounter.probability on the same names with the same table.
 # usage: bench/domain-freq.sh [N]
@@ -74,10 +74,15 @@ echo "domain-freq: $n records, each name distinct, $((bytes / n)) bytes each on 
 
 # CPU seconds (user + system) give lines/s per core even on a busy shared machine; elapsed
 # seconds and the load average are printed beside them (a loaded machine still costs some CPU
-# time: shared caches).
+# time: shared caches). Each run is pinned to one core, as bench/dns-grade.sh's are: a run
+# moved between cores starts again with cold caches (on this 2-core VM unpinned runs of one
+# binary spread over 0.88 to 1.48 s, pinned ones over 0.86 to 1.07 s).
+pin=""
+command -v taskset >/dev/null && pin="taskset -c 0"
 best=""
 for run in 1 2 3; do
-	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$bin/domain-freq" -f dns.rrname <"$tmp/eve.ndjson" >/dev/null 2>&1 || true
+	# shellcheck disable=SC2086 # $pin is empty or "taskset -c 0"
+	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" $pin "$bin/domain-freq" -f dns.rrname <"$tmp/eve.ndjson" >/dev/null 2>&1 || true
 	# the last line: above it, GNU time notes exit status 1 (a word-made name that is itself a
 	# public suffix, as africa.com is, has no registrable domain)
 	read -r secs user sys rss <<-END
