@@ -41,7 +41,8 @@ static inline void
 buf_add(struct buf *b, const void *p, size_t n)
 {
 	buf_room(b, n);
-	memcpy(b->s + b->len, p, n);
+	if (n) /* no bytes may come from NULL (an empty line's text), which memcpy may not get */
+		memcpy(b->s + b->len, p, n);
 	b->len += n;
 	b->s[b->len] = '\0';
 }
