@@ -80,6 +80,9 @@ void ngram_prepare(struct ngram_model *m);
 /* Bits by which the model prefers the label to uniformly random symbols. Characters outside
  * the alphabet (a Unicode label's letters, '_') end one run and start another. *nsyms: how many
  * of the label's characters are in the alphabet (short labels carry little evidence). */
+/* Ask the cache for the table cells ngram_score will read for this label, so that while other
+ * work goes on they come from memory (most miss the cache: the table is 4 MB). */
+void ngram_prefetch(const struct ngram_model *m, const char *label, size_t n);
 double ngram_score(const struct ngram_model *m, const char *label, size_t n, size_t *nsyms);
 
 #endif

@@ -397,6 +397,8 @@ score_record(struct record *r, struct dname *d, struct freq_table *t, const stru
 	size_t nlabel = 0, n = d->text.len;
 	bool has_label =
 	    (o->on != ON_NAME || !o->no_ngram) && registrable_label(d, &label, &nlabel);
+	if (has_label && !o->no_ngram) /* its cells come in while freq_score works */
+		ngram_prefetch(m, label, nlabel);
 	if (o->on != ON_NAME) {
 		if (!has_label) {
 			rec_set_strz(r, "freq_score", "ERROR");
